@@ -1,0 +1,95 @@
+/* Shared CLI helpers. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+cli_globals cli;
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("vigil: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_fail(const vigil_error *err)
+{
+    cli_error("%s", err->msg[0] ? err->msg : "failed");
+    return vigil_error_exit_status(err->code);
+}
+
+int cli_parse_u64(uint64_t *out, const char *s)
+{
+    char *end;
+    unsigned long long v;
+    uint64_t mult = 1;
+    if (!s || !*s || *s == '-')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    switch (*end) {
+    case '\0': break;
+    case 'K': case 'k': mult = 1ull << 10; end++; break;
+    case 'M': case 'm': mult = 1ull << 20; end++; break;
+    case 'G': case 'g': mult = 1ull << 30; end++; break;
+    case 'T': case 't': mult = 1ull << 40; end++; break;
+    default: return -1;
+    }
+    if (*end || (v && mult > UINT64_MAX / v))
+        return -1;
+    *out = v * mult;
+    return 0;
+}
+
+static volatile sig_atomic_t *interrupt_flag;
+
+static void on_signal(int sig)
+{
+    if (interrupt_flag && !*interrupt_flag) {
+        *interrupt_flag = 1;
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_catch_interrupt(volatile sig_atomic_t *flag)
+{
+    struct sigaction sa;
+    interrupt_flag = flag;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+const char *cli_user(void)
+{
+    const char *u = getenv("VIGIL_USER");
+    struct passwd *pw;
+    if (u && *u)
+        return u;
+    pw = getpwuid(geteuid());
+    return pw ? pw->pw_name : "unknown";
+}
+
+void cli_now_iso(char *buf, size_t cap)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

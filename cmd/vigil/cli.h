@@ -1,0 +1,35 @@
+/* Helpers shared by the vigil subcommands: global options, errors, exit codes. */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+#include <signal.h>
+#include <stdint.h>
+#include "vigil/vigil.h"
+
+enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERNAL = 4 };
+
+typedef struct cli_globals {
+    const char *db;          /* --db or VIGIL_DB or ./vigil.db */
+    const char *argv0;
+    char command_line[4096]; /* for reports and hashdeep headers */
+} cli_globals;
+
+extern cli_globals cli;
+
+/* Print "vigil: <msg>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print the error and return the exit status for its code. */
+int cli_fail(const vigil_error *err);
+/* Parse a positive integer with an optional K/M/G/T suffix (powers of 1024); -1 on junk. */
+int cli_parse_u64(uint64_t *out, const char *s);
+/* SIGINT/SIGTERM set *flag; a second signal ends the process at once. */
+void cli_catch_interrupt(volatile sig_atomic_t *flag);
+/* Who is running the command, for provenance. */
+const char *cli_user(void);
+/* ISO 8601 UTC time now into buf. */
+void cli_now_iso(char *buf, size_t cap);
+
+int cmd_hash(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_hashset(int argc, char **argv);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * vigil hash: MD5, SHA-1 and SHA-256 of every file in one read, written as a
+ * hashdeep known-file list so that `hashdeep -a -k LIST -r DIR` can audit it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "progress.h"
+
+typedef struct hash_ctx {
+    FILE *out;
+    uint64_t hashed, errors, special;
+    cli_progress *progress;
+    int write_failed;
+} hash_ctx;
+
+static int on_item(const vigil_item *it, void *ud)
+{
+    hash_ctx *c = ud;
+    char md5[33], sha1[41], sha256[65];
+    cli_progress_item(c->progress, it->size, 1);
+    if (it->verdict == VIGIL_VERDICT_ERROR) {
+        c->errors++;
+        fputs("vigil: ", stderr);
+        fwrite(it->path, 1, it->path_len, stderr);
+        fprintf(stderr, ": %s\n", it->error ? it->error : "cannot read");
+        return 0;
+    }
+    if (!it->has_digests) {
+        c->special++;
+        return 0;
+    }
+    vigil_hex(md5, it->digests.md5, 16);
+    vigil_hex(sha1, it->digests.sha1, 20);
+    vigil_hex(sha256, it->digests.sha256, 32);
+    fprintf(c->out, "%llu,%s,%s,%s,", (unsigned long long)it->size, md5, sha1, sha256);
+    fwrite(it->path, 1, it->path_len, c->out);
+    if (fputc('\n', c->out) == EOF) {
+        c->write_failed = 1;
+        return 1;
+    }
+    c->hashed++;
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: vigil hash [--jobs N] [--quiet] PATH...\n"
+               "Hashes every regular file under the paths (symlinks are not followed) and writes a\n"
+               "hashdeep list (size,md5,sha1,sha256,filename) on stdout. Unreadable files are named\n"
+               "on stderr and the exit status is then 3.\n");
+}
+
+int cmd_hash(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"jobs", required_argument, NULL, 'j'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static volatile sig_atomic_t stop;
+    vigil_scan_opts o;
+    vigil_scan_stats stats;
+    vigil_error err;
+    hash_ctx c = {.out = stdout};
+    char cwd[4096];
+    int opt, quiet = 0, rc;
+    uint64_t jobs;
+    vigil_scan_opts_init(&o);
+    o.expand_archives = 0;
+    o.sniff_mime = 0;
+    while ((opt = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'j':
+            if (cli_parse_u64(&jobs, optarg) < 0 || jobs < 1 || jobs > 256) {
+                cli_error("hash: --jobs takes a number from 1 to 256");
+                return EXIT_USAGE;
+            }
+            o.jobs = (unsigned)jobs;
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    cli_catch_interrupt(&stop);
+    o.stop = &stop;
+    o.on_item = on_item;
+    o.ud = &c;
+    if (!getcwd(cwd, sizeof cwd))
+        snprintf(cwd, sizeof cwd, "(unknown)");
+    printf("%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha1,sha256,filename\n## Invoked from: %s\n## %c %s\n##\n",
+           cwd, geteuid() == 0 ? '#' : '$', cli.command_line);
+    c.progress = cli_progress_start((const char *const *)argv + optind, (size_t)(argc - optind), &stop,
+                                    !quiet && isatty(2));
+    rc = vigil_scan_run(&stats, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &err);
+    cli_progress_finish(c.progress);
+    if (fflush(stdout) != 0 || c.write_failed) {
+        cli_error("hash: cannot write the output");
+        return EXIT_INTERNAL;
+    }
+    if (rc < 0)
+        return cli_fail(&err);
+    if (!quiet)
+        fprintf(stderr, "vigil: hash: %llu files hashed, %llu not regular files (not hashed), %llu errors%s\n",
+                (unsigned long long)c.hashed, (unsigned long long)c.special, (unsigned long long)c.errors,
+                stats.interrupted ? ", interrupted" : "");
+    if (stats.interrupted)
+        return EXIT_PROBLEM;
+    return c.errors ? EXIT_INPUT : EXIT_OK;
+}

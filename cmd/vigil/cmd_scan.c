@@ -1,0 +1,274 @@
+/*
+ * vigil scan: walk folders and archives, give every item one verdict, and
+ * write the scan JSONL (stdout unless --jsonl/--csv/--report name files),
+ * CSV and the HTML report. Outputs are refused inside the scanned trees:
+ * nothing is ever written into evidence.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "progress.h"
+
+typedef struct scan_ctx {
+    FILE *jsonl, *csv;
+    vigil_html *html;
+    cli_progress *progress;
+    int write_failed;
+} scan_ctx;
+
+static int on_item(const vigil_item *it, void *ud)
+{
+    scan_ctx *c = ud;
+    cli_progress_item(c->progress, it->size, it->ncontainers == 0 && it->has_digests);
+    if ((c->jsonl && vigil_jsonl_item(c->jsonl, it) < 0) || (c->csv && vigil_csv_item(c->csv, it) < 0) ||
+        (c->html && vigil_html_item(c->html, it) < 0)) {
+        c->write_failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vigil scan [options] PATH...\n"
+            "  --jobs N              reader threads (default: number of CPUs)\n"
+            "  --jsonl FILE          scan JSONL ('-' for stdout; the default when no output is named)\n"
+            "  --csv FILE            the same items as CSV\n"
+            "  --report FILE.html    self-contained HTML report\n"
+            "  --quiet               no progress line and no summary on stderr\n"
+            "  --no-archives         do not open archives\n"
+            "  --max-depth N         archive nesting levels opened (default 8)\n"
+            "  --max-ratio N         expansion ratio that marks an archive bomb (default 1000)\n"
+            "  --ratio-floor BYTES   expansion below which the ratio is not checked (default 256M)\n"
+            "  --max-archive-bytes BYTES  total expansion allowed for one archive (default 64G)\n"
+            "Exit status: 0 scan complete (error items are part of the result), 1 interrupted,\n"
+            "2 usage, 3 an output could not be written, 4 internal or storage error.\n");
+}
+
+/* 1 if the output file would land inside one of the scanned trees. */
+static int inside_evidence(const char *out, const char *const *paths, size_t n)
+{
+    char dir[PATH_MAX], real_dir[PATH_MAX], real_path[PATH_MAX];
+    const char *slash = strrchr(out, '/');
+    if (!strcmp(out, "-"))
+        return 0;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");
+    if (slash == out)
+        snprintf(dir, sizeof dir, "/");
+    if (!realpath(dir, real_dir))
+        return 0; /* the open will fail and say why */
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        if (!realpath(paths[i], real_path))
+            continue;
+        len = strlen(real_path);
+        if (!strncmp(real_dir, real_path, len) && (real_dir[len] == '\0' || real_dir[len] == '/' || len == 1))
+            return 1;
+    }
+    return 0;
+}
+
+static FILE *open_out(const char *path)
+{
+    return !strcmp(path, "-") ? stdout : fopen(path, "w");
+}
+
+static int parse_limit(uint64_t *out, const char *opt, const char *val)
+{
+    if (cli_parse_u64(out, val) < 0) {
+        cli_error("scan: %s takes a number (suffixes K, M, G, T allowed), not '%s'", opt, val);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct scan_args {
+    const char *jsonl, *csv, *report;
+    int quiet;
+} scan_args;
+
+static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"jobs", required_argument, NULL, 'j'}, {"jsonl", required_argument, NULL, 'J'},
+        {"csv", required_argument, NULL, 'C'}, {"report", required_argument, NULL, 'R'},
+        {"quiet", no_argument, NULL, 'q'}, {"no-archives", no_argument, NULL, 'A'},
+        {"max-depth", required_argument, NULL, 'D'}, {"max-ratio", required_argument, NULL, 'r'},
+        {"ratio-floor", required_argument, NULL, 'f'}, {"max-archive-bytes", required_argument, NULL, 'B'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    uint64_t v;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'j':
+            if (cli_parse_u64(&v, optarg) < 0 || v < 1 || v > 256) {
+                cli_error("scan: --jobs takes a number from 1 to 256");
+                return EXIT_USAGE;
+            }
+            o->jobs = (unsigned)v;
+            break;
+        case 'J': a->jsonl = optarg; break;
+        case 'C': a->csv = optarg; break;
+        case 'R': a->report = optarg; break;
+        case 'q': a->quiet = 1; break;
+        case 'A': o->expand_archives = 0; break;
+        case 'D':
+            if (parse_limit(&v, "--max-depth", optarg) < 0 || v > 64)
+                return EXIT_USAGE;
+            o->limits.max_depth = (unsigned)v;
+            break;
+        case 'r':
+            if (parse_limit(&o->limits.max_ratio, "--max-ratio", optarg) < 0 || o->limits.max_ratio == 0)
+                return EXIT_USAGE;
+            break;
+        case 'f':
+            if (parse_limit(&o->limits.ratio_floor, "--ratio-floor", optarg) < 0)
+                return EXIT_USAGE;
+            break;
+        case 'B':
+            if (parse_limit(&o->limits.max_archive_bytes, "--max-archive-bytes", optarg) < 0)
+                return EXIT_USAGE;
+            break;
+        case 'h': usage(stdout); return -1;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!a->jsonl && !a->csv && !a->report)
+        a->jsonl = "-";
+    return 0;
+}
+
+/* Open the store and index when there is a database; no database means no sets. */
+static int open_sets(vigil_store **st, vigil_index **ix, vigil_hashset_info **sets, size_t *nsets,
+                     vigil_error *err)
+{
+    int rc;
+    *st = NULL;
+    *ix = NULL;
+    *sets = NULL;
+    *nsets = 0;
+    if (access(cli.db, F_OK) != 0)
+        return 0;
+    rc = vigil_store_open(st, cli.db, err);
+    if (rc == 0)
+        rc = vigil_hashset_list(sets, nsets, *st, err);
+    if (rc == 0 && *nsets)
+        rc = vigil_index_open(ix, *st, err);
+    return rc;
+}
+
+static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *const *paths, size_t npaths,
+                    vigil_hashset_info *sets, size_t nsets)
+{
+    static volatile sig_atomic_t stop;
+    vigil_scan_stats stats;
+    vigil_error err;
+    char started[32], ended[32];
+    int rc;
+    cli_catch_interrupt(&stop);
+    o->stop = &stop;
+    o->on_item = on_item;
+    o->ud = c;
+    cli_now_iso(started, sizeof started);
+    c->progress = cli_progress_start(paths, npaths, &stop, !a->quiet && isatty(2));
+    rc = vigil_scan_run(&stats, paths, npaths, o, &err);
+    cli_progress_finish(c->progress);
+    cli_now_iso(ended, sizeof ended);
+    if (rc < 0)
+        return cli_fail(&err);
+    if (c->jsonl && vigil_jsonl_summary(c->jsonl, &stats) < 0)
+        c->write_failed = 1;
+    if (c->html) {
+        vigil_report_params p = {vigil_version(), started, ended, paths, npaths, o->jobs, sets, nsets,
+                                 cli.command_line};
+        rc = vigil_html_finish(c->html, &p, &stats, &err);
+        c->html = NULL;
+        if (rc < 0)
+            return cli_fail(&err);
+    }
+    if (c->write_failed) {
+        cli_error("scan: cannot write the output: %s", strerror(errno));
+        return EXIT_INPUT;
+    }
+    if (!a->quiet)
+        fprintf(stderr,
+                "vigil: scan: %llu items: %llu illegal, %llu interest, %llu benign, %llu near, %llu unknown, "
+                "%llu errors; %.1f MB in %.1f s%s\n",
+                (unsigned long long)stats.items, (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ILLEGAL],
+                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_INTEREST],
+                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_BENIGN],
+                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_NEAR],
+                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_UNKNOWN],
+                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ERROR], stats.bytes / 1e6, stats.seconds,
+                stats.interrupted ? " (interrupted)" : "");
+    return stats.interrupted ? EXIT_PROBLEM : EXIT_OK;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    scan_args a = {0};
+    scan_ctx c = {0};
+    vigil_scan_opts o;
+    vigil_store *st = NULL;
+    vigil_index *ix = NULL;
+    vigil_hashset_info *sets = NULL;
+    size_t nsets = 0, npaths;
+    const char *const *paths;
+    const char *outs[3];
+    vigil_error err;
+    int rc;
+    vigil_scan_opts_init(&o);
+    rc = parse_args(&a, &o, argc, argv);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    paths = (const char *const *)argv + optind;
+    npaths = (size_t)(argc - optind);
+    outs[0] = a.jsonl;
+    outs[1] = a.csv;
+    outs[2] = a.report;
+    for (int i = 0; i < 3; i++)
+        if (outs[i] && inside_evidence(outs[i], paths, npaths)) {
+            cli_error("scan: %s: refusing to write inside a scanned tree (evidence is read-only)", outs[i]);
+            return EXIT_USAGE;
+        }
+    if (open_sets(&st, &ix, &sets, &nsets, &err) < 0) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    o.index = ix;
+    if ((a.jsonl && !(c.jsonl = open_out(a.jsonl))) || (a.csv && !(c.csv = open_out(a.csv)))) {
+        cli_error("scan: %s: %s", c.jsonl || !a.jsonl ? a.csv : a.jsonl, strerror(errno));
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    if (c.csv && vigil_csv_header(c.csv) < 0)
+        c.write_failed = 1;
+    if (a.report && vigil_html_open(&c.html, a.report, &err) < 0) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    rc = run_scan(&c, &a, &o, paths, npaths, sets, nsets);
+done:
+    vigil_html_abort(c.html);
+    if (c.jsonl && c.jsonl != stdout && fclose(c.jsonl) != 0 && rc == EXIT_OK)
+        rc = EXIT_INPUT;
+    if (c.csv && c.csv != stdout && fclose(c.csv) != 0 && rc == EXIT_OK)
+        rc = EXIT_INPUT;
+    if (c.jsonl == stdout || c.csv == stdout)
+        fflush(stdout);
+    vigil_hashset_info_free(sets, nsets);
+    vigil_index_close(ix);
+    vigil_store_close(st);
+    return rc;
+}

@@ -1,0 +1,93 @@
+/*
+ * Known-hash sets: import from list formats into the store, list, remove.
+ * A vigil_store handle belongs to one thread at a time.
+ */
+#ifndef VIGIL_HASHSET_H
+#define VIGIL_HASHSET_H
+#include <stddef.h>
+#include <stdint.h>
+#include "vigil/error.h"
+
+typedef enum {
+    VIGIL_KIND_ILLEGAL = 0,   /* ranks first when a digest is in several sets */
+    VIGIL_KIND_INTEREST = 1,
+    VIGIL_KIND_BENIGN = 2,
+    VIGIL_KIND__COUNT
+} vigil_hashset_kind;
+
+typedef enum {
+    VIGIL_FORMAT_AUTO = 0,
+    VIGIL_FORMAT_HASHDEEP,    /* hashdeep known list, also md5deep output */
+    VIGIL_FORMAT_MD5SUM,      /* coreutils text/binary/tag lines, or bare MD5 per line */
+    VIGIL_FORMAT_SHA1SUM,
+    VIGIL_FORMAT_SHA256SUM,
+} vigil_hashset_format;
+
+const char *vigil_hashset_kind_name(vigil_hashset_kind k);
+int vigil_hashset_kind_parse(vigil_hashset_kind *out, const char *s);
+const char *vigil_hashset_format_name(vigil_hashset_format f);
+int vigil_hashset_format_parse(vigil_hashset_format *out, const char *s);
+
+typedef struct vigil_store vigil_store;
+
+/* Open (creating if needed) the SQLite store at path. On success *out is owned by the caller. */
+int vigil_store_open(vigil_store **out, const char *path, vigil_error *err);
+/* Open an existing store read-only: VIGIL_ENOTFOUND if there is none. */
+int vigil_store_open_readonly(vigil_store **out, const char *path, vigil_error *err);
+void vigil_store_close(vigil_store *st);
+const char *vigil_store_path(const vigil_store *st);
+
+typedef struct vigil_import_opts {
+    const char *name;
+    vigil_hashset_kind kind;
+    vigil_hashset_format format;
+    const char *category;     /* default category for entries that carry none; may be NULL */
+    const char *series;       /* default series; may be NULL */
+    int replace;              /* replace an existing set of that name in the same transaction */
+    int lenient;              /* reject bad lines with a count instead of failing the file */
+    const char *who;          /* recorded in provenance */
+    /* called for each rejected line in lenient mode: "file:line: why" */
+    void (*on_reject)(const char *msg, void *ud);
+    void *ud;
+} vigil_import_opts;
+
+typedef struct vigil_import_stats {
+    uint64_t records;         /* lines holding a record */
+    uint64_t added;           /* entries stored */
+    uint64_t duplicates;      /* same digest again in this set: merged */
+    uint64_t skipped_empty;   /* digest of the empty file: proves nothing */
+    uint64_t rejected;        /* malformed (lenient mode only) */
+    vigil_hashset_format format; /* the format read (detected when auto) */
+} vigil_import_stats;
+
+/*
+ * Import FILEs into one set. Each file is all or nothing: a malformed line fails
+ * that file with "file:line: why" (VIGIL_EINPUT) and nothing of it is stored;
+ * the set exists only if at least one file imported. Rebuilds the match index.
+ */
+int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char *const *files,
+                         size_t nfiles, const vigil_import_opts *opts, vigil_error *err);
+
+typedef struct vigil_hashset_info {
+    int64_t id;
+    char *name;
+    vigil_hashset_kind kind;
+    char *category, *series;  /* may be NULL */
+    char *format;
+    char *sources;            /* "file (sha256 hex)" lines, '\n'-separated */
+    char *imported_at;        /* ISO 8601 UTC */
+    char *imported_by;
+    uint64_t entries;
+} vigil_hashset_info;
+
+/* On success *out is an array of *n sets owned by the caller (free with vigil_hashset_info_free). */
+int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
+void vigil_hashset_info_free(vigil_hashset_info *v, size_t n);
+/* Remove a set and its entries; VIGIL_ENOTFOUND if there is none of that name. */
+int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err);
+
+/* Parse a list held in memory, for tests and fuzzing: counts only, nothing stored. */
+int vigil_hashset_parse_mem(vigil_import_stats *stats, const void *data, size_t n,
+                            vigil_hashset_format format, vigil_error *err);
+
+#endif

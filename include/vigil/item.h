@@ -1,0 +1,54 @@
+/*
+ * One scanned item and its verdict, as handed to a scan's callback. All
+ * pointers are lent for the duration of the callback only.
+ */
+#ifndef VIGIL_ITEM_H
+#define VIGIL_ITEM_H
+#include <stddef.h>
+#include <stdint.h>
+#include "vigil/digest.h"
+#include "vigil/index.h"
+
+typedef enum {
+    VIGIL_VERDICT_ILLEGAL = 0,
+    VIGIL_VERDICT_BENIGN,
+    VIGIL_VERDICT_INTEREST,
+    VIGIL_VERDICT_NEAR,
+    VIGIL_VERDICT_UNKNOWN,
+    VIGIL_VERDICT_ERROR,
+    VIGIL_VERDICT__COUNT
+} vigil_verdict;
+
+typedef enum {
+    VIGIL_ITEM_FILE = 0,
+    VIGIL_ITEM_SYMLINK,
+    VIGIL_ITEM_FIFO,
+    VIGIL_ITEM_SOCKET,
+    VIGIL_ITEM_CHARDEV,
+    VIGIL_ITEM_BLOCKDEV,
+    VIGIL_ITEM_HARDLINK,  /* archive member that names another member */
+    VIGIL_ITEM_DIR,       /* only as an error item: a directory that could not be read */
+    VIGIL_ITEM_ARCHIVE,   /* only as an error item: the part of an archive that could not be read */
+    VIGIL_ITEM_OTHER,
+} vigil_item_type;
+
+const char *vigil_verdict_name(vigil_verdict v);
+const char *vigil_item_type_name(vigil_item_type t);
+
+typedef struct vigil_item {
+    const char *path;               /* bytes, not necessarily UTF-8 */
+    size_t path_len;
+    const char *const *containers;  /* outermost first; ncontainers == 0 on disk */
+    size_t ncontainers;
+    vigil_item_type type;
+    const char *link_target;        /* symlinks: where it points, not followed */
+    uint64_t size;
+    int has_digests;
+    vigil_digests digests;
+    const char *mime;               /* NULL when not sniffed */
+    vigil_verdict verdict;
+    vigil_match match;              /* match.by == VIGIL_BY_NONE: none */
+    const char *error;              /* NULL or why the item (or part of it) failed */
+} vigil_item;
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * Output formats of a scan: JSONL (the interface contract), CSV, and a
+ * self-contained HTML report for the case file. Writers are used from the
+ * scan's sink thread only.
+ */
+#ifndef VIGIL_REPORT_H
+#define VIGIL_REPORT_H
+#include <stdio.h>
+#include "vigil/hashset.h"
+#include "vigil/item.h"
+#include "vigil/scan.h"
+
+/* The container chain as one string: "outer.zip!/inner.zip" (NULL when on disk). Caller frees. */
+char *vigil_container_string(const vigil_item *it);
+
+/* One JSON object and a newline per item; 0 or -1 on a write error. */
+int vigil_jsonl_item(FILE *f, const vigil_item *it);
+/* The closing {"summary": {...}} line. */
+int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s);
+
+int vigil_csv_header(FILE *f);
+int vigil_csv_item(FILE *f, const vigil_item *it);
+
+typedef struct vigil_html vigil_html;
+
+typedef struct vigil_report_params {
+    const char *version;
+    const char *started_at, *ended_at;    /* ISO 8601 UTC */
+    const char *const *paths;
+    size_t npaths;
+    unsigned jobs;
+    const vigil_hashset_info *sets;       /* the sets matched against, with provenance */
+    size_t nsets;
+    const char *command;                  /* the command line, for the record */
+} vigil_report_params;
+
+/* Start a report at path; items are streamed to temporary files, memory stays small. */
+int vigil_html_open(vigil_html **out, const char *path, vigil_error *err);
+int vigil_html_item(vigil_html *h, const vigil_item *it);
+/* Write the page and close it; h is freed whatever the result. */
+int vigil_html_finish(vigil_html *h, const vigil_report_params *p, const vigil_scan_stats *s, vigil_error *err);
+/* Discard an unfinished report (removes nothing on disk but what it created). */
+void vigil_html_abort(vigil_html *h);
+
+#endif

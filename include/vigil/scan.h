@@ -1,0 +1,55 @@
+/*
+ * The scan pipeline: one walker, N reader threads, one sink. Items reach the
+ * callback in walk order whatever the number of jobs, from a single thread.
+ * Memory stays bounded: a fixed number of items is in flight at any time.
+ */
+#ifndef VIGIL_SCAN_H
+#define VIGIL_SCAN_H
+#include <signal.h>
+#include <stdint.h>
+#include "vigil/error.h"
+#include "vigil/index.h"
+#include "vigil/item.h"
+
+typedef struct vigil_scan_limits {
+    unsigned max_depth;          /* archives inside archives, levels (default 8) */
+    uint64_t max_ratio;          /* expanded/compressed bytes of a top-level archive (default 1000) */
+    uint64_t ratio_floor;        /* the ratio is checked once this much has expanded (default 256 MiB) */
+    uint64_t max_archive_bytes;  /* total expanded bytes of one top-level archive (default 64 GiB) */
+    uint64_t spool_mem;          /* nested archives up to this size are held in memory (default 64 MiB) */
+} vigil_scan_limits;
+
+typedef struct vigil_scan_opts {
+    unsigned jobs;               /* reader threads (default: online CPUs) */
+    int expand_archives;         /* open archives and scan their members (default 1) */
+    int sniff_mime;              /* fill item->mime with libmagic (default 1) */
+    const vigil_index *index;    /* NULL: no matching, every read item is unknown */
+    vigil_scan_limits limits;
+    volatile sig_atomic_t *stop; /* non-zero stops the walk; in-flight items finish */
+    /* Called in walk order from one thread; a non-zero return stops the scan. */
+    int (*on_item)(const vigil_item *it, void *ud);
+    void *ud;
+    /* Test seam: called by a reader just before it opens a file. */
+    void (*before_open)(const char *path, void *ud);
+} vigil_scan_opts;
+
+typedef struct vigil_scan_stats {
+    uint64_t items;
+    uint64_t bytes;              /* bytes read and hashed */
+    uint64_t by_verdict[VIGIL_VERDICT__COUNT];
+    int interrupted;
+    double seconds;
+} vigil_scan_stats;
+
+void vigil_scan_opts_init(vigil_scan_opts *o);
+
+/* Scan every path. Errors about single items become error items; the return is
+ * non-zero only when the scan itself could not run. */
+int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npaths,
+                   const vigil_scan_opts *o, vigil_error *err);
+
+/* Quick pre-count of regular files and their bytes under the paths, for progress. */
+void vigil_scan_precount(uint64_t *files, uint64_t *bytes, const char *const *paths, size_t npaths,
+                         volatile sig_atomic_t *stop);
+
+#endif

@@ -1,0 +1,16 @@
+/* vigil's whole public API. */
+#ifndef VIGIL_H
+#define VIGIL_H
+#include "vigil/error.h"
+#include "vigil/log.h"
+#include "vigil/digest.h"
+#include "vigil/hashset.h"
+#include "vigil/index.h"
+#include "vigil/item.h"
+#include "vigil/scan.h"
+#include "vigil/report.h"
+
+/* The library version, e.g. "0.1.0". */
+const char *vigil_version(void);
+
+#endif

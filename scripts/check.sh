@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Build and run every test: once in the normal build, once under AddressSanitizer and
+# UndefinedBehaviorSanitizer (build-asan/). The last line is always "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+ASAN=build-asan
+logs=()
+status=0
+
+build() { # dir, meson args...
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log" >&2; return 1; }
+    rm -f "$dir.setup.log"
+  fi
+  meson compile -C "$dir" >/dev/null || meson compile -C "$dir" >&2
+}
+
+run() { # dir
+  local dir=$1
+  rm -f "$dir/meson-logs/testlog.json"
+  meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 >"$dir/test-output.log" 2>&1 || status=1
+  grep -E '^ *[0-9]+/[0-9]+ ' "$dir/test-output.log" >&2 || true
+  logs+=("$dir/meson-logs/testlog.json")
+}
+
+if build "$BUILD" --buildtype=debugoptimized; then run "$BUILD"; else status=1; logs+=("$BUILD/missing-testlog.json"); fi
+if build "$ASAN" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 run "$ASAN"
+else
+  status=1; logs+=("$ASAN/missing-testlog.json")
+fi
+python3 scripts/test-summary.py "${logs[@]}" || status=1
+exit $status

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages that vigil's build, tests, demo and benchmarks need.
+# Uses sudo only when not root; does nothing when everything is already present.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config meson ninja-build python3
+  libssl-dev libarchive-dev libmagic-dev libsqlite3-dev libcmocka-dev
+  clang libclang-rt-14-dev
+  hashdeep zip unzip p7zip-full cpio xorriso openssl coreutils util-linux procps
+  file sqlite3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >/dev/null
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

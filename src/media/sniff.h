@@ -1,0 +1,24 @@
+/*
+ * Type sniffing from a file's first bytes: the MIME type from libmagic and
+ * whether the bytes start a container vigil opens (archives, compressed
+ * streams, ISO 9660). A vg_sniffer is owned by one thread.
+ */
+#ifndef VG_MEDIA_SNIFF_H
+#define VG_MEDIA_SNIFF_H
+#include <stddef.h>
+#include <stdint.h>
+#include "vigil/error.h"
+
+/* How many leading bytes sniffing looks at (ISO 9660 needs 32 KiB + 6). */
+#define VG_SNIFF_BYTES (64 * 1024)
+
+typedef struct vg_sniffer vg_sniffer;
+
+int vg_sniffer_new(vg_sniffer **out, vigil_error *err);
+void vg_sniffer_free(vg_sniffer *s);
+/* MIME type of the head bytes into out (cap bytes); "application/octet-stream" if unsure. */
+void vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap);
+/* 1 if head starts an archive or compressed stream that libarchive should open. */
+int vg_sniff_is_container(const uint8_t *head, size_t n);
+
+#endif

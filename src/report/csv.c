@@ -1,0 +1,78 @@
+/* CSV output (RFC 4180 quoting; names are written as the bytes they are). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/hex.h"
+#include "vigil/report.h"
+
+int vigil_csv_header(FILE *f)
+{
+    return fputs("path,container,size,md5,sha1,sha256,mime,pdq,pdq_quality,verdict,match_set,match_by,"
+                 "match_distance,match_category,match_series,error,type\r\n", f) < 0 ? -1 : 0;
+}
+
+static void field(vg_buf *b, const char *s, size_t n, int last)
+{
+    if (s) {
+        int quote = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
+        if (quote) {
+            vg_buf_addc(b, '"');
+            for (size_t i = 0; i < n; i++) {
+                if (s[i] == '"')
+                    vg_buf_addc(b, '"');
+                vg_buf_addc(b, s[i]);
+            }
+            vg_buf_addc(b, '"');
+        } else {
+            vg_buf_add(b, s, n);
+        }
+    }
+    vg_buf_adds(b, last ? "\r\n" : ",");
+}
+
+static void fieldz(vg_buf *b, const char *s)
+{
+    field(b, s, s ? strlen(s) : 0, 0);
+}
+
+int vigil_csv_item(FILE *f, const vigil_item *it)
+{
+    vg_buf b;
+    char hex[65], num[32];
+    char *container = vigil_container_string(it);
+    int rc = 0;
+    vg_buf_init(&b, (size_t)1 << 24);
+    field(&b, it->path, it->path_len, 0);
+    fieldz(&b, container);
+    snprintf(num, sizeof num, "%llu", (unsigned long long)it->size);
+    fieldz(&b, num);
+    vg_hex_encode(hex, it->digests.md5, 16);
+    fieldz(&b, it->has_digests ? hex : NULL);
+    vg_hex_encode(hex, it->digests.sha1, 20);
+    fieldz(&b, it->has_digests ? hex : NULL);
+    vg_hex_encode(hex, it->digests.sha256, 32);
+    fieldz(&b, it->has_digests ? hex : NULL);
+    fieldz(&b, it->mime);
+    fieldz(&b, NULL); /* pdq */
+    fieldz(&b, NULL); /* pdq_quality */
+    fieldz(&b, vigil_verdict_name(it->verdict));
+    if (it->match.by != VIGIL_BY_NONE) {
+        fieldz(&b, it->match.set);
+        fieldz(&b, vigil_match_by_name(it->match.by));
+        snprintf(num, sizeof num, "%d", it->match.distance);
+        fieldz(&b, num);
+        fieldz(&b, it->match.category);
+        fieldz(&b, it->match.series);
+    } else {
+        for (int i = 0; i < 5; i++)
+            fieldz(&b, NULL);
+    }
+    fieldz(&b, it->error);
+    field(&b, vigil_item_type_name(it->type), strlen(vigil_item_type_name(it->type)), 1);
+    if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, f) != b.len)
+        rc = -1;
+    vg_buf_dispose(&b);
+    free(container);
+    return rc;
+}

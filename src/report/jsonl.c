@@ -1,0 +1,134 @@
+/* The scan JSONL of the interface contract: one object per item, then a summary. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/hex.h"
+#include "core/json.h"
+#include "vigil/report.h"
+
+static const char *verdict_names[VIGIL_VERDICT__COUNT] = {"illegal", "benign", "interest", "near", "unknown",
+                                                          "error"};
+
+const char *vigil_verdict_name(vigil_verdict v)
+{
+    return (unsigned)v < VIGIL_VERDICT__COUNT ? verdict_names[v] : "?";
+}
+
+const char *vigil_item_type_name(vigil_item_type t)
+{
+    static const char *names[] = {"file", "symlink", "fifo", "socket", "chardev", "blockdev",
+                                  "hardlink", "dir", "archive", "other"};
+    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "other";
+}
+
+char *vigil_container_string(const vigil_item *it)
+{
+    vg_buf b;
+    if (!it->ncontainers)
+        return NULL;
+    vg_buf_init(&b, (size_t)1 << 24);
+    for (size_t i = 0; i < it->ncontainers; i++) {
+        if (i)
+            vg_buf_add(&b, "!/", 2);
+        vg_buf_adds(&b, it->containers[i]);
+    }
+    return vg_buf_detach(&b, NULL);
+}
+
+static void add_hex(vg_buf *b, const char *key, const uint8_t *d, size_t n, int has)
+{
+    char hex[65];
+    vg_buf_addf(b, ",\"%s\":", key);
+    if (!has) {
+        vg_buf_adds(b, "null");
+        return;
+    }
+    vg_hex_encode(hex, d, n);
+    vg_buf_addf(b, "\"%s\"", hex);
+}
+
+static void add_match(vg_buf *b, const vigil_match *m)
+{
+    if (m->by == VIGIL_BY_NONE) {
+        vg_buf_adds(b, ",\"match\":null");
+        return;
+    }
+    vg_buf_adds(b, ",\"match\":{\"set\":");
+    vg_json_strz(b, m->set);
+    vg_buf_addf(b, ",\"by\":\"%s\",\"distance\":%d,\"category\":", vigil_match_by_name(m->by), m->distance);
+    vg_json_strz(b, m->category);
+    vg_buf_adds(b, ",\"series\":");
+    vg_json_strz(b, m->series);
+    vg_buf_addc(b, '}');
+}
+
+int vigil_jsonl_item(FILE *f, const vigil_item *it)
+{
+    vg_buf b;
+    int rc = 0;
+    vg_buf_init(&b, (size_t)1 << 24);
+    vg_buf_adds(&b, "{\"path\":");
+    vg_json_str(&b, it->path, it->path_len);
+    vg_buf_adds(&b, ",\"container\":");
+    if (it->ncontainers) {
+        char *c = vigil_container_string(it);
+        vg_json_strz(&b, c);
+        free(c);
+    } else {
+        vg_buf_adds(&b, "null");
+    }
+    vg_buf_addf(&b, ",\"size\":%llu", (unsigned long long)it->size);
+    add_hex(&b, "md5", it->digests.md5, 16, it->has_digests);
+    add_hex(&b, "sha1", it->digests.sha1, 20, it->has_digests);
+    add_hex(&b, "sha256", it->digests.sha256, 32, it->has_digests);
+    vg_buf_adds(&b, ",\"mime\":");
+    vg_json_strz(&b, it->mime);
+    vg_buf_addf(&b, ",\"pdq\":null,\"pdq_quality\":null,\"verdict\":\"%s\"", vigil_verdict_name(it->verdict));
+    add_match(&b, &it->match);
+    vg_buf_adds(&b, ",\"error\":");
+    vg_json_strz(&b, it->error);
+    vg_buf_addf(&b, ",\"type\":\"%s\"", vigil_item_type_name(it->type));
+    if (it->ncontainers) {
+        vg_buf_adds(&b, ",\"containers\":[");
+        for (size_t i = 0; i < it->ncontainers; i++) {
+            if (i)
+                vg_buf_addc(&b, ',');
+            vg_json_strz(&b, it->containers[i]);
+        }
+        vg_buf_addc(&b, ']');
+    }
+    if (it->link_target) {
+        vg_buf_adds(&b, ",\"link_target\":");
+        vg_json_strz(&b, it->link_target);
+    }
+    if (!vg_utf8_valid(it->path, it->path_len)) { /* the exact bytes, for tools that drop lone surrogates */
+        char *hex = malloc(it->path_len * 2 + 1);
+        if (hex) {
+            vg_hex_encode(hex, (const uint8_t *)it->path, it->path_len);
+            vg_buf_addf(&b, ",\"path_hex\":\"%s\"", hex);
+            free(hex);
+        }
+    }
+    vg_buf_adds(&b, "}\n");
+    if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, f) != b.len)
+        rc = -1;
+    vg_buf_dispose(&b);
+    return rc;
+}
+
+int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s)
+{
+    int n = fprintf(f,
+                    "{\"summary\":{\"items\":%llu,\"illegal\":%llu,\"benign\":%llu,\"interest\":%llu,"
+                    "\"near\":%llu,\"unknown\":%llu,\"error\":%llu,\"bytes\":%llu,\"seconds\":%.3f,"
+                    "\"interrupted\":%s}}\n",
+                    (unsigned long long)s->items, (unsigned long long)s->by_verdict[VIGIL_VERDICT_ILLEGAL],
+                    (unsigned long long)s->by_verdict[VIGIL_VERDICT_BENIGN],
+                    (unsigned long long)s->by_verdict[VIGIL_VERDICT_INTEREST],
+                    (unsigned long long)s->by_verdict[VIGIL_VERDICT_NEAR],
+                    (unsigned long long)s->by_verdict[VIGIL_VERDICT_UNKNOWN],
+                    (unsigned long long)s->by_verdict[VIGIL_VERDICT_ERROR], (unsigned long long)s->bytes,
+                    s->seconds, s->interrupted ? "true" : "false");
+    return n < 0 ? -1 : 0;
+}

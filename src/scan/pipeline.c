@@ -1,0 +1,325 @@
+/*
+ * The scan pipeline. A walker thread turns paths into units in walk order;
+ * reader threads take units from a work queue; the calling thread is the sink
+ * and hands results to the callback strictly in unit order. Memory is bounded
+ * twice: at most MAX_INFLIGHT units exist between walker and sink, and a unit
+ * that is not at the head of the order may hold at most MAX_PENDING results
+ * (an archive's reader waits until its unit reaches the head). The head unit
+ * is always drained, so the oldest unfinished unit always makes progress.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scan/reader.h"
+#include "source/walk.h"
+#include "vigil/scan.h"
+
+#define MAX_INFLIGHT_PER_JOB 16
+#define MAX_PENDING 64
+
+typedef struct unit {
+    struct unit *next_work, *next_order;
+    vg_entry e;
+    struct stat st;
+    char *path;
+    vg_result *head, *tail;
+    size_t nres;
+    int done;
+} unit;
+
+typedef struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_space, cv_sink, cv_room;
+    unit *work_head, *work_tail;
+    unit *order_head, *order_tail;
+    size_t inflight, max_inflight;
+    int walk_done;
+    volatile sig_atomic_t cancel;     /* the callback asked to stop */
+    const vigil_scan_opts *o;
+    const char *const *paths;
+    size_t npaths;
+    vigil_error walk_err;
+} pipeline;
+
+typedef struct worker {
+    pipeline *p;
+    vg_reader *reader;
+    pthread_t tid;
+} worker;
+
+void vigil_scan_opts_init(vigil_scan_opts *o)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    memset(o, 0, sizeof *o);
+    o->jobs = n > 0 ? (unsigned)n : 1;
+    o->expand_archives = 1;
+    o->sniff_mime = 1;
+    o->limits.max_depth = 8;
+    o->limits.max_ratio = 1000;
+    o->limits.ratio_floor = (uint64_t)256 << 20;
+    o->limits.max_archive_bytes = (uint64_t)64 << 30;
+    o->limits.spool_mem = (uint64_t)64 << 20;
+}
+
+static int stopping(const pipeline *p)
+{
+    return p->cancel || (p->o->stop && *p->o->stop);
+}
+
+/* ---- walker thread ---- */
+
+static int on_walk(const vg_walk_entry *we, void *ud)
+{
+    pipeline *p = ud;
+    unit *u = calloc(1, sizeof *u);
+    vg_result *special;
+    if (!u || !(u->path = malloc(we->path_len + 1))) {
+        free(u);
+        return 1;
+    }
+    memcpy(u->path, we->path, we->path_len + 1);
+    if (we->st)
+        u->st = *we->st;
+    u->e = (vg_entry){u->path, we->path_len, we->st ? &u->st : NULL, we->err, we->is_dir, we->follow};
+    special = vg_reader_special(&u->e);
+    if (special) {
+        u->head = u->tail = special;
+        u->nres = 1;
+        u->done = 1;
+    }
+    pthread_mutex_lock(&p->mu);
+    while (p->inflight >= p->max_inflight && !stopping(p))
+        pthread_cond_wait(&p->cv_space, &p->mu);
+    p->inflight++;
+    if (p->order_tail)
+        p->order_tail->next_order = u;
+    else
+        p->order_head = u;
+    p->order_tail = u;
+    if (!u->done) {
+        if (p->work_tail)
+            p->work_tail->next_work = u;
+        else
+            p->work_head = u;
+        p->work_tail = u;
+        pthread_cond_signal(&p->cv_work);
+    }
+    pthread_cond_signal(&p->cv_sink);
+    pthread_mutex_unlock(&p->mu);
+    return stopping(p) ? 1 : 0;
+}
+
+static void *walker_main(void *arg)
+{
+    pipeline *p = arg;
+    for (size_t i = 0; i < p->npaths && !stopping(p); i++)
+        vg_walk(p->paths[i], on_walk, p, p->o->stop ? p->o->stop : &p->cancel);
+    pthread_mutex_lock(&p->mu);
+    p->walk_done = 1;
+    pthread_cond_broadcast(&p->cv_work);
+    pthread_cond_broadcast(&p->cv_sink);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* ---- reader threads ---- */
+
+typedef struct emit_ctx {
+    pipeline *p;
+    unit *u;
+} emit_ctx;
+
+static void emit(void *ud, vg_result *r)
+{
+    emit_ctx *c = ud;
+    pipeline *p = c->p;
+    pthread_mutex_lock(&p->mu);
+    while (c->u != p->order_head && c->u->nres >= MAX_PENDING)
+        pthread_cond_wait(&p->cv_room, &p->mu);
+    if (c->u->tail)
+        c->u->tail->next = r;
+    else
+        c->u->head = r;
+    c->u->tail = r;
+    c->u->nres++;
+    if (c->u == p->order_head)
+        pthread_cond_signal(&p->cv_sink);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    pipeline *p = w->p;
+    for (;;) {
+        unit *u;
+        emit_ctx c = {p, NULL};
+        pthread_mutex_lock(&p->mu);
+        while (!p->work_head && !p->walk_done)
+            pthread_cond_wait(&p->cv_work, &p->mu);
+        u = p->work_head;
+        if (u) {
+            p->work_head = u->next_work;
+            if (!p->work_head)
+                p->work_tail = NULL;
+        }
+        pthread_mutex_unlock(&p->mu);
+        if (!u)
+            break;
+        c.u = u;
+        if (!stopping(p))
+            vg_reader_file(w->reader, &u->e, emit, &c);
+        pthread_mutex_lock(&p->mu);
+        u->done = 1;
+        pthread_cond_broadcast(&p->cv_sink);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+/* ---- sink (calling thread) ---- */
+
+static void deliver(pipeline *p, vg_result *r, vigil_scan_stats *stats)
+{
+    stats->items++;
+    stats->by_verdict[r->item.verdict]++;
+    if (r->item.has_digests)
+        stats->bytes += r->item.size;
+    if (!p->cancel && p->o->on_item && p->o->on_item(&r->item, p->o->ud) != 0)
+        p->cancel = 1;
+}
+
+static void sink(pipeline *p, vigil_scan_stats *stats)
+{
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        unit *u = p->order_head;
+        if (!u) {
+            if (p->walk_done)
+                break;
+            pthread_cond_wait(&p->cv_sink, &p->mu);
+            continue;
+        }
+        if (u->head) {
+            vg_result *r = u->head;
+            u->head = r->next;
+            if (!u->head)
+                u->tail = NULL;
+            u->nres--;
+            pthread_mutex_unlock(&p->mu);
+            if (p->cancel)
+                stats->interrupted = 1;
+            else
+                deliver(p, r, stats);
+            vg_result_free(r);
+            pthread_mutex_lock(&p->mu);
+            continue;
+        }
+        if (!u->done) {
+            pthread_cond_wait(&p->cv_sink, &p->mu);
+            continue;
+        }
+        p->order_head = u->next_order;
+        if (!p->order_head)
+            p->order_tail = NULL;
+        p->inflight--;
+        pthread_cond_signal(&p->cv_space);
+        pthread_cond_broadcast(&p->cv_room); /* a new head may be waiting to emit */
+        free(u->path);
+        free(u);
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npaths, const vigil_scan_opts *o,
+                   vigil_error *err)
+{
+    pipeline p;
+    worker *ws;
+    pthread_t walker;
+    unsigned jobs = o->jobs ? o->jobs : 1, started = 0;
+    double t0 = now_seconds();
+    int rc = 0;
+    memset(stats, 0, sizeof *stats);
+    memset(&p, 0, sizeof p);
+    p.o = o;
+    p.paths = paths;
+    p.npaths = npaths;
+    p.max_inflight = (size_t)jobs * MAX_INFLIGHT_PER_JOB;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv_work, NULL);
+    pthread_cond_init(&p.cv_space, NULL);
+    pthread_cond_init(&p.cv_sink, NULL);
+    pthread_cond_init(&p.cv_room, NULL);
+    ws = calloc(jobs, sizeof *ws);
+    if (!ws)
+        return vigil_error_set(err, VIGIL_ENOMEM, "scan: out of memory");
+    for (unsigned i = 0; i < jobs && rc == 0; i++) {
+        ws[i].p = &p;
+        rc = vg_reader_new(&ws[i].reader, o, err);
+        if (rc == 0 && pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) != 0)
+            rc = vigil_error_set(err, VIGIL_EINTERNAL, "scan: cannot start reader thread");
+        if (rc == 0)
+            started++;
+    }
+    if (rc == 0 && pthread_create(&walker, NULL, walker_main, &p) != 0)
+        rc = vigil_error_set(err, VIGIL_EINTERNAL, "scan: cannot start walker thread");
+    if (rc == 0) {
+        sink(&p, stats);
+        pthread_join(walker, NULL);
+    } else {
+        pthread_mutex_lock(&p.mu);
+        p.walk_done = 1;
+        pthread_cond_broadcast(&p.cv_work);
+        pthread_mutex_unlock(&p.mu);
+    }
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(ws[i].tid, NULL);
+    for (unsigned i = 0; i < jobs; i++)
+        vg_reader_free(ws[i].reader);
+    free(ws);
+    if (o->stop && *o->stop)
+        stats->interrupted = 1;
+    stats->seconds = now_seconds() - t0;
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv_work);
+    pthread_cond_destroy(&p.cv_space);
+    pthread_cond_destroy(&p.cv_sink);
+    pthread_cond_destroy(&p.cv_room);
+    return rc;
+}
+
+/* ---- pre-count for progress ---- */
+
+typedef struct count_ctx {
+    uint64_t files, bytes;
+} count_ctx;
+
+static int on_count(const vg_walk_entry *e, void *ud)
+{
+    count_ctx *c = ud;
+    c->files++;
+    if (e->st && S_ISREG(e->st->st_mode))
+        c->bytes += (uint64_t)e->st->st_size;
+    return 0;
+}
+
+void vigil_scan_precount(uint64_t *files, uint64_t *bytes, const char *const *paths, size_t npaths,
+                         volatile sig_atomic_t *stop)
+{
+    count_ctx c = {0, 0};
+    for (size_t i = 0; i < npaths && !(stop && *stop); i++)
+        vg_walk(paths[i], on_count, &c, stop);
+    *files = c.files;
+    *bytes = c.bytes;
+}

@@ -1,0 +1,466 @@
+/*
+ * Reading one file: open read-only without touching its access time, read it
+ * once in large blocks, feed every block to the three digests, keep the first
+ * bytes for type sniffing, then match. Archives are reopened through our own
+ * descriptor and their members read the same way, depth first, under the
+ * limits that stop archive bombs.
+ */
+#include <archive.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "media/sniff.h"
+#include "scan/reader.h"
+#include "source/archive.h"
+
+#define BLOCK (1024 * 1024)
+#define MAX_DEPTH_CHAIN 64
+
+struct vg_reader {
+    const vigil_scan_opts *o;
+    vigil_digester *dg;
+    vg_sniffer *sn;
+    uint8_t *buf;
+    uint8_t *head;
+};
+
+/* Limits shared by every level of one top-level archive. */
+typedef struct budget {
+    uint64_t in;          /* bytes read from the file on disk */
+    uint64_t out;         /* bytes expanded at any depth */
+    int tripped;
+} budget;
+
+/* What one level of archive reading needs to emit its members. */
+typedef struct level {
+    vg_reader *r;
+    budget *b;
+    const char **chain;   /* containers, outermost first */
+    size_t depth;
+    vg_emit_fn emit;
+    void *ud;
+} level;
+
+int vg_reader_new(vg_reader **out, const vigil_scan_opts *o, vigil_error *err)
+{
+    vg_reader *r = calloc(1, sizeof *r);
+    int rc;
+    *out = NULL;
+    if (!r || !(r->buf = malloc(BLOCK)) || !(r->head = malloc(VG_SNIFF_BYTES))) {
+        vg_reader_free(r);
+        return vigil_error_set(err, VIGIL_ENOMEM, "reader: out of memory");
+    }
+    r->o = o;
+    if ((rc = vigil_digester_new(&r->dg, err)) < 0 || (o->sniff_mime && (rc = vg_sniffer_new(&r->sn, err)) < 0)) {
+        vg_reader_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+void vg_reader_free(vg_reader *r)
+{
+    if (!r)
+        return;
+    vigil_digester_free(r->dg);
+    vg_sniffer_free(r->sn);
+    free(r->buf);
+    free(r->head);
+    free(r);
+}
+
+static vigil_item_type type_of_mode(mode_t m)
+{
+    return S_ISREG(m) ? VIGIL_ITEM_FILE : S_ISLNK(m) ? VIGIL_ITEM_SYMLINK : S_ISFIFO(m) ? VIGIL_ITEM_FIFO
+         : S_ISSOCK(m) ? VIGIL_ITEM_SOCKET : S_ISCHR(m) ? VIGIL_ITEM_CHARDEV : S_ISBLK(m) ? VIGIL_ITEM_BLOCKDEV
+         : S_ISDIR(m) ? VIGIL_ITEM_DIR : VIGIL_ITEM_OTHER;
+}
+
+static const char *walk_error(int err, int is_dir)
+{
+    static __thread char msg[160];
+    if (is_dir && err == ELOOP)
+        return "directory loop: this directory is one of its own ancestors (not entered)";
+    snprintf(msg, sizeof msg, "%s: %s", is_dir ? "cannot read directory" : "cannot stat", strerror(err));
+    return msg;
+}
+
+vg_result *vg_reader_special(const vg_entry *e)
+{
+    vg_result *res;
+    if (e->st && !e->is_dir && !e->err && S_ISREG(e->st->st_mode))
+        return NULL;
+    res = vg_result_new(e->path, e->path_len, NULL, 0);
+    if (!res)
+        return NULL;
+    res->item.type = e->st ? type_of_mode(e->st->st_mode) : VIGIL_ITEM_OTHER;
+    if (e->err || e->is_dir || !e->st) {
+        res->item.verdict = VIGIL_VERDICT_ERROR;
+        vg_result_error(res, "%s", walk_error(e->err, e->is_dir));
+        if (e->is_dir)
+            res->item.type = VIGIL_ITEM_DIR;
+        return res;
+    }
+    /* Recorded, never opened: a FIFO would block, a device would read forever. */
+    if (S_ISLNK(e->st->st_mode)) {
+        char target[4096];
+        ssize_t n = readlink(e->path, target, sizeof target - 1);
+        if (n >= 0) {
+            target[n] = '\0';
+            vg_result_set_link(res, target);
+        }
+    }
+    return res;
+}
+
+static void set_verdict(vg_reader *r, vg_result *res)
+{
+    vigil_item *it = &res->item;
+    if (!it->has_digests) {
+        it->verdict = VIGIL_VERDICT_ERROR;
+        return;
+    }
+    if (r->o->index && vigil_index_match(&it->match, r->o->index, &it->digests)) {
+        it->verdict = it->match.kind == VIGIL_KIND_ILLEGAL ? VIGIL_VERDICT_ILLEGAL
+                    : it->match.kind == VIGIL_KIND_INTEREST ? VIGIL_VERDICT_INTEREST : VIGIL_VERDICT_BENIGN;
+    } else {
+        it->verdict = VIGIL_VERDICT_UNKNOWN;
+    }
+}
+
+static int stopped(const vg_reader *r)
+{
+    return r->o->stop && *r->o->stop;
+}
+
+/* ---- archive members ---- */
+
+static void scan_archive(level *lv, vg_archive_src *src, const char *self);
+
+/* Spool for a nested archive: memory up to the limit, then a temporary file. */
+typedef struct spool {
+    vg_buf mem;
+    FILE *tmp;
+    int failed;
+} spool;
+
+static void spool_add(spool *sp, const void *p, size_t n, uint64_t mem_max)
+{
+    if (sp->failed)
+        return;
+    if (!sp->tmp && sp->mem.len + n > mem_max) {
+        sp->tmp = tmpfile(); /* in $TMPDIR, never inside the evidence */
+        if (!sp->tmp || (sp->mem.len && fwrite(sp->mem.ptr, 1, sp->mem.len, sp->tmp) != sp->mem.len)) {
+            sp->failed = 1;
+            return;
+        }
+        vg_buf_dispose(&sp->mem);
+    }
+    if (sp->tmp) {
+        if (fwrite(p, 1, n, sp->tmp) != n)
+            sp->failed = 1;
+    } else {
+        vg_buf_add(&sp->mem, p, n);
+        sp->failed = vg_buf_failed(&sp->mem);
+    }
+}
+
+static int over_budget(const level *lv, char *why, size_t cap)
+{
+    const vigil_scan_limits *l = &lv->r->o->limits;
+    const budget *b = lv->b;
+    if (b->out > l->max_archive_bytes) {
+        snprintf(why, cap, "archive bomb: expanded more than %llu bytes (limit); rest of the archive not read",
+                 (unsigned long long)l->max_archive_bytes);
+        return 1;
+    }
+    if (b->out > l->ratio_floor && b->out / (b->in ? b->in : 1) > l->max_ratio) {
+        snprintf(why, cap, "archive bomb: expansion ratio over %llu:1 (%llu bytes from %llu); rest of the "
+                 "archive not read", (unsigned long long)l->max_ratio, (unsigned long long)b->out,
+                 (unsigned long long)b->in);
+        return 1;
+    }
+    return 0;
+}
+
+static vg_result *member_result(level *lv, const vg_archive_member *m)
+{
+    return vg_result_new(m->path, strlen(m->path), lv->chain, lv->depth);
+}
+
+/* Read one member's data: digests, head for sniffing, spool if it is a nested archive. */
+static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, size_t *head_len,
+                       int *nested)
+{
+    vg_reader *r = lv->r;
+    uint64_t total = 0;
+    char why[256];
+    la_ssize_t n;
+    *head_len = 0;
+    *nested = -1; /* undecided until the head is full or the member ends */
+    while ((n = archive_read_data(a, r->buf, BLOCK)) > 0) {
+        size_t take = 0;
+        if (*head_len < VG_SNIFF_BYTES) {
+            take = VG_SNIFF_BYTES - *head_len < (size_t)n ? VG_SNIFF_BYTES - *head_len : (size_t)n;
+            memcpy(r->head + *head_len, r->buf, take);
+            *head_len += take;
+        }
+        if (*nested < 0 && *head_len == VG_SNIFF_BYTES) {
+            *nested = vg_sniff_is_container(r->head, *head_len);
+            if (*nested)
+                spool_add(sp, r->head, *head_len - take, r->o->limits.spool_mem);
+        }
+        if (*nested > 0)
+            spool_add(sp, r->buf, (size_t)n, r->o->limits.spool_mem);
+        vigil_digester_update(r->dg, r->buf, (size_t)n);
+        total += (uint64_t)n;
+        lv->b->out += (uint64_t)n;
+        if (over_budget(lv, why, sizeof why)) {
+            lv->b->tripped = 1;
+            vg_result_error(res, "%s", why);
+            return -1;
+        }
+        if (stopped(r))
+            return -2;
+    }
+    if (n < 0) {
+        const char *msg = archive_error_string(a);
+        vg_result_error(res, "cannot read member after %llu bytes: %s", (unsigned long long)total,
+                        msg ? msg : "unknown error");
+        return -1;
+    }
+    if (*nested < 0) {
+        *nested = vg_sniff_is_container(r->head, *head_len);
+        if (*nested)
+            spool_add(sp, r->head, *head_len, r->o->limits.spool_mem);
+    }
+    res->item.size = total;
+    return 0;
+}
+
+static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
+{
+    level *lv = ud;
+    vg_reader *r = lv->r;
+    vg_result *res = member_result(lv, m);
+    spool sp = {0};
+    size_t head_len;
+    int nested, rc;
+    static const vigil_item_type types[] = {
+        VIGIL_ITEM_FILE, VIGIL_ITEM_SYMLINK, VIGIL_ITEM_HARDLINK, VIGIL_ITEM_FIFO,
+        VIGIL_ITEM_CHARDEV, VIGIL_ITEM_BLOCKDEV, VIGIL_ITEM_SOCKET, VIGIL_ITEM_OTHER};
+    if (!res)
+        return 1;
+    res->item.type = types[m->type];
+    if (m->type != VG_MEMBER_FILE) {
+        vg_result_set_link(res, m->link);
+        lv->emit(lv->ud, res);
+        return 0;
+    }
+    if (m->encrypted) {
+        res->item.verdict = VIGIL_VERDICT_ERROR;
+        vg_result_error(res, "encrypted member: cannot be read without the password");
+        lv->emit(lv->ud, res);
+        return 0;
+    }
+    vg_buf_init(&sp.mem, (size_t)r->o->limits.spool_mem + 1);
+    vigil_digester_reset(r->dg);
+    rc = read_member(lv, a, res, &sp, &head_len, &nested);
+    if (rc == -2) { /* interrupted: the item is not complete, so it is not reported */
+        vg_result_free(res);
+        vg_buf_dispose(&sp.mem);
+        if (sp.tmp)
+            fclose(sp.tmp);
+        return 1;
+    }
+    if (rc == 0) {
+        vigil_digester_final(r->dg, &res->item.digests);
+        res->item.has_digests = 1;
+        if (r->sn)
+            vg_sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime), res->item.mime = res->mime;
+    }
+    set_verdict(r, res);
+    lv->emit(lv->ud, res);
+    if (rc == 0 && nested > 0) {
+        if (sp.failed) {
+            vg_result *e = member_result(lv, m);
+            if (e) {
+                e->item.type = VIGIL_ITEM_ARCHIVE;
+                e->item.verdict = VIGIL_VERDICT_ERROR;
+                vg_result_error(e, "nested archive not opened: cannot spool it (out of memory or temporary space)");
+                lv->emit(lv->ud, e);
+            }
+        } else {
+            vg_archive_src src = {.fd = -1, .tmp = sp.tmp, .mem = (const uint8_t *)sp.mem.ptr,
+                                  .mem_len = sp.tmp ? 0 : sp.mem.len};
+            if (sp.tmp)
+                src.mem = NULL;
+            scan_archive(lv, &src, m->path);
+        }
+    }
+    vg_buf_dispose(&sp.mem);
+    if (sp.tmp)
+        fclose(sp.tmp);
+    return lv->b->tripped || stopped(r) ? 1 : 0;
+}
+
+/* Emit the members of the archive in src, which is the item named self at this level. */
+static void scan_archive(level *lv, vg_archive_src *src, const char *self)
+{
+    const char *chain[MAX_DEPTH_CHAIN + 1];
+    level child = *lv;
+    char why[512];
+    int rc;
+    if (lv->depth >= lv->r->o->limits.max_depth || lv->depth >= MAX_DEPTH_CHAIN) {
+        vg_result *e = vg_result_new(self, strlen(self), lv->chain, lv->depth);
+        if (e) {
+            e->item.type = VIGIL_ITEM_ARCHIVE;
+            e->item.verdict = VIGIL_VERDICT_ERROR;
+            vg_result_error(e, "nested archive not opened: nesting depth limit (%u) reached",
+                            lv->r->o->limits.max_depth);
+            lv->emit(lv->ud, e);
+        }
+        return;
+    }
+    for (size_t i = 0; i < lv->depth; i++)
+        chain[i] = lv->chain[i];
+    chain[lv->depth] = self;
+    child.chain = chain;
+    child.depth = lv->depth + 1;
+    rc = vg_archive_iterate(src, on_member, &child, NULL, why, sizeof why);
+    if (rc < 0 && !stopped(lv->r)) {
+        vg_result *e = vg_result_new(self, strlen(self), lv->chain, lv->depth);
+        if (e) {
+            e->item.type = VIGIL_ITEM_ARCHIVE;
+            e->item.verdict = VIGIL_VERDICT_ERROR;
+            vg_result_error(e, "%s", why);
+            lv->emit(lv->ud, e);
+        }
+    }
+}
+
+/* ---- files on disk ---- */
+
+static int open_evidence(const vg_entry *e)
+{
+    /* O_NONBLOCK: if the entry was swapped for a FIFO since the walk, open must not hang. */
+    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (e->follow ? 0 : O_NOFOLLOW);
+    int fd = open(e->path, flags | O_NOATIME);
+    if (fd < 0 && errno == EPERM) /* O_NOATIME is allowed to the owner only */
+        fd = open(e->path, flags);
+    return fd;
+}
+
+static const char *open_error(int err)
+{
+    switch (err) {
+    case ENOENT: return "vanished before it could be read";
+    case ELOOP: return "replaced by a symlink during the scan (not followed)";
+    default: return strerror(err);
+    }
+}
+
+/* Read the whole file; 0, -1 (error set on res) or -2 (interrupted). */
+static int read_file(vg_reader *r, int fd, const struct stat *st, vg_result *res, size_t *head_len)
+{
+    uint64_t total = 0;
+    ssize_t n;
+    *head_len = 0;
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    for (;;) {
+        n = read(fd, r->buf, BLOCK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (*head_len < VG_SNIFF_BYTES) {
+            size_t take = VG_SNIFF_BYTES - *head_len < (size_t)n ? VG_SNIFF_BYTES - *head_len : (size_t)n;
+            memcpy(r->head + *head_len, r->buf, take);
+            *head_len += take;
+        }
+        vigil_digester_update(r->dg, r->buf, (size_t)n);
+        total += (uint64_t)n;
+        if (stopped(r))
+            return -2;
+    }
+    res->item.size = total;
+    if (n < 0) {
+        vg_result_error(res, "read error at byte %llu: %s", (unsigned long long)total, strerror(errno));
+        return -1;
+    }
+    if (total != (uint64_t)st->st_size) {
+        vg_result_error(res, "file changed while being read: size was %lld bytes, read %llu",
+                        (long long)st->st_size, (unsigned long long)total);
+        return -1;
+    }
+    return 0;
+}
+
+void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
+{
+    vg_result *res = vg_result_new(e->path, e->path_len, NULL, 0);
+    struct stat st;
+    size_t head_len = 0;
+    int fd, rc;
+    if (!res)
+        return;
+    if (r->o->before_open)
+        r->o->before_open(e->path, r->o->ud);
+    fd = open_evidence(e);
+    if (fd < 0) {
+        vg_result_error(res, "%s", open_error(errno));
+        res->item.verdict = VIGIL_VERDICT_ERROR;
+        emit(ud, res);
+        return;
+    }
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && e->st &&
+        (st.st_ino != e->st->st_ino || st.st_size != e->st->st_size)) {
+        if (st.st_ino != e->st->st_ino)
+            vg_result_error(res, "file replaced during the scan (another inode when opened)");
+        else
+            vg_result_error(res, "file changed during the scan: %lld bytes when listed, %lld when opened",
+                            (long long)e->st->st_size, (long long)st.st_size);
+        res->item.verdict = VIGIL_VERDICT_ERROR;
+        close(fd);
+        emit(ud, res);
+        return;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        vg_result_error(res, "no longer a regular file when opened");
+        res->item.verdict = VIGIL_VERDICT_ERROR;
+        close(fd);
+        emit(ud, res);
+        return;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    vigil_digester_reset(r->dg);
+    rc = read_file(r, fd, &st, res, &head_len);
+    if (rc == -2) {
+        vg_result_free(res);
+        close(fd);
+        return;
+    }
+    if (rc == 0) {
+        vigil_digester_final(r->dg, &res->item.digests);
+        res->item.has_digests = 1;
+        if (r->sn) {
+            vg_sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime);
+            res->item.mime = res->mime;
+        }
+    }
+    set_verdict(r, res);
+    emit(ud, res);
+    if (rc == 0 && r->o->expand_archives && vg_sniff_is_container(r->head, head_len)) {
+        budget b = {0};
+        level lv = {r, &b, NULL, 0, emit, ud};
+        vg_archive_src src = {.fd = fd, .consumed = &b.in};
+        scan_archive(&lv, &src, e->path);
+    }
+    close(fd);
+}

@@ -1,0 +1,35 @@
+/*
+ * A reader turns one walked entry into results: it reads the file once for
+ * its digests and type, matches it, and opens it as an archive when it is
+ * one. Each reader thread owns one vg_reader.
+ */
+#ifndef VG_SCAN_READER_H
+#define VG_SCAN_READER_H
+#include <sys/stat.h>
+#include "scan/result.h"
+#include "vigil/scan.h"
+
+typedef struct vg_reader vg_reader;
+
+/* Where results go, in the order they are produced. */
+typedef void (*vg_emit_fn)(void *ud, vg_result *r);
+
+/* A walked entry to read. */
+typedef struct vg_entry {
+    const char *path;
+    size_t path_len;
+    const struct stat *st;   /* NULL if the walker could not stat it */
+    int err;                 /* errno from the walker */
+    int is_dir;              /* a directory the walker could not read */
+    int follow;              /* a symlink named as a root */
+} vg_entry;
+
+int vg_reader_new(vg_reader **out, const vigil_scan_opts *o, vigil_error *err);
+void vg_reader_free(vg_reader *r);
+
+/* Results for an entry that needs no reading (special files, walker errors); NULL if none. */
+vg_result *vg_reader_special(const vg_entry *e);
+/* Read a regular file and emit its result, then its archive members. */
+void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud);
+
+#endif

@@ -1,0 +1,68 @@
+/* Allocation and release of in-flight scan results. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan/result.h"
+
+vg_result *vg_result_new(const char *path, size_t len, const char *const *containers, size_t ncontainers)
+{
+    vg_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->path = malloc(len + 1);
+    if (ncontainers)
+        r->containers = calloc(ncontainers, sizeof *r->containers);
+    if (!r->path || (ncontainers && !r->containers)) {
+        vg_result_free(r);
+        return NULL;
+    }
+    memcpy(r->path, path, len);
+    r->path[len] = '\0';
+    for (size_t i = 0; i < ncontainers; i++)
+        if (!(r->containers[i] = strdup(containers[i]))) {
+            r->item.ncontainers = i;
+            vg_result_free(r);
+            return NULL;
+        }
+    r->item.path = r->path;
+    r->item.path_len = len;
+    r->item.containers = (const char *const *)r->containers;
+    r->item.ncontainers = ncontainers;
+    r->item.verdict = VIGIL_VERDICT_UNKNOWN;
+    return r;
+}
+
+void vg_result_error(vg_result *r, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    if (r->error)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    r->error = strdup(msg);
+    r->item.error = r->error ? r->error : "out of memory";
+}
+
+void vg_result_set_link(vg_result *r, const char *target)
+{
+    free(r->link_target);
+    r->link_target = target ? strdup(target) : NULL;
+    r->item.link_target = r->link_target;
+}
+
+void vg_result_free(vg_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; r->containers && i < r->item.ncontainers; i++)
+        free(r->containers[i]);
+    free(r->containers);
+    free(r->path);
+    free(r->link_target);
+    free(r->error);
+    free(r);
+}

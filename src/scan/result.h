@@ -1,0 +1,26 @@
+/*
+ * vg_result: one item on its way from a reader to the sink, owning the
+ * strings the public vigil_item points to.
+ */
+#ifndef VG_SCAN_RESULT_H
+#define VG_SCAN_RESULT_H
+#include "vigil/item.h"
+
+typedef struct vg_result {
+    struct vg_result *next;
+    vigil_item item;
+    char *path;
+    char **containers;
+    char *link_target;
+    char *error;
+    char mime[96];
+} vg_result;
+
+/* A new result for path (len bytes) inside the given container chain; NULL when out of memory. */
+vg_result *vg_result_new(const char *path, size_t len, const char *const *containers, size_t ncontainers);
+/* Set the error text (printf-style); keeps the first error if one is set. */
+void vg_result_error(vg_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vg_result_set_link(vg_result *r, const char *target);
+void vg_result_free(vg_result *r);
+
+#endif

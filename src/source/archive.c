@@ -1,0 +1,169 @@
+/* libarchive iteration over custom sources; members are handed to a callback. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "source/archive.h"
+
+#define BLOCK (256 * 1024)
+
+static la_ssize_t src_read(struct archive *a, void *ud, const void **out)
+{
+    vg_archive_src *s = ud;
+    ssize_t n;
+    if (s->mem) {
+        n = (ssize_t)(s->pos < s->mem_len ? s->mem_len - s->pos : 0);
+        if (n > BLOCK)
+            n = BLOCK;
+        *out = s->mem + s->pos;
+    } else if (s->tmp) {
+        n = (ssize_t)fread(s->buf, 1, BLOCK, s->tmp);
+        if (n == 0 && ferror(s->tmp)) {
+            archive_set_error(a, EIO, "read error in spooled member");
+            return -1;
+        }
+        *out = s->buf;
+    } else {
+        do
+            n = pread(s->fd, s->buf, BLOCK, (off_t)s->pos);
+        while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            archive_set_error(a, errno, "read error at byte %llu: %s", (unsigned long long)s->pos,
+                              strerror(errno));
+            return -1;
+        }
+        *out = s->buf;
+    }
+    s->pos += (uint64_t)n;
+    if (s->consumed)
+        *s->consumed += (uint64_t)n;
+    return n;
+}
+
+static la_int64_t src_seek(struct archive *a, void *ud, la_int64_t off, int whence)
+{
+    vg_archive_src *s = ud;
+    int64_t size, base;
+    (void)a;
+    if (s->mem)
+        size = (int64_t)s->mem_len;
+    else if (s->tmp) {
+        if (fseeko(s->tmp, 0, SEEK_END) != 0)
+            return ARCHIVE_FATAL;
+        size = ftello(s->tmp);
+    } else {
+        size = lseek(s->fd, 0, SEEK_END);
+    }
+    if (size < 0)
+        return ARCHIVE_FATAL;
+    base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)s->pos : size;
+    if (base + off < 0)
+        return ARCHIVE_FATAL;
+    s->pos = (uint64_t)(base + off);
+    if (s->tmp && fseeko(s->tmp, (off_t)s->pos, SEEK_SET) != 0)
+        return ARCHIVE_FATAL;
+    return (la_int64_t)s->pos;
+}
+
+static la_int64_t src_skip(struct archive *a, void *ud, la_int64_t n)
+{
+    vg_archive_src *s = ud;
+    uint64_t before = s->pos;
+    if (src_seek(a, ud, n, SEEK_CUR) < 0)
+        return 0;
+    return (la_int64_t)(s->pos - before);
+}
+
+static vg_member_type member_type(struct archive_entry *e)
+{
+    if (archive_entry_hardlink(e))
+        return VG_MEMBER_HARDLINK;
+    switch (archive_entry_filetype(e)) {
+    case AE_IFREG: return VG_MEMBER_FILE;
+    case AE_IFLNK: return VG_MEMBER_SYMLINK;
+    case AE_IFIFO: return VG_MEMBER_FIFO;
+    case AE_IFCHR: return VG_MEMBER_CHARDEV;
+    case AE_IFBLK: return VG_MEMBER_BLOCKDEV;
+    case AE_IFSOCK: return VG_MEMBER_SOCKET;
+    case 0: return VG_MEMBER_FILE; /* formats that store no type (zip, 7z, raw) hold files */
+    default: return VG_MEMBER_OTHER;
+    }
+}
+
+static struct archive *open_reader(vg_archive_src *s)
+{
+    struct archive *a = archive_read_new();
+    if (!a)
+        return NULL;
+    archive_read_support_filter_all(a);
+    archive_read_support_format_zip_seekable(a);
+    archive_read_support_format_7zip(a);
+    archive_read_support_format_rar(a);
+    archive_read_support_format_rar5(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_gnutar(a);
+    archive_read_support_format_cpio(a);
+    archive_read_support_format_iso9660(a);
+    archive_read_support_format_cab(a);
+    archive_read_support_format_raw(a); /* a lone compressed file: one member */
+    archive_read_set_read_callback(a, src_read);
+    archive_read_set_seek_callback(a, src_seek);
+    archive_read_set_skip_callback(a, src_skip);
+    archive_read_set_callback_data(a, s);
+    return a;
+}
+
+int vg_archive_iterate(vg_archive_src *s, vg_member_fn fn, void *ud, uint64_t *members_out, char *why,
+                       size_t whycap)
+{
+    struct archive *a;
+    struct archive_entry *e;
+    uint64_t members = 0;
+    int rc = 0, r;
+    s->pos = 0;
+    if (s->tmp && fseeko(s->tmp, 0, SEEK_SET) != 0)
+        return snprintf(why, whycap, "cannot rewind spooled member"), -1;
+    if (!s->mem && !(s->buf = malloc(BLOCK)))
+        return snprintf(why, whycap, "out of memory"), -1;
+    a = open_reader(s);
+    if (!a || archive_read_open1(a) != ARCHIVE_OK) {
+        snprintf(why, whycap, "cannot open archive: %s", a ? archive_error_string(a) : "out of memory");
+        rc = -1;
+        goto done;
+    }
+    while ((r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
+        vg_archive_member m;
+        if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY || r == ARCHIVE_FAILED) {
+            const char *msg = archive_error_string(a);
+            snprintf(why, whycap, "archive damaged or unreadable after %llu members: %s",
+                     (unsigned long long)members, msg ? msg : "unknown error");
+            rc = -1;
+            break;
+        }
+        if (archive_entry_filetype(e) == AE_IFDIR)
+            continue;
+        m.path = archive_entry_pathname(e);
+        if (!m.path)
+            m.path = archive_entry_pathname_utf8(e);
+        if (!m.path)
+            m.path = "(member with unreadable name)";
+        m.type = member_type(e);
+        m.link = m.type == VG_MEMBER_HARDLINK ? archive_entry_hardlink(e) : archive_entry_symlink(e);
+        m.encrypted = archive_entry_is_encrypted(e);
+        members++;
+        if ((rc = fn(ud, a, &m)) != 0)
+            break;
+    }
+done:
+    if (members_out)
+        *members_out = members;
+    if (a)
+        archive_read_free(a);
+    free(s->buf);
+    s->buf = NULL;
+    return rc;
+}

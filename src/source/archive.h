@@ -1,0 +1,49 @@
+/*
+ * Reading archives with libarchive from a file descriptor, a memory block or a
+ * spooled temporary file, through our own callbacks: the evidence file is
+ * never reopened (O_NOATIME stays in force), and the bytes taken from the
+ * outermost source are counted for the expansion-ratio limit.
+ */
+#ifndef VG_SOURCE_ARCHIVE_H
+#define VG_SOURCE_ARCHIVE_H
+#include <stdint.h>
+#include <stdio.h>
+
+struct archive;
+
+typedef struct vg_archive_src {
+    int fd;                /* >= 0: read from this descriptor, from offset 0 */
+    FILE *tmp;             /* or a spooled temporary file */
+    const uint8_t *mem;    /* or a memory block */
+    uint64_t mem_len;
+    uint64_t *consumed;    /* if not NULL, bytes read from this source are added here */
+    /* private */
+    uint8_t *buf;
+    uint64_t pos;
+} vg_archive_src;
+
+typedef enum {
+    VG_MEMBER_FILE, VG_MEMBER_SYMLINK, VG_MEMBER_HARDLINK, VG_MEMBER_FIFO,
+    VG_MEMBER_CHARDEV, VG_MEMBER_BLOCKDEV, VG_MEMBER_SOCKET, VG_MEMBER_OTHER
+} vg_member_type;
+
+typedef struct vg_archive_member {
+    const char *path;
+    vg_member_type type;
+    const char *link;      /* symlink or hardlink target */
+    int encrypted;
+} vg_archive_member;
+
+/* Return 0 to go on, or non-zero to stop the iteration (returned as is). */
+typedef int (*vg_member_fn)(void *ud, struct archive *a, const vg_archive_member *m);
+
+/*
+ * Open src as an archive and call fn for every member that is not a directory.
+ * Returns 0 when the archive was read to its end, the callback's non-zero value
+ * when it stopped early, or -1 with why (libarchive's message and how many
+ * members were read) when the archive could not be opened or is damaged.
+ */
+int vg_archive_iterate(vg_archive_src *src, vg_member_fn fn, void *ud, uint64_t *members_out, char *why,
+                       size_t whycap);
+
+#endif

@@ -1,0 +1,100 @@
+/* core: buffers, JSON string escaping, hex. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "core/buf.h"
+#include "core/hex.h"
+#include "core/json.h"
+
+static void core__buf_is_capped_and_sticky(void **state)
+{
+    vg_buf b;
+    (void)state;
+    vg_buf_init(&b, 8);
+    vg_buf_adds(&b, "12345678");
+    assert_false(vg_buf_failed(&b));
+    vg_buf_addc(&b, '9');
+    assert_true(vg_buf_failed(&b));
+    vg_buf_adds(&b, "x"); /* still failed, nothing appended */
+    assert_int_equal(b.len, 8);
+    assert_string_equal(b.ptr, "12345678");
+    vg_buf_dispose(&b);
+}
+
+static void core__buf_addf_grows_past_small_buffer(void **state)
+{
+    vg_buf b;
+    char big[600];
+    (void)state;
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    vg_buf_init(&b, 1 << 20);
+    vg_buf_addf(&b, "<%s>", big);
+    assert_int_equal(b.len, 601);
+    assert_int_equal(b.ptr[0], '<');
+    assert_int_equal(b.ptr[600], '>');
+    vg_buf_dispose(&b);
+}
+
+static char *json_of(const char *p, size_t n)
+{
+    vg_buf b;
+    vg_buf_init(&b, 1 << 20);
+    vg_json_str(&b, p, n);
+    return vg_buf_detach(&b, NULL);
+}
+
+static void core__json_escapes_controls_and_quotes(void **state)
+{
+    char *s = json_of("a\"b\\c\n\x01", 7);
+    (void)state;
+    assert_string_equal(s, "\"a\\\"b\\\\c\\n\\u0001\"");
+    free(s);
+}
+
+static void core__json_keeps_utf8_and_escapes_bad_bytes_losslessly(void **state)
+{
+    /* "é" is valid UTF-8; 0xff and a lone 0xc3 are not: each becomes \udcXX */
+    char *s = json_of("\xc3\xa9-\xff-\xc3", 6);
+    (void)state;
+    assert_string_equal(s, "\"\xc3\xa9-\\udcff-\\udcc3\"");
+    free(s);
+    s = json_of("\xed\xa0\x80", 3); /* an encoded surrogate is not valid UTF-8 */
+    assert_string_equal(s, "\"\\udced\\udca0\\udc80\"");
+    free(s);
+}
+
+static void core__utf8_validation(void **state)
+{
+    (void)state;
+    assert_true(vg_utf8_valid("plain", 5));
+    assert_true(vg_utf8_valid("\xf0\x9f\x98\x80", 4));
+    assert_false(vg_utf8_valid("\xc0\xaf", 2)); /* overlong */
+    assert_false(vg_utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+}
+
+static void core__hex_round_trip_and_rejects_junk(void **state)
+{
+    uint8_t in[3] = {0x00, 0xab, 0xff}, out[3];
+    char hex[7];
+    (void)state;
+    vg_hex_encode(hex, in, 3);
+    assert_string_equal(hex, "00abff");
+    assert_int_equal(vg_hex_decode(out, "00ABff", 3), 0);
+    assert_memory_equal(in, out, 3);
+    assert_int_equal(vg_hex_decode(out, "00abfg", 3), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(core__buf_is_capped_and_sticky),
+        cmocka_unit_test(core__buf_addf_grows_past_small_buffer),
+        cmocka_unit_test(core__json_escapes_controls_and_quotes),
+        cmocka_unit_test(core__json_keeps_utf8_and_escapes_bad_bytes_losslessly),
+        cmocka_unit_test(core__utf8_validation),
+        cmocka_unit_test(core__hex_round_trip_and_rejects_junk),
+    };
+    return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

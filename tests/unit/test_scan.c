@@ -1,0 +1,175 @@
+/* scan: walk order, order independent of jobs, files that change under the scan, stopping. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "vigil/scan.h"
+
+typedef struct seen {
+    char paths[64][256];
+    char errors[64][256];
+    vigil_verdict verdicts[64];
+    size_t n;
+    int stop_after;
+    volatile sig_atomic_t *stop;
+} seen;
+
+static int collect(const vigil_item *it, void *ud)
+{
+    seen *s = ud;
+    if (s->n < 64) {
+        snprintf(s->paths[s->n], 256, "%s%s%.*s", it->ncontainers ? it->containers[0] : "",
+                 it->ncontainers ? "!/" : "", (int)it->path_len, it->path);
+        snprintf(s->errors[s->n], 256, "%s", it->error ? it->error : "");
+        s->verdicts[s->n] = it->verdict;
+    }
+    s->n++;
+    if (s->stop_after && s->n == (size_t)s->stop_after)
+        *s->stop = 1;
+    return 0;
+}
+
+static char *make_tree(void)
+{
+    char *d = tu_mkdtemp(), *p;
+    p = tu_path(d, "b");
+    mkdir(p, 0755);
+    free(p);
+    p = tu_path(d, "b/inner");
+    mkdir(p, 0755);
+    free(p);
+    tu_write(d, "c.txt", "c", 1);
+    tu_write(d, "a.txt", "a", 1);
+    tu_write(d, "b/z.txt", "z", 1);
+    tu_write(d, "b/inner/y.txt", "y", 1);
+    tu_write(d, "B.txt", "B", 1);
+    return d;
+}
+
+static void run(seen *s, const char *root, unsigned jobs, void (*hook)(const char *, void *))
+{
+    vigil_scan_opts o;
+    vigil_scan_stats st;
+    const char *paths[1] = {root};
+    vigil_scan_opts_init(&o);
+    o.jobs = jobs;
+    o.on_item = collect;
+    o.ud = s;
+    o.before_open = hook;
+    o.stop = s->stop;
+    assert_int_equal(vigil_scan_run(&st, paths, 1, &o, NULL), 0);
+    assert_int_equal(st.items, s->n);
+}
+
+static void scan__walk_is_depth_first_in_byte_order(void **state)
+{
+    char *d = make_tree(), want[5][256];
+    seen s = {0};
+    (void)state;
+    run(&s, d, 1, NULL);
+    assert_int_equal(s.n, 5);
+    snprintf(want[0], 256, "%s/B.txt", d);
+    snprintf(want[1], 256, "%s/a.txt", d);
+    snprintf(want[2], 256, "%s/b/inner/y.txt", d);
+    snprintf(want[3], 256, "%s/b/z.txt", d);
+    snprintf(want[4], 256, "%s/c.txt", d);
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(s.paths[i], want[i]);
+    tu_rm_rf(d);
+    free(d);
+}
+
+static void scan__order_does_not_depend_on_jobs(void **state)
+{
+    char *d = tu_mkdtemp();
+    seen *one = calloc(1, sizeof *one), *many = calloc(1, sizeof *many);
+    (void)state;
+    for (int i = 0; i < 60; i++) {
+        char name[32];
+        size_t len = (size_t)(i * 7919 % 200000); /* uneven sizes so readers finish out of order */
+        char *buf = calloc(1, len + 1);
+        snprintf(name, sizeof name, "f%02d", i);
+        tu_write(d, name, buf, len);
+        free(buf);
+    }
+    run(one, d, 1, NULL);
+    run(many, d, 8, NULL);
+    assert_int_equal(one->n, 60);
+    assert_int_equal(many->n, 60);
+    assert_memory_equal(one->paths, many->paths, sizeof one->paths);
+    tu_rm_rf(d);
+    free(d);
+    free(one);
+    free(many);
+}
+
+static void vanish(const char *path, void *ud)
+{
+    (void)ud;
+    if (strstr(path, "a.txt"))
+        unlink(path);
+    if (strstr(path, "c.txt"))
+        truncate(path, 0);
+}
+
+static void scan__vanished_and_shrunk_files_are_errors_and_the_rest_goes_on(void **state)
+{
+    char *d = make_tree();
+    seen s = {0};
+    (void)state;
+    run(&s, d, 2, vanish);
+    assert_int_equal(s.n, 5);
+    assert_int_equal(s.verdicts[1], VIGIL_VERDICT_ERROR);
+    assert_non_null(strstr(s.errors[1], "vanished"));
+    assert_int_equal(s.verdicts[4], VIGIL_VERDICT_ERROR);
+    assert_non_null(strstr(s.errors[4], "changed during the scan"));
+    assert_int_equal(s.verdicts[0], VIGIL_VERDICT_UNKNOWN);
+    assert_int_equal(s.verdicts[2], VIGIL_VERDICT_UNKNOWN);
+    tu_rm_rf(d);
+    free(d);
+}
+
+static void scan__stop_flag_ends_the_scan_with_complete_items(void **state)
+{
+    char *d = tu_mkdtemp();
+    volatile sig_atomic_t stop = 0;
+    seen s = {0};
+    vigil_scan_opts o;
+    vigil_scan_stats st;
+    const char *paths[1];
+    (void)state;
+    for (int i = 0; i < 500; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "f%03d", i);
+        tu_write(d, name, name, 4);
+    }
+    s.stop_after = 3;
+    s.stop = &stop;
+    paths[0] = d;
+    vigil_scan_opts_init(&o);
+    o.jobs = 2;
+    o.on_item = collect;
+    o.ud = &s;
+    o.stop = &stop;
+    assert_int_equal(vigil_scan_run(&st, paths, 1, &o, NULL), 0);
+    assert_true(st.interrupted);
+    assert_true(st.items < 500);
+    assert_int_equal(st.items, s.n);
+    assert_int_equal(st.by_verdict[VIGIL_VERDICT_UNKNOWN], st.items); /* every delivered item is whole */
+    tu_rm_rf(d);
+    free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(scan__walk_is_depth_first_in_byte_order),
+        cmocka_unit_test(scan__order_does_not_depend_on_jobs),
+        cmocka_unit_test(scan__vanished_and_shrunk_files_are_errors_and_the_rest_goes_on),
+        cmocka_unit_test(scan__stop_flag_ends_the_scan_with_complete_items),
+    };
+    return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
+}

@@ -1,0 +1,47 @@
+/* Helpers for unit tests: temporary trees. */
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+char *tu_mkdtemp(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *p;
+    if (asprintf(&p, "%s/vigil-unit-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0 || !mkdtemp(p))
+        abort();
+    return p;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    chmod(path, 0700);
+    return remove(path);
+}
+
+void tu_rm_rf(const char *path)
+{
+    nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *tu_path(const char *dir, const char *name)
+{
+    char *p;
+    if (asprintf(&p, "%s/%s", dir, name) < 0)
+        abort();
+    return p;
+}
+
+void tu_write(const char *dir, const char *name, const void *data, size_t n)
+{
+    char *p = tu_path(dir, name);
+    FILE *f = fopen(p, "wb");
+    if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0)
+        abort();
+    free(p);
+}
