@@ -337,7 +337,8 @@ int vigil_index_build(vigil_store *st, vigil_error *err)
     if (rc == 0) {
         for (int a = 0; a < VG_IDX_ALGS; a++) {
             sort_ctx c = {vg_idx_digest_len[a], b.refs};
-            qsort_r(b.r[a].p, b.r[a].n, b.r[a].size, cmp_rec, &c);
+            if (b.r[a].n > 1)
+                qsort_r(b.r[a].p, b.r[a].n, b.r[a].size, cmp_rec, &c);
         }
         rc = write_index(&b, path, (uint64_t)generation, err);
     }
