@@ -225,9 +225,9 @@ static int file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
     return rc;
 }
 
-static int import_file(import_ctx *c, const char *path, vg_buf *sources, vg_buf *formats, vigil_error *err)
+static int import_file(vigil_import_stats *fs, import_ctx *c, const char *path, vg_buf *sources, vg_buf *formats,
+                       vigil_error *err)
 {
-    vigil_import_stats fs = {0};
     char hex[65];
     FILE *f;
     int rc, fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -245,15 +245,16 @@ static int import_file(import_ctx *c, const char *path, vg_buf *sources, vg_buf 
         close(fd);
         return vigil_error_set(err, VIGIL_ENOMEM, "%s: %s", path, strerror(errno));
     }
-    c->stats = &fs;
-    rc = parse_stream(&fs, f, path, c->opts->format, c->opts->lenient, record_to_store, c,
+    memset(fs, 0, sizeof *fs);
+    c->stats = fs;
+    rc = parse_stream(fs, f, path, c->opts->format, c->opts->lenient, record_to_store, c,
                       c->opts->on_reject, c->opts->ud, err);
     fclose(f);
     if (rc < 0)
         return rc;
     vg_buf_addf(sources, "%s%s (sha256 %s)", sources->len ? "\n" : "", path, hex);
-    if (!strstr(formats->ptr ? formats->ptr : "", vigil_hashset_format_name(fs.format)))
-        vg_buf_addf(formats, "%s%s", formats->len ? "," : "", vigil_hashset_format_name(fs.format));
+    if (!strstr(formats->ptr ? formats->ptr : "", vigil_hashset_format_name(fs->format)))
+        vg_buf_addf(formats, "%s%s", formats->len ? "," : "", vigil_hashset_format_name(fs->format));
     return 0;
 }
 
@@ -333,8 +334,9 @@ static int import_all(size_t *ok_out, import_ctx *c, vigil_import_stats *total, 
     rc = create_set(c, err);
     for (size_t i = 0; rc == 0 && i < nfiles; i++) {
         vigil_error ferr;
+        vigil_import_stats fs;
         vg_store_exec(c->st, "SAVEPOINT one_file", "savepoint", NULL);
-        if (import_file(c, files[i], &sources, &formats, &ferr) < 0) {
+        if (import_file(&fs, c, files[i], &sources, &formats, &ferr) < 0) {
             vg_store_exec(c->st, "ROLLBACK TO one_file", "rollback file", NULL);
             vg_store_exec(c->st, "RELEASE one_file", "release", NULL);
             if (ferr.code != VIGIL_EINPUT) { /* storage trouble ends the import */
@@ -349,7 +351,7 @@ static int import_all(size_t *ok_out, import_ctx *c, vigil_import_stats *total, 
             continue;
         }
         vg_store_exec(c->st, "RELEASE one_file", "release", NULL);
-        add_stats(total, c->stats);
+        add_stats(total, &fs);
         ok++;
     }
     if (rc == 0 && ok == 0)
