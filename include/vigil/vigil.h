@@ -9,6 +9,8 @@
 #include "vigil/item.h"
 #include "vigil/scan.h"
 #include "vigil/report.h"
+#include "vigil/image.h"
+#include "vigil/pdq.h"
 
 /* The library version, e.g. "0.1.0". */
 const char *vigil_version(void);

@@ -1,0 +1,64 @@
+/*
+ * Image decoding for perceptual hashing: JPEG, PNG, WebP, GIF (first frame),
+ * BMP, TIFF and HEIF, from memory, into 8-bit grey or RGB samples exactly as
+ * docs/pdq.md section 2 prescribes. Decoding is pure: no shared state, so any
+ * number of threads may decode at once, each into its own vigil_image.
+ */
+#ifndef VIGIL_IMAGE_H
+#define VIGIL_IMAGE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "vigil/error.h"
+
+typedef enum {
+    VIGIL_IMAGE_NONE = 0,   /* not an image format vigil decodes */
+    VIGIL_IMAGE_JPEG,
+    VIGIL_IMAGE_PNG,
+    VIGIL_IMAGE_WEBP,
+    VIGIL_IMAGE_GIF,
+    VIGIL_IMAGE_BMP,
+    VIGIL_IMAGE_TIFF,
+    VIGIL_IMAGE_HEIF,
+} vigil_image_format;
+
+/* Default refusal threshold for decompression bombs: 100 megapixels. */
+#define VIGIL_IMAGE_MAX_PIXELS_DEFAULT (100ULL * 1000 * 1000)
+
+typedef struct vigil_decode_opts {
+    uint64_t max_pixels;   /* refuse (from the header, before allocating) above this; 0 = default */
+    int full_size;         /* keep every pixel; default 0 applies the PDQ 512 rule while decoding */
+} vigil_decode_opts;
+
+/*
+ * A decoded picture. By default it is already size-normalised for PDQ: a
+ * picture wider or taller than 512 is reduced by nearest neighbour to exactly
+ * 512 x 512 as the rows stream out of the decoder, so memory stays bounded
+ * whatever the file says. channels is 1 when the picture is grey by content
+ * (one-channel files, and colour files whose every pixel has R = G = B).
+ */
+typedef struct vigil_image {
+    vigil_image_format format;
+    uint32_t src_width, src_height;   /* as stored in the file */
+    uint32_t width, height;           /* of pixels */
+    unsigned channels;                /* 1 grey or 3 RGB, interleaved */
+    uint8_t *pixels;                  /* width * height * channels, row-major; owned */
+} vigil_image;
+
+const char *vigil_image_format_name(vigil_image_format f);
+/* The format the first bytes announce (magic numbers, never the file name). */
+vigil_image_format vigil_image_sniff(const void *head, size_t n);
+
+/*
+ * Decode the image held in data[0..n). On success *out holds pixels owned by
+ * the caller (release with vigil_image_dispose). VIGIL_EINPUT with "format:
+ * why" when the bytes are not a supported image, are corrupt, or promise more
+ * pixels than the limit; *out is then empty. opts may be NULL.
+ */
+int vigil_image_decode(vigil_image *out, const void *data, size_t n, const vigil_decode_opts *opts,
+                       vigil_error *err);
+/* Read path and decode it; errors name the file. */
+int vigil_image_decode_file(vigil_image *out, const char *path, const vigil_decode_opts *opts,
+                            vigil_error *err);
+void vigil_image_dispose(vigil_image *img);
+
+#endif

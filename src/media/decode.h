@@ -1,0 +1,49 @@
+/*
+ * Internal interface of the image decoders. Each decoder reads the header,
+ * calls vg_raster_begin (which checks the pixel limit before anything is
+ * allocated), then hands over the decoded rows top to bottom with
+ * vg_raster_row; the raster keeps only the rows and columns the PDQ 512 rule
+ * samples, and watches whether every pixel is grey.
+ */
+#ifndef VG_MEDIA_DECODE_H
+#define VG_MEDIA_DECODE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "vigil/image.h"
+
+typedef struct vg_raster {
+    vigil_image *img;
+    const vigil_decode_opts *opts;
+    uint32_t *colmap;     /* source column of each kept column */
+    uint32_t next_out;    /* next output row to fill */
+    unsigned src_channels;
+    int grey;             /* every pixel so far has R = G = B */
+} vg_raster;
+
+/*
+ * Start a picture of w x h with 1 or 3 channels per source row. VIGIL_EINPUT
+ * "fmt: ..." when it is empty or over the pixel limit.
+ */
+int vg_raster_begin(vg_raster *r, uint32_t w, uint32_t h, unsigned channels, const char *fmt,
+                    vigil_error *err);
+/* 1 when source row y is kept (decoders may skip colour work for the others). */
+int vg_raster_wants(const vg_raster *r, uint32_t y);
+/* Source row y (w * channels bytes); rows must come in increasing y. */
+void vg_raster_row(vg_raster *r, uint32_t y, const uint8_t *row);
+/* After the last row: collapse grey-by-content colour to one channel. */
+void vg_raster_end(vg_raster *r);
+/* Release a raster that did not finish (frees the image's pixels). */
+void vg_raster_abort(vg_raster *r);
+
+/* Multiply overflow-checked: 0 on success. */
+int vg_mul_size(size_t *out, size_t a, size_t b);
+
+int vg_decode_jpeg(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);
+int vg_decode_png(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);
+int vg_decode_webp(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);
+int vg_decode_gif(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);
+int vg_decode_bmp(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);
+int vg_decode_tiff(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);
+int vg_decode_heif(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * JPEG through libjpeg-turbo with its defaults (accurate integer IDCT, fancy
+ * upsampling), as the PDQ reference's decoder produces them; grey files stay
+ * grey, Adobe CMYK/YCCK is converted the way ImageMagick does. A truncated
+ * file is hashed as far as it decodes (libjpeg fills the rest mid-grey).
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jpeglib.h>
+
+#include "media/decode.h"
+
+typedef struct jerr {
+    struct jpeg_error_mgr pub;
+    jmp_buf jmp;
+    char msg[JMSG_LENGTH_MAX];
+} jerr;
+
+static void on_error(j_common_ptr c)
+{
+    jerr *e = (jerr *)c->err;
+    c->err->format_message(c, e->msg);
+    longjmp(e->jmp, 1);
+}
+
+static void on_message(j_common_ptr c, int level)
+{
+    (void)c, (void)level; /* warnings (e.g. premature end of data) are tolerated, never printed */
+}
+
+typedef struct jstate {
+    struct jpeg_decompress_struct cinfo;
+    jerr err;
+    uint8_t *row;
+    uint8_t *rgb;
+    int cmyk;
+} jstate;
+
+/* ImageMagick's Adobe CMYK to RGB: the stored values are inverted (255 = no ink). */
+static void cmyk_to_rgb(uint8_t *rgb, const uint8_t *cmyk, uint32_t w)
+{
+    for (uint32_t x = 0; x < w; x++, cmyk += 4, rgb += 3) {
+        unsigned k = cmyk[3];
+        rgb[0] = (uint8_t)((cmyk[0] * k + 127) / 255);
+        rgb[1] = (uint8_t)((cmyk[1] * k + 127) / 255);
+        rgb[2] = (uint8_t)((cmyk[2] * k + 127) / 255);
+    }
+}
+
+int vg_decode_jpeg(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
+{
+    jstate *s = calloc(1, sizeof *s);
+    struct jpeg_decompress_struct *ci;
+    int rc = 0;
+    if (!s)
+        return vigil_error_set(err, VIGIL_ENOMEM, "jpeg: out of memory");
+    ci = &s->cinfo;
+    ci->err = jpeg_std_error(&s->err.pub);
+    s->err.pub.error_exit = on_error;
+    s->err.pub.emit_message = on_message;
+    if (setjmp(s->err.jmp)) {
+        rc = vigil_error_set(err, VIGIL_EINPUT, "jpeg: %s", s->err.msg);
+        goto done;
+    }
+    jpeg_create_decompress(ci);
+    jpeg_mem_src(ci, p, (unsigned long)n);
+    jpeg_read_header(ci, TRUE);
+    if (ci->num_components == 1 || ci->jpeg_color_space == JCS_GRAYSCALE) {
+        ci->out_color_space = JCS_GRAYSCALE;
+    } else if (ci->jpeg_color_space == JCS_CMYK || ci->jpeg_color_space == JCS_YCCK) {
+        ci->out_color_space = JCS_CMYK;
+        s->cmyk = 1;
+    } else {
+        ci->out_color_space = JCS_RGB;
+    }
+    /* The pixel limit is checked here, from the header, before libjpeg allocates its buffers. */
+    if ((rc = vg_raster_begin(r, ci->image_width, ci->image_height, ci->out_color_space == JCS_GRAYSCALE ? 1 : 3,
+                              "jpeg", err)) < 0)
+        goto done;
+    jpeg_start_decompress(ci);
+    if (!(s->row = malloc((size_t)ci->output_width * (size_t)ci->output_components)) ||
+        (s->cmyk && !(s->rgb = malloc((size_t)ci->output_width * 3)))) {
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "jpeg: out of memory");
+        goto done;
+    }
+    while (ci->output_scanline < ci->output_height) {
+        JSAMPROW rows[1] = {s->row};
+        uint32_t y = ci->output_scanline;
+        if (jpeg_read_scanlines(ci, rows, 1) != 1)
+            break;
+        if (s->cmyk) {
+            /* Colour conversion is only needed for kept rows, but the grey test needs every row. */
+            cmyk_to_rgb(s->rgb, s->row, ci->output_width);
+            vg_raster_row(r, y, s->rgb);
+        } else {
+            vg_raster_row(r, y, s->row);
+        }
+    }
+    jpeg_finish_decompress(ci);
+done:
+    jpeg_destroy_decompress(ci);
+    free(s->row);
+    free(s->rgb);
+    free(s);
+    return rc;
+}

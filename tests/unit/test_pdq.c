@@ -1,0 +1,438 @@
+/*
+ * pdq: every conformance vector in ../shared/testdata/pdq reproduced bit for
+ * bit (hash and quality, plain and dihedral, the quirk policy), the reference's
+ * intermediate buffers, and the decoders' behaviour on bad input.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "digest/pdq_int.h"
+#include "vigil/image.h"
+#include "vigil/pdq.h"
+
+static char shared_dir[2048];
+
+static const char *pdq_dir(void)
+{
+    const char *s = getenv("SHARED");
+    if (!shared_dir[0])
+        snprintf(shared_dir, sizeof shared_dir, "%s/testdata/pdq", s && *s ? s : "../../shared");
+    return shared_dir;
+}
+
+/* Rows of a TSV file after its comments and header, split on tabs; NULL at the end. */
+typedef struct tsv {
+    FILE *f;
+    char line[8192];
+    char *col[16];
+    int ncol;
+    int header_seen;
+} tsv;
+
+static void tsv_open(tsv *t, const char *name)
+{
+    char path[4096];
+    memset(t, 0, sizeof *t);
+    snprintf(path, sizeof path, "%s/%s", pdq_dir(), name);
+    t->f = fopen(path, "r");
+    if (!t->f)
+        fail_msg("cannot open %s", path);
+}
+
+static int tsv_next(tsv *t)
+{
+    while (fgets(t->line, sizeof t->line, t->f)) {
+        char *p = t->line, *save = NULL, *tok;
+        t->line[strcspn(t->line, "\r\n")] = '\0';
+        if (t->line[0] == '#' || t->line[0] == '\0')
+            continue;
+        if (!t->header_seen) {
+            t->header_seen = 1;
+            if (t->line[0] < '0' || t->line[0] > '9') /* a column header, not data */
+                continue;
+        }
+        t->ncol = 0;
+        while (t->ncol < 16 && (tok = strtok_r(p, "\t", &save))) {
+            t->col[t->ncol++] = tok;
+            p = NULL;
+        }
+        return 1;
+    }
+    fclose(t->f);
+    t->f = NULL;
+    return 0;
+}
+
+/* Decode and hash one vector file; fails the test on a decode error. */
+static void hash_file(vigil_pdq_result *res, const char *rel)
+{
+    char path[4096];
+    vigil_image img;
+    vigil_error err;
+    snprintf(path, sizeof path, "%s/%s", pdq_dir(), rel);
+    if (vigil_image_decode_file(&img, path, NULL, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(vigil_pdq_image(res, &img, &err), 0);
+    vigil_image_dispose(&img);
+}
+
+static void pdq__expected_tsv_bit_exact(void **state)
+{
+    tsv t;
+    int rows = 0, bad = 0;
+    (void)state;
+    tsv_open(&t, "expected.tsv");
+    while (tsv_next(&t)) {
+        vigil_pdq_result r;
+        char hex[65];
+        assert_int_equal(t.ncol, 3);
+        hash_file(&r, t.col[0]);
+        vigil_pdq_hex(hex, &r.hash[0]);
+        if (strcmp(hex, t.col[1]) || r.quality != atoi(t.col[2])) {
+            print_message("# %s: got %s %d, want %s %s\n", t.col[0], hex, r.quality, t.col[1], t.col[2]);
+            bad++;
+        }
+        /* A zero hash means "too small", and only then. */
+        assert_int_equal(r.has_hash, !vigil_pdq_is_zero(&r.hash[0]) || r.quality != 0);
+        rows++;
+    }
+    print_message("# expected.tsv: %d rows, %d wrong\n", rows, bad);
+    assert_true(rows >= 49);
+    assert_int_equal(bad, 0);
+}
+
+static void pdq__expected_dihedral_tsv_bit_exact(void **state)
+{
+    tsv t;
+    int rows = 0, bad = 0;
+    (void)state;
+    tsv_open(&t, "expected_dihedral.tsv");
+    while (tsv_next(&t)) {
+        vigil_pdq_result r;
+        assert_int_equal(t.ncol, 10);
+        hash_file(&r, t.col[0]);
+        for (int d = 0; d < VIGIL_PDQ__DIHEDRAL; d++) {
+            char hex[65];
+            vigil_pdq_hex(hex, &r.hash[d]);
+            if (strcmp(hex, t.col[1 + d])) {
+                print_message("# %s %s: got %s, want %s\n", t.col[0], vigil_pdq_dihedral_name(d), hex, t.col[1 + d]);
+                bad++;
+            }
+        }
+        if (r.quality != atoi(t.col[9]))
+            bad++;
+        rows++;
+    }
+    print_message("# expected_dihedral.tsv: %d rows, %d wrong\n", rows, bad);
+    assert_true(rows >= 48);
+    assert_int_equal(bad, 0);
+}
+
+static void pdq__quirks_follow_vigil_policy(void **state)
+{
+    tsv t;
+    int rows = 0;
+    (void)state;
+    tsv_open(&t, "quirks.tsv");
+    while (tsv_next(&t)) {
+        vigil_pdq_result r;
+        char hex[65];
+        int d = 0;
+        assert_true(t.ncol >= 6);
+        hash_file(&r, t.col[0]);
+        if (strncmp(t.col[1], "dihedral-", 9) == 0) {
+            for (d = 0; d < VIGIL_PDQ__DIHEDRAL; d++)
+                if (!strcmp(t.col[1] + 9, vigil_pdq_dihedral_name(d)))
+                    break;
+            assert_true(d < VIGIL_PDQ__DIHEDRAL);
+        } else {
+            assert_string_equal(t.col[1], "plain");
+        }
+        vigil_pdq_hex(hex, &r.hash[d]);
+        if (strcmp(hex, t.col[4]))
+            print_message("# %s %s: got %s, want %s\n", t.col[0], t.col[1], hex, t.col[4]);
+        assert_string_equal(hex, t.col[4]);
+        assert_int_equal(r.quality, atoi(t.col[5]));
+        /* and never the reference's loader artefact */
+        assert_string_not_equal(hex, t.col[2]);
+        rows++;
+    }
+    assert_int_equal(rows, 10);
+}
+
+static void pdq__dct_matrix_matches_table(void **state)
+{
+    const float *d = vg_pdq_dct_matrix();
+    tsv t;
+    int rows = 0;
+    (void)state;
+    tsv_open(&t, "dct_matrix_16x64.tsv");
+    while (tsv_next(&t)) {
+        int u = atoi(t.col[0]), n = atoi(t.col[1]);
+        float want = strtof(t.col[2], NULL);
+        assert_true(u >= 0 && u < 16 && n >= 0 && n < 64);
+        assert_memory_equal(&d[u * 64 + n], &want, sizeof want);
+        rows++;
+    }
+    assert_int_equal(rows, 1024);
+}
+
+/* Read n %.9g floats from a stages file, skipping comment lines. */
+static void read_floats(float *out, size_t n, const char *name)
+{
+    char path[4096], line[65536];
+    size_t k = 0;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/stages/%s", pdq_dir(), name);
+    f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    while (k < n && fgets(line, sizeof line, f)) {
+        char *p = line, *end;
+        if (line[0] == '#')
+            continue;
+        for (;;) {
+            float v = strtof(p, &end);
+            if (end == p || k >= n)
+                break;
+            out[k++] = v;
+            p = end;
+        }
+    }
+    fclose(f);
+    assert_int_equal(k, n);
+}
+
+static void check_stages(const char *file, const char *stem)
+{
+    char path[4096], name[256];
+    vigil_image img;
+    vigil_error err;
+    float *luma, a[4096], want_a[4096], b[256], want_b[256];
+    snprintf(path, sizeof path, "%s/%s", pdq_dir(), file);
+    assert_int_equal(vigil_image_decode_file(&img, path, NULL, &err), 0);
+    luma = malloc(2 * sizeof(float) * img.width * img.height);
+    assert_non_null(luma);
+    vg_pdq_luminance(luma, img.pixels, img.width, img.height, img.channels);
+    vg_pdq_buffer64(a, luma, luma + (size_t)img.width * img.height, img.width, img.height);
+    vg_pdq_dct(b, a);
+    snprintf(name, sizeof name, "%s.buf64.txt", stem);
+    read_floats(want_a, 4096, name);
+    snprintf(name, sizeof name, "%s.dct16.txt", stem);
+    read_floats(want_b, 256, name);
+    assert_memory_equal(a, want_a, sizeof a);
+    assert_memory_equal(b, want_b, sizeof b);
+    free(luma);
+    vigil_image_dispose(&img);
+}
+
+static void pdq__stages_match_reference_buffers(void **state)
+{
+    (void)state;
+    check_stages("threatexchange/dih/bridge-1-original.jpg", "bridge-1-original");
+    check_stages("synthetic/e04_window1_127x100.png", "e04_window1_127x100");
+    check_stages("synthetic/e10_constant_grey.png", "e10_constant_grey");
+}
+
+/* ---- bad input ---- */
+
+static uint32_t crc32_of(const uint8_t *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+    }
+    return ~c;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+/* A PNG signature, IHDR chunk (8-bit RGB) of w x h, and an empty IDAT: a bomb's header. */
+static size_t png_header(uint8_t *out, uint32_t w, uint32_t h)
+{
+    memcpy(out, "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16);
+    put32(out + 16, w);
+    put32(out + 20, h);
+    memcpy(out + 24, "\x08\x02\0\0\0", 5);
+    put32(out + 29, crc32_of(out + 12, 17));
+    memcpy(out + 33, "\0\0\0\0IDAT", 8);
+    put32(out + 41, crc32_of(out + 37, 4));
+    return 45;
+}
+
+static void pdq__pixel_bomb_refused_before_allocation(void **state)
+{
+    uint8_t png[64];
+    size_t n = png_header(png, 60000, 60000);
+    vigil_image img;
+    vigil_error err;
+    vigil_decode_opts o = {0};
+    (void)state;
+    assert_int_equal(vigil_image_decode(&img, png, n, NULL, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "over the limit"));
+    assert_null(img.pixels);
+    /* a configurable limit */
+    n = png_header(png, 2000, 2000);
+    o.max_pixels = 1000000;
+    assert_int_equal(vigil_image_decode(&img, png, n, &o, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "over the limit"));
+}
+
+static void pdq__corrupt_and_truncated_files_are_errors(void **state)
+{
+    static const char *const files[] = {"synthetic/e18_interlaced.png", "synthetic/e28_text.png",
+                                        "threatexchange/modes/F.webp"};
+    uint8_t junk[256];
+    vigil_image img;
+    vigil_error err;
+    (void)state;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[4096];
+        FILE *f;
+        uint8_t buf[400];
+        size_t n;
+        snprintf(path, sizeof path, "%s/%s", pdq_dir(), files[i]);
+        f = fopen(path, "rb");
+        assert_non_null(f);
+        n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        assert_int_equal(n, sizeof buf);
+        assert_int_equal(vigil_image_decode(&img, buf, n, NULL, &err), VIGIL_EINPUT);
+        assert_true(strlen(err.msg) > 5);
+        assert_null(img.pixels);
+    }
+    /* magic bytes and then noise, for every format */
+    static const char *const magics[] = {"\xff\xd8\xff", "\x89PNG\r\n\x1a\n", "RIFF\0\0\0\0WEBP", "GIF89a",
+                                         "II*\0", "MM\0*"};
+    static const size_t mlen[] = {3, 8, 12, 6, 4, 4};
+    for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++) {
+        for (size_t k = 0; k < sizeof junk; k++)
+            junk[k] = (uint8_t)(k * 37 + 11);
+        memcpy(junk, magics[i], mlen[i]);
+        assert_int_equal(vigil_image_decode(&img, junk, sizeof junk, NULL, &err), VIGIL_EINPUT);
+        assert_null(img.pixels);
+    }
+    assert_int_equal(vigil_image_decode(&img, "hello", 5, NULL, &err), VIGIL_EINPUT);
+    assert_int_equal(img.format, VIGIL_IMAGE_NONE);
+    assert_int_equal(vigil_image_decode(&img, "", 0, NULL, &err), VIGIL_EINPUT);
+}
+
+static void pdq__tiny_picture_has_no_hash(void **state)
+{
+    uint8_t px[4 * 4 * 3] = {0};
+    vigil_image img = {VIGIL_IMAGE_PNG, 4, 4, 4, 4, 3, px};
+    vigil_pdq_result r;
+    (void)state;
+    assert_int_equal(vigil_pdq_image(&r, &img, NULL), 0);
+    assert_int_equal(r.has_hash, 0);
+    assert_int_equal(r.quality, 0);
+    img.width = img.height = img.src_width = img.src_height = 1;
+    assert_int_equal(vigil_pdq_image(&r, &img, NULL), 0);
+    assert_int_equal(r.has_hash, 0);
+}
+
+static void pdq__bmp_decodes_like_the_same_pixels(void **state)
+{
+    /* 6 x 5 24-bit bottom-up BMP with a gradient; the decoded pixels must equal the source */
+    uint8_t bmp[54 + 5 * 20];
+    vigil_image img;
+    vigil_error err;
+    (void)state;
+    memset(bmp, 0, sizeof bmp);
+    bmp[0] = 'B', bmp[1] = 'M';
+    bmp[2] = sizeof bmp;
+    bmp[10] = 54;
+    bmp[14] = 40;
+    bmp[18] = 6;
+    bmp[22] = 5;
+    bmp[26] = 1;
+    bmp[28] = 24;
+    for (int y = 0; y < 5; y++)
+        for (int x = 0; x < 6; x++) {
+            uint8_t *p = bmp + 54 + (4 - y) * 20 + 3 * x; /* stored bottom-up, BGR */
+            p[0] = (uint8_t)(x * 40), p[1] = (uint8_t)(y * 50), p[2] = (uint8_t)(x * y);
+        }
+    assert_int_equal(vigil_image_decode(&img, bmp, sizeof bmp, NULL, &err), 0);
+    assert_int_equal(img.format, VIGIL_IMAGE_BMP);
+    assert_int_equal(img.width, 6);
+    assert_int_equal(img.height, 5);
+    assert_int_equal(img.channels, 3);
+    for (int y = 0; y < 5; y++)
+        for (int x = 0; x < 6; x++) {
+            const uint8_t *p = img.pixels + (y * 6 + x) * 3;
+            assert_int_equal(p[0], x * y);
+            assert_int_equal(p[1], y * 50);
+            assert_int_equal(p[2], x * 40);
+        }
+    vigil_image_dispose(&img);
+}
+
+static void pdq__distance_and_hex_round_trip(void **state)
+{
+    vigil_pdq_hash a, b;
+    char hex[65];
+    const char *h = "0007001F003F007F00FF01FF03FF03FF03FF03FF03FF03FF03FF03FF03FF03FF";
+    (void)state;
+    assert_int_equal(vigil_pdq_parse(&a, h, 64, NULL), 0);
+    vigil_pdq_hex(hex, &a);
+    assert_string_equal(hex, "0007001f003f007f00ff01ff03ff03ff03ff03ff03ff03ff03ff03ff03ff03ff");
+    b = a;
+    assert_int_equal(vigil_pdq_distance(&a, &b), 0);
+    b.b[0] ^= 0x81;
+    b.b[31] ^= 0x01;
+    assert_int_equal(vigil_pdq_distance(&a, &b), 3);
+    memset(&b, 0, sizeof b);
+    assert_true(vigil_pdq_is_zero(&b));
+    assert_int_equal(vigil_pdq_parse(&a, h, 63, NULL), VIGIL_EINPUT);
+    assert_int_equal(vigil_pdq_parse(&a, "g007001f003f007f00ff01ff03ff03ff03ff03ff03ff03ff03ff03ff03ff03ff", 64, NULL),
+                     VIGIL_EINPUT);
+}
+
+static void pdq__large_image_normalised_while_decoding(void **state)
+{
+    char path[4096];
+    vigil_image img;
+    vigil_error err;
+    vigil_decode_opts o = {0};
+    (void)state;
+    snprintf(path, sizeof path, "%s/threatexchange/exif-rotn/exif-rotn-1.jpg", pdq_dir());
+    assert_int_equal(vigil_image_decode_file(&img, path, NULL, &err), 0);
+    assert_int_equal(img.src_width, 4032);
+    assert_int_equal(img.src_height, 3024);
+    assert_int_equal(img.width, 512);
+    assert_int_equal(img.height, 512);
+    vigil_image_dispose(&img);
+    o.full_size = 1;
+    assert_int_equal(vigil_image_decode_file(&img, path, &o, &err), 0);
+    assert_int_equal(img.width, 4032);
+    vigil_image_dispose(&img);
+    o.max_pixels = 4032 * 3024 - 1;
+    assert_int_equal(vigil_image_decode_file(&img, path, &o, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "exif-rotn-1.jpg: jpeg: 4032x3024"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pdq__expected_tsv_bit_exact),
+        cmocka_unit_test(pdq__expected_dihedral_tsv_bit_exact),
+        cmocka_unit_test(pdq__quirks_follow_vigil_policy),
+        cmocka_unit_test(pdq__dct_matrix_matches_table),
+        cmocka_unit_test(pdq__stages_match_reference_buffers),
+        cmocka_unit_test(pdq__pixel_bomb_refused_before_allocation),
+        cmocka_unit_test(pdq__corrupt_and_truncated_files_are_errors),
+        cmocka_unit_test(pdq__tiny_picture_has_no_hash),
+        cmocka_unit_test(pdq__bmp_decodes_like_the_same_pixels),
+        cmocka_unit_test(pdq__distance_and_hex_round_trip),
+        cmocka_unit_test(pdq__large_image_normalised_while_decoding),
+    };
+    return cmocka_run_group_tests_name("pdq", tests, NULL, NULL);
+}
