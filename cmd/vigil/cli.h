@@ -31,5 +31,6 @@ void cli_now_iso(char *buf, size_t cap);
 int cmd_hash(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_hashset(int argc, char **argv);
+int cmd_pdq(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ typedef struct hash_ctx {
     uint64_t hashed, errors, special;
     cli_progress *progress;
     int write_failed;
+    int pdq;             /* --pdq: a pdq column before the file name */
 } hash_ctx;
 
 static int on_item(const vigil_item *it, void *ud)
@@ -38,6 +39,14 @@ static int on_item(const vigil_item *it, void *ud)
     vigil_hex(sha1, it->digests.sha1, 20);
     vigil_hex(sha256, it->digests.sha256, 32);
     fprintf(c->out, "%llu,%s,%s,%s,", (unsigned long long)it->size, md5, sha1, sha256);
+    if (c->pdq) {
+        char pdq[65] = "";
+        if (it->pdq_state == VIGIL_PDQ_OK)
+            vigil_pdq_hex(pdq, &it->pdq[VIGIL_PDQ_ORIG]);
+        else if (it->pdq_state == VIGIL_PDQ_FAILED)
+            fprintf(stderr, "vigil: %.*s: %s (no pdq)\n", (int)it->path_len, it->path, it->error ? it->error : "cannot decode");
+        fprintf(c->out, "%s,", pdq);
+    }
     fwrite(it->path, 1, it->path_len, c->out);
     if (fputc('\n', c->out) == EOF) {
         c->write_failed = 1;
@@ -49,16 +58,18 @@ static int on_item(const vigil_item *it, void *ud)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: vigil hash [--jobs N] [--quiet] PATH...\n"
+    fprintf(f, "usage: vigil hash [--pdq] [--jobs N] [--quiet] PATH...\n"
                "Hashes every regular file under the paths (symlinks are not followed) and writes a\n"
                "hashdeep list (size,md5,sha1,sha256,filename) on stdout. Unreadable files are named\n"
-               "on stderr and the exit status is then 3.\n");
+               "on stderr and the exit status is then 3. --pdq adds a pdq column before the file name:\n"
+               "the PDQ hash of images (empty for other files and pictures too small or undecodable).\n");
 }
 
 int cmd_hash(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"jobs", required_argument, NULL, 'j'}, {"quiet", no_argument, NULL, 'q'},
+        {"pdq", no_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     static volatile sig_atomic_t stop;
     vigil_scan_opts o;
@@ -71,7 +82,7 @@ int cmd_hash(int argc, char **argv)
     vigil_scan_opts_init(&o);
     o.expand_archives = 0;
     o.sniff_mime = 0;
-    while ((opt = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "j:qph", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
             if (cli_parse_u64(&jobs, optarg) < 0 || jobs < 1 || jobs > 256) {
@@ -81,6 +92,10 @@ int cmd_hash(int argc, char **argv)
             o.jobs = (unsigned)jobs;
             break;
         case 'q': quiet = 1; break;
+        case 'p':
+            c.pdq = 1;
+            o.compute_pdq = 1;
+            break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -95,8 +110,8 @@ int cmd_hash(int argc, char **argv)
     o.ud = &c;
     if (!getcwd(cwd, sizeof cwd))
         snprintf(cwd, sizeof cwd, "(unknown)");
-    printf("%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha1,sha256,filename\n## Invoked from: %s\n## %c %s\n##\n",
-           cwd, geteuid() == 0 ? '#' : '$', cli.command_line);
+    printf("%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha1,sha256,%sfilename\n## Invoked from: %s\n## %c %s\n##\n",
+           c.pdq ? "pdq," : "", cwd, geteuid() == 0 ? '#' : '$', cli.command_line);
     c.progress = cli_progress_start((const char *const *)argv + optind, (size_t)(argc - optind), &stop,
                                     !quiet && isatty(2));
     rc = vigil_scan_run(&stats, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &err);

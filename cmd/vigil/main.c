@@ -15,6 +15,7 @@ static const command commands[] = {
     {"hash", cmd_hash, "hash files (MD5, SHA-1, SHA-256) in hashdeep format"},
     {"scan", cmd_scan, "scan folders and archives, matching every item against the hash sets"},
     {"hashset", cmd_hashset, "import, list and remove known-hash sets"},
+    {"pdq", cmd_pdq, "PDQ perceptual hash and quality of images"},
 };
 
 static void usage(FILE *f)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "vigil/digest.h"
 #include "vigil/index.h"
+#include "vigil/pdq.h"
 
 typedef enum {
     VIGIL_VERDICT_ILLEGAL = 0,
@@ -32,6 +33,14 @@ typedef enum {
     VIGIL_ITEM_OTHER,
 } vigil_item_type;
 
+/* What became of an item's picture when the scan computes PDQ. */
+typedef enum {
+    VIGIL_PDQ_NONE = 0,     /* not an image (by its magic bytes), or PDQ not asked for */
+    VIGIL_PDQ_OK,           /* hashed: pdq[] and pdq_quality are set */
+    VIGIL_PDQ_TOO_SMALL,    /* decoded, but under 5 pixels a side: no hash */
+    VIGIL_PDQ_FAILED,       /* looks like an image but did not decode: the reason is in error */
+} vigil_pdq_state;
+
 const char *vigil_verdict_name(vigil_verdict v);
 const char *vigil_item_type_name(vigil_item_type t);
 
@@ -49,6 +58,9 @@ typedef struct vigil_item {
     vigil_verdict verdict;
     vigil_match match;              /* match.by == VIGIL_BY_NONE: none */
     const char *error;              /* NULL or why the item (or part of it) failed */
+    vigil_pdq_state pdq_state;
+    int pdq_quality;                /* 0..100 when pdq_state is VIGIL_PDQ_OK */
+    vigil_pdq_hash pdq[VIGIL_PDQ__DIHEDRAL]; /* [VIGIL_PDQ_ORIG] is the plain hash */
 } vigil_item;
 
 #endif

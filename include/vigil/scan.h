@@ -10,6 +10,7 @@
 #include "vigil/error.h"
 #include "vigil/index.h"
 #include "vigil/item.h"
+#include "vigil/pdq_match.h"
 
 typedef struct vigil_scan_limits {
     unsigned max_depth;          /* archives inside archives, levels (default 8) */
@@ -31,6 +32,11 @@ typedef struct vigil_scan_opts {
     void *ud;
     /* Test seam: called by a reader just before it opens a file. */
     void (*before_open)(const char *path, void *ud);
+    int compute_pdq;             /* decode images (sniffed by magic bytes) and hash them (default 0) */
+    vigil_decode_opts decode;    /* pixel limit and such for the decoders */
+    uint64_t max_image_bytes;    /* larger image files are not decoded, an error says so (default 256 MiB) */
+    const vigil_pdq_matcher *pdq_matcher; /* NULL: no near matching */
+    int pdq_max_distance;        /* near-match radius (default 31) */
 } vigil_scan_opts;
 
 typedef struct vigil_scan_stats {

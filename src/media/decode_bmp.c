@@ -1,8 +1,8 @@
 /*
- * Windows BMP, uncompressed: 1, 4 and 8 bits with a palette, 16 bits (5-5-5
- * or bit fields), 24 and 32 bits (BGR(X) or bit fields), bottom-up or
- * top-down. RLE-compressed and embedded JPEG/PNG bitmaps are refused with
- * the reason. Every offset read from the header is checked against the file.
+ * Windows BMP: 1, 4 and 8 bits with a palette (8 and 4 also RLE-compressed),
+ * 16 bits (5-5-5 or bit fields), 24 and 32 bits (BGR(X) or bit fields),
+ * bottom-up or top-down. Embedded JPEG/PNG bitmaps are refused with the
+ * reason. Every offset read from the header is checked against the file.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +30,44 @@ static uint8_t field(uint32_t v, uint32_t mask)
     if (bits >= 8)
         return (uint8_t)(v >> (bits - 8));
     return (uint8_t)((v * 255 + ((1u << bits) - 1) / 2) / ((1u << bits) - 1));
+}
+
+/*
+ * Expand RLE8 (bpp 8) or RLE4 (bpp 4) data into one palette index per pixel,
+ * rows bottom-up as stored; pixels the stream skips stay index 0.
+ */
+static int unrle(uint8_t *idx, uint32_t w, uint32_t h, unsigned bpp, const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    uint32_t x = 0, y = 0;
+    while (i + 1 < n && y < h) {
+        unsigned a = p[i], b = p[i + 1];
+        i += 2;
+        if (a > 0) { /* a pixels of value b (RLE4: two alternating nibbles) */
+            for (unsigned k = 0; k < a && x < w; k++, x++)
+                idx[(size_t)y * w + x] = (uint8_t)(bpp == 8 ? b : (k % 2 ? b & 15 : b >> 4));
+        } else if (b == 0) { /* end of line */
+            x = 0;
+            y++;
+        } else if (b == 1) { /* end of bitmap */
+            return 0;
+        } else if (b == 2) { /* delta */
+            if (i + 1 >= n)
+                return -1;
+            x += p[i];
+            y += p[i + 1];
+            i += 2;
+        } else { /* b literal pixels, padded to 16 bits */
+            size_t bytes = bpp == 8 ? b : (b + 1) / 2;
+            if (bytes > n - i)
+                return -1;
+            for (unsigned k = 0; k < b; k++, x++)
+                if (x < w)
+                    idx[(size_t)y * w + x] = bpp == 8 ? p[i + k] : (k % 2 ? p[i + k / 2] & 15 : p[i + k / 2] >> 4);
+            i += (bytes + 1) & ~(size_t)1;
+        }
+    }
+    return 0; /* a stream cut short keeps what it drew, as other decoders do */
 }
 
 int vg_decode_bmp(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
@@ -73,6 +111,8 @@ int vg_decode_bmp(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
             masks[i] = le32(p + at + 4 * (size_t)i);
         if (bpp != 16 && bpp != 32)
             return vigil_error_set(err, VIGIL_EINPUT, "bmp: bit fields with %u bits per pixel", bpp);
+    } else if ((comp == 1 && bpp == 8) || (comp == 2 && bpp == 4)) {
+        /* RLE: handled below */
     } else if (comp != 0) {
         return vigil_error_set(err, VIGIL_EINPUT, "bmp: compression %u (RLE or embedded) is not supported", comp);
     } else if (bpp == 16) {
@@ -85,7 +125,7 @@ int vg_decode_bmp(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
     if ((rc = vg_raster_begin(r, (uint32_t)w, (uint32_t)h, 3, "bmp", err)) < 0)
         return rc;
     stride = (((size_t)w * bpp + 31) / 32) * 4;
-    if (off > n || stride * (size_t)h > n - off)
+    if (off > n || (comp != 1 && comp != 2 && stride * (size_t)h > n - off))
         return vigil_error_set(err, VIGIL_EINPUT, "bmp: truncated pixel data");
     palette_at = 14 + hsize;
     if (bpp <= 8) {
@@ -99,6 +139,29 @@ int vg_decode_bmp(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
     }
     if (!(row = malloc((size_t)w * 3)))
         return vigil_error_set(err, VIGIL_ENOMEM, "bmp: out of memory");
+    if (comp == 1 || comp == 2) {
+        uint8_t *idx = calloc((size_t)w * (size_t)h, 1);
+        if (!idx) {
+            free(row);
+            return vigil_error_set(err, VIGIL_ENOMEM, "bmp: out of memory");
+        }
+        if (unrle(idx, (uint32_t)w, (uint32_t)h, bpp, p + off, n - off) < 0) {
+            free(idx);
+            free(row);
+            return vigil_error_set(err, VIGIL_EINPUT, "bmp: corrupt RLE data");
+        }
+        for (uint32_t y = 0; y < (uint32_t)h; y++) {
+            const uint8_t *s = idx + (size_t)w * (topdown ? y : (uint32_t)h - 1 - y);
+            for (uint32_t x = 0; x < (uint32_t)w; x++) {
+                const uint8_t *c = p + palette_at + (size_t)(s[x] < ncolors ? s[x] : 0) * (hsize == 12 ? 3 : 4);
+                row[3 * x] = c[2], row[3 * x + 1] = c[1], row[3 * x + 2] = c[0];
+            }
+            vg_raster_row(r, y, row);
+        }
+        free(idx);
+        free(row);
+        return 0;
+    }
     for (uint32_t y = 0; y < (uint32_t)h; y++) {
         const uint8_t *s = p + off + stride * (topdown ? y : (uint32_t)h - 1 - y);
         for (uint32_t x = 0; x < (uint32_t)w; x++) {
@@ -115,7 +178,6 @@ int vg_decode_bmp(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
                 o[0] = field(v, masks[0]), o[1] = field(v, masks[1]), o[2] = field(v, masks[2]);
             }
         }
-        /* Bottom-up files give rows in reverse; read them top first from their offsets. */
         vg_raster_row(r, y, row);
     }
     free(row);

@@ -62,6 +62,9 @@ void vigil_scan_opts_init(vigil_scan_opts *o)
     o->limits.ratio_floor = (uint64_t)256 << 20;
     o->limits.max_archive_bytes = (uint64_t)64 << 30;
     o->limits.spool_mem = (uint64_t)64 << 20;
+    o->max_image_bytes = (uint64_t)256 << 20;
+    o->decode.max_pixels = VIGIL_IMAGE_MAX_PIXELS_DEFAULT;
+    o->pdq_max_distance = VIGIL_PDQ_MAX_DISTANCE;
 }
 
 static int stopping(const pipeline *p)

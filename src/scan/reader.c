@@ -15,6 +15,8 @@
 
 #include "core/buf.h"
 #include "media/sniff.h"
+#include "vigil/image.h"
+#include "vigil/pdq.h"
 #include "scan/reader.h"
 #include "source/archive.h"
 
@@ -27,7 +29,16 @@ struct vg_reader {
     vg_sniffer *sn;
     uint8_t *buf;
     uint8_t *head;
+    vg_buf img;           /* the bytes of the current file while it may be an image */
+    int img_state;        /* IMG_* */
 };
+
+/* What the reader does with the current file's bytes for PDQ. */
+enum { IMG_OFF = 0, IMG_COLLECT, IMG_NOT_IMAGE, IMG_TOO_BIG };
+/* Enough bytes to tell every image format vigil decodes by its magic. */
+#define IMG_SNIFF 16
+/* A reader keeps at most this much image buffer between files. */
+#define IMG_KEEP ((size_t)32 << 20)
 
 /* Limits shared by every level of one top-level archive. */
 typedef struct budget {
@@ -56,6 +67,7 @@ int vg_reader_new(vg_reader **out, const vigil_scan_opts *o, vigil_error *err)
         return vigil_error_set(err, VIGIL_ENOMEM, "reader: out of memory");
     }
     r->o = o;
+    vg_buf_init(&r->img, (size_t)(o->max_image_bytes ? o->max_image_bytes : (uint64_t)256 << 20));
     if ((rc = vigil_digester_new(&r->dg, err)) < 0 || (o->sniff_mime && (rc = vg_sniffer_new(&r->sn, err)) < 0)) {
         vg_reader_free(r);
         return rc;
@@ -72,7 +84,72 @@ void vg_reader_free(vg_reader *r)
     vg_sniffer_free(r->sn);
     free(r->buf);
     free(r->head);
+    vg_buf_dispose(&r->img);
     free(r);
+}
+
+/* ---- pictures: collect the bytes of files that start like an image, then decode once ---- */
+
+static void image_start(vg_reader *r)
+{
+    if (r->img.cap > IMG_KEEP) {
+        size_t max = r->img.max;
+        vg_buf_dispose(&r->img);
+        vg_buf_init(&r->img, max);
+    }
+    vg_buf_reset(&r->img);
+    r->img_state = r->o->compute_pdq ? IMG_COLLECT : IMG_OFF;
+}
+
+static void image_feed(vg_reader *r, const uint8_t *p, size_t n)
+{
+    size_t before;
+    if (r->img_state != IMG_COLLECT)
+        return;
+    before = r->img.len;
+    vg_buf_add(&r->img, p, n);
+    if (vg_buf_failed(&r->img)) {
+        /* Still tell an oversized image from any other large file. */
+        r->img_state = before >= IMG_SNIFF && vigil_image_sniff(r->img.ptr, before) == VIGIL_IMAGE_NONE
+                     ? IMG_NOT_IMAGE : IMG_TOO_BIG;
+        vg_buf_reset(&r->img);
+        return;
+    }
+    if (before < IMG_SNIFF && r->img.len >= IMG_SNIFF && vigil_image_sniff(r->img.ptr, r->img.len) == VIGIL_IMAGE_NONE) {
+        r->img_state = IMG_NOT_IMAGE;
+        vg_buf_reset(&r->img);
+    }
+}
+
+/* Decode and hash the collected picture into res (nothing when it is not an image). */
+static void image_finish(vg_reader *r, vg_result *res)
+{
+    vigil_item *it = &res->item;
+    vigil_image img;
+    vigil_pdq_result pr;
+    vigil_error err;
+    if (r->img_state == IMG_TOO_BIG) {
+        it->pdq_state = VIGIL_PDQ_FAILED;
+        vg_result_error(res, "image: file over %zu bytes, not decoded", r->img.max);
+        return;
+    }
+    if (r->img_state != IMG_COLLECT || vigil_image_sniff(r->img.ptr, r->img.len) == VIGIL_IMAGE_NONE)
+        return;
+    if (vigil_image_decode(&img, r->img.ptr, r->img.len, &r->o->decode, &err) < 0 ||
+        vigil_pdq_image(&pr, &img, &err) < 0) {
+        it->pdq_state = VIGIL_PDQ_FAILED;
+        vg_result_error(res, "%s", err.msg);
+        vigil_image_dispose(&img);
+        return;
+    }
+    vigil_image_dispose(&img);
+    if (!pr.has_hash) {
+        it->pdq_state = VIGIL_PDQ_TOO_SMALL;
+        return;
+    }
+    it->pdq_state = VIGIL_PDQ_OK;
+    it->pdq_quality = pr.quality;
+    memcpy(it->pdq, pr.hash, sizeof it->pdq);
 }
 
 static vigil_item_type type_of_mode(mode_t m)
@@ -204,6 +281,7 @@ static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, 
     la_ssize_t n;
     *head_len = 0;
     *nested = -1; /* undecided until the head is full or the member ends */
+    image_start(r);
     while ((n = archive_read_data(a, r->buf, BLOCK)) > 0) {
         size_t take = 0;
         if (*head_len < VG_SNIFF_BYTES) {
@@ -218,6 +296,7 @@ static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, 
         }
         if (*nested > 0)
             spool_add(sp, r->buf, (size_t)n, r->o->limits.spool_mem);
+        image_feed(r, r->buf, (size_t)n);
         vigil_digester_update(r->dg, r->buf, (size_t)n);
         total += (uint64_t)n;
         lv->b->out += (uint64_t)n;
@@ -284,6 +363,7 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
         res->item.has_digests = 1;
         if (r->sn)
             vg_sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime), res->item.mime = res->mime;
+        image_finish(r, res);
     }
     set_verdict(r, res);
     lv->emit(lv->ud, res);
@@ -373,6 +453,7 @@ static int read_file(vg_reader *r, int fd, const struct stat *st, vg_result *res
     ssize_t n;
     *head_len = 0;
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    image_start(r);
     for (;;) {
         n = read(fd, r->buf, BLOCK);
         if (n < 0 && errno == EINTR)
@@ -384,6 +465,7 @@ static int read_file(vg_reader *r, int fd, const struct stat *st, vg_result *res
             memcpy(r->head + *head_len, r->buf, take);
             *head_len += take;
         }
+        image_feed(r, r->buf, (size_t)n);
         vigil_digester_update(r->dg, r->buf, (size_t)n);
         total += (uint64_t)n;
         if (stopped(r))
@@ -453,6 +535,7 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
             vg_sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime);
             res->item.mime = res->mime;
         }
+        image_finish(r, res);
     }
     set_verdict(r, res);
     emit(ud, res);

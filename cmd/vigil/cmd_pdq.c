@@ -1,0 +1,142 @@
+/*
+ * vigil pdq: the PDQ perceptual hash of every image under the paths, one line
+ * per picture, "hash,quality,path" (with --dihedral the eight orientations in
+ * the reference's order, then quality and path). Decoding runs in the scan's
+ * reader pool; files that are not images are counted, not printed.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef struct pdq_ctx {
+    FILE *out;
+    int dihedral;
+    uint64_t hashed, small, not_images, errors;
+    int write_failed;
+} pdq_ctx;
+
+static void item_error(pdq_ctx *c, const vigil_item *it, const char *why)
+{
+    c->errors++;
+    fputs("vigil: ", stderr);
+    fwrite(it->path, 1, it->path_len, stderr);
+    fprintf(stderr, ": %s\n", why);
+}
+
+static int on_item(const vigil_item *it, void *ud)
+{
+    pdq_ctx *c = ud;
+    char hex[65];
+    if (it->verdict == VIGIL_VERDICT_ERROR) {
+        item_error(c, it, it->error ? it->error : "cannot read");
+        return 0;
+    }
+    switch (it->pdq_state) {
+    case VIGIL_PDQ_NONE:
+        if (it->has_digests)
+            c->not_images++;
+        return 0;
+    case VIGIL_PDQ_FAILED:
+        item_error(c, it, it->error ? it->error : "cannot decode");
+        return 0;
+    case VIGIL_PDQ_TOO_SMALL:
+        c->small++;
+        fputs("vigil: ", stderr);
+        fwrite(it->path, 1, it->path_len, stderr);
+        fputs(": too small to hash (under 5 pixels a side), no PDQ\n", stderr);
+        return 0;
+    case VIGIL_PDQ_OK:
+        break;
+    }
+    for (int d = 0; d < (c->dihedral ? VIGIL_PDQ__DIHEDRAL : 1); d++) {
+        vigil_pdq_hex(hex, &it->pdq[d]);
+        fputs(hex, c->out);
+        fputc(',', c->out);
+    }
+    fprintf(c->out, "%d,", it->pdq_quality);
+    fwrite(it->path, 1, it->path_len, c->out);
+    if (fputc('\n', c->out) == EOF) {
+        c->write_failed = 1;
+        return 1;
+    }
+    c->hashed++;
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: vigil pdq [--dihedral] [--jobs N] [--max-pixels N] [--quiet] PATH...\n"
+               "Writes the PDQ hash and quality of every image under the paths (JPEG, PNG, WebP, GIF,\n"
+               "BMP, TIFF, HEIF, recognised by content) as 'hash,quality,path'; --dihedral writes the\n"
+               "hashes of the eight orientations (orig,rot90,rot180,rot270,flipx,flipy,flipp,flipm)\n"
+               "before quality and path. Quality under 50 means the hash should not be matched.\n"
+               "Pictures over --max-pixels (default 100M) are refused. Images that do not decode are\n"
+               "named on stderr and the exit status is then 3; other files are skipped.\n");
+}
+
+int cmd_pdq(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"dihedral", no_argument, NULL, 'd'}, {"jobs", required_argument, NULL, 'j'},
+        {"max-pixels", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static volatile sig_atomic_t stop;
+    vigil_scan_opts o;
+    vigil_scan_stats stats;
+    vigil_error err;
+    pdq_ctx c = {.out = stdout};
+    int opt, quiet = 0, rc;
+    uint64_t v;
+    vigil_scan_opts_init(&o);
+    o.expand_archives = 0;
+    o.sniff_mime = 0;
+    o.compute_pdq = 1;
+    while ((opt = getopt_long(argc, argv, "dj:m:qh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'd': c.dihedral = 1; break;
+        case 'j':
+            if (cli_parse_u64(&v, optarg) < 0 || v < 1 || v > 256) {
+                cli_error("pdq: --jobs takes a number from 1 to 256");
+                return EXIT_USAGE;
+            }
+            o.jobs = (unsigned)v;
+            break;
+        case 'm':
+            if (cli_parse_u64(&v, optarg) < 0 || v < 1) {
+                cli_error("pdq: --max-pixels takes a positive number (K, M, G suffixes allowed)");
+                return EXIT_USAGE;
+            }
+            o.decode.max_pixels = v;
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    cli_catch_interrupt(&stop);
+    o.stop = &stop;
+    o.on_item = on_item;
+    o.ud = &c;
+    rc = vigil_scan_run(&stats, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &err);
+    if (fflush(stdout) != 0 || c.write_failed) {
+        cli_error("pdq: cannot write the output");
+        return EXIT_INTERNAL;
+    }
+    if (rc < 0)
+        return cli_fail(&err);
+    if (!quiet)
+        fprintf(stderr, "vigil: pdq: %llu images hashed, %llu too small, %llu other files skipped, %llu errors%s\n",
+                (unsigned long long)c.hashed, (unsigned long long)c.small, (unsigned long long)c.not_images,
+                (unsigned long long)c.errors, stats.interrupted ? ", interrupted" : "");
+    if (stats.interrupted)
+        return EXIT_PROBLEM;
+    return c.errors ? EXIT_INPUT : EXIT_OK;
+}
