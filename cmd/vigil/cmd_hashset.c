@@ -10,7 +10,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: vigil hashset import --name NAME --kind illegal|benign|interest [--category C]\n"
-            "                            [--series S] [--format auto|hashdeep|md5sum|sha1sum|sha256sum]\n"
+            "                            [--series S] [--format auto|hashdeep|md5sum|sha1sum|sha256sum|pdq]\n"
             "                            [--replace] [--lenient] FILE...\n"
             "       vigil hashset list [--json]\n"
             "       vigil hashset remove --name NAME   (or: remove NAME)\n"
@@ -58,7 +58,7 @@ static int cmd_import(int argc, char **argv)
         case 's': o.series = optarg; break;
         case 'f':
             if (vigil_hashset_format_parse(&o.format, optarg) < 0) {
-                cli_error("hashset import: unknown format '%s' (known: auto, hashdeep, md5sum, sha1sum, sha256sum)",
+                cli_error("hashset import: unknown format '%s' (known: auto, hashdeep, md5sum, sha1sum, sha256sum, pdq)",
                           optarg);
                 return EXIT_USAGE;
             }

@@ -48,6 +48,8 @@ static void usage(FILE *f)
             "  --max-ratio N         expansion ratio that marks an archive bomb (default 1000)\n"
             "  --ratio-floor BYTES   expansion below which the ratio is not checked (default 256M)\n"
             "  --max-archive-bytes BYTES  total expansion allowed for one archive (default 64G)\n"
+            "  --pdq-distance N      PDQ near-match radius, 0 to 31 (default 31); --no-pdq skips PDQ\n"
+            "  --max-pixels N        pictures with more pixels are not decoded (default 100M)\n"
             "Exit status: 0 scan complete (error items are part of the result), 1 interrupted,\n"
             "2 usage, 3 an output could not be written, 4 internal or storage error.\n");
 }
@@ -102,6 +104,8 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'}, {"no-archives", no_argument, NULL, 'A'},
         {"max-depth", required_argument, NULL, 'D'}, {"max-ratio", required_argument, NULL, 'r'},
         {"ratio-floor", required_argument, NULL, 'f'}, {"max-archive-bytes", required_argument, NULL, 'B'},
+        {"pdq-distance", required_argument, NULL, 'P'}, {"no-pdq", no_argument, NULL, 'N'},
+        {"max-pixels", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
@@ -134,6 +138,18 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             break;
         case 'B':
             if (parse_limit(&o->limits.max_archive_bytes, "--max-archive-bytes", optarg) < 0)
+                return EXIT_USAGE;
+            break;
+        case 'P':
+            if (cli_parse_u64(&v, optarg) < 0 || v > VIGIL_PDQ_MAX_DISTANCE) {
+                cli_error("scan: --pdq-distance takes a number from 0 to %d", VIGIL_PDQ_MAX_DISTANCE);
+                return EXIT_USAGE;
+            }
+            o->pdq_max_distance = (int)v;
+            break;
+        case 'N': o->compute_pdq = 0; break;
+        case 'M':
+            if (parse_limit(&o->decode.max_pixels, "--max-pixels", optarg) < 0 || o->decode.max_pixels == 0)
                 return EXIT_USAGE;
             break;
         case 'h': usage(stdout); return -1;
@@ -222,6 +238,7 @@ int cmd_scan(int argc, char **argv)
     vigil_scan_opts o;
     vigil_store *st = NULL;
     vigil_index *ix = NULL;
+    vigil_pdq_matcher *pm = NULL;
     vigil_hashset_info *sets = NULL;
     size_t nsets = 0, npaths;
     const char *const *paths;
@@ -229,6 +246,7 @@ int cmd_scan(int argc, char **argv)
     vigil_error err;
     int rc;
     vigil_scan_opts_init(&o);
+    o.compute_pdq = 1;
     rc = parse_args(&a, &o, argc, argv);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
@@ -247,6 +265,11 @@ int cmd_scan(int argc, char **argv)
         goto done;
     }
     o.index = ix;
+    if (st && o.compute_pdq && vigil_pdq_matcher_open(&pm, st, &err) < 0) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    o.pdq_matcher = pm;
     if ((a.jsonl && !(c.jsonl = open_out(a.jsonl))) || (a.csv && !(c.csv = open_out(a.csv)))) {
         cli_error("scan: %s: %s", c.jsonl || !a.jsonl ? a.csv : a.jsonl, strerror(errno));
         rc = EXIT_INPUT;
@@ -269,6 +292,7 @@ done:
         fflush(stdout);
     vigil_hashset_info_free(sets, nsets);
     vigil_index_close(ix);
+    vigil_pdq_matcher_close(pm);
     vigil_store_close(st);
     return rc;
 }

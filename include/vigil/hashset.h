@@ -21,6 +21,7 @@ typedef enum {
     VIGIL_FORMAT_MD5SUM,      /* coreutils text/binary/tag lines, or bare MD5 per line */
     VIGIL_FORMAT_SHA1SUM,
     VIGIL_FORMAT_SHA256SUM,
+    VIGIL_FORMAT_PDQ,         /* one PDQ hash per line, "hash[,quality[,name]]" (ThreatExchange style) */
 } vigil_hashset_format;
 
 const char *vigil_hashset_kind_name(vigil_hashset_kind k);
@@ -55,7 +56,7 @@ typedef struct vigil_import_stats {
     uint64_t records;         /* lines holding a record */
     uint64_t added;           /* entries stored */
     uint64_t duplicates;      /* same digest again in this set: merged */
-    uint64_t skipped_empty;   /* digest of the empty file: proves nothing */
+    uint64_t skipped_empty;   /* digest of the empty file, or an all-zero PDQ: proves nothing */
     uint64_t rejected;        /* malformed (lenient mode only) */
     vigil_hashset_format format; /* the format read (detected when auto) */
 } vigil_import_stats;

@@ -11,6 +11,7 @@
 #include "vigil/report.h"
 #include "vigil/image.h"
 #include "vigil/pdq.h"
+#include "vigil/pdq_match.h"
 
 /* The library version, e.g. "0.1.0". */
 const char *vigil_version(void);

@@ -21,7 +21,7 @@
 #define MAX_LINE (1 << 20)
 
 static const char *kind_names[VIGIL_KIND__COUNT] = {"illegal", "interest", "benign"};
-static const char *format_names[] = {"auto", "hashdeep", "md5sum", "sha1sum", "sha256sum"};
+static const char *format_names[] = {"auto", "hashdeep", "md5sum", "sha1sum", "sha256sum", "pdq"};
 #define NFORMATS (sizeof format_names / sizeof format_names[0])
 
 const char *vigil_hashset_kind_name(vigil_hashset_kind k)
@@ -58,13 +58,15 @@ int vigil_hashset_format_parse(vigil_hashset_format *out, const char *s)
 static size_t make_dkey(uint8_t *key, const vg_hash_record *r)
 {
     size_t n = 1;
-    key[0] = (uint8_t)(r->has_md5 | r->has_sha1 << 1 | r->has_sha256 << 2);
+    key[0] = (uint8_t)(r->has_md5 | r->has_sha1 << 1 | r->has_sha256 << 2 | r->has_pdq << 3);
     if (r->has_md5)
         memcpy(key + n, r->md5, 16), n += 16;
     if (r->has_sha1)
         memcpy(key + n, r->sha1, 20), n += 20;
     if (r->has_sha256)
         memcpy(key + n, r->sha256, 32), n += 32;
+    if (r->has_pdq)
+        memcpy(key + n, r->pdq, 32), n += 32;
     return n;
 }
 
@@ -86,7 +88,7 @@ static void bind_digest(sqlite3_stmt *s, int col, int has, const uint8_t *d, int
 
 static int store_record(import_ctx *c, const vg_hash_record *r, uint64_t lineno, vigil_error *err)
 {
-    uint8_t key[69];
+    uint8_t key[101];
     sqlite3_stmt *s = c->ins;
     sqlite3_reset(s);
     sqlite3_bind_int64(s, 1, c->set_id);
@@ -103,6 +105,11 @@ static int store_record(import_ctx *c, const vg_hash_record *r, uint64_t lineno,
     else
         sqlite3_bind_null(s, 7);
     sqlite3_bind_int64(s, 8, (sqlite3_int64)lineno);
+    bind_digest(s, 9, r->has_pdq, r->pdq, 32);
+    if (r->has_pdq && r->pdq_quality >= 0)
+        sqlite3_bind_int(s, 10, r->pdq_quality);
+    else
+        sqlite3_bind_null(s, 10);
     if (sqlite3_step(s) != SQLITE_DONE)
         return vigil_error_set(err, VIGIL_ESTORE, "%s: storing entry: %s", c->st->path,
                                sqlite3_errmsg(c->st->db));
@@ -380,7 +387,7 @@ int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char 
         return VIGIL_ESTORE;
     if (sqlite3_prepare_v2(st->db,
                            "INSERT OR IGNORE INTO hash_entry(set_id, dkey, md5, sha1, sha256, size, name,"
-                           " source_line) VALUES(?,?,?,?,?,?,?,?)", -1, &c.ins, NULL)) {
+                           " source_line, pdq, pdq_quality) VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &c.ins, NULL)) {
         rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
         vg_store_exec(st, "ROLLBACK", "rollback", NULL);
         return rc;

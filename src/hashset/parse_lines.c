@@ -26,6 +26,9 @@ void vg_lines_init(vg_lines *p, vigil_hashset_format format)
 
 int vg_record_is_empty_file(const vg_hash_record *r)
 {
+    static const uint8_t zero[32];
+    if (r->has_pdq && !memcmp(r->pdq, zero, 32))
+        return 1; /* "too small to hash" in other tools: never indexed */
     return (r->has_md5 && !memcmp(r->md5, EMPTY_MD5, 16)) ||
            (r->has_sha1 && !memcmp(r->sha1, EMPTY_SHA1, 20)) ||
            (r->has_sha256 && !memcmp(r->sha256, EMPTY_SHA256, 32));
@@ -282,6 +285,38 @@ static int parse_hashdeep_line(vg_lines *p, char *s, size_t n, vg_hash_record *r
     return parse_hashdeep_record(p, s, n, r, why, cap);
 }
 
+/* "hash[,quality[,name]]" with commas, tabs or spaces between the fields. */
+static int parse_pdq_line(char *s, size_t n, vg_hash_record *r, char *why, size_t cap)
+{
+    size_t i = 0, j;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    j = i + hex_run(s + i, n - i);
+    if (j - i != 64 || vg_hex_decode(r->pdq, s + i, 32) < 0 || (j < n && s[j] != ',' && s[j] != '\t' && s[j] != ' '))
+        return fail(why, cap, "not a PDQ hash (64 hex digits): '%.70s'", s + i);
+    r->has_pdq = 1;
+    r->pdq_quality = -1;
+    if (j < n) {
+        long q = 0;
+        size_t k = j + 1;
+        while (k < n && (s[k] == ' ' || s[k] == '\t'))
+            k++;
+        if (k < n) {
+            size_t d = k;
+            while (k < n && s[k] >= '0' && s[k] <= '9' && q <= 100)
+                q = q * 10 + (s[k++] - '0');
+            if (k == d || q > 100 || (k < n && s[k] != ',' && s[k] != '\t' && s[k] != ' '))
+                return fail(why, cap, "bad PDQ quality (0 to 100) in '%.70s'", s);
+            r->pdq_quality = (int)q;
+            if (k < n) {
+                r->name = s + k + 1;
+                r->name_len = n - k - 1;
+            }
+        }
+    }
+    return 1;
+}
+
 int vg_lines_parse(vg_lines *p, char *line, size_t len, vg_hash_record *rec, char *why, size_t whycap)
 {
     size_t start = 0;
@@ -305,5 +340,7 @@ int vg_lines_parse(vg_lines *p, char *line, size_t len, vg_hash_record *rec, cha
         if (i == len || line[i] == '#')
             return 0; /* blank or comment */
     }
+    if (p->format == VIGIL_FORMAT_PDQ)
+        return parse_pdq_line(line, len, rec, why, whycap);
     return parse_sum_line(p, line, len, rec, why, whycap);
 }

@@ -16,6 +16,9 @@ typedef struct vg_hash_record {
     int64_t size;            /* -1 when the line has none */
     const char *name;        /* points into the line (or the parser's scratch); may be NULL */
     size_t name_len;
+    int has_pdq;
+    uint8_t pdq[32];         /* PDQ hash, most significant byte first */
+    int pdq_quality;         /* -1 when the line has none */
 } vg_hash_record;
 
 enum { VG_COL_SIZE = 1, VG_COL_MD5, VG_COL_SHA1, VG_COL_SHA256, VG_COL_OTHER, VG_COL_NAME };

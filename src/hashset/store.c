@@ -10,7 +10,7 @@
 #include "hashset/store_int.h"
 
 #define VIGIL_APP_ID 0x5649474c /* "VIGL" */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static const char *schema_v1 =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);"
@@ -24,6 +24,12 @@ static const char *schema_v1 =
     "  dkey BLOB NOT NULL, md5 BLOB, sha1 BLOB, sha256 BLOB, size INTEGER,"
     "  category TEXT, series TEXT, name BLOB, source_line INTEGER,"
     "  UNIQUE(set_id, dkey));";
+
+/* Version 2: PDQ perceptual hashes in hash sets. */
+static const char *schema_v2 =
+    "ALTER TABLE hash_entry ADD COLUMN pdq BLOB;"
+    "ALTER TABLE hash_entry ADD COLUMN pdq_quality INTEGER;"
+    "CREATE INDEX IF NOT EXISTS hash_entry_pdq ON hash_entry(set_id) WHERE pdq IS NOT NULL;";
 
 int vg_store_exec(vigil_store *st, const char *sql, const char *what, vigil_error *err)
 {
@@ -72,7 +78,8 @@ static int check_and_migrate(vigil_store *st, vigil_error *err)
         return err ? err->code : VIGIL_ESTORE;
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d;", VIGIL_APP_ID,
              SCHEMA_VERSION);
-    if (vg_store_exec(st, schema_v1, "create schema", err) < 0 ||
+    if ((ver < 1 && vg_store_exec(st, schema_v1, "create schema", err) < 0) ||
+        (ver < 2 && vg_store_exec(st, schema_v2, "upgrade schema to version 2", err) < 0) ||
         vg_store_exec(st, sql, "set schema version", err) < 0) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
         return err ? err->code : VIGIL_ESTORE;

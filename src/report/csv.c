@@ -54,8 +54,15 @@ int vigil_csv_item(FILE *f, const vigil_item *it)
     vg_hex_encode(hex, it->digests.sha256, 32);
     fieldz(&b, it->has_digests ? hex : NULL);
     fieldz(&b, it->mime);
-    fieldz(&b, NULL); /* pdq */
-    fieldz(&b, NULL); /* pdq_quality */
+    if (it->pdq_state == VIGIL_PDQ_OK) {
+        vigil_pdq_hex(hex, &it->pdq[VIGIL_PDQ_ORIG]);
+        fieldz(&b, hex);
+        snprintf(num, sizeof num, "%d", it->pdq_quality);
+        fieldz(&b, num);
+    } else {
+        fieldz(&b, NULL); /* pdq */
+        fieldz(&b, NULL); /* pdq_quality */
+    }
     fieldz(&b, vigil_verdict_name(it->verdict));
     if (it->match.by != VIGIL_BY_NONE) {
         fieldz(&b, it->match.set);

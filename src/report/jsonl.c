@@ -60,6 +60,11 @@ static void add_match(vg_buf *b, const vigil_match *m)
     vg_json_strz(b, m->category);
     vg_buf_adds(b, ",\"series\":");
     vg_json_strz(b, m->series);
+    if (m->by == VIGIL_BY_PDQ) {
+        char hex[65];
+        vg_hex_encode(hex, m->entry_pdq, 32);
+        vg_buf_addf(b, ",\"dihedral\":\"%s\",\"entry\":\"%s\"", vigil_pdq_dihedral_name(m->dihedral), hex);
+    }
     vg_buf_addc(b, '}');
 }
 
@@ -84,7 +89,14 @@ int vigil_jsonl_item(FILE *f, const vigil_item *it)
     add_hex(&b, "sha256", it->digests.sha256, 32, it->has_digests);
     vg_buf_adds(&b, ",\"mime\":");
     vg_json_strz(&b, it->mime);
-    vg_buf_addf(&b, ",\"pdq\":null,\"pdq_quality\":null,\"verdict\":\"%s\"", vigil_verdict_name(it->verdict));
+    if (it->pdq_state == VIGIL_PDQ_OK) {
+        char hex[65];
+        vigil_pdq_hex(hex, &it->pdq[VIGIL_PDQ_ORIG]);
+        vg_buf_addf(&b, ",\"pdq\":\"%s\",\"pdq_quality\":%d", hex, it->pdq_quality);
+    } else {
+        vg_buf_adds(&b, ",\"pdq\":null,\"pdq_quality\":null");
+    }
+    vg_buf_addf(&b, ",\"verdict\":\"%s\"", vigil_verdict_name(it->verdict));
     add_match(&b, &it->match);
     vg_buf_adds(&b, ",\"error\":");
     vg_json_strz(&b, it->error);

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# PDQ speed on the synthetic corpus of ../shared/scripts/make_image_corpus.sh (1000 JPEGs
+# 1024x768, 200 PNGs 800x600): images/s and ms/image of `vigil pdq --jobs 1` pinned to one
+# core, the decode-only floor (same decoders, nothing after), PDQ's overhead over decoding,
+# --jobs 2 scaling and peak RSS. Median of RUNS runs (default 3), page cache warm.
+# Prints figures, never pass/fail.
+# usage: bench/pdq.sh [BUILD] [CORPUS]   (CORPUS is made when missing, ~2 minutes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+CORPUS=${2:-${TMPDIR:-/tmp}/vigil-pdq-corpus}
+RUNS=${RUNS:-3}
+VIGIL=$BUILD/vigil
+HELPER=$BUILD/bench/bench_pdq
+SHARED=${SHARED:-../shared}
+[ -x "$VIGIL" ] && [ -x "$HELPER" ] || { echo "bench/pdq: build first (make)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench/pdq: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+if [ ! -d "$CORPUS/jpeg" ] || [ ! -d "$CORPUS/png" ]; then
+  "$SHARED/scripts/make_image_corpus.sh" "$CORPUS" >&2
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+find "$CORPUS/jpeg" -type f | sort >"$T/jpeg.list"
+find "$CORPUS/png" -type f | sort >"$T/png.list"
+cat "$T/jpeg.list" "$T/png.list" >"$T/all.list"
+xargs cat <"$T/all.list" >/dev/null   # warm the page cache
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# vigil pdq over one set: prints "seconds maxrss_kib" (median seconds, largest RSS)
+run_vigil() { # set jobs pin
+  local set=$1 jobs=$2 pin=$3 i
+  for i in $(seq "$RUNS"); do
+    if [ "$pin" = 1 ]; then
+      /usr/bin/time -f "%e %M" -o "$T/time" taskset -c 0 "$VIGIL" pdq --quiet --jobs "$jobs" "$CORPUS/$set" >"$T/out"
+    else
+      /usr/bin/time -f "%e %M" -o "$T/time" "$VIGIL" pdq --quiet --jobs "$jobs" "$CORPUS/$set" >"$T/out"
+    fi
+    cat "$T/time"
+  done >"$T/runs"
+  echo "$(cut -d' ' -f1 <"$T/runs" | median) $(cut -d' ' -f2 <"$T/runs" | sort -n | tail -1)"
+}
+
+run_helper() { # mode list -> median seconds
+  local i
+  for i in $(seq "$RUNS"); do
+    taskset -c 0 "$HELPER" "$1" <"$2" | sed 's/.* seconds \([0-9.]*\) .*/\1/'
+  done | median
+}
+
+echo "bench pdq: corpus $CORPUS ($(wc -l <"$T/jpeg.list") JPEG, $(wc -l <"$T/png.list") PNG), $RUNS runs each, median, $(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+for set in jpeg png; do
+  n=$(wc -l <"$T/$set.list")
+  read -r s rss < <(run_vigil "$set" 1 1)
+  dec=$(run_helper decode "$T/$set.list")
+  pdq=$(run_helper pdq "$T/$set.list")
+  rd=$(run_helper read "$T/$set.list")
+  awk -v set="$set" -v n="$n" -v s="$s" -v rss="$rss" -v dec="$dec" -v pdq="$pdq" -v rd="$rd" 'BEGIN {
+    printf "bench pdq_%s_cli_jobs1_pinned %d images %.2f s %.1f images/s %.2f ms/image peak_rss %.1f MiB\n", set, n, s, n/s, 1000*s/n, rss/1024
+    printf "bench pdq_%s_read_only %.2f ms/image\n", set, 1000*rd/n
+    printf "bench pdq_%s_decode_floor %.2f ms/image %.1f images/s (read + decode, nothing after)\n", set, 1000*dec/n, n/dec
+    printf "bench pdq_%s_decode_plus_pdq %.2f ms/image %.1f images/s\n", set, 1000*pdq/n, n/pdq
+    printf "bench pdq_%s_pdq_over_decode %.1f %% (in-process: (decode+pdq - decode) / decode)\n", set, 100*(pdq-dec)/dec
+    printf "bench pdq_%s_cli_over_decode %.1f %% (whole vigil pdq run, incl. digests, vs the decode floor)\n", set, 100*(s-dec)/dec
+  }'
+done
+n=$(wc -l <"$T/all.list")
+read -r s1 rss1 < <(run_vigil "" 1 1)
+read -r s2 rss2 < <(run_vigil "" 2 0)
+awk -v n="$n" -v s1="$s1" -v s2="$s2" -v r1="$rss1" -v r2="$rss2" 'BEGIN {
+  printf "bench pdq_all_cli_jobs1_pinned %d images %.2f s %.1f images/s peak_rss %.1f MiB\n", n, s1, n/s1, r1/1024
+  printf "bench pdq_all_cli_jobs2 %d images %.2f s %.1f images/s peak_rss %.1f MiB scaling %.2fx\n", n, s2, n/s2, r2/1024, s1/s2
+}'

@@ -1,0 +1,201 @@
+/*
+ * PDQ near-match search by linear scan: every PDQ entry of the illegal and
+ * interest sets in memory, each query compared with all of them in each of
+ * its eight orientations. Simple and exact; the national-scale index replaces
+ * it behind the same vigil_pdq_matcher interface.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashset/store_int.h"
+#include "vigil/pdq_match.h"
+
+struct vigil_pdq_matcher {
+    const vigil_pdq_matcher_ops *ops;
+    vigil_pdq_entry *e;
+    size_t n, cap;
+    char **strings;          /* owned copies the entries point to */
+    size_t nstrings, capstrings;
+};
+
+static int rank(vigil_hashset_kind k)
+{
+    return k == VIGIL_KIND_ILLEGAL ? 0 : k == VIGIL_KIND_INTEREST ? 1 : 2;
+}
+
+static int linear_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
+                         int max_distance, vigil_match *out)
+{
+    const vigil_pdq_entry *best = NULL;
+    int best_d = 0, best_v = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const vigil_pdq_entry *e = &m->e[i];
+        for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++) {
+            int d = vigil_pdq_distance(&q[v], &e->hash);
+            if (d > max_distance)
+                continue;
+            if (!best || rank(e->kind) < rank(best->kind) ||
+                (rank(e->kind) == rank(best->kind) && (d < best_d || (d == best_d && v < best_v)))) {
+                best = e;
+                best_d = d;
+                best_v = v;
+            }
+        }
+    }
+    if (!best)
+        return 0;
+    memset(out, 0, sizeof *out);
+    out->by = VIGIL_BY_PDQ;
+    out->kind = best->kind;
+    out->set = best->set;
+    out->category = best->category;
+    out->series = best->series;
+    out->distance = best_d;
+    out->dihedral = best_v;
+    memcpy(out->entry_pdq, best->hash.b, 32);
+    return 1;
+}
+
+static void linear_close(vigil_pdq_matcher *m)
+{
+    for (size_t i = 0; i < m->nstrings; i++)
+        free(m->strings[i]);
+    free(m->strings);
+    free(m->e);
+    free(m);
+}
+
+static const vigil_pdq_matcher_ops linear_ops = {linear_search, linear_close};
+
+/* A copy of s owned by m; the last copy is reused when equal (entries come grouped by set). */
+static int keep(const char **out, vigil_pdq_matcher *m, const char *s)
+{
+    char *c;
+    *out = NULL;
+    if (!s)
+        return 0;
+    for (size_t i = m->nstrings; i > 0 && i + 4 > m->nstrings; i--)
+        if (!strcmp(m->strings[i - 1], s)) {
+            *out = m->strings[i - 1];
+            return 0;
+        }
+    if (m->nstrings == m->capstrings) {
+        size_t ncap = m->capstrings ? 2 * m->capstrings : 16;
+        char **p = realloc(m->strings, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        m->strings = p;
+        m->capstrings = ncap;
+    }
+    if (!(c = strdup(s)))
+        return -1;
+    m->strings[m->nstrings++] = c;
+    *out = c;
+    return 0;
+}
+
+static int add_entry(vigil_pdq_matcher *m, const vigil_pdq_entry *src)
+{
+    vigil_pdq_entry *e;
+    if (m->n == m->cap) {
+        size_t ncap = m->cap ? 2 * m->cap : 64;
+        vigil_pdq_entry *p = realloc(m->e, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        m->e = p;
+        m->cap = ncap;
+    }
+    e = &m->e[m->n];
+    *e = *src;
+    if (keep(&e->set, m, src->set) < 0 || keep(&e->category, m, src->category) < 0 ||
+        keep(&e->series, m, src->series) < 0)
+        return -1;
+    m->n++;
+    return 0;
+}
+
+static vigil_pdq_matcher *matcher_new(void)
+{
+    vigil_pdq_matcher *m = calloc(1, sizeof *m);
+    if (m)
+        m->ops = &linear_ops;
+    return m;
+}
+
+int vigil_pdq_matcher_from_entries(vigil_pdq_matcher **out, const vigil_pdq_entry *e, size_t n, vigil_error *err)
+{
+    vigil_pdq_matcher *m = matcher_new();
+    *out = NULL;
+    for (size_t i = 0; m && i < n; i++)
+        if (add_entry(m, &e[i]) < 0) {
+            linear_close(m);
+            m = NULL;
+        }
+    if (!m)
+        return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+    *out = m;
+    return 0;
+}
+
+int vigil_pdq_matcher_open(vigil_pdq_matcher **out, struct vigil_store *st, vigil_error *err)
+{
+    static const char *sql =
+        "SELECT e.pdq, e.pdq_quality, s.kind, s.name, coalesce(e.category, s.category),"
+        " coalesce(e.series, s.series) FROM hash_entry e JOIN hashset s ON s.id = e.set_id"
+        " WHERE e.pdq IS NOT NULL AND s.kind IN (?, ?) ORDER BY s.kind, s.id, e.id";
+    vigil_pdq_matcher *m = matcher_new();
+    sqlite3_stmt *s = NULL;
+    int rc;
+    *out = NULL;
+    if (!m)
+        return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: reading PDQ entries: %s", st->path, sqlite3_errmsg(st->db));
+        linear_close(m);
+        return rc;
+    }
+    sqlite3_bind_int(s, 1, VIGIL_KIND_ILLEGAL);
+    sqlite3_bind_int(s, 2, VIGIL_KIND_INTEREST);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        vigil_pdq_entry e = {0};
+        if (sqlite3_column_bytes(s, 0) != 32)
+            continue;
+        memcpy(e.hash.b, sqlite3_column_blob(s, 0), 32);
+        e.quality = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 1);
+        e.kind = (vigil_hashset_kind)sqlite3_column_int(s, 2);
+        e.set = (const char *)sqlite3_column_text(s, 3);
+        e.category = (const char *)sqlite3_column_text(s, 4);
+        e.series = (const char *)sqlite3_column_text(s, 5);
+        if (add_entry(m, &e) < 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        rc = rc == SQLITE_NOMEM ? vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory")
+                                : vigil_error_set(err, VIGIL_ESTORE, "%s: reading PDQ entries: %s", st->path,
+                                                  sqlite3_errmsg(st->db));
+        linear_close(m);
+        return rc;
+    }
+    *out = m;
+    return 0;
+}
+
+uint64_t vigil_pdq_matcher_entries(const vigil_pdq_matcher *m)
+{
+    return m ? m->n : 0;
+}
+
+int vigil_pdq_matcher_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
+                             int max_distance, vigil_match *out)
+{
+    return m ? m->ops->search(m, q, max_distance, out) : 0;
+}
+
+void vigil_pdq_matcher_close(vigil_pdq_matcher *m)
+{
+    if (m)
+        m->ops->close(m);
+}

@@ -1,0 +1,197 @@
+/*
+ * pdq_match: PDQ hash lists (parsing and import), the schema upgrade of a
+ * version 1 store, and the near-match rules of the linear matcher.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "hashset/parse_lines.h"
+#include "vigil/hashset.h"
+#include "vigil/pdq_match.h"
+
+#define H1 "d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22"
+#define H2 "cfec1e23e6ece0e43976c77e1c010081830f1833e1fbe1d81e138e4cecc97ef6"
+#define ZERO "0000000000000000000000000000000000000000000000000000000000000000"
+
+static int parse(vg_lines *p, const char *line, vg_hash_record *r, char *why)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", line);
+    return vg_lines_parse(p, buf, strlen(buf), r, why, 256);
+}
+
+static void pdq_match__pdq_lines_parse(void **state)
+{
+    vg_lines p;
+    vg_hash_record r;
+    char why[256];
+    (void)state;
+    vg_lines_init(&p, VIGIL_FORMAT_PDQ);
+    assert_int_equal(parse(&p, H1 "\n", &r, why), 1);
+    assert_true(r.has_pdq);
+    assert_int_equal(r.pdq_quality, -1);
+    assert_int_equal(r.pdq[0], 0xd8);
+    assert_int_equal(parse(&p, H1 ",87", &r, why), 1);
+    assert_int_equal(r.pdq_quality, 87);
+    assert_int_equal(parse(&p, "D8F8F0CEE0F4A84F0637022A078F67F0B36E2ED596621E1D33E6339C4E9C9B22\t100\tbridge.jpg\r\n",
+                           &r, why), 1);
+    assert_int_equal(r.pdq_quality, 100);
+    assert_int_equal(r.name_len, 10);
+    assert_int_equal(parse(&p, "# comment", &r, why), 0);
+    assert_int_equal(parse(&p, "", &r, why), 0);
+    assert_int_equal(parse(&p, H1 ",101", &r, why), -1);
+    assert_non_null(strstr(why, "quality"));
+    assert_int_equal(parse(&p, H1 ",x", &r, why), -1);
+    assert_int_equal(parse(&p, "d8f8f0ce", &r, why), -1);
+    assert_non_null(strstr(why, "64 hex digits"));
+    assert_int_equal(parse(&p, H1 "ff", &r, why), -1);
+    assert_int_equal(parse(&p, ZERO ",0", &r, why), 1);
+    assert_true(vg_record_is_empty_file(&r)); /* "too small to hash" elsewhere: never indexed */
+}
+
+static void pdq_match__import_counts_and_rejects(void **state)
+{
+    vigil_import_stats s;
+    vigil_error err;
+    const char *good = H1 ",100\n" H2 "\n" ZERO ",0\n" H1 ",100\n";
+    (void)state;
+    assert_int_equal(vigil_hashset_parse_mem(&s, good, strlen(good), VIGIL_FORMAT_PDQ, &err), 0);
+    assert_int_equal(s.records, 4);
+    assert_int_equal(s.skipped_empty, 1);
+    assert_int_equal(vigil_hashset_parse_mem(&s, "abc\n", 4, VIGIL_FORMAT_PDQ, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "memory:1: not a PDQ hash"));
+    {
+        vigil_hashset_format f;
+        assert_int_equal(vigil_hashset_format_parse(&f, "pdq"), 0);
+        assert_int_equal(f, VIGIL_FORMAT_PDQ);
+        assert_string_equal(vigil_hashset_format_name(VIGIL_FORMAT_PDQ), "pdq");
+    }
+}
+
+static const char *schema_v1 =
+    "PRAGMA application_id=1447642956; PRAGMA user_version=1;"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
+    "INSERT INTO meta(key, value) VALUES('hash_generation', 3);"
+    "CREATE TABLE hashset(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, kind INTEGER NOT NULL,"
+    "  category TEXT, series TEXT, format TEXT NOT NULL, sources TEXT NOT NULL,"
+    "  imported_at TEXT NOT NULL, imported_by TEXT, entries INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE hash_entry(id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL REFERENCES hashset(id) ON DELETE CASCADE,"
+    "  dkey BLOB NOT NULL, md5 BLOB, sha1 BLOB, sha256 BLOB, size INTEGER,"
+    "  category TEXT, series TEXT, name BLOB, source_line INTEGER, UNIQUE(set_id, dkey));"
+    "INSERT INTO hashset VALUES(1, 'old', 0, 'cat', NULL, 'md5sum', 'x', '2026-01-01T00:00:00Z', 'me', 1);"
+    "INSERT INTO hash_entry(set_id, dkey, md5) VALUES(1, x'01', x'0123456789abcdef0123456789abcdef');";
+
+static void pdq_match__version_1_store_is_upgraded(void **state)
+{
+    char *dir = tu_mkdtemp(), *db = tu_path(dir, "v1.db"), *list = tu_path(dir, "list.pdq");
+    sqlite3 *h;
+    vigil_store *st;
+    vigil_error err;
+    vigil_hashset_info *sets;
+    size_t n;
+    vigil_import_stats s;
+    vigil_pdq_matcher *m;
+    vigil_pdq_hash q[8];
+    vigil_match hit;
+    const char *files[1] = {list};
+    vigil_import_opts o = {.name = "pdqset", .kind = VIGIL_KIND_ILLEGAL, .format = VIGIL_FORMAT_PDQ,
+                           .category = "A1"};
+    (void)state;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, schema_v1, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(vigil_store_open(&st, db, &err), 0);
+    assert_int_equal(vigil_hashset_list(&sets, &n, st, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(sets[0].name, "old");
+    assert_int_equal(sets[0].entries, 1);
+    vigil_hashset_info_free(sets, n);
+    tu_write(dir, "list.pdq", H1 ",100\n" H2 ",90\n", strlen(H1 ",100\n" H2 ",90\n"));
+    if (vigil_hashset_import(&s, st, files, 1, &o, &err) != 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(s.added, 2);
+    assert_int_equal(vigil_pdq_matcher_open(&m, st, &err), 0);
+    assert_int_equal(vigil_pdq_matcher_entries(m), 2);
+    for (int i = 0; i < 8; i++)
+        vigil_pdq_parse(&q[i], H2, 64, NULL);
+    q[0].b[5] ^= 0x0f; /* 4 bits away */
+    assert_int_equal(vigil_pdq_matcher_search(m, q, 31, &hit), 1);
+    assert_int_equal(hit.by, VIGIL_BY_PDQ);
+    assert_string_equal(hit.set, "pdqset");
+    assert_string_equal(hit.category, "A1");
+    assert_int_equal(hit.distance, 0);  /* the other orientations hit exactly */
+    assert_int_equal(hit.dihedral, 1);
+    vigil_pdq_matcher_close(m);
+    vigil_store_close(st);
+    /* reopening an upgraded store is a no-op; the version is now 2 */
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    {
+        sqlite3_stmt *s2;
+        assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &s2, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(s2), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(s2, 0), 2);
+        sqlite3_finalize(s2);
+    }
+    sqlite3_close(h);
+    assert_int_equal(vigil_store_open(&st, db, &err), 0);
+    vigil_store_close(st);
+    tu_rm_rf(dir);
+    free(dir);
+    free(db);
+    free(list);
+}
+
+static void pdq_match__rules(void **state)
+{
+    vigil_pdq_entry e[3];
+    vigil_pdq_matcher *m;
+    vigil_pdq_hash q[8];
+    vigil_match hit;
+    (void)state;
+    memset(e, 0, sizeof e);
+    vigil_pdq_parse(&e[0].hash, H1, 64, NULL);
+    e[0].kind = VIGIL_KIND_INTEREST;
+    e[0].set = "interest";
+    e[1] = e[0];
+    e[1].kind = VIGIL_KIND_ILLEGAL;
+    e[1].set = "illegal";
+    e[1].hash.b[0] ^= 0xff; /* 8 bits further than e[0] */
+    vigil_pdq_parse(&e[2].hash, H2, 64, NULL);
+    e[2].kind = VIGIL_KIND_ILLEGAL;
+    e[2].set = "other";
+    assert_int_equal(vigil_pdq_matcher_from_entries(&m, e, 3, NULL), 0);
+    for (int i = 0; i < 8; i++)
+        memset(&q[i], 0xaa, sizeof q[i]); /* far from everything */
+    assert_int_equal(vigil_pdq_matcher_search(m, q, 31, &hit), 0);
+    vigil_pdq_parse(&q[VIGIL_PDQ_FLIPY], H1, 64, NULL);
+    /* illegal at 8 beats interest at 0 */
+    assert_int_equal(vigil_pdq_matcher_search(m, q, 31, &hit), 1);
+    assert_string_equal(hit.set, "illegal");
+    assert_int_equal(hit.kind, VIGIL_KIND_ILLEGAL);
+    assert_int_equal(hit.distance, 8);
+    assert_int_equal(hit.dihedral, VIGIL_PDQ_FLIPY);
+    assert_memory_equal(hit.entry_pdq, e[1].hash.b, 32);
+    /* a radius below 8 leaves the interest entry */
+    assert_int_equal(vigil_pdq_matcher_search(m, q, 7, &hit), 1);
+    assert_string_equal(hit.set, "interest");
+    assert_int_equal(hit.distance, 0);
+    vigil_pdq_matcher_close(m);
+    /* the matcher copied its strings */
+    assert_int_equal(vigil_pdq_matcher_from_entries(&m, e, 0, NULL), 0);
+    assert_int_equal(vigil_pdq_matcher_search(m, q, 31, &hit), 0);
+    vigil_pdq_matcher_close(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pdq_match__pdq_lines_parse),
+        cmocka_unit_test(pdq_match__import_counts_and_rejects),
+        cmocka_unit_test(pdq_match__version_1_store_is_upgraded),
+        cmocka_unit_test(pdq_match__rules),
+    };
+    return cmocka_run_group_tests_name("pdq_match", tests, NULL, NULL);
+}
