@@ -51,8 +51,8 @@ int vigil_pdq_image(vigil_pdq_result *out, const vigil_image *img, vigil_error *
 
 /*
  * PDQ of a float32 luminance plane of w x h (each at most 512 after the
- * 512 rule; the caller applies it). scratch must hold w * h floats; the
- * luminance plane is overwritten.
+ * 512 rule; the caller applies it). scratch must hold max(w, 64) * h floats;
+ * the luminance plane is overwritten.
  */
 void vigil_pdq_luma(vigil_pdq_result *out, float *luma, float *scratch, uint32_t w, uint32_t h);
 

@@ -32,6 +32,22 @@ const float *vg_pdq_dct_matrix(void)
     return dct_matrix;
 }
 
+/*
+ * The products 0.299f * r etc. of the 256 sample values, each rounded to float32 exactly
+ * as the multiplication in the reference is: looking them up changes no bit.
+ */
+static float lut[3][256];
+static pthread_once_t lut_once = PTHREAD_ONCE_INIT;
+
+static void build_lut(void)
+{
+    for (int v = 0; v < 256; v++) {
+        lut[0][v] = 0.299f * (float)v;
+        lut[1][v] = 0.587f * (float)v;
+        lut[2][v] = 0.114f * (float)v;
+    }
+}
+
 void vg_pdq_luminance(float *luma, const uint8_t *px, uint32_t w, uint32_t h, unsigned channels)
 {
     size_t n = (size_t)w * h;
@@ -40,102 +56,231 @@ void vg_pdq_luminance(float *luma, const uint8_t *px, uint32_t w, uint32_t h, un
             luma[i] = (float)px[i];
         return;
     }
+    pthread_once(&lut_once, build_lut);
     for (size_t i = 0; i < n; i++) {
         const uint8_t *p = px + i * 3;
-        float y = 0.299f * (float)p[0];
-        y = y + 0.587f * (float)p[1];
-        y = y + 0.114f * (float)p[2];
-        luma[i] = y;
+        luma[i] = (lut[0][p[0]] + lut[1][p[1]]) + lut[2][p[2]];
     }
 }
 
 /*
- * One box pass along rows (running float32 sum, add before subtract, the
- * divisor is the number of samples in the window). in and out are w x h.
+ * Vectors of float32 lanes. Each lane is an independent sequence of IEEE
+ * operations (no lane ever combines with another), so the vector code computes
+ * exactly what the scalar reference does, eight rows or columns at a time.
  */
-static void box_rows(float *out, const float *in, uint32_t w, uint32_t h, uint32_t win)
+typedef float v4f __attribute__((vector_size(16)));
+#define LANES 8
+
+/* Unaligned loads and stores of four lanes. */
+#define LOAD4(v, p) memcpy(&(v), (p), sizeof(v4f))
+#define STORE4(p, v) memcpy((p), &(v), sizeof(v4f))
+
+/*
+ * Running box sum along one line of len groups of eight lanes (two 4-lane
+ * vectors, so both stay in registers and their chains overlap): add the
+ * sample entering before dropping the one leaving, divide by the number of
+ * samples in the window, as the reference's box1DFloat does. With pick, only
+ * the outputs at the ascending positions pick[0..npick) are divided and stored
+ * (out[k] for pick[k]); the running sum itself always starts at 0, so every
+ * stored value is bit for bit the one the full line would hold there.
+ */
+static void box_line8(float *out, const float *in, uint32_t len, uint32_t win, const uint32_t *pick,
+                      uint32_t npick)
 {
     const uint32_t a = (win - 1) / 2, b = win / 2;
-    for (uint32_t y = 0; y < h; y++) {
-        const float *x = in + (size_t)y * w;
-        float *o = out + (size_t)y * w;
-        float s = 0;
-        uint32_t r = 0, l = 0;
-        for (uint32_t k = 0; k < b && r < w; k++)
-            s += x[r++];
-        for (uint32_t i = 0; i < w; i++) {
-            if (r < w)
-                s += x[r++];
-            if (i > a) /* i - a > 0 */
-                s -= x[l++];
-            o[i] = s / (float)(r - l);
+    const uint32_t end = pick ? pick[npick - 1] + 1 : len;
+    v4f s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0}, x0, x1, o0, o1;
+    uint32_t r = 0, l = 0, k = 0;
+    for (uint32_t j = 0; j < b && r < len; j++, r++) {
+        LOAD4(x0, in + (size_t)r * LANES);
+        LOAD4(x1, in + (size_t)r * LANES + 4);
+        s0 = s0 + x0;
+        s1 = s1 + x1;
+    }
+    for (uint32_t i = 0; i < end; i++) {
+        float d;
+        v4f dv;
+        if (r < len) {
+            LOAD4(x0, in + (size_t)r * LANES);
+            LOAD4(x1, in + (size_t)r * LANES + 4);
+            s0 = s0 + x0;
+            s1 = s1 + x1;
+            r++;
+        }
+        if (i > a) { /* i - a > 0 */
+            LOAD4(x0, in + (size_t)l * LANES);
+            LOAD4(x1, in + (size_t)l * LANES + 4);
+            s0 = s0 - x0;
+            s1 = s1 - x1;
+            l++;
+        }
+        if (pick && pick[k] != i)
+            continue;
+        d = (float)(r - l);
+        if (d == 1.0f || d == 2.0f || d == 4.0f) {
+            /* 1/d is exact for powers of two, so x * (1/d) rounds the same real x/d: same bits */
+            dv = (v4f){1.0f / d, 1.0f / d, 1.0f / d, 1.0f / d};
+            o0 = s0 * dv;
+            o1 = s1 * dv;
+        } else {
+            dv = (v4f){d, d, d, d};
+            o0 = s0 / dv;
+            o1 = s1 / dv;
+        }
+        do { /* a position picked twice (sides under 64) is stored twice */
+            STORE4(out + (size_t)k * LANES, o0);
+            STORE4(out + (size_t)k * LANES + 4, o1);
+            k++;
+        } while (pick && k < npick && pick[k] == i);
+        if (!pick)
+            k = i + 1;
+    }
+}
+
+/*
+ * Box along rows: eight rows at a time are interleaved into a strip (one
+ * vector per column), filtered as one line of vectors, and written back: all
+ * w columns, or with pick only the npick picked ones (out is then h x npick).
+ * strip holds 2 * max(w, npick) * LANES floats.
+ */
+static void box_rows(float *out, const float *in, uint32_t w, uint32_t h, uint32_t win, float *strip,
+                     const uint32_t *pick, uint32_t npick)
+{
+    float *res = strip + (size_t)w * LANES;
+    uint32_t ow = pick ? npick : w;
+    for (uint32_t y0 = 0; y0 < h; y0 += LANES) {
+        uint32_t k = h - y0 < LANES ? h - y0 : LANES;
+        for (uint32_t j = 0; j < LANES; j++) {
+            const float *row = in + (size_t)(y0 + (j < k ? j : 0)) * w;
+            for (uint32_t i = 0; i < w; i++)
+                strip[(size_t)i * LANES + j] = row[i];
+        }
+        box_line8(res, strip, w, win, pick, npick);
+        for (uint32_t j = 0; j < k; j++) {
+            float *row = out + (size_t)(y0 + j) * ow;
+            for (uint32_t i = 0; i < ow; i++)
+                row[i] = res[(size_t)i * LANES + j];
         }
     }
 }
 
+/* out[c] = s[c] * (1/d) or s[c] / d for c < w, four lanes at a time (see box_line8 for why both are exact). */
+static void scale_row(float *out, const float *sum, uint32_t w, float d)
+{
+    uint32_t c = 0;
+    if (d == 1.0f || d == 2.0f || d == 4.0f) {
+        const float m = 1.0f / d;
+        const v4f mv = {m, m, m, m};
+        for (; c + 4 <= w; c += 4) {
+            v4f x;
+            LOAD4(x, sum + c);
+            x = x * mv;
+            STORE4(out + c, x);
+        }
+        for (; c < w; c++)
+            out[c] = sum[c] * m;
+    } else {
+        const v4f dv = {d, d, d, d};
+        for (; c + 4 <= w; c += 4) {
+            v4f x;
+            LOAD4(x, sum + c);
+            x = x / dv;
+            STORE4(out + c, x);
+        }
+        for (; c < w; c++)
+            out[c] = sum[c] / d;
+    }
+}
+
+/* sum[c] += x[c] (sign 1) or sum[c] -= x[c] (sign -1) for c < w. */
+static void accumulate(float *sum, const float *x, uint32_t w, int sign)
+{
+    uint32_t c = 0;
+    for (; c + 4 <= w; c += 4) {
+        v4f a, b;
+        LOAD4(a, sum + c);
+        LOAD4(b, x + c);
+        a = sign > 0 ? a + b : a - b;
+        STORE4(sum + c, a);
+    }
+    for (; c < w; c++)
+        sum[c] = sign > 0 ? sum[c] + x[c] : sum[c] - x[c];
+}
+
 /*
- * The same box along columns, all columns at once: each column keeps its own
- * running sum, updated in exactly the order box_rows uses, so the result is
- * identical to filtering each column separately, but memory is read by rows.
+ * Box along columns, streaming the plane row by row: each column keeps its own
+ * running sum in sum[c], updated in exactly the order of box_line8, so memory
+ * is read sequentially. All h rows are stored, or with pick only the picked
+ * ones (out is then npick x w). sum holds w floats.
  */
-static void box_cols(float *out, const float *in, uint32_t w, uint32_t h, uint32_t win, float *sum)
+static void box_cols(float *out, const float *in, uint32_t w, uint32_t h, uint32_t win, float *sum,
+                     const uint32_t *pick, uint32_t npick)
 {
     const uint32_t a = (win - 1) / 2, b = win / 2;
-    uint32_t r = 0, l = 0;
-    for (uint32_t c = 0; c < w; c++)
-        sum[c] = 0;
-    for (uint32_t k = 0; k < b && r < h; k++, r++)
-        for (uint32_t c = 0; c < w; c++)
-            sum[c] += in[(size_t)r * w + c];
-    for (uint32_t i = 0; i < h; i++) {
-        float *o = out + (size_t)i * w;
-        float div;
+    const uint32_t end = pick ? pick[npick - 1] + 1 : h;
+    uint32_t r = 0, l = 0, k = 0;
+    memset(sum, 0, w * sizeof *sum);
+    for (uint32_t j = 0; j < b && r < h; j++, r++)
+        accumulate(sum, in + (size_t)r * w, w, 1);
+    for (uint32_t i = 0; i < end; i++) {
         if (r < h) {
-            const float *x = in + (size_t)r * w;
-            for (uint32_t c = 0; c < w; c++)
-                sum[c] += x[c];
+            accumulate(sum, in + (size_t)r * w, w, 1);
             r++;
         }
         if (i > a) {
-            const float *x = in + (size_t)l * w;
-            for (uint32_t c = 0; c < w; c++)
-                sum[c] -= x[c];
+            accumulate(sum, in + (size_t)l * w, w, -1);
             l++;
         }
-        div = (float)(r - l);
-        for (uint32_t c = 0; c < w; c++)
-            o[c] = sum[c] / div;
+        if (pick && pick[k] != i)
+            continue;
+        scale_row(out + (size_t)k * w, sum, w, (float)(r - l));
+        k++;
+        while (pick && k < npick && pick[k] == i) { /* picked twice (sides under 64) */
+            memcpy(out + (size_t)k * w, out + (size_t)(k - 1) * w, w * sizeof *out);
+            k++;
+        }
+        if (!pick)
+            k = i + 1;
     }
 }
 
+/*
+ * Two Jarosz passes (rows, columns, rows, columns) and decimation to 64 x 64.
+ * The last two box passes only compute what the decimation samples: the
+ * second row pass divides and stores only the 64 sampled columns (its running
+ * sums still cover every column before them), and the second column pass runs
+ * only down those 64 columns and stores only the 64 sampled rows.
+ */
 void vg_pdq_buffer64(float a64[64 * 64], float *luma, float *scratch, uint32_t w, uint32_t h)
 {
-    float colsum[512];
-    float *sum = w <= 512 ? colsum : malloc(w * sizeof *sum);
+    float small[2 * 512 * LANES];
+    uint32_t xs[64], ys[64];
+    uint32_t longest = w > h ? w : h;
+    float *strip;
     if (w == 64 && h == 64) { /* the reference skips filter and decimation */
         memcpy(a64, luma, sizeof(float) * 64 * 64);
         return;
     }
-    if (!sum) { /* only reachable for w > 512, which callers never pass */
+    if (longest < 64)
+        longest = 64;
+    strip = longest <= 512 ? small : malloc(2 * (size_t)longest * LANES * sizeof *strip);
+    if (!strip) { /* only reachable for sides over 512, which callers never pass */
         memset(a64, 0, sizeof(float) * 64 * 64);
         return;
     }
+    for (int i = 0; i < 64; i++) {
+        ys[i] = (uint32_t)((i + 0.5) * h / 64);
+        xs[i] = (uint32_t)((i + 0.5) * w / 64);
+    }
     {
         uint32_t wx = (w + 127) / 128, wy = (h + 127) / 128;
-        for (int pass = 0; pass < 2; pass++) {
-            box_rows(scratch, luma, w, h, wx);
-            box_cols(luma, scratch, w, h, wy, sum);
-        }
+        box_rows(scratch, luma, w, h, wx, strip, NULL, 0);
+        box_cols(luma, scratch, w, h, wy, strip, NULL, 0);
+        box_rows(scratch, luma, w, h, wx, strip, xs, 64); /* scratch: h x 64 */
+        box_cols(a64, scratch, 64, h, wy, strip, ys, 64);
     }
-    if (sum != colsum)
-        free(sum);
-    for (int r = 0; r < 64; r++) {
-        size_t y = (size_t)((r + 0.5) * h / 64);
-        for (int c = 0; c < 64; c++) {
-            size_t x = (size_t)((c + 0.5) * w / 64);
-            a64[r * 64 + c] = luma[y * w + x];
-        }
-    }
+    if (strip != small)
+        free(strip);
 }
 
 int vg_pdq_quality(const float a[64 * 64])
@@ -247,7 +392,7 @@ int vigil_pdq_image(vigil_pdq_result *out, const vigil_image *img, vigil_error *
         return vigil_error_set(err, VIGIL_EINPUT, "pdq: %u channels (1 or 3 expected)", img->channels);
     if (img->width < 5 || img->height < 5)
         return 0;
-    luma = malloc(2 * n * sizeof *luma);
+    luma = malloc((n + (size_t)(img->width < 64 ? 64 : img->width) * img->height) * sizeof *luma);
     if (!luma)
         return vigil_error_set(err, VIGIL_ENOMEM, "pdq: out of memory");
     vg_pdq_luminance(luma, img->pixels, img->width, img->height, img->channels);

@@ -10,7 +10,7 @@
 
 /* Luminance of w x h 8-bit pixels (1 or 3 channels) into luma. */
 void vg_pdq_luminance(float *luma, const uint8_t *px, uint32_t w, uint32_t h, unsigned channels);
-/* Filter (unless 64 x 64) and decimate luma (overwritten) into a64. */
+/* Filter (unless 64 x 64) and decimate luma (overwritten) into a64; scratch: max(w, 64) * h floats. */
 void vg_pdq_buffer64(float a64[64 * 64], float *luma, float *scratch, uint32_t w, uint32_t h);
 /* Quality of the 64 x 64 buffer. */
 int vg_pdq_quality(const float a64[64 * 64]);
