@@ -3,6 +3,7 @@
  * hashdeep known-file list so that `hashdeep -a -k LIST -r DIR` can audit it.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,16 +50,18 @@ static int on_item(const vigil_item *it, void *ud)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: vigil hash [--jobs N] [--quiet] PATH...\n"
+    fprintf(f, "usage: vigil hash [--jobs N] [--relative] [--quiet] PATH...\n"
                "Hashes every regular file under the paths (symlinks are not followed) and writes a\n"
-               "hashdeep list (size,md5,sha1,sha256,filename) on stdout. Unreadable files are named\n"
-               "on stderr and the exit status is then 3.\n");
+               "hashdeep list (size,md5,sha1,sha256,filename) on stdout. File names are absolute, as\n"
+               "hashdeep writes them (each PATH resolved with realpath), unless --relative keeps them\n"
+               "as given. Unreadable files are named on stderr and the exit status is then 3.\n");
 }
 
 int cmd_hash(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"jobs", required_argument, NULL, 'j'}, {"quiet", no_argument, NULL, 'q'},
+        {"relative", no_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     static volatile sig_atomic_t stop;
     vigil_scan_opts o;
@@ -66,12 +69,14 @@ int cmd_hash(int argc, char **argv)
     vigil_error err;
     hash_ctx c = {.out = stdout};
     char cwd[4096];
-    int opt, quiet = 0, rc;
+    int opt, quiet = 0, relative = 0, rc;
+    char **roots;
+    size_t nroots;
     uint64_t jobs;
     vigil_scan_opts_init(&o);
     o.expand_archives = 0;
     o.sniff_mime = 0;
-    while ((opt = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "j:qlh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
             if (cli_parse_u64(&jobs, optarg) < 0 || jobs < 1 || jobs > 256) {
@@ -81,6 +86,7 @@ int cmd_hash(int argc, char **argv)
             o.jobs = (unsigned)jobs;
             break;
         case 'q': quiet = 1; break;
+        case 'l': relative = 1; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -97,10 +103,21 @@ int cmd_hash(int argc, char **argv)
         snprintf(cwd, sizeof cwd, "(unknown)");
     printf("%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha1,sha256,filename\n## Invoked from: %s\n## %c %s\n##\n",
            cwd, geteuid() == 0 ? '#' : '$', cli.command_line);
-    c.progress = cli_progress_start((const char *const *)argv + optind, (size_t)(argc - optind), &stop,
-                                    !quiet && isatty(2));
-    rc = vigil_scan_run(&stats, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &err);
+    nroots = (size_t)(argc - optind);
+    roots = calloc(nroots, sizeof *roots);
+    if (!roots)
+        return EXIT_INTERNAL;
+    for (size_t i = 0; i < nroots; i++) { /* hashdeep names files by the real path of each root */
+        char real[PATH_MAX];
+        const char *given = argv[optind + (int)i];
+        roots[i] = strdup(!relative && realpath(given, real) ? real : given);
+    }
+    c.progress = cli_progress_start((const char *const *)roots, nroots, &stop, !quiet && isatty(2));
+    rc = vigil_scan_run(&stats, (const char *const *)roots, nroots, &o, &err);
     cli_progress_finish(c.progress);
+    for (size_t i = 0; i < nroots; i++)
+        free(roots[i]);
+    free(roots);
     if (fflush(stdout) != 0 || c.write_failed) {
         cli_error("hash: cannot write the output");
         return EXIT_INTERNAL;
