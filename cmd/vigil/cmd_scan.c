@@ -44,6 +44,7 @@ static void usage(FILE *f)
             "  --report FILE.html    self-contained HTML report\n"
             "  --quiet               no progress line and no summary on stderr\n"
             "  --no-archives         do not open archives\n"
+            "  --link-targets        record where symlinks point (reading a link moves its atime)\n"
             "  --max-depth N         archive nesting levels opened (default 8)\n"
             "  --max-ratio N         expansion ratio that marks an archive bomb (default 1000)\n"
             "  --ratio-floor BYTES   expansion below which the ratio is not checked (default 256M)\n"
@@ -100,6 +101,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'}, {"jsonl", required_argument, NULL, 'J'},
         {"csv", required_argument, NULL, 'C'}, {"report", required_argument, NULL, 'R'},
         {"quiet", no_argument, NULL, 'q'}, {"no-archives", no_argument, NULL, 'A'},
+        {"link-targets", no_argument, NULL, 'L'},
         {"max-depth", required_argument, NULL, 'D'}, {"max-ratio", required_argument, NULL, 'r'},
         {"ratio-floor", required_argument, NULL, 'f'}, {"max-archive-bytes", required_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
@@ -119,6 +121,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         case 'R': a->report = optarg; break;
         case 'q': a->quiet = 1; break;
         case 'A': o->expand_archives = 0; break;
+        case 'L': o->read_link_targets = 1; break;
         case 'D':
             if (parse_limit(&v, "--max-depth", optarg) < 0 || v > 64)
                 return EXIT_USAGE;
@@ -261,10 +264,14 @@ int cmd_scan(int argc, char **argv)
     rc = run_scan(&c, &a, &o, paths, npaths, sets, nsets);
 done:
     vigil_html_abort(c.html);
-    if (c.jsonl && c.jsonl != stdout && fclose(c.jsonl) != 0 && rc == EXIT_OK)
+    if (c.jsonl && c.jsonl != stdout && fclose(c.jsonl) != 0 && rc == EXIT_OK) {
+        cli_error("scan: %s: cannot write the output: %s", a.jsonl, strerror(errno));
         rc = EXIT_INPUT;
-    if (c.csv && c.csv != stdout && fclose(c.csv) != 0 && rc == EXIT_OK)
+    }
+    if (c.csv && c.csv != stdout && fclose(c.csv) != 0 && rc == EXIT_OK) {
+        cli_error("scan: %s: cannot write the output: %s", a.csv, strerror(errno));
         rc = EXIT_INPUT;
+    }
     if (c.jsonl == stdout || c.csv == stdout)
         fflush(stdout);
     vigil_hashset_info_free(sets, nsets);

@@ -84,7 +84,7 @@ static int on_walk(const vg_walk_entry *we, void *ud)
     if (we->st)
         u->st = *we->st;
     u->e = (vg_entry){u->path, we->path_len, we->st ? &u->st : NULL, we->err, we->is_dir, we->follow};
-    special = vg_reader_special(&u->e);
+    special = vg_reader_special(&u->e, p->o->read_link_targets);
     if (special) {
         u->head = u->tail = special;
         u->nres = 1;

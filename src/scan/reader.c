@@ -91,7 +91,7 @@ static const char *walk_error(int err, int is_dir)
     return msg;
 }
 
-vg_result *vg_reader_special(const vg_entry *e)
+vg_result *vg_reader_special(const vg_entry *e, int read_link_targets)
 {
     vg_result *res;
     if (e->st && !e->is_dir && !e->err && S_ISREG(e->st->st_mode))
@@ -107,8 +107,9 @@ vg_result *vg_reader_special(const vg_entry *e)
             res->item.type = VIGIL_ITEM_DIR;
         return res;
     }
-    /* Recorded, never opened: a FIFO would block, a device would read forever. */
-    if (S_ISLNK(e->st->st_mode)) {
+    /* Recorded, never opened: a FIFO would block, a device would read forever. A link's target
+       is read only on request, because readlink() updates the link's access time. */
+    if (S_ISLNK(e->st->st_mode) && read_link_targets) {
         char target[4096];
         ssize_t n = readlink(e->path, target, sizeof target - 1);
         if (n >= 0) {
