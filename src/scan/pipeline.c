@@ -64,9 +64,11 @@ void vigil_scan_opts_init(vigil_scan_opts *o)
     o->limits.spool_mem = (uint64_t)64 << 20;
 }
 
+/* The flags are set from a signal handler or another thread: read them atomically. */
 static int stopping(const pipeline *p)
 {
-    return p->cancel || (p->o->stop && *p->o->stop);
+    return __atomic_load_n(&p->cancel, __ATOMIC_RELAXED) ||
+           (p->o->stop && __atomic_load_n(p->o->stop, __ATOMIC_RELAXED));
 }
 
 /* ---- walker thread ---- */
@@ -189,7 +191,7 @@ static void deliver(pipeline *p, vg_result *r, vigil_scan_stats *stats)
     if (r->item.has_digests)
         stats->bytes += r->item.size;
     if (!p->cancel && p->o->on_item && p->o->on_item(&r->item, p->o->ud) != 0)
-        p->cancel = 1;
+        __atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED);
 }
 
 static void sink(pipeline *p, vigil_scan_stats *stats)

@@ -137,7 +137,7 @@ static void set_verdict(vg_reader *r, vg_result *res)
 
 static int stopped(const vg_reader *r)
 {
-    return r->o->stop && *r->o->stop;
+    return r->o->stop && __atomic_load_n(r->o->stop, __ATOMIC_RELAXED);
 }
 
 /* ---- archive members ---- */
