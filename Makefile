@@ -18,6 +18,6 @@ bench: all
 	@bench/hash.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz
 
 .PHONY: all check demo fuzz bench clean

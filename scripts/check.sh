@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build and run every test: once in the normal build, once under AddressSanitizer and
-# UndefinedBehaviorSanitizer (build-asan/). The last line is always "N passed, N failed".
+# UndefinedBehaviorSanitizer (build-asan/), and the multi-threaded scan tests once more under
+# ThreadSanitizer (build-tsan/). The last line is always "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -17,10 +18,10 @@ build() { # dir, meson args...
   meson compile -C "$dir" >/dev/null || meson compile -C "$dir" >&2
 }
 
-run() { # dir
-  local dir=$1
+run() { # dir [test names...]
+  local dir=$1; shift
   rm -f "$dir/meson-logs/testlog.json"
-  meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 >"$dir/test-output.log" 2>&1 || status=1
+  meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 "$@" >"$dir/test-output.log" 2>&1 || status=1
   grep -E '^ *[0-9]+/[0-9]+ ' "$dir/test-output.log" >&2 || true
   logs+=("$dir/meson-logs/testlog.json")
 }
@@ -30,6 +31,12 @@ if build "$ASAN" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=fal
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 run "$ASAN"
 else
   status=1; logs+=("$ASAN/missing-testlog.json")
+fi
+TSAN=build-tsan
+if build "$TSAN" --buildtype=debug -Db_sanitize=thread; then
+  TSAN_OPTIONS=halt_on_error=1 run "$TSAN" unit_scan e2e_scan_verdicts e2e_scan_archives e2e_interrupt
+else
+  status=1; logs+=("$TSAN/missing-testlog.json")
 fi
 python3 scripts/test-summary.py "${logs[@]}" || status=1
 exit $status

@@ -7,7 +7,7 @@ packages=(
   build-essential pkg-config meson ninja-build python3
   libssl-dev libarchive-dev libmagic-dev libsqlite3-dev libcmocka-dev
   clang libclang-rt-14-dev
-  hashdeep zip unzip p7zip-full cpio xorriso openssl coreutils util-linux procps
+  hashdeep zip unzip p7zip-full cpio xorriso zstd xz-utils bzip2 lz4 openssl coreutils util-linux procps
   file sqlite3
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick time
 )

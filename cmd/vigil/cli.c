@@ -57,8 +57,9 @@ static volatile sig_atomic_t *interrupt_flag;
 
 static void on_signal(int sig)
 {
-    if (interrupt_flag && !*interrupt_flag) {
-        *interrupt_flag = 1;
+    /* lock-free atomics are async-signal-safe; the reader threads load the flag atomically */
+    if (interrupt_flag && !__atomic_load_n(interrupt_flag, __ATOMIC_RELAXED)) {
+        __atomic_store_n(interrupt_flag, 1, __ATOMIC_RELAXED);
         return;
     }
     signal(sig, SIG_DFL);

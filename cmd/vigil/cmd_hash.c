@@ -3,6 +3,7 @@
  * hashdeep known-file list so that `hashdeep -a -k LIST -r DIR` can audit it.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,17 +59,20 @@ static int on_item(const vigil_item *it, void *ud)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: vigil hash [--pdq] [--jobs N] [--quiet] PATH...\n"
+    fprintf(f, "usage: vigil hash [--pdq] [--jobs N] [--relative] [--quiet] PATH...\n"
                "Hashes every regular file under the paths (symlinks are not followed) and writes a\n"
-               "hashdeep list (size,md5,sha1,sha256,filename) on stdout. Unreadable files are named\n"
-               "on stderr and the exit status is then 3. --pdq adds a pdq column before the file name:\n"
-               "the PDQ hash of images (empty for other files and pictures too small or undecodable).\n");
+               "hashdeep list (size,md5,sha1,sha256,filename) on stdout. File names are absolute, as\n"
+               "hashdeep writes them (each PATH resolved with realpath), unless --relative keeps them\n"
+               "as given. Unreadable files are named on stderr and the exit status is then 3.\n"
+               "--pdq adds a pdq column before the file name: the PDQ hash of images (empty for other\n"
+               "files and for pictures too small or undecodable).\n");
 }
 
 int cmd_hash(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"jobs", required_argument, NULL, 'j'}, {"quiet", no_argument, NULL, 'q'},
+        {"relative", no_argument, NULL, 'l'},
         {"pdq", no_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     static volatile sig_atomic_t stop;
@@ -77,12 +81,14 @@ int cmd_hash(int argc, char **argv)
     vigil_error err;
     hash_ctx c = {.out = stdout};
     char cwd[4096];
-    int opt, quiet = 0, rc;
+    int opt, quiet = 0, relative = 0, rc;
+    char **roots;
+    size_t nroots;
     uint64_t jobs;
     vigil_scan_opts_init(&o);
     o.expand_archives = 0;
     o.sniff_mime = 0;
-    while ((opt = getopt_long(argc, argv, "j:qph", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "j:qlph", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
             if (cli_parse_u64(&jobs, optarg) < 0 || jobs < 1 || jobs > 256) {
@@ -92,6 +98,7 @@ int cmd_hash(int argc, char **argv)
             o.jobs = (unsigned)jobs;
             break;
         case 'q': quiet = 1; break;
+        case 'l': relative = 1; break;
         case 'p':
             c.pdq = 1;
             o.compute_pdq = 1;
@@ -112,10 +119,21 @@ int cmd_hash(int argc, char **argv)
         snprintf(cwd, sizeof cwd, "(unknown)");
     printf("%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha1,sha256,%sfilename\n## Invoked from: %s\n## %c %s\n##\n",
            c.pdq ? "pdq," : "", cwd, geteuid() == 0 ? '#' : '$', cli.command_line);
-    c.progress = cli_progress_start((const char *const *)argv + optind, (size_t)(argc - optind), &stop,
-                                    !quiet && isatty(2));
-    rc = vigil_scan_run(&stats, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &err);
+    nroots = (size_t)(argc - optind);
+    roots = calloc(nroots, sizeof *roots);
+    if (!roots)
+        return EXIT_INTERNAL;
+    for (size_t i = 0; i < nroots; i++) { /* hashdeep names files by the real path of each root */
+        char real[PATH_MAX];
+        const char *given = argv[optind + (int)i];
+        roots[i] = strdup(!relative && realpath(given, real) ? real : given);
+    }
+    c.progress = cli_progress_start((const char *const *)roots, nroots, &stop, !quiet && isatty(2));
+    rc = vigil_scan_run(&stats, (const char *const *)roots, nroots, &o, &err);
     cli_progress_finish(c.progress);
+    for (size_t i = 0; i < nroots; i++)
+        free(roots[i]);
+    free(roots);
     if (fflush(stdout) != 0 || c.write_failed) {
         cli_error("hash: cannot write the output");
         return EXIT_INTERNAL;

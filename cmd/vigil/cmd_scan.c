@@ -44,6 +44,8 @@ static void usage(FILE *f)
             "  --report FILE.html    self-contained HTML report\n"
             "  --quiet               no progress line and no summary on stderr\n"
             "  --no-archives         do not open archives\n"
+            "  --link-targets        record where symlinks point (reading a link moves its atime)\n"
+            "  --no-mime             skip libmagic (mime null): about 0.15 ms less per unrecognised file\n"
             "  --max-depth N         archive nesting levels opened (default 8)\n"
             "  --max-ratio N         expansion ratio that marks an archive bomb (default 1000)\n"
             "  --ratio-floor BYTES   expansion below which the ratio is not checked (default 256M)\n"
@@ -102,10 +104,11 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'}, {"jsonl", required_argument, NULL, 'J'},
         {"csv", required_argument, NULL, 'C'}, {"report", required_argument, NULL, 'R'},
         {"quiet", no_argument, NULL, 'q'}, {"no-archives", no_argument, NULL, 'A'},
+        {"link-targets", no_argument, NULL, 'L'}, {"no-mime", no_argument, NULL, 'M'},
         {"max-depth", required_argument, NULL, 'D'}, {"max-ratio", required_argument, NULL, 'r'},
         {"ratio-floor", required_argument, NULL, 'f'}, {"max-archive-bytes", required_argument, NULL, 'B'},
         {"pdq-distance", required_argument, NULL, 'P'}, {"no-pdq", no_argument, NULL, 'N'},
-        {"max-pixels", required_argument, NULL, 'M'},
+        {"max-pixels", required_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
@@ -123,6 +126,8 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         case 'R': a->report = optarg; break;
         case 'q': a->quiet = 1; break;
         case 'A': o->expand_archives = 0; break;
+        case 'L': o->read_link_targets = 1; break;
+        case 'M': o->sniff_mime = 0; break;
         case 'D':
             if (parse_limit(&v, "--max-depth", optarg) < 0 || v > 64)
                 return EXIT_USAGE;
@@ -148,7 +153,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             o->pdq_max_distance = (int)v;
             break;
         case 'N': o->compute_pdq = 0; break;
-        case 'M':
+        case 'X':
             if (parse_limit(&o->decode.max_pixels, "--max-pixels", optarg) < 0 || o->decode.max_pixels == 0)
                 return EXIT_USAGE;
             break;
@@ -284,10 +289,14 @@ int cmd_scan(int argc, char **argv)
     rc = run_scan(&c, &a, &o, paths, npaths, sets, nsets);
 done:
     vigil_html_abort(c.html);
-    if (c.jsonl && c.jsonl != stdout && fclose(c.jsonl) != 0 && rc == EXIT_OK)
+    if (c.jsonl && c.jsonl != stdout && fclose(c.jsonl) != 0 && rc == EXIT_OK) {
+        cli_error("scan: %s: cannot write the output: %s", a.jsonl, strerror(errno));
         rc = EXIT_INPUT;
-    if (c.csv && c.csv != stdout && fclose(c.csv) != 0 && rc == EXIT_OK)
+    }
+    if (c.csv && c.csv != stdout && fclose(c.csv) != 0 && rc == EXIT_OK) {
+        cli_error("scan: %s: cannot write the output: %s", a.csv, strerror(errno));
         rc = EXIT_INPUT;
+    }
     if (c.jsonl == stdout || c.csv == stdout)
         fflush(stdout);
     vigil_hashset_info_free(sets, nsets);

@@ -24,8 +24,6 @@ typedef struct vigil_match {
     const char *category;      /* NULL when the entry and set have none */
     const char *series;
     int distance;
-    int dihedral;              /* by PDQ: the vigil_pdq_dihedral variant of the scanned picture that matched */
-    uint8_t entry_pdq[32];     /* by PDQ: the entry's hash that matched */
 } vigil_match;
 
 /* Rebuild the index file for the store (atomically replaces the old one). */

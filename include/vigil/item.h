@@ -61,6 +61,8 @@ typedef struct vigil_item {
     vigil_pdq_state pdq_state;
     int pdq_quality;                /* 0..100 when pdq_state is VIGIL_PDQ_OK */
     vigil_pdq_hash pdq[VIGIL_PDQ__DIHEDRAL]; /* [VIGIL_PDQ_ORIG] is the plain hash */
+    int pdq_dihedral;               /* near matches: the vigil_pdq_dihedral variant of this picture that matched */
+    vigil_pdq_hash pdq_entry;       /* near matches: the listed hash it matched */
 } vigil_item;
 
 #endif

@@ -24,16 +24,22 @@ typedef struct vigil_pdq_entry {
     const char *series;
 } vigil_pdq_entry;
 
+/* A near match: the set and distance, which orientation of the query matched, and the entry. */
+typedef struct vigil_pdq_hit {
+    vigil_match match;          /* by = VIGIL_BY_PDQ; strings lent from the matcher */
+    int dihedral;               /* the vigil_pdq_dihedral variant of the query that matched */
+    vigil_pdq_hash entry;       /* the listed hash it matched */
+} vigil_pdq_hit;
+
 /* The operations of one search structure; a later index fills its own table. */
 typedef struct vigil_pdq_matcher_ops {
     /*
      * Best entry within max_distance of any of the eight hashes: illegal beats
      * interest beats benign, then the smaller distance, then the lower
-     * dihedral index. Returns 1 and fills *out (by = VIGIL_BY_PDQ, strings
-     * lent from the matcher), or 0 when nothing is that close.
+     * dihedral index. Returns 1 and fills *out, or 0 when nothing is that close.
      */
     int (*search)(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int max_distance,
-                  vigil_match *out);
+                  vigil_pdq_hit *out);
     void (*close)(vigil_pdq_matcher *m);
 } vigil_pdq_matcher_ops;
 
@@ -43,7 +49,7 @@ int vigil_pdq_matcher_open(vigil_pdq_matcher **out, struct vigil_store *st, vigi
 int vigil_pdq_matcher_from_entries(vigil_pdq_matcher **out, const vigil_pdq_entry *e, size_t n, vigil_error *err);
 uint64_t vigil_pdq_matcher_entries(const vigil_pdq_matcher *m);
 int vigil_pdq_matcher_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
-                             int max_distance, vigil_match *out);
+                             int max_distance, vigil_pdq_hit *out);
 void vigil_pdq_matcher_close(vigil_pdq_matcher *m);
 
 #endif

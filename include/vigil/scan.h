@@ -24,6 +24,7 @@ typedef struct vigil_scan_opts {
     unsigned jobs;               /* reader threads (default: online CPUs) */
     int expand_archives;         /* open archives and scan their members (default 1) */
     int sniff_mime;              /* fill item->mime with libmagic (default 1) */
+    int read_link_targets;       /* readlink() symlinks on disk: it moves their atime (default 0) */
     const vigil_index *index;    /* NULL: no matching, every read item is unknown */
     vigil_scan_limits limits;
     volatile sig_atomic_t *stop; /* non-zero stops the walk; in-flight items finish */

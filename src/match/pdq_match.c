@@ -24,7 +24,7 @@ static int rank(vigil_hashset_kind k)
 }
 
 static int linear_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
-                         int max_distance, vigil_match *out)
+                         int max_distance, vigil_pdq_hit *out)
 {
     const vigil_pdq_entry *best = NULL;
     int best_d = 0, best_v = 0;
@@ -45,14 +45,14 @@ static int linear_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGI
     if (!best)
         return 0;
     memset(out, 0, sizeof *out);
-    out->by = VIGIL_BY_PDQ;
-    out->kind = best->kind;
-    out->set = best->set;
-    out->category = best->category;
-    out->series = best->series;
-    out->distance = best_d;
+    out->match.by = VIGIL_BY_PDQ;
+    out->match.kind = best->kind;
+    out->match.set = best->set;
+    out->match.category = best->category;
+    out->match.series = best->series;
+    out->match.distance = best_d;
     out->dihedral = best_v;
-    memcpy(out->entry_pdq, best->hash.b, 32);
+    out->entry = best->hash;
     return 1;
 }
 
@@ -189,7 +189,7 @@ uint64_t vigil_pdq_matcher_entries(const vigil_pdq_matcher *m)
 }
 
 int vigil_pdq_matcher_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
-                             int max_distance, vigil_match *out)
+                             int max_distance, vigil_pdq_hit *out)
 {
     return m ? m->ops->search(m, q, max_distance, out) : 0;
 }

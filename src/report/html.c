@@ -157,7 +157,7 @@ int vigil_html_item(vigil_html *h, const vigil_item *it)
         html_textz(&b, it->match.set);
         vg_buf_addf(&b, " (%s)", vigil_match_by_name(it->match.by));
         if (it->match.by == VIGIL_BY_PDQ)
-            vg_buf_addf(&b, " distance %d, %s", it->match.distance, vigil_pdq_dihedral_name(it->match.dihedral));
+            vg_buf_addf(&b, " distance %d, %s", it->match.distance, vigil_pdq_dihedral_name(it->pdq_dihedral));
         if (it->match.category) {
             vg_buf_adds(&b, "; category ");
             html_textz(&b, it->match.category);

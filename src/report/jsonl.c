@@ -48,8 +48,9 @@ static void add_hex(vg_buf *b, const char *key, const uint8_t *d, size_t n, int 
     vg_buf_addf(b, "\"%s\"", hex);
 }
 
-static void add_match(vg_buf *b, const vigil_match *m)
+static void add_match(vg_buf *b, const vigil_item *it)
 {
+    const vigil_match *m = &it->match;
     if (m->by == VIGIL_BY_NONE) {
         vg_buf_adds(b, ",\"match\":null");
         return;
@@ -62,8 +63,8 @@ static void add_match(vg_buf *b, const vigil_match *m)
     vg_json_strz(b, m->series);
     if (m->by == VIGIL_BY_PDQ) {
         char hex[65];
-        vg_hex_encode(hex, m->entry_pdq, 32);
-        vg_buf_addf(b, ",\"dihedral\":\"%s\",\"entry\":\"%s\"", vigil_pdq_dihedral_name(m->dihedral), hex);
+        vigil_pdq_hex(hex, &it->pdq_entry);
+        vg_buf_addf(b, ",\"dihedral\":\"%s\",\"entry\":\"%s\"", vigil_pdq_dihedral_name(it->pdq_dihedral), hex);
     }
     vg_buf_addc(b, '}');
 }
@@ -97,7 +98,7 @@ int vigil_jsonl_item(FILE *f, const vigil_item *it)
         vg_buf_adds(&b, ",\"pdq\":null,\"pdq_quality\":null");
     }
     vg_buf_addf(&b, ",\"verdict\":\"%s\"", vigil_verdict_name(it->verdict));
-    add_match(&b, &it->match);
+    add_match(&b, it);
     vg_buf_adds(&b, ",\"error\":");
     vg_json_strz(&b, it->error);
     vg_buf_addf(&b, ",\"type\":\"%s\"", vigil_item_type_name(it->type));

@@ -67,9 +67,11 @@ void vigil_scan_opts_init(vigil_scan_opts *o)
     o->pdq_max_distance = VIGIL_PDQ_MAX_DISTANCE;
 }
 
+/* The flags are set from a signal handler or another thread: read them atomically. */
 static int stopping(const pipeline *p)
 {
-    return p->cancel || (p->o->stop && *p->o->stop);
+    return __atomic_load_n(&p->cancel, __ATOMIC_RELAXED) ||
+           (p->o->stop && __atomic_load_n(p->o->stop, __ATOMIC_RELAXED));
 }
 
 /* ---- walker thread ---- */
@@ -87,7 +89,7 @@ static int on_walk(const vg_walk_entry *we, void *ud)
     if (we->st)
         u->st = *we->st;
     u->e = (vg_entry){u->path, we->path_len, we->st ? &u->st : NULL, we->err, we->is_dir, we->follow};
-    special = vg_reader_special(&u->e);
+    special = vg_reader_special(&u->e, p->o->read_link_targets);
     if (special) {
         u->head = u->tail = special;
         u->nres = 1;
@@ -192,7 +194,7 @@ static void deliver(pipeline *p, vg_result *r, vigil_scan_stats *stats)
     if (r->item.has_digests)
         stats->bytes += r->item.size;
     if (!p->cancel && p->o->on_item && p->o->on_item(&r->item, p->o->ud) != 0)
-        p->cancel = 1;
+        __atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED);
 }
 
 static void sink(pipeline *p, vigil_scan_stats *stats)

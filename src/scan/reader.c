@@ -168,7 +168,7 @@ static const char *walk_error(int err, int is_dir)
     return msg;
 }
 
-vg_result *vg_reader_special(const vg_entry *e)
+vg_result *vg_reader_special(const vg_entry *e, int read_link_targets)
 {
     vg_result *res;
     if (e->st && !e->is_dir && !e->err && S_ISREG(e->st->st_mode))
@@ -184,8 +184,9 @@ vg_result *vg_reader_special(const vg_entry *e)
             res->item.type = VIGIL_ITEM_DIR;
         return res;
     }
-    /* Recorded, never opened: a FIFO would block, a device would read forever. */
-    if (S_ISLNK(e->st->st_mode)) {
+    /* Recorded, never opened: a FIFO would block, a device would read forever. A link's target
+       is read only on request, because readlink() updates the link's access time. */
+    if (S_ISLNK(e->st->st_mode) && read_link_targets) {
         char target[4096];
         ssize_t n = readlink(e->path, target, sizeof target - 1);
         if (n >= 0) {
@@ -199,6 +200,7 @@ vg_result *vg_reader_special(const vg_entry *e)
 static void set_verdict(vg_reader *r, vg_result *res)
 {
     vigil_item *it = &res->item;
+    vigil_pdq_hit hit;
     if (!it->has_digests) {
         it->verdict = VIGIL_VERDICT_ERROR;
         return;
@@ -207,8 +209,11 @@ static void set_verdict(vg_reader *r, vg_result *res)
         it->verdict = it->match.kind == VIGIL_KIND_ILLEGAL ? VIGIL_VERDICT_ILLEGAL
                     : it->match.kind == VIGIL_KIND_INTEREST ? VIGIL_VERDICT_INTEREST : VIGIL_VERDICT_BENIGN;
     } else if (r->o->pdq_matcher && it->pdq_state == VIGIL_PDQ_OK && it->pdq_quality >= VIGIL_PDQ_MIN_QUALITY &&
-               vigil_pdq_matcher_search(r->o->pdq_matcher, it->pdq, r->o->pdq_max_distance, &it->match)) {
+               vigil_pdq_matcher_search(r->o->pdq_matcher, it->pdq, r->o->pdq_max_distance, &hit)) {
         /* A perceptual match is a lead, never proof of identity: always "near", even at distance 0. */
+        it->match = hit.match;
+        it->pdq_dihedral = hit.dihedral;
+        it->pdq_entry = hit.entry;
         it->verdict = VIGIL_VERDICT_NEAR;
     } else {
         it->verdict = VIGIL_VERDICT_UNKNOWN;
@@ -217,7 +222,7 @@ static void set_verdict(vg_reader *r, vg_result *res)
 
 static int stopped(const vg_reader *r)
 {
-    return r->o->stop && *r->o->stop;
+    return r->o->stop && __atomic_load_n(r->o->stop, __ATOMIC_RELAXED);
 }
 
 /* ---- archive members ---- */

@@ -28,7 +28,7 @@ int vg_reader_new(vg_reader **out, const vigil_scan_opts *o, vigil_error *err);
 void vg_reader_free(vg_reader *r);
 
 /* Results for an entry that needs no reading (special files, walker errors); NULL if none. */
-vg_result *vg_reader_special(const vg_entry *e);
+vg_result *vg_reader_special(const vg_entry *e, int read_link_targets);
 /* Read a regular file and emit its result, then its archive members. */
 void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud);
 

@@ -144,6 +144,13 @@ int vg_archive_iterate(vg_archive_src *s, vg_member_fn fn, void *ud, uint64_t *m
             rc = -1;
             break;
         }
+        /* "raw" stands for the contents of a lone compressed file; over no compression at all it
+           would hand back the same bytes, which are not an archive. */
+        if (members == 0 && archive_format(a) == ARCHIVE_FORMAT_RAW && archive_filter_count(a) <= 1) {
+            snprintf(why, whycap, "not a readable archive: the signature matched but no archive format did");
+            rc = -1;
+            break;
+        }
         if (archive_entry_filetype(e) == AE_IFDIR)
             continue;
         m.path = archive_entry_pathname(e);

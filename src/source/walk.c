@@ -157,7 +157,7 @@ static int walk_tree(walker *w, volatile sig_atomic_t *stop)
         frame *f = &w->stack[w->depth - 1];
         struct stat st;
         const char *name;
-        if (stop && *stop)
+        if (stop && __atomic_load_n(stop, __ATOMIC_RELAXED))
             break;
         if (f->next == f->count) {
             pop_dir(w);

@@ -95,7 +95,7 @@ static void pdq_match__version_1_store_is_upgraded(void **state)
     vigil_import_stats s;
     vigil_pdq_matcher *m;
     vigil_pdq_hash q[8];
-    vigil_match hit;
+    vigil_pdq_hit hit;
     const char *files[1] = {list};
     vigil_import_opts o = {.name = "pdqset", .kind = VIGIL_KIND_ILLEGAL, .format = VIGIL_FORMAT_PDQ,
                            .category = "A1"};
@@ -119,10 +119,10 @@ static void pdq_match__version_1_store_is_upgraded(void **state)
         vigil_pdq_parse(&q[i], H2, 64, NULL);
     q[0].b[5] ^= 0x0f; /* 4 bits away */
     assert_int_equal(vigil_pdq_matcher_search(m, q, 31, &hit), 1);
-    assert_int_equal(hit.by, VIGIL_BY_PDQ);
-    assert_string_equal(hit.set, "pdqset");
-    assert_string_equal(hit.category, "A1");
-    assert_int_equal(hit.distance, 0);  /* the other orientations hit exactly */
+    assert_int_equal(hit.match.by, VIGIL_BY_PDQ);
+    assert_string_equal(hit.match.set, "pdqset");
+    assert_string_equal(hit.match.category, "A1");
+    assert_int_equal(hit.match.distance, 0);  /* the other orientations hit exactly */
     assert_int_equal(hit.dihedral, 1);
     vigil_pdq_matcher_close(m);
     vigil_store_close(st);
@@ -149,7 +149,7 @@ static void pdq_match__rules(void **state)
     vigil_pdq_entry e[3];
     vigil_pdq_matcher *m;
     vigil_pdq_hash q[8];
-    vigil_match hit;
+    vigil_pdq_hit hit;
     (void)state;
     memset(e, 0, sizeof e);
     vigil_pdq_parse(&e[0].hash, H1, 64, NULL);
@@ -169,15 +169,15 @@ static void pdq_match__rules(void **state)
     vigil_pdq_parse(&q[VIGIL_PDQ_FLIPY], H1, 64, NULL);
     /* illegal at 8 beats interest at 0 */
     assert_int_equal(vigil_pdq_matcher_search(m, q, 31, &hit), 1);
-    assert_string_equal(hit.set, "illegal");
-    assert_int_equal(hit.kind, VIGIL_KIND_ILLEGAL);
-    assert_int_equal(hit.distance, 8);
+    assert_string_equal(hit.match.set, "illegal");
+    assert_int_equal(hit.match.kind, VIGIL_KIND_ILLEGAL);
+    assert_int_equal(hit.match.distance, 8);
     assert_int_equal(hit.dihedral, VIGIL_PDQ_FLIPY);
-    assert_memory_equal(hit.entry_pdq, e[1].hash.b, 32);
+    assert_memory_equal(hit.entry.b, e[1].hash.b, 32);
     /* a radius below 8 leaves the interest entry */
     assert_int_equal(vigil_pdq_matcher_search(m, q, 7, &hit), 1);
-    assert_string_equal(hit.set, "interest");
-    assert_int_equal(hit.distance, 0);
+    assert_string_equal(hit.match.set, "interest");
+    assert_int_equal(hit.match.distance, 0);
     vigil_pdq_matcher_close(m);
     /* the matcher copied its strings */
     assert_int_equal(vigil_pdq_matcher_from_entries(&m, e, 0, NULL), 0);

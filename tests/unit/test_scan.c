@@ -28,7 +28,7 @@ static int collect(const vigil_item *it, void *ud)
     }
     s->n++;
     if (s->stop_after && s->n == (size_t)s->stop_after)
-        *s->stop = 1;
+        __atomic_store_n(s->stop, 1, __ATOMIC_RELAXED);
     return 0;
 }
 

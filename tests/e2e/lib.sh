@@ -1,0 +1,28 @@
+# Shared helpers for end-to-end tests: TAP output, a scratch directory, JSONL queries.
+# Sourced by tests/e2e/*.sh; needs VIGIL (the binary) and SHARED (../shared) in the environment.
+set -u
+: "${VIGIL:?VIGIL must name the vigil binary}"
+: "${SHARED:?SHARED must name the shared test data folder}"
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-e2e-XXXXXX")
+chmod 755 "$T"
+trap 'chmod -R u+rwX "$T" 2>/dev/null; rm -rf "$T"' EXIT
+export VIGIL_DB="$T/vigil.db"
+_n=0
+_failed=0
+
+ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $1"; shift; [ $# -gt 0 ] && printf '#   %s\n' "$@"; return 0; }
+# check DESC CMD...: ok when CMD succeeds
+check() { local d=$1; shift; if "$@" >"$T/.check.out" 2>&1; then ok "$d"; else not_ok "$d" "command: $*" "$(head -c 600 "$T/.check.out")"; fi; }
+# is DESC GOT WANT
+is() { if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi; }
+# like DESC TEXT PATTERN (grep -E)
+like() { if printf '%s' "$2" | grep -qE -- "$3"; then ok "$1"; else not_ok "$1" "got: $(printf '%s' "$2" | head -c 600)" "want match: $3"; fi; }
+done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; }
+
+vigil() { "$VIGIL" "$@"; }
+# jl FILE EXPR: evaluate a Python expression over the JSONL's items (list) and summary (dict)
+jl() { python3 "$E2E_DIR/jl.py" "$@"; }
+# Run vigil as an unprivileged user (root reads everything, so permission tests need one).
+as_nobody() { runuser -u nobody -- env VIGIL_DB="$VIGIL_DB" "$@"; }
