@@ -34,7 +34,7 @@ else
 fi
 TSAN=build-tsan
 if build "$TSAN" --buildtype=debug -Db_sanitize=thread; then
-  TSAN_OPTIONS=halt_on_error=1 run "$TSAN" unit_scan e2e_scan_verdicts e2e_scan_archives e2e_interrupt
+  TSAN_OPTIONS=halt_on_error=1 run "$TSAN" unit_scan e2e_scan_verdicts e2e_scan_archives e2e_interrupt e2e_pdq_scan
 else
   status=1; logs+=("$TSAN/missing-testlog.json")
 fi
