@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <jpeglib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -419,6 +420,154 @@ static void pdq__large_image_normalised_while_decoding(void **state)
     assert_non_null(strstr(err.msg, "exif-rotn-1.jpg: jpeg: 4032x3024"));
 }
 
+/* A w x h JPEG of the given input colour space (3 or 4 samples a pixel) written to *out (malloc'd). */
+static size_t make_jpeg(uint8_t **out, uint32_t w, uint32_t h, J_COLOR_SPACE in, J_COLOR_SPACE stored,
+                        const uint8_t *px)
+{
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr e;
+    unsigned char *mem = NULL;
+    unsigned long n = 0;
+    int comps = in == JCS_CMYK ? 4 : 3;
+    c.err = jpeg_std_error(&e);
+    jpeg_create_compress(&c);
+    jpeg_mem_dest(&c, &mem, &n);
+    c.image_width = w;
+    c.image_height = h;
+    c.input_components = comps;
+    c.in_color_space = in;
+    jpeg_set_defaults(&c);
+    jpeg_set_colorspace(&c, stored);
+    jpeg_set_quality(&c, 100, TRUE);
+    jpeg_start_compress(&c, TRUE);
+    while (c.next_scanline < h) {
+        JSAMPROW row = (JSAMPROW)(px + (size_t)c.next_scanline * w * comps);
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    *out = mem;
+    return n;
+}
+
+static void pdq__ycck_and_cmyk_jpeg_decode_alike(void **state)
+{
+    enum { W = 64, H = 48 };
+    uint8_t *px = malloc(W * H * 4), *cmyk = NULL, *ycck = NULL;
+    size_t ncmyk, nycck;
+    vigil_image a, b;
+    vigil_error err;
+    long diff = 0;
+    (void)state;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            uint8_t *p = px + (y * W + x) * 4; /* Adobe-inverted CMYK: 255 = no ink */
+            p[0] = (uint8_t)(255 - x * 3), p[1] = (uint8_t)(255 - y * 4), p[2] = (uint8_t)(200 + (x + y) % 50),
+            p[3] = (uint8_t)(255 - (x * y) % 64);
+        }
+    ncmyk = make_jpeg(&cmyk, W, H, JCS_CMYK, JCS_CMYK, px);
+    nycck = make_jpeg(&ycck, W, H, JCS_CMYK, JCS_YCCK, px);
+    assert_int_equal(vigil_image_decode(&a, cmyk, ncmyk, NULL, &err), 0);
+    assert_int_equal(vigil_image_decode(&b, ycck, nycck, NULL, &err), 0);
+    assert_int_equal(a.channels, 3);
+    assert_int_equal(b.channels, 3);
+    for (size_t i = 0; i < (size_t)W * H * 3; i++)
+        diff += labs((long)a.pixels[i] - (long)b.pixels[i]);
+    assert_true(diff / (W * H * 3) <= 2);
+    /* and the conversion is ImageMagick's: R = c * k / 255 for the first pixel, give or take the codec */
+    assert_true(abs((int)a.pixels[0] - (255 * 255 + 127) / 255) <= 3);
+    vigil_image_dispose(&a);
+    vigil_image_dispose(&b);
+    free(px);
+    free(cmyk);
+    free(ycck);
+}
+
+/* Patch the first SOFn frame size of a JPEG in place. */
+static void jpeg_set_size(uint8_t *p, size_t n, uint16_t w, uint16_t h)
+{
+    for (size_t i = 2; i + 9 < n; i++)
+        if (p[i] == 0xff && (p[i + 1] == 0xc0 || p[i + 1] == 0xc2)) {
+            p[i + 5] = (uint8_t)(h >> 8), p[i + 6] = (uint8_t)h;
+            p[i + 7] = (uint8_t)(w >> 8), p[i + 8] = (uint8_t)w;
+            return;
+        }
+    fail_msg("no SOF marker");
+}
+
+static void pdq__bomb_headers_of_every_format_are_refused(void **state)
+{
+    uint8_t rgb[16 * 16 * 3] = {0}, *jpg = NULL;
+    size_t n = make_jpeg(&jpg, 16, 16, JCS_RGB, JCS_YCbCr, rgb);
+    vigil_image img;
+    vigil_error err;
+    /* GIF: logical screen and image descriptor of 60000 x 60000, global colour table of 2 */
+    static const uint8_t gif[] = {'G', 'I', 'F', '8', '9', 'a', 0x60, 0xea, 0x60, 0xea, 0x80, 0, 0,
+                                  0, 0, 0, 255, 255, 255, ',', 0, 0, 0, 0, 0x60, 0xea, 0x60, 0xea, 0, 2, 2, 0x4c, 1, 0, ';'};
+    uint8_t bmp[54] = {'B', 'M'};
+    (void)state;
+    jpeg_set_size(jpg, n, 60000, 60000);
+    assert_int_equal(vigil_image_decode(&img, jpg, n, NULL, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "jpeg: 60000x60000 is 3600000000 pixels, over the limit"));
+    assert_int_equal(vigil_image_decode(&img, gif, sizeof gif, NULL, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "gif: 60000x60000 is 3600000000 pixels, over the limit"));
+    bmp[10] = 54, bmp[14] = 40, bmp[26] = 1, bmp[28] = 24;
+    bmp[18] = 0x60, bmp[19] = 0xea, bmp[22] = 0x60, bmp[23] = 0xea; /* 60000 x 60000, no pixel data */
+    assert_int_equal(vigil_image_decode(&img, bmp, sizeof bmp, NULL, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "bmp: 60000x60000 is 3600000000 pixels, over the limit"));
+    /* 0 x 0 pictures are errors, never hashes */
+    jpeg_set_size(jpg, n, 0, 0);
+    assert_int_equal(vigil_image_decode(&img, jpg, n, NULL, &err), VIGIL_EINPUT);
+    bmp[18] = bmp[19] = bmp[22] = bmp[23] = 0;
+    assert_int_equal(vigil_image_decode(&img, bmp, sizeof bmp, NULL, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "bmp: empty picture"));
+    free(jpg);
+}
+
+static void pdq__truncated_gif_and_webp_are_errors(void **state)
+{
+    static const char *const files[] = {"threatexchange/modes/LAB.webp"};
+    uint8_t rgb[32 * 32 * 3], *jpg = NULL;
+    vigil_image img;
+    vigil_error err;
+    (void)state;
+    /* a tiny valid GIF, then cut */
+    {
+        static const uint8_t gif[] = {'G', 'I', 'F', '8', '9', 'a', 2, 0, 2, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255,
+                                      ',', 0, 0, 0, 0, 2, 0, 2, 0, 0, 2, 3, 0x04, 0x00, 0x05, 0, ';'};
+        assert_int_equal(vigil_image_decode(&img, gif, sizeof gif, NULL, &err), 0);
+        assert_int_equal(img.width, 2);
+        vigil_image_dispose(&img);
+        assert_int_equal(vigil_image_decode(&img, gif, 24, NULL, &err), VIGIL_EINPUT);
+        assert_non_null(strstr(err.msg, "gif: "));
+    }
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[4096];
+        FILE *f;
+        uint8_t *buf = malloc(1 << 20);
+        size_t n;
+        snprintf(path, sizeof path, "%s/%s", pdq_dir(), files[i]);
+        assert_non_null(f = fopen(path, "rb"));
+        n = fread(buf, 1, 1 << 20, f);
+        fclose(f);
+        assert_int_equal(vigil_image_decode(&img, buf, n / 2, NULL, &err), VIGIL_EINPUT);
+        assert_non_null(strstr(err.msg, "webp: "));
+        buf[40] ^= 0xff;
+        buf[41] ^= 0xff;
+        assert_true(vigil_image_decode(&img, buf, n, NULL, &err) <= 0); /* corrupt: error or pixels, never a crash */
+        vigil_image_dispose(&img);
+        free(buf);
+    }
+    /* a truncated JPEG still decodes (missing blocks mid-grey), as the reference's decoder does */
+    memset(rgb, 90, sizeof rgb);
+    {
+        size_t n = make_jpeg(&jpg, 32, 32, JCS_RGB, JCS_YCbCr, rgb);
+        assert_int_equal(vigil_image_decode(&img, jpg, n - 20, NULL, &err), 0);
+        vigil_image_dispose(&img);
+        free(jpg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +582,9 @@ int main(void)
         cmocka_unit_test(pdq__bmp_decodes_like_the_same_pixels),
         cmocka_unit_test(pdq__distance_and_hex_round_trip),
         cmocka_unit_test(pdq__large_image_normalised_while_decoding),
+        cmocka_unit_test(pdq__ycck_and_cmyk_jpeg_decode_alike),
+        cmocka_unit_test(pdq__bomb_headers_of_every_format_are_refused),
+        cmocka_unit_test(pdq__truncated_gif_and_webp_are_errors),
     };
     return cmocka_run_group_tests_name("pdq", tests, NULL, NULL);
 }
