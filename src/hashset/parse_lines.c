@@ -27,7 +27,7 @@ void vg_lines_init(vg_lines *p, vigil_hashset_format format)
 int vg_record_is_empty_file(const vg_hash_record *r)
 {
     static const uint8_t zero[32];
-    if (r->has_pdq && !memcmp(r->pdq, zero, 32))
+    if (r->has_pdq && !memcmp(r->pdq, zero, 32) && !r->has_md5 && !r->has_sha1 && !r->has_sha256)
         return 1; /* "too small to hash" in other tools: never indexed */
     return (r->has_md5 && !memcmp(r->md5, EMPTY_MD5, 16)) ||
            (r->has_sha1 && !memcmp(r->sha1, EMPTY_SHA1, 20)) ||
@@ -198,7 +198,8 @@ static int hashdeep_header(vg_lines *p, const char *s, size_t n, char *why, size
 {
     static const struct { const char *name; int col; } known[] = {
         {"size", VG_COL_SIZE}, {"md5", VG_COL_MD5}, {"sha1", VG_COL_SHA1}, {"sha256", VG_COL_SHA256},
-        {"tiger", VG_COL_OTHER}, {"whirlpool", VG_COL_OTHER}, {"filename", VG_COL_NAME}};
+        {"tiger", VG_COL_OTHER}, {"whirlpool", VG_COL_OTHER}, {"filename", VG_COL_NAME},
+        {"pdq", VG_COL_PDQ}};  /* pdq: vigil hash --pdq (empty for files that are not images) */
     size_t i = 0;
     p->hd_ncols = 0;
     while (i <= n) {
@@ -258,6 +259,17 @@ static int parse_hashdeep_record(vg_lines *p, char *s, size_t n, vg_hash_record 
             }
             break;
         }
+        case VG_COL_PDQ:
+            if (j == i)
+                break; /* not an image */
+            if (j - i != 64 || hex_run(s + i, 64) != 64 || vg_hex_decode(r->pdq, s + i, 32) < 0) {
+                snprintf(why, cap, "bad PDQ hash '%.*s'", (int)(j - i > 70 ? 70 : j - i), s + i);
+                return -1;
+            }
+            /* an all-zero PDQ means "too small to hash": keep the digests, drop the hash */
+            r->has_pdq = !!memcmp(r->pdq, (const uint8_t[32]){0}, 32);
+            r->pdq_quality = -1;
+            break;
         default:
             break;
         }

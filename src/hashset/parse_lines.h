@@ -21,7 +21,7 @@ typedef struct vg_hash_record {
     int pdq_quality;         /* -1 when the line has none */
 } vg_hash_record;
 
-enum { VG_COL_SIZE = 1, VG_COL_MD5, VG_COL_SHA1, VG_COL_SHA256, VG_COL_OTHER, VG_COL_NAME };
+enum { VG_COL_SIZE = 1, VG_COL_MD5, VG_COL_SHA1, VG_COL_SHA256, VG_COL_OTHER, VG_COL_NAME, VG_COL_PDQ };
 
 typedef struct vg_lines {
     vigil_hashset_format format;   /* AUTO until the first record decides */

@@ -89,4 +89,17 @@ check "--no-pdq leaves pdq null and finds no near match" \
   '[ "$(jq_field "$T/np.jsonl" e28_text.png pdq)" = null ] && [ "$(jq_field "$T/np.jsonl" bridge-5-flipx.jpg verdict)" = unknown ]'
 check "the summary counts the near items" \
   'tail -1 "$T/scan.jsonl" | grep -q "\"near\":3,"'
+# vigil hash --pdq output imports with its pdq column: digests and PDQ from one list
+mkdir -p "$T/ref" "$T/ev2"
+cp "$V/threatexchange/labelme/q0122.jpg" "$V/threatexchange/dih/bridge-1-original.jpg" "$T/ref/"
+echo "text" >"$T/ref/readme.txt"
+"$VIGIL" hash --pdq --quiet "$T/ref" >"$T/lists/ref.hashdeep"
+"$VIGIL" hashset import --name ref --kind interest "$T/lists/ref.hashdeep" >"$T/imp2.out" 2>&1; rc=$?
+cp "$V/threatexchange/dih/bridge-7-flip-plus-1.jpg" "$V/threatexchange/labelme/q0122.jpg" "$T/ev2/"
+"$VIGIL" hashset remove --name known >/dev/null 2>&1
+"$VIGIL" scan --quiet --jsonl "$T/s2.jsonl" "$T/ev2"
+check "a vigil hash --pdq list imports (pdq column) and finds exact and near copies" \
+  '[ $rc -eq 0 ] && grep -q "3 added" "$T/imp2.out" &&
+   [ "$(jq_field "$T/s2.jsonl" q0122.jpg verdict)" = interest ] && [ "$(jq_field "$T/s2.jsonl" q0122.jpg match.by)" = sha256 ] &&
+   [ "$(jq_field "$T/s2.jsonl" bridge-7-flip-plus-1.jpg verdict)" = near ] && [ "$(jq_field "$T/s2.jsonl" bridge-7-flip-plus-1.jpg match.set)" = ref ]'
 echo "1..$n"

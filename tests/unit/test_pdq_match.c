@@ -52,6 +52,33 @@ static void pdq_match__pdq_lines_parse(void **state)
     assert_true(vg_record_is_empty_file(&r)); /* "too small to hash" elsewhere: never indexed */
 }
 
+static void pdq_match__hashdeep_pdq_column(void **state)
+{
+    vg_lines p;
+    vg_hash_record r;
+    char why[256];
+    (void)state;
+    vg_lines_init(&p, VIGIL_FORMAT_AUTO);
+    assert_int_equal(parse(&p, "%%%% HASHDEEP-1.0", &r, why), 0);
+    assert_int_equal(parse(&p, "%%%% size,md5,sha1,sha256,pdq,filename", &r, why), 0);
+    assert_int_equal(parse(&p, "3,0123456789abcdef0123456789abcdef,0123456789abcdef0123456789abcdef01234567,"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef," H1 ",/a.jpg", &r, why), 1);
+    assert_true(r.has_pdq && r.has_md5 && r.has_sha256);
+    assert_int_equal(r.pdq[0], 0xd8);
+    assert_int_equal(parse(&p, "3,0123456789abcdef0123456789abcdef,0123456789abcdef0123456789abcdef01234567,"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef,,/a.txt", &r, why), 1);
+    assert_false(r.has_pdq);
+    assert_true(r.has_md5);
+    /* an all-zero PDQ (too small to hash) keeps the digests and drops the hash */
+    assert_int_equal(parse(&p, "3,0123456789abcdef0123456789abcdef,0123456789abcdef0123456789abcdef01234567,"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef," ZERO ",/t.png", &r, why), 1);
+    assert_false(r.has_pdq);
+    assert_false(vg_record_is_empty_file(&r));
+    assert_int_equal(parse(&p, "3,0123456789abcdef0123456789abcdef,0123456789abcdef0123456789abcdef01234567,"
+                               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef,abc,/b.png", &r, why), -1);
+    assert_non_null(strstr(why, "bad PDQ hash"));
+}
+
 static void pdq_match__import_counts_and_rejects(void **state)
 {
     vigil_import_stats s;
@@ -189,6 +216,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pdq_match__pdq_lines_parse),
+        cmocka_unit_test(pdq_match__hashdeep_pdq_column),
         cmocka_unit_test(pdq_match__import_counts_and_rejects),
         cmocka_unit_test(pdq_match__version_1_store_is_upgraded),
         cmocka_unit_test(pdq_match__rules),
