@@ -89,6 +89,15 @@ check "--no-pdq leaves pdq null and finds no near match" \
   '[ "$(jq_field "$T/np.jsonl" e28_text.png pdq)" = null ] && [ "$(jq_field "$T/np.jsonl" bridge-5-flipx.jpg verdict)" = unknown ]'
 check "the summary counts the near items" \
   'tail -1 "$T/scan.jsonl" | grep -q "\"near\":3,"'
+# pictures inside archives are decoded from the member's bytes, in the same read
+mkdir -p "$T/zipsrc" "$T/ev3"
+cp "$V/threatexchange/bridge-mods/blur-a-little.jpg" "$T/zipsrc/"
+(cd "$T/zipsrc" && python3 -c 'import zipfile; z = zipfile.ZipFile("../ev3/pics.zip", "w"); z.write("blur-a-little.jpg"); z.close()')
+"$VIGIL" scan --quiet --jsonl "$T/s3.jsonl" "$T/ev3"
+check "an image inside a zip gets its PDQ and a near verdict" \
+  '[ "$(jq_field "$T/s3.jsonl" blur-a-little.jpg pdq)" = "$("$VIGIL" pdq --quiet "$T/zipsrc/blur-a-little.jpg" | cut -d, -f1)" ] &&
+   [ "$(jq_field "$T/s3.jsonl" blur-a-little.jpg verdict)" = near ] && [ "$(jq_field "$T/s3.jsonl" blur-a-little.jpg container)" != null ]'
+
 # vigil hash --pdq output imports with its pdq column: digests and PDQ from one list
 mkdir -p "$T/ref" "$T/ev2"
 cp "$V/threatexchange/labelme/q0122.jpg" "$V/threatexchange/dih/bridge-1-original.jpg" "$T/ref/"
