@@ -11,6 +11,7 @@
 #include "hashset/parse_lines.h"
 #include "vigil/hashset.h"
 #include "vigil/pdq_match.h"
+#include "vigil/scan.h"
 
 #define H1 "d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22"
 #define H2 "cfec1e23e6ece0e43976c77e1c010081830f1833e1fbe1d81e138e4cecc97ef6"
@@ -212,6 +213,65 @@ static void pdq_match__rules(void **state)
     vigil_pdq_matcher_close(m);
 }
 
+typedef struct seen {
+    int n;
+    vigil_pdq_state state[4];
+    char error[4][256];
+    int quality[4];
+} seen;
+
+static int on_item(const vigil_item *it, void *ud)
+{
+    seen *s = ud;
+    if (s->n < 4) {
+        s->state[s->n] = it->pdq_state;
+        s->quality[s->n] = it->pdq_quality;
+        snprintf(s->error[s->n], sizeof s->error[0], "%s", it->error ? it->error : "");
+    }
+    s->n++;
+    return 0;
+}
+
+static void pdq_match__scan_decodes_within_the_byte_cap(void **state)
+{
+    char *dir = tu_mkdtemp();
+    const char *paths[1] = {dir};
+    vigil_scan_opts o;
+    vigil_scan_stats st;
+    vigil_error err;
+    seen s = {0};
+    uint8_t bmp[54 + 3 * 8 * 8] = {'B', 'M'};
+    (void)state;
+    bmp[10] = 54, bmp[14] = 40, bmp[18] = 8, bmp[22] = 8, bmp[26] = 1, bmp[28] = 24;
+    for (size_t i = 54; i < sizeof bmp; i++)
+        bmp[i] = (uint8_t)(i * 7);
+    tu_write(dir, "a.bmp", bmp, sizeof bmp);
+    tu_write(dir, "b.txt", "hello", 5);
+    vigil_scan_opts_init(&o);
+    o.jobs = 2;
+    o.compute_pdq = 1;
+    o.on_item = on_item;
+    o.ud = &s;
+    assert_int_equal(vigil_scan_run(&st, paths, 1, &o, &err), 0);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.state[0], VIGIL_PDQ_OK);
+    assert_int_equal(s.state[1], VIGIL_PDQ_NONE);
+    /* a picture file over the byte cap is not decoded, and the item says why */
+    memset(&s, 0, sizeof s);
+    o.max_image_bytes = 100;
+    assert_int_equal(vigil_scan_run(&st, paths, 1, &o, &err), 0);
+    assert_int_equal(s.state[0], VIGIL_PDQ_FAILED);
+    assert_string_equal(s.error[0], "image: file over 100 bytes, not decoded");
+    assert_int_equal(s.state[1], VIGIL_PDQ_NONE);
+    /* and without compute_pdq nothing is decoded */
+    memset(&s, 0, sizeof s);
+    o.compute_pdq = 0;
+    assert_int_equal(vigil_scan_run(&st, paths, 1, &o, &err), 0);
+    assert_int_equal(s.state[0], VIGIL_PDQ_NONE);
+    tu_rm_rf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +280,7 @@ int main(void)
         cmocka_unit_test(pdq_match__import_counts_and_rejects),
         cmocka_unit_test(pdq_match__version_1_store_is_upgraded),
         cmocka_unit_test(pdq_match__rules),
+        cmocka_unit_test(pdq_match__scan_decodes_within_the_byte_cap),
     };
     return cmocka_run_group_tests_name("pdq_match", tests, NULL, NULL);
 }
