@@ -158,6 +158,9 @@ static int check_identity(vg_db *db, vigil_error *err)
     int rc = vg_db_int(db, &app, "PRAGMA application_id", NULL, 0, err);
     if (rc == 0)
         rc = vg_db_int(db, &tables, "SELECT count(*) FROM sqlite_master", NULL, 0, err);
+    if (rc < 0 && sqlite3_errcode(H(db)) != SQLITE_NOTADB)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", db->where,
+                               sqlite3_errmsg(H(db)));
     if (rc < 0)
         return vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database", db->where);
     if (app != VIGIL_APP_ID && (app != 0 || tables != 0))
