@@ -2,7 +2,10 @@
  * Statistics over referrals and cases, grouped by receiving unit, answer (reason),
  * month sent or offence type: referred, accepted, declined (per reason), pending,
  * overdue, median days to answer, cases registered by units themselves, referrals to
- * foreign services. A handful of GROUP BY queries; medians come from day histograms.
+ * foreign services. One pass over referrals and one over self-registered cases: SQLite
+ * streams the rows into C counters (its GROUP BY would sort millions of rows), PostgreSQL
+ * groups them first (hash aggregation); the same consumer adds them up. Medians come from
+ * per-group histograms of days to answer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,193 +13,212 @@
 
 #include "cases/reg.h"
 
-typedef struct hist { char group[40]; int64_t days, n; } hist;
+typedef struct grp {
+    char key[40];           /* the value the query grouped by (a unit id for --by unit) */
+    vigil_stats_row row;
+    int64_t *hist;          /* answered referrals per number of days */
+    size_t nhist;
+} grp;
 
 typedef struct acc {
-    vigil_stats *s;
-    size_t cap;
+    vigil_stats_by by;
+    grp *g;
+    size_t ng, cap;
+    size_t *slots;          /* open addressing: group index + 1 */
+    size_t nslots;
+    grp total;
     vigil_unit *units;
     size_t nunits;
-    vigil_stats_by by;
+    int oom;
 } acc;
 
-static const char *unit_code(const acc *a, const char *id)
+static uint64_t fnv(const char *s)
 {
-    int64_t v = id ? strtoll(id, NULL, 10) : 0;
-    for (size_t i = 0; i < a->nunits; i++)
-        if (a->units[i].id == v)
-            return a->units[i].code;
-    return "?";
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
 }
 
-static vigil_stats_row *row_for(acc *a, const char *key)
+static int rehash(acc *a)
 {
-    const char *g = key ? key : "-";
-    vigil_stats *s = a->s;
-    if (a->by == VIGIL_BY_UNIT)
-        g = unit_code(a, key);
-    for (size_t i = 0; i < s->nrows; i++)
-        if (!strcmp(s->rows[i].group, g))
-            return &s->rows[i];
-    if (s->nrows == a->cap) {
+    size_t n = a->nslots ? a->nslots * 2 : 256;
+    size_t *s = calloc(n, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t k = 0; k < a->ng; k++) {
+        size_t i = fnv(a->g[k].key) & (n - 1);
+        while (s[i])
+            i = (i + 1) & (n - 1);
+        s[i] = k + 1;
+    }
+    free(a->slots);
+    a->slots = s;
+    a->nslots = n;
+    return 0;
+}
+
+static void label(acc *a, grp *g)
+{
+    const char *name = g->key;
+    if (a->by == VIGIL_BY_UNIT) {
+        int64_t id = strtoll(g->key, NULL, 10);
+        name = "?";
+        for (size_t i = 0; i < a->nunits; i++)
+            if (a->units[i].id == id)
+                name = a->units[i].code;
+    }
+    snprintf(g->row.group, sizeof g->row.group, "%s", name);
+}
+
+static grp *group_for(acc *a, const char *key)
+{
+    size_t i;
+    grp *g;
+    key = key ? key : "-";
+    if (a->nslots)
+        for (i = fnv(key) & (a->nslots - 1); a->slots[i]; i = (i + 1) & (a->nslots - 1))
+            if (!strcmp(a->g[a->slots[i] - 1].key, key))
+                return &a->g[a->slots[i] - 1];
+    if (a->ng == a->cap) {
         size_t ncap = a->cap ? a->cap * 2 : 32;
-        vigil_stats_row *p = realloc(s->rows, ncap * sizeof *p);
+        grp *p = realloc(a->g, ncap * sizeof *p);
         if (!p)
             return NULL;
-        s->rows = p;
+        a->g = p;
         a->cap = ncap;
     }
-    memset(&s->rows[s->nrows], 0, sizeof s->rows[0]);
-    snprintf(s->rows[s->nrows].group, sizeof s->rows[0].group, "%s", g);
-    s->rows[s->nrows].median_days = -1;
-    return &s->rows[s->nrows++];
-}
-
-static const char *ref_group(vigil_stats_by by)
-{
-    switch (by) {
-    case VIGIL_BY_UNIT: return "r.to_unit";
-    case VIGIL_BY_REASON:
-        return "CASE WHEN r.state IN ('declined', 'returned') THEN r.reason ELSE r.state END";
-    case VIGIL_BY_MONTH: return "substr(r.sent_at, 1, 7)";
-    default: return "r.case_type";
+    g = &a->g[a->ng++];
+    memset(g, 0, sizeof *g);
+    snprintf(g->key, sizeof g->key, "%s", key);
+    label(a, g);
+    if ((a->ng * 2 > a->nslots && rehash(a) < 0) || !a->nslots) {
+        a->ng--;
+        return NULL;
     }
+    for (i = fnv(g->key) & (a->nslots - 1); a->slots[i]; i = (i + 1) & (a->nslots - 1))
+        if (a->slots[i] == a->ng)
+            break;
+    a->slots[i] = a->ng;
+    return g;
 }
 
-static int cmp_hist(const void *x, const void *y)
+static int hist_add(grp *g, int64_t days, int64_t n)
 {
-    const hist *a = x, *b = y;
-    int c = strcmp(a->group, b->group);
-    return c ? c : (a->days > b->days) - (a->days < b->days);
+    size_t d = days < 0 ? 0 : (size_t)days;
+    if (d >= g->nhist) {
+        size_t nn = d + 64;
+        int64_t *p = realloc(g->hist, nn * sizeof *p);
+        if (!p)
+            return -1;
+        memset(p + g->nhist, 0, (nn - g->nhist) * sizeof *p);
+        g->hist = p;
+        g->nhist = nn;
+    }
+    g->hist[d] += n;
+    return 0;
 }
 
-/* Median of a sorted run of histogram buckets. */
-static double median(const hist *h, size_t n)
+static double median(const grp *g)
 {
     int64_t total = 0, seen = 0, lo = -1, hi = -1;
-    for (size_t i = 0; i < n; i++)
-        total += h[i].n;
+    for (size_t i = 0; i < g->nhist; i++)
+        total += g->hist[i];
     if (total == 0)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        seen += h[i].n;
+    for (size_t i = 0; i < g->nhist && hi < 0; i++) {
+        seen += g->hist[i];
         if (lo < 0 && seen >= (total + 1) / 2)
-            lo = h[i].days;
-        if (hi < 0 && seen >= total / 2 + 1)
-            hi = h[i].days;
+            lo = (int64_t)i;
+        if (seen >= total / 2 + 1)
+            hi = (int64_t)i;
     }
     return (double)(lo + hi) / 2.0;
 }
 
-static int medians(acc *a, vigil_registry *reg, const char *where, const char *const *p, int np,
-                   vigil_error *err)
+static int64_t num(const char *s)
 {
-    char sql[1024];
-    vg_rows r;
-    hist *h;
-    int rc;
-    snprintf(sql, sizeof sql, "SELECT %s, r.answered_day - r.sent_day, count(*) FROM referrals r WHERE %s"
-             " AND r.answered_day IS NOT NULL GROUP BY 1, 2", ref_group(a->by), where);
-    if ((rc = vg_db_query(reg->db, &r, sql, p, np, err)) < 0)
-        return rc;
-    if (!(h = calloc(r.nrows + 1, sizeof *h))) {
-        vg_rows_free(&r);
-        return vigil_error_set(err, VIGIL_ENOMEM, "stats: out of memory");
-    }
-    for (size_t i = 0; i < r.nrows; i++) {
-        vigil_stats_row *row = row_for(a, vg_cell(&r, i, 0));
-        snprintf(h[i].group, sizeof h[i].group, "%s", row ? row->group : "-");
-        h[i].days = vg_cell_i64(&r, i, 1);
-        h[i].n = vg_cell_i64(&r, i, 2);
-    }
-    qsort(h, r.nrows, sizeof *h, cmp_hist);
-    for (size_t i = 0, j; i < r.nrows; i = j) {
-        for (j = i; j < r.nrows && !strcmp(h[j].group, h[i].group); j++)
-            ;
-        for (size_t k = 0; k < a->s->nrows; k++)
-            if (!strcmp(a->s->rows[k].group, h[i].group))
-                a->s->rows[k].median_days = median(h + i, j - i);
-    }
-    /* the total's median: all buckets merged by day */
-    for (size_t i = 0; i < r.nrows; i++)
-        h[i].group[0] = '\0';
-    qsort(h, r.nrows, sizeof *h, cmp_hist);
-    a->s->total.median_days = median(h, r.nrows);
-    free(h);
-    vg_rows_free(&r);
-    return 0;
+    int64_t v = 0;
+    int neg = s && *s == '-';
+    for (s += neg; s && *s >= '0' && *s <= '9'; s++)
+        v = v * 10 + (*s - '0');
+    return neg ? -v : v;
 }
 
-static int counts(acc *a, vigil_registry *reg, const char *where, const char *const *p, int np, const char *nowday,
-                  vigil_error *err)
+/* One (grouped) referral row: group, to_foreign, state, reason, days to answer, overdue, count. */
+static int on_referral(const char *const *c, size_t nc, void *ud)
 {
-    char sql[1024];
-    const char *q[8];
-    vg_rows r;
-    int rc;
-    snprintf(sql, sizeof sql, "SELECT %s, count(*), sum(CASE WHEN r.state = 'accepted' THEN 1 ELSE 0 END),"
-             " sum(CASE WHEN r.state IN ('declined', 'returned') THEN 1 ELSE 0 END),"
-             " sum(CASE WHEN r.state = 'pending' THEN 1 ELSE 0 END),"
-             " sum(CASE WHEN r.state = 'pending' AND r.due_day < ? THEN 1 ELSE 0 END)"
-             " FROM referrals r WHERE %s GROUP BY 1", ref_group(a->by), where);
-    q[0] = nowday;
-    for (int i = 0; i < np; i++)
-        q[i + 1] = p[i];
-    if ((rc = vg_db_query(reg->db, &r, sql, q, np + 1, err)) < 0)
-        return rc;
-    for (size_t i = 0; i < r.nrows; i++) {
-        vigil_stats_row *row = row_for(a, vg_cell(&r, i, 0));
-        if (!row)
-            break;
-        row->referred += vg_cell_i64(&r, i, 1);
-        row->accepted += vg_cell_i64(&r, i, 2);
-        row->declined += vg_cell_i64(&r, i, 3);
-        row->pending += vg_cell_i64(&r, i, 4);
-        row->overdue += vg_cell_i64(&r, i, 5);
-    }
-    vg_rows_free(&r);
-    snprintf(sql, sizeof sql, "SELECT %s, r.reason, count(*) FROM referrals r WHERE %s"
-             " AND r.state IN ('declined', 'returned') GROUP BY 1, 2", ref_group(a->by), where);
-    if ((rc = vg_db_query(reg->db, &r, sql, p, np, err)) < 0)
-        return rc;
-    for (size_t i = 0; i < r.nrows; i++) {
-        vigil_stats_row *row = row_for(a, vg_cell(&r, i, 0));
-        for (int k = 0; row && k < 7; k++)
-            if (vg_cell(&r, i, 1) && !strcmp(vg_cell(&r, i, 1), vigil_reasons[k]))
-                row->reasons[k] += vg_cell_i64(&r, i, 2);
-    }
-    vg_rows_free(&r);
-    return 0;
-}
-
-/* Self-registered cases and foreign referrals; for --by reason they count in the total only. */
-static int extras(acc *a, vigil_registry *reg, const char *const *p, int np, const char *range_c,
-                  const char *range_r, vigil_error *err)
-{
-    static const char *const cg[] = {"c.reg_unit", "'-'", "substr(c.registered_at, 1, 7)", "c.type"};
-    static const char *const fg[] = {"r.from_unit", "'-'", "substr(r.sent_at, 1, 7)", "r.case_type"};
-    char sql[512];
-    vg_rows r;
-    int rc;
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 0)
-            snprintf(sql, sizeof sql, "SELECT %s, count(*) FROM cases c WHERE c.self_registered = 1%s GROUP BY 1",
-                     cg[a->by], range_c);
-        else
-            snprintf(sql, sizeof sql, "SELECT %s, count(*) FROM referrals r WHERE r.to_foreign = 1%s GROUP BY 1",
-                     fg[a->by], range_r);
-        if ((rc = vg_db_query(reg->db, &r, sql, p, np, err)) < 0)
-            return rc;
-        for (size_t i = 0; i < r.nrows; i++) {
-            int64_t v = vg_cell_i64(&r, i, 1);
-            vigil_stats_row *row = a->by == VIGIL_BY_REASON ? NULL : row_for(a, vg_cell(&r, i, 0));
-            if (row)
-                *(pass ? &row->foreign : &row->self_registered) += v;
-            *(pass ? &a->s->total.foreign : &a->s->total.self_registered) += v;
+    acc *a = ud;
+    int64_t n = num(c[6]);
+    grp *g;
+    (void)nc;
+    if (c[1][0] == '1') {
+        a->total.row.foreign += n;
+        if (a->by != VIGIL_BY_REASON) {
+            if (!(g = group_for(a, c[0])))
+                return a->oom = VIGIL_ENOMEM;
+            g->row.foreign += n;
         }
-        vg_rows_free(&r);
+        return 0;
     }
+    if (!(g = group_for(a, c[0])))
+        return a->oom = VIGIL_ENOMEM;
+    g->row.referred += n;
+    switch (c[2][0]) {
+    case 'a': g->row.accepted += n; break;
+    case 'p':
+        g->row.pending += n;
+        if (c[5][0] == '1')
+            g->row.overdue += n;
+        break;
+    default:
+        g->row.declined += n;
+        for (int k = 0; c[3] && k < 7; k++)
+            if (!strcmp(c[3], vigil_reasons[k]))
+                g->row.reasons[k] += n;
+    }
+    if (c[4] && (hist_add(g, num(c[4]), n) < 0 || hist_add(&a->total, num(c[4]), n) < 0))
+        return a->oom = VIGIL_ENOMEM;
     return 0;
+}
+
+static int on_case(const char *const *c, size_t nc, void *ud)
+{
+    acc *a = ud;
+    int64_t n = num(c[1]);
+    grp *g;
+    (void)nc;
+    a->total.row.self_registered += n;
+    if (a->by == VIGIL_BY_REASON)
+        return 0;
+    if (!(g = group_for(a, c[0])))
+        return a->oom = VIGIL_ENOMEM;
+    g->row.self_registered += n;
+    return 0;
+}
+
+static int scan(acc *a, vigil_registry *reg, const char *const *p, int np, const char *range_r,
+                const char *range_c, vigil_error *err)
+{
+    static const char *const rg[] = {
+        "CASE WHEN r.to_foreign = 1 THEN r.from_unit ELSE r.to_unit END",
+        "CASE WHEN r.state IN ('declined', 'returned') THEN r.reason ELSE r.state END",
+        "substr(r.sent_at, 1, 7)", "r.case_type"};
+    static const char *const cg[] = {"c.reg_unit", "'-'", "substr(c.registered_at, 1, 7)", "c.type"};
+    int pg = vg_db_is_pg(reg->db), rc;
+    char sql[1024];
+    snprintf(sql, sizeof sql, "SELECT %s, r.to_foreign, r.state, r.reason, r.answered_day - r.sent_day,"
+             " CASE WHEN r.due_day < ? THEN 1 ELSE 0 END, %s FROM referrals r WHERE 1 = 1%s%s", rg[a->by],
+             pg ? "count(*)" : "1", range_r, pg ? " GROUP BY 1, 2, 3, 4, 5, 6" : "");
+    rc = vg_db_each(reg->db, sql, p, np + 1, on_referral, a, err);
+    if (rc == 0) {
+        snprintf(sql, sizeof sql, "SELECT %s, %s FROM cases c WHERE c.self_registered = 1%s%s", cg[a->by],
+                 pg ? "count(*)" : "1", range_c, pg ? " GROUP BY 1" : "");
+        rc = vg_db_each(reg->db, sql, p + 1, np, on_case, a, err);
+    }
+    if (a->oom)
+        return vigil_error_set(err, VIGIL_ENOMEM, "stats: out of memory");
+    return rc;
 }
 
 static int cmp_row(const void *x, const void *y)
@@ -204,59 +226,73 @@ static int cmp_row(const void *x, const void *y)
     return strcmp(((const vigil_stats_row *)x)->group, ((const vigil_stats_row *)y)->group);
 }
 
+/* Move the groups into out, sorted, with medians and the total. */
+static int finish(vigil_stats *out, acc *a)
+{
+    vigil_stats_row *t = &a->total.row;
+    if (a->ng && !(out->rows = calloc(a->ng, sizeof *out->rows)))
+        return -1;
+    for (size_t i = 0; i < a->ng; i++) {
+        vigil_stats_row *r = &a->g[i].row;
+        r->median_days = median(&a->g[i]);
+        t->referred += r->referred;
+        t->accepted += r->accepted;
+        t->declined += r->declined;
+        t->pending += r->pending;
+        t->overdue += r->overdue;
+        for (int k = 0; k < 7; k++)
+            t->reasons[k] += r->reasons[k];
+        out->rows[i] = *r;
+    }
+    out->nrows = a->ng;
+    t->median_days = median(&a->total);
+    snprintf(t->group, sizeof t->group, "total");
+    out->total = *t;
+    if (out->nrows)
+        qsort(out->rows, out->nrows, sizeof *out->rows, cmp_row);
+    return 0;
+}
+
 int vigil_stats_compute(vigil_stats *out, vigil_registry *reg, const vigil_actor *who, const vigil_stats_query *q,
                         vigil_error *err)
 {
-    acc a = {.s = out, .by = q->by};
-    char from[24], to[24], nowday[24], where[256], range_c[96], range_r[96];
-    const char *p[2];
+    acc a;
+    char from[24], to[24], nowday[24], range_r[96] = "", range_c[96] = "";
+    const char *p[3];
     int np = 0, rc;
     memset(out, 0, sizeof *out);
-    snprintf(out->total.group, sizeof out->total.group, "total");
+    memset(&a, 0, sizeof a);
+    a.by = q->by;
     if ((rc = vg_policy_check(who, VG_ACT_STATS, 0, "stats", err)) < 0)
         return rc;
     if ((rc = vigil_unit_list(&a.units, &a.nunits, reg, who, err)) < 0)
         return rc;
     snprintf(nowday, sizeof nowday, "%lld", (long long)((q->now ? q->now : vg_now()) / 86400));
-    snprintf(where, sizeof where, "r.to_foreign = 0");
-    range_c[0] = range_r[0] = '\0';
+    p[np++] = nowday;
     if (q->from > 0) {
         snprintf(from, sizeof from, "%lld", (long long)q->from);
         p[np++] = from;
-        strcat(where, " AND r.sent_day >= ?");
-        strcat(range_c, " AND c.reg_day >= ?");
         strcat(range_r, " AND r.sent_day >= ?");
+        strcat(range_c, " AND c.reg_day >= ?");
     }
     if (q->to >= q->from && q->to > 0) {
         snprintf(to, sizeof to, "%lld", (long long)q->to);
         p[np++] = to;
-        strcat(where, " AND r.sent_day <= ?");
-        strcat(range_c, " AND c.reg_day <= ?");
         strcat(range_r, " AND r.sent_day <= ?");
+        strcat(range_c, " AND c.reg_day <= ?");
     }
-    rc = counts(&a, reg, where, p, np, nowday, err);
-    if (rc == 0)
-        rc = medians(&a, reg, where, p, np, err);
-    if (rc == 0)
-        rc = extras(&a, reg, p, np, range_c, range_r, err);
+    rc = scan(&a, reg, p, np - 1, range_r, range_c, err);
+    if (rc == 0 && finish(out, &a) < 0)
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "stats: out of memory");
+    for (size_t i = 0; i < a.ng; i++)
+        free(a.g[i].hist);
+    free(a.total.hist);
+    free(a.g);
+    free(a.slots);
     free(a.units);
-    if (rc < 0) {
+    if (rc < 0)
         vigil_stats_dispose(out);
-        return rc;
-    }
-    for (size_t i = 0; i < out->nrows; i++) {
-        vigil_stats_row *r = &out->rows[i];
-        out->total.referred += r->referred;
-        out->total.accepted += r->accepted;
-        out->total.declined += r->declined;
-        out->total.pending += r->pending;
-        out->total.overdue += r->overdue;
-        for (int k = 0; k < 7; k++)
-            out->total.reasons[k] += r->reasons[k];
-    }
-    if (out->nrows)
-        qsort(out->rows, out->nrows, sizeof *out->rows, cmp_row);
-    return 0;
+    return rc;
 }
 
 void vigil_stats_dispose(vigil_stats *s)

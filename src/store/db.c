@@ -22,7 +22,7 @@ static const char *migrations[CASES_SCHEMA_VERSION] = {
     "  status TEXT NOT NULL, outcome TEXT, registered_at TEXT NOT NULL, reg_day BIGINT NOT NULL,"
     "  self_registered BIGINT NOT NULL, updated_at TEXT NOT NULL);"
     "CREATE INDEX cases_owner ON cases(owner_unit);"
-    "CREATE INDEX cases_reg ON cases(reg_unit, reg_day);"
+    "CREATE INDEX cases_reg ON cases(self_registered, reg_day, reg_unit);"
     "CREATE TABLE suspects(case_id BIGINT NOT NULL REFERENCES cases(id), suspect TEXT NOT NULL,"
     "  PRIMARY KEY(case_id, suspect));"
     "CREATE INDEX suspects_id ON suspects(suspect);"
@@ -184,6 +184,12 @@ int vg_db_query(vg_db *db, vg_rows *out, const char *sql, const char *const *p, 
 {
     memset(out, 0, sizeof *out);
     return db->ops->query(db, out, sql, p, n, err);
+}
+
+int vg_db_each(vg_db *db, const char *sql, const char *const *p, int n, vg_row_fn fn, void *ud,
+               vigil_error *err)
+{
+    return db->ops->each(db, sql, p, n, fn, ud, err);
 }
 
 int vg_db_script(vg_db *db, const char *sql, vigil_error *err)

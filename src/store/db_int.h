@@ -11,6 +11,8 @@ typedef struct vg_db_ops {
     int (*query)(vg_db *db, vg_rows *out, const char *sql, const char *const *p, int n,
                  vigil_error *err);
     int (*script)(vg_db *db, const char *sql, vigil_error *err);
+    int (*each)(vg_db *db, const char *sql, const char *const *p, int n, vg_row_fn fn, void *ud,
+                vigil_error *err);
     void (*close)(vg_db *db);
 } vg_db_ops;
 

@@ -118,6 +118,24 @@ static int p_query(vg_db *db, vg_rows *out, const char *sql, const char *const *
     return 0;
 }
 
+static int p_each(vg_db *db, const char *sql, const char *const *p, int n, vg_row_fn fn, void *ud,
+                  vigil_error *err)
+{
+    PGresult *r;
+    const char *cells[16];
+    int nc, rc = run(db, &r, sql, p, n, err);
+    if (rc < 0)
+        return rc;
+    nc = PQnfields(r) > 16 ? 16 : PQnfields(r);
+    for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
+        for (int c = 0; c < nc; c++)
+            cells[c] = PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
+        rc = fn(cells, (size_t)nc, ud);
+    }
+    PQclear(r);
+    return rc;
+}
+
 static int p_script(vg_db *db, const char *sql, vigil_error *err)
 {
     PGresult *r = PQexec(C(db), sql);
@@ -140,7 +158,7 @@ static void p_close(vg_db *db)
         PQfinish(C(db));
 }
 
-static const vg_db_ops pg_ops = {p_exec, p_insert, p_query, p_script, p_close};
+static const vg_db_ops pg_ops = {p_exec, p_insert, p_query, p_script, p_each, p_close};
 
 static void quiet(void *arg, const char *msg)
 {

@@ -123,6 +123,30 @@ static int l_query(vg_db *db, vg_rows *out, const char *sql, const char *const *
     return 0;
 }
 
+static int l_each(vg_db *db, const char *sql, const char *const *p, int n, vg_row_fn fn, void *ud,
+                  vigil_error *err)
+{
+    sqlite3_stmt *st;
+    const char *cells[16];
+    size_t nc;
+    int rc = prepare(db, &st, sql, p, n, err), step;
+    if (rc < 0)
+        return rc;
+    nc = (size_t)sqlite3_column_count(st);
+    if (nc > 16)
+        nc = 16;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        for (size_t c = 0; c < nc; c++)
+            cells[c] = (const char *)sqlite3_column_text(st, (int)c);
+        if ((rc = fn(cells, nc, ud)) < 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = fail(db, err);
+    sqlite3_reset(st);
+    return rc;
+}
+
 static int l_script(vg_db *db, const char *sql, vigil_error *err)
 {
     char *msg = NULL;
@@ -148,7 +172,7 @@ static void l_close(vg_db *db)
     free(l);
 }
 
-static const vg_db_ops lite_ops = {l_exec, l_insert, l_query, l_script, l_close};
+static const vg_db_ops lite_ops = {l_exec, l_insert, l_query, l_script, l_each, l_close};
 
 /* A file whose application_id is neither 0 (new) nor ours, or that holds foreign tables
  * without our id, is not a vigil database; an empty one is marked as ours. */
