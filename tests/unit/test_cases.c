@@ -186,6 +186,16 @@ static void cases__lifecycle_allows_only_its_moves(void **state)
     assert_string_equal(before, after);
 
     assert_int_equal(vigil_case_refer(f->reg, &f->admin, id, "R01", 0, -1, D("2006-01-06"), &err), 0);
+    {   /* the audit event keeps both the back-filled date and the real time */
+        vg_rows r;
+        assert_int_equal(vg_db_query(f->reg->db, &r, "SELECT event_at, at, detail FROM audit"
+                                     " WHERE action = 'case.refer'", NULL, 0, &err), 0);
+        assert_int_equal(r.nrows, 1);
+        assert_string_equal(vg_cell(&r, 0, 0), "2006-01-06T00:00:00Z");
+        assert_true(strncmp(vg_cell(&r, 0, 1), "2006", 4) > 0);
+        assert_string_equal(vg_cell(&r, 0, 2), "from=NAT to=R01 due=2006-02-05");
+        vg_rows_free(&r);
+    }
     assert_int_equal(vigil_case_refer(f->reg, &f->admin, id, "R02", 0, -1, D("2006-01-06"), &err), VIGIL_ESTATE);
     assert_int_equal(vigil_case_accept(f->reg, &f->admin, id, D("2006-01-01"), &err), VIGIL_EINPUT);
     assert_int_equal(vigil_case_accept(f->reg, &f->admin, id, D("2006-01-10"), &err), 0);
