@@ -24,6 +24,17 @@ typedef struct lite {
 
 static sqlite3 *H(vg_db *db) { return ((lite *)db->impl)->h; }
 
+/* A hint for the errors a person can act on. */
+static const char *hint(vg_db *db)
+{
+    int c = sqlite3_errcode(H(db));
+    if (c == SQLITE_FULL || c == SQLITE_IOERR)
+        return " (is the disk full or failing? nothing was changed)";
+    if (c == SQLITE_READONLY)
+        return " (the database file or its folder is read-only; nothing was changed)";
+    return "";
+}
+
 static int fail(vg_db *db, vigil_error *err)
 {
     int ec = sqlite3_extended_errcode(H(db));
@@ -33,7 +44,7 @@ static int fail(vg_db *db, vigil_error *err)
         vc = VIGIL_EEXISTS;
     if (code == SQLITE_NOTADB)
         vc = VIGIL_EINPUT;
-    return vigil_error_set(err, vc, "%s: %s", db->where, sqlite3_errmsg(H(db)));
+    return vigil_error_set(err, vc, "%s: %s%s", db->where, sqlite3_errmsg(H(db)), hint(db));
 }
 
 static int prepare(vg_db *db, sqlite3_stmt **out, const char *sql, const char *const *p, int n,
@@ -152,7 +163,7 @@ static int l_script(vg_db *db, const char *sql, vigil_error *err)
     char *msg = NULL;
     if (sqlite3_exec(H(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
         int rc = vigil_error_set(err, sqlite3_errcode(H(db)) == SQLITE_NOTADB ? VIGIL_EINPUT : VIGIL_ESTORE,
-                                 "%s: %s", db->where, msg ? msg : sqlite3_errmsg(H(db)));
+                                 "%s: %s%s", db->where, msg ? msg : sqlite3_errmsg(H(db)), hint(db));
         sqlite3_free(msg);
         return rc;
     }
@@ -183,8 +194,7 @@ static int check_identity(vg_db *db, vigil_error *err)
     if (rc == 0)
         rc = vg_db_int(db, &tables, "SELECT count(*) FROM sqlite_master", NULL, 0, err);
     if (rc < 0 && sqlite3_errcode(H(db)) != SQLITE_NOTADB)
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", db->where,
-                               sqlite3_errmsg(H(db)));
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s%s", db->where, sqlite3_errmsg(H(db)), hint(db));
     if (rc < 0)
         return vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database", db->where);
     if (app != VIGIL_APP_ID && (app != 0 || tables != 0))

@@ -148,6 +148,23 @@ if [ -z "$PG" ]; then
   check "read-only database: one line, exit 4, file unchanged" \
     expect 4 "readonly" "${as[@]}" "$V" --db "$T/ro.db" unit add R05 --name x --type regional
   check "read-only file left as it was" test "$sum" = "$(sha256sum <"$T/ro.db")"
+  # a full disk: the file may not grow past its size (RLIMIT_FSIZE); the import fails whole
+  "$V" --db "$T/full.db" unit add NAT --name n --type national && "$V" --db "$T/full.db" unit add R01 --name r --type regional
+  printf 'record,ref,date,unit,value,note\n' >"$T/many.csv"
+  for i in $(seq 1 3000); do printf 'case,M%d,2006-01-01,NAT,possession,\nrefer,M%d,2006-01-02,R01,,\n' $i $i; done >>"$T/many.csv"
+  before=$("$V" --db "$T/full.db" case list --format json; "$V" --db "$T/full.db" audit verify)
+  check "full disk: one line, exit 4" expect 4 "disk" \
+    bash -c "trap '' XFSZ; ulimit -f \$(( \$(stat -c %s '$T/full.db') / 1024 + 8 )); exec '$V' --db '$T/full.db' case import '$T/many.csv'"
+  check "full disk: store as before" test "$before" = "$("$V" --db "$T/full.db" case list --format json; "$V" --db "$T/full.db" audit verify)"
+  check "full disk: integrity_check ok" test "$(sqlite3 "$T/full.db" 'PRAGMA integrity_check')" = ok
+  # the hash-set store and the registry share the file, whichever comes first
+  printf '2b995e16d04df2e25ac7fed9fb77ea2c\n' >"$T/list.txt"
+  "$V" --db "$T/share.db" unit add NAT --name n --type national >/dev/null &&
+    "$V" --db "$T/share.db" hashset import --name s --kind benign "$T/list.txt" >/dev/null &&
+    "$V" --db "$T/share2.db" hashset import --name s --kind benign "$T/list.txt" >/dev/null &&
+    "$V" --db "$T/share2.db" unit add NAT --name n --type national >/dev/null
+  check "hash sets and cases share one database file" bash -c "'$V' --db '$T/share.db' hashset list | grep -q '^s ' &&
+    '$V' --db '$T/share2.db' unit list | grep -q '^NAT'"
 else
   check "unreachable server: one line, exit 4" expect 4 "cannot connect" "$V" --db "postgresql://vigil@/nosuchdb?host=$PG_HOST" unit list
 fi
