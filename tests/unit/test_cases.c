@@ -396,6 +396,129 @@ static void cases__access_matrix(void **state)
     assert_int_equal(vigil_user_add(f->reg, &own, "x", "R01", VIGIL_ROLE_OFFICER, &err), VIGIL_EDENIED);
 }
 
+/* The full matrix: five actors (admin, national officer, officer of the unit concerned, officer
+ * of another unit, analyst) x every action, each on a fresh object concerning unit R01. */
+enum { A_NEW, A_REFER, A_ACCEPT, A_DECLINE, A_RETURN, A_STATUS, A_SIGNAL, A_SHOW, A_LIST, A_STATS,
+       A_UNITS, A_UNIT_ADD, A_USER_ADD, A_AUDIT, A_IMPORT, A__N };
+static const char *const action_names[A__N] = {"new", "refer", "accept", "decline", "return", "status",
+    "signal", "show", "list", "stats", "unit list", "unit add", "user add", "audit verify", "import"};
+
+static int64_t case_at(fx *f, const char *owner, const char *referred_to, int accept)
+{
+    vigil_error err;
+    int64_t id = new_case(f, owner, "possession", NULL);
+    if (referred_to)
+        assert_int_equal(vigil_case_refer(f->reg, &f->admin, id, referred_to, 0, -1, 0, &err), 0);
+    if (accept)
+        assert_int_equal(vigil_case_accept(f->reg, &f->admin, id, 0, &err), 0);
+    return id;
+}
+
+/* 1 if allowed, 0 if refused with VIGIL_EDENIED; anything else fails the test. */
+static int try_action(fx *f, const vigil_actor *who, int act, const char *csv, int k)
+{
+    vigil_error err;
+    vigil_case *c = NULL;
+    vigil_case_row *v = NULL;
+    vigil_unit *u = NULL, nu = {0};
+    vigil_stats st;
+    vigil_stats_query q = {VIGIL_BY_UNIT, 0, -1, 0};
+    vigil_case_filter flt = {0};
+    vigil_audit_report rep;
+    vigil_import_result res;
+    vigil_case_spec spec = {"R01", "grooming", NULL, NULL, 0, 0};
+    char name[32];
+    size_t n = 0;
+    int64_t id = 0;
+    int rc = 0, seen = 0;
+    switch (act) {
+    case A_NEW: rc = vigil_case_new(&id, f->reg, who, &spec, &err); break;
+    case A_REFER: rc = vigil_case_refer(f->reg, who, case_at(f, "R01", NULL, 0), "R02", 0, -1, 0, &err); break;
+    case A_ACCEPT: rc = vigil_case_accept(f->reg, who, case_at(f, "R02", "R01", 0), 0, &err); break;
+    case A_DECLINE:
+        rc = vigil_case_decline(f->reg, who, case_at(f, "R02", "R01", 0), "capacity", NULL, 0, 0, &err);
+        break;
+    case A_RETURN:
+        rc = vigil_case_decline(f->reg, who, case_at(f, "R02", "R01", 1), "jurisdiction", NULL, 1, 0, &err);
+        break;
+    case A_STATUS:
+        rc = vigil_case_set_status(f->reg, who, case_at(f, "R01", NULL, 0), "investigating", NULL, 0, &err);
+        break;
+    case A_SIGNAL: rc = vigil_case_signal_set(f->reg, who, case_at(f, "R01", NULL, 0), "network", 2, &err); break;
+    case A_SHOW: rc = vigil_case_get(&c, f->reg, who, case_at(f, "R01", NULL, 0), 0, &err); break;
+    case A_LIST:
+        id = case_at(f, "R01", NULL, 0);
+        rc = vigil_case_list(&v, &n, f->reg, who, &flt, &err);
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            seen |= v[i].id == id;
+        if (rc == 0 && !seen)
+            rc = VIGIL_EDENIED;   /* listed without it: not visible to this actor */
+        break;
+    case A_STATS:
+        rc = vigil_stats_compute(&st, f->reg, who, &q, &err);
+        if (rc == 0)
+            vigil_stats_dispose(&st);
+        break;
+    case A_UNITS: rc = vigil_unit_list(&u, &n, f->reg, who, &err); break;
+    case A_UNIT_ADD:
+        snprintf(nu.code, sizeof nu.code, "X%d", k);
+        snprintf(nu.name, sizeof nu.name, "x");
+        nu.type = VIGIL_UNIT_REGIONAL;
+        rc = vigil_unit_add(f->reg, who, &nu, &err);
+        break;
+    case A_USER_ADD:
+        snprintf(name, sizeof name, "u%d", k);
+        rc = vigil_user_add(f->reg, who, name, "R01", VIGIL_ROLE_OFFICER, &err);
+        break;
+    case A_AUDIT: rc = vigil_audit_verify(&rep, f->reg, who, &err); break;
+    case A_IMPORT: rc = vigil_case_import(&res, f->reg, who, csv, &err); break;
+    }
+    vigil_case_free(c);
+    free(v);
+    free(u);
+    if (rc != 0 && rc != VIGIL_EDENIED)
+        fail_msg("%s as %s: unexpected %d %s", action_names[act], who->name, rc, err.msg);
+    return rc == 0;
+}
+
+static void cases__access_matrix_full(void **state)
+{
+    fx *f = *state;
+    vigil_error err;
+    vigil_actor who[5];
+    const char *names[5] = {"admin", "nat1", "r1", "r2", "ana"};
+    /* expected: admin, national, own unit, other unit, analyst */
+    static const int allow[A__N][5] = {
+        [A_NEW] = {1, 1, 1, 0, 0},     [A_REFER] = {1, 1, 1, 0, 0},  [A_ACCEPT] = {1, 1, 1, 0, 0},
+        [A_DECLINE] = {1, 1, 1, 0, 0}, [A_RETURN] = {1, 1, 1, 0, 0}, [A_STATUS] = {1, 1, 1, 0, 0},
+        [A_SIGNAL] = {1, 1, 1, 0, 0},  [A_SHOW] = {1, 1, 1, 0, 0},   [A_LIST] = {1, 1, 1, 0, 0},
+        [A_STATS] = {1, 1, 1, 1, 1},   [A_UNITS] = {1, 1, 1, 1, 1},  [A_UNIT_ADD] = {1, 1, 0, 0, 0},
+        [A_USER_ADD] = {1, 1, 0, 0, 0}, [A_AUDIT] = {1, 1, 0, 0, 0}, [A_IMPORT] = {1, 1, 0, 0, 0},
+    };
+    char *dir = tu_mkdtemp(), *csv;
+    const char *body = "record,ref,date,unit,value,note\ncase,K,2006-01-05,R01,grooming,\n";
+    int k = 0;
+    std_units(f);
+    tu_write(dir, "one.csv", body, strlen(body));
+    csv = tu_path(dir, "one.csv");
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "nat1", "NAT", VIGIL_ROLE_OFFICER, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r1", "R01", VIGIL_ROLE_OFFICER, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r2", "R02", VIGIL_ROLE_OFFICER, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "ana", NULL, VIGIL_ROLE_ANALYST, &err), 0);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(vigil_actor_resolve(&who[i], f->reg, names[i], &err), 0);
+    for (int a = 0; a < A__N; a++)
+        for (int i = 0; i < 5; i++) {
+            int got = try_action(f, &who[i], a, csv, k++);
+            if (got != allow[a][i])
+                fail_msg("%s as %s: %s, expected %s", action_names[a], names[i], got ? "allowed" : "refused",
+                         allow[a][i] ? "allowed" : "refused");
+        }
+    free(csv);
+    tu_rm_rf(dir);
+    free(dir);
+}
+
 static void drop_guard(fx *f)
 {
     vigil_error err;
@@ -678,6 +801,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(cases__declines_keep_history_and_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__due_defaults_per_unit_type_and_overdue, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__access_matrix, setup, teardown),
+        cmocka_unit_test_setup_teardown(cases__access_matrix_full, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__audit_chain_intact_and_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__audit_finds_altered_event, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__audit_finds_removed_event, setup, teardown),
