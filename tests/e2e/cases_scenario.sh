@@ -47,6 +47,8 @@ for k in range(713):
     ref, to = f"N{k}", regions[k % 25]
     reg = rnd.randrange(0, 300)
     sent = reg + rnd.randrange(0, 30)
+    if k in pending and k % 2:
+        reg = sent = 340 + k % 20   # sent in December: pending but not yet overdue
     lines.append(f"case,{ref},{day(reg)},NAT,{types[k % 6]},National case {k}")
     lines.append(f"refer,{ref},{day(sent)},{to},,")
     e = exp[to]
