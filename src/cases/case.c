@@ -156,7 +156,7 @@ int vigil_case_new(int64_t *id_out, vigil_registry *reg, const vigil_actor *who,
     if ((rc = vg_db_begin(reg->db, err)) < 0)
         return rc;
     {
-        const char *p[9] = {s->type, s->title, uid, uid, at, day, self, at, NULL};
+        const char *p[8] = {s->type, s->title, uid, uid, at, day, self, at};
         rc = vg_db_insert(reg->db, &id, "INSERT INTO cases(type, title, reg_unit, owner_unit, status,"
                           " registered_at, reg_day, self_registered, updated_at)"
                           " VALUES(?, ?, ?, ?, 'registered', ?, ?, ?, ?)", p, 8, err);

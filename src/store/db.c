@@ -48,10 +48,16 @@ static const char *sqlite_audit_guard =
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
-/* PostgreSQL: the same through rules that refuse by raising nothing but doing nothing. */
+/* PostgreSQL: the same through a trigger function that raises. */
 static const char *pg_audit_guard =
-    "CREATE OR REPLACE RULE audit_no_update AS ON UPDATE TO audit DO INSTEAD NOTHING;"
-    "CREATE OR REPLACE RULE audit_no_delete AS ON DELETE TO audit DO INSTEAD NOTHING;";
+    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN RAISE EXCEPTION 'the audit log is append-only'; END$$;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    " FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    " FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
+    "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
+    " FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();";
 
 static char *fill_tokens(const char *sql, int pg)
 {
@@ -229,9 +235,7 @@ int64_t vg_cell_i64(const vg_rows *r, size_t row, size_t col)
 
 int vg_rows_push(vg_rows *r, size_t *cap, char *cell)
 {
-    size_t used = r->nrows * r->ncols;
-    /* the caller counts cells through r->nrows after each full row; track via cap[1] */
-    (void)used;
+    /* cap[0]: cells allocated, cap[1]: cells used; the caller counts rows in r->nrows */
     if (cap[1] == cap[0]) {
         size_t ncap = cap[0] ? cap[0] * 2 : 64;
         char **p = realloc(r->cell, ncap * sizeof *p);

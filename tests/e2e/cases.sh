@@ -122,7 +122,7 @@ events() { "$V" audit verify | awk '{print $2}'; }
 e1=$(events); "$V" case show 1 >/dev/null; e2=$(events)
 check "a read of a case is an audit event" test "$e2" -eq $((e1 + 1))
 if [ -n "$PG" ]; then
-  sql "$(pgname "$DB")" "DROP RULE audit_no_update ON audit; DROP RULE audit_no_delete ON audit"
+  sql "$(pgname "$DB")" "DROP TRIGGER audit_no_update ON audit; DROP TRIGGER audit_no_delete ON audit"
   sql "$(pgname "$DB")" "UPDATE audit SET detail = 'reason=capacity' WHERE seq = 5"
 else
   sql "$DB" "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete"

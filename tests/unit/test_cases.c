@@ -523,7 +523,7 @@ static void drop_guard(fx *f)
 {
     vigil_error err;
     const char *sql = vg_db_is_pg(f->reg->db)
-        ? "DROP RULE audit_no_update ON audit; DROP RULE audit_no_delete ON audit"
+        ? "DROP TRIGGER audit_no_update ON audit; DROP TRIGGER audit_no_delete ON audit"
         : "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete";
     if (vg_db_script(f->reg->db, sql, &err) < 0)
         fail_msg("%s", err.msg);
@@ -573,9 +573,11 @@ static void cases__audit_chain_intact_and_append_only(void **state)
     assert_string_equal(vg_cell(&r, 0, 2), "case:1");
     assert_string_equal(vg_cell(&r, 0, 0), "admin");
     vg_rows_free(&r);
-    /* the guard refuses changes (SQLite raises; PostgreSQL's rules turn them into nothing) */
-    vg_db_script(f->reg->db, "UPDATE audit SET who = 'x' WHERE seq = 3", NULL);
-    vg_db_script(f->reg->db, "DELETE FROM audit WHERE seq = 4", NULL);
+    /* the guard refuses changes */
+    assert_int_equal(vg_db_script(f->reg->db, "UPDATE audit SET who = 'x' WHERE seq = 3", &err), VIGIL_ESTORE);
+    assert_non_null(strstr(err.msg, "append-only"));
+    assert_int_equal(vg_db_script(f->reg->db, "DELETE FROM audit WHERE seq = 4", &err), VIGIL_ESTORE);
+    assert_non_null(strstr(err.msg, "append-only"));
     assert_int_equal(verify(f, why, sizeof why), 0);
 }
 
