@@ -84,6 +84,15 @@ assert c[\"status\"]==\"closed\" and c[\"outcome\"]==\"prosecuted\" and c[\"owne
 assert [f[\"name\"] for f in c[\"factors\"]][0]==\"offence.distribution\" and c[\"priority\"]==10, c
 assert c[\"referrals\"][0][\"due\"]==\"2006-02-05\"'"
 
+"$V" case signal 1 network 3 && "$V" case signal 1 unknown_material 2
+check "priority signals raise the score, explained by factor" bash -c "\"$V\" case show 1 --format json | python3 -c '
+import json,sys; c=json.load(sys.stdin); f={x[\"name\"]:x for x in c[\"factors\"]}
+assert c[\"priority\"]==10+3*8+2*5 and f[\"network\"][\"value\"]==3, c'"
+check "priority weights from \$VIGIL_CONFIG" bash -c "printf 'weight.network = 100\n' >'$T/w.conf'; VIGIL_CONFIG='$T/w.conf' \"$V\" case show 1 | grep -q 'priority: *320.00'"
+check "bad config line is named" expect 3 "w2.conf:1:" env VIGIL_CONFIG="$T/w2.conf" bash -c "printf 'weight.colour = 1\n' >'$T/w2.conf'; exec '$V' case list"
+for c in unit user case stats audit; do
+  check "vigil $c --help" bash -c "\"$V\" $c --help | grep -q usage"
+done
 id2=$("$V" case new --unit NAT --type production --at 2006-11-01)
 "$V" case refer "$id2" --to R02 --at 2006-11-02 --due-days 10
 check "case list --overdue --now" bash -c "\"$V\" case list --overdue --now 2006-11-20 --format json | python3 -c '
