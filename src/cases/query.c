@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cases/reg.h"
+#include "core/buf.h"
 
 static void i64s(char buf[24], int64_t v)
 {
@@ -131,15 +132,19 @@ static int load_core(vigil_case *c, vigil_registry *reg, vigil_error *err)
     if (rc < 0)
         return rc;
     if (r.nrows) {
-        size_t len = 1;
-        for (size_t i = 0; i < r.nrows; i++)
-            len += strlen(vg_cell(&r, i, 0)) + 1;
-        if ((c->suspects = calloc(1, len)))
-            for (size_t i = 0; i < r.nrows; i++) {
-                if (i)
-                    strcat(c->suspects, ",");
-                strcat(c->suspects, vg_cell(&r, i, 0));
-            }
+        vg_buf b;
+        vg_buf_init(&b, 1 << 20);
+        for (size_t i = 0; i < r.nrows; i++) {
+            if (i)
+                vg_buf_addc(&b, ',');
+            vg_buf_adds(&b, vg_cell(&r, i, 0));
+        }
+        c->suspects = vg_buf_detach(&b, NULL);
+        vg_buf_dispose(&b);
+        if (!c->suspects) {
+            vg_rows_free(&r);
+            return vigil_error_set(err, VIGIL_ENOMEM, "case: out of memory");
+        }
     }
     vg_rows_free(&r);
     return 0;
@@ -196,7 +201,8 @@ void vigil_case_free(vigil_case *c)
 int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
                     const vigil_case_filter *f, vigil_error *err)
 {
-    char sql[1024], mine[24], uid[24], today[24];
+    char mine[24], uid[24], today[24];
+    vg_buf sql;
     const char *p[8];
     int np = 0, rc;
     vg_rows r;
@@ -207,22 +213,25 @@ int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const 
     if (who->role == VIGIL_ROLE_ANALYST)
         return vigil_error_set(err, VIGIL_EDENIED, "case list: not allowed for user '%s' (analysts see"
                                " statistics only)", who->name);
-    snprintf(sql, sizeof sql, "SELECT c.id, c.type, c.status, o.code, c.registered_at, t.code, r.due_day"
+    vg_buf_init(&sql, 4096);
+    vg_buf_adds(&sql, "SELECT c.id, c.type, c.status, o.code, c.registered_at, t.code, r.due_day"
              " FROM cases c JOIN units o ON o.id = c.owner_unit"
              " LEFT JOIN referrals r ON r.case_id = c.id AND r.state = 'pending'"
              " LEFT JOIN units t ON t.id = r.to_unit WHERE 1 = 1");
     if (!vg_policy_sees_all(who)) {
         i64s(mine, who->unit_id);
-        strcat(sql, " AND (c.owner_unit = ? OR EXISTS (SELECT 1 FROM referrals x WHERE x.case_id = c.id"
+        vg_buf_adds(&sql, " AND (c.owner_unit = ? OR EXISTS (SELECT 1 FROM referrals x WHERE x.case_id = c.id"
                     " AND x.to_unit = ?))");
         p[np++] = mine;
         p[np++] = mine;
     }
     if (f->unit) {
-        if ((rc = vg_unit_by_code(&u, reg, f->unit, err)) < 0)
+        if ((rc = vg_unit_by_code(&u, reg, f->unit, err)) < 0) {
+            vg_buf_dispose(&sql);
             return rc;
+        }
         i64s(uid, u.id);
-        strcat(sql, " AND (c.owner_unit = ? OR r.to_unit = ?)");
+        vg_buf_adds(&sql, " AND (c.owner_unit = ? OR r.to_unit = ?)");
         p[np++] = uid;
         p[np++] = uid;
     }
@@ -232,19 +241,24 @@ int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const 
         int ok = 0;
         for (int i = 0; i < 6; i++)
             ok |= !strcmp(st[i], f->status);
-        if (!ok)
+        if (!ok) {
+            vg_buf_dispose(&sql);
             return vigil_error_set(err, VIGIL_EINPUT, "unknown status '%s' (known: registered, referred, accepted,"
                                    " investigating, prosecutor, closed)", f->status);
-        strcat(sql, " AND c.status = ?");
+        }
+        vg_buf_adds(&sql, " AND c.status = ?");
         p[np++] = f->status;
     }
     if (f->overdue) {
         i64s(today, now / 86400);
-        strcat(sql, " AND r.due_day < ?");
+        vg_buf_adds(&sql, " AND r.due_day < ?");
         p[np++] = today;
     }
-    strcat(sql, " ORDER BY c.id");
-    if ((rc = vg_db_query(reg->db, &r, sql, p, np, err)) < 0)
+    vg_buf_adds(&sql, " ORDER BY c.id");
+    rc = vg_buf_failed(&sql) ? vigil_error_set(err, VIGIL_ENOMEM, "case list: out of memory")
+                             : vg_db_query(reg->db, &r, sql.ptr, p, np, err);
+    vg_buf_dispose(&sql);
+    if (rc < 0)
         return rc;
     if (r.nrows && !(*out = calloc(r.nrows, sizeof **out))) {
         vg_rows_free(&r);

@@ -259,7 +259,7 @@ int vigil_stats_compute(vigil_stats *out, vigil_registry *reg, const vigil_actor
     acc a;
     char from[24], to[24], nowday[24], range_r[96] = "", range_c[96] = "";
     const char *p[3];
-    int np = 0, rc;
+    int np = 0, rc, has_from, has_to;
     memset(out, 0, sizeof *out);
     memset(&a, 0, sizeof a);
     a.by = q->by;
@@ -269,18 +269,18 @@ int vigil_stats_compute(vigil_stats *out, vigil_registry *reg, const vigil_actor
         return rc;
     snprintf(nowday, sizeof nowday, "%lld", (long long)((q->now ? q->now : vg_now()) / 86400));
     p[np++] = nowday;
-    if (q->from > 0) {
-        snprintf(from, sizeof from, "%lld", (long long)q->from);
+    has_from = q->from > 0;
+    has_to = q->to >= q->from && q->to > 0;
+    snprintf(from, sizeof from, "%lld", (long long)q->from);
+    snprintf(to, sizeof to, "%lld", (long long)q->to);
+    if (has_from)
         p[np++] = from;
-        strcat(range_r, " AND r.sent_day >= ?");
-        strcat(range_c, " AND c.reg_day >= ?");
-    }
-    if (q->to >= q->from && q->to > 0) {
-        snprintf(to, sizeof to, "%lld", (long long)q->to);
+    if (has_to)
         p[np++] = to;
-        strcat(range_r, " AND r.sent_day <= ?");
-        strcat(range_c, " AND c.reg_day <= ?");
-    }
+    snprintf(range_r, sizeof range_r, "%s%s", has_from ? " AND r.sent_day >= ?" : "",
+             has_to ? " AND r.sent_day <= ?" : "");
+    snprintf(range_c, sizeof range_c, "%s%s", has_from ? " AND c.reg_day >= ?" : "",
+             has_to ? " AND c.reg_day <= ?" : "");
     rc = scan(&a, reg, p, np - 1, range_r, range_c, err);
     if (rc == 0 && finish(out, &a) < 0)
         rc = vigil_error_set(err, VIGIL_ENOMEM, "stats: out of memory");
