@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cases/reg.h"
+#include "core/buf.h"
 
 enum { ST_REGISTERED, ST_REFERRED, ST_ACCEPTED, ST_INVESTIGATING, ST_PROSECUTOR, ST_CLOSED };
 static const char *const st_names[] = {"registered", "referred", "accepted", "investigating", "prosecutor",
@@ -344,55 +345,156 @@ static int read_file(importer *im, vigil_error *err)
     return rc;
 }
 
+/* Rows go out in multi-row INSERTs: one round trip per BATCH rows on PostgreSQL. */
+#define BATCH 200
+#define MAXCOLS 13
+
+typedef struct batch {
+    vg_db *db;
+    const char *head;           /* "INSERT INTO t(a, b) VALUES" */
+    int ncols, rows;
+    const char *p[BATCH * MAXCOLS];
+    char num[BATCH][MAXCOLS][24];
+    vg_buf sql;
+} batch;
+
+static batch *batch_new(vg_db *db, const char *head, int ncols)
+{
+    batch *b = calloc(1, sizeof *b);
+    if (b) {
+        b->db = db;
+        b->head = head;
+        b->ncols = ncols;
+        vg_buf_init(&b->sql, 1 << 20);
+    }
+    return b;
+}
+
+static const char *batch_num(batch *b, int col, int64_t v)
+{
+    snprintf(b->num[b->rows][col], 24, "%lld", (long long)v);
+    return b->num[b->rows][col];
+}
+
+static int batch_flush(batch *b, vigil_error *err)
+{
+    int rc;
+    if (b->rows == 0)
+        return 0;
+    vg_buf_reset(&b->sql);
+    vg_buf_adds(&b->sql, b->head);
+    for (int r = 0; r < b->rows; r++) {
+        vg_buf_adds(&b->sql, r ? ", (" : " (");
+        for (int c = 0; c < b->ncols; c++)
+            vg_buf_adds(&b->sql, c ? ", ?" : "?");
+        vg_buf_addc(&b->sql, ')');
+    }
+    if (vg_buf_failed(&b->sql))
+        return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+    rc = vg_db_exec(b->db, b->sql.ptr, b->p, b->rows * b->ncols, NULL, err);
+    b->rows = 0;
+    return rc;
+}
+
+/* The current row's parameters; call batch_row when they are filled. */
+static const char **batch_cells(batch *b)
+{
+    return &b->p[b->rows * b->ncols];
+}
+
+static int batch_row(batch *b, vigil_error *err)
+{
+    return ++b->rows == BATCH ? batch_flush(b, err) : 0;
+}
+
+static void batch_free(batch *b)
+{
+    if (b) {
+        vg_buf_dispose(&b->sql);
+        free(b);
+    }
+}
+
 static int write_cases(importer *im, vigil_error *err)
 {
-    char uid[24], oid[24], at[24], day[24], self[4], upd[24], cid[24];
-    int rc = 0;
+    char at[BATCH][24], upd[BATCH][24];
+    int64_t *ids = NULL;
+    batch *b = batch_new(im->reg->db, "INSERT INTO cases(id, type, title, reg_unit, owner_unit, status, outcome,"
+                         " registered_at, reg_day, self_registered, updated_at) VALUES", 11);
+    batch *s = batch_new(im->reg->db, "INSERT INTO suspects(case_id, suspect) VALUES", 2);
+    int rc = b && s ? vg_db_reserve_ids(im->reg->db, "cases", im->ncases, &ids, err)
+                    : vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
     for (size_t i = 0; rc == 0 && i < im->ncases; i++) {
         imp_case *c = &im->cases[i];
-        const char *p[10] = {c->type, c->title, uid, oid, st_names[c->status], c->outcome, at, day, self, upd};
-        snprintf(uid, sizeof uid, "%lld", (long long)c->reg_unit);
-        snprintf(oid, sizeof oid, "%lld", (long long)c->owner);
-        snprintf(day, sizeof day, "%lld", (long long)(c->reg_t / 86400));
-        snprintf(self, sizeof self, "%d", c->self);
-        vg_iso(at, c->reg_t);
-        vg_iso(upd, c->upd_t);
-        rc = vg_db_insert(im->reg->db, &c->id, "INSERT INTO cases(type, title, reg_unit, owner_unit, status, outcome,"
-                          " registered_at, reg_day, self_registered, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          p, 10, err);
-        snprintf(cid, sizeof cid, "%lld", (long long)c->id);
+        const char **p = batch_cells(b);
+        c->id = ids[i];
+        vg_iso(at[b->rows], c->reg_t);
+        vg_iso(upd[b->rows], c->upd_t);
+        p[0] = batch_num(b, 0, c->id);
+        p[1] = c->type;
+        p[2] = c->title;
+        p[3] = batch_num(b, 3, c->reg_unit);
+        p[4] = batch_num(b, 4, c->owner);
+        p[5] = st_names[c->status];
+        p[6] = c->outcome;
+        p[7] = at[b->rows];
+        p[8] = batch_num(b, 8, c->reg_t / 86400);
+        p[9] = c->self ? "1" : "0";
+        p[10] = upd[b->rows];
+        rc = batch_row(b, err);
+        /* the same suspect named twice in the file is stored once */
         for (int k = 0; rc == 0 && k < c->nsusp; k++) {
-            const char *q[2] = {cid, c->susp[k]};
-            rc = vg_db_exec(im->reg->db, "INSERT INTO suspects(case_id, suspect) VALUES(?, ?)", q, 2, NULL, err);
-            if (rc == VIGIL_EEXISTS)
-                rc = 0;
+            int dup = 0;
+            for (int j = 0; j < k; j++)
+                dup |= !strcmp(c->susp[j], c->susp[k]);
+            if (dup)
+                continue;
+            p = batch_cells(s);
+            p[0] = batch_num(s, 0, c->id);
+            p[1] = c->susp[k];
+            rc = batch_row(s, err);
         }
     }
+    if (rc == 0)
+        rc = batch_flush(b, err);
+    if (rc == 0)
+        rc = batch_flush(s, err);
+    free(ids);
+    batch_free(b);
+    batch_free(s);
     return rc;
 }
 
 static int write_refs(importer *im, vigil_error *err)
 {
-    char cid[24], from[24], to[24], fo[4], sent[24], sday[24], due[24], ans[24], aday[24];
-    int rc = 0;
+    char sent[BATCH][24], ans[BATCH][24];
+    batch *b = batch_new(im->reg->db, "INSERT INTO referrals(case_id, from_unit, to_unit, to_foreign, case_type,"
+                         " sent_at, sent_day, due_day, state, answered_at, answered_day, reason, note) VALUES", 13);
+    int rc = b ? 0 : vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
     for (size_t i = 0; rc == 0 && i < im->nrefs; i++) {
         imp_ref *r = &im->refs[i];
         const imp_case *c = &im->cases[r->c];
-        const char *p[14] = {cid, from, to, fo, c->type, sent, sday, due, r->state,
-                             r->ans_t ? ans : NULL, r->ans_t ? aday : NULL, r->reason, r->note};
-        snprintf(cid, sizeof cid, "%lld", (long long)c->id);
-        snprintf(from, sizeof from, "%lld", (long long)r->from);
-        snprintf(to, sizeof to, "%lld", (long long)r->to);
-        snprintf(fo, sizeof fo, "%d", r->foreign);
-        vg_iso(sent, r->sent_t);
-        snprintf(sday, sizeof sday, "%lld", (long long)(r->sent_t / 86400));
-        snprintf(due, sizeof due, "%lld", (long long)r->due_day);
-        vg_iso(ans, r->ans_t);
-        snprintf(aday, sizeof aday, "%lld", (long long)(r->ans_t / 86400));
-        rc = vg_db_exec(im->reg->db, "INSERT INTO referrals(case_id, from_unit, to_unit, to_foreign, case_type,"
-                        " sent_at, sent_day, due_day, state, answered_at, answered_day, reason, note)"
-                        " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", p, 13, NULL, err);
+        const char **p = batch_cells(b);
+        vg_iso(sent[b->rows], r->sent_t);
+        vg_iso(ans[b->rows], r->ans_t);
+        p[0] = batch_num(b, 0, c->id);
+        p[1] = batch_num(b, 1, r->from);
+        p[2] = batch_num(b, 2, r->to);
+        p[3] = r->foreign ? "1" : "0";
+        p[4] = c->type;
+        p[5] = sent[b->rows];
+        p[6] = batch_num(b, 6, r->sent_t / 86400);
+        p[7] = batch_num(b, 7, r->due_day);
+        p[8] = r->state;
+        p[9] = r->ans_t ? ans[b->rows] : NULL;
+        p[10] = r->ans_t ? batch_num(b, 10, r->ans_t / 86400) : NULL;
+        p[11] = r->reason;
+        p[12] = r->note;
+        rc = batch_row(b, err);
     }
+    if (rc == 0)
+        rc = batch_flush(b, err);
+    batch_free(b);
     return rc;
 }
 

@@ -260,3 +260,50 @@ int vg_db_wipe(vg_db *db, vigil_error *err)
     int rc = vg_db_script(db, sql, err);
     return rc < 0 ? rc : migrate(db, err);
 }
+
+typedef struct idfill {
+    int64_t *ids;
+    size_t n, got;
+} idfill;
+
+static int take_id(const char *const *cells, size_t nc, void *ud)
+{
+    idfill *f = ud;
+    (void)nc;
+    if (f->got < f->n && cells[0])
+        f->ids[f->got++] = strtoll(cells[0], NULL, 10);
+    return 0;
+}
+
+int vg_db_reserve_ids(vg_db *db, const char *table, size_t n, int64_t **ids_out, vigil_error *err)
+{
+    char sql[160], cnt[24];
+    const char *p[1] = {cnt};
+    idfill f = {calloc(n ? n : 1, sizeof(int64_t)), n, 0};
+    int rc;
+    *ids_out = NULL;
+    if (!f.ids)
+        return vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory", db->where);
+    if (db->pg) {
+        /* the sequence hands out ids that no concurrent insert will take */
+        snprintf(sql, sizeof sql, "SELECT nextval(pg_get_serial_sequence('%s', 'id')) FROM generate_series(1, ?)",
+                 table);
+        snprintf(cnt, sizeof cnt, "%zu", n);
+        rc = n ? vg_db_each(db, sql, p, 1, take_id, &f, err) : 0;
+    } else {
+        /* SQLite: the caller's write transaction holds the lock, so max(id) + 1... are free */
+        int64_t max = 0;
+        snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", table);
+        rc = vg_db_int(db, &max, sql, NULL, 0, err);
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            f.ids[f.got++] = max + 1 + (int64_t)i;
+    }
+    if (rc == 0 && f.got != n)
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: could not reserve %zu ids", db->where, n);
+    if (rc < 0) {
+        free(f.ids);
+        return rc;
+    }
+    *ids_out = f.ids;
+    return 0;
+}
