@@ -536,6 +536,7 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
     if (rc == 0)
         rc = read_file(&im, err);
     if (rc == 0 && (rc = vg_db_begin(reg->db, err)) == 0) {
+        vg_db_bulk(reg->db);
         rc = write_cases(&im, err);
         if (rc == 0)
             rc = write_refs(&im, err);

@@ -261,6 +261,12 @@ int vg_db_wipe(vg_db *db, vigil_error *err)
     return rc < 0 ? rc : migrate(db, err);
 }
 
+void vg_db_bulk(vg_db *db)
+{
+    if (!db->pg)
+        vg_db_script(db, "PRAGMA cache_size = -131072", NULL);
+}
+
 typedef struct idfill {
     int64_t *ids;
     size_t n, got;

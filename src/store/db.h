@@ -55,6 +55,9 @@ static inline const char *vg_cell(const vg_rows *r, size_t row, size_t col)
 }
 int64_t vg_cell_i64(const vg_rows *r, size_t row, size_t col);
 
+/* Tune this connection for a bulk load (SQLite: a 128 MiB page cache; PostgreSQL: nothing). */
+void vg_db_bulk(vg_db *db);
+
 /* Reserve n new ids of table (its "id" key) for rows inserted with explicit ids inside the
  * caller's transaction; *ids_out is a new array owned by the caller (free()). */
 int vg_db_reserve_ids(vg_db *db, const char *table, size_t n, int64_t **ids_out, vigil_error *err);

@@ -229,7 +229,7 @@ int vg_sqlite_open(vg_db **out, const char *path, vigil_error *err)
     if (rc == 0 && !sqlite3_db_readonly(l->h, "main"))
         rc = l_script(db, "PRAGMA journal_mode=WAL", err);
     if (rc == 0)
-        rc = l_script(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072", err);
+        rc = l_script(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL", err);
     if (rc < 0) {
         vg_db_close(db);
         return rc;
