@@ -136,62 +136,74 @@ static double median(const grp *g)
     return (double)(lo + hi) / 2.0;
 }
 
-static int64_t num(const char *s)
+/* The group key of a streamed value as text: integers (unit ids) are written into buf. */
+static const char *key_of(const vg_val *v, char buf[24])
 {
-    int64_t v = 0;
-    int neg = s && *s == '-';
-    for (s += neg; s && *s >= '0' && *s <= '9'; s++)
-        v = v * 10 + (*s - '0');
-    return neg ? -v : v;
+    uint64_t u;
+    char *e = buf + 23;
+    if (v->null)
+        return NULL;
+    if (v->s)
+        return v->s;
+    *e = '\0';
+    u = v->i < 0 ? 0 : (uint64_t)v->i;
+    do
+        *--e = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    return e;
 }
 
 /* One (grouped) referral row: group, to_foreign, state, reason, days to answer, overdue, count. */
-static int on_referral(const char *const *c, size_t nc, void *ud)
+static int on_referral(const vg_val *c, size_t nc, void *ud)
 {
     acc *a = ud;
-    int64_t n = num(c[6]);
+    int64_t n = vg_val_i64(&c[6]), days;
+    const char *state = c[2].s ? c[2].s : "", *reason = c[3].s;
+    char kb[24];
     grp *g;
     (void)nc;
-    if (c[1][0] == '1') {
+    if (vg_val_i64(&c[1]) == 1) {
         a->total.row.foreign += n;
         if (a->by != VIGIL_BY_REASON) {
-            if (!(g = group_for(a, c[0])))
+            if (!(g = group_for(a, key_of(&c[0], kb))))
                 return a->oom = VIGIL_ENOMEM;
             g->row.foreign += n;
         }
         return 0;
     }
-    if (!(g = group_for(a, c[0])))
+    if (!(g = group_for(a, key_of(&c[0], kb))))
         return a->oom = VIGIL_ENOMEM;
     g->row.referred += n;
-    switch (c[2][0]) {
+    switch (state[0]) {
     case 'a': g->row.accepted += n; break;
     case 'p':
         g->row.pending += n;
-        if (c[5][0] == '1')
+        if (vg_val_i64(&c[5]) == 1)
             g->row.overdue += n;
         break;
     default:
         g->row.declined += n;
-        for (int k = 0; c[3] && k < 7; k++)
-            if (!strcmp(c[3], vigil_reasons[k]))
+        for (int k = 0; reason && k < 7; k++)
+            if (!strcmp(reason, vigil_reasons[k]))
                 g->row.reasons[k] += n;
     }
-    if (c[4] && (hist_add(g, num(c[4]), n) < 0 || hist_add(&a->total, num(c[4]), n) < 0))
+    days = vg_val_i64(&c[4]);
+    if (!c[4].null && (hist_add(g, days, n) < 0 || hist_add(&a->total, days, n) < 0))
         return a->oom = VIGIL_ENOMEM;
     return 0;
 }
 
-static int on_case(const char *const *c, size_t nc, void *ud)
+static int on_case(const vg_val *c, size_t nc, void *ud)
 {
     acc *a = ud;
-    int64_t n = num(c[1]);
+    int64_t n = vg_val_i64(&c[1]);
+    char kb[24];
     grp *g;
     (void)nc;
     a->total.row.self_registered += n;
     if (a->by == VIGIL_BY_REASON)
         return 0;
-    if (!(g = group_for(a, c[0])))
+    if (!(g = group_for(a, key_of(&c[0], kb))))
         return a->oom = VIGIL_ENOMEM;
     g->row.self_registered += n;
     return 0;

@@ -198,6 +198,21 @@ int vg_db_each(vg_db *db, const char *sql, const char *const *p, int n, vg_row_f
     return db->ops->each(db, sql, p, n, fn, ud, err);
 }
 
+int64_t vg_val_i64(const vg_val *v)
+{
+    int64_t r = 0;
+    const char *s = v->s;
+    int neg;
+    if (v->null)
+        return 0;
+    if (!s)
+        return v->i;
+    neg = *s == '-';
+    for (s += neg; *s >= '0' && *s <= '9'; s++)
+        r = r * 10 + (*s - '0');
+    return neg ? -r : r;
+}
+
 int vg_db_script(vg_db *db, const char *sql, vigil_error *err)
 {
     return db->ops->script(db, sql, err);
@@ -272,12 +287,12 @@ typedef struct idfill {
     size_t n, got;
 } idfill;
 
-static int take_id(const char *const *cells, size_t nc, void *ud)
+static int take_id(const vg_val *cells, size_t nc, void *ud)
 {
     idfill *f = ud;
     (void)nc;
-    if (f->got < f->n && cells[0])
-        f->ids[f->got++] = strtoll(cells[0], NULL, 10);
+    if (f->got < f->n && !cells[0].null)
+        f->ids[f->got++] = vg_val_i64(&cells[0]);
     return 0;
 }
 

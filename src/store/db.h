@@ -41,9 +41,17 @@ int vg_db_query(vg_db *db, vg_rows *out, const char *sql, const char *const *par
 /* Run a query expected to give one integer (0 when no row or NULL). */
 int vg_db_int(vg_db *db, int64_t *out, const char *sql, const char *const *params, int n,
               vigil_error *err);
-/* Run a query and hand each row to fn without copying it (cells valid during the call);
+/* One value of a streamed row: SQL NULL, an integer (s == NULL, in i) or text (in s). */
+typedef struct vg_val {
+    const char *s;
+    int64_t i;
+    int null;
+} vg_val;
+int64_t vg_val_i64(const vg_val *v);
+
+/* Run a query and hand each row to fn without copying it (values valid during the call);
  * fn returns 0 to go on, < 0 to stop with that code. */
-typedef int (*vg_row_fn)(const char *const *cells, size_t ncols, void *ud);
+typedef int (*vg_row_fn)(const vg_val *cells, size_t ncols, void *ud);
 int vg_db_each(vg_db *db, const char *sql, const char *const *params, int n, vg_row_fn fn, void *ud,
                vigil_error *err);
 /* Run several ';'-separated statements without parameters. */

@@ -122,14 +122,17 @@ static int p_each(vg_db *db, const char *sql, const char *const *p, int n, vg_ro
                   vigil_error *err)
 {
     PGresult *r;
-    const char *cells[16];
+    vg_val cells[16];
     int nc, rc = run(db, &r, sql, p, n, err);
     if (rc < 0)
         return rc;
     nc = PQnfields(r) > 16 ? 16 : PQnfields(r);
     for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
-        for (int c = 0; c < nc; c++)
-            cells[c] = PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
+        for (int c = 0; c < nc; c++) {
+            cells[c].null = PQgetisnull(r, i, c);
+            cells[c].s = cells[c].null ? NULL : PQgetvalue(r, i, c);
+            cells[c].i = 0;
+        }
         rc = fn(cells, (size_t)nc, ud);
     }
     PQclear(r);

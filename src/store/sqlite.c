@@ -138,7 +138,7 @@ static int l_each(vg_db *db, const char *sql, const char *const *p, int n, vg_ro
                   vigil_error *err)
 {
     sqlite3_stmt *st;
-    const char *cells[16];
+    vg_val cells[16];
     size_t nc;
     int rc = prepare(db, &st, sql, p, n, err), step;
     if (rc < 0)
@@ -147,8 +147,13 @@ static int l_each(vg_db *db, const char *sql, const char *const *p, int n, vg_ro
     if (nc > 16)
         nc = 16;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        for (size_t c = 0; c < nc; c++)
-            cells[c] = (const char *)sqlite3_column_text(st, (int)c);
+        for (size_t c = 0; c < nc; c++) {
+            int t = sqlite3_column_type(st, (int)c);
+            cells[c].null = t == SQLITE_NULL;
+            cells[c].i = t == SQLITE_INTEGER ? sqlite3_column_int64(st, (int)c) : 0;
+            cells[c].s = t == SQLITE_INTEGER || t == SQLITE_NULL ? NULL
+                                                                 : (const char *)sqlite3_column_text(st, (int)c);
+        }
         if ((rc = fn(cells, nc, ud)) < 0)
             break;
     }
