@@ -186,7 +186,7 @@ before=$("$V" --db "$DB3" case list --format json)
 check "import: bad line named, nothing imported" expect 3 "bad.csv:5: bad date '2006-13-01'" "$V" --db "$DB3" case import "$T/bad.csv"
 check "import: store unchanged" test "$before" = "$("$V" --db "$DB3" case list --format json)"
 big=150000
-[ -n "$PG" ] && big=20000   # one round trip per row: PostgreSQL imports slower
+[ -n "$PG" ] && big=100000
 python3 - "$T/big.csv" "$big" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
@@ -196,7 +196,15 @@ with open(sys.argv[1], "w") as f:
 PY
 "$V" --db "$DB3" case import "$T/big.csv" >/dev/null 2>&1 &
 pid=$!
-sleep 1
+if [ -n "$PG" ]; then
+  sleep 1.5
+else   # wait until the transaction is writing (its pages reach the WAL), then kill
+  for i in $(seq 1 200); do
+    [ "$(stat -c %s "$DB3-wal" 2>/dev/null || echo 0)" -gt 4000000 ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+fi
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 cnt=$("$V" --db "$DB3" case list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
