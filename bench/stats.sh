@@ -61,14 +61,14 @@ t1=$(date +%s.%N)
 python3 -c "print('bench import_sqlite %.1f s, %.0f referrals/s (%d cases, %d referrals)' % ($t1 - $t0, $refs / ($t1 - $t0), $CASES, $refs))"
 ls -l "$W/bench.db" | awk '{printf "bench sqlite_db_size %.0f MiB\n", $5 / 1048576}'
 
-timeit() { # label, command...
-  local label=$1 best=999; shift
+timeit() { # label, command...: best wall time of 3, with the CPU time vigil used in that run
+  local label=$1 best="999 0"; shift
   for i in 1 2 3; do
-    local s e
-    s=$(date +%s.%N); "$@" >"$W/out.txt"; e=$(date +%s.%N)
-    best=$(python3 -c "print(min($best, $e - $s))")
+    /usr/bin/time -f "%e %U %S" -o "$W/time.txt" "$@" >"$W/out.txt"
+    best=$(python3 -c "a='$best'.split(); b=open('$W/time.txt').read().split()
+print(' '.join(a) if float(a[0]) <= float(b[0]) else '%s %.2f' % (b[0], float(b[1]) + float(b[2])))")
   done
-  python3 -c "print('bench %s %.3f s (best of 3)' % ('$label', $best))"
+  python3 -c "w, c = '$best'.split(); print('bench %s %.3f s (best of 3; vigil cpu %.2f s)' % ('$label', float(w), float(c)))"
 }
 timeit stats_by_unit_sqlite "$V" stats --by unit --now 2024-01-01
 timeit stats_by_reason_sqlite "$V" stats --by reason --now 2024-01-01
@@ -87,14 +87,14 @@ done
 psql -q -X -h "$PG_HOST" -U vigil -d $DBN -c "\\copy units FROM '$W/table_units.csv' CSV" \
   -c "\\copy cases FROM '$W/table_cases.csv' CSV" -c "\\copy referrals FROM '$W/table_referrals.csv' CSV" \
   -c "VACUUM ANALYZE" >/dev/null
-timeit() {
-  local label=$1 best=999; shift
+timeit() { # label, command...: best wall time of 3, with the CPU time vigil used in that run
+  local label=$1 best="999 0"; shift
   for i in 1 2 3; do
-    local s e
-    s=$(date +%s.%N); "$@" >"$W/out.txt"; e=$(date +%s.%N)
-    best=$(python3 -c "print(min($best, $e - $s))")
+    /usr/bin/time -f "%e %U %S" -o "$W/time.txt" "$@" >"$W/out.txt"
+    best=$(python3 -c "a='$best'.split(); b=open('$W/time.txt').read().split()
+print(' '.join(a) if float(a[0]) <= float(b[0]) else '%s %.2f' % (b[0], float(b[1]) + float(b[2])))")
   done
-  python3 -c "print('bench %s %.3f s (best of 3)' % ('$label', $best))"
+  python3 -c "w, c = '$best'.split(); print('bench %s %.3f s (best of 3; client cpu %.2f s)' % ('$label', float(w), float(c)))"
 }
 timeit stats_by_unit_postgresql "$V" --db "$VIGIL_PG_URL" stats --by unit --now 2024-01-01
 timeit stats_by_reason_postgresql "$V" --db "$VIGIL_PG_URL" stats --by reason --now 2024-01-01

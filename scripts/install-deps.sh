@@ -9,7 +9,7 @@ packages=(
   clang libclang-rt-14-dev
   hashdeep zip unzip p7zip-full cpio xorriso openssl coreutils util-linux procps
   file sqlite3
-  libpq-dev postgresql
+  libpq-dev postgresql time
 )
 
 missing=()
