@@ -9,6 +9,7 @@ packages=(
   clang libclang-rt-14-dev
   hashdeep zip unzip p7zip-full cpio xorriso zstd xz-utils bzip2 lz4 openssl coreutils util-linux procps
   file sqlite3
+  libpq-dev postgresql time
 )
 
 missing=()

@@ -9,6 +9,9 @@
 #include "vigil/item.h"
 #include "vigil/scan.h"
 #include "vigil/report.h"
+#include "vigil/store.h"
+#include "vigil/cases.h"
+#include "vigil/audit.h"
 
 /* The library version, e.g. "0.1.0". */
 const char *vigil_version(void);
