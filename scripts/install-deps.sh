@@ -9,7 +9,9 @@ packages=(
   clang libclang-rt-14-dev
   hashdeep zip unzip p7zip-full cpio xorriso zstd xz-utils bzip2 lz4 openssl coreutils util-linux procps
   file sqlite3
-  libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick time
+  libpq-dev postgresql time
+  libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick
+  fonts-dejavu-core mate-backgrounds gnome-backgrounds
 )
 
 missing=()

@@ -31,6 +31,20 @@ void cli_now_iso(char *buf, size_t cap);
 int cmd_hash(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_hashset(int argc, char **argv);
+int cmd_unit(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
+/* Open the case registry at cli.db acting as `as` (NULL: $VIGIL_USER, else the local admin),
+ * with weights and deadlines from $VIGIL_CONFIG; 0 or the exit status after printing why. */
+int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as);
+/* Parse a date for option opt; 0 or EXIT_USAGE after printing why. */
+int cli_parse_date(int64_t *out, const char *opt, const char *s);
+int cli_parse_case_id(int64_t *out, const char *s);
+/* Print s as a JSON string, or null. */
+void cli_json_str(const char *s);
 int cmd_pdq(int argc, char **argv);
 
 #endif

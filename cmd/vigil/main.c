@@ -15,6 +15,11 @@ static const command commands[] = {
     {"hash", cmd_hash, "hash files (MD5, SHA-1, SHA-256) in hashdeep format"},
     {"scan", cmd_scan, "scan folders and archives, matching every item against the hash sets"},
     {"hashset", cmd_hashset, "import, list and remove known-hash sets"},
+    {"unit", cmd_unit, "add and list units (national, regional, special, foreign, prosecutor)"},
+    {"user", cmd_user, "add users of units (officer, analyst, admin)"},
+    {"case", cmd_case, "register, refer, accept, decline, follow and import cases"},
+    {"stats", cmd_stats, "referral statistics by unit, reason, month or offence type"},
+    {"audit", cmd_audit, "verify the hash-chained audit log"},
     {"pdq", cmd_pdq, "PDQ perceptual hash and quality of images"},
 };
 

@@ -1,0 +1,69 @@
+/* Helpers for the case-registry subcommands: open the registry as a user, parse dates and ids. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as)
+{
+    vigil_error err;
+    vigil_config cfg;
+    const char *conf = getenv("VIGIL_CONFIG");
+    if (!as)
+        as = getenv("VIGIL_USER");
+    if (vigil_config_load(&cfg, conf && *conf ? conf : NULL, &err) < 0)
+        return cli_fail(&err);
+    if (vigil_registry_open(reg, cli.db, &err) < 0)
+        return cli_fail(&err);
+    vigil_registry_set_config(*reg, &cfg);
+    if (vigil_actor_resolve(who, *reg, as, &err) < 0) {
+        vigil_registry_close(*reg);
+        *reg = NULL;
+        return cli_fail(&err);
+    }
+    return 0;
+}
+
+int cli_parse_date(int64_t *out, const char *opt, const char *s)
+{
+    vigil_error err;
+    if (vigil_date_parse(out, s, &err) < 0) {
+        cli_error("%s: %s", opt, err.msg);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_parse_case_id(int64_t *out, const char *s)
+{
+    char *end;
+    long long v;
+    errno = 0;
+    v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || !*s || errno || *end || v <= 0) {
+        cli_error("bad case id '%s': expected a positive number", s ? s : "");
+        return EXIT_USAGE;
+    }
+    *out = v;
+    return 0;
+}
+
+void cli_json_str(const char *s)
+{
+    if (!s) {
+        fputs("null", stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", *s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}

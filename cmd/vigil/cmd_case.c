@@ -1,0 +1,328 @@
+/* vigil case new|refer|accept|decline|return|status|signal|list|show|import: the case registry. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vigil case new --unit CODE --type TYPE [--title T] [--suspect ID]... [--at DATE]\n"
+            "       vigil case refer CASE --to UNIT [--due DATE | --due-days N] [--at DATE]\n"
+            "       vigil case accept CASE [--at DATE]\n"
+            "       vigil case decline CASE --reason REASON [--note TEXT] [--at DATE]\n"
+            "       vigil case return CASE --reason REASON [--note TEXT] [--at DATE]\n"
+            "       vigil case status CASE investigating|prosecutor|closed [--outcome OUTCOME] [--at DATE]\n"
+            "       vigil case signal CASE NAME VALUE\n"
+            "       vigil case list [--unit U] [--status S] [--overdue] [--now DATE] [--format table|json]\n"
+            "       vigil case show CASE [--now DATE] [--format text|json]\n"
+            "       vigil case import FILE.csv\n"
+            "Every verb takes --as USER (else $VIGIL_USER, else the local admin).\n"
+            "TYPE: possession distribution production grooming sex-tourism network\n"
+            "REASON: capacity other-priority no-digital-support insufficient-info jurisdiction duplicate\n"
+            "        other (needs --note)\n"
+            "OUTCOME: prosecuted settlement no-suspect insufficient-evidence transferred duplicate\n");
+}
+
+typedef struct copts {
+    const char *as, *unit, *type, *title, *to, *reason, *note, *outcome, *status, *format;
+    const char *suspects[64];
+    size_t nsuspects;
+    int64_t at, due, now;
+    int due_days, overdue;
+    const char *pos[4];
+    int npos;
+} copts;
+
+/* Parse the options of one verb; `allowed` lists the short codes it takes. */
+static int parse(copts *o, int argc, char **argv, const char *verb, const char *allowed)
+{
+    static const struct option lo[] = {
+        {"as", required_argument, NULL, 'A'}, {"unit", required_argument, NULL, 'u'},
+        {"type", required_argument, NULL, 't'}, {"title", required_argument, NULL, 'T'},
+        {"suspect", required_argument, NULL, 's'}, {"at", required_argument, NULL, '@'},
+        {"to", required_argument, NULL, 'o'}, {"due", required_argument, NULL, 'd'},
+        {"due-days", required_argument, NULL, 'D'}, {"reason", required_argument, NULL, 'r'},
+        {"note", required_argument, NULL, 'n'}, {"outcome", required_argument, NULL, 'O'},
+        {"status", required_argument, NULL, 'S'}, {"overdue", no_argument, NULL, 'v'},
+        {"now", required_argument, NULL, 'N'}, {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int opt, li = 0, rc;
+    memset(o, 0, sizeof *o);
+    o->due_days = -1;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", lo, &li)) != -1) {
+        if (opt == 'h') {
+            usage(stdout);
+            return -1;
+        }
+        if (opt == '?' || (opt != 'A' && !strchr(allowed, opt))) {
+            if (opt != '?')
+                cli_error("case %s: --%s is not an option of this verb", verb, lo[li].name);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        rc = 0;
+        switch (opt) {
+        case 'A': o->as = optarg; break;
+        case 'u': o->unit = optarg; break;
+        case 't': o->type = optarg; break;
+        case 'T': o->title = optarg; break;
+        case 's':
+            if (o->nsuspects == 64) {
+                cli_error("case %s: at most 64 --suspect", verb);
+                return EXIT_USAGE;
+            }
+            o->suspects[o->nsuspects++] = optarg;
+            break;
+        case '@': rc = cli_parse_date(&o->at, "--at", optarg); break;
+        case 'o': o->to = optarg; break;
+        case 'd': rc = cli_parse_date(&o->due, "--due", optarg); break;
+        case 'D': {
+            uint64_t v;
+            if (cli_parse_u64(&v, optarg) < 0 || v > 3650) {
+                cli_error("case %s: --due-days needs a number of days (0-3650), not '%s'", verb, optarg);
+                return EXIT_USAGE;
+            }
+            o->due_days = (int)v;
+            break;
+        }
+        case 'r': o->reason = optarg; break;
+        case 'n': o->note = optarg; break;
+        case 'O': o->outcome = optarg; break;
+        case 'S': o->status = optarg; break;
+        case 'v': o->overdue = 1; break;
+        case 'N': rc = cli_parse_date(&o->now, "--now", optarg); break;
+        case 'f': o->format = optarg; break;
+        }
+        if (rc)
+            return rc;
+    }
+    for (int i = optind; i < argc; i++) {
+        if (o->npos == 4) {
+            cli_error("case %s: too many arguments", verb);
+            return EXIT_USAGE;
+        }
+        o->pos[o->npos++] = argv[i];
+    }
+    return 0;
+}
+
+static int need_pos(const copts *o, int n, const char *verb, const char *what)
+{
+    if (o->npos != n) {
+        cli_error("case %s: expected %s", verb, what);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int case_new(copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
+{
+    vigil_case_spec s = {o->unit, o->type, o->title, o->suspects, o->nsuspects, o->at};
+    int64_t id;
+    int rc = vigil_case_new(&id, reg, who, &s, err);
+    if (rc == 0)
+        printf("%lld\n", (long long)id);
+    return rc;
+}
+
+static void print_list(const vigil_case_row *v, size_t n, int json)
+{
+    if (json) {
+        putchar('[');
+        for (size_t i = 0; i < n; i++)
+            printf("%s{\"id\":%lld,\"type\":\"%s\",\"status\":\"%s\",\"owner\":\"%s\",\"registered\":\"%s\","
+                   "\"pending_to\":%s%s%s,\"due\":%s%s%s,\"overdue\":%s}", i ? "," : "", (long long)v[i].id,
+                   v[i].type, v[i].status, v[i].owner, v[i].registered, v[i].pending_to[0] ? "\"" : "",
+                   v[i].pending_to[0] ? v[i].pending_to : "null", v[i].pending_to[0] ? "\"" : "",
+                   v[i].due[0] ? "\"" : "", v[i].due[0] ? v[i].due : "null", v[i].due[0] ? "\"" : "",
+                   v[i].overdue ? "true" : "false");
+        printf("]\n");
+        return;
+    }
+    printf("%-8s %-13s %-13s %-10s %-10s %-10s %-10s %s\n", "ID", "TYPE", "STATUS", "OWNER", "REGISTERED",
+           "PENDING", "DUE", "OVERDUE");
+    for (size_t i = 0; i < n; i++)
+        printf("%-8lld %-13s %-13s %-10s %-10s %-10s %-10s %s\n", (long long)v[i].id, v[i].type, v[i].status,
+               v[i].owner, v[i].registered, v[i].pending_to[0] ? v[i].pending_to : "-",
+               v[i].due[0] ? v[i].due : "-", v[i].overdue ? "yes" : "");
+}
+
+static int case_list(copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
+{
+    vigil_case_filter f = {o->unit, o->status, o->overdue, o->now};
+    vigil_case_row *v;
+    size_t n;
+    int rc = vigil_case_list(&v, &n, reg, who, &f, err);
+    if (rc == 0)
+        print_list(v, n, o->format && !strcmp(o->format, "json"));
+    free(v);
+    return rc;
+}
+
+static void show_json(const vigil_case *c)
+{
+    printf("{\"id\":%lld,\"type\":\"%s\",\"status\":\"%s\",\"outcome\":", (long long)c->id, c->type, c->status);
+    cli_json_str(c->outcome[0] ? c->outcome : NULL);
+    printf(",\"title\":");
+    cli_json_str(c->title);
+    printf(",\"suspects\":");
+    cli_json_str(c->suspects);
+    printf(",\"registered_by\":\"%s\",\"owner\":\"%s\",\"registered\":\"%s\",\"priority\":%.2f,\"factors\":[",
+           c->reg_unit, c->owner_unit, c->registered, c->priority);
+    for (size_t i = 0; i < c->nfactors; i++)
+        printf("%s{\"name\":\"%s\",\"value\":%g,\"weight\":%g}", i ? "," : "", c->factor[i].name,
+               c->factor[i].value, c->factor[i].weight);
+    printf("],\"referrals\":[");
+    for (size_t i = 0; i < c->nreferrals; i++) {
+        const vigil_referral *r = &c->referral[i];
+        printf("%s{\"from\":\"%s\",\"to\":\"%s\",\"sent\":\"%s\",\"due\":\"%s\",\"state\":\"%s\",\"answered\":",
+               i ? "," : "", r->from, r->to, r->sent, r->due, r->state);
+        cli_json_str(r->answered[0] ? r->answered : NULL);
+        printf(",\"reason\":");
+        cli_json_str(r->reason[0] ? r->reason : NULL);
+        printf(",\"note\":");
+        cli_json_str(r->note);
+        printf(",\"overdue\":%s}", r->overdue ? "true" : "false");
+    }
+    printf("]}\n");
+}
+
+static void show_text(const vigil_case *c)
+{
+    printf("case %lld  %s  %s%s%s\n", (long long)c->id, c->type, c->status, c->outcome[0] ? " / " : "", c->outcome);
+    printf("title:      %s\nsuspects:   %s\nregistered: %s by %s\nowner:      %s\n", c->title ? c->title : "-",
+           c->suspects ? c->suspects : "-", c->registered, c->reg_unit, c->owner_unit);
+    printf("priority:   %.2f\n", c->priority);
+    for (size_t i = 0; i < c->nfactors; i++)
+        printf("  %-24s %6g x %-6g = %g\n", c->factor[i].name, c->factor[i].value, c->factor[i].weight,
+               c->factor[i].value * c->factor[i].weight);
+    printf("referrals:\n");
+    for (size_t i = 0; i < c->nreferrals; i++) {
+        const vigil_referral *r = &c->referral[i];
+        printf("  %s -> %s sent %.10s due %s: %s%s%s%s%s%s%s\n", r->from, r->to, r->sent, r->due, r->state,
+               r->answered[0] ? " " : "", r->answered[0] ? r->answered : "", r->reason[0] ? " reason " : "",
+               r->reason, r->note ? " note: " : "", r->note ? r->note : "");
+        if (r->overdue)
+            printf("    OVERDUE\n");
+    }
+}
+
+static int run_verb(const char *verb, copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
+{
+    int64_t id = 0;
+    if (strcmp(verb, "new") && strcmp(verb, "list") && strcmp(verb, "import") && o->npos > 0 &&
+        cli_parse_case_id(&id, o->pos[0]) != 0)
+        return VIGIL_EUSAGE;
+    if (!strcmp(verb, "new"))
+        return case_new(o, reg, who, err);
+    if (!strcmp(verb, "refer"))
+        return vigil_case_refer(reg, who, id, o->to, o->due, o->due_days, o->at, err);
+    if (!strcmp(verb, "accept"))
+        return vigil_case_accept(reg, who, id, o->at, err);
+    if (!strcmp(verb, "decline") || !strcmp(verb, "return"))
+        return vigil_case_decline(reg, who, id, o->reason, o->note, verb[0] == 'r', o->at, err);
+    if (!strcmp(verb, "status"))
+        return vigil_case_set_status(reg, who, id, o->pos[1], o->outcome, o->at, err);
+    if (!strcmp(verb, "signal")) {
+        uint64_t v;
+        if (cli_parse_u64(&v, o->pos[2]) < 0)
+            return vigil_error_set(err, VIGIL_EUSAGE, "case signal: VALUE must be a number, not '%s'", o->pos[2]);
+        return vigil_case_signal_set(reg, who, id, o->pos[1], (int64_t)v, err);
+    }
+    if (!strcmp(verb, "list"))
+        return case_list(o, reg, who, err);
+    if (!strcmp(verb, "show")) {
+        vigil_case *c;
+        int rc = vigil_case_get(&c, reg, who, id, o->now, err);
+        if (rc == 0) {
+            if (o->format && !strcmp(o->format, "json"))
+                show_json(c);
+            else
+                show_text(c);
+        }
+        vigil_case_free(c);
+        return rc;
+    }
+    {
+        vigil_import_result r;
+        int rc = vigil_case_import(&r, reg, who, o->pos[0], err);
+        if (rc == 0)
+            printf("%s: %llu lines: %llu cases, %llu referrals, %llu answers imported\n", o->pos[0],
+                   (unsigned long long)r.lines, (unsigned long long)r.cases, (unsigned long long)r.referrals,
+                   (unsigned long long)r.answers);
+        return rc;
+    }
+}
+
+/* Which options and arguments each verb takes. */
+static const struct verb { const char *name, *allowed, *args; int npos; } verbs[] = {
+    {"new", "utTs@", "no argument", 0},
+    {"refer", "odD@", "CASE", 1},
+    {"accept", "@", "CASE", 1},
+    {"decline", "rn@", "CASE", 1},
+    {"return", "rn@", "CASE", 1},
+    {"status", "O@", "CASE and investigating|prosecutor|closed", 2},
+    {"signal", "", "CASE NAME VALUE", 3},
+    {"list", "uSvNf", "no argument", 0},
+    {"show", "Nf", "CASE", 1},
+    {"import", "", "one FILE.csv", 1},
+};
+
+static int check_verb(const struct verb *v, const copts *o)
+{
+    int rc = need_pos(o, v->npos, v->name, v->args);
+    if (rc)
+        return rc;
+    if (!strcmp(v->name, "new") && (!o->unit || !o->type)) {
+        cli_error("case new: --unit and --type are required");
+        return EXIT_USAGE;
+    }
+    if (!strcmp(v->name, "refer") && (!o->to || (o->due && o->due_days >= 0))) {
+        cli_error("case refer: --to is required; give --due or --due-days, not both");
+        return EXIT_USAGE;
+    }
+    if ((!strcmp(v->name, "decline") || !strcmp(v->name, "return")) && !o->reason) {
+        cli_error("case %s: --reason is required", v->name);
+        return EXIT_USAGE;
+    }
+    if (o->format && strcmp(o->format, "json") && strcmp(o->format, !strcmp(v->name, "show") ? "text" : "table")) {
+        cli_error("case %s: unknown --format '%s'", v->name, o->format);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cmd_case(int argc, char **argv)
+{
+    vigil_registry *reg;
+    vigil_actor who;
+    vigil_error err;
+    copts o;
+    int rc;
+    if (argc < 2 || !strcmp(argv[1], "--help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        if (strcmp(argv[1], verbs[i].name))
+            continue;
+        if ((rc = parse(&o, argc - 1, argv + 1, verbs[i].name, verbs[i].allowed)) != 0)
+            return rc < 0 ? EXIT_OK : rc;
+        if ((rc = check_verb(&verbs[i], &o)) != 0)
+            return rc;
+        if ((rc = cli_reg_open(&reg, &who, o.as)) != 0)
+            return rc;
+        vigil_error_clear(&err);
+        rc = run_verb(verbs[i].name, &o, reg, &who, &err);
+        vigil_registry_close(reg);
+        if (rc == VIGIL_EUSAGE && !err.msg[0])
+            return EXIT_USAGE;
+        return rc < 0 ? cli_fail(&err) : EXIT_OK;
+    }
+    cli_error("case: unknown verb '%s' (try 'vigil case --help')", argv[1]);
+    return EXIT_USAGE;
+}

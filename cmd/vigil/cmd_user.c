@@ -1,0 +1,50 @@
+/* vigil user add: the people who act on the registry, each an officer, analyst or admin. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: vigil user add NAME --role officer|analyst|admin [--unit CODE] [--as USER]\n"
+               "Officers act for their unit (the national unit's officers for all units); analysts see\n"
+               "statistics only. Commands act as --as USER, else $VIGIL_USER, else the local admin.\n");
+}
+
+int cmd_user(int argc, char **argv)
+{
+    static const struct option lo[] = {{"role", required_argument, NULL, 'r'},
+        {"unit", required_argument, NULL, 'u'}, {"as", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const char *as = NULL, *unit = NULL, *role = NULL;
+    vigil_registry *reg;
+    vigil_actor who;
+    vigil_error err;
+    vigil_role r;
+    int opt, rc;
+    if (argc < 2 || strcmp(argv[1], "add")) {
+        usage(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
+        return argc >= 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;
+    }
+    argc--, argv++;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        switch (opt) {
+        case 'r': role = optarg; break;
+        case 'u': unit = optarg; break;
+        case 'a': as = optarg; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1 || !role || vigil_role_parse(&r, role) < 0) {
+        cli_error("user add: NAME and --role officer|analyst|admin are required");
+        return EXIT_USAGE;
+    }
+    if ((rc = cli_reg_open(&reg, &who, as)) != 0)
+        return rc;
+    rc = vigil_user_add(reg, &who, argv[optind], unit, r, &err);
+    vigil_registry_close(reg);
+    return rc < 0 ? cli_fail(&err) : EXIT_OK;
+}

@@ -1,0 +1,214 @@
+/*
+ * Case registry: units, users and their access, cases and their lifecycle,
+ * referrals with deadlines and reason codes, priority, statistics and CSV import.
+ * Every change and every read of a case's details writes an audit event in the same
+ * transaction; on error nothing is changed. A registry handle belongs to one thread.
+ */
+#ifndef VIGIL_CASES_H
+#define VIGIL_CASES_H
+#include <stddef.h>
+#include <stdint.h>
+#include "vigil/error.h"
+#include "vigil/store.h"
+
+/* --- dates: seconds since the epoch, UTC; days = seconds / 86400 --- */
+
+/* Parse YYYY-MM-DD or ISO 8601 (YYYY-MM-DDTHH:MM[:SS][Z|+hh:mm]); VIGIL_EINPUT naming s. */
+int vigil_date_parse(int64_t *secs_out, const char *s, vigil_error *err);
+/* Format as YYYY-MM-DD (cap >= 11) or YYYY-MM-DDTHH:MM:SSZ (cap >= 21). */
+void vigil_date_format(char *buf, size_t cap, int64_t secs, int with_time);
+
+/* --- configuration: priority weights and default referral deadlines --- */
+
+#define VIGIL_FACTOR_MAX 16
+typedef struct vigil_config {
+    int due_days[5];                       /* per vigil_unit_type; default 30 */
+    struct { char name[32]; double weight; } weight[VIGIL_FACTOR_MAX];
+    int nweights;
+} vigil_config;
+
+/* Defaults, then "key = value" lines from path (NULL: defaults only); '#' starts a comment.
+ * Keys: due_days.<unit type>, weight.<factor>. VIGIL_EINPUT with path:line on a bad line. */
+int vigil_config_load(vigil_config *cfg, const char *path, vigil_error *err);
+/* The registry copies cfg. */
+void vigil_registry_set_config(vigil_registry *reg, const vigil_config *cfg);
+
+/* --- who is acting --- */
+
+typedef enum { VIGIL_ROLE_ADMIN, VIGIL_ROLE_OFFICER, VIGIL_ROLE_ANALYST } vigil_role;
+
+typedef struct vigil_actor {
+    char name[64];
+    vigil_role role;
+    int64_t unit_id;      /* officers: their unit; 0 otherwise */
+    int national;         /* an officer of the national unit sees and acts on everything */
+} vigil_actor;
+
+/* The built-in local administrator, used when no user is named. */
+void vigil_actor_admin(vigil_actor *out);
+/* Look up a registered user (VIGIL_EDENIED "unknown user" if none). The name "admin", when
+ * not registered, is the local administrator. */
+int vigil_actor_resolve(vigil_actor *out, vigil_registry *reg, const char *name, vigil_error *err);
+const char *vigil_role_name(vigil_role r);
+int vigil_role_parse(vigil_role *out, const char *s);
+/* Register a user of a unit (admins and national officers). Analysts may have no unit. */
+int vigil_user_add(vigil_registry *reg, const vigil_actor *who, const char *name, const char *unit_code,
+                   vigil_role role, vigil_error *err);
+
+/* --- units --- */
+
+typedef enum {
+    VIGIL_UNIT_NATIONAL, VIGIL_UNIT_REGIONAL, VIGIL_UNIT_SPECIAL, VIGIL_UNIT_FOREIGN,
+    VIGIL_UNIT_PROSECUTOR
+} vigil_unit_type;
+const char *vigil_unit_type_name(vigil_unit_type t);
+int vigil_unit_type_parse(vigil_unit_type *out, const char *s);
+
+typedef struct vigil_unit {
+    int64_t id;
+    char code[32];
+    char name[128];
+    vigil_unit_type type;
+    char country[8];      /* foreign services only, else "" */
+} vigil_unit;
+
+/* Add a unit (admins and national officers); VIGIL_EEXISTS if the code is taken, VIGIL_EINPUT
+ * for a bad code or a foreign service without a two-letter country code. */
+int vigil_unit_add(vigil_registry *reg, const vigil_actor *who, const vigil_unit *u, vigil_error *err);
+/* All units, by code; *out is owned by the caller (free()). */
+int vigil_unit_list(vigil_unit **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
+                    vigil_error *err);
+
+/* --- cases and referrals --- */
+
+/* Names: offence types possession distribution production grooming sex-tourism network;
+ * statuses registered referred accepted investigating prosecutor closed; outcomes prosecuted
+ * settlement no-suspect insufficient-evidence transferred duplicate; reasons capacity
+ * other-priority no-digital-support insufficient-info jurisdiction duplicate other. */
+int vigil_case_type_valid(const char *s);
+int vigil_outcome_valid(const char *s);
+int vigil_reason_valid(const char *s);
+extern const char *const vigil_reasons[7];
+
+typedef struct vigil_case_spec {
+    const char *unit;         /* owner unit code */
+    const char *type;
+    const char *title;        /* may be NULL */
+    const char *const *suspects;
+    size_t nsuspects;
+    int64_t at;               /* when it happened; 0: now */
+} vigil_case_spec;
+
+int vigil_case_new(int64_t *id_out, vigil_registry *reg, const vigil_actor *who,
+                   const vigil_case_spec *spec, vigil_error *err);
+
+/* Refer a registered case to unit `to`. due: a date in seconds, or 0 for sent + due_days
+ * (due_days < 0: the configured default for the receiving unit's type). */
+int vigil_case_refer(vigil_registry *reg, const vigil_actor *who, int64_t case_id, const char *to,
+                     int64_t due, int due_days, int64_t at, vigil_error *err);
+int vigil_case_accept(vigil_registry *reg, const vigil_actor *who, int64_t case_id, int64_t at,
+                      vigil_error *err);
+/* Decline the pending referral (or, with returning set, give back an accepted case).
+ * Reason "other" needs a note. */
+int vigil_case_decline(vigil_registry *reg, const vigil_actor *who, int64_t case_id, const char *reason,
+                       const char *note, int returning, int64_t at, vigil_error *err);
+/* Move a case to investigating, prosecutor or closed (closed needs an outcome). */
+int vigil_case_set_status(vigil_registry *reg, const vigil_actor *who, int64_t case_id,
+                          const char *status, const char *outcome, int64_t at, vigil_error *err);
+/* Record a priority signal from scans or links (unknown_material, production_indicators,
+ * network, series_unidentified). */
+int vigil_case_signal_set(vigil_registry *reg, const vigil_actor *who, int64_t case_id,
+                          const char *name, int64_t value, vigil_error *err);
+
+typedef struct vigil_referral {
+    int64_t id;
+    char from[32], to[32];
+    char sent[24], due[12], answered[24];
+    char state[12];           /* pending accepted declined returned */
+    char reason[24];
+    char *note;               /* may be NULL */
+    int overdue;
+} vigil_referral;
+
+typedef struct vigil_factor {
+    char name[32];
+    double value, weight;     /* contribution = value * weight */
+} vigil_factor;
+
+typedef struct vigil_case {
+    int64_t id;
+    char type[16], status[16], outcome[24];
+    char *title;              /* may be NULL */
+    char *suspects;           /* comma-separated, may be NULL */
+    char reg_unit[32], owner_unit[32];
+    char registered[24], updated[24];
+    double priority;
+    vigil_factor factor[VIGIL_FACTOR_MAX];
+    size_t nfactors;
+    vigil_referral *referral; /* oldest first */
+    size_t nreferrals;
+} vigil_case;
+
+/* Read a case with its referrals and priority (an audited read). now: for overdue (0: today).
+ * *out is owned by the caller (vigil_case_free). */
+int vigil_case_get(vigil_case **out, vigil_registry *reg, const vigil_actor *who, int64_t case_id,
+                   int64_t now, vigil_error *err);
+void vigil_case_free(vigil_case *c);
+
+typedef struct vigil_case_filter {
+    const char *unit;         /* owner unit, or a unit with a pending referral; NULL: any */
+    const char *status;       /* NULL: any */
+    int overdue;              /* only cases whose pending referral is past due */
+    int64_t now;              /* 0: today */
+} vigil_case_filter;
+
+typedef struct vigil_case_row {
+    int64_t id;
+    char type[16], status[16], owner[32], registered[12];
+    char pending_to[32], due[12];   /* "" when nothing is pending */
+    int overdue;
+} vigil_case_row;
+
+/* Cases this actor may see; *out is owned by the caller (free()). */
+int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
+                    const vigil_case_filter *f, vigil_error *err);
+
+typedef struct vigil_import_result {
+    uint64_t lines, cases, referrals, answers;
+} vigil_import_result;
+
+/* Import historic cases and referrals from CSV (see docs in the source), all or nothing:
+ * VIGIL_EINPUT "path:line: why" and nothing stored on a bad line. */
+int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil_actor *who,
+                      const char *path, vigil_error *err);
+
+/* --- statistics --- */
+
+typedef enum { VIGIL_BY_UNIT, VIGIL_BY_REASON, VIGIL_BY_MONTH, VIGIL_BY_TYPE } vigil_stats_by;
+
+typedef struct vigil_stats_row {
+    char group[40];
+    int64_t referred, accepted, declined, pending, overdue;
+    int64_t reasons[7];       /* per vigil_reasons */
+    double median_days;       /* < 0: no answered referral */
+    int64_t self_registered;  /* cases registered by units themselves */
+    int64_t foreign;          /* referrals to foreign services */
+} vigil_stats_row;
+
+typedef struct vigil_stats {
+    vigil_stats_row *rows;
+    size_t nrows;
+    vigil_stats_row total;
+} vigil_stats;
+
+typedef struct vigil_stats_query {
+    vigil_stats_by by;
+    int64_t from, to;         /* days, inclusive; to < from means open */
+    int64_t now;              /* seconds; 0: now */
+} vigil_stats_query;
+
+int vigil_stats_compute(vigil_stats *out, vigil_registry *reg, const vigil_actor *who,
+                        const vigil_stats_query *q, vigil_error *err);
+void vigil_stats_dispose(vigil_stats *s);
+
+#endif

@@ -1,0 +1,283 @@
+/*
+ * Reading cases: one case with its referral history and explained priority (an
+ * audited read), and the list of cases an actor may see, with pending and overdue
+ * referrals. Priority = sum of named factors x weights from the configuration.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/reg.h"
+#include "core/buf.h"
+
+static void i64s(char buf[24], int64_t v)
+{
+    snprintf(buf, 24, "%lld", (long long)v);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static double weight_of(const vigil_registry *reg, const char *name)
+{
+    for (int i = 0; i < reg->cfg.nweights; i++)
+        if (!strcmp(reg->cfg.weight[i].name, name))
+            return reg->cfg.weight[i].weight;
+    return 0;
+}
+
+static void add_factor(vigil_case *c, const vigil_registry *reg, const char *name, double value)
+{
+    vigil_factor *f;
+    if (c->nfactors >= VIGIL_FACTOR_MAX)
+        return;
+    f = &c->factor[c->nfactors++];
+    snprintf(f->name, sizeof f->name, "%s", name);
+    f->value = value;
+    f->weight = weight_of(reg, name);
+    c->priority += f->value * f->weight;
+}
+
+/* The explainable score: offence type, scan and link signals, suspects seen in other cases. */
+static int compute_priority(vigil_case *c, vigil_registry *reg, vigil_error *err)
+{
+    static const char *const signals[] = {"unknown_material", "production_indicators", "network",
+                                          "series_unidentified"};
+    char ids[24], name[40];
+    const char *p[1] = {ids};
+    int64_t v;
+    int rc;
+    i64s(ids, c->id);
+    snprintf(name, sizeof name, "offence.%s", c->type);
+    add_factor(c, reg, name, 1);
+    for (int i = 0; i < 4; i++) {
+        const char *q[2] = {ids, signals[i]};
+        if ((rc = vg_db_int(reg->db, &v, "SELECT value FROM signals WHERE case_id = ? AND name = ?", q, 2,
+                            err)) < 0)
+            return rc;
+        if (i == 0 && v > 20)
+            v = 20;   /* beyond twenty unknown items, more adds no urgency */
+        add_factor(c, reg, signals[i], (double)v);
+    }
+    rc = vg_db_int(reg->db, &v, "SELECT count(DISTINCT o.case_id) FROM suspects s JOIN suspects o"
+                   " ON o.suspect = s.suspect AND o.case_id <> s.case_id WHERE s.case_id = ?", p, 1, err);
+    if (rc < 0)
+        return rc;
+    add_factor(c, reg, "repeat_suspect", (double)v);
+    return 0;
+}
+
+static int load_referrals(vigil_case *c, vigil_registry *reg, int64_t now, vigil_error *err)
+{
+    vg_rows r;
+    char ids[24];
+    const char *p[1] = {ids};
+    int rc;
+    i64s(ids, c->id);
+    rc = vg_db_query(reg->db, &r, "SELECT r.id, f.code, t.code, r.sent_at, r.due_day, r.answered_at, r.state,"
+                     " r.reason, r.note FROM referrals r JOIN units f ON f.id = r.from_unit"
+                     " JOIN units t ON t.id = r.to_unit WHERE r.case_id = ? ORDER BY r.id", p, 1, err);
+    if (rc < 0)
+        return rc;
+    if (r.nrows && !(c->referral = calloc(r.nrows, sizeof *c->referral))) {
+        vg_rows_free(&r);
+        return vigil_error_set(err, VIGIL_ENOMEM, "case: out of memory");
+    }
+    for (size_t i = 0; i < r.nrows; i++) {
+        vigil_referral *f = &c->referral[i];
+        f->id = vg_cell_i64(&r, i, 0);
+        snprintf(f->from, sizeof f->from, "%s", vg_cell(&r, i, 1));
+        snprintf(f->to, sizeof f->to, "%s", vg_cell(&r, i, 2));
+        snprintf(f->sent, sizeof f->sent, "%s", vg_cell(&r, i, 3));
+        vigil_date_format(f->due, sizeof f->due, vg_cell_i64(&r, i, 4) * 86400, 0);
+        snprintf(f->answered, sizeof f->answered, "%s", vg_cell(&r, i, 5) ? vg_cell(&r, i, 5) : "");
+        snprintf(f->state, sizeof f->state, "%s", vg_cell(&r, i, 6));
+        snprintf(f->reason, sizeof f->reason, "%s", vg_cell(&r, i, 7) ? vg_cell(&r, i, 7) : "");
+        f->note = dup_or_null(vg_cell(&r, i, 8));
+        f->overdue = !strcmp(f->state, "pending") && vg_cell_i64(&r, i, 4) < now / 86400;
+        c->nreferrals++;
+    }
+    vg_rows_free(&r);
+    return 0;
+}
+
+static int load_core(vigil_case *c, vigil_registry *reg, vigil_error *err)
+{
+    vg_rows r;
+    char ids[24];
+    const char *p[1] = {ids};
+    int rc;
+    i64s(ids, c->id);
+    rc = vg_db_query(reg->db, &r, "SELECT c.type, c.status, c.outcome, c.title, g.code, o.code, c.registered_at,"
+                     " c.updated_at FROM cases c JOIN units g ON g.id = c.reg_unit JOIN units o ON o.id = c.owner_unit"
+                     " WHERE c.id = ?", p, 1, err);
+    if (rc < 0)
+        return rc;
+    if (r.nrows == 0) {
+        vg_rows_free(&r);
+        return vigil_error_set(err, VIGIL_ENOTFOUND, "unknown case %lld", (long long)c->id);
+    }
+    snprintf(c->type, sizeof c->type, "%s", vg_cell(&r, 0, 0));
+    snprintf(c->status, sizeof c->status, "%s", vg_cell(&r, 0, 1));
+    snprintf(c->outcome, sizeof c->outcome, "%s", vg_cell(&r, 0, 2) ? vg_cell(&r, 0, 2) : "");
+    c->title = dup_or_null(vg_cell(&r, 0, 3));
+    snprintf(c->reg_unit, sizeof c->reg_unit, "%s", vg_cell(&r, 0, 4));
+    snprintf(c->owner_unit, sizeof c->owner_unit, "%s", vg_cell(&r, 0, 5));
+    snprintf(c->registered, sizeof c->registered, "%s", vg_cell(&r, 0, 6));
+    snprintf(c->updated, sizeof c->updated, "%s", vg_cell(&r, 0, 7));
+    vg_rows_free(&r);
+    rc = vg_db_query(reg->db, &r, "SELECT suspect FROM suspects WHERE case_id = ? ORDER BY suspect", p, 1, err);
+    if (rc < 0)
+        return rc;
+    if (r.nrows) {
+        vg_buf b;
+        vg_buf_init(&b, 1 << 20);
+        for (size_t i = 0; i < r.nrows; i++) {
+            if (i)
+                vg_buf_addc(&b, ',');
+            vg_buf_adds(&b, vg_cell(&r, i, 0));
+        }
+        c->suspects = vg_buf_detach(&b, NULL);
+        vg_buf_dispose(&b);
+        if (!c->suspects) {
+            vg_rows_free(&r);
+            return vigil_error_set(err, VIGIL_ENOMEM, "case: out of memory");
+        }
+    }
+    vg_rows_free(&r);
+    return 0;
+}
+
+int vigil_case_get(vigil_case **out, vigil_registry *reg, const vigil_actor *who, int64_t case_id, int64_t now,
+                   vigil_error *err)
+{
+    vigil_case *c = calloc(1, sizeof *c);
+    int rc;
+    *out = NULL;
+    if (!c)
+        return vigil_error_set(err, VIGIL_ENOMEM, "case: out of memory");
+    c->id = case_id;
+    if ((rc = vg_db_begin(reg->db, err)) < 0)
+        goto done;
+    rc = load_core(c, reg, err);
+    if (rc == 0)
+        rc = vg_policy_can_read(reg, who, case_id, err);
+    if (rc == 0)
+        rc = load_referrals(c, reg, now ? now : vg_now(), err);
+    if (rc == 0)
+        rc = compute_priority(c, reg, err);
+    if (rc == 0) {
+        char obj[32];
+        snprintf(obj, sizeof obj, "case:%lld", (long long)case_id);
+        rc = vg_audit_append(reg, who, "case.show", obj, NULL, 0, err);
+    }
+    if (rc == 0)
+        rc = vg_db_commit(reg->db, err);
+    else
+        vg_db_rollback(reg->db);
+done:
+    if (rc < 0) {
+        vigil_case_free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+void vigil_case_free(vigil_case *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nreferrals; i++)
+        free(c->referral[i].note);
+    free(c->referral);
+    free(c->title);
+    free(c->suspects);
+    free(c);
+}
+
+int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
+                    const vigil_case_filter *f, vigil_error *err)
+{
+    char mine[24], uid[24], today[24];
+    vg_buf sql;
+    const char *p[8];
+    int np = 0, rc;
+    vg_rows r;
+    vigil_unit u;
+    int64_t now = f->now ? f->now : vg_now();
+    *out = NULL;
+    *n = 0;
+    if (who->role == VIGIL_ROLE_ANALYST)
+        return vigil_error_set(err, VIGIL_EDENIED, "case list: not allowed for user '%s' (analysts see"
+                               " statistics only)", who->name);
+    vg_buf_init(&sql, 4096);
+    vg_buf_adds(&sql, "SELECT c.id, c.type, c.status, o.code, c.registered_at, t.code, r.due_day"
+             " FROM cases c JOIN units o ON o.id = c.owner_unit"
+             " LEFT JOIN referrals r ON r.case_id = c.id AND r.state = 'pending'"
+             " LEFT JOIN units t ON t.id = r.to_unit WHERE 1 = 1");
+    if (!vg_policy_sees_all(who)) {
+        i64s(mine, who->unit_id);
+        vg_buf_adds(&sql, " AND (c.owner_unit = ? OR EXISTS (SELECT 1 FROM referrals x WHERE x.case_id = c.id"
+                    " AND x.to_unit = ?))");
+        p[np++] = mine;
+        p[np++] = mine;
+    }
+    if (f->unit) {
+        if ((rc = vg_unit_by_code(&u, reg, f->unit, err)) < 0) {
+            vg_buf_dispose(&sql);
+            return rc;
+        }
+        i64s(uid, u.id);
+        vg_buf_adds(&sql, " AND (c.owner_unit = ? OR r.to_unit = ?)");
+        p[np++] = uid;
+        p[np++] = uid;
+    }
+    if (f->status) {
+        static const char *const st[] = {"registered", "referred", "accepted", "investigating", "prosecutor",
+                                         "closed"};
+        int ok = 0;
+        for (int i = 0; i < 6; i++)
+            ok |= !strcmp(st[i], f->status);
+        if (!ok) {
+            vg_buf_dispose(&sql);
+            return vigil_error_set(err, VIGIL_EINPUT, "unknown status '%s' (known: registered, referred, accepted,"
+                                   " investigating, prosecutor, closed)", f->status);
+        }
+        vg_buf_adds(&sql, " AND c.status = ?");
+        p[np++] = f->status;
+    }
+    if (f->overdue) {
+        i64s(today, now / 86400);
+        vg_buf_adds(&sql, " AND r.due_day < ?");
+        p[np++] = today;
+    }
+    vg_buf_adds(&sql, " ORDER BY c.id");
+    rc = vg_buf_failed(&sql) ? vigil_error_set(err, VIGIL_ENOMEM, "case list: out of memory")
+                             : vg_db_query(reg->db, &r, sql.ptr, p, np, err);
+    vg_buf_dispose(&sql);
+    if (rc < 0)
+        return rc;
+    if (r.nrows && !(*out = calloc(r.nrows, sizeof **out))) {
+        vg_rows_free(&r);
+        return vigil_error_set(err, VIGIL_ENOMEM, "case list: out of memory");
+    }
+    for (size_t i = 0; i < r.nrows; i++) {
+        vigil_case_row *c = &(*out)[i];
+        c->id = vg_cell_i64(&r, i, 0);
+        snprintf(c->type, sizeof c->type, "%s", vg_cell(&r, i, 1));
+        snprintf(c->status, sizeof c->status, "%s", vg_cell(&r, i, 2));
+        snprintf(c->owner, sizeof c->owner, "%s", vg_cell(&r, i, 3));
+        snprintf(c->registered, sizeof c->registered, "%.10s", vg_cell(&r, i, 4));
+        if (vg_cell(&r, i, 5)) {
+            snprintf(c->pending_to, sizeof c->pending_to, "%s", vg_cell(&r, i, 5));
+            vigil_date_format(c->due, sizeof c->due, vg_cell_i64(&r, i, 6) * 86400, 0);
+            c->overdue = vg_cell_i64(&r, i, 6) < now / 86400;
+        }
+    }
+    *n = r.nrows;
+    vg_rows_free(&r);
+    return 0;
+}

@@ -1,0 +1,47 @@
+/* Internal: the registry handle and helpers shared by src/cases/ and src/audit/. */
+#ifndef VG_CASES_REG_H
+#define VG_CASES_REG_H
+#include "store/db.h"
+#include "vigil/audit.h"
+#include "vigil/cases.h"
+
+struct vigil_registry {
+    vg_db *db;
+    vigil_config cfg;
+};
+
+/* Append an audit event inside the caller's transaction. event_at: 0 = same as now. */
+int vg_audit_append(vigil_registry *reg, const vigil_actor *who, const char *action,
+                    const char *object, const char *detail, int64_t event_at, vigil_error *err);
+
+/* Actions checked by the access policy. */
+typedef enum {
+    VG_ACT_ADMIN,       /* add units and users, verify the audit log */
+    VG_ACT_STATS,
+    VG_ACT_UNITS,       /* list units */
+    VG_ACT_CASE_NEW,    /* unit = the new case's owner */
+    VG_ACT_CASE_OWNER,  /* refer, change status: unit = owner */
+    VG_ACT_CASE_ANSWER, /* accept, decline, return: unit = receiving unit */
+    VG_ACT_CASE_READ,   /* show: see vg_policy_can_read */
+} vg_action;
+
+/* 0 if allowed, else VIGIL_EDENIED with a message naming the user and the action. */
+int vg_policy_check(const vigil_actor *who, vg_action act, int64_t unit_id, const char *what,
+                    vigil_error *err);
+/* May who read case_id's details (own unit, or a referral addressed to it)? */
+int vg_policy_can_read(vigil_registry *reg, const vigil_actor *who, int64_t case_id, vigil_error *err);
+/* Whole-registry visibility: admin and national officers. */
+int vg_policy_sees_all(const vigil_actor *who);
+
+int64_t vg_now(void);
+/* Seconds to text in a caller buffer: "YYYY-MM-DDTHH:MM:SSZ". */
+const char *vg_iso(char buf[24], int64_t secs);
+/* Look up a unit by code: VIGIL_ENOTFOUND "unknown unit 'X'". */
+int vg_unit_by_code(vigil_unit *out, vigil_registry *reg, const char *code, vigil_error *err);
+int vg_unit_by_id(vigil_unit *out, vigil_registry *reg, int64_t id, vigil_error *err);
+
+/* Lifecycle rules, pure functions shared by the online commands and the importer. */
+int vg_status_next_ok(const char *from, const char *to);
+int vg_case_type_index(const char *s);
+
+#endif

@@ -1,0 +1,453 @@
+/*
+ * The registry handle, dates, configuration, the access policy, users and units.
+ * Policy: admins do everything; national officers see and act on all cases; other
+ * officers on their own unit's cases and referrals addressed to it; analysts see
+ * statistics (and the unit list) only.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cases/reg.h"
+
+int vigil_registry_open(vigil_registry **out, const char *url, vigil_error *err)
+{
+    vigil_registry *reg = calloc(1, sizeof *reg);
+    int rc;
+    *out = NULL;
+    if (!reg)
+        return vigil_error_set(err, VIGIL_ENOMEM, "registry: out of memory");
+    if ((rc = vg_db_open(&reg->db, url, err)) < 0) {
+        free(reg);
+        return rc;
+    }
+    vigil_config_load(&reg->cfg, NULL, NULL);
+    *out = reg;
+    return 0;
+}
+
+void vigil_registry_close(vigil_registry *reg)
+{
+    if (!reg)
+        return;
+    vg_db_close(reg->db);
+    free(reg);
+}
+
+const char *vigil_registry_backend(const vigil_registry *reg)
+{
+    return vg_db_is_pg(reg->db) ? "postgresql" : "sqlite";
+}
+
+void vigil_registry_set_config(vigil_registry *reg, const vigil_config *cfg)
+{
+    reg->cfg = *cfg;
+}
+
+/* --- dates --- */
+
+int64_t vg_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+int vigil_date_parse(int64_t *out, const char *s, vigil_error *err)
+{
+    int y, mo, d, h = 0, mi = 0, se = 0, n = 0, tzh = 0, tzm = 0;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const char *p;
+    *out = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+        goto bad;
+    p = s + 10;
+    if (*p == 'T' || *p == ' ') {
+        int k = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &k) != 2 || k != 5)
+            goto bad;
+        p += 6;
+        if (*p == ':') {
+            if (sscanf(p + 1, "%2d%n", &se, &k) != 1 || k != 2)
+                goto bad;
+            p += 3;
+        }
+        if (*p == '.')
+            for (p++; isdigit((unsigned char)*p); p++)
+                ;
+        if (*p == 'Z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int sign = *p == '-' ? -1 : 1;
+            if (sscanf(p + 1, "%2d:%2d%n", &tzh, &tzm, &k) != 2 || k != 5 || tzh > 23 || tzm > 59)
+                goto bad;
+            tzh *= sign;
+            tzm *= sign;
+            p += 6;
+        }
+    }
+    if (*p || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || se > 60 ||
+        y < 1900 || (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+        goto bad;
+    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se -
+           tzh * 3600 - tzm * 60;
+    return 0;
+bad:
+    return vigil_error_set(err, VIGIL_EINPUT, "bad date '%s': expected YYYY-MM-DD or ISO 8601",
+                           s ? s : "");
+}
+
+void vigil_date_format(char *buf, size_t cap, int64_t secs, int with_time)
+{
+    time_t t = (time_t)secs;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, cap, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
+}
+
+const char *vg_iso(char buf[24], int64_t secs)
+{
+    vigil_date_format(buf, 24, secs, 1);
+    return buf;
+}
+
+/* --- configuration --- */
+
+static const struct { const char *name; double w; } default_weights[] = {
+    {"offence.possession", 0},     {"offence.distribution", 10}, {"offence.grooming", 20},
+    {"offence.network", 20},       {"offence.production", 40},   {"offence.sex-tourism", 25},
+    {"unknown_material", 5},       {"production_indicators", 30}, {"network", 8},
+    {"series_unidentified", 30},   {"repeat_suspect", 15},
+};
+
+static double *weight_slot(vigil_config *cfg, const char *name)
+{
+    for (int i = 0; i < cfg->nweights; i++)
+        if (!strcmp(cfg->weight[i].name, name))
+            return &cfg->weight[i].weight;
+    return NULL;
+}
+
+static int config_line(vigil_config *cfg, char *line, const char *path, int ln, vigil_error *err)
+{
+    char key[64], val[64], *end;
+    double v;
+    vigil_unit_type t;
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    if (sscanf(line, " %63[^= \t] = %63s", key, val) != 2) {
+        for (char *c = line; *c; c++)
+            if (!isspace((unsigned char)*c))
+                return vigil_error_set(err, VIGIL_EINPUT, "%s:%d: expected 'key = value'", path, ln);
+        return 0;
+    }
+    errno = 0;
+    v = strtod(val, &end);
+    if (errno || *end || v < 0)
+        return vigil_error_set(err, VIGIL_EINPUT, "%s:%d: '%s' is not a non-negative number", path, ln, val);
+    if (!strncmp(key, "due_days.", 9) && vigil_unit_type_parse(&t, key + 9) == 0) {
+        if (v < 1 || v > 3650 || v != (int)v)
+            return vigil_error_set(err, VIGIL_EINPUT, "%s:%d: due_days must be 1..3650", path, ln);
+        cfg->due_days[t] = (int)v;
+        return 0;
+    }
+    if (!strncmp(key, "weight.", 7) && weight_slot(cfg, key + 7)) {
+        *weight_slot(cfg, key + 7) = v;
+        return 0;
+    }
+    return vigil_error_set(err, VIGIL_EINPUT, "%s:%d: unknown key '%s'", path, ln, key);
+}
+
+int vigil_config_load(vigil_config *cfg, const char *path, vigil_error *err)
+{
+    char line[512];
+    FILE *f;
+    int ln = 0, rc = 0;
+    memset(cfg, 0, sizeof *cfg);
+    for (int i = 0; i < 5; i++)
+        cfg->due_days[i] = 30;
+    for (size_t i = 0; i < sizeof default_weights / sizeof default_weights[0]; i++) {
+        snprintf(cfg->weight[i].name, sizeof cfg->weight[i].name, "%s", default_weights[i].name);
+        cfg->weight[i].weight = default_weights[i].w;
+        cfg->nweights++;
+    }
+    if (!path)
+        return 0;
+    if (!(f = fopen(path, "r")))
+        return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", path, strerror(errno));
+    while (rc == 0 && fgets(line, sizeof line, f))
+        rc = config_line(cfg, line, path, ++ln, err);
+    fclose(f);
+    return rc;
+}
+
+/* --- actors and policy --- */
+
+static const char *const role_names[] = {"admin", "officer", "analyst"};
+
+const char *vigil_role_name(vigil_role r) { return role_names[r]; }
+
+int vigil_role_parse(vigil_role *out, const char *s)
+{
+    for (int i = 0; i < 3; i++)
+        if (s && !strcmp(s, role_names[i])) {
+            *out = (vigil_role)i;
+            return 0;
+        }
+    return -1;
+}
+
+void vigil_actor_admin(vigil_actor *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->name, sizeof out->name, "admin");
+    out->role = VIGIL_ROLE_ADMIN;
+}
+
+int vigil_actor_resolve(vigil_actor *out, vigil_registry *reg, const char *name, vigil_error *err)
+{
+    vg_rows r;
+    const char *p[1] = {name};
+    int rc;
+    vigil_actor_admin(out);
+    if (!name || !*name)
+        return 0;
+    rc = vg_db_query(reg->db, &r,
+                     "SELECT u.role, u.unit_id, n.type FROM users u LEFT JOIN units n ON n.id = u.unit_id"
+                     " WHERE u.name = ?", p, 1, err);
+    if (rc < 0)
+        return rc;
+    if (r.nrows == 0) {
+        vg_rows_free(&r);
+        if (!strcmp(name, "admin"))
+            return 0;
+        return vigil_error_set(err, VIGIL_EDENIED, "unknown user '%s'", name);
+    }
+    snprintf(out->name, sizeof out->name, "%s", name);
+    vigil_role_parse(&out->role, vg_cell(&r, 0, 0));
+    out->unit_id = vg_cell_i64(&r, 0, 1);
+    out->national = vg_cell(&r, 0, 2) && !strcmp(vg_cell(&r, 0, 2), "national");
+    vg_rows_free(&r);
+    return 0;
+}
+
+int vg_policy_sees_all(const vigil_actor *who)
+{
+    return who->role == VIGIL_ROLE_ADMIN || (who->role == VIGIL_ROLE_OFFICER && who->national);
+}
+
+int vg_policy_check(const vigil_actor *who, vg_action act, int64_t unit_id, const char *what,
+                    vigil_error *err)
+{
+    int ok;
+    switch (act) {
+    case VG_ACT_ADMIN: ok = vg_policy_sees_all(who); break;
+    case VG_ACT_STATS:
+    case VG_ACT_UNITS: ok = 1; break;
+    default:
+        ok = vg_policy_sees_all(who) || (who->role == VIGIL_ROLE_OFFICER && who->unit_id == unit_id);
+    }
+    if (ok)
+        return 0;
+    return vigil_error_set(err, VIGIL_EDENIED, "%s: not allowed for user '%s' (%s)", what, who->name,
+                           who->role == VIGIL_ROLE_ANALYST ? "analysts see statistics only"
+                                                           : "not this user's unit");
+}
+
+int vg_policy_can_read(vigil_registry *reg, const vigil_actor *who, int64_t case_id, vigil_error *err)
+{
+    char ids[2][24];
+    const char *p[3] = {ids[0], ids[1], ids[1]};
+    int64_t n = 0;
+    int rc;
+    if (vg_policy_sees_all(who))
+        return 0;
+    if (who->role == VIGIL_ROLE_OFFICER) {
+        snprintf(ids[0], sizeof ids[0], "%lld", (long long)case_id);
+        snprintf(ids[1], sizeof ids[1], "%lld", (long long)who->unit_id);
+        rc = vg_db_int(reg->db, &n,
+                       "SELECT count(*) FROM cases c WHERE c.id = ? AND (c.owner_unit = ? OR EXISTS"
+                       " (SELECT 1 FROM referrals r WHERE r.case_id = c.id AND r.to_unit = ?))", p, 3, err);
+        if (rc < 0)
+            return rc;
+        if (n > 0)
+            return 0;
+    }
+    return vigil_error_set(err, VIGIL_EDENIED, "case %lld: not allowed for user '%s' (%s)",
+                           (long long)case_id, who->name,
+                           who->role == VIGIL_ROLE_ANALYST ? "analysts see statistics only"
+                                                           : "not this user's unit");
+}
+
+/* --- units and users --- */
+
+static const char *const unit_types[] = {"national", "regional", "special", "foreign", "prosecutor"};
+
+const char *vigil_unit_type_name(vigil_unit_type t) { return unit_types[t]; }
+
+int vigil_unit_type_parse(vigil_unit_type *out, const char *s)
+{
+    for (int i = 0; i < 5; i++)
+        if (s && !strcmp(s, unit_types[i])) {
+            *out = (vigil_unit_type)i;
+            return 0;
+        }
+    return -1;
+}
+
+static int unit_from_rows(vigil_unit *u, const vg_rows *r, size_t i)
+{
+    memset(u, 0, sizeof *u);
+    u->id = vg_cell_i64(r, i, 0);
+    snprintf(u->code, sizeof u->code, "%s", vg_cell(r, i, 1));
+    snprintf(u->name, sizeof u->name, "%s", vg_cell(r, i, 2));
+    vigil_unit_type_parse(&u->type, vg_cell(r, i, 3));
+    snprintf(u->country, sizeof u->country, "%s", vg_cell(r, i, 4) ? vg_cell(r, i, 4) : "");
+    return 0;
+}
+
+static int unit_lookup(vigil_unit *out, vigil_registry *reg, const char *sql, const char *key,
+                       vigil_error *err)
+{
+    vg_rows r;
+    const char *p[1] = {key};
+    int rc = vg_db_query(reg->db, &r, sql, p, 1, err);
+    if (rc < 0)
+        return rc;
+    if (r.nrows == 0) {
+        vg_rows_free(&r);
+        return vigil_error_set(err, VIGIL_ENOTFOUND, "unknown unit '%s'", key);
+    }
+    unit_from_rows(out, &r, 0);
+    vg_rows_free(&r);
+    return 0;
+}
+
+int vg_unit_by_code(vigil_unit *out, vigil_registry *reg, const char *code, vigil_error *err)
+{
+    return unit_lookup(out, reg, "SELECT id, code, name, type, country FROM units WHERE code = ?",
+                       code ? code : "", err);
+}
+
+int vg_unit_by_id(vigil_unit *out, vigil_registry *reg, int64_t id, vigil_error *err)
+{
+    char s[24];
+    snprintf(s, sizeof s, "%lld", (long long)id);
+    return unit_lookup(out, reg, "SELECT id, code, name, type, country FROM units WHERE id = ?", s, err);
+}
+
+static int code_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 31)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+            return 0;
+    return 1;
+}
+
+int vigil_unit_add(vigil_registry *reg, const vigil_actor *who, const vigil_unit *u, vigil_error *err)
+{
+    char now[24], obj[48];
+    const char *p[5] = {u->code, u->name, unit_types[u->type], u->country[0] ? u->country : NULL, now};
+    int64_t id;
+    int rc;
+    if ((rc = vg_policy_check(who, VG_ACT_ADMIN, 0, "unit add", err)) < 0)
+        return rc;
+    if (!code_ok(u->code))
+        return vigil_error_set(err, VIGIL_EINPUT, "unit code '%s': use 1-31 letters, digits, '-' or '_'",
+                               u->code);
+    if (!u->name[0])
+        return vigil_error_set(err, VIGIL_EINPUT, "unit %s: a name is required", u->code);
+    if (u->type == VIGIL_UNIT_FOREIGN &&
+        (strlen(u->country) != 2 || !isupper((unsigned char)u->country[0]) ||
+         !isupper((unsigned char)u->country[1])))
+        return vigil_error_set(err, VIGIL_EINPUT,
+                               "unit %s: a foreign service needs --country with a two-letter code (e.g. DE)",
+                               u->code);
+    if (u->type != VIGIL_UNIT_FOREIGN && u->country[0])
+        return vigil_error_set(err, VIGIL_EINPUT, "unit %s: --country is for foreign services only", u->code);
+    vg_iso(now, vg_now());
+    if ((rc = vg_db_begin(reg->db, err)) < 0)
+        return rc;
+    rc = vg_db_insert(reg->db, &id, "INSERT INTO units(code, name, type, country, created_at)"
+                      " VALUES(?, ?, ?, ?, ?)", p, 5, err);
+    if (rc == VIGIL_EEXISTS)
+        vigil_error_set(err, VIGIL_EEXISTS, "unit '%s' already exists", u->code);
+    snprintf(obj, sizeof obj, "unit:%s", u->code);
+    if (rc == 0)
+        rc = vg_audit_append(reg, who, "unit.add", obj, unit_types[u->type], 0, err);
+    if (rc == 0)
+        return vg_db_commit(reg->db, err);
+    vg_db_rollback(reg->db);
+    return rc;
+}
+
+int vigil_unit_list(vigil_unit **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
+                    vigil_error *err)
+{
+    vg_rows r;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if ((rc = vg_policy_check(who, VG_ACT_UNITS, 0, "unit list", err)) < 0)
+        return rc;
+    rc = vg_db_query(reg->db, &r, "SELECT id, code, name, type, country FROM units ORDER BY code", NULL, 0,
+                     err);
+    if (rc < 0)
+        return rc;
+    if (r.nrows && !(*out = calloc(r.nrows, sizeof **out))) {
+        vg_rows_free(&r);
+        return vigil_error_set(err, VIGIL_ENOMEM, "unit list: out of memory");
+    }
+    for (size_t i = 0; i < r.nrows; i++)
+        unit_from_rows(&(*out)[i], &r, i);
+    *n = r.nrows;
+    vg_rows_free(&r);
+    return 0;
+}
+
+int vigil_user_add(vigil_registry *reg, const vigil_actor *who, const char *name, const char *unit_code,
+                   vigil_role role, vigil_error *err)
+{
+    vigil_unit u = {0};
+    char uid[24], obj[96];
+    const char *p[3] = {name, NULL, vigil_role_name(role)};
+    int rc;
+    if ((rc = vg_policy_check(who, VG_ACT_ADMIN, 0, "user add", err)) < 0)
+        return rc;
+    if (!code_ok(name) || !strcmp(name, "admin"))
+        return vigil_error_set(err, VIGIL_EINPUT, "user name '%s': use 1-31 letters, digits, '-' or '_'",
+                               name ? name : "");
+    if (unit_code && (rc = vg_unit_by_code(&u, reg, unit_code, err)) < 0)
+        return rc;
+    if (role == VIGIL_ROLE_OFFICER && !unit_code)
+        return vigil_error_set(err, VIGIL_EINPUT, "user %s: an officer needs --unit", name);
+    snprintf(uid, sizeof uid, "%lld", (long long)u.id);
+    p[1] = unit_code ? uid : NULL;
+    if ((rc = vg_db_begin(reg->db, err)) < 0)
+        return rc;
+    rc = vg_db_exec(reg->db, "INSERT INTO users(name, unit_id, role) VALUES(?, ?, ?)", p, 3, NULL, err);
+    if (rc == VIGIL_EEXISTS)
+        vigil_error_set(err, VIGIL_EEXISTS, "user '%s' already exists", name);
+    snprintf(obj, sizeof obj, "user:%s", name);
+    if (rc == 0)
+        rc = vg_audit_append(reg, who, "user.add", obj, vigil_role_name(role), 0, err);
+    if (rc == 0)
+        return vg_db_commit(reg->db, err);
+    vg_db_rollback(reg->db);
+    return rc;
+}

@@ -1,0 +1,330 @@
+/*
+ * The registry's SQL layer: backend dispatch, transactions, result rows and the
+ * versioned case schema. The case schema version lives in meta('cases_schema_version');
+ * the hash-set store's PRAGMA user_version is left alone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db_int.h"
+
+#define CASES_SCHEMA_VERSION 1
+
+/* Migrations, one per version; @PK@ and @TEXTV@ are filled per backend. */
+static const char *migrations[CASES_SCHEMA_VERSION] = {
+    "CREATE TABLE units(id @PK@, code TEXT UNIQUE NOT NULL, name TEXT NOT NULL,"
+    "  type TEXT NOT NULL, country TEXT, created_at TEXT NOT NULL);"
+    "CREATE TABLE users(name TEXT PRIMARY KEY, unit_id BIGINT REFERENCES units(id),"
+    "  role TEXT NOT NULL);"
+    "CREATE TABLE cases(id @PK@, type TEXT NOT NULL, title TEXT,"
+    "  reg_unit BIGINT NOT NULL REFERENCES units(id), owner_unit BIGINT NOT NULL REFERENCES units(id),"
+    "  status TEXT NOT NULL, outcome TEXT, registered_at TEXT NOT NULL, reg_day BIGINT NOT NULL,"
+    "  self_registered BIGINT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE INDEX cases_owner ON cases(owner_unit);"
+    "CREATE INDEX cases_reg ON cases(self_registered, reg_day, reg_unit);"
+    "CREATE TABLE suspects(case_id BIGINT NOT NULL REFERENCES cases(id), suspect TEXT NOT NULL,"
+    "  PRIMARY KEY(case_id, suspect));"
+    "CREATE INDEX suspects_id ON suspects(suspect);"
+    "CREATE TABLE signals(case_id BIGINT NOT NULL REFERENCES cases(id), name TEXT NOT NULL,"
+    "  value BIGINT NOT NULL, PRIMARY KEY(case_id, name));"
+    "CREATE TABLE referrals(id @PK@, case_id BIGINT NOT NULL REFERENCES cases(id),"
+    "  from_unit BIGINT NOT NULL REFERENCES units(id), to_unit BIGINT NOT NULL REFERENCES units(id),"
+    "  to_foreign BIGINT NOT NULL, case_type TEXT NOT NULL,"
+    "  sent_at TEXT NOT NULL, sent_day BIGINT NOT NULL, due_day BIGINT NOT NULL,"
+    "  state TEXT NOT NULL, answered_at TEXT, answered_day BIGINT, reason TEXT, note TEXT);"
+    "CREATE INDEX referrals_case ON referrals(case_id);"
+    "CREATE INDEX referrals_to ON referrals(to_unit, state);"
+    "CREATE INDEX referrals_sent ON referrals(sent_day);"
+    "CREATE TABLE audit(seq BIGINT PRIMARY KEY, at TEXT NOT NULL, event_at TEXT,"
+    "  who TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT,"
+    "  prev TEXT NOT NULL, digest TEXT NOT NULL);"
+    "INSERT INTO meta(key, value) VALUES('audit_head', '0:');",
+};
+
+/* SQLite-only: the audit log refuses UPDATE and DELETE. */
+static const char *sqlite_audit_guard =
+    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+/* PostgreSQL: the same through a trigger function that raises. */
+static const char *pg_audit_guard =
+    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN RAISE EXCEPTION 'the audit log is append-only'; END$$;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    " FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    " FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
+    "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
+    " FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();";
+
+static char *fill_tokens(const char *sql, int pg)
+{
+    const char *pk = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY";
+    size_t n = strlen(sql) * 2 + 64, o = 0;
+    char *out = malloc(n);
+    if (!out)
+        return NULL;
+    while (*sql) {
+        if (!strncmp(sql, "@PK@", 4)) {
+            o += (size_t)snprintf(out + o, n - o, "%s", pk);
+            sql += 4;
+        } else {
+            out[o++] = *sql++;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static int migrate(vg_db *db, vigil_error *err)
+{
+    int64_t ver = 0;
+    char vs[32];
+    const char *p[1] = {vs};
+    int rc = vg_db_script(db, db->pg ? "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)"
+                                     : "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value)", err);
+    if (rc < 0)
+        return rc;
+    rc = vg_db_int(db, &ver, "SELECT value FROM meta WHERE key = 'cases_schema_version'", NULL, 0, err);
+    if (rc < 0)
+        return rc;
+    if (ver > CASES_SCHEMA_VERSION)
+        return vigil_error_set(err, VIGIL_EINPUT,
+                               "%s: case schema version %lld is newer than this vigil (%d)", db->where,
+                               (long long)ver, CASES_SCHEMA_VERSION);
+    if (ver == CASES_SCHEMA_VERSION)
+        return 0;
+    if ((rc = vg_db_begin(db, err)) < 0)
+        return rc;
+    /* re-read inside the transaction: another process may have migrated meanwhile */
+    rc = vg_db_int(db, &ver, "SELECT value FROM meta WHERE key = 'cases_schema_version'", NULL, 0, err);
+    for (int64_t v = ver; rc == 0 && v < CASES_SCHEMA_VERSION; v++) {
+        char *sql = fill_tokens(migrations[v], db->pg);
+        rc = sql ? vg_db_script(db, sql, err) : vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
+        free(sql);
+    }
+    if (rc == 0 && ver < CASES_SCHEMA_VERSION)
+        rc = vg_db_script(db, db->pg ? pg_audit_guard : sqlite_audit_guard, err);
+    snprintf(vs, sizeof vs, "%d", CASES_SCHEMA_VERSION);
+    if (rc == 0)
+        rc = vg_db_exec(db, "DELETE FROM meta WHERE key = 'cases_schema_version'", NULL, 0, NULL, err);
+    if (rc == 0)
+        rc = vg_db_exec(db, "INSERT INTO meta(key, value) VALUES('cases_schema_version', ?)", p, 1,
+                        NULL, err);
+    if (rc == 0)
+        return vg_db_commit(db, err);
+    vg_db_rollback(db);
+    return rc;
+}
+
+int vg_db_open(vg_db **out, const char *url, vigil_error *err)
+{
+    vg_db *db = NULL;
+    int rc;
+    *out = NULL;
+    if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
+        rc = vg_pg_open(&db, url, err);
+    else
+        rc = vg_sqlite_open(&db, url, err);
+    if (rc < 0)
+        return rc;
+    if ((rc = migrate(db, err)) < 0) {
+        vg_db_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+void vg_db_close(vg_db *db)
+{
+    if (!db)
+        return;
+    if (db->in_tx)
+        vg_db_rollback(db);
+    db->ops->close(db);
+    free(db->where);
+    free(db);
+}
+
+int vg_db_is_pg(const vg_db *db) { return db->pg; }
+const char *vg_db_where(const vg_db *db) { return db->where; }
+
+int vg_db_begin(vg_db *db, vigil_error *err)
+{
+    int rc = db->ops->script(db, db->pg ? "BEGIN" : "BEGIN IMMEDIATE", err);
+    if (rc == 0)
+        db->in_tx = 1;
+    return rc;
+}
+
+int vg_db_commit(vg_db *db, vigil_error *err)
+{
+    int rc = db->ops->script(db, "COMMIT", err);
+    if (rc < 0)
+        vg_db_rollback(db);
+    db->in_tx = 0;
+    return rc;
+}
+
+void vg_db_rollback(vg_db *db)
+{
+    db->ops->script(db, "ROLLBACK", NULL);
+    db->in_tx = 0;
+}
+
+int vg_db_exec(vg_db *db, const char *sql, const char *const *p, int n, int64_t *changes,
+               vigil_error *err)
+{
+    return db->ops->exec(db, sql, p, n, changes, err);
+}
+
+int vg_db_insert(vg_db *db, int64_t *id, const char *sql, const char *const *p, int n, vigil_error *err)
+{
+    return db->ops->insert(db, id, sql, p, n, err);
+}
+
+int vg_db_query(vg_db *db, vg_rows *out, const char *sql, const char *const *p, int n, vigil_error *err)
+{
+    memset(out, 0, sizeof *out);
+    return db->ops->query(db, out, sql, p, n, err);
+}
+
+int vg_db_each(vg_db *db, const char *sql, const char *const *p, int n, vg_row_fn fn, void *ud,
+               vigil_error *err)
+{
+    return db->ops->each(db, sql, p, n, fn, ud, err);
+}
+
+int64_t vg_val_i64(const vg_val *v)
+{
+    int64_t r = 0;
+    const char *s = v->s;
+    int neg;
+    if (v->null)
+        return 0;
+    if (!s)
+        return v->i;
+    neg = *s == '-';
+    for (s += neg; *s >= '0' && *s <= '9'; s++)
+        r = r * 10 + (*s - '0');
+    return neg ? -r : r;
+}
+
+int vg_db_script(vg_db *db, const char *sql, vigil_error *err)
+{
+    return db->ops->script(db, sql, err);
+}
+
+int vg_db_int(vg_db *db, int64_t *out, const char *sql, const char *const *p, int n, vigil_error *err)
+{
+    vg_rows r;
+    int rc = vg_db_query(db, &r, sql, p, n, err);
+    *out = 0;
+    if (rc < 0)
+        return rc;
+    if (r.nrows > 0 && r.ncols > 0)
+        *out = vg_cell_i64(&r, 0, 0);
+    vg_rows_free(&r);
+    return 0;
+}
+
+void vg_rows_free(vg_rows *r)
+{
+    if (!r || !r->cell)
+        return;
+    for (size_t i = 0; i < r->nrows * r->ncols; i++)
+        free(r->cell[i]);
+    free(r->cell);
+    r->cell = NULL;
+    r->nrows = 0;
+}
+
+int64_t vg_cell_i64(const vg_rows *r, size_t row, size_t col)
+{
+    const char *s = vg_cell(r, row, col);
+    return s ? strtoll(s, NULL, 10) : 0;
+}
+
+int vg_rows_push(vg_rows *r, size_t *cap, char *cell)
+{
+    /* cap[0]: cells allocated, cap[1]: cells used; the caller counts rows in r->nrows */
+    if (cap[1] == cap[0]) {
+        size_t ncap = cap[0] ? cap[0] * 2 : 64;
+        char **p = realloc(r->cell, ncap * sizeof *p);
+        if (!p) {
+            free(cell);
+            return -1;
+        }
+        r->cell = p;
+        cap[0] = ncap;
+    }
+    r->cell[cap[1]++] = cell;
+    return 0;
+}
+
+int vg_db_wipe(vg_db *db, vigil_error *err)
+{
+    const char *sql = db->pg
+        ? "DROP TABLE IF EXISTS audit, referrals, signals, suspects, cases, users, units, meta CASCADE"
+        : "DROP TABLE IF EXISTS audit; DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
+          "DROP TABLE IF EXISTS suspects; DROP TABLE IF EXISTS cases; DROP TABLE IF EXISTS users;"
+          "DROP TABLE IF EXISTS units; DELETE FROM meta WHERE key IN ('cases_schema_version', 'audit_head')";
+    int rc = vg_db_script(db, sql, err);
+    return rc < 0 ? rc : migrate(db, err);
+}
+
+void vg_db_bulk(vg_db *db)
+{
+    if (!db->pg)
+        vg_db_script(db, "PRAGMA cache_size = -131072", NULL);
+}
+
+typedef struct idfill {
+    int64_t *ids;
+    size_t n, got;
+} idfill;
+
+static int take_id(const vg_val *cells, size_t nc, void *ud)
+{
+    idfill *f = ud;
+    (void)nc;
+    if (f->got < f->n && !cells[0].null)
+        f->ids[f->got++] = vg_val_i64(&cells[0]);
+    return 0;
+}
+
+int vg_db_reserve_ids(vg_db *db, const char *table, size_t n, int64_t **ids_out, vigil_error *err)
+{
+    char sql[160], cnt[24];
+    const char *p[1] = {cnt};
+    idfill f = {calloc(n ? n : 1, sizeof(int64_t)), n, 0};
+    int rc;
+    *ids_out = NULL;
+    if (!f.ids)
+        return vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory", db->where);
+    if (db->pg) {
+        /* the sequence hands out ids that no concurrent insert will take */
+        snprintf(sql, sizeof sql, "SELECT nextval(pg_get_serial_sequence('%s', 'id')) FROM generate_series(1, ?)",
+                 table);
+        snprintf(cnt, sizeof cnt, "%zu", n);
+        rc = n ? vg_db_each(db, sql, p, 1, take_id, &f, err) : 0;
+    } else {
+        /* SQLite: the caller's write transaction holds the lock, so max(id) + 1... are free */
+        int64_t max = 0;
+        snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM %s", table);
+        rc = vg_db_int(db, &max, sql, NULL, 0, err);
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            f.ids[f.got++] = max + 1 + (int64_t)i;
+    }
+    if (rc == 0 && f.got != n)
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: could not reserve %zu ids", db->where, n);
+    if (rc < 0) {
+        free(f.ids);
+        return rc;
+    }
+    *ids_out = f.ids;
+    return 0;
+}

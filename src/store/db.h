@@ -1,0 +1,80 @@
+/*
+ * The registry's SQL layer: one connection to SQLite or PostgreSQL behind the
+ * same few calls. SQL is written once with '?' placeholders (turned into $n for
+ * PostgreSQL); parameters and results travel as text. One thread per handle.
+ */
+#ifndef VG_STORE_DB_H
+#define VG_STORE_DB_H
+#include <stddef.h>
+#include <stdint.h>
+#include "vigil/error.h"
+
+typedef struct vg_db vg_db;
+
+/* A query result held in memory: cell[r * ncols + c], NULL for SQL NULL. */
+typedef struct vg_rows {
+    size_t nrows, ncols;
+    char **cell;
+} vg_rows;
+
+/* Open url: "postgres://..." or "postgresql://..." selects PostgreSQL, anything else is a
+ * SQLite file path. The schema is created or migrated. VIGIL_EINPUT for a file that is not a
+ * vigil database or of a newer case schema, VIGIL_ESTORE when the server or file fails. */
+int vg_db_open(vg_db **out, const char *url, vigil_error *err);
+void vg_db_close(vg_db *db);
+int vg_db_is_pg(const vg_db *db);
+const char *vg_db_where(const vg_db *db);   /* file path or "postgresql", for messages */
+
+int vg_db_begin(vg_db *db, vigil_error *err);
+int vg_db_commit(vg_db *db, vigil_error *err);
+void vg_db_rollback(vg_db *db);
+
+/* Run a statement; *changes_out (may be NULL) gets the number of rows changed. */
+int vg_db_exec(vg_db *db, const char *sql, const char *const *params, int n, int64_t *changes_out,
+               vigil_error *err);
+/* Run an INSERT into a table with an "id" key; *id_out gets the new id. */
+int vg_db_insert(vg_db *db, int64_t *id_out, const char *sql, const char *const *params, int n,
+                 vigil_error *err);
+/* Run a query; rows are owned by the caller (vg_rows_free). */
+int vg_db_query(vg_db *db, vg_rows *out, const char *sql, const char *const *params, int n,
+                vigil_error *err);
+/* Run a query expected to give one integer (0 when no row or NULL). */
+int vg_db_int(vg_db *db, int64_t *out, const char *sql, const char *const *params, int n,
+              vigil_error *err);
+/* One value of a streamed row: SQL NULL, an integer (s == NULL, in i) or text (in s). */
+typedef struct vg_val {
+    const char *s;
+    int64_t i;
+    int null;
+} vg_val;
+int64_t vg_val_i64(const vg_val *v);
+
+/* Run a query and hand each row to fn without copying it (values valid during the call);
+ * fn returns 0 to go on, < 0 to stop with that code. */
+typedef int (*vg_row_fn)(const vg_val *cells, size_t ncols, void *ud);
+int vg_db_each(vg_db *db, const char *sql, const char *const *params, int n, vg_row_fn fn, void *ud,
+               vigil_error *err);
+/* Run several ';'-separated statements without parameters. */
+int vg_db_script(vg_db *db, const char *sql, vigil_error *err);
+void vg_rows_free(vg_rows *r);
+static inline const char *vg_cell(const vg_rows *r, size_t row, size_t col)
+{
+    return r->cell[row * r->ncols + col];
+}
+int64_t vg_cell_i64(const vg_rows *r, size_t row, size_t col);
+
+/* Tune this connection for a bulk load (SQLite: a 128 MiB page cache; PostgreSQL: nothing). */
+void vg_db_bulk(vg_db *db);
+
+/* Reserve n new ids of table (its "id" key) for rows inserted with explicit ids inside the
+ * caller's transaction; *ids_out is a new array owned by the caller (free()). */
+int vg_db_reserve_ids(vg_db *db, const char *table, size_t n, int64_t **ids_out, vigil_error *err);
+
+/* Drop every registry table (tests use it to start a PostgreSQL database afresh). */
+int vg_db_wipe(vg_db *db, vigil_error *err);
+
+/* Backends. */
+int vg_sqlite_open(vg_db **out, const char *path, vigil_error *err);
+int vg_pg_open(vg_db **out, const char *conninfo, vigil_error *err);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+ * SQLite backend of the registry's SQL layer. Shares the file with the hash-set
+ * store: application_id "VIGL" marks it as ours, user_version belongs to the hash-set
+ * schema and is never touched here. WAL, foreign keys on, prepared statements cached.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db_int.h"
+
+#define VIGIL_APP_ID 0x5649474c /* "VIGL" */
+#define CACHE_SLOTS 64
+
+typedef struct slot {
+    char *text;         /* the SQL the statement was prepared from */
+    sqlite3_stmt *stmt;
+} slot;
+
+typedef struct lite {
+    sqlite3 *h;
+    slot cache[CACHE_SLOTS];
+} lite;
+
+static sqlite3 *H(vg_db *db) { return ((lite *)db->impl)->h; }
+
+/* A hint for the errors a person can act on. */
+static const char *hint(vg_db *db)
+{
+    int c = sqlite3_errcode(H(db));
+    if (c == SQLITE_FULL || c == SQLITE_IOERR)
+        return " (is the disk full or failing? nothing was changed)";
+    if (c == SQLITE_READONLY)
+        return " (the database file or its folder is read-only; nothing was changed)";
+    return "";
+}
+
+static int fail(vg_db *db, vigil_error *err)
+{
+    int ec = sqlite3_extended_errcode(H(db));
+    int code = sqlite3_errcode(H(db));
+    vigil_code vc = VIGIL_ESTORE;
+    if (code == SQLITE_CONSTRAINT && ec != SQLITE_CONSTRAINT_TRIGGER)
+        vc = VIGIL_EEXISTS;
+    if (code == SQLITE_NOTADB)
+        vc = VIGIL_EINPUT;
+    return vigil_error_set(err, vc, "%s: %s%s", db->where, sqlite3_errmsg(H(db)), hint(db));
+}
+
+static int prepare(vg_db *db, sqlite3_stmt **out, const char *sql, const char *const *p, int n,
+                   vigil_error *err)
+{
+    lite *l = db->impl;
+    uint32_t h = 2166136261u;
+    slot *s;
+    for (const char *c = sql; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    s = &l->cache[h % CACHE_SLOTS];
+    if (!s->stmt || strcmp(s->text, sql)) {
+        sqlite3_finalize(s->stmt);
+        free(s->text);
+        s->stmt = NULL;
+        if (!(s->text = strdup(sql)))
+            return vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory", db->where);
+        if (sqlite3_prepare_v2(l->h, sql, -1, &s->stmt, NULL) != SQLITE_OK)
+            return fail(db, err);
+    }
+    sqlite3_reset(s->stmt);
+    sqlite3_clear_bindings(s->stmt);
+    for (int i = 0; i < n; i++)
+        sqlite3_bind_text(s->stmt, i + 1, p[i], -1, SQLITE_STATIC);
+    *out = s->stmt;
+    return 0;
+}
+
+static int l_exec(vg_db *db, const char *sql, const char *const *p, int n, int64_t *changes,
+                  vigil_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(db, &st, sql, p, n, err);
+    if (rc < 0)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    if (rc != SQLITE_DONE) {
+        rc = fail(db, err);
+        sqlite3_reset(st);
+        return rc;
+    }
+    sqlite3_reset(st);
+    if (changes)
+        *changes = sqlite3_changes(H(db));
+    return 0;
+}
+
+static int l_insert(vg_db *db, int64_t *id, const char *sql, const char *const *p, int n,
+                    vigil_error *err)
+{
+    int rc = l_exec(db, sql, p, n, NULL, err);
+    if (rc == 0)
+        *id = sqlite3_last_insert_rowid(H(db));
+    return rc;
+}
+
+static int l_query(vg_db *db, vg_rows *out, const char *sql, const char *const *p, int n,
+                   vigil_error *err)
+{
+    sqlite3_stmt *st;
+    size_t cap[2] = {0, 0};
+    int rc = prepare(db, &st, sql, p, n, err);
+    if (rc < 0)
+        return rc;
+    out->ncols = (size_t)sqlite3_column_count(st);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (size_t c = 0; c < out->ncols; c++) {
+            const unsigned char *t = sqlite3_column_text(st, (int)c);
+            char *v = t ? strdup((const char *)t) : NULL;
+            if ((t && !v) || vg_rows_push(out, cap, v) < 0) {
+                out->nrows = cap[1] / (out->ncols ? out->ncols : 1);
+                sqlite3_reset(st);
+                vg_rows_free(out);
+                return vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory", db->where);
+            }
+        }
+        out->nrows++;
+    }
+    if (rc != SQLITE_DONE) {
+        rc = fail(db, err);
+        sqlite3_reset(st);
+        vg_rows_free(out);
+        return rc;
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+static int l_each(vg_db *db, const char *sql, const char *const *p, int n, vg_row_fn fn, void *ud,
+                  vigil_error *err)
+{
+    sqlite3_stmt *st;
+    vg_val cells[16];
+    size_t nc;
+    int rc = prepare(db, &st, sql, p, n, err), step;
+    if (rc < 0)
+        return rc;
+    nc = (size_t)sqlite3_column_count(st);
+    if (nc > 16)
+        nc = 16;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        for (size_t c = 0; c < nc; c++) {
+            int t = sqlite3_column_type(st, (int)c);
+            cells[c].null = t == SQLITE_NULL;
+            cells[c].i = t == SQLITE_INTEGER ? sqlite3_column_int64(st, (int)c) : 0;
+            cells[c].s = t == SQLITE_INTEGER || t == SQLITE_NULL ? NULL
+                                                                 : (const char *)sqlite3_column_text(st, (int)c);
+        }
+        if ((rc = fn(cells, nc, ud)) < 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = fail(db, err);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int l_script(vg_db *db, const char *sql, vigil_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(H(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int rc = vigil_error_set(err, sqlite3_errcode(H(db)) == SQLITE_NOTADB ? VIGIL_EINPUT : VIGIL_ESTORE,
+                                 "%s: %s%s", db->where, msg ? msg : sqlite3_errmsg(H(db)), hint(db));
+        sqlite3_free(msg);
+        return rc;
+    }
+    return 0;
+}
+
+static void l_close(vg_db *db)
+{
+    lite *l = db->impl;
+    if (!l)
+        return;
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        sqlite3_finalize(l->cache[i].stmt);
+        free(l->cache[i].text);
+    }
+    sqlite3_close(l->h);
+    free(l);
+}
+
+static const vg_db_ops lite_ops = {l_exec, l_insert, l_query, l_script, l_each, l_close};
+
+/* A file whose application_id is neither 0 (new) nor ours, or that holds foreign tables
+ * without our id, is not a vigil database; an empty one is marked as ours. */
+static int check_identity(vg_db *db, vigil_error *err)
+{
+    int64_t app = 0, tables = 0;
+    int rc = vg_db_int(db, &app, "PRAGMA application_id", NULL, 0, err);
+    if (rc == 0)
+        rc = vg_db_int(db, &tables, "SELECT count(*) FROM sqlite_master", NULL, 0, err);
+    if (rc < 0 && sqlite3_errcode(H(db)) != SQLITE_NOTADB)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s%s", db->where, sqlite3_errmsg(H(db)), hint(db));
+    if (rc < 0)
+        return vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database", db->where);
+    if (app != VIGIL_APP_ID && (app != 0 || tables != 0))
+        return vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database", db->where);
+    if (app == 0)
+        return l_script(db, "PRAGMA application_id = 1447642956", err);
+    return 0;
+}
+
+int vg_sqlite_open(vg_db **out, const char *path, vigil_error *err)
+{
+    vg_db *db = calloc(1, sizeof *db);
+    lite *l = calloc(1, sizeof *l);
+    int rc;
+    *out = NULL;
+    if (!db || !l || !(db->where = strdup(path))) {
+        free(db);
+        free(l);
+        return vigil_error_set(err, VIGIL_ENOMEM, "store: out of memory");
+    }
+    db->ops = &lite_ops;
+    db->impl = l;
+    if (sqlite3_open_v2(path, &l->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot open database: %s", path,
+                             l->h ? sqlite3_errmsg(l->h) : "out of memory");
+        vg_db_close(db);
+        return rc;
+    }
+    sqlite3_busy_timeout(l->h, 10000);
+    rc = check_identity(db, err);
+    if (rc == 0 && !sqlite3_db_readonly(l->h, "main"))
+        rc = l_script(db, "PRAGMA journal_mode=WAL", err);
+    if (rc == 0)
+        rc = l_script(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL", err);
+    if (rc < 0) {
+        vg_db_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
