@@ -35,8 +35,8 @@ struct vg_reader {
 
 /* What the reader does with the current file's bytes for PDQ. */
 enum { IMG_OFF = 0, IMG_COLLECT, IMG_NOT_IMAGE, IMG_TOO_BIG };
-/* Enough bytes to tell every image format vigil decodes by its magic. */
-#define IMG_SNIFF 16
+/* Enough bytes to tell every image format vigil decodes by its magic (BMP needs 18). */
+#define IMG_SNIFF 32
 /* A reader keeps at most this much image buffer between files. */
 #define IMG_KEEP ((size_t)32 << 20)
 
@@ -109,9 +109,13 @@ static void image_feed(vg_reader *r, const uint8_t *p, size_t n)
     before = r->img.len;
     vg_buf_add(&r->img, p, n);
     if (vg_buf_failed(&r->img)) {
-        /* Still tell an oversized image from any other large file. */
-        r->img_state = before >= IMG_SNIFF && vigil_image_sniff(r->img.ptr, before) == VIGIL_IMAGE_NONE
-                     ? IMG_NOT_IMAGE : IMG_TOO_BIG;
+        /* Still tell an oversized image from any other large file, by its first bytes. */
+        uint8_t first[IMG_SNIFF];
+        size_t have = before < IMG_SNIFF ? before : IMG_SNIFF, more = IMG_SNIFF - have < n ? IMG_SNIFF - have : n;
+        if (have)
+            memcpy(first, r->img.ptr, have);
+        memcpy(first + have, p, more);
+        r->img_state = vigil_image_sniff(first, have + more) == VIGIL_IMAGE_NONE ? IMG_NOT_IMAGE : IMG_TOO_BIG;
         vg_buf_reset(&r->img);
         return;
     }

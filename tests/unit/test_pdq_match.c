@@ -246,7 +246,8 @@ static void pdq_match__scan_decodes_within_the_byte_cap(void **state)
     for (size_t i = 54; i < sizeof bmp; i++)
         bmp[i] = (uint8_t)(i * 7);
     tu_write(dir, "a.bmp", bmp, sizeof bmp);
-    tu_write(dir, "b.txt", "hello", 5);
+    tu_write(dir, "b.txt", "hello, this is a text file longer than the small byte cap below: "
+                           "it must never be reported as an image that was too big to decode", 130);
     vigil_scan_opts_init(&o);
     o.jobs = 2;
     o.compute_pdq = 1;
