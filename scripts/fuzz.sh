@@ -41,15 +41,27 @@ for t in "${targets[@]}"; do
   [ -x "$exe" ] || { echo "fuzz: no target $t" >&2; status=2; continue; }
   art=fuzz/artifacts/$t
   mkdir -p "$art/new"
+  rm -f "$art"/fuzz-*.log
   log=$art/fuzz.log
   # The committed corpus is read only: new inputs land in $art/new (first dir is written to).
   par=()
+  start=$SECONDS
   [ "$JOBS" -gt 1 ] && par=(-jobs="$JOBS" -workers="$JOBS")
   "$exe" -max_total_time="$SECONDS_PER" "${par[@]}" -print_final_stats=1 \
     -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$art/" ${FUZZ_ARGS:-} \
     "$art/new" "fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
-  execs=$(grep -h '^stat::number_of_executed_units' "$log" fuzz-*.log 2>/dev/null | awk '{s += $2} END {print s + 0}')
+  ran=$((SECONDS - start))
+  [ "$JOBS" -gt 1 ] && mv -f fuzz-*.log "$art/" 2>/dev/null
+  # libFuzzer may print its final stats twice (crash handler, then exit): take the
+  # last figure of each process's log, and add up the processes.
+  execs=0
+  for l in "$log" "$art"/fuzz-*.log; do
+    [ -f "$l" ] || continue
+    [ "$JOBS" -gt 1 ] && [ "$l" = "$log" ] && continue
+    n=$(grep -h '^stat::number_of_executed_units' "$l" | tail -n 1 | awk '{ print $2 + 0 }')
+    execs=$((execs + ${n:-0}))
+  done
   crashes=$(find "$art" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
   if [ "$rc" -ne 0 ] || [ "$crashes" -gt 0 ]; then
     verdict="CRASHED (rc $rc; $crashes artifact(s) in $art/, log $log)"
@@ -57,7 +69,6 @@ for t in "${targets[@]}"; do
   else
     verdict="no crash"
   fi
-  echo "fuzz $t: ${SECONDS_PER}s, $execs executions, $(ls "$art/new" | wc -l) new corpus inputs, $verdict"
-  [ "$JOBS" -gt 1 ] && mv -f fuzz-*.log "$art/" 2>/dev/null
+  echo "fuzz $t: ran ${ran}s (of ${SECONDS_PER}s), $execs executions, $(ls "$art/new" | wc -l) new corpus inputs, $verdict"
 done
 exit $status
