@@ -57,9 +57,10 @@ run() { # key cmd...
   secs[$key]=$M_SECS
   rss[$key]=$M_RSS_KB
   cpu[$key]=$M_CPU
-  printf '  %-62s %7.3f s  (runs: %s; CPU %s s)\n' "$*" "$M_SECS" "$M_ALL" "$M_CPU"
+  printf '  %-62s %7.3f s  (runs: %s; CPU %s s; others %s%%)\n' "$*" "$M_SECS" "$M_ALL" "$M_CPU" "$M_OTHER"
 }
-echo "timings, wall seconds (stdout to /dev/null; CPU = median user+sys):"
+echo "timings, wall seconds (stdout to /dev/null; CPU = median user+sys;"
+echo "  others = median share of all CPUs used by other processes during the runs):"
 for j in 1 2; do
   run "v$j" "$VIGIL" hash --jobs "$j" --quiet "$CORPUS"
   run "h$j" hashdeep -c md5,sha1,sha256 -j"$j" -r "$CORPUS"

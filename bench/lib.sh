@@ -50,13 +50,13 @@ cpu_busy() {
 }
 
 # The machine may be shared: before each timed run wait (up to BENCH_QUIET_WAIT s,
-# default 120) until other work uses under 15% of the CPUs. Runs that started on a
+# default 30) until other work uses under 15% of the CPUs. Runs that started on a
 # busy machine are counted in BUSY_RUNS and reported.
 BUSY_RUNS=0
 wait_quiet() {
   local waited=0 busy
   while busy=$(cpu_busy); [ "$busy" -ge 15 ]; do
-    if [ "$waited" -ge "${BENCH_QUIET_WAIT:-120}" ]; then
+    if [ "$waited" -ge "${BENCH_QUIET_WAIT:-30}" ]; then
       BUSY_RUNS=$((BUSY_RUNS + 1))
       echo "bench: note: machine still ${busy}% busy with other work after ${waited}s; timing anyway" >&2
       return
@@ -71,22 +71,28 @@ wait_quiet() {
 # time), M_RC (last nonzero exit status or 0).
 measure() {
   local name=$1; shift
-  local i t0 t1 tf times=() cpus=() rss=0 r
+  local i t0 t1 tf times=() cpus=() others=() rss=0 r a b
   tf=$(mktemp)
   M_RC=0
   for ((i = 0; i < REPEAT; i++)); do
     wait_quiet
+    a=($(head -n 1 /proc/stat))
     t0=$(date +%s%N)
     /usr/bin/time -f '%M %U %S' -o "$tf" "$@" >/dev/null 2>"$BENCH_DIR/last-stderr.log" || M_RC=$?
     t1=$(date +%s%N)
+    b=($(head -n 1 /proc/stat))
     times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')")
     read -r r u s < <(tail -n 1 "$tf")
     cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')")
+    others+=("$(awk -v busy="$(( b[1] + b[2] + b[3] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[6] - a[7] - a[8] ))" \
+      -v idle="$(( b[4] + b[5] - a[4] - a[5] ))" -v mine="$u" -v mine2="$s" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { o = busy - (mine + mine2) * hz; if (o < 0) o = 0; printf "%.0f", (busy + idle) ? 100 * o / (busy + idle) : 0 }')")
     [ "$r" -gt "$rss" ] 2>/dev/null && rss=$r
   done
   rm -f "$tf"
   M_SECS=$(median "${times[@]}")
   M_CPU=$(median "${cpus[@]}")
+  M_OTHER=$(median "${others[@]}")
   M_ALL="${times[*]}"
   M_RSS_KB=$rss
   if [ "$M_RC" -ne 0 ]; then

@@ -50,7 +50,8 @@ echo
 
 echo "warming the page cache"
 warm_cache "$CORPUS"
-echo "timings, wall seconds (hash to /dev/null, scan JSONL to $JSONL; CPU = median user+sys):"
+echo "timings, wall seconds (hash to /dev/null, scan JSONL to $JSONL; CPU = median user+sys;"
+echo "  others = median share of all CPUs used by other processes during the runs):"
 declare -A secs rss cpu
 run() { # key cmd...
   local key=$1; shift
@@ -58,7 +59,7 @@ run() { # key cmd...
   secs[$key]=$M_SECS
   rss[$key]=$M_RSS_KB
   cpu[$key]=$M_CPU
-  printf '  %-62s %7.3f s  (runs: %s; CPU %s s)\n' "$*" "$M_SECS" "$M_ALL" "$M_CPU"
+  printf '  %-62s %7.3f s  (runs: %s; CPU %s s; others %s%%)\n' "$*" "$M_SECS" "$M_ALL" "$M_CPU" "$M_OTHER"
 }
 check=""
 for j in 1 2; do
