@@ -8,7 +8,7 @@ packages=(
   libssl-dev libarchive-dev libmagic-dev libsqlite3-dev libcmocka-dev
   clang libclang-rt-14-dev
   hashdeep zip unzip p7zip-full cpio xorriso openssl coreutils util-linux procps
-  file sqlite3 time
+  file sqlite3
 )
 
 missing=()
