@@ -153,7 +153,7 @@ static int parse_sum_line(vg_lines *p, char *s, size_t n, vg_hash_record *r, cha
         while (i < n && s[i] >= '0' && s[i] <= '9')
             i++;
         if (i > d0 && i + 2 < n && s[i] == ' ' && s[i + 1] == ' ' && (d0 > 0 || i - d0 < 20) &&
-            hex_run(s + i + 2, n - i - 2) >= 32 && (d0 > 0 || hex_run(s, n) != i)) {
+            hex_run(s + i + 2, n - i - 2) >= 32) { /* under 20 digits: never a digest */
             int64_t size = 0;
             for (size_t k = d0; k < i; k++) { /* a length read from a list is a claim: bound it */
                 int digit = s[k] - '0';
