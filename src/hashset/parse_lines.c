@@ -156,15 +156,17 @@ static int parse_sum_line(vg_lines *p, char *s, size_t n, vg_hash_record *r, cha
         while (i < n && s[i] >= '0' && s[i] <= '9')
             i++;
         if (i > d0 && i + 2 < n && s[i] == ' ' && s[i + 1] == ' ' && (d0 > 0 || i - d0 < 20) &&
-            hex_run(s + i + 2, n - i - 2) >= 32) {
-            long long size = 0;
-            for (size_t k = d0; k < i; k++)
-                size = size * 10 + (s[k] - '0');
-            if (d0 > 0 || hex_run(s, n) != i) { /* not simply a digest that starts with digits */
-                r->size = size;
-                s += i + 2;
-                n -= i + 2;
+            hex_run(s + i + 2, n - i - 2) >= 32) { /* under 20 digits: never a digest */
+            int64_t size = 0;
+            for (size_t k = d0; k < i; k++) { /* a length read from a list is a claim: bound it */
+                int digit = s[k] - '0';
+                if (size > (INT64_MAX - digit) / 10)
+                    return fail(why, cap, "size field too large: '%.40s'", s + d0);
+                size = size * 10 + digit;
             }
+            r->size = size;
+            s += i + 2;
+            n -= i + 2;
         }
     }
     h = hex_run(s, n);

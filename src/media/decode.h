@@ -35,6 +35,10 @@ void vg_raster_end(vg_raster *r);
 /* Release a raster that did not finish (frees the image's pixels). */
 void vg_raster_abort(vg_raster *r);
 
+/* Decode with the decoder of format f whatever the bytes announce (fuzz targets, tests). */
+int vg_image_decode_as(vigil_image *out, vigil_image_format f, const void *data, size_t n,
+                       const vigil_decode_opts *opts, vigil_error *err);
+
 /* Multiply overflow-checked: 0 on success. */
 int vg_mul_size(size_t *out, size_t a, size_t b);
 

@@ -157,8 +157,8 @@ void vg_raster_abort(vg_raster *r)
     r->img->pixels = NULL;
 }
 
-int vigil_image_decode(vigil_image *out, const void *data, size_t n, const vigil_decode_opts *opts,
-                       vigil_error *err)
+int vg_image_decode_as(vigil_image *out, vigil_image_format f, const void *data, size_t n,
+                       const vigil_decode_opts *opts, vigil_error *err)
 {
     static int (*const decoders[])(vg_raster *, const uint8_t *, size_t, vigil_error *) = {
         NULL, vg_decode_jpeg, vg_decode_png, vg_decode_webp, vg_decode_gif, vg_decode_bmp,
@@ -166,19 +166,24 @@ int vigil_image_decode(vigil_image *out, const void *data, size_t n, const vigil
     vg_raster r = {.img = out, .opts = opts};
     int rc;
     memset(out, 0, sizeof *out);
-    out->format = vigil_image_sniff(data, n);
-    if (out->format == VIGIL_IMAGE_NONE)
+    out->format = f;
+    if ((int)f <= VIGIL_IMAGE_NONE || f > VIGIL_IMAGE_HEIF)
         return vigil_error_set(err, VIGIL_EINPUT, "image: not a supported image format");
-    rc = decoders[out->format](&r, data, n, err);
+    rc = decoders[f](&r, data, n, err);
     if (rc < 0) {
         vg_raster_abort(&r);
-        vigil_image_format f = out->format;
         memset(out, 0, sizeof *out);
         out->format = f;
         return rc;
     }
     vg_raster_end(&r);
     return 0;
+}
+
+int vigil_image_decode(vigil_image *out, const void *data, size_t n, const vigil_decode_opts *opts,
+                       vigil_error *err)
+{
+    return vg_image_decode_as(out, vigil_image_sniff(data, n), data, n, opts, err);
 }
 
 int vigil_image_decode_file(vigil_image *out, const char *path, const vigil_decode_opts *opts,

@@ -58,6 +58,17 @@ static void hashset__bad_lines_say_why(void **state)
     assert_non_null(strstr(why, "md5sum needs 32"));
 }
 
+static void hashset__huge_md5deep_size_is_rejected_not_overflowed(void **state)
+{
+    vg_lines p;
+    vg_hash_record r;
+    (void)state;
+    vg_lines_init(&p, VIGIL_FORMAT_AUTO);
+    assert_int_equal(parse(&p, "   99999999999999999999999  2b995e16d04df2e25ac7fed9fb77ea2c  x", &r), -1);
+    assert_int_equal(parse(&p, "9223372036854775807  2b995e16d04df2e25ac7fed9fb77ea2c  x", &r), 1);
+    assert_true(r.size == INT64_MAX);
+}
+
 static void hashset__hashdeep_names_may_hold_commas(void **state)
 {
     vg_lines p;
@@ -256,6 +267,7 @@ int main(void)
         cmocka_unit_test(hashset__coreutils_forms_parse),
         cmocka_unit_test(hashset__bad_lines_say_why),
         cmocka_unit_test(hashset__hashdeep_names_may_hold_commas),
+        cmocka_unit_test(hashset__huge_md5deep_size_is_rejected_not_overflowed),
         cmocka_unit_test(hashset__empty_file_digest_is_recognised),
         cmocka_unit_test_setup_teardown(hashset__strict_import_fails_naming_the_line_and_stores_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(hashset__unknown_format_is_named, setup, teardown),
