@@ -21,6 +21,10 @@ typedef struct pstate {
     uint8_t *row;
 } pstate;
 
+/* Chunk names, each followed by a NUL, in the form png_set_keep_unknown_chunks takes. */
+static const png_byte skipped_chunks[] = "tEXt\0zTXt\0iTXt\0iCCP\0sPLT\0pCAL\0sCAL\0hIST\0tIME\0"
+                                         "bKGD\0pHYs\0oFFs\0sBIT\0eXIf\0gAMA\0cHRM\0sRGB\0";
+
 static void on_error(png_structp png, png_const_charp msg)
 {
     pstate *s = png_get_error_ptr(png);
@@ -98,6 +102,14 @@ int vg_decode_png(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
         goto done;
     }
     png_set_read_fn(s->png, s, on_read);
+    /*
+     * Ancillary chunks that never change the samples we keep are skipped unread: libpng would
+     * otherwise allocate whatever length a text or profile chunk claims (gigabytes from a
+     * 200-byte file). Colour chunks are ignored anyway (no gamma or colour calls are made).
+     */
+    png_set_keep_unknown_chunks(s->png, PNG_HANDLE_CHUNK_NEVER, skipped_chunks,
+                                (int)(sizeof skipped_chunks - 1) / 5);
+    png_set_chunk_malloc_max(s->png, (png_alloc_size_t)(n < ((size_t)8 << 20) ? ((size_t)8 << 20) : n));
     if (setjmp(png_jmpbuf(s->png))) {
         rc = vigil_error_set(err, VIGIL_EINPUT, "png: %s", s->msg[0] ? s->msg : "corrupt file");
         goto done;
