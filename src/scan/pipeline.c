@@ -36,6 +36,7 @@ typedef struct pipeline {
     unit *work_head, *work_tail;
     unit *order_head, *order_tail;
     size_t inflight, max_inflight;
+    size_t room_waiters;              /* readers waiting for their unit to reach the head */
     int walk_done;
     volatile sig_atomic_t cancel;     /* the callback asked to stop */
     const vigil_scan_opts *o;
@@ -112,7 +113,8 @@ static int on_walk(const vg_walk_entry *we, void *ud)
         p->work_tail = u;
         pthread_cond_signal(&p->cv_work);
     }
-    pthread_cond_signal(&p->cv_sink);
+    if (p->order_head == u) /* the sink waits only on the head; others are picked up in turn */
+        pthread_cond_signal(&p->cv_sink);
     pthread_mutex_unlock(&p->mu);
     return stopping(p) ? 1 : 0;
 }
@@ -142,8 +144,11 @@ static void emit(void *ud, vg_result *r)
     emit_ctx *c = ud;
     pipeline *p = c->p;
     pthread_mutex_lock(&p->mu);
-    while (c->u != p->order_head && c->u->nres >= MAX_PENDING)
+    while (c->u != p->order_head && c->u->nres >= MAX_PENDING) {
+        p->room_waiters++;
         pthread_cond_wait(&p->cv_room, &p->mu);
+        p->room_waiters--;
+    }
     if (c->u->tail)
         c->u->tail->next = r;
     else
@@ -179,7 +184,8 @@ static void *worker_main(void *arg)
             vg_reader_file(w->reader, &u->e, emit, &c);
         pthread_mutex_lock(&p->mu);
         u->done = 1;
-        pthread_cond_broadcast(&p->cv_sink);
+        if (u == p->order_head)
+            pthread_cond_signal(&p->cv_sink);
         pthread_mutex_unlock(&p->mu);
     }
     return NULL;
@@ -231,8 +237,10 @@ static void sink(pipeline *p, vigil_scan_stats *stats)
         if (!p->order_head)
             p->order_tail = NULL;
         p->inflight--;
-        pthread_cond_signal(&p->cv_space);
-        pthread_cond_broadcast(&p->cv_room); /* a new head may be waiting to emit */
+        if (p->inflight <= p->max_inflight / 2) /* wake the walker for a batch, not for every unit */
+            pthread_cond_signal(&p->cv_space);
+        if (p->room_waiters) /* a new head may be waiting to emit */
+            pthread_cond_broadcast(&p->cv_room);
         free(u->path);
         free(u);
     }
