@@ -35,6 +35,9 @@ rm -rf "$OUT/ziptmp"
 for n in 1 2 3; do openssl rand -out "$OUT/seized/documents/unknown-$n.bin" $((4096 * n)); done
 printf 'shopping list\nmilk\n' >"$OUT/seized/documents/notes.txt"
 
+# An altered copy of a known photo (half size, recompressed): no digest matches it, PDQ does.
+/usr/bin/convert "${photos[3]}" -resize 50% -quality 70 "$OUT/seized/pictures/resized-copy.jpg"
+
 # Demo sets: every third photo is "known" (one of them only inside the zip), two are benign.
 : >"$OUT/demo-known.sha256"
 for ((i = 0; i < ${#photos[@]}; i += 3)); do sha256sum "${photos[$i]}" >>"$OUT/demo-known.sha256"; done
@@ -44,6 +47,9 @@ export VIGIL_DB="$OUT/vigil.db"
 "$VIGIL" hashset import --name demo-known --kind illegal --category demo --series demo-series \
   "$OUT/demo-known.sha256" >/dev/null
 "$VIGIL" hashset import --name demo-benign --kind benign "$OUT/demo-benign.sha256" >/dev/null
+for ((i = 0; i < ${#photos[@]}; i += 3)); do "$VIGIL" pdq --quiet "${photos[$i]}"; done >"$OUT/demo-known.pdq"
+"$VIGIL" hashset import --name demo-known-pdq --kind illegal --category demo --series demo-series \
+  --format pdq "$OUT/demo-known.pdq" >/dev/null
 "$VIGIL" hashset list
 echo
 "$VIGIL" scan --quiet --jsonl "$OUT/scan.jsonl" --csv "$OUT/scan.csv" --report "$OUT/report.html" "$OUT/seized"
@@ -52,3 +58,8 @@ echo "demo: JSONL  $OUT/scan.jsonl"
 echo "demo: CSV    $OUT/scan.csv"
 echo "demo: report $OUT/report.html"
 echo "demo: summary: $(tail -n 1 "$OUT/scan.jsonl")"
+grep '"verdict":"near"' "$OUT/scan.jsonl" | python3 -c 'import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    print("demo: near match: %s ~ set %s, distance %s" % (o["path"], o["match"]["set"], o["match"]["distance"]))'
+
