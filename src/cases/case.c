@@ -60,7 +60,7 @@ static void i64s(char buf[24], int64_t v)
     snprintf(buf, 24, "%lld", (long long)v);
 }
 
-static int load_case(case_core *c, vigil_registry *reg, int64_t id, vigil_error *err)
+static int load_case(case_core *c, vigil_registry *reg, const vigil_actor *who, int64_t id, vigil_error *err)
 {
     vg_rows r;
     char ids[24];
@@ -73,6 +73,8 @@ static int load_case(case_core *c, vigil_registry *reg, int64_t id, vigil_error 
         return rc;
     if (r.nrows == 0) {
         vg_rows_free(&r);
+        if (!vg_policy_sees_all(who))
+            return vg_policy_deny_case(who, id, err);
         return vigil_error_set(err, VIGIL_ENOTFOUND, "unknown case %lld", (long long)id);
     }
     c->id = id;
@@ -183,7 +185,7 @@ int vigil_case_refer(vigil_registry *reg, const vigil_actor *who, int64_t case_i
     char sent[24], sday[24], dday[24], ids[24], fid[24], tid[24], foreign[2], detail[128], dd[12];
     int64_t t = when(at), dueday;
     int rc;
-    if ((rc = load_case(&c, reg, case_id, err)) < 0 || (rc = vg_unit_by_code(&u, reg, to, err)) < 0)
+    if ((rc = load_case(&c, reg, who, case_id, err)) < 0 || (rc = vg_unit_by_code(&u, reg, to, err)) < 0)
         return rc;
     if ((rc = vg_policy_check(who, VG_ACT_CASE_OWNER, c.owner, "case refer", err)) < 0)
         return rc;
@@ -229,7 +231,7 @@ static int pending_for_answer(last_ref *ref, case_core *c, vigil_registry *reg, 
 {
     vigil_unit to;
     int rc;
-    if ((rc = load_case(c, reg, case_id, err)) < 0 || (rc = load_last_ref(ref, reg, case_id, err)) < 0)
+    if ((rc = load_case(c, reg, who, case_id, err)) < 0 || (rc = load_last_ref(ref, reg, case_id, err)) < 0)
         return rc;
     if (ref->id && (rc = vg_policy_check(who, VG_ACT_CASE_ANSWER, ref->to, verb, err)) < 0)
         return rc;
@@ -290,7 +292,7 @@ int vigil_case_decline(vigil_registry *reg, const vigil_actor *who, int64_t case
     if (!strcmp(reason, "other") && (!note || !*note))
         return vigil_error_set(err, VIGIL_EINPUT, "reason 'other' needs a note (--note TEXT)");
     if (returning) {
-        if ((rc = load_case(&c, reg, case_id, err)) < 0 || (rc = load_last_ref(&ref, reg, case_id, err)) < 0)
+        if ((rc = load_case(&c, reg, who, case_id, err)) < 0 || (rc = load_last_ref(&ref, reg, case_id, err)) < 0)
             return rc;
         if (ref.id && (rc = vg_policy_check(who, VG_ACT_CASE_ANSWER, ref.to, "case return", err)) < 0)
             return rc;
@@ -327,7 +329,7 @@ int vigil_case_set_status(vigil_registry *reg, const vigil_actor *who, int64_t c
     case_core c;
     char ts[24], ids[24], detail[96];
     int rc;
-    if ((rc = load_case(&c, reg, case_id, err)) < 0)
+    if ((rc = load_case(&c, reg, who, case_id, err)) < 0)
         return rc;
     if ((rc = vg_policy_check(who, VG_ACT_CASE_OWNER, c.owner, "case status", err)) < 0)
         return rc;
@@ -365,7 +367,7 @@ int vigil_case_signal_set(vigil_registry *reg, const vigil_actor *who, int64_t c
     case_core c;
     char ids[24], vs[24], detail[64];
     int rc;
-    if ((rc = load_case(&c, reg, case_id, err)) < 0)
+    if ((rc = load_case(&c, reg, who, case_id, err)) < 0)
         return rc;
     if ((rc = vg_policy_check(who, VG_ACT_CASE_OWNER, c.owner, "case signal", err)) < 0)
         return rc;

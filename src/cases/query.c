@@ -161,9 +161,10 @@ int vigil_case_get(vigil_case **out, vigil_registry *reg, const vigil_actor *who
     c->id = case_id;
     if ((rc = vg_db_begin(reg->db, err)) < 0)
         goto done;
-    rc = load_core(c, reg, err);
+    /* permission first: an unknown id and another unit's case get the same answer */
+    rc = vg_policy_can_read(reg, who, case_id, err);
     if (rc == 0)
-        rc = vg_policy_can_read(reg, who, case_id, err);
+        rc = load_core(c, reg, err);
     if (rc == 0)
         rc = load_referrals(c, reg, now ? now : vg_now(), err);
     if (rc == 0)

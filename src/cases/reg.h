@@ -32,6 +32,9 @@ int vg_policy_check(const vigil_actor *who, vg_action act, int64_t unit_id, cons
 int vg_policy_can_read(vigil_registry *reg, const vigil_actor *who, int64_t case_id, vigil_error *err);
 /* Whole-registry visibility: admin and national officers. */
 int vg_policy_sees_all(const vigil_actor *who);
+/* The refusal for a case this user may not see. An unknown id gets the same answer for users
+   who do not see every case, so that no one learns which case ids exist. */
+int vg_policy_deny_case(const vigil_actor *who, int64_t case_id, vigil_error *err);
 
 int64_t vg_now(void);
 /* Seconds to text in a caller buffer: "YYYY-MM-DDTHH:MM:SSZ". */

@@ -285,6 +285,11 @@ int vg_policy_can_read(vigil_registry *reg, const vigil_actor *who, int64_t case
         if (n > 0)
             return 0;
     }
+    return vg_policy_deny_case(who, case_id, err);
+}
+
+int vg_policy_deny_case(const vigil_actor *who, int64_t case_id, vigil_error *err)
+{
     return vigil_error_set(err, VIGIL_EDENIED, "case %lld: not allowed for user '%s' (%s)",
                            (long long)case_id, who->name,
                            who->role == VIGIL_ROLE_ANALYST ? "analysts see statistics only"

@@ -120,6 +120,10 @@ check "analyst: no case details" expect 3 "analysts see statistics only" "$V" ca
 check "analyst: statistics" bash -c "VIGIL_USER=ana \"$V\" stats >/dev/null"
 check "other unit cannot read a case" expect 3 "not allowed for user 'r2'" "$V" case show 1 --as r2
 check "own unit reads its case" bash -c "\"$V\" case show 1 --as r1 >/dev/null"
+check "an unknown case id looks like another unit's case to an officer" expect 3 \
+  "case 987654: not allowed for user 'r2' (not this user's unit)" "$V" case show 987654 --as r2
+check "... also when acting on it" expect 3 "case 987654: not allowed for user 'r2'" "$V" case accept 987654 --as r2
+check "the national unit is told the id is unknown" expect 3 "unknown case 987654" "$V" case show 987654 --as nat
 check "receiving unit answers, not the sender" expect 3 "not allowed for user 'r1'" \
   env VIGIL_USER=r1 "$V" case accept "$id2"
 check "officers do not add units" expect 3 "not allowed" "$V" unit add R09 --name x --type regional --as r1
