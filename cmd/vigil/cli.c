@@ -53,6 +53,24 @@ int cli_parse_u64(uint64_t *out, const char *s)
     return 0;
 }
 
+int cli_parse_jobs(unsigned *out, const char *cmd, const char *arg)
+{
+    uint64_t v;
+    if (cli_parse_u64(&v, arg) < 0 || v < 1 || v > 256) {
+        cli_error("%s: --jobs takes a number from 1 to 256", cmd);
+        return EXIT_USAGE;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+void cli_item_error(const vigil_item *it, const char *why)
+{
+    fputs("vigil: ", stderr);
+    fwrite(it->path, 1, it->path_len, stderr);
+    fprintf(stderr, ": %s\n", why);
+}
+
 static volatile sig_atomic_t *interrupt_flag;
 
 static void on_signal(int sig)

@@ -21,6 +21,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(const vigil_error *err);
 /* Parse a positive integer with an optional K/M/G/T suffix (powers of 1024); -1 on junk. */
 int cli_parse_u64(uint64_t *out, const char *s);
+/* Parse --jobs (1 to 256) into *out; on junk print "<cmd>: --jobs ..." and return EXIT_USAGE. */
+int cli_parse_jobs(unsigned *out, const char *cmd, const char *arg);
+/* Print "vigil: <item path>: <why>" on stderr, the path written as the bytes it is. */
+void cli_item_error(const vigil_item *it, const char *why);
 /* SIGINT/SIGTERM set *flag; a second signal ends the process at once. */
 void cli_catch_interrupt(volatile sig_atomic_t *flag);
 /* Who is running the command, for provenance. */

@@ -27,9 +27,7 @@ static int on_item(const vigil_item *it, void *ud)
     cli_progress_item(c->progress, it->size, 1);
     if (it->verdict == VIGIL_VERDICT_ERROR) {
         c->errors++;
-        fputs("vigil: ", stderr);
-        fwrite(it->path, 1, it->path_len, stderr);
-        fprintf(stderr, ": %s\n", it->error ? it->error : "cannot read");
+        cli_item_error(it, it->error ? it->error : "cannot read");
         return 0;
     }
     if (!it->has_digests) {
@@ -44,8 +42,11 @@ static int on_item(const vigil_item *it, void *ud)
         char pdq[65] = "";
         if (it->pdq_state == VIGIL_PDQ_OK)
             vigil_pdq_hex(pdq, &it->pdq[VIGIL_PDQ_ORIG]);
-        else if (it->pdq_state == VIGIL_PDQ_FAILED)
-            fprintf(stderr, "vigil: %.*s: %s (no pdq)\n", (int)it->path_len, it->path, it->error ? it->error : "cannot decode");
+        else if (it->pdq_state == VIGIL_PDQ_FAILED) {
+            char why[600];
+            snprintf(why, sizeof why, "%s (no pdq)", it->error ? it->error : "cannot decode");
+            cli_item_error(it, why);
+        }
         fprintf(c->out, "%s,", pdq);
     }
     fwrite(it->path, 1, it->path_len, c->out);
@@ -84,18 +85,14 @@ int cmd_hash(int argc, char **argv)
     int opt, quiet = 0, relative = 0, rc;
     char **roots;
     size_t nroots;
-    uint64_t jobs;
     vigil_scan_opts_init(&o);
     o.expand_archives = 0;
     o.sniff_mime = 0;
     while ((opt = getopt_long(argc, argv, "j:qlph", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
-            if (cli_parse_u64(&jobs, optarg) < 0 || jobs < 1 || jobs > 256) {
-                cli_error("hash: --jobs takes a number from 1 to 256");
+            if (cli_parse_jobs(&o.jobs, "hash", optarg))
                 return EXIT_USAGE;
-            }
-            o.jobs = (unsigned)jobs;
             break;
         case 'q': quiet = 1; break;
         case 'l': relative = 1; break;

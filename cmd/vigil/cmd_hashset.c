@@ -89,20 +89,6 @@ static int cmd_import(int argc, char **argv)
     return EXIT_OK;
 }
 
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\')
-            printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            printf("\\u%04x", *s);
-        else
-            putchar(*s);
-    }
-    putchar('"');
-}
-
 static int cmd_list(int argc, char **argv)
 {
     vigil_hashset_info *v;
@@ -127,20 +113,20 @@ static int cmd_list(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         if (json) {
             printf("%s{\"name\":", i ? "," : "");
-            json_str(v[i].name);
+            cli_json_str(v[i].name ? v[i].name : "");
             printf(",\"kind\":\"%s\",\"entries\":%llu,\"imported_at\":", vigil_hashset_kind_name(v[i].kind),
                    (unsigned long long)v[i].entries);
-            json_str(v[i].imported_at);
+            cli_json_str(v[i].imported_at ? v[i].imported_at : "");
             printf(",\"imported_by\":");
-            json_str(v[i].imported_by);
+            cli_json_str(v[i].imported_by ? v[i].imported_by : "");
             printf(",\"format\":");
-            json_str(v[i].format);
+            cli_json_str(v[i].format ? v[i].format : "");
             printf(",\"category\":");
-            json_str(v[i].category);
+            cli_json_str(v[i].category ? v[i].category : "");
             printf(",\"series\":");
-            json_str(v[i].series);
+            cli_json_str(v[i].series ? v[i].series : "");
             printf(",\"sources\":");
-            json_str(v[i].sources);
+            cli_json_str(v[i].sources ? v[i].sources : "");
             putchar('}');
         } else {
             printf("%-24s %-9s %10llu  %-20s  %-10s %s\n", v[i].name, vigil_hashset_kind_name(v[i].kind),

@@ -22,9 +22,7 @@ typedef struct pdq_ctx {
 static void item_error(pdq_ctx *c, const vigil_item *it, const char *why)
 {
     c->errors++;
-    fputs("vigil: ", stderr);
-    fwrite(it->path, 1, it->path_len, stderr);
-    fprintf(stderr, ": %s\n", why);
+    cli_item_error(it, why);
 }
 
 static int on_item(const vigil_item *it, void *ud)
@@ -45,9 +43,7 @@ static int on_item(const vigil_item *it, void *ud)
         return 0;
     case VIGIL_PDQ_TOO_SMALL:
         c->small++;
-        fputs("vigil: ", stderr);
-        fwrite(it->path, 1, it->path_len, stderr);
-        fputs(": too small to hash (under 5 pixels a side), no PDQ\n", stderr);
+        cli_item_error(it, "too small to hash (under 5 pixels a side), no PDQ");
         return 0;
     case VIGIL_PDQ_OK:
         break;
@@ -99,11 +95,8 @@ int cmd_pdq(int argc, char **argv)
         switch (opt) {
         case 'd': c.dihedral = 1; break;
         case 'j':
-            if (cli_parse_u64(&v, optarg) < 0 || v < 1 || v > 256) {
-                cli_error("pdq: --jobs takes a number from 1 to 256");
+            if (cli_parse_jobs(&o.jobs, "pdq", optarg))
                 return EXIT_USAGE;
-            }
-            o.jobs = (unsigned)v;
             break;
         case 'm':
             if (cli_parse_u64(&v, optarg) < 0 || v < 1) {

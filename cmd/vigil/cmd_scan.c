@@ -115,11 +115,8 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
-            if (cli_parse_u64(&v, optarg) < 0 || v < 1 || v > 256) {
-                cli_error("scan: --jobs takes a number from 1 to 256");
+            if (cli_parse_jobs(&o->jobs, "scan", optarg))
                 return EXIT_USAGE;
-            }
-            o->jobs = (unsigned)v;
             break;
         case 'J': a->jsonl = optarg; break;
         case 'C': a->csv = optarg; break;
