@@ -22,6 +22,16 @@ typedef enum {
     VIGIL_FORMAT_SHA1SUM,
     VIGIL_FORMAT_SHA256SUM,
     VIGIL_FORMAT_PDQ,         /* one PDQ hash per line, "hash[,quality[,name]]" (ThreatExchange style) */
+    VIGIL_FORMAT_NSRL_RDSV3,  /* NIST NSRL RDSv3 SQLite (minimal or full layout), or its CSV export */
+    VIGIL_FORMAT_NSRL_RDS2,   /* NIST NSRL RDS 2.x NSRLFile.txt */
+    VIGIL_FORMAT_VICS,        /* Project VIC VICS JSON 1.x and 2.0, every profile */
+    VIGIL_FORMAT_CAID,        /* UK CAID: VICS 2.0 UK profile with a category mapping file */
+    VIGIL_FORMAT_ICSE,        /* INTERPOL ICSE CSV export */
+    VIGIL_FORMAT_NCMEC,       /* NCMEC hash-sharing v2 XML result */
+    VIGIL_FORMAT_HASHKEEPER,  /* HashKeeper CSV */
+    VIGIL_FORMAT_ENCASE,      /* EnCase legacy binary .hash (EnCase 6 era) */
+    VIGIL_FORMAT_PHOTODNA,    /* PhotoDNA vectors "id,base64[,hex]" (representation only) */
+    VIGIL_FORMAT__COUNT
 } vigil_hashset_format;
 
 const char *vigil_hashset_kind_name(vigil_hashset_kind k);

@@ -21,8 +21,6 @@
 #define MAX_LINE (1 << 20)
 
 static const char *kind_names[VIGIL_KIND__COUNT] = {"illegal", "interest", "benign"};
-static const char *format_names[] = {"auto", "hashdeep", "md5sum", "sha1sum", "sha256sum", "pdq"};
-#define NFORMATS (sizeof format_names / sizeof format_names[0])
 
 const char *vigil_hashset_kind_name(vigil_hashset_kind k)
 {
@@ -34,21 +32,6 @@ int vigil_hashset_kind_parse(vigil_hashset_kind *out, const char *s)
     for (int i = 0; i < VIGIL_KIND__COUNT; i++)
         if (!strcmp(s, kind_names[i])) {
             *out = (vigil_hashset_kind)i;
-            return 0;
-        }
-    return VIGIL_EUSAGE;
-}
-
-const char *vigil_hashset_format_name(vigil_hashset_format f)
-{
-    return (unsigned)f < NFORMATS ? format_names[f] : "?";
-}
-
-int vigil_hashset_format_parse(vigil_hashset_format *out, const char *s)
-{
-    for (size_t i = 0; i < NFORMATS; i++)
-        if (!strcmp(s, format_names[i])) {
-            *out = (vigil_hashset_format)i;
             return 0;
         }
     return VIGIL_EUSAGE;
