@@ -16,6 +16,7 @@ void vg_hs_record_clear(vg_hs_record *r)
     memset(r, 0, sizeof *r);
     r->size = -1;
     r->pdq_quality = -1;
+    r->severity = -1;
 }
 
 int vg_hs_record_is_empty_file(const vg_hs_record *r)

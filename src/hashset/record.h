@@ -31,6 +31,8 @@ typedef struct vg_hs_record {
     const char *category;           /* raw code as written ("1", "A1", "8"); NULL when none */
     const char *category_label;     /* label from the profile or a mapping file; NULL when none */
     const char *profile;            /* "VICS 2.0 US", "CAID", "NCMEC"...; NULL when none */
+    int severity;                   /* rank of the category within its profile, higher is more
+                                       serious (decides conflicts); -1 when unknown */
     const char *series;             /* NULL when none; an empty string is given as NULL */
     const char *external_id;        /* id inside the source (NCMEC id, ICSE Image ID); NULL when none */
     uint32_t flags;                 /* VG_HS_* */
@@ -38,7 +40,7 @@ typedef struct vg_hs_record {
     char where[64];                 /* place in the source: "line 12", "value[3].Media[1]", "row 17" */
 } vg_hs_record;
 
-/* Reset to "nothing known": no digests, size and quality -1, strings NULL. */
+/* Reset to "nothing known": no digests, size, quality and severity -1, strings NULL. */
 void vg_hs_record_clear(vg_hs_record *r);
 /* 1 if the record carries the digest of the empty file (proves nothing; skipped at import). */
 int vg_hs_record_is_empty_file(const vg_hs_record *r);
