@@ -292,9 +292,9 @@ int vg_carve_windowed(const vg_carve_extent *ext, size_t n, vg_carve_pread_fn rd
         c.st.start[i] = c.st.total;
         c.st.total += ext[i].length;
     }
-    c.win_cap = window;
-    if (c.st.total > 0 && !(c.win = malloc(window))) {
-        rc = vigil_error_set(err, VIGIL_ENOMEM, "carve: out of memory for the %zu-byte window", window);
+    c.win_cap = c.st.total < window ? (size_t)c.st.total : window; /* a small stream, a small window */
+    if (c.st.total > 0 && !(c.win = malloc(c.win_cap))) {
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "carve: out of memory for the %zu-byte window", c.win_cap);
         goto done;
     }
     rc = scan(&c, on_hit, ud, err);
