@@ -23,6 +23,8 @@ typedef struct found {
     size_t n;
 } found;
 
+static volatile uint8_t sink; /* keeps the reads of the lent bytes */
+
 static ssize_t mem_pread(void *ctx, void *buf, size_t n, uint64_t off)
 {
     const mem *m = ctx;
@@ -39,7 +41,6 @@ static ssize_t mem_pread(void *ctx, void *buf, size_t n, uint64_t off)
 static int on_hit(void *ud, const vg_carve_hit *hit, vigil_error *err)
 {
     found *f = ud;
-    volatile uint8_t sink = 0;
     (void)err;
     for (uint64_t i = 0; i < hit->length; i += 512) /* every byte lent must be readable */
         sink ^= hit->data[i];
