@@ -81,6 +81,7 @@ echo "bench carve_floor_cat $(mbps "$SIZE" "$floor") MB/s (cat FILE > /dev/null 
 
 measure vigil "$DRV" "$IMG"
 vsecs=$M_SECS
+vcpu=$M_CPU
 echo "bench carve_vigil $(mbps "$SIZE" "$vsecs") MB/s wall ($vsecs s; runs: $M_ALL), cpu $M_CPU s, peak_rss $(mib "$M_RSS_KB") MiB, $(ratio "$vsecs" "$floor")x the floor"
 "$DRV" --list "$IMG" >"$T/vigil.out"
 grep '^bench carve_counts' "$T/vigil.out" | sed 's/^bench carve_counts/bench carve_vigil_counts/'
@@ -113,6 +114,7 @@ EOF
 
 measure foremost bash -c 'rm -rf "$1"; foremost -Q -t jpg,png,gif,bmp -i "$2" -o "$1"' _ "$T/fm" "$IMG"
 fsecs=$M_SECS
+fcpu=$M_CPU
 echo "bench carve_foremost $(mbps "$SIZE" "$fsecs") MB/s wall ($fsecs s; runs: $M_ALL), cpu $M_CPU s, peak_rss $(mib "$M_RSS_KB") MiB"
 find "$T/fm" -type f ! -name audit.txt -print0 | xargs -0 -r sha256sum | awk '{ print $1 }' >"$T/fm.sha"
 python3 - "$MAN" "$T/fm.sha" "$T/fm" <<'EOF'
@@ -134,6 +136,6 @@ print("bench carve_foremost_hits %d files (%s); byte-identical to a planted pict
           len(shas), ", ".join("%s %d" % kv for kv in per_dir.items()), len(real), len(whole),
           planted_types.get("webp", 0), sum(1 for s in shas if s not in whole)))
 EOF
-echo "bench carve_vigil_vs_foremost $(ratio "$fsecs" "$vsecs")x faster (foremost wall / vigil wall)"
+echo "bench carve_vigil_vs_foremost $(ratio "$fsecs" "$vsecs")x faster by wall time, $(ratio "$fcpu" "$vcpu")x by cpu time (foremost / vigil; cpu is the steadier on a shared machine)"
 [ "$BUSY_RUNS" -gt 0 ] && echo "bench: note: $BUSY_RUNS timed run(s) started while the machine was busy with other work"
 exit 0
