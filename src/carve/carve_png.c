@@ -50,7 +50,7 @@ static vg_carve_verdict validate(vg_carve_check *c, const uint8_t *p, size_t n)
         uint32_t len;
         uint64_t end;
         const char *why;
-        if (n - pos < 8)
+        if (pos + 8 > n)
             return vg_carve_more(c, pos + 12);
         len = vg_be32(p + pos);
         if (len > 0x7fffffffu)

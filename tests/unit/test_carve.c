@@ -248,6 +248,51 @@ static void carve__each_sample_alone_is_one_hit(void **state)
     }
 }
 
+static const vg_carve_format *format_of(const char *type)
+{
+    static const vg_carve_format *const all[] = {&vg_carve_jpeg_format, &vg_carve_png_format,
+                                                 &vg_carve_gif_format, &vg_carve_bmp_format,
+                                                 &vg_carve_webp_format};
+    for (size_t i = 0; i < 5; i++)
+        if (!strcmp(all[i]->type, type))
+            return all[i];
+    fail_msg("no format %s", type);
+    abort();
+}
+
+/*
+ * The stream loop relies on this: a validator never rejects or accepts a
+ * strict prefix of a good picture (it asks for more), and given the picture
+ * and anything after it, it returns the picture's exact length.
+ */
+static void carve__validators_ask_for_more_on_every_prefix(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NSAMPLES; i++) {
+        const vg_carve_format *f = format_of(samples[i].type);
+        uint8_t *p = malloc(samples[i].n + 100);
+        vg_carve_check c;
+        assert_non_null(p);
+        memcpy(p, samples[i].p, samples[i].n);
+        noise(p + samples[i].n, 100, i);
+        assert_true(f->signature(p));
+        for (size_t k = 0; k < samples[i].n; k++) {
+            uint8_t *exact = malloc(k ? k : 1); /* exact size: ASan sees any read past the prefix */
+            assert_non_null(exact);
+            memcpy(exact, p, k);
+            memset(&c, 0, sizeof c);
+            if (f->validate(&c, exact, k) != VG_CARVE_MORE)
+                fail_msg("%s: prefix of %zu bytes not answered with MORE (%s)", samples[i].name, k,
+                         c.why ? c.why : "accepted");
+            free(exact);
+        }
+        memset(&c, 0, sizeof c);
+        assert_int_equal(f->validate(&c, p, samples[i].n + 100), VG_CARVE_OK);
+        assert_int_equal(c.length, samples[i].n);
+        free(p);
+    }
+}
+
 /* Every sample at an odd offset in 1 MiB of noise, the stream one extent at image offset 4096. */
 static void check_planted(size_t window, size_t max_chunk)
 {
@@ -719,6 +764,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(carve__each_sample_alone_is_one_hit),
+        cmocka_unit_test(carve__validators_ask_for_more_on_every_prefix),
         cmocka_unit_test(carve__pictures_at_odd_offsets_in_noise),
         cmocka_unit_test(carve__tiny_windows_find_the_same_pictures),
         cmocka_unit_test(carve__short_reads_find_the_same_pictures),
