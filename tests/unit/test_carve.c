@@ -14,6 +14,7 @@
 
 #include "testutil.h"
 #include "carve/carve_int.h"
+#include "vigil/log.h"
 
 /* ------------------------------------------------------------------ fixtures */
 
@@ -208,11 +209,25 @@ static void hits_free(hits *hs)
     hs->n = 0;
 }
 
+/* The reasons of rejections, from the debug log, joined by newlines. */
+static char reasons[8192];
+
+static void keep_reason(vigil_log_level level, const char *msg, void *ud)
+{
+    size_t used = strlen(reasons);
+    (void)level, (void)ud;
+    snprintf(reasons + used, sizeof reasons - used, "%s\n", msg);
+}
+
 /* Carve and check that the counts reconcile whatever happened. */
 static int run(mem_image *m, const vg_carve_extent *ext, size_t n, const vg_carve_opts *o, size_t window,
                hits *hs, vg_carve_stats *st, vigil_error *err)
 {
-    int rc = vg_carve_windowed(ext, n, mem_pread, m, o, window, collect, hs, st, err);
+    int rc;
+    reasons[0] = '\0';
+    vigil_log_set(keep_reason, NULL);
+    rc = vg_carve_windowed(ext, n, mem_pread, m, o, window, collect, hs, st, err);
+    vigil_log_set(NULL, NULL);
     assert_int_equal(st->candidates, st->carved + st->rejected);
     assert_int_equal(st->carved, hs->n);
     return rc;
@@ -451,9 +466,14 @@ static void carve__truncated_pictures_are_rejected(void **state)
         memset(img, 0, 777);
         memcpy(img + 777, samples[i].p, keep);
         assert_int_equal(run(&m, &e, 1, NULL, 4u << 20, &hs, &st, &err), 0);
-        if (hs.n != 0 || st.rejected < 1)
-            fail_msg("%s truncated: %zu hits, %llu rejected", samples[i].name, hs.n,
-                     (unsigned long long)st.rejected);
+        if (hs.n != 0 || st.rejected < 1 || !strstr(reasons, "rejected: truncated"))
+            fail_msg("%s truncated: %zu hits, %llu rejected: %s", samples[i].name, hs.n,
+                     (unsigned long long)st.rejected, reasons);
+        {
+            char where[64];
+            snprintf(where, sizeof where, "%s candidate at image offset 777 rejected", samples[i].type);
+            assert_non_null(strstr(reasons, where));
+        }
         free(img);
     }
 }
@@ -517,6 +537,7 @@ static void carve__png_with_a_flipped_bit_is_rejected(void **state)
         assert_int_equal(run(&m, &e, 1, NULL, 4u << 20, &hs, &st, &err), 0);
         assert_int_equal(hs.n, 0);
         assert_int_equal(st.rejected, 1);
+        assert_non_null(strstr(reasons, "png candidate at image offset 0 rejected: chunk CRC mismatch"));
     }
     free(p);
 }
@@ -543,6 +564,7 @@ static void carve__jpeg_restart_markers_must_be_in_sequence(void **state)
     assert_int_equal(run(&m, &e, 1, NULL, 4u << 20, &hs, &st, &err), 0);
     assert_int_equal(hs.n, 0);
     assert_int_equal(st.rejected, 1);
+    assert_non_null(strstr(reasons, "restart markers out of sequence"));
     free(p);
 }
 
@@ -664,6 +686,7 @@ static void carve__max_size_is_respected(void **state)
     assert_int_equal(run(&m, &e, 1, &o, 8192, &hs, &st, &err), 0);
     assert_int_equal(hs.n, 0);
     assert_true(st.rejected >= 1);
+    assert_non_null(strstr(reasons, "jpeg candidate at image offset 4000 rejected: larger than the carving limit"));
     o.max_size = n;
     assert_int_equal(run(&m, &e, 1, &o, 8192, &hs, &st, &err), 0);
     assert_int_equal(hs.n, 1);
@@ -675,6 +698,7 @@ static void carve__max_size_is_respected(void **state)
     m.bytes_read = 0;
     assert_int_equal(run(&m, &e, 1, &o, 8192, &hs, &st, &err), 0);
     assert_int_equal(hs.n, 1); /* the JPEG still */
+    assert_non_null(strstr(reasons, "bmp candidate at image offset 100 rejected: larger than the carving limit"));
     assert_true(m.bytes_read < 3 * total);
     hits_free(&hs);
     free(img);
