@@ -98,6 +98,8 @@ static vigil_hashset_format detect_lines(const uint8_t *p, size_t n)
         memcpy(line, p + at, len);
         line[len] = '\0';
         r = vg_lines_parse(&lp, line, len, &rec, why, sizeof why);
+        if (r < 0 && records)
+            break; /* the format is known; a bad line is the reader's to reject */
         if (r < 0)
             return VIGIL_FORMAT_AUTO;
         records += r;

@@ -367,7 +367,12 @@ int vg_hs_detect_nsrl3(const uint8_t *p, size_t n)
         for (size_t i = 0; i < sizeof file_objects / sizeof file_objects[0]; i++)
             if (memmem(p, n, file_objects[i], strlen(file_objects[i])))
                 return 1;
-        return 0;
+        /*
+         * Page 1 a leaf (0x0D): the whole schema was in view and has no FILE.
+         * An interior page (0x05): the schema goes on in pages beyond the head,
+         * so the reader decides, and says clearly when it is not NSRL.
+         */
+        return n > 100 && p[100] == 0x05;
     }
     return vg_nsrl3_is_csv_header(p, n) || vg_nsrl3_is_delta(p, n);
 }

@@ -22,7 +22,8 @@
 typedef struct delta_guard {
     char *tables[MAX_TABLES];   /* the base's tables: the only ones a delta may write */
     int ntables;
-    char refused[160];          /* what the authorizer last refused */
+    char refused[160];          /* what the authorizer refused */
+    int refused_internal;       /* ... and it was a write to sqlite_master */
 } delta_guard;
 
 static int is_base_table(const delta_guard *g, const char *name)
@@ -83,6 +84,10 @@ static int delta_authorize(void *ud, int action, const char *a1, const char *a2,
     default:
         break;
     }
+    /* Keep the first refusal, except a write to SQLite's own schema table: the DDL that follows names it better. */
+    if (g->refused[0] && !g->refused_internal)
+        return SQLITE_DENY;
+    g->refused_internal = a1 && !strncmp(a1, "sqlite_", 7);
     snprintf(g->refused, sizeof g->refused, "%s%s%s", action_name(action),
              a1 && action != SQLITE_FUNCTION ? " " : "", a1 && action != SQLITE_FUNCTION ? a1 : "");
     (void)a2;
@@ -150,12 +155,28 @@ done:
     return rc;
 }
 
+/* The start of a statement for a message: blanks folded, at most one short line. */
+static const char *statement_head(const char *sql, char *out, size_t n)
+{
+    size_t o = 0;
+    while (*sql == ' ' || *sql == '\t' || *sql == '\r' || *sql == '\n')
+        sql++;
+    for (; *sql && o + 4 < n; sql++)
+        out[o++] = (unsigned char)*sql < 0x20 ? ' ' : *sql;
+    if (*sql)
+        out[o++] = '.', out[o++] = '.', out[o++] = '.';
+    while (o && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    return out;
+}
+
 /* Run the script statement by statement (a delta can be large), naming the line of a refusal. */
 static int run_script(sqlite3 *db, int fd, const char *label, delta_guard *g, vigil_error *err)
 {
     int dfd = dup(fd);
     FILE *f = dfd >= 0 ? fdopen(dfd, "r") : NULL;
-    char *line = NULL, *msg = NULL;
+    char *line = NULL, *msg = NULL, head[72];
     size_t cap = 0;
     ssize_t got;
     uint64_t lineno = 0, first = 0;
@@ -185,12 +206,14 @@ static int run_script(sqlite3 *db, int fd, const char *label, delta_guard *g, vi
         if (!sqlite3_complete(stmt.ptr))
             continue;
         g->refused[0] = '\0';
+        g->refused_internal = 0;
         if (sqlite3_exec(db, stmt.ptr, NULL, NULL, &msg) != SQLITE_OK) {
             if (g->refused[0])
                 rc = vigil_error_set(err, VIGIL_EINPUT,
-                                     "%s:line %llu: %s is not allowed in an NSRL delta (only INSERT, UPDATE "
-                                     "and DELETE on the base's tables, and BEGIN/COMMIT)",
-                                     label, (unsigned long long)first, g->refused);
+                                     "%s:line %llu: \"%s\" is not allowed in an NSRL delta (%s refused; only "
+                                     "INSERT, UPDATE and DELETE on the base's tables, and BEGIN/COMMIT)",
+                                     label, (unsigned long long)first, statement_head(stmt.ptr, head, sizeof head),
+                                     g->refused);
             else
                 rc = vigil_error_set(err, VIGIL_EINPUT, "%s:line %llu: %s", label, (unsigned long long)first,
                                      msg ? msg : "cannot apply the statement");
