@@ -328,8 +328,12 @@ static int open_ro(sqlite3 **out, const char *path, const char *label, vigil_err
         *out = NULL;
         return rc;
     }
-    /* One sequential pass: map the file and keep a large cache; forbid writes outright. */
-    sqlite3_exec(*out, "PRAGMA query_only = 1; PRAGMA mmap_size = 17179869184; PRAGMA cache_size = -131072;",
+    /*
+     * One sequential pass over the table: a page is read once, so a large
+     * cache or a memory map buys nothing (measured: same rows/s on 20M rows,
+     * but mmap put 2 GiB of the file in the resident set). Writes forbidden.
+     */
+    sqlite3_exec(*out, "PRAGMA query_only = 1; PRAGMA mmap_size = 0; PRAGMA cache_size = -8192;",
                  NULL, NULL, NULL);
     return 0;
 }
