@@ -205,7 +205,7 @@ static int digest_col(uint8_t *out, size_t nbytes, sqlite3_stmt *st, int col, co
                               whysz);
 }
 
-static char *select_sql(const layout *l)
+static char *select_sql(const layout *l, int with_rowid)
 {
     const char *name = !l->have[COL_NAME] ? "NULL"
                        : l->has_extension ? "CASE WHEN extension IS NULL OR extension = '' THEN file_name "
@@ -213,7 +213,7 @@ static char *select_sql(const layout *l)
                                           : "file_name";
     return sqlite3_mprintf("SELECT %s, %s, %s, %s, %s%s FROM \"%w\"", l->have[COL_SHA256] ? "sha256" : "NULL",
                            l->have[COL_SHA1] ? "sha1" : "NULL", l->have[COL_MD5] ? "md5" : "NULL",
-                           l->have[COL_SIZE] ? l->size_col : "NULL", name, l->full ? ", rowid" : "", l->table);
+                           l->have[COL_SIZE] ? l->size_col : "NULL", name, with_rowid ? ", rowid" : "", l->table);
 }
 
 int vg_nsrl3_stream(sqlite3 *db, const char *label, const vg_hs_sink *sink, vigil_error *err)
@@ -226,22 +226,30 @@ int vg_nsrl3_stream(sqlite3 *db, const char *label, const vg_hs_sink *sink, vigi
     size_t plen;
     uint64_t row = 0;
     char *sql;
-    int rc;
+    int rc, with_rowid;
     if ((rc = find_layout(&l, db, label, err)) < 0)
         return rc;
     emit_meta(db, sink, &l);
-    sql = select_sql(&l);
+    with_rowid = l.full;
+    sql = select_sql(&l, with_rowid);
     rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);
+    if (rc != SQLITE_OK && l.full) {
+        /* a METADATA WITHOUT ROWID: rows are named by their place in the scan instead */
+        with_rowid = 0;
+        sql = select_sql(&l, 0);
+        rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
+        sqlite3_free(sql);
+    }
     if (rc != SQLITE_OK)
         return vigil_error_set(err, VIGIL_EINPUT, "%s: cannot read %s: %s", label, l.table, sqlite3_errmsg(db));
-    prefix = l.full ? "METADATA rowid " : "FILE row ";
+    prefix = with_rowid ? "METADATA rowid " : l.full ? "METADATA row " : "FILE row ";
     plen = strlen(prefix);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int a, b, c;
         row++;
         vg_hs_record_clear(&r);
-        set_where(r.where, prefix, plen, l.full ? (uint64_t)sqlite3_column_int64(st, COL_ROWID) : row);
+        set_where(r.where, prefix, plen, with_rowid ? (uint64_t)sqlite3_column_int64(st, COL_ROWID) : row);
         why[0] = '\0';
         a = digest_col(r.sha256, 32, st, COL_SHA256, "sha256", why, sizeof why);
         b = a < 0 ? 0 : digest_col(r.sha1, 20, st, COL_SHA1, "sha1", why, sizeof why);

@@ -474,6 +474,23 @@ static void nsrl3__not_nsrl_and_unknown_layout(void **state)
     assert_has(c->reject_why[0], "sha1");
     assert_string_equal(c->reject_at[1], "FILE row 3");
     assert_string_equal(c->reject_at[2], "FILE row 4");
+    /* full layout: places are METADATA rowids, digests in any case */
+    make_db(bad, "DROP TABLE FILE; CREATE TABLE METADATA(object_id INTEGER, file_name TEXT, extension TEXT,"
+                 " bytes INTEGER, md5 TEXT, sha1 TEXT, sha256 TEXT);"
+                 "CREATE VIEW FILE AS SELECT upper(sha256) AS sha256, upper(sha1) AS sha1, upper(md5) AS md5"
+                 " FROM METADATA;"
+                 "INSERT INTO METADATA(rowid, file_name, extension, bytes, md5) VALUES"
+                 " (7, 'a', 'txt', 13, '2b995e16D04DF2E25AC7FED9FB77EA2C'),"
+                 " (9, 'b', '', 13, '2b995e16D04DF2E25AC7FED9FB77EA2'),"
+                 " (12, 'c', '', 0, 'd41d8cd98f00b204e9800998ecf8427e');");
+    assert_int_equal(read_as(c, bad, VIGIL_FORMAT_NSRL_RDSV3, NULL, NULL, &err), 0);
+    assert_int_equal(c->records, 2);
+    assert_int_equal(c->zero_length, 1);
+    assert_string_equal(c->names[0], "a.txt");
+    assert_string_equal(c->names[1], "c");
+    assert_int_equal(c->rejects, 1);
+    assert_string_equal(c->reject_at[0], "METADATA rowid 9");
+    assert_has(c->reject_why[0], "md5 '2b995e16D04DF2E25AC7FED9FB77EA2' is not 32 hex digits");
     tu_rm_rf(dir);
     free(dir);
     free(other);
