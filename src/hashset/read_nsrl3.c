@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -308,13 +310,25 @@ static char *ro_uri(const char *path, int immutable)
     return vg_buf_detach(&b, NULL);
 }
 
-/* Read-only media (or a file we may not write): nothing can change it, and no lock file can be made. */
+/*
+ * Read-only media, or a file or directory we may not write (write bits off
+ * count too: root passes access() regardless): nothing will change the file,
+ * and SQLite could not make its lock or journal files there.
+ */
+static int not_writable(const char *p)
+{
+    struct stat sb;
+    struct statvfs vfs;
+    return access(p, W_OK) != 0 || (stat(p, &sb) == 0 && !(sb.st_mode & 0222)) ||
+           (statvfs(p, &vfs) == 0 && (vfs.f_flag & ST_RDONLY));
+}
+
 static int on_readonly_media(const char *path)
 {
     char *copy = strdup(path);
-    int ro = access(path, W_OK) != 0;
+    int ro = not_writable(path);
     if (copy) {
-        ro = ro || access(dirname(copy), W_OK) != 0;
+        ro = ro || not_writable(dirname(copy));
         free(copy);
     }
     return ro;

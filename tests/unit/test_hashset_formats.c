@@ -443,6 +443,43 @@ static void nsrl3__meta_and_places(void **state)
     free(full);
 }
 
+/* The path goes into an SQLite URI: characters that mean something there must be escaped. */
+static void nsrl3__odd_path_and_read_only_directory(void **state)
+{
+    char *sample = sample_path("nsrl-rdsv3/minimal.db"), *dir = tu_mkdtemp(), *sub = tu_path(dir, "ro dir"),
+         *p = tu_path(sub, "we ird?mode=rw#%41&x.db");
+    size_t n;
+    char *data;
+    counts *c = calloc(1, sizeof *c);
+    vigil_error err;
+    struct stat before, after;
+    FILE *f;
+    (void)state;
+    data = malloc(1 << 20);
+    f = fopen(sample, "rb");
+    assert_non_null(f);
+    n = fread(data, 1, 1 << 20, f);
+    fclose(f);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    tu_write(sub, "we ird?mode=rw#%41&x.db", data, n);
+    assert_int_equal(chmod(p, 0444), 0);
+    assert_int_equal(chmod(sub, 0555), 0);
+    assert_int_equal(stat(p, &before), 0);
+    assert_int_equal(read_as(c, p, VIGIL_FORMAT_NSRL_RDSV3, NULL, NULL, &err), 0);
+    assert_int_equal(c->records, 7);
+    assert_int_equal(stat(p, &after), 0);
+    assert_int_equal(before.st_mtime, after.st_mtime);
+    assert_int_equal(before.st_size, after.st_size);
+    chmod(sub, 0700);
+    tu_rm_rf(dir);
+    free(data);
+    free(p);
+    free(sub);
+    free(dir);
+    free(sample);
+    free(c);
+}
+
 static void nsrl3__not_nsrl_and_unknown_layout(void **state)
 {
     char *dir = tu_mkdtemp(), *other = tu_path(dir, "other.db"), *odd = tu_path(dir, "odd.db"),
@@ -847,6 +884,7 @@ int main(void)
     }
 #define ADD(fn) tests[n++] = (struct CMUnitTest){#fn, fn, NULL, NULL, NULL}
     ADD(nsrl3__meta_and_places);
+    ADD(nsrl3__odd_path_and_read_only_directory);
     ADD(nsrl3__not_nsrl_and_unknown_layout);
     ADD(nsrl3__delta_needs_base_and_leaves_it_alone);
     ADD(nsrl3__csv_export);
