@@ -257,6 +257,9 @@ int vg_nsrl3_read_delta(int fd, const char *label, const char *base, const vg_hs
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: base %s: %s", label, base, db ? sqlite3_errmsg(db) : "out of memory");
         goto done;
     }
+    /* No schema tricks (writable_schema, shadow tables) and no functions called from the schema. */
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
     /* A scratch copy: no journal on disk, no syncs. */
     sqlite3_exec(db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072;",
                  NULL, NULL, NULL);
