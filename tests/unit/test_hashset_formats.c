@@ -38,6 +38,7 @@ typedef struct counts {
     char names[MAX_PLACES][128];
     int nnames;
     char meta_name[128], meta_version[128];
+    char first_category[16], first_profile[64];
     uint8_t photodna[2][VG_PHOTODNA_BYTES];
     int nphotodna;
 } counts;
@@ -112,6 +113,10 @@ static int on_record(void *ud, const vg_hs_record *r, vigil_error *err)
         c->unknown_digest++;
     if (r->has_photodna && c->nphotodna < 2)
         memcpy(c->photodna[c->nphotodna++], r->photodna, VG_PHOTODNA_BYTES);
+    if (r->category && !c->first_category[0]) {
+        snprintf(c->first_category, sizeof c->first_category, "%s", r->category);
+        snprintf(c->first_profile, sizeof c->first_profile, "%s", r->profile ? r->profile : "");
+    }
     if (r->name && c->nnames < MAX_PLACES)
         snprintf(c->names[c->nnames++], sizeof c->names[0], "%.*s", (int)r->name_len, r->name);
     assert_true(r->where[0] != '\0');
@@ -652,6 +657,8 @@ static void nsrl2__names_version_and_bad_lines(void **state)
     tu_write(dir, "NSRLFile.txt", text, sizeof text - 1);
     assert_int_equal(read_as(c, p, VIGIL_FORMAT_NSRL_RDS2, NULL, NULL, &err), 0);
     assert_int_equal(c->records, 2); /* A.TXT, then LOREM.TXT after the joined part's header */
+    assert_string_equal(c->first_category, "M"); /* SpecialCode: known malicious */
+    assert_string_equal(c->first_profile, "NSRL SpecialCode");
     assert_int_equal(c->rejects, 4);
     assert_string_equal(c->reject_at[0], "line 3");
     assert_has(c->reject_why[0], "SHA-1");
