@@ -21,6 +21,8 @@
 
 static const char SQLITE_MAGIC[16] = "SQLite format 3";
 
+#define PROGRESS_EVERY 65536
+
 enum { COL_SHA256, COL_SHA1, COL_MD5, COL_SIZE, COL_NAME, COL_ROWID, NCOLS };
 
 /* What one layout reads: which table, its columns, how rows are named in messages. */
@@ -218,6 +220,29 @@ static char *select_sql(const layout *l, int with_rowid)
                            l->have[COL_SIZE] ? l->size_col : "NULL", name, with_rowid ? ", rowid" : "", l->table);
 }
 
+/* One integer from a query, or 0. */
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/*
+ * For a progress bar: the database's bytes, and the largest rowid (read from
+ * the end of the table's B-tree, no scan) to turn rows read into bytes.
+ */
+static void progress_scale(sqlite3 *db, const layout *l, uint64_t *bytes, uint64_t *rows)
+{
+    char *sql = sqlite3_mprintf("SELECT max(rowid) FROM \"%w\"", l->table);
+    *bytes = (uint64_t)query_int(db, "PRAGMA page_count") * (uint64_t)query_int(db, "PRAGMA page_size");
+    *rows = sql ? (uint64_t)query_int(db, sql) : 0;
+    sqlite3_free(sql);
+}
+
 int vg_nsrl3_stream(sqlite3 *db, const char *label, const vg_hs_sink *sink, vigil_error *err)
 {
     layout l;
@@ -226,12 +251,14 @@ int vg_nsrl3_stream(sqlite3 *db, const char *label, const vg_hs_sink *sink, vigi
     char why[200];
     const char *prefix;
     size_t plen;
-    uint64_t row = 0;
+    uint64_t row = 0, bytes = 0, rows = 0;
     char *sql;
     int rc, with_rowid;
     if ((rc = find_layout(&l, db, label, err)) < 0)
         return rc;
     emit_meta(db, sink, &l);
+    if (sink->progress)
+        progress_scale(db, &l, &bytes, &rows);
     with_rowid = l.full;
     sql = select_sql(&l, with_rowid);
     rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
@@ -249,7 +276,9 @@ int vg_nsrl3_stream(sqlite3 *db, const char *label, const vg_hs_sink *sink, vigi
     plen = strlen(prefix);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int a, b, c;
-        row++;
+        if (++row % PROGRESS_EVERY == 0 && sink->progress && rows)
+            sink->progress(sink->ud, row < rows ? (uint64_t)((double)bytes * (double)row / (double)rows) : bytes,
+                           bytes);
         vg_hs_record_clear(&r);
         set_where(r.where, prefix, plen, with_rowid ? (uint64_t)sqlite3_column_int64(st, COL_ROWID) : row);
         why[0] = '\0';
@@ -282,6 +311,8 @@ int vg_nsrl3_stream(sqlite3 *db, const char *label, const vg_hs_sink *sink, vigi
     }
     if (rc == SQLITE_DONE) {
         rc = 0;
+        if (sink->progress)
+            sink->progress(sink->ud, bytes, bytes);
     } else if (rc > 0) {
         char where[64];
         set_where(where, prefix, plen, row + 1);

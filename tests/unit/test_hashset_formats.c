@@ -39,6 +39,7 @@ typedef struct counts {
     int nnames;
     char meta_name[128], meta_version[128];
     char first_category[16], first_profile[64];
+    uint64_t progress_done, progress_total;
     uint8_t photodna[2][VG_PHOTODNA_BYTES];
     int nphotodna;
 } counts;
@@ -146,12 +147,20 @@ static void on_meta(void *ud, const char *key, const char *value)
         snprintf(c->meta_version, sizeof c->meta_version, "%s", value);
 }
 
+static void on_progress(void *ud, uint64_t done, uint64_t total)
+{
+    counts *c = ud;
+    assert_true(done >= c->progress_done); /* never goes back */
+    c->progress_done = done;
+    c->progress_total = total;
+}
+
 /* Read path as format f (base for a delta, map for CAID); 0 or the reader's error. */
 static int read_as(counts *c, const char *path, vigil_hashset_format f, const char *base, const char *map,
                    vigil_error *err)
 {
     const vg_hs_format *row = vg_hs_format_get(f);
-    vg_hs_sink sink = {on_record, on_reject, on_meta, NULL, c};
+    vg_hs_sink sink = {on_record, on_reject, on_meta, on_progress, c};
     vg_hs_read_opts o = {path, f, map, base, 0};
     int fd = open(path, O_RDONLY), rc;
     assert_non_null(row);
@@ -437,6 +446,8 @@ static void nsrl3__meta_and_places(void **state)
     (void)state;
     assert_int_equal(read_as(c, path, VIGIL_FORMAT_NSRL_RDSV3, NULL, NULL, &err), 0);
     assert_string_equal(c->meta_version, "2024.06.1");
+    assert_int_equal(c->progress_total, 40960); /* the database's bytes, all read at the end */
+    assert_int_equal(c->progress_done, c->progress_total);
     assert_int_equal(c->zero_length, 1);
     assert_string_equal(c->names[0], "hello.txt");
     /* full layout: name and extension joined as the FILE view does */
