@@ -66,8 +66,7 @@ static int delta_authorize(void *ud, int action, const char *a1, const char *a2,
                            const char *trigger)
 {
     delta_guard *g = ud;
-    (void)dbname;
-    (void)trigger;
+    (void)a2, (void)dbname, (void)trigger;
     switch (action) {
     case SQLITE_INSERT:
     case SQLITE_UPDATE:
@@ -90,7 +89,6 @@ static int delta_authorize(void *ud, int action, const char *a1, const char *a2,
     g->refused_internal = a1 && !strncmp(a1, "sqlite_", 7);
     snprintf(g->refused, sizeof g->refused, "%s%s%s", action_name(action),
              a1 && action != SQLITE_FUNCTION ? " " : "", a1 && action != SQLITE_FUNCTION ? a1 : "");
-    (void)a2;
     return SQLITE_DENY;
 }
 

@@ -40,6 +40,7 @@ typedef struct counts {
     char meta_name[128], meta_version[128];
     char first_category[16], first_profile[64];
     uint64_t progress_done, progress_total;
+    uint8_t first_md5[16];
     uint8_t photodna[2][VG_PHOTODNA_BYTES];
     int nphotodna;
 } counts;
@@ -103,6 +104,8 @@ static int on_record(void *ud, const vg_hs_record *r, vigil_error *err)
         c->zero_length++;
     if (!r->has_md5)
         c->without_md5++;
+    if (r->has_md5 && !c->md5.n)
+        memcpy(c->first_md5, r->md5, 16);
     if (r->has_md5)
         set_add(&c->md5, r->md5, 16);
     if (r->has_sha1)
@@ -790,6 +793,7 @@ static void encase__truncated_and_bad_magic(void **state)
     vg_hex_decode(want, "1e746b79c84295ebda3c6c5133f46f88", 16);
     assert_int_equal(read_as(c, sample, VIGIL_FORMAT_ENCASE, NULL, NULL, &err), 0);
     assert_int_equal(c->md5.n, 4);
+    assert_memory_equal(c->first_md5, want, 16);
     tu_write(dir, "x.hash", data, 1100);
     assert_true(read_as(c, p, VIGIL_FORMAT_ENCASE, NULL, NULL, &err) < 0);
     assert_has(err.msg, "truncated header");
@@ -797,7 +801,6 @@ static void encase__truncated_and_bad_magic(void **state)
     tu_write(dir, "x.hash", data, n);
     assert_true(read_as(c, p, VIGIL_FORMAT_ENCASE, NULL, NULL, &err) < 0);
     assert_has(err.msg, "EnCase 7 and later are not supported");
-    (void)want;
     tu_rm_rf(dir);
     free(data);
     free(dir);
