@@ -15,7 +15,7 @@
 
 #include "hashset/formats.h"
 #include "hashset/read_nsrl.h"
-#include "hashset/read_util.h"
+#include "hashset/list_fields.h"
 
 #define MAX_FIELDS 16
 #define PROGRESS_EVERY 65536

@@ -17,7 +17,7 @@
 #include "hashset/formats.h"
 #include "hashset/read_nsrl.h"
 #include "hashset/read_nsrl3_int.h"
-#include "hashset/read_util.h"
+#include "hashset/list_fields.h"
 
 static const char SQLITE_MAGIC[16] = "SQLite format 3";
 

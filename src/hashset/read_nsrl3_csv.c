@@ -11,7 +11,7 @@
 
 #include "hashset/formats.h"
 #include "hashset/read_nsrl3_int.h"
-#include "hashset/read_util.h"
+#include "hashset/list_fields.h"
 
 #define MAX_FIELDS 16
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hashset/read_util.h"
+#include "hashset/list_fields.h"
 
 /* 0..15 for a hex digit, 0x10 for anything else: one lookup per char. */
 static const uint8_t HEXVAL[256] = {
