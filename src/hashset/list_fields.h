@@ -1,9 +1,9 @@
 /*
  * Small pieces the list readers share: fast hex decoding of digest fields,
- * a CSV line splitter that unquotes in place, and "file:where" messages.
+ * a CSV line splitter that unquotes in place, sizes and column names.
  */
-#ifndef VG_HASHSET_READ_UTIL_H
-#define VG_HASHSET_READ_UTIL_H
+#ifndef VG_HASHSET_LIST_FIELDS_H
+#define VG_HASHSET_LIST_FIELDS_H
 #include <stddef.h>
 #include <stdint.h>
 
