@@ -251,7 +251,7 @@ int vg_nsrl3_read_delta(int fd, const char *label, const char *base, const vg_hs
     memset(&g, 0, sizeof g);
     if ((rc = copy_base(&tmp, base, label, err)) < 0)
         return rc;
-    if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: base %s: %s", label, base, db ? sqlite3_errmsg(db) : "out of memory");
         goto done;
     }

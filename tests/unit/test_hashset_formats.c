@@ -16,6 +16,7 @@
 #include "testutil.h"
 #include "core/hex.h"
 #include "hashset/formats.h"
+#include "hashset/list_fields.h"
 #include "hashset/record.h"
 
 /* ---- a counting sink ---------------------------------------------------- */
@@ -809,6 +810,35 @@ static void encase__truncated_and_bad_magic(void **state)
     free(c);
 }
 
+/* ---- fields -------------------------------------------------------------- */
+
+/* The fast hex decoder agrees with the plain one on every byte value at every place of a chunk. */
+static void fields__hex_matches_reference(void **state)
+{
+    static const char base[] = "0123456789abcdefABCDEF0123456789";
+    (void)state;
+    for (size_t at = 0; at < 20; at++)
+        for (int c = 0; c < 256; c++) {
+            char s[33];
+            uint8_t fast[16], slow[16];
+            int rf, rs;
+            memcpy(s, base, sizeof s);
+            s[at] = (char)c;
+            rf = vg_hs_hex(fast, s, 16);
+            rs = vg_hex_decode(slow, s, 16);
+            if (rf != rs)
+                fail_msg("byte 0x%02x at %zu: fast %d, reference %d", c, at, rf, rs);
+            if (rf == 0)
+                assert_memory_equal(fast, slow, 16);
+        }
+    {
+        uint8_t out[3];
+        assert_int_equal(vg_hs_hex(out, "0aFf7Z", 3), -1); /* a tail shorter than a chunk */
+        assert_int_equal(vg_hs_hex(out, "0aFf7e", 3), 0);
+        assert_int_equal(out[2], 0x7e);
+    }
+}
+
 /* ---- detection ---------------------------------------------------------- */
 
 static void detect__no_rule_fits(void **state)
@@ -913,6 +943,7 @@ int main(void)
     ADD(nsrl2__truncated_file);
     ADD(hashkeeper__header_required_and_bad_lines);
     ADD(encase__truncated_and_bad_magic);
+    ADD(fields__hex_matches_reference);
     ADD(detect__no_rule_fits);
     ADD(detect__sqlite_that_is_not_nsrl);
     {
