@@ -208,7 +208,7 @@ typedef struct check {
     enum how how;
 } check;
 
-typedef struct sample {
+typedef struct sample_row {
     const char *path;
     vigil_hashset_format format;
     const char *base;       /* delta: the database it applies to */
