@@ -455,7 +455,7 @@ int vg_hs_read_nsrl3(int fd, const char *path, const vg_hs_read_opts *o, const v
         return rc;
     }
     if (vg_nsrl3_is_delta(head + bom, (size_t)n - bom))
-        return vg_nsrl3_read_delta(fd, label, o ? o->base : NULL, sink, err);
+        return vg_nsrl3_read_delta(fd, path, label, o ? o->base : NULL, sink, err);
     if (vg_nsrl3_is_csv_header(head + bom, (size_t)n - bom))
         return vg_nsrl3_read_csv(fd, label, sink, err);
     return vigil_error_set(err, VIGIL_EINPUT,

@@ -3,9 +3,13 @@
  * previous database. It is applied to a scratch copy of that database under
  * $TMPDIR (never to the user's file), with an authorizer that lets through only
  * writes to the base's own tables and transaction control; then the result is
- * streamed like any RDSv3 database and the copy removed.
+ * streamed like any RDSv3 database and the copy removed. When NIST's dbhash
+ * of the result lies beside the script, the copy must match it first.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,8 +243,53 @@ static int run_script(sqlite3 *db, int fd, const char *label, delta_guard *g, vi
     return rc;
 }
 
-int vg_nsrl3_read_delta(int fd, const char *label, const char *base, const vg_hs_sink *sink, vigil_error *err)
+/*
+ * The dbhash NIST publishes with a delta, when it sits beside the script: the
+ * first run of exactly 40 hex digits in a file of that directory whose name
+ * holds "dbhash". 1 found (out filled), 0 none.
+ */
+static int published_dbhash(char out[41], const char *delta_path)
 {
+    char *copy = strdup(delta_path), *dir = copy ? dirname(copy) : NULL;
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *e;
+    int found = 0;
+    while (d && !found && (e = readdir(d))) {
+        char *p, buf[4096];
+        size_t n, run = 0;
+        FILE *f;
+        if (!strcasestr(e->d_name, "dbhash") || asprintf(&p, "%s/%s", dir, e->d_name) < 0)
+            continue;
+        f = fopen(p, "rb");
+        free(p);
+        if (!f)
+            continue;
+        n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        for (size_t i = 0; i <= n && !found; i++) {
+            if (i < n && isxdigit((unsigned char)buf[i])) {
+                run++;
+                continue;
+            }
+            if (run == 40) {
+                for (size_t k = 0; k < 40; k++)
+                    out[k] = (char)tolower((unsigned char)buf[i - 40 + k]);
+                out[40] = '\0';
+                found = 1;
+            }
+            run = 0;
+        }
+    }
+    if (d)
+        closedir(d);
+    free(copy);
+    return found;
+}
+
+int vg_nsrl3_read_delta(int fd, const char *path, const char *label, const char *base, const vg_hs_sink *sink,
+                        vigil_error *err)
+{
+    char published[41], got[41];
     delta_guard g;
     sqlite3 *db = NULL;
     char *tmp = NULL;
@@ -273,6 +322,15 @@ int vg_nsrl3_read_delta(int fd, const char *label, const char *base, const vg_hs
     sqlite3_set_authorizer(db, delta_authorize, &g);
     rc = run_script(db, fd, label, &g, err);
     sqlite3_set_authorizer(db, NULL, NULL);
+    if (rc == 0 && path && published_dbhash(published, path)) {
+        /* the copy must now be the database NIST describes, or the delta did not fit its base */
+        if ((rc = vg_nsrl3_dbhash(got, db, label, err)) == 0 && strcmp(got, published))
+            rc = vigil_error_set(err, VIGIL_EINPUT,
+                                 "%s: after the delta the database's dbhash is %s, not the published %s: "
+                                 "wrong base %s? nothing imported", label, got, published, base);
+        if (rc == 0 && sink->meta)
+            sink->meta(sink->ud, "dbhash", got);
+    }
     if (rc == 0) {
         if (sink->meta)
             sink->meta(sink->ud, "delta_base", base);

@@ -38,7 +38,7 @@ typedef struct counts {
     int nreject_at;
     char names[MAX_PLACES][128];
     int nnames;
-    char meta_name[128], meta_version[128];
+    char meta_name[128], meta_version[128], meta_dbhash[48];
     char first_category[16], first_profile[64];
     uint64_t progress_done, progress_total;
     uint8_t first_md5[16];
@@ -149,6 +149,8 @@ static void on_meta(void *ud, const char *key, const char *value)
         snprintf(c->meta_name, sizeof c->meta_name, "%s", value);
     if (!strcmp(key, "version"))
         snprintf(c->meta_version, sizeof c->meta_version, "%s", value);
+    if (!strcmp(key, "dbhash"))
+        snprintf(c->meta_dbhash, sizeof c->meta_dbhash, "%s", value);
 }
 
 static void on_progress(void *ud, uint64_t done, uint64_t total)
@@ -608,6 +610,48 @@ static void nsrl3__delta_needs_base_and_leaves_it_alone(void **state)
     free(c);
 }
 
+/*
+ * SQLite's dbhash of minimal.db after minimal-delta.sql, computed by a separate
+ * Python implementation of the algorithm (hashlib over sqlite3 rows), as a
+ * known answer for the C one.
+ */
+#define MINIMAL_AFTER_DELTA_DBHASH "e595e0f88b238db16afe780e1bf1ceaf45de46d4"
+
+static void nsrl3__delta_checked_against_published_dbhash(void **state)
+{
+    char *delta = sample_path("nsrl-rdsv3/minimal-delta.sql"), *base = sample_path("nsrl-rdsv3/minimal.db");
+    char *dir = tu_mkdtemp(), *copy = tu_path(dir, "RDS_2024.09.1_minimal_delta.sql"), *data;
+    counts *c = calloc(1, sizeof *c);
+    vigil_error err;
+    size_t n;
+    FILE *f = fopen(delta, "rb");
+    (void)state;
+    data = malloc(1 << 16);
+    assert_non_null(f);
+    n = fread(data, 1, 1 << 16, f);
+    fclose(f);
+    tu_write(dir, "RDS_2024.09.1_minimal_delta.sql", data, n);
+    /* without a published value nothing is compared */
+    assert_int_equal(read_as(c, copy, VIGIL_FORMAT_NSRL_RDSV3, base, NULL, &err), 0);
+    assert_string_equal(c->meta_dbhash, "");
+    tu_write(dir, "dbhash.txt", "dbhash 0123456789abcdef0123456789abcdef01234567\n", 48);
+    assert_true(read_as(c, copy, VIGIL_FORMAT_NSRL_RDSV3, base, NULL, &err) < 0);
+    assert_has(err.msg, "dbhash is " MINIMAL_AFTER_DELTA_DBHASH ", not the published "
+                        "0123456789abcdef0123456789abcdef01234567");
+    assert_int_equal(c->records, 0); /* nothing imported */
+    tu_write(dir, "dbhash.txt", "E595E0F88B238DB16AFE780E1BF1CEAF45DE46D4  RDS_2024.09.1_minimal\n", 64);
+    assert_int_equal(read_as(c, copy, VIGIL_FORMAT_NSRL_RDSV3, base, NULL, &err), 0);
+    assert_string_equal(c->meta_dbhash, MINIMAL_AFTER_DELTA_DBHASH);
+    assert_int_equal(c->records, 7);
+    tu_rm_rf(dir);
+    free(data);
+    free(copy);
+    free(dir);
+    free(delta);
+    free(base);
+    free(c);
+}
+
 static void nsrl3__csv_export(void **state)
 {
     static const char csv[] =
@@ -938,6 +982,7 @@ int main(void)
     ADD(nsrl3__odd_path_and_read_only_directory);
     ADD(nsrl3__not_nsrl_and_unknown_layout);
     ADD(nsrl3__delta_needs_base_and_leaves_it_alone);
+    ADD(nsrl3__delta_checked_against_published_dbhash);
     ADD(nsrl3__csv_export);
     ADD(nsrl2__names_version_and_bad_lines);
     ADD(nsrl2__truncated_file);
