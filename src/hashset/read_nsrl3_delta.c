@@ -199,7 +199,10 @@ static int run_script(sqlite3 *db, int fd, const char *label, delta_guard *g, vi
         }
         if (!stmt.len)
             first = lineno;
-        vg_buf_add(&stmt, line, (size_t)got);
+        if (lineno == 1 && got >= 3 && !memcmp(line, "\xef\xbb\xbf", 3))
+            vg_buf_add(&stmt, line + 3, (size_t)got - 3); /* a BOM from a Windows editor */
+        else
+            vg_buf_add(&stmt, line, (size_t)got);
         if (vg_buf_failed(&stmt)) {
             rc = vigil_error_set(err, VIGIL_EINPUT, "%s:line %llu: statement longer than %u MiB", label,
                                  (unsigned long long)first, MAX_STATEMENT >> 20);

@@ -631,6 +631,19 @@ static void nsrl3__delta_checked_against_published_dbhash(void **state)
     n = fread(data, 1, 1 << 16, f);
     fclose(f);
     tu_write(dir, "RDS_2024.09.1_minimal_delta.sql", data, n);
+    /* a BOM in front of the script changes nothing */
+    tu_write(dir, "bom.sql", "\xef\xbb\xbf", 3);
+    {
+        char *bom = tu_path(dir, "bom.sql");
+        FILE *g = fopen(bom, "ab");
+        assert_non_null(g);
+        fwrite(data, 1, n, g);
+        fclose(g);
+        assert_int_equal(read_as(c, bom, VIGIL_FORMAT_NSRL_RDSV3, base, NULL, &err), 0);
+        assert_int_equal(c->records, 7);
+        unlink(bom);
+        free(bom);
+    }
     /* without a published value nothing is compared */
     assert_int_equal(read_as(c, copy, VIGIL_FORMAT_NSRL_RDSV3, base, NULL, &err), 0);
     assert_string_equal(c->meta_dbhash, "");
