@@ -15,12 +15,24 @@
 
 #define MAX_FIELDS 16
 
+/* what the export writes; only its first three names are required */
 static const char CSV_HEADER[] = "sha256,sha1,md5,crc32,file_name,file_size,package_id";
 
+/* The header line, quoted or not, in any case: sha256, sha1, md5 first, as the export writes them. */
 int vg_nsrl3_is_csv_header(const uint8_t *p, size_t n)
 {
-    size_t k = sizeof CSV_HEADER - 1;
-    return n >= k && !strncasecmp((const char *)p, CSV_HEADER, k) && (n == k || p[k] == '\r' || p[k] == '\n');
+    char line[512];
+    vg_hs_field f[MAX_FIELDS];
+    const uint8_t *nl = memchr(p, '\n', n < sizeof line ? n : sizeof line);
+    size_t len = nl ? (size_t)(nl - p) : n;
+    int nf;
+    if (len >= sizeof line || len < sizeof CSV_HEADER / 4)
+        return 0;
+    memcpy(line, p, len);
+    len = vg_hs_chomp(line, len);
+    nf = vg_hs_csv_split(line, len, ',', f, MAX_FIELDS);
+    return nf >= 3 && vg_hs_field_index(f, 1, "sha256") == 0 && vg_hs_field_index(f + 1, 1, "sha1") == 0 &&
+           vg_hs_field_index(f + 2, 1, "md5") == 0;
 }
 
 int vg_nsrl3_read_csv(int fd, const char *label, const vg_hs_sink *sink, vigil_error *err)

@@ -673,6 +673,9 @@ static void nsrl3__csv_export(void **state)
         "2B995E16D04DF2E25AC7FED9FB77EA2C,19EDBD18,\"hello, again.txt\",13,1\r\n"
         "zz,22AB8AB629B6B986C98613382C44C02FBFFAFB6B,2B995E16D04DF2E25AC7FED9FB77EA2C,19EDBD18,x,13,1\r\n"
         "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855,,,00000000,empty,0,1\r\n";
+    static const char quoted[] =
+        "\"SHA256\",\"SHA1\",\"MD5\",\"file_name\",\"file_size\"\n"
+        "\"815525CFD9B92F4D6707F74459FFC157949043623F12F383596EE7919A6277DE\",,,\"hello.txt\",13\n";
     char *dir = tu_mkdtemp(), *p = tu_path(dir, "rds.csv");
     counts *c = calloc(1, sizeof *c);
     vigil_error err;
@@ -687,6 +690,13 @@ static void nsrl3__csv_export(void **state)
     assert_string_equal(c->names[0], "hello, again.txt");
     assert_int_equal(c->rejects, 1);
     assert_string_equal(c->reject_at[0], "line 3");
+    /* quoted names and another order after the digests are the same export */
+    tu_write(dir, "rds.csv", quoted, sizeof quoted - 1);
+    assert_int_equal(detect(&got, p, &err), 0);
+    assert_int_equal(got, VIGIL_FORMAT_NSRL_RDSV3);
+    assert_int_equal(read_as(c, p, VIGIL_FORMAT_NSRL_RDSV3, NULL, NULL, &err), 0);
+    assert_int_equal(c->records, 1);
+    assert_string_equal(c->names[0], "hello.txt");
     tu_rm_rf(dir);
     free(dir);
     free(p);
