@@ -15,8 +15,8 @@
 
 #define MAX_FIELDS 16
 
-/* what the export writes; only its first three names are required */
-static const char CSV_HEADER[] = "sha256,sha1,md5,crc32,file_name,file_size,package_id";
+/* The export writes "sha256,sha1,md5,crc32,file_name,file_size,package_id"; the first three are required. */
+#define MIN_HEADER (sizeof "sha256,sha1,md5" - 1)
 
 /* The header line, quoted or not, in any case: sha256, sha1, md5 first, as the export writes them. */
 int vg_nsrl3_is_csv_header(const uint8_t *p, size_t n)
@@ -26,7 +26,7 @@ int vg_nsrl3_is_csv_header(const uint8_t *p, size_t n)
     const uint8_t *nl = memchr(p, '\n', n < sizeof line ? n : sizeof line);
     size_t len = nl ? (size_t)(nl - p) : n;
     int nf;
-    if (len >= sizeof line || len < sizeof CSV_HEADER / 4)
+    if (len >= sizeof line || len < MIN_HEADER)
         return 0;
     memcpy(line, p, len);
     len = vg_hs_chomp(line, len);
