@@ -703,6 +703,17 @@ static void nsrl3__csv_export(void **state)
     free(c);
 }
 
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = malloc(1 << 20);
+    assert_non_null(f);
+    assert_non_null(buf);
+    *n = fread(buf, 1, 1 << 20, f);
+    fclose(f);
+    return buf;
+}
+
 /* ---- NSRL RDS 2.x ------------------------------------------------------- */
 
 static void nsrl2__names_version_and_bad_lines(void **state)
@@ -751,6 +762,29 @@ static void nsrl2__names_version_and_bad_lines(void **state)
     assert_string_equal(c->reject_at[3], "line 6");
     assert_string_equal(c->meta_version, ""); /* no version.txt beside it */
 
+    /* a BOM and LF line ends: the same records as the sample */
+    {
+        size_t n;
+        char *data = slurp(sample, &n), *lf = malloc(n + 4), *bomlf = tu_path(dir, "bom-lf.txt");
+        size_t k = 0;
+        vigil_hashset_format fmt;
+        memcpy(lf, "\xef\xbb\xbf", 3);
+        k = 3;
+        for (size_t i = 0; i < n; i++)
+            if (data[i] != '\r')
+                lf[k++] = data[i];
+        tu_write(dir, "bom-lf.txt", lf, k);
+        assert_int_equal(detect(&fmt, bomlf, &err), 0);
+        assert_int_equal(fmt, VIGIL_FORMAT_NSRL_RDS2);
+        assert_int_equal(read_as(c, bomlf, VIGIL_FORMAT_NSRL_RDS2, NULL, NULL, &err), 0);
+        assert_int_equal(c->records, 7);
+        assert_int_equal(c->rejects, 0);
+        assert_string_equal(c->names[5], "SETUP, FULL.EXE");
+        free(bomlf);
+        free(lf);
+        free(data);
+    }
+
     tu_write(dir, "old.txt", old, sizeof old - 1);
     assert_int_equal(detect(&got, q, &err), 0);
     assert_int_equal(got, VIGIL_FORMAT_NSRL_RDS2);
@@ -764,17 +798,6 @@ static void nsrl2__names_version_and_bad_lines(void **state)
     free(q);
     free(sample);
     free(c);
-}
-
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = malloc(1 << 20);
-    assert_non_null(f);
-    assert_non_null(buf);
-    *n = fread(buf, 1, 1 << 20, f);
-    fclose(f);
-    return buf;
 }
 
 static void nsrl2__truncated_file(void **state)
