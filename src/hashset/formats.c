@@ -12,6 +12,8 @@
 #include "core/buf.h"
 #include "hashset/formats.h"
 #include "hashset/parse_lines.h"
+#include "hashset/read_forensic.h"
+#include "hashset/read_nsrl.h"
 
 static int starts_with(const uint8_t *p, size_t n, const char *s)
 {
@@ -32,6 +34,11 @@ static const vg_hs_format formats[] = {
     {VIGIL_FORMAT_SHA1SUM, "sha1sum", "sha1sum list", NULL, vg_hs_read_lines},
     {VIGIL_FORMAT_SHA256SUM, "sha256sum", "sha256sum list", NULL, vg_hs_read_lines},
     {VIGIL_FORMAT_PDQ, "pdq", "PDQ list", NULL, vg_hs_read_lines},
+    {VIGIL_FORMAT_NSRL_RDSV3, "nsrl-rdsv3", "NSRL RDSv3 (SQLite, delta script or CSV export)", vg_hs_detect_nsrl3,
+     vg_hs_read_nsrl3},
+    {VIGIL_FORMAT_NSRL_RDS2, "nsrl-rds2", "NSRL RDS 2.x NSRLFile.txt", vg_hs_detect_nsrl2, vg_hs_read_nsrl2},
+    {VIGIL_FORMAT_HASHKEEPER, "hashkeeper", "HashKeeper CSV", vg_hs_detect_hashkeeper, vg_hs_read_hashkeeper},
+    {VIGIL_FORMAT_ENCASE, "encase", "EnCase legacy .hash", vg_hs_detect_encase, vg_hs_read_encase},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
@@ -91,6 +98,8 @@ static vigil_hashset_format detect_lines(const uint8_t *p, size_t n)
         memcpy(line, p + at, len);
         line[len] = '\0';
         r = vg_lines_parse(&lp, line, len, &rec, why, sizeof why);
+        if (r < 0 && records)
+            break; /* the format is known; a bad line is the reader's to reject */
         if (r < 0)
             return VIGIL_FORMAT_AUTO;
         records += r;
