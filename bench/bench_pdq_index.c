@@ -262,8 +262,10 @@ int main(int argc, char **argv)
         pairs a = {0}, b = {0};
         vg_pdq_matcher_each(m, q[i], RADIUS, collect, &a);
         vg_pdq_matcher_each_linear(m, q[i], RADIUS, collect, &b);
-        qsort(a.p, a.n, sizeof *a.p, cmp_u64);
-        qsort(b.p, b.n, sizeof *b.p, cmp_u64);
+        if (a.n)
+            qsort(a.p, a.n, sizeof *a.p, cmp_u64);
+        if (b.n)
+            qsort(b.p, b.n, sizeof *b.p, cmp_u64);
         if (a.n != b.n || (a.n && memcmp(a.p, b.p, a.n * sizeof *a.p)))
             mismatches++;
         pairs_checked += b.n;
