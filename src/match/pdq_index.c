@@ -7,18 +7,24 @@
  * whose chunk is v (CSR). Memory: 4 * 2^bits per chunk plus 4 bytes per entry
  * per chunk.
  *
+ * Flip budgets: the plain pigeonhole probes every chunk within floor(r / m)
+ * flips. The generalised one only needs budgets t[c] (-1: chunk not probed)
+ * with sum(t[c] + 1) >= r + 1: an entry over budget in every chunk differs in
+ * at least that many bits. Budget units go one at a time to the chunk where
+ * they add the least expected work (probes + candidates), so at radius 31
+ * over 11 chunks one chunk needs one flip instead of two, and at radius 8
+ * only nine chunks are probed, exactly.
+ *
  * Chunk count: more chunks mean shorter chunks (fuller buckets, more
- * candidates to verify) but fewer bit flips to probe; a small cost model
- * (probes + expected candidates for a random query at radius 31) picks it
- * from the number of entries, with each chunk's table no larger than about
- * twice the entry count. 11 chunks or more keep the flips at radius 31 to
- * two (floor(31 / 11) = 2); fewer would need three flips and far more probes.
+ * candidates to verify) but smaller budgets; the same cost model at radius
+ * 31 picks the count from the number of entries, with each chunk's table no
+ * larger than about twice the entry count.
  *
  * Search runs in blocks so that memory latency overlaps: probes are gathered
  * and their table slots prefetched, then their id ranges read (prefetching
  * the hashes), then the candidates verified together by a popcount kernel.
  * A candidate met through several chunks is reported once: only through the
- * first chunk in which it is within the probe's flips of the query.
+ * first chunk in which it is within that chunk's budget of the query.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -58,33 +64,61 @@ static void layout(vg_pdq_index *x, int m)
     }
 }
 
-/* Values within f bit flips of a b-bit chunk. */
-static double probes_per_chunk(unsigned b, int f)
+/* C(b, k) for k <= 3: the values at exactly k flips from a b-bit chunk value. */
+static double flips_exactly(unsigned b, int k)
 {
-    double p = 1, t = 1;
-    for (int i = 1; i <= f; i++) {
-        t = t * (b - (unsigned)i + 1) / i;
-        p += t;
+    double c = 1;
+    for (int i = 1; i <= k; i++)
+        c = c * (double)(b - (unsigned)i + 1) / i;
+    return c;
+}
+
+/*
+ * Flip budgets for radius r (see the top of the file); the expected work
+ * comes back in *cost. -1 when r needs more than VG_PDQ_INDEX_MAX_FLIPS in
+ * some chunk: the caller then scans linearly.
+ */
+static int budgets(const vg_pdq_index *x, int r, int8_t t[VG_PDQ_INDEX_MAX_CHUNKS], double *cost)
+{
+    *cost = 0;
+    for (int c = 0; c < x->m; c++)
+        t[c] = -1;
+    for (int u = 0; u <= r; u++) {
+        int best = -1;
+        double best_add = 0;
+        for (int c = 0; c < x->m; c++) {
+            double add;
+            if (t[c] >= VG_PDQ_INDEX_MAX_FLIPS)
+                continue;
+            add = flips_exactly(x->bits[c], t[c] + 1) * (1.0 + (double)x->n / (double)(1ULL << x->bits[c]));
+            if (best < 0 || add < best_add) {
+                best = c;
+                best_add = add;
+            }
+        }
+        if (best < 0)
+            return -1;
+        t[best]++;
+        *cost += best_add;
     }
-    return p;
+    return 0;
 }
 
 static int pick_chunks(size_t n)
 {
-    int best = 16;
-    double best_cost = 0;
+    int best = VG_PDQ_INDEX_MAX_CHUNKS;
+    double best_cost = -1;
     for (int m = VG_PDQ_INDEX_MIN_CHUNKS; m <= VG_PDQ_INDEX_MAX_CHUNKS; m++) {
         vg_pdq_index t;
-        double cost = 0;
-        int f = VG_PDQ_INDEX_RADIUS / m, fits = 1;
+        int8_t budget[VG_PDQ_INDEX_MAX_CHUNKS];
+        double cost;
+        int fits = 1;
         layout(&t, m);
-        for (int c = 0; c < m; c++) {
-            double buckets = (double)(1ULL << t.bits[c]);
-            if (t.bits[c] > 16 && buckets > 2.0 * (double)n)
+        t.n = n;
+        for (int c = 0; c < m; c++)
+            if (t.bits[c] > 16 && (double)(1ULL << t.bits[c]) > 2.0 * (double)n)
                 fits = 0;
-            cost += probes_per_chunk(t.bits[c], f) * (1.0 + (double)n / buckets);
-        }
-        if (fits && (best_cost == 0 || cost < best_cost)) {
+        if (fits && budgets(&t, VG_PDQ_INDEX_RADIUS, budget, &cost) == 0 && (best_cost < 0 || cost < best_cost)) {
             best = m;
             best_cost = cost;
         }
@@ -205,7 +239,8 @@ typedef struct search {
     const vg_pdq_index *x;
     const vg_pdq_words *h, *q;
     const vg_pdq_kernels *k;
-    int r, flips;
+    int r;
+    int8_t t[VG_PDQ_INDEX_MAX_CHUNKS];     /* flip budget per chunk */
     vg_pdq_found_fn fn;
     void *ud;
     size_t np, nc;
@@ -220,7 +255,7 @@ static int found_before(const search *s, const vg_pdq_words *q, const vg_pdq_wor
 {
     for (int i = 0; i < c; i++) {
         unsigned st = s->x->start[i], b = s->x->bits[i];
-        if (__builtin_popcount(chunk_of(q, st, b) ^ chunk_of(e, st, b)) <= s->flips)
+        if (s->t[i] >= 0 && __builtin_popcount(chunk_of(q, st, b) ^ chunk_of(e, st, b)) <= s->t[i])
             return 1;
     }
     return 0;
@@ -272,35 +307,48 @@ static inline void probe_push(search *s, uint32_t key, int c, int v)
         lookup(s);
 }
 
-/* The chunk value and every value within s->flips (at most 2) bit flips of it. */
+/* The chunk value and every value within the chunk's budget (at most 3) of bit flips. */
 static void probe_chunk(search *s, uint32_t key, int c, int v)
 {
     unsigned b = s->x->bits[c];
+    int t = s->t[c];
+    if (t < 0)
+        return;
     probe_push(s, key, c, v);
-    if (s->flips < 1)
+    if (t < 1)
         return;
     for (unsigned i = 0; i < b; i++) {
         uint32_t ki = key ^ (1U << i);
         probe_push(s, ki, c, v);
-        if (s->flips < 2)
+        if (t < 2)
             continue;
-        for (unsigned j = i + 1; j < b; j++)
-            probe_push(s, ki ^ (1U << j), c, v);
+        for (unsigned j = i + 1; j < b; j++) {
+            uint32_t kj = ki ^ (1U << j);
+            probe_push(s, kj, c, v);
+            if (t < 3)
+                continue;
+            for (unsigned l = j + 1; l < b; l++)
+                probe_push(s, kj ^ (1U << l), c, v);
+        }
     }
 }
 
-void vg_pdq_index_search(const vg_pdq_index *x, const vg_pdq_words *h, const vg_pdq_kernels *k,
-                         const vg_pdq_words q[VIGIL_PDQ__DIHEDRAL], int r, vg_pdq_found_fn fn, void *ud)
+int vg_pdq_index_search(const vg_pdq_index *x, const vg_pdq_words *h, const vg_pdq_kernels *k,
+                        const vg_pdq_words q[VIGIL_PDQ__DIHEDRAL], int r, vg_pdq_found_fn fn, void *ud)
 {
     search st, *s = &st;     /* about 14 KiB: on the stack, so a search cannot fail */
-    if (!x || x->n == 0 || r < 0 || r > VG_PDQ_INDEX_RADIUS)
-        return;
+    double cost;
+    if (!x || r < 0)
+        return 0;
+    if (budgets(x, r, s->t, &cost) < 0)
+        return -1;
+    if (x->n == 0)
+        return 0;
     s->x = x;
     s->h = h;
     s->q = q;
     s->k = k;
     s->r = r;
-    s->flips = r / x->m;
     s->fn = fn;
     s->ud = ud;
     s->np = s->nc = 0;
@@ -309,4 +357,5 @@ void vg_pdq_index_search(const vg_pdq_index *x, const vg_pdq_words *h, const vg_
             probe_chunk(s, chunk_of(&q[v], x->start[c], x->bits[c]), c, v);
     lookup(s);
     verify(s);
+    return 0;
 }

@@ -3,7 +3,7 @@
  * m chunks; two hashes within distance r differ in at most floor(r / m) bits
  * of some chunk (pigeonhole), so probing each chunk's table with the query's
  * chunk and every value within that many bit flips finds every entry within
- * r. Each candidate is then verified with its full distance, so the answers
+ * r (a generalised form with a budget per chunk: pdq_index.c). Each candidate is then verified with its full distance, so the answers
  * are exactly brute force's. Read-only once built; any number of threads may
  * search it at once.
  */
@@ -14,9 +14,10 @@
 #include "match/pdq_kernels.h"
 #include "vigil/error.h"
 
-/* The largest radius the index answers; a larger one needs the linear scan. */
+/* The radius the chunk count is chosen for (larger ones work while VG_PDQ_INDEX_MAX_FLIPS suffice). */
 #define VG_PDQ_INDEX_RADIUS 31
-#define VG_PDQ_INDEX_MIN_CHUNKS 11
+#define VG_PDQ_INDEX_MAX_FLIPS 3
+#define VG_PDQ_INDEX_MIN_CHUNKS 10
 #define VG_PDQ_INDEX_MAX_CHUNKS 16
 
 typedef struct vg_pdq_index vg_pdq_index;
@@ -35,8 +36,12 @@ void vg_pdq_index_free(vg_pdq_index *x);
 int vg_pdq_index_chunks(const vg_pdq_index *x);
 size_t vg_pdq_index_bytes(const vg_pdq_index *x);
 
-/* Every entry of h within r (0..VG_PDQ_INDEX_RADIUS) of each of the eight q, each pair once. */
-void vg_pdq_index_search(const vg_pdq_index *x, const vg_pdq_words *h, const vg_pdq_kernels *k,
-                         const vg_pdq_words q[VIGIL_PDQ__DIHEDRAL], int r, vg_pdq_found_fn fn, void *ud);
+/*
+ * Every entry of h within r of each of the eight q, each pair once. Returns
+ * -1, having reported nothing, when r is too large for this index (more than
+ * VG_PDQ_INDEX_MAX_FLIPS flips in some chunk; 4 * chunks - 1 is always fine).
+ */
+int vg_pdq_index_search(const vg_pdq_index *x, const vg_pdq_words *h, const vg_pdq_kernels *k,
+                        const vg_pdq_words q[VIGIL_PDQ__DIHEDRAL], int r, vg_pdq_found_fn fn, void *ud);
 
 #endif

@@ -67,13 +67,11 @@ void vg_pdq_matcher_each(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGI
     vg_pdq_words qw[VIGIL_PDQ__DIHEDRAL];
     if (!m || r < 0)
         return;
-    if (!m->idx || r > VG_PDQ_INDEX_RADIUS) {
-        vg_pdq_matcher_each_linear(m, q, r, fn, ud);
-        return;
-    }
     for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
         vg_pdq_words_of(&qw[v], &q[v]);
-    vg_pdq_index_search(m->idx, m->h, m->k, qw, r, fn, ud);
+    /* a radius too large for the index's chunks: brute force, as exact and far slower */
+    if (!m->idx || vg_pdq_index_search(m->idx, m->h, m->k, qw, r, fn, ud) < 0)
+        vg_pdq_matcher_each_linear(m, q, r, fn, ud);
 }
 
 typedef struct best {

@@ -1,6 +1,6 @@
 /*
  * pdq_index: the exact PDQ radius index against brute force. Random sets with
- * planted entries at every distance 0..33 from each orientation of a query,
+ * planted entries at every distance 0..41 from each orientation of a query,
  * and decoys that share chunks with a query but are far from it; every
  * (entry, orientation) pair within r must come back exactly as the linear
  * scan finds it, for several radii and chunk counts, with every popcount
@@ -17,6 +17,7 @@
 #define NRANDOM 20000
 #define NPLANTED 4
 #define NQUERIES (NPLANTED + 4)
+#define PLANT_MAX 41     /* planted at every distance 0..41 from each orientation */
 
 static uint64_t rng_state;
 
@@ -67,14 +68,14 @@ static void add(fixture *f, const vigil_pdq_hash *h, vigil_hashset_kind kind, co
 
 /*
  * NRANDOM random entries; for each of the first NPLANTED queries and each
- * orientation, entries at distance 0..33 (planted) and decoys equal to the
+ * orientation, entries at distance 0..PLANT_MAX (planted) and decoys equal to the
  * query in 32 or 64 bits and random elsewhere; a few exact duplicates.
  */
 static void make_fixture(fixture *f, uint64_t seed)
 {
     rng_state = seed;
     f->n = 0;
-    f->e = malloc((NRANDOM + NPLANTED * VIGIL_PDQ__DIHEDRAL * (34 + 2) + 16) * sizeof *f->e);
+    f->e = malloc((NRANDOM + NPLANTED * VIGIL_PDQ__DIHEDRAL * (PLANT_MAX + 1 + 2) + 16) * sizeof *f->e);
     assert_non_null(f->e);
     for (int i = 0; i < NQUERIES; i++)
         for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
@@ -86,7 +87,7 @@ static void make_fixture(fixture *f, uint64_t seed)
     }
     for (int i = 0; i < NPLANTED; i++)
         for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++) {
-            for (int d = 0; d <= 33; d++) {
+            for (int d = 0; d <= PLANT_MAX; d++) {
                 vigil_pdq_hash h = f->q[i][v];
                 flip_bits(&h, d);
                 add(f, &h, VIGIL_KIND_ILLEGAL, "planted");
@@ -204,16 +205,23 @@ static void pdq_index__matches_brute_force(void **state)
     free(f.e);
 }
 
-static void pdq_index__radius_over_31_is_brute_force(void **state)
+/* Beyond 31: three flips in some chunks (13 chunks, r 40), then more than the index takes (linear scan). */
+static void pdq_index__radius_over_31(void **state)
 {
+    static const int r[] = {32, 33, 40, 51, 70};
     fixture f;
     vigil_pdq_matcher *m, *ref;
     (void)state;
     make_fixture(&f, 2);
     assert_int_equal(vigil_pdq_matcher_from_entries_as(&m, f.e, f.n, VIGIL_PDQ_INDEX, NULL), 0);
     assert_int_equal(vigil_pdq_matcher_from_entries_as(&ref, f.e, f.n, VIGIL_PDQ_LINEAR, NULL), 0);
-    for (int i = 0; i < NPLANTED; i++) {
-        assert_true(same_pairs(m, ref, f.q[i], 33) >= 34 * VIGIL_PDQ__DIHEDRAL);
+    assert_int_equal(vg_pdq_matcher_reindex(m, 13, NULL), 0);
+    for (int i = 0; i < NQUERIES; i++) {
+        for (size_t k = 0; k < sizeof r / sizeof r[0]; k++) {
+            size_t n = same_pairs(m, ref, f.q[i], r[k]);
+            if (i < NPLANTED)
+                assert_true(n >= (size_t)(r[k] < PLANT_MAX ? r[k] + 1 : PLANT_MAX + 1) * VIGIL_PDQ__DIHEDRAL);
+        }
         assert_int_equal(same_pairs(m, ref, f.q[i], -1), 0);
     }
     vigil_pdq_matcher_close(m);
@@ -431,7 +439,7 @@ static void pdq_index__structure_and_kernel_choice(void **state)
     vigil_pdq_matcher_info_get(&info, m);
     assert_string_equal(info.structure, "index");
     assert_int_equal(info.entries, VIGIL_PDQ_INDEX_MIN);
-    assert_true(info.chunks >= 11 && info.chunks <= 16);
+    assert_true(info.chunks >= 10 && info.chunks <= 16);
     assert_true(info.bytes >= (uint64_t)VIGIL_PDQ_INDEX_MIN * 32);
     vigil_pdq_matcher_close(m);
 
@@ -465,7 +473,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pdq_index__matches_brute_force),
-        cmocka_unit_test(pdq_index__radius_over_31_is_brute_force),
+        cmocka_unit_test(pdq_index__radius_over_31),
         cmocka_unit_test(pdq_index__every_kernel_matches_portable),
         cmocka_unit_test(pdq_index__batch_equals_single),
         cmocka_unit_test(pdq_index__empty),
