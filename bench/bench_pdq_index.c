@@ -280,7 +280,7 @@ int main(int argc, char **argv)
     /* exactness: every pair within the radius, index against brute force */
     t = now();
     for (size_t s = 0; s < sample; s++) {
-        size_t i = s * (nq / sample);
+        size_t i = s * (nq / sample) + s % 2;  /* planted and random queries in turn */
         pairs a = {0}, b = {0};
         vg_pdq_matcher_each(m, q[i], RADIUS, collect, &a);
         vg_pdq_matcher_each_linear(m, q[i], RADIUS, collect, &b);
