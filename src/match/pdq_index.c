@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "match/pdq_index.h"
 
@@ -126,11 +127,31 @@ static int pick_chunks(size_t n)
     return best;
 }
 
+void *vg_pdq_alloc_huge(size_t bytes, int zero)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p;
+    if (bytes < huge) {     /* cache-line aligned: no hash straddles two lines */
+        if (posix_memalign(&p, 64, bytes ? bytes : 1))
+            return NULL;
+    } else {
+        bytes = (bytes + huge - 1) / huge * huge;
+        if (posix_memalign(&p, huge, bytes))
+            return NULL;
+#ifdef MADV_HUGEPAGE
+        (void)madvise(p, bytes, MADV_HUGEPAGE);  /* only a hint: without it the tables work, slower */
+#endif
+    }
+    if (zero)
+        memset(p, 0, bytes);
+    return p;
+}
+
 /* Counting sort of the entries by chunk c. */
 static int build_chunk(vg_pdq_index *x, int c)
 {
     size_t nb = (size_t)1 << x->bits[c];
-    uint32_t *off = calloc(nb + 1, sizeof *off), *ids = malloc((x->n ? x->n : 1) * sizeof *ids);
+    uint32_t *off = vg_pdq_alloc_huge((nb + 1) * sizeof *off, 1), *ids = vg_pdq_alloc_huge(x->n * sizeof *ids, 0);
     unsigned s = x->start[c], b = x->bits[c];
     if (!off || !ids) {
         free(off);

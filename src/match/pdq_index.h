@@ -22,6 +22,13 @@
 
 typedef struct vg_pdq_index vg_pdq_index;
 
+/*
+ * Memory for a large random-access table: in 2 MiB pages where the kernel
+ * grants them on request (madvise), since a random probe over gigabytes with
+ * 4 KiB pages misses the TLB as well as the cache. Freed with free().
+ */
+void *vg_pdq_alloc_huge(size_t bytes, int zero);
+
 /* Called once for every (entry, query orientation) within the radius. */
 typedef void (*vg_pdq_found_fn)(void *ud, uint32_t id, int v, int d);
 

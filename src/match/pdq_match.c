@@ -164,8 +164,8 @@ static int reserve(vigil_pdq_matcher *m, size_t want)
     uint32_t *l;
     if (want <= m->cap)
         return 0;
-    /* 64-byte aligned so that no hash straddles two cache lines */
-    if (posix_memalign((void **)&h, 64, want * sizeof *h))
+    /* aligned so that no hash straddles two cache lines; in huge pages when large (random access) */
+    if (!(h = vg_pdq_alloc_huge(want * sizeof *h, 0)))
         return -1;
     if (!(l = malloc(want * sizeof *l))) {
         free(h);
