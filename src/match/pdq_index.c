@@ -43,6 +43,9 @@ struct vg_pdq_index {
     uint32_t *ids[VG_PDQ_INDEX_MAX_CHUNKS];     /* n each */
     const vg_pdq_words *h;
     size_t n, bytes;
+    /* budgets per radius, worked out once: radius r is served when r < nradii */
+    int nradii;
+    int8_t budget[4 * VG_PDQ_INDEX_MAX_CHUNKS][VG_PDQ_INDEX_MAX_CHUNKS];
 };
 
 static inline uint32_t chunk_of(const vg_pdq_words *h, unsigned start, unsigned bits)
@@ -226,6 +229,9 @@ int vg_pdq_index_build(vg_pdq_index **out, const vg_pdq_words *h, size_t n, int 
     }
     for (int c = 0; c < x->m; c++)
         x->bytes += (((size_t)1 << x->bits[c]) + 1 + n) * sizeof(uint32_t);
+    for (double cost; x->nradii < 4 * VG_PDQ_INDEX_MAX_CHUNKS &&
+                      budgets(x, x->nradii, x->budget[x->nradii], &cost) == 0;)
+        x->nradii++;
     *out = x;
     return 0;
 }
@@ -358,11 +364,11 @@ int vg_pdq_index_search(const vg_pdq_index *x, const vg_pdq_words *h, const vg_p
                         const vg_pdq_words q[VIGIL_PDQ__DIHEDRAL], int r, vg_pdq_found_fn fn, void *ud)
 {
     search st, *s = &st;     /* about 14 KiB: on the stack, so a search cannot fail */
-    double cost;
     if (!x || r < 0)
         return 0;
-    if (budgets(x, r, s->t, &cost) < 0)
+    if (r >= x->nradii)
         return -1;
+    memcpy(s->t, x->budget[r], sizeof s->t);
     if (x->n == 0)
         return 0;
     s->x = x;
