@@ -6,7 +6,8 @@
 # of 1000 (two threads), exactness against brute force on EXACT queries, and the peer in the
 # same run: a plain one-query-at-a-time linear popcount scan (PEER queries).
 # Prints figures, never pass/fail. Needs about 160 bytes per entry of RAM (16 GB at 100M).
-# usage: bench/pdq-index.sh [BUILD]     env: SIZES QUERIES SEED EXACT PEER
+# Each speed is taken REPEAT times (default 3): best and median wall-clock rates, least CPU time.
+# usage: bench/pdq-index.sh [BUILD]     env: SIZES QUERIES SEED EXACT PEER REPEAT
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
