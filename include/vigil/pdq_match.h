@@ -50,7 +50,7 @@ typedef struct vigil_pdq_matcher_ops {
 typedef enum {
     VIGIL_PDQ_AUTO = 0,     /* the index from VIGIL_PDQ_INDEX_MIN entries, the linear scan below */
     VIGIL_PDQ_LINEAR,       /* brute force over every entry: the reference */
-    VIGIL_PDQ_INDEX,        /* multi-index hashing: exact for max_distance <= 31 */
+    VIGIL_PDQ_INDEX,        /* multi-index hashing, built for 31; exact at any distance (linear past its reach) */
 } vigil_pdq_structure;
 
 /* Below this many entries a linear scan is as fast as the index and costs no build. */
