@@ -1,20 +1,36 @@
 /*
- * PDQ near-match search by linear scan: every PDQ entry of the illegal and
- * interest sets in memory, each query compared with all of them in each of
- * its eight orientations. Simple and exact; the national-scale index replaces
- * it behind the same vigil_pdq_matcher interface.
+ * The PDQ matcher: the entries held compactly (hashes as 64-bit words, one
+ * label id per entry pointing at its kind, set, category and series), searched
+ * by a linear scan or by the multi-index hashing index (pdq_index.c), with the
+ * popcount kernels picked for this CPU (pdq_kernels.c). Both structures
+ * report every (entry, orientation) within the radius and the best hit is
+ * chosen from those by one rule, so their answers are the same.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hashset/store_int.h"
-#include "vigil/pdq_match.h"
+#include "match/pdq_match_int.h"
+
+typedef struct label {
+    vigil_hashset_kind kind;
+    const char *set, *category, *series;    /* owned by the matcher's string pool */
+} label;
 
 struct vigil_pdq_matcher {
     const vigil_pdq_matcher_ops *ops;
-    vigil_pdq_entry *e;
+    const vg_pdq_kernels *k;
+    vg_pdq_index *idx;      /* NULL: linear scan */
+    int threads;
+    vg_pdq_words *h;        /* n hashes */
+    uint32_t *label;        /* n label ids */
     size_t n, cap;
-    char **strings;          /* owned copies the entries point to */
+    label *labels;
+    size_t nlabels, caplabels;
+    char **strings;         /* owned copies the labels point to */
     size_t nstrings, capstrings;
 };
 
@@ -23,51 +39,99 @@ static int rank(vigil_hashset_kind k)
     return k == VIGIL_KIND_ILLEGAL ? 0 : k == VIGIL_KIND_INTEREST ? 1 : 2;
 }
 
-static int linear_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
-                         int max_distance, vigil_pdq_hit *out)
+/* Every entry within r of the eight q: entry-major, 512 entries at a time per orientation. */
+void vg_pdq_matcher_each_linear(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int r,
+                                vg_pdq_found_fn fn, void *ud)
 {
-    const vigil_pdq_entry *best = NULL;
-    int best_d = 0, best_v = 0;
-    for (size_t i = 0; i < m->n; i++) {
-        const vigil_pdq_entry *e = &m->e[i];
-        for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++) {
-            int d = vigil_pdq_distance(&q[v], &e->hash);
-            if (d > max_distance)
-                continue;
-            if (!best || rank(e->kind) < rank(best->kind) ||
-                (rank(e->kind) == rank(best->kind) && (d < best_d || (d == best_d && v < best_v)))) {
-                best = e;
-                best_d = d;
-                best_v = v;
-            }
-        }
+    enum { BLOCK = 512 };
+    vg_pdq_words qw[VIGIL_PDQ__DIHEDRAL];
+    uint16_t d[VIGIL_PDQ__DIHEDRAL][BLOCK];
+    if (!m || r < 0)
+        return;
+    for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+        vg_pdq_words_of(&qw[v], &q[v]);
+    for (size_t i = 0; i < m->n; i += BLOCK) {
+        size_t nb = m->n - i < BLOCK ? m->n - i : BLOCK;
+        for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+            m->k->run(d[v], &qw[v], m->h + i, nb);
+        for (size_t j = 0; j < nb; j++)
+            for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+                if (d[v][j] <= r)
+                    fn(ud, (uint32_t)(i + j), v, d[v][j]);
     }
-    if (!best)
-        return 0;
+}
+
+void vg_pdq_matcher_each(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int r,
+                         vg_pdq_found_fn fn, void *ud)
+{
+    vg_pdq_words qw[VIGIL_PDQ__DIHEDRAL];
+    if (!m || r < 0)
+        return;
+    for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+        vg_pdq_words_of(&qw[v], &q[v]);
+    /* a radius too large for the index's chunks: brute force, as exact and far slower */
+    if (!m->idx || vg_pdq_index_search(m->idx, m->h, m->k, qw, r, fn, ud) < 0)
+        vg_pdq_matcher_each_linear(m, q, r, fn, ud);
+}
+
+typedef struct best {
+    const vigil_pdq_matcher *m;
+    int found, rank, d, v;
+    uint32_t id;
+} best;
+
+/* Illegal > interest > benign, then the smaller distance, the lower orientation, the earlier entry. */
+static void take_best(void *ud, uint32_t id, int v, int d)
+{
+    best *b = ud;
+    int r = rank(b->m->labels[b->m->label[id]].kind);
+    if (b->found && (r > b->rank || (r == b->rank && (d > b->d || (d == b->d && (v > b->v || (v == b->v &&
+                                                                                               id > b->id)))))))
+        return;
+    b->found = 1;
+    b->rank = r;
+    b->d = d;
+    b->v = v;
+    b->id = id;
+}
+
+static int best_hit(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int max_distance,
+                    vigil_pdq_hit *out)
+{
+    best b = {m, 0, 0, 0, 0, 0};
+    const label *l;
     memset(out, 0, sizeof *out);
+    vg_pdq_matcher_each(m, q, max_distance, take_best, &b);
+    if (!b.found)
+        return 0;
+    l = &m->labels[m->label[b.id]];
     out->match.by = VIGIL_BY_PDQ;
-    out->match.kind = best->kind;
-    out->match.set = best->set;
-    out->match.category = best->category;
-    out->match.series = best->series;
-    out->match.distance = best_d;
-    out->dihedral = best_v;
-    out->entry = best->hash;
+    out->match.kind = l->kind;
+    out->match.set = l->set;
+    out->match.category = l->category;
+    out->match.series = l->series;
+    out->match.distance = b.d;
+    out->dihedral = b.v;
+    memcpy(out->entry.b, m->h[b.id].w, sizeof out->entry.b);
     return 1;
 }
 
-static void linear_close(vigil_pdq_matcher *m)
+static void matcher_close(vigil_pdq_matcher *m)
 {
     for (size_t i = 0; i < m->nstrings; i++)
         free(m->strings[i]);
+    vg_pdq_index_free(m->idx);
     free(m->strings);
-    free(m->e);
+    free(m->labels);
+    free(m->label);
+    free(m->h);
     free(m);
 }
 
-static const vigil_pdq_matcher_ops linear_ops = {linear_search, linear_close};
+static const vigil_pdq_matcher_ops linear_ops = {best_hit, matcher_close};
+static const vigil_pdq_matcher_ops index_ops = {best_hit, matcher_close};
 
-/* A copy of s owned by m; the last copy is reused when equal (entries come grouped by set). */
+/* A copy of s owned by m; a recent copy is reused when equal (entries come grouped by set). */
 static int keep(const char **out, vigil_pdq_matcher *m, const char *s)
 {
     char *c;
@@ -94,47 +158,135 @@ static int keep(const char **out, vigil_pdq_matcher *m, const char *s)
     return 0;
 }
 
-static int add_entry(vigil_pdq_matcher *m, const vigil_pdq_entry *src)
+static int reserve(vigil_pdq_matcher *m, size_t want)
 {
-    vigil_pdq_entry *e;
-    if (m->n == m->cap) {
-        size_t ncap = m->cap ? 2 * m->cap : 64;
-        vigil_pdq_entry *p = realloc(m->e, ncap * sizeof *p);
-        if (!p)
-            return -1;
-        m->e = p;
-        m->cap = ncap;
-    }
-    e = &m->e[m->n];
-    *e = *src;
-    if (keep(&e->set, m, src->set) < 0 || keep(&e->category, m, src->category) < 0 ||
-        keep(&e->series, m, src->series) < 0)
+    vg_pdq_words *h;
+    uint32_t *l;
+    if (want <= m->cap)
+        return 0;
+    /* aligned so that no hash straddles two cache lines; in huge pages when large (random access) */
+    if (!(h = vg_pdq_alloc_huge(want * sizeof *h, 0)))
         return -1;
-    m->n++;
+    if (!(l = malloc(want * sizeof *l))) {
+        free(h);
+        return -1;
+    }
+    if (m->n) {
+        memcpy(h, m->h, m->n * sizeof *h);
+        memcpy(l, m->label, m->n * sizeof *l);
+    }
+    free(m->h);
+    free(m->label);
+    m->h = h;
+    m->label = l;
+    m->cap = want;
     return 0;
 }
 
-static vigil_pdq_matcher *matcher_new(void)
+static int same(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+static int add_entry(vigil_pdq_matcher *m, const vigil_pdq_entry *src)
+{
+    if (m->n == m->cap && reserve(m, m->cap ? 2 * m->cap : 64) < 0)
+        return -1;
+    if (m->nlabels == 0 || !(m->labels[m->nlabels - 1].kind == src->kind &&
+                             same(m->labels[m->nlabels - 1].set, src->set) &&
+                             same(m->labels[m->nlabels - 1].category, src->category) &&
+                             same(m->labels[m->nlabels - 1].series, src->series))) {
+        label *l;
+        if (m->nlabels == m->caplabels) {
+            size_t ncap = m->caplabels ? 2 * m->caplabels : 16;
+            label *p = realloc(m->labels, ncap * sizeof *p);
+            if (!p)
+                return -1;
+            m->labels = p;
+            m->caplabels = ncap;
+        }
+        l = &m->labels[m->nlabels];
+        l->kind = src->kind;
+        if (keep(&l->set, m, src->set) < 0 || keep(&l->category, m, src->category) < 0 ||
+            keep(&l->series, m, src->series) < 0)
+            return -1;
+        m->nlabels++;
+    }
+    vg_pdq_words_of(&m->h[m->n], &src->hash);
+    m->label[m->n++] = (uint32_t)(m->nlabels - 1);
+    return 0;
+}
+
+static int matcher_new(vigil_pdq_matcher **out, vigil_error *err)
 {
     vigil_pdq_matcher *m = calloc(1, sizeof *m);
-    if (m)
-        m->ops = &linear_ops;
-    return m;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int rc;
+    *out = NULL;
+    if (!m)
+        return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+    m->ops = &linear_ops;
+    m->threads = cpus < 1 ? 1 : cpus > 64 ? 64 : (int)cpus;
+    if ((rc = vg_pdq_kernels_select(&m->k, err)) < 0) {
+        free(m);
+        return rc;
+    }
+    *out = m;
+    return 0;
+}
+
+int vg_pdq_matcher_reindex(vigil_pdq_matcher *m, int chunks, vigil_error *err)
+{
+    vg_pdq_index *x;
+    int rc = vg_pdq_index_build(&x, m->h, m->n, chunks, m->threads, err);
+    if (rc < 0)
+        return rc;
+    vg_pdq_index_free(m->idx);
+    m->idx = x;
+    m->ops = &index_ops;
+    return 0;
+}
+
+static int finish(vigil_pdq_matcher **out, vigil_pdq_matcher *m, vigil_pdq_structure structure, vigil_error *err)
+{
+    int rc;
+    if (structure == VIGIL_PDQ_INDEX || (structure == VIGIL_PDQ_AUTO && m->n >= VIGIL_PDQ_INDEX_MIN)) {
+        if ((rc = vg_pdq_matcher_reindex(m, 0, err)) < 0) {
+            matcher_close(m);
+            return rc;
+        }
+    }
+    *out = m;
+    return 0;
+}
+
+int vigil_pdq_matcher_from_entries_as(vigil_pdq_matcher **out, const vigil_pdq_entry *e, size_t n,
+                                      vigil_pdq_structure structure, vigil_error *err)
+{
+    vigil_pdq_matcher *m;
+    int rc;
+    *out = NULL;
+    if ((rc = matcher_new(&m, err)) < 0)
+        return rc;
+    if (n >= UINT32_MAX) {
+        matcher_close(m);
+        return vigil_error_set(err, VIGIL_EINPUT, "pdq matcher: %zu entries, at most %u", n, UINT32_MAX - 1);
+    }
+    if (reserve(m, n) < 0) {
+        matcher_close(m);
+        return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory for %zu entries", n);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (add_entry(m, &e[i]) < 0) {
+            matcher_close(m);
+            return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+        }
+    return finish(out, m, structure, err);
 }
 
 int vigil_pdq_matcher_from_entries(vigil_pdq_matcher **out, const vigil_pdq_entry *e, size_t n, vigil_error *err)
 {
-    vigil_pdq_matcher *m = matcher_new();
-    *out = NULL;
-    for (size_t i = 0; m && i < n; i++)
-        if (add_entry(m, &e[i]) < 0) {
-            linear_close(m);
-            m = NULL;
-        }
-    if (!m)
-        return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
-    *out = m;
-    return 0;
+    return vigil_pdq_matcher_from_entries_as(out, e, n, VIGIL_PDQ_AUTO, err);
 }
 
 int vigil_pdq_matcher_open(vigil_pdq_matcher **out, struct vigil_store *st, vigil_error *err)
@@ -143,15 +295,15 @@ int vigil_pdq_matcher_open(vigil_pdq_matcher **out, struct vigil_store *st, vigi
         "SELECT e.pdq, e.pdq_quality, s.kind, s.name, coalesce(e.category, s.category),"
         " coalesce(e.series, s.series) FROM hash_entry e JOIN hashset s ON s.id = e.set_id"
         " WHERE e.pdq IS NOT NULL AND s.kind IN (?, ?) ORDER BY s.kind, s.id, e.id";
-    vigil_pdq_matcher *m = matcher_new();
+    vigil_pdq_matcher *m;
     sqlite3_stmt *s = NULL;
     int rc;
     *out = NULL;
-    if (!m)
-        return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+    if ((rc = matcher_new(&m, err)) < 0)
+        return rc;
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
         rc = vigil_error_set(err, VIGIL_ESTORE, "%s: reading PDQ entries: %s", st->path, sqlite3_errmsg(st->db));
-        linear_close(m);
+        matcher_close(m);
         return rc;
     }
     sqlite3_bind_int(s, 1, VIGIL_KIND_ILLEGAL);
@@ -166,7 +318,7 @@ int vigil_pdq_matcher_open(vigil_pdq_matcher **out, struct vigil_store *st, vigi
         e.set = (const char *)sqlite3_column_text(s, 3);
         e.category = (const char *)sqlite3_column_text(s, 4);
         e.series = (const char *)sqlite3_column_text(s, 5);
-        if (add_entry(m, &e) < 0) {
+        if (m->n >= UINT32_MAX - 1 || add_entry(m, &e) < 0) {
             rc = SQLITE_NOMEM;
             break;
         }
@@ -176,11 +328,10 @@ int vigil_pdq_matcher_open(vigil_pdq_matcher **out, struct vigil_store *st, vigi
         rc = rc == SQLITE_NOMEM ? vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory")
                                 : vigil_error_set(err, VIGIL_ESTORE, "%s: reading PDQ entries: %s", st->path,
                                                   sqlite3_errmsg(st->db));
-        linear_close(m);
+        matcher_close(m);
         return rc;
     }
-    *out = m;
-    return 0;
+    return finish(out, m, VIGIL_PDQ_AUTO, err);
 }
 
 uint64_t vigil_pdq_matcher_entries(const vigil_pdq_matcher *m)
@@ -191,7 +342,79 @@ uint64_t vigil_pdq_matcher_entries(const vigil_pdq_matcher *m)
 int vigil_pdq_matcher_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
                              int max_distance, vigil_pdq_hit *out)
 {
-    return m ? m->ops->search(m, q, max_distance, out) : 0;
+    if (!m) {
+        memset(out, 0, sizeof *out);
+        return 0;
+    }
+    return m->ops->search(m, q, max_distance, out);
+}
+
+typedef struct batch {
+    const vigil_pdq_matcher *m;
+    const vigil_pdq_hash (*q)[VIGIL_PDQ__DIHEDRAL];
+    size_t n;
+    int r;
+    vigil_pdq_hit *hits;
+    atomic_size_t next, found;
+} batch;
+
+/* Queries are taken 16 at a time so that the threads finish together. */
+static void *batch_worker(void *arg)
+{
+    batch *b = arg;
+    size_t found = 0, i;
+    while ((i = atomic_fetch_add(&b->next, 16)) < b->n) {
+        size_t end = i + 16 < b->n ? i + 16 : b->n;
+        for (; i < end; i++)
+            found += (size_t)vigil_pdq_matcher_search(b->m, b->q[i], b->r, &b->hits[i]);
+    }
+    atomic_fetch_add(&b->found, found);
+    return NULL;
+}
+
+size_t vigil_pdq_matcher_search_batch(const vigil_pdq_matcher *m, const vigil_pdq_hash (*q)[VIGIL_PDQ__DIHEDRAL],
+                                      size_t n, int max_distance, vigil_pdq_hit *hits)
+{
+    batch b = {.m = m, .q = q, .n = n, .r = max_distance, .hits = hits};
+    pthread_t tid[64];
+    int threads = m ? m->threads : 1, started = 0;
+    atomic_init(&b.next, 0);
+    atomic_init(&b.found, 0);
+    if ((size_t)threads > n / 16 + 1)
+        threads = (int)(n / 16 + 1);
+    for (int t = 1; t < threads; t++)
+        if (pthread_create(&tid[started], NULL, batch_worker, &b) == 0)
+            started++;
+    batch_worker(&b);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    return atomic_load(&b.found);
+}
+
+void vigil_pdq_matcher_set_threads(vigil_pdq_matcher *m, int threads)
+{
+    if (m)
+        m->threads = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+}
+
+void vg_pdq_matcher_use_kernels(vigil_pdq_matcher *m, const vg_pdq_kernels *k)
+{
+    if (m && k)
+        m->k = k;
+}
+
+void vigil_pdq_matcher_info_get(vigil_pdq_matcher_info *out, const vigil_pdq_matcher *m)
+{
+    memset(out, 0, sizeof *out);
+    if (!m)
+        return;
+    out->structure = m->idx ? "index" : "linear";
+    out->impl = m->k->name;
+    out->chunks = vg_pdq_index_chunks(m->idx);
+    out->threads = m->threads;
+    out->entries = m->n;
+    out->bytes = m->cap * (sizeof *m->h + sizeof *m->label) + m->nlabels * sizeof *m->labels +
+                 vg_pdq_index_bytes(m->idx);
 }
 
 void vigil_pdq_matcher_close(vigil_pdq_matcher *m)
