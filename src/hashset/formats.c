@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "hashset/exchange.h"
 #include "hashset/formats.h"
 #include "hashset/parse_lines.h"
 
@@ -32,6 +33,8 @@ static const vg_hs_format formats[] = {
     {VIGIL_FORMAT_SHA1SUM, "sha1sum", "sha1sum list", NULL, vg_hs_read_lines},
     {VIGIL_FORMAT_SHA256SUM, "sha256sum", "sha256sum list", NULL, vg_hs_read_lines},
     {VIGIL_FORMAT_PDQ, "pdq", "PDQ list", NULL, vg_hs_read_lines},
+    {VIGIL_FORMAT_VICS, "vics", "Project VIC VICS JSON", vg_hs_detect_vics, vg_hs_read_vics},
+    {VIGIL_FORMAT_CAID, "caid", "UK CAID (VICS 2.0 UK profile)", vg_hs_detect_caid, vg_hs_read_caid},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
