@@ -35,6 +35,9 @@ static const vg_hs_format formats[] = {
     {VIGIL_FORMAT_PDQ, "pdq", "PDQ list", NULL, vg_hs_read_lines},
     {VIGIL_FORMAT_VICS, "vics", "Project VIC VICS JSON", vg_hs_detect_vics, vg_hs_read_vics},
     {VIGIL_FORMAT_CAID, "caid", "UK CAID (VICS 2.0 UK profile)", vg_hs_detect_caid, vg_hs_read_caid},
+    {VIGIL_FORMAT_ICSE, "icse", "INTERPOL ICSE CSV export", vg_hs_detect_icse, vg_hs_read_icse},
+    {VIGIL_FORMAT_NCMEC, "ncmec", "NCMEC hash-sharing v2 XML", vg_hs_detect_ncmec, vg_hs_read_ncmec},
+    {VIGIL_FORMAT_PHOTODNA, "photodna", "PhotoDNA vector list", vg_hs_detect_photodna, vg_hs_read_photodna},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
