@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <yajl/yajl_parse.h>
 
-#include "core/hex.h"
 #include "hashset/category_map.h"
 #include "hashset/exchange.h"
 #include "hashset/photodna.h"
@@ -100,18 +99,51 @@ static rec_state *current_rec(vics *v)
     return NULL;
 }
 
+/* ASCII case-insensitive equality of n bytes (keys are ASCII; libc's locale-aware compare is slower). */
+static int same_nocase(const char *a, const unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = b[i];
+        if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z'))
+            return 0;
+    }
+    return 1;
+}
+
 static enum key lookup_key(const unsigned char *s, size_t n)
 {
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (keys[i].len == n && !strncasecmp(keys[i].name, (const char *)s, n))
+        if (keys[i].len == n && same_nocase(keys[i].name, s, n))
             return keys[i].key;
     return K_OTHER;
 }
 
-static void rec_begin(rec_state *s, const char *fmt, unsigned a, unsigned b)
+static char *put_uint(char *o, unsigned v)
 {
+    char tmp[12];
+    int k = 0;
+    do
+        tmp[k++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (k)
+        *o++ = tmp[--k];
+    return o;
+}
+
+/* "value[i]" or "value[i].Media[j]" (j < 0: none), without printf: this runs once per record. */
+static void rec_begin(rec_state *s, unsigned i, long j)
+{
+    char *o = s->r.where;
     vg_hs_record_clear(&s->r);
-    snprintf(s->r.where, sizeof s->r.where, fmt, a, b);
+    memcpy(o, "value[", 6);
+    o = put_uint(o + 6, i);
+    *o++ = ']';
+    if (j >= 0) {
+        memcpy(o, ".Media[", 7);
+        o = put_uint(o + 7, (unsigned)j);
+        *o++ = ']';
+    }
+    *o = '\0';
     s->used = 0;
     s->source_set = NULL;
     s->is_case = 0;
@@ -142,6 +174,24 @@ static const char *rec_str(rec_state *s, const char *what, const unsigned char *
     return o;
 }
 
+/* Hex digit value + 1, 0 for anything else: the hot path of a big VICS file is decoding digests. */
+static const uint8_t hex1[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static int hex_decode(uint8_t *out, const unsigned char *s, size_t bytes)
+{
+    unsigned bad = 0;
+    for (size_t i = 0; i < bytes; i++) {
+        unsigned hi = hex1[s[2 * i]], lo = hex1[s[2 * i + 1]];
+        bad |= (hi - 1) | (lo - 1); /* wraps to all ones for a 0 entry */
+        out[i] = (uint8_t)((hi - 1) << 4 | (lo - 1));
+    }
+    return bad > 15 ? -1 : 0;
+}
+
 static void trim(const unsigned char **p, size_t *n)
 {
     while (*n && (**p == ' ' || **p == '\t'))
@@ -157,7 +207,7 @@ static void put_hex(rec_state *s, const char *what, uint8_t *out, size_t bytes, 
     trim(&p, &n);
     if (is_string && n == 0)
         return;
-    if (!is_string || n != 2 * bytes || vg_hex_decode(out, (const char *)p, bytes) < 0) {
+    if (!is_string || n != 2 * bytes || hex_decode(out, p, bytes) < 0) {
         char fmt[96];
         snprintf(fmt, sizeof fmt, "%s '%%.*s' is not %zu hex digits", what, 2 * bytes);
         rec_fail(s, fmt, (const char *)p, n);
@@ -636,12 +686,12 @@ static int cb_start_map(void *ctx)
     switch (f) {
     case F_VALUE: {
         unsigned i = v->idx[v->depth - 1]++;
-        rec_begin(&v->item, "value[%u]", i, 0);
+        rec_begin(&v->item, i, -1);
         return push(v, F_ITEM);
     }
     case F_CASE_MEDIA: {
         unsigned i = v->idx[v->depth - 1]++;
-        rec_begin(&v->rec, "value[%u].Media[%u]", v->idx[v->depth - 3] - 1, i);
+        rec_begin(&v->rec, v->idx[v->depth - 3] - 1, (long)i);
         return push(v, F_REC);
     }
     case F_ALT_ARR:
