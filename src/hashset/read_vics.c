@@ -766,8 +766,12 @@ static int cb_end_map(void *ctx)
     } else if (f == F_REC) {
         return emit(v, &v->rec);
     } else if (f == F_ITEM) {
-        /* A case is a container: its own fields are not a media record. */
-        if (!v->item.is_case && v->kind != KIND_CASES)
+        /* A case is a container: its own fields are not a media record. In a
+           #Cases file an element without Media is a case with no media, unless
+           it carries a digest: then it is a stray media record, and counted. */
+        const vg_hs_record *r = &v->item.r;
+        if (!v->item.is_case &&
+            (v->kind != KIND_CASES || r->has_md5 || r->has_sha1 || r->has_sha256 || v->item.bad))
             return emit(v, &v->item);
     }
     return 1;

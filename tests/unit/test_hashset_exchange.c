@@ -723,6 +723,14 @@ static void hashset_exchange__vics_unknown_marker_parsed_by_structure(void **sta
     assert_string_equal(g.rec[0].r.where, "value[0].Media[0]");
     assert_string_equal(g.rec[2].r.where, "value[1]");
     assert_string_equal(g.rec[2].category, "2");
+    /* #Cases: a case without Media is no record; a stray media record among the cases is one */
+    assert_int_equal(read_str(&g, "{\"@odata.context\":\"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/"
+                                  "2.0.xml/US/$metadata#Cases\",\"value\":[{\"CaseID\":\"1\"},"
+                                  "{\"MD5\":\"7e568ef892372ff6c60096b80dea01b8\"},{\"CaseID\":\"2\",\"Media\":[]}]}",
+                              VIGIL_FORMAT_VICS, &err), 0);
+    assert_int_equal(g.nrec, 1);
+    assert_int_equal(g.nreject, 0);
+    assert_string_equal(g.rec[0].r.where, "value[1]");
 }
 
 static void hashset_exchange__vics_utf16(void **state)
