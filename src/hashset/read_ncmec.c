@@ -295,12 +295,13 @@ int vg_hs_read_ncmec(int fd, const char *path, const vg_hs_read_opts *o, const v
     ncmec *x = calloc(1, sizeof *x);
     xmlTextReaderPtr rd;
     struct stat sb;
-    uint64_t total = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0, entries = 0;
+    int have_stat = fstat(fd, &sb) == 0;
+    uint64_t total = have_stat ? (uint64_t)sb.st_size : 0, entries = 0;
     const char *label = o && o->label ? o->label : path;
     int rc = 0, ret, seen_root = 0;
     if (!x)
         return vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory", label);
-    if (total == 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    if (have_stat && S_ISREG(sb.st_mode) && total == 0) {
         free(x);
         return vigil_error_set(err, VIGIL_EINPUT, "%s: empty file", label);
     }

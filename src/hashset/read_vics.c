@@ -37,17 +37,22 @@ static const struct {
     enum key key;
 } keys[] = {
 #define KEY(s, k) {s, sizeof s - 1, k}
-    KEY("MD5", K_MD5), KEY("SHA1", K_SHA1), KEY("Category", K_CATEGORY), KEY("MediaSize", K_SIZE),
-    KEY("VictimIdentified", K_VICTIM), KEY("OffenderIdentified", K_OFFENDER),
-    KEY("IsDistributed", K_DISTRIBUTED), KEY("Series", K_SERIES), KEY("Tags", K_TAGS),
-    KEY("PhotoDNA", K_PHOTODNA), KEY("AlternativeHashes", K_ALT), KEY("MediaFiles", K_FILES),
-    KEY("PrecategorizationSource", K_PRECAT_SOURCE), KEY("SourceApplicationName", K_APP_NAME),
-    KEY("SourceApplicationVersion", K_APP_VERSION), KEY("Media", K_MEDIA), KEY("value", K_VALUE),
+    /* sorted by length: lookup_key relies on it */
+    KEY("MD5", K_MD5), KEY("SHA1", K_SHA1), KEY("Tags", K_TAGS), KEY("Media", K_MEDIA), KEY("value", K_VALUE),
+    KEY("Series", K_SERIES), KEY("Quality", K_QUALITY), KEY("Category", K_CATEGORY), KEY("PhotoDNA", K_PHOTODNA),
+    KEY("HashName", K_HASH_NAME), KEY("FileName", K_FILE_NAME), KEY("MediaSize", K_SIZE),
+    KEY("HashValue", K_HASH_VALUE), KEY("MediaFiles", K_FILES), KEY("IsDistributed", K_DISTRIBUTED),
     KEY("odata.metadata", K_ODATA_METADATA), KEY("@odata.context", K_ODATA_CONTEXT),
-    KEY("HashName", K_HASH_NAME), KEY("HashValue", K_HASH_VALUE), KEY("Quality", K_QUALITY),
-    KEY("FileName", K_FILE_NAME), KEY("RelativeFilePath", K_RELATIVE_PATH),
+    KEY("VictimIdentified", K_VICTIM), KEY("RelativeFilePath", K_RELATIVE_PATH), KEY("AlternativeHashes", K_ALT),
+    KEY("OffenderIdentified", K_OFFENDER), KEY("SourceApplicationName", K_APP_NAME),
+    KEY("PrecategorizationSource", K_PRECAT_SOURCE), KEY("SourceApplicationVersion", K_APP_VERSION),
 #undef KEY
 };
+
+/* Where the names of each length start in keys[] (sorted by length), filled once per reader. */
+typedef struct key_index {
+    uint8_t first[32], count[32];
+} key_index;
 
 /* A media record being filled; strings live in its own block until it is sent. */
 typedef struct rec_state {
@@ -86,6 +91,7 @@ typedef struct vics {
     char warned_codes[8][32];
     unsigned nwarned;
     uint64_t records, offset;
+    key_index keys;
 } vics;
 
 static rec_state *current_rec(vics *v)
@@ -110,10 +116,22 @@ static int same_nocase(const char *a, const unsigned char *b, size_t n)
     return 1;
 }
 
-static enum key lookup_key(const unsigned char *s, size_t n)
+static void key_index_init(key_index *ix)
 {
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (keys[i].len == n && same_nocase(keys[i].name, s, n))
+    memset(ix, 0, sizeof *ix);
+    for (size_t i = sizeof keys / sizeof keys[0]; i-- > 0;) {
+        ix->first[keys[i].len] = (uint8_t)i;
+        ix->count[keys[i].len]++;
+    }
+}
+
+/* Runs once per key of the file: only the names of the right length are compared. */
+static enum key lookup_key(const key_index *ix, const unsigned char *s, size_t n)
+{
+    if (n >= 32)
+        return K_OTHER;
+    for (size_t i = ix->first[n], end = (size_t)ix->first[n] + ix->count[n]; i < end; i++)
+        if (same_nocase(keys[i].name, s, n))
             return keys[i].key;
     return K_OTHER;
 }
@@ -656,7 +674,7 @@ static int cb_map_key(void *ctx, const unsigned char *s, size_t n)
 {
     vics *v = ctx;
     if (!v->skip)
-        v->key = lookup_key(s, n);
+        v->key = lookup_key(&v->keys, s, n);
     return 1;
 }
 
@@ -919,6 +937,7 @@ static int read_vics(int fd, const char *path, const vg_hs_read_opts *o, const v
     v->caid = caid;
     v->map = map;
     vg_pdna_repeats_init(&v->repeats);
+    key_index_init(&v->keys);
     in->fd = fd;
     in->cd = (iconv_t)-1;
     in->in_left = 0;
