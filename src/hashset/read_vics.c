@@ -131,6 +131,9 @@ static enum key lookup_key(const key_index *ix, const unsigned char *s, size_t n
     if (n >= 32)
         return K_OTHER;
     for (size_t i = ix->first[n], end = (size_t)ix->first[n] + ix->count[n]; i < end; i++)
+        if (!memcmp(keys[i].name, s, n)) /* the usual spelling first */
+            return keys[i].key;
+    for (size_t i = ix->first[n], end = (size_t)ix->first[n] + ix->count[n]; i < end; i++)
         if (same_nocase(keys[i].name, s, n))
             return keys[i].key;
     return K_OTHER;
