@@ -397,6 +397,48 @@ static void hashset_exchange__caid_with_mapping(void **state)
     free(dir);
 }
 
+static void hashset_exchange__category_map_files(void **state)
+{
+    got g;
+    vigil_error err;
+    char *dir = tu_mkdtemp(), *p;
+    const char *bad[][2] = {
+        {"0,not-indecent\n1,A\n1,B\n", "code '1' given twice"},
+        {"1,A,high\n", "severity 'high'"},
+        {"just-a-code\n", "expected 'code,label'"},
+        {"# only a comment\n", "no 'code,label' lines"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tu_write(dir, "map.csv", bad[i][0], strlen(bad[i][0]));
+        p = tu_path(dir, "map.csv");
+        assert_int_equal(read_sample(&g, "caid/caid-vics-uk-cases.json", VIGIL_FORMAT_CAID, p, &err), VIGIL_EINPUT);
+        assert_non_null(strstr(err.msg, "map.csv"));
+        assert_non_null(strstr(err.msg, bad[i][1]));
+        free(p);
+    }
+    /* a code the table lacks: the record is kept without a label, and said once */
+    tu_write(dir, "map.csv", "1,A\n3,C,7\n", 10);
+    p = tu_path(dir, "map.csv");
+    assert_int_equal(read_sample(&g, "caid/caid-vics-uk-cases.json", VIGIL_FORMAT_CAID, p, &err), 0);
+    assert_int_equal(g.nrec, 3);
+    assert_int_equal(g.rec[1].r.severity, 7); /* a severity column wins */
+    assert_string_equal(g.rec[2].label, "");
+    assert_int_equal(g.rec[2].r.severity, -1);
+    assert_int_equal(meta_count(&g, "warning"), 1);
+    assert_non_null(strstr(meta_value(&g, "warning"), "'0' is not in the mapping file"));
+    /* the VICS format takes a mapping file too, for any profile */
+    assert_int_equal(read_sample(&g, "vics/vics-1.3-media.json", VIGIL_FORMAT_VICS, p, &err), 0);
+    assert_string_equal(g.rec[0].label, "A");
+    free(p);
+    p = tu_path(dir, "missing.csv");
+    assert_int_equal(read_sample(&g, "caid/caid-vics-uk-cases.json", VIGIL_FORMAT_CAID, p, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "missing.csv"));
+    free(p);
+    tu_rm_rf(dir);
+    free(dir);
+}
+
 static void hashset_exchange__caid_without_mapping_fails(void **state)
 {
     got g;
@@ -454,11 +496,16 @@ static void hashset_exchange__icse_bad_rows(void **state)
         "67b8e86b97f6e456f919987397bc7ab8;;;4;maybe;x\r\n" /* bad flag */
         "67b8e86b97f6e456f919987397bc7ab8;;AAAA;5;t;x\r\n" /* PhotoDNA of 3 bytes */
         "\r\n"
-        "7e568ef892372ff6c60096b80dea01b8;;;\"6;\"\"quoted\"\"\r\nsecond line\";f;x\r\n";
+        "7e568ef892372ff6c60096b80dea01b8;;;\"6;\"\"quoted\"\"\r\nsecond line\";f;x\r\n"
+        ";02A3C9516F4E4C55D5A6CC879855403866B36E98;;7;TRUE;x\r\n"
+        "7e568ef892372ff6c60096b80dea01b8;;;8;false\r\n"; /* fewer fields than the header: Extra is unknown */
     (void)state;
     assert_int_equal(read_str(&g, text, VIGIL_FORMAT_AUTO, &err), 0);
-    assert_int_equal(g.nrec, 2);
+    assert_int_equal(g.nrec, 4);
     assert_int_equal(g.nreject, 4);
+    assert_int_equal(g.rec[2].r.flags, VG_HS_DISTRIBUTED);
+    assert_true(g.rec[2].r.has_sha1 && !g.rec[2].r.has_md5);
+    assert_int_equal(g.rec[3].r.flags, 0);
     assert_string_equal(g.reject_where[0], "line 3");
     assert_non_null(strstr(g.reject_why[0], "MD5"));
     assert_string_equal(g.reject_why[1], "no MD5 or SHA1");
@@ -1024,6 +1071,7 @@ int main(void)
         cmocka_unit_test(hashset_exchange__nist_nsrl_caid_real_files),
         cmocka_unit_test(hashset_exchange__caid_with_mapping),
         cmocka_unit_test(hashset_exchange__caid_without_mapping_fails),
+        cmocka_unit_test(hashset_exchange__category_map_files),
         cmocka_unit_test(hashset_exchange__icse_export),
         cmocka_unit_test(hashset_exchange__icse_bad_rows),
         cmocka_unit_test(hashset_exchange__ncmec_result),
