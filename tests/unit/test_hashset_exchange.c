@@ -1040,6 +1040,48 @@ static void hashset_exchange__hashdeep_export_round_trip(void **state)
     assert_string_equal(g.rec[0].name, "a,b.png");
 }
 
+/* The real hashdeep accepts the export as a known-file list: an audit of the listed files passes. */
+static void hashset_exchange__hashdeep_export_passes_hashdeep_audit(void **state)
+{
+    const char *names[] = {"hello.txt", "lorem.txt", "gradient-16x16.png"};
+    char *dir, *known, *files = sample("files"), cmd[4096];
+    FILE *f;
+    vg_hs_writer *w;
+    vigil_error err;
+    (void)state;
+    if (system("command -v hashdeep >/dev/null 2>&1") != 0)
+        skip(); /* scripts/install-deps.sh installs it */
+    dir = tu_mkdtemp();
+    known = tu_path(dir, "known.hashdeep");
+    assert_non_null(f = fopen(known, "w"));
+    assert_int_equal(vg_hs_writer_open(&w, f, "hashdeep", NULL, &err), 0);
+    for (size_t i = 0; i < 3; i++) {
+        vg_hs_record r;
+        vg_hs_record_clear(&r);
+        expected_digest(r.md5, 16, names[i], "md5");
+        expected_digest(r.sha1, 20, names[i], "sha1");
+        expected_digest(r.sha256, 32, names[i], "sha256");
+        r.has_md5 = r.has_sha1 = r.has_sha256 = 1;
+        r.size = expected_int("files", names[i], "size", NULL);
+        r.name = names[i];
+        r.name_len = strlen(names[i]);
+        assert_int_equal(vg_hs_writer_add(w, &r, NULL, &err), 0);
+    }
+    assert_int_equal(vg_hs_writer_close(w, &err), 0);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "cd '%s' && hashdeep -c md5,sha1,sha256 -l -a -k '%s' %s %s %s >/dev/null 2>&1", files,
+             known, names[0], names[1], names[2]);
+    assert_int_equal(system(cmd), 0);
+    /* and fails when a file is not in the list */
+    snprintf(cmd, sizeof cmd, "cd '%s' && hashdeep -c md5,sha1,sha256 -l -a -k '%s' %s notes-crlf.txt >/dev/null 2>&1",
+             files, known, names[0]);
+    assert_true(system(cmd) != 0);
+    free(known);
+    free(files);
+    tu_rm_rf(dir);
+    free(dir);
+}
+
 static void hashset_exchange__csv_export(void **state)
 {
     size_t n;
@@ -1088,6 +1130,7 @@ int main(void)
         cmocka_unit_test(hashset_exchange__detection),
         cmocka_unit_test(hashset_exchange__vics_export_round_trip),
         cmocka_unit_test(hashset_exchange__hashdeep_export_round_trip),
+        cmocka_unit_test(hashset_exchange__hashdeep_export_passes_hashdeep_audit),
         cmocka_unit_test(hashset_exchange__csv_export),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
