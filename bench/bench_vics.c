@@ -52,6 +52,7 @@ int main(int argc, char **argv)
     struct stat sb;
     struct rusage ru;
     double t0, c0, wall, cpu;
+    const char *name;
     int fd, rc;
     if (argc < 2) {
         fprintf(stderr, "usage: %s FILE [FORMAT]\n", argv[0]);
@@ -79,10 +80,11 @@ int main(int argc, char **argv)
         return 1;
     }
     getrusage(RUSAGE_SELF, &ru);
-    printf("bench vics_read records %llu rejects %llu bytes %lld\n", c.records, c.rejects, (long long)sb.st_size);
-    printf("bench vics_read wall %.3f s cpu %.3f s\n", wall, cpu);
-    printf("bench vics_read %.0f records/s (wall) %.0f records/s (cpu) %.1f MB/s (wall)\n", c.records / wall,
+    name = vigil_hashset_format_name(fmt);
+    printf("bench %s_read records %llu rejects %llu bytes %lld\n", name, c.records, c.rejects, (long long)sb.st_size);
+    printf("bench %s_read wall %.3f s cpu %.3f s\n", name, wall, cpu);
+    printf("bench %s_read %.0f records/s (wall) %.0f records/s (cpu) %.1f MB/s (wall)\n", name, c.records / wall,
            c.records / cpu, sb.st_size / wall / 1e6);
-    printf("bench vics_read peak_rss %ld KiB\n", ru.ru_maxrss);
+    printf("bench %s_read peak_rss %ld KiB\n", name, ru.ru_maxrss);
     return 0;
 }
