@@ -225,6 +225,17 @@ static const got_rec *find_md5(const got *g, const uint8_t md5[16], int nth)
     return NULL;
 }
 
+/* The nth record with this MD5; the test fails (and stops) when there is none. */
+static const got_rec *must_find_md5(const got *g, const uint8_t md5[16], int nth)
+{
+    const got_rec *r = find_md5(g, md5, nth);
+    if (!r) {
+        fail_msg("no record %d with that MD5", nth);
+        abort(); /* not reached: fail_msg ends the test */
+    }
+    return r;
+}
+
 /* ---- VICS ---- */
 
 static void hashset_exchange__vics_13_media(void **state)
@@ -244,7 +255,7 @@ static void hashset_exchange__vics_13_media(void **state)
         const got_rec *r;
         expected_digest(md5, 16, names[i], "md5");
         expected_digest(sha1, 20, names[i], "sha1");
-        assert_non_null(r = find_md5(&g, md5, 0));
+        r = must_find_md5(&g, md5, 0);
         assert_true(r->r.has_sha1);
         assert_memory_equal(r->r.sha1, sha1, 20);
         assert_int_equal(r->r.size, expected_int("files", names[i], "size", NULL));
@@ -299,8 +310,8 @@ static void hashset_exchange__vics_20_us_cases(void **state)
     assert_string_equal(meta_value(&g, "SourceApplicationName"), "vigil-samples");
     /* the same MD5 twice, with different categories: both reach the sink */
     assert_int_equal(vg_hex_decode(md5, conflict, 16), 0);
-    assert_non_null(a = find_md5(&g, md5, 0));
-    assert_non_null(b = find_md5(&g, md5, 1));
+    a = must_find_md5(&g, md5, 0);
+    b = must_find_md5(&g, md5, 1);
     assert_null(find_md5(&g, md5, 2));
     assert_string_not_equal(a->category, b->category);
     assert_true(a->r.severity != b->r.severity);
