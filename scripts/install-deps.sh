@@ -14,6 +14,7 @@ packages=(
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick
   fonts-dejavu-core mate-backgrounds gnome-backgrounds
   foremost zlib1g-dev
+  libyajl-dev libxml2-dev jq
 )
 
 missing=()

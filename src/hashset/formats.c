@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "hashset/exchange.h"
 #include "hashset/formats.h"
 #include "hashset/parse_lines.h"
 #include "hashset/read_forensic.h"
@@ -39,6 +40,11 @@ static const vg_hs_format formats[] = {
     {VIGIL_FORMAT_NSRL_RDS2, "nsrl-rds2", "NSRL RDS 2.x NSRLFile.txt", vg_hs_detect_nsrl2, vg_hs_read_nsrl2},
     {VIGIL_FORMAT_HASHKEEPER, "hashkeeper", "HashKeeper CSV", vg_hs_detect_hashkeeper, vg_hs_read_hashkeeper},
     {VIGIL_FORMAT_ENCASE, "encase", "EnCase legacy .hash", vg_hs_detect_encase, vg_hs_read_encase},
+    {VIGIL_FORMAT_VICS, "vics", "Project VIC VICS JSON", vg_hs_detect_vics, vg_hs_read_vics},
+    {VIGIL_FORMAT_CAID, "caid", "UK CAID (VICS 2.0 UK profile)", vg_hs_detect_caid, vg_hs_read_caid},
+    {VIGIL_FORMAT_ICSE, "icse", "INTERPOL ICSE CSV export", vg_hs_detect_icse, vg_hs_read_icse},
+    {VIGIL_FORMAT_NCMEC, "ncmec", "NCMEC hash-sharing v2 XML", vg_hs_detect_ncmec, vg_hs_read_ncmec},
+    {VIGIL_FORMAT_PHOTODNA, "photodna", "PhotoDNA vector list", vg_hs_detect_photodna, vg_hs_read_photodna},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 

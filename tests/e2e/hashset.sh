@@ -54,7 +54,7 @@ printf '<html><body>not a list</body></html>\n' >"$T/page.html"
 out=$(imp --name html --kind benign "$T/page.html"); rc=$?
 is "unknown format: exit 3" "$rc" "3"
 like "unknown format: formats tried named" "$out" "page.html:1: unknown hash-set format \(tried hashdeep, md5sum"
-out=$(imp --name x --kind benign --format vics "$T/page.html"); rc=$?
+out=$(imp --name x --kind benign --format no-such-format "$T/page.html"); rc=$?
 is "unsupported --format: usage error" "$rc" "2"
 out=$(imp --name empty --kind benign /dev/null); rc=$?
 is "empty file: exit 3" "$rc" "3"
