@@ -163,9 +163,12 @@ static int config_line(vigil_config *cfg, char *line, const char *path, int ln, 
         cfg->due_days[t] = (int)v;
         return 0;
     }
-    if (!strncmp(key, "weight.", 7) && weight_slot(cfg, key + 7)) {
-        *weight_slot(cfg, key + 7) = v;
-        return 0;
+    if (!strncmp(key, "weight.", 7)) {
+        double *slot = weight_slot(cfg, key + 7);
+        if (slot) {
+            *slot = v;
+            return 0;
+        }
     }
     return vigil_error_set(err, VIGIL_EINPUT, "%s:%d: unknown key '%s'", path, ln, key);
 }
