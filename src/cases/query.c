@@ -34,7 +34,7 @@ static void add_factor(vigil_case *c, const vigil_registry *reg, const char *nam
     if (c->nfactors >= VIGIL_FACTOR_MAX)
         return;
     f = &c->factor[c->nfactors++];
-    snprintf(f->name, sizeof f->name, "%s", name);
+    snprintf(f->name, sizeof f->name, "%.*s", (int)sizeof f->name - 1, name);
     f->value = value;
     f->weight = weight_of(reg, name);
     c->priority += f->value * f->weight;
