@@ -48,6 +48,8 @@ int vigil_store_open_readonly(vigil_store **out, const char *path, vigil_error *
 void vigil_store_close(vigil_store *st);
 const char *vigil_store_path(const vigil_store *st);
 
+struct vigil_import_stats;
+
 typedef struct vigil_import_opts {
     const char *name;
     vigil_hashset_kind kind;
@@ -60,21 +62,36 @@ typedef struct vigil_import_opts {
     /* called for each rejected line in lenient mode: "file:line: why" */
     void (*on_reject)(const char *msg, void *ud);
     void *ud;
+    const char *category_map; /* CAID: "code,label" mapping file; may be NULL */
+    const char *base;         /* NSRL delta: the database it applies to; NULL: the set's recorded source */
+    size_t memory;            /* bytes for sorting (bounds the import's memory); 0: 256 MiB */
+    /* bytes of the current file read so far, for a progress bar; may be NULL */
+    void (*on_progress)(const char *file, uint64_t done, uint64_t total, void *ud);
+    /* counts of each file once read (several files into one set); may be NULL */
+    void (*on_file)(const char *file, const struct vigil_import_stats *fs, void *ud);
 } vigil_import_opts;
 
+/* records + rejected = added + duplicates + skipped_empty + rejected + retracted, per file and in all. */
 typedef struct vigil_import_stats {
-    uint64_t records;         /* lines holding a record */
+    uint64_t records;         /* well-formed records read (retractions included) */
     uint64_t added;           /* entries stored */
-    uint64_t duplicates;      /* same digest again in this set: merged */
+    uint64_t duplicates;      /* same digest again in this set: merged into its entry */
     uint64_t skipped_empty;   /* digest of the empty file, or an all-zero PDQ: proves nothing */
     uint64_t rejected;        /* malformed (lenient mode only) */
+    uint64_t retracted;       /* retractions, and the records they withdrew */
+    uint64_t conflicts;       /* merged records whose category disagreed (most serious kept) */
     vigil_hashset_format format; /* the format read (detected when auto) */
 } vigil_import_stats;
 
 /*
- * Import FILEs into one set. Each file is all or nothing: a malformed line fails
- * that file with "file:line: why" (VIGIL_EINPUT) and nothing of it is stored;
- * the set exists only if at least one file imported. Rebuilds the match index.
+ * Import FILEs into one set as a new version of it. Each file is all or
+ * nothing: a malformed line fails that file with "file:line: why"
+ * (VIGIL_EINPUT) and nothing of it is stored; the set exists only if at least
+ * one file imported. The entries are sorted in memory bounded by opts->memory
+ * (spilling to a temporary folder beside the database), written to a new
+ * segment file, and one SQLite transaction makes it current: an interrupted
+ * import leaves the store as it was. Readers that opened the index before
+ * keep their view.
  */
 int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char *const *files,
                          size_t nfiles, const vigil_import_opts *opts, vigil_error *err);
@@ -89,11 +106,17 @@ typedef struct vigil_hashset_info {
     char *imported_at;        /* ISO 8601 UTC */
     char *imported_by;
     uint64_t entries;
+    int64_t version;          /* 1 for the first import, +1 per replacement */
+    char *release;            /* the source's own version or release string; may be NULL */
+    char *segment;            /* file of the current version, in <db>.sets/ */
+    uint64_t records, added, merged, skipped, rejected, retracted, conflicts;
 } vigil_hashset_info;
 
 /* On success *out is an array of *n sets owned by the caller (free with vigil_hashset_info_free). */
 int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 void vigil_hashset_info_free(vigil_hashset_info *v, size_t n);
+/* Every version of every set, oldest first, as above (entries 0 for superseded ones). */
+int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 /* Remove a set and its entries; VIGIL_ENOTFOUND if there is none of that name. */
 int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err);
 

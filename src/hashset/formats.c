@@ -91,8 +91,8 @@ static vigil_hashset_format detect_lines(const uint8_t *p, size_t n)
         memcpy(line, p + at, len);
         line[len] = '\0';
         r = vg_lines_parse(&lp, line, len, &rec, why, sizeof why);
-        if (r < 0)
-            return VIGIL_FORMAT_AUTO;
+        if (r < 0) /* a bad line after good ones is the reader's to report, line named */
+            return records ? lp.format : VIGIL_FORMAT_AUTO;
         records += r;
         at += len + 1;
     }

@@ -66,6 +66,13 @@ static void add_match(vg_buf *b, const vigil_item *it)
         vigil_pdq_hex(hex, &it->pdq_entry);
         vg_buf_addf(b, ",\"dihedral\":\"%s\",\"entry\":\"%s\"", vigil_pdq_dihedral_name(it->pdq_dihedral), hex);
     }
+    if (m->flags) { /* list hygiene: why this match is for a person to decide */
+        vg_buf_adds(b, ",\"flags\":[");
+        for (unsigned i = 0, n = 0; i < VIGIL_MATCH__FLAGS; i++)
+            if (m->flags & (1u << i))
+                vg_buf_addf(b, "%s\"%s\"", n++ ? "," : "", vigil_match_flag_name(i));
+        vg_buf_addc(b, ']');
+    }
     vg_buf_addc(b, '}');
 }
 

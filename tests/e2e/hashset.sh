@@ -53,7 +53,7 @@ is "one bad file of two: the good file's entry is stored" "$(vigil hashset list 
 printf '<html><body>not a list</body></html>\n' >"$T/page.html"
 out=$(imp --name html --kind benign "$T/page.html"); rc=$?
 is "unknown format: exit 3" "$rc" "3"
-like "unknown format: formats tried named" "$out" "page.html:1: unknown hash-set format \(tried hashdeep, md5sum"
+like "unknown format: formats tried named" "$out" "page.html: unknown hash-set format \(tried hashdeep, md5sum"
 out=$(imp --name x --kind benign --format vics "$T/page.html"); rc=$?
 is "unsupported --format: usage error" "$rc" "2"
 out=$(imp --name empty --kind benign /dev/null); rc=$?
