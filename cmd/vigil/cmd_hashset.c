@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -11,18 +13,70 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: vigil hashset import --name NAME --kind illegal|benign|interest [--category C]\n"
             "                            [--series S] [--format auto|hashdeep|md5sum|sha1sum|sha256sum|pdq]\n"
-            "                            [--replace] [--lenient] FILE...\n"
+            "                            [--replace] [--lenient] [--memory SIZE] [--category-map FILE]\n"
+            "                            [--base DB] FILE...\n"
             "       vigil hashset list [--json]\n"
             "       vigil hashset remove --name NAME   (or: remove NAME)\n"
             "       vigil hashset reindex\n"
             "A malformed line fails its file (nothing of it is stored) unless --lenient, which rejects\n"
-            "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n");
+            "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n"
+            "--replace makes the import a new version of the set (atomically); --memory bounds the\n"
+            "memory used for sorting (default 256M; the rest spills to a folder beside the database).\n");
 }
 
 static void on_reject(const char *msg, void *ud)
 {
     (void)ud;
     cli_error("%s", msg);
+}
+
+/* A progress line on a terminal, redrawn at most five times a second. */
+typedef struct import_ui {
+    int tty;
+    double last;
+    int drawn;
+} import_ui;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void on_progress(const char *file, uint64_t done, uint64_t total, void *ud)
+{
+    import_ui *ui = ud;
+    const char *base = strrchr(file, '/');
+    double t = now_s();
+    if (!ui->tty || (t - ui->last < 0.2 && done < total))
+        return;
+    ui->last = t;
+    ui->drawn = 1;
+    if (total)
+        fprintf(stderr, "\r\033[Kimport %s: %3.0f%% of %.1f MB", base ? base + 1 : file, 100.0 * (double)done / (double)total,
+                (double)total / 1e6);
+    else
+        fprintf(stderr, "\r\033[Kimport %s: %.1f MB", base ? base + 1 : file, (double)done / 1e6);
+}
+
+static void print_counts(const char *what, const vigil_import_stats *s)
+{
+    printf("%s: %llu records read = %llu added + %llu duplicates + %llu empty-file digests skipped + %llu "
+           "rejected + %llu retracted; %llu conflicts\n",
+           what, (unsigned long long)(s->records + s->rejected), (unsigned long long)s->added,
+           (unsigned long long)s->duplicates, (unsigned long long)s->skipped_empty, (unsigned long long)s->rejected,
+           (unsigned long long)s->retracted, (unsigned long long)s->conflicts);
+}
+
+static void on_file(const char *file, const vigil_import_stats *fs, void *ud)
+{
+    import_ui *ui = ud;
+    if (ui->drawn) {
+        fputs("\r\033[K", stderr);
+        ui->drawn = 0;
+    }
+    print_counts(file, fs);
 }
 
 static int open_store(vigil_store **st)
@@ -39,8 +93,12 @@ static int cmd_import(int argc, char **argv)
         {"name", required_argument, NULL, 'n'}, {"kind", required_argument, NULL, 'k'},
         {"category", required_argument, NULL, 'c'}, {"series", required_argument, NULL, 's'},
         {"format", required_argument, NULL, 'f'}, {"replace", no_argument, NULL, 'r'},
-        {"lenient", no_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"lenient", no_argument, NULL, 'l'}, {"memory", required_argument, NULL, 'm'},
+        {"category-map", required_argument, NULL, 'C'}, {"base", required_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     vigil_import_opts o = {.kind = VIGIL_KIND__COUNT, .format = VIGIL_FORMAT_AUTO};
+    import_ui ui = {.tty = isatty(2)};
+    uint64_t mem;
     vigil_import_stats s;
     vigil_store *st;
     vigil_error err;
@@ -65,6 +123,15 @@ static int cmd_import(int argc, char **argv)
             break;
         case 'r': o.replace = 1; break;
         case 'l': o.lenient = 1; break;
+        case 'm':
+            if (cli_parse_u64(&mem, optarg) < 0 || mem < (1u << 20) || mem > ((uint64_t)1 << 40)) {
+                cli_error("hashset import: --memory is a size from 1M to 1T (e.g. 256M), not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            o.memory = (size_t)mem;
+            break;
+        case 'C': o.category_map = optarg; break;
+        case 'b': o.base = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -77,65 +144,98 @@ static int cmd_import(int argc, char **argv)
         return rc;
     o.who = cli_user();
     o.on_reject = on_reject;
+    o.on_progress = on_progress;
+    o.on_file = on_file;
+    o.ud = &ui;
     rc = vigil_hashset_import(&s, st, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &err);
     vigil_store_close(st);
-    if (rc < 0 && s.added + s.duplicates + s.skipped_empty == 0)
+    if (ui.drawn)
+        fputs("\r\033[K", stderr);
+    if (rc < 0 && s.records + s.rejected == 0)
         return cli_fail(&err);
-    printf("%s: %llu records read = %llu added + %llu duplicates + %llu empty-file digests skipped + %llu "
-           "rejected\n", o.name, (unsigned long long)(s.records + s.rejected), (unsigned long long)s.added,
-           (unsigned long long)s.duplicates, (unsigned long long)s.skipped_empty, (unsigned long long)s.rejected);
+    print_counts(o.name, &s);
     if (rc < 0)
         return cli_fail(&err);
     return EXIT_OK;
 }
 
+static void json_counts(const vigil_hashset_info *h)
+{
+    printf(",\"version\":%lld,\"release\":", (long long)h->version);
+    cli_json_str(h->release);
+    printf(",\"entries\":%llu,\"counts\":{\"records\":%llu,\"added\":%llu,\"merged\":%llu,\"skipped\":%llu,"
+           "\"rejected\":%llu,\"retracted\":%llu,\"conflicts\":%llu}",
+           (unsigned long long)h->entries, (unsigned long long)h->records, (unsigned long long)h->added,
+           (unsigned long long)h->merged, (unsigned long long)h->skipped, (unsigned long long)h->rejected,
+           (unsigned long long)h->retracted, (unsigned long long)h->conflicts);
+    printf(",\"format\":");
+    cli_json_str(h->format ? h->format : "");
+    printf(",\"sources\":");
+    cli_json_str(h->sources ? h->sources : "");
+    printf(",\"imported_at\":");
+    cli_json_str(h->imported_at ? h->imported_at : "");
+    printf(",\"imported_by\":");
+    cli_json_str(h->imported_by ? h->imported_by : "");
+}
+
+static void json_set(const vigil_hashset_info *h, const vigil_hashset_info *all, size_t nall)
+{
+    printf("{\"name\":");
+    cli_json_str(h->name ? h->name : "");
+    printf(",\"kind\":\"%s\",\"category\":", vigil_hashset_kind_name(h->kind));
+    cli_json_str(h->category ? h->category : "");
+    printf(",\"series\":");
+    cli_json_str(h->series ? h->series : "");
+    json_counts(h);
+    printf(",\"versions\":[");
+    for (size_t k = 0, n = 0; k < nall; k++)
+        if (all[k].id == h->id) {
+            printf("%s{\"current\":%s", n++ ? "," : "", all[k].version == h->version ? "true" : "false");
+            json_counts(&all[k]);
+            putchar('}');
+        }
+    printf("]}");
+}
+
 static int cmd_list(int argc, char **argv)
 {
-    vigil_hashset_info *v;
+    vigil_hashset_info *v, *all = NULL;
     vigil_store *st;
     vigil_error err;
-    size_t n;
+    size_t n, nall = 0;
     int json = argc > 1 && !strcmp(argv[1], "--json"), rc;
-    if (argc > 1 && !json) {
+    if (argc > 2 || (argc > 1 && !json)) {
         usage(stderr);
         return EXIT_USAGE;
     }
     if ((rc = open_store(&st)) != 0)
         return rc;
     rc = vigil_hashset_list(&v, &n, st, &err);
+    if (rc == 0 && json && (rc = vigil_hashset_versions(&all, &nall, st, &err)) < 0)
+        vigil_hashset_info_free(v, n);
     vigil_store_close(st);
     if (rc < 0)
         return cli_fail(&err);
     if (json)
         putchar('[');
     else
-        printf("%-24s %-9s %10s  %-20s  %-10s %s\n", "NAME", "KIND", "ENTRIES", "IMPORTED", "FORMAT", "SOURCES");
+        printf("%-24s %-9s %10s %4s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "IMPORTED", "FORMAT",
+               "RELEASE", "SOURCES");
     for (size_t i = 0; i < n; i++) {
         if (json) {
-            printf("%s{\"name\":", i ? "," : "");
-            cli_json_str(v[i].name ? v[i].name : "");
-            printf(",\"kind\":\"%s\",\"entries\":%llu,\"imported_at\":", vigil_hashset_kind_name(v[i].kind),
-                   (unsigned long long)v[i].entries);
-            cli_json_str(v[i].imported_at ? v[i].imported_at : "");
-            printf(",\"imported_by\":");
-            cli_json_str(v[i].imported_by ? v[i].imported_by : "");
-            printf(",\"format\":");
-            cli_json_str(v[i].format ? v[i].format : "");
-            printf(",\"category\":");
-            cli_json_str(v[i].category ? v[i].category : "");
-            printf(",\"series\":");
-            cli_json_str(v[i].series ? v[i].series : "");
-            printf(",\"sources\":");
-            cli_json_str(v[i].sources ? v[i].sources : "");
-            putchar('}');
+            if (i)
+                putchar(',');
+            json_set(&v[i], all, nall);
         } else {
-            printf("%-24s %-9s %10llu  %-20s  %-10s %s\n", v[i].name, vigil_hashset_kind_name(v[i].kind),
-                   (unsigned long long)v[i].entries, v[i].imported_at, v[i].format, v[i].sources);
+            printf("%-24s %-9s %10llu %4lld  %-20s  %-10s %-16s %s\n", v[i].name, vigil_hashset_kind_name(v[i].kind),
+                   (unsigned long long)v[i].entries, (long long)v[i].version, v[i].imported_at, v[i].format,
+                   v[i].release ? v[i].release : "-", v[i].sources);
         }
     }
     if (json)
         puts("]");
     vigil_hashset_info_free(v, n);
+    vigil_hashset_info_free(all, nall);
     return EXIT_OK;
 }
 
