@@ -163,6 +163,8 @@ static int spill(vg_xsort *x, vigil_error *err)
     if (rc == 0) {
         x->nruns++;
         x->n = 0;
+    } else {
+        unlink(path); /* a partial run is of no use */
     }
 done:
     free(path);
