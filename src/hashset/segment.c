@@ -126,6 +126,29 @@ uint32_t vg_seg_key_row(const vg_segment *s, int a, uint64_t i)
     return row;
 }
 
+uint64_t vg_seg_guess(const vg_segment *s, int a, const uint8_t *d, uint64_t lo, uint64_t hi)
+{
+    /* digests are uniform: bytes 2..5 say how far into the prefix's range d falls */
+    uint32_t v = (uint32_t)d[2] << 24 | (uint32_t)d[3] << 16 | (uint32_t)d[4] << 8 | d[5];
+    (void)s;
+    (void)a;
+    return lo + (uint64_t)(((unsigned __int128)v * (hi - lo)) >> 32);
+}
+
+/* First index in [lo, hi) whose key is >= d (keys sorted). */
+static uint64_t lower_bound(const uint8_t *k, size_t dlen, const uint8_t *d, uint64_t lo, uint64_t hi)
+{
+    size_t rsize = dlen + 4;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (memcmp(k + mid * rsize, d, dlen) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t *first)
 {
     size_t dlen = vg_seg_digest_len[a], rsize = dlen + 4;
@@ -134,13 +157,29 @@ uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t 
     const uint8_t *k = s->keys[a];
     if (hi > n || lo > hi)
         return 0; /* damaged prefix table: no match rather than a read out of bounds */
-    while (lo < hi) { /* first key >= d */
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (memcmp(k + mid * rsize, d, dlen) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (hi - lo > 8) {
+        /* start where the digest should be and gallop to the side it is on: a cache line or two */
+        uint64_t g = vg_seg_guess(s, a, d, lo, hi), step = 1;
+        if (memcmp(k + g * rsize, d, dlen) < 0) {
+            uint64_t b = g + 1;
+            while (b < hi && memcmp(k + b * rsize, d, dlen) < 0) {
+                g = b;
+                b += step;
+                step <<= 1;
+            }
+            lo = g + 1;
+            hi = b < hi ? b + 1 : hi;
+        } else {
+            uint64_t e = g;
+            while (e >= lo + step && memcmp(k + (e - step) * rsize, d, dlen) >= 0) {
+                e -= step;
+                step <<= 1;
+            }
+            lo = e >= lo + step ? e - step + 1 : lo;
+            hi = e + 1;
+        }
     }
+    lo = lower_bound(k, dlen, d, lo, hi);
     for (end = lo; end < n && memcmp(k + end * rsize, d, dlen) == 0; end++)
         ;
     *first = lo;

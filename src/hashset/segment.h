@@ -117,6 +117,8 @@ int vg_seg_verify(const vg_segment *s, const char *path, vigil_error *err);
 int64_t vg_seg_find(const vg_segment *s, int a, const uint8_t *d);
 /* Rows of all entries with digest d: first row in *first, count returned. */
 uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t *first);
+/* Where in [lo, hi) of algorithm a's keys the digest d is expected (for prefetching). */
+uint64_t vg_seg_guess(const vg_segment *s, int a, const uint8_t *d, uint64_t lo, uint64_t hi);
 uint32_t vg_seg_key_row(const vg_segment *s, int a, uint64_t i);
 /* String at offset, or NULL (absent or out of bounds). */
 const char *vg_seg_str(const vg_segment *s, uint32_t off);

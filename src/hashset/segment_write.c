@@ -309,7 +309,9 @@ int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings,
     EVP_DigestFinal_ex(w->body, w->h.body_sha256, NULL);
     vigil_digest_buffer(&dg, &w->h, offsetof(vg_seg_header, header_sha256), NULL);
     memcpy(w->h.header_sha256, dg.sha256, 32);
-    if (pwrite(w->fd, &w->h, sizeof w->h, 0) != (ssize_t)sizeof w->h)
+    uint8_t hb[sizeof w->h];
+    memcpy(hb, &w->h, sizeof hb);
+    if (pwrite(w->fd, hb, sizeof hb, 0) != (ssize_t)sizeof hb)
         return io_error(err, w->path, "cannot write segment header");
     if (fsync(w->fd) != 0)
         return io_error(err, w->path, "cannot sync segment");

@@ -393,7 +393,7 @@ int vigil_index_lookup(vigil_match *out, const vigil_index *ix, vigil_match_by b
     return 0;
 }
 
-#define BATCH 16
+#define BATCH 32
 
 size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_index *ix, vigil_match_by by,
                                 const uint8_t *digests, size_t n)
@@ -407,24 +407,53 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
     dlen = vg_seg_digest_len[a];
     for (size_t base = 0; base < n; base += BATCH) {
         size_t m = n - base < BATCH ? n - base : BATCH;
-        /* touch every query's prefix slot and the middle of its range before searching any */
+        int64_t row[BATCH];
+        int set[BATCH];
+        for (size_t q = 0; q < m; q++)
+            set[q] = -1;
+        /*
+         * Each stage touches the memory of every open query before any query
+         * waits on it: prefix slots, then the guessed key lines, then the
+         * search (now in cache) and the hit's entry row, then the answers.
+         */
         for (size_t i = 0; i < ix->nsets; i++) {
             const vg_segment *s = &ix->sets[i].seg;
             for (size_t q = 0; q < m; q++) {
                 const uint8_t *d = digests + (base + q) * dlen;
-                __builtin_prefetch(&s->prefix[a][d[0] << 8 | d[1]]);
+                if (set[q] < 0)
+                    __builtin_prefetch(&s->prefix[a][d[0] << 8 | d[1]]);
             }
             for (size_t q = 0; q < m; q++) {
                 const uint8_t *d = digests + (base + q) * dlen;
                 uint32_t p = (uint32_t)(d[0] << 8 | d[1]);
-                uint64_t lo = s->prefix[a][p], hi = s->prefix[a][p + 1];
+                uint64_t lo, hi;
+                if (set[q] >= 0)
+                    continue;
+                lo = s->prefix[a][p];
+                hi = s->prefix[a][p + 1];
                 if (lo < hi && hi <= s->nkeys[a])
-                    __builtin_prefetch(s->keys[a] + (lo + (hi - lo) / 2) * (dlen + 4));
+                    __builtin_prefetch(s->keys[a] + vg_seg_guess(s, a, d, lo, hi) * (dlen + 4));
+            }
+            for (size_t q = 0; q < m; q++) {
+                if (set[q] >= 0)
+                    continue;
+                row[q] = find_in(ix, i, a, digests + (base + q) * dlen);
+                if (row[q] >= 0) {
+                    set[q] = (int)i;
+                    __builtin_prefetch(&s->entries[row[q]]);
+                }
             }
         }
         for (size_t q = 0; q < m; q++) {
-            found[base + q] = (uint8_t)vigil_index_lookup(&out[base + q], ix, by, digests + (base + q) * dlen);
-            hits += found[base + q];
+            const uint8_t *dg[VG_SEG_ALGS] = {NULL, NULL, NULL};
+            found[base + q] = set[q] >= 0;
+            if (set[q] < 0) {
+                memset(&out[base + q], 0, sizeof out[base + q]);
+                continue;
+            }
+            dg[a] = digests + (base + q) * dlen;
+            fill(&out[base + q], ix, (size_t)set[q], row[q], a, dg);
+            hits++;
         }
     }
     return hits;
