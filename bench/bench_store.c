@@ -1,10 +1,11 @@
 /*
  * bench_store: figures for the known-hash store, on seeded generated digests.
  *   gen-hashdeep N SEED FILE   a hashdeep list (size,md5,sha1,sha256,name) of N entries
- *   gen-queries N SEED HITS    (internal) nothing: queries are made in memory by "lookup"
+ *   gen-queries N SEED ENTRIES FILE   N MD5 hex lines, half of entries 0..ENTRIES-1 (for hfind -f)
  *   build DB NAME N SEED MEM   import N generated SHA-256 entries straight into the store
  *   open DB                    one store + index open in this (fresh) process: prints ms
- *   lookup DB N SEED THREADS   N SHA-256 lookups per thread, half hits, single and batched
+ *   lookup DB N SEED ENTRIES THREADS [md5|sha256]
+ *                              N lookups per thread, half hits, single and batched
  * Entry i of seed s has SHA-256 splitmix(s, i); a miss is drawn from seed s ^ 0x5555.
  */
 #include <pthread.h>
@@ -128,6 +129,8 @@ static int open_once(const char *db)
 
 typedef struct job {
     const vigil_index *ix;
+    vigil_match_by by;
+    size_t dlen;
     uint8_t *q;
     size_t n;
     int batched;
@@ -142,19 +145,20 @@ static void *run_job(void *arg)
     j->hits = 0;
     if (!j->batched) {
         for (size_t i = 0; i < j->n; i++)
-            j->hits += (size_t)vigil_index_lookup(m, j->ix, VIGIL_BY_SHA256, j->q + i * 32);
+            j->hits += (size_t)vigil_index_lookup(m, j->ix, j->by, j->q + i * j->dlen);
     } else {
         for (size_t i = 0; i < j->n; i += 1024) {
             size_t k = j->n - i < 1024 ? j->n - i : 1024;
-            j->hits += vigil_index_lookup_batch(m, found, j->ix, VIGIL_BY_SHA256, j->q + i * 32, k);
+            j->hits += vigil_index_lookup_batch(m, found, j->ix, j->by, j->q + i * j->dlen, k);
         }
     }
     free(m);
     return NULL;
 }
 
-static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int threads)
+static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int threads, int md5)
 {
+    size_t dlen = md5 ? 16 : 32;
     vigil_store *st;
     vigil_index *ix;
     vigil_error err;
@@ -168,9 +172,9 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
         return 1;
     }
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (job){ix, malloc(n * 32), n, 0, 0};
+        jobs[t] = (job){ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, dlen, malloc(n * dlen), n, 0, 0};
         for (size_t i = 0; i < n; i++) /* even: a listed digest, odd: one that is not */
-            digest_of(jobs[t].q + i * 32, 32, i % 2 ? seed ^ 0x5555 : seed, splitmix(&x) % entries, 0);
+            digest_of(jobs[t].q + i * dlen, dlen, i % 2 ? seed ^ 0x5555 : seed, splitmix(&x) % entries, md5);
     }
     for (int batched = 0; batched < 2; batched++) {
         size_t hits = 0;
@@ -184,8 +188,8 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
             hits += jobs[t].hits;
         }
         dt = now() - t0;
-        printf("lookup %s: %zu queries on %d threads in %.2f s = %.0f lookups/s (%zu hits)\n",
-               batched ? "batched" : "single", n * (size_t)threads, threads, dt, n * threads / dt, hits);
+        printf("lookup %s %s: %zu queries on %d threads in %.2f s = %.0f lookups/s (%zu hits)\n",
+               md5 ? "md5" : "sha256", batched ? "batched" : "single", n * (size_t)threads, threads, dt, n * threads / dt, hits);
     }
     for (int t = 0; t < threads; t++)
         free(jobs[t].q);
@@ -194,8 +198,27 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
     return 0;
 }
 
+static int gen_queries(uint64_t n, uint64_t seed, uint64_t entries, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    uint64_t x = 42;
+    uint8_t d[16];
+    char hex[33];
+    if (!f)
+        return 1;
+    for (uint64_t i = 0; i < n; i++) {
+        digest_of(d, 16, i % 2 ? seed ^ 0x5555 : seed, splitmix(&x) % entries, 1);
+        vg_hex_encode(hex, d, 16);
+        fprintf(f, "%s\n", hex);
+    }
+    return fclose(f) != 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 6 && !strcmp(argv[1], "gen-queries"))
+        return gen_queries(strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10),
+                           argv[5]);
     if (argc == 5 && !strcmp(argv[1], "gen-hashdeep"))
         return gen_hashdeep(strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), argv[4]);
     if (argc == 7 && !strcmp(argv[1], "build"))
@@ -203,10 +226,10 @@ int main(int argc, char **argv)
                      (size_t)strtoull(argv[6], NULL, 10) << 20);
     if (argc == 3 && !strcmp(argv[1], "open"))
         return open_once(argv[2]);
-    if (argc == 7 && !strcmp(argv[1], "lookup"))
+    if ((argc == 7 || argc == 8) && !strcmp(argv[1], "lookup"))
         return lookup(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10), strtoull(argv[5], NULL, 10),
-                      atoi(argv[6]));
+                      atoi(argv[6]), argc == 8 && !strcmp(argv[7], "md5"));
     fprintf(stderr, "usage: bench_store gen-hashdeep N SEED FILE | build DB NAME N SEED MEM_MIB | open DB |"
-                    " lookup DB N SEED ENTRIES THREADS\n");
+                    " lookup DB N SEED ENTRIES THREADS [md5|sha256] | gen-queries N SEED ENTRIES FILE\n");
     return 2;
 }
