@@ -1,4 +1,5 @@
 /* vigil hashset import|list|remove|reindex: the known-hash sets in the store. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,11 @@ static void usage(FILE *f)
             "       vigil hashset list [--json]\n"
             "       vigil hashset remove --name NAME   (or: remove NAME)\n"
             "       vigil hashset reindex\n"
+            "       vigil hashset check [--json]\n"
+            "       vigil hashset dispute DIGEST --reason TEXT [--set NAME]\n"
+            "       vigil hashset undispute DIGEST\n"
+            "       vigil hashset disputes [--export FILE]\n"
+            "       vigil hashset export --name NAME --format vics|hashdeep|csv [-o FILE]\n"
             "A malformed line fails its file (nothing of it is stored) unless --lenient, which rejects\n"
             "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n"
             "--replace makes the import a new version of the set (atomically); --memory bounds the\n"
@@ -277,10 +283,220 @@ static int cmd_reindex(int argc, char **argv)
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }
 
+typedef struct check_out {
+    int json, n;
+} check_out;
+
+static void on_problem(void *ud, const char *problem, const char *set, const char *digest, const char *detail)
+{
+    check_out *c = ud;
+    if (!c->json) {
+        printf("%-16s %-20s %-64s %s\n", problem, set, digest ? digest : "-", detail);
+        return;
+    }
+    printf("%s{\"problem\":\"%s\",\"set\":", c->n++ ? "," : "", problem);
+    cli_json_str(set);
+    printf(",\"digest\":");
+    cli_json_str(digest);
+    printf(",\"detail\":");
+    cli_json_str(detail);
+    putchar('}');
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    check_out c = {argc > 1 && !strcmp(argv[1], "--json"), 0};
+    vigil_store *st;
+    vigil_error err;
+    int rc;
+    if (argc > 2 || (argc > 1 && !c.json)) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if ((rc = open_store(&st)) != 0)
+        return rc;
+    if (c.json)
+        putchar('[');
+    rc = vigil_hashset_check(st, on_problem, &c, &err);
+    vigil_store_close(st);
+    if (c.json)
+        puts("]");
+    if (rc < 0)
+        return cli_fail(&err);
+    if (!c.json)
+        fprintf(stderr, "vigil: hashset check: %d problem%s (flagged matches are verdict 'interest', never 'illegal')\n",
+                rc, rc == 1 ? "" : "s");
+    return EXIT_OK;
+}
+
+static int cmd_dispute(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"reason", required_argument, NULL, 'r'},
+                                              {"set", required_argument, NULL, 's'},
+                                              {NULL, 0, NULL, 0}};
+    const char *reason = NULL, *set = NULL;
+    vigil_store *st;
+    vigil_error err;
+    int opt, rc;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt == 'r')
+            reason = optarg;
+        else if (opt == 's')
+            set = optarg;
+        else {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1 || !reason) {
+        cli_error("hashset dispute: a DIGEST and --reason TEXT are required");
+        return EXIT_USAGE;
+    }
+    if ((rc = open_store(&st)) != 0)
+        return rc;
+    rc = vigil_hashset_dispute(st, argv[optind], set, reason, cli_user(), &err);
+    vigil_store_close(st);
+    return rc < 0 ? cli_fail(&err) : EXIT_OK;
+}
+
+static int cmd_undispute(int argc, char **argv)
+{
+    vigil_store *st;
+    vigil_error err;
+    int rc;
+    if (argc != 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if ((rc = open_store(&st)) != 0)
+        return rc;
+    rc = vigil_hashset_undispute(st, argv[1], cli_user(), &err);
+    vigil_store_close(st);
+    return rc < 0 ? cli_fail(&err) : EXIT_OK;
+}
+
+/* CSV field, quoted when it needs to be (RFC 4180). */
+static void csv_field(FILE *f, const char *s, int last)
+{
+    s = s ? s : "";
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputs(last ? "\r\n" : ",", f);
+}
+
+static int cmd_disputes(int argc, char **argv)
+{
+    vigil_dispute *v;
+    vigil_store *st;
+    vigil_error err;
+    size_t n;
+    FILE *f = stdout;
+    int rc, exporting = argc == 3 && !strcmp(argv[1], "--export");
+    if (argc != 1 && !exporting) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if ((rc = open_store(&st)) != 0)
+        return rc;
+    rc = vigil_hashset_disputes(&v, &n, st, &err);
+    vigil_store_close(st);
+    if (rc < 0)
+        return cli_fail(&err);
+    if (exporting && !(f = fopen(argv[2], "w"))) {
+        cli_error("hashset disputes: %s: %s", argv[2], strerror(errno));
+        vigil_dispute_free(v, n);
+        return EXIT_INPUT;
+    }
+    if (exporting)
+        fputs("digest,set,reason,disputed_by,disputed_at,active,lifted_by,lifted_at\r\n", f);
+    else
+        printf("%-64s %-16s %-6s %-20s %-12s %s\n", "DIGEST", "SET", "ACTIVE", "AT", "BY", "REASON");
+    for (size_t i = 0; i < n; i++) {
+        if (exporting) {
+            csv_field(f, v[i].digest, 0);
+            csv_field(f, v[i].set ? v[i].set : "*", 0);
+            csv_field(f, v[i].reason, 0);
+            csv_field(f, v[i].disputed_by, 0);
+            csv_field(f, v[i].disputed_at, 0);
+            csv_field(f, v[i].active ? "yes" : "no", 0);
+            csv_field(f, v[i].lifted_by, 0);
+            csv_field(f, v[i].lifted_at, 1);
+        } else {
+            printf("%-64s %-16s %-6s %-20s %-12s %s\n", v[i].digest, v[i].set ? v[i].set : "*",
+                   v[i].active ? "yes" : "no", v[i].disputed_at, v[i].disputed_by ? v[i].disputed_by : "-", v[i].reason);
+        }
+    }
+    vigil_dispute_free(v, n);
+    if (exporting && fclose(f) != 0) {
+        cli_error("hashset disputes: %s: %s", argv[2], strerror(errno));
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"name", required_argument, NULL, 'n'},
+                                              {"format", required_argument, NULL, 'f'},
+                                              {"output", required_argument, NULL, 'o'},
+                                              {NULL, 0, NULL, 0}};
+    const char *name = NULL, *format = NULL, *outpath = NULL;
+    uint64_t written, skipped;
+    vigil_store *st;
+    vigil_error err;
+    FILE *f = stdout;
+    int opt, rc;
+    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        if (opt == 'n')
+            name = optarg;
+        else if (opt == 'f')
+            format = optarg;
+        else if (opt == 'o')
+            outpath = optarg;
+        else {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (!name || !format || optind != argc) {
+        cli_error("hashset export: --name NAME and --format vics|hashdeep|csv are required");
+        return EXIT_USAGE;
+    }
+    if ((rc = open_store(&st)) != 0)
+        return rc;
+    if (outpath && !(f = fopen(outpath, "w"))) {
+        cli_error("hashset export: %s: %s", outpath, strerror(errno));
+        vigil_store_close(st);
+        return EXIT_INPUT;
+    }
+    rc = vigil_hashset_export(&written, &skipped, st, name, format, f, &err);
+    vigil_store_close(st);
+    if (outpath && fclose(f) != 0 && rc == 0) {
+        cli_error("hashset export: %s: %s", outpath, strerror(errno));
+        return EXIT_INPUT;
+    }
+    if (rc < 0)
+        return cli_fail(&err);
+    fprintf(stderr, "vigil: hashset export: %s: %llu entries written, %llu with no place in %s\n", name,
+            (unsigned long long)written, (unsigned long long)skipped, format);
+    return EXIT_OK;
+}
+
 int cmd_hashset(int argc, char **argv)
 {
     static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
-        {"import", cmd_import}, {"list", cmd_list}, {"remove", cmd_remove}, {"reindex", cmd_reindex}};
+        {"import", cmd_import}, {"list", cmd_list}, {"remove", cmd_remove}, {"reindex", cmd_reindex},
+        {"check", cmd_check}, {"dispute", cmd_dispute}, {"undispute", cmd_undispute},
+        {"disputes", cmd_disputes}, {"export", cmd_export}};
     if (argc < 2 || !strcmp(argv[1], "--help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;

@@ -6,6 +6,7 @@
 #define VIGIL_HASHSET_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "vigil/error.h"
 
 typedef enum {
@@ -119,6 +120,53 @@ void vigil_hashset_info_free(vigil_hashset_info *v, size_t n);
 int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 /* Remove a set and its entries; VIGIL_ENOTFOUND if there is none of that name. */
 int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err);
+
+/*
+ * Disputes: an entry wrongly listed is taken out of matching without changing
+ * the list (kept with who, why and when, reversible, exportable for the list's
+ * owner). digest_hex is an MD5, SHA-1 or SHA-256 (32, 40 or 64 hex digits);
+ * set NULL means every set. Applies to indexes opened afterwards.
+ */
+typedef struct vigil_dispute {
+    int64_t id;
+    char digest[65];          /* lower-case hex */
+    char *set;                /* NULL: every set */
+    char *reason, *disputed_by, *disputed_at;
+    int active;
+    char *lifted_by, *lifted_at; /* NULL while active */
+} vigil_dispute;
+
+/* VIGIL_EUSAGE for a malformed digest or empty reason, VIGIL_ENOTFOUND for an unknown set. */
+int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *set, const char *reason,
+                          const char *who, vigil_error *err);
+/* Lift every active dispute of the digest; VIGIL_ENOTFOUND when there is none. */
+int vigil_hashset_undispute(vigil_store *st, const char *digest_hex, const char *who, vigil_error *err);
+/* All disputes, lifted ones included, oldest first; free with vigil_dispute_free. */
+int vigil_hashset_disputes(vigil_dispute **out, size_t *n, vigil_store *st, vigil_error *err);
+void vigil_dispute_free(vigil_dispute *v, size_t n);
+
+/*
+ * List hygiene: call fn once per problem found in the current sets:
+ * "also-benign" (an illegal entry whose digest is in a benign set),
+ * "common-file" (the digest of a trivially common file in an illegal set),
+ * "conflict" (records of one digest disagreed on the category at import),
+ * "duplicates" (a set whose import merged repeated records; detail has the count),
+ * "pdq-low-quality" (quality < 50) and "pdq-zero" (an all-zero PDQ hash).
+ * digest_hex is the entry's strongest digest (NULL for set-level problems).
+ * Returns the number of problems, or <0 with err set.
+ */
+typedef void (*vigil_hygiene_fn)(void *ud, const char *problem, const char *set, const char *digest_hex,
+                                 const char *detail);
+int vigil_hashset_check(vigil_store *st, vigil_hygiene_fn fn, void *ud, vigil_error *err);
+
+/*
+ * Write every entry of the current version of set NAME to f as "vics",
+ * "hashdeep" or "csv". *written and *skipped count entries (skipped: the
+ * format has no place for them, e.g. hashdeep without a size).
+ * VIGIL_ENOTFOUND for an unknown set, VIGIL_EUSAGE for an unknown format.
+ */
+int vigil_hashset_export(uint64_t *written, uint64_t *skipped, vigil_store *st, const char *name,
+                         const char *format, FILE *f, vigil_error *err);
 
 /* Parse a list held in memory, for tests and fuzzing: counts only, nothing stored. */
 int vigil_hashset_parse_mem(vigil_import_stats *stats, const void *data, size_t n,

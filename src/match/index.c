@@ -7,9 +7,11 @@
  * the kernel pages in what lookups touch.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "hashset/segment.h"
 #include "hashset/store_int.h"
 #include "vigil/index.h"
@@ -457,4 +459,84 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
         }
     }
     return hits;
+}
+
+/* ---- list hygiene over the whole store ---- */
+
+static void strongest_hex(char hex[65], const vg_seg_entry *e)
+{
+    if (e->mask & VG_SEG_HAS_SHA256)
+        vg_hex_encode(hex, e->sha256, 32);
+    else if (e->mask & VG_SEG_HAS_SHA1)
+        vg_hex_encode(hex, e->sha1, 20);
+    else if (e->mask & VG_SEG_HAS_MD5)
+        vg_hex_encode(hex, e->md5, 16);
+    else if (e->mask & VG_SEG_HAS_PDQ)
+        vg_hex_encode(hex, e->pdq, 32);
+    else
+        snprintf(hex, 65, "photodna");
+}
+
+static int check_set(const vigil_index *ix, size_t i, vigil_hygiene_fn fn, void *ud)
+{
+    static const uint8_t zero[32];
+    const ix_set *set = &ix->sets[i];
+    int problems = 0;
+    char hex[65], detail[96];
+    for (uint64_t r = 0; r < set->seg.h->entries; r++) {
+        const vg_seg_entry *e = &set->seg.entries[r];
+        const uint8_t *dg[VG_SEG_ALGS] = {e->mask & VG_SEG_HAS_MD5 ? e->md5 : NULL,
+                                          e->mask & VG_SEG_HAS_SHA1 ? e->sha1 : NULL,
+                                          e->mask & VG_SEG_HAS_SHA256 ? e->sha256 : NULL};
+        int common = 0;
+        strongest_hex(hex, e);
+        if (set->kind == VIGIL_KIND_ILLEGAL) {
+            for (int a = 0; a < VG_SEG_ALGS; a++)
+                common |= dg[a] && is_common(ix, a, dg[a]);
+            if (common && ++problems)
+                fn(ud, "common-file", set->name, hex, "the digest of a trivially common file");
+            if (in_benign(ix, dg) && ++problems)
+                fn(ud, "also-benign", set->name, hex, "also listed in a benign set");
+        }
+        if ((e->flags & VG_SEG_CONFLICT) && ++problems) {
+            const char *cat = vg_seg_str(&set->seg, e->category);
+            snprintf(detail, sizeof detail, "records disagreed on the category; kept '%s'", cat ? cat : "");
+            fn(ud, "conflict", set->name, hex, detail);
+        }
+        if (e->mask & VG_SEG_HAS_PDQ) {
+            if (!memcmp(e->pdq, zero, 32) && ++problems)
+                fn(ud, "pdq-zero", set->name, hex, "an all-zero PDQ hash (too small or blank picture)");
+            else if (e->pdq_quality >= 0 && e->pdq_quality < 50 && ++problems) {
+                snprintf(detail, sizeof detail, "PDQ quality %d (< 50)", e->pdq_quality);
+                fn(ud, "pdq-low-quality", set->name, hex, detail);
+            }
+        }
+    }
+    return problems;
+}
+
+int vigil_hashset_check(vigil_store *st, vigil_hygiene_fn fn, void *ud, vigil_error *err)
+{
+    vigil_hashset_info *v;
+    vigil_index *ix;
+    size_t n;
+    int problems = 0, rc = vigil_hashset_list(&v, &n, st, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].merged) {
+            char detail[128];
+            snprintf(detail, sizeof detail, "%llu repeated records merged into existing entries at import, "
+                     "%llu with a different category", (unsigned long long)v[i].merged,
+                     (unsigned long long)v[i].conflicts);
+            fn(ud, "duplicates", v[i].name, NULL, detail);
+            problems++;
+        }
+    vigil_hashset_info_free(v, n);
+    if ((rc = vigil_index_open(&ix, st, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < ix->nsets; i++)
+        problems += check_set(ix, i, fn, ud);
+    vigil_index_close(ix);
+    return problems;
 }
