@@ -196,6 +196,15 @@ int vg_import_convert_rows(vigil_store *st, vigil_error *err)
         rc = convert_set(st, &v[i], err);
     if (rc == 0)
         rc = vg_store_exec(st, "DROP TABLE hash_entry", "drop the converted entry rows", err);
+    if (rc == 0) { /* the version 2 index file is derived data the segments replace */
+        size_t len = strlen(st->path) + 5;
+        char *idx = malloc(len);
+        if (idx) {
+            snprintf(idx, len, "%s.idx", st->path);
+            unlink(idx);
+            free(idx);
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         free(v[i].name);
         free(v[i].category);
