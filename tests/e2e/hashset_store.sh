@@ -21,6 +21,9 @@ is "same name without --replace: refused" "$rc" "3"
 vigil hashset import --name watch --kind illegal --replace "$T/v2.md5" >/dev/null
 is "v2: hello is no longer listed" "$(verdict hello.txt)" "unknown"
 is "v2: lorem is" "$(verdict lorem.txt)" "illegal"
+is "the scan summary carries the sets' provenance" \
+  "$(jl "$T/v.jsonl" "[(s['name'], s['kind'], s['version'], s['entries'], s['sources'].startswith('$T/v2.md5 (sha256 ')) for s in summary['sets']]")" \
+  "[('watch', 'illegal', 2, 1, True)]"
 j=$(vigil hashset list --json)
 sum=$(sha256sum "$T/v2.md5" | cut -d' ' -f1)
 is "list --json: current version, counts, source and its sha256" \
