@@ -399,6 +399,7 @@ void vg_import_end(vg_import *p)
         rmdir(p->tmpdir);
     }
     free(p->tmpdir);
+    free(p->default_base);
     free(p->slots);
     free(p->retract_ids);
     free(p->retract_digests);
@@ -726,6 +727,33 @@ static int file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
     return rc;
 }
 
+/*
+ * An NSRL delta applies to the database the set was imported from: without
+ * --base, that is the set's recorded first source file, if it still exists.
+ */
+static char *default_base(vigil_store *st, const char *name)
+{
+    sqlite3_stmt *s;
+    char *base = NULL;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT v.sources FROM hashset h JOIN hashset_version v ON v.id = h.current_version"
+                           " WHERE h.name = ?", -1, &s, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+        const char *src = (const char *)sqlite3_column_text(s, 0), *mark = strstr(src, " (sha256 ");
+        const char *nl = strchr(src, '\n');
+        if (mark && (!nl || mark < nl))
+            base = strndup(src, (size_t)(mark - src));
+    }
+    sqlite3_finalize(s);
+    if (base && access(base, R_OK) != 0) {
+        free(base);
+        base = NULL;
+    }
+    return base;
+}
+
 /* Read one file into the import; a failure on input marks the file failed (its records are dropped). */
 static int read_file(vg_import *p, const char *path, vigil_error *err)
 {
@@ -754,7 +782,7 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: cannot rewind: %s", path, strerror(errno));
     f->stats.format = format;
     if (rc == 0) {
-        ro = (vg_hs_read_opts){path, format, o->category_map, o->base, p->memory / 8};
+        ro = (vg_hs_read_opts){path, format, o->category_map, o->base ? o->base : p->default_base, p->memory / 8};
         vg_import_sink(&sink, p);
         rc = fmt->read(fd, path, &ro, &sink, err);
     }
@@ -811,6 +839,8 @@ int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char 
         vg_import_end(&p);
         return rc;
     }
+    if (!opts->base)
+        p.default_base = default_base(st, opts->name);
     for (size_t i = 0; i < nfiles; i++) {
         vigil_error ferr;
         if (read_file(&p, files[i], &ferr) < 0) {

@@ -37,6 +37,7 @@ typedef struct vg_import {
     size_t nretract_digests, cap_retract_digests;
     vg_import_file *files;
     size_t nfiles, capfiles;
+    char *default_base;         /* NSRL delta base when --base is not given */
 } vg_import;
 
 /* What the commit records about a new version. */
