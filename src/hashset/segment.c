@@ -40,7 +40,9 @@ static int check_header(const vg_seg_header *h, uint64_t file_size)
         return 4;
     if (!sec_ok(h, VG_SEC_ENTRIES, file_size, sizeof(vg_seg_entry)) ||
         h->sec[VG_SEC_ENTRIES].size / sizeof(vg_seg_entry) != h->entries || !sec_ok(h, VG_SEC_STRINGS, file_size, 1) ||
-        !sec_ok(h, VG_SEC_PHOTODNA, file_size, 144) || !sec_ok(h, VG_SEC_PDQ_ROWS, file_size, 4))
+        !sec_ok(h, VG_SEC_PHOTODNA, file_size, 144) || !sec_ok(h, VG_SEC_PDQ_ROWS, file_size, 4) ||
+        !sec_ok(h, VG_SEC_META, file_size, sizeof(vg_seg_meta)) ||
+        h->sec[VG_SEC_META].size / sizeof(vg_seg_meta) != h->entries)
         return 5;
     for (int a = 0; a < VG_SEG_ALGS; a++)
         if (!sec_ok(h, VG_SEC_KEYS_MD5 + 2 * a, file_size, vg_seg_digest_len[a] + 4) ||
@@ -80,6 +82,7 @@ int vg_seg_open(vg_segment *out, const char *path, vigil_error *err)
     out->size = (size_t)sb.st_size;
     out->h = map;
     out->entries = (const vg_seg_entry *)(out->base + out->h->sec[VG_SEC_ENTRIES].off);
+    out->meta = (const vg_seg_meta *)(out->base + out->h->sec[VG_SEC_META].off);
     out->strings = (const char *)(out->base + out->h->sec[VG_SEC_STRINGS].off);
     out->nstrings = out->h->sec[VG_SEC_STRINGS].size;
     out->photodna = out->base + out->h->sec[VG_SEC_PHOTODNA].off;

@@ -35,6 +35,7 @@ enum {
     VG_SEC_STRINGS,       /* NUL-terminated strings addressed by offset */
     VG_SEC_PHOTODNA,      /* 144-byte vectors, addressed by vg_seg_entry.photodna */
     VG_SEC_PDQ_ROWS,      /* u32 rows of the entries that have a PDQ hash */
+    VG_SEC_META,          /* count x vg_seg_meta: what a lookup reports, 12 bytes a row */
     VG_SEC_KEYS_MD5,      /* sorted (digest, u32 row) per algorithm */
     VG_SEC_PREFIX_MD5,    /* 65,537 x u32 */
     VG_SEC_KEYS_SHA1,
@@ -65,6 +66,19 @@ typedef struct vg_seg_entry {
     uint64_t extid;         /* import only: hash of the source's id for the record (retractions) */
 } vg_seg_entry;
 
+/*
+ * The part of an entry a lookup reports, apart from the wide rows: at 100
+ * million entries the keys and this table (about 5 GB) stay in memory where
+ * the rows (16 GB) would not.
+ */
+typedef struct vg_seg_meta {
+    uint32_t category;      /* string offsets, as in the entry */
+    uint32_t series;
+    uint8_t flags;
+    uint8_t mask;
+    uint8_t pad[2];
+} vg_seg_meta;
+
 typedef struct vg_seg_section {
     uint64_t off, size;     /* bytes */
 } vg_seg_section;
@@ -78,12 +92,13 @@ typedef struct vg_seg_header {
     uint32_t entry_size;
     uint32_t nsections;
     vg_seg_section sec[VG_SEC__COUNT];
-    uint8_t reserved[120];
+    uint8_t reserved[104];
     uint8_t body_sha256[32];   /* everything after the header */
     uint8_t header_sha256[32]; /* the header up to this field */
 } vg_seg_header;
 
 _Static_assert(sizeof(vg_seg_entry) == 160, "segment entry is 160 bytes");
+_Static_assert(sizeof(vg_seg_meta) == 12, "segment meta row is 12 bytes");
 _Static_assert(sizeof(vg_seg_header) == 384, "segment header is 384 bytes");
 
 static const unsigned vg_seg_digest_len[VG_SEG_ALGS] = {16, 20, 32};
@@ -93,6 +108,7 @@ typedef struct vg_segment {
     size_t size;
     const vg_seg_header *h;
     const vg_seg_entry *entries;
+    const vg_seg_meta *meta;
     const char *strings;
     uint64_t nstrings;
     const uint8_t *photodna;

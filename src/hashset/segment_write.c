@@ -16,6 +16,7 @@
 #include "vigil/digest.h"
 
 #define OUT_BUF (1u << 20)
+#define META_BUF 4096
 
 typedef struct side {
     char *path;
@@ -32,7 +33,9 @@ struct vg_seg_writer {
     vg_seg_header h;
     uint64_t rows, nphotodna, npdq;
     vg_xsort *keys[VG_SEG_ALGS];
-    side pdna, pdq;
+    side pdna, pdq, meta;
+    vg_seg_meta metabuf[META_BUF];
+    size_t nmeta;
     int failed, finished;
 };
 
@@ -152,7 +155,7 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
     }
     w->fd = -1;
-    w->pdna.fd = w->pdq.fd = -1;
+    w->pdna.fd = w->pdq.fd = w->meta.fd = -1;
     if (!(w->body = EVP_MD_CTX_new()) || EVP_DigestInit_ex(w->body, EVP_sha256(), NULL) != 1) {
         rc = vigil_error_set(err, VIGIL_ENOMEM, "segment: cannot start a checksum");
         goto fail;
@@ -162,7 +165,8 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
         if ((rc = vg_xsort_new(&w->keys[a], &spec, err)) < 0)
             goto fail;
     }
-    if ((rc = side_open(&w->pdna, dir, "photodna", err)) < 0 || (rc = side_open(&w->pdq, dir, "pdq-rows", err)) < 0)
+    if ((rc = side_open(&w->pdna, dir, "photodna", err)) < 0 || (rc = side_open(&w->pdq, dir, "pdq-rows", err)) < 0 ||
+        (rc = side_open(&w->meta, dir, "meta", err)) < 0)
         goto fail;
     w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (w->fd < 0) {
@@ -182,6 +186,21 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
 fail:
     vg_seg_writer_free(w);
     return rc;
+}
+
+/* Meta rows go through a small buffer to their side file. */
+static int meta_flush(vg_seg_writer *w, vigil_error *err)
+{
+    if (w->nmeta && write_all(w->meta.fd, w->metabuf, w->nmeta * sizeof *w->metabuf) < 0)
+        return io_error(err, w->meta.path, "cannot write");
+    w->nmeta = 0;
+    return 0;
+}
+
+static int meta_add(vg_seg_writer *w, const vg_seg_meta *m, vigil_error *err)
+{
+    w->metabuf[w->nmeta++] = *m;
+    return w->nmeta == META_BUF ? meta_flush(w, err) : 0;
 }
 
 int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *photodna, vigil_error *err)
@@ -207,6 +226,11 @@ int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *ph
         w->npdq++;
     if (out(w, &row, sizeof row, err) < 0)
         return VIGIL_ESTORE;
+    {
+        vg_seg_meta m = {row.category, row.series, row.flags, row.mask, {0, 0}};
+        if (meta_add(w, &m, err) < 0)
+            return VIGIL_ESTORE;
+    }
     for (int a = 0; a < VG_SEG_ALGS; a++) {
         const uint8_t *d = a == 0 ? e->md5 : a == 1 ? e->sha1 : e->sha256;
         if (!(e->mask & bits[a]))
@@ -292,7 +316,8 @@ int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings,
     w->h.sec[VG_SEC_STRINGS].off = w->off;
     w->h.sec[VG_SEC_STRINGS].size = nstrings;
     if ((rc = out(w, strings, nstrings, err)) < 0 || (rc = align4(w, err)) < 0 ||
-        (rc = copy_side(w, &w->pdna, VG_SEC_PHOTODNA, err)) < 0 || (rc = copy_side(w, &w->pdq, VG_SEC_PDQ_ROWS, err)) < 0)
+        (rc = copy_side(w, &w->pdna, VG_SEC_PHOTODNA, err)) < 0 || (rc = copy_side(w, &w->pdq, VG_SEC_PDQ_ROWS, err)) < 0 ||
+        (rc = meta_flush(w, err)) < 0 || (rc = copy_side(w, &w->meta, VG_SEC_META, err)) < 0)
         return rc;
     for (int a = 0; a < VG_SEG_ALGS; a++)
         if ((rc = write_keys(w, a, err)) < 0)
@@ -341,6 +366,7 @@ void vg_seg_writer_free(vg_seg_writer *w)
         vg_xsort_free(w->keys[a]);
     side_close(&w->pdna);
     side_close(&w->pdq);
+    side_close(&w->meta);
     EVP_MD_CTX_free(w->body);
     free(w->buf);
     free(w->path);

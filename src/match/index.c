@@ -334,7 +334,7 @@ static void fill(vigil_match *out, const vigil_index *ix, size_t i, int64_t row,
                  const uint8_t *const digest[VG_SEG_ALGS])
 {
     const ix_set *s = &ix->sets[i];
-    const vg_seg_entry *e = &s->seg.entries[row];
+    const vg_seg_meta *e = &s->seg.meta[row]; /* the compact table, not the wide row */
     const char *cat = vg_seg_str(&s->seg, e->category), *ser = vg_seg_str(&s->seg, e->series);
     memset(out, 0, sizeof *out);
     out->by = alg_by[a];
@@ -442,7 +442,7 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
                 row[q] = find_in(ix, i, a, digests + (base + q) * dlen);
                 if (row[q] >= 0) {
                     set[q] = (int)i;
-                    __builtin_prefetch(&s->entries[row[q]]);
+                    __builtin_prefetch(&s->meta[row[q]]);
                 }
             }
         }
