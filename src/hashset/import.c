@@ -77,6 +77,7 @@ static int same_identity_cmp(const vg_seg_entry *a, const vg_seg_entry *b)
 {
     int aa, ab, d;
     size_t la, lb;
+    (void)lb;
     const uint8_t *da = primary(a, &aa, &la), *db = primary(b, &ab, &lb);
     uint32_t ka = da ? (uint32_t)(da[0] << 8 | da[1]) : 0, kb = db ? (uint32_t)(db[0] << 8 | db[1]) : 0;
     if (ka != kb)
@@ -85,8 +86,8 @@ static int same_identity_cmp(const vg_seg_entry *a, const vg_seg_entry *b)
         return aa < ab ? -1 : 1;
     if (!da)
         return a->record < b->record ? -1 : a->record > b->record; /* PhotoDNA only: each its own */
-    d = memcmp(da, db, la);
-    return d < 0 ? -1 : d > 0;
+    d = vg_digest_cmp(da, db, la);
+    return d;
 }
 
 /* Identity, then the order records were read: the first record of a digest leads its entry. */

@@ -144,7 +144,7 @@ static uint64_t lower_bound(const uint8_t *k, size_t dlen, const uint8_t *d, uin
     size_t rsize = dlen + 4;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (memcmp(k + mid * rsize, d, dlen) < 0)
+        if (vg_digest_cmp(k + mid * rsize, d, dlen) < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -163,9 +163,9 @@ uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t 
     if (hi - lo > 8) {
         /* start where the digest should be and gallop to the side it is on: a cache line or two */
         uint64_t g = vg_seg_guess(s, a, d, lo, hi), step = 1;
-        if (memcmp(k + g * rsize, d, dlen) < 0) {
+        if (vg_digest_cmp(k + g * rsize, d, dlen) < 0) {
             uint64_t b = g + 1;
-            while (b < hi && memcmp(k + b * rsize, d, dlen) < 0) {
+            while (b < hi && vg_digest_cmp(k + b * rsize, d, dlen) < 0) {
                 g = b;
                 b += step;
                 step <<= 1;
@@ -174,7 +174,7 @@ uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t 
             hi = b < hi ? b + 1 : hi;
         } else {
             uint64_t e = g;
-            while (e >= lo + step && memcmp(k + (e - step) * rsize, d, dlen) >= 0) {
+            while (e >= lo + step && vg_digest_cmp(k + (e - step) * rsize, d, dlen) >= 0) {
                 e -= step;
                 step <<= 1;
             }
@@ -183,7 +183,7 @@ uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t 
         }
     }
     lo = lower_bound(k, dlen, d, lo, hi);
-    for (end = lo; end < n && memcmp(k + end * rsize, d, dlen) == 0; end++)
+    for (end = lo; end < n && vg_digest_cmp(k + end * rsize, d, dlen) == 0; end++)
         ;
     *first = lo;
     return end - lo;

@@ -103,6 +103,27 @@ _Static_assert(sizeof(vg_seg_header) == 384, "segment header is 384 bytes");
 
 static const unsigned vg_seg_digest_len[VG_SEG_ALGS] = {16, 20, 32};
 
+/* memcmp for digests of n bytes (a multiple of 4): eight bytes at a time, big-endian order. */
+static inline int vg_digest_cmp(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        __builtin_memcpy(&x, a + i, 8);
+        __builtin_memcpy(&y, b + i, 8);
+        if (x != y)
+            return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+    }
+    if (i < n) {
+        uint32_t x, y;
+        __builtin_memcpy(&x, a + i, 4);
+        __builtin_memcpy(&y, b + i, 4);
+        if (x != y)
+            return __builtin_bswap32(x) < __builtin_bswap32(y) ? -1 : 1;
+    }
+    return 0;
+}
+
 typedef struct vg_segment {
     const uint8_t *base;
     size_t size;

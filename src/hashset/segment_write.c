@@ -107,7 +107,7 @@ static uint32_t key_bucket(const void *rec)
 #define KEY_CMP(name, len)                                                                                       \
     static int name(const void *a, const void *b)                                                                \
     {                                                                                                            \
-        int d = memcmp(a, b, len);                                                                               \
+        int d = vg_digest_cmp(a, b, len);                                                                        \
         uint32_t ra, rb;                                                                                         \
         if (d)                                                                                                   \
             return d;                                                                                            \
