@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,18 +20,37 @@ typedef struct run {
     int fd;             /* -1: the in-memory run */
     uint8_t *buf;
     size_t pos, len;    /* bytes in buf */
-    uint64_t left;      /* records not yet returned (memory run: index into perm) */
+    uint64_t left;      /* records not yet returned */
     const uint8_t *cur;
 } run;
+
+/* Records collected, then sorted: perm lists them in order. */
+typedef struct batch {
+    uint8_t *recs;
+    uint32_t *perm;
+    size_t n;
+} batch;
+
+/* A full batch being sorted and written by the spill thread while the next one fills. */
+typedef struct spill_job {
+    struct vg_xsort *x;
+    batch *b;
+    unsigned run;
+    int rc;
+    vigil_error err;
+} spill_job;
 
 struct vg_xsort {
     vg_xsort_spec s;
     char *dir, *name;
-    uint8_t *recs;
-    uint32_t *perm;
-    size_t n, cap;
+    batch bufs[2];
+    batch *fill;        /* the batch records are added to */
+    size_t cap;         /* records per batch */
     uint64_t total;
     unsigned nruns;
+    pthread_t thread;
+    spill_job job;
+    int spilling;       /* a spill thread runs */
     run *runs;          /* during the merge: nruns files + maybe the memory run */
     size_t nmerge;
     size_t *heap, nheap;
@@ -56,6 +76,10 @@ static int io_error(vigil_error *err, const char *path, const char *what)
                                                                      : strerror(e));
 }
 
+/*
+ * The memory bound holds two batches: while the spill thread sorts and writes
+ * one, the reader fills the other (two cores: parsing and sorting overlap).
+ */
 int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err)
 {
     vg_xsort *x = calloc(1, sizeof *x);
@@ -63,13 +87,14 @@ int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err)
     if (!x)
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     x->s = *spec;
-    x->cap = spec->memory / (spec->rec_size + sizeof(uint32_t));
+    x->cap = spec->memory / 2 / (spec->rec_size + sizeof(uint32_t));
     if (x->cap < 64)
         x->cap = 64;
     x->dir = strdup(spec->dir);
     x->name = strdup(spec->name);
-    x->recs = malloc(x->cap * spec->rec_size);
-    if (!x->dir || !x->name || !x->recs) {
+    x->bufs[0].recs = malloc(x->cap * spec->rec_size);
+    x->fill = &x->bufs[0];
+    if (!x->dir || !x->name || !x->bufs[0].recs) {
         vg_xsort_free(x);
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory (%zu bytes)", spec->memory);
     }
@@ -77,34 +102,40 @@ int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err)
     return 0;
 }
 
+typedef struct cmp_ctx {
+    const vg_xsort *x;
+    const uint8_t *recs;
+} cmp_ctx;
+
 static int cmp_perm_r(const void *a, const void *b, void *ud)
 {
-    const vg_xsort *x = ud;
-    return x->s.cmp(x->recs + (size_t) * (const uint32_t *)a * x->s.rec_size,
-                    x->recs + (size_t) * (const uint32_t *)b * x->s.rec_size);
+    const cmp_ctx *c = ud;
+    return c->x->s.cmp(c->recs + (size_t) * (const uint32_t *)a * c->x->s.rec_size,
+                       c->recs + (size_t) * (const uint32_t *)b * c->x->s.rec_size);
 }
 
-/* Order the buffered records: x->perm lists them sorted. */
-static int sort_buffer(vg_xsort *x, vigil_error *err)
+/* Order a batch: b->perm lists its records sorted. */
+static int sort_batch(const vg_xsort *x, batch *b, vigil_error *err)
 {
     uint32_t *count = calloc(NBUCKETS + 1, sizeof *count);
-    free(x->perm);
-    x->perm = malloc((x->n ? x->n : 1) * sizeof *x->perm);
-    if (!count || !x->perm) {
+    cmp_ctx c = {x, b->recs};
+    if (!b->perm)
+        b->perm = malloc(x->cap * sizeof *b->perm);
+    if (!count || !b->perm) {
         free(count);
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     }
-    for (size_t i = 0; i < x->n; i++)
-        count[x->s.bucket(x->recs + i * x->s.rec_size) + 1]++;
-    for (size_t b = 0; b < NBUCKETS; b++)
-        count[b + 1] += count[b];
-    for (size_t i = 0; i < x->n; i++)
-        x->perm[count[x->s.bucket(x->recs + i * x->s.rec_size)]++] = (uint32_t)i;
-    /* count[b] is now the end of bucket b */
-    for (size_t b = 0, start = 0; b < NBUCKETS; b++) {
-        size_t end = count[b];
+    for (size_t i = 0; i < b->n; i++)
+        count[x->s.bucket(b->recs + i * x->s.rec_size) + 1]++;
+    for (size_t k = 0; k < NBUCKETS; k++)
+        count[k + 1] += count[k];
+    for (size_t i = 0; i < b->n; i++)
+        b->perm[count[x->s.bucket(b->recs + i * x->s.rec_size)]++] = (uint32_t)i;
+    /* count[k] is now the end of bucket k */
+    for (size_t k = 0, start = 0; k < NBUCKETS; k++) {
+        size_t end = count[k];
         if (end - start > 1)
-            qsort_r(x->perm + start, end - start, sizeof *x->perm, cmp_perm_r, x);
+            qsort_r(b->perm + start, end - start, sizeof *b->perm, cmp_perm_r, &c);
         start = end;
     }
     free(count);
@@ -129,9 +160,10 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-static int spill(vg_xsort *x, vigil_error *err)
+/* Sort batch b and write it as run number `run`. */
+static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error *err)
 {
-    char *path = run_path(x, x->nruns);
+    char *path = run_path(x, run_no);
     uint8_t *out = malloc(RUN_BUF);
     size_t used = 0, rs = x->s.rec_size;
     int fd, rc = 0;
@@ -140,46 +172,106 @@ static int spill(vg_xsort *x, vigil_error *err)
         free(out);
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     }
-    if ((rc = sort_buffer(x, err)) < 0)
+    if ((rc = sort_batch(x, b, err)) < 0)
         goto done;
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
         rc = io_error(err, path, "cannot create sort run");
         goto done;
     }
-    for (size_t i = 0; i < x->n && rc == 0; i++) {
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
         if (used + rs > RUN_BUF) {
             if (write_all(fd, out, used) < 0)
                 rc = io_error(err, path, "cannot write sort run");
             used = 0;
         }
-        memcpy(out + used, x->recs + (size_t)x->perm[i] * rs, rs);
+        memcpy(out + used, b->recs + (size_t)b->perm[i] * rs, rs);
         used += rs;
     }
     if (rc == 0 && used && write_all(fd, out, used) < 0)
         rc = io_error(err, path, "cannot write sort run");
     if (close(fd) != 0 && rc == 0)
         rc = io_error(err, path, "cannot write sort run");
-    if (rc == 0) {
-        x->nruns++;
-        x->n = 0;
-    } else {
+    if (rc < 0)
         unlink(path); /* a partial run is of no use */
-    }
 done:
     free(path);
     free(out);
-    if (rc < 0)
-        x->failed = 1;
     return rc;
+}
+
+static void *spill_main(void *arg)
+{
+    spill_job *j = arg;
+    j->rc = spill_batch(j->x, j->b, j->run, &j->err);
+    return NULL;
+}
+
+/* Wait for the spill thread; its failure becomes ours. */
+static int spill_wait(vg_xsort *x, vigil_error *err)
+{
+    if (!x->spilling)
+        return 0;
+    pthread_join(x->thread, NULL);
+    x->spilling = 0;
+    x->job.b->n = 0;
+    if (x->job.rc < 0) {
+        x->failed = 1;
+        if (err)
+            *err = x->job.err;
+        return x->job.rc;
+    }
+    return 0;
+}
+
+/* Hand the full batch to the spill thread and go on filling the other one. */
+static int spill(vg_xsort *x, vigil_error *err)
+{
+    batch *full = x->fill, *next = full == &x->bufs[0] ? &x->bufs[1] : &x->bufs[0];
+    int rc = spill_wait(x, err);
+    if (rc < 0)
+        return rc;
+    if (!next->recs && !(next->recs = malloc(x->cap * x->s.rec_size)))
+        next = NULL;
+    if (!next) { /* no second buffer: spill in this thread */
+        rc = spill_batch(x, full, x->nruns, err);
+        if (rc < 0) {
+            x->failed = 1;
+            return rc;
+        }
+        x->nruns++;
+        full->n = 0;
+        return 0;
+    }
+    x->job = (spill_job){x, full, x->nruns++, 0, {0, ""}};
+    if (pthread_create(&x->thread, NULL, spill_main, &x->job) != 0) {
+        x->nruns--;
+        rc = spill_batch(x, full, x->nruns, err);
+        if (rc < 0) {
+            x->failed = 1;
+            return rc;
+        }
+        x->nruns++;
+        full->n = 0;
+    } else {
+        x->spilling = 1;
+    }
+    x->fill = next;
+    return 0;
 }
 
 int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err)
 {
-    if (x->n == x->cap && spill(x, err) < 0)
-        return err ? err->code : VIGIL_ESTORE;
-    memcpy(x->recs + x->n * x->s.rec_size, rec, x->s.rec_size);
-    x->n++;
+    batch *b = x->fill;
+    if (x->failed)
+        return VIGIL_ESTORE;
+    if (b->n == x->cap) {
+        if (spill(x, err) < 0)
+            return err ? err->code : VIGIL_ESTORE;
+        b = x->fill;
+    }
+    memcpy(b->recs + b->n * x->s.rec_size, rec, x->s.rec_size);
+    b->n++;
     x->total++;
     return 0;
 }
@@ -191,7 +283,7 @@ static int run_advance(vg_xsort *x, run *r, vigil_error *err)
     if (r->left == 0)
         return 0;
     if (r->fd < 0) {
-        r->cur = x->recs + (size_t)x->perm[x->mem_i++] * rs;
+        r->cur = x->fill->recs + (size_t)x->fill->perm[x->mem_i++] * rs;
         r->left--;
         return 1;
     }
@@ -243,10 +335,17 @@ static void heap_down(vg_xsort *x, size_t i)
 int vg_xsort_finish(vg_xsort *x, vigil_error *err)
 {
     size_t rs = x->s.rec_size;
-    if (x->failed)
+    if (spill_wait(x, err) < 0 || x->failed)
         return err ? err->code : VIGIL_ESTORE;
-    if (sort_buffer(x, err) < 0)
+    if (sort_batch(x, x->fill, err) < 0)
         return VIGIL_ENOMEM;
+    /* the other batch is empty now: give its memory back before the merge */
+    for (int i = 0; i < 2; i++)
+        if (&x->bufs[i] != x->fill) {
+            free(x->bufs[i].recs);
+            free(x->bufs[i].perm);
+            x->bufs[i] = (batch){NULL, NULL, 0};
+        }
     x->runs = calloc(x->nruns + 1, sizeof *x->runs);
     x->heap = calloc(x->nruns + 1, sizeof *x->heap);
     x->scratch = malloc(rs);
@@ -270,10 +369,10 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
         lseek(r->fd, 0, SEEK_SET);
         r->left = size > 0 ? (uint64_t)size / rs : 0;
     }
-    if (x->n) {
+    if (x->fill->n) {
         run *r = &x->runs[x->nmerge++];
         r->fd = -1;
-        r->left = x->n;
+        r->left = x->fill->n;
     }
     for (size_t i = 0; i < x->nmerge; i++) {
         int got = run_advance(x, &x->runs[i], err);
@@ -330,6 +429,7 @@ void vg_xsort_free(vg_xsort *x)
 {
     if (!x)
         return;
+    spill_wait(x, NULL);
     for (size_t i = 0; i < x->nmerge; i++) {
         if (x->runs[i].fd >= 0)
             close(x->runs[i].fd);
@@ -343,8 +443,10 @@ void vg_xsort_free(vg_xsort *x)
     }
     free(x->runs);
     free(x->heap);
-    free(x->recs);
-    free(x->perm);
+    for (int i = 0; i < 2; i++) {
+        free(x->bufs[i].recs);
+        free(x->bufs[i].perm);
+    }
     free(x->scratch);
     free(x->dir);
     free(x->name);

@@ -69,9 +69,9 @@ static void store__sort_spills_in_a_small_bound_and_dedupes_exactly(void **state
             want_distinct++;
         assert_int_equal(vg_xsort_add(x, rec, NULL), 0);
     }
-    assert_true(vg_xsort_runs(x) >= 10); /* it did spill */
+    assert_int_equal(vg_xsort_finish(x, NULL), 0); /* waits for the spill thread */
+    assert_true(vg_xsort_runs(x) >= 10);          /* it did spill */
     assert_int_equal(count_runs(dir), (int)vg_xsort_runs(x));
-    assert_int_equal(vg_xsort_finish(x, NULL), 0);
     while ((p = vg_xsort_next(x, NULL)) != NULL) {
         if (n)
             assert_true(memcmp(prev, p, 16) <= 0); /* in order */
