@@ -4,7 +4,7 @@
 
 /* Value of each byte as a hex digit, 0xff when it is none: one load per character. */
 #define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
-static const uint8_t hex_table[256] = {
+const uint8_t vg_hex_table[256] = {
     R16(0xff), R16(0xff), R16(0xff),
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0xff, 10, 11, 12, 13, 14, 15, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -29,7 +29,7 @@ int vg_hex_decode(uint8_t *out, const char *s, size_t n)
 {
     unsigned bad = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned hi = hex_table[(unsigned char)s[2 * i]], lo = hex_table[(unsigned char)s[2 * i + 1]];
+        unsigned hi = vg_hex_table[(unsigned char)s[2 * i]], lo = vg_hex_table[(unsigned char)s[2 * i + 1]];
         bad |= hi | lo; /* 0xff has the high bit that no digit has */
         out[i] = (uint8_t)(hi << 4 | (lo & 15));
     }
@@ -40,7 +40,7 @@ int vg_is_hex(const char *s, size_t n)
 {
     unsigned bad = 0;
     for (size_t i = 0; i < n; i++)
-        bad |= hex_table[(unsigned char)s[i]];
+        bad |= vg_hex_table[(unsigned char)s[i]];
     return !(bad & 0x80);
 }
 
