@@ -71,6 +71,8 @@ static int linear_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGI
     out->match.category = best->category;
     out->match.series = best->series;
     out->match.distance = best_d;
+    if (best->quality >= 0 && best->quality < 50) /* list hygiene: a weak listed hash proves less */
+        out->match.flags |= VIGIL_MATCH_LOW_QUALITY;
     out->dihedral = best_v;
     out->entry = best->hash;
     return 1;
