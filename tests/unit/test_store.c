@@ -18,6 +18,7 @@
 #include "hashset/xsort.h"
 #include "vigil/hashset.h"
 #include "vigil/index.h"
+#include "vigil/pdq_match.h"
 
 static uint64_t rng(uint64_t *x)
 {
@@ -360,6 +361,32 @@ static void store__batched_lookups_answer_as_single_ones(void **state)
     free(dir);
 }
 
+static void store__weak_pdq_entries_flag_their_matches(void **state)
+{
+    vigil_pdq_entry e[2];
+    vigil_pdq_matcher *m;
+    vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL];
+    vigil_pdq_hit hit;
+    (void)state;
+    memset(e, 0, sizeof e);
+    memset(e[0].hash.b, 0x5a, 32);
+    memset(e[1].hash.b, 0xa5, 32);
+    e[0].quality = 30;
+    e[1].quality = 90;
+    e[0].kind = e[1].kind = VIGIL_KIND_ILLEGAL;
+    e[0].set = e[1].set = "pdq";
+    assert_int_equal(vigil_pdq_matcher_from_entries(&m, e, 2, NULL), 0);
+    for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+        q[v] = e[0].hash;
+    assert_int_equal(vigil_pdq_matcher_search(m, q, 31, &hit), 1);
+    assert_int_equal(hit.match.flags, VIGIL_MATCH_LOW_QUALITY);
+    for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+        q[v] = e[1].hash;
+    assert_int_equal(vigil_pdq_matcher_search(m, q, 31, &hit), 1);
+    assert_int_equal(hit.match.flags, 0);
+    vigil_pdq_matcher_close(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +396,7 @@ int main(void)
         cmocka_unit_test(store__merges_keep_the_most_serious_category_and_apply_retractions),
         cmocka_unit_test(store__an_open_index_keeps_its_view_while_a_set_is_replaced),
         cmocka_unit_test(store__batched_lookups_answer_as_single_ones),
+        cmocka_unit_test(store__weak_pdq_entries_flag_their_matches),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
