@@ -44,11 +44,11 @@ accepts_format() { "$VIGIL" --db "$D/probe.db" hashset import --name probe --kin
 # --- 1. import ---------------------------------------------------------------
 LIST=$D/nsrl-shaped-$N_IMPORT.hashdeep
 [ -s "$LIST" ] || { echo "making $LIST"; "$BS" gen-hashdeep "$N_IMPORT" 1 "$LIST" || die "generation failed"; }
-if accepts_format nsrl; then
+if accepts_format nsrl-rdsv3; then
   RDS=$D/rdsv3-minimal-$N_IMPORT.db
   [ -s "$RDS" ] || { echo "making $RDS"; "$BS" gen-rdsv3 "$N_IMPORT" 1 "$RDS" || die "generation failed"; }
   rm -rf "$D/rds.db"*
-  timed rds "$VIGIL" --db "$D/rds.db" hashset import --name nsrl --kind benign --format nsrl "$RDS"
+  timed rds "$VIGIL" --db "$D/rds.db" hashset import --name nsrl --kind benign --format nsrl-rdsv3 "$RDS"
   echo "import $N_IMPORT-row NSRL RDSv3 (minimal layout): ${T_SECS} s, $(rate "$N_IMPORT" "$T_SECS") rows/s, peak RSS ${T_RSS_MB} MB (target >= 1000000/s, < 1024 MB)"
   echo "  $T_OUT"
   echo "and the same rows as a hashdeep list:"
