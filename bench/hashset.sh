@@ -104,6 +104,9 @@ wait_quiet
 echo "lookups on the $N_OPEN-entry store, 2 threads, half hits:"
 "$BS" lookup "$BIG" 5000000 7 "$N_OPEN" 2 | sed 's/^/  /'
 echo "  (target >= 10000000 lookups/s on 2 cores)"
+echo "lookups on the $N_IMPORT-entry store imported above (keys and meta fit in memory), 2 threads, half hits:"
+"$BS" lookup "$D/import.db" 5000000 1 "$N_IMPORT" 2 | sed 's/^/  /'
+"$BS" lookup "$D/import.db" 5000000 1 "$N_IMPORT" 2 md5 | sed 's/^/  /'
 echo
 
 # --- 4. peer: hfind at 1M -----------------------------------------------------
@@ -112,7 +115,7 @@ mkdir -p "$P"
 [ -s "$P/list.hashdeep" ] || "$BS" gen-hashdeep "$N_PEER" 5 "$P/list.hashdeep"
 awk -F, 'NR > 3 { print $2 "  " $5 }' "$P/list.hashdeep" >"$P/list.md5"
 "$BS" gen-queries "$N_PEER" 5 "$N_PEER" "$P/queries.txt"
-rm -f "$P"/list.md5-md5.idx* "$P/vigil.db"*; rm -rf "$P/vigil.db.sets"
+rm -rf "$P"/list.md5-md5.idx* "$P/vigil.db"*
 timed hfind-index hfind -i md5sum "$P/list.md5"
 h_index=$T_SECS; h_rss=$T_RSS_MB
 timed hfind-lookup sh -c "hfind -f '$P/queries.txt' '$P/list.md5' | grep -vc 'Hash Not Found' > '$P/hfind.hits'"
