@@ -13,7 +13,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: vigil hashset import --name NAME --kind illegal|benign|interest [--category C]\n"
-            "                            [--series S] [--format auto|hashdeep|md5sum|sha1sum|sha256sum|pdq]\n"
+            "                            [--series S] [--format auto|NAME]\n"
             "                            [--replace] [--lenient] [--memory SIZE] [--category-map FILE]\n"
             "                            [--base DB] FILE...\n"
             "       vigil hashset list [--json]\n"
@@ -26,8 +26,9 @@ static void usage(FILE *f)
             "       vigil hashset export --name NAME --format vics|hashdeep|csv [-o FILE]\n"
             "A malformed line fails its file (nothing of it is stored) unless --lenient, which rejects\n"
             "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n"
-            "--replace makes the import a new version of the set (atomically); --memory bounds the\n"
-            "memory used for sorting (default 256M; the rest spills to a folder beside the database).\n");
+            "--format list prints the formats this build reads. --replace makes the import a new\n"
+            "version of the set (atomically); --memory bounds the memory used for sorting (default\n"
+            "256M; the rest spills to a folder beside the database).\n");
 }
 
 static void on_reject(const char *msg, void *ud)
@@ -85,6 +86,23 @@ static void on_file(const char *file, const vigil_import_stats *fs, void *ud)
     print_counts(file, fs);
 }
 
+/* "auto, hashdeep, ...": the formats this build reads, from the library's format table. */
+static void known_formats(char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int f = 0; f < VIGIL_FORMAT__COUNT; f++) {
+        const char *name = vigil_hashset_format_name((vigil_hashset_format)f);
+        int n;
+        if (!strcmp(name, "?"))
+            continue;
+        n = snprintf(out + used, cap - used, "%s%s", used ? ", " : "", name);
+        if (n < 0 || (size_t)n >= cap - used)
+            break;
+        used += (size_t)n;
+    }
+}
+
 static int open_store(vigil_store **st)
 {
     vigil_error err;
@@ -122,8 +140,13 @@ static int cmd_import(int argc, char **argv)
         case 's': o.series = optarg; break;
         case 'f':
             if (vigil_hashset_format_parse(&o.format, optarg) < 0) {
-                cli_error("hashset import: unknown format '%s' (known: auto, hashdeep, md5sum, sha1sum, sha256sum, pdq)",
-                          optarg);
+                char known[512];
+                known_formats(known, sizeof known);
+                if (!strcmp(optarg, "list")) {
+                    printf("%s\n", known);
+                    return EXIT_OK;
+                }
+                cli_error("hashset import: unknown format '%s' (known: %s)", optarg, known);
                 return EXIT_USAGE;
             }
             break;

@@ -74,4 +74,9 @@ like "... says the source is gone" "$out" "set 'watch': .*source .*v2.md5 is gon
 check "remove the set whose segment cannot be rebuilt" vigil hashset remove watch
 is "its segment is gone with it" "$(segments)" "1"
 
+# The formats this build reads come from the library's table.
+like "--format list prints the formats this build reads" "$(vigil hashset import --format list)" "^auto, hashdeep, md5sum, sha1sum, sha256sum, pdq"
+out=$(vigil hashset import --name x --kind benign --format nope /dev/null 2>&1); rc=$?
+like "an unknown --format is a usage error listing them" "$rc $out" "^2 vigil: hashset import: unknown format 'nope' \(known: auto, hashdeep"
+
 done_testing
