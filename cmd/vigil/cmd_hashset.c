@@ -54,13 +54,16 @@ static double now_s(void)
 static void on_progress(const char *file, uint64_t done, uint64_t total, void *ud)
 {
     import_ui *ui = ud;
-    const char *base = strrchr(file, '/');
+    const char *base = file ? strrchr(file, '/') : NULL;
     double t = now_s();
     if (!ui->tty || (t - ui->last < 0.2 && done < total))
         return;
     ui->last = t;
     ui->drawn = 1;
-    if (total)
+    if (!file)
+        fprintf(stderr, "\r\033[Kimport: merging and writing the set: %3.0f%% of %llu records",
+                total ? 100.0 * (double)done / (double)total : 100.0, (unsigned long long)total);
+    else if (total)
         fprintf(stderr, "\r\033[Kimport %s: %3.0f%% of %.1f MB", base ? base + 1 : file, 100.0 * (double)done / (double)total,
                 (double)total / 1e6);
     else

@@ -66,7 +66,8 @@ typedef struct vigil_import_opts {
     const char *category_map; /* CAID: "code,label" mapping file; may be NULL */
     const char *base;         /* NSRL delta: the database it applies to; NULL: the set's recorded source */
     size_t memory;            /* bytes for sorting (bounds the import's memory); 0: 256 MiB */
-    /* bytes of the current file read so far, for a progress bar; may be NULL */
+    /* bytes of the current file read so far, for a progress bar; then, with file NULL, entries
+       merged so far while the set is written; may be NULL */
     void (*on_progress)(const char *file, uint64_t done, uint64_t total, void *ud);
     /* counts of each file once read (several files into one set); may be NULL */
     void (*on_file)(const char *file, const struct vigil_import_stats *fs, void *ud);

@@ -500,8 +500,11 @@ int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_
     snprintf(tmp, n, "%s/segment", p->tmpdir);
     if ((rc = vg_seg_writer_new(&w, tmp, p->tmpdir, p->memory / 2, err)) < 0)
         goto done;
+    uint64_t merged = 0, total = vg_xsort_count(p->entries);
     while (rc == 0 && (e = vg_xsort_next(p->entries, err)) != NULL) {
         vg_import_file *f = &p->files[e->record >> FILE_SHIFT];
+        if (p->opts->on_progress && (++merged & 0xfffff) == 0) /* the merge of a large set takes a while too */
+            p->opts->on_progress(NULL, merged, total, p->opts->ud);
         if (f->failed)
             continue;
         if (retracted(p, e)) {
