@@ -15,6 +15,7 @@ packages=(
   fonts-dejavu-core mate-backgrounds gnome-backgrounds
   foremost zlib1g-dev
   libyajl-dev libxml2-dev jq
+  sleuthkit
 )
 
 missing=()

@@ -1,8 +1,11 @@
 /* vigil hashset import|list|remove|reindex: the known-hash sets in the store. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -10,19 +13,97 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: vigil hashset import --name NAME --kind illegal|benign|interest [--category C]\n"
-            "                            [--series S] [--format auto|hashdeep|md5sum|sha1sum|sha256sum|pdq]\n"
-            "                            [--replace] [--lenient] FILE...\n"
+            "                            [--series S] [--format auto|NAME]\n"
+            "                            [--replace] [--lenient] [--memory SIZE] [--category-map FILE]\n"
+            "                            [--base DB] FILE...\n"
             "       vigil hashset list [--json]\n"
             "       vigil hashset remove --name NAME   (or: remove NAME)\n"
             "       vigil hashset reindex\n"
+            "       vigil hashset check [--json]\n"
+            "       vigil hashset dispute DIGEST --reason TEXT [--set NAME]\n"
+            "       vigil hashset undispute DIGEST\n"
+            "       vigil hashset disputes [--export FILE]\n"
+            "       vigil hashset export --name NAME --format vics|hashdeep|csv [-o FILE]\n"
             "A malformed line fails its file (nothing of it is stored) unless --lenient, which rejects\n"
-            "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n");
+            "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n"
+            "--format list prints the formats this build reads. --replace makes the import a new\n"
+            "version of the set (atomically); --memory bounds the memory used for sorting (default\n"
+            "256M; the rest spills to a folder beside the database).\n");
 }
 
 static void on_reject(const char *msg, void *ud)
 {
     (void)ud;
     cli_error("%s", msg);
+}
+
+/* A progress line on a terminal, redrawn at most five times a second. */
+typedef struct import_ui {
+    int tty;
+    double last;
+    int drawn;
+} import_ui;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void on_progress(const char *file, uint64_t done, uint64_t total, void *ud)
+{
+    import_ui *ui = ud;
+    const char *base = file ? strrchr(file, '/') : NULL;
+    double t = now_s();
+    if (!ui->tty || (t - ui->last < 0.2 && done < total))
+        return;
+    ui->last = t;
+    ui->drawn = 1;
+    if (!file)
+        fprintf(stderr, "\r\033[Kimport: merging and writing the set: %3.0f%% of %llu records",
+                total ? 100.0 * (double)done / (double)total : 100.0, (unsigned long long)total);
+    else if (total)
+        fprintf(stderr, "\r\033[Kimport %s: %3.0f%% of %.1f MB", base ? base + 1 : file, 100.0 * (double)done / (double)total,
+                (double)total / 1e6);
+    else
+        fprintf(stderr, "\r\033[Kimport %s: %.1f MB", base ? base + 1 : file, (double)done / 1e6);
+}
+
+static void print_counts(const char *what, const vigil_import_stats *s)
+{
+    printf("%s: %llu records read = %llu added + %llu duplicates + %llu empty-file digests skipped + %llu "
+           "rejected + %llu retracted; %llu conflicts\n",
+           what, (unsigned long long)(s->records + s->rejected), (unsigned long long)s->added,
+           (unsigned long long)s->duplicates, (unsigned long long)s->skipped_empty, (unsigned long long)s->rejected,
+           (unsigned long long)s->retracted, (unsigned long long)s->conflicts);
+}
+
+static void on_file(const char *file, const vigil_import_stats *fs, void *ud)
+{
+    import_ui *ui = ud;
+    if (ui->drawn) {
+        fputs("\r\033[K", stderr);
+        ui->drawn = 0;
+    }
+    print_counts(file, fs);
+}
+
+/* "auto, hashdeep, ...": the formats this build reads, from the library's format table. */
+static void known_formats(char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int f = 0; f < VIGIL_FORMAT__COUNT; f++) {
+        const char *name = vigil_hashset_format_name((vigil_hashset_format)f);
+        int n;
+        if (!strcmp(name, "?"))
+            continue;
+        n = snprintf(out + used, cap - used, "%s%s", used ? ", " : "", name);
+        if (n < 0 || (size_t)n >= cap - used)
+            break;
+        used += (size_t)n;
+    }
 }
 
 static int open_store(vigil_store **st)
@@ -39,8 +120,12 @@ static int cmd_import(int argc, char **argv)
         {"name", required_argument, NULL, 'n'}, {"kind", required_argument, NULL, 'k'},
         {"category", required_argument, NULL, 'c'}, {"series", required_argument, NULL, 's'},
         {"format", required_argument, NULL, 'f'}, {"replace", no_argument, NULL, 'r'},
-        {"lenient", no_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"lenient", no_argument, NULL, 'l'}, {"memory", required_argument, NULL, 'm'},
+        {"category-map", required_argument, NULL, 'C'}, {"base", required_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     vigil_import_opts o = {.kind = VIGIL_KIND__COUNT, .format = VIGIL_FORMAT_AUTO};
+    import_ui ui = {.tty = isatty(2)};
+    uint64_t mem;
     vigil_import_stats s;
     vigil_store *st;
     vigil_error err;
@@ -58,13 +143,27 @@ static int cmd_import(int argc, char **argv)
         case 's': o.series = optarg; break;
         case 'f':
             if (vigil_hashset_format_parse(&o.format, optarg) < 0) {
-                cli_error("hashset import: unknown format '%s' (known: auto, hashdeep, md5sum, sha1sum, sha256sum, pdq)",
-                          optarg);
+                char known[512];
+                known_formats(known, sizeof known);
+                if (!strcmp(optarg, "list")) {
+                    printf("%s\n", known);
+                    return EXIT_OK;
+                }
+                cli_error("hashset import: unknown format '%s' (known: %s)", optarg, known);
                 return EXIT_USAGE;
             }
             break;
         case 'r': o.replace = 1; break;
         case 'l': o.lenient = 1; break;
+        case 'm':
+            if (cli_parse_u64(&mem, optarg) < 0 || mem < (1u << 20) || mem > ((uint64_t)1 << 40)) {
+                cli_error("hashset import: --memory is a size from 1M to 1T (e.g. 256M), not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            o.memory = (size_t)mem;
+            break;
+        case 'C': o.category_map = optarg; break;
+        case 'b': o.base = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -77,65 +176,98 @@ static int cmd_import(int argc, char **argv)
         return rc;
     o.who = cli_user();
     o.on_reject = on_reject;
+    o.on_progress = on_progress;
+    o.on_file = on_file;
+    o.ud = &ui;
     rc = vigil_hashset_import(&s, st, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &err);
     vigil_store_close(st);
-    if (rc < 0 && s.added + s.duplicates + s.skipped_empty == 0)
+    if (ui.drawn)
+        fputs("\r\033[K", stderr);
+    if (rc < 0 && s.records + s.rejected == 0)
         return cli_fail(&err);
-    printf("%s: %llu records read = %llu added + %llu duplicates + %llu empty-file digests skipped + %llu "
-           "rejected\n", o.name, (unsigned long long)(s.records + s.rejected), (unsigned long long)s.added,
-           (unsigned long long)s.duplicates, (unsigned long long)s.skipped_empty, (unsigned long long)s.rejected);
+    print_counts(o.name, &s);
     if (rc < 0)
         return cli_fail(&err);
     return EXIT_OK;
 }
 
+static void json_counts(const vigil_hashset_info *h)
+{
+    printf(",\"version\":%lld,\"release\":", (long long)h->version);
+    cli_json_str(h->release);
+    printf(",\"entries\":%llu,\"counts\":{\"records\":%llu,\"added\":%llu,\"merged\":%llu,\"skipped\":%llu,"
+           "\"rejected\":%llu,\"retracted\":%llu,\"conflicts\":%llu}",
+           (unsigned long long)h->entries, (unsigned long long)h->records, (unsigned long long)h->added,
+           (unsigned long long)h->merged, (unsigned long long)h->skipped, (unsigned long long)h->rejected,
+           (unsigned long long)h->retracted, (unsigned long long)h->conflicts);
+    printf(",\"format\":");
+    cli_json_str(h->format ? h->format : "");
+    printf(",\"sources\":");
+    cli_json_str(h->sources ? h->sources : "");
+    printf(",\"imported_at\":");
+    cli_json_str(h->imported_at ? h->imported_at : "");
+    printf(",\"imported_by\":");
+    cli_json_str(h->imported_by ? h->imported_by : "");
+}
+
+static void json_set(const vigil_hashset_info *h, const vigil_hashset_info *all, size_t nall)
+{
+    printf("{\"name\":");
+    cli_json_str(h->name ? h->name : "");
+    printf(",\"kind\":\"%s\",\"category\":", vigil_hashset_kind_name(h->kind));
+    cli_json_str(h->category ? h->category : "");
+    printf(",\"series\":");
+    cli_json_str(h->series ? h->series : "");
+    json_counts(h);
+    printf(",\"versions\":[");
+    for (size_t k = 0, n = 0; k < nall; k++)
+        if (all[k].id == h->id) {
+            printf("%s{\"current\":%s", n++ ? "," : "", all[k].version == h->version ? "true" : "false");
+            json_counts(&all[k]);
+            putchar('}');
+        }
+    printf("]}");
+}
+
 static int cmd_list(int argc, char **argv)
 {
-    vigil_hashset_info *v;
+    vigil_hashset_info *v, *all = NULL;
     vigil_store *st;
     vigil_error err;
-    size_t n;
+    size_t n, nall = 0;
     int json = argc > 1 && !strcmp(argv[1], "--json"), rc;
-    if (argc > 1 && !json) {
+    if (argc > 2 || (argc > 1 && !json)) {
         usage(stderr);
         return EXIT_USAGE;
     }
     if ((rc = open_store(&st)) != 0)
         return rc;
     rc = vigil_hashset_list(&v, &n, st, &err);
+    if (rc == 0 && json && (rc = vigil_hashset_versions(&all, &nall, st, &err)) < 0)
+        vigil_hashset_info_free(v, n);
     vigil_store_close(st);
     if (rc < 0)
         return cli_fail(&err);
     if (json)
         putchar('[');
     else
-        printf("%-24s %-9s %10s  %-20s  %-10s %s\n", "NAME", "KIND", "ENTRIES", "IMPORTED", "FORMAT", "SOURCES");
+        printf("%-24s %-9s %10s %4s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "IMPORTED", "FORMAT",
+               "RELEASE", "SOURCES");
     for (size_t i = 0; i < n; i++) {
         if (json) {
-            printf("%s{\"name\":", i ? "," : "");
-            cli_json_str(v[i].name ? v[i].name : "");
-            printf(",\"kind\":\"%s\",\"entries\":%llu,\"imported_at\":", vigil_hashset_kind_name(v[i].kind),
-                   (unsigned long long)v[i].entries);
-            cli_json_str(v[i].imported_at ? v[i].imported_at : "");
-            printf(",\"imported_by\":");
-            cli_json_str(v[i].imported_by ? v[i].imported_by : "");
-            printf(",\"format\":");
-            cli_json_str(v[i].format ? v[i].format : "");
-            printf(",\"category\":");
-            cli_json_str(v[i].category ? v[i].category : "");
-            printf(",\"series\":");
-            cli_json_str(v[i].series ? v[i].series : "");
-            printf(",\"sources\":");
-            cli_json_str(v[i].sources ? v[i].sources : "");
-            putchar('}');
+            if (i)
+                putchar(',');
+            json_set(&v[i], all, nall);
         } else {
-            printf("%-24s %-9s %10llu  %-20s  %-10s %s\n", v[i].name, vigil_hashset_kind_name(v[i].kind),
-                   (unsigned long long)v[i].entries, v[i].imported_at, v[i].format, v[i].sources);
+            printf("%-24s %-9s %10llu %4lld  %-20s  %-10s %-16s %s\n", v[i].name, vigil_hashset_kind_name(v[i].kind),
+                   (unsigned long long)v[i].entries, (long long)v[i].version, v[i].imported_at, v[i].format,
+                   v[i].release ? v[i].release : "-", v[i].sources);
         }
     }
     if (json)
         puts("]");
     vigil_hashset_info_free(v, n);
+    vigil_hashset_info_free(all, nall);
     return EXIT_OK;
 }
 
@@ -177,10 +309,220 @@ static int cmd_reindex(int argc, char **argv)
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }
 
+typedef struct check_out {
+    int json, n;
+} check_out;
+
+static void on_problem(void *ud, const char *problem, const char *set, const char *digest, const char *detail)
+{
+    check_out *c = ud;
+    if (!c->json) {
+        printf("%-16s %-20s %-64s %s\n", problem, set, digest ? digest : "-", detail);
+        return;
+    }
+    printf("%s{\"problem\":\"%s\",\"set\":", c->n++ ? "," : "", problem);
+    cli_json_str(set);
+    printf(",\"digest\":");
+    cli_json_str(digest);
+    printf(",\"detail\":");
+    cli_json_str(detail);
+    putchar('}');
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    check_out c = {argc > 1 && !strcmp(argv[1], "--json"), 0};
+    vigil_store *st;
+    vigil_error err;
+    int rc;
+    if (argc > 2 || (argc > 1 && !c.json)) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if ((rc = open_store(&st)) != 0)
+        return rc;
+    if (c.json)
+        putchar('[');
+    rc = vigil_hashset_check(st, on_problem, &c, &err);
+    vigil_store_close(st);
+    if (c.json)
+        puts("]");
+    if (rc < 0)
+        return cli_fail(&err);
+    if (!c.json)
+        fprintf(stderr, "vigil: hashset check: %d problem%s (flagged matches are verdict 'interest', never 'illegal')\n",
+                rc, rc == 1 ? "" : "s");
+    return EXIT_OK;
+}
+
+static int cmd_dispute(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"reason", required_argument, NULL, 'r'},
+                                              {"set", required_argument, NULL, 's'},
+                                              {NULL, 0, NULL, 0}};
+    const char *reason = NULL, *set = NULL;
+    vigil_store *st;
+    vigil_error err;
+    int opt, rc;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt == 'r')
+            reason = optarg;
+        else if (opt == 's')
+            set = optarg;
+        else {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1 || !reason) {
+        cli_error("hashset dispute: a DIGEST and --reason TEXT are required");
+        return EXIT_USAGE;
+    }
+    if ((rc = open_store(&st)) != 0)
+        return rc;
+    rc = vigil_hashset_dispute(st, argv[optind], set, reason, cli_user(), &err);
+    vigil_store_close(st);
+    return rc < 0 ? cli_fail(&err) : EXIT_OK;
+}
+
+static int cmd_undispute(int argc, char **argv)
+{
+    vigil_store *st;
+    vigil_error err;
+    int rc;
+    if (argc != 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if ((rc = open_store(&st)) != 0)
+        return rc;
+    rc = vigil_hashset_undispute(st, argv[1], cli_user(), &err);
+    vigil_store_close(st);
+    return rc < 0 ? cli_fail(&err) : EXIT_OK;
+}
+
+/* CSV field, quoted when it needs to be (RFC 4180). */
+static void csv_field(FILE *f, const char *s, int last)
+{
+    s = s ? s : "";
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputs(last ? "\r\n" : ",", f);
+}
+
+static int cmd_disputes(int argc, char **argv)
+{
+    vigil_dispute *v;
+    vigil_store *st;
+    vigil_error err;
+    size_t n;
+    FILE *f = stdout;
+    int rc, exporting = argc == 3 && !strcmp(argv[1], "--export");
+    if (argc != 1 && !exporting) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if ((rc = open_store(&st)) != 0)
+        return rc;
+    rc = vigil_hashset_disputes(&v, &n, st, &err);
+    vigil_store_close(st);
+    if (rc < 0)
+        return cli_fail(&err);
+    if (exporting && !(f = fopen(argv[2], "w"))) {
+        cli_error("hashset disputes: %s: %s", argv[2], strerror(errno));
+        vigil_dispute_free(v, n);
+        return EXIT_INPUT;
+    }
+    if (exporting)
+        fputs("digest,set,reason,disputed_by,disputed_at,active,lifted_by,lifted_at\r\n", f);
+    else
+        printf("%-64s %-16s %-6s %-20s %-12s %s\n", "DIGEST", "SET", "ACTIVE", "AT", "BY", "REASON");
+    for (size_t i = 0; i < n; i++) {
+        if (exporting) {
+            csv_field(f, v[i].digest, 0);
+            csv_field(f, v[i].set ? v[i].set : "*", 0);
+            csv_field(f, v[i].reason, 0);
+            csv_field(f, v[i].disputed_by, 0);
+            csv_field(f, v[i].disputed_at, 0);
+            csv_field(f, v[i].active ? "yes" : "no", 0);
+            csv_field(f, v[i].lifted_by, 0);
+            csv_field(f, v[i].lifted_at, 1);
+        } else {
+            printf("%-64s %-16s %-6s %-20s %-12s %s\n", v[i].digest, v[i].set ? v[i].set : "*",
+                   v[i].active ? "yes" : "no", v[i].disputed_at, v[i].disputed_by ? v[i].disputed_by : "-", v[i].reason);
+        }
+    }
+    vigil_dispute_free(v, n);
+    if (exporting && fclose(f) != 0) {
+        cli_error("hashset disputes: %s: %s", argv[2], strerror(errno));
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"name", required_argument, NULL, 'n'},
+                                              {"format", required_argument, NULL, 'f'},
+                                              {"output", required_argument, NULL, 'o'},
+                                              {NULL, 0, NULL, 0}};
+    const char *name = NULL, *format = NULL, *outpath = NULL;
+    uint64_t written, skipped;
+    vigil_store *st;
+    vigil_error err;
+    FILE *f = stdout;
+    int opt, rc;
+    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        if (opt == 'n')
+            name = optarg;
+        else if (opt == 'f')
+            format = optarg;
+        else if (opt == 'o')
+            outpath = optarg;
+        else {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (!name || !format || optind != argc) {
+        cli_error("hashset export: --name NAME and --format vics|hashdeep|csv are required");
+        return EXIT_USAGE;
+    }
+    if ((rc = open_store(&st)) != 0)
+        return rc;
+    if (outpath && !(f = fopen(outpath, "w"))) {
+        cli_error("hashset export: %s: %s", outpath, strerror(errno));
+        vigil_store_close(st);
+        return EXIT_INPUT;
+    }
+    rc = vigil_hashset_export(&written, &skipped, st, name, format, f, &err);
+    vigil_store_close(st);
+    if (outpath && fclose(f) != 0 && rc == 0) {
+        cli_error("hashset export: %s: %s", outpath, strerror(errno));
+        return EXIT_INPUT;
+    }
+    if (rc < 0)
+        return cli_fail(&err);
+    fprintf(stderr, "vigil: hashset export: %s: %llu entries written, %llu with no place in %s\n", name,
+            (unsigned long long)written, (unsigned long long)skipped, format);
+    return EXIT_OK;
+}
+
 int cmd_hashset(int argc, char **argv)
 {
     static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
-        {"import", cmd_import}, {"list", cmd_list}, {"remove", cmd_remove}, {"reindex", cmd_reindex}};
+        {"import", cmd_import}, {"list", cmd_list}, {"remove", cmd_remove}, {"reindex", cmd_reindex},
+        {"check", cmd_check}, {"dispute", cmd_dispute}, {"undispute", cmd_undispute},
+        {"disputes", cmd_disputes}, {"export", cmd_export}};
     if (argc < 2 || !strcmp(argv[1], "--help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;

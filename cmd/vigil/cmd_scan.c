@@ -205,7 +205,7 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
     cli_now_iso(ended, sizeof ended);
     if (rc < 0)
         return cli_fail(&err);
-    if (c->jsonl && vigil_jsonl_summary(c->jsonl, &stats) < 0)
+    if (c->jsonl && vigil_jsonl_summary_sets(c->jsonl, &stats, sets, nsets) < 0)
         c->write_failed = 1;
     if (c->html) {
         vigil_report_params p = {vigil_version(), started, ended, paths, npaths, o->jobs, sets, nsets,

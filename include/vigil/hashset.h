@@ -6,6 +6,7 @@
 #define VIGIL_HASHSET_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "vigil/error.h"
 
 typedef enum {
@@ -48,6 +49,8 @@ int vigil_store_open_readonly(vigil_store **out, const char *path, vigil_error *
 void vigil_store_close(vigil_store *st);
 const char *vigil_store_path(const vigil_store *st);
 
+struct vigil_import_stats;
+
 typedef struct vigil_import_opts {
     const char *name;
     vigil_hashset_kind kind;
@@ -60,21 +63,37 @@ typedef struct vigil_import_opts {
     /* called for each rejected line in lenient mode: "file:line: why" */
     void (*on_reject)(const char *msg, void *ud);
     void *ud;
+    const char *category_map; /* CAID: "code,label" mapping file; may be NULL */
+    const char *base;         /* NSRL delta: the database it applies to; NULL: the set's recorded source */
+    size_t memory;            /* bytes for sorting (bounds the import's memory); 0: 256 MiB */
+    /* bytes of the current file read so far, for a progress bar; then, with file NULL, entries
+       merged so far while the set is written; may be NULL */
+    void (*on_progress)(const char *file, uint64_t done, uint64_t total, void *ud);
+    /* counts of each file once read (several files into one set); may be NULL */
+    void (*on_file)(const char *file, const struct vigil_import_stats *fs, void *ud);
 } vigil_import_opts;
 
+/* records + rejected = added + duplicates + skipped_empty + rejected + retracted, per file and in all. */
 typedef struct vigil_import_stats {
-    uint64_t records;         /* lines holding a record */
+    uint64_t records;         /* well-formed records read (retractions included) */
     uint64_t added;           /* entries stored */
-    uint64_t duplicates;      /* same digest again in this set: merged */
+    uint64_t duplicates;      /* same digest again in this set: merged into its entry */
     uint64_t skipped_empty;   /* digest of the empty file, or an all-zero PDQ: proves nothing */
     uint64_t rejected;        /* malformed (lenient mode only) */
+    uint64_t retracted;       /* retractions, and the records they withdrew */
+    uint64_t conflicts;       /* merged records whose category disagreed (most serious kept) */
     vigil_hashset_format format; /* the format read (detected when auto) */
 } vigil_import_stats;
 
 /*
- * Import FILEs into one set. Each file is all or nothing: a malformed line fails
- * that file with "file:line: why" (VIGIL_EINPUT) and nothing of it is stored;
- * the set exists only if at least one file imported. Rebuilds the match index.
+ * Import FILEs into one set as a new version of it. Each file is all or
+ * nothing: a malformed line fails that file with "file:line: why"
+ * (VIGIL_EINPUT) and nothing of it is stored; the set exists only if at least
+ * one file imported. The entries are sorted in memory bounded by opts->memory
+ * (spilling to a temporary folder beside the database), written to a new
+ * segment file, and one SQLite transaction makes it current: an interrupted
+ * import leaves the store as it was. Readers that opened the index before
+ * keep their view.
  */
 int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char *const *files,
                          size_t nfiles, const vigil_import_opts *opts, vigil_error *err);
@@ -89,13 +108,66 @@ typedef struct vigil_hashset_info {
     char *imported_at;        /* ISO 8601 UTC */
     char *imported_by;
     uint64_t entries;
+    int64_t version;          /* 1 for the first import, +1 per replacement */
+    char *release;            /* the source's own version or release string; may be NULL */
+    char *segment;            /* file of the current version, in <db>.sets/ */
+    uint64_t records, added, merged, skipped, rejected, retracted, conflicts;
 } vigil_hashset_info;
 
 /* On success *out is an array of *n sets owned by the caller (free with vigil_hashset_info_free). */
 int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 void vigil_hashset_info_free(vigil_hashset_info *v, size_t n);
+/* Every version of every set, oldest first, as above (entries 0 for superseded ones). */
+int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 /* Remove a set and its entries; VIGIL_ENOTFOUND if there is none of that name. */
 int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err);
+
+/*
+ * Disputes: an entry wrongly listed is taken out of matching without changing
+ * the list (kept with who, why and when, reversible, exportable for the list's
+ * owner). digest_hex is an MD5, SHA-1 or SHA-256 (32, 40 or 64 hex digits);
+ * set NULL means every set. Applies to indexes opened afterwards.
+ */
+typedef struct vigil_dispute {
+    int64_t id;
+    char digest[65];          /* lower-case hex */
+    char *set;                /* NULL: every set */
+    char *reason, *disputed_by, *disputed_at;
+    int active;
+    char *lifted_by, *lifted_at; /* NULL while active */
+} vigil_dispute;
+
+/* VIGIL_EUSAGE for a malformed digest or empty reason, VIGIL_ENOTFOUND for an unknown set. */
+int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *set, const char *reason,
+                          const char *who, vigil_error *err);
+/* Lift every active dispute of the digest; VIGIL_ENOTFOUND when there is none. */
+int vigil_hashset_undispute(vigil_store *st, const char *digest_hex, const char *who, vigil_error *err);
+/* All disputes, lifted ones included, oldest first; free with vigil_dispute_free. */
+int vigil_hashset_disputes(vigil_dispute **out, size_t *n, vigil_store *st, vigil_error *err);
+void vigil_dispute_free(vigil_dispute *v, size_t n);
+
+/*
+ * List hygiene: call fn once per problem found in the current sets:
+ * "also-benign" (an illegal entry whose digest is in a benign set),
+ * "common-file" (the digest of a trivially common file in an illegal set),
+ * "conflict" (records of one digest disagreed on the category at import),
+ * "duplicates" (a set whose import merged repeated records; detail has the count),
+ * "pdq-low-quality" (quality < 50) and "pdq-zero" (an all-zero PDQ hash).
+ * digest_hex is the entry's strongest digest (NULL for set-level problems).
+ * Returns the number of problems, or <0 with err set.
+ */
+typedef void (*vigil_hygiene_fn)(void *ud, const char *problem, const char *set, const char *digest_hex,
+                                 const char *detail);
+int vigil_hashset_check(vigil_store *st, vigil_hygiene_fn fn, void *ud, vigil_error *err);
+
+/*
+ * Write every entry of the current version of set NAME to f as "vics",
+ * "hashdeep" or "csv". *written and *skipped count entries (skipped: the
+ * format has no place for them, e.g. hashdeep without a size).
+ * VIGIL_ENOTFOUND for an unknown set, VIGIL_EUSAGE for an unknown format.
+ */
+int vigil_hashset_export(uint64_t *written, uint64_t *skipped, vigil_store *st, const char *name,
+                         const char *format, FILE *f, vigil_error *err);
 
 /* Parse a list held in memory, for tests and fuzzing: counts only, nothing stored. */
 int vigil_hashset_parse_mem(vigil_import_stats *stats, const void *data, size_t n,

@@ -17,6 +17,8 @@ char *vigil_container_string(const vigil_item *it);
 int vigil_jsonl_item(FILE *f, const vigil_item *it);
 /* The closing {"summary": {...}} line. */
 int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s);
+/* The summary with "sets": the sets matched against and their provenance (version, release, sources...). */
+int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets);
 
 int vigil_csv_header(FILE *f);
 int vigil_csv_item(FILE *f, const vigil_item *it);

@@ -12,5 +12,11 @@ int vg_hex_decode(uint8_t *out, const char *s, size_t n);
 
 /* 1 if every one of the n chars is a hex digit. */
 int vg_is_hex(const char *s, size_t n);
+/* Value of each byte as a hex digit, 0xff when it is none (for loops that test one character). */
+extern const uint8_t vg_hex_table[256];
+static inline int vg_is_hex_char(char c)
+{
+    return vg_hex_table[(unsigned char)c] != 0xff;
+}
 
 #endif

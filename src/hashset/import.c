@@ -1,24 +1,33 @@
 /*
- * Importing hash lists into the store. Each file is parsed line by line inside
- * its own savepoint, so a malformed line (in strict mode) leaves nothing of
- * that file behind; the whole import is one transaction, and the match index
- * is rebuilt once at the end.
+ * Importing hash lists: every file through its reader (formats.c) into one
+ * sink; records become fixed-size entries in an external sort bounded by
+ * --memory; the sorted stream is deduplicated (one entry per digest, metadata
+ * merged, category conflicts counted, retractions applied) into a new segment
+ * file; one SQLite transaction then makes that segment the set's current
+ * version. Until that commit nothing a reader sees has changed, and whatever
+ * an interrupted import leaves behind is cleared by the next writer.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/buf.h"
 #include "core/hex.h"
-#include "hashset/parse_lines.h"
+#include "hashset/formats.h"
+#include "hashset/import_int.h"
+#include "hashset/segment_write.h"
 #include "hashset/store_int.h"
-#include "vigil/digest.h"
-#include "vigil/index.h"
+#include "hashset/xsort.h"
 
-#define MAX_LINE (1 << 20)
+#define DEFAULT_MEMORY (256u << 20)
+#define FILE_SHIFT 40 /* entry.record during the import: file index << 40 | ordinal */
 
 static const char *kind_names[VIGIL_KIND__COUNT] = {"illegal", "interest", "benign"};
 
@@ -37,215 +46,754 @@ int vigil_hashset_kind_parse(vigil_hashset_kind *out, const char *s)
     return VIGIL_EUSAGE;
 }
 
-/* The entry's identity within a set: which digests it has, then their bytes. */
-static size_t make_dkey(uint8_t *key, const vg_hash_record *r)
+/* ---- identity and order of entries ---- */
+
+/* The digest an entry is known by: the strongest it has. */
+static const uint8_t *primary(const vg_seg_entry *e, int *alg, size_t *len)
 {
-    size_t n = 1;
-    key[0] = (uint8_t)(r->has_md5 | r->has_sha1 << 1 | r->has_sha256 << 2 | r->has_pdq << 3);
-    if (r->has_md5)
-        memcpy(key + n, r->md5, 16), n += 16;
-    if (r->has_sha1)
-        memcpy(key + n, r->sha1, 20), n += 20;
-    if (r->has_sha256)
-        memcpy(key + n, r->sha256, 32), n += 32;
-    if (r->has_pdq)
-        memcpy(key + n, r->pdq, 32), n += 32;
-    return n;
+    if (e->mask & VG_SEG_HAS_SHA256)
+        return *alg = 3, *len = 32, e->sha256;
+    if (e->mask & VG_SEG_HAS_SHA1)
+        return *alg = 2, *len = 20, e->sha1;
+    if (e->mask & VG_SEG_HAS_MD5)
+        return *alg = 1, *len = 16, e->md5;
+    if (e->mask & VG_SEG_HAS_PDQ)
+        return *alg = 4, *len = 32, e->pdq;
+    *alg = 5; /* PhotoDNA only: never merged */
+    *len = 0;
+    return NULL;
 }
 
-typedef struct import_ctx {
-    vigil_store *st;
-    sqlite3_stmt *ins;
-    int64_t set_id;
-    const vigil_import_opts *opts;
-    vigil_import_stats *stats;
-} import_ctx;
-
-static void bind_digest(sqlite3_stmt *s, int col, int has, const uint8_t *d, int n)
+static uint32_t entry_bucket(const void *rec)
 {
-    if (has)
-        sqlite3_bind_blob(s, col, d, n, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(s, col);
+    int alg;
+    size_t len;
+    const uint8_t *d = primary(rec, &alg, &len);
+    return d ? (uint32_t)(d[0] << 8 | d[1]) : 0;
 }
 
-static int store_record(import_ctx *c, const vg_hash_record *r, uint64_t lineno, vigil_error *err)
+/* -1, 0, 1 on identity alone (0: the same entry). */
+static int same_identity_cmp(const vg_seg_entry *a, const vg_seg_entry *b)
 {
-    uint8_t key[101];
-    sqlite3_stmt *s = c->ins;
-    sqlite3_reset(s);
-    sqlite3_bind_int64(s, 1, c->set_id);
-    sqlite3_bind_blob(s, 2, key, (int)make_dkey(key, r), SQLITE_TRANSIENT);
-    bind_digest(s, 3, r->has_md5, r->md5, 16);
-    bind_digest(s, 4, r->has_sha1, r->sha1, 20);
-    bind_digest(s, 5, r->has_sha256, r->sha256, 32);
-    if (r->size >= 0)
-        sqlite3_bind_int64(s, 6, r->size);
-    else
-        sqlite3_bind_null(s, 6);
-    if (r->name)
-        sqlite3_bind_blob(s, 7, r->name, (int)r->name_len, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(s, 7);
-    sqlite3_bind_int64(s, 8, (sqlite3_int64)lineno);
-    bind_digest(s, 9, r->has_pdq, r->pdq, 32);
-    if (r->has_pdq && r->pdq_quality >= 0)
-        sqlite3_bind_int(s, 10, r->pdq_quality);
-    else
-        sqlite3_bind_null(s, 10);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: storing entry: %s", c->st->path,
-                               sqlite3_errmsg(c->st->db));
-    if (sqlite3_changes(c->st->db) == 0)
-        c->stats->duplicates++;
-    else
-        c->stats->added++;
+    int aa, ab, d;
+    size_t la, lb;
+    (void)lb;
+    const uint8_t *da = primary(a, &aa, &la), *db = primary(b, &ab, &lb);
+    uint32_t ka = da ? (uint32_t)(da[0] << 8 | da[1]) : 0, kb = db ? (uint32_t)(db[0] << 8 | db[1]) : 0;
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    if (aa != ab)
+        return aa < ab ? -1 : 1;
+    if (!da)
+        return a->record < b->record ? -1 : a->record > b->record; /* PhotoDNA only: each its own */
+    d = vg_digest_cmp(da, db, la);
+    return d;
+}
+
+/* Identity, then the order records were read: the first record of a digest leads its entry. */
+static int entry_cmp(const void *pa, const void *pb)
+{
+    const vg_seg_entry *a = pa, *b = pb;
+    int d = same_identity_cmp(a, b);
+    if (d)
+        return d;
+    return (a->record > b->record) - (a->record < b->record);
+}
+
+/* ---- string pool: category, label, profile, series and file names, each stored once ---- */
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 1099511628211u;
+    return h;
+}
+
+static int pool_grow(vg_import *p)
+{
+    size_t n = p->nslots ? p->nslots * 2 : 1024;
+    uint32_t *slots = malloc(n * sizeof *slots);
+    if (!slots)
+        return -1;
+    memset(slots, 0xff, n * sizeof *slots);
+    for (size_t i = 0; i < p->nslots; i++) {
+        uint32_t off = p->slots[i];
+        if (off == VG_SEG_NONE)
+            continue;
+        size_t h = hash_bytes(p->strings.ptr + off, strlen(p->strings.ptr + off)) & (n - 1);
+        while (slots[h] != VG_SEG_NONE)
+            h = (h + 1) & (n - 1);
+        slots[h] = off;
+    }
+    free(p->slots);
+    p->slots = slots;
+    p->nslots = n;
     return 0;
 }
 
-/*
- * Parse one stream of lines. store may be NULL (parse only). Fills stats and
- * returns 0, or VIGIL_EINPUT with "label:line: why".
- */
-typedef int (*record_fn)(void *ud, const vg_hash_record *r, uint64_t lineno, vigil_error *err);
-
-static int parse_stream(vigil_import_stats *stats, FILE *f, const char *label, vigil_hashset_format format,
-                        int lenient, record_fn on_record, void *ud,
-                        void (*on_reject)(const char *, void *), void *reject_ud, vigil_error *err)
+/* Offset of s in the pool, added on first sight; VG_SEG_NONE for NULL. Failure is sticky in the buffer. */
+static uint32_t intern(vg_import *p, const char *s)
 {
-    vg_lines p;
-    vg_hash_record rec;
-    char *line = NULL, why[256];
-    size_t cap = 0;
-    ssize_t n;
-    int rc = 0;
-    vg_lines_init(&p, format);
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        int r;
-        if ((size_t)n > MAX_LINE || memchr(line, '\0', (size_t)n)) {
-            snprintf(why, sizeof why, "%s", n > MAX_LINE ? "line longer than 1 MiB" : "binary data (NUL byte)");
-            p.lineno++;
-            r = -1;
-        } else {
-            r = vg_lines_parse(&p, line, (size_t)n, &rec, why, sizeof why);
-        }
-        if (r == 0)
-            continue;
-        if (r < 0 && p.format == VIGIL_FORMAT_AUTO) {
-            rc = vigil_error_set(err, VIGIL_EINPUT,
-                                 "%s:%llu: unknown hash-set format (tried hashdeep, md5sum, sha1sum, "
-                                 "sha256sum and bare lists): %s", label, (unsigned long long)p.lineno, why);
-            break;
-        }
-        if (r < 0) {
-            if (!lenient) {
-                rc = vigil_error_set(err, VIGIL_EINPUT, "%s:%llu: %s", label, (unsigned long long)p.lineno, why);
-                break;
-            }
-            stats->rejected++;
-            if (on_reject) {
-                char msg[512];
-                snprintf(msg, sizeof msg, "%s:%llu: %s", label, (unsigned long long)p.lineno, why);
-                on_reject(msg, reject_ud);
-            }
-            continue;
-        }
-        stats->records++;
-        if (vg_record_is_empty_file(&rec)) {
-            stats->skipped_empty++;
-            continue;
-        }
-        if (on_record && (rc = on_record(ud, &rec, p.lineno, err)) < 0)
-            break;
-        if (!on_record)
-            stats->added++;
+    size_t len, h;
+    if (!s)
+        return VG_SEG_NONE;
+    len = strlen(s);
+    if ((p->nstr + 1) * 2 > p->nslots && pool_grow(p) < 0) {
+        p->strings.failed = 1;
+        return VG_SEG_NONE;
     }
-    if (rc == 0 && ferror(f))
-        rc = vigil_error_set(err, VIGIL_EINPUT, "%s: read error: %s", label, strerror(errno));
-    if (rc == 0 && stats->records == 0 && stats->rejected == 0 && p.format == VIGIL_FORMAT_AUTO)
-        rc = vigil_error_set(err, VIGIL_EINPUT, "%s: no hash records found (unknown or empty format)", label);
-    stats->format = p.format;
-    free(line);
-    return rc;
+    h = hash_bytes(s, len) & (p->nslots - 1);
+    while (p->slots[h] != VG_SEG_NONE) {
+        if (!strcmp(p->strings.ptr + p->slots[h], s))
+            return p->slots[h];
+        h = (h + 1) & (p->nslots - 1);
+    }
+    if (p->strings.len + len + 1 >= VG_SEG_NONE) {
+        p->strings.failed = 1;
+        return VG_SEG_NONE;
+    }
+    uint32_t off = (uint32_t)p->strings.len;
+    vg_buf_add(&p->strings, s, len + 1);
+    if (vg_buf_failed(&p->strings))
+        return VG_SEG_NONE;
+    p->slots[h] = off;
+    p->nstr++;
+    return off;
 }
 
-int vigil_hashset_parse_mem(vigil_import_stats *stats, const void *data, size_t n,
-                            vigil_hashset_format format, vigil_error *err)
+/* ---- the sink every reader writes to ---- */
+
+static vg_import_file *cur_file(vg_import *p)
 {
-    FILE *f;
+    return &p->files[p->nfiles - 1];
+}
+
+/* "file:12:" for line numbers (as compilers do), "file:row 17:" otherwise. */
+static void place(char *out, size_t n, const char *label, const char *where)
+{
+    if (!strncmp(where, "line ", 5))
+        snprintf(out, n, "%s:%s", label, where + 5);
+    else
+        snprintf(out, n, "%s:%s", label, where);
+}
+
+static int sink_reject(void *ud, const char *where, const char *why, vigil_error *err)
+{
+    vg_import *p = ud;
+    vg_import_file *f = cur_file(p);
+    char at[1200], msg[1600];
+    place(at, sizeof at, f->label, where);
+    if (!p->opts->lenient)
+        return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", at, why);
+    f->stats.rejected++;
+    if (p->opts->on_reject) {
+        snprintf(msg, sizeof msg, "%s: %s", at, why);
+        p->opts->on_reject(msg, p->opts->ud);
+    }
+    return 0;
+}
+
+static int push_u64(uint64_t **v, size_t *n, size_t *cap, uint64_t x)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        uint64_t *q = realloc(*v, ncap * sizeof *q);
+        if (!q)
+            return -1;
+        *v = q;
+        *cap = ncap;
+    }
+    (*v)[(*n)++] = x;
+    return 0;
+}
+
+/* A retraction: remember what it names; entries it names are dropped when the set is written. */
+static int add_retraction(vg_import *p, const vg_hs_record *r, vigil_error *err)
+{
+    int rc = 0;
+    if (r->external_id)
+        rc |= push_u64(&p->retract_ids, &p->nretract_ids, &p->cap_retract_ids,
+                       hash_bytes(r->external_id, strlen(r->external_id)) | 1);
+    if (r->has_md5 || r->has_sha1 || r->has_sha256) {
+        vg_seg_entry e;
+        memset(&e, 0, sizeof e);
+        e.mask = (uint8_t)((r->has_md5 ? VG_SEG_HAS_MD5 : 0) | (r->has_sha1 ? VG_SEG_HAS_SHA1 : 0) |
+                           (r->has_sha256 ? VG_SEG_HAS_SHA256 : 0));
+        memcpy(e.md5, r->md5, 16);
+        memcpy(e.sha1, r->sha1, 20);
+        memcpy(e.sha256, r->sha256, 32);
+        if (p->nretract_digests == p->cap_retract_digests) {
+            size_t ncap = p->cap_retract_digests ? p->cap_retract_digests * 2 : 16;
+            vg_seg_entry *q = realloc(p->retract_digests, ncap * sizeof *q);
+            if (!q)
+                rc = -1;
+            else {
+                p->retract_digests = q;
+                p->cap_retract_digests = ncap;
+            }
+        }
+        if (rc == 0)
+            p->retract_digests[p->nretract_digests++] = e;
+    }
+    return rc ? vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory") : 0;
+}
+
+static int sink_record(void *ud, const vg_hs_record *r, vigil_error *err)
+{
+    vg_import *p = ud;
+    vg_import_file *f = cur_file(p);
+    vg_seg_entry e;
+    f->stats.records++;
+    f->ordinal++;
+    if (r->retract) {
+        f->stats.retracted++;
+        return add_retraction(p, r, err);
+    }
+    if (vg_hs_record_is_empty_file(r)) {
+        f->stats.skipped_empty++;
+        return 0;
+    }
+    if (!r->has_md5 && !r->has_sha1 && !r->has_sha256 && !r->has_pdq && !r->has_photodna) {
+        f->stats.records--;
+        return sink_reject(ud, r->where, "no digest in this record", err);
+    }
+    memset(&e, 0, sizeof e);
+    e.mask = (uint8_t)((r->has_md5 ? VG_SEG_HAS_MD5 : 0) | (r->has_sha1 ? VG_SEG_HAS_SHA1 : 0) |
+                       (r->has_sha256 ? VG_SEG_HAS_SHA256 : 0) | (r->has_pdq ? VG_SEG_HAS_PDQ : 0) |
+                       (r->has_photodna ? VG_SEG_HAS_PHOTODNA : 0));
+    if (r->has_md5)
+        memcpy(e.md5, r->md5, 16);
+    if (r->has_sha1)
+        memcpy(e.sha1, r->sha1, 20);
+    if (r->has_sha256)
+        memcpy(e.sha256, r->sha256, 32);
+    if (r->has_pdq)
+        memcpy(e.pdq, r->pdq, 32);
+    e.size = r->size;
+    e.record = (uint64_t)(p->nfiles - 1) << FILE_SHIFT | (f->ordinal & ((1ull << FILE_SHIFT) - 1));
+    e.flags = (uint8_t)(r->flags & 0x0f);
+    e.severity = (int8_t)(r->severity < -1 ? -1 : r->severity > 127 ? 127 : r->severity);
+    e.pdq_quality = (int8_t)(r->has_pdq && r->pdq_quality >= 0 && r->pdq_quality <= 100 ? r->pdq_quality : -1);
+    e.category = intern(p, r->category);
+    e.label = intern(p, r->category_label);
+    e.profile = intern(p, r->profile);
+    e.series = intern(p, r->series && *r->series ? r->series : NULL);
+    e.source = f->name_off;
+    e.photodna = VG_SEG_NONE;
+    e.extid = r->external_id ? hash_bytes(r->external_id, strlen(r->external_id)) | 1 : 0;
+    if (vg_buf_failed(&p->strings))
+        return vigil_error_set(err, VIGIL_ENOMEM, "%s: too many distinct category or series names", f->label);
+    if (r->has_photodna) {
+        if (pwrite(p->pdna_fd, r->photodna, VG_PHOTODNA_BYTES, (off_t)p->npdna * VG_PHOTODNA_BYTES) !=
+            VG_PHOTODNA_BYTES)
+            return vigil_error_set(err, VIGIL_ESTORE, "%s: cannot write a temporary file: %s", p->tmpdir,
+                                   errno == ENOSPC ? "disk full" : strerror(errno));
+        e.photodna = (uint32_t)p->npdna++;
+    }
+    return vg_xsort_add(p->entries, &e, err);
+}
+
+static void sink_meta(void *ud, const char *key, const char *value)
+{
+    vg_import *p = ud;
+    vg_import_file *f = cur_file(p);
+    if (!f->release && value && (!strcmp(key, "version") || !strcmp(key, "release")))
+        f->release = strdup(value);
+}
+
+static void sink_progress(void *ud, uint64_t done, uint64_t total)
+{
+    vg_import *p = ud;
+    if (p->opts->on_progress)
+        p->opts->on_progress(cur_file(p)->label, done, total, p->opts->ud);
+}
+
+void vg_import_sink(vg_hs_sink *s, vg_import *p)
+{
+    s->record = sink_record;
+    s->reject = sink_reject;
+    s->meta = sink_meta;
+    s->progress = sink_progress;
+    s->ud = p;
+}
+
+/* ---- setting up and tearing down ---- */
+
+int vg_import_begin(vg_import *p, vigil_store *st, const vigil_import_opts *o, vigil_error *err)
+{
+    static unsigned counter;
+    vg_xsort_spec spec;
+    char name[96];
+    char *dir;
     int rc;
-    memset(stats, 0, sizeof *stats);
-    if (n == 0)
-        return vigil_error_set(err, VIGIL_EINPUT, "memory: empty input");
-    f = fmemopen((void *)data, n, "r");
-    if (!f)
-        return vigil_error_set(err, VIGIL_ENOMEM, "memory: cannot open buffer");
-    rc = parse_stream(stats, f, "memory", format, 0, NULL, NULL, NULL, NULL, err);
-    fclose(f);
+    memset(p, 0, sizeof *p);
+    p->st = st;
+    p->opts = o;
+    p->pdna_fd = -1;
+    p->memory = o->memory ? o->memory : DEFAULT_MEMORY;
+    vg_buf_init(&p->strings, (size_t)VG_SEG_NONE - 1);
+    vg_buf_add(&p->strings, "", 1); /* offset 0: an empty string no field uses */
+    if ((rc = vg_store_lock(st, err)) < 0)
+        return rc;
+    snprintf(name, sizeof name, "tmp-%ld-%lld-%u", (long)getpid(), (long long)time(NULL), counter++);
+    dir = vg_store_segment_path(st, name);
+    if (!dir)
+        return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+    if (mkdir(dir, 0700) != 0) {
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot create: %s", dir, strerror(errno));
+        free(dir);
+        return rc;
+    }
+    p->tmpdir = dir;
+    {
+        size_t n = strlen(dir) + 16;
+        char *path = malloc(n);
+        if (!path)
+            return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+        snprintf(path, n, "%s/photodna-in", dir);
+        p->pdna_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        free(path);
+        if (p->pdna_fd < 0)
+            return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", dir, strerror(errno));
+    }
+    spec = (vg_xsort_spec){sizeof(vg_seg_entry), entry_bucket, entry_cmp, p->memory / 2, dir, "entries"};
+    return vg_xsort_new(&p->entries, &spec, err);
+}
+
+int vg_import_file_begin(vg_import *p, const char *label, vigil_error *err)
+{
+    vg_import_file *f;
+    if (p->nfiles == p->capfiles) {
+        size_t ncap = p->capfiles ? p->capfiles * 2 : 8;
+        vg_import_file *q = realloc(p->files, ncap * sizeof *q);
+        if (!q)
+            return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+        p->files = q;
+        p->capfiles = ncap;
+    }
+    if (p->nfiles >= (1u << 20))
+        return vigil_error_set(err, VIGIL_EUSAGE, "import: too many files in one import");
+    f = &p->files[p->nfiles++];
+    memset(f, 0, sizeof *f);
+    f->label = label;
+    f->name_off = intern(p, label);
+    return vg_buf_failed(&p->strings) ? vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory") : 0;
+}
+
+void vg_import_end(vg_import *p)
+{
+    for (size_t i = 0; i < p->nfiles; i++)
+        free(p->files[i].release);
+    free(p->files);
+    vg_xsort_free(p->entries);
+    if (p->pdna_fd >= 0)
+        close(p->pdna_fd);
+    if (p->tmpdir) {
+        size_t n = strlen(p->tmpdir) + 16;
+        char *path = malloc(n);
+        if (path) {
+            snprintf(path, n, "%s/photodna-in", p->tmpdir);
+            unlink(path);
+            free(path);
+        }
+        rmdir(p->tmpdir);
+    }
+    free(p->tmpdir);
+    free(p->default_base);
+    free(p->slots);
+    free(p->retract_ids);
+    free(p->retract_digests);
+    vg_buf_dispose(&p->strings);
+    vg_store_unlock(p->st);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- deduplicate and write the segment ---- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int retracted(const vg_import *p, const vg_seg_entry *e)
+{
+    if (e->extid && p->nretract_ids && bsearch(&e->extid, p->retract_ids, p->nretract_ids, 8, cmp_u64))
+        return 1;
+    for (size_t i = 0; i < p->nretract_digests; i++) {
+        const vg_seg_entry *r = &p->retract_digests[i];
+        if (((r->mask & e->mask & VG_SEG_HAS_MD5) && !memcmp(r->md5, e->md5, 16)) ||
+            ((r->mask & e->mask & VG_SEG_HAS_SHA1) && !memcmp(r->sha1, e->sha1, 20)) ||
+            ((r->mask & e->mask & VG_SEG_HAS_SHA256) && !memcmp(r->sha256, e->sha256, 32)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Fold record e into entry into: fill what it lacks, keep the most serious category. */
+static void merge_into(vg_seg_entry *into, const vg_seg_entry *e, vigil_import_stats *fs)
+{
+    fs->duplicates++;
+    into->merged++;
+    if (!(into->mask & VG_SEG_HAS_MD5) && (e->mask & VG_SEG_HAS_MD5))
+        memcpy(into->md5, e->md5, 16), into->mask |= VG_SEG_HAS_MD5;
+    if (!(into->mask & VG_SEG_HAS_SHA1) && (e->mask & VG_SEG_HAS_SHA1))
+        memcpy(into->sha1, e->sha1, 20), into->mask |= VG_SEG_HAS_SHA1;
+    if (!(into->mask & VG_SEG_HAS_PDQ) && (e->mask & VG_SEG_HAS_PDQ)) {
+        memcpy(into->pdq, e->pdq, 32);
+        into->pdq_quality = e->pdq_quality;
+        into->mask |= VG_SEG_HAS_PDQ;
+    }
+    if (!(into->mask & VG_SEG_HAS_PHOTODNA) && (e->mask & VG_SEG_HAS_PHOTODNA)) {
+        into->photodna = e->photodna;
+        into->mask |= VG_SEG_HAS_PHOTODNA;
+    }
+    if (into->size < 0)
+        into->size = e->size;
+    into->flags |= e->flags;
+    if (e->category != VG_SEG_NONE && into->category != VG_SEG_NONE && e->category != into->category) {
+        fs->conflicts++;
+        into->flags |= VG_SEG_CONFLICT;
+    }
+    if (e->category != VG_SEG_NONE && (into->category == VG_SEG_NONE || e->severity > into->severity)) {
+        into->category = e->category;
+        into->label = e->label;
+        into->profile = e->profile;
+        into->severity = e->severity;
+    }
+    if (into->series == VG_SEG_NONE)
+        into->series = e->series;
+}
+
+static int put_entry(vg_import *p, vg_seg_writer *w, vg_seg_entry *e, vigil_error *err)
+{
+    uint8_t vec[VG_PHOTODNA_BYTES];
+    const uint8_t *pd = NULL;
+    e->record &= (1ull << FILE_SHIFT) - 1;
+    if ((e->mask & VG_SEG_HAS_PHOTODNA) && e->photodna != VG_SEG_NONE) {
+        if (pread(p->pdna_fd, vec, sizeof vec, (off_t)e->photodna * VG_PHOTODNA_BYTES) != (ssize_t)sizeof vec)
+            return vigil_error_set(err, VIGIL_ESTORE, "%s: cannot read a temporary file", p->tmpdir);
+        pd = vec;
+    }
+    return vg_seg_writer_put(w, e, pd, err);
+}
+
+int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_error *err)
+{
+    static unsigned counter;
+    vg_seg_writer *w = NULL;
+    vg_seg_entry cur;
+    const vg_seg_entry *e;
+    char *tmp = NULL, *final = NULL, name[96];
+    size_t n;
+    int have = 0, rc;
+    *segment_name = NULL;
+    *entries = 0;
+    if (p->nretract_ids)
+        qsort(p->retract_ids, p->nretract_ids, 8, cmp_u64);
+    if ((rc = vg_xsort_finish(p->entries, err)) < 0)
+        return rc;
+    n = strlen(p->tmpdir) + 16;
+    if (!(tmp = malloc(n)))
+        return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+    snprintf(tmp, n, "%s/segment", p->tmpdir);
+    if ((rc = vg_seg_writer_new(&w, tmp, p->tmpdir, p->memory / 2, err)) < 0)
+        goto done;
+    uint64_t merged = 0, total = vg_xsort_count(p->entries);
+    while (rc == 0 && (e = vg_xsort_next(p->entries, err)) != NULL) {
+        vg_import_file *f = &p->files[e->record >> FILE_SHIFT];
+        if (p->opts->on_progress && (++merged & 0xfffff) == 0) /* the merge of a large set takes a while too */
+            p->opts->on_progress(NULL, merged, total, p->opts->ud);
+        if (f->failed)
+            continue;
+        if (retracted(p, e)) {
+            f->stats.retracted++;
+            continue;
+        }
+        if (have && same_identity_cmp(&cur, e) == 0) {
+            merge_into(&cur, e, &f->stats);
+            continue;
+        }
+        if (have)
+            rc = put_entry(p, w, &cur, err);
+        cur = *e;
+        have = 1;
+        f->stats.added++;
+    }
+    if (rc == 0 && vg_xsort_failed(p->entries))
+        rc = err ? err->code : VIGIL_ESTORE;
+    if (rc == 0 && have)
+        rc = put_entry(p, w, &cur, err);
+    /* the entry sort's memory and runs go before the key sorts merge */
+    vg_xsort_free(p->entries);
+    p->entries = NULL;
+    if (rc == 0)
+        rc = vg_seg_writer_finish(w, p->strings.ptr, p->strings.len, err);
+    if (rc < 0)
+        goto done;
+    *entries = vg_seg_writer_entries(w);
+    snprintf(name, sizeof name, "%lld-%ld-%u.seg", (long long)time(NULL), (long)getpid(), counter++);
+    if (!(final = vg_store_segment_path(p->st, name))) {
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+        goto done;
+    }
+    if (rename(tmp, final) != 0) {
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s", final, strerror(errno));
+        goto done;
+    }
+    {
+        char *dir = vg_store_sets_dir(p->st);
+        int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+        if (dfd >= 0) {
+            fsync(dfd); /* the rename survives a power cut before the commit names the file */
+            close(dfd);
+        }
+        free(dir);
+    }
+    if (!(*segment_name = strdup(name)))
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+done:
+    vg_seg_writer_free(w);
+    free(tmp);
+    free(final);
     return rc;
 }
 
-static int record_to_store(void *ud, const vg_hash_record *r, uint64_t lineno, vigil_error *err)
+/* ---- the transaction that makes a version current ---- */
+
+static int step_done(vigil_store *st, sqlite3_stmt *s, vigil_error *err)
 {
-    return store_record(ud, r, lineno, err);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
 }
+
+static int prep(sqlite3_stmt **s, vigil_store *st, const char *sql, vigil_error *err)
+{
+    if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
+    return 0;
+}
+
+/* Set id and current segment of a set, 0 when there is none of that name. */
+static int find_set(int64_t *id, char **segment, vigil_store *st, const char *name, vigil_error *err)
+{
+    sqlite3_stmt *s;
+    int rc;
+    *id = 0;
+    if (segment)
+        *segment = NULL;
+    if ((rc = prep(&s, st,
+                   "SELECT h.id, v.segment FROM hashset h LEFT JOIN hashset_version v ON v.id = h.current_version"
+                   " WHERE h.name = ?", err)) < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        if (segment && sqlite3_column_text(s, 1))
+            *segment = strdup((const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+         : vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
+}
+
+int vg_import_check_name(vigil_store *st, const vigil_import_opts *o, vigil_error *err)
+{
+    int64_t id;
+    int rc = find_set(&id, NULL, st, o->name, err);
+    if (rc == 0 && id && !o->replace)
+        rc = vigil_error_set(err, VIGIL_EEXISTS, "hash set '%s' exists (remove it, or import with --replace)",
+                             o->name);
+    return rc;
+}
+
+static int commit_version(vigil_store *st, const vg_import_prov *v, int64_t set_id, vigil_error *err)
+{
+    const vigil_import_opts *o = v->opts;
+    const vigil_import_stats *t = v->total;
+    sqlite3_stmt *s;
+    int64_t version_id;
+    int rc;
+    if (!set_id) {
+        if ((rc = prep(&s, st,
+                       "INSERT INTO hashset(name, kind, category, series, format, sources, imported_at, imported_by)"
+                       " VALUES(?,?,?,?,?,?,coalesce(?,strftime('%Y-%m-%dT%H:%M:%SZ','now')),?)", err)) < 0)
+            return rc;
+    } else if ((rc = prep(&s, st,
+                          "UPDATE hashset SET name=?1, kind=?2, category=?3, series=?4, format=?5, sources=?6,"
+                          " imported_at=coalesce(?7,strftime('%Y-%m-%dT%H:%M:%SZ','now')), imported_by=?8"
+                          " WHERE id=?9", err)) < 0) {
+        return rc;
+    }
+    sqlite3_bind_text(s, 1, o->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, o->kind);
+    sqlite3_bind_text(s, 3, o->category, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, o->series, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, v->format, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, v->sources, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, v->imported_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 8, o->who, -1, SQLITE_STATIC);
+    if (set_id)
+        sqlite3_bind_int64(s, 9, set_id);
+    if ((rc = step_done(st, s, err)) < 0)
+        return rc;
+    if (!set_id)
+        set_id = sqlite3_last_insert_rowid(st->db);
+    if ((rc = prep(&s, st,
+                   "INSERT INTO hashset_version(set_id, version, release, kind, format, sources, segment, entries,"
+                   " records, added, merged, skipped, rejected, retracted, conflicts, lenient, imported_at,"
+                   " imported_by) VALUES(?1, (SELECT coalesce(max(version), 0) + 1 FROM hashset_version"
+                   " WHERE set_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+                   " coalesce(?16, strftime('%Y-%m-%dT%H:%M:%SZ','now')), ?17)", err)) < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, set_id);
+    sqlite3_bind_text(s, 2, v->release, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, o->kind);
+    sqlite3_bind_text(s, 4, v->format, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, v->sources, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, v->segment, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 7, (sqlite3_int64)v->entries);
+    sqlite3_bind_int64(s, 8, (sqlite3_int64)(t->records + t->rejected));
+    sqlite3_bind_int64(s, 9, (sqlite3_int64)t->added);
+    sqlite3_bind_int64(s, 10, (sqlite3_int64)t->duplicates);
+    sqlite3_bind_int64(s, 11, (sqlite3_int64)t->skipped_empty);
+    sqlite3_bind_int64(s, 12, (sqlite3_int64)t->rejected);
+    sqlite3_bind_int64(s, 13, (sqlite3_int64)t->retracted);
+    sqlite3_bind_int64(s, 14, (sqlite3_int64)t->conflicts);
+    sqlite3_bind_int(s, 15, o->lenient);
+    sqlite3_bind_text(s, 16, v->imported_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 17, o->who, -1, SQLITE_STATIC);
+    if ((rc = step_done(st, s, err)) < 0)
+        return rc;
+    version_id = sqlite3_last_insert_rowid(st->db);
+    if ((rc = prep(&s, st, "UPDATE hashset SET current_version=?, entries=? WHERE id=?", err)) < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, version_id);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)v->entries);
+    sqlite3_bind_int64(s, 3, set_id);
+    if ((rc = step_done(st, s, err)) < 0)
+        return rc;
+    return vg_store_bump_generation(st, err);
+}
+
+int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err)
+{
+    int64_t set_id;
+    char *old = NULL;
+    int rc;
+    if (vg_store_exec(st, "BEGIN IMMEDIATE", "begin import", err) < 0)
+        return VIGIL_ESTORE;
+    rc = find_set(&set_id, &old, st, v->opts->name, err);
+    if (rc == 0 && set_id && !v->opts->replace && !v->upgrade)
+        rc = vigil_error_set(err, VIGIL_EEXISTS, "hash set '%s' exists (remove it, or import with --replace)",
+                             v->opts->name);
+    if (rc == 0)
+        rc = commit_version(st, v, set_id, err);
+    if (rc == 0)
+        rc = vg_store_exec(st, "COMMIT", "commit import", err);
+    if (rc < 0) {
+        vg_store_exec(st, "ROLLBACK", "rollback import", NULL);
+    } else if (old) {
+        /* readers that mapped it keep their view; new readers see the new version */
+        char *path = vg_store_segment_path(st, old);
+        if (path)
+            unlink(path);
+        free(path);
+    }
+    free(old);
+    return rc;
+}
+
+/* ---- files ---- */
 
 /* SHA-256 of the whole file, for provenance. */
 static int file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
 {
-    vigil_digester *d;
-    vigil_digests dg;
-    char *buf = malloc(1 << 16);
-    ssize_t n;
-    int rc = buf ? vigil_digester_new(&d, err) : vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory", path);
-    if (rc < 0) {
-        free(buf);
-        return rc;
-    }
-    while ((n = read(fd, buf, 1 << 16)) > 0)
-        vigil_digester_update(d, buf, (size_t)n);
-    if (n < 0)
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    uint8_t *buf = malloc(1 << 20), md[32];
+    ssize_t n = 0;
+    int rc = 0;
+    if (!c || !buf || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1)
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory", path);
+    while (rc == 0 && (n = read(fd, buf, 1 << 20)) > 0)
+        EVP_DigestUpdate(c, buf, (size_t)n);
+    if (rc == 0 && n < 0)
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: %s", path, strerror(errno));
-    else
-        vigil_digester_final(d, &dg);
-    vigil_digester_free(d);
+    if (rc == 0) {
+        EVP_DigestFinal_ex(c, md, NULL);
+        vg_hex_encode(hex, md, 32);
+    }
+    EVP_MD_CTX_free(c);
     free(buf);
-    if (rc == 0)
-        vg_hex_encode(hex, dg.sha256, 32);
     return rc;
 }
 
-static int import_file(vigil_import_stats *fs, import_ctx *c, const char *path, vg_buf *sources, vg_buf *formats,
-                       vigil_error *err)
+/*
+ * An NSRL delta applies to the database the set was imported from: without
+ * --base, that is the set's recorded first source file, if it still exists.
+ */
+static char *default_base(vigil_store *st, const char *name)
 {
-    char hex[65];
-    FILE *f;
-    int rc, fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    sqlite3_stmt *s;
+    char *base = NULL;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT v.sources FROM hashset h JOIN hashset_version v ON v.id = h.current_version"
+                           " WHERE h.name = ?", -1, &s, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+        const char *src = (const char *)sqlite3_column_text(s, 0), *mark = strstr(src, " (sha256 ");
+        const char *nl = strchr(src, '\n');
+        if (mark && (!nl || mark < nl))
+            base = strndup(src, (size_t)(mark - src));
+    }
+    sqlite3_finalize(s);
+    if (base && access(base, R_OK) != 0) {
+        free(base);
+        base = NULL;
+    }
+    return base;
+}
+
+/* Read one file into the import; a failure on input marks the file failed (its records are dropped). */
+static int read_file(vg_import *p, const char *path, vigil_error *err)
+{
+    const vigil_import_opts *o = p->opts;
+    vg_import_file *f;
+    vg_hs_read_opts ro;
+    vg_hs_sink sink;
+    const vg_hs_format *fmt;
+    vigil_hashset_format format = o->format;
+    int rc, fd;
+    if ((rc = vg_import_file_begin(p, path, err)) < 0)
+        return rc;
+    f = cur_file(p);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        f->failed = 1;
         return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", path, strerror(errno));
-    rc = file_sha256(hex, fd, path, err);
+    }
+    rc = file_sha256(f->sha256, fd, path, err);
+    if (rc == 0 && format == VIGIL_FORMAT_AUTO)
+        rc = vg_hs_detect(&format, fd, path, err);
+    fmt = rc == 0 ? vg_hs_format_get(format) : NULL;
+    if (rc == 0 && (!fmt || !fmt->read))
+        rc = vigil_error_set(err, VIGIL_EINPUT, "%s: no reader for format %s", path, vigil_hashset_format_name(format));
     if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: cannot rewind: %s", path, strerror(errno));
-    if (rc < 0) {
-        close(fd);
-        return rc;
+    f->stats.format = format;
+    if (rc == 0) {
+        ro = (vg_hs_read_opts){path, format, o->category_map, o->base ? o->base : p->default_base, p->memory / 8};
+        vg_import_sink(&sink, p);
+        rc = fmt->read(fd, path, &ro, &sink, err);
     }
-    f = fdopen(fd, "r");
-    if (!f) {
-        close(fd);
-        return vigil_error_set(err, VIGIL_ENOMEM, "%s: %s", path, strerror(errno));
-    }
-    memset(fs, 0, sizeof *fs);
-    c->stats = fs;
-    rc = parse_stream(fs, f, path, c->opts->format, c->opts->lenient, record_to_store, c,
-                      c->opts->on_reject, c->opts->ud, err);
-    fclose(f);
+    close(fd);
     if (rc < 0)
-        return rc;
-    vg_buf_addf(sources, "%s%s (sha256 %s)", sources->len ? "\n" : "", path, hex);
-    if (!strstr(formats->ptr ? formats->ptr : "", vigil_hashset_format_name(fs->format)))
-        vg_buf_addf(formats, "%s%s", formats->len ? "," : "", vigil_hashset_format_name(fs->format));
-    return 0;
+        f->failed = 1;
+    return rc;
 }
 
 static void add_stats(vigil_import_stats *a, const vigil_import_stats *b)
@@ -255,163 +803,150 @@ static void add_stats(vigil_import_stats *a, const vigil_import_stats *b)
     a->duplicates += b->duplicates;
     a->skipped_empty += b->skipped_empty;
     a->rejected += b->rejected;
+    a->retracted += b->retracted;
+    a->conflicts += b->conflicts;
     a->format = b->format;
 }
 
-static int create_set(import_ctx *c, vigil_error *err)
+/* Sources ("file (sha256 hex)" lines), formats and release of the files that imported. */
+static void describe(vg_import *p, vg_buf *sources, vg_buf *formats, const char **release)
 {
-    const vigil_import_opts *o = c->opts;
-    sqlite3_stmt *s;
-    int rc;
-    if (o->replace) {
-        if (sqlite3_prepare_v2(c->st->db, "DELETE FROM hashset WHERE name=?", -1, &s, NULL))
-            return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", c->st->path, sqlite3_errmsg(c->st->db));
-        sqlite3_bind_text(s, 1, o->name, -1, SQLITE_STATIC);
-        rc = sqlite3_step(s);
-        sqlite3_finalize(s);
-        if (rc != SQLITE_DONE)
-            return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", c->st->path, sqlite3_errmsg(c->st->db));
-    }
-    if (sqlite3_prepare_v2(c->st->db,
-                           "INSERT INTO hashset(name, kind, category, series, format, sources, imported_at,"
-                           " imported_by) VALUES(?,?,?,?,'','',strftime('%Y-%m-%dT%H:%M:%SZ','now'),?)",
-                           -1, &s, NULL))
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", c->st->path, sqlite3_errmsg(c->st->db));
-    sqlite3_bind_text(s, 1, o->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, o->kind);
-    sqlite3_bind_text(s, 3, o->category, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, o->series, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, o->who, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc == SQLITE_CONSTRAINT)
-        return vigil_error_set(err, VIGIL_EEXISTS, "hash set '%s' exists (remove it, or import with --replace)",
-                               o->name);
-    if (rc != SQLITE_DONE)
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", c->st->path, sqlite3_errmsg(c->st->db));
-    c->set_id = sqlite3_last_insert_rowid(c->st->db);
-    return 0;
-}
-
-static int finish_set(import_ctx *c, const vg_buf *sources, const vg_buf *formats, vigil_error *err)
-{
-    sqlite3_stmt *s;
-    int rc;
-    if (sqlite3_prepare_v2(c->st->db,
-                           "UPDATE hashset SET sources=?, format=?,"
-                           " entries=(SELECT count(*) FROM hash_entry WHERE set_id=?) WHERE id=?",
-                           -1, &s, NULL))
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", c->st->path, sqlite3_errmsg(c->st->db));
-    sqlite3_bind_text(s, 1, sources->ptr, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, formats->ptr, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, c->set_id);
-    sqlite3_bind_int64(s, 4, c->set_id);
-    rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", c->st->path, sqlite3_errmsg(c->st->db));
-    return vg_store_bump_generation(c->st, err);
-}
-
-static int import_all(size_t *ok_out, import_ctx *c, vigil_import_stats *total, const char *const *files,
-                      size_t nfiles, vigil_error *err)
-{
-    vg_buf sources, formats;
-    size_t ok = 0, failed = 0;
-    int rc;
-    vg_buf_init(&sources, 1 << 20);
-    vg_buf_init(&formats, 4096);
-    rc = create_set(c, err);
-    for (size_t i = 0; rc == 0 && i < nfiles; i++) {
-        vigil_error ferr;
-        vigil_import_stats fs;
-        vg_store_exec(c->st, "SAVEPOINT one_file", "savepoint", NULL);
-        if (import_file(&fs, c, files[i], &sources, &formats, &ferr) < 0) {
-            vg_store_exec(c->st, "ROLLBACK TO one_file", "rollback file", NULL);
-            vg_store_exec(c->st, "RELEASE one_file", "release", NULL);
-            if (ferr.code != VIGIL_EINPUT) { /* storage trouble ends the import */
-                rc = vigil_error_set(err, ferr.code, "%s", ferr.msg);
-                break;
-            }
-            failed++;
-            if (c->opts->on_reject)
-                c->opts->on_reject(ferr.msg, c->opts->ud);
-            else
-                vigil_error_set(err, VIGIL_EINPUT, "%s", ferr.msg);
+    *release = NULL;
+    for (size_t i = 0; i < p->nfiles; i++) {
+        const vg_import_file *f = &p->files[i];
+        const char *fmt = vigil_hashset_format_name(f->stats.format);
+        if (f->failed)
             continue;
-        }
-        vg_store_exec(c->st, "RELEASE one_file", "release", NULL);
-        add_stats(total, &fs);
-        ok++;
+        vg_buf_addf(sources, "%s%s (sha256 %s)", sources->len ? "\n" : "", f->label, f->sha256);
+        if (!strstr(formats->ptr ? formats->ptr : "", fmt))
+            vg_buf_addf(formats, "%s%s", formats->len ? "," : "", fmt);
+        if (!*release && f->release)
+            *release = f->release;
     }
-    if (rc == 0 && ok == 0)
-        rc = nfiles == 1 && !c->opts->on_reject ? VIGIL_EINPUT
-           : vigil_error_set(err, VIGIL_EINPUT, "no file imported into '%s' (%zu failed)", c->opts->name, failed);
-    if (rc == 0)
-        rc = finish_set(c, &sources, &formats, err);
-    if (rc == 0 && failed)
-        rc = vigil_error_set(err, VIGIL_EINPUT, "%zu of %zu files failed; the others were imported", failed, nfiles);
-    vg_buf_dispose(&sources);
-    vg_buf_dispose(&formats);
-    *ok_out = ok;
-    return rc;
 }
 
 int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char *const *files, size_t nfiles,
                          const vigil_import_opts *opts, vigil_error *err)
 {
-    import_ctx c = {.st = st, .opts = opts};
-    size_t ok = 0;
+    vg_import p;
+    vg_buf sources, formats;
+    vg_import_prov prov = {0};
+    size_t ok = 0, failed = 0;
+    char *segment = NULL;
     int rc;
     memset(stats, 0, sizeof *stats);
     if (!opts->name || !*opts->name)
         return vigil_error_set(err, VIGIL_EUSAGE, "hashset import: a set needs a name");
-    if (vg_store_exec(st, "BEGIN IMMEDIATE", "begin import", err) < 0)
-        return VIGIL_ESTORE;
-    if (sqlite3_prepare_v2(st->db,
-                           "INSERT OR IGNORE INTO hash_entry(set_id, dkey, md5, sha1, sha256, size, name,"
-                           " source_line, pdq, pdq_quality) VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &c.ins, NULL)) {
-        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
-        vg_store_exec(st, "ROLLBACK", "rollback", NULL);
+    if ((rc = vg_import_check_name(st, opts, err)) < 0)
+        return rc;
+    if ((rc = vg_import_begin(&p, st, opts, err)) < 0) {
+        vg_import_end(&p);
         return rc;
     }
-    rc = import_all(&ok, &c, stats, files, nfiles, err);
-    sqlite3_finalize(c.ins);
-    /* Files that failed on input were rolled back alone; anything else undoes the whole import. */
-    if (ok > 0 && (rc == 0 || rc == VIGIL_EINPUT)) {
-        int crc = vg_store_exec(st, "COMMIT", "commit import", err);
-        if (crc < 0)
-            return crc;
-        crc = vigil_index_build(st, err);
-        return crc < 0 ? crc : rc;
+    if (!opts->base)
+        p.default_base = default_base(st, opts->name);
+    for (size_t i = 0; i < nfiles; i++) {
+        vigil_error ferr;
+        if (read_file(&p, files[i], &ferr) < 0) {
+            if (ferr.code != VIGIL_EINPUT) { /* storage trouble ends the import */
+                rc = vigil_error_set(err, ferr.code, "%s", ferr.msg);
+                break;
+            }
+            failed++;
+            if (opts->on_reject)
+                opts->on_reject(ferr.msg, opts->ud);
+            else
+                vigil_error_set(err, VIGIL_EINPUT, "%s", ferr.msg);
+            continue;
+        }
+        ok++;
     }
-    vg_store_exec(st, "ROLLBACK", "rollback import", NULL);
+    if (rc == 0 && ok == 0)
+        rc = nfiles == 1 && !opts->on_reject ? VIGIL_EINPUT
+           : vigil_error_set(err, VIGIL_EINPUT, "no file imported into '%s' (%zu failed)", opts->name, failed);
+    if (rc == 0)
+        rc = vg_import_write(&p, &segment, &prov.entries, err);
+    for (size_t i = 0; rc == 0 && i < p.nfiles; i++)
+        if (!p.files[i].failed) {
+            add_stats(stats, &p.files[i].stats);
+            if (opts->on_file && nfiles > 1)
+                opts->on_file(p.files[i].label, &p.files[i].stats, opts->ud);
+        }
+    if (rc == 0) {
+        vg_buf_init(&sources, 1 << 20);
+        vg_buf_init(&formats, 4096);
+        describe(&p, &sources, &formats, &prov.release);
+        prov.opts = opts;
+        prov.total = stats;
+        prov.sources = sources.ptr ? sources.ptr : "";
+        prov.format = formats.ptr ? formats.ptr : "";
+        prov.segment = segment;
+        rc = vg_import_commit(st, &prov, err);
+        vg_buf_dispose(&sources);
+        vg_buf_dispose(&formats);
+        if (rc < 0) {
+            char *path = vg_store_segment_path(st, segment);
+            if (path)
+                unlink(path);
+            free(path);
+            memset(stats, 0, sizeof *stats);
+        }
+    }
+    vg_import_end(&p);
+    free(segment);
+    if (rc == 0 && failed)
+        rc = vigil_error_set(err, VIGIL_EINPUT, "%zu of %zu files failed; the others were imported", failed, nfiles);
     return rc;
 }
 
-int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err)
+/* ---- parsing without storing (tests, fuzzing) ---- */
+
+static int count_record(void *ud, const vg_hs_record *r, vigil_error *err)
 {
-    sqlite3_stmt *s;
-    int rc;
-    if (vg_store_exec(st, "BEGIN IMMEDIATE", "begin remove", err) < 0)
-        return VIGIL_ESTORE;
-    if (sqlite3_prepare_v2(st->db, "DELETE FROM hashset WHERE name=?", -1, &s, NULL)) {
-        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
-        vg_store_exec(st, "ROLLBACK", "rollback", NULL);
-        return rc;
+    vigil_import_stats *s = ud;
+    (void)err;
+    s->records++;
+    if (vg_hs_record_is_empty_file(r))
+        s->skipped_empty++;
+    else
+        s->added++;
+    return 0;
+}
+
+static int count_reject(void *ud, const char *where, const char *why, vigil_error *err)
+{
+    char at[128];
+    (void)ud;
+    place(at, sizeof at, "memory", where);
+    return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", at, why);
+}
+
+int vigil_hashset_parse_mem(vigil_import_stats *stats, const void *data, size_t n, vigil_hashset_format format,
+                            vigil_error *err)
+{
+    vg_hs_sink sink = {count_record, count_reject, NULL, NULL, stats};
+    vg_hs_read_opts ro = {"memory", format, NULL, NULL, 0};
+    const vg_hs_format *fmt;
+    int fd, rc = 0;
+    memset(stats, 0, sizeof *stats);
+    if (n == 0)
+        return vigil_error_set(err, VIGIL_EINPUT, "memory: empty input");
+    fd = memfd_create("vigil-parse", MFD_CLOEXEC);
+    if (fd < 0)
+        return vigil_error_set(err, VIGIL_ENOMEM, "memory: cannot open buffer");
+    if (write(fd, data, n) != (ssize_t)n)
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "memory: cannot fill buffer");
+    if (rc == 0 && format == VIGIL_FORMAT_AUTO)
+        rc = vg_hs_detect(&format, fd, "memory", err);
+    if (rc == 0 && !((fmt = vg_hs_format_get(format)) && fmt->read))
+        rc = vigil_error_set(err, VIGIL_EINPUT, "memory: no reader for this format");
+    if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
+        rc = vigil_error_set(err, VIGIL_EINPUT, "memory: cannot rewind");
+    if (rc == 0) {
+        ro.format = format;
+        rc = fmt->read(fd, "memory", &ro, &sink, err);
     }
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE || sqlite3_changes(st->db) == 0) {
-        rc = rc != SQLITE_DONE ? vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db))
-                               : vigil_error_set(err, VIGIL_ENOTFOUND, "no hash set named '%s'", name);
-        vg_store_exec(st, "ROLLBACK", "rollback", NULL);
-        return rc;
-    }
-    if ((rc = vg_store_bump_generation(st, err)) < 0 || (rc = vg_store_exec(st, "COMMIT", "commit", err)) < 0) {
-        vg_store_exec(st, "ROLLBACK", "rollback", NULL);
-        return rc;
-    }
-    return vigil_index_build(st, err);
+    stats->format = format;
+    close(fd);
+    return rc;
 }

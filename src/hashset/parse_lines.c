@@ -43,7 +43,7 @@ static int fail(char *why, size_t cap, const char *fmt, const char *a)
 static size_t hex_run(const char *s, size_t n)
 {
     size_t i = 0;
-    while (i < n && vg_is_hex(s + i, 1))
+    while (i < n && vg_is_hex_char(s[i]))
         i++;
     return i;
 }

@@ -70,8 +70,8 @@ int vg_hs_read_lines(int fd, const char *path, const vg_hs_read_opts *o, const v
             snprintf(where, sizeof where, "line %llu", (unsigned long long)p.lineno);
             if (p.format == VIGIL_FORMAT_AUTO) {
                 rc = vigil_error_set(err, VIGIL_EINPUT,
-                                     "%s:%s: unknown hash-set format (tried hashdeep, md5sum, sha1sum, "
-                                     "sha256sum and bare lists): %s", label, where, why);
+                                     "%s:%llu: unknown hash-set format (tried hashdeep, md5sum, sha1sum, "
+                                     "sha256sum and bare lists): %s", label, (unsigned long long)p.lineno, why);
                 break;
             }
             if ((rc = sink->reject(sink->ud, where, why, err)) < 0)

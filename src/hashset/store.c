@@ -1,16 +1,23 @@
 /*
- * The hash-set store in SQLite: sets with their provenance, entries with their
- * digests as bytes. A file that is not a vigil database, or one of a newer
- * schema, is refused before anything is written to it.
+ * The hash-set store: SQLite keeps the sets, their versions with provenance
+ * and the disputes; the entries live in one segment file per set version in
+ * "<db>.sets/". A file that is not a vigil database, or one of a newer schema,
+ * is refused before anything is written to it.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hashset/store_int.h"
 
 #define VIGIL_APP_ID 0x5649474c /* "VIGL" */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 static const char *schema_v1 =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);"
@@ -30,6 +37,28 @@ static const char *schema_v2 =
     "ALTER TABLE hash_entry ADD COLUMN pdq BLOB;"
     "ALTER TABLE hash_entry ADD COLUMN pdq_quality INTEGER;"
     "CREATE INDEX IF NOT EXISTS hash_entry_pdq ON hash_entry(set_id) WHERE pdq IS NOT NULL;";
+
+/*
+ * Version 3: entries move to segment files; SQLite keeps one row per version
+ * of a set (its provenance and counts) and the disputes. The rows of
+ * hash_entry are converted into segments by the first writer that opens the
+ * store, then the table is dropped.
+ */
+static const char *schema_v3 =
+    "CREATE TABLE IF NOT EXISTS hashset_version("
+    "  id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL REFERENCES hashset(id) ON DELETE CASCADE,"
+    "  version INTEGER NOT NULL, release TEXT, kind INTEGER NOT NULL, format TEXT NOT NULL,"
+    "  sources TEXT NOT NULL, segment TEXT, entries INTEGER NOT NULL DEFAULT 0,"
+    "  records INTEGER NOT NULL DEFAULT 0, added INTEGER NOT NULL DEFAULT 0,"
+    "  merged INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,"
+    "  rejected INTEGER NOT NULL DEFAULT 0, retracted INTEGER NOT NULL DEFAULT 0,"
+    "  conflicts INTEGER NOT NULL DEFAULT 0, lenient INTEGER NOT NULL DEFAULT 0,"
+    "  imported_at TEXT NOT NULL, imported_by TEXT, UNIQUE(set_id, version));"
+    "ALTER TABLE hashset ADD COLUMN current_version INTEGER;"
+    "CREATE TABLE IF NOT EXISTS hash_dispute("
+    "  id INTEGER PRIMARY KEY, digest BLOB NOT NULL, set_name TEXT, reason TEXT NOT NULL,"
+    "  disputed_by TEXT, disputed_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,"
+    "  lifted_by TEXT, lifted_at TEXT);";
 
 int vg_store_exec(vigil_store *st, const char *sql, const char *what, vigil_error *err)
 {
@@ -80,6 +109,7 @@ static int check_and_migrate(vigil_store *st, vigil_error *err)
              SCHEMA_VERSION);
     if ((ver < 1 && vg_store_exec(st, schema_v1, "create schema", err) < 0) ||
         (ver < 2 && vg_store_exec(st, schema_v2, "upgrade schema to version 2", err) < 0) ||
+        (ver < 3 && vg_store_exec(st, schema_v3, "upgrade schema to version 3", err) < 0) ||
         vg_store_exec(st, sql, "set schema version", err) < 0) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
         return err ? err->code : VIGIL_ESTORE;
@@ -98,6 +128,7 @@ static int store_open(vigil_store **out, const char *path, int readonly, vigil_e
         return vigil_error_set(err, VIGIL_ENOMEM, "store: out of memory");
     }
     st->readonly = readonly;
+    st->lock_fd = -1;
     if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         rc = vigil_error_set(err, readonly ? VIGIL_ENOTFOUND : VIGIL_ESTORE, "%s: cannot open database: %s",
                              path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -114,6 +145,8 @@ static int store_open(vigil_store **out, const char *path, int readonly, vigil_e
     }
     vg_store_exec(st, "PRAGMA foreign_keys=ON", "foreign keys", NULL);
     rc = check_and_migrate(st, err);
+    if (rc == 0 && !readonly)
+        rc = vg_import_convert_rows(st, err);
     if (rc < 0) {
         vigil_store_close(st);
         return rc;
@@ -136,6 +169,7 @@ void vigil_store_close(vigil_store *st)
 {
     if (!st)
         return;
+    vg_store_unlock(st);
     sqlite3_close(st->db);
     free(st->path);
     free(st);
@@ -146,13 +180,127 @@ const char *vigil_store_path(const vigil_store *st)
     return st->path;
 }
 
-char *vg_store_index_path(const vigil_store *st)
+static char *path_join(const char *a, const char *b)
 {
-    size_t n = strlen(st->path) + 5;
+    size_t n = strlen(a) + strlen(b) + 2;
     char *p = malloc(n);
     if (p)
-        snprintf(p, n, "%s.idx", st->path);
+        snprintf(p, n, "%s%s", a, b);
     return p;
+}
+
+char *vg_store_sets_dir(const vigil_store *st)
+{
+    return path_join(st->path, ".sets");
+}
+
+char *vg_store_segment_path(const vigil_store *st, const char *name)
+{
+    size_t n = strlen(st->path) + strlen(name) + 8;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s.sets/%s", st->path, name);
+    return p;
+}
+
+/* Remove a folder of flat files (a temporary folder an interrupted import left). */
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        char *p;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        size_t n = strlen(dir) + strlen(e->d_name) + 2;
+        if ((p = malloc(n)) != NULL) {
+            snprintf(p, n, "%s/%s", dir, e->d_name);
+            unlink(p);
+            free(p);
+        }
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* 1 if a current version of some set names this segment file. */
+static int segment_in_use(vigil_store *st, const char *name)
+{
+    sqlite3_stmt *s;
+    int used = 1; /* when unsure, keep it */
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT 1 FROM hashset h JOIN hashset_version v ON v.id = h.current_version"
+                           " WHERE v.segment = ?", -1, &s, NULL) != SQLITE_OK)
+        return 1;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE)
+        used = 0;
+    sqlite3_finalize(s);
+    return used;
+}
+
+/* What interrupted writers left: "tmp-*" folders and segments no current version uses. */
+static void clear_leftovers(vigil_store *st, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        char *p = NULL;
+        if (!strncmp(e->d_name, "tmp-", 4)) {
+            if ((p = path_join(dir, "/")) != NULL) {
+                char *q = path_join(p, e->d_name);
+                if (q)
+                    remove_tree(q);
+                free(q);
+            }
+        } else if (len > 4 && !strcmp(e->d_name + len - 4, ".seg") && !segment_in_use(st, e->d_name)) {
+            if ((p = vg_store_segment_path(st, e->d_name)) != NULL)
+                unlink(p);
+        }
+        free(p);
+    }
+    closedir(d);
+}
+
+int vg_store_lock(vigil_store *st, vigil_error *err)
+{
+    char *dir = vg_store_sets_dir(st), *lock = dir ? path_join(dir, "/lock") : NULL;
+    int rc = 0;
+    if (st->lock_fd >= 0) {
+        free(dir);
+        free(lock);
+        return 0;
+    }
+    if (!lock)
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "store: out of memory");
+    else if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot create the segment folder: %s", dir, strerror(errno));
+    else if ((st->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s", lock, strerror(errno));
+    else if (flock(st->lock_fd, LOCK_EX) != 0) {
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot lock: %s", lock, strerror(errno));
+        close(st->lock_fd);
+        st->lock_fd = -1;
+    }
+    if (rc == 0)
+        clear_leftovers(st, dir);
+    free(dir);
+    free(lock);
+    return rc;
+}
+
+void vg_store_unlock(vigil_store *st)
+{
+    if (st && st->lock_fd >= 0) {
+        close(st->lock_fd); /* releases the flock */
+        st->lock_fd = -1;
+    }
 }
 
 int vg_store_generation(int64_t *out, vigil_store *st, vigil_error *err)
@@ -182,7 +330,35 @@ static char *col_dup(sqlite3_stmt *s, int i)
     return t ? strdup((const char *)t) : NULL;
 }
 
-int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err)
+#define INFO_COLUMNS                                                                                             \
+    "SELECT h.id, h.name, v.kind, h.category, h.series, v.format, v.sources, v.imported_at, v.imported_by,"     \
+    " CASE WHEN v.id = h.current_version THEN v.entries ELSE 0 END, v.version, v.release, v.segment,"           \
+    " v.records, v.added, v.merged, v.skipped, v.rejected, v.retracted, v.conflicts"                            \
+    " FROM hashset h JOIN hashset_version v ON "
+
+static void info_from_row(vigil_hashset_info *h, sqlite3_stmt *s)
+{
+    uint64_t *counts[] = {&h->records, &h->added, &h->merged, &h->skipped, &h->rejected, &h->retracted,
+                          &h->conflicts};
+    memset(h, 0, sizeof *h);
+    h->id = sqlite3_column_int64(s, 0);
+    h->name = col_dup(s, 1);
+    h->kind = (vigil_hashset_kind)sqlite3_column_int(s, 2);
+    h->category = col_dup(s, 3);
+    h->series = col_dup(s, 4);
+    h->format = col_dup(s, 5);
+    h->sources = col_dup(s, 6);
+    h->imported_at = col_dup(s, 7);
+    h->imported_by = col_dup(s, 8);
+    h->entries = (uint64_t)sqlite3_column_int64(s, 9);
+    h->version = sqlite3_column_int64(s, 10);
+    h->release = col_dup(s, 11);
+    h->segment = col_dup(s, 12);
+    for (int i = 0; i < 7; i++)
+        *counts[i] = (uint64_t)sqlite3_column_int64(s, 13 + i);
+}
+
+static int list_query(vigil_hashset_info **out, size_t *n, vigil_store *st, const char *sql, vigil_error *err)
 {
     sqlite3_stmt *s;
     vigil_hashset_info *v = NULL;
@@ -190,12 +366,9 @@ int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vig
     int rc;
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT id, name, kind, category, series, format, sources, imported_at,"
-                           " imported_by, entries FROM hashset ORDER BY id", -1, &s, NULL))
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
         return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        vigil_hashset_info *h;
         if (cnt == cap) {
             size_t ncap = cap ? cap * 2 : 8;
             vigil_hashset_info *p = realloc(v, ncap * sizeof *p);
@@ -204,17 +377,7 @@ int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vig
             v = p;
             cap = ncap;
         }
-        h = &v[cnt++];
-        h->id = sqlite3_column_int64(s, 0);
-        h->name = col_dup(s, 1);
-        h->kind = (vigil_hashset_kind)sqlite3_column_int(s, 2);
-        h->category = col_dup(s, 3);
-        h->series = col_dup(s, 4);
-        h->format = col_dup(s, 5);
-        h->sources = col_dup(s, 6);
-        h->imported_at = col_dup(s, 7);
-        h->imported_by = col_dup(s, 8);
-        h->entries = (uint64_t)sqlite3_column_int64(s, 9);
+        info_from_row(&v[cnt++], s);
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
@@ -227,6 +390,16 @@ int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vig
     return 0;
 }
 
+int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err)
+{
+    return list_query(out, n, st, INFO_COLUMNS "v.id = h.current_version ORDER BY h.id", err);
+}
+
+int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err)
+{
+    return list_query(out, n, st, INFO_COLUMNS "v.set_id = h.id ORDER BY h.id, v.version", err);
+}
+
 void vigil_hashset_info_free(vigil_hashset_info *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -237,6 +410,69 @@ void vigil_hashset_info_free(vigil_hashset_info *v, size_t n)
         free(v[i].sources);
         free(v[i].imported_at);
         free(v[i].imported_by);
+        free(v[i].release);
+        free(v[i].segment);
+    }
+    free(v);
+}
+
+int vg_store_snapshot(vg_store_set **out, size_t *n, vigil_store *st, vigil_error *err)
+{
+    static const char *sql =
+        "SELECT h.id, v.id, v.version, h.name, h.category, h.series, v.segment, v.sources, v.format, v.kind,"
+        " v.lenient FROM hashset h JOIN hashset_version v ON v.id = h.current_version"
+        " WHERE v.segment IS NOT NULL ORDER BY v.kind, h.id";
+    sqlite3_stmt *s;
+    vg_store_set *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        vg_store_set *e;
+        if (cnt == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            vg_store_set *p = realloc(v, ncap * sizeof *p);
+            if (!p)
+                break;
+            v = p;
+            cap = ncap;
+        }
+        e = &v[cnt++];
+        e->id = sqlite3_column_int64(s, 0);
+        e->version_id = sqlite3_column_int64(s, 1);
+        e->version = sqlite3_column_int64(s, 2);
+        e->name = col_dup(s, 3);
+        e->category = col_dup(s, 4);
+        e->series = col_dup(s, 5);
+        e->segment = col_dup(s, 6);
+        e->sources = col_dup(s, 7);
+        e->format = col_dup(s, 8);
+        e->kind = (vigil_hashset_kind)sqlite3_column_int(s, 9);
+        e->lenient = sqlite3_column_int(s, 10);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        vg_store_snapshot_free(v, cnt);
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: reading sets: %s", st->path,
+                               rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(st->db));
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+void vg_store_snapshot_free(vg_store_set *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].name);
+        free(v[i].category);
+        free(v[i].series);
+        free(v[i].segment);
+        free(v[i].sources);
+        free(v[i].format);
     }
     free(v);
 }

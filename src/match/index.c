@@ -1,30 +1,48 @@
 /*
- * Reading the exact-match index: map the file, check its header, and answer
- * lookups with a prefix table and a short binary search. Nothing is copied
- * into memory; the kernel pages in what lookups touch.
+ * The exact-match index over segments: one SQLite read lists the current
+ * segment of every set in precedence order (illegal, interest, benign; then
+ * import order), each is mapped and its header checked, and the active
+ * disputes are loaded into a small sorted array. A lookup asks each segment in
+ * that order; the first entry that is not disputed wins. Nothing is copied:
+ * the kernel pages in what lookups touch.
  */
 #include <errno.h>
-#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "core/hex.h"
+#include "hashset/segment.h"
 #include "hashset/store_int.h"
-#include "match/index_format.h"
 #include "vigil/index.h"
 
+typedef struct ix_set {
+    vg_segment seg;
+    char *name, *category, *series;
+    vigil_hashset_kind kind;
+} ix_set;
+
+typedef struct dispute {
+    uint8_t len;
+    uint8_t d[32];
+    int set;                /* index into sets, -1 for every set */
+} dispute;
+
+typedef struct common_digest {
+    uint8_t md5[16], sha1[20], sha256[32];
+} common_digest;
+
 struct vigil_index {
-    const uint8_t *base;
-    size_t size;
-    const vg_idx_header *h;
-    const vg_idx_set *sets;
-    const vg_idx_ref *refs;
-    const char *strings;
-    const uint64_t *prefix[VG_IDX_ALGS];
-    const uint8_t *records[VG_IDX_ALGS];
+    ix_set *sets;
+    size_t nsets;
+    dispute *disputes;
+    size_t ndisputes;
+    common_digest *common;
+    size_t ncommon;
+    uint64_t entries;
 };
+
+static const vigil_match_by alg_by[VG_SEG_ALGS] = {VIGIL_BY_MD5, VIGIL_BY_SHA1, VIGIL_BY_SHA256};
 
 const char *vigil_match_by_name(vigil_match_by by)
 {
@@ -32,174 +50,493 @@ const char *vigil_match_by_name(vigil_match_by by)
     return (unsigned)by <= VIGIL_BY_PDQ ? names[by] : "?";
 }
 
-static int in_file(uint64_t off, uint64_t count, uint64_t size, uint64_t file_size)
+const char *vigil_match_flag_name(unsigned bit)
 {
-    return off <= file_size && (size == 0 || count <= (file_size - off) / size);
+    static const char *names[VIGIL_MATCH__FLAGS] = {"also-benign", "common-file", "conflict", "low-quality"};
+    return bit < VIGIL_MATCH__FLAGS ? names[bit] : NULL;
 }
 
-static int check_header(const vg_idx_header *h, size_t file_size)
+/*
+ * Files too common to prove anything, kept as their bytes (their digests are
+ * computed when an index opens): the 1x1 transparent GIF of web pages and
+ * mail, a lone newline, and blocks of zero bytes as found in sparse files.
+ */
+static const uint8_t gif_1x1[] = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80,
+                                  0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04,
+                                  0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01,
+                                  0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
+
+static int load_common(vigil_index *ix, vigil_error *err)
 {
+    static const size_t zero_blocks[] = {512, 4096};
+    uint8_t *zeros = calloc(1, 4096);
+    size_t n = 0;
     vigil_digests dg;
-    if (memcmp(h->magic, VG_IDX_MAGIC, 8) != 0)
-        return -1;
-    if (h->version != VG_IDX_VERSION || h->header_size != sizeof *h || h->file_size != file_size)
-        return -2;
-    vigil_digest_buffer(&dg, h, offsetof(vg_idx_header, header_sha256), NULL);
-    if (memcmp(dg.sha256, h->header_sha256, 32) != 0)
-        return -3;
-    if (!in_file(h->sets_off, h->nsets, sizeof(vg_idx_set), file_size) ||
-        !in_file(h->refs_off, h->nrefs, sizeof(vg_idx_ref), file_size) ||
-        !in_file(h->strings_off, h->strings_size, 1, file_size) || h->strings_size == 0)
-        return -4;
-    for (int a = 0; a < VG_IDX_ALGS; a++)
-        if (!in_file(h->prefix_off[a], VG_IDX_PREFIXES + 1, 8, file_size) ||
-            !in_file(h->records_off[a], h->count[a], vg_idx_digest_len[a] + 4, file_size))
-            return -4;
+    ix->common = calloc(4, sizeof *ix->common);
+    if (!zeros || !ix->common) {
+        free(zeros);
+        return vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
+    }
+#define ADD(p, len)                                                                                              \
+    do {                                                                                                         \
+        vigil_digest_buffer(&dg, p, len, NULL);                                                                  \
+        memcpy(ix->common[n].md5, dg.md5, 16);                                                                   \
+        memcpy(ix->common[n].sha1, dg.sha1, 20);                                                                 \
+        memcpy(ix->common[n].sha256, dg.sha256, 32);                                                             \
+        n++;                                                                                                     \
+    } while (0)
+    ADD(gif_1x1, sizeof gif_1x1);
+    ADD("\n", 1);
+    for (size_t i = 0; i < sizeof zero_blocks / sizeof zero_blocks[0]; i++)
+        ADD(zeros, zero_blocks[i]);
+#undef ADD
+    ix->ncommon = n;
+    free(zeros);
     return 0;
 }
 
-int vigil_index_open_file(vigil_index **out, const char *path, vigil_error *err)
+static int is_common(const vigil_index *ix, int a, const uint8_t *d)
 {
-    static const char *why[] = {"", "not a vigil index (bad magic)", "wrong version or truncated",
-                                "header checksum mismatch (damaged)", "sections out of bounds (damaged)"};
-    vigil_index *ix;
-    struct stat st;
-    void *map;
-    int fd, bad;
+    for (size_t i = 0; i < ix->ncommon; i++) {
+        const uint8_t *c = a == VG_SEG_MD5 ? ix->common[i].md5 : a == VG_SEG_SHA1 ? ix->common[i].sha1
+                                                                                  : ix->common[i].sha256;
+        if (!memcmp(c, d, vg_seg_digest_len[a]))
+            return 1;
+    }
+    return 0;
+}
+
+static int cmp_dispute(const void *pa, const void *pb)
+{
+    const dispute *a = pa, *b = pb;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return memcmp(a->d, b->d, a->len);
+}
+
+static int load_disputes(vigil_index *ix, vigil_store *st, vigil_error *err)
+{
+    sqlite3_stmt *s;
+    size_t cap = 0;
+    int rc;
+    if (sqlite3_prepare_v2(st->db, "SELECT digest, set_name FROM hash_dispute WHERE active = 1", -1, &s, NULL))
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: reading disputes: %s", st->path, sqlite3_errmsg(st->db));
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int len = sqlite3_column_bytes(s, 0);
+        const char *set = (const char *)sqlite3_column_text(s, 1);
+        dispute d = {(uint8_t)len, {0}, -1};
+        if (len != 16 && len != 20 && len != 32)
+            continue;
+        memcpy(d.d, sqlite3_column_blob(s, 0), (size_t)len);
+        if (set) {
+            d.set = -2; /* a set not in this snapshot: nothing to take out */
+            for (size_t i = 0; i < ix->nsets; i++)
+                if (!strcmp(ix->sets[i].name, set))
+                    d.set = (int)i;
+            if (d.set == -2)
+                continue;
+        }
+        if (ix->ndisputes == cap) {
+            size_t ncap = cap ? 2 * cap : 16;
+            dispute *p = realloc(ix->disputes, ncap * sizeof *p);
+            if (!p)
+                break;
+            ix->disputes = p;
+            cap = ncap;
+        }
+        ix->disputes[ix->ndisputes++] = d;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: reading disputes: %s", st->path,
+                               rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(st->db));
+    if (ix->ndisputes > 1)
+        qsort(ix->disputes, ix->ndisputes, sizeof *ix->disputes, cmp_dispute);
+    return 0;
+}
+
+/* 1 if one of the entry's digests is disputed for this set or for all. */
+static int disputed(const vigil_index *ix, size_t set, const vg_seg_entry *e)
+{
+    static const uint8_t bits[VG_SEG_ALGS] = {VG_SEG_HAS_MD5, VG_SEG_HAS_SHA1, VG_SEG_HAS_SHA256};
+    if (!ix->ndisputes)
+        return 0;
+    for (int a = 0; a < VG_SEG_ALGS; a++) {
+        dispute key = {(uint8_t)vg_seg_digest_len[a], {0}, 0};
+        const dispute *hit;
+        if (!(e->mask & bits[a]))
+            continue;
+        memcpy(key.d, a == 0 ? e->md5 : a == 1 ? e->sha1 : e->sha256, key.len);
+        hit = bsearch(&key, ix->disputes, ix->ndisputes, sizeof key, cmp_dispute);
+        if (!hit)
+            continue;
+        /* equal keys sit together: look at all of them */
+        while (hit > ix->disputes && !cmp_dispute(hit - 1, &key))
+            hit--;
+        for (; hit < ix->disputes + ix->ndisputes && !cmp_dispute(hit, &key); hit++)
+            if (hit->set == -1 || hit->set == (int)set)
+                return 1;
+    }
+    return 0;
+}
+
+static void free_sets(vigil_index *ix)
+{
+    for (size_t i = 0; i < ix->nsets; i++) {
+        vg_seg_close(&ix->sets[i].seg);
+        free(ix->sets[i].name);
+        free(ix->sets[i].category);
+        free(ix->sets[i].series);
+    }
+    free(ix->sets);
+    ix->sets = NULL;
+    ix->nsets = 0;
+    ix->entries = 0;
+}
+
+/* Map the segments of one snapshot; VIGIL_ENOTFOUND when a file went away meanwhile (try again). */
+static int map_snapshot(vigil_index *ix, vigil_store *st, vigil_error *err)
+{
+    vg_store_set *v;
+    size_t n;
+    int rc = vg_store_snapshot(&v, &n, st, err);
+    if (rc < 0)
+        return rc;
+    ix->sets = calloc(n ? n : 1, sizeof *ix->sets);
+    if (!ix->sets)
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        ix_set *s = &ix->sets[ix->nsets];
+        char *path = vg_store_segment_path(st, v[i].segment);
+        if (!path) {
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
+            break;
+        }
+        rc = vg_seg_open(&s->seg, path, err);
+        free(path);
+        if (rc < 0)
+            break;
+        s->name = v[i].name;
+        s->category = v[i].category;
+        s->series = v[i].series;
+        v[i].name = v[i].category = v[i].series = NULL;
+        s->kind = v[i].kind;
+        ix->entries += s->seg.h->entries;
+        ix->nsets++;
+    }
+    vg_store_snapshot_free(v, n);
+    if (rc < 0)
+        free_sets(ix);
+    return rc;
+}
+
+int vigil_index_open(vigil_index **out, vigil_store *st, vigil_error *err)
+{
+    vigil_index *ix = calloc(1, sizeof *ix);
+    int rc = ix ? 0 : vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
     *out = NULL;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return vigil_error_set(err, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_ESTORE, "%s: %s", path,
-                               strerror(errno));
-    if (fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof(vg_idx_header)) {
-        close(fd);
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: index file truncated; rebuild it with 'vigil hashset reindex'",
-                               path);
+    /* an import may replace a segment between the read and the mapping: read again */
+    for (int tries = 0; rc == 0 && tries < 8; tries++) {
+        rc = map_snapshot(ix, st, err);
+        if (rc != VIGIL_ENOTFOUND)
+            break;
+        if (tries < 7)
+            rc = 0;
     }
-    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED)
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: mmap: %s", path, strerror(errno));
-    bad = check_header(map, (size_t)st.st_size);
-    if (bad) {
-        munmap(map, (size_t)st.st_size);
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s; rebuild it with 'vigil hashset reindex'", path, why[-bad]);
-    }
-    ix = calloc(1, sizeof *ix);
-    if (!ix) {
-        munmap(map, (size_t)st.st_size);
-        return vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
-    }
-    ix->base = map;
-    ix->size = (size_t)st.st_size;
-    ix->h = map;
-    ix->sets = (const vg_idx_set *)(ix->base + ix->h->sets_off);
-    ix->refs = (const vg_idx_ref *)(ix->base + ix->h->refs_off);
-    ix->strings = (const char *)(ix->base + ix->h->strings_off);
-    for (int a = 0; a < VG_IDX_ALGS; a++) {
-        ix->prefix[a] = (const uint64_t *)(ix->base + ix->h->prefix_off[a]);
-        ix->records[a] = ix->base + ix->h->records_off[a];
+    if (rc == VIGIL_ENOTFOUND && err)
+        err->code = rc = VIGIL_ESTORE; /* a set's segment is missing: 'reindex' says more */
+    if (rc == 0)
+        rc = load_disputes(ix, st, err);
+    if (rc == 0)
+        rc = load_common(ix, err);
+    if (rc < 0) {
+        vigil_index_close(ix);
+        return rc;
     }
     *out = ix;
     return 0;
 }
 
-int vigil_index_open(vigil_index **out, vigil_store *st, vigil_error *err)
+int vigil_index_open_file(vigil_index **out, const char *path, vigil_error *err)
 {
-    char *path = vg_store_index_path(st);
-    int64_t generation;
+    vigil_index *ix = calloc(1, sizeof *ix);
     int rc;
     *out = NULL;
-    if (!path)
+    if (!ix || !(ix->sets = calloc(1, sizeof *ix->sets))) {
+        free(ix);
         return vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
-    rc = vg_store_generation(&generation, st, err);
-    if (rc == 0) {
-        rc = vigil_index_open_file(out, path, NULL);
-        if (rc == 0 && (*out)->h->generation != (uint64_t)generation) {
-            vigil_index_close(*out);
-            *out = NULL;
-            rc = VIGIL_ESTATE;
-        }
-        if (rc < 0) { /* missing, stale or damaged: rebuild from the store */
-            rc = vigil_index_build(st, err);
-            if (rc == 0)
-                rc = vigil_index_open_file(out, path, err);
-        }
     }
-    free(path);
-    return rc;
+    rc = vg_seg_open(&ix->sets[0].seg, path, err);
+    if (rc == 0 && !(ix->sets[0].name = strdup(path)))
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
+    if (rc == 0) {
+        ix->nsets = 1;
+        ix->sets[0].kind = VIGIL_KIND_INTEREST;
+        ix->entries = ix->sets[0].seg.h->entries;
+        rc = load_common(ix, err);
+    }
+    if (rc < 0) {
+        vg_seg_close(&ix->sets[0].seg);
+        free(ix->sets[0].name);
+        free(ix->sets);
+        free(ix->common);
+        free(ix);
+        return rc;
+    }
+    *out = ix;
+    return 0;
 }
 
 void vigil_index_close(vigil_index *ix)
 {
     if (!ix)
         return;
-    munmap((void *)ix->base, ix->size);
+    free_sets(ix);
+    free(ix->disputes);
+    free(ix->common);
     free(ix);
 }
 
 uint64_t vigil_index_entries(const vigil_index *ix)
 {
-    return ix->h->count[0] + ix->h->count[1] + ix->h->count[2];
+    return ix->entries;
 }
 
-/* The ref of the winning record for a digest, or -1. */
-static int64_t find(const vigil_index *ix, int a, const uint8_t *d)
+size_t vigil_index_sets(const vigil_index *ix)
 {
-    size_t dlen = vg_idx_digest_len[a], rsize = dlen + 4;
-    uint32_t p = (uint32_t)(d[0] << 8 | d[1]);
-    uint64_t lo = ix->prefix[a][p], hi = ix->prefix[a][p + 1];
-    const uint8_t *recs = ix->records[a];
-    uint32_t ref;
-    if (hi > ix->h->count[a] || lo > hi)
-        return -1; /* damaged prefix table: no match rather than a read out of bounds */
-    while (lo < hi) { /* first record >= d */
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (memcmp(recs + mid * rsize, d, dlen) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    return ix->nsets;
+}
+
+/* Row of the first undisputed entry with digest d in set i, or -1. */
+static int64_t find_in(const vigil_index *ix, size_t i, int a, const uint8_t *d)
+{
+    const vg_segment *s = &ix->sets[i].seg;
+    uint64_t first, n = vg_seg_find_all(s, a, d, &first);
+    for (uint64_t k = 0; k < n; k++) {
+        uint32_t row = vg_seg_key_row(s, a, first + k);
+        if (row < s->h->entries && !disputed(ix, i, &s->entries[row]))
+            return row;
     }
-    if (lo >= ix->h->count[a] || memcmp(recs + lo * rsize, d, dlen) != 0)
-        return -1;
-    memcpy(&ref, recs + lo * rsize + dlen, 4);
-    return ref < ix->h->nrefs ? (int64_t)ref : -1;
+    return -1;
 }
 
-static const char *str(const vigil_index *ix, uint32_t off)
+static int in_benign(const vigil_index *ix, const uint8_t *const digest[VG_SEG_ALGS])
 {
-    return off == VG_IDX_NONE || off >= ix->h->strings_size ? NULL : ix->strings + off;
+    for (size_t i = 0; i < ix->nsets; i++)
+        if (ix->sets[i].kind == VIGIL_KIND_BENIGN)
+            for (int a = 0; a < VG_SEG_ALGS; a++)
+                if (digest[a] && find_in(ix, i, a, digest[a]) >= 0)
+                    return 1;
+    return 0;
+}
+
+static void fill(vigil_match *out, const vigil_index *ix, size_t i, int64_t row, int a,
+                 const uint8_t *const digest[VG_SEG_ALGS])
+{
+    const ix_set *s = &ix->sets[i];
+    const vg_seg_meta *e = &s->seg.meta[row]; /* the compact table, not the wide row */
+    const char *cat = vg_seg_str(&s->seg, e->category), *ser = vg_seg_str(&s->seg, e->series);
+    memset(out, 0, sizeof *out);
+    out->by = alg_by[a];
+    out->kind = s->kind;
+    out->set = s->name;
+    out->category = cat ? cat : s->category;
+    out->series = ser ? ser : s->series;
+    if (s->kind != VIGIL_KIND_ILLEGAL)
+        return;
+    /* list hygiene: an illegal match that proves little goes to a person */
+    if (e->flags & VG_SEG_CONFLICT)
+        out->flags |= VIGIL_MATCH_CONFLICT;
+    for (int k = 0; k < VG_SEG_ALGS; k++)
+        if (digest[k] && is_common(ix, k, digest[k]))
+            out->flags |= VIGIL_MATCH_COMMON_FILE;
+    if (in_benign(ix, digest))
+        out->flags |= VIGIL_MATCH_ALSO_BENIGN;
 }
 
 int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_digests *d)
 {
-    /* strongest digest first, so that at equal precedence SHA-256 names the match */
-    static const int order[VG_IDX_ALGS] = {2, 1, 0};
-    static const vigil_match_by by[VG_IDX_ALGS] = {VIGIL_BY_MD5, VIGIL_BY_SHA1, VIGIL_BY_SHA256};
-    const uint8_t *digest[VG_IDX_ALGS] = {d->md5, d->sha1, d->sha256};
-    int64_t best = -1;
-    int best_alg = 0;
-    for (int i = 0; i < VG_IDX_ALGS; i++) {
-        int a = order[i];
-        int64_t ref = find(ix, a, digest[a]);
-        if (ref >= 0 && (best < 0 || ix->refs[ref].precedence < ix->refs[best].precedence)) {
-            best = ref;
-            best_alg = a;
+    /* strongest digest first, so that within a set SHA-256 names the match */
+    static const int order[VG_SEG_ALGS] = {VG_SEG_SHA256, VG_SEG_SHA1, VG_SEG_MD5};
+    const uint8_t *digest[VG_SEG_ALGS] = {d->md5, d->sha1, d->sha256};
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < ix->nsets; i++)
+        for (int k = 0; k < VG_SEG_ALGS; k++) {
+            int a = order[k];
+            int64_t row = find_in(ix, i, a, digest[a]);
+            if (row >= 0) {
+                fill(out, ix, i, row, a, digest);
+                return 1;
+            }
+        }
+    return 0;
+}
+
+static int alg_of(vigil_match_by by)
+{
+    return by == VIGIL_BY_MD5 ? VG_SEG_MD5 : by == VIGIL_BY_SHA1 ? VG_SEG_SHA1 : by == VIGIL_BY_SHA256 ? VG_SEG_SHA256 : -1;
+}
+
+int vigil_index_lookup(vigil_match *out, const vigil_index *ix, vigil_match_by by, const uint8_t *digest)
+{
+    int a = alg_of(by);
+    const uint8_t *digests[VG_SEG_ALGS] = {NULL, NULL, NULL};
+    memset(out, 0, sizeof *out);
+    if (a < 0)
+        return 0;
+    digests[a] = digest;
+    for (size_t i = 0; i < ix->nsets; i++) {
+        int64_t row = find_in(ix, i, a, digest);
+        if (row >= 0) {
+            fill(out, ix, i, row, a, digests);
+            return 1;
         }
     }
-    memset(out, 0, sizeof *out);
-    if (best < 0)
+    return 0;
+}
+
+#define BATCH 32
+
+size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_index *ix, vigil_match_by by,
+                                const uint8_t *digests, size_t n)
+{
+    int a = alg_of(by);
+    size_t dlen, hits = 0;
+    if (a < 0) {
+        memset(found, 0, n);
         return 0;
-    {
-        const vg_idx_ref *r = &ix->refs[best];
-        const vg_idx_set *s = r->set < ix->h->nsets ? &ix->sets[r->set] : NULL;
-        if (!s)
-            return 0;
-        out->by = by[best_alg];
-        out->kind = (vigil_hashset_kind)s->kind;
-        out->set = str(ix, s->name);
-        out->category = r->category != VG_IDX_NONE ? str(ix, r->category) : str(ix, s->category);
-        out->series = r->series != VG_IDX_NONE ? str(ix, r->series) : str(ix, s->series);
     }
-    return 1;
+    dlen = vg_seg_digest_len[a];
+    for (size_t base = 0; base < n; base += BATCH) {
+        size_t m = n - base < BATCH ? n - base : BATCH;
+        int64_t row[BATCH];
+        int set[BATCH];
+        for (size_t q = 0; q < m; q++)
+            set[q] = -1;
+        /*
+         * Each stage touches the memory of every open query before any query
+         * waits on it: prefix slots, then the guessed key lines, then the
+         * search (now in cache) and the hit's entry row, then the answers.
+         */
+        for (size_t i = 0; i < ix->nsets; i++) {
+            const vg_segment *s = &ix->sets[i].seg;
+            for (size_t q = 0; q < m; q++) {
+                const uint8_t *d = digests + (base + q) * dlen;
+                if (set[q] < 0)
+                    __builtin_prefetch(&s->prefix[a][d[0] << 8 | d[1]]);
+            }
+            for (size_t q = 0; q < m; q++) {
+                const uint8_t *d = digests + (base + q) * dlen;
+                uint32_t p = (uint32_t)(d[0] << 8 | d[1]);
+                uint64_t lo, hi;
+                if (set[q] >= 0)
+                    continue;
+                lo = s->prefix[a][p];
+                hi = s->prefix[a][p + 1];
+                if (lo < hi && hi <= s->nkeys[a])
+                    __builtin_prefetch(s->keys[a] + vg_seg_guess(s, a, d, lo, hi) * (dlen + 4));
+            }
+            for (size_t q = 0; q < m; q++) {
+                if (set[q] >= 0)
+                    continue;
+                row[q] = find_in(ix, i, a, digests + (base + q) * dlen);
+                if (row[q] >= 0) {
+                    set[q] = (int)i;
+                    __builtin_prefetch(&s->meta[row[q]]);
+                }
+            }
+        }
+        for (size_t q = 0; q < m; q++) {
+            const uint8_t *dg[VG_SEG_ALGS] = {NULL, NULL, NULL};
+            found[base + q] = set[q] >= 0;
+            if (set[q] < 0) {
+                memset(&out[base + q], 0, sizeof out[base + q]);
+                continue;
+            }
+            dg[a] = digests + (base + q) * dlen;
+            fill(&out[base + q], ix, (size_t)set[q], row[q], a, dg);
+            hits++;
+        }
+    }
+    return hits;
+}
+
+/* ---- list hygiene over the whole store ---- */
+
+static void strongest_hex(char hex[65], const vg_seg_entry *e)
+{
+    if (e->mask & VG_SEG_HAS_SHA256)
+        vg_hex_encode(hex, e->sha256, 32);
+    else if (e->mask & VG_SEG_HAS_SHA1)
+        vg_hex_encode(hex, e->sha1, 20);
+    else if (e->mask & VG_SEG_HAS_MD5)
+        vg_hex_encode(hex, e->md5, 16);
+    else if (e->mask & VG_SEG_HAS_PDQ)
+        vg_hex_encode(hex, e->pdq, 32);
+    else
+        snprintf(hex, 65, "photodna");
+}
+
+static int check_set(const vigil_index *ix, size_t i, vigil_hygiene_fn fn, void *ud)
+{
+    static const uint8_t zero[32];
+    const ix_set *set = &ix->sets[i];
+    int problems = 0;
+    char hex[65], detail[96];
+    for (uint64_t r = 0; r < set->seg.h->entries; r++) {
+        const vg_seg_entry *e = &set->seg.entries[r];
+        const uint8_t *dg[VG_SEG_ALGS] = {e->mask & VG_SEG_HAS_MD5 ? e->md5 : NULL,
+                                          e->mask & VG_SEG_HAS_SHA1 ? e->sha1 : NULL,
+                                          e->mask & VG_SEG_HAS_SHA256 ? e->sha256 : NULL};
+        int common = 0;
+        strongest_hex(hex, e);
+        if (set->kind == VIGIL_KIND_ILLEGAL) {
+            for (int a = 0; a < VG_SEG_ALGS; a++)
+                common |= dg[a] && is_common(ix, a, dg[a]);
+            if (common && ++problems)
+                fn(ud, "common-file", set->name, hex, "the digest of a trivially common file");
+            if (in_benign(ix, dg) && ++problems)
+                fn(ud, "also-benign", set->name, hex, "also listed in a benign set");
+        }
+        if ((e->flags & VG_SEG_CONFLICT) && ++problems) {
+            const char *cat = vg_seg_str(&set->seg, e->category);
+            snprintf(detail, sizeof detail, "records disagreed on the category; kept '%s'", cat ? cat : "");
+            fn(ud, "conflict", set->name, hex, detail);
+        }
+        if (e->mask & VG_SEG_HAS_PDQ) {
+            if (!memcmp(e->pdq, zero, 32) && ++problems)
+                fn(ud, "pdq-zero", set->name, hex, "an all-zero PDQ hash (too small or blank picture)");
+            else if (e->pdq_quality >= 0 && e->pdq_quality < 50 && ++problems) {
+                snprintf(detail, sizeof detail, "PDQ quality %d (< 50)", e->pdq_quality);
+                fn(ud, "pdq-low-quality", set->name, hex, detail);
+            }
+        }
+    }
+    return problems;
+}
+
+int vigil_hashset_check(vigil_store *st, vigil_hygiene_fn fn, void *ud, vigil_error *err)
+{
+    vigil_hashset_info *v;
+    vigil_index *ix;
+    size_t n;
+    int problems = 0, rc = vigil_hashset_list(&v, &n, st, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].merged) {
+            char detail[128];
+            snprintf(detail, sizeof detail, "%llu repeated records merged into existing entries at import, "
+                     "%llu with a different category", (unsigned long long)v[i].merged,
+                     (unsigned long long)v[i].conflicts);
+            fn(ud, "duplicates", v[i].name, NULL, detail);
+            problems++;
+        }
+    vigil_hashset_info_free(v, n);
+    if ((rc = vigil_index_open(&ix, st, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < ix->nsets; i++)
+        problems += check_set(ix, i, fn, ud);
+    vigil_index_close(ix);
+    return problems;
 }

@@ -12,11 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hashset/store_int.h"
 #include "match/pdq_match_int.h"
+#include "match/pdq_store.h"
 
 typedef struct label {
     vigil_hashset_kind kind;
+    int weak;                               /* listed with a quality below 50 (list hygiene) */
     const char *set, *category, *series;    /* owned by the matcher's string pool */
 } label;
 
@@ -110,6 +111,8 @@ static int best_hit(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ
     out->match.set = l->set;
     out->match.category = l->category;
     out->match.series = l->series;
+    if (l->weak) /* list hygiene: a weak listed hash proves less */
+        out->match.flags |= VIGIL_MATCH_LOW_QUALITY;
     out->match.distance = b.d;
     out->dihedral = b.v;
     memcpy(out->entry.b, m->h[b.id].w, sizeof out->entry.b);
@@ -192,7 +195,8 @@ static int add_entry(vigil_pdq_matcher *m, const vigil_pdq_entry *src)
 {
     if (m->n == m->cap && reserve(m, m->cap ? 2 * m->cap : 64) < 0)
         return -1;
-    if (m->nlabels == 0 || !(m->labels[m->nlabels - 1].kind == src->kind &&
+    int weak = src->quality >= 0 && src->quality < 50;
+    if (m->nlabels == 0 || !(m->labels[m->nlabels - 1].kind == src->kind && m->labels[m->nlabels - 1].weak == weak &&
                              same(m->labels[m->nlabels - 1].set, src->set) &&
                              same(m->labels[m->nlabels - 1].category, src->category) &&
                              same(m->labels[m->nlabels - 1].series, src->series))) {
@@ -207,6 +211,7 @@ static int add_entry(vigil_pdq_matcher *m, const vigil_pdq_entry *src)
         }
         l = &m->labels[m->nlabels];
         l->kind = src->kind;
+        l->weak = weak;
         if (keep(&l->set, m, src->set) < 0 || keep(&l->category, m, src->category) < 0 ||
             keep(&l->series, m, src->series) < 0)
             return -1;
@@ -291,47 +296,17 @@ int vigil_pdq_matcher_from_entries(vigil_pdq_matcher **out, const vigil_pdq_entr
 
 int vigil_pdq_matcher_open(vigil_pdq_matcher **out, struct vigil_store *st, vigil_error *err)
 {
-    static const char *sql =
-        "SELECT e.pdq, e.pdq_quality, s.kind, s.name, coalesce(e.category, s.category),"
-        " coalesce(e.series, s.series) FROM hash_entry e JOIN hashset s ON s.id = e.set_id"
-        " WHERE e.pdq IS NOT NULL AND s.kind IN (?, ?) ORDER BY s.kind, s.id, e.id";
-    vigil_pdq_matcher *m;
-    sqlite3_stmt *s = NULL;
-    int rc;
+    vigil_pdq_entry *e;
+    vg_pdq_source src;
+    size_t n;
+    int rc = vg_store_pdq_entries(&e, &n, &src, st, err);
     *out = NULL;
-    if ((rc = matcher_new(&m, err)) < 0)
+    if (rc < 0)
         return rc;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: reading PDQ entries: %s", st->path, sqlite3_errmsg(st->db));
-        matcher_close(m);
-        return rc;
-    }
-    sqlite3_bind_int(s, 1, VIGIL_KIND_ILLEGAL);
-    sqlite3_bind_int(s, 2, VIGIL_KIND_INTEREST);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        vigil_pdq_entry e = {0};
-        if (sqlite3_column_bytes(s, 0) != 32)
-            continue;
-        memcpy(e.hash.b, sqlite3_column_blob(s, 0), 32);
-        e.quality = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 1);
-        e.kind = (vigil_hashset_kind)sqlite3_column_int(s, 2);
-        e.set = (const char *)sqlite3_column_text(s, 3);
-        e.category = (const char *)sqlite3_column_text(s, 4);
-        e.series = (const char *)sqlite3_column_text(s, 5);
-        if (m->n >= UINT32_MAX - 1 || add_entry(m, &e) < 0) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
-        rc = rc == SQLITE_NOMEM ? vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory")
-                                : vigil_error_set(err, VIGIL_ESTORE, "%s: reading PDQ entries: %s", st->path,
-                                                  sqlite3_errmsg(st->db));
-        matcher_close(m);
-        return rc;
-    }
-    return finish(out, m, VIGIL_PDQ_AUTO, err);
+    rc = vigil_pdq_matcher_from_entries(out, e, n, err); /* copies the strings */
+    free(e);
+    vg_pdq_source_free(&src);
+    return rc;
 }
 
 uint64_t vigil_pdq_matcher_entries(const vigil_pdq_matcher *m)

@@ -222,7 +222,7 @@ static void write_params(FILE *o, const vigil_report_params *p)
         vg_buf_adds(&b, "<p>None: every readable item is unknown.</p>\n");
     else {
         vg_buf_adds(&b, "<table><tr><th>set</th><th>kind</th><th>entries</th><th>imported</th><th>by</th>"
-                        "<th>format</th><th>sources</th></tr>\n");
+                        "<th>format</th><th>sources</th><th>version</th><th>release</th></tr>\n");
         for (size_t i = 0; i < p->nsets; i++) {
             const vigil_hashset_info *s = &p->sets[i];
             vg_buf_adds(&b, "<tr><td>");
@@ -236,6 +236,8 @@ static void write_params(FILE *o, const vigil_report_params *p)
             html_textz(&b, s->format);
             vg_buf_adds(&b, "</td><td class=p>");
             html_textz(&b, s->sources);
+            vg_buf_addf(&b, "</td><td>%lld</td><td>", (long long)s->version);
+            html_textz(&b, s->release);
             vg_buf_adds(&b, "</td></tr>\n");
         }
         vg_buf_adds(&b, "</table>\n");

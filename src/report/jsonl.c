@@ -66,6 +66,13 @@ static void add_match(vg_buf *b, const vigil_item *it)
         vigil_pdq_hex(hex, &it->pdq_entry);
         vg_buf_addf(b, ",\"dihedral\":\"%s\",\"entry\":\"%s\"", vigil_pdq_dihedral_name(it->pdq_dihedral), hex);
     }
+    if (m->flags) { /* list hygiene: why this match is for a person to decide */
+        vg_buf_adds(b, ",\"flags\":[");
+        for (unsigned i = 0, n = 0; i < VIGIL_MATCH__FLAGS; i++)
+            if (m->flags & (1u << i))
+                vg_buf_addf(b, "%s\"%s\"", n++ ? "," : "", vigil_match_flag_name(i));
+        vg_buf_addc(b, ']');
+    }
     vg_buf_addc(b, '}');
 }
 
@@ -132,16 +139,54 @@ int vigil_jsonl_item(FILE *f, const vigil_item *it)
 
 int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s)
 {
-    int n = fprintf(f,
-                    "{\"summary\":{\"items\":%llu,\"illegal\":%llu,\"benign\":%llu,\"interest\":%llu,"
-                    "\"near\":%llu,\"unknown\":%llu,\"error\":%llu,\"bytes\":%llu,\"seconds\":%.3f,"
-                    "\"interrupted\":%s}}\n",
-                    (unsigned long long)s->items, (unsigned long long)s->by_verdict[VIGIL_VERDICT_ILLEGAL],
-                    (unsigned long long)s->by_verdict[VIGIL_VERDICT_BENIGN],
-                    (unsigned long long)s->by_verdict[VIGIL_VERDICT_INTEREST],
-                    (unsigned long long)s->by_verdict[VIGIL_VERDICT_NEAR],
-                    (unsigned long long)s->by_verdict[VIGIL_VERDICT_UNKNOWN],
-                    (unsigned long long)s->by_verdict[VIGIL_VERDICT_ERROR], (unsigned long long)s->bytes,
-                    s->seconds, s->interrupted ? "true" : "false");
-    return n < 0 ? -1 : 0;
+    return vigil_jsonl_summary_sets(f, s, NULL, 0);
+}
+
+/* The sets matched against, with their provenance, as the summary's "sets". */
+static void add_sets(vg_buf *b, const vigil_hashset_info *sets, size_t nsets)
+{
+    vg_buf_adds(b, ",\"sets\":[");
+    for (size_t i = 0; i < nsets; i++) {
+        const vigil_hashset_info *h = &sets[i];
+        vg_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
+        vg_json_strz(b, h->name);
+        vg_buf_addf(b, ",\"kind\":\"%s\",\"version\":%lld,\"entries\":%llu,\"release\":",
+                    vigil_hashset_kind_name(h->kind), (long long)h->version, (unsigned long long)h->entries);
+        vg_json_strz(b, h->release);
+        vg_buf_adds(b, ",\"format\":");
+        vg_json_strz(b, h->format);
+        vg_buf_adds(b, ",\"sources\":");
+        vg_json_strz(b, h->sources);
+        vg_buf_adds(b, ",\"imported_at\":");
+        vg_json_strz(b, h->imported_at);
+        vg_buf_adds(b, ",\"imported_by\":");
+        vg_json_strz(b, h->imported_by);
+        vg_buf_addc(b, '}');
+    }
+    vg_buf_addc(b, ']');
+}
+
+int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets)
+{
+    vg_buf b;
+    int rc = 0;
+    vg_buf_init(&b, 64u << 20);
+    vg_buf_addf(&b,
+                "{\"summary\":{\"items\":%llu,\"illegal\":%llu,\"benign\":%llu,\"interest\":%llu,"
+                "\"near\":%llu,\"unknown\":%llu,\"error\":%llu,\"bytes\":%llu,\"seconds\":%.3f,"
+                "\"interrupted\":%s",
+                (unsigned long long)s->items, (unsigned long long)s->by_verdict[VIGIL_VERDICT_ILLEGAL],
+                (unsigned long long)s->by_verdict[VIGIL_VERDICT_BENIGN],
+                (unsigned long long)s->by_verdict[VIGIL_VERDICT_INTEREST],
+                (unsigned long long)s->by_verdict[VIGIL_VERDICT_NEAR],
+                (unsigned long long)s->by_verdict[VIGIL_VERDICT_UNKNOWN],
+                (unsigned long long)s->by_verdict[VIGIL_VERDICT_ERROR], (unsigned long long)s->bytes,
+                s->seconds, s->interrupted ? "true" : "false");
+    if (sets)
+        add_sets(&b, sets, nsets);
+    vg_buf_adds(&b, "}}\n");
+    if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, f) != b.len)
+        rc = -1;
+    vg_buf_dispose(&b);
+    return rc;
 }

@@ -210,7 +210,9 @@ static void set_verdict(vg_reader *r, vg_result *res)
         return;
     }
     if (r->o->index && vigil_index_match(&it->match, r->o->index, &it->digests)) {
-        it->verdict = it->match.kind == VIGIL_KIND_ILLEGAL ? VIGIL_VERDICT_ILLEGAL
+        /* a flagged illegal match (list hygiene) never decides alone: a person reviews it */
+        it->verdict = it->match.kind == VIGIL_KIND_ILLEGAL && !it->match.flags ? VIGIL_VERDICT_ILLEGAL
+                    : it->match.kind == VIGIL_KIND_ILLEGAL ? VIGIL_VERDICT_INTEREST
                     : it->match.kind == VIGIL_KIND_INTEREST ? VIGIL_VERDICT_INTEREST : VIGIL_VERDICT_BENIGN;
     } else if (r->o->pdq_matcher && it->pdq_state == VIGIL_PDQ_OK && it->pdq_quality >= VIGIL_PDQ_MIN_QUALITY &&
                vigil_pdq_matcher_search(r->o->pdq_matcher, it->pdq, r->o->pdq_max_distance, &hit)) {

@@ -154,13 +154,13 @@ static void pdq_match__version_1_store_is_upgraded(void **state)
     assert_int_equal(hit.dihedral, 1);
     vigil_pdq_matcher_close(m);
     vigil_store_close(st);
-    /* reopening an upgraded store is a no-op; the version is now 2 */
+    /* reopening an upgraded store is a no-op; the version is now 3 (entries in segments) */
     assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
     {
         sqlite3_stmt *s2;
         assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &s2, NULL), SQLITE_OK);
         assert_int_equal(sqlite3_step(s2), SQLITE_ROW);
-        assert_int_equal(sqlite3_column_int(s2, 0), 2);
+        assert_int_equal(sqlite3_column_int(s2, 0), 3);
         sqlite3_finalize(s2);
     }
     sqlite3_close(h);

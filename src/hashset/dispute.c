@@ -1,0 +1,145 @@
+/*
+ * Disputes: digests taken out of matching by a person, with who, why and when.
+ * They live in SQLite (hash_dispute) and apply when an index is opened, so no
+ * segment is ever rewritten for them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hex.h"
+#include "hashset/store_int.h"
+
+static int parse_digest(uint8_t *out, size_t *len, const char *hex, vigil_error *err)
+{
+    size_t n = strlen(hex);
+    if ((n != 32 && n != 40 && n != 64) || vg_hex_decode(out, hex, n / 2) < 0)
+        return vigil_error_set(err, VIGIL_EUSAGE, "dispute: '%s' is not an MD5, SHA-1 or SHA-256 in hex", hex);
+    *len = n / 2;
+    return 0;
+}
+
+int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *set, const char *reason,
+                          const char *who, vigil_error *err)
+{
+    uint8_t d[32];
+    size_t len;
+    sqlite3_stmt *s;
+    int rc = parse_digest(d, &len, digest_hex, err);
+    if (rc < 0)
+        return rc;
+    if (!reason || !*reason)
+        return vigil_error_set(err, VIGIL_EUSAGE, "dispute: a reason is required (--reason TEXT)");
+    if (set) {
+        int found = 0;
+        if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM hashset WHERE name = ?", -1, &s, NULL) != SQLITE_OK)
+            return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
+        sqlite3_bind_text(s, 1, set, -1, SQLITE_STATIC);
+        found = sqlite3_step(s) == SQLITE_ROW;
+        sqlite3_finalize(s);
+        if (!found)
+            return vigil_error_set(err, VIGIL_ENOTFOUND, "dispute: no hash set named '%s'", set);
+    }
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO hash_dispute(digest, set_name, reason, disputed_by, disputed_at)"
+                           " VALUES(?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))", -1, &s, NULL) != SQLITE_OK)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
+    sqlite3_bind_blob(s, 1, d, (int)len, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, set, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, who, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
+    return vg_store_bump_generation(st, err);
+}
+
+int vigil_hashset_undispute(vigil_store *st, const char *digest_hex, const char *who, vigil_error *err)
+{
+    uint8_t d[32];
+    size_t len;
+    sqlite3_stmt *s;
+    int rc = parse_digest(d, &len, digest_hex, err);
+    if (rc < 0)
+        return rc;
+    if (sqlite3_prepare_v2(st->db,
+                           "UPDATE hash_dispute SET active = 0, lifted_by = ?,"
+                           " lifted_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE digest = ? AND active = 1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
+    sqlite3_bind_text(s, 1, who, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 2, d, (int)len, SQLITE_TRANSIENT);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
+    if (sqlite3_changes(st->db) == 0)
+        return vigil_error_set(err, VIGIL_ENOTFOUND, "undispute: no active dispute of %s", digest_hex);
+    return vg_store_bump_generation(st, err);
+}
+
+static char *dup_text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? strdup((const char *)t) : NULL;
+}
+
+int vigil_hashset_disputes(vigil_dispute **out, size_t *n, vigil_store *st, vigil_error *err)
+{
+    sqlite3_stmt *s;
+    vigil_dispute *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT id, digest, set_name, reason, disputed_by, disputed_at, active, lifted_by,"
+                           " lifted_at FROM hash_dispute ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        vigil_dispute *d;
+        int len = sqlite3_column_bytes(s, 1);
+        if (cnt == cap) {
+            size_t ncap = cap ? 2 * cap : 8;
+            vigil_dispute *p = realloc(v, ncap * sizeof *p);
+            if (!p)
+                break;
+            v = p;
+            cap = ncap;
+        }
+        d = &v[cnt++];
+        memset(d, 0, sizeof *d);
+        d->id = sqlite3_column_int64(s, 0);
+        if (len > 0 && len <= 32)
+            vg_hex_encode(d->digest, sqlite3_column_blob(s, 1), (size_t)len);
+        d->set = dup_text(s, 2);
+        d->reason = dup_text(s, 3);
+        d->disputed_by = dup_text(s, 4);
+        d->disputed_at = dup_text(s, 5);
+        d->active = sqlite3_column_int(s, 6);
+        d->lifted_by = dup_text(s, 7);
+        d->lifted_at = dup_text(s, 8);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        vigil_dispute_free(v, cnt);
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: listing disputes: %s", st->path,
+                               rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(st->db));
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+void vigil_dispute_free(vigil_dispute *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].set);
+        free(v[i].reason);
+        free(v[i].disputed_by);
+        free(v[i].disputed_at);
+        free(v[i].lifted_by);
+        free(v[i].lifted_at);
+    }
+    free(v);
+}

@@ -1,0 +1,64 @@
+/*
+ * The import pipeline's steps, for the modules that feed it from elsewhere
+ * than a list file (the conversion of a version 2 store, reindex).
+ */
+#ifndef VG_HASHSET_IMPORT_INT_H
+#define VG_HASHSET_IMPORT_INT_H
+#include "core/buf.h"
+#include "hashset/record.h"
+#include "hashset/segment.h"
+#include "hashset/xsort.h"
+#include "vigil/hashset.h"
+
+typedef struct vg_import_file {
+    const char *label;
+    uint32_t name_off;
+    uint64_t ordinal;           /* records seen in this file */
+    vigil_import_stats stats;
+    char sha256[65];
+    char *release;
+    int failed;
+} vg_import_file;
+
+typedef struct vg_import {
+    vigil_store *st;
+    const vigil_import_opts *opts;
+    size_t memory;
+    char *tmpdir;
+    vg_xsort *entries;
+    vg_buf strings;
+    uint32_t *slots;
+    size_t nslots, nstr;
+    int pdna_fd;
+    uint64_t npdna;
+    uint64_t *retract_ids;
+    size_t nretract_ids, cap_retract_ids;
+    vg_seg_entry *retract_digests;
+    size_t nretract_digests, cap_retract_digests;
+    vg_import_file *files;
+    size_t nfiles, capfiles;
+    char *default_base;         /* NSRL delta base when --base is not given */
+} vg_import;
+
+/* What the commit records about a new version. */
+typedef struct vg_import_prov {
+    const vigil_import_opts *opts;
+    const vigil_import_stats *total;
+    const char *sources, *format, *release, *segment;
+    const char *imported_at;    /* NULL: now */
+    uint64_t entries;
+    int upgrade;                /* converting an existing set: no "exists" refusal */
+} vg_import_prov;
+
+/* Take the writer lock, make the temporary folder and the entry sort. vg_import_end in all cases. */
+int vg_import_begin(vg_import *p, vigil_store *st, const vigil_import_opts *o, vigil_error *err);
+int vg_import_file_begin(vg_import *p, const char *label, vigil_error *err);
+void vg_import_sink(vg_hs_sink *s, vg_import *p);
+/* Dedupe and write the segment into the segment folder; *segment_name is its file name (malloc'd). */
+int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_error *err);
+/* One transaction: the set (created or updated), a new version row, current_version; then the old file goes. */
+int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err);
+int vg_import_check_name(vigil_store *st, const vigil_import_opts *o, vigil_error *err);
+void vg_import_end(vg_import *p);
+
+#endif

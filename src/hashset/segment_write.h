@@ -1,0 +1,24 @@
+/*
+ * Writing a segment: entries arrive deduplicated, in any order; each gets the
+ * next row, its digests go to one external sort per algorithm, and finishing
+ * writes strings, PhotoDNA vectors, PDQ rows, the sorted keys with their
+ * prefix tables and finally the header with both checksums, then fsyncs.
+ * The caller renames the file into place. Not shared between threads.
+ */
+#ifndef VG_HASHSET_SEGMENT_WRITE_H
+#define VG_HASHSET_SEGMENT_WRITE_H
+#include "hashset/segment.h"
+
+typedef struct vg_seg_writer vg_seg_writer;
+
+/* Create path (a temporary name) and sort scratch files in dir, with memory bytes for sorting. */
+int vg_seg_writer_new(vg_seg_writer **out, const char *path, const char *dir, size_t memory, vigil_error *err);
+/* Append one entry (its photodna pointer is ignored; pass the vector or NULL). */
+int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *photodna, vigil_error *err);
+/* Write the rest and the header, fsync and close. strings: the pool entries point into. */
+int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings, vigil_error *err);
+uint64_t vg_seg_writer_entries(const vg_seg_writer *w);
+/* Close (removing the file when not finished). */
+void vg_seg_writer_free(vg_seg_writer *w);
+
+#endif

@@ -1,0 +1,454 @@
+/*
+ * External sort: bucket sort on a 16-bit key plus qsort inside each bucket
+ * (digests are uniform, so buckets are small), sorted runs spilled to files,
+ * and a k-way heap merge when reading back. The last run stays in memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hashset/xsort.h"
+
+#define NBUCKETS 65536
+#define RUN_BUF (256u << 10)
+
+typedef struct run {
+    int fd;             /* -1: the in-memory run */
+    uint8_t *buf;
+    size_t pos, len;    /* bytes in buf */
+    uint64_t left;      /* records not yet returned */
+    const uint8_t *cur;
+} run;
+
+/* Records collected, then sorted: perm lists them in order. */
+typedef struct batch {
+    uint8_t *recs;
+    uint32_t *perm;
+    size_t n;
+} batch;
+
+/* A full batch being sorted and written by the spill thread while the next one fills. */
+typedef struct spill_job {
+    struct vg_xsort *x;
+    batch *b;
+    unsigned run;
+    int rc;
+    vigil_error err;
+} spill_job;
+
+struct vg_xsort {
+    vg_xsort_spec s;
+    char *dir, *name;
+    batch bufs[2];
+    batch *fill;        /* the batch records are added to */
+    size_t cap;         /* records per batch */
+    uint64_t total;
+    unsigned nruns;
+    pthread_t thread;
+    spill_job job;
+    int spilling;       /* a spill thread runs */
+    run *runs;          /* during the merge: nruns files + maybe the memory run */
+    size_t nmerge;
+    size_t *heap, nheap;
+    uint64_t mem_i;
+    uint8_t *scratch;   /* the record last returned by vg_xsort_next */
+    int failed, merging;
+};
+
+static char *run_path(const vg_xsort *x, unsigned i)
+{
+    size_t n = strlen(x->dir) + strlen(x->name) + 32;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s.%u.run", x->dir, x->name, i);
+    return p;
+}
+
+static int io_error(vigil_error *err, const char *path, const char *what)
+{
+    int e = errno;
+    return vigil_error_set(err, VIGIL_ESTORE, "%s: %s: %s", path, what,
+                           e == ENOSPC || e == EFBIG || e == EDQUOT ? "disk full (no space left for the import)"
+                                                                     : strerror(e));
+}
+
+/*
+ * The memory bound holds two batches: while the spill thread sorts and writes
+ * one, the reader fills the other (two cores: parsing and sorting overlap).
+ */
+int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err)
+{
+    vg_xsort *x = calloc(1, sizeof *x);
+    *out = NULL;
+    if (!x)
+        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    x->s = *spec;
+    x->cap = spec->memory / 2 / (spec->rec_size + sizeof(uint32_t));
+    if (x->cap < 64)
+        x->cap = 64;
+    x->dir = strdup(spec->dir);
+    x->name = strdup(spec->name);
+    x->bufs[0].recs = malloc(x->cap * spec->rec_size);
+    x->fill = &x->bufs[0];
+    if (!x->dir || !x->name || !x->bufs[0].recs) {
+        vg_xsort_free(x);
+        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory (%zu bytes)", spec->memory);
+    }
+    *out = x;
+    return 0;
+}
+
+typedef struct cmp_ctx {
+    const vg_xsort *x;
+    const uint8_t *recs;
+} cmp_ctx;
+
+static int cmp_perm_r(const void *a, const void *b, void *ud)
+{
+    const cmp_ctx *c = ud;
+    return c->x->s.cmp(c->recs + (size_t) * (const uint32_t *)a * c->x->s.rec_size,
+                       c->recs + (size_t) * (const uint32_t *)b * c->x->s.rec_size);
+}
+
+/* Order a batch: b->perm lists its records sorted. */
+static int sort_batch(const vg_xsort *x, batch *b, vigil_error *err)
+{
+    uint32_t *count = calloc(NBUCKETS + 1, sizeof *count);
+    cmp_ctx c = {x, b->recs};
+    if (!b->perm)
+        b->perm = malloc(x->cap * sizeof *b->perm);
+    if (!count || !b->perm) {
+        free(count);
+        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    }
+    for (size_t i = 0; i < b->n; i++)
+        count[x->s.bucket(b->recs + i * x->s.rec_size) + 1]++;
+    for (size_t k = 0; k < NBUCKETS; k++)
+        count[k + 1] += count[k];
+    for (size_t i = 0; i < b->n; i++)
+        b->perm[count[x->s.bucket(b->recs + i * x->s.rec_size)]++] = (uint32_t)i;
+    /* count[k] is now the end of bucket k */
+    for (size_t k = 0, start = 0; k < NBUCKETS; k++) {
+        size_t end = count[k];
+        if (end - start > 1)
+            qsort_r(b->perm + start, end - start, sizeof *b->perm, cmp_perm_r, &c);
+        start = end;
+    }
+    free(count);
+    return 0;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    while (n) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Sort batch b and write it as run number `run`. */
+static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error *err)
+{
+    char *path = run_path(x, run_no);
+    uint8_t *out = malloc(RUN_BUF);
+    size_t used = 0, rs = x->s.rec_size;
+    int fd, rc = 0;
+    if (!path || !out) {
+        free(path);
+        free(out);
+        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    }
+    if ((rc = sort_batch(x, b, err)) < 0)
+        goto done;
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        rc = io_error(err, path, "cannot create sort run");
+        goto done;
+    }
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
+        if (used + rs > RUN_BUF) {
+            if (write_all(fd, out, used) < 0)
+                rc = io_error(err, path, "cannot write sort run");
+            used = 0;
+        }
+        memcpy(out + used, b->recs + (size_t)b->perm[i] * rs, rs);
+        used += rs;
+    }
+    if (rc == 0 && used && write_all(fd, out, used) < 0)
+        rc = io_error(err, path, "cannot write sort run");
+    if (close(fd) != 0 && rc == 0)
+        rc = io_error(err, path, "cannot write sort run");
+    if (rc < 0)
+        unlink(path); /* a partial run is of no use */
+done:
+    free(path);
+    free(out);
+    return rc;
+}
+
+static void *spill_main(void *arg)
+{
+    spill_job *j = arg;
+    j->rc = spill_batch(j->x, j->b, j->run, &j->err);
+    return NULL;
+}
+
+/* Wait for the spill thread; its failure becomes ours. */
+static int spill_wait(vg_xsort *x, vigil_error *err)
+{
+    if (!x->spilling)
+        return 0;
+    pthread_join(x->thread, NULL);
+    x->spilling = 0;
+    x->job.b->n = 0;
+    if (x->job.rc < 0) {
+        x->failed = 1;
+        if (err)
+            *err = x->job.err;
+        return x->job.rc;
+    }
+    return 0;
+}
+
+/* Hand the full batch to the spill thread and go on filling the other one. */
+static int spill(vg_xsort *x, vigil_error *err)
+{
+    batch *full = x->fill, *next = full == &x->bufs[0] ? &x->bufs[1] : &x->bufs[0];
+    int rc = spill_wait(x, err);
+    if (rc < 0)
+        return rc;
+    if (!next->recs && !(next->recs = malloc(x->cap * x->s.rec_size)))
+        next = NULL;
+    if (!next) { /* no second buffer: spill in this thread */
+        rc = spill_batch(x, full, x->nruns, err);
+        if (rc < 0) {
+            x->failed = 1;
+            return rc;
+        }
+        x->nruns++;
+        full->n = 0;
+        return 0;
+    }
+    x->job = (spill_job){x, full, x->nruns++, 0, {0, ""}};
+    if (pthread_create(&x->thread, NULL, spill_main, &x->job) != 0) {
+        x->nruns--;
+        rc = spill_batch(x, full, x->nruns, err);
+        if (rc < 0) {
+            x->failed = 1;
+            return rc;
+        }
+        x->nruns++;
+        full->n = 0;
+    } else {
+        x->spilling = 1;
+    }
+    x->fill = next;
+    return 0;
+}
+
+int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err)
+{
+    batch *b = x->fill;
+    if (x->failed)
+        return VIGIL_ESTORE;
+    if (b->n == x->cap) {
+        if (spill(x, err) < 0)
+            return err ? err->code : VIGIL_ESTORE;
+        b = x->fill;
+    }
+    memcpy(b->recs + b->n * x->s.rec_size, rec, x->s.rec_size);
+    b->n++;
+    x->total++;
+    return 0;
+}
+
+/* Load the next record of a run into r->cur; 0 at its end, -1 on error. */
+static int run_advance(vg_xsort *x, run *r, vigil_error *err)
+{
+    size_t rs = x->s.rec_size;
+    if (r->left == 0)
+        return 0;
+    if (r->fd < 0) {
+        r->cur = x->fill->recs + (size_t)x->fill->perm[x->mem_i++] * rs;
+        r->left--;
+        return 1;
+    }
+    if (r->pos + rs > r->len) {
+        size_t keep = r->len - r->pos;
+        ssize_t got;
+        memmove(r->buf, r->buf + r->pos, keep);
+        r->len = keep;
+        r->pos = 0;
+        while (r->len < rs) {
+            got = read(r->fd, r->buf + r->len, RUN_BUF - r->len);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0) {
+                vigil_error_set(err, VIGIL_ESTORE, "sort run: %s", got < 0 ? strerror(errno) : "truncated");
+                return -1;
+            }
+            r->len += (size_t)got;
+        }
+    }
+    r->cur = r->buf + r->pos;
+    r->pos += rs;
+    r->left--;
+    return 1;
+}
+
+static int heap_less(const vg_xsort *x, size_t a, size_t b)
+{
+    return x->s.cmp(x->runs[a].cur, x->runs[b].cur) < 0;
+}
+
+static void heap_down(vg_xsort *x, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < x->nheap && heap_less(x, x->heap[l], x->heap[m]))
+            m = l;
+        if (r < x->nheap && heap_less(x, x->heap[r], x->heap[m]))
+            m = r;
+        if (m == i)
+            return;
+        size_t t = x->heap[i];
+        x->heap[i] = x->heap[m];
+        x->heap[m] = t;
+        i = m;
+    }
+}
+
+int vg_xsort_finish(vg_xsort *x, vigil_error *err)
+{
+    size_t rs = x->s.rec_size;
+    if (spill_wait(x, err) < 0 || x->failed)
+        return err ? err->code : VIGIL_ESTORE;
+    if (sort_batch(x, x->fill, err) < 0)
+        return VIGIL_ENOMEM;
+    /* the other batch is empty now: give its memory back before the merge */
+    for (int i = 0; i < 2; i++)
+        if (&x->bufs[i] != x->fill) {
+            free(x->bufs[i].recs);
+            free(x->bufs[i].perm);
+            x->bufs[i] = (batch){NULL, NULL, 0};
+        }
+    x->runs = calloc(x->nruns + 1, sizeof *x->runs);
+    x->heap = calloc(x->nruns + 1, sizeof *x->heap);
+    x->scratch = malloc(rs);
+    if (!x->runs || !x->heap || !x->scratch)
+        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    for (unsigned i = 0; i < x->nruns; i++) {
+        char *path = run_path(x, i);
+        run *r = &x->runs[x->nmerge++];
+        off_t size;
+        r->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+        r->buf = malloc(RUN_BUF);
+        if (r->fd < 0 || !r->buf) {
+            int rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot read sort run: %s", path ? path : "sort",
+                                     strerror(errno));
+            free(path);
+            x->failed = 1;
+            return rc;
+        }
+        free(path);
+        size = lseek(r->fd, 0, SEEK_END);
+        lseek(r->fd, 0, SEEK_SET);
+        r->left = size > 0 ? (uint64_t)size / rs : 0;
+    }
+    if (x->fill->n) {
+        run *r = &x->runs[x->nmerge++];
+        r->fd = -1;
+        r->left = x->fill->n;
+    }
+    for (size_t i = 0; i < x->nmerge; i++) {
+        int got = run_advance(x, &x->runs[i], err);
+        if (got < 0) {
+            x->failed = 1;
+            return VIGIL_ESTORE;
+        }
+        if (got)
+            x->heap[x->nheap++] = i;
+    }
+    for (size_t i = x->nheap / 2; i-- > 0;)
+        heap_down(x, i);
+    x->merging = 1;
+    return 0;
+}
+
+const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
+{
+    run *r;
+    int got;
+    if (!x->merging || x->failed || x->nheap == 0)
+        return NULL;
+    r = &x->runs[x->heap[0]];
+    /* the run's buffer moves on below: hand out a copy the caller may keep until the next call */
+    memcpy(x->scratch, r->cur, x->s.rec_size);
+    got = run_advance(x, r, err);
+    if (got < 0) {
+        x->failed = 1;
+        return NULL;
+    }
+    if (!got)
+        x->heap[0] = x->heap[--x->nheap];
+    if (x->nheap)
+        heap_down(x, 0);
+    return x->scratch;
+}
+
+int vg_xsort_failed(const vg_xsort *x)
+{
+    return x->failed;
+}
+
+uint64_t vg_xsort_count(const vg_xsort *x)
+{
+    return x->total;
+}
+
+unsigned vg_xsort_runs(const vg_xsort *x)
+{
+    return x->nruns;
+}
+
+void vg_xsort_free(vg_xsort *x)
+{
+    if (!x)
+        return;
+    spill_wait(x, NULL);
+    for (size_t i = 0; i < x->nmerge; i++) {
+        if (x->runs[i].fd >= 0)
+            close(x->runs[i].fd);
+        free(x->runs[i].buf);
+    }
+    for (unsigned i = 0; i < x->nruns; i++) {
+        char *path = run_path(x, i);
+        if (path)
+            unlink(path);
+        free(path);
+    }
+    free(x->runs);
+    free(x->heap);
+    for (int i = 0; i < 2; i++) {
+        free(x->bufs[i].recs);
+        free(x->bufs[i].perm);
+    }
+    free(x->scratch);
+    free(x->dir);
+    free(x->name);
+    free(x);
+}

@@ -1,0 +1,43 @@
+/*
+ * External sort of fixed-size records in bounded memory: records collect in a
+ * buffer; a full buffer is sorted (buckets on a 16-bit key, then a short sort
+ * inside each bucket) and spilled to a run file; the runs are merged with a
+ * heap when the records are read back. Used by the import to dedupe entries
+ * and to build the sorted key arrays of a segment. Not shared between threads.
+ */
+#ifndef VG_HASHSET_XSORT_H
+#define VG_HASHSET_XSORT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "vigil/error.h"
+
+typedef struct vg_xsort vg_xsort;
+
+typedef struct vg_xsort_spec {
+    size_t rec_size;
+    /* The record's 16-bit bucket: the most significant part of the order. */
+    uint32_t (*bucket)(const void *rec);
+    /* Full order (consistent with bucket); ties keep no particular order. */
+    int (*cmp)(const void *a, const void *b);
+    size_t memory;          /* bytes for the record buffer (at least 64 records' worth is used) */
+    const char *dir;        /* where run files go (created by the caller) */
+    const char *name;       /* run file prefix, unique within dir */
+} vg_xsort_spec;
+
+int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err);
+/* Copy one record in; spills a sorted run when the buffer is full. */
+int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err);
+/* No more records: sort what is buffered and prepare the merge. */
+int vg_xsort_finish(vg_xsort *x, vigil_error *err);
+/*
+ * The next record in order, or NULL at the end (or on a read error: then
+ * vg_xsort_failed() is nonzero and err is set). The pointer is valid until the next call.
+ */
+const void *vg_xsort_next(vg_xsort *x, vigil_error *err);
+int vg_xsort_failed(const vg_xsort *x);
+uint64_t vg_xsort_count(const vg_xsort *x);
+unsigned vg_xsort_runs(const vg_xsort *x);   /* run files spilled so far */
+/* Frees memory and removes the run files. */
+void vg_xsort_free(vg_xsort *x);
+
+#endif

@@ -1,0 +1,402 @@
+/*
+ * store: the external sort (spills in a small memory bound and still orders
+ * and dedupes exactly), segments (written, found, damage refused), the import
+ * pipeline's merge rules (conflicts, retractions), and an open index keeping
+ * its view while a set is replaced.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "core/hex.h"
+#include "hashset/import_int.h"
+#include "hashset/segment.h"
+#include "hashset/segment_write.h"
+#include "hashset/xsort.h"
+#include "vigil/hashset.h"
+#include "vigil/index.h"
+#include "vigil/pdq_match.h"
+
+static uint64_t rng(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint32_t bucket16(const void *p)
+{
+    const uint8_t *b = p;
+    return (uint32_t)(b[0] << 8 | b[1]);
+}
+
+static int cmp16(const void *a, const void *b)
+{
+    return memcmp(a, b, 16);
+}
+
+static int count_runs(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d)) != NULL)
+        n += strstr(e->d_name, ".run") != NULL;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* 1,000,000 records of 16 bytes drawn from 300,000 keys, in a 1 MiB bound. */
+static void store__sort_spills_in_a_small_bound_and_dedupes_exactly(void **state)
+{
+    char *dir = tu_mkdtemp();
+    vg_xsort_spec spec = {16, bucket16, cmp16, 1u << 20, dir, "t"};
+    vg_xsort *x;
+    uint8_t *seen = calloc(300000, 1), rec[16], prev[16];
+    uint64_t r = 1, n = 0, distinct = 0, want_distinct = 0;
+    const uint8_t *p;
+    (void)state;
+    assert_int_equal(vg_xsort_new(&x, &spec, NULL), 0);
+    for (int i = 0; i < 1000000; i++) {
+        uint64_t k = rng(&r) % 300000, h = k * 0x9e3779b97f4a7c15ull;
+        memcpy(rec, &h, 8); /* the key's bytes spread over the buckets */
+        memcpy(rec + 8, &k, 8);
+        if (!seen[k]++)
+            want_distinct++;
+        assert_int_equal(vg_xsort_add(x, rec, NULL), 0);
+    }
+    assert_int_equal(vg_xsort_finish(x, NULL), 0); /* waits for the spill thread */
+    assert_true(vg_xsort_runs(x) >= 10);          /* it did spill */
+    assert_int_equal(count_runs(dir), (int)vg_xsort_runs(x));
+    while ((p = vg_xsort_next(x, NULL)) != NULL) {
+        if (n)
+            assert_true(memcmp(prev, p, 16) <= 0); /* in order */
+        if (!n || memcmp(prev, p, 16))
+            distinct++;
+        memcpy(prev, p, 16);
+        n++;
+    }
+    assert_false(vg_xsort_failed(x));
+    assert_int_equal(n, 1000000);
+    assert_int_equal(distinct, want_distinct);
+    vg_xsort_free(x);
+    assert_int_equal(count_runs(dir), 0); /* runs removed */
+    free(seen);
+    tu_rm_rf(dir);
+    free(dir);
+}
+
+static void make_entry(vg_seg_entry *e, uint64_t i)
+{
+    uint64_t x = i + 1000;
+    memset(e, 0, sizeof *e);
+    e->mask = VG_SEG_HAS_MD5 | VG_SEG_HAS_SHA256;
+    for (int k = 0; k < 2; k++) {
+        uint64_t v = rng(&x);
+        memcpy(e->md5 + 8 * k, &v, 8);
+    }
+    for (int k = 0; k < 4; k++) {
+        uint64_t v = rng(&x);
+        memcpy(e->sha256 + 8 * k, &v, 8);
+    }
+    e->size = (int64_t)i;
+    e->category = e->label = e->profile = e->series = e->source = VG_SEG_NONE;
+    e->photodna = VG_SEG_NONE;
+    e->severity = e->pdq_quality = -1;
+}
+
+static char *write_segment(const char *dir, uint64_t n)
+{
+    char *path = tu_path(dir, "s.seg");
+    vg_seg_writer *w;
+    vg_seg_entry e;
+    vigil_error err;
+    assert_int_equal(vg_seg_writer_new(&w, path, dir, 1u << 20, &err), 0);
+    for (uint64_t i = 0; i < n; i++) {
+        make_entry(&e, i);
+        assert_int_equal(vg_seg_writer_put(w, &e, NULL, &err), 0);
+    }
+    assert_int_equal(vg_seg_writer_finish(w, "\0", 1, &err), 0);
+    vg_seg_writer_free(w);
+    return path;
+}
+
+static void store__segment_finds_every_entry_and_nothing_else(void **state)
+{
+    char *dir = tu_mkdtemp(), *path = write_segment(dir, 200000);
+    vg_segment s;
+    vg_seg_entry e;
+    vigil_error err;
+    (void)state;
+    assert_int_equal(vg_seg_open(&s, path, &err), 0);
+    assert_int_equal(s.h->entries, 200000);
+    assert_int_equal(vg_seg_verify(&s, path, &err), 0);
+    for (uint64_t i = 0; i < 200000; i += 7) {
+        int64_t row;
+        make_entry(&e, i);
+        row = vg_seg_find(&s, VG_SEG_SHA256, e.sha256);
+        assert_true(row >= 0);
+        assert_int_equal(s.entries[row].size, (int64_t)i);
+        assert_int_equal(vg_seg_find(&s, VG_SEG_MD5, e.md5), row);
+        assert_int_equal(vg_seg_find(&s, VG_SEG_SHA1, e.sha256), -1); /* no SHA-1 keys at all */
+        e.sha256[31] ^= 1;
+        assert_int_equal(vg_seg_find(&s, VG_SEG_SHA256, e.sha256), -1);
+    }
+    vg_seg_close(&s);
+    tu_rm_rf(dir);
+    free(path);
+    free(dir);
+}
+
+static void flip(const char *path, long off)
+{
+    FILE *f = fopen(path, "r+b");
+    int c;
+    assert_non_null(f);
+    fseek(f, off, SEEK_SET);
+    c = fgetc(f);
+    fseek(f, off, SEEK_SET);
+    fputc(c ^ 0x40, f);
+    fclose(f);
+}
+
+static void store__damaged_segments_are_refused_naming_the_file(void **state)
+{
+    char *dir = tu_mkdtemp(), *path = write_segment(dir, 1000);
+    vg_segment s;
+    vigil_error err;
+    (void)state;
+    flip(path, 5000); /* in the body: open (header only) accepts, verify refuses */
+    assert_int_equal(vg_seg_open(&s, path, &err), 0);
+    assert_int_equal(vg_seg_verify(&s, path, &err), VIGIL_ESTORE);
+    assert_non_null(strstr(err.msg, "body checksum mismatch"));
+    assert_non_null(strstr(err.msg, path));
+    vg_seg_close(&s);
+    flip(path, 5000);
+    flip(path, 100); /* a section offset */
+    assert_int_equal(vg_seg_open(&s, path, &err), VIGIL_ESTORE);
+    assert_non_null(strstr(err.msg, "header checksum mismatch"));
+    flip(path, 100);
+    flip(path, 0);
+    assert_int_equal(vg_seg_open(&s, path, &err), VIGIL_ESTORE);
+    assert_non_null(strstr(err.msg, "bad magic"));
+    flip(path, 0);
+    assert_int_equal(truncate(path, 20000), 0);
+    assert_int_equal(vg_seg_open(&s, path, &err), VIGIL_ESTORE);
+    assert_non_null(strstr(err.msg, "truncated"));
+    assert_non_null(strstr(err.msg, "vigil hashset reindex"));
+    tu_rm_rf(dir);
+    free(path);
+    free(dir);
+}
+
+/* Feed records straight into the pipeline of a new set and commit it. */
+static int pipeline(vigil_store *st, const char *name, vigil_hashset_kind kind, const vg_hs_record *r, size_t n,
+                    vigil_import_stats *out)
+{
+    vigil_import_opts o = {.name = name, .kind = kind, .memory = 1u << 20, .replace = 1};
+    vg_import p;
+    vg_import_prov prov = {0};
+    vg_hs_sink sink;
+    char *segment = NULL;
+    vigil_error err;
+    int rc = vg_import_begin(&p, st, &o, &err);
+    if (rc == 0)
+        rc = vg_import_file_begin(&p, "records", &err);
+    vg_import_sink(&sink, &p);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = sink.record(sink.ud, &r[i], &err);
+    if (rc == 0)
+        rc = vg_import_write(&p, &segment, &prov.entries, &err);
+    if (rc == 0) {
+        *out = p.files[0].stats;
+        prov = (vg_import_prov){&o, out, "records", "test", NULL, segment, NULL, prov.entries, 0};
+        rc = vg_import_commit(st, &prov, &err);
+    }
+    vg_import_end(&p);
+    free(segment);
+    return rc;
+}
+
+static vg_hs_record rec(const char *md5hex, const char *cat, int severity, const char *extid)
+{
+    vg_hs_record r;
+    vg_hs_record_clear(&r);
+    r.has_md5 = 1;
+    vg_hex_decode(r.md5, md5hex, 16);
+    r.category = cat;
+    r.severity = severity;
+    r.external_id = extid;
+    return r;
+}
+
+static int match_md5(vigil_match *m, vigil_store *st, const char *md5hex)
+{
+    vigil_index *ix;
+    uint8_t d[16];
+    int found;
+    vg_hex_decode(d, md5hex, 16);
+    assert_int_equal(vigil_index_open(&ix, st, NULL), 0);
+    found = vigil_index_lookup(m, ix, VIGIL_BY_MD5, d);
+    if (found && m->category) {
+        static char cat[32];
+        snprintf(cat, sizeof cat, "%s", m->category);
+        m->category = cat;
+    }
+    vigil_index_close(ix);
+    return found;
+}
+
+#define MD5_A "0123456789abcdef0123456789abcdef"
+#define MD5_B "fedcba9876543210fedcba9876543210"
+#define MD5_C "00112233445566778899aabbccddeeff"
+
+static void store__merges_keep_the_most_serious_category_and_apply_retractions(void **state)
+{
+    char *dir = tu_mkdtemp(), *db = tu_path(dir, "t.db");
+    vigil_store *st;
+    vigil_import_stats s;
+    vigil_match m;
+    vg_hs_record r[6];
+    (void)state;
+    assert_int_equal(vigil_store_open(&st, db, NULL), 0);
+    r[0] = rec(MD5_A, "B2", 1, "id-1");
+    r[1] = rec(MD5_A, "A1", 3, "id-2");  /* same digest, more serious: kept, a conflict */
+    r[2] = rec(MD5_A, "B2", 1, "id-3");
+    r[3] = rec(MD5_B, "A2", 2, "id-4");
+    r[4] = rec(MD5_C, "A2", 2, "id-5");
+    vg_hs_record_clear(&r[5]);            /* the source withdraws id-4 (NCMEC deletedImage) */
+    r[5].retract = 1;
+    r[5].external_id = "id-4";
+    assert_int_equal(pipeline(st, "ncmec", VIGIL_KIND_ILLEGAL, r, 6, &s), 0);
+    assert_int_equal(s.records, 6);
+    assert_int_equal(s.added, 2);
+    assert_int_equal(s.duplicates, 2);
+    assert_int_equal(s.conflicts, 2);
+    assert_int_equal(s.retracted, 2); /* the retraction and the record it withdrew */
+    assert_int_equal(s.records, s.added + s.duplicates + s.skipped_empty + s.rejected + s.retracted);
+    assert_int_equal(match_md5(&m, st, MD5_A), 1);
+    assert_string_equal(m.category, "A1");
+    assert_true(m.flags & VIGIL_MATCH_CONFLICT);
+    assert_int_equal(match_md5(&m, st, MD5_B), 0);
+    assert_int_equal(match_md5(&m, st, MD5_C), 1);
+    assert_int_equal(m.flags, 0);
+    vigil_store_close(st);
+    tu_rm_rf(dir);
+    free(db);
+    free(dir);
+}
+
+static void store__an_open_index_keeps_its_view_while_a_set_is_replaced(void **state)
+{
+    char *dir = tu_mkdtemp(), *db = tu_path(dir, "t.db");
+    vigil_store *st;
+    vigil_import_stats s;
+    vigil_index *before, *after;
+    vigil_match m;
+    vg_hs_record a = rec(MD5_A, NULL, -1, NULL), b = rec(MD5_B, NULL, -1, NULL);
+    uint8_t da[16], db16[16];
+    (void)state;
+    vg_hex_decode(da, MD5_A, 16);
+    vg_hex_decode(db16, MD5_B, 16);
+    assert_int_equal(vigil_store_open(&st, db, NULL), 0);
+    assert_int_equal(pipeline(st, "set", VIGIL_KIND_ILLEGAL, &a, 1, &s), 0);
+    assert_int_equal(vigil_index_open(&before, st, NULL), 0);
+    assert_int_equal(pipeline(st, "set", VIGIL_KIND_ILLEGAL, &b, 1, &s), 0); /* version 2, old file unlinked */
+    assert_int_equal(vigil_index_open(&after, st, NULL), 0);
+    assert_int_equal(vigil_index_lookup(&m, before, VIGIL_BY_MD5, da), 1);
+    assert_int_equal(vigil_index_lookup(&m, before, VIGIL_BY_MD5, db16), 0);
+    assert_int_equal(vigil_index_lookup(&m, after, VIGIL_BY_MD5, da), 0);
+    assert_int_equal(vigil_index_lookup(&m, after, VIGIL_BY_MD5, db16), 1);
+    vigil_index_close(before);
+    vigil_index_close(after);
+    vigil_store_close(st);
+    tu_rm_rf(dir);
+    free(db);
+    free(dir);
+}
+
+static void store__batched_lookups_answer_as_single_ones(void **state)
+{
+    char *dir = tu_mkdtemp(), *db = tu_path(dir, "t.db");
+    vigil_store *st;
+    vigil_import_stats s;
+    vigil_index *ix;
+    vg_hs_record *r = calloc(5000, sizeof *r);
+    uint8_t *q = malloc(10000 * 16), found[10000];
+    vigil_match *m = calloc(10000, sizeof *m), one;
+    uint64_t x = 9;
+    (void)state;
+    for (int i = 0; i < 5000; i++) {
+        vg_hs_record_clear(&r[i]);
+        r[i].has_md5 = 1;
+        for (int k = 0; k < 2; k++) {
+            uint64_t v = rng(&x);
+            memcpy(r[i].md5 + 8 * k, &v, 8);
+        }
+        memcpy(q + (size_t)i * 32, r[i].md5, 16);          /* even queries: listed */
+        memcpy(q + (size_t)i * 32 + 16, r[i].md5, 16);
+        q[(size_t)i * 32 + 16 + 15] ^= 0x80;                /* odd: one bit away, not listed */
+    }
+    assert_int_equal(vigil_store_open(&st, db, NULL), 0);
+    assert_int_equal(pipeline(st, "set", VIGIL_KIND_BENIGN, r, 5000, &s), 0);
+    assert_int_equal(vigil_index_open(&ix, st, NULL), 0);
+    assert_int_equal(vigil_index_lookup_batch(m, found, ix, VIGIL_BY_MD5, q, 10000), 5000);
+    for (int i = 0; i < 10000; i++) {
+        assert_int_equal(found[i], i % 2 == 0);
+        assert_int_equal(vigil_index_lookup(&one, ix, VIGIL_BY_MD5, q + (size_t)i * 16), found[i]);
+    }
+    vigil_index_close(ix);
+    vigil_store_close(st);
+    free(r);
+    free(q);
+    free(m);
+    tu_rm_rf(dir);
+    free(db);
+    free(dir);
+}
+
+static void store__weak_pdq_entries_flag_their_matches(void **state)
+{
+    vigil_pdq_entry e[2];
+    vigil_pdq_matcher *m;
+    vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL];
+    vigil_pdq_hit hit;
+    (void)state;
+    memset(e, 0, sizeof e);
+    memset(e[0].hash.b, 0x5a, 32);
+    memset(e[1].hash.b, 0xa5, 32);
+    e[0].quality = 30;
+    e[1].quality = 90;
+    e[0].kind = e[1].kind = VIGIL_KIND_ILLEGAL;
+    e[0].set = e[1].set = "pdq";
+    assert_int_equal(vigil_pdq_matcher_from_entries(&m, e, 2, NULL), 0);
+    for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+        q[v] = e[0].hash;
+    assert_int_equal(vigil_pdq_matcher_search(m, q, 31, &hit), 1);
+    assert_int_equal(hit.match.flags, VIGIL_MATCH_LOW_QUALITY);
+    for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+        q[v] = e[1].hash;
+    assert_int_equal(vigil_pdq_matcher_search(m, q, 31, &hit), 1);
+    assert_int_equal(hit.match.flags, 0);
+    vigil_pdq_matcher_close(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(store__sort_spills_in_a_small_bound_and_dedupes_exactly),
+        cmocka_unit_test(store__segment_finds_every_entry_and_nothing_else),
+        cmocka_unit_test(store__damaged_segments_are_refused_naming_the_file),
+        cmocka_unit_test(store__merges_keep_the_most_serious_category_and_apply_retractions),
+        cmocka_unit_test(store__an_open_index_keeps_its_view_while_a_set_is_replaced),
+        cmocka_unit_test(store__batched_lookups_answer_as_single_ones),
+        cmocka_unit_test(store__weak_pdq_entries_flag_their_matches),
+    };
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
