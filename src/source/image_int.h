@@ -1,0 +1,17 @@
+/* The inside of a vg_image, shared by the files of the image source. */
+#ifndef VG_SOURCE_IMAGE_INT_H
+#define VG_SOURCE_IMAGE_INT_H
+#include <tsk/libtsk.h>
+
+#include "source/image.h"
+
+struct vg_image {
+    TSK_IMG_INFO *img;
+    TSK_VS_INFO *vs;           /* NULL: no volume system, one region at offset 0 */
+    vg_image_region *regions;
+    TSK_FS_INFO **fs;          /* per region; NULL unless VG_REGION_FS */
+    size_t n, cap;
+    int ewf;
+};
+
+#endif
