@@ -154,10 +154,14 @@ int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink s
     vg_image *im = NULL;
     vg_image_job *verify = NULL;
     vg_result *rec;
-    char why[256];
+    char why[320];
     int rc = 0;
+    if (vg_ewf_damaged(path, why, sizeof why) && !strncmp(why, "not the first", 13))
+        return error_item(sink, ud, path, NULL, why);
     if (vg_image_open(&im, path, why, sizeof why) < 0)
         return error_item(sink, ud, path, NULL, why);
+    if (vg_image_is_ewf(im) && vg_ewf_damaged(path, why, sizeof why)) /* said once; the rest is read */
+        rc = error_item(sink, ud, path, NULL, why);
     if (o->verify_image) {
         verify = job_new(VG_JOB_VERIFY, path, NULL);
         if (verify && vg_image_is_ewf(im))
@@ -165,8 +169,13 @@ int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink s
     }
     if ((rec = vg_result_new_record()) != NULL) {
         rec->record->images = 1;
-        rc = sink(ud, NULL, rec);
+        if (rc == 0)
+            rc = sink(ud, NULL, rec);
+        else
+            vg_result_free(rec);
     }
+    if (rc == 0 && vg_image_damage(im)) /* said once; what can be read is still scanned */
+        rc = error_item(sink, ud, path, NULL, vg_image_damage(im));
     for (size_t i = 0; i < vg_image_nregions(im) && rc == 0; i++)
         rc = enumerate_region(im, i, path, o, sink, ud);
     vg_image_close(im);

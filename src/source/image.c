@@ -157,6 +157,25 @@ static int open_volumes(vg_image *im)
     return 0;
 }
 
+/* An EWF set missing its last segments opens, but its media ends early: read the last sector. */
+static void check_tail(vg_image *im)
+{
+    char sector[512];
+    TSK_OFF_T off = im->img->size > 512 ? im->img->size - 512 : 0;
+    if (im->img->size > 0 && tsk_img_read(im->img, off, sector, sizeof sector) != (ssize_t)sizeof sector) {
+        char what[128];
+        snprintf(what, sizeof what, "media incomplete: byte %lld of %lld cannot be read%s", (long long)off,
+                 (long long)im->img->size, im->ewf ? " (a segment file missing?)" : "");
+        tsk_why(im->tail_why, sizeof im->tail_why, what);
+    }
+    tsk_error_reset();
+}
+
+const char *vg_image_damage(const vg_image *im)
+{
+    return im->tail_why[0] ? im->tail_why : NULL;
+}
+
 int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
 {
     vg_image *im = calloc(1, sizeof *im);
@@ -170,6 +189,7 @@ int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
         return -1;
     }
     im->ewf = im->img->itype == TSK_IMG_TYPE_EWF_EWF;
+    check_tail(im);
     im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_DETECT);
     tsk_error_reset();
     if ((im->vs ? open_volumes(im) : open_fs_at(im, NULL, 0, (uint64_t)im->img->size, "fs")) < 0) {

@@ -41,6 +41,8 @@ int vg_image_open(vg_image **out, const char *path, char *why, size_t cap);
 void vg_image_close(vg_image *im);
 
 int vg_image_is_ewf(const vg_image *im);
+/* Why the image is incomplete (its last sector cannot be read, e.g. an EWF segment missing), or NULL. */
+const char *vg_image_damage(const vg_image *im);
 uint64_t vg_image_size(const vg_image *im);
 size_t vg_image_nregions(const vg_image *im);
 const vg_image_region *vg_image_region_at(const vg_image *im, size_t i);

@@ -12,6 +12,7 @@ struct vg_image {
     TSK_FS_INFO **fs;          /* per region; NULL unless VG_REGION_FS */
     size_t n, cap;
     int ewf;
+    char tail_why[256];        /* non-empty: the end of the media cannot be read */
 };
 
 #endif

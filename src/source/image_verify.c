@@ -1,9 +1,11 @@
 /* EWF self-check: read all media through libewf, hash it, compare with the stored hashes. */
+#include <fcntl.h>
 #include <libewf.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/hex.h"
 #include "source/image_verify.h"
@@ -118,4 +120,50 @@ done:
     }
     libewf_glob_free(names, nnames, NULL);
     return rc;
+}
+
+/* The segment number a segment file carries in its header (EWF1: bytes 9-10). */
+static int segment_number(const char *path)
+{
+    uint8_t h[13];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+    ssize_t n;
+    if (fd < 0)
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    n = pread(fd, h, sizeof h, 0);
+    close(fd);
+    if (n != (ssize_t)sizeof h || memcmp(h, "EVF", 3))
+        return -1;
+    return h[9] | h[10] << 8;
+}
+
+int vg_ewf_damaged(const char *path, char *why, size_t cap)
+{
+    libewf_handle_t *h = NULL;
+    libewf_error_t *e = NULL;
+    char **names = NULL;
+    int nnames = 0, damaged = 0, seg = segment_number(path);
+    if (seg > 1) {
+        snprintf(why, cap, "not the first segment of its set (segment %d): name the first one (.E01)", seg);
+        return 1;
+    }
+    if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN, &names, &nnames, &e) != 1) {
+        if (e)
+            libewf_error_free(&e);
+        return 0; /* not for us to judge: TSK's own open says what is wrong */
+    }
+    if (libewf_handle_initialize(&h, NULL) == 1 && libewf_handle_open(h, names, nnames, LIBEWF_OPEN_READ, NULL) == 1 &&
+        libewf_handle_segment_files_corrupted(h, NULL) == 1) {
+        snprintf(why, cap, "EWF segment files incomplete or damaged: %d segment(s) found in sequence, the last "
+                 "does not end the set (a segment file missing or cut short?); missing data reads as zeros", nnames);
+        damaged = 1;
+    }
+    if (h) {
+        libewf_handle_close(h, NULL);
+        libewf_handle_free(&h, NULL);
+    }
+    libewf_glob_free(names, nnames, NULL);
+    return damaged;
 }

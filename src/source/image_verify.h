@@ -6,6 +6,7 @@
 #ifndef VG_SOURCE_IMAGE_VERIFY_H
 #define VG_SOURCE_IMAGE_VERIFY_H
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct vg_image_check {
@@ -22,5 +23,9 @@ typedef struct vg_image_check {
  * the check ran (its result is in *out, mismatches included) or -1 with
  * out->why when the image could not be opened. */
 int vg_image_verify(vg_image_check *out, const char *path, volatile sig_atomic_t *stop);
+
+/* 1 when the EWF set at path is incomplete or damaged (not its first segment, a segment
+ * missing, a segment cut short), with why; 0 when libewf finds it whole. */
+int vg_ewf_damaged(const char *path, char *why, size_t cap);
 
 #endif
