@@ -27,6 +27,26 @@ static int at(const uint8_t *b, size_t n, size_t off, const char *sig, size_t le
     return off + len <= n && !memcmp(b + off, sig, len);
 }
 
+/* The EWF signatures (EWF1 "EVF", EWF2 "EVF2") at byte 0. */
+static int ewf_signature(const uint8_t *b, size_t n)
+{
+    return at(b, n, 0, "EVF\x09\x0d\x0a\xff\x00", 8) || at(b, n, 0, "EVF2\x0d\x0a\x81\x00", 8);
+}
+
+static int is_ewf_file(const char *path)
+{
+    uint8_t b[8];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOATIME);
+    ssize_t n;
+    if (fd < 0 && errno == EPERM)
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    n = pread(fd, b, sizeof b, 0);
+    close(fd);
+    return n == (ssize_t)sizeof b && ewf_signature(b, sizeof b);
+}
+
 int vg_image_detect(const char *path)
 {
     uint8_t b[DETECT_BYTES];
@@ -42,7 +62,7 @@ int vg_image_detect(const char *path)
     if (got <= 0)
         return 0;
     n = (size_t)got;
-    if (at(b, n, 0, "EVF\x09\x0d\x0a\xff\x00", 8) || at(b, n, 0, "EVF2\x0d\x0a\x81\x00", 8))
+    if (ewf_signature(b, n))
         return 1;
     if (has_suffix(path, ".001") || has_suffix(path, ".dd") || has_suffix(path, ".raw") || has_suffix(path, ".img"))
         return 1;
@@ -182,9 +202,14 @@ int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
     *out = NULL;
     if (!im)
         return snprintf(why, cap, "out of memory"), -1;
-    im->img = tsk_img_open_sing(path, TSK_IMG_TYPE_DETECT, 0);
+    if (is_ewf_file(path)) {
+        im->img = tsk_img_open_sing(path, TSK_IMG_TYPE_EWF_EWF, 0);
+        if (!im->img)
+            tsk_why(why, cap, "cannot open image");
+    } else {
+        im->img = vg_image_open_raw(path, why, cap);
+    }
     if (!im->img) {
-        tsk_why(why, cap, "cannot open image");
         free(im);
         return -1;
     }

@@ -15,4 +15,7 @@ struct vg_image {
     char tail_why[256];        /* non-empty: the end of the media cannot be read */
 };
 
+/* A raw image (split .001 sets included) read through our own O_NOATIME descriptors. */
+TSK_IMG_INFO *vg_image_open_raw(const char *path, char *why, size_t cap);
+
 #endif

@@ -113,11 +113,12 @@ is "raw image self-check: no stored hash, said so" "$(jl ver2.jsonl "summary['im
 vigil scan --quiet --jobs 1 --jsonl j1.jsonl ev/mbr.E01 ev/fat.img
 vigil scan --quiet --jobs 2 --jsonl j2.jsonl ev/mbr.E01 ev/fat.img
 is "--jobs 1 and --jobs 2: identical items in identical order" "$(grep -v summary j1.jsonl | md5sum)" "$(grep -v summary j2.jsonl | md5sum)"
-# TSK and libewf open image files themselves, without O_NOATIME: access times are not checked.
-before=$(cd ev && ls -l --time-style=full-iso && stat -c '%n %s %Y %Z' *)
-vigil scan --quiet --jsonl ro.jsonl --report ro.html ev/fat.img ev/mbr.E01
-after=$(cd ev && ls -l --time-style=full-iso && stat -c '%n %s %Y %Z' *)
-is "images untouched: no new file, same sizes, modification and change times" "$after" "$before"
+# Raw images are read through O_NOATIME descriptors; libewf opens E01 segments itself (no O_NOATIME).
+touch -a -d '2020-01-02 03:04:05' ev/fat.img ev/split.00*
+before=$(cd ev && ls -l --time-style=full-iso && stat -c '%n %s %Y %Z' * && stat -c '%n %X' fat.img split.00*)
+vigil scan --quiet --jsonl ro.jsonl --report ro.html ev/fat.img ev/mbr.E01 ev/split.001
+after=$(cd ev && ls -l --time-style=full-iso && stat -c '%n %s %Y %Z' * && stat -c '%n %X' fat.img split.00*)
+is "images untouched: no new file, same sizes and times (raw: access time too)" "$after" "$before"
 like "HTML report marks deleted items" "$(cat ro.html)" 'deleted'
 like "HTML report: disk image totals" "$(cat ro.html)" 'Disk images'
 vigil scan --quiet --csv ro.csv ev/fat.img

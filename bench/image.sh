@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# bench/image.sh [BUILD]: vigil scan of a generated ext4 disk image (raw and E01) against
+#  - the floor: reading the image file itself (cat from page cache; ewfexport to stdout for E01),
+#  - the peer pipeline: tsk_recover -e IMAGE DIR && hashdeep -r -c md5,sha1,sha256 DIR,
+#  - the hashing ceiling: MD5 + SHA-1 + SHA-256 of every byte (openssl speed), per core and for 2.
+# IMAGE_SIZE (default 4G) sets the image; its files are the make_file_corpus.sh corpus (what fits)
+# and a make_image_corpus.sh picture set. Cached in $VIGIL_BENCH_DIR/image. Figures, not pass/fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+BUILD=${1:-build}
+VIGIL=$PWD/$BUILD/vigil
+SIZE=${IMAGE_SIZE:-4G}
+D=$BENCH_DIR/image
+IMG=$D/ext4-$SIZE.img
+E01=$D/ext4-$SIZE
+JOBS=${JOBS:-2}
+need_tools mke2fs ewfacquire ewfexport tsk_recover hashdeep openssl python3
+[ -x "$VIGIL" ] || die "$VIGIL not built (make)"
+mkdir -p "$D"
+
+bytes_of() { numfmt --from=iec "$1"; }
+size_b=$(bytes_of "$SIZE")
+
+if [ ! -f "$IMG.done" ]; then
+  ensure_corpus
+  if [ ! -f "$D/pictures.done" ]; then
+    bash "$SHARED_SCRIPTS/make_image_corpus.sh" --jpeg 400 --png 80 --force "$D/pictures" >"$D/pictures.log"
+    mv "$D/pictures.log" "$D/pictures.done"
+  fi
+  # The tree: pictures, then corpus folders until about 70% of the image is used.
+  rm -rf "$D/tree" && mkdir -p "$D/tree"
+  cp -al "$D/pictures" "$D/tree/pictures" 2>/dev/null || cp -a "$D/pictures" "$D/tree/pictures"
+  budget=$((size_b * 7 / 10 - $(du -sb "$D/tree" | cut -f1)))
+  mkdir -p "$D/tree/corpus"
+  for f in $(cd "$CORPUS" && find . -mindepth 1 -maxdepth 1 | LC_ALL=C sort); do
+    s=$(du -sb "$CORPUS/$f" | cut -f1)
+    [ "$s" -le "$budget" ] || continue
+    cp -al "$CORPUS/$f" "$D/tree/corpus/" 2>/dev/null || cp -a "$CORPUS/$f" "$D/tree/corpus/"
+    budget=$((budget - s))
+  done
+  rm -f "$IMG" && mke2fs -q -t ext4 -d "$D/tree" "$IMG" "$SIZE"
+  rm -rf "$D/tree"
+  rm -f "$E01".E?? && ewfacquire -u -q -t "$E01" -c none -S 2G "$IMG" >/dev/null 2>&1
+  echo "made $(date -u +%FT%TZ)" >"$IMG.done"
+fi
+
+files=$(fls -r -p "$IMG" | grep -c '^r/r [0-9]')
+used=$(python3 -c "import sys; print(sum(int(l.split()[0]) for l in sys.stdin))" < <(find "$IMG" -printf '%s\n'))
+echo "bench image: $(uname -n), $(nproc) CPUs, $(date -u +%FT%TZ); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "image: $IMG ($SIZE, ext4, $files regular files); E01: $E01.E01 (no compression)"
+MB=$((size_b / 1000000))
+
+# Run a command 3 times (after one warm-up), keep the best wall time; print MB/s of the image.
+best_of() { # label cmd...
+  local label=$1 best= t rss
+  shift
+  "$@" >/dev/null 2>&1 || true
+  for r in $(seq 1 "$REPEAT"); do
+    /usr/bin/time -f '%e %M' -o "$D/time" "$@" >/dev/null 2>"$D/stderr" || { echo "$label: failed: $(tail -n 2 "$D/stderr")"; return; }
+    read -r t rss <"$D/time"
+    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $t < $best else 1)"; then best=$t; best_rss=$rss; fi
+  done
+  printf '%-44s %8.2f s %9.1f MB/s  peak RSS %6d KiB\n' "$label" "$best" "$(python3 -c "print($MB / max($best, 0.001))")" "$best_rss"
+  eval "T_${label//[^a-zA-Z0-9]/_}=$best"
+}
+
+peer() { rm -rf "$D/recovered" && tsk_recover -e "$1" "$D/recovered" && hashdeep -r -c md5,sha1,sha256 "$D/recovered"; }
+
+warm_cache "$D"/ext4-"$SIZE".*
+best_of "floor_raw cat" cat "$IMG"
+best_of "floor_e01 ewfexport" ewfexport -u -q -t - "$E01.E01"
+best_of "vigil_raw scan" "$VIGIL" scan --quiet --jobs "$JOBS" --jsonl /dev/null "$IMG"
+best_of "vigil_raw scan_no_mime" "$VIGIL" scan --quiet --no-mime --jobs "$JOBS" --jsonl /dev/null "$IMG"
+best_of "vigil_e01 scan" "$VIGIL" scan --quiet --jobs "$JOBS" --jsonl /dev/null "$E01.E01"
+best_of "vigil_e01 scan_no_mime" "$VIGIL" scan --quiet --no-mime --jobs "$JOBS" --jsonl /dev/null "$E01.E01"
+REPEAT=1 best_of "peer_raw tsk_recover+hashdeep" peer "$IMG"
+REPEAT=1 best_of "peer_e01 tsk_recover+hashdeep" peer "$E01.E01"
+rm -rf "$D/recovered"
+
+ceiling=$(openssl speed -seconds 2 -bytes 1048576 md5 sha1 sha256 2>/dev/null | python3 -c "
+import sys
+v = {}
+for l in sys.stdin:
+    p = l.split()
+    if p and p[0] in ('md5', 'sha1', 'sha256') and len(p) >= 2:
+        v[p[0]] = float(p[-1].rstrip('k')) * 1000 / 1e6
+t = sum(1 / v[k] for k in v)
+print('%.0f' % (1 / t))")
+echo "ceiling: MD5+SHA-1+SHA-256 of every byte, one core: $ceiling MB/s; two cores: $((ceiling * 2)) MB/s"
+python3 - "$T_vigil_raw_scan" "$T_vigil_raw_scan_no_mime" "$T_floor_raw_cat" "$T_peer_raw_tsk_recover_hashdeep" \
+  "$T_vigil_e01_scan" "$T_vigil_e01_scan_no_mime" "$T_floor_e01_ewfexport" "$T_peer_e01_tsk_recover_hashdeep" <<'EOF'
+import sys
+vr, vrn, fr, pr, ve, ven, fe, pe = map(float, sys.argv[1:])
+print(f"raw: vigil/peer speed-up {pr / vr:.2f}x (no-mime {pr / vrn:.2f}x); vigil time / floor {vr / fr:.2f}x (no-mime {vrn / fr:.2f}x)")
+print(f"e01: vigil/peer speed-up {pe / ve:.2f}x (no-mime {pe / ven:.2f}x); vigil time / ewfexport {ve / fe:.2f}x (no-mime {ven / fe:.2f}x)")
+EOF
