@@ -196,6 +196,18 @@ const char *vg_image_damage(const vg_image *im)
     return im->tail_why[0] ? im->tail_why : NULL;
 }
 
+/* Volumes and file systems of an opened TSK image; im owns img from here. */
+static int open_layout(vg_image *im, char *why, size_t cap)
+{
+    im->ewf = im->img->itype == TSK_IMG_TYPE_EWF_EWF;
+    check_tail(im);
+    im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_DETECT);
+    tsk_error_reset();
+    if ((im->vs ? open_volumes(im) : open_fs_at(im, NULL, 0, (uint64_t)im->img->size, "fs")) < 0)
+        return snprintf(why, cap, "out of memory"), -1;
+    return 0;
+}
+
 int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
 {
     vg_image *im = calloc(1, sizeof *im);
@@ -213,13 +225,25 @@ int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
         free(im);
         return -1;
     }
-    im->ewf = im->img->itype == TSK_IMG_TYPE_EWF_EWF;
-    check_tail(im);
-    im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_DETECT);
-    tsk_error_reset();
-    if ((im->vs ? open_volumes(im) : open_fs_at(im, NULL, 0, (uint64_t)im->img->size, "fs")) < 0) {
+    if (open_layout(im, why, cap) < 0) {
         vg_image_close(im);
-        return snprintf(why, cap, "out of memory"), -1;
+        return -1;
+    }
+    *out = im;
+    return 0;
+}
+
+int vg_image_open_mem(vg_image **out, const uint8_t *p, size_t n, char *why, size_t cap)
+{
+    vg_image *im = calloc(1, sizeof *im);
+    *out = NULL;
+    if (!im || !(im->img = vg_image_open_mem_img(p, n))) {
+        free(im);
+        return snprintf(why, cap, "cannot open image in memory"), -1;
+    }
+    if (open_layout(im, why, cap) < 0) {
+        vg_image_close(im);
+        return -1;
     }
     *out = im;
     return 0;

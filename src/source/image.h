@@ -38,6 +38,8 @@ int vg_image_detect(const char *path);
 /* Open path read-only (its other segments are found by name). On failure
  * returns -1 with why ("cannot open image: ..."). */
 int vg_image_open(vg_image **out, const char *path, char *why, size_t cap);
+/* The same over n bytes in memory, which must outlive the image (fuzzing, tests). */
+int vg_image_open_mem(vg_image **out, const uint8_t *p, size_t n, char *why, size_t cap);
 void vg_image_close(vg_image *im);
 
 int vg_image_is_ewf(const vg_image *im);

@@ -17,5 +17,7 @@ struct vg_image {
 
 /* A raw image (split .001 sets included) read through our own O_NOATIME descriptors. */
 TSK_IMG_INFO *vg_image_open_raw(const char *path, char *why, size_t cap);
+/* The same over n bytes in memory (lent: they must outlive the image). */
+TSK_IMG_INFO *vg_image_open_mem_img(const uint8_t *p, size_t n);
 
 #endif

@@ -18,6 +18,7 @@
 
 typedef struct raw_img {
     TSK_IMG_INFO info;        /* first: TSK casts to it */
+    const uint8_t *mem;       /* an image in memory (fuzzing), instead of segments */
     int *fd;
     uint64_t *start;          /* image offset of each segment's first byte */
     size_t n;
@@ -40,6 +41,12 @@ static ssize_t raw_read(TSK_IMG_INFO *info, TSK_OFF_T off, char *buf, size_t len
     size_t lo = 0, hi = r->n;
     if (off < 0 || off >= info->size)
         return 0;
+    if (r->mem) {
+        if (len > (uint64_t)(info->size - off))
+            len = (size_t)(info->size - off);
+        memcpy(buf, r->mem + off, len);
+        return (ssize_t)len;
+    }
     while (hi - lo > 1) { /* the segment holding off */
         size_t mid = (lo + hi) / 2;
         if (r->start[mid] <= (uint64_t)off)
@@ -175,4 +182,24 @@ fail:
     free(r->name);
     free(r);
     return NULL;
+}
+
+TSK_IMG_INFO *vg_image_open_mem_img(const uint8_t *p, size_t n)
+{
+    raw_img *r = calloc(1, sizeof *r);
+    TSK_IMG_INFO *img;
+    if (!r || !(r->name = strdup("memory"))) {
+        free(r);
+        return NULL;
+    }
+    r->mem = p;
+    r->names[0] = r->name;
+    r->info.images = r->names;
+    r->info.num_img = 1;
+    img = tsk_img_open_external(r, (TSK_OFF_T)n, 512, raw_read, raw_close, raw_stat);
+    if (!img) {
+        free(r->name);
+        free(r);
+    }
+    return img;
 }
