@@ -12,6 +12,7 @@ packages=(
   libpq-dev postgresql time
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick
   fonts-dejavu-core mate-backgrounds gnome-backgrounds
+  libtsk-dev libewf-dev sleuthkit ewf-tools mtools dosfstools ntfs-3g e2fsprogs fdisk genisoimage exfatprogs
 )
 
 missing=()
