@@ -201,7 +201,10 @@ static int open_layout(vg_image *im, char *why, size_t cap)
 {
     im->ewf = im->img->itype == TSK_IMG_TYPE_EWF_EWF;
     check_tail(im);
-    im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_DETECT);
+    /* A GPT disk also carries a protective MBR: open it as GPT directly (detection tries both). */
+    im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_GPT);
+    if (!im->vs)
+        im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_DETECT);
     tsk_error_reset();
     if ((im->vs ? open_volumes(im) : open_fs_at(im, NULL, 0, (uint64_t)im->img->size, "fs")) < 0)
         return snprintf(why, cap, "out of memory"), -1;

@@ -1,4 +1,6 @@
 # Small disk images for the image tests, built without root. Sourced after lib.sh.
+# Under AddressSanitizer: leaks inside libewf itself are not vigil's (see the file).
+export LSAN_OPTIONS="suppressions=$E2E_DIR/lsan-image.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 # photos: $T/photos/{a,b,known}.jpg (benign wallpapers, or synthetic pictures without them),
 # plus text and a zip. The "known" photo's MD5 goes into an illegal test set.
 mkdir -p "$T/photos"
