@@ -65,18 +65,23 @@ best_of() { # label cmd...
   eval "T_${label//[^a-zA-Z0-9]/_}=$best"
 }
 
-peer() { rm -rf "$D/recovered" && tsk_recover -e "$1" "$D/recovered" && hashdeep -r -c md5,sha1,sha256 "$D/recovered"; }
+PEER='rm -rf "$1.recovered" && tsk_recover -e "$2" "$1.recovered" >/dev/null && hashdeep -r -c md5,sha1,sha256 "$1.recovered"'
 
-warm_cache "$D"/ext4-"$SIZE".*
+warm_cache "$IMG" "$E01".E*
 best_of "floor_raw cat" cat "$IMG"
 best_of "floor_e01 ewfexport" ewfexport -u -q -t - "$E01.E01"
 best_of "vigil_raw scan" "$VIGIL" scan --quiet --jobs "$JOBS" --jsonl /dev/null "$IMG"
 best_of "vigil_raw scan_no_mime" "$VIGIL" scan --quiet --no-mime --jobs "$JOBS" --jsonl /dev/null "$IMG"
+best_of "vigil_raw scan_hash_only" "$VIGIL" scan --quiet --no-mime --no-pdq --jobs "$JOBS" --jsonl /dev/null "$IMG"
 best_of "vigil_e01 scan" "$VIGIL" scan --quiet --jobs "$JOBS" --jsonl /dev/null "$E01.E01"
 best_of "vigil_e01 scan_no_mime" "$VIGIL" scan --quiet --no-mime --jobs "$JOBS" --jsonl /dev/null "$E01.E01"
-REPEAT=1 best_of "peer_raw tsk_recover+hashdeep" peer "$IMG"
-REPEAT=1 best_of "peer_e01 tsk_recover+hashdeep" peer "$E01.E01"
-rm -rf "$D/recovered"
+best_of "vigil_e01 scan_hash_only" "$VIGIL" scan --quiet --no-mime --no-pdq --jobs "$JOBS" --jsonl /dev/null "$E01.E01"
+REPEAT=1 best_of "peer_raw tsk_recover+hashdeep" bash -c "$PEER" peer "$D/peer" "$IMG"
+REPEAT=1 best_of "peer_e01 tsk_recover+hashdeep" bash -c "$PEER" peer "$D/peer" "$E01.E01"
+rm -rf "$D/peer.recovered"
+"$VIGIL" scan --quiet --no-mime --jobs "$JOBS" --jsonl "$D/scan.jsonl" "$IMG"
+echo "data: $(tail -n 1 "$D/scan.jsonl")"
+echo "(MB/s above are image bytes per second; the files hold the 'bytes' of the summary line)"
 
 ceiling=$(openssl speed -seconds 2 -bytes 1048576 md5 sha1 sha256 2>/dev/null | python3 -c "
 import sys
@@ -88,10 +93,14 @@ for l in sys.stdin:
 t = sum(1 / v[k] for k in v)
 print('%.0f' % (1 / t))")
 echo "ceiling: MD5+SHA-1+SHA-256 of every byte, one core: $ceiling MB/s; two cores: $((ceiling * 2)) MB/s"
-python3 - "$T_vigil_raw_scan" "$T_vigil_raw_scan_no_mime" "$T_floor_raw_cat" "$T_peer_raw_tsk_recover_hashdeep" \
-  "$T_vigil_e01_scan" "$T_vigil_e01_scan_no_mime" "$T_floor_e01_ewfexport" "$T_peer_e01_tsk_recover_hashdeep" <<'EOF'
+python3 - "$T_floor_raw_cat" "$T_peer_raw_tsk_recover_hashdeep" "$T_vigil_raw_scan" "$T_vigil_raw_scan_no_mime" \
+  "$T_vigil_raw_scan_hash_only" "$T_floor_e01_ewfexport" "$T_peer_e01_tsk_recover_hashdeep" "$T_vigil_e01_scan" \
+  "$T_vigil_e01_scan_no_mime" "$T_vigil_e01_scan_hash_only" <<'EOF2'
 import sys
-vr, vrn, fr, pr, ve, ven, fe, pe = map(float, sys.argv[1:])
-print(f"raw: vigil/peer speed-up {pr / vr:.2f}x (no-mime {pr / vrn:.2f}x); vigil time / floor {vr / fr:.2f}x (no-mime {vrn / fr:.2f}x)")
-print(f"e01: vigil/peer speed-up {pe / ve:.2f}x (no-mime {pe / ven:.2f}x); vigil time / ewfexport {ve / fe:.2f}x (no-mime {ven / fe:.2f}x)")
-EOF
+t = list(map(float, sys.argv[1:]))
+for name, (floor, peer, full, nomime, hashonly) in (("raw", t[0:5]), ("e01", t[5:10])):
+    print(f"{name}: speed-up over the peer: scan {peer / full:.2f}x, --no-mime {peer / nomime:.2f}x, "
+          f"--no-mime --no-pdq {peer / hashonly:.2f}x")
+    print(f"{name}: time / floor ({'cat' if name == 'raw' else 'ewfexport'}): scan {full / floor:.2f}x, "
+          f"--no-mime {nomime / floor:.2f}x, --no-mime --no-pdq {hashonly / floor:.2f}x")
+EOF2
