@@ -134,13 +134,16 @@ if vigil scan --quiet --carve --jsonl /dev/null ev/exfat.img 2>/dev/null; then
   dd if="$T/only.png" of=ev/carve.img bs=512 seek=$((8192 * 2 - 64)) conv=notrunc status=none
   vigil scan --quiet --carve --jsonl carve.jsonl ev/carve.img
   is "carving: the picture in unallocated space is an item" \
-    "$(jl carve.jsonl "[(i['carved'], i['allocated'], i['carved_offset'], i['sha256']) for i in items if i['carved']]")" \
+    "$(jl carve.jsonl "[(i['carved'], i['allocated'], i['carved_offset'], i['sha256']) for i in items if i.get('carved')]")" \
     "[(True, False, $(((8192 * 2 - 64) * 512)), '$(sha256sum <"$T/only.png" | cut -d' ' -f1)')]"
   is "carving: summary" "$(jl carve.jsonl "(summary['carved'], summary['unallocated_bytes'] > 0)")" "(1, True)"
+  vigil scan --quiet --jsonl nocarve.jsonl ev/carve.img
+  is "without --carve: nothing carved" "$(jl nocarve.jsonl "(summary['carved'], len([i for i in items if i.get('carved')]))")" "(0, 0)"
 else
   ok "carving # SKIP carving not built into this vigil"
   ok "carving summary # SKIP carving not built into this vigil"
+  vigil scan --quiet --carve ev/fat.img >/dev/null 2>"$T/err"
+  like "without the carver, --carve is refused saying why" "$(cat "$T/err")" "carving not built"
 fi
-vigil scan --quiet --carve ev/fat.img >/dev/null 2>"$T/err" || like "without the carver, --carve is refused saying why" "$(cat "$T/err")" "carving not built"
 
 done_testing
