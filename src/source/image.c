@@ -199,7 +199,6 @@ const char *vg_image_damage(const vg_image *im)
 /* Volumes and file systems of an opened TSK image; im owns img from here. */
 static int open_layout(vg_image *im, char *why, size_t cap)
 {
-    im->ewf = im->img->itype == TSK_IMG_TYPE_EWF_EWF;
     check_tail(im);
     /* A GPT disk also carries a protective MBR: open it as GPT directly (detection tries both). */
     im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_GPT);
@@ -217,10 +216,8 @@ int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
     *out = NULL;
     if (!im)
         return snprintf(why, cap, "out of memory"), -1;
-    if (is_ewf_file(path)) {
-        im->img = tsk_img_open_sing(path, TSK_IMG_TYPE_EWF_EWF, 0);
-        if (!im->img)
-            tsk_why(why, cap, "cannot open image");
+    if ((im->ewf = is_ewf_file(path)) != 0) {
+        im->img = vg_image_open_ewf(path, why, cap);
     } else {
         im->img = vg_image_open_raw(path, why, cap);
     }

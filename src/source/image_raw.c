@@ -17,7 +17,7 @@
 #define MAX_SEGMENTS 100000
 
 typedef struct raw_img {
-    TSK_IMG_INFO info;        /* first: TSK casts to it */
+    vg_ext_img base;          /* first: TSK casts to its TSK_IMG_INFO */
     const uint8_t *mem;       /* an image in memory (fuzzing), instead of segments */
     int *fd;
     uint64_t *start;          /* image offset of each segment's first byte */
@@ -67,14 +67,15 @@ static ssize_t raw_read(TSK_IMG_INFO *info, TSK_OFF_T off, char *buf, size_t len
         do
             got = pread(r->fd[lo], buf + done, want, (off_t)(pos - r->start[lo]));
         while (got < 0 && errno == EINTR);
-        if (got < 0) {
-            tsk_error_reset();
-            tsk_error_set_errno(TSK_ERR_IMG_READ);
-            tsk_error_set_errstr("read error at image byte %llu: %s", (unsigned long long)pos, strerror(errno));
+        if (got <= 0) {
+            char why[160];
+            if (got < 0)
+                snprintf(why, sizeof why, "read error at image byte %llu: %s", (unsigned long long)pos, strerror(errno));
+            else /* a segment shorter than when it was opened */
+                snprintf(why, sizeof why, "image ends early: no data at image byte %llu", (unsigned long long)pos);
+            vg_ext_img_fail(info, why);
             return -1;
         }
-        if (got == 0)
-            break; /* a segment shorter than when it was opened */
         done += (size_t)got;
     }
     return (ssize_t)done;
@@ -165,8 +166,8 @@ TSK_IMG_INFO *vg_image_open_raw(const char *path, char *why, size_t cap)
     free(seg);
     seg = NULL;
     r->names[0] = r->name;
-    r->info.images = r->names;
-    r->info.num_img = 1;
+    r->base.info.images = r->names;
+    r->base.info.num_img = 1;
     img = tsk_img_open_external(r, (TSK_OFF_T)total, 512, raw_read, raw_close, raw_stat);
     if (!img) {
         snprintf(why, cap, "cannot open image: %s", tsk_error_get());
@@ -194,12 +195,22 @@ TSK_IMG_INFO *vg_image_open_mem_img(const uint8_t *p, size_t n)
     }
     r->mem = p;
     r->names[0] = r->name;
-    r->info.images = r->names;
-    r->info.num_img = 1;
+    r->base.info.images = r->names;
+    r->base.info.num_img = 1;
     img = tsk_img_open_external(r, (TSK_OFF_T)n, 512, raw_read, raw_close, raw_stat);
     if (!img) {
         free(r->name);
         free(r);
     }
     return img;
+}
+
+void vg_ext_img_fail(TSK_IMG_INFO *img, const char *why)
+{
+    vg_ext_img *x = (vg_ext_img *)img;
+    x->read_errors++;
+    snprintf(x->read_why, sizeof x->read_why, "%s", why);
+    tsk_error_reset();
+    tsk_error_set_errno(TSK_ERR_IMG_READ);
+    tsk_error_set_errstr("%s", why);
 }

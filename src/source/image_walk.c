@@ -181,6 +181,7 @@ int vg_image_walk(vg_image *im, size_t region, vg_image_file_fn fn, void *ud, vo
 /* ---- content ---- */
 
 struct vg_image_stream {
+    vg_ext_img *img;           /* the image, to see read failures TSK does not pass on */
     TSK_FS_FILE *file;
     const TSK_FS_ATTR *attr;
     uint64_t pos, size;
@@ -195,6 +196,7 @@ int vg_image_stream_open(vg_image_stream **out, vg_image *im, const vg_image_ref
         return snprintf(why, cap, "no file system in this region"), -1;
     if (!(s = calloc(1, sizeof *s)))
         return snprintf(why, cap, "out of memory"), -1;
+    s->img = (vg_ext_img *)im->img;
     s->file = tsk_fs_file_open_meta(im->fs[ref->region], NULL, (TSK_INUM_T)ref->inum);
     if (s->file)
         s->attr = ref->has_attr_id ? tsk_fs_file_attr_get_id(s->file, ref->attr_id) : tsk_fs_file_attr_get(s->file);
@@ -217,12 +219,19 @@ int vg_image_stream_open(vg_image_stream **out, vg_image *im, const vg_image_ref
 
 ssize_t vg_image_stream_read(vg_image_stream *s, void *buf, size_t n, char *why, size_t cap)
 {
+    uint64_t errors;
     ssize_t got;
     if (s->pos >= s->size)
         return 0;
     if (n > s->size - s->pos)
         n = (size_t)(s->size - s->pos);
+    errors = s->img->read_errors;
     got = tsk_fs_attr_read(s->attr, (TSK_OFF_T)s->pos, buf, n, TSK_FS_FILE_READ_FLAG_NONE);
+    if (s->img->read_errors != errors) { /* TSK may have filled the gap with zeros: not the file's bytes */
+        snprintf(why, cap, "read error at byte %llu: %s", (unsigned long long)s->pos, s->img->read_why);
+        tsk_error_reset();
+        return -1;
+    }
     if (got == 0) {
         snprintf(why, cap, "no data past byte %llu of %llu (not stored in the file system)",
                  (unsigned long long)s->pos, (unsigned long long)s->size);

@@ -39,12 +39,23 @@ is "E01 first segment missing: an image error item saying which to name" "$(jl m
 is "E01 segment missing: counts add up" "$(jl miss.jsonl check)" "ok"
 
 mkdir -p ev/bad && cp ev/seg.E* ev/bad/
-# The data area of the FAT image starts early; its first file lies in the first segment.
-# Flip bytes in the middle of the first segment's chunk data.
-printf 'CORRUPTED-CHUNK-CORRUPTED-CHUNK!' | dd of=ev/bad/seg.E01 bs=1 seek=600000 conv=notrunc status=none
+# Overwrite bytes inside the chunk that holds pics/a.jpg (segments store chunks uncompressed here).
+read -r seg off < <(python3 -c "
+import glob, sys
+head = open(sys.argv[1], 'rb').read()[:64]
+for f in sorted(glob.glob('ev/bad/seg.E*')):
+    i = open(f, 'rb').read().find(head)
+    if i >= 0:
+        print(f, i + 1000); break" "$T/photos/a.jpg")
+printf 'CORRUPTED-CHUNK-CORRUPTED-CHUNK!' | dd of="$seg" bs=1 seek="$off" conv=notrunc status=none
 vigil scan --quiet --verify-image --jsonl crc.jsonl ev/bad/seg.E01 2>"$T/crc.err"; rc=$?
 is "corrupted chunk: scan completes" "$rc" "0"
 is "corrupted chunk: counts add up" "$(jl crc.jsonl check)" "ok"
+like "corrupted chunk: the file in it is an error item naming the checksum, not a wrong digest" \
+  "$(jl crc.jsonl "(by_path['pics/a.jpg']['verdict'], by_path['pics/a.jpg']['md5'], by_path['pics/a.jpg']['error'])")" \
+  "^\('error', None, 'read error at byte [0-9]+: E01 chunk checksum error: media bytes [0-9]+-[0-9]+ do not match their CRC'\)$"
+is "corrupted chunk: files outside the chunk are read, every failure names the checksum" \
+  "$(jl crc.jsonl "(any(i['verdict'] != 'error' for i in items if i['type'] == 'file'), all('checksum' in i['error'] for i in items if i['verdict'] == 'error'))")" "(True, True)"
 is "corrupted chunk: --verify-image reports a mismatch" "$(jl crc.jsonl "summary['image_verification']['ev/bad/seg.E01']['result']")" "mismatch"
 is "corrupted chunk: the chunk's checksum error is counted" "$(jl crc.jsonl "summary['image_verification']['ev/bad/seg.E01']['checksum_errors'] >= 1")" "True"
 like "corrupted chunk: said on stderr" "$(cat "$T/crc.err")" "ev/bad/seg.E01: image verification: mismatch"
