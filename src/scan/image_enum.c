@@ -154,14 +154,14 @@ int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink s
     vg_image *im = NULL;
     vg_image_job *verify = NULL;
     vg_result *rec;
-    char why[320];
-    int rc = 0;
-    if (vg_ewf_damaged(path, why, sizeof why) && !strncmp(why, "not the first", 13))
-        return error_item(sink, ud, path, NULL, why);
+    char why[320], damage[320];
+    int rc = 0, damaged = vg_image_is_ewf_file(path) && vg_ewf_damaged(path, damage, sizeof damage);
+    if (damaged && !strncmp(damage, "not the first", 13))
+        return error_item(sink, ud, path, NULL, damage);
     if (vg_image_open(&im, path, why, sizeof why) < 0)
         return error_item(sink, ud, path, NULL, why);
-    if (vg_image_is_ewf(im) && vg_ewf_damaged(path, why, sizeof why)) /* said once; the rest is read */
-        rc = error_item(sink, ud, path, NULL, why);
+    if (damaged) /* said once; what the segments hold is still read, reads past them fail */
+        rc = error_item(sink, ud, path, NULL, damage);
     if (o->verify_image) {
         verify = job_new(VG_JOB_VERIFY, path, NULL);
         if (verify && vg_image_is_ewf(im))

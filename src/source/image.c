@@ -33,7 +33,7 @@ static int ewf_signature(const uint8_t *b, size_t n)
     return at(b, n, 0, "EVF\x09\x0d\x0a\xff\x00", 8) || at(b, n, 0, "EVF2\x0d\x0a\x81\x00", 8);
 }
 
-static int is_ewf_file(const char *path)
+int vg_image_is_ewf_file(const char *path)
 {
     uint8_t b[8];
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOATIME);
@@ -216,7 +216,7 @@ int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
     *out = NULL;
     if (!im)
         return snprintf(why, cap, "out of memory"), -1;
-    if ((im->ewf = is_ewf_file(path)) != 0) {
+    if ((im->ewf = vg_image_is_ewf_file(path)) != 0) {
         im->img = vg_image_open_ewf(path, why, cap);
     } else {
         im->img = vg_image_open_raw(path, why, cap);

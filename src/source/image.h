@@ -34,6 +34,8 @@ typedef struct vg_image_region {
  * split raw name (.001), a raw name (.dd .raw .img) or a volume system / file
  * system signature in its first sectors. Reads at most 40 KiB, without atime. */
 int vg_image_detect(const char *path);
+/* 1 when the file starts with an EWF (E01, Ex01) signature. */
+int vg_image_is_ewf_file(const char *path);
 
 /* Open path read-only (its other segments are found by name). On failure
  * returns -1 with why ("cannot open image: ..."). */

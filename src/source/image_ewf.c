@@ -72,8 +72,8 @@ static ssize_t ewf_read(TSK_IMG_INFO *info, TSK_OFF_T off, char *buf, size_t len
     }
     if (n > 0 && bad_range(r, (uint64_t)off, (uint64_t)n, &from, &to)) {
         char what[160];
-        snprintf(what, sizeof what, "E01 chunk checksum error: media bytes %llu-%llu do not match their CRC",
-                 (unsigned long long)from, (unsigned long long)to - 1);
+        snprintf(what, sizeof what, "E01 media bytes %llu-%llu unreadable: chunk checksum error or segment "
+                 "file missing", (unsigned long long)from, (unsigned long long)to - 1);
         set_tsk_error(info, what, NULL);
         return -1;
     }

@@ -53,7 +53,7 @@ is "corrupted chunk: scan completes" "$rc" "0"
 is "corrupted chunk: counts add up" "$(jl crc.jsonl check)" "ok"
 like "corrupted chunk: the file in it is an error item naming the checksum, not a wrong digest" \
   "$(jl crc.jsonl "(by_path['pics/a.jpg']['verdict'], by_path['pics/a.jpg']['md5'], by_path['pics/a.jpg']['error'])")" \
-  "^\('error', None, 'read error at byte [0-9]+: E01 chunk checksum error: media bytes [0-9]+-[0-9]+ do not match their CRC'\)$"
+  "^\('error', None, 'read error at byte [0-9]+: E01 media bytes [0-9]+-[0-9]+ unreadable: chunk checksum error or segment file missing'\)$"
 is "corrupted chunk: files outside the chunk are read, every failure names the checksum" \
   "$(jl crc.jsonl "(any(i['verdict'] != 'error' for i in items if i['type'] == 'file'), all('checksum' in i['error'] for i in items if i['verdict'] == 'error'))")" "(True, True)"
 is "corrupted chunk: --verify-image reports a mismatch" "$(jl crc.jsonl "summary['image_verification']['ev/bad/seg.E01']['result']")" "mismatch"
