@@ -53,16 +53,17 @@ MB=$((size_b / 1000000))
 
 # Run a command 3 times (after one warm-up), keep the best wall time; print MB/s of the image.
 best_of() { # label cmd...
-  local label=$1 best= t rss
+  local label=$1 best= t rss u sy
   shift
   "$@" >/dev/null 2>&1 || true
   for r in $(seq 1 "$REPEAT"); do
-    /usr/bin/time -f '%e %M' -o "$D/time" "$@" >/dev/null 2>"$D/stderr" || { echo "$label: failed: $(tail -n 2 "$D/stderr")"; return; }
-    read -r t rss <"$D/time"
-    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $t < $best else 1)"; then best=$t; best_rss=$rss; fi
+    /usr/bin/time -f '%e %M %U %S' -o "$D/time" "$@" >/dev/null 2>"$D/stderr" || { echo "$label: failed: $(tail -n 2 "$D/stderr")"; return; }
+    read -r t rss u sy <"$D/time"
+    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $t < $best else 1)"; then best=$t; best_rss=$rss; best_cpu=$(python3 -c "print($u + $sy)"); fi
   done
-  printf '%-44s %8.2f s %9.1f MB/s  peak RSS %6d KiB\n' "$label" "$best" "$(python3 -c "print($MB / max($best, 0.001))")" "$best_rss"
+  printf '%-36s %8.2f s %8.1f MB/s  CPU %7.2f s  peak RSS %6d KiB\n' "$label" "$best" "$(python3 -c "print($MB / max($best, 0.001))")" "$best_cpu" "$best_rss"
   eval "T_${label//[^a-zA-Z0-9]/_}=$best"
+  eval "C_${label//[^a-zA-Z0-9]/_}=$best_cpu"
 }
 
 PEER='rm -rf "$1.recovered" && tsk_recover -e "$2" "$1.recovered" >/dev/null && hashdeep -r -c md5,sha1,sha256 "$1.recovered"'
@@ -95,12 +96,18 @@ print('%.0f' % (1 / t))")
 echo "ceiling: MD5+SHA-1+SHA-256 of every byte, one core: $ceiling MB/s; two cores: $((ceiling * 2)) MB/s"
 python3 - "$T_floor_raw_cat" "$T_peer_raw_tsk_recover_hashdeep" "$T_vigil_raw_scan" "$T_vigil_raw_scan_no_mime" \
   "$T_vigil_raw_scan_hash_only" "$T_floor_e01_ewfexport" "$T_peer_e01_tsk_recover_hashdeep" "$T_vigil_e01_scan" \
-  "$T_vigil_e01_scan_no_mime" "$T_vigil_e01_scan_hash_only" <<'EOF2'
+  "$T_vigil_e01_scan_no_mime" "$T_vigil_e01_scan_hash_only" \
+  "$C_floor_raw_cat" "$C_peer_raw_tsk_recover_hashdeep" "$C_vigil_raw_scan" "$C_vigil_raw_scan_no_mime" \
+  "$C_vigil_raw_scan_hash_only" "$C_floor_e01_ewfexport" "$C_peer_e01_tsk_recover_hashdeep" "$C_vigil_e01_scan" \
+  "$C_vigil_e01_scan_no_mime" "$C_vigil_e01_scan_hash_only" <<'EOF2'
 import sys
 t = list(map(float, sys.argv[1:]))
-for name, (floor, peer, full, nomime, hashonly) in (("raw", t[0:5]), ("e01", t[5:10])):
-    print(f"{name}: speed-up over the peer: scan {peer / full:.2f}x, --no-mime {peer / nomime:.2f}x, "
-          f"--no-mime --no-pdq {peer / hashonly:.2f}x")
-    print(f"{name}: time / floor ({'cat' if name == 'raw' else 'ewfexport'}): scan {full / floor:.2f}x, "
-          f"--no-mime {nomime / floor:.2f}x, --no-mime --no-pdq {hashonly / floor:.2f}x")
+wall, cpu = t[:10], t[10:]
+for what, v in (("wall time", wall), ("CPU time (user+sys; less sensitive to a busy machine)", cpu)):
+    print(f"-- ratios by {what}")
+    for name, (floor, peer, full, nomime, hashonly) in (("raw", v[0:5]), ("e01", v[5:10])):
+        print(f"{name}: speed-up over the peer: scan {peer / full:.2f}x, --no-mime {peer / nomime:.2f}x, "
+              f"--no-mime --no-pdq {peer / hashonly:.2f}x")
+        print(f"{name}: time / floor ({'cat' if name == 'raw' else 'ewfexport'}): scan {full / max(floor, 0.01):.2f}x, "
+              f"--no-mime {nomime / max(floor, 0.01):.2f}x, --no-mime --no-pdq {hashonly / max(floor, 0.01):.2f}x")
 EOF2
