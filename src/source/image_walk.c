@@ -267,11 +267,16 @@ typedef struct extents {
     vg_image_extent *v;
     size_t n, cap;
     uint64_t base, bsize;
+    uint64_t end;             /* the region's end: a file system may claim more than its partition */
     int failed;
 } extents;
 
 static void add_extent(extents *x, uint64_t off, uint64_t len)
 {
+    if (off >= x->end)
+        return;
+    if (len > x->end - off)
+        len = x->end - off;
     if (x->n && x->v[x->n - 1].offset + x->v[x->n - 1].length == off) {
         x->v[x->n - 1].length += len;
         return;
@@ -305,6 +310,7 @@ int vg_image_unallocated(vg_image_extent **out, size_t *n, vg_image *im, size_t 
     if (region >= im->n)
         return snprintf(why, cap, "no such region"), -1;
     r = &im->regions[region];
+    x.end = r->offset + r->length;
     if (!im->fs[region]) { /* not a file system we can read: all of it is unallocated */
         if (r->length)
             add_extent(&x, r->offset, r->length);
