@@ -86,8 +86,8 @@ static void read_file_job(vg_reader *r, const vg_image_job *j, vg_job_emit_fn em
     }
     if (j->reallocated) {
         res->item.verdict = VIGIL_VERDICT_ERROR;
-        vg_result_error(res, "deleted name whose metadata entry is gone or now belongs to another file: "
-                             "its content cannot be read");
+        vg_result_error(res, "deleted name whose metadata entry is gone, unused or reused: its content cannot "
+                             "be read through this name");
         emit(ud, res);
         return;
     }

@@ -71,7 +71,8 @@ static int emit_entry(walk_ctx *c, vg_image_file *e, size_t base_len, const char
 }
 
 /* NTFS: one entry per $DATA attribute; the unnamed one is the file itself. */
-static int emit_ntfs_streams(walk_ctx *c, TSK_FS_FILE *f, vg_image_file *e, size_t base_len, int is_dir)
+static int emit_ntfs_streams(walk_ctx *c, TSK_FS_FILE *f, vg_image_file *e, size_t base_len, int is_dir,
+                             int orphan)
 {
     int n = tsk_fs_file_attr_getsize(f), rc = 0, any = 0;
     for (int i = 0; i < n && rc == 0; i++) {
@@ -85,6 +86,8 @@ static int emit_ntfs_streams(walk_ctx *c, TSK_FS_FILE *f, vg_image_file *e, size
         /* $BadClus:$Bad spans the whole volume and holds no data of its own (TSK reads nothing). */
         if (f->meta->addr == 8 && a->name && !strcmp(a->name, "$Bad"))
             continue;
+        if (orphan && a->size <= 0)
+            continue;
         e->ref.attr_id = a->id;
         e->ref.has_attr_id = 1;
         e->size = a->size > 0 ? (uint64_t)a->size : 0;
@@ -93,7 +96,7 @@ static int emit_ntfs_streams(walk_ctx *c, TSK_FS_FILE *f, vg_image_file *e, size
         any = 1;
     }
     tsk_error_reset();
-    if (!any && !is_dir) { /* no $DATA found (a damaged or wiped record): the default attribute */
+    if (!any && !is_dir && !orphan) { /* no $DATA found (a damaged or wiped record): the default attribute */
         e->ref.has_attr_id = 0;
         rc = emit_entry(c, e, base_len, NULL);
     }
@@ -105,7 +108,7 @@ static TSK_WALK_RET_ENUM on_name(TSK_FS_FILE *f, const char *dir, void *ud)
     walk_ctx *c = ud;
     vg_image_file e;
     size_t base_len;
-    int is_dir, rc;
+    int is_dir, orphan, rc;
     if (c->stop && __atomic_load_n(c->stop, __ATOMIC_RELAXED))
         return TSK_WALK_STOP;
     if (!f->name || TSK_FS_ISDOT(f->name->name))
@@ -133,12 +136,14 @@ static TSK_WALK_RET_ENUM on_name(TSK_FS_FILE *f, const char *dir, void *ud)
         return TSK_WALK_CONT; /* TSK's views of file system areas ($MBR, $FAT1), not files */
     e.ref.inum = f->meta->addr;
     fill_meta(&e, f);
-    /* Unused or wiped metadata records listed as orphans hold nothing: no name, no bytes. */
-    if (!e.allocated && e.size == 0 && !strncmp(dir, "$OrphanFiles", 12))
+    /* Unused or wiped metadata records listed as orphans hold nothing: no name, no bytes
+       (NTFS: decided per data stream, its record may keep a stream the size does not show). */
+    orphan = !e.allocated && !strncmp(dir, "$OrphanFiles", 12);
+    if (orphan && e.size == 0 && !TSK_FS_TYPE_ISNTFS(c->fs->ftype))
         return TSK_WALK_CONT;
     is_dir = f->meta->type == TSK_FS_META_TYPE_DIR;
     if (TSK_FS_TYPE_ISNTFS(c->fs->ftype) && !e.reallocated && (is_dir || e.type == VIGIL_ITEM_FILE))
-        rc = emit_ntfs_streams(c, f, &e, base_len, is_dir);
+        rc = emit_ntfs_streams(c, f, &e, base_len, is_dir, orphan);
     else if (is_dir)
         return TSK_WALK_CONT;
     else

@@ -42,11 +42,17 @@ is "ext4: the files of the tree" "$(jl e4.jsonl "sorted(i['path'] for i in items
   "['docs/album.zip', 'known.jpg', 'notes.txt', 'pics/a.jpg']"
 is "ext4: an archive inside" "$(jl e4.jsonl "sorted(i['path'] for i in items if i['container'].endswith('!/docs/album.zip'))")" "['a.jpg', 'notes.txt']"
 
-# ---- NTFS with an alternate data stream (deleting needs a mount: not tested on NTFS) ----
+# ---- NTFS with an alternate data stream and a deleted file ----
 truncate -s 16M ev/ntfs.img && mkntfs -F -Q -q ev/ntfs.img 2>/dev/null
 ntfscp ev/ntfs.img "$T/photos/a.jpg" a.jpg >/dev/null 2>&1
 printf 'hidden in a stream\n' >"$T/stream.txt"
 ntfscp -N secret ev/ntfs.img "$T/stream.txt" a.jpg >/dev/null 2>&1
+ntfscp ev/ntfs.img "$T/photos/known.jpg" known.jpg >/dev/null 2>&1
+# No root-free tool deletes on NTFS: clear the "in use" flag of known.jpg's MFT record (offset 22),
+# which is what a delete does to the record (its name stays in the directory index).
+ino=$(fls ev/ntfs.img | awk '$NF=="known.jpg" {split($2,a,"-"); print a[1]}')
+mft=$(python3 -c "import struct,sys; b=open(sys.argv[1],'rb').read(512); print(struct.unpack('<Q', b[48:56])[0] * b[13] * struct.unpack('<H', b[11:13])[0])" ev/ntfs.img)
+printf '\000\000' | dd of=ev/ntfs.img bs=1 seek=$((mft + ino * 1024 + 22)) conv=notrunc status=none
 vigil scan --quiet --jsonl ntfs.jsonl ev/ntfs.img
 is "NTFS: counts add up" "$(jl ntfs.jsonl check)" "ok"
 like "NTFS: file system named" "$(jl ntfs.jsonl "by_path['a.jpg']['container']")" 'ntfs\)$'
@@ -54,6 +60,11 @@ is "NTFS: the file's own data" "$(jl ntfs.jsonl "by_path['a.jpg']['sha256']")" "
 is "NTFS: an alternate data stream is an item 'file:stream'" "$(jl ntfs.jsonl "by_path['a.jpg:secret']['md5']")" "$(md5sum <"$T/stream.txt" | cut -d' ' -f1)"
 is "NTFS: stream and file share the MFT entry" "$(jl ntfs.jsonl "by_path['a.jpg:secret']['inode'] == by_path['a.jpg']['inode']")" "True"
 is "NTFS: metadata files are items too" "$(jl ntfs.jsonl "'\$MFT' in by_path")" "True"
+is "NTFS: the deleted known photo is read from its record: illegal, allocated false" \
+  "$(jl ntfs.jsonl "[(i['path'], i['allocated'], i['verdict'], i['inode']) for i in items if i['md5'] == '$KNOWN_MD5']")" \
+  "[('\$OrphanFiles/known.jpg', False, 'illegal', $ino)]"
+like "NTFS: its dangling name is an error item saying why" "$(jl ntfs.jsonl "(by_path['known.jpg']['verdict'], by_path['known.jpg']['error'])")" "'error', 'deleted name whose metadata entry is gone, unused or reused"
+is "NTFS: counts add up with the deleted file" "$(jl ntfs.jsonl check)" "ok"
 
 # ---- ISO 9660 and exFAT ----
 img_tree "$T/isotree"
