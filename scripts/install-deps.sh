@@ -16,6 +16,7 @@ packages=(
   foremost zlib1g-dev
   libyajl-dev libxml2-dev jq
   sleuthkit
+  libtsk-dev libewf-dev sleuthkit ewf-tools mtools dosfstools ntfs-3g e2fsprogs fdisk genisoimage exfatprogs
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -52,6 +53,10 @@ static void usage(FILE *f)
             "  --max-archive-bytes BYTES  total expansion allowed for one archive (default 64G)\n"
             "  --pdq-distance N      PDQ near-match radius, 0 to 31 (default 31); --no-pdq skips PDQ\n"
             "  --max-pixels N        pictures with more pixels are not decoded (default 100M)\n"
+            "Disk images (raw, split .001, E01) named as PATH are read through their file systems:\n"
+            "  --carve               also carve pictures out of unallocated space\n"
+            "  --carve-max-size BYTES  largest picture carved (default 64M)\n"
+            "  --verify-image        check an E01's stored MD5/SHA-1 against its media (reads it all)\n"
             "Exit status: 0 scan complete (error items are part of the result), 1 interrupted,\n"
             "2 usage, 3 an output could not be written, 4 internal or storage error.\n");
 }
@@ -109,6 +114,8 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"ratio-floor", required_argument, NULL, 'f'}, {"max-archive-bytes", required_argument, NULL, 'B'},
         {"pdq-distance", required_argument, NULL, 'P'}, {"no-pdq", no_argument, NULL, 'N'},
         {"max-pixels", required_argument, NULL, 'X'},
+        {"carve", no_argument, NULL, 'c'}, {"carve-max-size", required_argument, NULL, 'Z'},
+        {"verify-image", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
@@ -154,6 +161,18 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             if (parse_limit(&o->decode.max_pixels, "--max-pixels", optarg) < 0 || o->decode.max_pixels == 0)
                 return EXIT_USAGE;
             break;
+        case 'c':
+            if (!vigil_scan_can_carve()) {
+                cli_error("scan: --carve: carving not built into this vigil");
+                return EXIT_USAGE;
+            }
+            o->carve = 1;
+            break;
+        case 'Z':
+            if (parse_limit(&o->carve_max_size, "--carve-max-size", optarg) < 0 || o->carve_max_size == 0)
+                return EXIT_USAGE;
+            break;
+        case 'V': o->verify_image = 1; break;
         case 'h': usage(stdout); return -1;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -219,6 +238,16 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
         cli_error("scan: cannot write the output: %s", strerror(errno));
         return EXIT_INPUT;
     }
+    for (size_t i = 0; i < stats.nverifications; i++) /* a failed self-check is said even with --quiet */
+        if (stats.verifications[i].result != VIGIL_IMAGE_VERIFIED)
+            fprintf(stderr, "vigil: scan: %s: image verification: %s%s%s\n", stats.verifications[i].image,
+                    vigil_image_check_name(stats.verifications[i].result), stats.verifications[i].error ? ": " : "",
+                    stats.verifications[i].error ? stats.verifications[i].error : "");
+    if (!a->quiet && stats.images)
+        fprintf(stderr, "vigil: scan: disk images: %llu allocated, %llu deleted, %llu carved items\n",
+                (unsigned long long)stats.allocated, (unsigned long long)stats.deleted,
+                (unsigned long long)stats.carved);
+    vigil_scan_stats_dispose(&stats);
     if (!a->quiet)
         fprintf(stderr,
                 "vigil: scan: %llu items: %llu illegal, %llu interest, %llu benign, %llu near, %llu unknown, "
@@ -249,6 +278,10 @@ int cmd_scan(int argc, char **argv)
     int rc;
     vigil_scan_opts_init(&o);
     o.compute_pdq = 1;
+    /* File systems that keep local wall-clock times (FAT) are read by TSK through mktime():
+       with TZ=UTC they come out as recorded, which is what the report says they are. */
+    setenv("TZ", "UTC", 1);
+    tzset();
     rc = parse_args(&a, &o, argc, argv);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;

@@ -31,7 +31,18 @@ typedef enum {
     VIGIL_ITEM_DIR,       /* only as an error item: a directory that could not be read */
     VIGIL_ITEM_ARCHIVE,   /* only as an error item: the part of an archive that could not be read */
     VIGIL_ITEM_OTHER,
+    VIGIL_ITEM_IMAGE,     /* only as an error item: a disk image that could not be opened */
+    VIGIL_ITEM_FILESYSTEM, /* only as an error item: a partition or file system of an image that could not be read */
 } vigil_item_type;
+
+/* A file system time: seconds and nanoseconds since 1970 UTC; set == 0 when the file system lacks it. */
+typedef struct vigil_fs_time {
+    int64_t sec;
+    uint32_t nsec;
+    int set;
+} vigil_fs_time;
+
+enum { VIGIL_TIME_CREATED, VIGIL_TIME_MODIFIED, VIGIL_TIME_ACCESSED, VIGIL_TIME_CHANGED, VIGIL_TIME__COUNT };
 
 /* What became of an item's picture when the scan computes PDQ. */
 typedef enum {
@@ -63,6 +74,14 @@ typedef struct vigil_item {
     vigil_pdq_hash pdq[VIGIL_PDQ__DIHEDRAL]; /* [VIGIL_PDQ_ORIG] is the plain hash */
     int pdq_dihedral;               /* near matches: the vigil_pdq_dihedral variant of this picture that matched */
     vigil_pdq_hash pdq_entry;       /* near matches: the listed hash it matched */
+    /* Items read from a disk image (in_image == 1): state in the file system. */
+    int in_image;
+    int allocated;                  /* 0: deleted (or carved from unallocated space) */
+    int carved;                     /* carved from unallocated space; carved_offset is its image offset */
+    uint64_t carved_offset;
+    int has_inode;
+    uint64_t inode;                 /* inode or MFT entry */
+    vigil_fs_time times[VIGIL_TIME__COUNT];
 } vigil_item;
 
 #endif

@@ -13,6 +13,9 @@
 /* The container chain as one string: "outer.zip!/inner.zip" (NULL when on disk). Caller frees. */
 char *vigil_container_string(const vigil_item *it);
 
+/* A file system time as ISO 8601 UTC ("2026-01-02T03:04:05Z", nanoseconds when set); -1 when unset. */
+int vigil_fs_time_iso(char *out, size_t cap, const vigil_fs_time *t);
+
 /* One JSON object and a newline per item; 0 or -1 on a write error. */
 int vigil_jsonl_item(FILE *f, const vigil_item *it);
 /* The closing {"summary": {...}} line. */

@@ -38,7 +38,32 @@ typedef struct vigil_scan_opts {
     uint64_t max_image_bytes;    /* larger image files are not decoded, an error says so (default 256 MiB) */
     const vigil_pdq_matcher *pdq_matcher; /* NULL: no near matching */
     int pdq_max_distance;        /* near-match radius (default 31) */
+    /* Disk images named as paths (detected by content, see README). */
+    int carve;                   /* carve pictures out of unallocated space (needs the carver built in) */
+    uint64_t carve_max_size;     /* largest picture carved (default 64 MiB) */
+    int verify_image;            /* check an E01's stored MD5/SHA-1 against its media */
 } vigil_scan_opts;
+
+/* The self-check of one disk image (--verify-image). */
+typedef enum {
+    VIGIL_IMAGE_VERIFIED = 0,    /* every stored hash equals the media's */
+    VIGIL_IMAGE_MISMATCH,        /* a stored hash differs, or chunks failed their checksum */
+    VIGIL_IMAGE_NO_HASH,         /* nothing stored to compare with (raw images, EWF without hashes) */
+    VIGIL_IMAGE_UNREADABLE,      /* the media could not be read to its end: error says why */
+} vigil_image_check_result;
+
+typedef struct vigil_image_verification {
+    char *image;
+    vigil_image_check_result result;
+    int has_md5, has_sha1;
+    uint8_t md5_stored[16], md5_computed[16];
+    uint8_t sha1_stored[20], sha1_computed[20];
+    uint64_t media_size, bytes_read;
+    uint32_t checksum_errors;
+    char *error;
+} vigil_image_verification;
+
+const char *vigil_image_check_name(vigil_image_check_result r);
 
 typedef struct vigil_scan_stats {
     uint64_t items;
@@ -46,9 +71,20 @@ typedef struct vigil_scan_stats {
     uint64_t by_verdict[VIGIL_VERDICT__COUNT];
     int interrupted;
     double seconds;
+    /* Disk images: items by state, unallocated space carved, image self-checks. */
+    uint64_t images;
+    uint64_t allocated, deleted, carved;
+    uint64_t unallocated_bytes;  /* bytes of unallocated space handed to the carver */
+    uint64_t carve_candidates, carve_rejected;
+    vigil_image_verification *verifications;
+    size_t nverifications;
 } vigil_scan_stats;
 
 void vigil_scan_opts_init(vigil_scan_opts *o);
+/* Free what a scan put into stats (image verifications); stats stays valid, with none. */
+void vigil_scan_stats_dispose(vigil_scan_stats *s);
+/* 1 when this build carves (opts.carve); 0 when the carver is not built in. */
+int vigil_scan_can_carve(void);
 
 /* Scan every path. Errors about single items become error items; the return is
  * non-zero only when the scan itself could not run. */

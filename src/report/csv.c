@@ -9,7 +9,8 @@
 int vigil_csv_header(FILE *f)
 {
     return fputs("path,container,size,md5,sha1,sha256,mime,pdq,pdq_quality,verdict,match_set,match_by,"
-                 "match_distance,match_category,match_series,error,type\r\n", f) < 0 ? -1 : 0;
+                 "match_distance,match_category,match_series,error,type,state,inode,carved_offset,created,modified,"
+                 "accessed,changed\r\n", f) < 0 ? -1 : 0;
 }
 
 static void field(vg_buf *b, const char *s, size_t n, int last)
@@ -34,6 +35,25 @@ static void field(vg_buf *b, const char *s, size_t n, int last)
 static void fieldz(vg_buf *b, const char *s)
 {
     field(b, s, s ? strlen(s) : 0, 0);
+}
+
+/* Disk images: allocated|deleted|carved, inode, carved offset, four times; empty elsewhere. */
+static void add_image_fields(vg_buf *b, const vigil_item *it)
+{
+    char num[32], iso[48];
+    if (!it->in_image) {
+        vg_buf_adds(b, ",,,,,,\r\n");
+        return;
+    }
+    fieldz(b, it->carved ? "carved" : it->allocated ? "allocated" : "deleted");
+    snprintf(num, sizeof num, "%llu", (unsigned long long)it->inode);
+    fieldz(b, it->has_inode ? num : NULL);
+    snprintf(num, sizeof num, "%llu", (unsigned long long)it->carved_offset);
+    fieldz(b, it->carved ? num : NULL);
+    for (int i = 0; i < VIGIL_TIME__COUNT; i++) {
+        int have = vigil_fs_time_iso(iso, sizeof iso, &it->times[i]) == 0;
+        field(b, have ? iso : NULL, have ? strlen(iso) : 0, i == VIGIL_TIME__COUNT - 1);
+    }
 }
 
 int vigil_csv_item(FILE *f, const vigil_item *it)
@@ -76,7 +96,8 @@ int vigil_csv_item(FILE *f, const vigil_item *it)
             fieldz(&b, NULL);
     }
     fieldz(&b, it->error);
-    field(&b, vigil_item_type_name(it->type), strlen(vigil_item_type_name(it->type)), 1);
+    fieldz(&b, vigil_item_type_name(it->type));
+    add_image_fields(&b, it);
     if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, f) != b.len)
         rc = -1;
     vg_buf_dispose(&b);

@@ -143,6 +143,12 @@ int vigil_html_item(vigil_html *h, const vigil_item *it)
         html_textz(&b, container);
         vg_buf_adds(&b, "</div>");
     }
+    if (it->in_image && it->carved)
+        vg_buf_addf(&b, "<div class=s>carved from unallocated space at byte %llu</div>",
+                    (unsigned long long)it->carved_offset);
+    else if (it->in_image && it->type != VIGIL_ITEM_IMAGE && it->type != VIGIL_ITEM_FILESYSTEM)
+        vg_buf_addf(&b, "<div class=s>%s, inode %llu</div>", it->allocated ? "allocated" : "deleted",
+                    (unsigned long long)it->inode);
     vg_buf_addf(&b, "</td><td>%llu</td><td>", (unsigned long long)it->size);
     html_textz(&b, it->mime);
     vg_buf_adds(&b, "</td><td class=h>");
@@ -258,6 +264,46 @@ static void write_totals(FILE *o, const vigil_scan_stats *s)
                              "listed.</strong>" : "");
 }
 
+static void write_images(FILE *o, const vigil_scan_stats *s)
+{
+    vg_buf b;
+    char md5[33], sha1[41];
+    if (!s->images && !s->nverifications)
+        return;
+    vg_buf_init(&b, (size_t)1 << 24);
+    vg_buf_addf(&b, "<h2>Disk images</h2>\n<table class=t><tr><th>images read</th><td>%llu</td></tr>\n"
+                "<tr><th>allocated files</th><td>%llu</td></tr>\n<tr><th>deleted files</th><td>%llu</td></tr>\n"
+                "<tr><th>carved pictures</th><td>%llu</td></tr>\n<tr><th>unallocated bytes carved</th><td>%llu</td></tr>\n"
+                "<tr><th>carve candidates rejected (did not decode)</th><td>%llu of %llu</td></tr></table>\n",
+                (unsigned long long)s->images, (unsigned long long)s->allocated, (unsigned long long)s->deleted,
+                (unsigned long long)s->carved, (unsigned long long)s->unallocated_bytes,
+                (unsigned long long)s->carve_rejected, (unsigned long long)s->carve_candidates);
+    if (s->nverifications)
+        vg_buf_adds(&b, "<h2>Image verification</h2>\n<table><tr><th>image</th><th>result</th><th>stored MD5</th>"
+                        "<th>computed MD5</th><th>stored SHA-1</th><th>computed SHA-1</th><th>CRC errors</th>"
+                        "<th>note</th></tr>\n");
+    for (size_t i = 0; i < s->nverifications; i++) {
+        const vigil_image_verification *v = &s->verifications[i];
+        vg_buf_addf(&b, "<tr class=%s><td class=p>", v->result == VIGIL_IMAGE_VERIFIED ? "v4" : "v0");
+        html_textz(&b, v->image);
+        vg_buf_addf(&b, "</td><td>%s</td>", vigil_image_check_name(v->result));
+        vg_hex_encode(md5, v->md5_stored, 16);
+        vg_buf_addf(&b, "<td class=h>%s</td>", v->has_md5 ? md5 : "");
+        vg_hex_encode(md5, v->md5_computed, 16);
+        vg_buf_addf(&b, "<td class=h>%s</td>", v->has_md5 ? md5 : "");
+        vg_hex_encode(sha1, v->sha1_stored, 20);
+        vg_buf_addf(&b, "<td class=h>%s</td>", v->has_sha1 ? sha1 : "");
+        vg_hex_encode(sha1, v->sha1_computed, 20);
+        vg_buf_addf(&b, "<td class=h>%s</td><td>%u</td><td>", v->has_sha1 ? sha1 : "", v->checksum_errors);
+        html_textz(&b, v->error);
+        vg_buf_adds(&b, "</td></tr>\n");
+    }
+    if (s->nverifications)
+        vg_buf_adds(&b, "</table>\n");
+    fwrite(b.ptr, 1, b.len, o);
+    vg_buf_dispose(&b);
+}
+
 static int copy_list(FILE *o, FILE *in)
 {
     char buf[65536];
@@ -278,8 +324,9 @@ int vigil_html_finish(vigil_html *h, const vigil_report_params *p, const vigil_s
           "margin-bottom:1em}td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left;"
           "vertical-align:top}.p{font-family:monospace;word-break:break-all}.h{font-family:monospace;"
           "font-size:.8em}.c{color:#666;font-size:.85em}.v0{background:#fdd}.v4{background:#ffd}"
-          ".v5{background:#eee}</style></head><body>\n<h1>vigil scan report</h1>\n", o);
+          ".v5{background:#eee}.s{color:#a40;font-size:.85em}</style></head><body>\n<h1>vigil scan report</h1>\n", o);
     write_totals(o, s);
+    write_images(o, s);
     for (int l = 0; l < LIST_N; l++) {
         fprintf(o, "<h2>%s: %llu</h2>\n", list_titles[l], (unsigned long long)h->rows[l]);
         if (h->rows[l]) {

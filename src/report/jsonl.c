@@ -1,6 +1,7 @@
 /* The scan JSONL of the interface contract: one object per item, then a summary. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/hex.h"
@@ -18,7 +19,7 @@ const char *vigil_verdict_name(vigil_verdict v)
 const char *vigil_item_type_name(vigil_item_type t)
 {
     static const char *names[] = {"file", "symlink", "fifo", "socket", "chardev", "blockdev",
-                                  "hardlink", "dir", "archive", "other"};
+                                  "hardlink", "dir", "archive", "other", "image", "filesystem"};
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "other";
 }
 
@@ -76,6 +77,42 @@ static void add_match(vg_buf *b, const vigil_item *it)
     vg_buf_addc(b, '}');
 }
 
+int vigil_fs_time_iso(char *out, size_t cap, const vigil_fs_time *t)
+{
+    struct tm tm;
+    time_t sec = (time_t)t->sec;
+    size_t n;
+    if (!t->set || !gmtime_r(&sec, &tm) || !(n = strftime(out, cap, "%Y-%m-%dT%H:%M:%S", &tm)))
+        return -1;
+    if (t->nsec)
+        snprintf(out + n, cap - n, ".%09uZ", (unsigned)t->nsec);
+    else
+        snprintf(out + n, cap - n, "Z");
+    return 0;
+}
+
+/* Disk images: where the item stands in its file system. */
+static void add_image_fields(vg_buf *b, const vigil_item *it)
+{
+    static const char *keys[VIGIL_TIME__COUNT] = {"created", "modified", "accessed", "changed"};
+    vg_buf_addf(b, ",\"allocated\":%s,\"carved\":%s", it->allocated ? "true" : "false", it->carved ? "true" : "false");
+    if (it->carved)
+        vg_buf_addf(b, ",\"carved_offset\":%llu", (unsigned long long)it->carved_offset);
+    else
+        vg_buf_adds(b, ",\"carved_offset\":null");
+    if (it->has_inode)
+        vg_buf_addf(b, ",\"inode\":%llu", (unsigned long long)it->inode);
+    else
+        vg_buf_adds(b, ",\"inode\":null");
+    for (int i = 0; i < VIGIL_TIME__COUNT; i++) {
+        char iso[48];
+        if (vigil_fs_time_iso(iso, sizeof iso, &it->times[i]) == 0)
+            vg_buf_addf(b, ",\"%s\":\"%s\"", keys[i], iso);
+        else
+            vg_buf_addf(b, ",\"%s\":null", keys[i]);
+    }
+}
+
 int vigil_jsonl_item(FILE *f, const vigil_item *it)
 {
     vg_buf b;
@@ -118,6 +155,8 @@ int vigil_jsonl_item(FILE *f, const vigil_item *it)
         }
         vg_buf_addc(&b, ']');
     }
+    if (it->in_image)
+        add_image_fields(&b, it);
     if (it->link_target) {
         vg_buf_adds(&b, ",\"link_target\":");
         vg_json_strz(&b, it->link_target);
@@ -135,6 +174,20 @@ int vigil_jsonl_item(FILE *f, const vigil_item *it)
         rc = -1;
     vg_buf_dispose(&b);
     return rc;
+}
+
+static void add_verification(vg_buf *b, const vigil_image_verification *v)
+{
+    vg_json_strz(b, v->image);
+    vg_buf_addf(b, ":{\"result\":\"%s\"", vigil_image_check_name(v->result));
+    add_hex(b, "md5_stored", v->md5_stored, 16, v->has_md5);
+    add_hex(b, "md5_computed", v->md5_computed, 16, v->has_md5 && v->result != VIGIL_IMAGE_UNREADABLE);
+    add_hex(b, "sha1_stored", v->sha1_stored, 20, v->has_sha1);
+    add_hex(b, "sha1_computed", v->sha1_computed, 20, v->has_sha1 && v->result != VIGIL_IMAGE_UNREADABLE);
+    vg_buf_addf(b, ",\"media_size\":%llu,\"bytes_read\":%llu,\"checksum_errors\":%u,\"error\":",
+                (unsigned long long)v->media_size, (unsigned long long)v->bytes_read, v->checksum_errors);
+    vg_json_strz(b, v->error);
+    vg_buf_addc(b, '}');
 }
 
 int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s)
@@ -184,6 +237,22 @@ int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_has
                 s->seconds, s->interrupted ? "true" : "false");
     if (sets)
         add_sets(&b, sets, nsets);
+    if (s->images)
+        vg_buf_addf(&b, ",\"images\":%llu,\"allocated\":%llu,\"deleted\":%llu,\"carved\":%llu,"
+                    "\"unallocated_bytes\":%llu,\"carve_candidates\":%llu,\"carve_rejected\":%llu",
+                    (unsigned long long)s->images, (unsigned long long)s->allocated,
+                    (unsigned long long)s->deleted, (unsigned long long)s->carved,
+                    (unsigned long long)s->unallocated_bytes, (unsigned long long)s->carve_candidates,
+                    (unsigned long long)s->carve_rejected);
+    if (s->nverifications) {
+        vg_buf_adds(&b, ",\"image_verification\":{");
+        for (size_t i = 0; i < s->nverifications; i++) {
+            if (i)
+                vg_buf_addc(&b, ',');
+            add_verification(&b, &s->verifications[i]);
+        }
+        vg_buf_addc(&b, '}');
+    }
     vg_buf_adds(&b, "}}\n");
     if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, f) != b.len)
         rc = -1;

@@ -13,7 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scan/image_job.h"
 #include "scan/reader.h"
+#include "source/image.h"
+#include "source/image_carve.h"
 #include "source/walk.h"
 #include "vigil/scan.h"
 
@@ -28,6 +31,7 @@ typedef struct unit {
     vg_result *head, *tail;
     size_t nres;
     int done;
+    vg_image_job *job;                /* a file (or task) inside a disk image; NULL on disk */
 } unit;
 
 typedef struct pipeline {
@@ -66,6 +70,29 @@ void vigil_scan_opts_init(vigil_scan_opts *o)
     o->max_image_bytes = (uint64_t)256 << 20;
     o->decode.max_pixels = VIGIL_IMAGE_MAX_PIXELS_DEFAULT;
     o->pdq_max_distance = VIGIL_PDQ_MAX_DISTANCE;
+    o->carve_max_size = (uint64_t)64 << 20;
+}
+
+void vigil_scan_stats_dispose(vigil_scan_stats *s)
+{
+    for (size_t i = 0; i < s->nverifications; i++) {
+        free(s->verifications[i].image);
+        free(s->verifications[i].error);
+    }
+    free(s->verifications);
+    s->verifications = NULL;
+    s->nverifications = 0;
+}
+
+int vigil_scan_can_carve(void)
+{
+    return vg_image_carve_built();
+}
+
+const char *vigil_image_check_name(vigil_image_check_result r)
+{
+    static const char *names[] = {"verified", "mismatch", "no stored hash", "unreadable"};
+    return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "?";
 }
 
 /* The flags are set from a signal handler or another thread: read them atomically. */
@@ -77,25 +104,9 @@ static int stopping(const pipeline *p)
 
 /* ---- walker thread ---- */
 
-static int on_walk(const vg_walk_entry *we, void *ud)
+/* Queue u in walk order (and for a reader unless it is already done). */
+static int enqueue(pipeline *p, unit *u)
 {
-    pipeline *p = ud;
-    unit *u = calloc(1, sizeof *u);
-    vg_result *special;
-    if (!u || !(u->path = malloc(we->path_len + 1))) {
-        free(u);
-        return 1;
-    }
-    memcpy(u->path, we->path, we->path_len + 1);
-    if (we->st)
-        u->st = *we->st;
-    u->e = (vg_entry){u->path, we->path_len, we->st ? &u->st : NULL, we->err, we->is_dir, we->follow};
-    special = vg_reader_special(&u->e, p->o->read_link_targets);
-    if (special) {
-        u->head = u->tail = special;
-        u->nres = 1;
-        u->done = 1;
-    }
     pthread_mutex_lock(&p->mu);
     while (p->inflight >= p->max_inflight && !stopping(p))
         pthread_cond_wait(&p->cv_space, &p->mu);
@@ -119,11 +130,63 @@ static int on_walk(const vg_walk_entry *we, void *ud)
     return stopping(p) ? 1 : 0;
 }
 
+static int on_walk(const vg_walk_entry *we, void *ud)
+{
+    pipeline *p = ud;
+    unit *u = calloc(1, sizeof *u);
+    vg_result *special;
+    if (!u || !(u->path = malloc(we->path_len + 1))) {
+        free(u);
+        return 1;
+    }
+    memcpy(u->path, we->path, we->path_len + 1);
+    if (we->st)
+        u->st = *we->st;
+    u->e = (vg_entry){u->path, we->path_len, we->st ? &u->st : NULL, we->err, we->is_dir, we->follow};
+    special = vg_reader_special(&u->e, p->o->read_link_targets);
+    if (special) {
+        u->head = u->tail = special;
+        u->nres = 1;
+        u->done = 1;
+    }
+    return enqueue(p, u);
+}
+
+/* A job or a finished result from a disk image, as one unit. */
+static int on_image_job(void *ud, vg_image_job *job, vg_result *ready)
+{
+    pipeline *p = ud;
+    unit *u = calloc(1, sizeof *u);
+    if (!u) {
+        vg_image_job_free(job);
+        vg_result_free(ready);
+        return 1;
+    }
+    u->job = job;
+    if (ready) {
+        u->head = u->tail = ready;
+        u->nres = 1;
+        u->done = 1;
+    }
+    return enqueue(p, u);
+}
+
+/* A path named by the user that is a regular file with a disk image's content. */
+static int is_image_root(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && vg_image_detect(path);
+}
+
 static void *walker_main(void *arg)
 {
     pipeline *p = arg;
-    for (size_t i = 0; i < p->npaths && !stopping(p); i++)
-        vg_walk(p->paths[i], on_walk, p, p->o->stop ? p->o->stop : &p->cancel);
+    for (size_t i = 0; i < p->npaths && !stopping(p); i++) {
+        if (is_image_root(p->paths[i]))
+            vg_image_enumerate(p->paths[i], p->o, on_image_job, p);
+        else
+            vg_walk(p->paths[i], on_walk, p, p->o->stop ? p->o->stop : &p->cancel);
+    }
     pthread_mutex_lock(&p->mu);
     p->walk_done = 1;
     pthread_cond_broadcast(&p->cv_work);
@@ -180,7 +243,11 @@ static void *worker_main(void *arg)
         if (!u)
             break;
         c.u = u;
-        if (!stopping(p))
+        if (stopping(p))
+            ;
+        else if (u->job)
+            vg_reader_image(w->reader, u->job, emit, &c);
+        else
             vg_reader_file(w->reader, &u->e, emit, &c);
         pthread_mutex_lock(&p->mu);
         u->done = 1;
@@ -193,12 +260,44 @@ static void *worker_main(void *arg)
 
 /* ---- sink (calling thread) ---- */
 
+/* Figures that are not items: add them up (verifications are kept in order). */
+static void add_record(vigil_scan_stats *stats, vg_result_record *rec)
+{
+    stats->images += rec->images;
+    stats->unallocated_bytes += rec->unallocated_bytes;
+    stats->carve_candidates += rec->carve_candidates;
+    stats->carve_rejected += rec->carve_rejected;
+    if (rec->verification) {
+        vigil_image_verification *v = realloc(stats->verifications,
+                                              (stats->nverifications + 1) * sizeof *v);
+        if (!v)
+            return;
+        stats->verifications = v;
+        v[stats->nverifications++] = *rec->verification;
+        free(rec->verification); /* its strings now belong to stats */
+        rec->verification = NULL;
+    }
+}
+
 static void deliver(pipeline *p, vg_result *r, vigil_scan_stats *stats)
 {
+    if (r->record) {
+        add_record(stats, r->record);
+        return;
+    }
     stats->items++;
     stats->by_verdict[r->item.verdict]++;
     if (r->item.has_digests)
         stats->bytes += r->item.size;
+    if (r->item.in_image && r->item.type != VIGIL_ITEM_IMAGE && r->item.type != VIGIL_ITEM_FILESYSTEM &&
+        r->item.ncontainers == 2) { /* files of the image itself, not members of archives inside it */
+        if (r->item.carved)
+            stats->carved++;
+        else if (r->item.allocated)
+            stats->allocated++;
+        else
+            stats->deleted++;
+    }
     if (!p->cancel && p->o->on_item && p->o->on_item(&r->item, p->o->ud) != 0)
         __atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED);
 }
@@ -241,6 +340,7 @@ static void sink(pipeline *p, vigil_scan_stats *stats)
             pthread_cond_signal(&p->cv_space);
         if (p->room_waiters) /* a new head may be waiting to emit */
             pthread_cond_broadcast(&p->cv_room);
+        vg_image_job_free(u->job);
         free(u->path);
         free(u);
     }

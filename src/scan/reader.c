@@ -19,6 +19,7 @@
 #include "vigil/pdq.h"
 #include "scan/reader.h"
 #include "source/archive.h"
+#include "scan/image_job.h"
 
 #define BLOCK (1024 * 1024)
 #define MAX_DEPTH_CHAIN 64
@@ -31,6 +32,7 @@ struct vg_reader {
     uint8_t *head;
     vg_buf img;           /* the bytes of the current file while it may be an image */
     int img_state;        /* IMG_* */
+    vg_image_cache *images; /* this thread's handles on disk images (reader_image.c) */
 };
 
 /* What the reader does with the current file's bytes for PDQ. */
@@ -85,7 +87,18 @@ void vg_reader_free(vg_reader *r)
     free(r->buf);
     free(r->head);
     vg_buf_dispose(&r->img);
+    vg_image_cache_free(r->images);
     free(r);
+}
+
+vg_image_cache **vg_reader_images(vg_reader *r)
+{
+    return &r->images;
+}
+
+const vigil_scan_opts *vg_reader_opts(const vg_reader *r)
+{
+    return r->o;
 }
 
 /* ---- pictures: collect the bytes of files that start like an image, then decode once ---- */
@@ -561,4 +574,110 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
         scan_archive(&lv, &src, e->path);
     }
     close(fd);
+}
+
+/* ---- items read from any ordered byte source (files inside disk images, carved pictures) ---- */
+
+/* Read res's bytes from pull: digests, head, picture, spool when nested; 0, -1 (error on res) or -2. */
+static int read_pulled(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, spool *sp, size_t *head_len,
+                       int *nested)
+{
+    uint64_t total = 0;
+    char why[256];
+    ssize_t n;
+    *head_len = 0;
+    *nested = -1;
+    image_start(r);
+    while ((n = pull(ctx, r->buf, BLOCK, why, sizeof why)) > 0) {
+        size_t take = 0;
+        if (*head_len < VG_SNIFF_BYTES) {
+            take = VG_SNIFF_BYTES - *head_len < (size_t)n ? VG_SNIFF_BYTES - *head_len : (size_t)n;
+            memcpy(r->head + *head_len, r->buf, take);
+            *head_len += take;
+        }
+        if (*nested < 0 && *head_len == VG_SNIFF_BYTES) {
+            *nested = r->o->expand_archives && vg_sniff_is_container(r->head, *head_len);
+            if (*nested)
+                spool_add(sp, r->head, *head_len - take, r->o->limits.spool_mem);
+        }
+        if (*nested > 0)
+            spool_add(sp, r->buf, (size_t)n, r->o->limits.spool_mem);
+        image_feed(r, r->buf, (size_t)n);
+        vigil_digester_update(r->dg, r->buf, (size_t)n);
+        total += (uint64_t)n;
+        if (stopped(r))
+            return -2;
+    }
+    res->item.size = total;
+    if (n < 0) {
+        vg_result_error(res, "%s", why);
+        return -1;
+    }
+    if (*nested < 0) {
+        *nested = r->o->expand_archives && vg_sniff_is_container(r->head, *head_len);
+        if (*nested)
+            spool_add(sp, r->head, *head_len, r->o->limits.spool_mem);
+    }
+    return 0;
+}
+
+void vg_reader_stream(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, vg_emit_fn emit, void *ud)
+{
+    spool sp = {0};
+    size_t head_len;
+    int nested, rc;
+    vg_buf_init(&sp.mem, (size_t)r->o->limits.spool_mem + 1);
+    vigil_digester_reset(r->dg);
+    rc = read_pulled(r, res, pull, ctx, &sp, &head_len, &nested);
+    if (rc == -2) { /* interrupted: an incomplete item is not reported */
+        vg_result_free(res);
+        goto done;
+    }
+    if (rc == 0) {
+        vigil_digester_final(r->dg, &res->item.digests);
+        res->item.has_digests = 1;
+        if (r->sn) {
+            vg_sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime);
+            res->item.mime = res->mime;
+        }
+        image_finish(r, res);
+    }
+    set_verdict(r, res);
+    {
+        /* The item's place, kept for its members: emit hands res over. */
+        const char *chain[MAX_DEPTH_CHAIN];
+        char *self = strdup(res->path);
+        size_t depth = res->item.ncontainers < MAX_DEPTH_CHAIN ? res->item.ncontainers : MAX_DEPTH_CHAIN;
+        char **copies = calloc(depth ? depth : 1, sizeof *copies);
+        uint64_t size = res->item.size;
+        int ok = self && copies;
+        for (size_t i = 0; ok && i < depth; i++)
+            ok = (copies[i] = strdup(res->containers[i])) != NULL;
+        emit(ud, res);
+        if (rc == 0 && nested > 0 && ok && !sp.failed) {
+            budget b = {size, 0, 0};
+            level lv = {r, &b, chain, depth, emit, ud};
+            vg_archive_src src = {.fd = -1, .tmp = sp.tmp, .mem = sp.tmp ? NULL : (const uint8_t *)sp.mem.ptr,
+                                  .mem_len = sp.tmp ? 0 : sp.mem.len};
+            for (size_t i = 0; i < depth; i++)
+                chain[i] = copies[i];
+            scan_archive(&lv, &src, self);
+        } else if (rc == 0 && nested > 0) {
+            vg_result *e = ok ? vg_result_new(self, strlen(self), (const char *const *)copies, depth) : NULL;
+            if (e) {
+                e->item.type = VIGIL_ITEM_ARCHIVE;
+                e->item.verdict = VIGIL_VERDICT_ERROR;
+                vg_result_error(e, "nested archive not opened: cannot spool it (out of memory or temporary space)");
+                emit(ud, e);
+            }
+        }
+        for (size_t i = 0; copies && i < depth; i++)
+            free(copies[i]);
+        free(copies);
+        free(self);
+    }
+done:
+    vg_buf_dispose(&sp.mem);
+    if (sp.tmp)
+        fclose(sp.tmp);
 }

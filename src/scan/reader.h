@@ -32,4 +32,15 @@ vg_result *vg_reader_special(const vg_entry *e, int read_link_targets);
 /* Read a regular file and emit its result, then its archive members. */
 void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud);
 
+/* An ordered byte source: bytes read into buf (at most n), 0 at the end, -1 with why. */
+typedef ssize_t (*vg_pull_fn)(void *ctx, void *buf, size_t n, char *why, size_t cap);
+/* Read res's bytes from pull exactly as a file's (digests, type, picture, verdict), emit res
+ * (which is handed over), then the members of the archive it is, inside res's containers. */
+void vg_reader_stream(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, vg_emit_fn emit, void *ud);
+
+typedef struct vg_image_cache vg_image_cache;
+/* This reader's disk image handles (reader_image.c keeps them); its options. */
+vg_image_cache **vg_reader_images(vg_reader *r);
+const vigil_scan_opts *vg_reader_opts(const vg_reader *r);
+
 #endif

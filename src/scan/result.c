@@ -54,10 +54,33 @@ void vg_result_set_link(vg_result *r, const char *target)
     r->item.link_target = r->link_target;
 }
 
+vg_result *vg_result_new_record(void)
+{
+    vg_result *r = calloc(1, sizeof *r);
+    if (r && !(r->record = calloc(1, sizeof *r->record))) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void vg_image_verification_free(vigil_image_verification *v)
+{
+    if (!v)
+        return;
+    free(v->image);
+    free(v->error);
+    free(v);
+}
+
 void vg_result_free(vg_result *r)
 {
     if (!r)
         return;
+    if (r->record) {
+        vg_image_verification_free(r->record->verification);
+        free(r->record);
+    }
     for (size_t i = 0; r->containers && i < r->item.ncontainers; i++)
         free(r->containers[i]);
     free(r->containers);

@@ -5,6 +5,14 @@
 #ifndef VG_SCAN_RESULT_H
 #define VG_SCAN_RESULT_H
 #include "vigil/item.h"
+#include "vigil/scan.h"
+
+/* Figures for the summary that are not items (disk images); the sink adds them up. */
+typedef struct vg_result_record {
+    uint64_t images;
+    uint64_t unallocated_bytes, carve_candidates, carve_rejected;
+    vigil_image_verification *verification;   /* owned; NULL if none */
+} vg_result_record;
 
 typedef struct vg_result {
     struct vg_result *next;
@@ -14,6 +22,7 @@ typedef struct vg_result {
     char *link_target;
     char *error;
     char mime[96];
+    vg_result_record *record;   /* non-NULL: not an item, only figures for the summary */
 } vg_result;
 
 /* A new result for path (len bytes) inside the given container chain; NULL when out of memory. */
@@ -22,5 +31,8 @@ vg_result *vg_result_new(const char *path, size_t len, const char *const *contai
 void vg_result_error(vg_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vg_result_set_link(vg_result *r, const char *target);
 void vg_result_free(vg_result *r);
+/* A record result (no item); NULL when out of memory. */
+vg_result *vg_result_new_record(void);
+void vg_image_verification_free(vigil_image_verification *v);
 
 #endif

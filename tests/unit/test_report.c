@@ -91,7 +91,7 @@ static void report__csv_quotes_commas_quotes_and_newlines(void **state)
     it.path_len = 7;
     it.verdict = VIGIL_VERDICT_UNKNOWN;
     s = render(vigil_csv_item, &it);
-    assert_memory_equal(s, "\"a,\"\"b\"\"\nc\",,0,,,,,,,unknown,,,,,,,file\r\n", strlen(s));
+    assert_memory_equal(s, "\"a,\"\"b\"\"\nc\",,0,,,,,,,unknown,,,,,,,file,,,,,,,\r\n", strlen(s));
     free(s);
 }
 

@@ -1,0 +1,56 @@
+/*
+ * Disk images in the scan pipeline. The walker thread opens an image once to
+ * list its files (vg_image_enumerate); each becomes a job in walk order. A
+ * reader thread reads a job's bytes through its own handle on the image
+ * (TSK handles are not shared between threads), kept in its vg_image_cache.
+ */
+#ifndef VG_SCAN_IMAGE_JOB_H
+#define VG_SCAN_IMAGE_JOB_H
+#include "scan/result.h"
+#include "source/image.h"
+#include "source/image_verify.h"
+#include "vigil/scan.h"
+
+typedef enum {
+    VG_JOB_FILE,      /* read one file (or data stream) of a file system */
+    VG_JOB_CARVE,     /* carve the unallocated space of one region */
+    VG_JOB_VERIFY,    /* wait for the image's self-check and report it */
+} vg_job_kind;
+
+typedef struct vg_verify_task vg_verify_task;
+
+typedef struct vg_image_job {
+    vg_job_kind kind;
+    char *image;               /* the image path as named */
+    char *label;               /* the region's label: the second container */
+    char *path;                /* VG_JOB_FILE: path inside the file system */
+    size_t path_len;
+    vg_image_ref ref;
+    vigil_item_type type;
+    uint64_t size;
+    int allocated, reallocated;
+    vigil_fs_time times[VIGIL_TIME__COUNT];
+    vg_verify_task *verify;    /* VG_JOB_VERIFY */
+} vg_image_job;
+
+void vg_image_job_free(vg_image_job *j);
+/* Wait for a self-check to end; returns its result (malloc'd, NULL when out of memory), frees t. */
+vg_image_check *vg_verify_finish(vg_verify_task *t, int *rc);
+
+/* Where enumeration puts its output, in order: a job to read, or a result
+ * already complete (an error item). Exactly one is non-NULL; ownership passes.
+ * A non-zero return stops the enumeration. */
+typedef int (*vg_job_sink)(void *ud, vg_image_job *job, vg_result *ready);
+
+/* List the image at path as jobs and results. Nothing fails here: an image
+ * that does not open is an error item. Returns the sink's non-zero value or 0. */
+int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink sink, void *ud);
+
+/* Reader side (reader_image.c). */
+typedef struct vg_reader vg_reader;
+typedef struct vg_image_cache vg_image_cache;
+typedef void (*vg_job_emit_fn)(void *ud, vg_result *r);
+void vg_reader_image(vg_reader *r, vg_image_job *j, vg_job_emit_fn emit, void *ud);
+void vg_image_cache_free(vg_image_cache *c);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * Disk images through The Sleuth Kit: raw (single or split .001/.002...),
+ * E01/Ex01 (libewf under TSK). An opened image is a list of regions: each
+ * file system TSK opened (in a partition or at offset 0), each partition it
+ * could not open, and the space no partition covers. Files are walked per
+ * region and read back by their metadata address, so every reader thread can
+ * open its own handle: one vg_image is used by one thread at a time.
+ */
+#ifndef VG_SOURCE_IMAGE_H
+#define VG_SOURCE_IMAGE_H
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vigil/item.h"
+
+typedef struct vg_image vg_image;
+
+typedef enum {
+    VG_REGION_FS = 0,        /* a file system TSK opened */
+    VG_REGION_BAD_FS,        /* a partition (or the whole image) whose file system did not open: why says so */
+    VG_REGION_UNPARTITIONED, /* space of the volume system outside every partition */
+} vg_region_kind;
+
+typedef struct vg_image_region {
+    vg_region_kind kind;
+    char label[96];          /* "p2 (offset 1048576, ntfs)", "fs (offset 0, ext4)", "unpartitioned" */
+    uint64_t offset, length; /* bytes in the image */
+    char why[256];           /* VG_REGION_BAD_FS: the reason */
+} vg_image_region;
+
+/* 1 when the root path should be opened as a disk image: an EWF signature, a
+ * split raw name (.001), a raw name (.dd .raw .img) or a volume system / file
+ * system signature in its first sectors. Reads at most 40 KiB, without atime. */
+int vg_image_detect(const char *path);
+/* 1 when the file starts with an EWF (E01, Ex01) signature. */
+int vg_image_is_ewf_file(const char *path);
+
+/* Open path read-only (its other segments are found by name). On failure
+ * returns -1 with why ("cannot open image: ..."). */
+int vg_image_open(vg_image **out, const char *path, char *why, size_t cap);
+/* The same over n bytes in memory, which must outlive the image (fuzzing, tests). */
+int vg_image_open_mem(vg_image **out, const uint8_t *p, size_t n, char *why, size_t cap);
+void vg_image_close(vg_image *im);
+
+int vg_image_is_ewf(const vg_image *im);
+/* Why the image is incomplete (its last sector cannot be read, e.g. an EWF segment missing), or NULL. */
+const char *vg_image_damage(const vg_image *im);
+uint64_t vg_image_size(const vg_image *im);
+size_t vg_image_nregions(const vg_image *im);
+const vg_image_region *vg_image_region_at(const vg_image *im, size_t i);
+
+/* Read from the image itself (for carving); -1 on a read error. */
+ssize_t vg_image_pread(vg_image *im, void *buf, size_t n, uint64_t offset);
+
+/* A file's content by address: which region, metadata entry and attribute. */
+typedef struct vg_image_ref {
+    size_t region;
+    uint64_t inum;
+    uint16_t attr_id;
+    int has_attr_id;         /* 0: the file's default attribute */
+} vg_image_ref;
+
+/* One entry of a file system walk, lent to the callback. */
+typedef struct vg_image_file {
+    const char *path;        /* inside the file system, no leading slash; ADS as "name:stream" */
+    size_t path_len;
+    vg_image_ref ref;
+    vigil_item_type type;
+    uint64_t size;
+    int allocated;           /* 0: a deleted name or metadata entry */
+    int reallocated;         /* a deleted name whose metadata now belongs to another file */
+    vigil_fs_time times[VIGIL_TIME__COUNT];
+} vg_image_file;
+
+typedef int (*vg_image_file_fn)(void *ud, const vg_image_file *f);
+
+/* Walk every file of region i (allocated and deleted, recursively); the
+ * callback's non-zero return stops the walk. Returns 0, the callback's value,
+ * or -1 with why when the walk failed part way. */
+int vg_image_walk(vg_image *im, size_t region, vg_image_file_fn fn, void *ud, volatile sig_atomic_t *stop,
+                  char *why, size_t cap);
+
+/* The unallocated space of region i as image byte ranges, in order, merged.
+ * On success *out is malloc'd (caller frees). */
+typedef struct vg_image_extent {
+    uint64_t offset, length;
+} vg_image_extent;
+int vg_image_unallocated(vg_image_extent **out, size_t *n, vg_image *im, size_t region, char *why, size_t cap);
+
+/* Reading one file's content in order. */
+typedef struct vg_image_stream vg_image_stream;
+int vg_image_stream_open(vg_image_stream **out, vg_image *im, const vg_image_ref *ref, uint64_t *size,
+                         char *why, size_t cap);
+/* Bytes read (0 at the end) or -1 with why. */
+ssize_t vg_image_stream_read(vg_image_stream *s, void *buf, size_t n, char *why, size_t cap);
+void vg_image_stream_close(vg_image_stream *s);
+
+#endif

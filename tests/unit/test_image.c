@@ -1,0 +1,149 @@
+/*
+ * The disk image source on the small images of fuzz/corpus/image (FAT12 with a
+ * deleted file, ext2, an MBR with a FAT partition): detection, regions, the
+ * walk with allocation state, content read back by address, unallocated extents.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "source/image.h"
+
+static char *corpus(const char *name)
+{
+    const char *src = getenv("SRCDIR");
+    char *p = malloc(4096);
+    assert_non_null(src);
+    snprintf(p, 4096, "%s/fuzz/corpus/image/%s", src, name);
+    return p;
+}
+
+typedef struct seen {
+    char path[8][64];
+    int allocated[8];
+    vg_image_ref ref[8];
+    uint64_t size[8];
+    int n;
+} seen;
+
+static int on_file(void *ud, const vg_image_file *f)
+{
+    seen *s = ud;
+    if (s->n < 8 && f->type == VIGIL_ITEM_FILE) {
+        snprintf(s->path[s->n], sizeof s->path[0], "%.*s", (int)f->path_len, f->path);
+        s->allocated[s->n] = f->allocated;
+        s->ref[s->n] = f->ref;
+        s->size[s->n] = f->size;
+        s->n++;
+    }
+    return 0;
+}
+
+static int find(const seen *s, const char *path)
+{
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->path[i], path))
+            return i;
+    return -1;
+}
+
+static void read_all(vg_image *im, const vg_image_ref *ref, char *out, size_t cap)
+{
+    vg_image_stream *st;
+    uint64_t size;
+    char why[256];
+    ssize_t n;
+    size_t len = 0;
+    assert_int_equal(vg_image_stream_open(&st, im, ref, &size, why, sizeof why), 0);
+    while ((n = vg_image_stream_read(st, out + len, cap - 1 - len, why, sizeof why)) > 0)
+        len += (size_t)n;
+    assert_true(n == 0);
+    out[len] = '\0';
+    assert_int_equal(len, size);
+    vg_image_stream_close(st);
+}
+
+static void image__fat_walk_deleted_and_content(void **state)
+{
+    char *path = corpus("fat12.img"), why[256], text[64];
+    vg_image *im;
+    seen s = {0};
+    int i;
+    (void)state;
+    assert_true(vg_image_detect(path));
+    assert_int_equal(vg_image_open(&im, path, why, sizeof why), 0);
+    assert_int_equal(vg_image_nregions(im), 1);
+    assert_string_equal(vg_image_region_at(im, 0)->label, "fs (offset 0, fat12)");
+    assert_int_equal(vg_image_walk(im, 0, on_file, &s, NULL, why, sizeof why), 0);
+    assert_int_equal(s.n, 2);
+    i = find(&s, "h.txt");
+    assert_true(i >= 0 && s.allocated[i]);
+    read_all(im, &s.ref[i], text, sizeof text);
+    assert_string_equal(text, "hello");
+    i = find(&s, "_one.txt"); /* FAT keeps a deleted name without its first byte */
+    assert_true(i >= 0 && !s.allocated[i]);
+    read_all(im, &s.ref[i], text, sizeof text);
+    assert_string_equal(text, "hello");
+    vg_image_close(im);
+    free(path);
+}
+
+static void image__mbr_partition_and_unallocated(void **state)
+{
+    char *path = corpus("mbr.img"), why[256];
+    vg_image *im;
+    vg_image_extent *ext;
+    const vg_image_region *r;
+    size_t n, fs = 0;
+    uint64_t total = 0;
+    (void)state;
+    assert_int_equal(vg_image_open(&im, path, why, sizeof why), 0);
+    while ((r = vg_image_region_at(im, fs)) && r->kind != VG_REGION_FS) /* the table's own sector comes first */
+        fs++;
+    assert_non_null(r);
+    assert_string_equal(r->label, "p1 (offset 512, fat12)");
+    assert_int_equal(vg_image_unallocated(&ext, &n, im, fs, why, sizeof why), 0);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++) { /* in order, inside the partition */
+        assert_true(ext[i].offset >= r->offset && ext[i].offset + ext[i].length <= r->offset + r->length);
+        if (i)
+            assert_true(ext[i].offset > ext[i - 1].offset + ext[i - 1].length);
+        total += ext[i].length;
+    }
+    assert_true(total > 0 && total < r->length);
+    free(ext);
+    vg_image_close(im);
+    free(path);
+}
+
+static void image__ext2_and_not_an_image(void **state)
+{
+    char *path = corpus("ext2.img"), why[256];
+    static uint8_t noise[4096];
+    vg_image *im;
+    seen s = {0};
+    (void)state;
+    assert_int_equal(vg_image_open(&im, path, why, sizeof why), 0);
+    assert_string_equal(vg_image_region_at(im, 0)->label, "fs (offset 0, ext2)");
+    assert_int_equal(vg_image_walk(im, 0, on_file, &s, NULL, why, sizeof why), 0);
+    assert_true(find(&s, "h.txt") >= 0);
+    vg_image_close(im);
+    for (size_t i = 0; i < sizeof noise; i++)
+        noise[i] = (uint8_t)(i * 131 + 7);
+    assert_int_equal(vg_image_open_mem(&im, noise, sizeof noise, why, sizeof why), 0);
+    assert_int_equal(vg_image_region_at(im, 0)->kind, VG_REGION_BAD_FS);
+    assert_non_null(strstr(vg_image_region_at(im, 0)->why, "no file system could be opened"));
+    vg_image_close(im);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(image__fat_walk_deleted_and_content),
+        cmocka_unit_test(image__mbr_partition_and_unallocated),
+        cmocka_unit_test(image__ext2_and_not_an_image),
+    };
+    return cmocka_run_group_tests_name("image", tests, NULL, NULL);
+}
