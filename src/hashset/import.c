@@ -470,6 +470,7 @@ static int put_entry(vg_import *p, vg_seg_writer *w, vg_seg_entry *e, vigil_erro
 {
     uint8_t vec[VG_PHOTODNA_BYTES];
     const uint8_t *pd = NULL;
+    e->extid = e->record >> FILE_SHIFT; /* the writer's tag: whose stats a link found later counts in */
     e->record &= (1ull << FILE_SHIFT) - 1;
     if ((e->mask & VG_SEG_HAS_PHOTODNA) && e->photodna != VG_SEG_NONE) {
         if (pread(p->pdna_fd, vec, sizeof vec, (off_t)e->photodna * VG_PHOTODNA_BYTES) != (ssize_t)sizeof vec)
@@ -477,6 +478,23 @@ static int put_entry(vg_import *p, vg_seg_writer *w, vg_seg_entry *e, vigil_erro
         pd = vec;
     }
     return vg_seg_writer_put(w, e, pd, err);
+}
+
+/*
+ * Entries with different strongest digests that share a weaker one are linked
+ * by the segment writer: the entry counted added is a repeated record after
+ * all (merged), and a different category a conflict, in the stats of its file.
+ */
+static void count_link(void *ud, uint32_t tag, unsigned link)
+{
+    vg_import *p = ud;
+    vigil_import_stats *fs = &p->files[tag < p->nfiles ? tag : 0].stats;
+    if (link == VG_SEG_LINKED && fs->added > 0) {
+        fs->added--;
+        fs->duplicates++;
+    } else if (link == VG_SEG_LINK_CONFLICT) {
+        fs->conflicts++;
+    }
 }
 
 int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_error *err)
@@ -500,6 +518,7 @@ int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_
     snprintf(tmp, n, "%s/segment", p->tmpdir);
     if ((rc = vg_seg_writer_new(&w, tmp, p->tmpdir, p->memory / 2, err)) < 0)
         goto done;
+    vg_seg_writer_on_link(w, count_link, p, p->nfiles > 1);
     uint64_t merged = 0, total = vg_xsort_count(p->entries);
     while (rc == 0 && (e = vg_xsort_next(p->entries, err)) != NULL) {
         vg_import_file *f = &p->files[e->record >> FILE_SHIFT];

@@ -30,7 +30,7 @@ static int check_header(const vg_seg_header *h, uint64_t file_size)
     vigil_digests dg;
     if (memcmp(h->magic, VG_SEG_MAGIC, 8) != 0)
         return 1;
-    if (h->version != VG_SEG_VERSION || h->header_size != sizeof *h || h->entry_size != sizeof(vg_seg_entry) ||
+    if (h->version < VG_SEG_VERSION_MIN || h->version > VG_SEG_VERSION || h->header_size != sizeof *h || h->entry_size != sizeof(vg_seg_entry) ||
         h->nsections != VG_SEC__COUNT)
         return 2;
     vigil_digest_buffer(&dg, h, offsetof(vg_seg_header, header_sha256), NULL);

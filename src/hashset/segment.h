@@ -11,7 +11,8 @@
 #include "vigil/error.h"
 
 #define VG_SEG_MAGIC "VGLSEG\r\n"
-#define VG_SEG_VERSION 1
+#define VG_SEG_VERSION 2     /* 2: meta carries severity and links; key runs lead with the most serious */
+#define VG_SEG_VERSION_MIN 1 /* version 1 reads as a segment without links */
 #define VG_SEG_NONE 0xffffffffu
 #define VG_SEG_PREFIXES 65536
 
@@ -28,6 +29,16 @@ enum {
 
 /* Entry flags: the VG_HS_* record flags in the low bits, then what the import found. */
 enum { VG_SEG_CONFLICT = 1u << 7 };  /* records of this digest disagreed on the category */
+
+/*
+ * Links between entries (vg_seg_meta.links): distinct entries that share a
+ * digest (an MD5-only record and an MD5+SHA-256 record of one file). Their
+ * keys stay side by side, the most serious entry first.
+ */
+enum {
+    VG_SEG_LINKED = 1u << 0,        /* a lookup by a digest it shares finds another entry first */
+    VG_SEG_LINK_CONFLICT = 1u << 1, /* ... and that entry has another category */
+};
 
 /* The sections, in file order. */
 enum {
@@ -74,9 +85,10 @@ typedef struct vg_seg_entry {
 typedef struct vg_seg_meta {
     uint32_t category;      /* string offsets, as in the entry */
     uint32_t series;
-    uint8_t flags;
+    uint8_t flags;          /* as in the entry, | VG_SEG_CONFLICT when entries sharing a digest disagree */
     uint8_t mask;
-    uint8_t pad[2];
+    int8_t severity;        /* as in the entry (version 1: 0) */
+    uint8_t links;          /* VG_SEG_LINKED | VG_SEG_LINK_CONFLICT (version 1: 0) */
 } vg_seg_meta;
 
 typedef struct vg_seg_section {
@@ -150,9 +162,9 @@ int vg_seg_open(vg_segment *out, const char *path, vigil_error *err);
 void vg_seg_close(vg_segment *s);
 /* Read the whole body and compare it with the recorded checksum. */
 int vg_seg_verify(const vg_segment *s, const char *path, vigil_error *err);
-/* Row of the first entry whose digest of algorithm a is d, or -1. */
+/* Row of the first entry whose digest of algorithm a is d (the most serious of them), or -1. */
 int64_t vg_seg_find(const vg_segment *s, int a, const uint8_t *d);
-/* Rows of all entries with digest d: first row in *first, count returned. */
+/* Keys of all entries with digest d, most serious first: first key in *first, count returned. */
 uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t *first);
 /* Where in [lo, hi) of algorithm a's keys the digest d is expected (for prefetching). */
 uint64_t vg_seg_guess(const vg_segment *s, int a, const uint8_t *d, uint64_t lo, uint64_t hi);

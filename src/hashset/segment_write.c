@@ -33,10 +33,20 @@ struct vg_seg_writer {
     vg_seg_header h;
     uint64_t rows, nphotodna, npdq;
     vg_xsort *keys[VG_SEG_ALGS];
-    side pdna, pdq, meta;
+    side pdna, pdq, meta, tags;
     vg_seg_meta metabuf[META_BUF];
     size_t nmeta;
-    int failed, finished;
+    int failed, finished, tagged;
+    vg_seg_link_fn on_link;
+    void *link_ud;
+    uint64_t nlinked, nconflicts;
+    /* the key run of one digest being written: its entries' rows and meta */
+    struct run_row {
+        uint32_t row;
+        vg_seg_meta m;
+    } *run;
+    size_t nrun, caprun;
+    uint8_t run_key[32];
 };
 
 static int io_error(vigil_error *err, const char *path, const char *what)
@@ -155,7 +165,7 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
     }
     w->fd = -1;
-    w->pdna.fd = w->pdq.fd = w->meta.fd = -1;
+    w->pdna.fd = w->pdq.fd = w->meta.fd = w->tags.fd = -1;
     if (!(w->body = EVP_MD_CTX_new()) || EVP_DigestInit_ex(w->body, EVP_sha256(), NULL) != 1) {
         rc = vigil_error_set(err, VIGIL_ENOMEM, "segment: cannot start a checksum");
         goto fail;
@@ -166,7 +176,7 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
             goto fail;
     }
     if ((rc = side_open(&w->pdna, dir, "photodna", err)) < 0 || (rc = side_open(&w->pdq, dir, "pdq-rows", err)) < 0 ||
-        (rc = side_open(&w->meta, dir, "meta", err)) < 0)
+        (rc = side_open(&w->meta, dir, "meta", err)) < 0 || (rc = side_open(&w->tags, dir, "tags", err)) < 0)
         goto fail;
     w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (w->fd < 0) {
@@ -227,9 +237,14 @@ int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *ph
     if (out(w, &row, sizeof row, err) < 0)
         return VIGIL_ESTORE;
     {
-        vg_seg_meta m = {row.category, row.series, row.flags, row.mask, {0, 0}};
+        vg_seg_meta m = {row.category, row.series, row.flags, row.mask, row.severity, 0};
         if (meta_add(w, &m, err) < 0)
             return VIGIL_ESTORE;
+    }
+    if (w->tagged) {
+        uint32_t tag = (uint32_t)e->extid;
+        if (write_all(w->tags.fd, &tag, 4) < 0)
+            return io_error(err, w->tags.path, "cannot write");
     }
     for (int a = 0; a < VG_SEG_ALGS; a++) {
         const uint8_t *d = a == 0 ? e->md5 : a == 1 ? e->sha1 : e->sha256;
@@ -269,11 +284,130 @@ static int copy_side(vg_seg_writer *w, side *s, int sec, vigil_error *err)
     return rc < 0 ? rc : align4(w, err);
 }
 
+void vg_seg_writer_on_link(vg_seg_writer *w, vg_seg_link_fn fn, void *ud, int tagged)
+{
+    w->on_link = fn;
+    w->link_ud = ud;
+    w->tagged = tagged && w->rows == 0;
+}
+
+void vg_seg_writer_links(const vg_seg_writer *w, uint64_t *linked, uint64_t *conflicts)
+{
+    *linked = w->nlinked;
+    *conflicts = w->nconflicts;
+}
+
+/* Most serious first: higher severity, then having a category, then the earlier row. */
+static int cmp_serious(const void *a, const void *b)
+{
+    const struct run_row *x = a, *y = b;
+    if (x->m.severity != y->m.severity)
+        return x->m.severity > y->m.severity ? -1 : 1;
+    if ((x->m.category == VG_SEG_NONE) != (y->m.category == VG_SEG_NONE))
+        return x->m.category == VG_SEG_NONE ? 1 : -1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+static void tell_link(vg_seg_writer *w, uint32_t row, unsigned link)
+{
+    uint32_t tag = 0;
+    if (link == VG_SEG_LINKED)
+        w->nlinked++;
+    else
+        w->nconflicts++;
+    if (w->tagged && pread(w->tags.fd, &tag, 4, (off_t)row * 4) != 4)
+        tag = 0;
+    if (w->on_link)
+        w->on_link(w->link_ud, tag, link);
+}
+
+/*
+ * Several entries with one digest (their strongest digests differ): order the
+ * run most serious first, so that a lookup (which takes the first key)
+ * reports the most serious category; mark the others linked, and when
+ * categories disagree mark every entry of the run with VG_SEG_CONFLICT. The
+ * meta rows are read and patched in their scratch file, which is copied into
+ * the segment after the keys.
+ */
+static int link_run(vg_seg_writer *w, vigil_error *err)
+{
+    const struct run_row *lead;
+    int disagree = 0;
+    for (size_t i = 0; i < w->nrun; i++)
+        if (pread(w->meta.fd, &w->run[i].m, sizeof w->run[i].m, (off_t)w->run[i].row * sizeof(vg_seg_meta)) !=
+            (ssize_t)sizeof(vg_seg_meta))
+            return io_error(err, w->meta.path, "cannot read");
+    qsort(w->run, w->nrun, sizeof *w->run, cmp_serious);
+    lead = &w->run[0];
+    for (size_t i = 1; i < w->nrun; i++)
+        disagree |= w->run[i].m.category != VG_SEG_NONE && lead->m.category != VG_SEG_NONE &&
+                    w->run[i].m.category != lead->m.category;
+    for (size_t i = 0; i < w->nrun; i++) {
+        struct run_row *r = &w->run[i];
+        vg_seg_meta m = r->m;
+        if (disagree)
+            m.flags |= VG_SEG_CONFLICT;
+        if (i > 0 && !(m.links & VG_SEG_LINKED)) {
+            m.links |= VG_SEG_LINKED;
+            tell_link(w, r->row, VG_SEG_LINKED);
+        }
+        if (i > 0 && r->m.category != VG_SEG_NONE && lead->m.category != VG_SEG_NONE &&
+            r->m.category != lead->m.category && !(m.links & VG_SEG_LINK_CONFLICT)) {
+            m.links |= VG_SEG_LINK_CONFLICT;
+            tell_link(w, r->row, VG_SEG_LINK_CONFLICT);
+        }
+        if (memcmp(&m, &r->m, sizeof m) != 0 &&
+            pwrite(w->meta.fd, &m, sizeof m, (off_t)r->row * sizeof(vg_seg_meta)) != (ssize_t)sizeof m)
+            return io_error(err, w->meta.path, "cannot write");
+    }
+    return 0;
+}
+
+/* Write the keys of the run (one digest), most serious entry first. */
+static int flush_run(vg_seg_writer *w, int a, uint32_t *prefix, uint32_t *next, uint32_t *i, vigil_error *err)
+{
+    size_t dlen = vg_seg_digest_len[a];
+    uint32_t p = (uint32_t)(w->run_key[0] << 8 | w->run_key[1]);
+    uint8_t key[36];
+    int rc = 0;
+    if (!w->nrun)
+        return 0;
+    if (w->nrun > 1 && (rc = link_run(w, err)) < 0)
+        return rc;
+    while (*next <= p)
+        prefix[(*next)++] = *i;
+    memcpy(key, w->run_key, dlen);
+    for (size_t k = 0; rc == 0 && k < w->nrun; k++) {
+        memcpy(key + dlen, &w->run[k].row, 4);
+        rc = out(w, key, dlen + 4, err);
+        (*i)++;
+    }
+    w->nrun = 0;
+    return rc;
+}
+
+static int run_add(vg_seg_writer *w, const uint8_t *k, size_t dlen, vigil_error *err)
+{
+    if (w->nrun == w->caprun) {
+        size_t cap = w->caprun ? w->caprun * 2 : 16;
+        struct run_row *r = realloc(w->run, cap * sizeof *r);
+        if (!r)
+            return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
+        w->run = r;
+        w->caprun = cap;
+    }
+    if (w->nrun == 0)
+        memcpy(w->run_key, k, dlen);
+    memcpy(&w->run[w->nrun].row, k + dlen, 4);
+    w->nrun++;
+    return 0;
+}
+
 static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
 {
     uint32_t *prefix = malloc((VG_SEG_PREFIXES + 1) * sizeof *prefix);
     uint32_t next = 0, i = 0;
-    size_t rs = vg_seg_digest_len[a] + 4;
+    size_t dlen = vg_seg_digest_len[a];
     const uint8_t *k;
     int rc = 0;
     if (!prefix)
@@ -282,16 +416,19 @@ static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
         free(prefix);
         return rc;
     }
+    w->nrun = 0;
     w->h.sec[VG_SEC_KEYS_MD5 + 2 * a].off = w->off;
+    /* keys arrive sorted by (digest, row): a run of one digest is the entries that share it */
     while (rc == 0 && (k = vg_xsort_next(w->keys[a], err)) != NULL) {
-        uint32_t p = (uint32_t)(k[0] << 8 | k[1]);
-        while (next <= p)
-            prefix[next++] = i;
-        rc = out(w, k, rs, err);
-        i++;
+        if (w->nrun && vg_digest_cmp(k, w->run_key, dlen) != 0)
+            rc = flush_run(w, a, prefix, &next, &i, err);
+        if (rc == 0)
+            rc = run_add(w, k, dlen, err);
     }
     if (rc == 0 && vg_xsort_failed(w->keys[a]))
         rc = VIGIL_ESTORE;
+    if (rc == 0)
+        rc = flush_run(w, a, prefix, &next, &i, err);
     while (next <= VG_SEG_PREFIXES)
         prefix[next++] = i;
     w->h.sec[VG_SEC_KEYS_MD5 + 2 * a].size = w->off - w->h.sec[VG_SEC_KEYS_MD5 + 2 * a].off;
@@ -317,11 +454,14 @@ int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings,
     w->h.sec[VG_SEC_STRINGS].size = nstrings;
     if ((rc = out(w, strings, nstrings, err)) < 0 || (rc = align4(w, err)) < 0 ||
         (rc = copy_side(w, &w->pdna, VG_SEC_PHOTODNA, err)) < 0 || (rc = copy_side(w, &w->pdq, VG_SEC_PDQ_ROWS, err)) < 0 ||
-        (rc = meta_flush(w, err)) < 0 || (rc = copy_side(w, &w->meta, VG_SEC_META, err)) < 0)
+        (rc = meta_flush(w, err)) < 0)
         return rc;
+    /* the keys link entries that share a digest, patching their meta rows: the meta table goes last */
     for (int a = 0; a < VG_SEG_ALGS; a++)
         if ((rc = write_keys(w, a, err)) < 0)
             return rc;
+    if ((rc = copy_side(w, &w->meta, VG_SEC_META, err)) < 0)
+        return rc;
     if ((rc = flush_out(w, err)) < 0)
         return rc;
     memcpy(w->h.magic, VG_SEG_MAGIC, 8);
@@ -367,6 +507,8 @@ void vg_seg_writer_free(vg_seg_writer *w)
     side_close(&w->pdna);
     side_close(&w->pdq);
     side_close(&w->meta);
+    side_close(&w->tags);
+    free(w->run);
     EVP_MD_CTX_free(w->body);
     free(w->buf);
     free(w->path);

@@ -477,6 +477,47 @@ static void strongest_hex(char hex[65], const vg_seg_entry *e)
         snprintf(hex, 65, "photodna");
 }
 
+/*
+ * Entries of one set that share a digest and disagree on the category, told
+ * once at the entry that leads their key runs (the most serious, which a
+ * lookup by that digest reports); the digest named is the weakest shared.
+ */
+static int check_shared(const ix_set *set, uint64_t r, const uint8_t *const dg[VG_SEG_ALGS], vigil_hygiene_fn fn,
+                        void *ud)
+{
+    static const char *names[VG_SEG_ALGS] = {"MD5", "SHA-1", "SHA-256"};
+    const vg_segment *s = &set->seg;
+    const vg_seg_meta *m = &s->meta[r];
+    char hex[65], detail[160], algs[32] = "";
+    uint64_t others = 0;
+    int named = -1;
+    if (!(m->flags & VG_SEG_CONFLICT) || m->category == VG_SEG_NONE)
+        return 0;
+    for (int a = 0; a < VG_SEG_ALGS; a++) {
+        uint64_t first, n = dg[a] ? vg_seg_find_all(s, a, dg[a], &first) : 0, differ = 0;
+        if (n < 2 || vg_seg_key_row(s, a, first) != r)
+            continue;
+        for (uint64_t k = 1; k < n; k++) {
+            uint32_t o = vg_seg_key_row(s, a, first + k);
+            differ += o < s->h->entries && s->meta[o].category != VG_SEG_NONE && s->meta[o].category != m->category;
+        }
+        if (!differ)
+            continue;
+        if (named < 0)
+            named = a;
+        others = differ > others ? differ : others;
+        snprintf(algs + strlen(algs), sizeof algs - strlen(algs), "%s%s", *algs ? ", " : "", names[a]);
+    }
+    if (named < 0)
+        return 0;
+    vg_hex_encode(hex, dg[named], vg_seg_digest_len[named]);
+    const char *cat = vg_seg_str(s, m->category);
+    snprintf(detail, sizeof detail, "shares its %s with %llu entr%s of another category; kept '%s'", algs,
+             (unsigned long long)others, others == 1 ? "y" : "ies", cat ? cat : "");
+    fn(ud, "conflict", set->name, hex, detail);
+    return 1;
+}
+
 static int check_set(const vigil_index *ix, size_t i, vigil_hygiene_fn fn, void *ud)
 {
     static const uint8_t zero[32];
@@ -503,6 +544,7 @@ static int check_set(const vigil_index *ix, size_t i, vigil_hygiene_fn fn, void 
             snprintf(detail, sizeof detail, "records disagreed on the category; kept '%s'", cat ? cat : "");
             fn(ud, "conflict", set->name, hex, detail);
         }
+        problems += check_shared(set, r, dg, fn, ud);
         if (e->mask & VG_SEG_HAS_PDQ) {
             if (!memcmp(e->pdq, zero, 32) && ++problems)
                 fn(ud, "pdq-zero", set->name, hex, "an all-zero PDQ hash (too small or blank picture)");
@@ -526,7 +568,7 @@ int vigil_hashset_check(vigil_store *st, vigil_hygiene_fn fn, void *ud, vigil_er
     for (size_t i = 0; i < n; i++)
         if (v[i].merged) {
             char detail[128];
-            snprintf(detail, sizeof detail, "%llu repeated records merged into existing entries at import, "
+            snprintf(detail, sizeof detail, "%llu repeated records merged into or linked to existing entries at import, "
                      "%llu with a different category", (unsigned long long)v[i].merged,
                      (unsigned long long)v[i].conflicts);
             fn(ud, "duplicates", v[i].name, NULL, detail);

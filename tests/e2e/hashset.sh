@@ -93,7 +93,7 @@ like "a newer schema is refused" "$out" "newer.db: database schema version 99 is
 
 # Every exchange format through the CLI into the store, detected by content; counts reconcile.
 for spec in "icse illegal icse/icse-export.csv 3 3" "ncmec illegal ncmec/hashsharing-v2-entries.xml 3 2" \
-            "vicsus illegal vics/vics-2.0-us-cases.json 4 4" "pdna interest photodna/synthetic-vectors.csv 2 2" \
+            "vicsus illegal vics/vics-2.0-us-cases.json 4 3" "pdna interest photodna/synthetic-vectors.csv 2 2" \
             "rds2 benign nsrl-rds2/NSRLFile.txt 7 5" "rds3 benign nsrl-rdsv3/minimal.db 7 4" \
             "hk benign hashkeeper/hashkeeper.csv 3 3" "enc benign encase/legacy-md5.hash 4 4"; do
     set -- $spec

@@ -73,4 +73,23 @@ is "export: same digests" "$(grep -v '^[%#]' "$T/hd.out" | cut -d, -f1-4 | sort 
 out=$(vigil hashset export --name nosuch --format hashdeep 2>&1); rc=$?
 is "export of an unknown set: not found (3)" "$rc" "3"
 
+# One file listed twice with different categories and different sets of digests (the VICS US
+# sample: MD5+SHA-1+SHA-256 as category 1, MD5+SHA-1 as category 2): the two entries are linked
+# by their shared digests, a counted conflict; the match gives the most serious category,
+# flagged, so the verdict is interest.
+export VIGIL_DB="$T/vics-us.db"
+out=$(vigil hashset import --name vicsus --kind illegal "$SHARED/testdata/hashsets/vics/vics-2.0-us-cases.json")
+is "VICS sample: the repeated MD5 is a merged record and 1 conflict" "$out" \
+  "vicsus: 4 records read = 3 added + 1 duplicates + 0 empty-file digests skipped + 0 rejected + 0 retracted; 1 conflicts"
+j=$(vigil hashset check --json)
+is "check: the shared MD5 listed as a conflict, the most serious category kept" \
+  "$(printf '%s' "$j" | python3 -c "import json,sys; print([(p['digest'], p['detail']) for p in json.load(sys.stdin) if p['problem'] == 'conflict'])")" \
+  "[('67b8e86b97f6e456f919987397bc7ab8', \"shares its MD5, SHA-1 with 1 entry of another category; kept '1'\")]"
+mkdir -p "$T/gradient"
+cp "$F/gradient-16x16.png" "$T/gradient/"
+vigil scan --quiet --jsonl "$T/g.jsonl" "$T/gradient" >/dev/null
+is "scan of that file: category 1 (the most serious), flagged conflict, verdict interest" \
+  "$(jl "$T/g.jsonl" "[(i['verdict'], i['match']['category'], i['match']['flags']) for i in items][0]")" \
+  "('interest', '1', ['conflict'])"
+
 done_testing

@@ -292,6 +292,78 @@ static void store__merges_keep_the_most_serious_category_and_apply_retractions(v
     free(dir);
 }
 
+/* What hashset check says about conflicts: "digest detail" of each, in one string. */
+static void collect_conflict(void *ud, const char *problem, const char *set, const char *digest_hex, const char *detail)
+{
+    char *out = ud;
+    (void)set;
+    if (!strcmp(problem, "conflict"))
+        snprintf(out + strlen(out), 512 - strlen(out), "%s %s;", digest_hex ? digest_hex : "-", detail);
+}
+
+/*
+ * Two records of one file with different strongest digests (MD5+SHA-256 and
+ * MD5+SHA-1) stay two entries, linked by their MD5: a lookup by it reports the
+ * most serious category whichever row the import gave it, and when the
+ * categories differ it is a counted conflict that flags both entries.
+ */
+static void link_case(const char *sha1_cat, int sha1_sev, const char *sha256_cat, int sha256_sev)
+{
+    char *dir = tu_mkdtemp(), *db = tu_path(dir, "t.db"), found[512] = "";
+    const char *most = sha1_sev > sha256_sev ? sha1_cat : sha256_cat;
+    int conflict = strcmp(sha1_cat, sha256_cat) != 0;
+    vigil_store *st;
+    vigil_import_stats s;
+    vigil_match m;
+    vigil_index *ix;
+    vg_hs_record r[2];
+    assert_int_equal(vigil_store_open(&st, db, NULL), 0);
+    r[0] = rec(MD5_A, sha256_cat, sha256_sev, NULL);
+    r[0].has_sha256 = 1;
+    memset(r[0].sha256, 0x5a, 32);
+    r[1] = rec(MD5_A, sha1_cat, sha1_sev, NULL);
+    r[1].has_sha1 = 1;
+    memset(r[1].sha1, 0xa5, 20);
+    assert_int_equal(pipeline(st, "vics", VIGIL_KIND_ILLEGAL, r, 2, &s), 0);
+    assert_int_equal(s.records, 2);
+    assert_int_equal(s.added, 1);      /* one file, one entry counted */
+    assert_int_equal(s.duplicates, 1); /* the other record, linked by its MD5 */
+    assert_int_equal(s.conflicts, conflict);
+    assert_int_equal(s.records, s.added + s.duplicates + s.skipped_empty + s.rejected + s.retracted);
+    assert_int_equal(match_md5(&m, st, MD5_A), 1);
+    assert_string_equal(m.category, most);
+    assert_int_equal(!!(m.flags & VIGIL_MATCH_CONFLICT), conflict);
+    /* each entry keeps its own category by its own digest, flagged as well when they disagree */
+    assert_int_equal(vigil_index_open(&ix, st, NULL), 0);
+    assert_int_equal(vigil_index_lookup(&m, ix, VIGIL_BY_SHA1, r[1].sha1), 1);
+    assert_string_equal(m.category, sha1_cat);
+    assert_int_equal(!!(m.flags & VIGIL_MATCH_CONFLICT), conflict);
+    assert_int_equal(vigil_index_lookup(&m, ix, VIGIL_BY_SHA256, r[0].sha256), 1);
+    assert_string_equal(m.category, sha256_cat);
+    assert_int_equal(!!(m.flags & VIGIL_MATCH_CONFLICT), conflict);
+    vigil_index_close(ix);
+    assert_true(vigil_hashset_check(st, collect_conflict, found, NULL) >= 0);
+    if (conflict) {
+        char want[512];
+        snprintf(want, sizeof want, "%s shares its MD5 with 1 entry of another category; kept '%s';", MD5_A, most);
+        assert_string_equal(found, want);
+    } else {
+        assert_string_equal(found, "");
+    }
+    vigil_store_close(st);
+    tu_rm_rf(dir);
+    free(db);
+    free(dir);
+}
+
+static void store__entries_sharing_a_digest_are_linked_most_serious_first(void **state)
+{
+    (void)state;
+    link_case("A1", 3, "B2", 1); /* the SHA-1 record is the more serious */
+    link_case("B2", 1, "A1", 3); /* the SHA-256 record is */
+    link_case("B2", 1, "B2", 1); /* the same category: merged, no conflict */
+}
+
 static void store__an_open_index_keeps_its_view_while_a_set_is_replaced(void **state)
 {
     char *dir = tu_mkdtemp(), *db = tu_path(dir, "t.db");
@@ -394,6 +466,7 @@ int main(void)
         cmocka_unit_test(store__segment_finds_every_entry_and_nothing_else),
         cmocka_unit_test(store__damaged_segments_are_refused_naming_the_file),
         cmocka_unit_test(store__merges_keep_the_most_serious_category_and_apply_retractions),
+        cmocka_unit_test(store__entries_sharing_a_digest_are_linked_most_serious_first),
         cmocka_unit_test(store__an_open_index_keeps_its_view_while_a_set_is_replaced),
         cmocka_unit_test(store__batched_lookups_answer_as_single_ones),
         cmocka_unit_test(store__weak_pdq_entries_flag_their_matches),
