@@ -16,6 +16,7 @@
 #include "hashset/segment.h"
 #include "hashset/segment_write.h"
 #include "hashset/xsort.h"
+#include "vigil/digest.h"
 #include "vigil/hashset.h"
 #include "vigil/index.h"
 #include "vigil/pdq_match.h"
@@ -190,6 +191,44 @@ static void store__damaged_segments_are_refused_naming_the_file(void **state)
     assert_int_equal(vg_seg_open(&s, path, &err), VIGIL_ESTORE);
     assert_non_null(strstr(err.msg, "truncated"));
     assert_non_null(strstr(err.msg, "vigil hashset reindex"));
+    tu_rm_rf(dir);
+    free(path);
+    free(dir);
+}
+
+/* Set a segment's version and make its header checksum fit again. */
+static void set_version(const char *path, uint32_t version)
+{
+    FILE *f = fopen(path, "r+b");
+    vg_seg_header h;
+    vigil_digests dg;
+    assert_non_null(f);
+    assert_int_equal(fread(&h, sizeof h, 1, f), 1);
+    h.version = version;
+    vigil_digest_buffer(&dg, &h, offsetof(vg_seg_header, header_sha256), NULL);
+    memcpy(h.header_sha256, dg.sha256, 32);
+    fseek(f, 0, SEEK_SET);
+    assert_int_equal(fwrite(&h, sizeof h, 1, f), 1);
+    fclose(f);
+}
+
+/* Version 1 segments (no links, meta padding zero) are still read; an unknown version is refused. */
+static void store__version_1_segments_are_read_and_newer_refused(void **state)
+{
+    char *dir = tu_mkdtemp(), *path = write_segment(dir, 1000);
+    vg_segment s;
+    vg_seg_entry e;
+    vigil_error err;
+    (void)state;
+    set_version(path, 1);
+    assert_int_equal(vg_seg_open(&s, path, &err), 0);
+    make_entry(&e, 123);
+    assert_int_equal(vg_seg_find(&s, VG_SEG_MD5, e.md5), vg_seg_find(&s, VG_SEG_SHA256, e.sha256));
+    assert_true(vg_seg_find(&s, VG_SEG_MD5, e.md5) >= 0);
+    vg_seg_close(&s);
+    set_version(path, VG_SEG_VERSION + 1);
+    assert_int_equal(vg_seg_open(&s, path, &err), VIGIL_ESTORE);
+    assert_non_null(strstr(err.msg, "unknown version"));
     tu_rm_rf(dir);
     free(path);
     free(dir);
@@ -465,6 +504,7 @@ int main(void)
         cmocka_unit_test(store__sort_spills_in_a_small_bound_and_dedupes_exactly),
         cmocka_unit_test(store__segment_finds_every_entry_and_nothing_else),
         cmocka_unit_test(store__damaged_segments_are_refused_naming_the_file),
+        cmocka_unit_test(store__version_1_segments_are_read_and_newer_refused),
         cmocka_unit_test(store__merges_keep_the_most_serious_category_and_apply_retractions),
         cmocka_unit_test(store__entries_sharing_a_digest_are_linked_most_serious_first),
         cmocka_unit_test(store__an_open_index_keeps_its_view_while_a_set_is_replaced),
