@@ -73,6 +73,23 @@ is "export: same digests" "$(grep -v '^[%#]' "$T/hd.out" | cut -d, -f1-4 | sort 
 out=$(vigil hashset export --name nosuch --format hashdeep 2>&1); rc=$?
 is "export of an unknown set: not found (3)" "$rc" "3"
 
+# An MD5-only record and an MD5+SHA-256 record of one file, in two files of one import: linked by
+# the MD5, counted as a merged record in the file that brought it; each file's line reconciles.
+export VIGIL_DB="$T/linked.db"
+md5sum "$F/gradient-16x16.png" >"$T/g.md5"
+printf '%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha256,filename\n463,%s,%s,gradient-16x16.png\n' \
+  "$(md5sum "$F/gradient-16x16.png" | cut -d' ' -f1)" "$(sha256sum "$F/gradient-16x16.png" | cut -d' ' -f1)" >"$T/g.hashdeep"
+out=$(vigil hashset import --name linked --kind illegal --category A "$T/g.md5" "$T/g.hashdeep")
+like "two files, one file listed in both by its MD5: one entry added, one record merged" "$out" \
+  "linked: 2 records read = 1 added \+ 1 duplicates \+ 0 empty-file digests skipped \+ 0 rejected \+ 0 retracted; 0 conflicts"
+reconciled() { python3 -c 'import re, sys
+m = [re.search(r": (\d+) records read = (\d+) added \+ (\d+) duplicates \+ (\d+) empty-file digests skipped \+ (\d+) rejected \+ (\d+) retracted", l) for l in sys.stdin]
+ok = [int(x[1]) == sum(map(int, x.groups()[1:])) for x in m if x]
+print(len(ok), all(ok))'; }
+is "... and each file's own line reconciles" "$(printf '%s\n' "$out" | reconciled)" "3 True"
+like "check: the set's merged records, no conflict (same category)" "$(vigil hashset check 2>&1)" \
+  "duplicates +linked .*1 repeated records merged into or linked to existing entries at import, 0 with a different category"
+
 # One file listed twice with different categories and different sets of digests (the VICS US
 # sample: MD5+SHA-1+SHA-256 as category 1, MD5+SHA-1 as category 2): the two entries are linked
 # by their shared digests, a counted conflict; the match gives the most serious category,
