@@ -1,5 +1,7 @@
 # Small disk images for the image tests, built without root. Sourced after lib.sh.
 # Under AddressSanitizer: leaks inside libewf itself are not vigil's (see the file).
+# mkfs.fat, mkntfs and sfdisk live in /usr/sbin, which is not on an ordinary user's PATH.
+PATH=$PATH:/usr/sbin:/sbin
 export LSAN_OPTIONS="suppressions=$E2E_DIR/lsan-image.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 # photos: $T/photos/{a,b,known}.jpg (benign wallpapers, or synthetic pictures without them),
 # plus text and a zip. The "known" photo's MD5 goes into an illegal test set.
