@@ -4,12 +4,14 @@
  *   gen-rdsv3 N SEED FILE      an NSRL RDSv3 minimal-layout database of N FILE rows (every tenth
  *                              row repeats an earlier digest in another package, as NSRL does)
  *   gen-queries N SEED ENTRIES FILE   N MD5 hex lines, half of entries 0..ENTRIES-1 (for hfind -f)
- *   build DB NAME N SEED MEM   import N generated SHA-256 entries straight into the store
+ *   build DB NAME N SEED MEM [md5]   import N generated SHA-256 entries (and their MD5s) straight into
+ *                              the store
  *   open DB                    one store + index open in this (fresh) process: prints ms
  *   lookup DB N SEED ENTRIES THREADS [md5|sha256]
  *                              N lookups per thread, half hits, single and batched
  * Entry i of seed s has SHA-256 splitmix(s, i); a miss is drawn from seed s ^ 0x5555.
  */
+#include <glob.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 
 #include "core/hex.h"
 #include "hashset/import_int.h"
+#include "hashset/segment.h"
 #include "vigil/hashset.h"
 #include "vigil/index.h"
 
@@ -128,7 +131,7 @@ static int gen_rdsv3(uint64_t n, uint64_t seed, const char *path)
     return rc != SQLITE_OK;
 }
 
-static int build(const char *db, const char *name, uint64_t n, uint64_t seed, size_t mem)
+static int build(const char *db, const char *name, uint64_t n, uint64_t seed, size_t mem, int md5)
 {
     vigil_store *st;
     vigil_error err;
@@ -150,6 +153,10 @@ static int build(const char *db, const char *name, uint64_t n, uint64_t seed, si
         vg_hs_record_clear(&r);
         r.has_sha256 = 1;
         digest_of(r.sha256, 32, seed, i, 0);
+        if (md5) {
+            r.has_md5 = 1;
+            digest_of(r.md5, 16, seed, i, 1);
+        }
         rc = sink.record(sink.ud, &r, &err);
     }
     if (rc == 0)
@@ -194,9 +201,32 @@ typedef struct job {
     size_t dlen;
     uint8_t *q;
     size_t n;
-    int batched;
+    int batched;            /* 0 single, 1 batched, 2 the peer */
     size_t hits;
+    const vg_segment *seg;  /* the peer's key array */
 } job;
+
+/*
+ * The peer: a plain binary search over the same sorted (digest, row) array,
+ * without the prefix table, then the entry's meta row as a lookup reads it.
+ */
+static size_t peer_search(const vg_segment *s, int a, const uint8_t *d)
+{
+    size_t dlen = vg_seg_digest_len[a], rsize = dlen + 4;
+    uint64_t lo = 0, hi = s->nkeys[a];
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (memcmp(s->keys[a] + mid * rsize, d, dlen) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < s->nkeys[a] && !memcmp(s->keys[a] + lo * rsize, d, dlen)) {
+        uint32_t row = vg_seg_key_row(s, a, lo);
+        return row < s->h->entries && s->meta[row].mask != 0;
+    }
+    return 0;
+}
 
 static void *run_job(void *arg)
 {
@@ -204,7 +234,11 @@ static void *run_job(void *arg)
     vigil_match *m = malloc(1024 * sizeof *m);
     uint8_t found[1024];
     j->hits = 0;
-    if (!j->batched) {
+    if (j->batched == 2) {
+        int a = j->dlen == 16 ? VG_SEG_MD5 : VG_SEG_SHA256;
+        for (size_t i = 0; i < j->n; i++)
+            j->hits += peer_search(j->seg, a, j->q + i * j->dlen);
+    } else if (!j->batched) {
         for (size_t i = 0; i < j->n; i++)
             j->hits += (size_t)vigil_index_lookup(m, j->ix, j->by, j->q + i * j->dlen);
     } else {
@@ -226,29 +260,45 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
     job jobs[16];
     pthread_t tid[16];
     uint64_t x = 42;
+    vg_segment seg;
+    glob_t g;
+    char pattern[4096];
+    double rate[3] = {0, 0, 0}, t_warm;
+    static const char *mode[3] = {"single", "batched", "peer (plain binary search, no prefix table)"};
     if (threads < 1 || threads > 16)
         return 2;
     if (vigil_store_open_readonly(&st, db, &err) < 0 || vigil_index_open(&ix, st, &err) < 0) {
         fprintf(stderr, "bench_store: %s\n", err.msg);
         return 1;
     }
+    /* the peer searches the same segment file (a store of one set) */
+    snprintf(pattern, sizeof pattern, "%s.sets/*.seg", db);
+    if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc != 1 || vg_seg_open(&seg, g.gl_pathv[0], &err) < 0) {
+        fprintf(stderr, "bench_store: %s: the peer needs a store of exactly one segment\n", db);
+        return 1;
+    }
+    globfree(&g);
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (job){ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, dlen, malloc(n * dlen), n, 0, 0};
+        jobs[t] = (job){ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, dlen, malloc(n * dlen), n, 0, 0, &seg};
         for (size_t i = 0; i < n; i++) /* even: a listed digest, odd: one that is not */
             digest_of(jobs[t].q + i * dlen, dlen, i % 2 ? seed ^ 0x5555 : seed, splitmix(&x) % entries, md5);
     }
-    /* untimed first pass: page in the keys and meta a steady-state scanner would have resident */
+    /* first pass, apart: it maps in the keys and meta a steady-state scanner would have resident */
+    t_warm = now();
     for (int t = 0; t < threads; t++) {
         jobs[t].batched = 1;
         pthread_create(&tid[t], NULL, run_job, &jobs[t]);
     }
     for (int t = 0; t < threads; t++)
         pthread_join(tid[t], NULL);
-    for (int batched = 0; batched < 2; batched++) {
+    printf("lookup %s first pass (batched, faults the pages in): %.2f s\n", md5 ? "md5" : "sha256", now() - t_warm);
+    for (int batched = 0; batched < 3; batched++) {
         size_t hits = 0;
         double t0 = now(), dt;
+        size_t nq = batched == 2 && n > 1000000 ? 1000000 : n; /* the peer is slow: fewer queries */
         for (int t = 0; t < threads; t++) {
             jobs[t].batched = batched;
+            jobs[t].n = nq;
             pthread_create(&tid[t], NULL, run_job, &jobs[t]);
         }
         for (int t = 0; t < threads; t++) {
@@ -256,9 +306,13 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
             hits += jobs[t].hits;
         }
         dt = now() - t0;
+        rate[batched] = nq * threads / dt;
         printf("lookup %s %s: %zu queries on %d threads in %.2f s = %.0f lookups/s (%zu hits)\n",
-               md5 ? "md5" : "sha256", batched ? "batched" : "single", n * (size_t)threads, threads, dt, n * threads / dt, hits);
+               md5 ? "md5" : "sha256", mode[batched], nq * (size_t)threads, threads, dt, rate[batched], hits);
     }
+    printf("lookup %s ratio to the peer: single %.2fx, batched %.2fx\n", md5 ? "md5" : "sha256", rate[0] / rate[2],
+           rate[1] / rate[2]);
+    vg_seg_close(&seg);
     for (int t = 0; t < threads; t++)
         free(jobs[t].q);
     vigil_index_close(ix);
@@ -291,15 +345,15 @@ int main(int argc, char **argv)
         return gen_rdsv3(strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), argv[4]);
     if (argc == 5 && !strcmp(argv[1], "gen-hashdeep"))
         return gen_hashdeep(strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), argv[4]);
-    if (argc == 7 && !strcmp(argv[1], "build"))
+    if ((argc == 7 || argc == 8) && !strcmp(argv[1], "build"))
         return build(argv[2], argv[3], strtoull(argv[4], NULL, 10), strtoull(argv[5], NULL, 10),
-                     (size_t)strtoull(argv[6], NULL, 10) << 20);
+                     (size_t)strtoull(argv[6], NULL, 10) << 20, argc == 8 && !strcmp(argv[7], "md5"));
     if (argc == 3 && !strcmp(argv[1], "open"))
         return open_once(argv[2]);
     if ((argc == 7 || argc == 8) && !strcmp(argv[1], "lookup"))
         return lookup(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10), strtoull(argv[5], NULL, 10),
                       atoi(argv[6]), argc == 8 && !strcmp(argv[7], "md5"));
-    fprintf(stderr, "usage: bench_store gen-hashdeep N SEED FILE | build DB NAME N SEED MEM_MIB | open DB |"
+    fprintf(stderr, "usage: bench_store gen-hashdeep N SEED FILE | build DB NAME N SEED MEM_MIB [md5] | open DB |"
                     " lookup DB N SEED ENTRIES THREADS [md5|sha256] | gen-queries N SEED ENTRIES FILE\n");
     return 2;
 }

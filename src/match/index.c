@@ -307,17 +307,31 @@ size_t vigil_index_sets(const vigil_index *ix)
     return ix->nsets;
 }
 
-/* Row of the first undisputed entry with digest d in set i, or -1. */
-static int64_t find_in(const vigil_index *ix, size_t i, int a, const uint8_t *d)
+/*
+ * Row of the first undisputed entry of the run of keys equal to d that starts
+ * at key index first (the first key of the run wins), or -1. Only a disputed
+ * entry makes it read past the first key.
+ */
+static int64_t resolve(const vigil_index *ix, size_t i, int a, const uint8_t *d, uint64_t first)
 {
     const vg_segment *s = &ix->sets[i].seg;
-    uint64_t first, n = vg_seg_find_all(s, a, d, &first);
-    for (uint64_t k = 0; k < n; k++) {
-        uint32_t row = vg_seg_key_row(s, a, first + k);
+    if (first == VG_SEG_NOKEY)
+        return -1;
+    for (uint64_t k = first; k < s->nkeys[a]; k++) {
+        uint32_t row;
+        if (k > first && vg_digest_cmp(vg_seg_key(s, a, k), d, vg_seg_digest_len[a]) != 0)
+            break;
+        row = vg_seg_key_row(s, a, k);
         if (row < s->h->entries && !disputed(ix, i, &s->entries[row]))
             return row;
     }
     return -1;
+}
+
+/* Row of the first undisputed entry with digest d in set i, or -1. */
+static int64_t find_in(const vigil_index *ix, size_t i, int a, const uint8_t *d)
+{
+    return resolve(ix, i, a, d, vg_seg_first(&ix->sets[i].seg, a, d));
 }
 
 static int in_benign(const vigil_index *ix, const uint8_t *const digest[VG_SEG_ALGS])
@@ -354,16 +368,53 @@ static void fill(vigil_match *out, const vigil_index *ix, size_t i, int64_t row,
         out->flags |= VIGIL_MATCH_ALSO_BENIGN;
 }
 
+/* Searches vigil_index_match starts together: sets x algorithms beyond this go one at a time. */
+#define MATCH_PROBES 48
+
 int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_digests *d)
 {
     /* strongest digest first, so that within a set SHA-256 names the match */
     static const int order[VG_SEG_ALGS] = {VG_SEG_SHA256, VG_SEG_SHA1, VG_SEG_MD5};
     const uint8_t *digest[VG_SEG_ALGS] = {d->md5, d->sha1, d->sha256};
+    vg_seg_probe p[MATCH_PROBES];
+    uint8_t live[MATCH_PROBES];
+    size_t np = ix->nsets * VG_SEG_ALGS < MATCH_PROBES ? ix->nsets * VG_SEG_ALGS : MATCH_PROBES;
     memset(out, 0, sizeof *out);
+    /*
+     * Most files are in no set: start the search of every set and algorithm
+     * at once, so that their cache misses overlap instead of following one
+     * another, then finish them in precedence order.
+     */
+    for (size_t j = 0; j < np; j++) {
+        const vg_segment *s = &ix->sets[j / VG_SEG_ALGS].seg;
+        int a = order[j % VG_SEG_ALGS];
+        __builtin_prefetch(&s->prefix[a][digest[a][0] << 8 | digest[a][1]]);
+    }
+    for (size_t j = 0; j < np; j++) {
+        const vg_segment *s = &ix->sets[j / VG_SEG_ALGS].seg;
+        int a = order[j % VG_SEG_ALGS];
+        live[j] = (uint8_t)vg_seg_probe_start(s, a, digest[a], &p[j]);
+        if (live[j])
+            vg_seg_probe_prefetch(s, a, &p[j], 0);
+    }
+    for (size_t j = 0; j < np; j++) {
+        const vg_segment *s = &ix->sets[j / VG_SEG_ALGS].seg;
+        int a = order[j % VG_SEG_ALGS];
+        if (live[j]) {
+            vg_seg_probe_next(s, a, digest[a], &p[j]);
+            vg_seg_probe_prefetch(s, a, &p[j], 1);
+        }
+    }
     for (size_t i = 0; i < ix->nsets; i++)
         for (int k = 0; k < VG_SEG_ALGS; k++) {
+            size_t j = i * VG_SEG_ALGS + (size_t)k;
             int a = order[k];
-            int64_t row = find_in(ix, i, a, digest[a]);
+            int64_t row;
+            if (j < np)
+                row = live[j] ? resolve(ix, i, a, digest[a], vg_seg_probe_end(&ix->sets[i].seg, a, digest[a], &p[j]))
+                              : -1;
+            else
+                row = find_in(ix, i, a, digest[a]);
             if (row >= 0) {
                 fill(out, ix, i, row, a, digest);
                 return 1;
@@ -395,6 +446,7 @@ int vigil_index_lookup(vigil_match *out, const vigil_index *ix, vigil_match_by b
     return 0;
 }
 
+/* Queries whose memory is fetched together: enough misses in flight to hide their latency. */
 #define BATCH 32
 
 size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_index *ix, vigil_match_by by,
@@ -409,37 +461,37 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
     dlen = vg_seg_digest_len[a];
     for (size_t base = 0; base < n; base += BATCH) {
         size_t m = n - base < BATCH ? n - base : BATCH;
+        const uint8_t *d = digests + base * dlen;
+        vg_seg_probe p[BATCH];
         int64_t row[BATCH];
         int set[BATCH];
+        uint8_t live[BATCH];
         for (size_t q = 0; q < m; q++)
             set[q] = -1;
         /*
-         * Each stage touches the memory of every open query before any query
-         * waits on it: prefix slots, then the guessed key lines, then the
-         * search (now in cache) and the hit's entry row, then the answers.
+         * Software pipelining, no sort: each step touches the memory of every
+         * open query before any query waits on it: the prefix slots, the
+         * guessed keys, the keys around the second guess, the hit's meta row.
          */
         for (size_t i = 0; i < ix->nsets; i++) {
             const vg_segment *s = &ix->sets[i].seg;
-            for (size_t q = 0; q < m; q++) {
-                const uint8_t *d = digests + (base + q) * dlen;
+            for (size_t q = 0; q < m; q++)
                 if (set[q] < 0)
-                    __builtin_prefetch(&s->prefix[a][d[0] << 8 | d[1]]);
-            }
+                    __builtin_prefetch(&s->prefix[a][d[q * dlen] << 8 | d[q * dlen + 1]]);
             for (size_t q = 0; q < m; q++) {
-                const uint8_t *d = digests + (base + q) * dlen;
-                uint32_t p = (uint32_t)(d[0] << 8 | d[1]);
-                uint64_t lo, hi;
-                if (set[q] >= 0)
-                    continue;
-                lo = s->prefix[a][p];
-                hi = s->prefix[a][p + 1];
-                if (lo < hi && hi <= s->nkeys[a])
-                    __builtin_prefetch(s->keys[a] + vg_seg_guess(s, a, d, lo, hi) * (dlen + 4));
+                live[q] = set[q] < 0 && vg_seg_probe_start(s, a, d + q * dlen, &p[q]);
+                if (live[q])
+                    vg_seg_probe_prefetch(s, a, &p[q], 0);
             }
+            for (size_t q = 0; q < m; q++)
+                if (live[q]) {
+                    vg_seg_probe_next(s, a, d + q * dlen, &p[q]);
+                    vg_seg_probe_prefetch(s, a, &p[q], 1);
+                }
             for (size_t q = 0; q < m; q++) {
-                if (set[q] >= 0)
+                if (!live[q])
                     continue;
-                row[q] = find_in(ix, i, a, digests + (base + q) * dlen);
+                row[q] = resolve(ix, i, a, d + q * dlen, vg_seg_probe_end(s, a, d + q * dlen, &p[q]));
                 if (row[q] >= 0) {
                     set[q] = (int)i;
                     __builtin_prefetch(&s->meta[row[q]]);
@@ -453,7 +505,7 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
                 memset(&out[base + q], 0, sizeof out[base + q]);
                 continue;
             }
-            dg[a] = digests + (base + q) * dlen;
+            dg[a] = d + q * dlen;
             fill(&out[base + q], ix, (size_t)set[q], row[q], a, dg);
             hits++;
         }

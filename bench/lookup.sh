@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# bench/lookup.sh [BUILD [BENCH_STORE...]]: exact digest lookups on a 20,000,000-entry store
+# (generated SHA-256 and MD5 digests, never real lists), half hits, 1 and 2 threads, single and
+# batched, SHA-256 and MD5; each line of figures has a peer measured in the same run: a plain
+# binary search over the same sorted key array, without the prefix table. Extra BENCH_STORE
+# binaries (an older build, say) are run over the same store and queries one after another.
+# Data: $VIGIL_BENCH_DIR/lookup (default /work/bench-data); LOOKUP_N entries (20000000),
+# LOOKUP_Q queries per thread (4000000). Figures only, never pass/fail.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+shift || true
+BINS=("$PWD/$BUILD/bench/bench_store" "$@")
+N=${LOOKUP_N:-20000000}
+Q=${LOOKUP_Q:-4000000}
+D=${VIGIL_BENCH_DIR:-/work/bench-data}/lookup
+mkdir -p "$D"
+[ -x "${BINS[0]}" ] || { echo "lookup.sh: ${BINS[0]} not found (build first)" >&2; exit 1; }
+echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GB"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: other work ran beside this)"
+if [ ! -f "$D/s$N.done" ]; then
+  rm -rf "$D/s$N.db" "$D/s$N.db.sets"
+  /usr/bin/time -f 'store build: %e s, peak RSS %M KB' "${BINS[0]}" build "$D/s$N.db" bench "$N" 1 256 md5 && touch "$D/s$N.done"
+fi
+for bin in "${BINS[@]}"; do
+  echo "== $bin"
+  for alg in sha256 md5; do
+    for t in 1 2; do
+      echo "-- $alg, $t thread(s), $Q queries per thread, load $(cut -d' ' -f1 /proc/loadavg)"
+      /usr/bin/time -f 'peak RSS %M KB' "$bin" lookup "$D/s$N.db" "$Q" 1 "$N" "$t" "$alg" 2>&1 | sed 's/^/  /'
+    done
+  done
+done
