@@ -8,15 +8,21 @@
  *                              the store
  *   open DB                    one store + index open in this (fresh) process: prints ms
  *   lookup DB N SEED ENTRIES THREADS [md5|sha256]
- *                              N lookups per thread, half hits, single and batched
+ *                              N lookups per thread, half hits, single and batched, and a peer:
+ *                              a plain binary search over the same key array
+ *   lookup-cold DB N SEED ENTRIES [md5]   N batched lookups right after dropping the store's
+ *                              segment files from the page cache
  * Entry i of seed s has SHA-256 splitmix(s, i); a miss is drawn from seed s ^ 0x5555.
  */
+#include <fcntl.h>
 #include <glob.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -204,7 +210,15 @@ typedef struct job {
     int batched;            /* 0 single, 1 batched, 2 the peer */
     size_t hits;
     const vg_segment *seg;  /* the peer's key array */
+    double cpu;             /* the thread's CPU seconds (memory stalls included) */
 } job;
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 /*
  * The peer: a plain binary search over the same sorted (digest, row) array,
@@ -233,6 +247,7 @@ static void *run_job(void *arg)
     job *j = arg;
     vigil_match *m = malloc(1024 * sizeof *m);
     uint8_t found[1024];
+    double c0 = thread_cpu();
     j->hits = 0;
     if (j->batched == 2) {
         int a = j->dlen == 16 ? VG_SEG_MD5 : VG_SEG_SHA256;
@@ -247,8 +262,24 @@ static void *run_job(void *arg)
             j->hits += vigil_index_lookup_batch(m, found, j->ix, j->by, j->q + i * j->dlen, k);
         }
     }
+    j->cpu = thread_cpu() - c0;
     free(m);
     return NULL;
+}
+
+/* How much of the mapped files the kernel maps with 2 MiB pages (fewer TLB misses). */
+static const char *pmd_mapped(void)
+{
+    static char out[64];
+    char line[256];
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    snprintf(out, sizeof out, "FilePmdMapped unknown");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "FilePmdMapped:", 14))
+            snprintf(out, sizeof out, "FilePmdMapped %lld kB", strtoll(line + 14, NULL, 10));
+    if (f)
+        fclose(f);
+    return out;
 }
 
 static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int threads, int md5)
@@ -263,7 +294,7 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
     vg_segment seg;
     glob_t g;
     char pattern[4096];
-    double rate[3] = {0, 0, 0}, t_warm;
+    double rate[3] = {0, 0, 0}, cpu_rate[3] = {0, 0, 0}, t_warm;
     static const char *mode[3] = {"single", "batched", "peer (plain binary search, no prefix table)"};
     if (threads < 1 || threads > 16)
         return 2;
@@ -279,7 +310,7 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
     }
     globfree(&g);
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (job){ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, dlen, malloc(n * dlen), n, 0, 0, &seg};
+        jobs[t] = (job){ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, dlen, malloc(n * dlen), n, 0, 0, &seg, 0};
         for (size_t i = 0; i < n; i++) /* even: a listed digest, odd: one that is not */
             digest_of(jobs[t].q + i * dlen, dlen, i % 2 ? seed ^ 0x5555 : seed, splitmix(&x) % entries, md5);
     }
@@ -291,7 +322,8 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
     }
     for (int t = 0; t < threads; t++)
         pthread_join(tid[t], NULL);
-    printf("lookup %s first pass (batched, faults the pages in): %.2f s\n", md5 ? "md5" : "sha256", now() - t_warm);
+    printf("lookup %s first pass (batched, faults the pages in): %.2f s; %s\n", md5 ? "md5" : "sha256",
+           now() - t_warm, pmd_mapped());
     for (int batched = 0; batched < 3; batched++) {
         size_t hits = 0;
         double t0 = now(), dt;
@@ -301,22 +333,96 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
             jobs[t].n = nq;
             pthread_create(&tid[t], NULL, run_job, &jobs[t]);
         }
+        double cpu = 0;
         for (int t = 0; t < threads; t++) {
             pthread_join(tid[t], NULL);
             hits += jobs[t].hits;
+            cpu += jobs[t].cpu;
         }
         dt = now() - t0;
         rate[batched] = nq * threads / dt;
-        printf("lookup %s %s: %zu queries on %d threads in %.2f s = %.0f lookups/s (%zu hits)\n",
-               md5 ? "md5" : "sha256", mode[batched], nq * (size_t)threads, threads, dt, rate[batched], hits);
+        cpu_rate[batched] = nq * threads / cpu;
+        printf("lookup %s %s: %zu queries on %d threads in %.2f s = %.0f lookups/s (%zu hits); %.0f per CPU-second, "
+               "%.0f ns each\n", md5 ? "md5" : "sha256", mode[batched], nq * (size_t)threads, threads, dt,
+               rate[batched], hits, cpu_rate[batched], 1e9 / cpu_rate[batched]);
     }
-    printf("lookup %s ratio to the peer: single %.2fx, batched %.2fx\n", md5 ? "md5" : "sha256", rate[0] / rate[2],
-           rate[1] / rate[2]);
+    printf("lookup %s ratio to the peer: single %.2fx, batched %.2fx (per CPU-second: %.2fx, %.2fx)\n",
+           md5 ? "md5" : "sha256", rate[0] / rate[2], rate[1] / rate[2], cpu_rate[0] / cpu_rate[2],
+           cpu_rate[1] / cpu_rate[2]);
     vg_seg_close(&seg);
     for (int t = 0; t < threads; t++)
         free(jobs[t].q);
     vigil_index_close(ix);
     vigil_store_close(st);
+    return 0;
+}
+
+/* Bytes this process read from storage so far (/proc/self/io), -1 unknown. */
+static long long read_bytes(void)
+{
+    char line[128];
+    long long v = -1;
+    FILE *f = fopen("/proc/self/io", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "read_bytes:", 11))
+            v = strtoll(line + 11, NULL, 10);
+    if (f)
+        fclose(f);
+    return v;
+}
+
+/*
+ * N batched lookups on one thread against a store whose segment files were
+ * just dropped from the page cache (this store's files only): what a scan
+ * costs on a store nobody has read since boot.
+ */
+static int lookup_cold(const char *db, size_t n, uint64_t seed, uint64_t entries, int md5)
+{
+    size_t dlen = md5 ? 16 : 32;
+    vigil_store *st;
+    vigil_index *ix;
+    vigil_error err;
+    glob_t g;
+    char pattern[4096];
+    uint8_t *q = malloc(n * dlen), found[1024];
+    vigil_match *m = malloc(1024 * sizeof *m);
+    uint64_t x = 42;
+    size_t hits = 0;
+    struct rusage ru0, ru1;
+    long long rb0;
+    double t0;
+    snprintf(pattern, sizeof pattern, "%s.sets/*.seg", db);
+    if (!q || !m || glob(pattern, 0, NULL, &g) != 0)
+        return 1;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        int fd = open(g.gl_pathv[i], O_RDONLY);
+        if (fd >= 0) {
+            posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+            close(fd);
+        }
+    }
+    globfree(&g);
+    for (size_t i = 0; i < n; i++)
+        digest_of(q + i * dlen, dlen, i % 2 ? seed ^ 0x5555 : seed, splitmix(&x) % entries, md5);
+    getrusage(RUSAGE_SELF, &ru0);
+    rb0 = read_bytes();
+    t0 = now();
+    if (vigil_store_open_readonly(&st, db, &err) < 0 || vigil_index_open(&ix, st, &err) < 0) {
+        fprintf(stderr, "bench_store: %s\n", err.msg);
+        return 1;
+    }
+    for (size_t i = 0; i < n; i += 1024) {
+        size_t k = n - i < 1024 ? n - i : 1024;
+        hits += vigil_index_lookup_batch(m, found, ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, q + i * dlen, k);
+    }
+    getrusage(RUSAGE_SELF, &ru1);
+    printf("lookup %s cold: %zu queries (batched, 1 thread) on a store out of the page cache in %.2f s = %.0f lookups/s "
+           "(%zu hits); %ld major faults, %.1f MB read\n", md5 ? "md5" : "sha256", n, now() - t0, n / (now() - t0),
+           hits, ru1.ru_majflt - ru0.ru_majflt, (read_bytes() - rb0) / 1e6);
+    vigil_index_close(ix);
+    vigil_store_close(st);
+    free(q);
+    free(m);
     return 0;
 }
 
@@ -350,10 +456,14 @@ int main(int argc, char **argv)
                      (size_t)strtoull(argv[6], NULL, 10) << 20, argc == 8 && !strcmp(argv[7], "md5"));
     if (argc == 3 && !strcmp(argv[1], "open"))
         return open_once(argv[2]);
+    if ((argc == 6 || argc == 7) && !strcmp(argv[1], "lookup-cold"))
+        return lookup_cold(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10),
+                           strtoull(argv[5], NULL, 10), argc == 7 && !strcmp(argv[6], "md5"));
     if ((argc == 7 || argc == 8) && !strcmp(argv[1], "lookup"))
         return lookup(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10), strtoull(argv[5], NULL, 10),
                       atoi(argv[6]), argc == 8 && !strcmp(argv[7], "md5"));
     fprintf(stderr, "usage: bench_store gen-hashdeep N SEED FILE | build DB NAME N SEED MEM_MIB [md5] | open DB |"
-                    " lookup DB N SEED ENTRIES THREADS [md5|sha256] | gen-queries N SEED ENTRIES FILE\n");
+                    " lookup DB N SEED ENTRIES THREADS [md5|sha256] | lookup-cold DB N SEED ENTRIES [md5] |"
+                    " gen-queries N SEED ENTRIES FILE\n");
     return 2;
 }

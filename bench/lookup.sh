@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/lookup.sh [BUILD [BENCH_STORE...]]: exact digest lookups on a 20,000,000-entry store
+# bench/lookup.sh [BUILD|BENCH_STORE [BENCH_STORE...]]: exact digest lookups on a 20,000,000-entry store
 # (generated SHA-256 and MD5 digests, never real lists), half hits, 1 and 2 threads, single and
 # batched, SHA-256 and MD5; each line of figures has a peer measured in the same run: a plain
 # binary search over the same sorted key array, without the prefix table. Extra BENCH_STORE
@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 shift || true
-BINS=("$PWD/$BUILD/bench/bench_store" "$@")
+if [ -f "$BUILD" ]; then BINS=("$BUILD" "$@"); else BINS=("$PWD/$BUILD/bench/bench_store" "$@"); fi
 N=${LOOKUP_N:-20000000}
 Q=${LOOKUP_Q:-4000000}
 D=${VIGIL_BENCH_DIR:-/work/bench-data}/lookup

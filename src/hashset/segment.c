@@ -152,11 +152,6 @@ static uint64_t lower_bound(const uint8_t *k, size_t dlen, const uint8_t *d, uin
     return lo;
 }
 
-static uint32_t u32_after_prefix(const uint8_t *d)
-{
-    return (uint32_t)d[2] << 24 | (uint32_t)d[3] << 16 | (uint32_t)d[4] << 8 | d[5];
-}
-
 int vg_seg_probe_start(const vg_segment *s, int a, const uint8_t *d, vg_seg_probe *p)
 {
     uint32_t x = (uint32_t)(d[0] << 8 | d[1]);
@@ -165,28 +160,11 @@ int vg_seg_probe_start(const vg_segment *s, int a, const uint8_t *d, vg_seg_prob
         return 0; /* none, or a damaged prefix table: no match rather than a read out of bounds */
     p->lo = lo;
     p->hi = p->end = hi;
-    p->span = hi - lo;
     p->at = vg_seg_guess(s, a, d, lo, hi);
     return 1;
 }
 
-void vg_seg_probe_next(const vg_segment *s, int a, const uint8_t *d, vg_seg_probe *p)
-{
-    const uint8_t *k = vg_seg_key(s, a, p->at);
-    /* keys between the guess and d: their distance in digest space times the density of keys */
-    __int128 off = ((__int128)((int64_t)u32_after_prefix(d) - (int64_t)u32_after_prefix(k)) * (__int128)p->span) >> 32;
-    int64_t at;
-    if (vg_digest_cmp(k, d, vg_seg_digest_len[a]) < 0) {
-        p->lo = p->at + 1;
-        off += 1;
-    } else {
-        p->hi = p->at;
-    }
-    at = (int64_t)p->at + (int64_t)off;
-    p->at = at < (int64_t)p->lo ? p->lo : (uint64_t)at > p->hi ? p->hi : (uint64_t)at;
-}
-
-uint64_t vg_seg_probe_end(const vg_segment *s, int a, const uint8_t *d, vg_seg_probe *p)
+uint64_t vg_seg_probe_end(const vg_segment *s, int a, const uint8_t *d, const vg_seg_probe *p)
 {
     size_t dlen = vg_seg_digest_len[a];
     const uint8_t *k = s->keys[a];
@@ -223,7 +201,6 @@ uint64_t vg_seg_first(const vg_segment *s, int a, const uint8_t *d)
     vg_seg_probe p;
     if (!vg_seg_probe_start(s, a, d, &p))
         return VG_SEG_NOKEY;
-    vg_seg_probe_next(s, a, d, &p);
     return vg_seg_probe_end(s, a, d, &p);
 }
 

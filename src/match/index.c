@@ -395,15 +395,7 @@ int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_diges
         int a = order[j % VG_SEG_ALGS];
         live[j] = (uint8_t)vg_seg_probe_start(s, a, digest[a], &p[j]);
         if (live[j])
-            vg_seg_probe_prefetch(s, a, &p[j], 0);
-    }
-    for (size_t j = 0; j < np; j++) {
-        const vg_segment *s = &ix->sets[j / VG_SEG_ALGS].seg;
-        int a = order[j % VG_SEG_ALGS];
-        if (live[j]) {
-            vg_seg_probe_next(s, a, digest[a], &p[j]);
-            vg_seg_probe_prefetch(s, a, &p[j], 1);
-        }
+            vg_seg_probe_prefetch(s, a, &p[j]);
     }
     for (size_t i = 0; i < ix->nsets; i++)
         for (int k = 0; k < VG_SEG_ALGS; k++) {
@@ -471,7 +463,8 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
         /*
          * Software pipelining, no sort: each step touches the memory of every
          * open query before any query waits on it: the prefix slots, the
-         * guessed keys, the keys around the second guess, the hit's meta row.
+         * guessed keys, then the search (its first steps now in cache) and
+         * the hit's meta row, then the answers.
          */
         for (size_t i = 0; i < ix->nsets; i++) {
             const vg_segment *s = &ix->sets[i].seg;
@@ -481,13 +474,8 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
             for (size_t q = 0; q < m; q++) {
                 live[q] = set[q] < 0 && vg_seg_probe_start(s, a, d + q * dlen, &p[q]);
                 if (live[q])
-                    vg_seg_probe_prefetch(s, a, &p[q], 0);
+                    vg_seg_probe_prefetch(s, a, &p[q]);
             }
-            for (size_t q = 0; q < m; q++)
-                if (live[q]) {
-                    vg_seg_probe_next(s, a, d + q * dlen, &p[q]);
-                    vg_seg_probe_prefetch(s, a, &p[q], 1);
-                }
             for (size_t q = 0; q < m; q++) {
                 if (!live[q])
                     continue;
