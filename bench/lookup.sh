@@ -4,6 +4,7 @@
 # batched, SHA-256 and MD5; each line of figures has a peer measured in the same run: a plain
 # binary search over the same sorted key array, without the prefix table. Extra BENCH_STORE
 # binaries (an older build, say) are run over the same store and queries one after another.
+# Also: the same store with one active dispute, and lookups on a store out of the page cache.
 # Data: $VIGIL_BENCH_DIR/lookup (default /work/bench-data); LOOKUP_N entries (20000000),
 # LOOKUP_Q queries per thread (4000000). Figures only, never pass/fail.
 set -uo pipefail
@@ -22,6 +23,15 @@ if [ ! -f "$D/s$N.done" ]; then
   rm -rf "$D/s$N.db" "$D/s$N.db.sets"
   /usr/bin/time -f 'store build: %e s, peak RSS %M KB' "${BINS[0]}" build "$D/s$N.db" bench "$N" 1 256 md5 && touch "$D/s$N.done"
 fi
+# The same store with one active dispute (of a digest it does not list): a store in use has some.
+VIGIL=${VIGIL:-$PWD/$BUILD/vigil}
+if [ ! -f "$D/s$N-disputed.done" ] && [ -x "$VIGIL" ]; then
+  rm -rf "$D/s$N-disputed.db" "$D/s$N-disputed.db.sets"
+  cp "$D/s$N.db" "$D/s$N-disputed.db" && mkdir -p "$D/s$N-disputed.db.sets" &&
+    ln -f "$D/s$N.db.sets/"*.seg "$D/s$N-disputed.db.sets/" &&
+    "$VIGIL" --db "$D/s$N-disputed.db" hashset dispute 00000000000000000000000000000001 --reason "bench" &&
+    touch "$D/s$N-disputed.done"
+fi
 for bin in "${BINS[@]}"; do
   echo "== $bin"
   for alg in sha256 md5; do
@@ -30,4 +40,13 @@ for bin in "${BINS[@]}"; do
       /usr/bin/time -f 'peak RSS %M KB' "$bin" lookup "$D/s$N.db" "$Q" 1 "$N" "$t" "$alg" 2>&1 | sed 's/^/  /'
     done
   done
+  if [ -f "$D/s$N-disputed.done" ]; then
+    echo "-- md5, 2 threads, $Q queries per thread, the store with one active dispute, load $(cut -d' ' -f1 /proc/loadavg)"
+    "$bin" lookup "$D/s$N-disputed.db" "$Q" 1 "$N" 2 md5 2>&1 | sed 's/^/  /'
+  fi
+  echo "-- cold: batched MD5 lookups right after dropping this store's segment from the page cache"
+  for cq in 1000 100000 2000000; do
+    "$bin" lookup-cold "$D/s$N.db" "$cq" 1 "$N" md5 2>&1 | sed 's/^/  /'
+  done
+  # leave the cache as a reader finds it after a cold start (folios from readahead) for the next binary
 done
