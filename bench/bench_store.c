@@ -10,6 +10,8 @@
  *   lookup DB N SEED ENTRIES THREADS [md5|sha256]
  *                              N lookups per thread, half hits, single and batched, and a peer:
  *                              a plain binary search over the same key array
+ *   match DB N SEED ENTRIES THREADS   N files per thread through vigil_index_match (every digest,
+ *                              every set), half of them entries of the set built with SEED
  *   lookup-cold DB N SEED ENTRIES [md5]   N batched lookups right after dropping the store's
  *                              segment files from the page cache
  * Entry i of seed s has SHA-256 splitmix(s, i); a miss is drawn from seed s ^ 0x5555.
@@ -426,6 +428,77 @@ static int lookup_cold(const char *db, size_t n, uint64_t seed, uint64_t entries
     return 0;
 }
 
+typedef struct match_job {
+    const vigil_index *ix;
+    vigil_digests *q;
+    size_t n, hits;
+    double cpu;
+} match_job;
+
+static void *run_match(void *arg)
+{
+    match_job *j = arg;
+    vigil_match m;
+    double c0 = thread_cpu();
+    j->hits = 0;
+    for (size_t i = 0; i < j->n; i++)
+        j->hits += (size_t)vigil_index_match(&m, j->ix, &j->q[i]);
+    j->cpu = thread_cpu() - c0;
+    return NULL;
+}
+
+/*
+ * vigil_index_match (a file's MD5, SHA-1 and SHA-256 against every set, as a
+ * scan asks) on a store of several sets: half the files are entries of the set
+ * built with SEED, half are in no set.
+ */
+static int match(const char *db, size_t n, uint64_t seed, uint64_t entries, int threads)
+{
+    vigil_store *st;
+    vigil_index *ix;
+    vigil_error err;
+    match_job jobs[16];
+    pthread_t tid[16];
+    uint64_t x = 42;
+    if (threads < 1 || threads > 16)
+        return 2;
+    if (vigil_store_open_readonly(&st, db, &err) < 0 || vigil_index_open(&ix, st, &err) < 0) {
+        fprintf(stderr, "bench_store: %s\n", err.msg);
+        return 1;
+    }
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (match_job){ix, malloc(n * sizeof(vigil_digests)), n, 0, 0};
+        for (size_t i = 0; i < n; i++) {
+            uint64_t s = i % 2 ? seed ^ 0x5555 : seed, k = splitmix(&x) % entries;
+            memset(&jobs[t].q[i], 0, sizeof jobs[t].q[i]);
+            digest_of(jobs[t].q[i].md5, 16, s, k, 1);
+            digest_of(jobs[t].q[i].sha1, 20, s, k, 2);
+            digest_of(jobs[t].q[i].sha256, 32, s, k, 0);
+        }
+    }
+    for (int pass = 0; pass < 2; pass++) { /* the first maps the pages in */
+        size_t hits = 0;
+        double t0 = now(), dt, cpu = 0;
+        for (int t = 0; t < threads; t++)
+            pthread_create(&tid[t], NULL, run_match, &jobs[t]);
+        for (int t = 0; t < threads; t++) {
+            pthread_join(tid[t], NULL);
+            hits += jobs[t].hits;
+            cpu += jobs[t].cpu;
+        }
+        dt = now() - t0;
+        if (pass)
+            printf("match (md5+sha1+sha256, %zu sets): %zu files on %d threads in %.2f s = %.0f files/s (%zu matched); "
+                   "%.0f per CPU-second, %.0f ns each\n", vigil_index_sets(ix), n * (size_t)threads, threads, dt,
+                   n * threads / dt, hits, n * threads / cpu, cpu * 1e9 / (double)(n * threads));
+    }
+    for (int t = 0; t < threads; t++)
+        free(jobs[t].q);
+    vigil_index_close(ix);
+    vigil_store_close(st);
+    return 0;
+}
+
 static int gen_queries(uint64_t n, uint64_t seed, uint64_t entries, const char *path)
 {
     FILE *f = fopen(path, "w");
@@ -456,6 +529,9 @@ int main(int argc, char **argv)
                      (size_t)strtoull(argv[6], NULL, 10) << 20, argc == 8 && !strcmp(argv[7], "md5"));
     if (argc == 3 && !strcmp(argv[1], "open"))
         return open_once(argv[2]);
+    if (argc == 7 && !strcmp(argv[1], "match"))
+        return match(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10), strtoull(argv[5], NULL, 10),
+                     atoi(argv[6]));
     if ((argc == 6 || argc == 7) && !strcmp(argv[1], "lookup-cold"))
         return lookup_cold(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10),
                            strtoull(argv[5], NULL, 10), argc == 7 && !strcmp(argv[6], "md5"));
@@ -464,6 +540,7 @@ int main(int argc, char **argv)
                       atoi(argv[6]), argc == 8 && !strcmp(argv[7], "md5"));
     fprintf(stderr, "usage: bench_store gen-hashdeep N SEED FILE | build DB NAME N SEED MEM_MIB [md5] | open DB |"
                     " lookup DB N SEED ENTRIES THREADS [md5|sha256] | lookup-cold DB N SEED ENTRIES [md5] |"
+                    " match DB N SEED ENTRIES THREADS |"
                     " gen-queries N SEED ENTRIES FILE\n");
     return 2;
 }

@@ -4,7 +4,8 @@
 # batched, SHA-256 and MD5; each line of figures has a peer measured in the same run: a plain
 # binary search over the same sorted key array, without the prefix table. Extra BENCH_STORE
 # binaries (an older build, say) are run over the same store and queries one after another.
-# Also: the same store with one active dispute, and lookups on a store out of the page cache.
+# Also: the same store with one active dispute, lookups on a store out of the page cache, and
+# vigil_index_match (every digest of a file against every set) on a store of three sets.
 # Data: $VIGIL_BENCH_DIR/lookup (default /work/bench-data); LOOKUP_N entries (20000000),
 # LOOKUP_Q queries per thread (4000000). Figures only, never pass/fail.
 set -uo pipefail
@@ -32,8 +33,19 @@ if [ ! -f "$D/s$N-disputed.done" ] && [ -x "$VIGIL" ]; then
     "$VIGIL" --db "$D/s$N-disputed.db" hashset dispute 00000000000000000000000000000001 --reason "bench" &&
     touch "$D/s$N-disputed.done"
 fi
+# Three sets of N/3 entries each (for vigil_index_match, which asks every set for every digest).
+M=$((N / 3))
+if [ ! -f "$D/m3-$M.done" ]; then
+  rm -rf "$D/m3-$M.db" "$D/m3-$M.db.sets"
+  for seed in 11 12 13; do "${BINS[0]}" build "$D/m3-$M.db" "set$seed" "$M" "$seed" 256 md5 || break; done &&
+    touch "$D/m3-$M.done"
+fi
 for bin in "${BINS[@]}"; do
   echo "== $bin"
+  for t in 1 2; do
+    echo "-- vigil_index_match over 3 sets of $M entries (hits in the last set searched), $t thread(s), load $(cut -d' ' -f1 /proc/loadavg)"
+    "$bin" match "$D/m3-$M.db" 1000000 13 "$M" "$t" 2>&1 | sed 's/^/  /'
+  done
   for alg in sha256 md5; do
     for t in 1 2; do
       echo "-- $alg, $t thread(s), $Q queries per thread, load $(cut -d' ' -f1 /proc/loadavg)"
