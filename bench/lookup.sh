@@ -46,6 +46,8 @@ for bin in "${BINS[@]}"; do
     echo "-- vigil_index_match over 3 sets of $M entries (hits in the last set searched), $t thread(s), load $(cut -d' ' -f1 /proc/loadavg)"
     "$bin" match "$D/m3-$M.db" 1000000 13 "$M" "$t" 2>&1 | sed 's/^/  /'
   done
+  echo "-- md5 lookups over the same 3 sets (hits in the last set searched), 1 thread, load $(cut -d' ' -f1 /proc/loadavg)"
+  "$bin" lookup "$D/m3-$M.db" 2000000 13 "$M" 1 md5 2>&1 | grep -v 'first pass' | sed 's/^/  /'
   for alg in sha256 md5; do
     for t in 1 2; do
       echo "-- $alg, $t thread(s), $Q queries per thread, load $(cut -d' ' -f1 /proc/loadavg)"

@@ -401,39 +401,38 @@ static void fill(vigil_match *out, const vigil_index *ix, size_t i, int64_t row,
         out->flags |= VIGIL_MATCH_ALSO_BENIGN;
 }
 
-/* Searches vigil_index_match starts together: sets x algorithms beyond this go one at a time. */
+/* Searches started together: sets x algorithms beyond this go one at a time. */
 #define MATCH_PROBES 48
 
-int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_digests *d)
+/*
+ * The first undisputed entry, in precedence order (set, then the algorithms
+ * in the order given), of the digests given: its row, *set_out and *alg_out;
+ * -1 when none. Most files are in no set: the search of every set and
+ * algorithm starts at once, so that their cache misses overlap instead of
+ * following one another, then they finish in precedence order.
+ */
+static int64_t first_hit(const vigil_index *ix, const uint8_t *const digest[VG_SEG_ALGS], const int *algs, int nalgs,
+                         size_t *set_out, int *alg_out)
 {
-    /* strongest digest first, so that within a set SHA-256 names the match */
-    static const int order[VG_SEG_ALGS] = {VG_SEG_SHA256, VG_SEG_SHA1, VG_SEG_MD5};
-    const uint8_t *digest[VG_SEG_ALGS] = {d->md5, d->sha1, d->sha256};
     vg_seg_probe p[MATCH_PROBES];
     uint8_t live[MATCH_PROBES];
-    size_t np = ix->nsets * VG_SEG_ALGS < MATCH_PROBES ? ix->nsets * VG_SEG_ALGS : MATCH_PROBES;
-    memset(out, 0, sizeof *out);
-    /*
-     * Most files are in no set: start the search of every set and algorithm
-     * at once, so that their cache misses overlap instead of following one
-     * another, then finish them in precedence order.
-     */
+    size_t np = ix->nsets * (size_t)nalgs < MATCH_PROBES ? ix->nsets * (size_t)nalgs : MATCH_PROBES;
     for (size_t j = 0; j < np; j++) {
-        const vg_segment *s = &ix->sets[j / VG_SEG_ALGS].seg;
-        int a = order[j % VG_SEG_ALGS];
+        const vg_segment *s = &ix->sets[j / (size_t)nalgs].seg;
+        int a = algs[j % (size_t)nalgs];
         __builtin_prefetch(&s->prefix[a][digest[a][0] << 8 | digest[a][1]]);
     }
     for (size_t j = 0; j < np; j++) {
-        const vg_segment *s = &ix->sets[j / VG_SEG_ALGS].seg;
-        int a = order[j % VG_SEG_ALGS];
+        const vg_segment *s = &ix->sets[j / (size_t)nalgs].seg;
+        int a = algs[j % (size_t)nalgs];
         live[j] = (uint8_t)vg_seg_probe_start(s, a, digest[a], &p[j]);
         if (live[j])
             vg_seg_probe_prefetch(s, a, &p[j]);
     }
     for (size_t i = 0; i < ix->nsets; i++)
-        for (int k = 0; k < VG_SEG_ALGS; k++) {
-            size_t j = i * VG_SEG_ALGS + (size_t)k;
-            int a = order[k];
+        for (int k = 0; k < nalgs; k++) {
+            size_t j = i * (size_t)nalgs + (size_t)k;
+            int a = algs[k];
             int64_t row;
             if (j < np)
                 row = live[j] ? resolve(ix, i, a, digest[a], vg_seg_probe_end(&ix->sets[i].seg, a, digest[a], &p[j]))
@@ -441,11 +440,27 @@ int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_diges
             else
                 row = find_in(ix, i, a, digest[a]);
             if (row >= 0) {
-                fill(out, ix, i, row, a, digest);
-                return 1;
+                *set_out = i;
+                *alg_out = a;
+                return row;
             }
         }
-    return 0;
+    return -1;
+}
+
+int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_digests *d)
+{
+    /* strongest digest first, so that within a set SHA-256 names the match */
+    static const int order[VG_SEG_ALGS] = {VG_SEG_SHA256, VG_SEG_SHA1, VG_SEG_MD5};
+    const uint8_t *digest[VG_SEG_ALGS] = {d->md5, d->sha1, d->sha256};
+    size_t set;
+    int a;
+    int64_t row = first_hit(ix, digest, order, VG_SEG_ALGS, &set, &a);
+    memset(out, 0, sizeof *out);
+    if (row < 0)
+        return 0;
+    fill(out, ix, set, row, a, digest);
+    return 1;
 }
 
 static int alg_of(vigil_match_by by)
@@ -455,23 +470,21 @@ static int alg_of(vigil_match_by by)
 
 int vigil_index_lookup(vigil_match *out, const vigil_index *ix, vigil_match_by by, const uint8_t *digest)
 {
-    int a = alg_of(by);
+    int a = alg_of(by), alg;
     const uint8_t *digests[VG_SEG_ALGS] = {NULL, NULL, NULL};
+    size_t set;
+    int64_t row;
     memset(out, 0, sizeof *out);
     if (a < 0)
         return 0;
     digests[a] = digest;
-    for (size_t i = 0; i < ix->nsets; i++) {
-        int64_t row = find_in(ix, i, a, digest);
-        if (row >= 0) {
-            fill(out, ix, i, row, a, digests);
-            return 1;
-        }
-    }
-    return 0;
+    row = first_hit(ix, digests, &a, 1, &set, &alg);
+    if (row < 0)
+        return 0;
+    fill(out, ix, set, row, a, digests);
+    return 1;
 }
 
-/* Queries whose memory is fetched together: enough misses in flight to hide their latency. */
 #define BATCH 32
 
 size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_index *ix, vigil_match_by by,
