@@ -4,22 +4,33 @@
  *   gen-rdsv3 N SEED FILE      an NSRL RDSv3 minimal-layout database of N FILE rows (every tenth
  *                              row repeats an earlier digest in another package, as NSRL does)
  *   gen-queries N SEED ENTRIES FILE   N MD5 hex lines, half of entries 0..ENTRIES-1 (for hfind -f)
- *   build DB NAME N SEED MEM   import N generated SHA-256 entries straight into the store
+ *   build DB NAME N SEED MEM [md5]   import N generated SHA-256 entries (and their MD5s) straight into
+ *                              the store
  *   open DB                    one store + index open in this (fresh) process: prints ms
  *   lookup DB N SEED ENTRIES THREADS [md5|sha256]
- *                              N lookups per thread, half hits, single and batched
+ *                              N lookups per thread, half hits, single and batched, and a peer:
+ *                              a plain binary search over the same key array
+ *   match DB N SEED ENTRIES THREADS   N files per thread through vigil_index_match (every digest,
+ *                              every set), half of them entries of the set built with SEED
+ *   lookup-cold DB N SEED ENTRIES [md5]   N batched lookups right after dropping the store's
+ *                              segment files from the page cache
  * Entry i of seed s has SHA-256 splitmix(s, i); a miss is drawn from seed s ^ 0x5555.
  */
+#include <fcntl.h>
+#include <glob.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "core/hex.h"
 #include "hashset/import_int.h"
+#include "hashset/segment.h"
 #include "vigil/hashset.h"
 #include "vigil/index.h"
 
@@ -128,7 +139,7 @@ static int gen_rdsv3(uint64_t n, uint64_t seed, const char *path)
     return rc != SQLITE_OK;
 }
 
-static int build(const char *db, const char *name, uint64_t n, uint64_t seed, size_t mem)
+static int build(const char *db, const char *name, uint64_t n, uint64_t seed, size_t mem, int md5)
 {
     vigil_store *st;
     vigil_error err;
@@ -150,6 +161,10 @@ static int build(const char *db, const char *name, uint64_t n, uint64_t seed, si
         vg_hs_record_clear(&r);
         r.has_sha256 = 1;
         digest_of(r.sha256, 32, seed, i, 0);
+        if (md5) {
+            r.has_md5 = 1;
+            digest_of(r.md5, 16, seed, i, 1);
+        }
         rc = sink.record(sink.ud, &r, &err);
     }
     if (rc == 0)
@@ -194,17 +209,53 @@ typedef struct job {
     size_t dlen;
     uint8_t *q;
     size_t n;
-    int batched;
+    int batched;            /* 0 single, 1 batched, 2 the peer */
     size_t hits;
+    const vg_segment *seg;  /* the peer's key array */
+    double cpu;             /* the thread's CPU seconds (memory stalls included) */
 } job;
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The peer: a plain binary search over the same sorted (digest, row) array,
+ * without the prefix table, then the entry's meta row as a lookup reads it.
+ */
+static size_t peer_search(const vg_segment *s, int a, const uint8_t *d)
+{
+    size_t dlen = vg_seg_digest_len[a], rsize = dlen + 4;
+    uint64_t lo = 0, hi = s->nkeys[a];
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (memcmp(s->keys[a] + mid * rsize, d, dlen) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < s->nkeys[a] && !memcmp(s->keys[a] + lo * rsize, d, dlen)) {
+        uint32_t row = vg_seg_key_row(s, a, lo);
+        return row < s->h->entries && s->meta[row].mask != 0;
+    }
+    return 0;
+}
 
 static void *run_job(void *arg)
 {
     job *j = arg;
     vigil_match *m = malloc(1024 * sizeof *m);
     uint8_t found[1024];
+    double c0 = thread_cpu();
     j->hits = 0;
-    if (!j->batched) {
+    if (j->batched == 2) {
+        int a = j->dlen == 16 ? VG_SEG_MD5 : VG_SEG_SHA256;
+        for (size_t i = 0; i < j->n; i++)
+            j->hits += peer_search(j->seg, a, j->q + i * j->dlen);
+    } else if (!j->batched) {
         for (size_t i = 0; i < j->n; i++)
             j->hits += (size_t)vigil_index_lookup(m, j->ix, j->by, j->q + i * j->dlen);
     } else {
@@ -213,8 +264,24 @@ static void *run_job(void *arg)
             j->hits += vigil_index_lookup_batch(m, found, j->ix, j->by, j->q + i * j->dlen, k);
         }
     }
+    j->cpu = thread_cpu() - c0;
     free(m);
     return NULL;
+}
+
+/* How much of the mapped files the kernel maps with 2 MiB pages (fewer TLB misses). */
+static const char *pmd_mapped(void)
+{
+    static char out[64];
+    char line[256];
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    snprintf(out, sizeof out, "FilePmdMapped unknown");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "FilePmdMapped:", 14))
+            snprintf(out, sizeof out, "FilePmdMapped %lld kB", strtoll(line + 14, NULL, 10));
+    if (f)
+        fclose(f);
+    return out;
 }
 
 static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int threads, int md5)
@@ -226,6 +293,173 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
     job jobs[16];
     pthread_t tid[16];
     uint64_t x = 42;
+    vg_segment seg;
+    glob_t g;
+    char pattern[4096];
+    double rate[3] = {0, 0, 0}, cpu_rate[3] = {0, 0, 0}, t_warm;
+    static const char *mode[3] = {"single", "batched", "peer (plain binary search, no prefix table)"};
+    if (threads < 1 || threads > 16)
+        return 2;
+    if (vigil_store_open_readonly(&st, db, &err) < 0 || vigil_index_open(&ix, st, &err) < 0) {
+        fprintf(stderr, "bench_store: %s\n", err.msg);
+        return 1;
+    }
+    /* the peer searches the same segment file (a store of one set) */
+    snprintf(pattern, sizeof pattern, "%s.sets/*.seg", db);
+    memset(&seg, 0, sizeof seg);
+    if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc != 1 || vg_seg_open(&seg, g.gl_pathv[0], &err) < 0)
+        printf("lookup: no peer (it needs a store of exactly one segment)\n");
+    globfree(&g);
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (job){ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, dlen, malloc(n * dlen), n, 0, 0, &seg, 0};
+        for (size_t i = 0; i < n; i++) /* even: a listed digest, odd: one that is not */
+            digest_of(jobs[t].q + i * dlen, dlen, i % 2 ? seed ^ 0x5555 : seed, splitmix(&x) % entries, md5);
+    }
+    /* first pass, apart: it maps in the keys and meta a steady-state scanner would have resident */
+    t_warm = now();
+    for (int t = 0; t < threads; t++) {
+        jobs[t].batched = 1;
+        pthread_create(&tid[t], NULL, run_job, &jobs[t]);
+    }
+    for (int t = 0; t < threads; t++)
+        pthread_join(tid[t], NULL);
+    printf("lookup %s first pass (batched, faults the pages in): %.2f s; %s\n", md5 ? "md5" : "sha256",
+           now() - t_warm, pmd_mapped());
+    for (int batched = 0; batched < (seg.base ? 3 : 2); batched++) {
+        size_t hits = 0;
+        double t0 = now(), dt;
+        size_t nq = batched == 2 && n > 1000000 ? 1000000 : n; /* the peer is slow: fewer queries */
+        for (int t = 0; t < threads; t++) {
+            jobs[t].batched = batched;
+            jobs[t].n = nq;
+            pthread_create(&tid[t], NULL, run_job, &jobs[t]);
+        }
+        double cpu = 0;
+        for (int t = 0; t < threads; t++) {
+            pthread_join(tid[t], NULL);
+            hits += jobs[t].hits;
+            cpu += jobs[t].cpu;
+        }
+        dt = now() - t0;
+        rate[batched] = nq * threads / dt;
+        cpu_rate[batched] = nq * threads / cpu;
+        printf("lookup %s %s: %zu queries on %d threads in %.2f s = %.0f lookups/s (%zu hits); %.0f per CPU-second, "
+               "%.0f ns each\n", md5 ? "md5" : "sha256", mode[batched], nq * (size_t)threads, threads, dt,
+               rate[batched], hits, cpu_rate[batched], 1e9 / cpu_rate[batched]);
+    }
+    if (seg.base)
+        printf("lookup %s ratio to the peer: single %.2fx, batched %.2fx (per CPU-second: %.2fx, %.2fx)\n",
+               md5 ? "md5" : "sha256", rate[0] / rate[2], rate[1] / rate[2], cpu_rate[0] / cpu_rate[2],
+               cpu_rate[1] / cpu_rate[2]);
+    vg_seg_close(&seg);
+    for (int t = 0; t < threads; t++)
+        free(jobs[t].q);
+    vigil_index_close(ix);
+    vigil_store_close(st);
+    return 0;
+}
+
+/* Bytes this process read from storage so far (/proc/self/io), -1 unknown. */
+static long long read_bytes(void)
+{
+    char line[128];
+    long long v = -1;
+    FILE *f = fopen("/proc/self/io", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "read_bytes:", 11))
+            v = strtoll(line + 11, NULL, 10);
+    if (f)
+        fclose(f);
+    return v;
+}
+
+/*
+ * N batched lookups on one thread against a store whose segment files were
+ * just dropped from the page cache (this store's files only): what a scan
+ * costs on a store nobody has read since boot.
+ */
+static int lookup_cold(const char *db, size_t n, uint64_t seed, uint64_t entries, int md5)
+{
+    size_t dlen = md5 ? 16 : 32;
+    vigil_store *st;
+    vigil_index *ix;
+    vigil_error err;
+    glob_t g;
+    char pattern[4096];
+    uint8_t *q = malloc(n * dlen), found[1024];
+    vigil_match *m = malloc(1024 * sizeof *m);
+    uint64_t x = 42;
+    size_t hits = 0;
+    struct rusage ru0, ru1;
+    long long rb0;
+    double t0;
+    snprintf(pattern, sizeof pattern, "%s.sets/*.seg", db);
+    if (!q || !m || glob(pattern, 0, NULL, &g) != 0)
+        return 1;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        int fd = open(g.gl_pathv[i], O_RDONLY);
+        if (fd >= 0) {
+            posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+            close(fd);
+        }
+    }
+    globfree(&g);
+    for (size_t i = 0; i < n; i++)
+        digest_of(q + i * dlen, dlen, i % 2 ? seed ^ 0x5555 : seed, splitmix(&x) % entries, md5);
+    getrusage(RUSAGE_SELF, &ru0);
+    rb0 = read_bytes();
+    t0 = now();
+    if (vigil_store_open_readonly(&st, db, &err) < 0 || vigil_index_open(&ix, st, &err) < 0) {
+        fprintf(stderr, "bench_store: %s\n", err.msg);
+        return 1;
+    }
+    for (size_t i = 0; i < n; i += 1024) {
+        size_t k = n - i < 1024 ? n - i : 1024;
+        hits += vigil_index_lookup_batch(m, found, ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, q + i * dlen, k);
+    }
+    getrusage(RUSAGE_SELF, &ru1);
+    printf("lookup %s cold: %zu queries (batched, 1 thread) on a store out of the page cache in %.2f s = %.0f lookups/s "
+           "(%zu hits); %ld major faults, %.1f MB read\n", md5 ? "md5" : "sha256", n, now() - t0, n / (now() - t0),
+           hits, ru1.ru_majflt - ru0.ru_majflt, (read_bytes() - rb0) / 1e6);
+    vigil_index_close(ix);
+    vigil_store_close(st);
+    free(q);
+    free(m);
+    return 0;
+}
+
+typedef struct match_job {
+    const vigil_index *ix;
+    vigil_digests *q;
+    size_t n, hits;
+    double cpu;
+} match_job;
+
+static void *run_match(void *arg)
+{
+    match_job *j = arg;
+    vigil_match m;
+    double c0 = thread_cpu();
+    j->hits = 0;
+    for (size_t i = 0; i < j->n; i++)
+        j->hits += (size_t)vigil_index_match(&m, j->ix, &j->q[i]);
+    j->cpu = thread_cpu() - c0;
+    return NULL;
+}
+
+/*
+ * vigil_index_match (a file's MD5, SHA-1 and SHA-256 against every set, as a
+ * scan asks) on a store of several sets: half the files are entries of the set
+ * built with SEED, half are in no set.
+ */
+static int match(const char *db, size_t n, uint64_t seed, uint64_t entries, int threads)
+{
+    vigil_store *st;
+    vigil_index *ix;
+    vigil_error err;
+    match_job jobs[16];
+    pthread_t tid[16];
+    uint64_t x = 42;
     if (threads < 1 || threads > 16)
         return 2;
     if (vigil_store_open_readonly(&st, db, &err) < 0 || vigil_index_open(&ix, st, &err) < 0) {
@@ -233,31 +467,30 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
         return 1;
     }
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (job){ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, dlen, malloc(n * dlen), n, 0, 0};
-        for (size_t i = 0; i < n; i++) /* even: a listed digest, odd: one that is not */
-            digest_of(jobs[t].q + i * dlen, dlen, i % 2 ? seed ^ 0x5555 : seed, splitmix(&x) % entries, md5);
-    }
-    /* untimed first pass: page in the keys and meta a steady-state scanner would have resident */
-    for (int t = 0; t < threads; t++) {
-        jobs[t].batched = 1;
-        pthread_create(&tid[t], NULL, run_job, &jobs[t]);
-    }
-    for (int t = 0; t < threads; t++)
-        pthread_join(tid[t], NULL);
-    for (int batched = 0; batched < 2; batched++) {
-        size_t hits = 0;
-        double t0 = now(), dt;
-        for (int t = 0; t < threads; t++) {
-            jobs[t].batched = batched;
-            pthread_create(&tid[t], NULL, run_job, &jobs[t]);
+        jobs[t] = (match_job){ix, malloc(n * sizeof(vigil_digests)), n, 0, 0};
+        for (size_t i = 0; i < n; i++) {
+            uint64_t s = i % 2 ? seed ^ 0x5555 : seed, k = splitmix(&x) % entries;
+            memset(&jobs[t].q[i], 0, sizeof jobs[t].q[i]);
+            digest_of(jobs[t].q[i].md5, 16, s, k, 1);
+            digest_of(jobs[t].q[i].sha1, 20, s, k, 2);
+            digest_of(jobs[t].q[i].sha256, 32, s, k, 0);
         }
+    }
+    for (int pass = 0; pass < 2; pass++) { /* the first maps the pages in */
+        size_t hits = 0;
+        double t0 = now(), dt, cpu = 0;
+        for (int t = 0; t < threads; t++)
+            pthread_create(&tid[t], NULL, run_match, &jobs[t]);
         for (int t = 0; t < threads; t++) {
             pthread_join(tid[t], NULL);
             hits += jobs[t].hits;
+            cpu += jobs[t].cpu;
         }
         dt = now() - t0;
-        printf("lookup %s %s: %zu queries on %d threads in %.2f s = %.0f lookups/s (%zu hits)\n",
-               md5 ? "md5" : "sha256", batched ? "batched" : "single", n * (size_t)threads, threads, dt, n * threads / dt, hits);
+        if (pass)
+            printf("match (md5+sha1+sha256, %zu sets): %zu files on %d threads in %.2f s = %.0f files/s (%zu matched); "
+                   "%.0f per CPU-second, %.0f ns each\n", vigil_index_sets(ix), n * (size_t)threads, threads, dt,
+                   n * threads / dt, hits, n * threads / cpu, cpu * 1e9 / (double)(n * threads));
     }
     for (int t = 0; t < threads; t++)
         free(jobs[t].q);
@@ -291,15 +524,23 @@ int main(int argc, char **argv)
         return gen_rdsv3(strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), argv[4]);
     if (argc == 5 && !strcmp(argv[1], "gen-hashdeep"))
         return gen_hashdeep(strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), argv[4]);
-    if (argc == 7 && !strcmp(argv[1], "build"))
+    if ((argc == 7 || argc == 8) && !strcmp(argv[1], "build"))
         return build(argv[2], argv[3], strtoull(argv[4], NULL, 10), strtoull(argv[5], NULL, 10),
-                     (size_t)strtoull(argv[6], NULL, 10) << 20);
+                     (size_t)strtoull(argv[6], NULL, 10) << 20, argc == 8 && !strcmp(argv[7], "md5"));
     if (argc == 3 && !strcmp(argv[1], "open"))
         return open_once(argv[2]);
+    if (argc == 7 && !strcmp(argv[1], "match"))
+        return match(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10), strtoull(argv[5], NULL, 10),
+                     atoi(argv[6]));
+    if ((argc == 6 || argc == 7) && !strcmp(argv[1], "lookup-cold"))
+        return lookup_cold(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10),
+                           strtoull(argv[5], NULL, 10), argc == 7 && !strcmp(argv[6], "md5"));
     if ((argc == 7 || argc == 8) && !strcmp(argv[1], "lookup"))
         return lookup(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10), strtoull(argv[5], NULL, 10),
                       atoi(argv[6]), argc == 8 && !strcmp(argv[7], "md5"));
-    fprintf(stderr, "usage: bench_store gen-hashdeep N SEED FILE | build DB NAME N SEED MEM_MIB | open DB |"
-                    " lookup DB N SEED ENTRIES THREADS [md5|sha256] | gen-queries N SEED ENTRIES FILE\n");
+    fprintf(stderr, "usage: bench_store gen-hashdeep N SEED FILE | build DB NAME N SEED MEM_MIB [md5] | open DB |"
+                    " lookup DB N SEED ENTRIES THREADS [md5|sha256] | lookup-cold DB N SEED ENTRIES [md5] |"
+                    " match DB N SEED ENTRIES THREADS |"
+                    " gen-queries N SEED ENTRIES FILE\n");
     return 2;
 }

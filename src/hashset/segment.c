@@ -152,38 +152,67 @@ static uint64_t lower_bound(const uint8_t *k, size_t dlen, const uint8_t *d, uin
     return lo;
 }
 
-uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t *first)
+int vg_seg_probe_start(const vg_segment *s, int a, const uint8_t *d, vg_seg_probe *p)
 {
-    size_t dlen = vg_seg_digest_len[a], rsize = dlen + 4;
-    uint32_t p = (uint32_t)(d[0] << 8 | d[1]);
-    uint64_t lo = s->prefix[a][p], hi = s->prefix[a][p + 1], n = s->nkeys[a], end;
+    uint32_t x = (uint32_t)(d[0] << 8 | d[1]);
+    uint64_t lo = s->prefix[a][x], hi = s->prefix[a][x + 1];
+    if (hi > s->nkeys[a] || lo >= hi)
+        return 0; /* none, or a damaged prefix table: no match rather than a read out of bounds */
+    p->lo = lo;
+    p->hi = p->end = hi;
+    p->at = vg_seg_guess(s, a, d, lo, hi);
+    return 1;
+}
+
+uint64_t vg_seg_probe_end(const vg_segment *s, int a, const uint8_t *d, const vg_seg_probe *p)
+{
+    size_t dlen = vg_seg_digest_len[a];
     const uint8_t *k = s->keys[a];
-    if (hi > n || lo > hi)
-        return 0; /* damaged prefix table: no match rather than a read out of bounds */
-    if (hi - lo > 8) {
-        /* start where the digest should be and gallop to the side it is on: a cache line or two */
-        uint64_t g = vg_seg_guess(s, a, d, lo, hi), step = 1;
-        if (vg_digest_cmp(k + g * rsize, d, dlen) < 0) {
-            uint64_t b = g + 1;
-            while (b < hi && vg_digest_cmp(k + b * rsize, d, dlen) < 0) {
-                g = b;
-                b += step;
-                step <<= 1;
+    uint64_t lo = p->lo, hi = p->hi, g = p->at, step = 1;
+    if (g < hi && vg_digest_cmp(vg_seg_key(s, a, g), d, dlen) < 0) {
+        /* the answer is above the guess: gallop up */
+        uint64_t b = lo = g + 1;
+        while (b < hi && vg_digest_cmp(vg_seg_key(s, a, b), d, dlen) < 0) {
+            lo = b + 1;
+            b = lo + step;
+            step <<= 1;
+        }
+        if (b < hi)
+            hi = b;
+    } else {
+        /* at or below the guess: gallop down */
+        hi = g;
+        while (hi > lo) {
+            uint64_t e = hi - lo > step ? hi - step : lo;
+            if (vg_digest_cmp(vg_seg_key(s, a, e), d, dlen) < 0) {
+                lo = e + 1;
+                break;
             }
-            lo = g + 1;
-            hi = b < hi ? b + 1 : hi;
-        } else {
-            uint64_t e = g;
-            while (e >= lo + step && vg_digest_cmp(k + (e - step) * rsize, d, dlen) >= 0) {
-                e -= step;
-                step <<= 1;
-            }
-            lo = e >= lo + step ? e - step + 1 : lo;
-            hi = e + 1;
+            hi = e;
+            step <<= 1;
         }
     }
     lo = lower_bound(k, dlen, d, lo, hi);
-    for (end = lo; end < n && vg_digest_cmp(k + end * rsize, d, dlen) == 0; end++)
+    return lo < p->end && vg_digest_cmp(vg_seg_key(s, a, lo), d, dlen) == 0 ? lo : VG_SEG_NOKEY;
+}
+
+uint64_t vg_seg_first(const vg_segment *s, int a, const uint8_t *d)
+{
+    vg_seg_probe p;
+    if (!vg_seg_probe_start(s, a, d, &p))
+        return VG_SEG_NOKEY;
+    return vg_seg_probe_end(s, a, d, &p);
+}
+
+uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t *first)
+{
+    size_t dlen = vg_seg_digest_len[a];
+    uint64_t lo = vg_seg_first(s, a, d), end;
+    if (lo == VG_SEG_NOKEY) {
+        *first = 0;
+        return 0;
+    }
+    for (end = lo + 1; end < s->nkeys[a] && vg_digest_cmp(vg_seg_key(s, a, end), d, dlen) == 0; end++)
         ;
     *first = lo;
     return end - lo;

@@ -162,6 +162,42 @@ int vg_seg_open(vg_segment *out, const char *path, vigil_error *err);
 void vg_seg_close(vg_segment *s);
 /* Read the whole body and compare it with the recorded checksum. */
 int vg_seg_verify(const vg_segment *s, const char *path, vigil_error *err);
+/*
+ * A search for one digest in one key array, in two steps so that a batch can
+ * fetch the memory of many searches before any of them waits on it: start
+ * reads two prefix slots and guesses the position from the next four digest
+ * bytes (digests are uniform; prefetch the key at .at), end gallops from the
+ * guess to the side the digest is on and ends with a binary search. The
+ * gallop's addresses do not depend on the keys it reads, so the processor
+ * fetches its steps in parallel: a lookup costs about one wait on memory
+ * for the keys.
+ */
+typedef struct vg_seg_probe {
+    uint64_t lo, hi;        /* the first key >= d lies in [lo, hi] */
+    uint64_t end;           /* end of the prefix's range */
+    uint64_t at;            /* the guess */
+} vg_seg_probe;
+
+#define VG_SEG_NOKEY UINT64_MAX
+
+/* 0 when no key has d's prefix (or the table is damaged): no match, nothing more to do. */
+int vg_seg_probe_start(const vg_segment *s, int a, const uint8_t *d, vg_seg_probe *p);
+/* Index of the first key equal to d, or VG_SEG_NOKEY. */
+uint64_t vg_seg_probe_end(const vg_segment *s, int a, const uint8_t *d, const vg_seg_probe *p);
+/* Both steps: index of the first key equal to d, or VG_SEG_NOKEY. */
+uint64_t vg_seg_first(const vg_segment *s, int a, const uint8_t *d);
+
+/* Address of key i of algorithm a. */
+static inline const uint8_t *vg_seg_key(const vg_segment *s, int a, uint64_t i)
+{
+    return s->keys[a] + i * (vg_seg_digest_len[a] + 4);
+}
+
+static inline void vg_seg_probe_prefetch(const vg_segment *s, int a, const vg_seg_probe *p)
+{
+    __builtin_prefetch(vg_seg_key(s, a, p->at));
+}
+
 /* Row of the first entry whose digest of algorithm a is d (the most serious of them), or -1. */
 int64_t vg_seg_find(const vg_segment *s, int a, const uint8_t *d);
 /* Keys of all entries with digest d, most serious first: first key in *first, count returned. */

@@ -20,6 +20,8 @@ typedef struct ix_set {
     vg_segment seg;
     char *name, *category, *series;
     vigil_hashset_kind kind;
+    uint32_t *disputed;     /* sorted rows of the entries disputed in this set */
+    size_t ndisputed;
 } ix_set;
 
 typedef struct dispute {
@@ -155,29 +157,57 @@ static int load_disputes(vigil_index *ix, vigil_store *st, vigil_error *err)
     return 0;
 }
 
-/* 1 if one of the entry's digests is disputed for this set or for all. */
-static int disputed(const vigil_index *ix, size_t set, const vg_seg_entry *e)
+static int cmp_row(const void *pa, const void *pb)
 {
-    static const uint8_t bits[VG_SEG_ALGS] = {VG_SEG_HAS_MD5, VG_SEG_HAS_SHA1, VG_SEG_HAS_SHA256};
-    if (!ix->ndisputes)
-        return 0;
-    for (int a = 0; a < VG_SEG_ALGS; a++) {
-        dispute key = {(uint8_t)vg_seg_digest_len[a], {0}, 0};
-        const dispute *hit;
-        if (!(e->mask & bits[a]))
-            continue;
-        memcpy(key.d, a == 0 ? e->md5 : a == 1 ? e->sha1 : e->sha256, key.len);
-        hit = bsearch(&key, ix->disputes, ix->ndisputes, sizeof key, cmp_dispute);
-        if (!hit)
-            continue;
-        /* equal keys sit together: look at all of them */
-        while (hit > ix->disputes && !cmp_dispute(hit - 1, &key))
-            hit--;
-        for (; hit < ix->disputes + ix->ndisputes && !cmp_dispute(hit, &key); hit++)
-            if (hit->set == -1 || hit->set == (int)set)
-                return 1;
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/*
+ * Turn the disputed digests into the rows of the entries they take out, per
+ * set, once at open: an entry is disputed when one of its digests is, and
+ * the entry's digests are exactly the keys that point at its row. A lookup
+ * then checks its row against a small sorted array instead of reading the
+ * entry's 160-byte row (at 100 million entries, rows that are not in memory).
+ */
+static int resolve_disputes(vigil_index *ix, vigil_error *err)
+{
+    for (size_t i = 0; i < ix->nsets; i++) {
+        ix_set *set = &ix->sets[i];
+        const vg_segment *s = &set->seg;
+        size_t cap = 0;
+        for (size_t j = 0; j < ix->ndisputes; j++) {
+            const dispute *d = &ix->disputes[j];
+            int a = d->len == 16 ? VG_SEG_MD5 : d->len == 20 ? VG_SEG_SHA1 : VG_SEG_SHA256;
+            if (d->set != -1 && d->set != (int)i)
+                continue;
+            for (uint64_t k = vg_seg_first(s, a, d->d);
+                 k != VG_SEG_NOKEY && k < s->nkeys[a] && !vg_digest_cmp(vg_seg_key(s, a, k), d->d, d->len); k++) {
+                uint32_t row = vg_seg_key_row(s, a, k);
+                if (row >= s->h->entries)
+                    continue;
+                if (set->ndisputed == cap) {
+                    size_t ncap = cap ? 2 * cap : 16;
+                    uint32_t *p = realloc(set->disputed, ncap * sizeof *p);
+                    if (!p)
+                        return vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
+                    set->disputed = p;
+                    cap = ncap;
+                }
+                set->disputed[set->ndisputed++] = row;
+            }
+        }
+        if (set->ndisputed > 1)
+            qsort(set->disputed, set->ndisputed, sizeof *set->disputed, cmp_row);
     }
     return 0;
+}
+
+/* 1 if the entry at row of set i is disputed (one of its digests, for this set or for all). */
+static int disputed(const vigil_index *ix, size_t i, uint32_t row)
+{
+    const ix_set *set = &ix->sets[i];
+    return set->ndisputed && bsearch(&row, set->disputed, set->ndisputed, sizeof row, cmp_row) != NULL;
 }
 
 static void free_sets(vigil_index *ix)
@@ -187,6 +217,7 @@ static void free_sets(vigil_index *ix)
         free(ix->sets[i].name);
         free(ix->sets[i].category);
         free(ix->sets[i].series);
+        free(ix->sets[i].disputed);
     }
     free(ix->sets);
     ix->sets = NULL;
@@ -248,6 +279,8 @@ int vigil_index_open(vigil_index **out, vigil_store *st, vigil_error *err)
     if (rc == 0)
         rc = load_disputes(ix, st, err);
     if (rc == 0)
+        rc = resolve_disputes(ix, err);
+    if (rc == 0)
         rc = load_common(ix, err);
     if (rc < 0) {
         vigil_index_close(ix);
@@ -307,17 +340,31 @@ size_t vigil_index_sets(const vigil_index *ix)
     return ix->nsets;
 }
 
-/* Row of the first undisputed entry with digest d in set i, or -1. */
-static int64_t find_in(const vigil_index *ix, size_t i, int a, const uint8_t *d)
+/*
+ * Row of the first undisputed entry of the run of keys equal to d that starts
+ * at key index first (the first key of the run wins), or -1. Only a disputed
+ * entry makes it read past the first key.
+ */
+static int64_t resolve(const vigil_index *ix, size_t i, int a, const uint8_t *d, uint64_t first)
 {
     const vg_segment *s = &ix->sets[i].seg;
-    uint64_t first, n = vg_seg_find_all(s, a, d, &first);
-    for (uint64_t k = 0; k < n; k++) {
-        uint32_t row = vg_seg_key_row(s, a, first + k);
-        if (row < s->h->entries && !disputed(ix, i, &s->entries[row]))
+    if (first == VG_SEG_NOKEY)
+        return -1;
+    for (uint64_t k = first; k < s->nkeys[a]; k++) {
+        uint32_t row;
+        if (k > first && vg_digest_cmp(vg_seg_key(s, a, k), d, vg_seg_digest_len[a]) != 0)
+            break;
+        row = vg_seg_key_row(s, a, k);
+        if (row < s->h->entries && !disputed(ix, i, row))
             return row;
     }
     return -1;
+}
+
+/* Row of the first undisputed entry with digest d in set i, or -1. */
+static int64_t find_in(const vigil_index *ix, size_t i, int a, const uint8_t *d)
+{
+    return resolve(ix, i, a, d, vg_seg_first(&ix->sets[i].seg, a, d));
 }
 
 static int in_benign(const vigil_index *ix, const uint8_t *const digest[VG_SEG_ALGS])
@@ -354,22 +401,66 @@ static void fill(vigil_match *out, const vigil_index *ix, size_t i, int64_t row,
         out->flags |= VIGIL_MATCH_ALSO_BENIGN;
 }
 
+/* Searches started together: sets x algorithms beyond this go one at a time. */
+#define MATCH_PROBES 48
+
+/*
+ * The first undisputed entry, in precedence order (set, then the algorithms
+ * in the order given), of the digests given: its row, *set_out and *alg_out;
+ * -1 when none. Most files are in no set: the search of every set and
+ * algorithm starts at once, so that their cache misses overlap instead of
+ * following one another, then they finish in precedence order.
+ */
+static int64_t first_hit(const vigil_index *ix, const uint8_t *const digest[VG_SEG_ALGS], const int *algs, int nalgs,
+                         size_t *set_out, int *alg_out)
+{
+    vg_seg_probe p[MATCH_PROBES];
+    uint8_t live[MATCH_PROBES];
+    size_t np = ix->nsets * (size_t)nalgs < MATCH_PROBES ? ix->nsets * (size_t)nalgs : MATCH_PROBES;
+    for (size_t j = 0; j < np; j++) {
+        const vg_segment *s = &ix->sets[j / (size_t)nalgs].seg;
+        int a = algs[j % (size_t)nalgs];
+        __builtin_prefetch(&s->prefix[a][digest[a][0] << 8 | digest[a][1]]);
+    }
+    for (size_t j = 0; j < np; j++) {
+        const vg_segment *s = &ix->sets[j / (size_t)nalgs].seg;
+        int a = algs[j % (size_t)nalgs];
+        live[j] = (uint8_t)vg_seg_probe_start(s, a, digest[a], &p[j]);
+        if (live[j])
+            vg_seg_probe_prefetch(s, a, &p[j]);
+    }
+    for (size_t i = 0; i < ix->nsets; i++)
+        for (int k = 0; k < nalgs; k++) {
+            size_t j = i * (size_t)nalgs + (size_t)k;
+            int a = algs[k];
+            int64_t row;
+            if (j < np)
+                row = live[j] ? resolve(ix, i, a, digest[a], vg_seg_probe_end(&ix->sets[i].seg, a, digest[a], &p[j]))
+                              : -1;
+            else
+                row = find_in(ix, i, a, digest[a]);
+            if (row >= 0) {
+                *set_out = i;
+                *alg_out = a;
+                return row;
+            }
+        }
+    return -1;
+}
+
 int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_digests *d)
 {
     /* strongest digest first, so that within a set SHA-256 names the match */
     static const int order[VG_SEG_ALGS] = {VG_SEG_SHA256, VG_SEG_SHA1, VG_SEG_MD5};
     const uint8_t *digest[VG_SEG_ALGS] = {d->md5, d->sha1, d->sha256};
+    size_t set;
+    int a;
+    int64_t row = first_hit(ix, digest, order, VG_SEG_ALGS, &set, &a);
     memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < ix->nsets; i++)
-        for (int k = 0; k < VG_SEG_ALGS; k++) {
-            int a = order[k];
-            int64_t row = find_in(ix, i, a, digest[a]);
-            if (row >= 0) {
-                fill(out, ix, i, row, a, digest);
-                return 1;
-            }
-        }
-    return 0;
+    if (row < 0)
+        return 0;
+    fill(out, ix, set, row, a, digest);
+    return 1;
 }
 
 static int alg_of(vigil_match_by by)
@@ -379,20 +470,19 @@ static int alg_of(vigil_match_by by)
 
 int vigil_index_lookup(vigil_match *out, const vigil_index *ix, vigil_match_by by, const uint8_t *digest)
 {
-    int a = alg_of(by);
+    int a = alg_of(by), alg;
     const uint8_t *digests[VG_SEG_ALGS] = {NULL, NULL, NULL};
+    size_t set;
+    int64_t row;
     memset(out, 0, sizeof *out);
     if (a < 0)
         return 0;
     digests[a] = digest;
-    for (size_t i = 0; i < ix->nsets; i++) {
-        int64_t row = find_in(ix, i, a, digest);
-        if (row >= 0) {
-            fill(out, ix, i, row, a, digests);
-            return 1;
-        }
-    }
-    return 0;
+    row = first_hit(ix, digests, &a, 1, &set, &alg);
+    if (row < 0)
+        return 0;
+    fill(out, ix, set, row, a, digests);
+    return 1;
 }
 
 #define BATCH 32
@@ -409,37 +499,33 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
     dlen = vg_seg_digest_len[a];
     for (size_t base = 0; base < n; base += BATCH) {
         size_t m = n - base < BATCH ? n - base : BATCH;
+        const uint8_t *d = digests + base * dlen;
+        vg_seg_probe p[BATCH];
         int64_t row[BATCH];
         int set[BATCH];
+        uint8_t live[BATCH];
         for (size_t q = 0; q < m; q++)
             set[q] = -1;
         /*
-         * Each stage touches the memory of every open query before any query
-         * waits on it: prefix slots, then the guessed key lines, then the
-         * search (now in cache) and the hit's entry row, then the answers.
+         * Software pipelining, no sort: each step touches the memory of every
+         * open query before any query waits on it: the prefix slots, the
+         * guessed keys, then the search (its first steps now in cache) and
+         * the hit's meta row, then the answers.
          */
         for (size_t i = 0; i < ix->nsets; i++) {
             const vg_segment *s = &ix->sets[i].seg;
-            for (size_t q = 0; q < m; q++) {
-                const uint8_t *d = digests + (base + q) * dlen;
+            for (size_t q = 0; q < m; q++)
                 if (set[q] < 0)
-                    __builtin_prefetch(&s->prefix[a][d[0] << 8 | d[1]]);
+                    __builtin_prefetch(&s->prefix[a][d[q * dlen] << 8 | d[q * dlen + 1]]);
+            for (size_t q = 0; q < m; q++) {
+                live[q] = set[q] < 0 && vg_seg_probe_start(s, a, d + q * dlen, &p[q]);
+                if (live[q])
+                    vg_seg_probe_prefetch(s, a, &p[q]);
             }
             for (size_t q = 0; q < m; q++) {
-                const uint8_t *d = digests + (base + q) * dlen;
-                uint32_t p = (uint32_t)(d[0] << 8 | d[1]);
-                uint64_t lo, hi;
-                if (set[q] >= 0)
+                if (!live[q])
                     continue;
-                lo = s->prefix[a][p];
-                hi = s->prefix[a][p + 1];
-                if (lo < hi && hi <= s->nkeys[a])
-                    __builtin_prefetch(s->keys[a] + vg_seg_guess(s, a, d, lo, hi) * (dlen + 4));
-            }
-            for (size_t q = 0; q < m; q++) {
-                if (set[q] >= 0)
-                    continue;
-                row[q] = find_in(ix, i, a, digests + (base + q) * dlen);
+                row[q] = resolve(ix, i, a, d + q * dlen, vg_seg_probe_end(s, a, d + q * dlen, &p[q]));
                 if (row[q] >= 0) {
                     set[q] = (int)i;
                     __builtin_prefetch(&s->meta[row[q]]);
@@ -453,7 +539,7 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
                 memset(&out[base + q], 0, sizeof out[base + q]);
                 continue;
             }
-            dg[a] = digests + (base + q) * dlen;
+            dg[a] = d + q * dlen;
             fill(&out[base + q], ix, (size_t)set[q], row[q], a, dg);
             hits++;
         }

@@ -472,6 +472,187 @@ static void store__batched_lookups_answer_as_single_ones(void **state)
     free(dir);
 }
 
+/* Digests of generated file f (three algorithms, independent bytes). */
+static void file_digests(vigil_digests *d, uint64_t f)
+{
+    uint64_t x = f * 7919 + 17;
+    uint8_t b[72];
+    for (int k = 0; k < 9; k++) {
+        uint64_t v = rng(&x);
+        memcpy(b + 8 * k, &v, 8);
+    }
+    memcpy(d->md5, b, 16);
+    memcpy(d->sha1, b + 16, 20);
+    memcpy(d->sha256, b + 36, 32);
+}
+
+static vg_hs_record file_rec(uint64_t f, const char *cat, const char *series)
+{
+    vg_hs_record r;
+    vigil_digests d;
+    file_digests(&d, f);
+    vg_hs_record_clear(&r);
+    r.has_md5 = r.has_sha1 = r.has_sha256 = 1;
+    memcpy(r.md5, d.md5, 16);
+    memcpy(r.sha1, d.sha1, 20);
+    memcpy(r.sha256, d.sha256, 32);
+    r.category = cat;
+    r.series = series;
+    return r;
+}
+
+static int same_match(const vigil_match *a, const vigil_match *b)
+{
+    return a->by == b->by && a->kind == b->kind && a->flags == b->flags &&
+           !strcmp(a->set ? a->set : "", b->set ? b->set : "") &&
+           !strcmp(a->category ? a->category : "", b->category ? b->category : "") &&
+           !strcmp(a->series ? a->series : "", b->series ? b->series : "");
+}
+
+/*
+ * Three sets that overlap, digests listed twice in one set (an MD5 shared by
+ * two entries), disputes for one set and for all: a batch answers every
+ * query as a single lookup does, and vigil_index_match as the precedence
+ * rules over the single lookups say.
+ */
+static void store__lookups_across_sets_agree_batched_single_and_match(void **state)
+{
+    char *dir = tu_mkdtemp(), *db = tu_path(dir, "t.db");
+    vigil_store *st;
+    vigil_import_stats s;
+    vigil_index *ix;
+    vg_hs_record *r = calloc(400, sizeof *r);
+    enum { FILES = 500, Q = 1201 };
+    static const int algs[3] = {VIGIL_BY_MD5, VIGIL_BY_SHA1, VIGIL_BY_SHA256};
+    static const size_t lens[3] = {16, 20, 32};
+    uint8_t *q = malloc((size_t)Q * 32), found[Q];
+    uint64_t *which = malloc(Q * sizeof *which), x = 5;
+    vigil_match *m = calloc(Q, sizeof *m), one, best, got;
+    vigil_digests d;
+    char hex[65];
+    size_t n;
+    (void)state;
+    assert_int_equal(vigil_store_open(&st, db, NULL), 0);
+    /* illegal: files 0..199, and for every fifth a second entry sharing its MD5 */
+    n = 0;
+    for (uint64_t f = 0; f < 200; f++)
+        r[n++] = file_rec(f, f % 2 ? "A1" : "A2", "s1");
+    for (uint64_t f = 0; f < 200; f += 5) {
+        vigil_digests other;
+        r[n] = file_rec(f, "B1", NULL);
+        file_digests(&other, 100000 + f);
+        memcpy(r[n].sha1, other.sha1, 20);
+        memcpy(r[n].sha256, other.sha256, 32);
+        n++;
+    }
+    assert_int_equal(pipeline(st, "illegal", VIGIL_KIND_ILLEGAL, r, n, &s), 0);
+    n = 0;
+    for (uint64_t f = 100; f < 300; f++)
+        r[n++] = file_rec(f, "i", NULL);
+    assert_int_equal(pipeline(st, "interest", VIGIL_KIND_INTEREST, r, n, &s), 0);
+    n = 0;
+    for (uint64_t f = 150; f < 400; f++)
+        r[n++] = file_rec(f, NULL, "nsrl");
+    assert_int_equal(pipeline(st, "benign", VIGIL_KIND_BENIGN, r, n, &s), 0);
+    file_digests(&d, 10);
+    vg_hex_encode(hex, d.sha256, 32);
+    assert_int_equal(vigil_hashset_dispute(st, hex, "illegal", "wrongly listed", "t", NULL), 0);
+    file_digests(&d, 20);
+    vg_hex_encode(hex, d.md5, 16);
+    assert_int_equal(vigil_hashset_dispute(st, hex, NULL, "wrongly listed", "t", NULL), 0);
+    file_digests(&d, 160);
+    vg_hex_encode(hex, d.sha1, 20);
+    assert_int_equal(vigil_hashset_dispute(st, hex, "illegal", "wrongly listed", "t", NULL), 0);
+    file_digests(&d, 161);
+    vg_hex_encode(hex, d.sha1, 20);
+    assert_int_equal(vigil_hashset_dispute(st, hex, "illegal", "wrongly listed", "t", NULL), 0);
+    assert_int_equal(vigil_index_open(&ix, st, NULL), 0);
+    assert_int_equal(vigil_index_sets(ix), 3);
+
+    for (int k = 0; k < 3; k++) {
+        size_t hits = 0;
+        for (size_t i = 0; i < Q; i++) {
+            which[i] = rng(&x) % FILES; /* files 400..499 are in no set */
+            file_digests(&d, which[i]);
+            memcpy(q + i * lens[k], k == 0 ? d.md5 : k == 1 ? d.sha1 : d.sha256, lens[k]);
+        }
+        n = vigil_index_lookup_batch(m, found, ix, (vigil_match_by)algs[k], q, Q);
+        for (size_t i = 0; i < Q; i++) {
+            int single = vigil_index_lookup(&one, ix, (vigil_match_by)algs[k], q + i * lens[k]);
+            assert_int_equal(found[i], single);
+            /*
+             * 10: disputed in its only set, but its MD5 is also another entry's;
+             * 20: its MD5 disputed everywhere takes both entries with it out
+             */
+            assert_int_equal(found[i], which[i] < 400 && which[i] != 20 && !(which[i] == 10 && k != 0));
+            if (single)
+                assert_true(same_match(&m[i], &one));
+            hits += found[i];
+        }
+        assert_int_equal(n, hits);
+    }
+
+    for (uint64_t f = 0; f < FILES; f++) {
+        const uint8_t *dg[3];
+        int have = 0;
+        file_digests(&d, f);
+        dg[0] = d.md5;
+        dg[1] = d.sha1;
+        dg[2] = d.sha256;
+        /* precedence: the set first (illegal, interest, benign), then SHA-256, SHA-1, MD5 */
+        memset(&best, 0, sizeof best);
+        for (int k = 2; k >= 0; k--)
+            if (vigil_index_lookup(&one, ix, (vigil_match_by)algs[k], dg[k]) &&
+                (!have || one.kind < best.kind)) {
+                best = one;
+                have = 1;
+            }
+        assert_int_equal(vigil_index_match(&got, ix, &d), have);
+        if (have)
+            assert_true(same_match(&got, &best));
+        else
+            assert_int_equal(got.by, VIGIL_BY_NONE);
+    }
+    /* what the rules give, spelled out for a few files */
+    file_digests(&d, 5); /* illegal, SHA-256 names it; its MD5 run's first entry is a listed one */
+    assert_int_equal(vigil_index_match(&got, ix, &d), 1);
+    assert_string_equal(got.set, "illegal");
+    assert_int_equal(got.by, VIGIL_BY_SHA256);
+    assert_string_equal(got.category, "A1");
+    file_digests(&d, 170); /* illegal and benign: flagged for a person */
+    assert_int_equal(vigil_index_match(&got, ix, &d), 1);
+    assert_string_equal(got.set, "illegal");
+    assert_true(got.flags & VIGIL_MATCH_ALSO_BENIGN);
+    file_digests(&d, 161); /* disputed in the illegal set only: the next set answers */
+    assert_int_equal(vigil_index_match(&got, ix, &d), 1);
+    assert_string_equal(got.set, "interest");
+    /* disputed in the illegal set, where another entry has the same MD5: that one answers */
+    file_digests(&d, 160);
+    assert_int_equal(vigil_index_match(&got, ix, &d), 1);
+    assert_string_equal(got.set, "illegal");
+    assert_int_equal(got.by, VIGIL_BY_MD5);
+    assert_string_equal(got.category, "B1");
+    file_digests(&d, 10);
+    assert_int_equal(vigil_index_match(&got, ix, &d), 1);
+    assert_int_equal(got.by, VIGIL_BY_MD5);
+    assert_string_equal(got.category, "B1");
+    file_digests(&d, 20); /* MD5 disputed everywhere: the entry is out, its SHA-1 and SHA-256 too */
+    assert_int_equal(vigil_index_match(&got, ix, &d), 0);
+    file_digests(&d, 350);
+    assert_int_equal(vigil_index_match(&got, ix, &d), 1);
+    assert_string_equal(got.set, "benign");
+    assert_string_equal(got.series, "nsrl");
+    vigil_index_close(ix);
+    vigil_store_close(st);
+    free(r);
+    free(q);
+    free(which);
+    free(m);
+    tu_rm_rf(dir);
+    free(db);
+    free(dir);
+}
+
 static void store__weak_pdq_entries_flag_their_matches(void **state)
 {
     vigil_pdq_entry e[2];
@@ -509,6 +690,7 @@ int main(void)
         cmocka_unit_test(store__entries_sharing_a_digest_are_linked_most_serious_first),
         cmocka_unit_test(store__an_open_index_keeps_its_view_while_a_set_is_replaced),
         cmocka_unit_test(store__batched_lookups_answer_as_single_ones),
+        cmocka_unit_test(store__lookups_across_sets_agree_batched_single_and_match),
         cmocka_unit_test(store__weak_pdq_entries_flag_their_matches),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
