@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,113 @@ static int entry_cmp(const void *pa, const void *pb)
         return d;
     return (a->record > b->record) - (a->record < b->record);
 }
+
+/* The order's first 64 bits: bucket, algorithm, then the digest's next five bytes. */
+static uint64_t entry_key(const void *rec)
+{
+    int alg;
+    size_t len;
+    const uint8_t *d = primary(rec, &alg, &len);
+    uint64_t k = (uint64_t)alg << 40;
+    if (d)
+        k |= (uint64_t)d[0] << 56 | (uint64_t)d[1] << 48 | (uint64_t)d[2] << 32 | (uint64_t)d[3] << 24 |
+             (uint64_t)d[4] << 16 | (uint64_t)d[5] << 8 | d[6];
+    return k;
+}
+
+/*
+ * Entries in the sort's run files: only the digests the mask names and the
+ * fields that are set (an NSRL row packs into 94 of its 160 bytes). Absent
+ * digests are zero and absent names VG_SEG_NONE in every entry, so unpacking
+ * gives back the same bytes.
+ */
+enum { PK_PHOTODNA = 1, PK_CATEGORY = 2, PK_LABEL = 4, PK_PROFILE = 8, PK_SERIES = 16, PK_MERGED = 32, PK_EXTID = 64 };
+
+#define PUT(field)                                                                                               \
+    (memcpy(o, &e->field, sizeof e->field), o += sizeof e->field)
+#define GET(field)                                                                                               \
+    (memcpy(&e->field, in, sizeof e->field), in += sizeof e->field)
+
+static size_t entry_pack(uint8_t *out, const void *rec)
+{
+    const vg_seg_entry *e = rec;
+    uint8_t *o = out + 5;
+    out[0] = e->mask;
+    out[1] = e->flags;
+    out[2] = (uint8_t)e->severity;
+    out[3] = (uint8_t)e->pdq_quality;
+    out[4] = (uint8_t)((e->photodna != VG_SEG_NONE ? PK_PHOTODNA : 0) | (e->category != VG_SEG_NONE ? PK_CATEGORY : 0) |
+                       (e->label != VG_SEG_NONE ? PK_LABEL : 0) | (e->profile != VG_SEG_NONE ? PK_PROFILE : 0) |
+                       (e->series != VG_SEG_NONE ? PK_SERIES : 0) | (e->merged ? PK_MERGED : 0) |
+                       (e->extid ? PK_EXTID : 0));
+    if (e->mask & VG_SEG_HAS_MD5)
+        PUT(md5);
+    if (e->mask & VG_SEG_HAS_SHA1)
+        PUT(sha1);
+    if (e->mask & VG_SEG_HAS_SHA256)
+        PUT(sha256);
+    if (e->mask & VG_SEG_HAS_PDQ)
+        PUT(pdq);
+    PUT(size);
+    PUT(record);
+    PUT(source);
+    if (out[4] & PK_PHOTODNA)
+        PUT(photodna);
+    if (out[4] & PK_CATEGORY)
+        PUT(category);
+    if (out[4] & PK_LABEL)
+        PUT(label);
+    if (out[4] & PK_PROFILE)
+        PUT(profile);
+    if (out[4] & PK_SERIES)
+        PUT(series);
+    if (out[4] & PK_MERGED)
+        PUT(merged);
+    if (out[4] & PK_EXTID)
+        PUT(extid);
+    return (size_t)(o - out);
+}
+
+static void entry_unpack(void *rec, const uint8_t *in, size_t n)
+{
+    vg_seg_entry *e = rec;
+    uint8_t has = in[4];
+    (void)n;
+    memset(e, 0, sizeof *e);
+    e->mask = in[0];
+    e->flags = in[1];
+    e->severity = (int8_t)in[2];
+    e->pdq_quality = (int8_t)in[3];
+    in += 5;
+    if (e->mask & VG_SEG_HAS_MD5)
+        GET(md5);
+    if (e->mask & VG_SEG_HAS_SHA1)
+        GET(sha1);
+    if (e->mask & VG_SEG_HAS_SHA256)
+        GET(sha256);
+    if (e->mask & VG_SEG_HAS_PDQ)
+        GET(pdq);
+    GET(size);
+    GET(record);
+    GET(source);
+    e->photodna = e->category = e->label = e->profile = e->series = VG_SEG_NONE;
+    if (has & PK_PHOTODNA)
+        GET(photodna);
+    if (has & PK_CATEGORY)
+        GET(category);
+    if (has & PK_LABEL)
+        GET(label);
+    if (has & PK_PROFILE)
+        GET(profile);
+    if (has & PK_SERIES)
+        GET(series);
+    if (has & PK_MERGED)
+        GET(merged);
+    if (has & PK_EXTID)
+        GET(extid);
+}
+#undef PUT
+#undef GET
 
 /* ---- string pool: category, label, profile, series and file names, each stored once ---- */
 
@@ -357,7 +465,8 @@ int vg_import_begin(vg_import *p, vigil_store *st, const vigil_import_opts *o, v
         if (p->pdna_fd < 0)
             return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", dir, strerror(errno));
     }
-    spec = (vg_xsort_spec){sizeof(vg_seg_entry), entry_bucket, entry_cmp, p->memory / 2, dir, "entries"};
+    spec = (vg_xsort_spec){sizeof(vg_seg_entry), entry_bucket, entry_cmp, p->memory / 2, dir, "entries",
+                           entry_key, entry_pack, entry_unpack};
     return vg_xsort_new(&p->entries, &spec, err);
 }
 
@@ -751,6 +860,62 @@ static int file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
 }
 
 /*
+ * The provenance hash of a regular file runs beside its reader, through
+ * mappings of a window at a time (no copy through read(2), no effect on the
+ * reader's offset, and no more than a window resident for it).
+ */
+#define HASH_WINDOW ((size_t)64 << 20)
+
+typedef struct hash_job {
+    int fd;
+    uint64_t len;
+    char *hex;
+    int failed;
+    pthread_t thread;
+} hash_job;
+
+static void *hash_main(void *arg)
+{
+    hash_job *j = arg;
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    uint8_t md[32];
+    j->failed = !c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1;
+    for (uint64_t off = 0; !j->failed && off < j->len; off += HASH_WINDOW) {
+        size_t n = j->len - off < HASH_WINDOW ? (size_t)(j->len - off) : HASH_WINDOW;
+        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, j->fd, (off_t)off);
+        if (m == MAP_FAILED) {
+            j->failed = 1;
+            break;
+        }
+        madvise(m, n, MADV_SEQUENTIAL);
+        j->failed = EVP_DigestUpdate(c, m, n) != 1;
+        munmap(m, n);
+    }
+    if (!j->failed && EVP_DigestFinal_ex(c, md, NULL) == 1)
+        vg_hex_encode(j->hex, md, 32);
+    else
+        j->failed = 1;
+    EVP_MD_CTX_free(c);
+    return NULL;
+}
+
+/* Start hashing fd's file in a thread (1), or 0 when it is not a regular file (hash it with file_sha256). */
+static int hash_start(hash_job *j, int fd, char hex[65])
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+        return 0;
+    *j = (hash_job){fd, (uint64_t)st.st_size, hex, 0, 0};
+    return pthread_create(&j->thread, NULL, hash_main, j) == 0;
+}
+
+static int hash_finish(hash_job *j, const char *path, vigil_error *err)
+{
+    pthread_join(j->thread, NULL);
+    return j->failed ? vigil_error_set(err, VIGIL_EINPUT, "%s: cannot compute its SHA-256", path) : 0;
+}
+
+/*
  * An NSRL delta applies to the database the set was imported from: without
  * --base, that is the set's recorded first source file, if it still exists.
  */
@@ -786,7 +951,8 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
     vg_hs_sink sink;
     const vg_hs_format *fmt;
     vigil_hashset_format format = o->format;
-    int rc, fd;
+    hash_job hj;
+    int rc, fd, hashing = 0;
     if ((rc = vg_import_file_begin(p, path, err)) < 0)
         return rc;
     f = cur_file(p);
@@ -795,7 +961,8 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
         f->failed = 1;
         return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", path, strerror(errno));
     }
-    rc = file_sha256(f->sha256, fd, path, err);
+    hashing = hash_start(&hj, fd, f->sha256);
+    rc = hashing ? 0 : file_sha256(f->sha256, fd, path, err);
     if (rc == 0 && format == VIGIL_FORMAT_AUTO)
         rc = vg_hs_detect(&format, fd, path, err);
     fmt = rc == 0 ? vg_hs_format_get(format) : NULL;
@@ -809,6 +976,8 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
         vg_import_sink(&sink, p);
         rc = fmt->read(fd, path, &ro, &sink, err);
     }
+    if (hashing && hash_finish(&hj, path, rc < 0 ? NULL : err) < 0 && rc == 0)
+        rc = VIGIL_EINPUT;
     close(fd);
     if (rc < 0)
         f->failed = 1;

@@ -77,6 +77,8 @@ static int write_all(int fd, const void *p, size_t n)
 
 static int flush_out(vg_seg_writer *w, vigil_error *err)
 {
+    if (w->used)
+        EVP_DigestUpdate(w->body, w->buf, w->used); /* the body checksum a buffer at a time */
     if (w->used && write_all(w->fd, w->buf, w->used) < 0) {
         w->failed = 1;
         return io_error(err, w->path, "cannot write segment");
@@ -88,7 +90,6 @@ static int flush_out(vg_seg_writer *w, vigil_error *err)
 static int out(vg_seg_writer *w, const void *p, size_t n, vigil_error *err)
 {
     const uint8_t *b = p;
-    EVP_DigestUpdate(w->body, p, n);
     w->off += n;
     while (n) {
         size_t k = OUT_BUF - w->used < n ? OUT_BUF - w->used : n;
@@ -112,6 +113,14 @@ static uint32_t key_bucket(const void *rec)
 {
     const uint8_t *p = rec;
     return (uint32_t)(p[0] << 8 | p[1]);
+}
+
+/* A key's first eight bytes, big-endian: the sort's 64-bit order. */
+static uint64_t key_prefix(const void *rec)
+{
+    uint64_t k;
+    memcpy(&k, rec, 8);
+    return __builtin_bswap64(k);
 }
 
 #define KEY_CMP(name, len)                                                                                       \
@@ -171,7 +180,8 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
         goto fail;
     }
     for (int a = 0; a < VG_SEG_ALGS; a++) {
-        vg_xsort_spec spec = {vg_seg_digest_len[a] + 4, key_bucket, cmps[a], memory / VG_SEG_ALGS, dir, names[a]};
+        vg_xsort_spec spec = {vg_seg_digest_len[a] + 4, key_bucket, cmps[a], memory / VG_SEG_ALGS, dir, names[a],
+                              key_prefix, NULL, NULL};
         if ((rc = vg_xsort_new(&w->keys[a], &spec, err)) < 0)
             goto fail;
     }

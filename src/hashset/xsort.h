@@ -22,6 +22,18 @@ typedef struct vg_xsort_spec {
     size_t memory;          /* bytes for the record buffer (at least 64 records' worth is used) */
     const char *dir;        /* where run files go (created by the caller) */
     const char *name;       /* run file prefix, unique within dir */
+    /*
+     * Optional: a 64-bit summary of the order (key(a) < key(b) implies a
+     * before b); records are sorted and merged on it, cmp only breaks ties.
+     */
+    uint64_t (*key)(const void *rec);
+    /*
+     * Optional: a shorter form for the run files. pack writes at most
+     * rec_size bytes (and no more than 255) and returns their count; unpack
+     * rebuilds the whole record from them.
+     */
+    size_t (*pack)(uint8_t *out, const void *rec);
+    void (*unpack)(void *rec, const uint8_t *in, size_t n);
 } vg_xsort_spec;
 
 int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err);
