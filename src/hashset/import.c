@@ -270,6 +270,19 @@ static uint32_t intern(vg_import *p, const char *s)
     return off;
 }
 
+/* intern() for a record field that mostly repeats the previous record's value. */
+static uint32_t intern_field(vg_import *p, int field, const char *s)
+{
+    uint32_t off = p->recent[field];
+    if (!s)
+        return VG_SEG_NONE;
+    if (off != VG_SEG_NONE && !strcmp(p->strings.ptr + off, s))
+        return off;
+    off = intern(p, s);
+    p->recent[field] = off;
+    return off;
+}
+
 /* ---- the sink every reader writes to ---- */
 
 static vg_import_file *cur_file(vg_import *p)
@@ -383,10 +396,10 @@ static int sink_record(void *ud, const vg_hs_record *r, vigil_error *err)
     e.flags = (uint8_t)(r->flags & 0x0f);
     e.severity = (int8_t)(r->severity < -1 ? -1 : r->severity > 127 ? 127 : r->severity);
     e.pdq_quality = (int8_t)(r->has_pdq && r->pdq_quality >= 0 && r->pdq_quality <= 100 ? r->pdq_quality : -1);
-    e.category = intern(p, r->category);
-    e.label = intern(p, r->category_label);
-    e.profile = intern(p, r->profile);
-    e.series = intern(p, r->series && *r->series ? r->series : NULL);
+    e.category = intern_field(p, 0, r->category);
+    e.label = intern_field(p, 1, r->category_label);
+    e.profile = intern_field(p, 2, r->profile);
+    e.series = intern_field(p, 3, r->series && *r->series ? r->series : NULL);
     e.source = f->name_off;
     e.photodna = VG_SEG_NONE;
     e.extid = r->external_id ? hash_bytes(r->external_id, strlen(r->external_id)) | 1 : 0;
@@ -439,6 +452,7 @@ int vg_import_begin(vg_import *p, vigil_store *st, const vigil_import_opts *o, v
     p->st = st;
     p->opts = o;
     p->pdna_fd = -1;
+    memset(p->recent, 0xff, sizeof p->recent);
     p->memory = o->memory ? o->memory : DEFAULT_MEMORY;
     vg_buf_init(&p->strings, (size_t)VG_SEG_NONE - 1);
     vg_buf_add(&p->strings, "", 1); /* offset 0: an empty string no field uses */

@@ -33,6 +33,8 @@ typedef struct run {
     const uint8_t *cur;
     uint64_t key;       /* of cur */
     uint8_t *rec;       /* packed runs: cur unpacked */
+    const struct batch *mem; /* an in-memory run: the batch, and the place in its order */
+    size_t mem_i;
 } run;
 
 /* Records collected, then sorted: ord lists them in order. */
@@ -40,13 +42,15 @@ typedef struct batch {
     uint8_t *recs;
     keyed *ord;
     size_t n;
+    int sorted;         /* ord is up to date */
 } batch;
 
-/* A full batch being sorted and written by the spill thread while the next one fills. */
+/* A full batch being sorted (and written, unless held) by the spill thread while the next one fills. */
 typedef struct spill_job {
     struct vg_xsort *x;
     batch *b;
     unsigned run;
+    int write;
     int rc;
     vigil_error err;
 } spill_job;
@@ -56,6 +60,7 @@ struct vg_xsort {
     char *dir, *name;
     batch bufs[2];
     batch *fill;        /* the batch records are added to */
+    batch *held;        /* the first full batch, sorted but not written: all may fit in memory */
     size_t cap;         /* records per batch */
     uint64_t total;
     unsigned nruns;
@@ -66,7 +71,6 @@ struct vg_xsort {
     run *runs;          /* during the merge: nruns files + maybe the memory run */
     size_t nmerge;
     size_t *heap, nheap;
-    uint64_t mem_i;
     uint8_t *scratch;   /* the record last returned by vg_xsort_next */
     int failed, merging;
 };
@@ -207,7 +211,7 @@ static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error
         free(out);
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     }
-    if ((rc = sort_batch(x, b, err)) < 0)
+    if (!b->sorted && (rc = sort_batch(x, b, err)) < 0)
         goto done;
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -245,7 +249,10 @@ done:
 static void *spill_main(void *arg)
 {
     spill_job *j = arg;
-    j->rc = spill_batch(j->x, j->b, j->run, &j->err);
+    if (j->write)
+        j->rc = spill_batch(j->x, j->b, j->run, &j->err);
+    else if ((j->rc = sort_batch(j->x, j->b, &j->err)) == 0)
+        j->b->sorted = 1;
     return NULL;
 }
 
@@ -256,7 +263,12 @@ static int spill_wait(vg_xsort *x, vigil_error *err)
         return 0;
     pthread_join(x->thread, NULL);
     x->spilling = 0;
-    x->job.b->n = 0;
+    if (x->job.write) {
+        x->job.b->n = 0;
+        x->job.b->sorted = 0;
+    } else if (x->job.rc == 0) {
+        x->held = x->job.b;
+    }
     if (x->job.rc < 0) {
         x->failed = 1;
         if (err)
@@ -266,24 +278,57 @@ static int spill_wait(vg_xsort *x, vigil_error *err)
     return 0;
 }
 
-/* Hand the full batch to the spill thread and go on filling the other one. */
+/* Room for one more run's record count: n. */
+static int add_run(vg_xsort *x, uint64_t n, vigil_error *err)
+{
+    uint64_t *q = realloc(x->run_n, (x->nruns + 1) * sizeof *q);
+    if (!q) {
+        x->failed = 1;
+        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    }
+    x->run_n = q;
+    q[x->nruns] = n;
+    return 0;
+}
+
+/*
+ * Hand the full batch to the spill thread and go on filling the other one.
+ * The first full batch is only sorted and held: when everything fits in the
+ * two batches nothing is ever written. When the second one fills, the held
+ * batch is written here (its sort is done) and spilling goes on as usual.
+ */
 static int spill(vg_xsort *x, vigil_error *err)
 {
     batch *full = x->fill, *next = full == &x->bufs[0] ? &x->bufs[1] : &x->bufs[0];
     int rc = spill_wait(x, err);
     if (rc < 0)
         return rc;
+    if (x->held) {
+        batch *h = x->held;
+        if ((rc = add_run(x, h->n, err)) < 0)
+            return rc;
+        rc = spill_batch(x, h, x->nruns, err);
+        if (rc < 0) {
+            x->failed = 1;
+            return rc;
+        }
+        x->nruns++;
+        h->n = 0;
+        h->sorted = 0;
+        x->held = NULL;
+    }
     if (!next->recs && !(next->recs = malloc(x->cap * x->s.rec_size)))
         next = NULL;
-    {
-        uint64_t *q = realloc(x->run_n, (x->nruns + 1) * sizeof *q);
-        if (!q) {
-            x->failed = 1;
-            return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    if (next && x->nruns == 0) {
+        x->job = (spill_job){x, full, 0, 0, 0, {0, ""}};
+        if (pthread_create(&x->thread, NULL, spill_main, &x->job) == 0) {
+            x->spilling = 1;
+            x->fill = next;
+            return 0;
         }
-        x->run_n = q;
-        q[x->nruns] = full->n;
     }
+    if ((rc = add_run(x, full->n, err)) < 0)
+        return rc;
     if (!next) { /* no second buffer: spill in this thread */
         rc = spill_batch(x, full, x->nruns, err);
         if (rc < 0) {
@@ -294,7 +339,7 @@ static int spill(vg_xsort *x, vigil_error *err)
         full->n = 0;
         return 0;
     }
-    x->job = (spill_job){x, full, x->nruns++, 0, {0, ""}};
+    x->job = (spill_job){x, full, x->nruns++, 1, 0, {0, ""}};
     if (pthread_create(&x->thread, NULL, spill_main, &x->job) != 0) {
         x->nruns--;
         rc = spill_batch(x, full, x->nruns, err);
@@ -357,9 +402,9 @@ static int run_advance(vg_xsort *x, run *r, vigil_error *err)
     size_t rs = x->s.rec_size;
     if (r->left == 0)
         return 0;
-    if (r->fd < 0) {
-        r->cur = x->fill->recs + (size_t)x->fill->ord[x->mem_i].i * rs;
-        r->key = x->fill->ord[x->mem_i++].key;
+    if (r->mem) {
+        r->cur = r->mem->recs + (size_t)r->mem->ord[r->mem_i].i * rs;
+        r->key = r->mem->ord[r->mem_i++].key;
         r->left--;
         return 1;
     }
@@ -419,22 +464,23 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
         return err ? err->code : VIGIL_ESTORE;
     if (sort_batch(x, x->fill, err) < 0)
         return VIGIL_ENOMEM;
-    /* the other batch is empty now: give its memory back before the merge */
+    x->fill->sorted = 1;
+    /* the other batch is empty now unless held: give its memory back before the merge */
     for (int i = 0; i < 2; i++)
-        if (&x->bufs[i] != x->fill) {
+        if (&x->bufs[i] != x->fill && &x->bufs[i] != x->held) {
             free(x->bufs[i].recs);
             free(x->bufs[i].ord);
-            x->bufs[i] = (batch){NULL, NULL, 0};
+            x->bufs[i] = (batch){NULL, NULL, 0, 0};
         }
-    x->runs = calloc(x->nruns + 1, sizeof *x->runs);
-    x->heap = calloc(x->nruns + 1, sizeof *x->heap);
+    x->runs = calloc(x->nruns + 2, sizeof *x->runs);
+    x->heap = calloc(x->nruns + 2, sizeof *x->heap);
     x->scratch = malloc(rs);
     if (!x->runs || !x->heap || !x->scratch)
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     for (unsigned i = 0; i < x->nruns; i++) {
         char *path = run_path(x, i);
         run *r = &x->runs[x->nmerge++];
-            r->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+        r->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
         r->buf = malloc(RUN_BUF);
         r->rec = x->s.pack ? malloc(rs) : NULL;
         if (r->fd < 0 || !r->buf || (x->s.pack && !r->rec)) {
@@ -447,10 +493,14 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
         free(path);
         r->left = x->run_n[i];
     }
-    if (x->fill->n) {
-        run *r = &x->runs[x->nmerge++];
-        r->fd = -1;
-        r->left = x->fill->n;
+    for (int i = 0; i < 2; i++) { /* the held batch and the last one are merged from memory */
+        const batch *b = i ? x->fill : x->held;
+        if (b && b->n) {
+            run *r = &x->runs[x->nmerge++];
+            r->fd = -1;
+            r->mem = b;
+            r->left = b->n;
+        }
     }
     for (size_t i = 0; i < x->nmerge; i++) {
         int got = run_advance(x, &x->runs[i], err);

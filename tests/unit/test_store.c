@@ -124,6 +124,40 @@ static void store__sort_spills_in_a_small_bound_and_dedupes_exactly(void **state
     sort_spills_and_dedupes(&spec);
 }
 
+/* More than one batch but within the bound: sorted in memory, no run file written. */
+static void store__sort_within_the_bound_writes_no_run(void **state)
+{
+    char *dir = tu_mkdtemp();
+    vg_xsort_spec spec = {.rec_size = 16, .bucket = bucket16, .cmp = cmp16, .memory = 1u << 20, .dir = dir,
+                          .name = "t", .key = key16};
+    vg_xsort *x;
+    uint8_t rec[16], prev[16];
+    uint64_t r = 5, n = 0;
+    const uint8_t *p;
+    (void)state;
+    assert_int_equal(vg_xsort_new(&x, &spec, NULL), 0);
+    for (int i = 0; i < 25000; i++) { /* a batch holds 16,384 of them */
+        uint64_t h = rng(&r), k = (uint64_t)i;
+        memcpy(rec, &h, 8);
+        memcpy(rec + 8, &k, 8);
+        assert_int_equal(vg_xsort_add(x, rec, NULL), 0);
+    }
+    assert_int_equal(vg_xsort_finish(x, NULL), 0);
+    assert_int_equal(vg_xsort_runs(x), 0);
+    assert_int_equal(count_runs(dir), 0);
+    while ((p = vg_xsort_next(x, NULL)) != NULL) {
+        if (n)
+            assert_true(memcmp(prev, p, 16) < 0);
+        memcpy(prev, p, 16);
+        n++;
+    }
+    assert_false(vg_xsort_failed(x));
+    assert_int_equal(n, 25000);
+    vg_xsort_free(x);
+    tu_rm_rf(dir);
+    free(dir);
+}
+
 /* The same with 64-bit keys and packed run files of varying record lengths. */
 static void store__sort_with_keys_and_packed_runs_dedupes_exactly(void **state)
 {
@@ -544,6 +578,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(store__sort_spills_in_a_small_bound_and_dedupes_exactly),
         cmocka_unit_test(store__sort_with_keys_and_packed_runs_dedupes_exactly),
+        cmocka_unit_test(store__sort_within_the_bound_writes_no_run),
         cmocka_unit_test(store__segment_finds_every_entry_and_nothing_else),
         cmocka_unit_test(store__damaged_segments_are_refused_naming_the_file),
         cmocka_unit_test(store__version_1_segments_are_read_and_newer_refused),
