@@ -18,6 +18,7 @@
 #define NBUCKETS 65536
 #define RUN_BUF (512u << 10)
 #define SMALL_BUCKET 24 /* insertion sort up to this many records */
+#define PREFETCH 8      /* records ahead */
 
 /* A record's place in its batch and its sort key. */
 typedef struct keyed {
@@ -220,6 +221,8 @@ static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error
     }
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         const uint8_t *rec = b->recs + (size_t)b->ord[i].i * rs;
+        if (i + PREFETCH < b->n) /* the records are read in sorted order, all over the batch */
+            __builtin_prefetch(b->recs + (size_t)b->ord[i + PREFETCH].i * rs);
         if (used + rs + 1 > RUN_BUF) {
             if (write_all(fd, out, used) < 0)
                 rc = io_error(err, path, "cannot write sort run");
@@ -403,6 +406,8 @@ static int run_advance(vg_xsort *x, run *r, vigil_error *err)
     if (r->left == 0)
         return 0;
     if (r->mem) {
+        if (r->mem_i + PREFETCH < r->left + r->mem_i)
+            __builtin_prefetch(r->mem->recs + (size_t)r->mem->ord[r->mem_i + PREFETCH].i * rs);
         r->cur = r->mem->recs + (size_t)r->mem->ord[r->mem_i].i * rs;
         r->key = r->mem->ord[r->mem_i++].key;
         r->left--;
