@@ -1,9 +1,12 @@
 /*
  * Segment writer: a buffered, checksummed sequential file, entries first, the
  * sections whose size is known only at the end after them, the header last.
+ * A full buffer is checksummed and written by a thread of its own while the
+ * next one fills.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +18,7 @@
 
 #include "vigil/digest.h"
 
-#define OUT_BUF (1u << 20)
+#define OUT_BUF (4u << 20)
 #define META_BUF 4096
 
 typedef struct side {
@@ -23,11 +26,23 @@ typedef struct side {
     int fd;
 } side;
 
+/* A full buffer on its way to the file. */
+typedef struct out_job {
+    struct vg_seg_writer *w;
+    const uint8_t *p;
+    size_t n;
+    int err;            /* errno of a failed write, 0 */
+} out_job;
+
 struct vg_seg_writer {
     char *path;
     int fd;
-    uint8_t *buf;
+    uint8_t *buf;       /* the buffer being filled */
+    uint8_t *spare;     /* the other one (maybe being written) */
     size_t used;
+    pthread_t thread;
+    out_job job;
+    int writing;
     uint64_t off;
     EVP_MD_CTX *body;
     vg_seg_header h;
@@ -75,14 +90,51 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-static int flush_out(vg_seg_writer *w, vigil_error *err)
+/* Checksum and write one buffer (the body checksum goes a buffer at a time, in file order). */
+static void *out_main(void *arg)
 {
-    if (w->used)
-        EVP_DigestUpdate(w->body, w->buf, w->used); /* the body checksum a buffer at a time */
-    if (w->used && write_all(w->fd, w->buf, w->used) < 0) {
+    out_job *j = arg;
+    EVP_DigestUpdate(j->w->body, j->p, j->n);
+    j->err = write_all(j->w->fd, j->p, j->n) < 0 ? errno : 0;
+    return NULL;
+}
+
+/* Wait for the buffer being written; its failure becomes ours. */
+static int out_wait(vg_seg_writer *w, vigil_error *err)
+{
+    if (!w->writing)
+        return 0;
+    pthread_join(w->thread, NULL);
+    w->writing = 0;
+    if (w->job.err) {
         w->failed = 1;
+        errno = w->job.err;
         return io_error(err, w->path, "cannot write segment");
     }
+    return 0;
+}
+
+static int flush_out(vg_seg_writer *w, vigil_error *err)
+{
+    uint8_t *t;
+    if (out_wait(w, err) < 0)
+        return VIGIL_ESTORE;
+    if (!w->used)
+        return 0;
+    w->job = (out_job){w, w->buf, w->used, 0};
+    if (pthread_create(&w->thread, NULL, out_main, &w->job) == 0) {
+        w->writing = 1;
+    } else { /* no thread: write it here */
+        out_main(&w->job);
+        if (w->job.err) {
+            w->failed = 1;
+            errno = w->job.err;
+            return io_error(err, w->path, "cannot write segment");
+        }
+    }
+    t = w->buf;
+    w->buf = w->spare;
+    w->spare = t;
     w->used = 0;
     return 0;
 }
@@ -167,9 +219,11 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
     vg_seg_writer *w = calloc(1, sizeof *w);
     int rc;
     *out_w = NULL;
-    if (!w || !(w->path = strdup(path)) || !(w->buf = malloc(OUT_BUF))) {
-        if (w)
+    if (!w || !(w->path = strdup(path)) || !(w->buf = malloc(OUT_BUF)) || !(w->spare = malloc(OUT_BUF))) {
+        if (w) {
             free(w->path);
+            free(w->buf);
+        }
         free(w);
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
     }
@@ -472,7 +526,7 @@ int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings,
             return rc;
     if ((rc = copy_side(w, &w->meta, VG_SEC_META, err)) < 0)
         return rc;
-    if ((rc = flush_out(w, err)) < 0)
+    if ((rc = flush_out(w, err)) < 0 || (rc = out_wait(w, err)) < 0)
         return rc;
     memcpy(w->h.magic, VG_SEG_MAGIC, 8);
     w->h.version = VG_SEG_VERSION;
@@ -508,6 +562,7 @@ void vg_seg_writer_free(vg_seg_writer *w)
 {
     if (!w)
         return;
+    out_wait(w, NULL);
     if (w->fd >= 0)
         close(w->fd);
     if (!w->finished && w->path)
@@ -521,6 +576,7 @@ void vg_seg_writer_free(vg_seg_writer *w)
     free(w->run);
     EVP_MD_CTX_free(w->body);
     free(w->buf);
+    free(w->spare);
     free(w->path);
     free(w);
 }
