@@ -45,7 +45,7 @@ accepts_format() { "$VIGIL" --db "$D/probe.db" hashset import --name probe --kin
 # The RDSv3 database and the VICS file are the ones bench/nsrl-read.sh and
 # bench/vics-parse.sh read (same generators, same seeds): made once, reused.
 import_line() { # LABEL N: the figures of the last timed import
-  echo "import $2 $1: ${T_SECS} s, $(rate "$2" "$T_SECS") entries/s, peak RSS ${T_RSS_MB} MB (target >= 1000000/s, < 1024 MB)"
+  echo "import $2$1: ${T_SECS} s, $(rate "$2" "$T_SECS") entries/s, peak RSS ${T_RSS_MB} MB (target >= 1000000/s, < 1024 MB)"
   echo "  $T_OUT"
 }
 if accepts_format nsrl-rdsv3; then
@@ -79,7 +79,7 @@ if [ "${HS_HASHDEEP:-1}" != 0 ]; then
   [ -s "$LIST" ] || { echo "making $LIST"; "$BS" gen-hashdeep "$N_IMPORT" 1 "$LIST" || die "generation failed"; }
   rm -rf "$D/import.db"*
   timed import "$VIGIL" --db "$D/import.db" hashset import --name nsrl --kind benign "$LIST"
-  import_line "rows as a hashdeep list (3 digests each)" "$N_IMPORT"
+  import_line " rows as a hashdeep list (3 digests each)" "$N_IMPORT"
   echo "  segment: $(du -h "$D"/import.db.sets/*.seg | cut -f1)"
 fi
 echo
