@@ -45,7 +45,7 @@ accepts_format() { "$VIGIL" --db "$D/probe.db" hashset import --name probe --kin
 # The RDSv3 database and the VICS file are the ones bench/nsrl-read.sh and
 # bench/vics-parse.sh read (same generators, same seeds): made once, reused.
 import_line() { # LABEL N: the figures of the last timed import
-  echo "import $2$1: ${T_SECS} s, $(rate "$2" "$T_SECS") entries/s, peak RSS ${T_RSS_MB} MB (target >= 1000000/s, < 1024 MB)"
+  echo "import $2$1: ${T_SECS} s, $(rate "$2" "$T_SECS") records/s, peak RSS ${T_RSS_MB} MB (target >= 1000000/s, < 1024 MB)"
   echo "  $T_OUT"
 }
 if accepts_format nsrl-rdsv3; then

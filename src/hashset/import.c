@@ -364,7 +364,7 @@ static int sink_record(void *ud, const vg_hs_record *r, vigil_error *err)
 {
     vg_import *p = ud;
     vg_import_file *f = cur_file(p);
-    vg_seg_entry e;
+    vg_seg_entry *e;
     f->stats.records++;
     f->ordinal++;
     if (r->retract) {
@@ -379,30 +379,33 @@ static int sink_record(void *ud, const vg_hs_record *r, vigil_error *err)
         f->stats.records--;
         return sink_reject(ud, r->where, "no digest in this record", err);
     }
-    memset(&e, 0, sizeof e);
-    e.mask = (uint8_t)((r->has_md5 ? VG_SEG_HAS_MD5 : 0) | (r->has_sha1 ? VG_SEG_HAS_SHA1 : 0) |
+    /* the entry is built in its place in the sort's batch */
+    if (!(e = vg_xsort_slot(p->entries, err)))
+        return err ? err->code : VIGIL_ESTORE;
+    memset(e, 0, sizeof *e);
+    e->mask = (uint8_t)((r->has_md5 ? VG_SEG_HAS_MD5 : 0) | (r->has_sha1 ? VG_SEG_HAS_SHA1 : 0) |
                        (r->has_sha256 ? VG_SEG_HAS_SHA256 : 0) | (r->has_pdq ? VG_SEG_HAS_PDQ : 0) |
                        (r->has_photodna ? VG_SEG_HAS_PHOTODNA : 0));
     if (r->has_md5)
-        memcpy(e.md5, r->md5, 16);
+        memcpy(e->md5, r->md5, 16);
     if (r->has_sha1)
-        memcpy(e.sha1, r->sha1, 20);
+        memcpy(e->sha1, r->sha1, 20);
     if (r->has_sha256)
-        memcpy(e.sha256, r->sha256, 32);
+        memcpy(e->sha256, r->sha256, 32);
     if (r->has_pdq)
-        memcpy(e.pdq, r->pdq, 32);
-    e.size = r->size;
-    e.record = (uint64_t)(p->nfiles - 1) << FILE_SHIFT | (f->ordinal & ((1ull << FILE_SHIFT) - 1));
-    e.flags = (uint8_t)(r->flags & 0x0f);
-    e.severity = (int8_t)(r->severity < -1 ? -1 : r->severity > 127 ? 127 : r->severity);
-    e.pdq_quality = (int8_t)(r->has_pdq && r->pdq_quality >= 0 && r->pdq_quality <= 100 ? r->pdq_quality : -1);
-    e.category = intern_field(p, 0, r->category);
-    e.label = intern_field(p, 1, r->category_label);
-    e.profile = intern_field(p, 2, r->profile);
-    e.series = intern_field(p, 3, r->series && *r->series ? r->series : NULL);
-    e.source = f->name_off;
-    e.photodna = VG_SEG_NONE;
-    e.extid = r->external_id ? hash_bytes(r->external_id, strlen(r->external_id)) | 1 : 0;
+        memcpy(e->pdq, r->pdq, 32);
+    e->size = r->size;
+    e->record = (uint64_t)(p->nfiles - 1) << FILE_SHIFT | (f->ordinal & ((1ull << FILE_SHIFT) - 1));
+    e->flags = (uint8_t)(r->flags & 0x0f);
+    e->severity = (int8_t)(r->severity < -1 ? -1 : r->severity > 127 ? 127 : r->severity);
+    e->pdq_quality = (int8_t)(r->has_pdq && r->pdq_quality >= 0 && r->pdq_quality <= 100 ? r->pdq_quality : -1);
+    e->category = intern_field(p, 0, r->category);
+    e->label = intern_field(p, 1, r->category_label);
+    e->profile = intern_field(p, 2, r->profile);
+    e->series = intern_field(p, 3, r->series && *r->series ? r->series : NULL);
+    e->source = f->name_off;
+    e->photodna = VG_SEG_NONE;
+    e->extid = r->external_id ? hash_bytes(r->external_id, strlen(r->external_id)) | 1 : 0;
     if (vg_buf_failed(&p->strings))
         return vigil_error_set(err, VIGIL_ENOMEM, "%s: too many distinct category or series names", f->label);
     if (r->has_photodna) {
@@ -410,9 +413,10 @@ static int sink_record(void *ud, const vg_hs_record *r, vigil_error *err)
             VG_PHOTODNA_BYTES)
             return vigil_error_set(err, VIGIL_ESTORE, "%s: cannot write a temporary file: %s", p->tmpdir,
                                    errno == ENOSPC ? "disk full" : strerror(errno));
-        e.photodna = (uint32_t)p->npdna++;
+        e->photodna = (uint32_t)p->npdna++;
     }
-    return vg_xsort_add(p->entries, &e, err);
+    vg_xsort_push(p->entries);
+    return 0;
 }
 
 static void sink_meta(void *ud, const char *key, const char *value)

@@ -359,19 +359,34 @@ static int spill(vg_xsort *x, vigil_error *err)
     return 0;
 }
 
-int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err)
+void *vg_xsort_slot(vg_xsort *x, vigil_error *err)
 {
     batch *b = x->fill;
-    if (x->failed)
-        return VIGIL_ESTORE;
+    if (x->failed) {
+        vigil_error_set(err, VIGIL_ESTORE, "sort: failed before");
+        return NULL;
+    }
     if (b->n == x->cap) {
         if (spill(x, err) < 0)
-            return err ? err->code : VIGIL_ESTORE;
+            return NULL;
         b = x->fill;
     }
-    memcpy(b->recs + b->n * x->s.rec_size, rec, x->s.rec_size);
-    b->n++;
+    return b->recs + b->n * x->s.rec_size;
+}
+
+void vg_xsort_push(vg_xsort *x)
+{
+    x->fill->n++;
     x->total++;
+}
+
+int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err)
+{
+    void *slot = vg_xsort_slot(x, err);
+    if (!slot)
+        return err ? err->code : VIGIL_ESTORE;
+    memcpy(slot, rec, x->s.rec_size);
+    vg_xsort_push(x);
     return 0;
 }
 

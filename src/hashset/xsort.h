@@ -39,6 +39,12 @@ typedef struct vg_xsort_spec {
 int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err);
 /* Copy one record in; spills a sorted run when the buffer is full. */
 int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err);
+/*
+ * The place of the next record, to be filled in place and then kept with
+ * vg_xsort_push (or left, not pushed); NULL on failure. Spills when full.
+ */
+void *vg_xsort_slot(vg_xsort *x, vigil_error *err);
+void vg_xsort_push(vg_xsort *x);
 /* No more records: sort what is buffered and prepare the merge. */
 int vg_xsort_finish(vg_xsort *x, vigil_error *err);
 /*
