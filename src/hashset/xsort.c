@@ -540,12 +540,15 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
 const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
 {
     run *r;
+    const void *out = NULL;
     int got;
     if (!x->merging || x->failed || x->nheap == 0)
         return NULL;
     r = &x->runs[x->heap[0]];
-    /* the run's buffer moves on below: hand out a copy the caller may keep until the next call */
-    if (r->rec) { /* unpacked already: trade buffers instead of copying */
+    /* a file run's buffer moves on below: hand out a copy the caller may keep until the next call */
+    if (r->mem) { /* a batch in memory stays where it is until the end */
+        out = r->cur;
+    } else if (r->rec) { /* unpacked already: trade buffers instead of copying */
         uint8_t *t = x->scratch;
         x->scratch = r->rec;
         r->rec = t;
@@ -561,7 +564,7 @@ const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
         x->heap[0] = x->heap[--x->nheap];
     if (x->nheap)
         heap_down(x, 0);
-    return x->scratch;
+    return out ? out : x->scratch;
 }
 
 int vg_xsort_failed(const vg_xsort *x)
