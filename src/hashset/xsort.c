@@ -16,7 +16,8 @@
 #include "hashset/xsort.h"
 
 #define NBUCKETS 65536
-#define RUN_BUF (512u << 10)
+#define RUN_BUF (512u << 10)   /* the spill's write buffer, and a run's read buffer at most */
+#define RUN_BUF_MIN (64u << 10)
 #define SMALL_BUCKET 24 /* insertion sort up to this many records */
 #define PREFETCH 8      /* records ahead */
 
@@ -32,6 +33,7 @@ typedef struct run {
     size_t pos, len;    /* bytes in buf */
     uint64_t left;      /* records not yet returned */
     const uint8_t *cur;
+    size_t cap;         /* of buf */
     uint64_t key;       /* of cur */
     uint8_t *rec;       /* packed runs: cur unpacked */
     const struct batch *mem; /* an in-memory run: the batch, and the place in its order */
@@ -402,7 +404,7 @@ static int run_fill(run *r, size_t need, vigil_error *err)
     r->len = keep;
     r->pos = 0;
     while (r->len < need) {
-        got = read(r->fd, r->buf + r->len, RUN_BUF - r->len);
+        got = read(r->fd, r->buf + r->len, r->cap - r->len);
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0) {
@@ -479,7 +481,7 @@ static void heap_down(vg_xsort *x, size_t i)
 
 int vg_xsort_finish(vg_xsort *x, vigil_error *err)
 {
-    size_t rs = x->s.rec_size;
+    size_t rs = x->s.rec_size, run_buf;
     if (spill_wait(x, err) < 0 || x->failed)
         return err ? err->code : VIGIL_ESTORE;
     if (sort_batch(x, x->fill, err) < 0)
@@ -492,6 +494,9 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
             free(x->bufs[i].ord);
             x->bufs[i] = (batch){NULL, NULL, 0, 0};
         }
+    /* the read buffers of many runs share a quarter of the bound (within 64 KiB..512 KiB each) */
+    run_buf = x->s.memory / 4 / (x->nruns ? x->nruns : 1);
+    run_buf = run_buf > RUN_BUF ? RUN_BUF : run_buf < RUN_BUF_MIN ? RUN_BUF_MIN : run_buf;
     x->runs = calloc(x->nruns + 2, sizeof *x->runs);
     x->heap = calloc(x->nruns + 2, sizeof *x->heap);
     x->scratch = malloc(rs);
@@ -501,7 +506,8 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
         char *path = run_path(x, i);
         run *r = &x->runs[x->nmerge++];
         r->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-        r->buf = malloc(RUN_BUF);
+        r->cap = run_buf;
+        r->buf = malloc(run_buf);
         r->rec = x->s.pack ? malloc(rs) : NULL;
         if (r->fd < 0 || !r->buf || (x->s.pack && !r->rec)) {
             int rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot read sort run: %s", path ? path : "sort",
