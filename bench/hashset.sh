@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/hashset.sh [BUILD]: the known-hash store on seeded generated digests (never real lists).
-#   1. import of a 20,000,000-row NSRL-shaped list (md5, sha1, sha256, size, name per row):
-#      through the NSRL RDSv3 reader when this build has one, else a hashdeep list of the same
-#      rows; and of a 2,000,000-record VICS 2.0 file when this build reads VICS. entries/s, peak RSS.
+#   1. import of a 20,000,000-row NSRL RDSv3 database (bench/mknsrl3.py, minimal layout) and of a
+#      2,000,000-record VICS 2.0 file (bench/mkvics.py), through the real readers; and of the
+#      same 20M rows as a hashdeep list (HS_HASHDEEP=0 leaves it out). entries/s, peak RSS.
 #   2. store open time at 100,000,000 entries: median of HS_OPENS (7) fresh processes.
 #   3. exact lookups/s on 2 threads, half hits, single and batched (SHA-256; MD5 at 1M too).
 #   4. peer: The Sleuth Kit's hfind at 1,000,000 entries: index build (-i md5sum) and lookup
@@ -42,43 +42,45 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0) ? n / s : 0 }';
 accepts_format() { "$VIGIL" --db "$D/probe.db" hashset import --name probe --kind benign --format "$1" /dev/null >/dev/null 2>&1; [ $? -ne 2 ]; }
 
 # --- 1. import ---------------------------------------------------------------
-LIST=$D/nsrl-shaped-$N_IMPORT.hashdeep
-[ -s "$LIST" ] || { echo "making $LIST"; "$BS" gen-hashdeep "$N_IMPORT" 1 "$LIST" || die "generation failed"; }
+# The RDSv3 database and the VICS file are the ones bench/nsrl-read.sh and
+# bench/vics-parse.sh read (same generators, same seeds): made once, reused.
+import_line() { # LABEL N: the figures of the last timed import
+  echo "import $2$1: ${T_SECS} s, $(rate "$2" "$T_SECS") records/s, peak RSS ${T_RSS_MB} MB (target >= 1000000/s, < 1024 MB)"
+  echo "  $T_OUT"
+}
 if accepts_format nsrl-rdsv3; then
-  RDS=$D/rdsv3-minimal-$N_IMPORT.db
-  [ -s "$RDS" ] || { echo "making $RDS"; "$BS" gen-rdsv3 "$N_IMPORT" 1 "$RDS" || die "generation failed"; }
+  RDS=$BENCH_DIR/nsrl3-minimal-$N_IMPORT.db
+  [ -s "$RDS" ] || { echo "making $RDS"; python3 bench/mknsrl3.py "$RDS" "$N_IMPORT" 1 || die "generation failed"; }
   rm -rf "$D/rds.db"*
   timed rds "$VIGIL" --db "$D/rds.db" hashset import --name nsrl --kind benign --format nsrl-rdsv3 "$RDS"
-  echo "import $N_IMPORT-row NSRL RDSv3 (minimal layout): ${T_SECS} s, $(rate "$N_IMPORT" "$T_SECS") rows/s, peak RSS ${T_RSS_MB} MB (target >= 1000000/s, < 1024 MB)"
-  echo "  $T_OUT"
-  echo "and the same rows as a hashdeep list:"
+  import_line "-row NSRL RDSv3 database (minimal layout)" "$N_IMPORT"
+  echo "  segment: $(du -h "$D"/rds.db.sets/*.seg | cut -f1)"
+  rm -rf "$D/rds.db"*
 else
-  echo "note: no NSRL RDSv3 reader in this build: the 20M-row figure is a hashdeep list of the same rows (md5, sha1, sha256, size, name)"
+  echo "note: no NSRL RDSv3 reader in this build: the 20M-row figure is the hashdeep list below"
 fi
-rm -rf "$D/import.db"*
-timed import "$VIGIL" --db "$D/import.db" hashset import --name nsrl --kind benign "$LIST"
-echo "import $N_IMPORT rows (hashdeep, 3 digests each): ${T_SECS} s, $(rate "$N_IMPORT" "$T_SECS") entries/s, peak RSS ${T_RSS_MB} MB (target >= 1000000/s, < 1024 MB)"
-echo "  $T_OUT"
-echo "  segment: $(du -h "$D"/import.db.sets/*.seg | cut -f1)"
 if accepts_format vics; then
-  VICS=$D/vics-$N_VICS.json
-  [ -s "$VICS" ] || python3 - "$N_VICS" "$VICS" <<'PY'
-import random, sys
-n, path = int(sys.argv[1]), sys.argv[2]
-r = random.Random(2)
-with open(path, "w") as f:
-    f.write('{"@odata.context":"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Media","value":[')
-    for i in range(n):
-        f.write('%s{"MediaID":%d,"Category":%d,"MD5":"%032x","SHA1":"%040x","MediaSize":%d,"Series":"S-%d","VictimIdentified":%s}'
-                % ("," if i else "", i + 1, r.randint(0, 3), r.getrandbits(128), r.getrandbits(160), r.randint(1, 10**7), r.randint(1, 5000), "true" if r.random() < 0.1 else "false"))
-    f.write("]}\n")
-PY
+  VICS=$BENCH_DIR/vics-$N_VICS-seed1.json
+  if [ ! -f "$VICS.done" ]; then
+    echo "making $VICS"
+    python3 bench/mkvics.py "$VICS" "$N_VICS" 1 || die "generation failed"
+    touch "$VICS.done"
+  fi
   rm -rf "$D/vics.db"*
-  timed vics "$VIGIL" --db "$D/vics.db" hashset import --name vics --kind illegal "$VICS"
-  echo "import $N_VICS VICS 2.0 records: ${T_SECS} s, $(rate "$N_VICS" "$T_SECS") entries/s, peak RSS ${T_RSS_MB} MB"
-  echo "  $T_OUT"
+  timed vics "$VIGIL" --db "$D/vics.db" hashset import --name vics --kind illegal --format vics "$VICS"
+  import_line "-record VICS 2.0 file" "$N_VICS"
+  rm -rf "$D/vics.db"*
 else
   echo "note: no VICS reader in this build: the 2M-record VICS 2.0 figure is left out"
+fi
+# the same 20M rows as a hashdeep list (the figure earlier runs had); HS_HASHDEEP=0 leaves it out
+LIST=$D/nsrl-shaped-$N_IMPORT.hashdeep
+if [ "${HS_HASHDEEP:-1}" != 0 ]; then
+  [ -s "$LIST" ] || { echo "making $LIST"; "$BS" gen-hashdeep "$N_IMPORT" 1 "$LIST" || die "generation failed"; }
+  rm -rf "$D/import.db"*
+  timed import "$VIGIL" --db "$D/import.db" hashset import --name nsrl --kind benign "$LIST"
+  import_line " rows as a hashdeep list (3 digests each)" "$N_IMPORT"
+  echo "  segment: $(du -h "$D"/import.db.sets/*.seg | cut -f1)"
 fi
 echo
 
@@ -104,9 +106,11 @@ wait_quiet
 echo "lookups on the $N_OPEN-entry store, 2 threads, half hits:"
 "$BS" lookup "$BIG" 5000000 7 "$N_OPEN" 2 | sed 's/^/  /'
 echo "  (target >= 10000000 lookups/s on 2 cores)"
-echo "lookups on the $N_IMPORT-entry store imported above (keys and meta fit in memory), 2 threads, half hits:"
-"$BS" lookup "$D/import.db" 5000000 1 "$N_IMPORT" 2 | sed 's/^/  /'
-"$BS" lookup "$D/import.db" 5000000 1 "$N_IMPORT" 2 md5 | sed 's/^/  /'
+if [ -d "$D/import.db.sets" ]; then
+  echo "lookups on the $N_IMPORT-entry store imported above (keys and meta fit in memory), 2 threads, half hits:"
+  "$BS" lookup "$D/import.db" 5000000 1 "$N_IMPORT" 2 | sed 's/^/  /'
+  "$BS" lookup "$D/import.db" 5000000 1 "$N_IMPORT" 2 md5 | sed 's/^/  /'
+fi
 echo
 
 # --- 4. peer: hfind at 1M -----------------------------------------------------

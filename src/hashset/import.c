@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,113 @@ static int entry_cmp(const void *pa, const void *pb)
     return (a->record > b->record) - (a->record < b->record);
 }
 
+/* The order's first 64 bits: bucket, algorithm, then the digest's next five bytes. */
+static uint64_t entry_key(const void *rec)
+{
+    int alg;
+    size_t len;
+    const uint8_t *d = primary(rec, &alg, &len);
+    uint64_t k = (uint64_t)alg << 40;
+    if (d)
+        k |= (uint64_t)d[0] << 56 | (uint64_t)d[1] << 48 | (uint64_t)d[2] << 32 | (uint64_t)d[3] << 24 |
+             (uint64_t)d[4] << 16 | (uint64_t)d[5] << 8 | d[6];
+    return k;
+}
+
+/*
+ * Entries in the sort's run files: only the digests the mask names and the
+ * fields that are set (an NSRL row packs into 94 of its 160 bytes). Absent
+ * digests are zero and absent names VG_SEG_NONE in every entry, so unpacking
+ * gives back the same bytes.
+ */
+enum { PK_PHOTODNA = 1, PK_CATEGORY = 2, PK_LABEL = 4, PK_PROFILE = 8, PK_SERIES = 16, PK_MERGED = 32, PK_EXTID = 64 };
+
+#define PUT(field)                                                                                               \
+    (memcpy(o, &e->field, sizeof e->field), o += sizeof e->field)
+#define GET(field)                                                                                               \
+    (memcpy(&e->field, in, sizeof e->field), in += sizeof e->field)
+
+static size_t entry_pack(uint8_t *out, const void *rec)
+{
+    const vg_seg_entry *e = rec;
+    uint8_t *o = out + 5;
+    out[0] = e->mask;
+    out[1] = e->flags;
+    out[2] = (uint8_t)e->severity;
+    out[3] = (uint8_t)e->pdq_quality;
+    out[4] = (uint8_t)((e->photodna != VG_SEG_NONE ? PK_PHOTODNA : 0) | (e->category != VG_SEG_NONE ? PK_CATEGORY : 0) |
+                       (e->label != VG_SEG_NONE ? PK_LABEL : 0) | (e->profile != VG_SEG_NONE ? PK_PROFILE : 0) |
+                       (e->series != VG_SEG_NONE ? PK_SERIES : 0) | (e->merged ? PK_MERGED : 0) |
+                       (e->extid ? PK_EXTID : 0));
+    if (e->mask & VG_SEG_HAS_MD5)
+        PUT(md5);
+    if (e->mask & VG_SEG_HAS_SHA1)
+        PUT(sha1);
+    if (e->mask & VG_SEG_HAS_SHA256)
+        PUT(sha256);
+    if (e->mask & VG_SEG_HAS_PDQ)
+        PUT(pdq);
+    PUT(size);
+    PUT(record);
+    PUT(source);
+    if (out[4] & PK_PHOTODNA)
+        PUT(photodna);
+    if (out[4] & PK_CATEGORY)
+        PUT(category);
+    if (out[4] & PK_LABEL)
+        PUT(label);
+    if (out[4] & PK_PROFILE)
+        PUT(profile);
+    if (out[4] & PK_SERIES)
+        PUT(series);
+    if (out[4] & PK_MERGED)
+        PUT(merged);
+    if (out[4] & PK_EXTID)
+        PUT(extid);
+    return (size_t)(o - out);
+}
+
+static void entry_unpack(void *rec, const uint8_t *in, size_t n)
+{
+    vg_seg_entry *e = rec;
+    uint8_t has = in[4];
+    (void)n;
+    memset(e, 0, sizeof *e);
+    e->mask = in[0];
+    e->flags = in[1];
+    e->severity = (int8_t)in[2];
+    e->pdq_quality = (int8_t)in[3];
+    in += 5;
+    if (e->mask & VG_SEG_HAS_MD5)
+        GET(md5);
+    if (e->mask & VG_SEG_HAS_SHA1)
+        GET(sha1);
+    if (e->mask & VG_SEG_HAS_SHA256)
+        GET(sha256);
+    if (e->mask & VG_SEG_HAS_PDQ)
+        GET(pdq);
+    GET(size);
+    GET(record);
+    GET(source);
+    e->photodna = e->category = e->label = e->profile = e->series = VG_SEG_NONE;
+    if (has & PK_PHOTODNA)
+        GET(photodna);
+    if (has & PK_CATEGORY)
+        GET(category);
+    if (has & PK_LABEL)
+        GET(label);
+    if (has & PK_PROFILE)
+        GET(profile);
+    if (has & PK_SERIES)
+        GET(series);
+    if (has & PK_MERGED)
+        GET(merged);
+    if (has & PK_EXTID)
+        GET(extid);
+}
+#undef PUT
+#undef GET
+
 /* ---- string pool: category, label, profile, series and file names, each stored once ---- */
 
 static uint64_t hash_bytes(const char *s, size_t n)
@@ -159,6 +267,19 @@ static uint32_t intern(vg_import *p, const char *s)
         return VG_SEG_NONE;
     p->slots[h] = off;
     p->nstr++;
+    return off;
+}
+
+/* intern() for a record field that mostly repeats the previous record's value. */
+static uint32_t intern_field(vg_import *p, int field, const char *s)
+{
+    uint32_t off = p->recent[field];
+    if (!s)
+        return VG_SEG_NONE;
+    if (off != VG_SEG_NONE && !strcmp(p->strings.ptr + off, s))
+        return off;
+    off = intern(p, s);
+    p->recent[field] = off;
     return off;
 }
 
@@ -243,7 +364,7 @@ static int sink_record(void *ud, const vg_hs_record *r, vigil_error *err)
 {
     vg_import *p = ud;
     vg_import_file *f = cur_file(p);
-    vg_seg_entry e;
+    vg_seg_entry *e;
     f->stats.records++;
     f->ordinal++;
     if (r->retract) {
@@ -258,30 +379,33 @@ static int sink_record(void *ud, const vg_hs_record *r, vigil_error *err)
         f->stats.records--;
         return sink_reject(ud, r->where, "no digest in this record", err);
     }
-    memset(&e, 0, sizeof e);
-    e.mask = (uint8_t)((r->has_md5 ? VG_SEG_HAS_MD5 : 0) | (r->has_sha1 ? VG_SEG_HAS_SHA1 : 0) |
+    /* the entry is built in its place in the sort's batch */
+    if (!(e = vg_xsort_slot(p->entries, err)))
+        return err ? err->code : VIGIL_ESTORE;
+    memset(e, 0, sizeof *e);
+    e->mask = (uint8_t)((r->has_md5 ? VG_SEG_HAS_MD5 : 0) | (r->has_sha1 ? VG_SEG_HAS_SHA1 : 0) |
                        (r->has_sha256 ? VG_SEG_HAS_SHA256 : 0) | (r->has_pdq ? VG_SEG_HAS_PDQ : 0) |
                        (r->has_photodna ? VG_SEG_HAS_PHOTODNA : 0));
     if (r->has_md5)
-        memcpy(e.md5, r->md5, 16);
+        memcpy(e->md5, r->md5, 16);
     if (r->has_sha1)
-        memcpy(e.sha1, r->sha1, 20);
+        memcpy(e->sha1, r->sha1, 20);
     if (r->has_sha256)
-        memcpy(e.sha256, r->sha256, 32);
+        memcpy(e->sha256, r->sha256, 32);
     if (r->has_pdq)
-        memcpy(e.pdq, r->pdq, 32);
-    e.size = r->size;
-    e.record = (uint64_t)(p->nfiles - 1) << FILE_SHIFT | (f->ordinal & ((1ull << FILE_SHIFT) - 1));
-    e.flags = (uint8_t)(r->flags & 0x0f);
-    e.severity = (int8_t)(r->severity < -1 ? -1 : r->severity > 127 ? 127 : r->severity);
-    e.pdq_quality = (int8_t)(r->has_pdq && r->pdq_quality >= 0 && r->pdq_quality <= 100 ? r->pdq_quality : -1);
-    e.category = intern(p, r->category);
-    e.label = intern(p, r->category_label);
-    e.profile = intern(p, r->profile);
-    e.series = intern(p, r->series && *r->series ? r->series : NULL);
-    e.source = f->name_off;
-    e.photodna = VG_SEG_NONE;
-    e.extid = r->external_id ? hash_bytes(r->external_id, strlen(r->external_id)) | 1 : 0;
+        memcpy(e->pdq, r->pdq, 32);
+    e->size = r->size;
+    e->record = (uint64_t)(p->nfiles - 1) << FILE_SHIFT | (f->ordinal & ((1ull << FILE_SHIFT) - 1));
+    e->flags = (uint8_t)(r->flags & 0x0f);
+    e->severity = (int8_t)(r->severity < -1 ? -1 : r->severity > 127 ? 127 : r->severity);
+    e->pdq_quality = (int8_t)(r->has_pdq && r->pdq_quality >= 0 && r->pdq_quality <= 100 ? r->pdq_quality : -1);
+    e->category = intern_field(p, 0, r->category);
+    e->label = intern_field(p, 1, r->category_label);
+    e->profile = intern_field(p, 2, r->profile);
+    e->series = intern_field(p, 3, r->series && *r->series ? r->series : NULL);
+    e->source = f->name_off;
+    e->photodna = VG_SEG_NONE;
+    e->extid = r->external_id ? hash_bytes(r->external_id, strlen(r->external_id)) | 1 : 0;
     if (vg_buf_failed(&p->strings))
         return vigil_error_set(err, VIGIL_ENOMEM, "%s: too many distinct category or series names", f->label);
     if (r->has_photodna) {
@@ -289,9 +413,10 @@ static int sink_record(void *ud, const vg_hs_record *r, vigil_error *err)
             VG_PHOTODNA_BYTES)
             return vigil_error_set(err, VIGIL_ESTORE, "%s: cannot write a temporary file: %s", p->tmpdir,
                                    errno == ENOSPC ? "disk full" : strerror(errno));
-        e.photodna = (uint32_t)p->npdna++;
+        e->photodna = (uint32_t)p->npdna++;
     }
-    return vg_xsort_add(p->entries, &e, err);
+    vg_xsort_push(p->entries);
+    return 0;
 }
 
 static void sink_meta(void *ud, const char *key, const char *value)
@@ -331,6 +456,7 @@ int vg_import_begin(vg_import *p, vigil_store *st, const vigil_import_opts *o, v
     p->st = st;
     p->opts = o;
     p->pdna_fd = -1;
+    memset(p->recent, 0xff, sizeof p->recent);
     p->memory = o->memory ? o->memory : DEFAULT_MEMORY;
     vg_buf_init(&p->strings, (size_t)VG_SEG_NONE - 1);
     vg_buf_add(&p->strings, "", 1); /* offset 0: an empty string no field uses */
@@ -357,7 +483,8 @@ int vg_import_begin(vg_import *p, vigil_store *st, const vigil_import_opts *o, v
         if (p->pdna_fd < 0)
             return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", dir, strerror(errno));
     }
-    spec = (vg_xsort_spec){sizeof(vg_seg_entry), entry_bucket, entry_cmp, p->memory / 2, dir, "entries"};
+    spec = (vg_xsort_spec){sizeof(vg_seg_entry), entry_bucket, entry_cmp, p->memory / 2, dir, "entries",
+                           entry_key, entry_pack, entry_unpack};
     return vg_xsort_new(&p->entries, &spec, err);
 }
 
@@ -751,6 +878,62 @@ static int file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
 }
 
 /*
+ * The provenance hash of a regular file runs beside its reader, through
+ * mappings of a window at a time (no copy through read(2), no effect on the
+ * reader's offset, and no more than a window resident for it).
+ */
+#define HASH_WINDOW ((size_t)64 << 20)
+
+typedef struct hash_job {
+    int fd;
+    uint64_t len;
+    char *hex;
+    int failed;
+    pthread_t thread;
+} hash_job;
+
+static void *hash_main(void *arg)
+{
+    hash_job *j = arg;
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    uint8_t md[32];
+    j->failed = !c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1;
+    for (uint64_t off = 0; !j->failed && off < j->len; off += HASH_WINDOW) {
+        size_t n = j->len - off < HASH_WINDOW ? (size_t)(j->len - off) : HASH_WINDOW;
+        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, j->fd, (off_t)off);
+        if (m == MAP_FAILED) {
+            j->failed = 1;
+            break;
+        }
+        madvise(m, n, MADV_SEQUENTIAL);
+        j->failed = EVP_DigestUpdate(c, m, n) != 1;
+        munmap(m, n);
+    }
+    if (!j->failed && EVP_DigestFinal_ex(c, md, NULL) == 1)
+        vg_hex_encode(j->hex, md, 32);
+    else
+        j->failed = 1;
+    EVP_MD_CTX_free(c);
+    return NULL;
+}
+
+/* Start hashing fd's file in a thread (1), or 0 when it is not a regular file (hash it with file_sha256). */
+static int hash_start(hash_job *j, int fd, char hex[65])
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+        return 0;
+    *j = (hash_job){fd, (uint64_t)st.st_size, hex, 0, 0};
+    return pthread_create(&j->thread, NULL, hash_main, j) == 0;
+}
+
+static int hash_finish(hash_job *j, const char *path, vigil_error *err)
+{
+    pthread_join(j->thread, NULL);
+    return j->failed ? vigil_error_set(err, VIGIL_EINPUT, "%s: cannot compute its SHA-256", path) : 0;
+}
+
+/*
  * An NSRL delta applies to the database the set was imported from: without
  * --base, that is the set's recorded first source file, if it still exists.
  */
@@ -786,7 +969,8 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
     vg_hs_sink sink;
     const vg_hs_format *fmt;
     vigil_hashset_format format = o->format;
-    int rc, fd;
+    hash_job hj;
+    int rc, fd, hashing = 0;
     if ((rc = vg_import_file_begin(p, path, err)) < 0)
         return rc;
     f = cur_file(p);
@@ -795,7 +979,8 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
         f->failed = 1;
         return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", path, strerror(errno));
     }
-    rc = file_sha256(f->sha256, fd, path, err);
+    hashing = hash_start(&hj, fd, f->sha256);
+    rc = hashing ? 0 : file_sha256(f->sha256, fd, path, err);
     if (rc == 0 && format == VIGIL_FORMAT_AUTO)
         rc = vg_hs_detect(&format, fd, path, err);
     fmt = rc == 0 ? vg_hs_format_get(format) : NULL;
@@ -809,6 +994,8 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
         vg_import_sink(&sink, p);
         rc = fmt->read(fd, path, &ro, &sink, err);
     }
+    if (hashing && hash_finish(&hj, path, rc < 0 ? NULL : err) < 0 && rc == 0)
+        rc = VIGIL_EINPUT;
     close(fd);
     if (rc < 0)
         f->failed = 1;

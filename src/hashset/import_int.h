@@ -29,6 +29,7 @@ typedef struct vg_import {
     vg_buf strings;
     uint32_t *slots;
     size_t nslots, nstr;
+    uint32_t recent[4];     /* the last category, label, profile and series interned: lists repeat them */
     int pdna_fd;
     uint64_t npdna;
     uint64_t *retract_ids;

@@ -1,9 +1,12 @@
 /*
  * Segment writer: a buffered, checksummed sequential file, entries first, the
  * sections whose size is known only at the end after them, the header last.
+ * A full buffer is checksummed and written by a thread of its own while the
+ * next one fills.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +18,7 @@
 
 #include "vigil/digest.h"
 
-#define OUT_BUF (1u << 20)
+#define OUT_BUF (4u << 20)
 #define META_BUF 4096
 
 typedef struct side {
@@ -23,11 +26,24 @@ typedef struct side {
     int fd;
 } side;
 
+/* A full buffer on its way to the file. */
+typedef struct out_job {
+    struct vg_seg_writer *w;
+    const uint8_t *p;
+    size_t n;
+    uint64_t off;       /* where it goes in the file */
+    int err;            /* errno of a failed write, 0 */
+} out_job;
+
 struct vg_seg_writer {
     char *path;
     int fd;
-    uint8_t *buf;
+    uint8_t *buf;       /* the buffer being filled */
+    uint8_t *spare;     /* the other one (maybe being written) */
     size_t used;
+    pthread_t thread;
+    out_job job;
+    int writing;
     uint64_t off;
     EVP_MD_CTX *body;
     vg_seg_header h;
@@ -75,12 +91,54 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-static int flush_out(vg_seg_writer *w, vigil_error *err)
+/* Checksum and write one buffer (the body checksum goes a buffer at a time, in file order). */
+static void *out_main(void *arg)
 {
-    if (w->used && write_all(w->fd, w->buf, w->used) < 0) {
+    out_job *j = arg;
+    EVP_DigestUpdate(j->w->body, j->p, j->n);
+    j->err = write_all(j->w->fd, j->p, j->n) < 0 ? errno : 0;
+    /* start its writeback now: the closing fsync then has little left to wait for */
+    if (!j->err)
+        sync_file_range(j->w->fd, (off_t)j->off, (off_t)j->n, SYNC_FILE_RANGE_WRITE);
+    return NULL;
+}
+
+/* Wait for the buffer being written; its failure becomes ours. */
+static int out_wait(vg_seg_writer *w, vigil_error *err)
+{
+    if (!w->writing)
+        return 0;
+    pthread_join(w->thread, NULL);
+    w->writing = 0;
+    if (w->job.err) {
         w->failed = 1;
+        errno = w->job.err;
         return io_error(err, w->path, "cannot write segment");
     }
+    return 0;
+}
+
+static int flush_out(vg_seg_writer *w, vigil_error *err)
+{
+    uint8_t *t;
+    if (out_wait(w, err) < 0)
+        return VIGIL_ESTORE;
+    if (!w->used)
+        return 0;
+    w->job = (out_job){w, w->buf, w->used, w->off - w->used, 0};
+    if (pthread_create(&w->thread, NULL, out_main, &w->job) == 0) {
+        w->writing = 1;
+    } else { /* no thread: write it here */
+        out_main(&w->job);
+        if (w->job.err) {
+            w->failed = 1;
+            errno = w->job.err;
+            return io_error(err, w->path, "cannot write segment");
+        }
+    }
+    t = w->buf;
+    w->buf = w->spare;
+    w->spare = t;
     w->used = 0;
     return 0;
 }
@@ -88,7 +146,6 @@ static int flush_out(vg_seg_writer *w, vigil_error *err)
 static int out(vg_seg_writer *w, const void *p, size_t n, vigil_error *err)
 {
     const uint8_t *b = p;
-    EVP_DigestUpdate(w->body, p, n);
     w->off += n;
     while (n) {
         size_t k = OUT_BUF - w->used < n ? OUT_BUF - w->used : n;
@@ -112,6 +169,14 @@ static uint32_t key_bucket(const void *rec)
 {
     const uint8_t *p = rec;
     return (uint32_t)(p[0] << 8 | p[1]);
+}
+
+/* A key's first eight bytes, big-endian: the sort's 64-bit order. */
+static uint64_t key_prefix(const void *rec)
+{
+    uint64_t k;
+    memcpy(&k, rec, 8);
+    return __builtin_bswap64(k);
 }
 
 #define KEY_CMP(name, len)                                                                                       \
@@ -158,9 +223,11 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
     vg_seg_writer *w = calloc(1, sizeof *w);
     int rc;
     *out_w = NULL;
-    if (!w || !(w->path = strdup(path)) || !(w->buf = malloc(OUT_BUF))) {
-        if (w)
+    if (!w || !(w->path = strdup(path)) || !(w->buf = malloc(OUT_BUF)) || !(w->spare = malloc(OUT_BUF))) {
+        if (w) {
             free(w->path);
+            free(w->buf);
+        }
         free(w);
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
     }
@@ -171,7 +238,8 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
         goto fail;
     }
     for (int a = 0; a < VG_SEG_ALGS; a++) {
-        vg_xsort_spec spec = {vg_seg_digest_len[a] + 4, key_bucket, cmps[a], memory / VG_SEG_ALGS, dir, names[a]};
+        vg_xsort_spec spec = {vg_seg_digest_len[a] + 4, key_bucket, cmps[a], memory / VG_SEG_ALGS, dir, names[a],
+                              key_prefix, NULL, NULL};
         if ((rc = vg_xsort_new(&w->keys[a], &spec, err)) < 0)
             goto fail;
     }
@@ -462,7 +530,7 @@ int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings,
             return rc;
     if ((rc = copy_side(w, &w->meta, VG_SEC_META, err)) < 0)
         return rc;
-    if ((rc = flush_out(w, err)) < 0)
+    if ((rc = flush_out(w, err)) < 0 || (rc = out_wait(w, err)) < 0)
         return rc;
     memcpy(w->h.magic, VG_SEG_MAGIC, 8);
     w->h.version = VG_SEG_VERSION;
@@ -498,6 +566,7 @@ void vg_seg_writer_free(vg_seg_writer *w)
 {
     if (!w)
         return;
+    out_wait(w, NULL);
     if (w->fd >= 0)
         close(w->fd);
     if (!w->finished && w->path)
@@ -511,6 +580,7 @@ void vg_seg_writer_free(vg_seg_writer *w)
     free(w->run);
     EVP_MD_CTX_free(w->body);
     free(w->buf);
+    free(w->spare);
     free(w->path);
     free(w);
 }

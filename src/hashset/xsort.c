@@ -1,7 +1,9 @@
 /*
- * External sort: bucket sort on a 16-bit key plus qsort inside each bucket
- * (digests are uniform, so buckets are small), sorted runs spilled to files,
- * and a k-way heap merge when reading back. The last run stays in memory.
+ * External sort: a counting sort on the 16-bit bucket, then each bucket
+ * (digests are uniform, so buckets are small) ordered on the records' 64-bit
+ * keys, cmp breaking ties; sorted runs spilled to files (packed when the spec
+ * packs), and a k-way heap merge on the keys when reading back. The last run
+ * stays in memory and is never written.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +16,16 @@
 #include "hashset/xsort.h"
 
 #define NBUCKETS 65536
-#define RUN_BUF (256u << 10)
+#define RUN_BUF (512u << 10)   /* the spill's write buffer, and a run's read buffer at most */
+#define RUN_BUF_MIN (64u << 10)
+#define SMALL_BUCKET 24 /* insertion sort up to this many records */
+#define PREFETCH 8      /* records ahead */
+
+/* A record's place in its batch and its sort key. */
+typedef struct keyed {
+    uint64_t key;
+    uint32_t i;
+} keyed;
 
 typedef struct run {
     int fd;             /* -1: the in-memory run */
@@ -22,20 +33,27 @@ typedef struct run {
     size_t pos, len;    /* bytes in buf */
     uint64_t left;      /* records not yet returned */
     const uint8_t *cur;
+    size_t cap;         /* of buf */
+    uint64_t key;       /* of cur */
+    uint8_t *rec;       /* packed runs: cur unpacked */
+    const struct batch *mem; /* an in-memory run: the batch, and the place in its order */
+    size_t mem_i;
 } run;
 
-/* Records collected, then sorted: perm lists them in order. */
+/* Records collected, then sorted: ord lists them in order. */
 typedef struct batch {
     uint8_t *recs;
-    uint32_t *perm;
+    keyed *ord;
     size_t n;
+    int sorted;         /* ord is up to date */
 } batch;
 
-/* A full batch being sorted and written by the spill thread while the next one fills. */
+/* A full batch being sorted (and written, unless held) by the spill thread while the next one fills. */
 typedef struct spill_job {
     struct vg_xsort *x;
     batch *b;
     unsigned run;
+    int write;
     int rc;
     vigil_error err;
 } spill_job;
@@ -45,16 +63,17 @@ struct vg_xsort {
     char *dir, *name;
     batch bufs[2];
     batch *fill;        /* the batch records are added to */
+    batch *held;        /* the first full batch, sorted but not written: all may fit in memory */
     size_t cap;         /* records per batch */
     uint64_t total;
     unsigned nruns;
+    uint64_t *run_n;    /* records in each run file */
     pthread_t thread;
     spill_job job;
     int spilling;       /* a spill thread runs */
     run *runs;          /* during the merge: nruns files + maybe the memory run */
     size_t nmerge;
     size_t *heap, nheap;
-    uint64_t mem_i;
     uint8_t *scratch;   /* the record last returned by vg_xsort_next */
     int failed, merging;
 };
@@ -87,7 +106,7 @@ int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err)
     if (!x)
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     x->s = *spec;
-    x->cap = spec->memory / 2 / (spec->rec_size + sizeof(uint32_t));
+    x->cap = spec->memory / 2 / (spec->rec_size + sizeof(keyed));
     if (x->cap < 64)
         x->cap = 64;
     x->dir = strdup(spec->dir);
@@ -102,40 +121,63 @@ int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err)
     return 0;
 }
 
+static uint64_t rec_key(const vg_xsort *x, const void *rec)
+{
+    return x->s.key ? x->s.key(rec) : (uint64_t)x->s.bucket(rec) << 48;
+}
+
 typedef struct cmp_ctx {
     const vg_xsort *x;
     const uint8_t *recs;
 } cmp_ctx;
 
-static int cmp_perm_r(const void *a, const void *b, void *ud)
+static int keyed_cmp(const keyed *a, const keyed *b, const cmp_ctx *c)
 {
-    const cmp_ctx *c = ud;
-    return c->x->s.cmp(c->recs + (size_t) * (const uint32_t *)a * c->x->s.rec_size,
-                       c->recs + (size_t) * (const uint32_t *)b * c->x->s.rec_size);
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return c->x->s.cmp(c->recs + (size_t)a->i * c->x->s.rec_size, c->recs + (size_t)b->i * c->x->s.rec_size);
 }
 
-/* Order a batch: b->perm lists its records sorted. */
+static int keyed_cmp_r(const void *a, const void *b, void *ud)
+{
+    return keyed_cmp(a, b, ud);
+}
+
+/* Order a batch: b->ord lists its records sorted. */
 static int sort_batch(const vg_xsort *x, batch *b, vigil_error *err)
 {
     uint32_t *count = calloc(NBUCKETS + 1, sizeof *count);
     cmp_ctx c = {x, b->recs};
-    if (!b->perm)
-        b->perm = malloc(x->cap * sizeof *b->perm);
-    if (!count || !b->perm) {
+    size_t rs = x->s.rec_size;
+    if (!b->ord)
+        b->ord = malloc(x->cap * sizeof *b->ord);
+    if (!count || !b->ord) {
         free(count);
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     }
     for (size_t i = 0; i < b->n; i++)
-        count[x->s.bucket(b->recs + i * x->s.rec_size) + 1]++;
+        count[x->s.bucket(b->recs + i * rs) + 1]++;
     for (size_t k = 0; k < NBUCKETS; k++)
         count[k + 1] += count[k];
-    for (size_t i = 0; i < b->n; i++)
-        b->perm[count[x->s.bucket(b->recs + i * x->s.rec_size)]++] = (uint32_t)i;
+    for (size_t i = 0; i < b->n; i++) {
+        const uint8_t *r = b->recs + i * rs;
+        b->ord[count[x->s.bucket(r)]++] = (keyed){rec_key(x, r), (uint32_t)i};
+    }
     /* count[k] is now the end of bucket k */
     for (size_t k = 0, start = 0; k < NBUCKETS; k++) {
         size_t end = count[k];
-        if (end - start > 1)
-            qsort_r(b->perm + start, end - start, sizeof *b->perm, cmp_perm_r, &c);
+        keyed *o = b->ord + start;
+        if (end - start > SMALL_BUCKET) {
+            qsort_r(o, end - start, sizeof *o, keyed_cmp_r, &c);
+        } else {
+            for (size_t i = 1; i < end - start; i++) {
+                keyed v = o[i];
+                size_t j = i;
+                for (; j > 0 && keyed_cmp(&v, &o[j - 1], &c) < 0; j--)
+                    o[j] = o[j - 1];
+                o[j] = v;
+            }
+        }
         start = end;
     }
     free(count);
@@ -172,7 +214,7 @@ static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error
         free(out);
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     }
-    if ((rc = sort_batch(x, b, err)) < 0)
+    if (!b->sorted && (rc = sort_batch(x, b, err)) < 0)
         goto done;
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -180,13 +222,22 @@ static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error
         goto done;
     }
     for (size_t i = 0; i < b->n && rc == 0; i++) {
-        if (used + rs > RUN_BUF) {
+        const uint8_t *rec = b->recs + (size_t)b->ord[i].i * rs;
+        if (i + PREFETCH < b->n) /* the records are read in sorted order, all over the batch */
+            __builtin_prefetch(b->recs + (size_t)b->ord[i + PREFETCH].i * rs);
+        if (used + rs + 1 > RUN_BUF) {
             if (write_all(fd, out, used) < 0)
                 rc = io_error(err, path, "cannot write sort run");
             used = 0;
         }
-        memcpy(out + used, b->recs + (size_t)b->perm[i] * rs, rs);
-        used += rs;
+        if (x->s.pack) { /* a length byte, then the packed record */
+            size_t n = x->s.pack(out + used + 1, rec);
+            out[used] = (uint8_t)n;
+            used += 1 + n;
+        } else {
+            memcpy(out + used, rec, rs);
+            used += rs;
+        }
     }
     if (rc == 0 && used && write_all(fd, out, used) < 0)
         rc = io_error(err, path, "cannot write sort run");
@@ -203,7 +254,10 @@ done:
 static void *spill_main(void *arg)
 {
     spill_job *j = arg;
-    j->rc = spill_batch(j->x, j->b, j->run, &j->err);
+    if (j->write)
+        j->rc = spill_batch(j->x, j->b, j->run, &j->err);
+    else if ((j->rc = sort_batch(j->x, j->b, &j->err)) == 0)
+        j->b->sorted = 1;
     return NULL;
 }
 
@@ -214,7 +268,12 @@ static int spill_wait(vg_xsort *x, vigil_error *err)
         return 0;
     pthread_join(x->thread, NULL);
     x->spilling = 0;
-    x->job.b->n = 0;
+    if (x->job.write) {
+        x->job.b->n = 0;
+        x->job.b->sorted = 0;
+    } else if (x->job.rc == 0) {
+        x->held = x->job.b;
+    }
     if (x->job.rc < 0) {
         x->failed = 1;
         if (err)
@@ -224,15 +283,57 @@ static int spill_wait(vg_xsort *x, vigil_error *err)
     return 0;
 }
 
-/* Hand the full batch to the spill thread and go on filling the other one. */
+/* Room for one more run's record count: n. */
+static int add_run(vg_xsort *x, uint64_t n, vigil_error *err)
+{
+    uint64_t *q = realloc(x->run_n, (x->nruns + 1) * sizeof *q);
+    if (!q) {
+        x->failed = 1;
+        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    }
+    x->run_n = q;
+    q[x->nruns] = n;
+    return 0;
+}
+
+/*
+ * Hand the full batch to the spill thread and go on filling the other one.
+ * The first full batch is only sorted and held: when everything fits in the
+ * two batches nothing is ever written. When the second one fills, the held
+ * batch is written here (its sort is done) and spilling goes on as usual.
+ */
 static int spill(vg_xsort *x, vigil_error *err)
 {
     batch *full = x->fill, *next = full == &x->bufs[0] ? &x->bufs[1] : &x->bufs[0];
     int rc = spill_wait(x, err);
     if (rc < 0)
         return rc;
+    if (x->held) {
+        batch *h = x->held;
+        if ((rc = add_run(x, h->n, err)) < 0)
+            return rc;
+        rc = spill_batch(x, h, x->nruns, err);
+        if (rc < 0) {
+            x->failed = 1;
+            return rc;
+        }
+        x->nruns++;
+        h->n = 0;
+        h->sorted = 0;
+        x->held = NULL;
+    }
     if (!next->recs && !(next->recs = malloc(x->cap * x->s.rec_size)))
         next = NULL;
+    if (next && x->nruns == 0) {
+        x->job = (spill_job){x, full, 0, 0, 0, {0, ""}};
+        if (pthread_create(&x->thread, NULL, spill_main, &x->job) == 0) {
+            x->spilling = 1;
+            x->fill = next;
+            return 0;
+        }
+    }
+    if ((rc = add_run(x, full->n, err)) < 0)
+        return rc;
     if (!next) { /* no second buffer: spill in this thread */
         rc = spill_batch(x, full, x->nruns, err);
         if (rc < 0) {
@@ -243,7 +344,7 @@ static int spill(vg_xsort *x, vigil_error *err)
         full->n = 0;
         return 0;
     }
-    x->job = (spill_job){x, full, x->nruns++, 0, {0, ""}};
+    x->job = (spill_job){x, full, x->nruns++, 1, 0, {0, ""}};
     if (pthread_create(&x->thread, NULL, spill_main, &x->job) != 0) {
         x->nruns--;
         rc = spill_batch(x, full, x->nruns, err);
@@ -260,19 +361,58 @@ static int spill(vg_xsort *x, vigil_error *err)
     return 0;
 }
 
-int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err)
+void *vg_xsort_slot(vg_xsort *x, vigil_error *err)
 {
     batch *b = x->fill;
-    if (x->failed)
-        return VIGIL_ESTORE;
+    if (x->failed) {
+        vigil_error_set(err, VIGIL_ESTORE, "sort: failed before");
+        return NULL;
+    }
     if (b->n == x->cap) {
         if (spill(x, err) < 0)
-            return err ? err->code : VIGIL_ESTORE;
+            return NULL;
         b = x->fill;
     }
-    memcpy(b->recs + b->n * x->s.rec_size, rec, x->s.rec_size);
-    b->n++;
+    return b->recs + b->n * x->s.rec_size;
+}
+
+void vg_xsort_push(vg_xsort *x)
+{
+    x->fill->n++;
     x->total++;
+}
+
+int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err)
+{
+    void *slot = vg_xsort_slot(x, err);
+    if (!slot)
+        return err ? err->code : VIGIL_ESTORE;
+    memcpy(slot, rec, x->s.rec_size);
+    vg_xsort_push(x);
+    return 0;
+}
+
+/* At least `need` bytes of the run in its buffer; -1 on error. */
+static int run_fill(run *r, size_t need, vigil_error *err)
+{
+    size_t keep;
+    ssize_t got;
+    if (r->len - r->pos >= need)
+        return 0;
+    keep = r->len - r->pos;
+    memmove(r->buf, r->buf + r->pos, keep);
+    r->len = keep;
+    r->pos = 0;
+    while (r->len < need) {
+        got = read(r->fd, r->buf + r->len, r->cap - r->len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            vigil_error_set(err, VIGIL_ESTORE, "sort run: %s", got < 0 ? strerror(errno) : "truncated");
+            return -1;
+        }
+        r->len += (size_t)got;
+    }
     return 0;
 }
 
@@ -282,37 +422,44 @@ static int run_advance(vg_xsort *x, run *r, vigil_error *err)
     size_t rs = x->s.rec_size;
     if (r->left == 0)
         return 0;
-    if (r->fd < 0) {
-        r->cur = x->fill->recs + (size_t)x->fill->perm[x->mem_i++] * rs;
+    if (r->mem) {
+        if (r->mem_i + PREFETCH < r->left + r->mem_i)
+            __builtin_prefetch(r->mem->recs + (size_t)r->mem->ord[r->mem_i + PREFETCH].i * rs);
+        r->cur = r->mem->recs + (size_t)r->mem->ord[r->mem_i].i * rs;
+        r->key = r->mem->ord[r->mem_i++].key;
         r->left--;
         return 1;
     }
-    if (r->pos + rs > r->len) {
-        size_t keep = r->len - r->pos;
-        ssize_t got;
-        memmove(r->buf, r->buf + r->pos, keep);
-        r->len = keep;
-        r->pos = 0;
-        while (r->len < rs) {
-            got = read(r->fd, r->buf + r->len, RUN_BUF - r->len);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got <= 0) {
-                vigil_error_set(err, VIGIL_ESTORE, "sort run: %s", got < 0 ? strerror(errno) : "truncated");
-                return -1;
-            }
-            r->len += (size_t)got;
+    if (x->s.pack) {
+        size_t n;
+        if (run_fill(r, 1, err) < 0)
+            return -1;
+        n = r->buf[r->pos];
+        if (n > rs || run_fill(r, 1 + n, err) < 0) {
+            if (n > rs)
+                vigil_error_set(err, VIGIL_ESTORE, "sort run: damaged");
+            return -1;
         }
+        x->s.unpack(r->rec, r->buf + r->pos + 1, n);
+        r->pos += 1 + n;
+        r->cur = r->rec;
+    } else {
+        if (run_fill(r, rs, err) < 0)
+            return -1;
+        r->cur = r->buf + r->pos;
+        r->pos += rs;
     }
-    r->cur = r->buf + r->pos;
-    r->pos += rs;
+    r->key = rec_key(x, r->cur);
     r->left--;
     return 1;
 }
 
 static int heap_less(const vg_xsort *x, size_t a, size_t b)
 {
-    return x->s.cmp(x->runs[a].cur, x->runs[b].cur) < 0;
+    const run *ra = &x->runs[a], *rb = &x->runs[b];
+    if (ra->key != rb->key)
+        return ra->key < rb->key;
+    return x->s.cmp(ra->cur, rb->cur) < 0;
 }
 
 static void heap_down(vg_xsort *x, size_t i)
@@ -334,30 +481,35 @@ static void heap_down(vg_xsort *x, size_t i)
 
 int vg_xsort_finish(vg_xsort *x, vigil_error *err)
 {
-    size_t rs = x->s.rec_size;
+    size_t rs = x->s.rec_size, run_buf;
     if (spill_wait(x, err) < 0 || x->failed)
         return err ? err->code : VIGIL_ESTORE;
     if (sort_batch(x, x->fill, err) < 0)
         return VIGIL_ENOMEM;
-    /* the other batch is empty now: give its memory back before the merge */
+    x->fill->sorted = 1;
+    /* the other batch is empty now unless held: give its memory back before the merge */
     for (int i = 0; i < 2; i++)
-        if (&x->bufs[i] != x->fill) {
+        if (&x->bufs[i] != x->fill && &x->bufs[i] != x->held) {
             free(x->bufs[i].recs);
-            free(x->bufs[i].perm);
-            x->bufs[i] = (batch){NULL, NULL, 0};
+            free(x->bufs[i].ord);
+            x->bufs[i] = (batch){NULL, NULL, 0, 0};
         }
-    x->runs = calloc(x->nruns + 1, sizeof *x->runs);
-    x->heap = calloc(x->nruns + 1, sizeof *x->heap);
+    /* the read buffers of many runs share a quarter of the bound (within 64 KiB..512 KiB each) */
+    run_buf = x->s.memory / 4 / (x->nruns ? x->nruns : 1);
+    run_buf = run_buf > RUN_BUF ? RUN_BUF : run_buf < RUN_BUF_MIN ? RUN_BUF_MIN : run_buf;
+    x->runs = calloc(x->nruns + 2, sizeof *x->runs);
+    x->heap = calloc(x->nruns + 2, sizeof *x->heap);
     x->scratch = malloc(rs);
     if (!x->runs || !x->heap || !x->scratch)
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     for (unsigned i = 0; i < x->nruns; i++) {
         char *path = run_path(x, i);
         run *r = &x->runs[x->nmerge++];
-        off_t size;
         r->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-        r->buf = malloc(RUN_BUF);
-        if (r->fd < 0 || !r->buf) {
+        r->cap = run_buf;
+        r->buf = malloc(run_buf);
+        r->rec = x->s.pack ? malloc(rs) : NULL;
+        if (r->fd < 0 || !r->buf || (x->s.pack && !r->rec)) {
             int rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot read sort run: %s", path ? path : "sort",
                                      strerror(errno));
             free(path);
@@ -365,14 +517,16 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
             return rc;
         }
         free(path);
-        size = lseek(r->fd, 0, SEEK_END);
-        lseek(r->fd, 0, SEEK_SET);
-        r->left = size > 0 ? (uint64_t)size / rs : 0;
+        r->left = x->run_n[i];
     }
-    if (x->fill->n) {
-        run *r = &x->runs[x->nmerge++];
-        r->fd = -1;
-        r->left = x->fill->n;
+    for (int i = 0; i < 2; i++) { /* the held batch and the last one are merged from memory */
+        const batch *b = i ? x->fill : x->held;
+        if (b && b->n) {
+            run *r = &x->runs[x->nmerge++];
+            r->fd = -1;
+            r->mem = b;
+            r->left = b->n;
+        }
     }
     for (size_t i = 0; i < x->nmerge; i++) {
         int got = run_advance(x, &x->runs[i], err);
@@ -392,12 +546,21 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
 const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
 {
     run *r;
+    const void *out = NULL;
     int got;
     if (!x->merging || x->failed || x->nheap == 0)
         return NULL;
     r = &x->runs[x->heap[0]];
-    /* the run's buffer moves on below: hand out a copy the caller may keep until the next call */
-    memcpy(x->scratch, r->cur, x->s.rec_size);
+    /* a file run's buffer moves on below: hand out a copy the caller may keep until the next call */
+    if (r->mem) { /* a batch in memory stays where it is until the end */
+        out = r->cur;
+    } else if (r->rec) { /* unpacked already: trade buffers instead of copying */
+        uint8_t *t = x->scratch;
+        x->scratch = r->rec;
+        r->rec = t;
+    } else {
+        memcpy(x->scratch, r->cur, x->s.rec_size);
+    }
     got = run_advance(x, r, err);
     if (got < 0) {
         x->failed = 1;
@@ -407,7 +570,7 @@ const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
         x->heap[0] = x->heap[--x->nheap];
     if (x->nheap)
         heap_down(x, 0);
-    return x->scratch;
+    return out ? out : x->scratch;
 }
 
 int vg_xsort_failed(const vg_xsort *x)
@@ -434,6 +597,7 @@ void vg_xsort_free(vg_xsort *x)
         if (x->runs[i].fd >= 0)
             close(x->runs[i].fd);
         free(x->runs[i].buf);
+        free(x->runs[i].rec);
     }
     for (unsigned i = 0; i < x->nruns; i++) {
         char *path = run_path(x, i);
@@ -445,8 +609,9 @@ void vg_xsort_free(vg_xsort *x)
     free(x->heap);
     for (int i = 0; i < 2; i++) {
         free(x->bufs[i].recs);
-        free(x->bufs[i].perm);
+        free(x->bufs[i].ord);
     }
+    free(x->run_n);
     free(x->scratch);
     free(x->dir);
     free(x->name);

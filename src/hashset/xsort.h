@@ -22,11 +22,29 @@ typedef struct vg_xsort_spec {
     size_t memory;          /* bytes for the record buffer (at least 64 records' worth is used) */
     const char *dir;        /* where run files go (created by the caller) */
     const char *name;       /* run file prefix, unique within dir */
+    /*
+     * Optional: a 64-bit summary of the order (key(a) < key(b) implies a
+     * before b); records are sorted and merged on it, cmp only breaks ties.
+     */
+    uint64_t (*key)(const void *rec);
+    /*
+     * Optional: a shorter form for the run files. pack writes at most
+     * rec_size bytes (and no more than 255) and returns their count; unpack
+     * rebuilds the whole record from them.
+     */
+    size_t (*pack)(uint8_t *out, const void *rec);
+    void (*unpack)(void *rec, const uint8_t *in, size_t n);
 } vg_xsort_spec;
 
 int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err);
 /* Copy one record in; spills a sorted run when the buffer is full. */
 int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err);
+/*
+ * The place of the next record, to be filled in place and then kept with
+ * vg_xsort_push (or left, not pushed); NULL on failure. Spills when full.
+ */
+void *vg_xsort_slot(vg_xsort *x, vigil_error *err);
+void vg_xsort_push(vg_xsort *x);
 /* No more records: sort what is buffered and prepare the merge. */
 int vg_xsort_finish(vg_xsort *x, vigil_error *err);
 /*

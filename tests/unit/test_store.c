@@ -52,16 +52,41 @@ static int count_runs(const char *dir)
     return n;
 }
 
+/* The first eight bytes, big-endian: consistent with cmp16. */
+static uint64_t key16(const void *p)
+{
+    uint64_t k;
+    memcpy(&k, p, 8);
+    return __builtin_bswap64(k);
+}
+
+/* Run files keep a record without its trailing zero bytes: lengths vary. */
+static size_t pack16(uint8_t *out, const void *rec)
+{
+    const uint8_t *r = rec;
+    size_t n = 16;
+    while (n && !r[n - 1])
+        n--;
+    memcpy(out, r, n);
+    return n;
+}
+
+static void unpack16(void *rec, const uint8_t *in, size_t n)
+{
+    memset(rec, 0, 16);
+    memcpy(rec, in, n);
+}
+
 /* 1,000,000 records of 16 bytes drawn from 300,000 keys, in a 1 MiB bound. */
-static void store__sort_spills_in_a_small_bound_and_dedupes_exactly(void **state)
+static void sort_spills_and_dedupes(const vg_xsort_spec *base)
 {
     char *dir = tu_mkdtemp();
-    vg_xsort_spec spec = {16, bucket16, cmp16, 1u << 20, dir, "t"};
+    vg_xsort_spec spec = *base;
     vg_xsort *x;
     uint8_t *seen = calloc(300000, 1), rec[16], prev[16];
     uint64_t r = 1, n = 0, distinct = 0, want_distinct = 0;
     const uint8_t *p;
-    (void)state;
+    spec.dir = dir;
     assert_int_equal(vg_xsort_new(&x, &spec, NULL), 0);
     for (int i = 0; i < 1000000; i++) {
         uint64_t k = rng(&r) % 300000, h = k * 0x9e3779b97f4a7c15ull;
@@ -90,6 +115,56 @@ static void store__sort_spills_in_a_small_bound_and_dedupes_exactly(void **state
     free(seen);
     tu_rm_rf(dir);
     free(dir);
+}
+
+static void store__sort_spills_in_a_small_bound_and_dedupes_exactly(void **state)
+{
+    vg_xsort_spec spec = {.rec_size = 16, .bucket = bucket16, .cmp = cmp16, .memory = 1u << 20, .name = "t"};
+    (void)state;
+    sort_spills_and_dedupes(&spec);
+}
+
+/* More than one batch but within the bound: sorted in memory, no run file written. */
+static void store__sort_within_the_bound_writes_no_run(void **state)
+{
+    char *dir = tu_mkdtemp();
+    vg_xsort_spec spec = {.rec_size = 16, .bucket = bucket16, .cmp = cmp16, .memory = 1u << 20, .dir = dir,
+                          .name = "t", .key = key16};
+    vg_xsort *x;
+    uint8_t rec[16], prev[16];
+    uint64_t r = 5, n = 0;
+    const uint8_t *p;
+    (void)state;
+    assert_int_equal(vg_xsort_new(&x, &spec, NULL), 0);
+    for (int i = 0; i < 25000; i++) { /* a batch holds 16,384 of them */
+        uint64_t h = rng(&r), k = (uint64_t)i;
+        memcpy(rec, &h, 8);
+        memcpy(rec + 8, &k, 8);
+        assert_int_equal(vg_xsort_add(x, rec, NULL), 0);
+    }
+    assert_int_equal(vg_xsort_finish(x, NULL), 0);
+    assert_int_equal(vg_xsort_runs(x), 0);
+    assert_int_equal(count_runs(dir), 0);
+    while ((p = vg_xsort_next(x, NULL)) != NULL) {
+        if (n)
+            assert_true(memcmp(prev, p, 16) < 0);
+        memcpy(prev, p, 16);
+        n++;
+    }
+    assert_false(vg_xsort_failed(x));
+    assert_int_equal(n, 25000);
+    vg_xsort_free(x);
+    tu_rm_rf(dir);
+    free(dir);
+}
+
+/* The same with 64-bit keys and packed run files of varying record lengths. */
+static void store__sort_with_keys_and_packed_runs_dedupes_exactly(void **state)
+{
+    vg_xsort_spec spec = {.rec_size = 16, .bucket = bucket16, .cmp = cmp16, .memory = 1u << 20, .name = "t",
+                          .key = key16, .pack = pack16, .unpack = unpack16};
+    (void)state;
+    sort_spills_and_dedupes(&spec);
 }
 
 static void make_entry(vg_seg_entry *e, uint64_t i)
@@ -683,6 +758,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(store__sort_spills_in_a_small_bound_and_dedupes_exactly),
+        cmocka_unit_test(store__sort_with_keys_and_packed_runs_dedupes_exactly),
+        cmocka_unit_test(store__sort_within_the_bound_writes_no_run),
         cmocka_unit_test(store__segment_finds_every_entry_and_nothing_else),
         cmocka_unit_test(store__damaged_segments_are_refused_naming_the_file),
         cmocka_unit_test(store__version_1_segments_are_read_and_newer_refused),
