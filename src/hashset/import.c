@@ -878,11 +878,11 @@ static int file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
 }
 
 /*
- * The provenance hash of a regular file runs beside its reader, through
- * mappings of a window at a time (no copy through read(2), no effect on the
- * reader's offset, and no more than a window resident for it).
+ * The provenance hash of a regular file runs beside its reader, with pread
+ * (no effect on the reader's offset). Not mmap: a file cut short while it is
+ * imported must give an error, not a SIGBUS.
  */
-#define HASH_WINDOW ((size_t)64 << 20)
+#define HASH_CHUNK ((size_t)1 << 20)
 
 typedef struct hash_job {
     int fd;
@@ -896,24 +896,28 @@ static void *hash_main(void *arg)
 {
     hash_job *j = arg;
     EVP_MD_CTX *c = EVP_MD_CTX_new();
-    uint8_t md[32];
-    j->failed = !c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1;
-    for (uint64_t off = 0; !j->failed && off < j->len; off += HASH_WINDOW) {
-        size_t n = j->len - off < HASH_WINDOW ? (size_t)(j->len - off) : HASH_WINDOW;
-        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, j->fd, (off_t)off);
-        if (m == MAP_FAILED) {
+    uint8_t md[32], *buf = malloc(HASH_CHUNK);
+    uint64_t off = 0;
+    j->failed = !c || !buf || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1;
+    posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    while (!j->failed && off < j->len) {
+        size_t want = j->len - off < HASH_CHUNK ? (size_t)(j->len - off) : HASH_CHUNK;
+        ssize_t n = pread(j->fd, buf, want, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) { /* an error, or the file got shorter while it was read */
             j->failed = 1;
             break;
         }
-        madvise(m, n, MADV_SEQUENTIAL);
-        j->failed = EVP_DigestUpdate(c, m, n) != 1;
-        munmap(m, n);
+        j->failed = EVP_DigestUpdate(c, buf, (size_t)n) != 1;
+        off += (uint64_t)n;
     }
     if (!j->failed && EVP_DigestFinal_ex(c, md, NULL) == 1)
         vg_hex_encode(j->hex, md, 32);
     else
         j->failed = 1;
     EVP_MD_CTX_free(c);
+    free(buf);
     return NULL;
 }
 
