@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build and run every test: once in the normal build, once under AddressSanitizer and
-# UndefinedBehaviorSanitizer (build-asan/), and the multi-threaded scan tests once more under
-# ThreadSanitizer (build-tsan/). The last line is always "N passed, N failed".
+# UndefinedBehaviorSanitizer (build-asan/), and the multi-threaded tests (scan pipeline, image
+# readers, store import threads, PDQ index batches) once more under ThreadSanitizer (build-tsan/). The last line is always "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -34,7 +34,8 @@ else
 fi
 TSAN=build-tsan
 if build "$TSAN" --buildtype=debug -Db_sanitize=thread; then
-  TSAN_OPTIONS=halt_on_error=1 run "$TSAN" unit_scan e2e_scan_verdicts e2e_scan_archives e2e_interrupt e2e_pdq_scan
+  TSAN_OPTIONS=halt_on_error=1 run "$TSAN" unit_scan e2e_scan_verdicts e2e_scan_archives e2e_interrupt e2e_pdq_scan \
+    unit_store unit_pdq_index e2e_hashset_spill e2e_hashset_store e2e_scan_image
 else
   status=1; logs+=("$TSAN/missing-testlog.json")
 fi
