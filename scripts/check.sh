@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build and run every test: once in the normal build, once under AddressSanitizer and
 # UndefinedBehaviorSanitizer (build-asan/), and the multi-threaded tests (scan pipeline, image
-# readers, store import threads, PDQ index batches) once more under ThreadSanitizer (build-tsan/). The last line is always "N passed, N failed".
+# readers, store import threads, PDQ index batches) once more under ThreadSanitizer (build-tsan/).
+# The last line is always "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
