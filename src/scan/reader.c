@@ -299,6 +299,40 @@ static vg_result *member_result(level *lv, const vg_archive_member *m)
     return vg_result_new(m->path, strlen(m->path), lv->chain, lv->depth);
 }
 
+/*
+ * One block of a member or pulled file in buf: keep the head for sniffing,
+ * decide once the head is full whether it is a container to expand (and then
+ * spool it), feed the picture decoder and the digests.
+ */
+static void take_chunk(vg_reader *r, spool *sp, size_t *head_len, int *nested, int expand, size_t n)
+{
+    size_t take = 0;
+    if (*head_len < VG_SNIFF_BYTES) {
+        take = VG_SNIFF_BYTES - *head_len < n ? VG_SNIFF_BYTES - *head_len : n;
+        memcpy(r->head + *head_len, r->buf, take);
+        *head_len += take;
+    }
+    if (*nested < 0 && *head_len == VG_SNIFF_BYTES) {
+        *nested = expand && vg_sniff_is_container(r->head, *head_len);
+        if (*nested)
+            spool_add(sp, r->head, *head_len - take, r->o->limits.spool_mem);
+    }
+    if (*nested > 0)
+        spool_add(sp, r->buf, n, r->o->limits.spool_mem);
+    image_feed(r, r->buf, n);
+    vigil_digester_update(r->dg, r->buf, n);
+}
+
+/* At the end of the bytes: a head shorter than the sniff window decides now. */
+static void take_end(vg_reader *r, spool *sp, size_t head_len, int *nested, int expand)
+{
+    if (*nested < 0) {
+        *nested = expand && vg_sniff_is_container(r->head, head_len);
+        if (*nested)
+            spool_add(sp, r->head, head_len, r->o->limits.spool_mem);
+    }
+}
+
 /* Read one member's data: digests, head for sniffing, spool if it is a nested archive. */
 static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, size_t *head_len,
                        int *nested)
@@ -311,21 +345,7 @@ static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, 
     *nested = -1; /* undecided until the head is full or the member ends */
     image_start(r);
     while ((n = archive_read_data(a, r->buf, BLOCK)) > 0) {
-        size_t take = 0;
-        if (*head_len < VG_SNIFF_BYTES) {
-            take = VG_SNIFF_BYTES - *head_len < (size_t)n ? VG_SNIFF_BYTES - *head_len : (size_t)n;
-            memcpy(r->head + *head_len, r->buf, take);
-            *head_len += take;
-        }
-        if (*nested < 0 && *head_len == VG_SNIFF_BYTES) {
-            *nested = vg_sniff_is_container(r->head, *head_len);
-            if (*nested)
-                spool_add(sp, r->head, *head_len - take, r->o->limits.spool_mem);
-        }
-        if (*nested > 0)
-            spool_add(sp, r->buf, (size_t)n, r->o->limits.spool_mem);
-        image_feed(r, r->buf, (size_t)n);
-        vigil_digester_update(r->dg, r->buf, (size_t)n);
+        take_chunk(r, sp, head_len, nested, 1, (size_t)n);
         total += (uint64_t)n;
         lv->b->out += (uint64_t)n;
         if (over_budget(lv, why, sizeof why)) {
@@ -342,11 +362,7 @@ static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, 
                         msg ? msg : "unknown error");
         return -1;
     }
-    if (*nested < 0) {
-        *nested = vg_sniff_is_container(r->head, *head_len);
-        if (*nested)
-            spool_add(sp, r->head, *head_len, r->o->limits.spool_mem);
-    }
+    take_end(r, sp, *head_len, nested, 1);
     res->item.size = total;
     return 0;
 }
@@ -589,21 +605,7 @@ static int read_pulled(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx,
     *nested = -1;
     image_start(r);
     while ((n = pull(ctx, r->buf, BLOCK, why, sizeof why)) > 0) {
-        size_t take = 0;
-        if (*head_len < VG_SNIFF_BYTES) {
-            take = VG_SNIFF_BYTES - *head_len < (size_t)n ? VG_SNIFF_BYTES - *head_len : (size_t)n;
-            memcpy(r->head + *head_len, r->buf, take);
-            *head_len += take;
-        }
-        if (*nested < 0 && *head_len == VG_SNIFF_BYTES) {
-            *nested = r->o->expand_archives && vg_sniff_is_container(r->head, *head_len);
-            if (*nested)
-                spool_add(sp, r->head, *head_len - take, r->o->limits.spool_mem);
-        }
-        if (*nested > 0)
-            spool_add(sp, r->buf, (size_t)n, r->o->limits.spool_mem);
-        image_feed(r, r->buf, (size_t)n);
-        vigil_digester_update(r->dg, r->buf, (size_t)n);
+        take_chunk(r, sp, head_len, nested, r->o->expand_archives, (size_t)n);
         total += (uint64_t)n;
         if (stopped(r))
             return -2;
@@ -613,11 +615,7 @@ static int read_pulled(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx,
         vg_result_error(res, "%s", why);
         return -1;
     }
-    if (*nested < 0) {
-        *nested = r->o->expand_archives && vg_sniff_is_container(r->head, *head_len);
-        if (*nested)
-            spool_add(sp, r->head, *head_len, r->o->limits.spool_mem);
-    }
+    take_end(r, sp, *head_len, nested, r->o->expand_archives);
     return 0;
 }
 
