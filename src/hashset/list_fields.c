@@ -1,8 +1,10 @@
 /* Helpers shared by the list readers: hex, CSV fields, sizes. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "hashset/list_fields.h"
 
@@ -138,4 +140,16 @@ int64_t vg_hs_size_field(const char *s, size_t len)
         v = v * 10 + (s[i] - '0');
     }
     return v;
+}
+
+FILE *vg_hs_fdopen(int fd, const char *label, vigil_error *err)
+{
+    int dfd = dup(fd);
+    FILE *f = dfd >= 0 ? fdopen(dfd, "r") : NULL;
+    if (!f) {
+        vigil_error_set(err, VIGIL_EINPUT, "%s: %s", label, strerror(errno));
+        if (dfd >= 0)
+            close(dfd);
+    }
+    return f;
 }

@@ -6,6 +6,7 @@
 #define VG_HASHSET_LIST_FIELDS_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hashset/record.h"
 
@@ -41,5 +42,12 @@ int vg_hs_field_index(const vg_hs_field *f, int n, const char *name);
 
 /* A decimal integer field (blanks allowed around it); -1 when empty or not a number. */
 int64_t vg_hs_size_field(const char *s, size_t len);
+
+/*
+ * A stdio stream over a duplicate of fd, for readers that go line by line; the
+ * caller's fd stays open and is closed by its owner. NULL with err set
+ * ("label: why") when it cannot be had.
+ */
+FILE *vg_hs_fdopen(int fd, const char *label, vigil_error *err);
 
 #endif

@@ -27,8 +27,7 @@ int vg_hs_read_hashkeeper(int fd, const char *path, const vg_hs_read_opts *o, co
                           vigil_error *err)
 {
     const char *label = o && o->label ? o->label : path;
-    int dfd = dup(fd);
-    FILE *f = dfd >= 0 ? fdopen(dfd, "r") : NULL;
+    FILE *f;
     char *line = NULL, why[200];
     size_t cap = 0;
     ssize_t got;
@@ -36,11 +35,8 @@ int vg_hs_read_hashkeeper(int fd, const char *path, const vg_hs_read_opts *o, co
     vg_hs_field fl[MAX_FIELDS];
     int hash = -1, name = -1, size = -1, nheader = 0, rc = 0;
     vg_hs_record r;
-    if (!f) {
-        if (dfd >= 0)
-            close(dfd);
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", label, strerror(errno));
-    }
+    if (!(f = vg_hs_fdopen(fd, label, err)))
+        return VIGIL_EINPUT;
     while ((got = getline(&line, &cap, f)) >= 0) {
         size_t len = vg_hs_chomp(line, (size_t)got);
         char *s = line;

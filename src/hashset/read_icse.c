@@ -15,6 +15,7 @@
 #include "core/hex.h"
 #include "hashset/exchange.h"
 #include "hashset/photodna.h"
+#include "hashset/list_fields.h"
 
 #define MAX_ROW (1 << 20)
 #define MAX_FIELDS 64
@@ -259,18 +260,15 @@ int vg_hs_read_icse(int fd, const char *path, const vg_hs_read_opts *o, const vg
     ssize_t n;
     uint64_t lineno = 0, rowline = 0, done = 0, total = 0, rows = 0;
     struct stat sb;
-    int rc = 0, have_header = 0, dfd = dup(fd);
-    FILE *in = dfd >= 0 ? fdopen(dfd, "r") : NULL;
+    int rc = 0, have_header = 0;
+    FILE *in;
     memset(&c, 0, sizeof c);
     c.label = o && o->label ? o->label : path;
     c.sink = sink;
     c.err = err;
     vg_pdna_repeats_init(&c.repeats);
-    if (!in) {
-        if (dfd >= 0)
-            close(dfd);
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", c.label, strerror(errno));
-    }
+    if (!(in = vg_hs_fdopen(fd, c.label, err)))
+        return VIGIL_EINPUT;
     if (fstat(fd, &sb) == 0)
         total = (uint64_t)sb.st_size;
     while ((n = getline(&line, &cap, in)) >= 0) {

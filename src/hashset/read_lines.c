@@ -11,6 +11,7 @@
 
 #include "hashset/formats.h"
 #include "hashset/parse_lines.h"
+#include "hashset/list_fields.h"
 
 #define MAX_LINE (1 << 20)
 
@@ -43,14 +44,11 @@ int vg_hs_read_lines(int fd, const char *path, const vg_hs_read_opts *o, const v
     ssize_t n;
     uint64_t done = 0, total = 0, records = 0;
     struct stat sb;
-    int rc = 0, dfd = dup(fd);
-    FILE *f = dfd >= 0 ? fdopen(dfd, "r") : NULL;
+    int rc = 0;
+    FILE *f;
     const char *label = o && o->label ? o->label : path;
-    if (!f) {
-        if (dfd >= 0)
-            close(dfd);
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", label, strerror(errno));
-    }
+    if (!(f = vg_hs_fdopen(fd, label, err)))
+        return VIGIL_EINPUT;
     if (fstat(fd, &sb) == 0)
         total = (uint64_t)sb.st_size;
     vg_lines_init(&p, o ? o->format : VIGIL_FORMAT_AUTO);

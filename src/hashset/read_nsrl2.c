@@ -175,8 +175,7 @@ int vg_hs_read_nsrl2(int fd, const char *path, const vg_hs_read_opts *o, const v
                      vigil_error *err)
 {
     const char *label = o && o->label ? o->label : path;
-    int dfd = dup(fd);
-    FILE *f = dfd >= 0 ? fdopen(dfd, "r") : NULL;
+    FILE *f;
     char *line = NULL, why[200];
     size_t cap = 0;
     ssize_t got;
@@ -186,11 +185,8 @@ int vg_hs_read_nsrl2(int fd, const char *path, const vg_hs_read_opts *o, const v
     vg_hs_record r;
     int rc = 0;
     memset(&h, 0, sizeof h);
-    if (!f) {
-        if (dfd >= 0)
-            close(dfd);
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", label, strerror(errno));
-    }
+    if (!(f = vg_hs_fdopen(fd, label, err)))
+        return VIGIL_EINPUT;
     if (fstat(fd, &sb) == 0)
         total = (uint64_t)sb.st_size;
     while ((got = getline(&line, &cap, f)) >= 0) {

@@ -37,8 +37,7 @@ int vg_nsrl3_is_csv_header(const uint8_t *p, size_t n)
 
 int vg_nsrl3_read_csv(int fd, const char *label, const vg_hs_sink *sink, vigil_error *err)
 {
-    int dfd = dup(fd);
-    FILE *f = dfd >= 0 ? fdopen(dfd, "r") : NULL;
+    FILE *f;
     char *line = NULL, why[200];
     size_t cap = 0;
     ssize_t got;
@@ -47,11 +46,8 @@ int vg_nsrl3_read_csv(int fd, const char *label, const vg_hs_sink *sink, vigil_e
     int col[5] = {-1, -1, -1, -1, -1}; /* sha256 sha1 md5 file_size file_name */
     int rc = 0, nf;
     vg_hs_record r;
-    if (!f) {
-        if (dfd >= 0)
-            close(dfd);
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", label, strerror(errno));
-    }
+    if (!(f = vg_hs_fdopen(fd, label, err)))
+        return VIGIL_EINPUT;
     while ((got = getline(&line, &cap, f)) >= 0) {
         size_t len = vg_hs_chomp(line, (size_t)got);
         char *p = line;

@@ -19,6 +19,7 @@
 
 #include "core/buf.h"
 #include "hashset/read_nsrl3_int.h"
+#include "hashset/list_fields.h"
 
 #define MAX_TABLES 64
 #define MAX_STATEMENT (64u << 20)
@@ -176,19 +177,15 @@ static const char *statement_head(const char *sql, char *out, size_t n)
 /* Run the script statement by statement (a delta can be large), naming the line of a refusal. */
 static int run_script(sqlite3 *db, int fd, const char *label, delta_guard *g, vigil_error *err)
 {
-    int dfd = dup(fd);
-    FILE *f = dfd >= 0 ? fdopen(dfd, "r") : NULL;
+    FILE *f;
     char *line = NULL, *msg = NULL, head[72];
     size_t cap = 0;
     ssize_t got;
     uint64_t lineno = 0, first = 0;
     vg_buf stmt;
     int rc = 0;
-    if (!f) {
-        if (dfd >= 0)
-            close(dfd);
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", label, strerror(errno));
-    }
+    if (!(f = vg_hs_fdopen(fd, label, err)))
+        return VIGIL_EINPUT;
     vg_buf_init(&stmt, MAX_STATEMENT);
     while ((got = getline(&line, &cap, f)) >= 0) {
         lineno++;

@@ -14,6 +14,7 @@
 
 #include "hashset/exchange.h"
 #include "hashset/photodna.h"
+#include "hashset/list_fields.h"
 
 static int parse_line(vg_hs_record *r, char *s, size_t n, char *why, size_t cap)
 {
@@ -52,13 +53,10 @@ int vg_hs_read_photodna(int fd, const char *path, const vg_hs_read_opts *o, cons
     uint64_t lineno = 0, done = 0, total = 0, seen = 0;
     struct stat sb;
     const char *label = o && o->label ? o->label : path;
-    int rc = 0, dfd = dup(fd);
-    FILE *in = dfd >= 0 ? fdopen(dfd, "r") : NULL;
-    if (!in) {
-        if (dfd >= 0)
-            close(dfd);
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", label, strerror(errno));
-    }
+    int rc = 0;
+    FILE *in;
+    if (!(in = vg_hs_fdopen(fd, label, err)))
+        return VIGIL_EINPUT;
     if (fstat(fd, &sb) == 0)
         total = (uint64_t)sb.st_size;
     while ((n = getline(&line, &cap, in)) >= 0) {
