@@ -25,6 +25,21 @@ static int sec_ok(const vg_seg_header *h, int i, uint64_t file_size, uint64_t un
            s->off % 4 == 0;
 }
 
+/*
+ * Leading bits of algorithm a's prefix table, from its size: 2^bits + 1 slots,
+ * 16 bits before version 3; 0 when the size is not one a writer gives.
+ */
+static unsigned prefix_bits(const vg_seg_header *h, int a)
+{
+    uint64_t slots = h->sec[VG_SEC_PREFIX_MD5 + 2 * a].size / 4;
+    if (h->version < 3)
+        return slots == (1u << VG_SEG_PREFIX_BITS_V2) + 1 ? VG_SEG_PREFIX_BITS_V2 : 0;
+    for (unsigned b = VG_SEG_PREFIX_BITS_MIN; b <= VG_SEG_PREFIX_BITS_MAX; b++)
+        if (slots == (1ull << b) + 1)
+            return b;
+    return 0;
+}
+
 static int check_header(const vg_seg_header *h, uint64_t file_size)
 {
     vigil_digests dg;
@@ -46,8 +61,7 @@ static int check_header(const vg_seg_header *h, uint64_t file_size)
         return 5;
     for (int a = 0; a < VG_SEG_ALGS; a++)
         if (!sec_ok(h, VG_SEC_KEYS_MD5 + 2 * a, file_size, vg_seg_digest_len[a] + 4) ||
-            !sec_ok(h, VG_SEC_PREFIX_MD5 + 2 * a, file_size, 4) ||
-            h->sec[VG_SEC_PREFIX_MD5 + 2 * a].size != (VG_SEG_PREFIXES + 1) * 4)
+            !sec_ok(h, VG_SEC_PREFIX_MD5 + 2 * a, file_size, 4) || !prefix_bits(h, a))
             return 5;
     return 0;
 }
@@ -94,6 +108,7 @@ int vg_seg_open(vg_segment *out, const char *path, vigil_error *err)
         out->keys[a] = out->base + k->off;
         out->nkeys[a] = k->size / (vg_seg_digest_len[a] + 4);
         out->prefix[a] = (const uint32_t *)(out->base + out->h->sec[VG_SEC_PREFIX_MD5 + 2 * a].off);
+        out->prefix_bits[a] = prefix_bits(out->h, a);
     }
     return 0;
 }
@@ -131,10 +146,8 @@ uint32_t vg_seg_key_row(const vg_segment *s, int a, uint64_t i)
 
 uint64_t vg_seg_guess(const vg_segment *s, int a, const uint8_t *d, uint64_t lo, uint64_t hi)
 {
-    /* digests are uniform: bytes 2..5 say how far into the prefix's range d falls */
-    uint32_t v = (uint32_t)d[2] << 24 | (uint32_t)d[3] << 16 | (uint32_t)d[4] << 8 | d[5];
-    (void)s;
-    (void)a;
+    /* digests are uniform: the 32 bits after the prefix say how far into its range d falls */
+    uint32_t v = (uint32_t)((vg_seg_lead(d) << s->prefix_bits[a]) >> 32);
     return lo + (uint64_t)(((unsigned __int128)v * (hi - lo)) >> 32);
 }
 
@@ -154,7 +167,7 @@ static uint64_t lower_bound(const uint8_t *k, size_t dlen, const uint8_t *d, uin
 
 int vg_seg_probe_start(const vg_segment *s, int a, const uint8_t *d, vg_seg_probe *p)
 {
-    uint32_t x = (uint32_t)(d[0] << 8 | d[1]);
+    uint64_t x = vg_seg_slot(s, a, d);
     uint64_t lo = s->prefix[a][x], hi = s->prefix[a][x + 1];
     if (hi > s->nkeys[a] || lo >= hi)
         return 0; /* none, or a damaged prefix table: no match rather than a read out of bounds */
@@ -164,11 +177,29 @@ int vg_seg_probe_start(const vg_segment *s, int a, const uint8_t *d, vg_seg_prob
     return 1;
 }
 
+/* Slots up to this many keys are searched by a walk from the guess, larger ones by a gallop. */
+#define WALK_MAX 64
+
 uint64_t vg_seg_probe_end(const vg_segment *s, int a, const uint8_t *d, const vg_seg_probe *p)
 {
     size_t dlen = vg_seg_digest_len[a];
     const uint8_t *k = s->keys[a];
     uint64_t lo = p->lo, hi = p->hi, g = p->at, step = 1;
+    if (hi - lo <= WALK_MAX) {
+        /*
+         * A slot of a table sized to its keys holds about 16: the key is a
+         * place or two from the guess, on lines already fetched. A walk reads
+         * only those; a gallop would overshoot onto lines not fetched.
+         */
+        if (g < hi && vg_digest_cmp(vg_seg_key(s, a, g), d, dlen) < 0)
+            do
+                g++;
+            while (g < hi && vg_digest_cmp(vg_seg_key(s, a, g), d, dlen) < 0);
+        else
+            while (g > lo && vg_digest_cmp(vg_seg_key(s, a, g - 1), d, dlen) >= 0)
+                g--;
+        return g < p->end && vg_digest_cmp(vg_seg_key(s, a, g), d, dlen) == 0 ? g : VG_SEG_NOKEY;
+    }
     if (g < hi && vg_digest_cmp(vg_seg_key(s, a, g), d, dlen) < 0) {
         /* the answer is above the guess: gallop up */
         uint64_t b = lo = g + 1;

@@ -11,10 +11,13 @@
 #include "vigil/error.h"
 
 #define VG_SEG_MAGIC "VGLSEG\r\n"
-#define VG_SEG_VERSION 2     /* 2: meta carries severity and links; key runs lead with the most serious */
-#define VG_SEG_VERSION_MIN 1 /* version 1 reads as a segment without links */
+#define VG_SEG_VERSION 3     /* 3: prefix tables sized to the key count */
+#define VG_SEG_VERSION_MIN 1 /* version 2 has 16-bit prefix tables; version 1 also no links */
 #define VG_SEG_NONE 0xffffffffu
-#define VG_SEG_PREFIXES 65536
+#define VG_SEG_PREFIX_BITS_V2 16 /* versions 1 and 2: 65,536 prefixes */
+#define VG_SEG_PREFIX_BITS_MIN 8
+#define VG_SEG_PREFIX_BITS_MAX 24
+#define VG_SEG_KEYS_PER_PREFIX 16 /* about this many keys per prefix slot */
 
 enum { VG_SEG_MD5 = 0, VG_SEG_SHA1, VG_SEG_SHA256, VG_SEG_ALGS };
 
@@ -48,7 +51,7 @@ enum {
     VG_SEC_PDQ_ROWS,      /* u32 rows of the entries that have a PDQ hash */
     VG_SEC_META,          /* count x vg_seg_meta: what a lookup reports, 12 bytes a row */
     VG_SEC_KEYS_MD5,      /* sorted (digest, u32 row) per algorithm */
-    VG_SEC_PREFIX_MD5,    /* 65,537 x u32 */
+    VG_SEC_PREFIX_MD5,    /* 2^bits + 1 x u32 (bits: vg_seg_prefix_bits) */
     VG_SEC_KEYS_SHA1,
     VG_SEC_PREFIX_SHA1,
     VG_SEC_KEYS_SHA256,
@@ -151,7 +154,36 @@ typedef struct vg_segment {
     const uint8_t *keys[VG_SEG_ALGS];
     uint64_t nkeys[VG_SEG_ALGS];
     const uint32_t *prefix[VG_SEG_ALGS];
+    unsigned prefix_bits[VG_SEG_ALGS]; /* leading digest bits that index the prefix table */
 } vg_segment;
+
+/*
+ * Leading bits a writer gives the prefix table of nkeys keys: about
+ * VG_SEG_KEYS_PER_PREFIX keys a slot, so that the guess inside a slot lands
+ * on the key's cache line or the next one (a 16-bit table leaves 300 keys a
+ * slot at 20 million, a guess 9 keys off on average).
+ */
+static inline unsigned vg_seg_prefix_bits(uint64_t nkeys)
+{
+    unsigned b = VG_SEG_PREFIX_BITS_MIN;
+    while (b < VG_SEG_PREFIX_BITS_MAX && (nkeys >> b) > 2 * VG_SEG_KEYS_PER_PREFIX)
+        b++;
+    return b;
+}
+
+/* The first eight digest bytes as a big-endian number (digests are at least 16 bytes). */
+static inline uint64_t vg_seg_lead(const uint8_t *d)
+{
+    uint64_t v;
+    __builtin_memcpy(&v, d, 8);
+    return __builtin_bswap64(v);
+}
+
+/* Prefix slot of digest d in algorithm a's table. */
+static inline uint64_t vg_seg_slot(const vg_segment *s, int a, const uint8_t *d)
+{
+    return vg_seg_lead(d) >> (64 - s->prefix_bits[a]);
+}
 
 /*
  * Map a segment and check its header: magic, version, sizes, header checksum
@@ -165,8 +197,8 @@ int vg_seg_verify(const vg_segment *s, const char *path, vigil_error *err);
 /*
  * A search for one digest in one key array, in two steps so that a batch can
  * fetch the memory of many searches before any of them waits on it: start
- * reads two prefix slots and guesses the position from the next four digest
- * bytes (digests are uniform; prefetch the key at .at), end gallops from the
+ * reads two prefix slots and guesses the position from the next 32 digest
+ * bits (digests are uniform; prefetch the key at .at), end gallops from the
  * guess to the side the digest is on and ends with a binary search. The
  * gallop's addresses do not depend on the keys it reads, so the processor
  * fetches its steps in parallel: a lookup costs about one wait on memory
@@ -193,9 +225,21 @@ static inline const uint8_t *vg_seg_key(const vg_segment *s, int a, uint64_t i)
     return s->keys[a] + i * (vg_seg_digest_len[a] + 4);
 }
 
+/*
+ * The lines around the guessed key: the key is within a few places of the
+ * guess, either side (a prefetch of an address outside the file is harmless).
+ */
 static inline void vg_seg_probe_prefetch(const vg_segment *s, int a, const vg_seg_probe *p)
 {
-    __builtin_prefetch(vg_seg_key(s, a, p->at));
+    const uint8_t *k = vg_seg_key(s, a, p->at);
+    size_t r = vg_seg_digest_len[a] + 4;
+    __builtin_prefetch(k);
+    __builtin_prefetch(k + r - 1);
+}
+
+static inline void vg_seg_prefix_prefetch(const vg_segment *s, int a, const uint8_t *d)
+{
+    __builtin_prefetch(&s->prefix[a][vg_seg_slot(s, a, d)]);
 }
 
 /* Row of the first entry whose digest of algorithm a is d (the most serious of them), or -1. */

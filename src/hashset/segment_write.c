@@ -63,6 +63,8 @@ struct vg_seg_writer {
     } *run;
     size_t nrun, caprun;
     uint8_t run_key[32];
+    unsigned prefix_bits;   /* of the prefix table being written */
+    unsigned fixed_bits;    /* vg_seg_writer_prefix_bits, or 0 */
 };
 
 static int io_error(vigil_error *err, const char *path, const char *what)
@@ -432,10 +434,10 @@ static int link_run(vg_seg_writer *w, vigil_error *err)
 }
 
 /* Write the keys of the run (one digest), most serious entry first. */
-static int flush_run(vg_seg_writer *w, int a, uint32_t *prefix, uint32_t *next, uint32_t *i, vigil_error *err)
+static int flush_run(vg_seg_writer *w, int a, uint32_t *prefix, uint64_t *next, uint32_t *i, vigil_error *err)
 {
     size_t dlen = vg_seg_digest_len[a];
-    uint32_t p = (uint32_t)(w->run_key[0] << 8 | w->run_key[1]);
+    uint64_t p = vg_seg_lead(w->run_key) >> (64 - w->prefix_bits);
     uint8_t key[36];
     int rc = 0;
     if (!w->nrun)
@@ -471,14 +473,22 @@ static int run_add(vg_seg_writer *w, const uint8_t *k, size_t dlen, vigil_error 
     return 0;
 }
 
+void vg_seg_writer_prefix_bits(vg_seg_writer *w, unsigned bits)
+{
+    if (bits >= VG_SEG_PREFIX_BITS_MIN && bits <= VG_SEG_PREFIX_BITS_MAX)
+        w->fixed_bits = bits;
+}
+
 static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
 {
-    uint32_t *prefix = malloc((VG_SEG_PREFIXES + 1) * sizeof *prefix);
-    uint32_t next = 0, i = 0;
+    uint64_t next = 0, nprefix;
+    uint32_t *prefix, i = 0;
     size_t dlen = vg_seg_digest_len[a];
     const uint8_t *k;
     int rc = 0;
-    if (!prefix)
+    w->prefix_bits = w->fixed_bits ? w->fixed_bits : vg_seg_prefix_bits(vg_xsort_count(w->keys[a]));
+    nprefix = 1ull << w->prefix_bits;
+    if (!(prefix = malloc((nprefix + 1) * sizeof *prefix)))
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
     if ((rc = vg_xsort_finish(w->keys[a], err)) < 0) {
         free(prefix);
@@ -497,15 +507,15 @@ static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
         rc = VIGIL_ESTORE;
     if (rc == 0)
         rc = flush_run(w, a, prefix, &next, &i, err);
-    while (next <= VG_SEG_PREFIXES)
+    while (next <= nprefix)
         prefix[next++] = i;
     w->h.sec[VG_SEC_KEYS_MD5 + 2 * a].size = w->off - w->h.sec[VG_SEC_KEYS_MD5 + 2 * a].off;
     if (rc == 0)
         rc = align4(w, err);
     w->h.sec[VG_SEC_PREFIX_MD5 + 2 * a].off = w->off;
     if (rc == 0)
-        rc = out(w, prefix, (VG_SEG_PREFIXES + 1) * sizeof *prefix, err);
-    w->h.sec[VG_SEC_PREFIX_MD5 + 2 * a].size = (VG_SEG_PREFIXES + 1) * sizeof *prefix;
+        rc = out(w, prefix, (nprefix + 1) * sizeof *prefix, err);
+    w->h.sec[VG_SEC_PREFIX_MD5 + 2 * a].size = (nprefix + 1) * sizeof *prefix;
     free(prefix);
     /* the sort's memory goes back before the next algorithm's merge */
     vg_xsort_free(w->keys[a]);

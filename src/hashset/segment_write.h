@@ -19,6 +19,12 @@ int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *ph
 /* Write the rest and the header, fsync and close. strings: the pool entries point into. */
 int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings, vigil_error *err);
 uint64_t vg_seg_writer_entries(const vg_seg_writer *w);
+/*
+ * Give every prefix table bits leading bits (VG_SEG_PREFIX_BITS_MIN..MAX)
+ * instead of sizing it to its key count; 16 gives the tables of version 2
+ * (tests of older segments use it).
+ */
+void vg_seg_writer_prefix_bits(vg_seg_writer *w, unsigned bits);
 
 /*
  * Entries that share a digest (distinct entries: their strongest digests

@@ -420,7 +420,7 @@ static int64_t first_hit(const vigil_index *ix, const uint8_t *const digest[VG_S
     for (size_t j = 0; j < np; j++) {
         const vg_segment *s = &ix->sets[j / (size_t)nalgs].seg;
         int a = algs[j % (size_t)nalgs];
-        __builtin_prefetch(&s->prefix[a][digest[a][0] << 8 | digest[a][1]]);
+        vg_seg_prefix_prefetch(s, a, digest[a]);
     }
     for (size_t j = 0; j < np; j++) {
         const vg_segment *s = &ix->sets[j / (size_t)nalgs].seg;
@@ -516,7 +516,7 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
             const vg_segment *s = &ix->sets[i].seg;
             for (size_t q = 0; q < m; q++)
                 if (set[q] < 0)
-                    __builtin_prefetch(&s->prefix[a][d[q * dlen] << 8 | d[q * dlen + 1]]);
+                    vg_seg_prefix_prefetch(s, a, d + q * dlen);
             for (size_t q = 0; q < m; q++) {
                 live[q] = set[q] < 0 && vg_seg_probe_start(s, a, d + q * dlen, &p[q]);
                 if (live[q])

@@ -186,13 +186,16 @@ static void make_entry(vg_seg_entry *e, uint64_t i)
     e->severity = e->pdq_quality = -1;
 }
 
-static char *write_segment(const char *dir, uint64_t n)
+/* A segment of n entries; prefix_bits 0: tables sized to the key count. */
+static char *write_segment_bits(const char *dir, uint64_t n, unsigned prefix_bits)
 {
     char *path = tu_path(dir, "s.seg");
     vg_seg_writer *w;
     vg_seg_entry e;
     vigil_error err;
     assert_int_equal(vg_seg_writer_new(&w, path, dir, 1u << 20, &err), 0);
+    if (prefix_bits)
+        vg_seg_writer_prefix_bits(w, prefix_bits);
     for (uint64_t i = 0; i < n; i++) {
         make_entry(&e, i);
         assert_int_equal(vg_seg_writer_put(w, &e, NULL, &err), 0);
@@ -200,6 +203,11 @@ static char *write_segment(const char *dir, uint64_t n)
     assert_int_equal(vg_seg_writer_finish(w, "\0", 1, &err), 0);
     vg_seg_writer_free(w);
     return path;
+}
+
+static char *write_segment(const char *dir, uint64_t n)
+{
+    return write_segment_bits(dir, n, 0);
 }
 
 static void store__segment_finds_every_entry_and_nothing_else(void **state)
@@ -227,6 +235,41 @@ static void store__segment_finds_every_entry_and_nothing_else(void **state)
     tu_rm_rf(dir);
     free(path);
     free(dir);
+}
+
+/* Every prefix width a writer may give finds every entry and nothing else; the width follows the key count. */
+static void store__every_prefix_width_finds_every_entry(void **state)
+{
+    static const unsigned widths[] = {VG_SEG_PREFIX_BITS_MIN, 13, VG_SEG_PREFIX_BITS_V2, 20};
+    (void)state;
+    assert_int_equal(vg_seg_prefix_bits(0), VG_SEG_PREFIX_BITS_MIN);
+    assert_int_equal(vg_seg_prefix_bits(1000), VG_SEG_PREFIX_BITS_MIN);
+    assert_int_equal(vg_seg_prefix_bits(20000000), 20); /* 19 keys a slot */
+    assert_int_equal(vg_seg_prefix_bits(100000000), 22);
+    assert_int_equal(vg_seg_prefix_bits(UINT64_C(1) << 40), VG_SEG_PREFIX_BITS_MAX);
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+        char *dir = tu_mkdtemp(), *path = write_segment_bits(dir, 20000, widths[w]);
+        vg_segment s;
+        vg_seg_entry e;
+        vigil_error err;
+        assert_int_equal(vg_seg_open(&s, path, &err), 0);
+        for (int a = 0; a < VG_SEG_ALGS; a++)
+            assert_int_equal(s.prefix_bits[a], widths[w]);
+        for (uint64_t i = 0; i < 20000; i++) {
+            int64_t row;
+            make_entry(&e, i);
+            row = vg_seg_find(&s, VG_SEG_SHA256, e.sha256);
+            assert_true(row >= 0);
+            assert_int_equal(s.entries[row].size, (int64_t)i);
+            assert_int_equal(vg_seg_find(&s, VG_SEG_MD5, e.md5), row);
+            e.md5[15] ^= 1;
+            assert_int_equal(vg_seg_find(&s, VG_SEG_MD5, e.md5), -1);
+        }
+        vg_seg_close(&s);
+        tu_rm_rf(dir);
+        free(path);
+        free(dir);
+    }
 }
 
 static void flip(const char *path, long off)
@@ -287,20 +330,38 @@ static void set_version(const char *path, uint32_t version)
     fclose(f);
 }
 
-/* Version 1 segments (no links, meta padding zero) are still read; an unknown version is refused. */
+/*
+ * Version 1 and 2 segments (16-bit prefix tables; version 1 without links)
+ * are still read; an unknown version is refused, and so is an older version
+ * whose prefix tables are not 16-bit.
+ */
 static void store__version_1_segments_are_read_and_newer_refused(void **state)
 {
-    char *dir = tu_mkdtemp(), *path = write_segment(dir, 1000);
+    char *dir = tu_mkdtemp(), *path = write_segment_bits(dir, 1000, VG_SEG_PREFIX_BITS_V2);
     vg_segment s;
     vg_seg_entry e;
     vigil_error err;
     (void)state;
-    set_version(path, 1);
+    for (uint32_t v = 1; v <= 2; v++) {
+        set_version(path, v);
+        assert_int_equal(vg_seg_open(&s, path, &err), 0);
+        assert_int_equal(s.prefix_bits[VG_SEG_MD5], 16);
+        make_entry(&e, 123);
+        assert_int_equal(vg_seg_find(&s, VG_SEG_MD5, e.md5), vg_seg_find(&s, VG_SEG_SHA256, e.sha256));
+        assert_true(vg_seg_find(&s, VG_SEG_MD5, e.md5) >= 0);
+        vg_seg_close(&s);
+    }
+    tu_rm_rf(dir);
+    free(path);
+    free(dir);
+    dir = tu_mkdtemp();
+    path = write_segment(dir, 1000); /* version 3: 8-bit tables for 1,000 keys */
     assert_int_equal(vg_seg_open(&s, path, &err), 0);
-    make_entry(&e, 123);
-    assert_int_equal(vg_seg_find(&s, VG_SEG_MD5, e.md5), vg_seg_find(&s, VG_SEG_SHA256, e.sha256));
-    assert_true(vg_seg_find(&s, VG_SEG_MD5, e.md5) >= 0);
+    assert_int_equal(s.prefix_bits[VG_SEG_MD5], VG_SEG_PREFIX_BITS_MIN);
     vg_seg_close(&s);
+    set_version(path, 2);
+    assert_int_equal(vg_seg_open(&s, path, &err), VIGIL_ESTORE);
+    assert_non_null(strstr(err.msg, "sections out of bounds"));
     set_version(path, VG_SEG_VERSION + 1);
     assert_int_equal(vg_seg_open(&s, path, &err), VIGIL_ESTORE);
     assert_non_null(strstr(err.msg, "unknown version"));
@@ -761,6 +822,7 @@ int main(void)
         cmocka_unit_test(store__sort_with_keys_and_packed_runs_dedupes_exactly),
         cmocka_unit_test(store__sort_within_the_bound_writes_no_run),
         cmocka_unit_test(store__segment_finds_every_entry_and_nothing_else),
+        cmocka_unit_test(store__every_prefix_width_finds_every_entry),
         cmocka_unit_test(store__damaged_segments_are_refused_naming_the_file),
         cmocka_unit_test(store__version_1_segments_are_read_and_newer_refused),
         cmocka_unit_test(store__merges_keep_the_most_serious_category_and_apply_retractions),
