@@ -484,7 +484,7 @@ int vg_import_begin(vg_import *p, vigil_store *st, const vigil_import_opts *o, v
             return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", dir, strerror(errno));
     }
     spec = (vg_xsort_spec){sizeof(vg_seg_entry), entry_bucket, entry_cmp, p->memory / 2, dir, "entries",
-                           entry_key, entry_pack, entry_unpack};
+                           entry_key, entry_pack, entry_unpack, 0};
     return vg_xsort_new(&p->entries, &spec, err);
 }
 

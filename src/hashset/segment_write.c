@@ -241,7 +241,7 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
     }
     for (int a = 0; a < VG_SEG_ALGS; a++) {
         vg_xsort_spec spec = {vg_seg_digest_len[a] + 4, key_bucket, cmps[a], memory / VG_SEG_ALGS, dir, names[a],
-                              key_prefix, NULL, NULL};
+                              key_prefix, NULL, NULL, 0};
         if ((rc = vg_xsort_new(&w->keys[a], &spec, err)) < 0)
             goto fail;
     }

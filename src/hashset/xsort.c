@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "hashset/xsort.h"
@@ -479,6 +480,169 @@ static void heap_down(vg_xsort *x, size_t i)
     }
 }
 
+/* The most run files one merge reads (vg_xsort_spec.fanin). */
+static unsigned max_fanin(const vg_xsort *x)
+{
+    struct rlimit rl;
+    size_t by_memory = x->s.memory / 4 / RUN_BUF_MIN;
+    unsigned f = by_memory < 16 ? 16 : by_memory > 4096 ? 4096 : (unsigned)by_memory;
+    if (x->s.fanin)
+        return x->s.fanin < 2 ? 2 : x->s.fanin;
+    /* leave descriptors for the store, the source and the segment being written */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)f + 64)
+        f = rl.rlim_cur > 80 ? (unsigned)(rl.rlim_cur - 64) : 16;
+    return f;
+}
+
+/* Close and free the runs of a merge. */
+static void merge_close(vg_xsort *x)
+{
+    for (size_t i = 0; i < x->nmerge; i++) {
+        if (x->runs[i].fd >= 0)
+            close(x->runs[i].fd);
+        free(x->runs[i].buf);
+        free(x->runs[i].rec);
+    }
+    free(x->runs);
+    free(x->heap);
+    x->runs = NULL;
+    x->heap = NULL;
+    x->nmerge = x->nheap = 0;
+}
+
+/* Open run files first..first+n-1 for a merge, with read buffers of run_buf bytes. */
+static int merge_open(vg_xsort *x, unsigned first, unsigned n, size_t run_buf, vigil_error *err)
+{
+    x->runs = calloc(n + 2, sizeof *x->runs);
+    x->heap = calloc(n + 2, sizeof *x->heap);
+    x->nmerge = x->nheap = 0;
+    if (!x->runs || !x->heap)
+        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    for (unsigned i = first; i < first + n; i++) {
+        char *path = run_path(x, i);
+        run *r = &x->runs[x->nmerge++];
+        r->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+        r->cap = run_buf;
+        r->buf = malloc(run_buf);
+        r->rec = x->s.pack ? malloc(x->s.rec_size) : NULL;
+        if (r->fd < 0 || !r->buf || (x->s.pack && !r->rec)) {
+            int rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot read sort run: %s", path ? path : "sort",
+                                     strerror(errno));
+            free(path);
+            return rc;
+        }
+        free(path);
+        r->left = x->run_n[i];
+    }
+    return 0;
+}
+
+/* Start the heap over the runs opened. */
+static int merge_start(vg_xsort *x, vigil_error *err)
+{
+    for (size_t i = 0; i < x->nmerge; i++) {
+        int got = run_advance(x, &x->runs[i], err);
+        if (got < 0)
+            return VIGIL_ESTORE;
+        if (got)
+            x->heap[x->nheap++] = i;
+    }
+    for (size_t i = x->nheap / 2; i-- > 0;)
+        heap_down(x, i);
+    return 0;
+}
+
+/* Write the merge of the open runs to fd (packed as a spill writes them). */
+static int merge_write(vg_xsort *x, int fd, const char *path, vigil_error *err)
+{
+    uint8_t *out = malloc(RUN_BUF);
+    size_t used = 0, rs = x->s.rec_size;
+    int rc = 0;
+    if (!out)
+        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    while (rc == 0 && x->nheap) {
+        run *r = &x->runs[x->heap[0]];
+        int got;
+        if (used + rs + 1 > RUN_BUF) {
+            if (write_all(fd, out, used) < 0)
+                rc = io_error(err, path, "cannot write sort run");
+            used = 0;
+        }
+        if (x->s.pack) {
+            size_t n = x->s.pack(out + used + 1, r->cur);
+            out[used] = (uint8_t)n;
+            used += 1 + n;
+        } else {
+            memcpy(out + used, r->cur, rs);
+            used += rs;
+        }
+        if ((got = run_advance(x, r, err)) < 0)
+            rc = VIGIL_ESTORE;
+        else if (!got)
+            x->heap[0] = x->heap[--x->nheap];
+        if (x->nheap)
+            heap_down(x, 0);
+    }
+    if (rc == 0 && used && write_all(fd, out, used) < 0)
+        rc = io_error(err, path, "cannot write sort run");
+    free(out);
+    return rc;
+}
+
+/*
+ * Merge the first n run files into one that takes the first one's number;
+ * the later runs move down (their order does not matter: ties keep none).
+ * The merged file is complete before any run it replaces is removed.
+ */
+static int merge_pass(vg_xsort *x, unsigned n, vigil_error *err)
+{
+    char *tmp = run_path(x, x->nruns), *path = NULL;
+    size_t run_buf = x->s.memory / 4 / n;
+    uint64_t total = 0;
+    int fd = -1, rc;
+    run_buf = run_buf > RUN_BUF ? RUN_BUF : run_buf < RUN_BUF_MIN ? RUN_BUF_MIN : run_buf;
+    if (!tmp)
+        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    rc = merge_open(x, 0, n, run_buf, err);
+    if (rc == 0 && (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+        rc = io_error(err, tmp, "cannot create sort run");
+    if (rc == 0)
+        rc = merge_start(x, err);
+    if (rc == 0)
+        rc = merge_write(x, fd, tmp, err);
+    if (fd >= 0 && close(fd) != 0 && rc == 0)
+        rc = io_error(err, tmp, "cannot write sort run");
+    merge_close(x);
+    if (rc < 0) {
+        unlink(tmp);
+        free(tmp);
+        return rc;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        total += x->run_n[i];
+        if ((path = run_path(x, i)) != NULL)
+            unlink(path);
+        free(path);
+    }
+    path = run_path(x, 0);
+    if (!path || rename(tmp, path) != 0)
+        rc = path ? io_error(err, path, "cannot rename sort run") : vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+    free(path);
+    free(tmp);
+    x->run_n[0] = total;
+    for (unsigned i = n; rc == 0 && i < x->nruns; i++) {
+        char *from = run_path(x, i), *to = run_path(x, i - n + 1);
+        if (!from || !to || rename(from, to) != 0)
+            rc = from && to ? io_error(err, from, "cannot rename sort run") : vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+        free(from);
+        free(to);
+        x->run_n[i - n + 1] = x->run_n[i];
+    }
+    if (rc == 0)
+        x->nruns -= n - 1;
+    return rc;
+}
+
 int vg_xsort_finish(vg_xsort *x, vigil_error *err)
 {
     size_t rs = x->s.rec_size, run_buf;
@@ -494,30 +658,23 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
             free(x->bufs[i].ord);
             x->bufs[i] = (batch){NULL, NULL, 0, 0};
         }
-    /* the read buffers of many runs share a quarter of the bound (within 64 KiB..512 KiB each) */
-    run_buf = x->s.memory / 4 / (x->nruns ? x->nruns : 1);
-    run_buf = run_buf > RUN_BUF ? RUN_BUF : run_buf < RUN_BUF_MIN ? RUN_BUF_MIN : run_buf;
-    x->runs = calloc(x->nruns + 2, sizeof *x->runs);
-    x->heap = calloc(x->nruns + 2, sizeof *x->heap);
-    x->scratch = malloc(rs);
-    if (!x->runs || !x->heap || !x->scratch)
-        return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
-    for (unsigned i = 0; i < x->nruns; i++) {
-        char *path = run_path(x, i);
-        run *r = &x->runs[x->nmerge++];
-        r->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-        r->cap = run_buf;
-        r->buf = malloc(run_buf);
-        r->rec = x->s.pack ? malloc(rs) : NULL;
-        if (r->fd < 0 || !r->buf || (x->s.pack && !r->rec)) {
-            int rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot read sort run: %s", path ? path : "sort",
-                                     strerror(errno));
-            free(path);
+    /* more runs than one merge may read: merge the oldest into one until few enough are left */
+    for (unsigned f = max_fanin(x); x->nruns > f;) {
+        int rc = merge_pass(x, x->nruns - f + 1 < f ? x->nruns - f + 1 : f, err);
+        if (rc < 0) {
             x->failed = 1;
             return rc;
         }
-        free(path);
-        r->left = x->run_n[i];
+    }
+    /* the read buffers of many runs share a quarter of the bound (within 64 KiB..512 KiB each) */
+    run_buf = x->s.memory / 4 / (x->nruns ? x->nruns : 1);
+    run_buf = run_buf > RUN_BUF ? RUN_BUF : run_buf < RUN_BUF_MIN ? RUN_BUF_MIN : run_buf;
+    x->scratch = malloc(rs);
+    if (!x->scratch || merge_open(x, 0, x->nruns, run_buf, err) < 0) {
+        if (!x->scratch)
+            vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+        x->failed = 1;
+        return VIGIL_ESTORE;
     }
     for (int i = 0; i < 2; i++) { /* the held batch and the last one are merged from memory */
         const batch *b = i ? x->fill : x->held;
@@ -528,17 +685,10 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
             r->left = b->n;
         }
     }
-    for (size_t i = 0; i < x->nmerge; i++) {
-        int got = run_advance(x, &x->runs[i], err);
-        if (got < 0) {
-            x->failed = 1;
-            return VIGIL_ESTORE;
-        }
-        if (got)
-            x->heap[x->nheap++] = i;
+    if (merge_start(x, err) < 0) {
+        x->failed = 1;
+        return VIGIL_ESTORE;
     }
-    for (size_t i = x->nheap / 2; i-- > 0;)
-        heap_down(x, i);
     x->merging = 1;
     return 0;
 }
@@ -593,20 +743,13 @@ void vg_xsort_free(vg_xsort *x)
     if (!x)
         return;
     spill_wait(x, NULL);
-    for (size_t i = 0; i < x->nmerge; i++) {
-        if (x->runs[i].fd >= 0)
-            close(x->runs[i].fd);
-        free(x->runs[i].buf);
-        free(x->runs[i].rec);
-    }
+    merge_close(x);
     for (unsigned i = 0; i < x->nruns; i++) {
         char *path = run_path(x, i);
         if (path)
             unlink(path);
         free(path);
     }
-    free(x->runs);
-    free(x->heap);
     for (int i = 0; i < 2; i++) {
         free(x->bufs[i].recs);
         free(x->bufs[i].ord);

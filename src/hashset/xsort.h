@@ -34,6 +34,13 @@ typedef struct vg_xsort_spec {
      */
     size_t (*pack)(uint8_t *out, const void *rec);
     void (*unpack)(void *rec, const uint8_t *in, size_t n);
+    /*
+     * Optional: the most run files read at once (at least 2). 0: as many as a
+     * quarter of the memory bound gives 64 KiB read buffers, at least 16, and
+     * no more than the open-file limit allows. More runs than that are merged
+     * in passes first (a national list at a small bound spills thousands).
+     */
+    unsigned fanin;
 } vg_xsort_spec;
 
 int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err);
