@@ -155,6 +155,12 @@ typedef struct vg_segment {
     uint64_t nkeys[VG_SEG_ALGS];
     const uint32_t *prefix[VG_SEG_ALGS];
     unsigned prefix_bits[VG_SEG_ALGS]; /* leading digest bits that index the prefix table */
+    /*
+     * 1 when algorithm a's keys are in row order (every entry has that digest
+     * and none a stronger one: entries are sorted by their strongest digest),
+     * so that the guessed key's place is also its meta row's.
+     */
+    uint8_t in_row_order[VG_SEG_ALGS];
 } vg_segment;
 
 /*
@@ -235,6 +241,9 @@ static inline void vg_seg_probe_prefetch(const vg_segment *s, int a, const vg_se
     size_t r = vg_seg_digest_len[a] + 4;
     __builtin_prefetch(k);
     __builtin_prefetch(k + r - 1);
+    /* keys in row order: a hit's meta row is fetched beside its key, not after it */
+    if (s->in_row_order[a] && p->at < s->h->entries)
+        __builtin_prefetch(&s->meta[p->at]);
 }
 
 static inline void vg_seg_prefix_prefetch(const vg_segment *s, int a, const uint8_t *d)

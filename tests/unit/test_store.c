@@ -269,6 +269,11 @@ static void store__every_prefix_width_finds_every_entry(void **state)
         assert_int_equal(vg_seg_open(&s, path, &err), 0);
         for (int a = 0; a < VG_SEG_ALGS; a++)
             assert_int_equal(s.prefix_bits[a], widths[w]);
+        /* every entry has a SHA-256, its strongest digest: those keys are in row order, the MD5 keys not */
+        assert_true(s.in_row_order[VG_SEG_SHA256]);
+        assert_false(s.in_row_order[VG_SEG_MD5]);
+        for (uint64_t k = 0; k < s.nkeys[VG_SEG_SHA256]; k++)
+            assert_int_equal(vg_seg_key_row(&s, VG_SEG_SHA256, k), k);
         for (uint64_t i = 0; i < 20000; i++) {
             int64_t row;
             make_entry(&e, i);
