@@ -110,12 +110,8 @@ int vg_seg_open(vg_segment *out, const char *path, vigil_error *err)
         out->prefix[a] = (const uint32_t *)(out->base + out->h->sec[VG_SEC_PREFIX_MD5 + 2 * a].off);
         out->prefix_bits[a] = prefix_bits(out->h, a);
     }
-    for (int a = 0; a < VG_SEG_ALGS; a++) {
-        out->in_row_order[a] = out->nkeys[a] == out->h->entries;
-        for (int b = a + 1; b < VG_SEG_ALGS; b++)
-            if (out->nkeys[b])
-                out->in_row_order[a] = 0;
-    }
+    for (int a = 0; a < VG_SEG_ALGS; a++) /* only a prefetch depends on it: a wrong bit costs time, not answers */
+        out->in_row_order[a] = out->h->version >= 3 && (out->h->row_order >> a & 1) && out->nkeys[a] == out->h->entries;
     return 0;
 }
 

@@ -107,7 +107,8 @@ typedef struct vg_seg_header {
     uint32_t entry_size;
     uint32_t nsections;
     vg_seg_section sec[VG_SEC__COUNT];
-    uint8_t reserved[104];
+    uint32_t row_order;     /* version 3: bit a set when algorithm a's key k names row k, for every k */
+    uint8_t reserved[100];
     uint8_t body_sha256[32];   /* everything after the header */
     uint8_t header_sha256[32]; /* the header up to this field */
 } vg_seg_header;
@@ -156,9 +157,10 @@ typedef struct vg_segment {
     const uint32_t *prefix[VG_SEG_ALGS];
     unsigned prefix_bits[VG_SEG_ALGS]; /* leading digest bits that index the prefix table */
     /*
-     * 1 when algorithm a's keys are in row order (every entry has that digest
-     * and none a stronger one: entries are sorted by their strongest digest),
-     * so that the guessed key's place is also its meta row's.
+     * 1 when algorithm a's key k names row k for every k (the header's
+     * row_order: an import sorts entries by their strongest digest, so the
+     * keys of a digest every entry has and none has a stronger one), so that
+     * the guessed key's place is also its meta row's.
      */
     uint8_t in_row_order[VG_SEG_ALGS];
 } vg_segment;

@@ -65,6 +65,7 @@ struct vg_seg_writer {
     uint8_t run_key[32];
     unsigned prefix_bits;   /* of the prefix table being written */
     unsigned fixed_bits;    /* vg_seg_writer_prefix_bits, or 0 */
+    int in_row_order;       /* every key written so far names the row of its own index */
 };
 
 static int io_error(vigil_error *err, const char *path, const char *what)
@@ -448,6 +449,8 @@ static int flush_run(vg_seg_writer *w, int a, uint32_t *prefix, uint64_t *next, 
         prefix[(*next)++] = *i;
     memcpy(key, w->run_key, dlen);
     for (size_t k = 0; rc == 0 && k < w->nrun; k++) {
+        if (w->run[k].row != *i)
+            w->in_row_order = 0;
         memcpy(key + dlen, &w->run[k].row, 4);
         rc = out(w, key, dlen + 4, err);
         (*i)++;
@@ -495,6 +498,7 @@ static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
         return rc;
     }
     w->nrun = 0;
+    w->in_row_order = 1;
     w->h.sec[VG_SEC_KEYS_MD5 + 2 * a].off = w->off;
     /* keys arrive sorted by (digest, row): a run of one digest is the entries that share it */
     while (rc == 0 && (k = vg_xsort_next(w->keys[a], err)) != NULL) {
@@ -509,6 +513,8 @@ static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
         rc = flush_run(w, a, prefix, &next, &i, err);
     while (next <= nprefix)
         prefix[next++] = i;
+    if (w->in_row_order && i == w->rows && i > 0)
+        w->h.row_order |= 1u << a;
     w->h.sec[VG_SEC_KEYS_MD5 + 2 * a].size = w->off - w->h.sec[VG_SEC_KEYS_MD5 + 2 * a].off;
     if (rc == 0)
         rc = align4(w, err);

@@ -269,11 +269,9 @@ static void store__every_prefix_width_finds_every_entry(void **state)
         assert_int_equal(vg_seg_open(&s, path, &err), 0);
         for (int a = 0; a < VG_SEG_ALGS; a++)
             assert_int_equal(s.prefix_bits[a], widths[w]);
-        /* every entry has a SHA-256, its strongest digest: those keys are in row order, the MD5 keys not */
-        assert_true(s.in_row_order[VG_SEG_SHA256]);
-        assert_false(s.in_row_order[VG_SEG_MD5]);
-        for (uint64_t k = 0; k < s.nkeys[VG_SEG_SHA256]; k++)
-            assert_int_equal(vg_seg_key_row(&s, VG_SEG_SHA256, k), k);
+        /* entries put in no digest's order: no key array is in row order */
+        for (int a = 0; a < VG_SEG_ALGS; a++)
+            assert_false(s.in_row_order[a]);
         for (uint64_t i = 0; i < 20000; i++) {
             int64_t row;
             make_entry(&e, i);
@@ -289,6 +287,47 @@ static void store__every_prefix_width_finds_every_entry(void **state)
         free(path);
         free(dir);
     }
+}
+
+static int cmp_sha256(const void *a, const void *b)
+{
+    return memcmp(((const vg_seg_entry *)a)->sha256, ((const vg_seg_entry *)b)->sha256, 32);
+}
+
+/*
+ * Entries put in SHA-256 order (as an import sorts them by their strongest
+ * digest): the header says the SHA-256 keys are in row order, and they are;
+ * the MD5 keys are not, and one entry without an MD5 would not change that.
+ */
+static void store__keys_in_row_order_are_marked(void **state)
+{
+    char *dir = tu_mkdtemp(), *path = tu_path(dir, "s.seg");
+    vg_seg_entry *e = calloc(5000, sizeof *e);
+    vg_seg_writer *w;
+    vg_segment s;
+    vigil_error err;
+    (void)state;
+    for (uint64_t i = 0; i < 5000; i++)
+        make_entry(&e[i], i);
+    qsort(e, 5000, sizeof *e, cmp_sha256);
+    assert_int_equal(vg_seg_writer_new(&w, path, dir, 1u << 20, &err), 0);
+    for (uint64_t i = 0; i < 5000; i++)
+        assert_int_equal(vg_seg_writer_put(w, &e[i], NULL, &err), 0);
+    assert_int_equal(vg_seg_writer_finish(w, "\0", 1, &err), 0);
+    vg_seg_writer_free(w);
+    assert_int_equal(vg_seg_open(&s, path, &err), 0);
+    assert_int_equal(s.h->row_order, 1u << VG_SEG_SHA256);
+    assert_true(s.in_row_order[VG_SEG_SHA256]);
+    assert_false(s.in_row_order[VG_SEG_MD5]);
+    for (uint64_t k = 0; k < s.nkeys[VG_SEG_SHA256]; k++)
+        assert_int_equal(vg_seg_key_row(&s, VG_SEG_SHA256, k), k);
+    for (uint64_t i = 0; i < 5000; i += 11) /* and every lookup still answers */
+        assert_int_equal(vg_seg_find(&s, VG_SEG_SHA256, e[i].sha256), (int64_t)i);
+    vg_seg_close(&s);
+    tu_rm_rf(dir);
+    free(e);
+    free(path);
+    free(dir);
 }
 
 static void flip(const char *path, long off)
@@ -843,6 +882,7 @@ int main(void)
         cmocka_unit_test(store__sort_merges_many_runs_in_passes),
         cmocka_unit_test(store__segment_finds_every_entry_and_nothing_else),
         cmocka_unit_test(store__every_prefix_width_finds_every_entry),
+        cmocka_unit_test(store__keys_in_row_order_are_marked),
         cmocka_unit_test(store__damaged_segments_are_refused_naming_the_file),
         cmocka_unit_test(store__version_1_segments_are_read_and_newer_refused),
         cmocka_unit_test(store__merges_keep_the_most_serious_category_and_apply_retractions),
