@@ -146,17 +146,24 @@ static int flush_out(vg_seg_writer *w, vigil_error *err)
     return 0;
 }
 
+/*
+ * Buffers end on OUT_BUF boundaries of the file (the first one is short by the
+ * header): writes of whole aligned 4 MiB let the page cache keep the file in
+ * 2 MiB folios, which readers then map with 2 MiB pages (at 100 million keys a
+ * batched lookup took 136 ns instead of 229 with them: far fewer TLB misses).
+ */
 static int out(vg_seg_writer *w, const void *p, size_t n, vigil_error *err)
 {
     const uint8_t *b = p;
-    w->off += n;
     while (n) {
-        size_t k = OUT_BUF - w->used < n ? OUT_BUF - w->used : n;
+        size_t room = OUT_BUF - (size_t)((w->off - w->used) % OUT_BUF); /* w->off - w->used: the buffer's place */
+        size_t k = room - w->used < n ? room - w->used : n;
         memcpy(w->buf + w->used, b, k);
         w->used += k;
+        w->off += k;
         b += k;
         n -= k;
-        if (w->used == OUT_BUF && flush_out(w, err) < 0)
+        if (w->used == room && flush_out(w, err) < 0)
             return VIGIL_ESTORE;
     }
     return 0;
