@@ -270,16 +270,21 @@ static uint32_t intern(vg_import *p, const char *s)
     return off;
 }
 
-/* intern() for a record field that mostly repeats the previous record's value. */
+/* intern() for a record field that mostly repeats one of a few values seen lately. */
 static uint32_t intern_field(vg_import *p, int field, const char *s)
 {
-    uint32_t off = p->recent[field];
+    uint32_t *recent = p->recent[field], off;
+    const size_t nrecent = sizeof p->recent[0] / sizeof p->recent[0][0];
     if (!s)
         return VG_SEG_NONE;
-    if (off != VG_SEG_NONE && !strcmp(p->strings.ptr + off, s))
-        return off;
+    for (size_t i = 0; i < nrecent && recent[i] != VG_SEG_NONE; i++) {
+        const char *c = p->strings.ptr + recent[i];
+        if (c[0] == s[0] && !strcmp(c, s))
+            return recent[i];
+    }
     off = intern(p, s);
-    p->recent[field] = off;
+    if (off != VG_SEG_NONE)
+        recent[p->recent_next[field]++ % nrecent] = off;
     return off;
 }
 
