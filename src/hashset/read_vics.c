@@ -100,6 +100,7 @@ typedef struct vics {
     char warned_codes[8][32];
     unsigned nwarned;
     uint64_t records;
+    key_index keys;
     int over;              /* the reading is over: rc is its result */
 } vics;
 
@@ -815,7 +816,7 @@ static int cb_end_array(void *ctx)
 
 /*
  * Two threads share the work: a parser thread reads the file and runs libyajl,
- * recording its events (keys already looked up) in blocks; this thread replays
+ * recording its events in blocks; this thread replays
  * them through the callbacks above, in the same order and with the same bytes,
  * so records, places and errors are what one thread would give. A failure of
  * the parser (unreadable file, invalid JSON) is an event too, after those that
@@ -842,7 +843,6 @@ typedef struct parser {
     const char *label;
     yajl_handle h;
     feeder *in;
-    key_index keys;
     vg_bq *q;
     vg_bq_block *b;     /* the block being filled */
     vics *direct;       /* no thread: blocks are replayed here as they fill */
@@ -933,14 +933,7 @@ static int ev_string(void *ctx, const unsigned char *s, size_t n)
 
 static int ev_map_key(void *ctx, const unsigned char *s, size_t n)
 {
-    parser *ps = ctx;
-    unsigned char *o = ev_room(ps, 2);
-    if (!o)
-        return 0;
-    o[0] = EV_KEY;
-    o[1] = (unsigned char)lookup_key(&ps->keys, s, n);
-    ps->b->len += 2;
-    return 1;
+    return ev_put_bytes(ctx, EV_KEY, s, n);
 }
 
 static int ev_start_map(void *ctx)
@@ -1170,10 +1163,11 @@ static int replay(vics *v, const unsigned char *p, size_t n)
             go = on_scalar(v, t == EV_NUMBER ? 2 : 3, p, k, 0);
             p += k;
             break;
-        case EV_KEY:
+        case EV_KEY: /* looked up here: the parser thread has the most to do */
+            k = ev_len(&p);
             if (!v->skip)
-                v->key = (enum key) * p;
-            p++;
+                v->key = lookup_key(&v->keys, p, k);
+            p += k;
             break;
         case EV_START_MAP:
             go = cb_start_map(v);
@@ -1287,7 +1281,7 @@ static int read_vics(int fd, const char *path, const vg_hs_read_opts *o, const v
     in->total = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
     ps->label = v->label;
     ps->in = in;
-    key_index_init(&ps->keys);
+    key_index_init(&v->keys);
     if (pread(fd, mark, 2, 0) == 2 && ((mark[0] == 0xff && mark[1] == 0xfe) || (mark[0] == 0xfe && mark[1] == 0xff))) {
         in->cd = iconv_open("UTF-8", mark[0] == 0xff ? "UTF-16LE" : "UTF-16BE");
         if (in->cd == (iconv_t)-1) {

@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "hashset/block_queue.h"
 #include "hashset/segment_write.h"
 #include "hashset/xsort.h"
 #include <openssl/evp.h>
@@ -19,6 +21,7 @@
 #include "vigil/digest.h"
 
 #define OUT_BUF (4u << 20)
+#define OUT_BUFS 4
 #define META_BUF 4096
 
 typedef struct side {
@@ -26,24 +29,17 @@ typedef struct side {
     int fd;
 } side;
 
-/* A full buffer on its way to the file. */
-typedef struct out_job {
-    struct vg_seg_writer *w;
-    const uint8_t *p;
-    size_t n;
-    uint64_t off;       /* where it goes in the file */
-    int err;            /* errno of a failed write, 0 */
-} out_job;
-
 struct vg_seg_writer {
     char *path;
     int fd;
-    uint8_t *buf;       /* the buffer being filled */
-    uint8_t *spare;     /* the other one (maybe being written) */
+    vg_bq *q;           /* full buffers on their way to the file */
+    vg_bq_block *blk;   /* the buffer being filled */
+    uint8_t *buf;       /* its bytes */
     size_t used;
     pthread_t thread;
-    out_job job;
-    int writing;
+    int writing;        /* the writer thread runs */
+    atomic_int werr;    /* errno of the writer's first failed write, 0 */
+    uint64_t woff;      /* the writer's: where its next buffer goes in the file */
     uint64_t off;
     EVP_MD_CTX *body;
     vg_seg_header h;
@@ -92,53 +88,68 @@ static int write_all(int fd, const void *p, size_t n)
 }
 
 /* Checksum and write one buffer (the body checksum goes a buffer at a time, in file order). */
-static void *out_main(void *arg)
+static void write_block(vg_seg_writer *w, const uint8_t *p, size_t n)
 {
-    out_job *j = arg;
-    EVP_DigestUpdate(j->w->body, j->p, j->n);
-    j->err = write_all(j->w->fd, j->p, j->n) < 0 ? errno : 0;
+    if (atomic_load(&w->werr))
+        return; /* the file is lost already */
+    EVP_DigestUpdate(w->body, p, n);
+    if (write_all(w->fd, p, n) < 0) {
+        atomic_store(&w->werr, errno ? errno : EIO);
+        return;
+    }
     /* start its writeback now: the closing fsync then has little left to wait for */
-    if (!j->err)
-        sync_file_range(j->w->fd, (off_t)j->off, (off_t)j->n, SYNC_FILE_RANGE_WRITE);
+    sync_file_range(w->fd, (off_t)w->woff, (off_t)n, SYNC_FILE_RANGE_WRITE);
+    w->woff += n;
+}
+
+/* One thread writes every full buffer, in order, while the next ones fill. */
+static void *writer_main(void *arg)
+{
+    vg_seg_writer *w = arg;
+    vg_bq_block *b;
+    while ((b = vg_bq_take(w->q)) != NULL) {
+        write_block(w, b->p, b->len);
+        vg_bq_release(w->q, b);
+    }
     return NULL;
 }
 
-/* Wait for the buffer being written; its failure becomes ours. */
+static int write_failed(vg_seg_writer *w, vigil_error *err)
+{
+    int e = atomic_load(&w->werr);
+    if (!e)
+        return 0;
+    w->failed = 1;
+    errno = e;
+    return io_error(err, w->path, "cannot write segment");
+}
+
+/* Wait until every buffer handed over is written; their failure becomes ours. */
 static int out_wait(vg_seg_writer *w, vigil_error *err)
 {
-    if (!w->writing)
-        return 0;
-    pthread_join(w->thread, NULL);
-    w->writing = 0;
-    if (w->job.err) {
-        w->failed = 1;
-        errno = w->job.err;
-        return io_error(err, w->path, "cannot write segment");
+    if (w->writing) {
+        vg_bq_close(w->q);
+        pthread_join(w->thread, NULL);
+        w->writing = 0;
     }
-    return 0;
+    return write_failed(w, err);
 }
 
 static int flush_out(vg_seg_writer *w, vigil_error *err)
 {
-    uint8_t *t;
-    if (out_wait(w, err) < 0)
+    if (write_failed(w, err) < 0)
         return VIGIL_ESTORE;
     if (!w->used)
         return 0;
-    w->job = (out_job){w, w->buf, w->used, w->off - w->used, 0};
-    if (pthread_create(&w->thread, NULL, out_main, &w->job) == 0) {
-        w->writing = 1;
-    } else { /* no thread: write it here */
-        out_main(&w->job);
-        if (w->job.err) {
-            w->failed = 1;
-            errno = w->job.err;
-            return io_error(err, w->path, "cannot write segment");
-        }
+    if (!w->writing) { /* no thread: write it here */
+        write_block(w, w->buf, w->used);
+        w->used = 0;
+        return write_failed(w, err) < 0 ? VIGIL_ESTORE : 0;
     }
-    t = w->buf;
-    w->buf = w->spare;
-    w->spare = t;
+    w->blk->len = w->used;
+    vg_bq_put(w->q, w->blk);
+    w->blk = vg_bq_get(w->q); /* never NULL: this side never stops the queue */
+    w->buf = w->blk->p;
     w->used = 0;
     return 0;
 }
@@ -223,14 +234,14 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
     vg_seg_writer *w = calloc(1, sizeof *w);
     int rc;
     *out_w = NULL;
-    if (!w || !(w->path = strdup(path)) || !(w->buf = malloc(OUT_BUF)) || !(w->spare = malloc(OUT_BUF))) {
-        if (w) {
+    if (!w || !(w->path = strdup(path)) || vg_bq_new(&w->q, OUT_BUFS, OUT_BUF) < 0) {
+        if (w)
             free(w->path);
-            free(w->buf);
-        }
         free(w);
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
     }
+    w->blk = vg_bq_get(w->q);
+    w->buf = w->blk->p;
     w->fd = -1;
     w->pdna.fd = w->pdq.fd = w->meta.fd = w->tags.fd = -1;
     if (!(w->body = EVP_MD_CTX_new()) || EVP_DigestInit_ex(w->body, EVP_sha256(), NULL) != 1) {
@@ -257,8 +268,9 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
         rc = io_error(err, path, "cannot write segment");
         goto fail;
     }
-    w->off = sizeof w->h;
+    w->off = w->woff = sizeof w->h;
     w->h.sec[VG_SEC_ENTRIES].off = w->off;
+    w->writing = pthread_create(&w->thread, NULL, writer_main, w) == 0;
     *out_w = w;
     return 0;
 fail:
@@ -579,8 +591,7 @@ void vg_seg_writer_free(vg_seg_writer *w)
     side_close(&w->tags);
     free(w->run);
     EVP_MD_CTX_free(w->body);
-    free(w->buf);
-    free(w->spare);
+    vg_bq_free(w->q);
     free(w->path);
     free(w);
 }
