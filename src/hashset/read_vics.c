@@ -816,9 +816,9 @@ static int cb_end_array(void *ctx)
 
 /*
  * Two threads share the work: a parser thread reads the file and runs libyajl,
- * recording its events in blocks; this thread replays
- * them through the callbacks above, in the same order and with the same bytes,
- * so records, places and errors are what one thread would give. A failure of
+ * recording its events in blocks; this thread replays them through the
+ * callbacks above, in the same order and with the same bytes, so records,
+ * places and errors are what one thread would give. A failure of
  * the parser (unreadable file, invalid JSON) is an event too, after those that
  * came before it: a record rejected earlier still stops the import first.
  */
