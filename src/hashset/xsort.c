@@ -40,6 +40,12 @@ typedef struct run {
     size_t mem_i;
 } run;
 
+/* A run in the merge heap, with its current record's key at hand. */
+typedef struct heap_node {
+    uint64_t key;
+    size_t run;
+} heap_node;
+
 /* Records collected, then sorted: ord lists them in order. */
 typedef struct batch {
     uint8_t *recs;
@@ -73,7 +79,8 @@ struct vg_xsort {
     int spilling;       /* a spill thread runs */
     run *runs;          /* during the merge: nruns files + maybe the memory run */
     size_t nmerge;
-    size_t *heap, nheap;
+    heap_node *heap;    /* the runs by their current record: the first is the next one out */
+    size_t nheap;
     uint8_t *scratch;   /* the record last returned by vg_xsort_next */
     int failed, merging;
 };
@@ -454,29 +461,29 @@ static int run_advance(vg_xsort *x, run *r, vigil_error *err)
     return 1;
 }
 
-static int heap_less(const vg_xsort *x, size_t a, size_t b)
+static int heap_less(const vg_xsort *x, const heap_node *a, const heap_node *b)
 {
-    const run *ra = &x->runs[a], *rb = &x->runs[b];
-    if (ra->key != rb->key)
-        return ra->key < rb->key;
-    return x->s.cmp(ra->cur, rb->cur) < 0;
+    if (a->key != b->key)
+        return a->key < b->key;
+    return x->s.cmp(x->runs[a->run].cur, x->runs[b->run].cur) < 0;
 }
 
+/* Sift the node at i down to its place (the order is total: no two records compare equal). */
 static void heap_down(vg_xsort *x, size_t i)
 {
+    heap_node v = x->heap[i];
     for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < x->nheap && heap_less(x, x->heap[l], x->heap[m]))
-            m = l;
-        if (r < x->nheap && heap_less(x, x->heap[r], x->heap[m]))
-            m = r;
-        if (m == i)
-            return;
-        size_t t = x->heap[i];
+        size_t l = 2 * i + 1, m = l;
+        if (l >= x->nheap)
+            break;
+        if (l + 1 < x->nheap && heap_less(x, &x->heap[l + 1], &x->heap[l]))
+            m = l + 1;
+        if (!heap_less(x, &x->heap[m], &v))
+            break;
         x->heap[i] = x->heap[m];
-        x->heap[m] = t;
         i = m;
     }
+    x->heap[i] = v;
 }
 
 int vg_xsort_finish(vg_xsort *x, vigil_error *err)
@@ -535,7 +542,7 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
             return VIGIL_ESTORE;
         }
         if (got)
-            x->heap[x->nheap++] = i;
+            x->heap[x->nheap++] = (heap_node){x->runs[i].key, i};
     }
     for (size_t i = x->nheap / 2; i-- > 0;)
         heap_down(x, i);
@@ -550,7 +557,7 @@ const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
     int got;
     if (!x->merging || x->failed || x->nheap == 0)
         return NULL;
-    r = &x->runs[x->heap[0]];
+    r = &x->runs[x->heap[0].run];
     /* a file run's buffer moves on below: hand out a copy the caller may keep until the next call */
     if (r->mem) { /* a batch in memory stays where it is until the end */
         out = r->cur;
@@ -566,7 +573,9 @@ const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
         x->failed = 1;
         return NULL;
     }
-    if (!got)
+    if (got)
+        x->heap[0].key = r->key;
+    else
         x->heap[0] = x->heap[--x->nheap];
     if (x->nheap)
         heap_down(x, 0);
