@@ -275,7 +275,8 @@ static uint32_t intern(vg_import *p, const char *s)
 static uint32_t intern_field(vg_import *p, int field, const char *s)
 {
     uint32_t *recent = p->recent[field], off;
-    const size_t nrecent = sizeof p->recent[0] / sizeof p->recent[0][0];
+    /* series names are many and rarely repeat at once: only the last one is worth a look */
+    const size_t nrecent = field == 3 ? 1 : sizeof p->recent[0] / sizeof p->recent[0][0];
     if (!s)
         return VG_SEG_NONE;
     for (size_t i = 0; i < nrecent && recent[i] != VG_SEG_NONE; i++) {

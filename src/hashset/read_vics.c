@@ -159,7 +159,10 @@ static enum key lookup_key(const key_index *ix, const unsigned char *s, size_t n
         return K_OTHER;
     if (one != SEVERAL) {
         const char *name = keys[one - 1].name;
-        return !memcmp(name, s, n) || same_nocase(name, s, n) ? keys[one - 1].key : K_OTHER;
+        size_t i = 0;
+        while (i < n && name[i] == (char)s[i]) /* keys are short: no call for the usual spelling */
+            i++;
+        return i == n || same_nocase(name, s, n) ? keys[one - 1].key : K_OTHER;
     }
     for (size_t i = ix->first[n], end = (size_t)ix->first[n] + ix->count[n]; i < end; i++)
         if (!memcmp(keys[i].name, s, n)) /* the usual spelling first */
