@@ -45,7 +45,7 @@ int vg_bq_new(vg_bq **out, unsigned nblocks, size_t cap)
         free(q);
         return -1;
     }
-    for (unsigned i = 0; cap && i < nblocks; i++) {
+    for (unsigned i = 0; i < nblocks; i++) {
         if (!(q->blocks[i].p = malloc(cap))) {
             vg_bq_free(q);
             return -1;

@@ -17,11 +17,7 @@ typedef struct vg_bq_block {
     size_t len, cap;
 } vg_bq_block;
 
-/*
- * nblocks blocks of cap bytes each; -1 when out of memory. With cap 0 the
- * queue has no blocks of its own: it passes on up to nblocks blocks of
- * another queue, which its consumer releases to that queue.
- */
+/* nblocks blocks of cap bytes each; -1 when out of memory. */
 int vg_bq_new(vg_bq **out, unsigned nblocks, size_t cap);
 /* Producer: an empty block (waits for one); NULL once the consumer stopped. */
 vg_bq_block *vg_bq_get(vg_bq *q);

@@ -33,12 +33,11 @@ struct vg_seg_writer {
     char *path;
     int fd;
     vg_bq *q;           /* full buffers on their way to the file */
-    vg_bq *sums;        /* written buffers on their way to the body checksum */
     vg_bq_block *blk;   /* the buffer being filled */
     uint8_t *buf;       /* its bytes */
     size_t used;
-    pthread_t thread, sum_thread;
-    int writing, summing; /* the writer and checksum threads run */
+    pthread_t thread;
+    int writing;        /* the writer thread runs */
     atomic_int werr;    /* errno of the writer's first failed write, 0 */
     uint64_t woff;      /* the writer's: where its next buffer goes in the file */
     uint64_t off;
@@ -88,11 +87,17 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* Write one buffer (in file order). */
-static void store_block(vg_seg_writer *w, const uint8_t *p, size_t n)
+/*
+ * Checksum and write one buffer (the body checksum goes a buffer at a time, in
+ * file order). One thread does both: the checksum brings the buffer into this
+ * core's cache and the copy into the page cache then costs much less (a
+ * second thread for either doubled the copy's time).
+ */
+static void write_block(vg_seg_writer *w, const uint8_t *p, size_t n)
 {
     if (atomic_load(&w->werr))
         return; /* the file is lost already */
+    EVP_DigestUpdate(w->body, p, n);
     if (write_all(w->fd, p, n) < 0) {
         atomic_store(&w->werr, errno ? errno : EIO);
         return;
@@ -102,56 +107,16 @@ static void store_block(vg_seg_writer *w, const uint8_t *p, size_t n)
     w->woff += n;
 }
 
-/* The body checksum goes a buffer at a time, in file order. */
-static void sum_block(vg_seg_writer *w, const uint8_t *p, size_t n)
-{
-    EVP_DigestUpdate(w->body, p, n);
-}
-
-/*
- * Two threads share a full buffer's work while the next ones fill: the
- * writer writes it and passes it on, the summer adds it to the body checksum
- * and gives it back to be filled again.
- */
+/* One thread writes every full buffer, in order, while the next ones fill. */
 static void *writer_main(void *arg)
 {
     vg_seg_writer *w = arg;
     vg_bq_block *b;
     while ((b = vg_bq_take(w->q)) != NULL) {
-        store_block(w, b->p, b->len);
-        if (w->summing) {
-            vg_bq_put(w->sums, b);
-        } else {
-            sum_block(w, b->p, b->len);
-            vg_bq_release(w->q, b);
-        }
-    }
-    if (w->summing)
-        vg_bq_close(w->sums);
-    return NULL;
-}
-
-static void *summer_main(void *arg)
-{
-    vg_seg_writer *w = arg;
-    vg_bq_block *b;
-    while ((b = vg_bq_take(w->sums)) != NULL) {
-        sum_block(w, b->p, b->len);
+        write_block(w, b->p, b->len);
         vg_bq_release(w->q, b);
     }
     return NULL;
-}
-
-/* Start the threads; with none, buffers are written and summed where they fill. */
-static void start_threads(vg_seg_writer *w)
-{
-    w->summing = vg_bq_new(&w->sums, OUT_BUFS, 0) == 0 && pthread_create(&w->sum_thread, NULL, summer_main, w) == 0;
-    w->writing = pthread_create(&w->thread, NULL, writer_main, w) == 0;
-    if (!w->writing && w->summing) {
-        vg_bq_close(w->sums);
-        pthread_join(w->sum_thread, NULL);
-        w->summing = 0;
-    }
 }
 
 static int write_failed(vg_seg_writer *w, vigil_error *err)
@@ -169,12 +134,8 @@ static int out_wait(vg_seg_writer *w, vigil_error *err)
 {
     if (w->writing) {
         vg_bq_close(w->q);
-        pthread_join(w->thread, NULL); /* it closes the summer's queue as it ends */
+        pthread_join(w->thread, NULL);
         w->writing = 0;
-    }
-    if (w->summing) {
-        pthread_join(w->sum_thread, NULL);
-        w->summing = 0;
     }
     return write_failed(w, err);
 }
@@ -186,8 +147,7 @@ static int flush_out(vg_seg_writer *w, vigil_error *err)
     if (!w->used)
         return 0;
     if (!w->writing) { /* no thread: write it here */
-        store_block(w, w->buf, w->used);
-        sum_block(w, w->buf, w->used);
+        write_block(w, w->buf, w->used);
         w->used = 0;
         return write_failed(w, err) < 0 ? VIGIL_ESTORE : 0;
     }
@@ -315,7 +275,7 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
     }
     w->off = w->woff = sizeof w->h;
     w->h.sec[VG_SEC_ENTRIES].off = w->off;
-    start_threads(w);
+    w->writing = pthread_create(&w->thread, NULL, writer_main, w) == 0;
     *out_w = w;
     return 0;
 fail:
@@ -637,7 +597,6 @@ void vg_seg_writer_free(vg_seg_writer *w)
     free(w->run);
     EVP_MD_CTX_free(w->body);
     vg_bq_free(w->q);
-    vg_bq_free(w->sums);
     free(w->path);
     free(w);
 }
