@@ -889,7 +889,7 @@ static int file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
  * (no effect on the reader's offset). Not mmap: a file cut short while it is
  * imported must give an error, not a SIGBUS.
  */
-#define HASH_CHUNK ((size_t)1 << 20)
+#define HASH_CHUNK ((size_t)256 << 10)
 #define HASH_NICE 10
 
 typedef struct hash_job {

@@ -20,8 +20,8 @@
 
 #include "vigil/digest.h"
 
-#define OUT_BUF (4u << 20)
-#define OUT_BUFS 4
+#define OUT_BUF (512u << 10)
+#define OUT_BUFS 16
 #define META_BUF 4096
 
 typedef struct side {
