@@ -30,6 +30,7 @@ typedef struct vg_import {
     uint32_t *slots;
     size_t nslots, nstr;
     uint32_t recent[4][8];  /* the last categories, labels, profiles and series interned: lists repeat them */
+    uint32_t recent_len[4][8];
     unsigned recent_next[4];
     int pdna_fd;
     uint64_t npdna;

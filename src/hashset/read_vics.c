@@ -100,7 +100,6 @@ typedef struct vics {
     char warned_codes[8][32];
     unsigned nwarned;
     uint64_t records;
-    key_index keys;
     int over;              /* the reading is over: rc is its result */
 } vics;
 
@@ -236,9 +235,44 @@ static const uint8_t hex1[256] = {
     ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Eight hex digits into four bytes at once (digests are 32 to 64 digits):
+ * every byte must be 0-9, A-F or a-f, exactly as in hex1.
+ */
+static int hex8(uint8_t *out, const unsigned char *s)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x, low, digit, letter, n;
+    uint32_t v;
+    memcpy(&x, s, 8);
+    if (x & high)
+        return -1;
+    low = x | 0x2020202020202020u;
+    digit = (x + (0x80 - '0') * ones) & ~(x + (0x80 - '9' - 1) * ones);
+    letter = (low + (0x80 - 'a') * ones) & ~(low + (0x80 - 'f' - 1) * ones);
+    if (((digit | letter) & high) != high)
+        return -1;
+    n = (x & 0x0f0f0f0f0f0f0f0fu) + 9 * ((x >> 6) & ones);
+    n = ((n << 4) | (n >> 8)) & 0x00ff00ff00ff00ffu;
+    n = (n | (n >> 8)) & 0x0000ffff0000ffffu;
+    v = (uint32_t)(n | (n >> 16));
+    memcpy(out, &v, 4);
+    return 0;
+}
+#endif
+
 static int hex_decode(uint8_t *out, const unsigned char *s, size_t bytes)
 {
     unsigned bad = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (bytes % 4 == 0) {
+        int rc = 0;
+        for (size_t i = 0; i < bytes; i += 4)
+            rc |= hex8(out + i, s + 2 * i);
+        return rc;
+    }
+#endif
     for (size_t i = 0; i < bytes; i++) {
         unsigned hi = hex1[s[2 * i]], lo = hex1[s[2 * i + 1]];
         bad |= (hi - 1) | (lo - 1); /* wraps to all ones for a 0 entry */
@@ -819,9 +853,9 @@ static int cb_end_array(void *ctx)
 
 /*
  * Two threads share the work: a parser thread reads the file and runs libyajl,
- * recording its events in blocks; this thread replays them through the
- * callbacks above, in the same order and with the same bytes, so records,
- * places and errors are what one thread would give. A failure of
+ * recording its events (keys looked up) in blocks; this thread replays them
+ * through the callbacks above, in the same order and with the same bytes, so
+ * records, places and errors are what one thread would give. A failure of
  * the parser (unreadable file, invalid JSON) is an event too, after those that
  * came before it: a record rejected earlier still stops the import first.
  */
@@ -846,6 +880,7 @@ typedef struct parser {
     const char *label;
     yajl_handle h;
     feeder *in;
+    key_index keys;
     vg_bq *q;
     vg_bq_block *b;     /* the block being filled */
     vics *direct;       /* no thread: blocks are replayed here as they fill */
@@ -936,7 +971,14 @@ static int ev_string(void *ctx, const unsigned char *s, size_t n)
 
 static int ev_map_key(void *ctx, const unsigned char *s, size_t n)
 {
-    return ev_put_bytes(ctx, EV_KEY, s, n);
+    parser *ps = ctx;
+    unsigned char *o = ev_room(ps, 2);
+    if (!o)
+        return 0;
+    o[0] = EV_KEY;
+    o[1] = (unsigned char)lookup_key(&ps->keys, s, n); /* one byte instead of the name */
+    ps->b->len += 2;
+    return 1;
 }
 
 static int ev_start_map(void *ctx)
@@ -1166,11 +1208,10 @@ static int replay(vics *v, const unsigned char *p, size_t n)
             go = on_scalar(v, t == EV_NUMBER ? 2 : 3, p, k, 0);
             p += k;
             break;
-        case EV_KEY: /* looked up here: the parser thread has the most to do */
-            k = ev_len(&p);
+        case EV_KEY:
             if (!v->skip)
-                v->key = lookup_key(&v->keys, p, k);
-            p += k;
+                v->key = (enum key) * p;
+            p++;
             break;
         case EV_START_MAP:
             go = cb_start_map(v);
@@ -1284,7 +1325,7 @@ static int read_vics(int fd, const char *path, const vg_hs_read_opts *o, const v
     in->total = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
     ps->label = v->label;
     ps->in = in;
-    key_index_init(&v->keys);
+    key_index_init(&ps->keys);
     if (pread(fd, mark, 2, 0) == 2 && ((mark[0] == 0xff && mark[1] == 0xfe) || (mark[0] == 0xfe && mark[1] == 0xff))) {
         in->cd = iconv_open("UTF-8", mark[0] == 0xff ? "UTF-16LE" : "UTF-16BE");
         if (in->cd == (iconv_t)-1) {
