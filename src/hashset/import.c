@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -896,7 +895,6 @@ static int file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
  * imported must give an error, not a SIGBUS.
  */
 #define HASH_CHUNK ((size_t)256 << 10)
-#define HASH_NICE 10
 
 typedef struct hash_job {
     int fd;
@@ -914,8 +912,6 @@ static void *hash_main(void *arg)
     uint64_t off = 0;
     j->failed = !c || !buf || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1;
     posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    /* background work: on a busy machine the reader, which everything waits for, comes first */
-    setpriority(PRIO_PROCESS, (id_t)gettid(), HASH_NICE);
     while (!j->failed && off < j->len) {
         size_t want = j->len - off < HASH_CHUNK ? (size_t)(j->len - off) : HASH_CHUNK;
         ssize_t n = pread(j->fd, buf, want, (off_t)off);
