@@ -468,7 +468,7 @@ static int heap_less(const vg_xsort *x, const heap_node *a, const heap_node *b)
     return x->s.cmp(x->runs[a->run].cur, x->runs[b->run].cur) < 0;
 }
 
-/* Sift the node at i down to its place (the order is total: no two records compare equal). */
+/* Sift the node at i down to its place (of two equal records either may come out first). */
 static void heap_down(vg_xsort *x, size_t i)
 {
     heap_node v = x->heap[i];
