@@ -52,6 +52,13 @@ struct vg_seg_writer {
     vg_seg_link_fn on_link;
     void *link_ud;
     uint64_t nlinked, nconflicts;
+    /* the key sorts' last batches, sorted in threads while the sections before the keys are written */
+    struct key_finish {
+        vg_xsort *x;
+        pthread_t thread;
+        int started, rc;
+        vigil_error err;
+    } fin[VG_SEG_ALGS];
     /* the key run of one digest being written: its entries' rows and meta */
     struct run_row {
         uint32_t row;
@@ -488,6 +495,44 @@ static int run_add(vg_seg_writer *w, const uint8_t *k, size_t dlen, vigil_error 
     return 0;
 }
 
+static void *key_finish_main(void *arg)
+{
+    struct key_finish *f = arg;
+    f->rc = vg_xsort_finish(f->x, &f->err);
+    return NULL;
+}
+
+static void key_finish_start(vg_seg_writer *w)
+{
+    for (int a = 0; a < VG_SEG_ALGS; a++) {
+        struct key_finish *f = &w->fin[a];
+        f->x = w->keys[a];
+        f->started = pthread_create(&f->thread, NULL, key_finish_main, f) == 0;
+    }
+}
+
+/* The key sort of algorithm a, ready to merge (its batch sorted here when no thread did it). */
+static int key_finish_wait(vg_seg_writer *w, int a, vigil_error *err)
+{
+    struct key_finish *f = &w->fin[a];
+    if (!f->started)
+        return vg_xsort_finish(w->keys[a], err);
+    pthread_join(f->thread, NULL);
+    f->started = 0;
+    if (f->rc < 0 && err)
+        *err = f->err;
+    return f->rc;
+}
+
+static void key_finish_join_all(vg_seg_writer *w)
+{
+    for (int a = 0; a < VG_SEG_ALGS; a++)
+        if (w->fin[a].started) {
+            pthread_join(w->fin[a].thread, NULL);
+            w->fin[a].started = 0;
+        }
+}
+
 static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
 {
     uint32_t *prefix = malloc((VG_SEG_PREFIXES + 1) * sizeof *prefix);
@@ -497,7 +542,7 @@ static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
     int rc = 0;
     if (!prefix)
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
-    if ((rc = vg_xsort_finish(w->keys[a], err)) < 0) {
+    if ((rc = key_finish_wait(w, a, err)) < 0) {
         free(prefix);
         return rc;
     }
@@ -537,14 +582,19 @@ int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings,
     w->h.sec[VG_SEC_ENTRIES].size = w->rows * sizeof(vg_seg_entry);
     w->h.sec[VG_SEC_STRINGS].off = w->off;
     w->h.sec[VG_SEC_STRINGS].size = nstrings;
+    key_finish_start(w);
     if ((rc = out(w, strings, nstrings, err)) < 0 || (rc = align4(w, err)) < 0 ||
         (rc = copy_side(w, &w->pdna, VG_SEC_PHOTODNA, err)) < 0 || (rc = copy_side(w, &w->pdq, VG_SEC_PDQ_ROWS, err)) < 0 ||
-        (rc = meta_flush(w, err)) < 0)
+        (rc = meta_flush(w, err)) < 0) {
+        key_finish_join_all(w);
         return rc;
+    }
     /* the keys link entries that share a digest, patching their meta rows: the meta table goes last */
     for (int a = 0; a < VG_SEG_ALGS; a++)
-        if ((rc = write_keys(w, a, err)) < 0)
+        if ((rc = write_keys(w, a, err)) < 0) {
+            key_finish_join_all(w);
             return rc;
+        }
     if ((rc = copy_side(w, &w->meta, VG_SEC_META, err)) < 0)
         return rc;
     if ((rc = flush_out(w, err)) < 0 || (rc = out_wait(w, err)) < 0)
@@ -584,6 +634,7 @@ void vg_seg_writer_free(vg_seg_writer *w)
     if (!w)
         return;
     out_wait(w, NULL);
+    key_finish_join_all(w);
     if (w->fd >= 0)
         close(w->fd);
     if (!w->finished && w->path)
