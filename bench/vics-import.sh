@@ -7,7 +7,7 @@
 # same load; the segments the two write must be byte for byte the same, and the script says so.
 # Figures, never pass/fail; the target is 1,000,000 records/s wall.
 #   Times are medians of BENCH_REPEAT (5) runs (wall, and user+sys CPU, the steadier figure on a
-#   shared machine), peak RSS the largest (/usr/bin/time %M). The page cache is warmed first.
+#   shared machine), peak RSS the largest (/usr/bin/time %M). The page cache is warmed before each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -42,6 +42,7 @@ one_run() { # tag binary
   local tag=$1 bin=$2 tf a b t0 t1 r u s db=$WORK/$1.db
   rm -rf "$db" "$db".*
   tf=$WORK/time
+  cat "$DATA" >/dev/null # the page cache may have been trimmed by other work since the last run
   wait_quiet
   a=($(head -n 1 /proc/stat))
   t0=$(date +%s%N)
