@@ -309,7 +309,6 @@ int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *ph
 {
     static const uint8_t bits[VG_SEG_ALGS] = {VG_SEG_HAS_MD5, VG_SEG_HAS_SHA1, VG_SEG_HAS_SHA256};
     vg_seg_entry row = *e;
-    uint8_t key[36];
     uint32_t r = (uint32_t)w->rows;
     if (w->rows >= VG_SEG_NONE - 1)
         return vigil_error_set(err, VIGIL_EINPUT, "segment: more than 4 billion entries in one set");
@@ -339,13 +338,18 @@ int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *ph
             return io_error(err, w->tags.path, "cannot write");
     }
     for (int a = 0; a < VG_SEG_ALGS; a++) {
-        const uint8_t *d = a == 0 ? e->md5 : a == 1 ? e->sha1 : e->sha256;
+        uint8_t *key;
         if (!(e->mask & bits[a]))
             continue;
-        memcpy(key, d, vg_seg_digest_len[a]);
-        memcpy(key + vg_seg_digest_len[a], &r, 4);
-        if (vg_xsort_add(w->keys[a], key, err) < 0)
+        if (!(key = vg_xsort_slot(w->keys[a], err))) /* the key is built in its place in the sort */
             return VIGIL_ESTORE;
+        if (a == VG_SEG_MD5) /* sizes known here: copies without a call */
+            memcpy(key, e->md5, 16), memcpy(key + 16, &r, 4);
+        else if (a == VG_SEG_SHA1)
+            memcpy(key, e->sha1, 20), memcpy(key + 20, &r, 4);
+        else
+            memcpy(key, e->sha256, 32), memcpy(key + 32, &r, 4);
+        vg_xsort_push(w->keys[a]);
     }
     w->rows++;
     return 0;

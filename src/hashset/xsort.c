@@ -550,14 +550,39 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
     return 0;
 }
 
+/*
+ * The node of the next record when few runs are left: a scan of their keys
+ * (no jumps to mispredict) beats the heap's sifting. Any order of the nodes
+ * will do: a heap is a list too.
+ */
+#define FEW_RUNS 8
+
+static size_t few_min(const vg_xsort *x)
+{
+    size_t best = 0;
+    uint64_t bk = x->heap[0].key;
+    for (size_t i = 1; i < x->nheap; i++) {
+        uint64_t k = x->heap[i].key;
+        int lt = k < bk;
+        if (k == bk) /* rare: the full order decides */
+            lt = heap_less(x, &x->heap[i], &x->heap[best]);
+        best = lt ? i : best;
+        bk = lt ? k : bk;
+    }
+    return best;
+}
+
 const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
 {
     run *r;
     const void *out = NULL;
+    size_t top = 0;
     int got;
     if (!x->merging || x->failed || x->nheap == 0)
         return NULL;
-    r = &x->runs[x->heap[0].run];
+    if (x->nheap <= FEW_RUNS)
+        top = few_min(x);
+    r = &x->runs[x->heap[top].run];
     /* a file run's buffer moves on below: hand out a copy the caller may keep until the next call */
     if (r->mem) { /* a batch in memory stays where it is until the end */
         out = r->cur;
@@ -574,10 +599,10 @@ const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
         return NULL;
     }
     if (got)
-        x->heap[0].key = r->key;
+        x->heap[top].key = r->key;
     else
-        x->heap[0] = x->heap[--x->nheap];
-    if (x->nheap)
+        x->heap[top] = x->heap[--x->nheap];
+    if (x->nheap > FEW_RUNS) /* then top is 0: the heap's first */
         heap_down(x, 0);
     return out ? out : x->scratch;
 }
