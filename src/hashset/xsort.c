@@ -191,6 +191,24 @@ static int sort_batch(const vg_xsort *x, batch *b, vigil_error *err)
     return 0;
 }
 
+/* A record's bytes: the sizes of the segment's key records copied without a call. */
+static void copy_rec(void *d, const void *s, size_t n)
+{
+    switch (n) {
+    case 20:
+        memcpy(d, s, 20);
+        break;
+    case 24:
+        memcpy(d, s, 24);
+        break;
+    case 36:
+        memcpy(d, s, 36);
+        break;
+    default:
+        memcpy(d, s, n);
+    }
+}
+
 static int write_all(int fd, const void *p, size_t n)
 {
     const uint8_t *b = p;
@@ -242,7 +260,7 @@ static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error
             out[used] = (uint8_t)n;
             used += 1 + n;
         } else {
-            memcpy(out + used, rec, rs);
+            copy_rec(out + used, rec, rs);
             used += rs;
         }
     }
@@ -394,7 +412,7 @@ int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err)
     void *slot = vg_xsort_slot(x, err);
     if (!slot)
         return err ? err->code : VIGIL_ESTORE;
-    memcpy(slot, rec, x->s.rec_size);
+    copy_rec(slot, rec, x->s.rec_size);
     vg_xsort_push(x);
     return 0;
 }
@@ -591,7 +609,7 @@ const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
         x->scratch = r->rec;
         r->rec = t;
     } else {
-        memcpy(x->scratch, r->cur, x->s.rec_size);
+        copy_rec(x->scratch, r->cur, x->s.rec_size);
     }
     got = run_advance(x, r, err);
     if (got < 0) {
