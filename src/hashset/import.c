@@ -240,13 +240,10 @@ static int pool_grow(vg_import *p)
     return 0;
 }
 
-/* Offset of s in the pool, added on first sight; VG_SEG_NONE for NULL. Failure is sticky in the buffer. */
-static uint32_t intern(vg_import *p, const char *s)
+/* Offset of s (len bytes) in the pool, added on first sight. Failure is sticky in the buffer. */
+static uint32_t intern_n(vg_import *p, const char *s, size_t len)
 {
-    size_t len, h;
-    if (!s)
-        return VG_SEG_NONE;
-    len = strlen(s);
+    size_t h;
     if ((p->nstr + 1) * 2 > p->nslots && pool_grow(p) < 0) {
         p->strings.failed = 1;
         return VG_SEG_NONE;
@@ -270,16 +267,31 @@ static uint32_t intern(vg_import *p, const char *s)
     return off;
 }
 
-/* intern() for a record field that mostly repeats the previous record's value. */
+/* Offset of s in the pool, added on first sight; VG_SEG_NONE for NULL. */
+static uint32_t intern(vg_import *p, const char *s)
+{
+    return s ? intern_n(p, s, strlen(s)) : VG_SEG_NONE;
+}
+
+/* intern() for a record field that mostly repeats one of a few values seen lately. */
 static uint32_t intern_field(vg_import *p, int field, const char *s)
 {
-    uint32_t off = p->recent[field];
+    uint32_t *recent = p->recent[field], *rlen = p->recent_len[field], off;
+    /* series names are many and rarely repeat at once: only the last one is worth a look */
+    const size_t nrecent = field == 3 ? 1 : sizeof p->recent[0] / sizeof p->recent[0][0];
+    size_t len;
     if (!s)
         return VG_SEG_NONE;
-    if (off != VG_SEG_NONE && !strcmp(p->strings.ptr + off, s))
-        return off;
-    off = intern(p, s);
-    p->recent[field] = off;
+    len = strlen(s);
+    for (size_t i = 0; i < nrecent && recent[i] != VG_SEG_NONE; i++)
+        if (rlen[i] == len && !memcmp(p->strings.ptr + recent[i], s, len))
+            return recent[i];
+    off = intern_n(p, s, len);
+    if (off != VG_SEG_NONE) {
+        size_t slot = p->recent_next[field]++ % nrecent;
+        recent[slot] = off;
+        rlen[slot] = (uint32_t)len;
+    }
     return off;
 }
 
@@ -882,7 +894,7 @@ static int file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
  * (no effect on the reader's offset). Not mmap: a file cut short while it is
  * imported must give an error, not a SIGBUS.
  */
-#define HASH_CHUNK ((size_t)1 << 20)
+#define HASH_CHUNK ((size_t)256 << 10)
 
 typedef struct hash_job {
     int fd;

@@ -29,7 +29,9 @@ typedef struct vg_import {
     vg_buf strings;
     uint32_t *slots;
     size_t nslots, nstr;
-    uint32_t recent[4];     /* the last category, label, profile and series interned: lists repeat them */
+    uint32_t recent[4][8];  /* the last categories, labels, profiles and series interned: lists repeat them */
+    uint32_t recent_len[4][8];
+    unsigned recent_next[4];
     int pdna_fd;
     uint64_t npdna;
     uint64_t *retract_ids;

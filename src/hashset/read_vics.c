@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 #include <yajl/yajl_parse.h>
 
+#include "hashset/block_queue.h"
 #include "hashset/category_map.h"
 #include "hashset/exchange.h"
 #include "hashset/photodna.h"
@@ -49,9 +52,15 @@ static const struct {
 #undef KEY
 };
 
-/* Where the names of each length start in keys[] (sorted by length), filled once per reader. */
+/*
+ * Where the names of each length start in keys[] (sorted by length), and the
+ * one name a key of a given length and first letter (either case) can be:
+ * 1 + its index, 0 for none, SEVERAL when the lengths' loop must decide.
+ */
+#define SEVERAL 255
 typedef struct key_index {
     uint8_t first[32], count[32];
+    uint8_t by_head[32][256];
 } key_index;
 
 /* A media record being filled; strings live in its own block until it is sent. */
@@ -90,8 +99,8 @@ typedef struct vics {
     vg_pdna_repeats repeats;
     char warned_codes[8][32];
     unsigned nwarned;
-    uint64_t records, offset;
-    key_index keys;
+    uint64_t records;
+    int over;              /* the reading is over: rc is its result */
 } vics;
 
 static rec_state *current_rec(vics *v)
@@ -116,20 +125,44 @@ static int same_nocase(const char *a, const unsigned char *b, size_t n)
     return 1;
 }
 
+/* The first byte as same_nocase compares it: letters in lower case, anything else as it is. */
+static unsigned fold(unsigned char c)
+{
+    unsigned l = c | 0x20u;
+    return l >= 'a' && l <= 'z' ? l : c;
+}
+
 static void key_index_init(key_index *ix)
 {
     memset(ix, 0, sizeof *ix);
     for (size_t i = sizeof keys / sizeof keys[0]; i-- > 0;) {
+        uint8_t *slot = &ix->by_head[keys[i].len][fold((unsigned char)keys[i].name[0])];
         ix->first[keys[i].len] = (uint8_t)i;
         ix->count[keys[i].len]++;
+        *slot = *slot ? SEVERAL : (uint8_t)(i + 1);
     }
 }
 
-/* Runs once per key of the file: only the names of the right length are compared. */
+/*
+ * Runs once per key of the file: only the names of the right length are
+ * compared, and of them only the one with the same first letter when there is
+ * one such name (an exact or caseless match needs that letter).
+ */
 static enum key lookup_key(const key_index *ix, const unsigned char *s, size_t n)
 {
-    if (n >= 32)
+    unsigned one;
+    if (n >= 32 || n == 0)
         return K_OTHER;
+    one = ix->by_head[n][fold(s[0])];
+    if (one == 0)
+        return K_OTHER;
+    if (one != SEVERAL) {
+        const char *name = keys[one - 1].name;
+        size_t i = 0;
+        while (i < n && name[i] == (char)s[i]) /* keys are short: no call for the usual spelling */
+            i++;
+        return i == n || same_nocase(name, s, n) ? keys[one - 1].key : K_OTHER;
+    }
     for (size_t i = ix->first[n], end = (size_t)ix->first[n] + ix->count[n]; i < end; i++)
         if (!memcmp(keys[i].name, s, n)) /* the usual spelling first */
             return keys[i].key;
@@ -202,9 +235,44 @@ static const uint8_t hex1[256] = {
     ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Eight hex digits into four bytes at once (digests are 32 to 64 digits):
+ * every byte must be 0-9, A-F or a-f, exactly as in hex1.
+ */
+static int hex8(uint8_t *out, const unsigned char *s)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x, low, digit, letter, n;
+    uint32_t v;
+    memcpy(&x, s, 8);
+    if (x & high)
+        return -1;
+    low = x | 0x2020202020202020u;
+    digit = (x + (0x80 - '0') * ones) & ~(x + (0x80 - '9' - 1) * ones);
+    letter = (low + (0x80 - 'a') * ones) & ~(low + (0x80 - 'f' - 1) * ones);
+    if (((digit | letter) & high) != high)
+        return -1;
+    n = (x & 0x0f0f0f0f0f0f0f0fu) + 9 * ((x >> 6) & ones);
+    n = ((n << 4) | (n >> 8)) & 0x00ff00ff00ff00ffu;
+    n = (n | (n >> 8)) & 0x0000ffff0000ffffu;
+    v = (uint32_t)(n | (n >> 16));
+    memcpy(out, &v, 4);
+    return 0;
+}
+#endif
+
 static int hex_decode(uint8_t *out, const unsigned char *s, size_t bytes)
 {
     unsigned bad = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (bytes % 4 == 0) {
+        int rc = 0;
+        for (size_t i = 0; i < bytes; i += 4)
+            rc |= hex8(out + i, s + 2 * i);
+        return rc;
+    }
+#endif
     for (size_t i = 0; i < bytes; i++) {
         unsigned hi = hex1[s[2 * i]], lo = hex1[s[2 * i + 1]];
         bad |= (hi - 1) | (lo - 1); /* wraps to all ones for a 0 entry */
@@ -400,10 +468,13 @@ static void us_label(vg_hs_record *r)
         {"4", "comparison image", 1},
         {"8", "NSRL known media", 0},
     };
+    if (!r->category[0] || r->category[1]) /* every code here is one digit */
+        return;
     for (size_t i = 0; i < sizeof us / sizeof us[0]; i++)
-        if (!strcmp(r->category, us[i].code)) {
+        if (r->category[0] == us[i].code[0]) {
             r->category_label = us[i].label;
             r->severity = us[i].severity;
+            return;
         }
 }
 
@@ -653,34 +724,6 @@ static int on_scalar(vics *v, int type, const unsigned char *p, size_t n, int tr
     return 1;
 }
 
-static int cb_null(void *ctx)
-{
-    return on_scalar(ctx, 0, (const unsigned char *)"", 0, 0);
-}
-
-static int cb_boolean(void *ctx, int b)
-{
-    return on_scalar(ctx, 1, (const unsigned char *)"", 0, b != 0);
-}
-
-static int cb_number(void *ctx, const char *s, size_t n)
-{
-    return on_scalar(ctx, 2, (const unsigned char *)s, n, 0);
-}
-
-static int cb_string(void *ctx, const unsigned char *s, size_t n)
-{
-    return on_scalar(ctx, 3, s, n, 0);
-}
-
-static int cb_map_key(void *ctx, const unsigned char *s, size_t n)
-{
-    vics *v = ctx;
-    if (!v->skip)
-        v->key = lookup_key(&v->keys, s, n);
-    return 1;
-}
-
 static int push(vics *v, enum frame f)
 {
     if (v->depth == MAX_DEPTH) { /* cannot happen with the frames above; guard anyway */
@@ -808,9 +851,159 @@ static int cb_end_array(void *ctx)
     return 1;
 }
 
+/*
+ * Two threads share the work: a parser thread reads the file and runs libyajl,
+ * recording its events (keys looked up) in blocks; this thread replays them
+ * through the callbacks above, in the same order and with the same bytes, so
+ * records, places and errors are what one thread would give. A failure of
+ * the parser (unreadable file, invalid JSON) is an event too, after those that
+ * came before it: a record rejected earlier still stops the import first.
+ */
+enum ev {
+    EV_NULL = 1, EV_FALSE, EV_TRUE, EV_NUMBER, EV_STRING, EV_START_MAP, EV_KEY, EV_END_MAP, EV_START_ARRAY,
+    EV_END_ARRAY, EV_PROGRESS, EV_END,
+};
+
+#define EV_BLOCK (256u << 10)   /* events are handed over once a block holds this much */
+#define EV_BLOCKS 4
+
+/* Text encodings (hashset-formats.md, section 1): a UTF-16 mark means transcoding to UTF-8. */
+typedef struct feeder {
+    int fd;
+    iconv_t cd;
+    unsigned char in[VG_HS_CHUNK], out[VG_HS_CHUNK * 2];
+    size_t in_left;        /* bytes of an incomplete UTF-16 sequence kept for the next block */
+    uint64_t read_bytes, total;
+} feeder;
+
+typedef struct parser {
+    const char *label;
+    yajl_handle h;
+    feeder *in;
+    key_index keys;
+    vg_bq *q;
+    vg_bq_block *b;     /* the block being filled */
+    vics *direct;       /* no thread: blocks are replayed here as they fill */
+    uint64_t offset;    /* bytes of text given to the parser so far */
+    int canceled;       /* the callbacks want no more events */
+    int oom;
+    vigil_error err;
+} parser;
+
+static int replay(vics *v, const unsigned char *p, size_t n);
+
+/* Hand the block over; 0 when the callbacks want no more. */
+static int ev_flush(parser *ps)
+{
+    if (ps->direct) {
+        int go = !ps->direct->over && replay(ps->direct, ps->b->p, ps->b->len);
+        ps->b->len = 0;
+        if (!go) {
+            ps->direct->over = 1;
+            ps->canceled = 1;
+        }
+        return go;
+    }
+    vg_bq_put(ps->q, ps->b);
+    if (!(ps->b = vg_bq_get(ps->q)))
+        ps->canceled = 1;
+    return ps->b != NULL;
+}
+
+static unsigned char *ev_room(parser *ps, size_t need)
+{
+    if (ps->b->cap - ps->b->len < need && vg_bq_reserve(ps->b, need) < 0) {
+        ps->oom = 1;
+        return NULL;
+    }
+    return ps->b->p + ps->b->len;
+}
+
+static int ev_put(parser *ps, enum ev t)
+{
+    unsigned char *o = ev_room(ps, 1);
+    if (!o)
+        return 0;
+    *o = (unsigned char)t;
+    ps->b->len++;
+    return 1;
+}
+
+/* An event with bytes: the length in one byte, or 255 and eight bytes. */
+static int ev_put_bytes(parser *ps, enum ev t, const void *s, size_t n)
+{
+    unsigned char *o = ev_room(ps, n + 10), *o0 = o;
+    if (!o)
+        return 0;
+    *o++ = (unsigned char)t;
+    if (n < 255) {
+        *o++ = (unsigned char)n;
+    } else {
+        uint64_t n64 = n;
+        *o++ = 255;
+        memcpy(o, &n64, 8);
+        o += 8;
+    }
+    memcpy(o, s, n);
+    ps->b->len += (size_t)(o - o0) + n;
+    return 1;
+}
+
+static int ev_null(void *ctx)
+{
+    return ev_put(ctx, EV_NULL);
+}
+
+static int ev_boolean(void *ctx, int b)
+{
+    return ev_put(ctx, b ? EV_TRUE : EV_FALSE);
+}
+
+static int ev_number(void *ctx, const char *s, size_t n)
+{
+    return ev_put_bytes(ctx, EV_NUMBER, s, n);
+}
+
+static int ev_string(void *ctx, const unsigned char *s, size_t n)
+{
+    return ev_put_bytes(ctx, EV_STRING, s, n);
+}
+
+static int ev_map_key(void *ctx, const unsigned char *s, size_t n)
+{
+    parser *ps = ctx;
+    unsigned char *o = ev_room(ps, 2);
+    if (!o)
+        return 0;
+    o[0] = EV_KEY;
+    o[1] = (unsigned char)lookup_key(&ps->keys, s, n); /* one byte instead of the name */
+    ps->b->len += 2;
+    return 1;
+}
+
+static int ev_start_map(void *ctx)
+{
+    return ev_put(ctx, EV_START_MAP);
+}
+
+static int ev_end_map(void *ctx)
+{
+    return ev_put(ctx, EV_END_MAP);
+}
+
+static int ev_start_array(void *ctx)
+{
+    return ev_put(ctx, EV_START_ARRAY);
+}
+
+static int ev_end_array(void *ctx)
+{
+    return ev_put(ctx, EV_END_ARRAY);
+}
+
 static const yajl_callbacks callbacks = {
-    cb_null, cb_boolean, NULL, NULL, cb_number, cb_string, cb_start_map, cb_map_key, cb_end_map,
-    cb_start_array, cb_end_array,
+    ev_null, ev_boolean, NULL, NULL, ev_number, ev_string, ev_start_map, ev_map_key, ev_end_map,
+    ev_start_array, ev_end_array,
 };
 
 /* The parser's own words for a syntax error, on one line, without its "parse error: " prefix. */
@@ -833,35 +1026,63 @@ static void yajl_reason(yajl_handle h, const unsigned char *chunk, size_t n, cha
     yajl_free_error(h, msg);
 }
 
-/* Text encodings (hashset-formats.md, section 1): a UTF-16 mark means transcoding to UTF-8. */
-typedef struct feeder {
-    int fd;
-    iconv_t cd;
-    unsigned char in[VG_HS_CHUNK], out[VG_HS_CHUNK * 2];
-    size_t in_left;        /* bytes of an incomplete UTF-16 sequence kept for the next block */
-    uint64_t read_bytes, total;
-} feeder;
+/* Status of the parser thread's run: an error (ps->err), done, or canceled (nothing more to say). */
+enum { P_DONE = 0, P_FAILED = -1, P_CANCELED = -2 };
 
-static int parse_chunk(vics *v, yajl_handle h, const unsigned char *p, size_t n)
+static int p_fail(parser *ps, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int p_fail(parser *ps, int code, const char *fmt, ...)
 {
-    yajl_status st = yajl_parse(h, p, n);
+    va_list ap;
+    ps->err.code = (vigil_code)code;
+    va_start(ap, fmt);
+    vsnprintf(ps->err.msg, sizeof ps->err.msg, fmt, ap);
+    va_end(ap);
+    return P_FAILED;
+}
+
+static int p_canceled(parser *ps)
+{
+    if (ps->oom)
+        return p_fail(ps, VIGIL_ENOMEM, "%s: out of memory", ps->label);
+    return P_CANCELED;
+}
+
+static int parse_chunk(parser *ps, const unsigned char *p, size_t n)
+{
+    yajl_status st = yajl_parse(ps->h, p, n);
     if (st == yajl_status_ok) {
-        v->offset += n;
+        ps->offset += n;
         return 0;
     }
-    if (st == yajl_status_client_canceled || v->rc < 0)
-        return v->rc < 0 ? v->rc : vigil_error_set(v->err, VIGIL_EINTERNAL, "%s: reader stopped", v->label);
+    if (st == yajl_status_client_canceled)
+        return p_canceled(ps);
     {
         char why[200];
-        size_t at = yajl_get_bytes_consumed(h);
-        yajl_reason(h, p, n, why, sizeof why);
-        return v->rc = vigil_error_set(v->err, VIGIL_EINPUT, "%s:byte %llu: invalid JSON: %s", v->label,
-                                       (unsigned long long)(v->offset + at), why);
+        size_t at = yajl_get_bytes_consumed(ps->h);
+        yajl_reason(ps->h, p, n, why, sizeof why);
+        return p_fail(ps, VIGIL_EINPUT, "%s:byte %llu: invalid JSON: %s", ps->label,
+                      (unsigned long long)(ps->offset + at), why);
     }
 }
 
-static int run(vics *v, yajl_handle h, feeder *fd_in, size_t bom_skip)
+/* After each block of the file: how far the reading got, for the sink's progress. */
+static int ev_progress(parser *ps)
 {
+    uint64_t pr[2] = {ps->in->read_bytes, ps->in->total};
+    unsigned char *o = ev_room(ps, 1 + sizeof pr);
+    if (!o)
+        return p_canceled(ps);
+    *o = EV_PROGRESS;
+    memcpy(o + 1, pr, sizeof pr);
+    ps->b->len += 1 + sizeof pr;
+    if (ps->b->len >= EV_BLOCK && !ev_flush(ps))
+        return P_CANCELED;
+    return 0;
+}
+
+static int parse_file(parser *ps, size_t bom_skip)
+{
+    feeder *fd_in = ps->in;
     ssize_t n;
     int first = 1;
     while ((n = read(fd_in->fd, fd_in->in + fd_in->in_left, sizeof fd_in->in - fd_in->in_left)) > 0 ||
@@ -881,43 +1102,199 @@ static int run(vics *v, yajl_handle h, feeder *fd_in, size_t bom_skip)
                 bom_skip = 2;
             p += bom_skip;
             len -= bom_skip;
-            v->offset = bom_skip;
+            ps->offset = bom_skip;
         }
         if (fd_in->cd == (iconv_t)-1) {
             fd_in->in_left = 0;
-            rc = parse_chunk(v, h, p, len);
+            rc = parse_chunk(ps, p, len);
         } else {
             char *ip = (char *)p, *op = (char *)fd_in->out;
             size_t il = len, ol = sizeof fd_in->out;
             if (iconv(fd_in->cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != EINVAL)
-                return v->rc = vigil_error_set(v->err, VIGIL_EINPUT, "%s:byte %llu: not valid UTF-16",
-                                               v->label, (unsigned long long)(fd_in->read_bytes - il));
+                return p_fail(ps, VIGIL_EINPUT, "%s:byte %llu: not valid UTF-16", ps->label,
+                              (unsigned long long)(fd_in->read_bytes - il));
             memmove(fd_in->in, ip, il);
             fd_in->in_left = il;
-            rc = parse_chunk(v, h, fd_in->out, sizeof fd_in->out - ol);
+            rc = parse_chunk(ps, fd_in->out, sizeof fd_in->out - ol);
         }
         if (rc < 0)
             return rc;
-        if (v->sink->progress)
-            v->sink->progress(v->sink->ud, fd_in->read_bytes, fd_in->total);
+        if ((rc = ev_progress(ps)) < 0)
+            return rc;
     }
     if (n < 0)
-        return v->rc = vigil_error_set(v->err, VIGIL_EINPUT, "%s: read error: %s", v->label, strerror(errno));
+        return p_fail(ps, VIGIL_EINPUT, "%s: read error: %s", ps->label, strerror(errno));
     if (fd_in->read_bytes <= bom_skip)
-        return v->rc = vigil_error_set(v->err, VIGIL_EINPUT, "%s: empty file", v->label);
+        return p_fail(ps, VIGIL_EINPUT, "%s: empty file", ps->label);
     if (fd_in->in_left)
-        return v->rc = vigil_error_set(v->err, VIGIL_EINPUT, "%s:byte %llu: UTF-16 text ends in the middle of a "
-                                       "character", v->label, (unsigned long long)fd_in->read_bytes);
-    if (yajl_complete_parse(h) != yajl_status_ok) {
-        if (v->rc < 0)
-            return v->rc;
-        return v->rc = vigil_error_set(v->err, VIGIL_EINPUT,
-                                       "%s:byte %llu: JSON ends early (truncated file?)", v->label,
-                                       (unsigned long long)v->offset);
+        return p_fail(ps, VIGIL_EINPUT, "%s:byte %llu: UTF-16 text ends in the middle of a character", ps->label,
+                      (unsigned long long)fd_in->read_bytes);
+    if (yajl_complete_parse(ps->h) != yajl_status_ok) {
+        if (ps->canceled || ps->oom)
+            return p_canceled(ps);
+        return p_fail(ps, VIGIL_EINPUT, "%s:byte %llu: JSON ends early (truncated file?)", ps->label,
+                      (unsigned long long)ps->offset);
     }
-    if (!v->saw_value)
-        return v->rc = vigil_error_set(v->err, VIGIL_EINPUT, "%s: no 'value' array: not a VICS document", v->label);
-    return 0;
+    return P_DONE;
+}
+
+/* Parse the whole file, then say how it ended (unless the callbacks stopped it). */
+static void parse_run(parser *ps)
+{
+    int rc = parse_file(ps, 0);
+    if (rc == P_CANCELED)
+        return;
+    {
+        size_t k = rc == P_DONE ? 0 : strlen(ps->err.msg);
+        int32_t code = rc == P_DONE ? 0 : (int32_t)ps->err.code;
+        unsigned char *o = ev_room(ps, 1 + 4 + k + 10);
+        if (!o) { /* no room for the last word: say it in few bytes */
+            k = 0;
+            code = VIGIL_ENOMEM;
+            ps->b->len = 0;
+            o = ps->b->p;
+        }
+        o[0] = EV_END;
+        memcpy(o + 1, &code, 4);
+        ps->b->len += 5;
+        if (k)
+            ev_put_bytes(ps, EV_STRING, ps->err.msg, k);
+        ev_flush(ps);
+    }
+}
+
+static void *parse_main(void *arg)
+{
+    parser *ps = arg;
+    parse_run(ps);
+    vg_bq_close(ps->q);
+    return NULL;
+}
+
+static size_t ev_len(const unsigned char **p)
+{
+    size_t n = *(*p)++;
+    if (n == 255) {
+        uint64_t n64;
+        memcpy(&n64, *p, 8);
+        *p += 8;
+        n = (size_t)n64;
+    }
+    return n;
+}
+
+/*
+ * Run the events of one block through the callbacks: 1 to go on, 0 when the
+ * reading is over (v->rc then holds its result, 0 or an error).
+ */
+static int replay(vics *v, const unsigned char *p, size_t n)
+{
+    const unsigned char *end = p + n;
+    while (p < end) {
+        enum ev t = (enum ev) * p++;
+        int go = 1;
+        size_t k;
+        switch (t) {
+        case EV_NULL:
+            go = on_scalar(v, 0, (const unsigned char *)"", 0, 0);
+            break;
+        case EV_FALSE:
+        case EV_TRUE:
+            go = on_scalar(v, 1, (const unsigned char *)"", 0, t == EV_TRUE);
+            break;
+        case EV_NUMBER:
+        case EV_STRING:
+            k = ev_len(&p);
+            go = on_scalar(v, t == EV_NUMBER ? 2 : 3, p, k, 0);
+            p += k;
+            break;
+        case EV_KEY:
+            if (!v->skip)
+                v->key = (enum key) * p;
+            p++;
+            break;
+        case EV_START_MAP:
+            go = cb_start_map(v);
+            break;
+        case EV_END_MAP:
+            go = cb_end_map(v);
+            break;
+        case EV_START_ARRAY:
+            go = cb_start_array(v);
+            break;
+        case EV_END_ARRAY:
+            go = cb_end_array(v);
+            break;
+        case EV_PROGRESS: {
+            uint64_t pr[2];
+            memcpy(pr, p, sizeof pr);
+            p += sizeof pr;
+            if (v->sink->progress)
+                v->sink->progress(v->sink->ud, pr[0], pr[1]);
+            break;
+        }
+        case EV_END: {
+            int32_t code;
+            memcpy(&code, p, 4);
+            p += 4;
+            if (code < 0) {
+                const char *msg = "reader failed";
+                if (p < end && *p == EV_STRING) {
+                    p++;
+                    k = ev_len(&p);
+                    msg = (const char *)p;
+                    v->rc = vigil_error_set(v->err, (vigil_code)code, "%.*s", (int)k, msg);
+                } else {
+                    v->rc = vigil_error_set(v->err, (vigil_code)code, "%s: %s", v->label,
+                                            code == VIGIL_ENOMEM ? "out of memory" : msg);
+                }
+            } else if (!v->saw_value) {
+                v->rc = vigil_error_set(v->err, VIGIL_EINPUT, "%s: no 'value' array: not a VICS document",
+                                        v->label);
+            } else {
+                v->rc = 0;
+            }
+            return 0;
+        }
+        default:
+            v->rc = vigil_error_set(v->err, VIGIL_EINTERNAL, "%s: reader stopped", v->label);
+            return 0;
+        }
+        if (!go) {
+            if (v->rc >= 0)
+                v->rc = vigil_error_set(v->err, VIGIL_EINTERNAL, "%s: reader stopped", v->label);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Parse in a thread of its own and replay here; in this thread alone when no thread can start. */
+static int run(vics *v, parser *ps)
+{
+    pthread_t thread;
+    vg_bq_block *b;
+    if (vg_bq_new(&ps->q, EV_BLOCKS, EV_BLOCK + 4 * VG_HS_CHUNK) < 0)
+        return v->rc = vigil_error_set(v->err, VIGIL_ENOMEM, "%s: out of memory", v->label);
+    ps->b = vg_bq_get(ps->q);
+    if (pthread_create(&thread, NULL, parse_main, ps) != 0) {
+        ps->direct = v;
+        parse_run(ps);
+    } else {
+        while ((b = vg_bq_take(ps->q)) != NULL) {
+            if (!v->over && !replay(v, b->p, b->len)) {
+                v->over = 1;
+                vg_bq_stop(ps->q); /* the parser may be ahead: it ends at its next block */
+            }
+            vg_bq_release(ps->q, b);
+        }
+        pthread_join(thread, NULL);
+    }
+    vg_bq_free(ps->q);
+    ps->q = NULL;
+    if (!v->over)
+        return v->rc = vigil_error_set(v->err, VIGIL_EINTERNAL, "%s: reader stopped", v->label);
+    return v->rc;
 }
 
 static int read_vics(int fd, const char *path, const vg_hs_read_opts *o, const vg_hs_sink *sink,
@@ -925,13 +1302,14 @@ static int read_vics(int fd, const char *path, const vg_hs_read_opts *o, const v
 {
     vics *v = calloc(1, sizeof *v);
     feeder *in = malloc(sizeof *in);
-    yajl_handle h = NULL;
+    parser *ps = calloc(1, sizeof *ps);
     unsigned char mark[2];
     struct stat sb;
     int rc;
-    if (!v || !in) {
+    if (!v || !in || !ps) {
         free(v);
         free(in);
+        free(ps);
         return vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory", o && o->label ? o->label : path);
     }
     v->label = o && o->label ? o->label : path;
@@ -940,12 +1318,14 @@ static int read_vics(int fd, const char *path, const vg_hs_read_opts *o, const v
     v->caid = caid;
     v->map = map;
     vg_pdna_repeats_init(&v->repeats);
-    key_index_init(&v->keys);
     in->fd = fd;
     in->cd = (iconv_t)-1;
     in->in_left = 0;
     in->read_bytes = 0;
     in->total = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+    ps->label = v->label;
+    ps->in = in;
+    key_index_init(&ps->keys);
     if (pread(fd, mark, 2, 0) == 2 && ((mark[0] == 0xff && mark[1] == 0xfe) || (mark[0] == 0xfe && mark[1] == 0xff))) {
         in->cd = iconv_open("UTF-8", mark[0] == 0xff ? "UTF-16LE" : "UTF-16BE");
         if (in->cd == (iconv_t)-1) {
@@ -954,19 +1334,20 @@ static int read_vics(int fd, const char *path, const vg_hs_read_opts *o, const v
             goto done;
         }
     }
-    h = yajl_alloc(&callbacks, NULL, v);
-    if (!h) {
+    ps->h = yajl_alloc(&callbacks, NULL, ps);
+    if (!ps->h) {
         rc = vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory", v->label);
         goto done;
     }
     /* Names are bytes as found; checking UTF-8 would fail a whole set over one name. */
-    yajl_config(h, yajl_dont_validate_strings, 1);
-    rc = run(v, h, in, 0);
+    yajl_config(ps->h, yajl_dont_validate_strings, 1);
+    rc = run(v, ps);
 done:
-    if (h)
-        yajl_free(h);
+    if (ps->h)
+        yajl_free(ps->h);
     if (in->cd != (iconv_t)-1)
         iconv_close(in->cd);
+    free(ps);
     free(in);
     free(v);
     return rc;

@@ -7,18 +7,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "hashset/block_queue.h"
 #include "hashset/segment_write.h"
 #include "hashset/xsort.h"
 #include <openssl/evp.h>
 
 #include "vigil/digest.h"
 
-#define OUT_BUF (4u << 20)
+#define OUT_BUF (512u << 10)
+#define OUT_BUFS 16
 #define META_BUF 4096
 
 typedef struct side {
@@ -26,24 +29,17 @@ typedef struct side {
     int fd;
 } side;
 
-/* A full buffer on its way to the file. */
-typedef struct out_job {
-    struct vg_seg_writer *w;
-    const uint8_t *p;
-    size_t n;
-    uint64_t off;       /* where it goes in the file */
-    int err;            /* errno of a failed write, 0 */
-} out_job;
-
 struct vg_seg_writer {
     char *path;
     int fd;
-    uint8_t *buf;       /* the buffer being filled */
-    uint8_t *spare;     /* the other one (maybe being written) */
+    vg_bq *q;           /* full buffers on their way to the file */
+    vg_bq_block *blk;   /* the buffer being filled */
+    uint8_t *buf;       /* its bytes */
     size_t used;
     pthread_t thread;
-    out_job job;
-    int writing;
+    int writing;        /* the writer thread runs */
+    atomic_int werr;    /* errno of the writer's first failed write, 0 */
+    uint64_t woff;      /* the writer's: where its next buffer goes in the file */
     uint64_t off;
     EVP_MD_CTX *body;
     vg_seg_header h;
@@ -56,6 +52,13 @@ struct vg_seg_writer {
     vg_seg_link_fn on_link;
     void *link_ud;
     uint64_t nlinked, nconflicts;
+    /* the key sorts' last batches, sorted in threads while the sections before the keys are written */
+    struct key_finish {
+        vg_xsort *x;
+        pthread_t thread;
+        int started, rc;
+        vigil_error err;
+    } fin[VG_SEG_ALGS];
     /* the key run of one digest being written: its entries' rows and meta */
     struct run_row {
         uint32_t row;
@@ -94,76 +97,89 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* Checksum and write one buffer (the body checksum goes a buffer at a time, in file order). */
-static void *out_main(void *arg)
+/*
+ * Checksum and write one buffer (the body checksum goes a buffer at a time, in
+ * file order). One thread does both: the checksum brings the buffer into this
+ * core's cache and the copy into the page cache then costs much less (a
+ * second thread for either doubled the copy's time).
+ */
+static void write_block(vg_seg_writer *w, const uint8_t *p, size_t n)
 {
-    out_job *j = arg;
-    EVP_DigestUpdate(j->w->body, j->p, j->n);
-    j->err = write_all(j->w->fd, j->p, j->n) < 0 ? errno : 0;
+    if (atomic_load(&w->werr))
+        return; /* the file is lost already */
+    EVP_DigestUpdate(w->body, p, n);
+    if (write_all(w->fd, p, n) < 0) {
+        atomic_store(&w->werr, errno ? errno : EIO);
+        return;
+    }
     /* start its writeback now: the closing fsync then has little left to wait for */
-    if (!j->err)
-        sync_file_range(j->w->fd, (off_t)j->off, (off_t)j->n, SYNC_FILE_RANGE_WRITE);
+    sync_file_range(w->fd, (off_t)w->woff, (off_t)n, SYNC_FILE_RANGE_WRITE);
+    w->woff += n;
+}
+
+/* One thread writes every full buffer, in order, while the next ones fill. */
+static void *writer_main(void *arg)
+{
+    vg_seg_writer *w = arg;
+    vg_bq_block *b;
+    while ((b = vg_bq_take(w->q)) != NULL) {
+        write_block(w, b->p, b->len);
+        vg_bq_release(w->q, b);
+    }
     return NULL;
 }
 
-/* Wait for the buffer being written; its failure becomes ours. */
+static int write_failed(vg_seg_writer *w, vigil_error *err)
+{
+    int e = atomic_load(&w->werr);
+    if (!e)
+        return 0;
+    w->failed = 1;
+    errno = e;
+    return io_error(err, w->path, "cannot write segment");
+}
+
+/* Wait until every buffer handed over is written; their failure becomes ours. */
 static int out_wait(vg_seg_writer *w, vigil_error *err)
 {
-    if (!w->writing)
-        return 0;
-    pthread_join(w->thread, NULL);
-    w->writing = 0;
-    if (w->job.err) {
-        w->failed = 1;
-        errno = w->job.err;
-        return io_error(err, w->path, "cannot write segment");
+    if (w->writing) {
+        vg_bq_close(w->q);
+        pthread_join(w->thread, NULL);
+        w->writing = 0;
     }
-    return 0;
+    return write_failed(w, err);
 }
 
 static int flush_out(vg_seg_writer *w, vigil_error *err)
 {
-    uint8_t *t;
-    if (out_wait(w, err) < 0)
+    if (write_failed(w, err) < 0)
         return VIGIL_ESTORE;
     if (!w->used)
         return 0;
-    w->job = (out_job){w, w->buf, w->used, w->off - w->used, 0};
-    if (pthread_create(&w->thread, NULL, out_main, &w->job) == 0) {
-        w->writing = 1;
-    } else { /* no thread: write it here */
-        out_main(&w->job);
-        if (w->job.err) {
-            w->failed = 1;
-            errno = w->job.err;
-            return io_error(err, w->path, "cannot write segment");
-        }
+    if (!w->writing) { /* no thread: write it here */
+        write_block(w, w->buf, w->used);
+        w->used = 0;
+        return write_failed(w, err) < 0 ? VIGIL_ESTORE : 0;
     }
-    t = w->buf;
-    w->buf = w->spare;
-    w->spare = t;
+    w->blk->len = w->used;
+    vg_bq_put(w->q, w->blk);
+    w->blk = vg_bq_get(w->q); /* never NULL: this side never stops the queue */
+    w->buf = w->blk->p;
     w->used = 0;
     return 0;
 }
 
-/*
- * Buffers end on OUT_BUF boundaries of the file (the first one is short by the
- * header): writes of whole aligned 4 MiB let the page cache keep the file in
- * 2 MiB folios, which readers then map with 2 MiB pages (at 100 million keys a
- * batched lookup took 136 ns instead of 229 with them: far fewer TLB misses).
- */
 static int out(vg_seg_writer *w, const void *p, size_t n, vigil_error *err)
 {
     const uint8_t *b = p;
+    w->off += n;
     while (n) {
-        size_t room = OUT_BUF - (size_t)((w->off - w->used) % OUT_BUF); /* w->off - w->used: the buffer's place */
-        size_t k = room - w->used < n ? room - w->used : n;
+        size_t k = OUT_BUF - w->used < n ? OUT_BUF - w->used : n;
         memcpy(w->buf + w->used, b, k);
         w->used += k;
-        w->off += k;
         b += k;
         n -= k;
-        if (w->used == room && flush_out(w, err) < 0)
+        if (w->used == OUT_BUF && flush_out(w, err) < 0)
             return VIGIL_ESTORE;
     }
     return 0;
@@ -233,14 +249,14 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
     vg_seg_writer *w = calloc(1, sizeof *w);
     int rc;
     *out_w = NULL;
-    if (!w || !(w->path = strdup(path)) || !(w->buf = malloc(OUT_BUF)) || !(w->spare = malloc(OUT_BUF))) {
-        if (w) {
+    if (!w || !(w->path = strdup(path)) || vg_bq_new(&w->q, OUT_BUFS, OUT_BUF) < 0) {
+        if (w)
             free(w->path);
-            free(w->buf);
-        }
         free(w);
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
     }
+    w->blk = vg_bq_get(w->q);
+    w->buf = w->blk->p;
     w->fd = -1;
     w->pdna.fd = w->pdq.fd = w->meta.fd = w->tags.fd = -1;
     if (!(w->body = EVP_MD_CTX_new()) || EVP_DigestInit_ex(w->body, EVP_sha256(), NULL) != 1) {
@@ -267,8 +283,9 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
         rc = io_error(err, path, "cannot write segment");
         goto fail;
     }
-    w->off = sizeof w->h;
+    w->off = w->woff = sizeof w->h;
     w->h.sec[VG_SEC_ENTRIES].off = w->off;
+    w->writing = pthread_create(&w->thread, NULL, writer_main, w) == 0;
     *out_w = w;
     return 0;
 fail:
@@ -295,7 +312,6 @@ int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *ph
 {
     static const uint8_t bits[VG_SEG_ALGS] = {VG_SEG_HAS_MD5, VG_SEG_HAS_SHA1, VG_SEG_HAS_SHA256};
     vg_seg_entry row = *e;
-    uint8_t key[36];
     uint32_t r = (uint32_t)w->rows;
     if (w->rows >= VG_SEG_NONE - 1)
         return vigil_error_set(err, VIGIL_EINPUT, "segment: more than 4 billion entries in one set");
@@ -325,13 +341,18 @@ int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *ph
             return io_error(err, w->tags.path, "cannot write");
     }
     for (int a = 0; a < VG_SEG_ALGS; a++) {
-        const uint8_t *d = a == 0 ? e->md5 : a == 1 ? e->sha1 : e->sha256;
+        uint8_t *key;
         if (!(e->mask & bits[a]))
             continue;
-        memcpy(key, d, vg_seg_digest_len[a]);
-        memcpy(key + vg_seg_digest_len[a], &r, 4);
-        if (vg_xsort_add(w->keys[a], key, err) < 0)
+        if (!(key = vg_xsort_slot(w->keys[a], err))) /* the key is built in its place in the sort */
             return VIGIL_ESTORE;
+        if (a == VG_SEG_MD5) /* sizes known here: copies without a call */
+            memcpy(key, e->md5, 16), memcpy(key + 16, &r, 4);
+        else if (a == VG_SEG_SHA1)
+            memcpy(key, e->sha1, 20), memcpy(key + 20, &r, 4);
+        else
+            memcpy(key, e->sha256, 32), memcpy(key + 32, &r, 4);
+        vg_xsort_push(w->keys[a]);
     }
     w->rows++;
     return 0;
@@ -489,6 +510,44 @@ void vg_seg_writer_prefix_bits(vg_seg_writer *w, unsigned bits)
         w->fixed_bits = bits;
 }
 
+static void *key_finish_main(void *arg)
+{
+    struct key_finish *f = arg;
+    f->rc = vg_xsort_finish(f->x, &f->err);
+    return NULL;
+}
+
+static void key_finish_start(vg_seg_writer *w)
+{
+    for (int a = 0; a < VG_SEG_ALGS; a++) {
+        struct key_finish *f = &w->fin[a];
+        f->x = w->keys[a];
+        f->started = pthread_create(&f->thread, NULL, key_finish_main, f) == 0;
+    }
+}
+
+/* The key sort of algorithm a, ready to merge (its batch sorted here when no thread did it). */
+static int key_finish_wait(vg_seg_writer *w, int a, vigil_error *err)
+{
+    struct key_finish *f = &w->fin[a];
+    if (!f->started)
+        return vg_xsort_finish(w->keys[a], err);
+    pthread_join(f->thread, NULL);
+    f->started = 0;
+    if (f->rc < 0 && err)
+        *err = f->err;
+    return f->rc;
+}
+
+static void key_finish_join_all(vg_seg_writer *w)
+{
+    for (int a = 0; a < VG_SEG_ALGS; a++)
+        if (w->fin[a].started) {
+            pthread_join(w->fin[a].thread, NULL);
+            w->fin[a].started = 0;
+        }
+}
+
 static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
 {
     uint64_t next = 0, nprefix;
@@ -496,14 +555,12 @@ static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
     size_t dlen = vg_seg_digest_len[a];
     const uint8_t *k;
     int rc = 0;
+    if ((rc = key_finish_wait(w, a, err)) < 0)
+        return rc;
     w->prefix_bits = w->fixed_bits ? w->fixed_bits : vg_seg_prefix_bits(vg_xsort_count(w->keys[a]));
     nprefix = 1ull << w->prefix_bits;
     if (!(prefix = malloc((nprefix + 1) * sizeof *prefix)))
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
-    if ((rc = vg_xsort_finish(w->keys[a], err)) < 0) {
-        free(prefix);
-        return rc;
-    }
     w->nrun = 0;
     w->in_row_order = 1;
     w->h.sec[VG_SEC_KEYS_MD5 + 2 * a].off = w->off;
@@ -543,14 +600,19 @@ int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings,
     w->h.sec[VG_SEC_ENTRIES].size = w->rows * sizeof(vg_seg_entry);
     w->h.sec[VG_SEC_STRINGS].off = w->off;
     w->h.sec[VG_SEC_STRINGS].size = nstrings;
+    key_finish_start(w);
     if ((rc = out(w, strings, nstrings, err)) < 0 || (rc = align4(w, err)) < 0 ||
         (rc = copy_side(w, &w->pdna, VG_SEC_PHOTODNA, err)) < 0 || (rc = copy_side(w, &w->pdq, VG_SEC_PDQ_ROWS, err)) < 0 ||
-        (rc = meta_flush(w, err)) < 0)
+        (rc = meta_flush(w, err)) < 0) {
+        key_finish_join_all(w);
         return rc;
+    }
     /* the keys link entries that share a digest, patching their meta rows: the meta table goes last */
     for (int a = 0; a < VG_SEG_ALGS; a++)
-        if ((rc = write_keys(w, a, err)) < 0)
+        if ((rc = write_keys(w, a, err)) < 0) {
+            key_finish_join_all(w);
             return rc;
+        }
     if ((rc = copy_side(w, &w->meta, VG_SEC_META, err)) < 0)
         return rc;
     if ((rc = flush_out(w, err)) < 0 || (rc = out_wait(w, err)) < 0)
@@ -590,6 +652,7 @@ void vg_seg_writer_free(vg_seg_writer *w)
     if (!w)
         return;
     out_wait(w, NULL);
+    key_finish_join_all(w);
     if (w->fd >= 0)
         close(w->fd);
     if (!w->finished && w->path)
@@ -602,8 +665,7 @@ void vg_seg_writer_free(vg_seg_writer *w)
     side_close(&w->tags);
     free(w->run);
     EVP_MD_CTX_free(w->body);
-    free(w->buf);
-    free(w->spare);
+    vg_bq_free(w->q);
     free(w->path);
     free(w);
 }

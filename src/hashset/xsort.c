@@ -41,6 +41,12 @@ typedef struct run {
     size_t mem_i;
 } run;
 
+/* A run in the merge heap, with its current record's key at hand. */
+typedef struct heap_node {
+    uint64_t key;
+    size_t run;
+} heap_node;
+
 /* Records collected, then sorted: ord lists them in order. */
 typedef struct batch {
     uint8_t *recs;
@@ -74,7 +80,8 @@ struct vg_xsort {
     int spilling;       /* a spill thread runs */
     run *runs;          /* during the merge: nruns files + maybe the memory run */
     size_t nmerge;
-    size_t *heap, nheap;
+    heap_node *heap;    /* the runs by their current record: the first is the next one out */
+    size_t nheap;
     uint8_t *scratch;   /* the record last returned by vg_xsort_next */
     int failed, merging;
 };
@@ -185,6 +192,24 @@ static int sort_batch(const vg_xsort *x, batch *b, vigil_error *err)
     return 0;
 }
 
+/* A record's bytes: the sizes of the segment's key records copied without a call. */
+static void copy_rec(void *d, const void *s, size_t n)
+{
+    switch (n) {
+    case 20:
+        memcpy(d, s, 20);
+        break;
+    case 24:
+        memcpy(d, s, 24);
+        break;
+    case 36:
+        memcpy(d, s, 36);
+        break;
+    default:
+        memcpy(d, s, n);
+    }
+}
+
 static int write_all(int fd, const void *p, size_t n)
 {
     const uint8_t *b = p;
@@ -236,7 +261,7 @@ static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error
             out[used] = (uint8_t)n;
             used += 1 + n;
         } else {
-            memcpy(out + used, rec, rs);
+            copy_rec(out + used, rec, rs);
             used += rs;
         }
     }
@@ -388,7 +413,7 @@ int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err)
     void *slot = vg_xsort_slot(x, err);
     if (!slot)
         return err ? err->code : VIGIL_ESTORE;
-    memcpy(slot, rec, x->s.rec_size);
+    copy_rec(slot, rec, x->s.rec_size);
     vg_xsort_push(x);
     return 0;
 }
@@ -455,29 +480,68 @@ static int run_advance(vg_xsort *x, run *r, vigil_error *err)
     return 1;
 }
 
-static int heap_less(const vg_xsort *x, size_t a, size_t b)
+static int heap_less(const vg_xsort *x, const heap_node *a, const heap_node *b)
 {
-    const run *ra = &x->runs[a], *rb = &x->runs[b];
-    if (ra->key != rb->key)
-        return ra->key < rb->key;
-    return x->s.cmp(ra->cur, rb->cur) < 0;
+    if (a->key != b->key)
+        return a->key < b->key;
+    return x->s.cmp(x->runs[a->run].cur, x->runs[b->run].cur) < 0;
 }
 
+/* Sift the node at i down to its place (of two equal records either may come out first). */
 static void heap_down(vg_xsort *x, size_t i)
 {
+    heap_node v = x->heap[i];
     for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < x->nheap && heap_less(x, x->heap[l], x->heap[m]))
-            m = l;
-        if (r < x->nheap && heap_less(x, x->heap[r], x->heap[m]))
-            m = r;
-        if (m == i)
-            return;
-        size_t t = x->heap[i];
+        size_t l = 2 * i + 1, m = l;
+        if (l >= x->nheap)
+            break;
+        if (l + 1 < x->nheap && heap_less(x, &x->heap[l + 1], &x->heap[l]))
+            m = l + 1;
+        if (!heap_less(x, &x->heap[m], &v))
+            break;
         x->heap[i] = x->heap[m];
-        x->heap[m] = t;
         i = m;
     }
+    x->heap[i] = v;
+}
+
+/*
+ * The node of the next record when few runs are left: a scan of their keys
+ * (no jumps to mispredict) beats the heap's sifting. Any order of the nodes
+ * will do: a heap is a list too.
+ */
+#define FEW_RUNS 8
+
+static size_t few_min(const vg_xsort *x)
+{
+    size_t best = 0;
+    uint64_t bk = x->heap[0].key;
+    for (size_t i = 1; i < x->nheap; i++) {
+        uint64_t k = x->heap[i].key;
+        int lt = k < bk;
+        if (k == bk) /* rare: the full order decides */
+            lt = heap_less(x, &x->heap[i], &x->heap[best]);
+        best = lt ? i : best;
+        bk = lt ? k : bk;
+    }
+    return best;
+}
+
+/* The node of the run whose record comes out next. */
+static size_t merge_top(const vg_xsort *x)
+{
+    return x->nheap <= FEW_RUNS ? few_min(x) : 0;
+}
+
+/* The run at node top has moved on (got: it has a record): keep the nodes in order. */
+static void merge_moved(vg_xsort *x, size_t top, int got)
+{
+    if (got)
+        x->heap[top].key = x->runs[x->heap[top].run].key;
+    else
+        x->heap[top] = x->heap[--x->nheap];
+    if (x->nheap > FEW_RUNS) /* then top is 0: the heap's first */
+        heap_down(x, 0);
 }
 
 /* The most run files one merge reads (vg_xsort_spec.fanin). */
@@ -488,9 +552,15 @@ static unsigned max_fanin(const vg_xsort *x)
     unsigned f = by_memory < 16 ? 16 : by_memory > 4096 ? 4096 : (unsigned)by_memory;
     if (x->s.fanin)
         return x->s.fanin < 2 ? 2 : x->s.fanin;
-    /* leave descriptors for the store, the source and the segment being written */
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)f + 64)
-        f = rl.rlim_cur > 80 ? (unsigned)(rl.rlim_cur - 64) : 16;
+    /*
+     * Leave descriptors for the store, the source and the segment being
+     * written; the entry sort and the three key sorts may be merging at once.
+     */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        rlim_t budget = rl.rlim_cur > 96 ? (rl.rlim_cur - 64) / 4 : 8;
+        if ((rlim_t)f > budget)
+            f = (unsigned)budget;
+    }
     return f;
 }
 
@@ -510,7 +580,7 @@ static void merge_close(vg_xsort *x)
     x->nmerge = x->nheap = 0;
 }
 
-/* Open run files first..first+n-1 for a merge, with read buffers of run_buf bytes. */
+/* Open run files first..first+n-1 for a merge, with read buffers of run_buf bytes (room for 2 more runs). */
 static int merge_open(vg_xsort *x, unsigned first, unsigned n, size_t run_buf, vigil_error *err)
 {
     x->runs = calloc(n + 2, sizeof *x->runs);
@@ -537,7 +607,7 @@ static int merge_open(vg_xsort *x, unsigned first, unsigned n, size_t run_buf, v
     return 0;
 }
 
-/* Start the heap over the runs opened. */
+/* Load every open run's first record and order the nodes. */
 static int merge_start(vg_xsort *x, vigil_error *err)
 {
     for (size_t i = 0; i < x->nmerge; i++) {
@@ -545,7 +615,7 @@ static int merge_start(vg_xsort *x, vigil_error *err)
         if (got < 0)
             return VIGIL_ESTORE;
         if (got)
-            x->heap[x->nheap++] = i;
+            x->heap[x->nheap++] = (heap_node){x->runs[i].key, i};
     }
     for (size_t i = x->nheap / 2; i-- > 0;)
         heap_down(x, i);
@@ -561,7 +631,8 @@ static int merge_write(vg_xsort *x, int fd, const char *path, vigil_error *err)
     if (!out)
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     while (rc == 0 && x->nheap) {
-        run *r = &x->runs[x->heap[0]];
+        size_t top = merge_top(x);
+        run *r = &x->runs[x->heap[top].run];
         int got;
         if (used + rs + 1 > RUN_BUF) {
             if (write_all(fd, out, used) < 0)
@@ -578,10 +649,8 @@ static int merge_write(vg_xsort *x, int fd, const char *path, vigil_error *err)
         }
         if ((got = run_advance(x, r, err)) < 0)
             rc = VIGIL_ESTORE;
-        else if (!got)
-            x->heap[0] = x->heap[--x->nheap];
-        if (x->nheap)
-            heap_down(x, 0);
+        else
+            merge_moved(x, top, got);
     }
     if (rc == 0 && used && write_all(fd, out, used) < 0)
         rc = io_error(err, path, "cannot write sort run");
@@ -697,10 +766,12 @@ const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
 {
     run *r;
     const void *out = NULL;
+    size_t top = 0;
     int got;
     if (!x->merging || x->failed || x->nheap == 0)
         return NULL;
-    r = &x->runs[x->heap[0]];
+    top = merge_top(x);
+    r = &x->runs[x->heap[top].run];
     /* a file run's buffer moves on below: hand out a copy the caller may keep until the next call */
     if (r->mem) { /* a batch in memory stays where it is until the end */
         out = r->cur;
@@ -709,17 +780,14 @@ const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
         x->scratch = r->rec;
         r->rec = t;
     } else {
-        memcpy(x->scratch, r->cur, x->s.rec_size);
+        copy_rec(x->scratch, r->cur, x->s.rec_size);
     }
     got = run_advance(x, r, err);
     if (got < 0) {
         x->failed = 1;
         return NULL;
     }
-    if (!got)
-        x->heap[0] = x->heap[--x->nheap];
-    if (x->nheap)
-        heap_down(x, 0);
+    merge_moved(x, top, got);
     return out ? out : x->scratch;
 }
 

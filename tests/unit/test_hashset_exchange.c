@@ -14,6 +14,7 @@
 #include "testutil.h"
 
 #include "core/hex.h"
+#include "hashset/exchange.h"
 #include "hashset/export.h"
 #include "hashset/formats.h"
 #include "hashset/photodna.h"
@@ -765,6 +766,139 @@ static void hashset_exchange__vics_truncated_and_syntax_errors(void **state)
     assert_non_null(strstr(err.msg, "no 'value' array"));
 }
 
+/* ---- VICS in many blocks: the parser runs ahead of the callbacks ---- */
+
+typedef struct stream {
+    int strict;                 /* a reject stops the reader */
+    uint64_t records, rejects, progress, last_done;
+    char first_reject[64], last_where[64];
+    size_t long_name;           /* name_len of the record with the long FileName */
+} stream;
+
+static int stream_record(void *ud, const vg_hs_record *r, vigil_error *err)
+{
+    stream *s = ud;
+    char want[64];
+    (void)err;
+    /* records arrive in file order, none skipped */
+    snprintf(want, sizeof want, "value[%llu]", (unsigned long long)(s->records + s->rejects));
+    assert_string_equal(r->where, want);
+    if (r->name && r->name_len > 255)
+        s->long_name = r->name_len;
+    snprintf(s->last_where, sizeof s->last_where, "%s", r->where);
+    s->records++;
+    return 0;
+}
+
+static int stream_reject(void *ud, const char *where, const char *why, vigil_error *err)
+{
+    stream *s = ud;
+    if (!s->rejects++)
+        snprintf(s->first_reject, sizeof s->first_reject, "%s", where);
+    return s->strict ? vigil_error_set(err, VIGIL_EINPUT, "stopped at %s: %s", where, why) : 0;
+}
+
+static void stream_progress(void *ud, uint64_t done, uint64_t total)
+{
+    stream *s = ud;
+    assert_true(done >= s->last_done && done <= total);
+    s->last_done = done;
+    s->progress++;
+}
+
+static int stream_read(stream *s, const char *text, size_t n, vigil_error *err)
+{
+    vg_hs_sink sink = {stream_record, stream_reject, NULL, stream_progress, s};
+    vg_hs_read_opts o = {"input", VIGIL_FORMAT_VICS, NULL, NULL, 0};
+    char *dir = tu_mkdtemp(), *p;
+    int fd, rc;
+    tu_write(dir, "input", text, n);
+    p = tu_path(dir, "input");
+    fd = open(p, O_RDONLY);
+    assert_true(fd >= 0);
+    rc = vg_hs_read_vics(fd, p, &o, &sink, err);
+    close(fd);
+    free(p);
+    tu_rm_rf(dir);
+    free(dir);
+    return rc;
+}
+
+/* 30,000 records (megabytes of text): record 29,000 is bad, and the JSON breaks at record 29,500. */
+static char *many_records(size_t *len, size_t *syntax_at, int long_strings)
+{
+    size_t cap = 8u << 20, o = 0;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    o += (size_t)snprintf(t + o, cap - o, "%s\"value\":[", VICS2);
+    for (unsigned i = 0; i < 30000; i++) {
+        if (i == 29500) {
+            *syntax_at = o + 2; /* counted from 1: the comma after the stray one */
+            o += (size_t)snprintf(t + o, cap - o, ",");
+        }
+        o += (size_t)snprintf(t + o, cap - o, "%s{\"MediaID\":%u,\"Category\":%u,\"MD5\":\"%s%08x%024x\"", i ? "," : "",
+                              i, i % 5, i == 29000 ? "zz" : "", i, 7u);
+        if (long_strings && i == 10) { /* a name longer than 255 bytes */
+            o += (size_t)snprintf(t + o, cap - o, ",\"MediaFiles\":[{\"FileName\":\"");
+            memset(t + o, 'n', 300);
+            o += 300;
+            o += (size_t)snprintf(t + o, cap - o, "\"}]");
+        }
+        if (long_strings && i == 20) { /* a string longer than a block of events */
+            o += (size_t)snprintf(t + o, cap - o, ",\"Series\":\"");
+            memset(t + o, 's', 600000);
+            o += 600000;
+            o += (size_t)snprintf(t + o, cap - o, "\"");
+        }
+        o += (size_t)snprintf(t + o, cap - o, ",\"IsDistributed\":%s}", i % 2 ? "true" : "\"false\"");
+        assert_true(o < cap - 1024);
+    }
+    o += (size_t)snprintf(t + o, cap - o, "]}");
+    *len = o;
+    return t;
+}
+
+static void hashset_exchange__vics_many_blocks_order_and_first_error(void **state)
+{
+    stream s;
+    vigil_error err;
+    size_t n, at;
+    char *text = many_records(&n, &at, 1), want[96];
+    (void)state;
+    /* lenient: every record before the syntax error, in order, then the error at its byte */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(stream_read(&s, text, n, &err), VIGIL_EINPUT);
+    snprintf(want, sizeof want, "input:byte %zu: invalid JSON", at);
+    assert_non_null(strstr(err.msg, want));
+    assert_int_equal(s.rejects, 2);                        /* the long Series, the bad MD5 */
+    assert_string_equal(s.first_reject, "value[20]");
+    assert_int_equal(s.records, 29500 - 2);
+    assert_string_equal(s.last_where, "value[29499]");
+    assert_int_equal(s.long_name, 300);
+    assert_true(s.progress > 10);
+    /* strict: the first reject ends the reading there, though the parser is further on */
+    memset(&s, 0, sizeof s);
+    s.strict = 1;
+    assert_int_equal(stream_read(&s, text, n, &err), VIGIL_EINPUT);
+    assert_string_equal(err.msg, "stopped at value[20]: Series longer than the record's 8 KiB of text");
+    assert_int_equal(s.records, 20);
+    free(text);
+    /* without the long strings the bad MD5 is the first: still before the syntax error */
+    text = many_records(&n, &at, 0);
+    memset(&s, 0, sizeof s);
+    s.strict = 1;
+    assert_int_equal(stream_read(&s, text, n, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "stopped at value[29000]: MD5 'zz"));
+    assert_int_equal(s.records, 29000);
+    /* cut in the middle: every record before the cut, then "ends early" at the end of the text */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(stream_read(&s, text, n / 2, &err), VIGIL_EINPUT);
+    snprintf(want, sizeof want, "input:byte %zu: JSON ends early", n / 2);
+    assert_non_null(strstr(err.msg, want));
+    assert_true(s.records > 10000 && s.records < 20000);
+    free(text);
+}
+
 static void hashset_exchange__vics_unknown_marker_parsed_by_structure(void **state)
 {
     got g;
@@ -1134,6 +1268,7 @@ int main(void)
         cmocka_unit_test(hashset_exchange__photodna_wrong_lengths),
         cmocka_unit_test(hashset_exchange__vics_malformed_records),
         cmocka_unit_test(hashset_exchange__vics_truncated_and_syntax_errors),
+        cmocka_unit_test(hashset_exchange__vics_many_blocks_order_and_first_error),
         cmocka_unit_test(hashset_exchange__vics_unknown_marker_parsed_by_structure),
         cmocka_unit_test(hashset_exchange__vics_utf16),
         cmocka_unit_test(hashset_exchange__empty_files),
