@@ -865,7 +865,7 @@ enum ev {
 };
 
 #define EV_BLOCK (256u << 10)   /* events are handed over once a block holds this much */
-#define EV_BLOCKS 4
+#define EV_BLOCKS 16            /* up to 8 MiB: the parser goes on while a spill holds the callbacks up */
 
 /* Text encodings (hashset-formats.md, section 1): a UTF-16 mark means transcoding to UTF-8. */
 typedef struct feeder {
