@@ -37,7 +37,7 @@ echo "command: $VIGIL --db DB hashset import --name vics --kind illegal --format
 echo "repeats: $REPEAT, interleaved with the peer (median time, largest peak RSS)"
 echo
 
-declare -A WALL CPU RSS OTHER SUMMARY SEG
+declare -A WALL CPU RSS OTHER SUMMARY SEG EXP
 one_run() { # tag binary
   local tag=$1 bin=$2 tf a b t0 t1 r u s db=$WORK/$1.db
   rm -rf "$db" "$db".*
@@ -59,6 +59,9 @@ one_run() { # tag binary
   [ "${RSS[$tag]:-0}" -ge "$r" ] || RSS[$tag]=$r
   SUMMARY[$tag]=$(tail -n 1 "$WORK/$tag.out")
   SEG[$tag]=$(sha256sum "$db".sets/*.seg | cut -c1-64)
+  # what the store holds, read by this build (it reads older segment versions too)
+  "$VIGIL" --db "$db" hashset export --name vics --format csv -o "$WORK/$tag.csv" >/dev/null 2>&1 &&
+    EXP[$tag]=$(sha256sum <"$WORK/$tag.csv" | cut -c1-64) || EXP[$tag]=none
 }
 
 for ((i = 0; i < REPEAT; i++)); do
@@ -84,7 +87,12 @@ if [ -n "$PEER" ]; then
   if [ "${SEG[vigil]}" = "${SEG[peer]}" ] && [ "${SUMMARY[vigil]}" = "${SUMMARY[peer]}" ]; then
     echo "segments: byte for byte the same (sha256 ${SEG[vigil]:0:16}...), same counts"
   else
-    echo "segments: DIFFER (vigil ${SEG[vigil]:0:16}..., peer ${SEG[peer]:0:16}...)"
+    echo "segments: not byte for byte the same (vigil ${SEG[vigil]:0:16}..., peer ${SEG[peer]:0:16}...; another segment version?)"
+  fi
+  if [ "${EXP[vigil]}" = "${EXP[peer]}" ] && [ "${EXP[vigil]}" != none ] && [ "${SUMMARY[vigil]}" = "${SUMMARY[peer]}" ]; then
+    echo "stores: the same entries, every stored field (CSV exports byte for byte the same), same counts"
+  else
+    echo "stores: DIFFER (CSV exports vigil ${EXP[vigil]:0:16}..., peer ${EXP[peer]:0:16}...)"
   fi
 fi
 echo "peak RSS bound: 1024 MiB; runs started on a busy machine: $BUSY_RUNS"
