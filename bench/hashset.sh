@@ -60,12 +60,7 @@ else
   echo "note: no NSRL RDSv3 reader in this build: the 20M-row figure is the hashdeep list below"
 fi
 if accepts_format vics; then
-  VICS=$BENCH_DIR/vics-$N_VICS-seed1.json
-  if [ ! -f "$VICS.done" ]; then
-    echo "making $VICS"
-    python3 bench/mkvics.py "$VICS" "$N_VICS" 1 || die "generation failed"
-    touch "$VICS.done"
-  fi
+  VICS=$(ensure_vics "$N_VICS") || exit 2
   rm -rf "$D/vics.db"*
   timed vics "$VIGIL" --db "$D/vics.db" hashset import --name vics --kind illegal --format vics "$VICS"
   import_line "-record VICS 2.0 file" "$N_VICS"

@@ -33,6 +33,18 @@ ensure_corpus() {
   echo "corpus: $(tail -n 1 "$BENCH_DIR/corpus.done")"
 }
 
+# The VICS 2.0 file of bench/mkvics.py with N records (seed 1), made once and reused; prints its path.
+ensure_vics() {
+  local f=$BENCH_DIR/vics-$1-seed1.json
+  mkdir -p "$BENCH_DIR"
+  if [ ! -f "$f.done" ]; then
+    echo "data: making $f ($1 records, seed 1)" >&2
+    python3 bench/mkvics.py "$f" "$1" 1 >&2 || die "VICS generation failed"
+    touch "$f.done"
+  fi
+  echo "$f"
+}
+
 # Read every file once so that all runs hash from the page cache.
 warm_cache() { # dir...
   find "$@" -type f -print0 | xargs -0 -n 512 cat >/dev/null

@@ -20,13 +20,7 @@ VIGIL=$BUILD/vigil
 need_tools python3
 [ -x "$VIGIL" ] || die "$VIGIL not built (make)"
 [ -z "$PEER" ] || [ -x "$PEER" ] || die "peer $PEER is not an executable"
-mkdir -p "$BENCH_DIR"
-DATA=$BENCH_DIR/vics-$N-seed1.json
-if [ ! -f "$DATA.done" ]; then
-  echo "data: making $DATA ($N records, seed 1)"
-  python3 bench/mkvics.py "$DATA" "$N" 1
-  touch "$DATA.done"
-fi
+DATA=$(ensure_vics "$N") || exit 2
 bytes=$(stat -c %s "$DATA")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vics-import.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

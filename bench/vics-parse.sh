@@ -21,13 +21,7 @@ if [ ! -x "$BENCH" ]; then
   [ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" --buildtype=release -Dwerror=false >/dev/null
   ninja -C "$BUILD" bench/bench_vics >/dev/null || die "cannot build $BENCH"
 fi
-mkdir -p "$BENCH_DIR"
-DATA=$BENCH_DIR/vics-$N-seed1.json
-if [ ! -f "$DATA.done" ]; then
-  echo "data: making $DATA ($N records, seed 1)"
-  python3 bench/mkvics.py "$DATA" "$N" 1
-  touch "$DATA.done"
-fi
+DATA=$(ensure_vics "$N") || exit 2
 bytes=$(stat -c %s "$DATA")
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "data: $DATA, $N records, $bytes bytes ($(awk -v b="$bytes" -v n="$N" 'BEGIN { printf "%.0f", b / n }') bytes/record); warming the page cache"

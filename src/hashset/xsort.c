@@ -228,6 +228,30 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
+/*
+ * Append one record to a run file's buffer (a length byte, then the packed
+ * record, when the spec packs), writing the buffer out first when full.
+ */
+static int run_put(const vg_xsort *x, int fd, const char *path, uint8_t *out, size_t *used, const void *rec,
+                   vigil_error *err)
+{
+    size_t rs = x->s.rec_size;
+    if (*used + rs + 1 > RUN_BUF) {
+        if (write_all(fd, out, *used) < 0)
+            return io_error(err, path, "cannot write sort run");
+        *used = 0;
+    }
+    if (x->s.pack) {
+        size_t n = x->s.pack(out + *used + 1, rec);
+        out[*used] = (uint8_t)n;
+        *used += 1 + n;
+    } else {
+        copy_rec(out + *used, rec, rs);
+        *used += rs;
+    }
+    return 0;
+}
+
 /* Sort batch b and write it as run number `run`. */
 static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error *err)
 {
@@ -251,19 +275,7 @@ static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error
         const uint8_t *rec = b->recs + (size_t)b->ord[i].i * rs;
         if (i + PREFETCH < b->n) /* the records are read in sorted order, all over the batch */
             __builtin_prefetch(b->recs + (size_t)b->ord[i + PREFETCH].i * rs);
-        if (used + rs + 1 > RUN_BUF) {
-            if (write_all(fd, out, used) < 0)
-                rc = io_error(err, path, "cannot write sort run");
-            used = 0;
-        }
-        if (x->s.pack) { /* a length byte, then the packed record */
-            size_t n = x->s.pack(out + used + 1, rec);
-            out[used] = (uint8_t)n;
-            used += 1 + n;
-        } else {
-            copy_rec(out + used, rec, rs);
-            used += rs;
-        }
+        rc = run_put(x, fd, path, out, &used, rec, err);
     }
     if (rc == 0 && used && write_all(fd, out, used) < 0)
         rc = io_error(err, path, "cannot write sort run");
@@ -544,6 +556,13 @@ static void merge_moved(vg_xsort *x, size_t top, int got)
         heap_down(x, 0);
 }
 
+/* Read buffer of each of n runs merged at once: a quarter of the bound shared, 64 KiB..512 KiB each. */
+static size_t read_buf_size(const vg_xsort *x, unsigned n)
+{
+    size_t b = x->s.memory / 4 / (n ? n : 1);
+    return b > RUN_BUF ? RUN_BUF : b < RUN_BUF_MIN ? RUN_BUF_MIN : b;
+}
+
 /* The most run files one merge reads (vg_xsort_spec.fanin). */
 static unsigned max_fanin(const vg_xsort *x)
 {
@@ -626,7 +645,7 @@ static int merge_start(vg_xsort *x, vigil_error *err)
 static int merge_write(vg_xsort *x, int fd, const char *path, vigil_error *err)
 {
     uint8_t *out = malloc(RUN_BUF);
-    size_t used = 0, rs = x->s.rec_size;
+    size_t used = 0;
     int rc = 0;
     if (!out)
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
@@ -634,19 +653,8 @@ static int merge_write(vg_xsort *x, int fd, const char *path, vigil_error *err)
         size_t top = merge_top(x);
         run *r = &x->runs[x->heap[top].run];
         int got;
-        if (used + rs + 1 > RUN_BUF) {
-            if (write_all(fd, out, used) < 0)
-                rc = io_error(err, path, "cannot write sort run");
-            used = 0;
-        }
-        if (x->s.pack) {
-            size_t n = x->s.pack(out + used + 1, r->cur);
-            out[used] = (uint8_t)n;
-            used += 1 + n;
-        } else {
-            memcpy(out + used, r->cur, rs);
-            used += rs;
-        }
+        if ((rc = run_put(x, fd, path, out, &used, r->cur, err)) < 0)
+            break;
         if ((got = run_advance(x, r, err)) < 0)
             rc = VIGIL_ESTORE;
         else
@@ -666,10 +674,9 @@ static int merge_write(vg_xsort *x, int fd, const char *path, vigil_error *err)
 static int merge_pass(vg_xsort *x, unsigned n, vigil_error *err)
 {
     char *tmp = run_path(x, x->nruns), *path = NULL;
-    size_t run_buf = x->s.memory / 4 / n;
+    size_t run_buf = read_buf_size(x, n);
     uint64_t total = 0;
     int fd = -1, rc;
-    run_buf = run_buf > RUN_BUF ? RUN_BUF : run_buf < RUN_BUF_MIN ? RUN_BUF_MIN : run_buf;
     if (!tmp)
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     rc = merge_open(x, 0, n, run_buf, err);
@@ -735,9 +742,7 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
             return rc;
         }
     }
-    /* the read buffers of many runs share a quarter of the bound (within 64 KiB..512 KiB each) */
-    run_buf = x->s.memory / 4 / (x->nruns ? x->nruns : 1);
-    run_buf = run_buf > RUN_BUF ? RUN_BUF : run_buf < RUN_BUF_MIN ? RUN_BUF_MIN : run_buf;
+    run_buf = read_buf_size(x, x->nruns);
     x->scratch = malloc(rs);
     if (!x->scratch || merge_open(x, 0, x->nruns, run_buf, err) < 0) {
         if (!x->scratch)
