@@ -67,4 +67,12 @@ is "the same counts as an import held in memory" "$d" "$c"
 "$VIGIL" --db "$T/narrow.db" hashset export --name m --format csv -o "$T/narrow.csv"
 is "the same entries" "$(cmp "$T/wide.csv" "$T/narrow.csv" && echo same)" "same"
 is "no sort run is left behind" "$(find "$T/narrow.db.sets" -name '*.run' | wc -l)" "0"
+# A disk that fills during a merge pass (files limited to 512 KiB: the spilled runs fit, a merged
+# one does not): a clear error naming the run file, no temporary file left, no set made.
+e=$( (trap '' XFSZ; ulimit -n 40; ulimit -f 512; "$VIGIL" --db "$T/full.db" hashset import --name m --kind benign \
+  --memory 1M "$T/many.md5") 2>&1); re=$?
+like "a full disk during a merge pass fails the import" "$re" "^[1-9][0-9]*$"
+like "the error names the run being written and says the disk is full" "$e" "entries\.[0-9]+\.run: cannot write sort run: disk full"
+is "nothing is left in the store's folder but its lock" "$(ls "$T/full.db.sets")" "lock"
+is "no set was made" "$("$VIGIL" --db "$T/full.db" hashset list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" "0"
 done_testing
