@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hashset/formats.h"
+#include "formats/formats.h"
 
 typedef struct tally {
     uint64_t records, rejects;

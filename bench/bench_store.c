@@ -30,7 +30,7 @@
 
 #include "core/hex.h"
 #include "hashset/import_int.h"
-#include "hashset/segment.h"
+#include "segment/segment.h"
 #include "vigil/hashset.h"
 #include "vigil/index.h"
 

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hashset/formats.h"
+#include "formats/formats.h"
 
 typedef struct counts {
     unsigned long long records, rejects, digests;

@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "hashset/formats.h"
+#include "formats/formats.h"
 
 typedef struct fuzz_counts {
     uint64_t records, rejects;

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "fuzz_exchange.h"
-#include "hashset/photodna.h"
+#include "formats/exchange/photodna.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "fuzz_exchange.h"
-#include "hashset/export.h"
+#include "formats/export.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hashset/segment.h"
+#include "segment/segment.h"
 #include "vigil/digest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

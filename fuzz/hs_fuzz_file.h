@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hashset/formats.h"
+#include "formats/formats.h"
 
 /* The scratch file's path; made once per process under $TMPDIR, removed at exit. */
 static char fuzz_path[512];

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "hashset/entries.h"
-#include "hashset/segment.h"
+#include "segment/segment.h"
 #include "hashset/store_int.h"
 
 static void to_record(vg_hs_record *r, const vg_segment *seg, const vg_seg_entry *e, const vg_store_set *set)

@@ -1,7 +1,7 @@
 /* Reading the entries of a set back as records, for exporters and checks. */
 #ifndef VG_HASHSET_ENTRIES_H
 #define VG_HASHSET_ENTRIES_H
-#include "hashset/record.h"
+#include "formats/record.h"
 
 /*
  * Call cb for every entry of the current version of set_name (every set when

@@ -11,8 +11,8 @@
 #include "hashset/store_int.h"
 
 #if defined(__has_include)
-#if __has_include("hashset/export.h")
-#include "hashset/export.h"
+#if __has_include("formats/export.h")
+#include "formats/export.h"
 #define HAVE_EXPORT_WRITERS 1
 #endif
 #endif

@@ -21,11 +21,11 @@
 
 #include "core/buf.h"
 #include "core/hex.h"
-#include "hashset/formats.h"
+#include "formats/formats.h"
 #include "hashset/import_int.h"
-#include "hashset/segment_write.h"
+#include "segment/segment_write.h"
 #include "hashset/store_int.h"
-#include "hashset/xsort.h"
+#include "segment/xsort.h"
 
 #define DEFAULT_MEMORY (256u << 20)
 #define FILE_SHIFT 40 /* entry.record during the import: file index << 40 | ordinal */

@@ -5,9 +5,9 @@
 #ifndef VG_HASHSET_IMPORT_INT_H
 #define VG_HASHSET_IMPORT_INT_H
 #include "core/buf.h"
-#include "hashset/record.h"
-#include "hashset/segment.h"
-#include "hashset/xsort.h"
+#include "formats/record.h"
+#include "segment/segment.h"
+#include "segment/xsort.h"
 #include "vigil/hashset.h"
 
 typedef struct vg_import_file {

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/hex.h"
-#include "hashset/segment.h"
+#include "segment/segment.h"
 #include "hashset/store_int.h"
 #include "vigil/index.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hashset/segment.h"
+#include "segment/segment.h"
 #include "hashset/store_int.h"
 #include "match/pdq_store.h"
 

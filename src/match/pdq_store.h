@@ -5,7 +5,7 @@
  */
 #ifndef VG_MATCH_PDQ_STORE_H
 #define VG_MATCH_PDQ_STORE_H
-#include "hashset/segment.h"
+#include "segment/segment.h"
 #include "vigil/pdq_match.h"
 
 typedef struct vg_pdq_source {

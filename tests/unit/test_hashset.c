@@ -6,7 +6,7 @@
 
 #include "testutil.h"
 #include "core/hex.h"
-#include "hashset/parse_lines.h"
+#include "formats/parse_lines.h"
 #include "vigil/hashset.h"
 #include "vigil/index.h"
 

@@ -14,10 +14,10 @@
 #include "testutil.h"
 
 #include "core/hex.h"
-#include "hashset/exchange.h"
-#include "hashset/export.h"
-#include "hashset/formats.h"
-#include "hashset/photodna.h"
+#include "formats/exchange/exchange.h"
+#include "formats/export.h"
+#include "formats/formats.h"
+#include "formats/exchange/photodna.h"
 
 /* ---- a sink that keeps copies of everything it is given ---- */
 

@@ -15,9 +15,9 @@
 
 #include "testutil.h"
 #include "core/hex.h"
-#include "hashset/formats.h"
-#include "hashset/list_fields.h"
-#include "hashset/record.h"
+#include "formats/formats.h"
+#include "formats/list_fields.h"
+#include "formats/record.h"
 
 /* ---- a counting sink ---------------------------------------------------- */
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "hashset/parse_lines.h"
+#include "formats/parse_lines.h"
 #include "vigil/hashset.h"
 #include "vigil/pdq_match.h"
 #include "vigil/scan.h"

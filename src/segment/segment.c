@@ -1,0 +1,270 @@
+/*
+ * Reading a segment: map it, check the header, and find digests with the
+ * prefix table and a short binary search. Nothing is copied; the kernel pages
+ * in what lookups touch.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "segment/segment.h"
+#include <openssl/evp.h>
+
+#include "vigil/digest.h"
+
+static const char *rebuild = "rebuild it with 'vigil hashset reindex'";
+
+static int sec_ok(const vg_seg_header *h, int i, uint64_t file_size, uint64_t unit)
+{
+    const vg_seg_section *s = &h->sec[i];
+    return s->off >= sizeof *h && s->off <= file_size && s->size <= file_size - s->off && s->size % unit == 0 &&
+           s->off % 4 == 0;
+}
+
+/*
+ * Leading bits of algorithm a's prefix table, from its size: 2^bits + 1 slots,
+ * 16 bits before version 3; 0 when the size is not one a writer gives.
+ */
+static unsigned prefix_bits(const vg_seg_header *h, int a)
+{
+    uint64_t slots = h->sec[VG_SEC_PREFIX_MD5 + 2 * a].size / 4;
+    if (h->version < 3)
+        return slots == (1u << VG_SEG_PREFIX_BITS_V2) + 1 ? VG_SEG_PREFIX_BITS_V2 : 0;
+    for (unsigned b = VG_SEG_PREFIX_BITS_MIN; b <= VG_SEG_PREFIX_BITS_MAX; b++)
+        if (slots == (1ull << b) + 1)
+            return b;
+    return 0;
+}
+
+static int check_header(const vg_seg_header *h, uint64_t file_size)
+{
+    vigil_digests dg;
+    if (memcmp(h->magic, VG_SEG_MAGIC, 8) != 0)
+        return 1;
+    if (h->version < VG_SEG_VERSION_MIN || h->version > VG_SEG_VERSION || h->header_size != sizeof *h || h->entry_size != sizeof(vg_seg_entry) ||
+        h->nsections != VG_SEC__COUNT)
+        return 2;
+    vigil_digest_buffer(&dg, h, offsetof(vg_seg_header, header_sha256), NULL);
+    if (memcmp(dg.sha256, h->header_sha256, 32) != 0)
+        return 3;
+    if (h->file_size != file_size)
+        return 4;
+    if (!sec_ok(h, VG_SEC_ENTRIES, file_size, sizeof(vg_seg_entry)) ||
+        h->sec[VG_SEC_ENTRIES].size / sizeof(vg_seg_entry) != h->entries || !sec_ok(h, VG_SEC_STRINGS, file_size, 1) ||
+        !sec_ok(h, VG_SEC_PHOTODNA, file_size, 144) || !sec_ok(h, VG_SEC_PDQ_ROWS, file_size, 4) ||
+        !sec_ok(h, VG_SEC_META, file_size, sizeof(vg_seg_meta)) ||
+        h->sec[VG_SEC_META].size / sizeof(vg_seg_meta) != h->entries)
+        return 5;
+    for (int a = 0; a < VG_SEG_ALGS; a++)
+        if (!sec_ok(h, VG_SEC_KEYS_MD5 + 2 * a, file_size, vg_seg_digest_len[a] + 4) ||
+            !sec_ok(h, VG_SEC_PREFIX_MD5 + 2 * a, file_size, 4) || !prefix_bits(h, a))
+            return 5;
+    return 0;
+}
+
+int vg_seg_open(vg_segment *out, const char *path, vigil_error *err)
+{
+    static const char *why[] = {"", "not a vigil segment (bad magic)", "unknown version or layout",
+                                "header checksum mismatch (damaged)", "truncated (file size differs from its header)",
+                                "sections out of bounds (damaged)"};
+    struct stat sb;
+    void *map;
+    int fd, bad;
+    memset(out, 0, sizeof *out);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return vigil_error_set(err, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_ESTORE, "%s: %s", path,
+                               strerror(errno));
+    if (fstat(fd, &sb) < 0 || (uint64_t)sb.st_size < sizeof(vg_seg_header)) {
+        close(fd);
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: segment truncated; %s", path, rebuild);
+    }
+    map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: mmap: %s", path, strerror(errno));
+    bad = check_header(map, (uint64_t)sb.st_size);
+    if (bad) {
+        munmap(map, (size_t)sb.st_size);
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s; %s", path, why[bad], rebuild);
+    }
+    out->base = map;
+    out->size = (size_t)sb.st_size;
+    out->h = map;
+    out->entries = (const vg_seg_entry *)(out->base + out->h->sec[VG_SEC_ENTRIES].off);
+    out->meta = (const vg_seg_meta *)(out->base + out->h->sec[VG_SEC_META].off);
+    out->strings = (const char *)(out->base + out->h->sec[VG_SEC_STRINGS].off);
+    out->nstrings = out->h->sec[VG_SEC_STRINGS].size;
+    out->photodna = out->base + out->h->sec[VG_SEC_PHOTODNA].off;
+    out->nphotodna = out->h->sec[VG_SEC_PHOTODNA].size / 144;
+    out->pdq_rows = (const uint32_t *)(out->base + out->h->sec[VG_SEC_PDQ_ROWS].off);
+    out->npdq = out->h->sec[VG_SEC_PDQ_ROWS].size / 4;
+    for (int a = 0; a < VG_SEG_ALGS; a++) {
+        const vg_seg_section *k = &out->h->sec[VG_SEC_KEYS_MD5 + 2 * a];
+        out->keys[a] = out->base + k->off;
+        out->nkeys[a] = k->size / (vg_seg_digest_len[a] + 4);
+        out->prefix[a] = (const uint32_t *)(out->base + out->h->sec[VG_SEC_PREFIX_MD5 + 2 * a].off);
+        out->prefix_bits[a] = prefix_bits(out->h, a);
+    }
+    for (int a = 0; a < VG_SEG_ALGS; a++) /* only a prefetch depends on it: a wrong bit costs time, not answers */
+        out->in_row_order[a] = out->h->version >= 3 && (out->h->row_order >> a & 1) && out->nkeys[a] == out->h->entries;
+    return 0;
+}
+
+void vg_seg_close(vg_segment *s)
+{
+    if (s && s->base)
+        munmap((void *)s->base, s->size);
+    if (s)
+        memset(s, 0, sizeof *s);
+}
+
+int vg_seg_verify(const vg_segment *s, const char *path, vigil_error *err)
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    uint8_t md[32];
+    if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(c);
+        return vigil_error_set(err, VIGIL_ENOMEM, "%s: cannot start a checksum", path);
+    }
+    EVP_DigestUpdate(c, s->base + sizeof(vg_seg_header), s->size - sizeof(vg_seg_header));
+    EVP_DigestFinal_ex(c, md, NULL);
+    EVP_MD_CTX_free(c);
+    if (memcmp(md, s->h->body_sha256, 32) != 0)
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: body checksum mismatch (damaged); %s", path, rebuild);
+    return 0;
+}
+
+uint32_t vg_seg_key_row(const vg_segment *s, int a, uint64_t i)
+{
+    uint32_t row;
+    memcpy(&row, s->keys[a] + i * (vg_seg_digest_len[a] + 4) + vg_seg_digest_len[a], 4);
+    return row;
+}
+
+uint64_t vg_seg_guess(const vg_segment *s, int a, const uint8_t *d, uint64_t lo, uint64_t hi)
+{
+    /* digests are uniform: the 32 bits after the prefix say how far into its range d falls */
+    uint32_t v = (uint32_t)((vg_seg_lead(d) << s->prefix_bits[a]) >> 32);
+    return lo + (uint64_t)(((unsigned __int128)v * (hi - lo)) >> 32);
+}
+
+/* First index in [lo, hi) whose key is >= d (keys sorted). */
+static uint64_t lower_bound(const uint8_t *k, size_t dlen, const uint8_t *d, uint64_t lo, uint64_t hi)
+{
+    size_t rsize = dlen + 4;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (vg_digest_cmp(k + mid * rsize, d, dlen) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int vg_seg_probe_start(const vg_segment *s, int a, const uint8_t *d, vg_seg_probe *p)
+{
+    uint64_t x = vg_seg_slot(s, a, d);
+    uint64_t lo = s->prefix[a][x], hi = s->prefix[a][x + 1];
+    if (hi > s->nkeys[a] || lo >= hi)
+        return 0; /* none, or a damaged prefix table: no match rather than a read out of bounds */
+    p->lo = lo;
+    p->hi = p->end = hi;
+    p->at = vg_seg_guess(s, a, d, lo, hi);
+    return 1;
+}
+
+/* Slots up to this many keys are searched by a walk from the guess, larger ones by a gallop. */
+#define WALK_MAX 64
+
+uint64_t vg_seg_probe_end(const vg_segment *s, int a, const uint8_t *d, const vg_seg_probe *p)
+{
+    size_t dlen = vg_seg_digest_len[a];
+    const uint8_t *k = s->keys[a];
+    uint64_t lo = p->lo, hi = p->hi, g = p->at, step = 1;
+    if (hi - lo <= WALK_MAX) {
+        /*
+         * A slot of a table sized to its keys holds about 16: the key is a
+         * place or two from the guess, on lines already fetched. A walk reads
+         * only those; a gallop would overshoot onto lines not fetched.
+         */
+        if (g < hi && vg_digest_cmp(vg_seg_key(s, a, g), d, dlen) < 0)
+            do
+                g++;
+            while (g < hi && vg_digest_cmp(vg_seg_key(s, a, g), d, dlen) < 0);
+        else
+            while (g > lo && vg_digest_cmp(vg_seg_key(s, a, g - 1), d, dlen) >= 0)
+                g--;
+        return g < p->end && vg_digest_cmp(vg_seg_key(s, a, g), d, dlen) == 0 ? g : VG_SEG_NOKEY;
+    }
+    if (g < hi && vg_digest_cmp(vg_seg_key(s, a, g), d, dlen) < 0) {
+        /* the answer is above the guess: gallop up */
+        uint64_t b = lo = g + 1;
+        while (b < hi && vg_digest_cmp(vg_seg_key(s, a, b), d, dlen) < 0) {
+            lo = b + 1;
+            b = lo + step;
+            step <<= 1;
+        }
+        if (b < hi)
+            hi = b;
+    } else {
+        /* at or below the guess: gallop down */
+        hi = g;
+        while (hi > lo) {
+            uint64_t e = hi - lo > step ? hi - step : lo;
+            if (vg_digest_cmp(vg_seg_key(s, a, e), d, dlen) < 0) {
+                lo = e + 1;
+                break;
+            }
+            hi = e;
+            step <<= 1;
+        }
+    }
+    lo = lower_bound(k, dlen, d, lo, hi);
+    return lo < p->end && vg_digest_cmp(vg_seg_key(s, a, lo), d, dlen) == 0 ? lo : VG_SEG_NOKEY;
+}
+
+uint64_t vg_seg_first(const vg_segment *s, int a, const uint8_t *d)
+{
+    vg_seg_probe p;
+    if (!vg_seg_probe_start(s, a, d, &p))
+        return VG_SEG_NOKEY;
+    return vg_seg_probe_end(s, a, d, &p);
+}
+
+uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t *first)
+{
+    size_t dlen = vg_seg_digest_len[a];
+    uint64_t lo = vg_seg_first(s, a, d), end;
+    if (lo == VG_SEG_NOKEY) {
+        *first = 0;
+        return 0;
+    }
+    for (end = lo + 1; end < s->nkeys[a] && vg_digest_cmp(vg_seg_key(s, a, end), d, dlen) == 0; end++)
+        ;
+    *first = lo;
+    return end - lo;
+}
+
+int64_t vg_seg_find(const vg_segment *s, int a, const uint8_t *d)
+{
+    uint64_t first;
+    uint32_t row;
+    if (!vg_seg_find_all(s, a, d, &first))
+        return -1;
+    row = vg_seg_key_row(s, a, first);
+    return row < s->h->entries ? (int64_t)row : -1;
+}
+
+const char *vg_seg_str(const vg_segment *s, uint32_t off)
+{
+    if (off == VG_SEG_NONE || off >= s->nstrings)
+        return NULL;
+    /* a damaged pool without a final NUL must not run past the section */
+    return memchr(s->strings + off, '\0', s->nstrings - off) ? s->strings + off : NULL;
+}
