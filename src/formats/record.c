@@ -1,4 +1,5 @@
-/* Hash-list records: reset, and the test for the digests of the empty file. */
+/* Hash-list records: reset, the test for the digests of the empty file, and places in messages. */
+#include <stdio.h>
 #include <string.h>
 
 #include "formats/record.h"
@@ -28,4 +29,12 @@ int vg_hs_record_is_empty_file(const vg_hs_record *r)
         return 1; /* "too small to hash" in other tools */
     return (r->has_md5 && !memcmp(r->md5, EMPTY_MD5, 16)) || (r->has_sha1 && !memcmp(r->sha1, EMPTY_SHA1, 20)) ||
            (r->has_sha256 && !memcmp(r->sha256, EMPTY_SHA256, 32));
+}
+
+void vg_hs_place(char *out, size_t n, const char *label, const char *where)
+{
+    if (!strncmp(where, "line ", 5))
+        snprintf(out, n, "%s:%s", label, where + 5);
+    else
+        snprintf(out, n, "%s:%s", label, where);
 }

@@ -44,6 +44,8 @@ typedef struct vg_hs_record {
 void vg_hs_record_clear(vg_hs_record *r);
 /* 1 if the record carries the digest of the empty file (proves nothing; skipped at import). */
 int vg_hs_record_is_empty_file(const vg_hs_record *r);
+/* "file:12" for a line number (as compilers write it), "file:row 17" for any other place. */
+void vg_hs_place(char *out, size_t n, const char *label, const char *where);
 
 /*
  * Where a reader sends what it finds. Strings in a record are lent for the
