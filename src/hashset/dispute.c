@@ -143,3 +143,53 @@ void vigil_dispute_free(vigil_dispute *v, size_t n)
     }
     free(v);
 }
+
+int vg_store_active_disputes(vg_store_dispute **out, size_t *n, vigil_store *st, vigil_error *err)
+{
+    sqlite3_stmt *s;
+    vg_store_dispute *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT digest, set_name FROM hash_dispute WHERE active = 1", -1, &s, NULL))
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: reading disputes: %s", st->path, sqlite3_errmsg(st->db));
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int len = sqlite3_column_bytes(s, 0);
+        const unsigned char *set = sqlite3_column_text(s, 1);
+        vg_store_dispute *d;
+        if (len != 16 && len != 20 && len != 32)
+            continue;
+        if (cnt == cap) {
+            size_t ncap = cap ? 2 * cap : 16;
+            vg_store_dispute *p = realloc(v, ncap * sizeof *p);
+            if (!p)
+                break;
+            v = p;
+            cap = ncap;
+        }
+        d = &v[cnt];
+        memset(d, 0, sizeof *d);
+        d->len = (uint8_t)len;
+        memcpy(d->d, sqlite3_column_blob(s, 0), (size_t)len);
+        if (set && !(d->set = strdup((const char *)set)))
+            break;
+        cnt++;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        vg_store_disputes_free(v, cnt);
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: reading disputes: %s", st->path,
+                               rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(st->db));
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+void vg_store_disputes_free(vg_store_dispute *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].set);
+    free(v);
+}

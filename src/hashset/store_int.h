@@ -1,7 +1,11 @@
-/* Internal view of the store for the modules that read or write its tables and segments. */
+/*
+ * Internal view of the store for the modules of src/hashset that read or write
+ * its tables and segments. Modules outside src/hashset see hashset/catalog.h.
+ */
 #ifndef VG_HASHSET_STORE_INT_H
 #define VG_HASHSET_STORE_INT_H
 #include <sqlite3.h>
+#include "hashset/catalog.h"
 #include "vigil/hashset.h"
 
 struct vigil_store {
@@ -16,9 +20,8 @@ int vg_store_exec(vigil_store *st, const char *sql, const char *what, vigil_erro
 /* The counter bumped by every change to any hash set. */
 int vg_store_generation(int64_t *out, vigil_store *st, vigil_error *err);
 int vg_store_bump_generation(vigil_store *st, vigil_error *err);
-/* "<db>.sets", the folder of segment files, and a path inside it (malloc'd). */
+/* "<db>.sets", the folder of segment files (malloc'd); vg_store_segment_path names a file in it. */
 char *vg_store_sets_dir(const vigil_store *st);
-char *vg_store_segment_path(const vigil_store *st, const char *name);
 /*
  * Take the store's writer lock (one import, remove or reindex at a time),
  * creating the segment folder, and clear what an interrupted writer left:
@@ -26,18 +29,6 @@ char *vg_store_segment_path(const vigil_store *st, const char *name);
  */
 int vg_store_lock(vigil_store *st, vigil_error *err);
 void vg_store_unlock(vigil_store *st);
-
-/* One set's current version as readers see it. */
-typedef struct vg_store_set {
-    int64_t id, version_id, version;
-    char *name, *category, *series, *segment, *sources, *format;
-    vigil_hashset_kind kind;
-    int lenient;
-} vg_store_set;
-
-/* The current version of every set, in precedence order (kind, then import order): one read. */
-int vg_store_snapshot(vg_store_set **out, size_t *n, vigil_store *st, vigil_error *err);
-void vg_store_snapshot_free(vg_store_set *v, size_t n);
 
 /* Turn the entry rows of a version 2 store into segments (import.c). */
 int vg_import_convert_rows(vigil_store *st, vigil_error *err);

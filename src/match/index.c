@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "core/hex.h"
+#include "hashset/catalog.h"
 #include "segment/segment.h"
-#include "hashset/store_int.h"
 #include "vigil/index.h"
 
 typedef struct ix_set {
@@ -118,40 +118,30 @@ static int cmp_dispute(const void *pa, const void *pb)
 
 static int load_disputes(vigil_index *ix, vigil_store *st, vigil_error *err)
 {
-    sqlite3_stmt *s;
-    size_t cap = 0;
-    int rc;
-    if (sqlite3_prepare_v2(st->db, "SELECT digest, set_name FROM hash_dispute WHERE active = 1", -1, &s, NULL))
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: reading disputes: %s", st->path, sqlite3_errmsg(st->db));
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int len = sqlite3_column_bytes(s, 0);
-        const char *set = (const char *)sqlite3_column_text(s, 1);
-        dispute d = {(uint8_t)len, {0}, -1};
-        if (len != 16 && len != 20 && len != 32)
-            continue;
-        memcpy(d.d, sqlite3_column_blob(s, 0), (size_t)len);
-        if (set) {
+    vg_store_dispute *v;
+    size_t n;
+    int rc = vg_store_active_disputes(&v, &n, st, err);
+    if (rc < 0)
+        return rc;
+    ix->disputes = n ? malloc(n * sizeof *ix->disputes) : NULL;
+    if (n && !ix->disputes) {
+        vg_store_disputes_free(v, n);
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: reading disputes: out of memory", vigil_store_path(st));
+    }
+    for (size_t k = 0; k < n; k++) {
+        dispute d = {v[k].len, {0}, -1};
+        memcpy(d.d, v[k].d, v[k].len);
+        if (v[k].set) {
             d.set = -2; /* a set not in this snapshot: nothing to take out */
             for (size_t i = 0; i < ix->nsets; i++)
-                if (!strcmp(ix->sets[i].name, set))
+                if (!strcmp(ix->sets[i].name, v[k].set))
                     d.set = (int)i;
             if (d.set == -2)
                 continue;
         }
-        if (ix->ndisputes == cap) {
-            size_t ncap = cap ? 2 * cap : 16;
-            dispute *p = realloc(ix->disputes, ncap * sizeof *p);
-            if (!p)
-                break;
-            ix->disputes = p;
-            cap = ncap;
-        }
         ix->disputes[ix->ndisputes++] = d;
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: reading disputes: %s", st->path,
-                               rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(st->db));
+    vg_store_disputes_free(v, n);
     if (ix->ndisputes > 1)
         qsort(ix->disputes, ix->ndisputes, sizeof *ix->disputes, cmp_dispute);
     return 0;

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "segment/segment.h"
-#include "hashset/store_int.h"
+#include "hashset/catalog.h"
 #include "match/pdq_store.h"
+#include "segment/segment.h"
 
 /* A copy of a set-level name that lives as long as the source. */
 static const char *keep_name(vg_pdq_source *src, const char *s)
