@@ -1,4 +1,4 @@
-/* vigil hashset import|list|remove|reindex: the known-hash sets in the store. */
+/* vigil hashset import|list|remove|reindex|upgrade...: the known-hash sets in the store. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +19,7 @@ static void usage(FILE *f)
             "       vigil hashset list [--json]\n"
             "       vigil hashset remove --name NAME   (or: remove NAME)\n"
             "       vigil hashset reindex\n"
+            "       vigil hashset upgrade\n"
             "       vigil hashset check [--json]\n"
             "       vigil hashset dispute DIGEST --reason TEXT [--set NAME]\n"
             "       vigil hashset undispute DIGEST\n"
@@ -28,7 +29,8 @@ static void usage(FILE *f)
             "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n"
             "--format list prints the formats this build reads. --replace makes the import a new\n"
             "version of the set (atomically); --memory bounds the memory used for sorting (default\n"
-            "256M; the rest spills to a folder beside the database).\n");
+            "256M; the rest spills to a folder beside the database). upgrade converts a store written\n"
+            "by an older vigil; the commands that write to the store do it first.\n");
 }
 
 static void on_reject(const char *msg, void *ud)
@@ -114,6 +116,15 @@ static int open_store(vigil_store **st)
     return 0;
 }
 
+/* For the commands that write: convert a store of an older vigil first, then open it. */
+static int open_store_to_write(vigil_store **st)
+{
+    vigil_error err;
+    if (vigil_store_upgrade(cli.db, NULL, &err) < 0)
+        return cli_fail(&err);
+    return open_store(st);
+}
+
 static int cmd_import(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -172,7 +183,7 @@ static int cmd_import(int argc, char **argv)
         cli_error("hashset import: --name, --kind and at least one FILE are required");
         return EXIT_USAGE;
     }
-    if ((rc = open_store(&st)) != 0)
+    if ((rc = open_store_to_write(&st)) != 0)
         return rc;
     o.who = cli_user();
     o.on_reject = on_reject;
@@ -285,7 +296,7 @@ static int cmd_remove(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if ((rc = open_store(&st)) != 0)
+    if ((rc = open_store_to_write(&st)) != 0)
         return rc;
     rc = vigil_hashset_remove(st, name, &err);
     vigil_store_close(st);
@@ -302,7 +313,7 @@ static int cmd_reindex(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if ((rc = open_store(&st)) != 0)
+    if ((rc = open_store_to_write(&st)) != 0)
         return rc;
     rc = vigil_index_build(st, &err);
     vigil_store_close(st);
@@ -378,7 +389,7 @@ static int cmd_dispute(int argc, char **argv)
         cli_error("hashset dispute: a DIGEST and --reason TEXT are required");
         return EXIT_USAGE;
     }
-    if ((rc = open_store(&st)) != 0)
+    if ((rc = open_store_to_write(&st)) != 0)
         return rc;
     rc = vigil_hashset_dispute(st, argv[optind], set, reason, cli_user(), &err);
     vigil_store_close(st);
@@ -394,7 +405,7 @@ static int cmd_undispute(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if ((rc = open_store(&st)) != 0)
+    if ((rc = open_store_to_write(&st)) != 0)
         return rc;
     rc = vigil_hashset_undispute(st, argv[1], cli_user(), &err);
     vigil_store_close(st);
@@ -517,12 +528,30 @@ static int cmd_export(int argc, char **argv)
     return EXIT_OK;
 }
 
+static int cmd_upgrade(int argc, char **argv)
+{
+    vigil_error err;
+    size_t sets;
+    (void)argv;
+    if (argc != 1) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (vigil_store_upgrade(cli.db, &sets, &err) < 0)
+        return cli_fail(&err);
+    if (sets)
+        printf("%s: %zu hash set%s converted to segment files\n", cli.db, sets, sets == 1 ? "" : "s");
+    else
+        printf("%s: nothing to convert\n", cli.db);
+    return EXIT_OK;
+}
+
 int cmd_hashset(int argc, char **argv)
 {
     static const struct { const char *name; int (*fn)(int, char **); } verbs[] = {
         {"import", cmd_import}, {"list", cmd_list}, {"remove", cmd_remove}, {"reindex", cmd_reindex},
         {"check", cmd_check}, {"dispute", cmd_dispute}, {"undispute", cmd_undispute},
-        {"disputes", cmd_disputes}, {"export", cmd_export}};
+        {"disputes", cmd_disputes}, {"export", cmd_export}, {"upgrade", cmd_upgrade}};
     if (argc < 2 || !strcmp(argv[1], "--help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;

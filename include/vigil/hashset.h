@@ -47,6 +47,14 @@ int vigil_store_open(vigil_store **out, const char *path, vigil_error *err);
 /* Open an existing store read-only: VIGIL_ENOTFOUND if there is none. */
 int vigil_store_open_readonly(vigil_store **out, const char *path, vigil_error *err);
 void vigil_store_close(vigil_store *st);
+/*
+ * Convert a store written by an older vigil (entries kept as SQLite rows) to
+ * segment files, through the import pipeline. Both open calls refuse such a
+ * store with VIGIL_ESTATE until this has run; commands that write to the
+ * store call it first. *converted (may be NULL) counts the sets converted:
+ * 0 when there was nothing to do, or no database at path (none is created).
+ */
+int vigil_store_upgrade(const char *path, size_t *converted, vigil_error *err);
 const char *vigil_store_path(const vigil_store *st);
 
 struct vigil_import_stats;

@@ -41,8 +41,8 @@ static const char *schema_v2 =
 /*
  * Version 3: entries move to segment files; SQLite keeps one row per version
  * of a set (its provenance and counts) and the disputes. The rows of
- * hash_entry are converted into segments by the first writer that opens the
- * store, then the table is dropped.
+ * hash_entry are converted into segments by vigil_store_upgrade (upgrade.c),
+ * then the table is dropped; until then opening the store is refused.
  */
 static const char *schema_v3 =
     "CREATE TABLE IF NOT EXISTS hashset_version("
@@ -83,8 +83,25 @@ static int pragma_int(vigil_store *st, const char *sql, int *out)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* Check that the file is ours (or empty) and bring its schema up to date. */
-static int check_and_migrate(vigil_store *st, vigil_error *err)
+int vg_store_has_entry_rows(vigil_store *st)
+{
+    sqlite3_stmt *s;
+    int found = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='hash_entry'", -1, &s,
+                           NULL) == SQLITE_OK) {
+        found = sqlite3_step(s) == SQLITE_ROW;
+        sqlite3_finalize(s);
+    }
+    return found;
+}
+
+/*
+ * Check that the file is ours (or empty) and bring its schema up to date.
+ * Entry rows of an older vigil are refused before anything is written unless
+ * the caller is the upgrade: converting them runs the import pipeline, which
+ * opening a store must not do behind the caller's back.
+ */
+static int check_and_migrate(vigil_store *st, int upgrading, vigil_error *err)
 {
     int app = 0, ver = 0, tables = 0;
     char sql[128];
@@ -99,6 +116,10 @@ static int check_and_migrate(vigil_store *st, vigil_error *err)
         return vigil_error_set(err, VIGIL_EINPUT,
                                "%s: database schema version %d is newer than this vigil (%d)",
                                st->path, ver, SCHEMA_VERSION);
+    if (!upgrading && vg_store_has_entry_rows(st))
+        return vigil_error_set(err, VIGIL_ESTATE,
+                               "%s: the hash-set store was written by an older vigil and needs converting: "
+                               "run 'vigil hashset upgrade'", st->path);
     if (ver == SCHEMA_VERSION)
         return 0;
     if (st->readonly)
@@ -107,9 +128,11 @@ static int check_and_migrate(vigil_store *st, vigil_error *err)
         return err ? err->code : VIGIL_ESTORE;
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d;", VIGIL_APP_ID,
              SCHEMA_VERSION);
+    /* a new store keeps its entries in segments from the start: its entry table goes at once */
     if ((ver < 1 && vg_store_exec(st, schema_v1, "create schema", err) < 0) ||
         (ver < 2 && vg_store_exec(st, schema_v2, "upgrade schema to version 2", err) < 0) ||
         (ver < 3 && vg_store_exec(st, schema_v3, "upgrade schema to version 3", err) < 0) ||
+        (ver < 1 && vg_store_exec(st, "DROP TABLE hash_entry", "create schema", err) < 0) ||
         vg_store_exec(st, sql, "set schema version", err) < 0) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
         return err ? err->code : VIGIL_ESTORE;
@@ -117,7 +140,7 @@ static int check_and_migrate(vigil_store *st, vigil_error *err)
     return vg_store_exec(st, "COMMIT", "commit schema", err);
 }
 
-static int store_open(vigil_store **out, const char *path, int readonly, vigil_error *err)
+static int store_open(vigil_store **out, const char *path, int readonly, int upgrading, vigil_error *err)
 {
     vigil_store *st = calloc(1, sizeof *st);
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -144,9 +167,7 @@ static int store_open(vigil_store **out, const char *path, int readonly, vigil_e
         return VIGIL_EINPUT;
     }
     vg_store_exec(st, "PRAGMA foreign_keys=ON", "foreign keys", NULL);
-    rc = check_and_migrate(st, err);
-    if (rc == 0 && !readonly)
-        rc = vg_import_convert_rows(st, err);
+    rc = check_and_migrate(st, upgrading, err);
     if (rc < 0) {
         vigil_store_close(st);
         return rc;
@@ -157,12 +178,17 @@ static int store_open(vigil_store **out, const char *path, int readonly, vigil_e
 
 int vigil_store_open(vigil_store **out, const char *path, vigil_error *err)
 {
-    return store_open(out, path, 0, err);
+    return store_open(out, path, 0, 0, err);
 }
 
 int vigil_store_open_readonly(vigil_store **out, const char *path, vigil_error *err)
 {
-    return store_open(out, path, 1, err);
+    return store_open(out, path, 1, 0, err);
+}
+
+int vg_store_open_for_upgrade(vigil_store **out, const char *path, vigil_error *err)
+{
+    return store_open(out, path, 0, 1, err);
 }
 
 void vigil_store_close(vigil_store *st)

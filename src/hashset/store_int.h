@@ -30,7 +30,9 @@ char *vg_store_sets_dir(const vigil_store *st);
 int vg_store_lock(vigil_store *st, vigil_error *err);
 void vg_store_unlock(vigil_store *st);
 
-/* Turn the entry rows of a version 2 store into segments (import.c). */
-int vg_import_convert_rows(vigil_store *st, vigil_error *err);
+/* Open for writing even when entry rows of an older vigil are left to convert (upgrade.c only). */
+int vg_store_open_for_upgrade(vigil_store **out, const char *path, vigil_error *err);
+/* 1 if the store still has the entry rows of a version 1 or 2 store (hash_entry). */
+int vg_store_has_entry_rows(vigil_store *st);
 
 #endif

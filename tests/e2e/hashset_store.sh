@@ -79,4 +79,32 @@ like "--format list prints the formats this build reads" "$(vigil hashset import
 out=$(vigil hashset import --name x --kind benign --format nope /dev/null 2>&1); rc=$?
 like "an unknown --format is a usage error listing them" "$rc $out" "^2 vigil: hashset import: unknown format 'nope' \(known: auto, hashdeep"
 
+# A store written by an older vigil (entries as SQLite rows): opening it never converts it behind
+# the caller's back. Readers are refused with the way out; upgrade, or any command that writes,
+# converts it through the import pipeline.
+old_store() {
+  sqlite3 "$1" "PRAGMA application_id=1447642956; PRAGMA user_version=1;
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value); INSERT INTO meta VALUES('hash_generation', 3);
+    CREATE TABLE hashset(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, kind INTEGER NOT NULL,
+      category TEXT, series TEXT, format TEXT NOT NULL, sources TEXT NOT NULL,
+      imported_at TEXT NOT NULL, imported_by TEXT, entries INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE hash_entry(id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL REFERENCES hashset(id) ON DELETE CASCADE,
+      dkey BLOB NOT NULL, md5 BLOB, sha1 BLOB, sha256 BLOB, size INTEGER,
+      category TEXT, series TEXT, name BLOB, source_line INTEGER, UNIQUE(set_id, dkey));
+    INSERT INTO hashset VALUES(1, 'old', 0, 'A1', NULL, 'md5sum', 'x', '2026-01-01T00:00:00Z', 'me', 1);
+    INSERT INTO hash_entry(set_id, dkey, md5) VALUES(1, x'01', x'$(md5sum "$F/hello.txt" | cut -d' ' -f1)');"
+}
+old_store "$T/old.db"
+out=$(VIGIL_DB="$T/old.db" vigil hashset list 2>&1); rc=$?
+is "an old store: list is refused (3)" "$rc" "3"
+like "... saying how to convert it" "$out" "old.db: the hash-set store .*needs converting: run 'vigil hashset upgrade'"
+is "... and the file is left as it was" "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" "1"
+like "upgrade converts its one set" "$(VIGIL_DB="$T/old.db" vigil hashset upgrade)" "old.db: 1 hash set converted"
+like "upgrade again: nothing to do" "$(VIGIL_DB="$T/old.db" vigil hashset upgrade)" "old.db: nothing to convert"
+like "the converted set lists with its entry" "$(VIGIL_DB="$T/old.db" vigil hashset list)" "old.*illegal"
+is "... and matches" "$(VIGIL_DB="$T/old.db" vigil scan --quiet --jsonl "$T/o.jsonl" "$S" >/dev/null 2>&1; jl "$T/o.jsonl" "[i['verdict'] for i in items if i['path'].endswith('/hello.txt')][0]")" "illegal"
+old_store "$T/old2.db"
+check "an import into an old store converts it first" env VIGIL_DB="$T/old2.db" "$VIGIL" hashset import --name new --kind benign "$T/v1.md5"
+is "... both sets are there" "$(sqlite3 "$T/old2.db" 'SELECT name FROM hashset ORDER BY id' | tr '\n' ' ')" "old new "
+
 done_testing

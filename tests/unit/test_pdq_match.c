@@ -1,15 +1,17 @@
 /*
- * pdq_match: PDQ hash lists (parsing and import), the schema upgrade of a
- * version 1 store, and the near-match rules of the linear matcher.
+ * pdq_match: PDQ hash lists (parsing and import), the refusal and upgrade of
+ * a version 1 store, and the near-match rules of the linear matcher.
  */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "formats/parse_lines.h"
 #include "vigil/hashset.h"
+#include "vigil/index.h"
 #include "vigil/pdq_match.h"
 #include "vigil/scan.h"
 
@@ -131,6 +133,8 @@ static void pdq_match__version_1_store_is_upgraded(void **state)
     assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h, schema_v1, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
+    if (vigil_store_upgrade(db, NULL, &err) != 0)
+        fail_msg("%s", err.msg);
     assert_int_equal(vigil_store_open(&st, db, &err), 0);
     assert_int_equal(vigil_hashset_list(&sets, &n, st, &err), 0);
     assert_int_equal(n, 1);
@@ -170,6 +174,68 @@ static void pdq_match__version_1_store_is_upgraded(void **state)
     free(dir);
     free(db);
     free(list);
+}
+
+static int user_version(const char *db)
+{
+    sqlite3 *h;
+    sqlite3_stmt *s;
+    int v;
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return v;
+}
+
+/* Opening never converts: an old store is refused, untouched, until vigil_store_upgrade converts it. */
+static void pdq_match__old_store_is_refused_until_upgraded(void **state)
+{
+    static const uint8_t md5[16] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+                                    0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+    char *dir = tu_mkdtemp(), *db = tu_path(dir, "v1.db"), *none = tu_path(dir, "none.db");
+    sqlite3 *h;
+    vigil_store *st = NULL;
+    vigil_index *ix;
+    vigil_match m;
+    vigil_error err;
+    size_t sets = 99;
+    (void)state;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, schema_v1, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(vigil_store_open(&st, db, &err), VIGIL_ESTATE);
+    assert_null(st);
+    assert_int_equal(err.code, VIGIL_ESTATE);
+    assert_non_null(strstr(err.msg, db));
+    assert_non_null(strstr(err.msg, "vigil hashset upgrade"));
+    assert_int_equal(vigil_store_open_readonly(&st, db, &err), VIGIL_ESTATE);
+    assert_null(st);
+    assert_int_equal(user_version(db), 1); /* refused before anything was written */
+    /* no database: nothing to convert, and none is created */
+    assert_int_equal(vigil_store_upgrade(none, &sets, &err), 0);
+    assert_int_equal(sets, 0);
+    assert_int_not_equal(access(none, F_OK), 0);
+    if (vigil_store_upgrade(db, &sets, &err) != 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(sets, 1);
+    assert_int_equal(user_version(db), 3);
+    assert_int_equal(vigil_store_upgrade(db, &sets, &err), 0); /* done once */
+    assert_int_equal(sets, 0);
+    assert_int_equal(vigil_store_open_readonly(&st, db, &err), 0);
+    assert_int_equal(vigil_index_open(&ix, st, &err), 0);
+    assert_int_equal(vigil_index_lookup(&m, ix, VIGIL_BY_MD5, md5), 1);
+    assert_string_equal(m.set, "old");
+    assert_string_equal(m.category, "cat");
+    assert_int_equal(m.kind, VIGIL_KIND_ILLEGAL);
+    vigil_index_close(ix);
+    vigil_store_close(st);
+    tu_rm_rf(dir);
+    free(dir);
+    free(db);
+    free(none);
 }
 
 static void pdq_match__rules(void **state)
@@ -280,6 +346,7 @@ int main(void)
         cmocka_unit_test(pdq_match__hashdeep_pdq_column),
         cmocka_unit_test(pdq_match__import_counts_and_rejects),
         cmocka_unit_test(pdq_match__version_1_store_is_upgraded),
+        cmocka_unit_test(pdq_match__old_store_is_refused_until_upgraded),
         cmocka_unit_test(pdq_match__rules),
         cmocka_unit_test(pdq_match__scan_decodes_within_the_byte_cap),
     };
