@@ -27,8 +27,8 @@ static int in_transaction(vigil_store *st, const char *action, const char *objec
 {
     char detail[1024] = "";
     int rc;
-    if (vg_store_exec(st, "BEGIN IMMEDIATE", action, err) < 0)
-        return err ? err->code : VIGIL_ESTORE;
+    if ((rc = vg_store_exec(st, "BEGIN IMMEDIATE", action, err)) < 0)
+        return rc;
     rc = change(st, ud, detail, sizeof detail, err);
     if (rc == 0)
         rc = vg_store_bump_generation(st, err);
@@ -47,6 +47,7 @@ static int in_transaction(vigil_store *st, const char *action, const char *objec
 typedef struct dispute_args {
     const uint8_t *d;
     size_t len;
+    const char *hex;    /* the digest as given, for messages */
     const char *set, *reason, *who;
 } dispute_args;
 
@@ -86,7 +87,7 @@ int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *s
 {
     uint8_t d[32];
     char hex[65];
-    dispute_args a = {d, 0, set, reason, who};
+    dispute_args a = {d, 0, digest_hex, set, reason, who};
     int rc = parse_digest(d, &a.len, digest_hex, err);
     if (rc < 0)
         return rc;
@@ -113,7 +114,7 @@ static int lift_disputes(vigil_store *st, void *ud, char *detail, size_t cap, vi
     if (rc != SQLITE_DONE)
         return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
     if (sqlite3_changes(st->db) == 0)
-        return vigil_error_set(err, VIGIL_ENOTFOUND, "undispute: no active dispute of %s", a->reason);
+        return vigil_error_set(err, VIGIL_ENOTFOUND, "undispute: no active dispute of %s", a->hex);
     snprintf(detail, cap, "lifted=%d", sqlite3_changes(st->db));
     return 0;
 }
@@ -122,7 +123,7 @@ int vigil_hashset_undispute(vigil_store *st, const char *digest_hex, const char 
 {
     uint8_t d[32];
     char hex[65];
-    dispute_args a = {d, 0, NULL, digest_hex, who}; /* reason: the digest as given, for the message */
+    dispute_args a = {d, 0, digest_hex, NULL, NULL, who};
     int rc = parse_digest(d, &a.len, digest_hex, err);
     if (rc < 0)
         return rc;
