@@ -29,12 +29,14 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
     fprintf(f, "\n'vigil COMMAND --help' describes a command. The database is --db, else $VIGIL_DB, "
-               "else ./vigil.db;\nthe hash sets are in --sets, else $VIGIL_SETS, else the --db file (./vigil-sets.db when "
-               "--db is a\nPostgreSQL URL).\nExit status: 0 ok, 1 ran but found a problem, 2 usage, 3 input error, "
+               "else ./vigil.db;\nthe hash sets are in --sets, else $VIGIL_SETS, else the --db file "
+               "(./vigil-sets.db when --db is a\nPostgreSQL URL).\n"
+               "Exit status: 0 ok, 1 ran but found a problem, 2 usage, 3 input error, "
                "4 internal or storage error.\n");
 }
 
-/* Take --db PATH / --db=PATH and --sets PATH / --sets=PATH out of argv wherever they stand before "--". */
+/* Take --db PATH / --db=PATH and --sets PATH / --sets=PATH out of argv wherever they stand
+ * before "--". */
 static int take_db(int *argc, char **argv)
 {
     int out = 1;
@@ -87,9 +89,10 @@ int main(int argc, char **argv)
     if (!cli.db || !*cli.db)
         cli.db = "./vigil.db";
     /* the hash-set catalog is always a local SQLite file: beside a server, a file of its own */
-    if (!cli.sets || !*cli.sets)
-        cli.sets = strncmp(cli.db, "postgres://", 11) && strncmp(cli.db, "postgresql://", 13) ? cli.db
-                                                                                              : "./vigil-sets.db";
+    if (!cli.sets || !*cli.sets) {
+        int server = !strncmp(cli.db, "postgres://", 11) || !strncmp(cli.db, "postgresql://", 13);
+        cli.sets = server ? "./vigil-sets.db" : cli.db;
+    }
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -1,4 +1,4 @@
-/* Internal: the registry handle and helpers shared by src/cases/ and src/audit/. */
+/* Internal: the registry handle and the helpers shared by the files of src/cases/. */
 #ifndef VG_CASES_REG_H
 #define VG_CASES_REG_H
 #include "audit/audit.h"
