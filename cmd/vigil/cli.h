@@ -9,6 +9,7 @@ enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTER
 
 typedef struct cli_globals {
     const char *db;          /* --db or VIGIL_DB or ./vigil.db */
+    const char *sets;        /* hash-set catalog: --sets, VIGIL_SETS, db when a file, else ./vigil-sets.db */
     const char *argv0;
     char command_line[4096]; /* for reports and hashdeep headers */
 } cli_globals;

@@ -111,7 +111,7 @@ static void known_formats(char *out, size_t cap)
 static int open_store(vigil_store **st)
 {
     vigil_error err;
-    if (vigil_store_open(st, cli.db, &err) < 0)
+    if (vigil_store_open(st, cli.sets, &err) < 0)
         return cli_fail(&err);
     return 0;
 }
@@ -120,9 +120,30 @@ static int open_store(vigil_store **st)
 static int open_store_to_write(vigil_store **st)
 {
     vigil_error err;
-    if (vigil_store_upgrade(cli.db, NULL, &err) < 0)
+    if (vigil_store_upgrade(cli.sets, NULL, &err) < 0)
         return cli_fail(&err);
     return open_store(st);
+}
+
+/* The store for a change to the sets, recorded in the registry's audit log as cli_user().
+ * The store opens first so that its own refusals (not a vigil database...) are the ones seen. */
+static int open_audited(vigil_store **st, vigil_registry **reg)
+{
+    vigil_error err;
+    int rc = open_store_to_write(st);
+    if (rc != 0)
+        return rc;
+    if (vigil_registry_open(reg, cli.db, &err) == 0 && vigil_audit_hashsets(*st, *reg, cli_user(), &err) == 0)
+        return 0;
+    vigil_store_close(*st);
+    vigil_registry_close(*reg);
+    return cli_fail(&err);
+}
+
+static void close_audited(vigil_store *st, vigil_registry *reg)
+{
+    vigil_store_close(st);
+    vigil_registry_close(reg);
 }
 
 static int cmd_import(int argc, char **argv)
@@ -139,6 +160,7 @@ static int cmd_import(int argc, char **argv)
     uint64_t mem;
     vigil_import_stats s;
     vigil_store *st;
+    vigil_registry *reg;
     vigil_error err;
     int opt, rc;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -183,7 +205,7 @@ static int cmd_import(int argc, char **argv)
         cli_error("hashset import: --name, --kind and at least one FILE are required");
         return EXIT_USAGE;
     }
-    if ((rc = open_store_to_write(&st)) != 0)
+    if ((rc = open_audited(&st, &reg)) != 0)
         return rc;
     o.who = cli_user();
     o.on_reject = on_reject;
@@ -191,7 +213,7 @@ static int cmd_import(int argc, char **argv)
     o.on_file = on_file;
     o.ud = &ui;
     rc = vigil_hashset_import(&s, st, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &err);
-    vigil_store_close(st);
+    close_audited(st, reg);
     if (ui.drawn)
         fputs("\r\033[K", stderr);
     if (rc < 0 && s.records + s.rejected == 0)
@@ -286,6 +308,7 @@ static int cmd_remove(int argc, char **argv)
 {
     const char *name = NULL;
     vigil_store *st;
+    vigil_registry *reg;
     vigil_error err;
     int rc;
     if (argc == 3 && !strcmp(argv[1], "--name"))
@@ -296,10 +319,10 @@ static int cmd_remove(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if ((rc = open_store_to_write(&st)) != 0)
+    if ((rc = open_audited(&st, &reg)) != 0)
         return rc;
     rc = vigil_hashset_remove(st, name, &err);
-    vigil_store_close(st);
+    close_audited(st, reg);
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }
 
@@ -373,6 +396,7 @@ static int cmd_dispute(int argc, char **argv)
                                               {NULL, 0, NULL, 0}};
     const char *reason = NULL, *set = NULL;
     vigil_store *st;
+    vigil_registry *reg;
     vigil_error err;
     int opt, rc;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -389,26 +413,27 @@ static int cmd_dispute(int argc, char **argv)
         cli_error("hashset dispute: a DIGEST and --reason TEXT are required");
         return EXIT_USAGE;
     }
-    if ((rc = open_store_to_write(&st)) != 0)
+    if ((rc = open_audited(&st, &reg)) != 0)
         return rc;
     rc = vigil_hashset_dispute(st, argv[optind], set, reason, cli_user(), &err);
-    vigil_store_close(st);
+    close_audited(st, reg);
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }
 
 static int cmd_undispute(int argc, char **argv)
 {
     vigil_store *st;
+    vigil_registry *reg;
     vigil_error err;
     int rc;
     if (argc != 2) {
         usage(stderr);
         return EXIT_USAGE;
     }
-    if ((rc = open_store_to_write(&st)) != 0)
+    if ((rc = open_audited(&st, &reg)) != 0)
         return rc;
     rc = vigil_hashset_undispute(st, argv[1], cli_user(), &err);
-    vigil_store_close(st);
+    close_audited(st, reg);
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }
 
@@ -537,12 +562,12 @@ static int cmd_upgrade(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (vigil_store_upgrade(cli.db, &sets, &err) < 0)
+    if (vigil_store_upgrade(cli.sets, &sets, &err) < 0)
         return cli_fail(&err);
     if (sets)
-        printf("%s: %zu hash set%s converted to segment files\n", cli.db, sets, sets == 1 ? "" : "s");
+        printf("%s: %zu hash set%s converted to segment files\n", cli.sets, sets, sets == 1 ? "" : "s");
     else
-        printf("%s: nothing to convert\n", cli.db);
+        printf("%s: nothing to convert\n", cli.sets);
     return EXIT_OK;
 }
 

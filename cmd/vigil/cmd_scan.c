@@ -195,9 +195,9 @@ static int open_sets(vigil_store **st, vigil_index **ix, vigil_hashset_info **se
     *ix = NULL;
     *sets = NULL;
     *nsets = 0;
-    if (access(cli.db, F_OK) != 0)
+    if (access(cli.sets, F_OK) != 0)
         return 0;
-    rc = vigil_store_open(st, cli.db, err);
+    rc = vigil_store_open(st, cli.sets, err);
     if (rc == 0)
         rc = vigil_hashset_list(sets, nsets, *st, err);
     if (rc == 0 && *nsets)

@@ -25,15 +25,18 @@ static const command commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: vigil [--db PATH] COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(f, "usage: vigil [--db PATH|URL] [--sets PATH] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
     fprintf(f, "\n'vigil COMMAND --help' describes a command. The database is --db, else $VIGIL_DB, "
-               "else ./vigil.db.\nExit status: 0 ok, 1 ran but found a problem, 2 usage, 3 input error, "
+               "else ./vigil.db;\nthe hash sets are in --sets, else $VIGIL_SETS, else the --db file "
+               "(./vigil-sets.db when --db is a\nPostgreSQL URL).\n"
+               "Exit status: 0 ok, 1 ran but found a problem, 2 usage, 3 input error, "
                "4 internal or storage error.\n");
 }
 
-/* Take --db PATH / --db=PATH out of argv wherever it stands before "--". */
+/* Take --db PATH / --db=PATH and --sets PATH / --sets=PATH out of argv wherever they stand
+ * before "--". */
 static int take_db(int *argc, char **argv)
 {
     int out = 1;
@@ -43,14 +46,17 @@ static int take_db(int *argc, char **argv)
                 argv[out++] = argv[i++];
             break;
         }
-        if (!strcmp(argv[i], "--db")) {
+        if (!strcmp(argv[i], "--db") || !strcmp(argv[i], "--sets")) {
             if (i + 1 >= *argc) {
-                cli_error("--db needs a value");
+                cli_error("%s needs a value", argv[i]);
                 return -1;
             }
-            cli.db = argv[++i];
+            const char **slot = !strcmp(argv[i], "--db") ? &cli.db : &cli.sets;
+            *slot = argv[++i];
         } else if (!strncmp(argv[i], "--db=", 5)) {
             cli.db = argv[i] + 5;
+        } else if (!strncmp(argv[i], "--sets=", 7)) {
+            cli.sets = argv[i] + 7;
         } else {
             argv[out++] = argv[i];
         }
@@ -77,10 +83,16 @@ int main(int argc, char **argv)
     record_command_line(argc, argv);
     cli.argv0 = argv[0];
     cli.db = getenv("VIGIL_DB");
+    cli.sets = getenv("VIGIL_SETS");
     if (take_db(&argc, argv) < 0)
         return EXIT_USAGE;
     if (!cli.db || !*cli.db)
         cli.db = "./vigil.db";
+    /* the hash-set catalog is always a local SQLite file: beside a server, a file of its own */
+    if (!cli.sets || !*cli.sets) {
+        int server = !strncmp(cli.db, "postgres://", 11) || !strncmp(cli.db, "postgresql://", 13);
+        cli.sets = server ? "./vigil-sets.db" : cli.db;
+    }
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

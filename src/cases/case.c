@@ -118,7 +118,7 @@ static int finish(vigil_registry *reg, int rc, const vigil_actor *who, const cha
     char obj[32];
     snprintf(obj, sizeof obj, "case:%lld", (long long)case_id);
     if (rc == 0)
-        rc = vg_audit_append(reg, who, action, obj, detail, at, err);
+        rc = vg_reg_audit(reg, who, action, obj, detail, at, err);
     if (rc == 0)
         return vg_db_commit(reg->db, err);
     vg_db_rollback(reg->db);

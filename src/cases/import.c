@@ -543,7 +543,7 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
         snprintf(detail, sizeof detail, "file=%s lines=%llu cases=%zu referrals=%zu answers=%llu", path,
                  (unsigned long long)im.line, im.ncases, im.nrefs, (unsigned long long)im.answers);
         if (rc == 0)
-            rc = vg_audit_append(reg, who, "case.import", "cases", detail, 0, err);
+            rc = vg_reg_audit(reg, who, "case.import", "cases", detail, 0, err);
         if (rc == 0)
             rc = vg_db_commit(reg->db, err);
         else

@@ -172,7 +172,7 @@ int vigil_case_get(vigil_case **out, vigil_registry *reg, const vigil_actor *who
     if (rc == 0) {
         char obj[32];
         snprintf(obj, sizeof obj, "case:%lld", (long long)case_id);
-        rc = vg_audit_append(reg, who, "case.show", obj, NULL, 0, err);
+        rc = vg_reg_audit(reg, who, "case.show", obj, NULL, 0, err);
     }
     if (rc == 0)
         rc = vg_db_commit(reg->db, err);

@@ -1,6 +1,8 @@
-/* Internal: the registry handle and helpers shared by src/cases/ and src/audit/. */
+/* Internal: the registry handle and the helpers shared by the files of src/cases/. */
 #ifndef VG_CASES_REG_H
 #define VG_CASES_REG_H
+#include "audit/audit.h"
+#include "core/time.h"
 #include "store/db.h"
 #include "vigil/audit.h"
 #include "vigil/cases.h"
@@ -8,11 +10,19 @@
 struct vigil_registry {
     vg_db *db;
     vigil_config cfg;
+    vg_clock clock;     /* the time audit events carry */
 };
 
-/* Append an audit event inside the caller's transaction. event_at: 0 = same as now. */
-int vg_audit_append(vigil_registry *reg, const vigil_actor *who, const char *action,
-                    const char *object, const char *detail, int64_t event_at, vigil_error *err);
+/* The case tables; the audit log has a schema of its own (vg_audit_schema). */
+extern const vg_schema vg_cases_schema;
+/* Bring the audit log's and the case registry's schemas up to date. */
+int vg_cases_migrate(vg_db *db, vigil_error *err);
+/* Drop every registry table and create them afresh (tests start a PostgreSQL database so). */
+int vg_cases_wipe(vg_db *db, vigil_error *err);
+
+/* Append an audit event as who inside the caller's transaction. event_at: 0 = same as now. */
+int vg_reg_audit(vigil_registry *reg, const vigil_actor *who, const char *action,
+                 const char *object, const char *detail, int64_t event_at, vigil_error *err);
 
 /* Actions checked by the access policy. */
 typedef enum {
@@ -36,9 +46,6 @@ int vg_policy_sees_all(const vigil_actor *who);
    who do not see every case, so that no one learns which case ids exist. */
 int vg_policy_deny_case(const vigil_actor *who, int64_t case_id, vigil_error *err);
 
-int64_t vg_now(void);
-/* Seconds to text in a caller buffer: "YYYY-MM-DDTHH:MM:SSZ". */
-const char *vg_iso(char buf[24], int64_t secs);
 /* Look up a unit by code: VIGIL_ENOTFOUND "unknown unit 'X'". */
 int vg_unit_by_code(vigil_unit *out, vigil_registry *reg, const char *code, vigil_error *err);
 int vg_unit_by_id(vigil_unit *out, vigil_registry *reg, int64_t id, vigil_error *err);

@@ -1,5 +1,5 @@
 /*
- * The registry handle, dates, configuration, the access policy, users and units.
+ * The registry handle, the public date names, configuration, the access policy, users and units.
  * Policy: admins do everything; national officers see and act on all cases; other
  * officers on their own unit's cases and referrals addressed to it; analysts see
  * statistics (and the unit list) only.
@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cases/reg.h"
 
@@ -24,6 +23,12 @@ int vigil_registry_open(vigil_registry **out, const char *url, vigil_error *err)
         free(reg);
         return rc;
     }
+    if ((rc = vg_cases_migrate(reg->db, err)) < 0) {
+        vg_db_close(reg->db);
+        free(reg);
+        return rc;
+    }
+    reg->clock = vg_system_clock;
     vigil_config_load(&reg->cfg, NULL, NULL);
     *out = reg;
     return 0;
@@ -47,79 +52,17 @@ void vigil_registry_set_config(vigil_registry *reg, const vigil_config *cfg)
     reg->cfg = *cfg;
 }
 
-/* --- dates --- */
-
-int64_t vg_now(void)
-{
-    return (int64_t)time(NULL);
-}
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
+/* --- dates: the public names of the helpers in core/time --- */
 
 int vigil_date_parse(int64_t *out, const char *s, vigil_error *err)
 {
-    int y, mo, d, h = 0, mi = 0, se = 0, n = 0, tzh = 0, tzm = 0;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const char *p;
-    *out = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
-        goto bad;
-    p = s + 10;
-    if (*p == 'T' || *p == ' ') {
-        int k = 0;
-        if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &k) != 2 || k != 5)
-            goto bad;
-        p += 6;
-        if (*p == ':') {
-            if (sscanf(p + 1, "%2d%n", &se, &k) != 1 || k != 2)
-                goto bad;
-            p += 3;
-        }
-        if (*p == '.')
-            for (p++; isdigit((unsigned char)*p); p++)
-                ;
-        if (*p == 'Z') {
-            p++;
-        } else if (*p == '+' || *p == '-') {
-            int sign = *p == '-' ? -1 : 1;
-            if (sscanf(p + 1, "%2d:%2d%n", &tzh, &tzm, &k) != 2 || k != 5 || tzh > 23 || tzm > 59)
-                goto bad;
-            tzh *= sign;
-            tzm *= sign;
-            p += 6;
-        }
-    }
-    if (*p || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || se > 60 ||
-        y < 1900 || (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
-        goto bad;
-    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se -
-           tzh * 3600 - tzm * 60;
-    return 0;
-bad:
-    return vigil_error_set(err, VIGIL_EINPUT, "bad date '%s': expected YYYY-MM-DD or ISO 8601",
-                           s ? s : "");
+    return vg_date_parse(out, s, err);
 }
 
 void vigil_date_format(char *buf, size_t cap, int64_t secs, int with_time)
 {
-    time_t t = (time_t)secs;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, cap, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
-}
-
-const char *vg_iso(char buf[24], int64_t secs)
-{
-    vigil_date_format(buf, 24, secs, 1);
-    return buf;
+    if (vg_time_format(buf, cap, secs, with_time) < 0 && cap)
+        buf[0] = '\0';
 }
 
 /* --- configuration --- */
@@ -397,7 +340,7 @@ int vigil_unit_add(vigil_registry *reg, const vigil_actor *who, const vigil_unit
         vigil_error_set(err, VIGIL_EEXISTS, "unit '%s' already exists", u->code);
     snprintf(obj, sizeof obj, "unit:%s", u->code);
     if (rc == 0)
-        rc = vg_audit_append(reg, who, "unit.add", obj, unit_types[u->type], 0, err);
+        rc = vg_reg_audit(reg, who, "unit.add", obj, unit_types[u->type], 0, err);
     if (rc == 0)
         return vg_db_commit(reg->db, err);
     vg_db_rollback(reg->db);
@@ -453,7 +396,7 @@ int vigil_user_add(vigil_registry *reg, const vigil_actor *who, const char *name
         vigil_error_set(err, VIGIL_EEXISTS, "user '%s' already exists", name);
     snprintf(obj, sizeof obj, "user:%s", name);
     if (rc == 0)
-        rc = vg_audit_append(reg, who, "user.add", obj, vigil_role_name(role), 0, err);
+        rc = vg_reg_audit(reg, who, "user.add", obj, vigil_role_name(role), 0, err);
     if (rc == 0)
         return vg_db_commit(reg->db, err);
     vg_db_rollback(reg->db);

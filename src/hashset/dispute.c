@@ -3,6 +3,7 @@
  * They live in SQLite (hash_dispute) and apply when an index is opened, so no
  * segment is ever rewritten for them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,64 +19,116 @@ static int parse_digest(uint8_t *out, size_t *len, const char *hex, vigil_error 
     return 0;
 }
 
-int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *set, const char *reason,
-                          const char *who, vigil_error *err)
+/* Run a change to the disputes in one transaction with its audit event. */
+typedef int (*dispute_change)(vigil_store *st, void *ud, char *detail, size_t cap, vigil_error *err);
+
+static int in_transaction(vigil_store *st, const char *action, const char *object, dispute_change change,
+                          void *ud, vigil_error *err)
 {
-    uint8_t d[32];
-    size_t len;
-    sqlite3_stmt *s;
-    int rc = parse_digest(d, &len, digest_hex, err);
-    if (rc < 0)
+    char detail[1024] = "";
+    int rc;
+    if ((rc = vg_store_exec(st, "BEGIN IMMEDIATE", action, err)) < 0)
         return rc;
-    if (!reason || !*reason)
-        return vigil_error_set(err, VIGIL_EUSAGE, "dispute: a reason is required (--reason TEXT)");
-    if (set) {
+    rc = change(st, ud, detail, sizeof detail, err);
+    if (rc == 0)
+        rc = vg_store_bump_generation(st, err);
+    if (rc == 0)
+        rc = vg_store_audit(st, action, object, detail, err);
+    if (rc == 0)
+        rc = vg_store_exec(st, "COMMIT", action, err);
+    if (rc < 0) {
+        vg_store_exec(st, "ROLLBACK", action, NULL);
+        vg_store_audit_settle(st, 0, NULL);
+        return rc;
+    }
+    return vg_store_audit_settle(st, 1, err); /* the change stands even if its event fails now */
+}
+
+typedef struct dispute_args {
+    const uint8_t *d;
+    size_t len;
+    const char *hex;    /* the digest as given, for messages */
+    const char *set, *reason, *who;
+} dispute_args;
+
+static int add_dispute(vigil_store *st, void *ud, char *detail, size_t cap, vigil_error *err)
+{
+    dispute_args *a = ud;
+    sqlite3_stmt *s;
+    int rc;
+    if (a->set) {
         int found = 0;
         if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM hashset WHERE name = ?", -1, &s, NULL) != SQLITE_OK)
             return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
-        sqlite3_bind_text(s, 1, set, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 1, a->set, -1, SQLITE_STATIC);
         found = sqlite3_step(s) == SQLITE_ROW;
         sqlite3_finalize(s);
         if (!found)
-            return vigil_error_set(err, VIGIL_ENOTFOUND, "dispute: no hash set named '%s'", set);
+            return vigil_error_set(err, VIGIL_ENOTFOUND, "dispute: no hash set named '%s'", a->set);
     }
     if (sqlite3_prepare_v2(st->db,
                            "INSERT INTO hash_dispute(digest, set_name, reason, disputed_by, disputed_at)"
                            " VALUES(?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))", -1, &s, NULL) != SQLITE_OK)
         return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
-    sqlite3_bind_blob(s, 1, d, (int)len, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, set, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, who, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 1, a->d, (int)a->len, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, a->set, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, a->reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, a->who, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)
         return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
-    return vg_store_bump_generation(st, err);
+    snprintf(detail, cap, "set=%s reason=%s", a->set ? a->set : "*", a->reason);
+    return 0;
 }
 
-int vigil_hashset_undispute(vigil_store *st, const char *digest_hex, const char *who, vigil_error *err)
+int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *set, const char *reason,
+                          const char *who, vigil_error *err)
 {
     uint8_t d[32];
-    size_t len;
-    sqlite3_stmt *s;
-    int rc = parse_digest(d, &len, digest_hex, err);
+    char hex[65];
+    dispute_args a = {d, 0, digest_hex, set, reason, who};
+    int rc = parse_digest(d, &a.len, digest_hex, err);
     if (rc < 0)
         return rc;
+    if (!reason || !*reason)
+        return vigil_error_set(err, VIGIL_EUSAGE, "dispute: a reason is required (--reason TEXT)");
+    vg_hex_encode(hex, d, a.len);
+    return in_transaction(st, "hashset.dispute", hex, add_dispute, &a, err);
+}
+
+static int lift_disputes(vigil_store *st, void *ud, char *detail, size_t cap, vigil_error *err)
+{
+    dispute_args *a = ud;
+    sqlite3_stmt *s;
+    int rc;
     if (sqlite3_prepare_v2(st->db,
                            "UPDATE hash_dispute SET active = 0, lifted_by = ?,"
                            " lifted_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE digest = ? AND active = 1",
                            -1, &s, NULL) != SQLITE_OK)
         return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
-    sqlite3_bind_text(s, 1, who, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(s, 2, d, (int)len, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 1, a->who, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 2, a->d, (int)a->len, SQLITE_TRANSIENT);
     rc = sqlite3_step(s);
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)
         return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
     if (sqlite3_changes(st->db) == 0)
-        return vigil_error_set(err, VIGIL_ENOTFOUND, "undispute: no active dispute of %s", digest_hex);
-    return vg_store_bump_generation(st, err);
+        return vigil_error_set(err, VIGIL_ENOTFOUND, "undispute: no active dispute of %s", a->hex);
+    snprintf(detail, cap, "lifted=%d", sqlite3_changes(st->db));
+    return 0;
+}
+
+int vigil_hashset_undispute(vigil_store *st, const char *digest_hex, const char *who, vigil_error *err)
+{
+    uint8_t d[32];
+    char hex[65];
+    dispute_args a = {d, 0, digest_hex, NULL, NULL, who};
+    int rc = parse_digest(d, &a.len, digest_hex, err);
+    if (rc < 0)
+        return rc;
+    vg_hex_encode(hex, d, a.len);
+    return in_transaction(st, "hashset.undispute", hex, lift_disputes, &a, err);
 }
 
 static char *dup_text(sqlite3_stmt *s, int i)

@@ -827,6 +827,33 @@ static int commit_version(vigil_store *st, const vg_import_prov *v, int64_t set_
     return vg_store_bump_generation(st, err);
 }
 
+/* The audit event of a new version: hashset.import for a new set, hashset.replace for a set
+   that existed; detail = what the version holds and how its records were counted. */
+static int audit_version(vigil_store *st, const vg_import_prov *v, int replaced, vigil_error *err)
+{
+    const vigil_import_stats *t = v->total;
+    sqlite3_stmt *s;
+    int64_t version = 0;
+    char detail[512];
+    int rc;
+    if ((rc = prep(&s, st, "SELECT v.version FROM hashset h JOIN hashset_version v ON v.id = h.current_version"
+                   " WHERE h.name = ?", err)) < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, v->opts->name, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        version = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    snprintf(detail, sizeof detail,
+             "kind=%s version=%lld entries=%llu records=%llu added=%llu duplicates=%llu skipped=%llu"
+             " rejected=%llu retracted=%llu conflicts=%llu format=%s",
+             vigil_hashset_kind_name(v->opts->kind), (long long)version, (unsigned long long)v->entries,
+             (unsigned long long)(t->records + t->rejected), (unsigned long long)t->added,
+             (unsigned long long)t->duplicates, (unsigned long long)t->skipped_empty,
+             (unsigned long long)t->rejected, (unsigned long long)t->retracted, (unsigned long long)t->conflicts,
+             v->format ? v->format : "");
+    return vg_store_audit(st, replaced ? "hashset.replace" : "hashset.import", v->opts->name, detail, err);
+}
+
 int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err)
 {
     int64_t set_id;
@@ -840,11 +867,17 @@ int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err)
                              v->opts->name);
     if (rc == 0)
         rc = commit_version(st, v, set_id, err);
+    if (rc == 0 && !v->upgrade) /* converting a version 2 store changes no set */
+        rc = audit_version(st, v, set_id != 0, err);
     if (rc == 0)
         rc = vg_store_exec(st, "COMMIT", "commit import", err);
     if (rc < 0) {
         vg_store_exec(st, "ROLLBACK", "rollback import", NULL);
-    } else if (old) {
+        vg_store_audit_settle(st, 0, NULL);
+        free(old);
+        return rc;
+    }
+    if (old) {
         /* readers that mapped it keep their view; new readers see the new version */
         char *path = vg_store_segment_path(st, old);
         if (path)
@@ -1102,6 +1135,9 @@ int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char 
                 unlink(path);
             free(path);
             memset(stats, 0, sizeof *stats);
+        } else {
+            /* the new version is current even if its event, held in another database, fails now */
+            rc = vg_store_audit_settle(st, 1, err);
         }
     }
     vg_import_end(&p);

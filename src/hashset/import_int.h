@@ -59,7 +59,8 @@ int vg_import_file_begin(vg_import *p, const char *label, vigil_error *err);
 void vg_import_sink(vg_hs_sink *s, vg_import *p);
 /* Dedupe and write the segment into the segment folder; *segment_name is its file name (malloc'd). */
 int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_error *err);
-/* One transaction: the set (created or updated), a new version row, current_version; then the old file goes. */
+/* One transaction: the set (created or updated), a new version row, current_version and its audit
+ * event; then the old file goes. An event held in another database waits for vg_store_audit_settle. */
 int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err);
 int vg_import_check_name(vigil_store *st, const vigil_import_opts *o, vigil_error *err);
 void vg_import_end(vg_import *p);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "hashset/store_int.h"
 
 #define VIGIL_APP_ID 0x5649474c /* "VIGL" */
@@ -195,6 +196,9 @@ void vigil_store_close(vigil_store *st)
 {
     if (!st)
         return;
+    vg_store_audit_settle(st, 0, NULL);
+    vg_db_close(st->audit_here); /* its statements go before the connection they were prepared on */
+    free(st->audit_who);
     vg_store_unlock(st);
     sqlite3_close(st->db);
     free(st->path);
@@ -204,6 +208,63 @@ void vigil_store_close(vigil_store *st)
 const char *vigil_store_path(const vigil_store *st)
 {
     return st->path;
+}
+
+int vg_store_set_audit(vigil_store *st, vg_db *db, const vg_clock *clock, const char *who, vigil_error *err)
+{
+    struct stat log_file, our_file;
+    char *w = strdup(who ? who : "");
+    if (!w)
+        return vigil_error_set(err, VIGIL_ENOMEM, "store: out of memory");
+    vg_db_close(st->audit_here);
+    st->audit_here = NULL;
+    free(st->audit_who);
+    st->audit_who = w;
+    st->audit_db = db;
+    st->audit_clock = clock ? *clock : vg_system_clock;
+    /* the log in our own file: a second connection would wait for the write lock we hold,
+       so the event is written through ours, in the change's own transaction */
+    if (!vg_db_is_pg(db) && stat(vg_db_where(db), &log_file) == 0 && stat(st->path, &our_file) == 0 &&
+        log_file.st_dev == our_file.st_dev && log_file.st_ino == our_file.st_ino)
+        return vg_sqlite_wrap(&st->audit_here, st->db, st->path, err);
+    return 0;
+}
+
+int vg_store_audit(vigil_store *st, const char *action, const char *object, const char *detail,
+                   vigil_error *err)
+{
+    int rc;
+    if (!st->audit_db)
+        return 0;
+    if (st->audit_here)
+        return vg_audit_append(st->audit_here, &st->audit_clock, st->audit_who, action, object, detail, 0, err);
+    /* another database: the event waits in its own transaction (on PostgreSQL holding the
+       chain's head) until the change commits, so that a change that fails leaves no event */
+    if ((rc = vg_db_begin(st->audit_db, err)) < 0)
+        return rc;
+    rc = vg_audit_append(st->audit_db, &st->audit_clock, st->audit_who, action, object, detail, 0, err);
+    if (rc < 0) {
+        vg_db_rollback(st->audit_db);
+        return rc;
+    }
+    st->audit_held = 1;
+    return 0;
+}
+
+int vg_store_audit_settle(vigil_store *st, int committed, vigil_error *err)
+{
+    vigil_error cerr;
+    if (!st->audit_held)
+        return 0;
+    st->audit_held = 0;
+    if (!committed) {
+        vg_db_rollback(st->audit_db);
+        return 0;
+    }
+    if (vg_db_commit(st->audit_db, &cerr) < 0)
+        return vigil_error_set(err, cerr.code, "the hash sets were changed but the audit event was not recorded: %s",
+                               cerr.msg);
+    return 0;
 }
 
 static char *path_join(const char *a, const char *b)

@@ -5,7 +5,9 @@
 #ifndef VG_HASHSET_STORE_INT_H
 #define VG_HASHSET_STORE_INT_H
 #include <sqlite3.h>
+#include "core/time.h"
 #include "hashset/catalog.h"
+#include "store/db.h"
 #include "vigil/hashset.h"
 
 struct vigil_store {
@@ -13,6 +15,12 @@ struct vigil_store {
     char *path;
     int readonly;
     int lock_fd;        /* held while this handle writes segments; -1 otherwise */
+    /* the audit log that changes are recorded in (vg_store_set_audit); NULL: none */
+    vg_db *audit_db;    /* the log's database, the caller's */
+    vg_db *audit_here;  /* this store's own connection, when the log is in the same file */
+    vg_clock audit_clock;
+    char *audit_who;
+    int audit_held;     /* an event waits in audit_db's open transaction for our commit */
 };
 
 /* Run SQL with no result rows; "what: sqlite message" into err on failure. */
@@ -34,5 +42,15 @@ void vg_store_unlock(vigil_store *st);
 int vg_store_open_for_upgrade(vigil_store **out, const char *path, vigil_error *err);
 /* 1 if the store still has the entry rows of a version 1 or 2 store (hash_entry). */
 int vg_store_has_entry_rows(vigil_store *st);
+
+/* Record later changes in the audit log in db (not owned; open until the store closes). */
+int vg_store_set_audit(vigil_store *st, vg_db *db, const vg_clock *clock, const char *who, vigil_error *err);
+/* Inside the store's write transaction, before its COMMIT: the event for this change. When the
+ * log is in this file it joins the transaction; otherwise it waits in a transaction of the
+ * log's database until vg_store_audit_settle. No-op without an audit log. */
+int vg_store_audit(vigil_store *st, const char *action, const char *object, const char *detail,
+                   vigil_error *err);
+/* After the store's COMMIT (committed = 1) or ROLLBACK: commit or drop a waiting event. */
+int vg_store_audit_settle(vigil_store *st, int committed, vigil_error *err);
 
 #endif

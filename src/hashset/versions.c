@@ -15,7 +15,7 @@
 int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err)
 {
     sqlite3_stmt *s;
-    char *segment = NULL;
+    char *segment = NULL, detail[128] = "";
     int rc;
     if ((rc = vg_store_lock(st, err)) < 0)
         return rc;
@@ -24,11 +24,17 @@ int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err)
         return VIGIL_ESTORE;
     }
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT v.segment FROM hashset h LEFT JOIN hashset_version v ON v.id = h.current_version"
-                           " WHERE h.name = ?", -1, &s, NULL) == SQLITE_OK) {
+                           "SELECT v.segment, h.kind, v.version, h.entries FROM hashset h"
+                           " LEFT JOIN hashset_version v ON v.id = h.current_version WHERE h.name = ?", -1, &s,
+                           NULL) == SQLITE_OK) {
         sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-            segment = strdup((const char *)sqlite3_column_text(s, 0));
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            if (sqlite3_column_text(s, 0))
+                segment = strdup((const char *)sqlite3_column_text(s, 0));
+            snprintf(detail, sizeof detail, "kind=%s version=%lld entries=%lld",
+                     vigil_hashset_kind_name((vigil_hashset_kind)sqlite3_column_int(s, 1)),
+                     (long long)sqlite3_column_int64(s, 2), (long long)sqlite3_column_int64(s, 3));
+        }
         sqlite3_finalize(s);
     }
     if (sqlite3_prepare_v2(st->db, "DELETE FROM hashset WHERE name=?", -1, &s, NULL)) {
@@ -43,7 +49,9 @@ int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err)
                                : vigil_error_set(err, VIGIL_ENOTFOUND, "no hash set named '%s'", name);
         goto fail;
     }
-    if ((rc = vg_store_bump_generation(st, err)) < 0 || (rc = vg_store_exec(st, "COMMIT", "commit", err)) < 0)
+    if ((rc = vg_store_bump_generation(st, err)) < 0 ||
+        (rc = vg_store_audit(st, "hashset.remove", name, detail, err)) < 0 ||
+        (rc = vg_store_exec(st, "COMMIT", "commit", err)) < 0)
         goto fail;
     if (segment) {
         char *path = vg_store_segment_path(st, segment);
@@ -53,9 +61,10 @@ int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err)
     }
     free(segment);
     vg_store_unlock(st);
-    return 0;
+    return vg_store_audit_settle(st, 1, err); /* the set is gone even if its event fails now */
 fail:
     vg_store_exec(st, "ROLLBACK", "rollback", NULL);
+    vg_store_audit_settle(st, 0, NULL);
     free(segment);
     vg_store_unlock(st);
     return rc;

@@ -1,11 +1,11 @@
 /* The scan JSONL of the interface contract: one object per item, then a summary. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/buf.h"
 #include "core/hex.h"
 #include "core/json.h"
+#include "core/time.h"
 #include "vigil/report.h"
 
 static const char *verdict_names[VIGIL_VERDICT__COUNT] = {"illegal", "benign", "interest", "near", "unknown",
@@ -79,15 +79,11 @@ static void add_match(vg_buf *b, const vigil_item *it)
 
 int vigil_fs_time_iso(char *out, size_t cap, const vigil_fs_time *t)
 {
-    struct tm tm;
-    time_t sec = (time_t)t->sec;
-    size_t n;
-    if (!t->set || !gmtime_r(&sec, &tm) || !(n = strftime(out, cap, "%Y-%m-%dT%H:%M:%S", &tm)))
+    int n;
+    if (!t->set || (n = vg_time_format(out, cap, t->sec, 1)) < 0)
         return -1;
-    if (t->nsec)
-        snprintf(out + n, cap - n, ".%09uZ", (unsigned)t->nsec);
-    else
-        snprintf(out + n, cap - n, "Z");
+    if (t->nsec) /* the fraction goes before the 'Z' */
+        snprintf(out + n - 1, cap - (size_t)n + 1, ".%09uZ", (unsigned)t->nsec);
     return 0;
 }
 

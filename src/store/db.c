@@ -1,63 +1,14 @@
 /*
- * The registry's SQL layer: backend dispatch, transactions, result rows and the
- * versioned case schema. The case schema version lives in meta('cases_schema_version');
- * the hash-set store's PRAGMA user_version is left alone.
+ * The SQL layer: backend dispatch, transactions, result rows, the meta table and a
+ * migration runner for the schemas its callers own (the audit log, the case registry).
+ * Each schema's version lives in its own meta row; the hash-set store's PRAGMA
+ * user_version is left alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/db_int.h"
-
-#define CASES_SCHEMA_VERSION 1
-
-/* Migrations, one per version; @PK@ and @TEXTV@ are filled per backend. */
-static const char *migrations[CASES_SCHEMA_VERSION] = {
-    "CREATE TABLE units(id @PK@, code TEXT UNIQUE NOT NULL, name TEXT NOT NULL,"
-    "  type TEXT NOT NULL, country TEXT, created_at TEXT NOT NULL);"
-    "CREATE TABLE users(name TEXT PRIMARY KEY, unit_id BIGINT REFERENCES units(id),"
-    "  role TEXT NOT NULL);"
-    "CREATE TABLE cases(id @PK@, type TEXT NOT NULL, title TEXT,"
-    "  reg_unit BIGINT NOT NULL REFERENCES units(id), owner_unit BIGINT NOT NULL REFERENCES units(id),"
-    "  status TEXT NOT NULL, outcome TEXT, registered_at TEXT NOT NULL, reg_day BIGINT NOT NULL,"
-    "  self_registered BIGINT NOT NULL, updated_at TEXT NOT NULL);"
-    "CREATE INDEX cases_owner ON cases(owner_unit);"
-    "CREATE INDEX cases_reg ON cases(self_registered, reg_day, reg_unit);"
-    "CREATE TABLE suspects(case_id BIGINT NOT NULL REFERENCES cases(id), suspect TEXT NOT NULL,"
-    "  PRIMARY KEY(case_id, suspect));"
-    "CREATE INDEX suspects_id ON suspects(suspect);"
-    "CREATE TABLE signals(case_id BIGINT NOT NULL REFERENCES cases(id), name TEXT NOT NULL,"
-    "  value BIGINT NOT NULL, PRIMARY KEY(case_id, name));"
-    "CREATE TABLE referrals(id @PK@, case_id BIGINT NOT NULL REFERENCES cases(id),"
-    "  from_unit BIGINT NOT NULL REFERENCES units(id), to_unit BIGINT NOT NULL REFERENCES units(id),"
-    "  to_foreign BIGINT NOT NULL, case_type TEXT NOT NULL,"
-    "  sent_at TEXT NOT NULL, sent_day BIGINT NOT NULL, due_day BIGINT NOT NULL,"
-    "  state TEXT NOT NULL, answered_at TEXT, answered_day BIGINT, reason TEXT, note TEXT);"
-    "CREATE INDEX referrals_case ON referrals(case_id);"
-    "CREATE INDEX referrals_to ON referrals(to_unit, state);"
-    "CREATE INDEX referrals_sent ON referrals(sent_day);"
-    "CREATE TABLE audit(seq BIGINT PRIMARY KEY, at TEXT NOT NULL, event_at TEXT,"
-    "  who TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT,"
-    "  prev TEXT NOT NULL, digest TEXT NOT NULL);"
-    "INSERT INTO meta(key, value) VALUES('audit_head', '0:');",
-};
-
-/* SQLite-only: the audit log refuses UPDATE and DELETE. */
-static const char *sqlite_audit_guard =
-    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
-/* PostgreSQL: the same through a trigger function that raises. */
-static const char *pg_audit_guard =
-    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
-    " $$BEGIN RAISE EXCEPTION 'the audit log is append-only'; END$$;"
-    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
-    " FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
-    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
-    " FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
-    "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
-    " FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();";
 
 static char *fill_tokens(const char *sql, int pg)
 {
@@ -78,45 +29,52 @@ static char *fill_tokens(const char *sql, int pg)
     return out;
 }
 
-static int migrate(vg_db *db, vigil_error *err)
+static int schema_version(vg_db *db, int64_t *ver, const vg_schema *s, vigil_error *err)
+{
+    const char *p[1] = {s->version_key};
+    return vg_db_int(db, ver, "SELECT value FROM meta WHERE key = ?", p, 1, err);
+}
+
+int vg_db_migrate(vg_db *db, const vg_schema *s, vigil_error *err)
 {
     int64_t ver = 0;
     char vs[32];
-    const char *p[1] = {vs};
-    int rc = vg_db_script(db, db->pg ? "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)"
-                                     : "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value)", err);
+    const char *p[2] = {s->version_key, vs};
+    int rc = schema_version(db, &ver, s, err);
     if (rc < 0)
         return rc;
-    rc = vg_db_int(db, &ver, "SELECT value FROM meta WHERE key = 'cases_schema_version'", NULL, 0, err);
-    if (rc < 0)
-        return rc;
-    if (ver > CASES_SCHEMA_VERSION)
-        return vigil_error_set(err, VIGIL_EINPUT,
-                               "%s: case schema version %lld is newer than this vigil (%d)", db->where,
-                               (long long)ver, CASES_SCHEMA_VERSION);
-    if (ver == CASES_SCHEMA_VERSION)
+    if (ver > s->version)
+        return vigil_error_set(err, VIGIL_EINPUT, "%s: %s schema version %lld is newer than this vigil (%d)",
+                               db->where, s->name, (long long)ver, s->version);
+    if (ver == s->version)
         return 0;
     if ((rc = vg_db_begin(db, err)) < 0)
         return rc;
     /* re-read inside the transaction: another process may have migrated meanwhile */
-    rc = vg_db_int(db, &ver, "SELECT value FROM meta WHERE key = 'cases_schema_version'", NULL, 0, err);
-    for (int64_t v = ver; rc == 0 && v < CASES_SCHEMA_VERSION; v++) {
-        char *sql = fill_tokens(migrations[v], db->pg);
+    rc = schema_version(db, &ver, s, err);
+    for (int64_t v = ver; rc == 0 && v < s->version; v++) {
+        char *sql = fill_tokens(s->migrations[v], db->pg);
         rc = sql ? vg_db_script(db, sql, err) : vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
         free(sql);
     }
-    if (rc == 0 && ver < CASES_SCHEMA_VERSION)
-        rc = vg_db_script(db, db->pg ? pg_audit_guard : sqlite_audit_guard, err);
-    snprintf(vs, sizeof vs, "%d", CASES_SCHEMA_VERSION);
+    if (rc == 0 && ver < s->version && (db->pg ? s->after_pg : s->after_sqlite))
+        rc = vg_db_script(db, db->pg ? s->after_pg : s->after_sqlite, err);
+    snprintf(vs, sizeof vs, "%d", s->version);
     if (rc == 0)
-        rc = vg_db_exec(db, "DELETE FROM meta WHERE key = 'cases_schema_version'", NULL, 0, NULL, err);
+        rc = vg_db_exec(db, "DELETE FROM meta WHERE key = ?", p, 1, NULL, err);
     if (rc == 0)
-        rc = vg_db_exec(db, "INSERT INTO meta(key, value) VALUES('cases_schema_version', ?)", p, 1,
-                        NULL, err);
+        rc = vg_db_exec(db, "INSERT INTO meta(key, value) VALUES(?, ?)", p, 2, NULL, err);
     if (rc == 0)
         return vg_db_commit(db, err);
     vg_db_rollback(db);
     return rc;
+}
+
+int vg_db_drop(vg_db *db, const vg_schema *s, vigil_error *err)
+{
+    const char *p[1] = {s->version_key};
+    int rc = vg_db_script(db, db->pg ? s->drop_pg : s->drop_sqlite, err);
+    return rc < 0 ? rc : vg_db_exec(db, "DELETE FROM meta WHERE key = ?", p, 1, NULL, err);
 }
 
 int vg_db_open(vg_db **out, const char *url, vigil_error *err)
@@ -130,7 +88,9 @@ int vg_db_open(vg_db **out, const char *url, vigil_error *err)
         rc = vg_sqlite_open(&db, url, err);
     if (rc < 0)
         return rc;
-    if ((rc = migrate(db, err)) < 0) {
+    rc = vg_db_script(db, db->pg ? "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)"
+                                 : "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value)", err);
+    if (rc < 0) {
         vg_db_close(db);
         return rc;
     }
@@ -263,17 +223,6 @@ int vg_rows_push(vg_rows *r, size_t *cap, char *cell)
     }
     r->cell[cap[1]++] = cell;
     return 0;
-}
-
-int vg_db_wipe(vg_db *db, vigil_error *err)
-{
-    const char *sql = db->pg
-        ? "DROP TABLE IF EXISTS audit, referrals, signals, suspects, cases, users, units, meta CASCADE"
-        : "DROP TABLE IF EXISTS audit; DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
-          "DROP TABLE IF EXISTS suspects; DROP TABLE IF EXISTS cases; DROP TABLE IF EXISTS users;"
-          "DROP TABLE IF EXISTS units; DELETE FROM meta WHERE key IN ('cases_schema_version', 'audit_head')";
-    int rc = vg_db_script(db, sql, err);
-    return rc < 0 ? rc : migrate(db, err);
 }
 
 void vg_db_bulk(vg_db *db)

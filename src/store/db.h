@@ -1,7 +1,7 @@
 /*
- * The registry's SQL layer: one connection to SQLite or PostgreSQL behind the
- * same few calls. SQL is written once with '?' placeholders (turned into $n for
- * PostgreSQL); parameters and results travel as text. One thread per handle.
+ * The SQL layer under the case registry and the audit log: one connection to SQLite or
+ * PostgreSQL behind the same few calls. SQL is written once with '?' placeholders (turned
+ * into $n for PostgreSQL); parameters and results travel as text. One thread per handle.
  */
 #ifndef VG_STORE_DB_H
 #define VG_STORE_DB_H
@@ -18,8 +18,9 @@ typedef struct vg_rows {
 } vg_rows;
 
 /* Open url: "postgres://..." or "postgresql://..." selects PostgreSQL, anything else is a
- * SQLite file path. The schema is created or migrated. VIGIL_EINPUT for a file that is not a
- * vigil database or of a newer case schema, VIGIL_ESTORE when the server or file fails. */
+ * SQLite file path. The meta table is created; the callers' schemas are theirs to migrate
+ * (vg_db_migrate). VIGIL_EINPUT for a file that is not a vigil database, VIGIL_ESTORE when
+ * the server or file fails. */
 int vg_db_open(vg_db **out, const char *url, vigil_error *err);
 void vg_db_close(vg_db *db);
 int vg_db_is_pg(const vg_db *db);
@@ -70,11 +71,29 @@ void vg_db_bulk(vg_db *db);
  * caller's transaction; *ids_out is a new array owned by the caller (free()). */
 int vg_db_reserve_ids(vg_db *db, const char *table, size_t n, int64_t **ids_out, vigil_error *err);
 
-/* Drop every registry table (tests use it to start a PostgreSQL database afresh). */
-int vg_db_wipe(vg_db *db, vigil_error *err);
+/* A schema owned by a caller: its tables, versioned in meta(version_key). */
+typedef struct vg_schema {
+    const char *name;                /* "case", "audit": for messages */
+    const char *version_key;         /* its row in meta */
+    int version;                     /* the number of migrations */
+    const char *const *migrations;   /* migrations[v] takes version v to v + 1; @PK@ is filled per backend */
+    const char *after_sqlite, *after_pg; /* run after any migration (triggers); may be NULL */
+    const char *drop_sqlite, *drop_pg;   /* drop its tables (tests start afresh with it) */
+} vg_schema;
+
+/* Bring schema s up to date in one transaction; VIGIL_EINPUT when the database holds a newer
+ * version of it than this vigil knows. */
+int vg_db_migrate(vg_db *db, const vg_schema *s, vigil_error *err);
+/* Drop s's tables and forget its version (vg_db_migrate creates them afresh). */
+int vg_db_drop(vg_db *db, const vg_schema *s, vigil_error *err);
 
 /* Backends. */
 int vg_sqlite_open(vg_db **out, const char *path, vigil_error *err);
 int vg_pg_open(vg_db **out, const char *conninfo, vigil_error *err);
+/* A handle over an SQLite connection opened elsewhere (struct sqlite3 *), so that SQL written
+ * for this layer can run inside that connection's transaction. vg_db_close finalizes the
+ * handle's statements and leaves the connection open; close the handle first. */
+struct sqlite3;
+int vg_sqlite_wrap(vg_db **out, struct sqlite3 *conn, const char *path, vigil_error *err);
 
 #endif

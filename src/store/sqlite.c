@@ -19,6 +19,7 @@ typedef struct slot {
 
 typedef struct lite {
     sqlite3 *h;
+    int borrowed;       /* the connection belongs to someone else (vg_sqlite_wrap) */
     slot cache[CACHE_SLOTS];
 } lite;
 
@@ -184,7 +185,8 @@ static void l_close(vg_db *db)
         sqlite3_finalize(l->cache[i].stmt);
         free(l->cache[i].text);
     }
-    sqlite3_close(l->h);
+    if (!l->borrowed)
+        sqlite3_close(l->h);
     free(l);
 }
 
@@ -239,6 +241,24 @@ int vg_sqlite_open(vg_db **out, const char *path, vigil_error *err)
         vg_db_close(db);
         return rc;
     }
+    *out = db;
+    return 0;
+}
+
+int vg_sqlite_wrap(vg_db **out, sqlite3 *conn, const char *path, vigil_error *err)
+{
+    vg_db *db = calloc(1, sizeof *db);
+    lite *l = calloc(1, sizeof *l);
+    *out = NULL;
+    if (!db || !l || !(db->where = strdup(path))) {
+        free(db);
+        free(l);
+        return vigil_error_set(err, VIGIL_ENOMEM, "store: out of memory");
+    }
+    l->h = conn;
+    l->borrowed = 1;
+    db->ops = &lite_ops;
+    db->impl = l;
     *out = db;
     return 0;
 }

@@ -36,7 +36,7 @@ static int setup(void **state)
     char *path = NULL;
     if (pg && *pg) {
         assert_int_equal(vigil_registry_open(&f->reg, pg, &err), 0);
-        assert_int_equal(vg_db_wipe(f->reg->db, &err), 0);
+        assert_int_equal(vg_cases_wipe(f->reg->db, &err), 0);
     } else {
         f->dir = tu_mkdtemp();
         path = tu_path(f->dir, "v.db");
