@@ -7,7 +7,7 @@
 # and noise reported as pictures (should be 0), and for foremost its time, RSS, hit
 # count and how many of its files are byte-identical to a planted picture.
 #
-#   Pictures: the JPEGs and PNGs of ../shared/scripts/make_image_corpus.sh (made in
+#   Pictures: the JPEGs and PNGs of scripts/corpus/make_image_corpus.sh (made in
 #   IMAGE_CORPUS, default $VIGIL_BENCH_DIR/image-corpus, when absent; any existing
 #   corpus dir with jpeg/ and png/ may be given), of which CARVE_JPEG (300) and
 #   CARVE_PNG (100) are planted, plus CARVE_OTHER (40) each of GIF, BMP and WebP
@@ -34,7 +34,7 @@ mkdir -p "$BENCH_DIR"
 
 if [ ! -d "$IMG_CORPUS/jpeg" ] || [ ! -d "$IMG_CORPUS/png" ]; then
   echo "corpus: making $IMG_CORPUS with make_image_corpus.sh --jpeg $NJPEG --png $NPNG"
-  bash "$SHARED_SCRIPTS/make_image_corpus.sh" --jpeg "$NJPEG" --png "$NPNG" "$IMG_CORPUS" >/dev/null
+  bash "$CORPUS_SCRIPTS/make_image_corpus.sh" --jpeg "$NJPEG" --png "$NPNG" "$IMG_CORPUS" >/dev/null
 fi
 
 # GIF, BMP and WebP made from the first PNGs, once per (seed-independent) count.

@@ -25,7 +25,7 @@ size_b=$(bytes_of "$SIZE")
 if [ ! -f "$IMG.done" ]; then
   ensure_corpus
   if [ ! -f "$D/pictures.done" ]; then
-    bash "$SHARED_SCRIPTS/make_image_corpus.sh" --jpeg 400 --png 80 --force "$D/pictures" >"$D/pictures.log"
+    bash "$CORPUS_SCRIPTS/make_image_corpus.sh" --jpeg 400 --png 80 --force "$D/pictures" >"$D/pictures.log"
     mv "$D/pictures.log" "$D/pictures.done"
   fi
   # The tree: pictures, then corpus folders until about 70% of the image is used.

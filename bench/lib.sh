@@ -4,7 +4,8 @@
 
 BENCH_DIR=${VIGIL_BENCH_DIR:-/work/bench-data}
 REPEAT=${BENCH_REPEAT:-3}
-SHARED_SCRIPTS=${VIGIL_SHARED_SCRIPTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/shared/scripts}
+# The corpus generators are in the repository (scripts/corpus), so a clone benchmarks on its own.
+CORPUS_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/scripts/corpus
 CORPUS=$BENCH_DIR/corpus
 SMALL=$BENCH_DIR/small4k
 
@@ -24,11 +25,10 @@ ensure_corpus() {
     echo "corpus: reusing $CORPUS ($(tail -n 1 "$BENCH_DIR/corpus.done"))"
     return
   fi
-  [ -x "$SHARED_SCRIPTS/make_file_corpus.sh" ] || [ -f "$SHARED_SCRIPTS/make_file_corpus.sh" ] \
-    || die "make_file_corpus.sh not found in $SHARED_SCRIPTS (set VIGIL_SHARED_SCRIPTS)"
+  [ -f "$CORPUS_SCRIPTS/make_file_corpus.sh" ] || die "make_file_corpus.sh not found in $CORPUS_SCRIPTS"
   echo "corpus: making $CORPUS with make_file_corpus.sh (about 2 GB, a few minutes)"
   rm -f "$BENCH_DIR/corpus.done"
-  bash "$SHARED_SCRIPTS/make_file_corpus.sh" --force "$CORPUS" >"$BENCH_DIR/corpus.log" || die "corpus generation failed"
+  bash "$CORPUS_SCRIPTS/make_file_corpus.sh" --force "$CORPUS" >"$BENCH_DIR/corpus.log" || die "corpus generation failed"
   mv "$BENCH_DIR/corpus.log" "$BENCH_DIR/corpus.done"
   echo "corpus: $(tail -n 1 "$BENCH_DIR/corpus.done")"
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PDQ speed on the synthetic corpus of ../shared/scripts/make_image_corpus.sh (1000 JPEGs
+# PDQ speed on the synthetic corpus of scripts/corpus/make_image_corpus.sh (1000 JPEGs
 # 1024x768, 200 PNGs 800x600): images/s and ms/image of `vigil pdq --jobs 1` pinned to one
 # core, the decode-only floor (same decoders, nothing after), PDQ's overhead over decoding,
 # --jobs 2 scaling and peak RSS. Median of RUNS runs (default 3), page cache warm.
@@ -12,11 +12,10 @@ CORPUS=${2:-${TMPDIR:-/tmp}/vigil-pdq-corpus}
 RUNS=${RUNS:-3}
 VIGIL=$BUILD/vigil
 HELPER=$BUILD/bench/bench_pdq
-SHARED=${SHARED:-../shared}
 [ -x "$VIGIL" ] && [ -x "$HELPER" ] || { echo "bench/pdq: build first (make)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench/pdq: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 if [ ! -d "$CORPUS/jpeg" ] || [ ! -d "$CORPUS/png" ]; then
-  "$SHARED/scripts/make_image_corpus.sh" "$CORPUS" >&2
+  scripts/corpus/make_image_corpus.sh "$CORPUS" >&2
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

@@ -2,7 +2,7 @@
 # Evidence is read-only: after a scan (archives included) every file and directory of the
 # scanned tree has the same content, size, inode and timestamps, atime included.
 . "$(dirname "$0")/lib.sh"
-F=$SHARED/testdata/hashsets/files
+F=$TESTDATA/hashsets/files
 
 E=$T/evidence
 mkdir -p "$E/a/b"

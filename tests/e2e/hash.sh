@@ -12,7 +12,7 @@ printf 'same\n' >"$D/sub/copy2"
 printf 'comma' >"$D/sub/a,b,c.txt"
 printf 'space' >"$D/sub/with space.txt"
 head -c 3000000 /dev/urandom >"$D/sub/deeper/random.bin"
-cp "$SHARED/testdata/hashsets/files/gradient-16x16.png" "$D/sub/"
+cp "$TESTDATA/hashsets/files/gradient-16x16.png" "$D/sub/"
 ln -s hello.txt "$D/link-to-hello"
 mkfifo "$D/a-fifo"
 

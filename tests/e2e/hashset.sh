@@ -3,7 +3,7 @@
 # naming the line (nothing half-imported), unknown formats are refused, sets are listed,
 # replaced and removed.
 . "$(dirname "$0")/lib.sh"
-H=$SHARED/testdata/hashsets
+H=$TESTDATA/hashsets
 
 imp() { vigil hashset import "$@" 2>&1; }
 

@@ -2,7 +2,7 @@
 # A scan keeps the view of the sets it opened: replacing a set while a scan runs changes
 # nothing in that scan's verdicts; the next scan sees the new version.
 . "$(dirname "$0")/lib.sh"
-F=$SHARED/testdata/hashsets/files
+F=$TESTDATA/hashsets/files
 S=$T/seized
 mkdir -p "$S"
 for i in $(seq 1 4000); do cp "$F/hello.txt" "$S/h$i.txt"; done

@@ -4,7 +4,7 @@
 # entries; a dispute takes an entry out of matching, is kept with who and why, exported, and
 # undone; export writes a set back out as a list that imports to the same entries.
 . "$(dirname "$0")/lib.sh"
-F=$SHARED/testdata/hashsets/files
+F=$TESTDATA/hashsets/files
 S=$T/seized
 mkdir -p "$S"
 cp "$F/hello.txt" "$F/lorem.txt" "$S/"
@@ -63,13 +63,13 @@ scan
 is "... takes only that set's entry out: lorem is plainly illegal now" "$(v lorem.txt)" "('illegal', None)"
 
 # Export: a hashdeep list that imports back to the same entries.
-vigil hashset import --name hd --kind benign "$SHARED/testdata/hashsets/hashdeep/known-md5-sha1-sha256.hashdeep" >/dev/null
+vigil hashset import --name hd --kind benign "$TESTDATA/hashsets/hashdeep/known-md5-sha1-sha256.hashdeep" >/dev/null
 out=$(vigil hashset export --name hd --format hashdeep -o "$T/hd.out" 2>&1)
 like "export: counts written" "$out" "hd: 6 entries written, 0 with no place in hashdeep"
 out=$(vigil hashset import --name hd2 --kind benign "$T/hd.out")
 like "export: the list imports back to the same 6 entries" "$out" "hd2: 6 records read = 6 added"
 is "export: same digests" "$(grep -v '^[%#]' "$T/hd.out" | cut -d, -f1-4 | sort | md5sum)" \
-  "$(grep -v '^[%#]' "$SHARED/testdata/hashsets/hashdeep/known-md5-sha1-sha256.hashdeep" | cut -d, -f1-4 | sort -u | grep -v ',d41d8cd98f00b204e9800998ecf8427e,' | md5sum)"
+  "$(grep -v '^[%#]' "$TESTDATA/hashsets/hashdeep/known-md5-sha1-sha256.hashdeep" | cut -d, -f1-4 | sort -u | grep -v ',d41d8cd98f00b204e9800998ecf8427e,' | md5sum)"
 out=$(vigil hashset export --name nosuch --format hashdeep 2>&1); rc=$?
 is "export of an unknown set: not found (3)" "$rc" "3"
 
@@ -95,7 +95,7 @@ like "check: the set's merged records, no conflict (same category)" "$(vigil has
 # by their shared digests, a counted conflict; the match gives the most serious category,
 # flagged, so the verdict is interest.
 export VIGIL_DB="$T/vics-us.db"
-out=$(vigil hashset import --name vicsus --kind illegal "$SHARED/testdata/hashsets/vics/vics-2.0-us-cases.json")
+out=$(vigil hashset import --name vicsus --kind illegal "$TESTDATA/hashsets/vics/vics-2.0-us-cases.json")
 is "VICS sample: the repeated MD5 is a merged record and 1 conflict" "$out" \
   "vicsus: 4 records read = 3 added + 1 duplicates + 0 empty-file digests skipped + 0 rejected + 0 retracted; 1 conflicts"
 j=$(vigil hashset check --json)

@@ -3,7 +3,7 @@
 # disk leaves the store as it was (and the next import clears what it left), a damaged
 # segment is refused naming the file and rebuilt by reindex (or says its source is gone).
 . "$(dirname "$0")/lib.sh"
-F=$SHARED/testdata/hashsets/files
+F=$TESTDATA/hashsets/files
 S=$T/seized
 mkdir -p "$S"
 cp "$F/hello.txt" "$F/lorem.txt" "$S/"

@@ -1,9 +1,10 @@
 # Shared helpers for end-to-end tests: TAP output, a scratch directory, JSONL queries.
-# Sourced by tests/e2e/*.sh; needs VIGIL (the binary) and SHARED (../shared) in the environment.
+# Sourced by tests/e2e/*.sh; needs VIGIL (the binary) in the environment. TESTDATA (the
+# fixtures folder) defaults to tests/data beside this file.
 set -u
 : "${VIGIL:?VIGIL must name the vigil binary}"
-: "${SHARED:?SHARED must name the shared test data folder}"
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TESTDATA=${TESTDATA:-$(cd "$E2E_DIR/../data" && pwd)}
 T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-e2e-XXXXXX")
 chmod 755 "$T"
 trap 'chmod -R u+rwX "$T" 2>/dev/null; rm -rf "$T"' EXIT

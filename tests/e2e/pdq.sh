@@ -4,8 +4,8 @@
 # ImageMagick (skipped when /usr/bin/convert is missing). Prints TAP.
 set -u
 VIGIL=${VIGIL:-build/vigil}
-SHARED=${SHARED:-../shared}
-V="$SHARED/testdata/pdq"
+TESTDATA=${TESTDATA:-$(cd "$(dirname "$0")/../data" && pwd)}
+V="$TESTDATA/pdq"
 T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-e2e-pdq.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
 n=0

@@ -5,8 +5,8 @@
 # VIGIL_PDQ_IMPL, and a clear refusal of an unknown one. Benign vectors only. Prints TAP.
 set -u
 VIGIL=${VIGIL:-build/vigil}
-SHARED=${SHARED:-../shared}
-V="$SHARED/testdata/pdq"
+TESTDATA=${TESTDATA:-$(cd "$(dirname "$0")/../data" && pwd)}
+V="$TESTDATA/pdq"
 T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-e2e-pdqindex.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
 n=0

@@ -4,8 +4,8 @@
 # rule that an exact digest match wins over a near match. Benign vectors only. Prints TAP.
 set -u
 VIGIL=${VIGIL:-build/vigil}
-SHARED=${SHARED:-../shared}
-V="$SHARED/testdata/pdq"
+TESTDATA=${TESTDATA:-$(cd "$(dirname "$0")/../data" && pwd)}
+V="$TESTDATA/pdq"
 T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-e2e-pdqscan.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
 n=0

@@ -3,7 +3,7 @@
 # encrypted, corrupt and truncated members as error items while the rest goes on, and the
 # archive-bomb limits (ratio, total bytes, depth), each reported as an error item.
 . "$(dirname "$0")/lib.sh"
-F=$SHARED/testdata/hashsets/files
+F=$TESTDATA/hashsets/files
 
 md5sum "$F/gradient-16x16.png" >"$T/known.md5"
 vigil hashset import --name test-known --kind illegal --category A "$T/known.md5" >/dev/null

@@ -139,7 +139,7 @@ like "CSV: the deleted photo's state" "$(grep "$KNOWN_MD5" ro.csv)" ',deleted,'
 # ---- carving: a picture only in unallocated space ----
 if vigil scan --quiet --carve --jsonl /dev/null ev/exfat.img 2>/dev/null; then
   make_fat ev/carve.img 8192
-  png=$SHARED/testdata/hashsets/files/gradient-16x16.png
+  png=$TESTDATA/hashsets/files/gradient-16x16.png
   convert -size 64x64 gradient:blue-yellow "$T/only.png"
   # The last clusters of the data area are free: put the picture there, in no file.
   dd if="$T/only.png" of=ev/carve.img bs=512 seek=$((8192 * 2 - 64)) conv=notrunc status=none

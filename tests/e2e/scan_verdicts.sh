@@ -2,7 +2,7 @@
 # vigil scan: every verdict, the precedence rule, the JSONL contract, CSV and HTML outputs,
 # identical output for any --jobs, lossless non-UTF-8 paths.
 . "$(dirname "$0")/lib.sh"
-F=$SHARED/testdata/hashsets/files
+F=$TESTDATA/hashsets/files
 
 S=$T/seized
 mkdir -p "$S/pics" "$S/docs"

@@ -807,5 +807,5 @@ int main(void)
         cmocka_unit_test(carve__stop_flag_and_sink_errors_end_the_run),
         cmocka_unit_test(carve__no_extents_and_empty_extents),
     };
-    return cmocka_run_group_tests(tests, load_samples, free_samples);
+    return tu_run_tests("tests", tests, load_samples, free_samples);
 }

@@ -813,6 +813,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(cases__priority_is_explained, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__import_is_all_or_nothing, setup, teardown),
     };
-    return cmocka_run_group_tests_name(getenv("VIGIL_PG_URL") ? "cases_postgresql" : "cases_sqlite", tests,
-                                       NULL, NULL);
+    return tu_run_tests(getenv("VIGIL_PG_URL") ? "cases_postgresql" : "cases_sqlite", tests, NULL, NULL);
 }

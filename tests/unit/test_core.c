@@ -96,5 +96,5 @@ int main(void)
         cmocka_unit_test(core__utf8_validation),
         cmocka_unit_test(core__hex_round_trip_and_rejects_junk),
     };
-    return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+    return tu_run_tests("core", tests, NULL, NULL);
 }

@@ -65,5 +65,5 @@ int main(void)
         cmocka_unit_test(digest__abc_matches_published_vectors),
         cmocka_unit_test(digest__chunking_does_not_change_the_result),
     };
-    return cmocka_run_group_tests_name("digest", tests, NULL, NULL);
+    return tu_run_tests("digest", tests, NULL, NULL);
 }

@@ -297,5 +297,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(hashset__duplicates_and_empty_digest_are_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(hashset__damaged_segment_is_refused_then_rebuilt, setup, teardown),
     };
-    return cmocka_run_group_tests_name("hashset", tests, NULL, NULL);
+    return tu_run_tests("hashset", tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /*
  * Exchange-format readers (VICS, CAID, ICSE, NCMEC, PhotoDNA lists) and the
- * exporters, on the shared sample sets (../shared/testdata/hashsets) through
+ * exporters, on the sample sets in tests/data/hashsets through
  * the format table, with counts from its expected.json, plus every kind of
  * bad input each reader must refuse or reject.
  */
@@ -114,10 +114,8 @@ static int meta_count(const got *g, const char *key)
 
 static char *sample(const char *rel)
 {
-    const char *s = getenv("SHARED");
-    char *p;
-    if (asprintf(&p, "%s/testdata/hashsets/%s", s && *s ? s : "../../shared", rel) < 0)
-        abort();
+    char *dir = tu_testdata("hashsets"), *p = tu_path(dir, rel);
+    free(dir);
     return p;
 }
 
@@ -1279,5 +1277,5 @@ int main(void)
         cmocka_unit_test(hashset_exchange__hashdeep_export_passes_hashdeep_audit),
         cmocka_unit_test(hashset_exchange__csv_export),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_run_tests("tests", tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /*
- * hashset formats: every sample of ../shared/testdata/hashsets read through
+ * hashset formats: every sample of tests/data/hashsets read through
  * its row of the format table, with the counts checked against expected.json,
  * and recognised by vg_hs_detect; then the bad inputs of each reader.
  * A format whose reader is not in this build is reported as a skip.
@@ -54,7 +54,7 @@ typedef struct counts {
     } while (0)
 
 static yajl_val expected;        /* expected.json */
-static char *samples_dir;        /* $SHARED/testdata/hashsets */
+static char *samples_dir;        /* tests/data/hashsets */
 
 static void set_add(digest_set *s, const uint8_t *d, size_t n)
 {
@@ -986,15 +986,10 @@ int main(void)
     struct CMUnitTest tests[NSAMPLES + 16];
     char *skip_names[NSAMPLES];
     size_t n = 0, len = 0, nskip = 0;
-    const char *shared = getenv("SHARED");
     char *json, errbuf[256], *epath;
     FILE *f;
-    if (!shared) {
-        fprintf(stderr, "test_hashset_formats: set SHARED to the shared directory\n");
-        return 1;
-    }
-    if (asprintf(&samples_dir, "%s/testdata/hashsets", shared) < 0 || !(epath = tu_path(samples_dir, "expected.json")))
-        return 1;
+    samples_dir = tu_testdata("hashsets");
+    epath = tu_path(samples_dir, "expected.json");
     json = calloc(1, 1 << 20);
     f = fopen(epath, "rb");
     if (!json || !f)
@@ -1038,7 +1033,7 @@ int main(void)
     ADD(detect__no_rule_fits);
     ADD(detect__sqlite_that_is_not_nsrl);
     {
-        int rc = _cmocka_run_group_tests("hashset_formats", tests, n, NULL, NULL);
+        int rc = tu_run_group("hashset_formats", tests, n, NULL, NULL);
         yajl_tree_free(expected);
         for (size_t i = 0; i < nskip; i++)
             free(skip_names[i]);

@@ -145,5 +145,5 @@ int main(void)
         cmocka_unit_test(image__mbr_partition_and_unallocated),
         cmocka_unit_test(image__ext2_and_not_an_image),
     };
-    return cmocka_run_group_tests_name("image", tests, NULL, NULL);
+    return tu_run_tests("image", tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /*
- * pdq: every conformance vector in ../shared/testdata/pdq reproduced bit for
+ * pdq: every conformance vector in tests/data/pdq reproduced bit for
  * bit (hash and quality, plain and dihedral, the quirk policy), the reference's
  * intermediate buffers, and the decoders' behaviour on bad input.
  */
@@ -14,14 +14,12 @@
 #include "vigil/image.h"
 #include "vigil/pdq.h"
 
-static char shared_dir[2048];
-
 static const char *pdq_dir(void)
 {
-    const char *s = getenv("SHARED");
-    if (!shared_dir[0])
-        snprintf(shared_dir, sizeof shared_dir, "%s/testdata/pdq", s && *s ? s : "../../shared");
-    return shared_dir;
+    static char *dir;
+    if (!dir)
+        dir = tu_testdata("pdq");
+    return dir;
 }
 
 /* Rows of a TSV file after its comments and header, split on tabs; NULL at the end. */
@@ -586,5 +584,5 @@ int main(void)
         cmocka_unit_test(pdq__bomb_headers_of_every_format_are_refused),
         cmocka_unit_test(pdq__truncated_gif_and_webp_are_errors),
     };
-    return cmocka_run_group_tests_name("pdq", tests, NULL, NULL);
+    return tu_run_tests("pdq", tests, NULL, NULL);
 }

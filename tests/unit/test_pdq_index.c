@@ -480,5 +480,5 @@ int main(void)
         cmocka_unit_test(pdq_index__precedence_and_duplicates),
         cmocka_unit_test(pdq_index__structure_and_kernel_choice),
     };
-    return cmocka_run_group_tests_name("pdq_index", tests, NULL, NULL);
+    return tu_run_tests("pdq_index", tests, NULL, NULL);
 }

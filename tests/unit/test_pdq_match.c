@@ -350,5 +350,5 @@ int main(void)
         cmocka_unit_test(pdq_match__rules),
         cmocka_unit_test(pdq_match__scan_decodes_within_the_byte_cap),
     };
-    return cmocka_run_group_tests_name("pdq_match", tests, NULL, NULL);
+    return tu_run_tests("pdq_match", tests, NULL, NULL);
 }

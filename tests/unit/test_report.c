@@ -103,5 +103,5 @@ int main(void)
         cmocka_unit_test(report__summary_counts_and_flag),
         cmocka_unit_test(report__csv_quotes_commas_quotes_and_newlines),
     };
-    return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+    return tu_run_tests("report", tests, NULL, NULL);
 }

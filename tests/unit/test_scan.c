@@ -171,5 +171,5 @@ int main(void)
         cmocka_unit_test(scan__vanished_and_shrunk_files_are_errors_and_the_rest_goes_on),
         cmocka_unit_test(scan__stop_flag_ends_the_scan_with_complete_items),
     };
-    return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
+    return tu_run_tests("scan", tests, NULL, NULL);
 }

@@ -148,5 +148,5 @@ int main(void)
         cmocka_unit_test(source__archive_members_from_memory),
         cmocka_unit_test(source__damaged_archive_says_why),
     };
-    return cmocka_run_group_tests_name("source", tests, NULL, NULL);
+    return tu_run_tests("source", tests, NULL, NULL);
 }

@@ -892,5 +892,5 @@ int main(void)
         cmocka_unit_test(store__lookups_across_sets_agree_batched_single_and_match),
         cmocka_unit_test(store__weak_pdq_entries_flag_their_matches),
     };
-    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+    return tu_run_tests("store", tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* Helpers for unit tests: temporary trees. */
+/* Helpers for unit tests: temporary trees, the fixtures folder, running a group. */
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -44,4 +44,19 @@ void tu_write(const char *dir, const char *name, const void *data, size_t n)
     if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0)
         abort();
     free(p);
+}
+
+char *tu_testdata(const char *rel)
+{
+    const char *dir = getenv("TESTDATA");
+    return tu_path(dir && *dir ? dir : VIGIL_TESTDATA_DIR, rel);
+}
+
+int tu_run_group(const char *name, const struct CMUnitTest *tests, size_t n, CMFixtureFunction setup,
+                 CMFixtureFunction teardown)
+{
+    const char *filter = getenv("VIGIL_TEST_FILTER");
+    if (filter && *filter)
+        cmocka_set_test_filter(filter);
+    return _cmocka_run_group_tests(name, tests, n, setup, teardown);
 }

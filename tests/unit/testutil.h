@@ -13,4 +13,20 @@ void tu_rm_rf(const char *path);
 void tu_write(const char *dir, const char *name, const void *data, size_t n);
 char *tu_path(const char *dir, const char *name);  /* caller frees */
 
+/*
+ * A path under the fixtures folder tests/data: $TESTDATA when set (meson sets it),
+ * else the source tree's folder as configured, so a test binary also runs by hand.
+ * Caller frees.
+ */
+char *tu_testdata(const char *rel);
+
+/*
+ * Runs one group of tests. VIGIL_TEST_FILTER, when set, is a cmocka pattern
+ * ('*' and '?') naming the tests to run, so that one test can be run alone.
+ */
+int tu_run_group(const char *name, const struct CMUnitTest *tests, size_t n, CMFixtureFunction setup,
+                 CMFixtureFunction teardown);
+#define tu_run_tests(name, tests, setup, teardown)                                                     \
+    tu_run_group((name), (tests), sizeof(tests) / sizeof((tests)[0]), (setup), (teardown))
+
 #endif
