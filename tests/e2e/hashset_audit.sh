@@ -5,7 +5,7 @@
 # when VIGIL_PG_URL is set (tests/pg-run.sh), with the registry and the log in PostgreSQL and
 # the sets in a local file (./vigil-sets.db by default, or --sets / $VIGIL_SETS).
 . "$(dirname "$0")/lib.sh"
-F=$SHARED/testdata/hashsets/files
+F=$TESTDATA/hashsets/files
 PG=${VIGIL_PG_URL:-}
 cd "$T" || exit 1
 if [ -n "$PG" ]; then

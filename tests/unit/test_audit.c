@@ -342,6 +342,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_other_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_event_rolls_back, setup, teardown),
     };
-    return cmocka_run_group_tests_name(getenv("VIGIL_PG_URL") ? "audit_postgresql" : "audit_sqlite", tests, NULL,
-                                       NULL);
+    return tu_run_tests(getenv("VIGIL_PG_URL") ? "audit_postgresql" : "audit_sqlite", tests, NULL, NULL);
 }
