@@ -94,7 +94,7 @@ int cmd_stats(int argc, char **argv)
         {"now", required_argument, NULL, 'N'}, {"format", required_argument, NULL, 'f'},
         {"as", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     static const char *const bys[] = {"unit", "reason", "month", "type"};
-    vigil_stats_query q = {VIGIL_BY_UNIT, 0, -1, 0};
+    vigil_stats_query q = {VIGIL_STATS_BY_UNIT, 0, -1, 0};
     const char *as = NULL, *fmt = "table";
     vigil_registry *reg;
     vigil_actor who;

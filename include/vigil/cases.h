@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "vigil/error.h"
-#include "vigil/store.h"
+#include "vigil/registry.h"
 
 /* --- dates: seconds since the epoch, UTC; days = seconds / 86400 --- */
 
@@ -184,7 +184,7 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
 
 /* --- statistics --- */
 
-typedef enum { VIGIL_BY_UNIT, VIGIL_BY_REASON, VIGIL_BY_MONTH, VIGIL_BY_TYPE } vigil_stats_by;
+typedef enum { VIGIL_STATS_BY_UNIT, VIGIL_STATS_BY_REASON, VIGIL_STATS_BY_MONTH, VIGIL_STATS_BY_TYPE } vigil_stats_by;
 
 typedef struct vigil_stats_row {
     char group[40];

@@ -9,7 +9,7 @@
 #include "vigil/item.h"
 #include "vigil/scan.h"
 #include "vigil/report.h"
-#include "vigil/store.h"
+#include "vigil/registry.h"
 #include "vigil/cases.h"
 #include "vigil/audit.h"
 #include "vigil/image.h"

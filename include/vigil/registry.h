@@ -3,8 +3,8 @@
  * PostgreSQL ("postgres://..." or "postgresql://..."). The schema is created or
  * migrated on open. A handle belongs to one thread at a time.
  */
-#ifndef VIGIL_STORE_H
-#define VIGIL_STORE_H
+#ifndef VIGIL_REGISTRY_H
+#define VIGIL_REGISTRY_H
 #include "vigil/error.h"
 
 typedef struct vigil_registry vigil_registry;
