@@ -2,6 +2,7 @@
  * vigil hash: MD5, SHA-1 and SHA-256 of every file in one read, written as a
  * hashdeep known-file list so that `hashdeep -a -k LIST -r DIR` can audit it.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@ typedef struct hash_ctx {
     FILE *out;
     uint64_t hashed, errors, special;
     cli_progress *progress;
-    int write_failed;
+    int write_failed, write_errno;
     int pdq;             /* --pdq: a pdq column before the file name */
 } hash_ctx;
 
@@ -52,6 +53,7 @@ static int on_item(const vigil_item *it, void *ud)
     fwrite(it->path, 1, it->path_len, c->out);
     if (fputc('\n', c->out) == EOF) {
         c->write_failed = 1;
+        c->write_errno = errno;
         return 1;
     }
     c->hashed++;
@@ -131,10 +133,8 @@ int cmd_hash(int argc, char **argv)
     for (size_t i = 0; i < nroots; i++)
         free(roots[i]);
     free(roots);
-    if (fflush(stdout) != 0 || c.write_failed) {
-        cli_error("hash: cannot write the output");
-        return EXIT_INTERNAL;
-    }
+    if (fflush(stdout) != 0 || c.write_failed)
+        return cli_write_failed("hash", NULL, c.write_failed ? c.write_errno : errno);
     if (rc < 0)
         return cli_fail(&err);
     if (!quiet)

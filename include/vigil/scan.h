@@ -39,7 +39,7 @@ typedef struct vigil_scan_opts {
     const vigil_pdq_matcher *pdq_matcher; /* NULL: no near matching */
     int pdq_max_distance;        /* near-match radius (default 31) */
     /* Disk images named as paths (detected by content, see README). */
-    int carve;                   /* carve pictures out of unallocated space (needs the carver built in) */
+    int carve;                   /* carve pictures out of unallocated space */
     uint64_t carve_max_size;     /* largest picture carved (default 64 MiB) */
     int verify_image;            /* check an E01's stored MD5/SHA-1 against its media */
 } vigil_scan_opts;
@@ -83,13 +83,18 @@ typedef struct vigil_scan_stats {
 void vigil_scan_opts_init(vigil_scan_opts *o);
 /* Free what a scan put into stats (image verifications); stats stays valid, with none. */
 void vigil_scan_stats_dispose(vigil_scan_stats *s);
-/* 1 when this build carves (opts.carve); 0 when the carver is not built in. */
-int vigil_scan_can_carve(void);
 
 /* Scan every path. Errors about single items become error items; the return is
  * non-zero only when the scan itself could not run. */
 int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npaths,
                    const vigil_scan_opts *o, vigil_error *err);
+
+/*
+ * 1 if the output file `out` would land inside one of the n trees under paths
+ * (symlinks resolved), so that no output is ever written into evidence; 0 for
+ * "-" (stdout) and for a folder that does not exist (the open will say why).
+ */
+int vigil_output_inside(const char *out, const char *const *paths, size_t n);
 
 /* Quick pre-count of regular files and their bytes under the paths, for progress. */
 void vigil_scan_precount(uint64_t *files, uint64_t *bytes, const char *const *paths, size_t npaths,

@@ -16,7 +16,6 @@
 #include "scan/image_job.h"
 #include "scan/reader.h"
 #include "source/image.h"
-#include "source/image_carve.h"
 #include "source/walk.h"
 #include "vigil/scan.h"
 
@@ -82,11 +81,6 @@ void vigil_scan_stats_dispose(vigil_scan_stats *s)
     free(s->verifications);
     s->verifications = NULL;
     s->nverifications = 0;
-}
-
-int vigil_scan_can_carve(void)
-{
-    return vg_image_carve_built();
 }
 
 const char *vigil_image_check_name(vigil_image_check_result r)
