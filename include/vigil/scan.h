@@ -31,8 +31,6 @@ typedef struct vigil_scan_opts {
     /* Called in walk order from one thread; a non-zero return stops the scan. */
     int (*on_item)(const vigil_item *it, void *ud);
     void *ud;
-    /* Test seam: called by a reader just before it opens a file. */
-    void (*before_open)(const char *path, void *ud);
     int compute_pdq;             /* decode images (sniffed by magic bytes) and hash them (default 0) */
     vigil_decode_opts decode;    /* pixel limit and such for the decoders */
     uint64_t max_image_bytes;    /* larger image files are not decoded, an error says so (default 256 MiB) */

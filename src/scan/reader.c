@@ -18,6 +18,7 @@
 #include "vigil/image.h"
 #include "vigil/pdq.h"
 #include "scan/reader.h"
+#include "scan/testing.h"
 #include "source/archive.h"
 #include "scan/image_job.h"
 
@@ -536,8 +537,8 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
     int fd, rc;
     if (!res)
         return;
-    if (r->o->before_open)
-        r->o->before_open(e->path, r->o->ud);
+    if (vg_scan_before_open())
+        vg_scan_before_open()(e->path, r->o->ud);
     fd = open_evidence(e);
     if (fd < 0) {
         vg_result_error(res, "%s", open_error(errno));

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scan/testing.h"
 #include "testutil.h"
 #include "vigil/scan.h"
 
@@ -58,9 +59,10 @@ static void run(seen *s, const char *root, unsigned jobs, void (*hook)(const cha
     o.jobs = jobs;
     o.on_item = collect;
     o.ud = s;
-    o.before_open = hook;
     o.stop = s->stop;
+    vg_scan_set_before_open(hook);
     assert_int_equal(vigil_scan_run(&st, paths, 1, &o, NULL), 0);
+    vg_scan_set_before_open(NULL);
     assert_int_equal(st.items, s->n);
 }
 
