@@ -86,7 +86,7 @@ static int pragma_int(vigil_store *st, const char *sql, int *out)
 /* Check that the file is ours (or empty) and bring its schema up to date. */
 static int check_and_migrate(vigil_store *st, vigil_error *err)
 {
-    int app = 0, ver = 0, tables = 0;
+    int app = 0, ver = 0, tables = 0, rc;
     char sql[128];
     if (pragma_int(st, "PRAGMA application_id", &app) != SQLITE_OK ||
         pragma_int(st, "PRAGMA user_version", &ver) != SQLITE_OK ||
@@ -103,16 +103,21 @@ static int check_and_migrate(vigil_store *st, vigil_error *err)
         return 0;
     if (st->readonly)
         return vigil_error_set(err, VIGIL_ESTORE, "%s: database needs a schema upgrade", st->path);
-    if (vg_store_exec(st, "BEGIN IMMEDIATE", "begin", err) < 0)
-        return err ? err->code : VIGIL_ESTORE;
+    if ((rc = vg_store_exec(st, "BEGIN IMMEDIATE", "begin", err)) < 0)
+        return rc;
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d;", VIGIL_APP_ID,
              SCHEMA_VERSION);
-    if ((ver < 1 && vg_store_exec(st, schema_v1, "create schema", err) < 0) ||
-        (ver < 2 && vg_store_exec(st, schema_v2, "upgrade schema to version 2", err) < 0) ||
-        (ver < 3 && vg_store_exec(st, schema_v3, "upgrade schema to version 3", err) < 0) ||
-        vg_store_exec(st, sql, "set schema version", err) < 0) {
+    if (ver < 1)
+        rc = vg_store_exec(st, schema_v1, "create schema", err);
+    if (rc == 0 && ver < 2)
+        rc = vg_store_exec(st, schema_v2, "upgrade schema to version 2", err);
+    if (rc == 0 && ver < 3)
+        rc = vg_store_exec(st, schema_v3, "upgrade schema to version 3", err);
+    if (rc == 0)
+        rc = vg_store_exec(st, sql, "set schema version", err);
+    if (rc < 0) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-        return err ? err->code : VIGIL_ESTORE;
+        return rc;
     }
     return vg_store_exec(st, "COMMIT", "commit schema", err);
 }
