@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include "vigil/vigil.h"
 
-enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERNAL = 4 };
+/* Statuses that are no vigil_code; every failure with a code exits with vigil_error_exit_status(code)
+ * (EXIT_USAGE is the status of VIGIL_EUSAGE). */
+enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_USAGE = 2 };
 
 typedef struct cli_globals {
     const char *db;          /* --db or VIGIL_DB or ./vigil.db */

@@ -60,6 +60,13 @@ static int on_item(const vigil_item *it, void *ud)
     return 0;
 }
 
+static void free_roots(char **roots, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(roots[i]);
+    free(roots);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: vigil hash [--pdq] [--jobs N] [--relative] [--quiet] PATH...\n"
@@ -120,19 +127,22 @@ int cmd_hash(int argc, char **argv)
            c.pdq ? "pdq," : "", cwd, geteuid() == 0 ? '#' : '$', cli.command_line);
     nroots = (size_t)(argc - optind);
     roots = calloc(nroots, sizeof *roots);
-    if (!roots)
-        return EXIT_INTERNAL;
-    for (size_t i = 0; i < nroots; i++) { /* hashdeep names files by the real path of each root */
+    for (size_t i = 0; roots && i < nroots; i++) { /* hashdeep names files by the real path of each root */
         char real[PATH_MAX];
         const char *given = argv[optind + (int)i];
-        roots[i] = strdup(!relative && realpath(given, real) ? real : given);
+        if (!(roots[i] = strdup(!relative && realpath(given, real) ? real : given))) {
+            free_roots(roots, i);
+            roots = NULL;
+        }
+    }
+    if (!roots) {
+        vigil_error_set(&err, VIGIL_ENOMEM, "hash: out of memory");
+        return cli_fail(&err);
     }
     c.progress = cli_progress_start((const char *const *)roots, nroots, &stop, !quiet && isatty(2));
     rc = vigil_scan_run(&stats, (const char *const *)roots, nroots, &o, &err);
     cli_progress_finish(c.progress);
-    for (size_t i = 0; i < nroots; i++)
-        free(roots[i]);
-    free(roots);
+    free_roots(roots, nroots);
     if (fflush(stdout) != 0 || c.write_failed)
         return cli_write_failed("hash", NULL, c.write_failed ? c.write_errno : errno);
     if (rc < 0)
@@ -143,5 +153,5 @@ int cmd_hash(int argc, char **argv)
                 stats.interrupted ? ", interrupted" : "");
     if (stats.interrupted)
         return EXIT_PROBLEM;
-    return c.errors ? EXIT_INPUT : EXIT_OK;
+    return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable files: input */
 }

@@ -406,7 +406,7 @@ static int cmd_export(int argc, char **argv)
     vigil_store *st;
     vigil_error err;
     FILE *f = stdout;
-    int opt, rc;
+    int opt, rc, write_errno;
     while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
         if (opt == 'n')
             name = optarg;
@@ -429,8 +429,15 @@ static int cmd_export(int argc, char **argv)
         vigil_store_close(st);
         return cli_open_failed("hashset export", outpath, errno);
     }
+    errno = 0;
     rc = vigil_hashset_export(&written, &skipped, st, name, format, f, &err);
+    write_errno = errno; /* why the list writer's fwrite failed, when it did */
     vigil_store_close(st);
+    if (rc < 0 && ferror(f)) {
+        if (outpath)
+            fclose(f);
+        return cli_write_failed("hashset export", outpath, write_errno);
+    }
     errno = 0;
     if (rc == 0 && (outpath ? fclose(f) : fflush(f)) != 0)
         return cli_write_failed("hashset export", outpath, errno);

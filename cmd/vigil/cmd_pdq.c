@@ -131,5 +131,5 @@ int cmd_pdq(int argc, char **argv)
                 (unsigned long long)c.errors, stats.interrupted ? ", interrupted" : "");
     if (stats.interrupted)
         return EXIT_PROBLEM;
-    return c.errors ? EXIT_INPUT : EXIT_OK;
+    return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable images: input */
 }

@@ -44,8 +44,8 @@ static int unit_add(int argc, char **argv)
     }
     snprintf(u.code, sizeof u.code, "%s", argv[optind]);
     if (strlen(argv[optind]) >= sizeof u.code) {
-        cli_error("unit add: code '%s' is too long (at most 31 characters)", argv[optind]);
-        return EXIT_INPUT;
+        vigil_error_set(&err, VIGIL_EINPUT, "unit add: code '%s' is too long (at most 31 characters)", argv[optind]);
+        return cli_fail(&err);
     }
     if ((rc = cli_reg_open(&reg, &who, as)) != 0)
         return rc;

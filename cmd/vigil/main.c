@@ -31,7 +31,7 @@ static void usage(FILE *f)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
     fprintf(f, "\n'vigil COMMAND --help' describes a command. The database is --db, else $VIGIL_DB, "
                "else ./vigil.db.\nExit status: 0 ok, 1 ran but found a problem, 2 usage, 3 input error, "
-               "4 internal or storage error.\n");
+               "4 an output could not be written, storage or internal error.\n");
 }
 
 /* Take --db PATH / --db=PATH out of argv wherever it stands before "--". */
