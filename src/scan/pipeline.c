@@ -31,6 +31,7 @@ typedef struct unit {
     size_t nres;
     int done;
     vg_image_job *job;                /* a file (or task) inside a disk image; NULL on disk */
+    uint64_t lost;                    /* items found but not recorded (out of memory) */
 } unit;
 
 typedef struct pipeline {
@@ -206,12 +207,16 @@ static void emit(void *ud, vg_result *r)
         pthread_cond_wait(&p->cv_room, &p->mu);
         p->room_waiters--;
     }
-    if (c->u->tail)
-        c->u->tail->next = r;
-    else
-        c->u->head = r;
-    c->u->tail = r;
-    c->u->nres++;
+    if (!r) {
+        c->u->lost++;
+    } else {
+        if (c->u->tail)
+            c->u->tail->next = r;
+        else
+            c->u->head = r;
+        c->u->tail = r;
+        c->u->nres++;
+    }
     if (c->u == p->order_head)
         pthread_cond_signal(&p->cv_sink);
     pthread_mutex_unlock(&p->mu);
@@ -273,27 +278,55 @@ static void add_record(vigil_scan_stats *stats, vg_result_record *rec)
     }
 }
 
-static void deliver(pipeline *p, vg_result *r, vigil_scan_stats *stats)
+static void deliver_item(pipeline *p, const vigil_item *it, vigil_scan_stats *stats)
 {
-    if (r->record) {
-        add_record(stats, r->record);
-        return;
-    }
     stats->items++;
-    stats->by_verdict[r->item.verdict]++;
-    if (r->item.has_digests)
-        stats->bytes += r->item.size;
-    if (r->item.in_image && r->item.type != VIGIL_ITEM_IMAGE && r->item.type != VIGIL_ITEM_FILESYSTEM &&
-        r->item.ncontainers == 2) { /* files of the image itself, not members of archives inside it */
-        if (r->item.carved)
+    stats->by_verdict[it->verdict]++;
+    if (it->has_digests)
+        stats->bytes += it->size;
+    if (it->in_image && it->type != VIGIL_ITEM_IMAGE && it->type != VIGIL_ITEM_FILESYSTEM &&
+        it->ncontainers == 2) { /* files of the image itself, not members of archives inside it */
+        if (it->carved)
             stats->carved++;
-        else if (r->item.allocated)
+        else if (it->allocated)
             stats->allocated++;
         else
             stats->deleted++;
     }
-    if (!p->cancel && p->o->on_item && p->o->on_item(&r->item, p->o->ud) != 0)
+    if (!p->cancel && p->o->on_item && p->o->on_item(it, p->o->ud) != 0)
         __atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED);
+}
+
+static void deliver(pipeline *p, vg_result *r, vigil_scan_stats *stats)
+{
+    if (r->record)
+        add_record(stats, r->record);
+    else
+        deliver_item(p, &r->item, stats);
+}
+
+/*
+ * An item of unit u that a reader found but could not record (out of memory):
+ * an error item in its place, never a gap. It is built here, without
+ * allocating, and named by the unit's path (a file on disk, or inside an image).
+ */
+static void deliver_lost(pipeline *p, const unit *u, vigil_scan_stats *stats)
+{
+    vigil_item it;
+    const char *chain[2];
+    memset(&it, 0, sizeof it);
+    it.path = u->path ? u->path : u->job && u->job->path ? u->job->path : "";
+    it.path_len = u->path ? u->e.path_len : u->job && u->job->path ? u->job->path_len : 0;
+    if (u->job && u->job->image) {
+        chain[0] = u->job->image;
+        chain[1] = u->job->label ? u->job->label : "";
+        it.containers = chain;
+        it.ncontainers = u->job->label && u->job->label[0] ? 2 : 1;
+    }
+    it.type = VIGIL_ITEM_OTHER;
+    it.verdict = VIGIL_VERDICT_ERROR;
+    it.error = "out of memory: an item here could not be recorded";
+    deliver_item(p, &it, stats);
 }
 
 static void sink(pipeline *p, vigil_scan_stats *stats)
@@ -324,6 +357,16 @@ static void sink(pipeline *p, vigil_scan_stats *stats)
         }
         if (!u->done) {
             pthread_cond_wait(&p->cv_sink, &p->mu);
+            continue;
+        }
+        if (u->lost) {
+            u->lost--;
+            pthread_mutex_unlock(&p->mu);
+            if (p->cancel)
+                stats->interrupted = 1;
+            else
+                deliver_lost(p, u, stats);
+            pthread_mutex_lock(&p->mu);
             continue;
         }
         p->order_head = u->next_order;
