@@ -196,8 +196,10 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
                                  cli.command_line};
         rc = vigil_html_finish(c->html, &p, &stats, &err);
         c->html = NULL;
-        if (rc < 0)
-            return cli_fail(&err);
+        if (rc < 0) {
+            cli_error("scan: %s", err.msg);
+            return vigil_error_exit_status(err.code);
+        }
     }
     if (c->failed)
         return cli_write_failed("scan", c->failed, c->failed_errno);
@@ -269,7 +271,8 @@ int cmd_scan(int argc, char **argv)
     if (c.csv && vigil_csv_header(c.csv) < 0)
         write_failed(&c, a.csv);
     if (a.report && vigil_html_open(&c.html, a.report, &err) < 0) {
-        rc = cli_fail(&err);
+        cli_error("scan: %s", err.msg);
+        rc = vigil_error_exit_status(err.code);
         goto done;
     }
     rc = run_scan(&c, &a, &o, paths, npaths, sets, nsets);

@@ -14,7 +14,9 @@ typedef struct vigil_audit_report {
 } vigil_audit_report;
 
 /* Check the whole chain. Returns 0 with bad_seq == 0 when intact, 0 with bad_seq and why set
- * when an event was altered, removed or reordered, < 0 when the check could not run. */
+ * when an event was altered, removed or reordered, < 0 when the check could not run:
+ * VIGIL_EDENIED for users other than admins and national officers, VIGIL_ESTORE,
+ * VIGIL_ENOMEM, VIGIL_EINTERNAL (SHA-256 failed). */
 int vigil_audit_verify(vigil_audit_report *out, vigil_registry *reg, const vigil_actor *who,
                        vigil_error *err);
 

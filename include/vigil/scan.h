@@ -83,7 +83,8 @@ void vigil_scan_opts_init(vigil_scan_opts *o);
 void vigil_scan_stats_dispose(vigil_scan_stats *s);
 
 /* Scan every path. Errors about single items become error items; the return is
- * non-zero only when the scan itself could not run. */
+ * non-zero only when the scan itself could not run: VIGIL_ENOMEM, or VIGIL_EINTERNAL
+ * when a reader or the walker thread cannot start (or a digester cannot be made). */
 int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npaths,
                    const vigil_scan_opts *o, vigil_error *err);
 
