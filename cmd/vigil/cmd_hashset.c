@@ -364,7 +364,7 @@ static int cmd_disputes(int argc, char **argv)
     vigil_error err;
     size_t n;
     FILE *f = stdout;
-    int rc, exporting = argc == 3 && !strcmp(argv[1], "--export");
+    int rc, write_errno, exporting = argc == 3 && !strcmp(argv[1], "--export");
     if (argc != 1 && !exporting) {
         usage(stderr);
         return EXIT_USAGE;
@@ -380,11 +380,17 @@ static int cmd_disputes(int argc, char **argv)
             vigil_dispute_free(v, n);
             return cli_open_failed("hashset disputes", argv[2], errno);
         }
+        errno = 0;
         rc = vigil_disputes_write_csv(f, v, n, &err);
+        write_errno = errno; /* why fwrite failed, when it did */
         vigil_dispute_free(v, n);
         errno = 0;
-        if ((fclose(f) != 0 && rc == 0) || rc == VIGIL_ESTORE)
-            return cli_write_failed("hashset disputes", argv[2], errno);
+        if (fclose(f) != 0 && rc == 0) {
+            rc = VIGIL_ESTORE;
+            write_errno = errno;
+        }
+        if (rc == VIGIL_ESTORE)
+            return cli_write_failed("hashset disputes", argv[2], write_errno);
         return rc < 0 ? cli_fail(&err) : EXIT_OK;
     }
     printf("%-64s %-16s %-6s %-20s %-12s %s\n", "DIGEST", "SET", "ACTIVE", "AT", "BY", "REASON");
