@@ -46,7 +46,7 @@ typedef struct pipeline {
     const vigil_scan_opts *o;
     const char *const *paths;
     size_t npaths;
-    vigil_error walk_err;
+    vigil_error walk_err;             /* why the walk had to stop (set by the walker thread) */
 } pipeline;
 
 typedef struct worker {
@@ -125,6 +125,19 @@ static int enqueue(pipeline *p, unit *u)
     return stopping(p) ? 1 : 0;
 }
 
+/*
+ * No memory to queue what the walk found: the rest of the walk would be a
+ * silent gap, so the scan stops and fails saying so. Returns 1 (stop).
+ */
+static int walk_failed(pipeline *p, const char *path)
+{
+    if (!p->walk_err.code)
+        vigil_error_set(&p->walk_err, VIGIL_ENOMEM, "scan: out of memory while walking%s%s", path ? " at " : "",
+                        path ? path : "");
+    __atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED);
+    return 1;
+}
+
 static int on_walk(const vg_walk_entry *we, void *ud)
 {
     pipeline *p = ud;
@@ -132,7 +145,7 @@ static int on_walk(const vg_walk_entry *we, void *ud)
     vg_result *special;
     if (!u || !(u->path = malloc(we->path_len + 1))) {
         free(u);
-        return 1;
+        return walk_failed(p, we->path);
     }
     memcpy(u->path, we->path, we->path_len + 1);
     if (we->st)
@@ -155,7 +168,7 @@ static int on_image_job(void *ud, vg_image_job *job, vg_result *ready)
     if (!u) {
         vg_image_job_free(job);
         vg_result_free(ready);
-        return 1;
+        return walk_failed(p, NULL);
     }
     u->job = job;
     if (ready) {
@@ -427,6 +440,8 @@ int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npa
     if (rc == 0) {
         sink(&p, stats);
         pthread_join(walker, NULL);
+        if (p.walk_err.code)
+            rc = vigil_error_set(err, p.walk_err.code, "%s", p.walk_err.msg);
     } else {
         pthread_mutex_lock(&p.mu);
         p.walk_done = 1;
