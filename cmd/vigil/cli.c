@@ -28,6 +28,23 @@ int cli_fail(const vigil_error *err)
     return vigil_error_exit_status(err->code);
 }
 
+static const char *output_name(const char *path)
+{
+    return !path || !strcmp(path, "-") ? "stdout" : path;
+}
+
+int cli_open_failed(const char *cmd, const char *path, int errnum)
+{
+    cli_error("%s: %s: %s", cmd, output_name(path), strerror(errnum));
+    return vigil_error_exit_status(VIGIL_ESTORE);
+}
+
+int cli_write_failed(const char *cmd, const char *path, int errnum)
+{
+    cli_error("%s: %s: cannot write the output: %s", cmd, output_name(path), strerror(errnum ? errnum : EIO));
+    return vigil_error_exit_status(VIGIL_ESTORE);
+}
+
 int cli_parse_u64(uint64_t *out, const char *s)
 {
     char *end;

@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include "vigil/vigil.h"
 
-enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERNAL = 4 };
+/* Statuses that are no vigil_code; every failure with a code exits with vigil_error_exit_status(code)
+ * (EXIT_USAGE is the status of VIGIL_EUSAGE). */
+enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_USAGE = 2 };
 
 typedef struct cli_globals {
     const char *db;          /* --db or VIGIL_DB or ./vigil.db */
@@ -20,6 +22,11 @@ extern cli_globals cli;
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print the error and return the exit status for its code. */
 int cli_fail(const vigil_error *err);
+/* An output (path; NULL or "-": stdout) could not be opened, or written (ENOSPC, EPIPE...): print
+ * "vigil: <cmd>: <path>: <why>" or "vigil: <cmd>: <path>: cannot write the output: <why>" and return
+ * the exit status of VIGIL_ESTORE, the same in every command. */
+int cli_open_failed(const char *cmd, const char *path, int errnum);
+int cli_write_failed(const char *cmd, const char *path, int errnum);
 /* Parse a positive integer with an optional K/M/G/T suffix (powers of 1024); -1 on junk. */
 int cli_parse_u64(uint64_t *out, const char *s);
 /* Parse --jobs (1 to 256) into *out; on junk print "<cmd>: --jobs ..." and return EXIT_USAGE. */
@@ -48,8 +55,6 @@ int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as);
 /* Parse a date for option opt; 0 or EXIT_USAGE after printing why. */
 int cli_parse_date(int64_t *out, const char *opt, const char *s);
 int cli_parse_case_id(int64_t *out, const char *s);
-/* Print s as a JSON string, or null. */
-void cli_json_str(const char *s);
 int cmd_pdq(int argc, char **argv);
 
 #endif

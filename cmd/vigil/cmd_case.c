@@ -129,26 +129,17 @@ static int case_new(copts *o, vigil_registry *reg, vigil_actor *who, vigil_error
     return rc;
 }
 
-static void print_list(const vigil_case_row *v, size_t n, int json)
+static int print_list(const vigil_case_row *v, size_t n, int json, vigil_error *err)
 {
-    if (json) {
-        putchar('[');
-        for (size_t i = 0; i < n; i++)
-            printf("%s{\"id\":%lld,\"type\":\"%s\",\"status\":\"%s\",\"owner\":\"%s\",\"registered\":\"%s\","
-                   "\"pending_to\":%s%s%s,\"due\":%s%s%s,\"overdue\":%s}", i ? "," : "", (long long)v[i].id,
-                   v[i].type, v[i].status, v[i].owner, v[i].registered, v[i].pending_to[0] ? "\"" : "",
-                   v[i].pending_to[0] ? v[i].pending_to : "null", v[i].pending_to[0] ? "\"" : "",
-                   v[i].due[0] ? "\"" : "", v[i].due[0] ? v[i].due : "null", v[i].due[0] ? "\"" : "",
-                   v[i].overdue ? "true" : "false");
-        printf("]\n");
-        return;
-    }
+    if (json)
+        return vigil_case_rows_write_json(stdout, v, n, err);
     printf("%-8s %-13s %-13s %-10s %-10s %-10s %-10s %s\n", "ID", "TYPE", "STATUS", "OWNER", "REGISTERED",
            "PENDING", "DUE", "OVERDUE");
     for (size_t i = 0; i < n; i++)
         printf("%-8lld %-13s %-13s %-10s %-10s %-10s %-10s %s\n", (long long)v[i].id, v[i].type, v[i].status,
                v[i].owner, v[i].registered, v[i].pending_to[0] ? v[i].pending_to : "-",
                v[i].due[0] ? v[i].due : "-", v[i].overdue ? "yes" : "");
+    return 0;
 }
 
 static int case_list(copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
@@ -158,37 +149,9 @@ static int case_list(copts *o, vigil_registry *reg, vigil_actor *who, vigil_erro
     size_t n;
     int rc = vigil_case_list(&v, &n, reg, who, &f, err);
     if (rc == 0)
-        print_list(v, n, o->format && !strcmp(o->format, "json"));
+        rc = print_list(v, n, o->format && !strcmp(o->format, "json"), err);
     free(v);
     return rc;
-}
-
-static void show_json(const vigil_case *c)
-{
-    printf("{\"id\":%lld,\"type\":\"%s\",\"status\":\"%s\",\"outcome\":", (long long)c->id, c->type, c->status);
-    cli_json_str(c->outcome[0] ? c->outcome : NULL);
-    printf(",\"title\":");
-    cli_json_str(c->title);
-    printf(",\"suspects\":");
-    cli_json_str(c->suspects);
-    printf(",\"registered_by\":\"%s\",\"owner\":\"%s\",\"registered\":\"%s\",\"priority\":%.2f,\"factors\":[",
-           c->reg_unit, c->owner_unit, c->registered, c->priority);
-    for (size_t i = 0; i < c->nfactors; i++)
-        printf("%s{\"name\":\"%s\",\"value\":%g,\"weight\":%g}", i ? "," : "", c->factor[i].name,
-               c->factor[i].value, c->factor[i].weight);
-    printf("],\"referrals\":[");
-    for (size_t i = 0; i < c->nreferrals; i++) {
-        const vigil_referral *r = &c->referral[i];
-        printf("%s{\"from\":\"%s\",\"to\":\"%s\",\"sent\":\"%s\",\"due\":\"%s\",\"state\":\"%s\",\"answered\":",
-               i ? "," : "", r->from, r->to, r->sent, r->due, r->state);
-        cli_json_str(r->answered[0] ? r->answered : NULL);
-        printf(",\"reason\":");
-        cli_json_str(r->reason[0] ? r->reason : NULL);
-        printf(",\"note\":");
-        cli_json_str(r->note);
-        printf(",\"overdue\":%s}", r->overdue ? "true" : "false");
-    }
-    printf("]}\n");
 }
 
 static void show_text(const vigil_case *c)
@@ -240,7 +203,7 @@ static int run_verb(const char *verb, copts *o, vigil_registry *reg, vigil_actor
         int rc = vigil_case_get(&c, reg, who, id, o->now, err);
         if (rc == 0) {
             if (o->format && !strcmp(o->format, "json"))
-                show_json(c);
+                rc = vigil_case_write_json(stdout, c, err);
             else
                 show_text(c);
         }

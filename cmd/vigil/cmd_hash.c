@@ -2,6 +2,7 @@
  * vigil hash: MD5, SHA-1 and SHA-256 of every file in one read, written as a
  * hashdeep known-file list so that `hashdeep -a -k LIST -r DIR` can audit it.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@ typedef struct hash_ctx {
     FILE *out;
     uint64_t hashed, errors, special;
     cli_progress *progress;
-    int write_failed;
+    int write_failed, write_errno;
     int pdq;             /* --pdq: a pdq column before the file name */
 } hash_ctx;
 
@@ -52,10 +53,18 @@ static int on_item(const vigil_item *it, void *ud)
     fwrite(it->path, 1, it->path_len, c->out);
     if (fputc('\n', c->out) == EOF) {
         c->write_failed = 1;
+        c->write_errno = errno;
         return 1;
     }
     c->hashed++;
     return 0;
+}
+
+static void free_roots(char **roots, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(roots[i]);
+    free(roots);
 }
 
 static void usage(FILE *f)
@@ -118,23 +127,24 @@ int cmd_hash(int argc, char **argv)
            c.pdq ? "pdq," : "", cwd, geteuid() == 0 ? '#' : '$', cli.command_line);
     nroots = (size_t)(argc - optind);
     roots = calloc(nroots, sizeof *roots);
-    if (!roots)
-        return EXIT_INTERNAL;
-    for (size_t i = 0; i < nroots; i++) { /* hashdeep names files by the real path of each root */
+    for (size_t i = 0; roots && i < nroots; i++) { /* hashdeep names files by the real path of each root */
         char real[PATH_MAX];
         const char *given = argv[optind + (int)i];
-        roots[i] = strdup(!relative && realpath(given, real) ? real : given);
+        if (!(roots[i] = strdup(!relative && realpath(given, real) ? real : given))) {
+            free_roots(roots, i);
+            roots = NULL;
+        }
+    }
+    if (!roots) {
+        vigil_error_set(&err, VIGIL_ENOMEM, "hash: out of memory");
+        return cli_fail(&err);
     }
     c.progress = cli_progress_start((const char *const *)roots, nroots, &stop, !quiet && isatty(2));
     rc = vigil_scan_run(&stats, (const char *const *)roots, nroots, &o, &err);
     cli_progress_finish(c.progress);
-    for (size_t i = 0; i < nroots; i++)
-        free(roots[i]);
-    free(roots);
-    if (fflush(stdout) != 0 || c.write_failed) {
-        cli_error("hash: cannot write the output");
-        return EXIT_INTERNAL;
-    }
+    free_roots(roots, nroots);
+    if (fflush(stdout) != 0 || c.write_failed)
+        return cli_write_failed("hash", NULL, c.write_failed ? c.write_errno : errno);
     if (rc < 0)
         return cli_fail(&err);
     if (!quiet)
@@ -143,5 +153,5 @@ int cmd_hash(int argc, char **argv)
                 stats.interrupted ? ", interrupted" : "");
     if (stats.interrupted)
         return EXIT_PROBLEM;
-    return c.errors ? EXIT_INPUT : EXIT_OK;
+    return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable files: input */
 }

@@ -224,44 +224,6 @@ static int cmd_import(int argc, char **argv)
     return EXIT_OK;
 }
 
-static void json_counts(const vigil_hashset_info *h)
-{
-    printf(",\"version\":%lld,\"release\":", (long long)h->version);
-    cli_json_str(h->release);
-    printf(",\"entries\":%llu,\"counts\":{\"records\":%llu,\"added\":%llu,\"merged\":%llu,\"skipped\":%llu,"
-           "\"rejected\":%llu,\"retracted\":%llu,\"conflicts\":%llu}",
-           (unsigned long long)h->entries, (unsigned long long)h->records, (unsigned long long)h->added,
-           (unsigned long long)h->merged, (unsigned long long)h->skipped, (unsigned long long)h->rejected,
-           (unsigned long long)h->retracted, (unsigned long long)h->conflicts);
-    printf(",\"format\":");
-    cli_json_str(h->format ? h->format : "");
-    printf(",\"sources\":");
-    cli_json_str(h->sources ? h->sources : "");
-    printf(",\"imported_at\":");
-    cli_json_str(h->imported_at ? h->imported_at : "");
-    printf(",\"imported_by\":");
-    cli_json_str(h->imported_by ? h->imported_by : "");
-}
-
-static void json_set(const vigil_hashset_info *h, const vigil_hashset_info *all, size_t nall)
-{
-    printf("{\"name\":");
-    cli_json_str(h->name ? h->name : "");
-    printf(",\"kind\":\"%s\",\"category\":", vigil_hashset_kind_name(h->kind));
-    cli_json_str(h->category ? h->category : "");
-    printf(",\"series\":");
-    cli_json_str(h->series ? h->series : "");
-    json_counts(h);
-    printf(",\"versions\":[");
-    for (size_t k = 0, n = 0; k < nall; k++)
-        if (all[k].id == h->id) {
-            printf("%s{\"current\":%s", n++ ? "," : "", all[k].version == h->version ? "true" : "false");
-            json_counts(&all[k]);
-            putchar('}');
-        }
-    printf("]}");
-}
-
 static int cmd_list(int argc, char **argv)
 {
     vigil_hashset_info *v, *all = NULL;
@@ -281,24 +243,18 @@ static int cmd_list(int argc, char **argv)
     vigil_store_close(st);
     if (rc < 0)
         return cli_fail(&err);
-    if (json)
-        putchar('[');
-    else
-        printf("%-24s %-9s %10s %4s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "IMPORTED", "FORMAT",
-               "RELEASE", "SOURCES");
-    for (size_t i = 0; i < n; i++) {
-        if (json) {
-            if (i)
-                putchar(',');
-            json_set(&v[i], all, nall);
-        } else {
-            printf("%-24s %-9s %10llu %4lld  %-20s  %-10s %-16s %s\n", v[i].name, vigil_hashset_kind_name(v[i].kind),
-                   (unsigned long long)v[i].entries, (long long)v[i].version, v[i].imported_at, v[i].format,
-                   v[i].release ? v[i].release : "-", v[i].sources);
-        }
+    if (json) {
+        rc = vigil_hashset_infos_write_json(stdout, v, n, all, nall, &err);
+        vigil_hashset_info_free(v, n);
+        vigil_hashset_info_free(all, nall);
+        return rc < 0 ? cli_fail(&err) : EXIT_OK;
     }
-    if (json)
-        puts("]");
+    printf("%-24s %-9s %10s %4s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "IMPORTED", "FORMAT",
+               "RELEASE", "SOURCES");
+    for (size_t i = 0; i < n; i++)
+        printf("%-24s %-9s %10llu %4lld  %-20s  %-10s %-16s %s\n", v[i].name, vigil_hashset_kind_name(v[i].kind),
+               (unsigned long long)v[i].entries, (long long)v[i].version, v[i].imported_at, v[i].format,
+               v[i].release ? v[i].release : "-", v[i].sources);
     vigil_hashset_info_free(v, n);
     vigil_hashset_info_free(all, nall);
     return EXIT_OK;
@@ -345,6 +301,8 @@ static int cmd_reindex(int argc, char **argv)
 
 typedef struct check_out {
     int json, n;
+    int write_failed;
+    vigil_error err;         /* why the output could not be written */
 } check_out;
 
 static void on_problem(void *ud, const char *problem, const char *set, const char *digest, const char *detail)
@@ -354,18 +312,14 @@ static void on_problem(void *ud, const char *problem, const char *set, const cha
         printf("%-16s %-20s %-64s %s\n", problem, set, digest ? digest : "-", detail);
         return;
     }
-    printf("%s{\"problem\":\"%s\",\"set\":", c->n++ ? "," : "", problem);
-    cli_json_str(set);
-    printf(",\"digest\":");
-    cli_json_str(digest);
-    printf(",\"detail\":");
-    cli_json_str(detail);
-    putchar('}');
+    if (!c->write_failed && vigil_hygiene_problem_write_json(stdout, (size_t)c->n++, problem, set, digest, detail,
+                                                             &c->err) < 0)
+        c->write_failed = 1;
 }
 
 static int cmd_check(int argc, char **argv)
 {
-    check_out c = {argc > 1 && !strcmp(argv[1], "--json"), 0};
+    check_out c = {.json = argc > 1 && !strcmp(argv[1], "--json")};
     vigil_store *st;
     vigil_error err;
     int rc;
@@ -383,6 +337,8 @@ static int cmd_check(int argc, char **argv)
         puts("]");
     if (rc < 0)
         return cli_fail(&err);
+    if (c.write_failed)
+        return cli_fail(&c.err);
     if (!c.json)
         fprintf(stderr, "vigil: hashset check: %d problem%s (flagged matches are verdict 'interest', never 'illegal')\n",
                 rc, rc == 1 ? "" : "s");
@@ -437,24 +393,6 @@ static int cmd_undispute(int argc, char **argv)
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }
 
-/* CSV field, quoted when it needs to be (RFC 4180). */
-static void csv_field(FILE *f, const char *s, int last)
-{
-    s = s ? s : "";
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-    fputs(last ? "\r\n" : ",", f);
-}
-
 static int cmd_disputes(int argc, char **argv)
 {
     vigil_dispute *v;
@@ -462,7 +400,7 @@ static int cmd_disputes(int argc, char **argv)
     vigil_error err;
     size_t n;
     FILE *f = stdout;
-    int rc, exporting = argc == 3 && !strcmp(argv[1], "--export");
+    int rc, write_errno, exporting = argc == 3 && !strcmp(argv[1], "--export");
     if (argc != 1 && !exporting) {
         usage(stderr);
         return EXIT_USAGE;
@@ -473,35 +411,29 @@ static int cmd_disputes(int argc, char **argv)
     vigil_store_close(st);
     if (rc < 0)
         return cli_fail(&err);
-    if (exporting && !(f = fopen(argv[2], "w"))) {
-        cli_error("hashset disputes: %s: %s", argv[2], strerror(errno));
-        vigil_dispute_free(v, n);
-        return EXIT_INPUT;
-    }
-    if (exporting)
-        fputs("digest,set,reason,disputed_by,disputed_at,active,lifted_by,lifted_at\r\n", f);
-    else
-        printf("%-64s %-16s %-6s %-20s %-12s %s\n", "DIGEST", "SET", "ACTIVE", "AT", "BY", "REASON");
-    for (size_t i = 0; i < n; i++) {
-        if (exporting) {
-            csv_field(f, v[i].digest, 0);
-            csv_field(f, v[i].set ? v[i].set : "*", 0);
-            csv_field(f, v[i].reason, 0);
-            csv_field(f, v[i].disputed_by, 0);
-            csv_field(f, v[i].disputed_at, 0);
-            csv_field(f, v[i].active ? "yes" : "no", 0);
-            csv_field(f, v[i].lifted_by, 0);
-            csv_field(f, v[i].lifted_at, 1);
-        } else {
-            printf("%-64s %-16s %-6s %-20s %-12s %s\n", v[i].digest, v[i].set ? v[i].set : "*",
-                   v[i].active ? "yes" : "no", v[i].disputed_at, v[i].disputed_by ? v[i].disputed_by : "-", v[i].reason);
+    if (exporting) {
+        if (!(f = fopen(argv[2], "w"))) {
+            vigil_dispute_free(v, n);
+            return cli_open_failed("hashset disputes", argv[2], errno);
         }
+        errno = 0;
+        rc = vigil_disputes_write_csv(f, v, n, &err);
+        write_errno = errno; /* why fwrite failed, when it did */
+        vigil_dispute_free(v, n);
+        errno = 0;
+        if (fclose(f) != 0 && rc == 0) {
+            rc = VIGIL_ESTORE;
+            write_errno = errno;
+        }
+        if (rc == VIGIL_ESTORE)
+            return cli_write_failed("hashset disputes", argv[2], write_errno);
+        return rc < 0 ? cli_fail(&err) : EXIT_OK;
     }
+    printf("%-64s %-16s %-6s %-20s %-12s %s\n", "DIGEST", "SET", "ACTIVE", "AT", "BY", "REASON");
+    for (size_t i = 0; i < n; i++)
+        printf("%-64s %-16s %-6s %-20s %-12s %s\n", v[i].digest, v[i].set ? v[i].set : "*",
+               v[i].active ? "yes" : "no", v[i].disputed_at, v[i].disputed_by ? v[i].disputed_by : "-", v[i].reason);
     vigil_dispute_free(v, n);
-    if (exporting && fclose(f) != 0) {
-        cli_error("hashset disputes: %s: %s", argv[2], strerror(errno));
-        return EXIT_INPUT;
-    }
     return EXIT_OK;
 }
 
@@ -516,7 +448,7 @@ static int cmd_export(int argc, char **argv)
     vigil_store *st;
     vigil_error err;
     FILE *f = stdout;
-    int opt, rc;
+    int opt, rc, write_errno;
     while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
         if (opt == 'n')
             name = optarg;
@@ -536,16 +468,23 @@ static int cmd_export(int argc, char **argv)
     if ((rc = open_store(&st)) != 0)
         return rc;
     if (outpath && !(f = fopen(outpath, "w"))) {
-        cli_error("hashset export: %s: %s", outpath, strerror(errno));
         vigil_store_close(st);
-        return EXIT_INPUT;
+        return cli_open_failed("hashset export", outpath, errno);
     }
+    errno = 0;
     rc = vigil_hashset_export(&written, &skipped, st, name, format, f, &err);
+    write_errno = errno; /* why the list writer's fwrite failed, when it did */
     vigil_store_close(st);
-    if (outpath && fclose(f) != 0 && rc == 0) {
-        cli_error("hashset export: %s: %s", outpath, strerror(errno));
-        return EXIT_INPUT;
+    if (rc < 0 && ferror(f)) {
+        if (outpath)
+            fclose(f);
+        return cli_write_failed("hashset export", outpath, write_errno);
     }
+    errno = 0;
+    if (rc == 0 && (outpath ? fclose(f) : fflush(f)) != 0)
+        return cli_write_failed("hashset export", outpath, errno);
+    if (outpath && rc < 0)
+        fclose(f);
     if (rc < 0)
         return cli_fail(&err);
     fprintf(stderr, "vigil: hashset export: %s: %llu entries written, %llu with no place in %s\n", name,

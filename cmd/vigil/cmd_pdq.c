@@ -4,6 +4,7 @@
  * the reference's order, then quality and path). Decoding runs in the scan's
  * reader pool; files that are not images are counted, not printed.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@ typedef struct pdq_ctx {
     FILE *out;
     int dihedral;
     uint64_t hashed, small, not_images, errors;
-    int write_failed;
+    int write_failed, write_errno;
 } pdq_ctx;
 
 static void item_error(pdq_ctx *c, const vigil_item *it, const char *why)
@@ -57,6 +58,7 @@ static int on_item(const vigil_item *it, void *ud)
     fwrite(it->path, 1, it->path_len, c->out);
     if (fputc('\n', c->out) == EOF) {
         c->write_failed = 1;
+        c->write_errno = errno;
         return 1;
     }
     c->hashed++;
@@ -119,10 +121,8 @@ int cmd_pdq(int argc, char **argv)
     o.on_item = on_item;
     o.ud = &c;
     rc = vigil_scan_run(&stats, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &err);
-    if (fflush(stdout) != 0 || c.write_failed) {
-        cli_error("pdq: cannot write the output");
-        return EXIT_INTERNAL;
-    }
+    if (fflush(stdout) != 0 || c.write_failed)
+        return cli_write_failed("pdq", NULL, c.write_failed ? c.write_errno : errno);
     if (rc < 0)
         return cli_fail(&err);
     if (!quiet)
@@ -131,5 +131,5 @@ int cmd_pdq(int argc, char **argv)
                 (unsigned long long)c.errors, stats.interrupted ? ", interrupted" : "");
     if (stats.interrupted)
         return EXIT_PROBLEM;
-    return c.errors ? EXIT_INPUT : EXIT_OK;
+    return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable images: input */
 }

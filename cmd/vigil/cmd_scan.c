@@ -6,32 +6,48 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "progress.h"
 
+typedef struct scan_args {
+    const char *jsonl, *csv, *report;
+    int quiet;
+} scan_args;
+
 typedef struct scan_ctx {
     FILE *jsonl, *csv;
     vigil_html *html;
     cli_progress *progress;
-    int write_failed;
+    const scan_args *args;
+    const char *failed;      /* the first output that could not be written, and why */
+    int failed_errno;
 } scan_ctx;
+
+/* Remember the first output that failed; returns 1 (stop the scan). */
+static int write_failed(scan_ctx *c, const char *path)
+{
+    if (!c->failed) {
+        c->failed = path;
+        c->failed_errno = errno;
+    }
+    return 1;
+}
 
 static int on_item(const vigil_item *it, void *ud)
 {
     scan_ctx *c = ud;
     cli_progress_item(c->progress, it->size, it->ncontainers == 0 && it->has_digests);
-    if ((c->jsonl && vigil_jsonl_item(c->jsonl, it) < 0) || (c->csv && vigil_csv_item(c->csv, it) < 0) ||
-        (c->html && vigil_html_item(c->html, it) < 0)) {
-        c->write_failed = 1;
-        return 1;
-    }
+    if (c->jsonl && vigil_jsonl_item(c->jsonl, it) < 0)
+        return write_failed(c, c->args->jsonl);
+    if (c->csv && vigil_csv_item(c->csv, it) < 0)
+        return write_failed(c, c->args->csv);
+    if (c->html && vigil_html_item(c->html, it) < 0)
+        return write_failed(c, c->args->report);
     return 0;
 }
 
@@ -58,30 +74,7 @@ static void usage(FILE *f)
             "  --carve-max-size BYTES  largest picture carved (default 64M)\n"
             "  --verify-image        check an E01's stored MD5/SHA-1 against its media (reads it all)\n"
             "Exit status: 0 scan complete (error items are part of the result), 1 interrupted,\n"
-            "2 usage, 3 an output could not be written, 4 internal or storage error.\n");
-}
-
-/* 1 if the output file would land inside one of the scanned trees. */
-static int inside_evidence(const char *out, const char *const *paths, size_t n)
-{
-    char dir[PATH_MAX], real_dir[PATH_MAX], real_path[PATH_MAX];
-    const char *slash = strrchr(out, '/');
-    if (!strcmp(out, "-"))
-        return 0;
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");
-    if (slash == out)
-        snprintf(dir, sizeof dir, "/");
-    if (!realpath(dir, real_dir))
-        return 0; /* the open will fail and say why */
-    for (size_t i = 0; i < n; i++) {
-        size_t len;
-        if (!realpath(paths[i], real_path))
-            continue;
-        len = strlen(real_path);
-        if (!strncmp(real_dir, real_path, len) && (real_dir[len] == '\0' || real_dir[len] == '/' || len == 1))
-            return 1;
-    }
-    return 0;
+            "2 usage, 4 an output could not be written, or an internal or storage error.\n");
 }
 
 static FILE *open_out(const char *path)
@@ -97,11 +90,6 @@ static int parse_limit(uint64_t *out, const char *opt, const char *val)
     }
     return 0;
 }
-
-typedef struct scan_args {
-    const char *jsonl, *csv, *report;
-    int quiet;
-} scan_args;
 
 static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
 {
@@ -161,13 +149,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             if (parse_limit(&o->decode.max_pixels, "--max-pixels", optarg) < 0 || o->decode.max_pixels == 0)
                 return EXIT_USAGE;
             break;
-        case 'c':
-            if (!vigil_scan_can_carve()) {
-                cli_error("scan: --carve: carving not built into this vigil");
-                return EXIT_USAGE;
-            }
-            o->carve = 1;
-            break;
+        case 'c': o->carve = 1; break;
         case 'Z':
             if (parse_limit(&o->carve_max_size, "--carve-max-size", optarg) < 0 || o->carve_max_size == 0)
                 return EXIT_USAGE;
@@ -186,27 +168,8 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
     return 0;
 }
 
-/* Open the store and index when there is a database; no database means no sets. */
-static int open_sets(vigil_store **st, vigil_index **ix, vigil_hashset_info **sets, size_t *nsets,
-                     vigil_error *err)
-{
-    int rc;
-    *st = NULL;
-    *ix = NULL;
-    *sets = NULL;
-    *nsets = 0;
-    if (access(cli.sets, F_OK) != 0)
-        return 0;
-    rc = vigil_store_open(st, cli.sets, err);
-    if (rc == 0)
-        rc = vigil_hashset_list(sets, nsets, *st, err);
-    if (rc == 0 && *nsets)
-        rc = vigil_index_open(ix, *st, err);
-    return rc;
-}
-
 static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *const *paths, size_t npaths,
-                    vigil_hashset_info *sets, size_t nsets)
+                    const vigil_hashset_info *sets, size_t nsets)
 {
     static volatile sig_atomic_t stop;
     vigil_scan_stats stats;
@@ -225,19 +188,19 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
     if (rc < 0)
         return cli_fail(&err);
     if (c->jsonl && vigil_jsonl_summary_sets(c->jsonl, &stats, sets, nsets) < 0)
-        c->write_failed = 1;
+        write_failed(c, a->jsonl);
     if (c->html) {
         vigil_report_params p = {vigil_version(), started, ended, paths, npaths, o->jobs, sets, nsets,
                                  cli.command_line};
         rc = vigil_html_finish(c->html, &p, &stats, &err);
         c->html = NULL;
-        if (rc < 0)
-            return cli_fail(&err);
+        if (rc < 0) {
+            cli_error("scan: %s", err.msg);
+            return vigil_error_exit_status(err.code);
+        }
     }
-    if (c->write_failed) {
-        cli_error("scan: cannot write the output: %s", strerror(errno));
-        return EXIT_INPUT;
-    }
+    if (c->failed)
+        return cli_write_failed("scan", c->failed, c->failed_errno);
     for (size_t i = 0; i < stats.nverifications; i++) /* a failed self-check is said even with --quiet */
         if (stats.verifications[i].result != VIGIL_IMAGE_VERIFIED)
             fprintf(stderr, "vigil: scan: %s: image verification: %s%s%s\n", stats.verifications[i].image,
@@ -267,10 +230,8 @@ int cmd_scan(int argc, char **argv)
     scan_args a = {0};
     scan_ctx c = {0};
     vigil_scan_opts o;
-    vigil_store *st = NULL;
-    vigil_index *ix = NULL;
-    vigil_pdq_matcher *pm = NULL;
-    vigil_hashset_info *sets = NULL;
+    vigil_matchers *m = NULL;
+    const vigil_hashset_info *sets;
     size_t nsets = 0, npaths;
     const char *const *paths;
     const char *outs[3];
@@ -278,10 +239,7 @@ int cmd_scan(int argc, char **argv)
     int rc;
     vigil_scan_opts_init(&o);
     o.compute_pdq = 1;
-    /* File systems that keep local wall-clock times (FAT) are read by TSK through mktime():
-       with TZ=UTC they come out as recorded, which is what the report says they are. */
-    setenv("TZ", "UTC", 1);
-    tzset();
+    c.args = &a;
     rc = parse_args(&a, &o, argc, argv);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
@@ -291,47 +249,39 @@ int cmd_scan(int argc, char **argv)
     outs[1] = a.csv;
     outs[2] = a.report;
     for (int i = 0; i < 3; i++)
-        if (outs[i] && inside_evidence(outs[i], paths, npaths)) {
+        if (outs[i] && vigil_output_inside(outs[i], paths, npaths)) {
             cli_error("scan: %s: refusing to write inside a scanned tree (evidence is read-only)", outs[i]);
             return EXIT_USAGE;
         }
-    if (open_sets(&st, &ix, &sets, &nsets, &err) < 0) {
-        rc = cli_fail(&err);
+    if (vigil_matchers_open(&m, cli.sets, &(vigil_matchers_opts){.pdq = o.compute_pdq}, &err) < 0)
+        return cli_fail(&err);
+    o.index = vigil_matchers_index(m);
+    o.pdq_matcher = vigil_matchers_pdq(m);
+    sets = vigil_matchers_sets(m, &nsets);
+    if (a.jsonl && !(c.jsonl = open_out(a.jsonl))) {
+        rc = cli_open_failed("scan", a.jsonl, errno);
         goto done;
     }
-    o.index = ix;
-    if (st && o.compute_pdq && vigil_pdq_matcher_open(&pm, st, &err) < 0) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    o.pdq_matcher = pm;
-    if ((a.jsonl && !(c.jsonl = open_out(a.jsonl))) || (a.csv && !(c.csv = open_out(a.csv)))) {
-        cli_error("scan: %s: %s", c.jsonl || !a.jsonl ? a.csv : a.jsonl, strerror(errno));
-        rc = EXIT_INPUT;
+    if (a.csv && !(c.csv = open_out(a.csv))) {
+        rc = cli_open_failed("scan", a.csv, errno);
         goto done;
     }
     if (c.csv && vigil_csv_header(c.csv) < 0)
-        c.write_failed = 1;
+        write_failed(&c, a.csv);
     if (a.report && vigil_html_open(&c.html, a.report, &err) < 0) {
-        rc = cli_fail(&err);
+        cli_error("scan: %s", err.msg);
+        rc = vigil_error_exit_status(err.code);
         goto done;
     }
     rc = run_scan(&c, &a, &o, paths, npaths, sets, nsets);
 done:
     vigil_html_abort(c.html);
-    if (c.jsonl && c.jsonl != stdout && fclose(c.jsonl) != 0 && rc == EXIT_OK) {
-        cli_error("scan: %s: cannot write the output: %s", a.jsonl, strerror(errno));
-        rc = EXIT_INPUT;
-    }
-    if (c.csv && c.csv != stdout && fclose(c.csv) != 0 && rc == EXIT_OK) {
-        cli_error("scan: %s: cannot write the output: %s", a.csv, strerror(errno));
-        rc = EXIT_INPUT;
-    }
-    if (c.jsonl == stdout || c.csv == stdout)
-        fflush(stdout);
-    vigil_hashset_info_free(sets, nsets);
-    vigil_index_close(ix);
-    vigil_pdq_matcher_close(pm);
-    vigil_store_close(st);
+    errno = 0;
+    if (c.jsonl && c.jsonl != stdout && fclose(c.jsonl) != 0 && rc == EXIT_OK)
+        rc = cli_write_failed("scan", a.jsonl, errno);
+    errno = 0;
+    if (c.csv && c.csv != stdout && fclose(c.csv) != 0 && rc == EXIT_OK)
+        rc = cli_write_failed("scan", a.csv, errno);
+    vigil_matchers_close(m);
     return rc;
 }

@@ -14,34 +14,6 @@ static void usage(FILE *f)
                "registered by units themselves and referrals to foreign services.\n");
 }
 
-static void json_row(const vigil_stats_row *r)
-{
-    printf("{\"group\":");
-    cli_json_str(r->group);
-    printf(",\"referred\":%lld,\"accepted\":%lld,\"declined\":%lld,\"pending\":%lld,\"overdue\":%lld,"
-           "\"median_days\":", (long long)r->referred, (long long)r->accepted, (long long)r->declined,
-           (long long)r->pending, (long long)r->overdue);
-    if (r->median_days < 0)
-        printf("null");
-    else
-        printf("%g", r->median_days);
-    printf(",\"reasons\":{");
-    for (int k = 0; k < 7; k++)
-        printf("%s\"%s\":%lld", k ? "," : "", vigil_reasons[k], (long long)r->reasons[k]);
-    printf("},\"self_registered\":%lld,\"foreign\":%lld}", (long long)r->self_registered, (long long)r->foreign);
-}
-
-static void csv_row(const vigil_stats_row *r)
-{
-    printf("%s,%lld,%lld,%lld,%lld,%lld,", r->group, (long long)r->referred, (long long)r->accepted,
-           (long long)r->declined, (long long)r->pending, (long long)r->overdue);
-    if (r->median_days >= 0)
-        printf("%g", r->median_days);
-    for (int k = 0; k < 7; k++)
-        printf(",%lld", (long long)r->reasons[k]);
-    printf(",%lld,%lld\n", (long long)r->self_registered, (long long)r->foreign);
-}
-
 static void table_row(const vigil_stats_row *r)
 {
     char med[16] = "-";
@@ -54,37 +26,19 @@ static void table_row(const vigil_stats_row *r)
     printf(" %8lld %8lld\n", (long long)r->self_registered, (long long)r->foreign);
 }
 
-static void print(const vigil_stats *s, const char *fmt)
+static int print(const vigil_stats *s, const char *fmt, vigil_error *err)
 {
-    if (!strcmp(fmt, "json")) {
-        printf("{\"rows\":[");
-        for (size_t i = 0; i < s->nrows; i++) {
-            if (i)
-                putchar(',');
-            json_row(&s->rows[i]);
-        }
-        printf("],\"total\":");
-        json_row(&s->total);
-        printf("}\n");
-        return;
-    }
-    if (!strcmp(fmt, "csv")) {
-        printf("group,referred,accepted,declined,pending,overdue,median_days");
-        for (int k = 0; k < 7; k++)
-            printf(",%s", vigil_reasons[k]);
-        printf(",self_registered,foreign\n");
-    } else {
-        printf("%-14s %8s %8s %8s %8s %8s %7s %6s %6s %6s %6s %6s %6s %6s %8s %8s\n", "GROUP", "REFERRED",
-               "ACCEPTED", "DECLINED", "PENDING", "OVERDUE", "MEDIAN", "capac", "o-prio", "no-dig", "insuff",
-               "juris", "dupl", "other", "SELF-REG", "FOREIGN");
-    }
-    for (size_t i = 0; i <= s->nrows; i++) {
-        const vigil_stats_row *r = i < s->nrows ? &s->rows[i] : &s->total;
-        if (!strcmp(fmt, "csv"))
-            csv_row(r);
-        else
-            table_row(r);
-    }
+    if (!strcmp(fmt, "json"))
+        return vigil_stats_write_json(stdout, s, err);
+    if (!strcmp(fmt, "csv"))
+        return vigil_stats_write_csv(stdout, s, err);
+    printf("%-14s %8s %8s %8s %8s %8s %7s %6s %6s %6s %6s %6s %6s %6s %8s %8s\n", "GROUP", "REFERRED",
+           "ACCEPTED", "DECLINED", "PENDING", "OVERDUE", "MEDIAN", "capac", "o-prio", "no-dig", "insuff",
+           "juris", "dupl", "other", "SELF-REG", "FOREIGN");
+    for (size_t i = 0; i < s->nrows; i++)
+        table_row(&s->rows[i]);
+    table_row(&s->total);
+    return 0;
 }
 
 int cmd_stats(int argc, char **argv)
@@ -94,7 +48,7 @@ int cmd_stats(int argc, char **argv)
         {"now", required_argument, NULL, 'N'}, {"format", required_argument, NULL, 'f'},
         {"as", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     static const char *const bys[] = {"unit", "reason", "month", "type"};
-    vigil_stats_query q = {VIGIL_BY_UNIT, 0, -1, 0};
+    vigil_stats_query q = {VIGIL_STATS_BY_UNIT, 0, -1, 0};
     const char *as = NULL, *fmt = "table";
     vigil_registry *reg;
     vigil_actor who;
@@ -151,7 +105,7 @@ int cmd_stats(int argc, char **argv)
     vigil_registry_close(reg);
     if (rc < 0)
         return cli_fail(&err);
-    print(&s, fmt);
+    rc = print(&s, fmt, &err);
     vigil_stats_dispose(&s);
-    return EXIT_OK;
+    return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }

@@ -44,8 +44,8 @@ static int unit_add(int argc, char **argv)
     }
     snprintf(u.code, sizeof u.code, "%s", argv[optind]);
     if (strlen(argv[optind]) >= sizeof u.code) {
-        cli_error("unit add: code '%s' is too long (at most 31 characters)", argv[optind]);
-        return EXIT_INPUT;
+        vigil_error_set(&err, VIGIL_EINPUT, "unit add: code '%s' is too long (at most 31 characters)", argv[optind]);
+        return cli_fail(&err);
     }
     if ((rc = cli_reg_open(&reg, &who, as)) != 0)
         return rc;
@@ -84,17 +84,7 @@ static int unit_list(int argc, char **argv)
     if (rc < 0)
         return cli_fail(&err);
     if (!strcmp(fmt, "json")) {
-        putchar('[');
-        for (size_t i = 0; i < n; i++) {
-            printf("%s{\"code\":", i ? "," : "");
-            cli_json_str(v[i].code);
-            printf(",\"name\":");
-            cli_json_str(v[i].name);
-            printf(",\"type\":\"%s\",\"country\":", vigil_unit_type_name(v[i].type));
-            cli_json_str(v[i].country[0] ? v[i].country : NULL);
-            putchar('}');
-        }
-        printf("]\n");
+        rc = vigil_units_write_json(stdout, v, n, &err);
     } else {
         printf("%-12s %-11s %-7s %s\n", "CODE", "TYPE", "COUNTRY", "NAME");
         for (size_t i = 0; i < n; i++)
@@ -102,7 +92,7 @@ static int unit_list(int argc, char **argv)
                    v[i].country[0] ? v[i].country : "-", v[i].name);
     }
     free(v);
-    return EXIT_OK;
+    return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }
 
 int cmd_unit(int argc, char **argv)

@@ -1,4 +1,5 @@
 /* vigil: the command-line shell over the library. Global options, then one subcommand. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static void usage(FILE *f)
                "else ./vigil.db;\nthe hash sets are in --sets, else $VIGIL_SETS, else the --db file "
                "(./vigil-sets.db when --db is a\nPostgreSQL URL).\n"
                "Exit status: 0 ok, 1 ran but found a problem, 2 usage, 3 input error, "
-               "4 internal or storage error.\n");
+               "4 an output could not be written, storage or internal error.\n");
 }
 
 /* Take --db PATH / --db=PATH and --sets PATH / --sets=PATH out of argv wherever they stand
@@ -106,8 +107,14 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+        if (!strcmp(argv[1], commands[i].name)) {
+            int rc = commands[i].fn(argc - 1, argv + 1);
+            /* What stayed in stdout's buffer is written now, not silently lost at exit. */
+            errno = 0;
+            if (rc == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
+                rc = cli_write_failed(argv[1], NULL, errno);
+            return rc;
+        }
     cli_error("unknown command '%s' (try 'vigil --help')", argv[1]);
     return EXIT_USAGE;
 }

@@ -15,10 +15,10 @@ typedef struct vigil_audit_report {
     char why[256];
 } vigil_audit_report;
 
-/* Check the whole chain as user who (admins and national officers only). Returns 0 with
- * bad_seq == 0 when intact, 0 with bad_seq and why set when an event was altered, removed or
- * reordered; VIGIL_EDENIED when who may not verify the log, VIGIL_ESTORE (or VIGIL_ENOMEM)
- * when the check could not run. */
+/* Check the whole chain. Returns 0 with bad_seq == 0 when intact, 0 with bad_seq and why set
+ * when an event was altered, removed or reordered, < 0 when the check could not run:
+ * VIGIL_EDENIED for users other than admins and national officers, VIGIL_ESTORE,
+ * VIGIL_ENOMEM, VIGIL_EINTERNAL (SHA-256 failed). */
 int vigil_audit_verify(vigil_audit_report *out, vigil_registry *reg, const vigil_actor *who,
                        vigil_error *err);
 

@@ -3,13 +3,18 @@
  * referrals with deadlines and reason codes, priority, statistics and CSV import.
  * Every change and every read of a case's details writes an audit event in the same
  * transaction; on error nothing is changed. A registry handle belongs to one thread.
+ *
+ * Codes: every function below that takes a registry may also return VIGIL_ESTORE
+ * (the database failed: locked, full, connection lost) and VIGIL_ENOMEM; the
+ * comments name the other codes each one returns. VIGIL_EDENIED always means the
+ * acting user may not do this (or see this case or unit).
  */
 #ifndef VIGIL_CASES_H
 #define VIGIL_CASES_H
 #include <stddef.h>
 #include <stdint.h>
 #include "vigil/error.h"
-#include "vigil/store.h"
+#include "vigil/registry.h"
 
 /* --- dates: seconds since the epoch, UTC; days = seconds / 86400 --- */
 
@@ -28,7 +33,8 @@ typedef struct vigil_config {
 } vigil_config;
 
 /* Defaults, then "key = value" lines from path (NULL: defaults only); '#' starts a comment.
- * Keys: due_days.<unit type>, weight.<factor>. VIGIL_EINPUT with path:line on a bad line. */
+ * Keys: due_days.<unit type>, weight.<factor>. VIGIL_EINPUT with path:line on a bad line, or
+ * naming path when it cannot be read. */
 int vigil_config_load(vigil_config *cfg, const char *path, vigil_error *err);
 /* The registry copies cfg. */
 void vigil_registry_set_config(vigil_registry *reg, const vigil_config *cfg);
@@ -50,8 +56,11 @@ void vigil_actor_admin(vigil_actor *out);
  * not registered, is the local administrator. */
 int vigil_actor_resolve(vigil_actor *out, vigil_registry *reg, const char *name, vigil_error *err);
 const char *vigil_role_name(vigil_role r);
+/* 0, or -1 for an unknown role name (no vigil_code). */
 int vigil_role_parse(vigil_role *out, const char *s);
-/* Register a user of a unit (admins and national officers). Analysts may have no unit. */
+/* Register a user of a unit (admins and national officers). Analysts may have no unit.
+ * VIGIL_EDENIED for other users, VIGIL_EINPUT for a bad name or an officer without a unit,
+ * VIGIL_ENOTFOUND for an unknown unit, VIGIL_EEXISTS if the name is taken. */
 int vigil_user_add(vigil_registry *reg, const vigil_actor *who, const char *name, const char *unit_code,
                    vigil_role role, vigil_error *err);
 
@@ -62,6 +71,7 @@ typedef enum {
     VIGIL_UNIT_PROSECUTOR
 } vigil_unit_type;
 const char *vigil_unit_type_name(vigil_unit_type t);
+/* 0, or -1 for an unknown type name (no vigil_code). */
 int vigil_unit_type_parse(vigil_unit_type *out, const char *s);
 
 typedef struct vigil_unit {
@@ -72,10 +82,11 @@ typedef struct vigil_unit {
     char country[8];      /* foreign services only, else "" */
 } vigil_unit;
 
-/* Add a unit (admins and national officers); VIGIL_EEXISTS if the code is taken, VIGIL_EINPUT
- * for a bad code or a foreign service without a two-letter country code. */
+/* Add a unit (admins and national officers: VIGIL_EDENIED for others); VIGIL_EEXISTS if the code
+ * is taken, VIGIL_EINPUT for a bad code or name, a foreign service without a two-letter country
+ * code, or a country for a unit that is not foreign. */
 int vigil_unit_add(vigil_registry *reg, const vigil_actor *who, const vigil_unit *u, vigil_error *err);
-/* All units, by code; *out is owned by the caller (free()). */
+/* All units, by code (every user may list them); *out is owned by the caller (free()). */
 int vigil_unit_list(vigil_unit **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
                     vigil_error *err);
 
@@ -85,6 +96,7 @@ int vigil_unit_list(vigil_unit **out, size_t *n, vigil_registry *reg, const vigi
  * statuses registered referred accepted investigating prosecutor closed; outcomes prosecuted
  * settlement no-suspect insufficient-evidence transferred duplicate; reasons capacity
  * other-priority no-digital-support insufficient-info jurisdiction duplicate other. */
+/* 1 if s is one of the names above, else 0. */
 int vigil_case_type_valid(const char *s);
 int vigil_outcome_valid(const char *s);
 int vigil_reason_valid(const char *s);
@@ -99,24 +111,37 @@ typedef struct vigil_case_spec {
     int64_t at;               /* when it happened; 0: now */
 } vigil_case_spec;
 
+/* Register a case owned by spec->unit. VIGIL_ENOTFOUND for an unknown unit, VIGIL_EDENIED when who
+ * may not register for it, VIGIL_EINPUT for an unknown offence type, a foreign owner or a bad
+ * suspect id. */
 int vigil_case_new(int64_t *id_out, vigil_registry *reg, const vigil_actor *who,
                    const vigil_case_spec *spec, vigil_error *err);
 
 /* Refer a registered case to unit `to`. due: a date in seconds, or 0 for sent + due_days
- * (due_days < 0: the configured default for the receiving unit's type). */
+ * (due_days < 0: the configured default for the receiving unit's type).
+ * VIGIL_ENOTFOUND for an unknown case or unit, VIGIL_EDENIED, VIGIL_ESTATE when the case is not
+ * registered (or already referred), VIGIL_EINPUT when it already belongs to `to` or due is
+ * before the referral is sent. */
 int vigil_case_refer(vigil_registry *reg, const vigil_actor *who, int64_t case_id, const char *to,
                      int64_t due, int due_days, int64_t at, vigil_error *err);
+/* Accept the pending referral. VIGIL_ENOTFOUND, VIGIL_EDENIED (not the receiving unit),
+ * VIGIL_ESTATE when nothing is pending or it was already answered, VIGIL_EINPUT when at is
+ * before the referral was sent. */
 int vigil_case_accept(vigil_registry *reg, const vigil_actor *who, int64_t case_id, int64_t at,
                       vigil_error *err);
 /* Decline the pending referral (or, with returning set, give back an accepted case).
- * Reason "other" needs a note. */
+ * Reason "other" needs a note. Codes as vigil_case_accept, and VIGIL_EINPUT for an unknown
+ * reason or "other" without a note. */
 int vigil_case_decline(vigil_registry *reg, const vigil_actor *who, int64_t case_id, const char *reason,
                        const char *note, int returning, int64_t at, vigil_error *err);
-/* Move a case to investigating, prosecutor or closed (closed needs an outcome). */
+/* Move a case to investigating, prosecutor or closed (closed needs an outcome).
+ * VIGIL_ENOTFOUND, VIGIL_EDENIED, VIGIL_EINPUT for an unknown status or outcome (or an outcome
+ * when not closing), VIGIL_ESTATE when the case cannot move there from where it is. */
 int vigil_case_set_status(vigil_registry *reg, const vigil_actor *who, int64_t case_id,
                           const char *status, const char *outcome, int64_t at, vigil_error *err);
 /* Record a priority signal from scans or links (unknown_material, production_indicators,
- * network, series_unidentified). */
+ * network, series_unidentified). VIGIL_ENOTFOUND, VIGIL_EDENIED, VIGIL_EINPUT for an unknown
+ * signal or a negative value. */
 int vigil_case_signal_set(vigil_registry *reg, const vigil_actor *who, int64_t case_id,
                           const char *name, int64_t value, vigil_error *err);
 
@@ -150,7 +175,8 @@ typedef struct vigil_case {
 } vigil_case;
 
 /* Read a case with its referrals and priority (an audited read). now: for overdue (0: today).
- * *out is owned by the caller (vigil_case_free). */
+ * *out is owned by the caller (vigil_case_free). VIGIL_ENOTFOUND for an unknown case,
+ * VIGIL_EDENIED when who may not see it. */
 int vigil_case_get(vigil_case **out, vigil_registry *reg, const vigil_actor *who, int64_t case_id,
                    int64_t now, vigil_error *err);
 void vigil_case_free(vigil_case *c);
@@ -169,7 +195,8 @@ typedef struct vigil_case_row {
     int overdue;
 } vigil_case_row;
 
-/* Cases this actor may see; *out is owned by the caller (free()). */
+/* Cases this actor may see; *out is owned by the caller (free()). VIGIL_EDENIED for analysts,
+ * VIGIL_EINPUT for an unknown status, VIGIL_ENOTFOUND for an unknown unit in the filter. */
 int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
                     const vigil_case_filter *f, vigil_error *err);
 
@@ -178,13 +205,14 @@ typedef struct vigil_import_result {
 } vigil_import_result;
 
 /* Import historic cases and referrals from CSV (see docs in the source), all or nothing:
- * VIGIL_EINPUT "path:line: why" and nothing stored on a bad line. */
+ * VIGIL_EINPUT "path:line: why" and nothing stored on a bad line (or naming path when it
+ * cannot be read); VIGIL_EDENIED for users other than admins and national officers. */
 int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil_actor *who,
                       const char *path, vigil_error *err);
 
 /* --- statistics --- */
 
-typedef enum { VIGIL_BY_UNIT, VIGIL_BY_REASON, VIGIL_BY_MONTH, VIGIL_BY_TYPE } vigil_stats_by;
+typedef enum { VIGIL_STATS_BY_UNIT, VIGIL_STATS_BY_REASON, VIGIL_STATS_BY_MONTH, VIGIL_STATS_BY_TYPE } vigil_stats_by;
 
 typedef struct vigil_stats_row {
     char group[40];
@@ -207,6 +235,7 @@ typedef struct vigil_stats_query {
     int64_t now;              /* seconds; 0: now */
 } vigil_stats_query;
 
+/* Referral statistics (every user may compute them): no codes but the two above. */
 int vigil_stats_compute(vigil_stats *out, vigil_registry *reg, const vigil_actor *who,
                         const vigil_stats_query *q, vigil_error *err);
 void vigil_stats_dispose(vigil_stats *s);

@@ -16,9 +16,11 @@ typedef struct vigil_digests {
 
 typedef struct vigil_digester vigil_digester;
 
-/* On success *out is a new digester owned by the caller, ready for update. */
+/* On success *out is a new digester owned by the caller, ready for update. VIGIL_ENOMEM, or
+ * VIGIL_EINTERNAL when OpenSSL lacks an algorithm or fails to start. */
 int vigil_digester_new(vigil_digester **out, vigil_error *err);
-/* Start a new stream (also done by final). */
+/* Start a new stream (also done by final). This and the next two return 0 or VIGIL_EINTERNAL
+ * (OpenSSL failed) and take no vigil_error. */
 int vigil_digester_reset(vigil_digester *d);
 /* Feed n bytes to all three digests. */
 int vigil_digester_update(vigil_digester *d, const void *p, size_t n);
@@ -26,7 +28,7 @@ int vigil_digester_update(vigil_digester *d, const void *p, size_t n);
 int vigil_digester_final(vigil_digester *d, vigil_digests *out);
 void vigil_digester_free(vigil_digester *d);
 
-/* One-shot digests of a buffer. */
+/* One-shot digests of a buffer: VIGIL_ENOMEM or VIGIL_EINTERNAL as above. */
 int vigil_digest_buffer(vigil_digests *out, const void *p, size_t n, vigil_error *err);
 
 /* Lower-case hex of n bytes into out (2*n+1 bytes with the NUL). */

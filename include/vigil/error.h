@@ -13,7 +13,7 @@ typedef enum {
     VIGIL_EINPUT = -3,    /* unreadable or malformed input: exit 3 */
     VIGIL_EDENIED = -4,   /* not allowed for this user or unit */
     VIGIL_ESTATE = -5,    /* operation not allowed in the current state */
-    VIGIL_ESTORE = -6,    /* storage failure: exit 4 */
+    VIGIL_ESTORE = -6,    /* storage failure, or an output that cannot be written: exit 4 */
     VIGIL_ENOMEM = -7,
     VIGIL_EINTERNAL = -8,
     VIGIL_EUSAGE = -9,    /* bad arguments: exit 2 */
@@ -31,7 +31,9 @@ int vigil_error_set(vigil_error *err, vigil_code code, const char *fmt, ...)
 /* Clear err to VIGIL_OK with an empty message. */
 void vigil_error_clear(vigil_error *err);
 
-/* The CLI exit status for a code: 0 ok, 2 usage, 3 input, 4 storage/internal. */
+/* The CLI exit status for a code, the one mapping every command uses (README, "Exit status"):
+ * 0 ok; 2 VIGIL_EUSAGE; 3 VIGIL_EINPUT, ENOTFOUND, EEXISTS, EDENIED, ESTATE; 4 VIGIL_ESTORE (an
+ * output that cannot be written included), ENOMEM, EINTERNAL and anything else. */
 int vigil_error_exit_status(int code);
 
 #endif

@@ -1,6 +1,10 @@
 /*
  * Known-hash sets: import from list formats into the store, list, remove.
  * A vigil_store handle belongs to one thread at a time.
+ *
+ * Codes: every function below that takes a store may also return VIGIL_ESTORE
+ * (the database or a segment file failed: locked, full, damaged) and
+ * VIGIL_ENOMEM; the comments name the other codes each one returns.
  */
 #ifndef VIGIL_HASHSET_H
 #define VIGIL_HASHSET_H
@@ -36,15 +40,20 @@ typedef enum {
 } vigil_hashset_format;
 
 const char *vigil_hashset_kind_name(vigil_hashset_kind k);
+/* 0, or VIGIL_EUSAGE for an unknown name (no message: no vigil_error). */
 int vigil_hashset_kind_parse(vigil_hashset_kind *out, const char *s);
 const char *vigil_hashset_format_name(vigil_hashset_format f);
+/* 0, or VIGIL_EUSAGE for an unknown name (no message: no vigil_error). */
 int vigil_hashset_format_parse(vigil_hashset_format *out, const char *s);
 
 typedef struct vigil_store vigil_store;
 
-/* Open (creating if needed) the SQLite store at path. On success *out is owned by the caller. */
+/* Open (creating if needed) the SQLite store at path. On success *out is owned by the caller.
+ * VIGIL_EINPUT: not a vigil database (or a newer schema); VIGIL_ESTORE: cannot open, create or
+ * migrate it. */
 int vigil_store_open(vigil_store **out, const char *path, vigil_error *err);
-/* Open an existing store read-only: VIGIL_ENOTFOUND if there is none. */
+/* Open an existing store read-only: VIGIL_ENOTFOUND if there is none; else as vigil_store_open
+ * (VIGIL_ESTORE also when it needs a schema upgrade). */
 int vigil_store_open_readonly(vigil_store **out, const char *path, vigil_error *err);
 void vigil_store_close(vigil_store *st);
 /*
@@ -102,6 +111,10 @@ typedef struct vigil_import_stats {
  * segment file, and one SQLite transaction makes it current: an interrupted
  * import leaves the store as it was. Readers that opened the index before
  * keep their view.
+ * VIGIL_EUSAGE: no set name, or too many files; VIGIL_EEXISTS: the set exists and
+ * opts->replace is not set; VIGIL_EINPUT: a file cannot be read, has no reader for its
+ * format, or is malformed (the first file's "file:line: why", or how many files failed);
+ * VIGIL_ESTORE also for the temporary folder or the segment file.
  */
 int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char *const *files,
                          size_t nfiles, const vigil_import_opts *opts, vigil_error *err);
@@ -122,10 +135,11 @@ typedef struct vigil_hashset_info {
     uint64_t records, added, merged, skipped, rejected, retracted, conflicts;
 } vigil_hashset_info;
 
-/* On success *out is an array of *n sets owned by the caller (free with vigil_hashset_info_free). */
+/* On success *out is an array of *n sets owned by the caller (free with vigil_hashset_info_free).
+ * No other codes. */
 int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 void vigil_hashset_info_free(vigil_hashset_info *v, size_t n);
-/* Every version of every set, oldest first, as above (entries 0 for superseded ones). */
+/* Every version of every set, oldest first, as above (entries 0 for superseded ones). No other codes. */
 int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 /* Remove a set and its entries; VIGIL_ENOTFOUND if there is none of that name. */
 int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err);
@@ -150,7 +164,7 @@ int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *s
                           const char *who, vigil_error *err);
 /* Lift every active dispute of the digest; VIGIL_ENOTFOUND when there is none. */
 int vigil_hashset_undispute(vigil_store *st, const char *digest_hex, const char *who, vigil_error *err);
-/* All disputes, lifted ones included, oldest first; free with vigil_dispute_free. */
+/* All disputes, lifted ones included, oldest first; free with vigil_dispute_free. No other codes. */
 int vigil_hashset_disputes(vigil_dispute **out, size_t *n, vigil_store *st, vigil_error *err);
 void vigil_dispute_free(vigil_dispute *v, size_t n);
 
@@ -162,7 +176,8 @@ void vigil_dispute_free(vigil_dispute *v, size_t n);
  * "duplicates" (a set whose import merged repeated records; detail has the count),
  * "pdq-low-quality" (quality < 50) and "pdq-zero" (an all-zero PDQ hash).
  * digest_hex is the entry's strongest digest (NULL for set-level problems).
- * Returns the number of problems, or <0 with err set.
+ * Returns the number of problems, or <0 with err set: the index could not be
+ * opened (VIGIL_ESTORE, as vigil_index_open).
  */
 typedef void (*vigil_hygiene_fn)(void *ud, const char *problem, const char *set, const char *digest_hex,
                                  const char *detail);
@@ -172,12 +187,14 @@ int vigil_hashset_check(vigil_store *st, vigil_hygiene_fn fn, void *ud, vigil_er
  * Write every entry of the current version of set NAME to f as "vics",
  * "hashdeep" or "csv". *written and *skipped count entries (skipped: the
  * format has no place for them, e.g. hashdeep without a size).
- * VIGIL_ENOTFOUND for an unknown set, VIGIL_EUSAGE for an unknown format.
+ * VIGIL_ENOTFOUND for an unknown set, VIGIL_EUSAGE for an unknown format,
+ * VIGIL_ESTORE also when f cannot be written ("export: write error: why").
  */
 int vigil_hashset_export(uint64_t *written, uint64_t *skipped, vigil_store *st, const char *name,
                          const char *format, FILE *f, vigil_error *err);
 
-/* Parse a list held in memory, for tests and fuzzing: counts only, nothing stored. */
+/* Parse a list held in memory, for tests and fuzzing: counts only, nothing stored.
+ * VIGIL_EINPUT for empty or malformed input or a format without a reader, VIGIL_ENOMEM. */
 int vigil_hashset_parse_mem(vigil_import_stats *stats, const void *data, size_t n,
                             vigil_hashset_format format, vigil_error *err);
 

@@ -52,11 +52,13 @@ vigil_image_format vigil_image_sniff(const void *head, size_t n);
  * Decode the image held in data[0..n). On success *out holds pixels owned by
  * the caller (release with vigil_image_dispose). VIGIL_EINPUT with "format:
  * why" when the bytes are not a supported image, are corrupt, or promise more
- * pixels than the limit; *out is then empty. opts may be NULL.
+ * pixels than the limit; *out is then empty. opts may be NULL. Also VIGIL_ENOMEM
+ * for the pixels, VIGIL_EINTERNAL for a decoder that hands back an unknown layout.
  */
 int vigil_image_decode(vigil_image *out, const void *data, size_t n, const vigil_decode_opts *opts,
                        vigil_error *err);
-/* Read path and decode it; errors name the file. */
+/* Read path and decode it; errors name the file. As above, and VIGIL_EINPUT when path cannot be
+ * opened or read or is not a regular file. */
 int vigil_image_decode_file(vigil_image *out, const char *path, const vigil_decode_opts *opts,
                             vigil_error *err);
 void vigil_image_dispose(vigil_image *img);

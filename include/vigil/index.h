@@ -42,16 +42,18 @@ typedef struct vigil_match {
 /*
  * Check every current segment (header and body checksums) and rebuild the
  * damaged or missing ones from their recorded source files, as a new version;
- * VIGIL_ESTORE naming the set when a source is gone or changed.
+ * VIGIL_ESTORE naming the set when a source is gone or changed (or the store
+ * fails); the rebuild is an import, so its codes too (VIGIL_EINPUT, VIGIL_ENOMEM).
  */
 int vigil_index_build(vigil_store *st, vigil_error *err);
 /*
  * Open the store's index: one read of the current versions, then each segment
- * mapped and its header checked. A damaged or truncated segment is refused
- * (VIGIL_ESTORE naming the file and 'vigil hashset reindex').
+ * mapped and its header checked. A damaged, truncated or missing segment is
+ * refused (VIGIL_ESTORE naming the file and 'vigil hashset reindex'); VIGIL_ENOMEM.
  */
 int vigil_index_open(vigil_index **out, vigil_store *st, vigil_error *err);
-/* Open one segment file directly as an index (set name: the file's), checking its header. */
+/* Open one segment file directly as an index (set name: the file's), checking its header:
+ * VIGIL_ESTORE when it cannot be opened or is damaged, VIGIL_ENOMEM. */
 int vigil_index_open_file(vigil_index **out, const char *path, vigil_error *err);
 void vigil_index_close(vigil_index *ix);
 uint64_t vigil_index_entries(const vigil_index *ix);

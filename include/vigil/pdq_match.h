@@ -56,9 +56,12 @@ typedef enum {
 /* Below this many entries a linear scan is as fast as the index and costs no build. */
 #define VIGIL_PDQ_INDEX_MIN 16384
 
-/* A matcher over the PDQ entries of the illegal and interest sets in the store. */
+/* A matcher over the PDQ entries of the illegal and interest sets in the store. VIGIL_ESTORE when
+ * a segment cannot be read (as vigil_index_open), VIGIL_EINPUT for more entries than a matcher
+ * holds, VIGIL_ENOMEM. */
 int vigil_pdq_matcher_open(vigil_pdq_matcher **out, struct vigil_store *st, vigil_error *err);
-/* A matcher over entries given by the caller (copied). */
+/* A matcher over entries given by the caller (copied). VIGIL_EINPUT for more than 2^32 - 2
+ * entries, VIGIL_ENOMEM. */
 int vigil_pdq_matcher_from_entries(vigil_pdq_matcher **out, const vigil_pdq_entry *e, size_t n, vigil_error *err);
 /* The same with the structure chosen by the caller. */
 int vigil_pdq_matcher_from_entries_as(vigil_pdq_matcher **out, const vigil_pdq_entry *e, size_t n,

@@ -39,10 +39,14 @@ typedef struct vigil_report_params {
     const char *command;                  /* the command line, for the record */
 } vigil_report_params;
 
-/* Start a report at path; items are streamed to temporary files, memory stays small. */
+/* Start a report at path; items are streamed to temporary files, memory stays small.
+ * VIGIL_ESTORE when path or a temporary file cannot be created (an output that cannot be
+ * written), VIGIL_ENOMEM. */
 int vigil_html_open(vigil_html **out, const char *path, vigil_error *err);
+/* 0 or -1 on a write error (no vigil_code), like the JSONL and CSV writers above. */
 int vigil_html_item(vigil_html *h, const vigil_item *it);
-/* Write the page and close it; h is freed whatever the result. */
+/* Write the page and close it; h is freed whatever the result. VIGIL_ESTORE "path: cannot write
+ * the output: why". */
 int vigil_html_finish(vigil_html *h, const vigil_report_params *p, const vigil_scan_stats *s, vigil_error *err);
 /* Discard an unfinished report (removes nothing on disk but what it created). */
 void vigil_html_abort(vigil_html *h);

@@ -31,15 +31,13 @@ typedef struct vigil_scan_opts {
     /* Called in walk order from one thread; a non-zero return stops the scan. */
     int (*on_item)(const vigil_item *it, void *ud);
     void *ud;
-    /* Test seam: called by a reader just before it opens a file. */
-    void (*before_open)(const char *path, void *ud);
     int compute_pdq;             /* decode images (sniffed by magic bytes) and hash them (default 0) */
     vigil_decode_opts decode;    /* pixel limit and such for the decoders */
     uint64_t max_image_bytes;    /* larger image files are not decoded, an error says so (default 256 MiB) */
     const vigil_pdq_matcher *pdq_matcher; /* NULL: no near matching */
     int pdq_max_distance;        /* near-match radius (default 31) */
     /* Disk images named as paths (detected by content, see README). */
-    int carve;                   /* carve pictures out of unallocated space (needs the carver built in) */
+    int carve;                   /* carve pictures out of unallocated space */
     uint64_t carve_max_size;     /* largest picture carved (default 64 MiB) */
     int verify_image;            /* check an E01's stored MD5/SHA-1 against its media */
 } vigil_scan_opts;
@@ -83,13 +81,19 @@ typedef struct vigil_scan_stats {
 void vigil_scan_opts_init(vigil_scan_opts *o);
 /* Free what a scan put into stats (image verifications); stats stays valid, with none. */
 void vigil_scan_stats_dispose(vigil_scan_stats *s);
-/* 1 when this build carves (opts.carve); 0 when the carver is not built in. */
-int vigil_scan_can_carve(void);
 
 /* Scan every path. Errors about single items become error items; the return is
- * non-zero only when the scan itself could not run. */
+ * non-zero only when the scan itself could not run: VIGIL_ENOMEM, or VIGIL_EINTERNAL
+ * when a reader or the walker thread cannot start (or a digester cannot be made). */
 int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npaths,
                    const vigil_scan_opts *o, vigil_error *err);
+
+/*
+ * 1 if the output file `out` would land inside one of the n trees under paths
+ * (symlinks resolved), so that no output is ever written into evidence; 0 for
+ * "-" (stdout) and for a folder that does not exist (the open will say why).
+ */
+int vigil_output_inside(const char *out, const char *const *paths, size_t n);
 
 /* Quick pre-count of regular files and their bytes under the paths, for progress. */
 void vigil_scan_precount(uint64_t *files, uint64_t *bytes, const char *const *paths, size_t npaths,

@@ -9,12 +9,14 @@
 #include "vigil/item.h"
 #include "vigil/scan.h"
 #include "vigil/report.h"
-#include "vigil/store.h"
+#include "vigil/registry.h"
 #include "vigil/cases.h"
 #include "vigil/audit.h"
 #include "vigil/image.h"
+#include "vigil/output.h"
 #include "vigil/pdq.h"
 #include "vigil/pdq_match.h"
+#include "vigil/matchers.h"
 
 /* The library version, e.g. "0.1.0". */
 const char *vigil_version(void);

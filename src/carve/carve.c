@@ -146,8 +146,9 @@ static int walk_candidate(carver *c, const vg_carve_format *f, uint64_t v, const
             c->cand = nb;
             c->cand_cap = (size_t)want;
         }
-        if (stream_read(&c->st, v, c->cand, (size_t)want, err) < 0)
-            return err ? err->code : VIGIL_EINPUT;
+        int rc = stream_read(&c->st, v, c->cand, (size_t)want, err);
+        if (rc < 0)
+            return rc;
         have = (size_t)want;
         memset(chk, 0, sizeof *chk);
         r = f->validate(chk, c->cand, have);
@@ -214,8 +215,11 @@ static int fill_window(carver *c, uint64_t v, vigil_error *err)
         keep = want;
     c->win_base = v;
     c->win_len = keep;
-    if (want > keep && stream_read(&c->st, v + keep, c->win + keep, want - keep, err) < 0)
-        return err ? err->code : VIGIL_EINPUT;
+    if (want > keep) {
+        int rc = stream_read(&c->st, v + keep, c->win + keep, want - keep, err);
+        if (rc < 0)
+            return rc;
+    }
     c->win_len = want;
     return 0;
 }

@@ -61,7 +61,7 @@ static int rehash(acc *a)
 static void label(acc *a, grp *g)
 {
     const char *name = g->key;
-    if (a->by == VIGIL_BY_UNIT) {
+    if (a->by == VIGIL_STATS_BY_UNIT) {
         int64_t id = strtoll(g->key, NULL, 10);
         name = "?";
         for (size_t i = 0; i < a->nunits; i++)
@@ -164,7 +164,7 @@ static int on_referral(const vg_val *c, size_t nc, void *ud)
     (void)nc;
     if (vg_val_i64(&c[1]) == 1) {
         a->total.row.foreign += n;
-        if (a->by != VIGIL_BY_REASON) {
+        if (a->by != VIGIL_STATS_BY_REASON) {
             if (!(g = group_for(a, key_of(&c[0], kb))))
                 return a->oom = VIGIL_ENOMEM;
             g->row.foreign += n;
@@ -201,7 +201,7 @@ static int on_case(const vg_val *c, size_t nc, void *ud)
     grp *g;
     (void)nc;
     a->total.row.self_registered += n;
-    if (a->by == VIGIL_BY_REASON)
+    if (a->by == VIGIL_STATS_BY_REASON)
         return 0;
     if (!(g = group_for(a, key_of(&c[0], kb))))
         return a->oom = VIGIL_ENOMEM;

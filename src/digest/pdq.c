@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "vigil/pdq.h"
 #include "digest/pdq_int.h"
 
@@ -429,24 +430,16 @@ void vigil_pdq_hex(char *out, const vigil_pdq_hash *h)
     out[64] = '\0';
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 int vigil_pdq_parse(vigil_pdq_hash *out, const char *hex, size_t len, vigil_error *err)
 {
+    int at = 0;
     if (len != 64)
         return vigil_error_set(err, VIGIL_EINPUT, "pdq hash: %zu characters, 64 hex digits expected", len);
-    for (int i = 0; i < 32; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return vigil_error_set(err, VIGIL_EINPUT, "pdq hash: not a hex digit at position %d",
-                                   hi < 0 ? 2 * i + 1 : 2 * i + 2);
-        out->b[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
+    if (vg_hex_decode(out->b, hex, 32) == 0)
+        return 0;
+    while (vg_is_hex_char(hex[at])) /* the decoder refused one: say which (1-based) */
+        at++;
+    return vigil_error_set(err, VIGIL_EINPUT, "pdq hash: not a hex digit at position %d", at + 1);
 }
 
 int vigil_pdq_is_zero(const vigil_pdq_hash *h)

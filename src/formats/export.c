@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/csv.h"
 #include "core/hex.h"
 #include "core/json.h"
 #include "formats/export.h"
@@ -30,7 +31,7 @@ static int flush(vg_hs_writer *w, vigil_error *err)
     if (vg_buf_failed(&w->b))
         rc = vigil_error_set(err, VIGIL_ENOMEM, "export: record too large or out of memory");
     else if (w->b.len && fwrite(w->b.ptr, 1, w->b.len, w->f) != w->b.len)
-        rc = vigil_error_set(err, VIGIL_EINPUT, "export: write error: %s", strerror(errno));
+        rc = vigil_error_set(err, VIGIL_ESTORE, "export: write error: %s", strerror(errno));
     vg_buf_reset(&w->b);
     return rc;
 }
@@ -165,17 +166,7 @@ static int hashdeep_record(vg_hs_writer *w, const vg_hs_record *r)
 
 static void csv_field(vg_buf *b, const char *s, size_t n, int last)
 {
-    if (s && (memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n))) {
-        vg_buf_addc(b, '"');
-        for (size_t i = 0; i < n; i++) {
-            if (s[i] == '"')
-                vg_buf_addc(b, '"');
-            vg_buf_addc(b, s[i]);
-        }
-        vg_buf_addc(b, '"');
-    } else if (s) {
-        vg_buf_add(b, s, n);
-    }
+    vg_csv_field(b, s, n);
     vg_buf_adds(b, last ? "\r\n" : ",");
 }
 
@@ -232,6 +223,7 @@ int vg_hs_writer_open(vg_hs_writer **out, FILE *f, const char *format, const vg_
 {
     vg_hs_writer *w;
     enum fmt fmt;
+    int rc;
     *out = NULL;
     if (!strcmp(format, "vics"))
         fmt = EX_VICS;
@@ -270,10 +262,10 @@ int vg_hs_writer_open(vg_hs_writer **out, FILE *f, const char *format, const vg_
     } else {
         vg_buf_adds(&w->b, CSV_HEADER);
     }
-    if (flush(w, err) < 0) {
+    if ((rc = flush(w, err)) < 0) {
         vg_buf_dispose(&w->b);
         free(w);
-        return err ? err->code : VIGIL_EINPUT;
+        return rc;
     }
     *out = w;
     return 0;
@@ -317,7 +309,7 @@ int vg_hs_writer_close(vg_hs_writer *w, vigil_error *err)
         vg_buf_adds(&w->b, "\n  ]\n}\n");
     rc = flush(w, err);
     if (rc == 0 && fflush(w->f) != 0)
-        rc = vigil_error_set(err, VIGIL_EINPUT, "export: write error: %s", strerror(errno));
+        rc = vigil_error_set(err, VIGIL_ESTORE, "export: write error: %s", strerror(errno));
     vg_buf_dispose(&w->b);
     free(w);
     return rc;

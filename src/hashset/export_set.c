@@ -33,10 +33,11 @@ int vigil_hashset_export(uint64_t *written, uint64_t *skipped, vigil_store *st, 
         return rc;
     rc = vg_store_foreach_entry(st, name, add_one, &c, err);
     vg_hs_writer_counts(c.w, &c.written, &c.skipped);
-    if (vg_hs_writer_close(c.w, rc < 0 ? NULL : err) < 0 && rc == 0)
-        rc = err ? err->code : VIGIL_EINPUT;
+    int close_rc = vg_hs_writer_close(c.w, rc < 0 ? NULL : err);
+    if (close_rc < 0 && rc == 0)
+        rc = close_rc;
     if (rc == 0 && fflush(f) != 0)
-        rc = vigil_error_set(err, VIGIL_EINPUT, "export: cannot write: %s", strerror(errno));
+        rc = vigil_error_set(err, VIGIL_ESTORE, "export: cannot write: %s", strerror(errno));
     *written = c.written;
     *skipped = c.skipped;
     return rc;

@@ -383,7 +383,7 @@ static int sink_record(void *ud, const vg_hs_record *r, vigil_error *err)
     }
     /* the entry is built in its place in the sort's batch */
     if (!(e = vg_xsort_slot(p->entries, err)))
-        return err ? err->code : VIGIL_ESTORE;
+        return vg_xsort_failed(p->entries);
     memset(e, 0, sizeof *e);
     e->mask = (uint8_t)((r->has_md5 ? VG_SEG_HAS_MD5 : 0) | (r->has_sha1 ? VG_SEG_HAS_SHA1 : 0) |
                        (r->has_sha256 ? VG_SEG_HAS_SHA256 : 0) | (r->has_pdq ? VG_SEG_HAS_PDQ : 0) |
@@ -669,8 +669,8 @@ int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_
         have = 1;
         f->stats.added++;
     }
-    if (rc == 0 && vg_xsort_failed(p->entries))
-        rc = err ? err->code : VIGIL_ESTORE;
+    if (rc == 0)
+        rc = vg_xsort_failed(p->entries);
     if (rc == 0 && have)
         rc = put_entry(p, w, &cur, err);
     /* the entry sort's memory and runs go before the key sorts merge */

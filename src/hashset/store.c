@@ -104,7 +104,7 @@ int vg_store_has_entry_rows(vigil_store *st)
  */
 static int check_and_migrate(vigil_store *st, int upgrading, vigil_error *err)
 {
-    int app = 0, ver = 0, tables = 0;
+    int app = 0, ver = 0, tables = 0, rc;
     char sql[128];
     if (pragma_int(st, "PRAGMA application_id", &app) != SQLITE_OK ||
         pragma_int(st, "PRAGMA user_version", &ver) != SQLITE_OK ||
@@ -125,18 +125,24 @@ static int check_and_migrate(vigil_store *st, int upgrading, vigil_error *err)
         return 0;
     if (st->readonly)
         return vigil_error_set(err, VIGIL_ESTORE, "%s: database needs a schema upgrade", st->path);
-    if (vg_store_exec(st, "BEGIN IMMEDIATE", "begin", err) < 0)
-        return err ? err->code : VIGIL_ESTORE;
+    if ((rc = vg_store_exec(st, "BEGIN IMMEDIATE", "begin", err)) < 0)
+        return rc;
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d;", VIGIL_APP_ID,
              SCHEMA_VERSION);
+    if (ver < 1)
+        rc = vg_store_exec(st, schema_v1, "create schema", err);
+    if (rc == 0 && ver < 2)
+        rc = vg_store_exec(st, schema_v2, "upgrade schema to version 2", err);
+    if (rc == 0 && ver < 3)
+        rc = vg_store_exec(st, schema_v3, "upgrade schema to version 3", err);
     /* a new store keeps its entries in segments from the start: its entry table goes at once */
-    if ((ver < 1 && vg_store_exec(st, schema_v1, "create schema", err) < 0) ||
-        (ver < 2 && vg_store_exec(st, schema_v2, "upgrade schema to version 2", err) < 0) ||
-        (ver < 3 && vg_store_exec(st, schema_v3, "upgrade schema to version 3", err) < 0) ||
-        (ver < 1 && vg_store_exec(st, "DROP TABLE hash_entry", "create schema", err) < 0) ||
-        vg_store_exec(st, sql, "set schema version", err) < 0) {
+    if (rc == 0 && ver < 1)
+        rc = vg_store_exec(st, "DROP TABLE hash_entry", "create schema", err);
+    if (rc == 0)
+        rc = vg_store_exec(st, sql, "set schema version", err);
+    if (rc < 0) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-        return err ? err->code : VIGIL_ESTORE;
+        return rc;
     }
     return vg_store_exec(st, "COMMIT", "commit schema", err);
 }

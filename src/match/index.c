@@ -264,8 +264,11 @@ int vigil_index_open(vigil_index **out, vigil_store *st, vigil_error *err)
         if (tries < 7)
             rc = 0;
     }
-    if (rc == VIGIL_ENOTFOUND && err)
-        err->code = rc = VIGIL_ESTORE; /* a set's segment is missing: 'reindex' says more */
+    if (rc == VIGIL_ENOTFOUND) { /* a set's segment is missing: 'reindex' says more */
+        rc = VIGIL_ESTORE;
+        if (err)
+            err->code = rc;
+    }
     if (rc == 0)
         rc = load_disputes(ix, st, err);
     if (rc == 0)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/csv.h"
 #include "core/hex.h"
 #include "vigil/report.h"
 
@@ -15,20 +16,7 @@ int vigil_csv_header(FILE *f)
 
 static void field(vg_buf *b, const char *s, size_t n, int last)
 {
-    if (s) {
-        int quote = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
-        if (quote) {
-            vg_buf_addc(b, '"');
-            for (size_t i = 0; i < n; i++) {
-                if (s[i] == '"')
-                    vg_buf_addc(b, '"');
-                vg_buf_addc(b, s[i]);
-            }
-            vg_buf_addc(b, '"');
-        } else {
-            vg_buf_add(b, s, n);
-        }
-    }
+    vg_csv_field(b, s, n);
     vg_buf_adds(b, last ? "\r\n" : ",");
 }
 

@@ -100,7 +100,7 @@ int vigil_html_open(vigil_html **out, const char *path, vigil_error *err)
         }
     h->out = fopen(path, "w");
     if (!h->out) {
-        int rc = vigil_error_set(err, VIGIL_EINPUT, "%s: %s", path, strerror(errno));
+        int rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s", path, strerror(errno));
         vigil_html_abort(h);
         return rc;
     }
@@ -350,7 +350,7 @@ int vigil_html_finish(vigil_html *h, const vigil_report_params *p, const vigil_s
         rc = -1;
     h->out = NULL;
     if (rc < 0)
-        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot write report: %s", h->path, strerror(errno));
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot write the output: %s", h->path, strerror(errno));
     vigil_html_abort(h);
     return rc;
 }

@@ -49,6 +49,7 @@ int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink s
 /* Reader side (reader_image.c). */
 typedef struct vg_reader vg_reader;
 typedef struct vg_image_cache vg_image_cache;
+/* As vg_emit_fn: NULL says an item could not be recorded (out of memory). */
 typedef void (*vg_job_emit_fn)(void *ud, vg_result *r);
 void vg_reader_image(vg_reader *r, vg_image_job *j, vg_job_emit_fn emit, void *ud);
 void vg_image_cache_free(vg_image_cache *c);

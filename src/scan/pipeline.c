@@ -16,7 +16,6 @@
 #include "scan/image_job.h"
 #include "scan/reader.h"
 #include "source/image.h"
-#include "source/image_carve.h"
 #include "source/walk.h"
 #include "vigil/scan.h"
 
@@ -32,6 +31,7 @@ typedef struct unit {
     size_t nres;
     int done;
     vg_image_job *job;                /* a file (or task) inside a disk image; NULL on disk */
+    uint64_t lost;                    /* items found but not recorded (out of memory) */
 } unit;
 
 typedef struct pipeline {
@@ -46,7 +46,7 @@ typedef struct pipeline {
     const vigil_scan_opts *o;
     const char *const *paths;
     size_t npaths;
-    vigil_error walk_err;
+    vigil_error walk_err;             /* why the walk had to stop (set by the walker thread) */
 } pipeline;
 
 typedef struct worker {
@@ -82,11 +82,6 @@ void vigil_scan_stats_dispose(vigil_scan_stats *s)
     free(s->verifications);
     s->verifications = NULL;
     s->nverifications = 0;
-}
-
-int vigil_scan_can_carve(void)
-{
-    return vg_image_carve_built();
 }
 
 const char *vigil_image_check_name(vigil_image_check_result r)
@@ -130,6 +125,19 @@ static int enqueue(pipeline *p, unit *u)
     return stopping(p) ? 1 : 0;
 }
 
+/*
+ * No memory to queue what the walk found: the rest of the walk would be a
+ * silent gap, so the scan stops and fails saying so. Returns 1 (stop).
+ */
+static int walk_failed(pipeline *p, const char *path)
+{
+    if (!p->walk_err.code)
+        vigil_error_set(&p->walk_err, VIGIL_ENOMEM, "scan: out of memory while walking%s%s", path ? " at " : "",
+                        path ? path : "");
+    __atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED);
+    return 1;
+}
+
 static int on_walk(const vg_walk_entry *we, void *ud)
 {
     pipeline *p = ud;
@@ -137,7 +145,7 @@ static int on_walk(const vg_walk_entry *we, void *ud)
     vg_result *special;
     if (!u || !(u->path = malloc(we->path_len + 1))) {
         free(u);
-        return 1;
+        return walk_failed(p, we->path);
     }
     memcpy(u->path, we->path, we->path_len + 1);
     if (we->st)
@@ -160,7 +168,7 @@ static int on_image_job(void *ud, vg_image_job *job, vg_result *ready)
     if (!u) {
         vg_image_job_free(job);
         vg_result_free(ready);
-        return 1;
+        return walk_failed(p, NULL);
     }
     u->job = job;
     if (ready) {
@@ -212,12 +220,16 @@ static void emit(void *ud, vg_result *r)
         pthread_cond_wait(&p->cv_room, &p->mu);
         p->room_waiters--;
     }
-    if (c->u->tail)
-        c->u->tail->next = r;
-    else
-        c->u->head = r;
-    c->u->tail = r;
-    c->u->nres++;
+    if (!r) {
+        c->u->lost++;
+    } else {
+        if (c->u->tail)
+            c->u->tail->next = r;
+        else
+            c->u->head = r;
+        c->u->tail = r;
+        c->u->nres++;
+    }
     if (c->u == p->order_head)
         pthread_cond_signal(&p->cv_sink);
     pthread_mutex_unlock(&p->mu);
@@ -279,27 +291,55 @@ static void add_record(vigil_scan_stats *stats, vg_result_record *rec)
     }
 }
 
-static void deliver(pipeline *p, vg_result *r, vigil_scan_stats *stats)
+static void deliver_item(pipeline *p, const vigil_item *it, vigil_scan_stats *stats)
 {
-    if (r->record) {
-        add_record(stats, r->record);
-        return;
-    }
     stats->items++;
-    stats->by_verdict[r->item.verdict]++;
-    if (r->item.has_digests)
-        stats->bytes += r->item.size;
-    if (r->item.in_image && r->item.type != VIGIL_ITEM_IMAGE && r->item.type != VIGIL_ITEM_FILESYSTEM &&
-        r->item.ncontainers == 2) { /* files of the image itself, not members of archives inside it */
-        if (r->item.carved)
+    stats->by_verdict[it->verdict]++;
+    if (it->has_digests)
+        stats->bytes += it->size;
+    if (it->in_image && it->type != VIGIL_ITEM_IMAGE && it->type != VIGIL_ITEM_FILESYSTEM &&
+        it->ncontainers == 2) { /* files of the image itself, not members of archives inside it */
+        if (it->carved)
             stats->carved++;
-        else if (r->item.allocated)
+        else if (it->allocated)
             stats->allocated++;
         else
             stats->deleted++;
     }
-    if (!p->cancel && p->o->on_item && p->o->on_item(&r->item, p->o->ud) != 0)
+    if (!p->cancel && p->o->on_item && p->o->on_item(it, p->o->ud) != 0)
         __atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED);
+}
+
+static void deliver(pipeline *p, vg_result *r, vigil_scan_stats *stats)
+{
+    if (r->record)
+        add_record(stats, r->record);
+    else
+        deliver_item(p, &r->item, stats);
+}
+
+/*
+ * An item of unit u that a reader found but could not record (out of memory):
+ * an error item in its place, never a gap. It is built here, without
+ * allocating, and named by the unit's path (a file on disk, or inside an image).
+ */
+static void deliver_lost(pipeline *p, const unit *u, vigil_scan_stats *stats)
+{
+    vigil_item it;
+    const char *chain[2];
+    memset(&it, 0, sizeof it);
+    it.path = u->path ? u->path : u->job && u->job->path ? u->job->path : "";
+    it.path_len = u->path ? u->e.path_len : u->job && u->job->path ? u->job->path_len : 0;
+    if (u->job && u->job->image) {
+        chain[0] = u->job->image;
+        chain[1] = u->job->label ? u->job->label : "";
+        it.containers = chain;
+        it.ncontainers = u->job->label && u->job->label[0] ? 2 : 1;
+    }
+    it.type = VIGIL_ITEM_OTHER;
+    it.verdict = VIGIL_VERDICT_ERROR;
+    it.error = "out of memory: an item here could not be recorded";
+    deliver_item(p, &it, stats);
 }
 
 static void sink(pipeline *p, vigil_scan_stats *stats)
@@ -330,6 +370,16 @@ static void sink(pipeline *p, vigil_scan_stats *stats)
         }
         if (!u->done) {
             pthread_cond_wait(&p->cv_sink, &p->mu);
+            continue;
+        }
+        if (u->lost) {
+            u->lost--;
+            pthread_mutex_unlock(&p->mu);
+            if (p->cancel)
+                stats->interrupted = 1;
+            else
+                deliver_lost(p, u, stats);
+            pthread_mutex_lock(&p->mu);
             continue;
         }
         p->order_head = u->next_order;
@@ -390,6 +440,8 @@ int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npa
     if (rc == 0) {
         sink(&p, stats);
         pthread_join(walker, NULL);
+        if (p.walk_err.code)
+            rc = vigil_error_set(err, p.walk_err.code, "%s", p.walk_err.msg);
     } else {
         pthread_mutex_lock(&p.mu);
         p.walk_done = 1;

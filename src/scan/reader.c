@@ -18,6 +18,7 @@
 #include "vigil/image.h"
 #include "vigil/pdq.h"
 #include "scan/reader.h"
+#include "scan/testing.h"
 #include "source/archive.h"
 #include "scan/image_job.h"
 
@@ -378,8 +379,10 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
     static const vigil_item_type types[] = {
         VIGIL_ITEM_FILE, VIGIL_ITEM_SYMLINK, VIGIL_ITEM_HARDLINK, VIGIL_ITEM_FIFO,
         VIGIL_ITEM_CHARDEV, VIGIL_ITEM_BLOCKDEV, VIGIL_ITEM_SOCKET, VIGIL_ITEM_OTHER};
-    if (!res)
-        return 1;
+    if (!res) { /* said in its place; the other members are still read */
+        lv->emit(lv->ud, NULL);
+        return 0;
+    }
     res->item.type = types[m->type];
     if (m->type != VG_MEMBER_FILE) {
         vg_result_set_link(res, m->link);
@@ -418,8 +421,8 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
                 e->item.type = VIGIL_ITEM_ARCHIVE;
                 e->item.verdict = VIGIL_VERDICT_ERROR;
                 vg_result_error(e, "nested archive not opened: cannot spool it (out of memory or temporary space)");
-                lv->emit(lv->ud, e);
             }
+            lv->emit(lv->ud, e);
         } else {
             vg_archive_src src = {.fd = -1, .tmp = sp.tmp, .mem = (const uint8_t *)sp.mem.ptr,
                                   .mem_len = sp.tmp ? 0 : sp.mem.len};
@@ -448,8 +451,8 @@ static void scan_archive(level *lv, vg_archive_src *src, const char *self)
             e->item.verdict = VIGIL_VERDICT_ERROR;
             vg_result_error(e, "nested archive not opened: nesting depth limit (%u) reached",
                             lv->r->o->limits.max_depth);
-            lv->emit(lv->ud, e);
         }
+        lv->emit(lv->ud, e);
         return;
     }
     for (size_t i = 0; i < lv->depth; i++)
@@ -464,8 +467,8 @@ static void scan_archive(level *lv, vg_archive_src *src, const char *self)
             e->item.type = VIGIL_ITEM_ARCHIVE;
             e->item.verdict = VIGIL_VERDICT_ERROR;
             vg_result_error(e, "%s", why);
-            lv->emit(lv->ud, e);
         }
+        lv->emit(lv->ud, e);
     }
 }
 
@@ -534,10 +537,12 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
     struct stat st;
     size_t head_len = 0;
     int fd, rc;
-    if (!res)
+    if (!res) {
+        emit(ud, NULL);
         return;
-    if (r->o->before_open)
-        r->o->before_open(e->path, r->o->ud);
+    }
+    if (vg_scan_before_open())
+        vg_scan_before_open()(e->path, r->o->ud);
     fd = open_evidence(e);
     if (fd < 0) {
         vg_result_error(res, "%s", open_error(errno));
@@ -666,8 +671,8 @@ void vg_reader_stream(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, 
                 e->item.type = VIGIL_ITEM_ARCHIVE;
                 e->item.verdict = VIGIL_VERDICT_ERROR;
                 vg_result_error(e, "nested archive not opened: cannot spool it (out of memory or temporary space)");
-                emit(ud, e);
             }
+            emit(ud, e);
         }
         for (size_t i = 0; copies && i < depth; i++)
             free(copies[i]);

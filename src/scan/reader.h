@@ -11,7 +11,8 @@
 
 typedef struct vg_reader vg_reader;
 
-/* Where results go, in the order they are produced. */
+/* Where results go, in the order they are produced. NULL says that an item was found but
+ * could not be recorded (out of memory): the sink reports an error item in its place. */
 typedef void (*vg_emit_fn)(void *ud, vg_result *r);
 
 /* A walked entry to read. */

@@ -72,8 +72,10 @@ static void read_file_job(vg_reader *r, const vg_image_job *j, vg_job_emit_fn em
     vg_image *im;
     char why[256];
     uint64_t size;
-    if (!res)
+    if (!res) {
+        emit(ud, NULL);
         return;
+    }
     res->item.type = j->type;
     res->item.allocated = j->allocated;
     res->item.has_inode = 1;
@@ -134,8 +136,10 @@ static int on_carved(void *ud, const vg_carved *hit)
     int len = snprintf(name, sizeof name, "carved@%" PRIu64 ".%s", hit->offset, hit->type ? hit->type : "bin");
     vg_result *res = job_result(c->j, name, (size_t)len);
     mem_src m = {hit->data, hit->length, 0};
-    if (!res)
-        return 1;
+    if (!res) { /* said in its place; carving goes on */
+        c->emit(c->ud, NULL);
+        return 0;
+    }
     res->item.carved = 1;
     res->item.carved_offset = hit->offset;
     vg_reader_stream(c->r, res, pull_mem, &m, c->emit, c->ud);
@@ -165,8 +169,8 @@ static void carve_job(vg_reader *r, const vg_image_job *j, vg_job_emit_fn emit, 
             e->item.in_image = 1;
             e->item.verdict = VIGIL_VERDICT_ERROR;
             vg_result_error(e, "unallocated space not carved: %s", why);
-            emit(ud, e);
         }
+        emit(ud, e);
     }
     if ((rec = vg_result_new_record()) != NULL) {
         rec->record->unallocated_bytes = counts.bytes_scanned;

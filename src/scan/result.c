@@ -5,11 +5,14 @@
 #include <string.h>
 
 #include "scan/result.h"
+#include "scan/testing.h"
 
 vg_result *vg_result_new(const char *path, size_t len, const char *const *containers, size_t ncontainers)
 {
-    vg_result *r = calloc(1, sizeof *r);
-    if (!r)
+    vg_result *r;
+    if (vg_scan_fail_result() && vg_scan_fail_result()(path, len))
+        return NULL;
+    if (!(r = calloc(1, sizeof *r)))
         return NULL;
     r->path = malloc(len + 1);
     if (ncontainers)

@@ -571,8 +571,8 @@ static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
         if (rc == 0)
             rc = run_add(w, k, dlen, err);
     }
-    if (rc == 0 && vg_xsort_failed(w->keys[a]))
-        rc = VIGIL_ESTORE;
+    if (rc == 0)
+        rc = vg_xsort_failed(w->keys[a]);
     if (rc == 0)
         rc = flush_run(w, a, prefix, &next, &i, err);
     while (next <= nprefix)

@@ -83,7 +83,8 @@ struct vg_xsort {
     heap_node *heap;    /* the runs by their current record: the first is the next one out */
     size_t nheap;
     uint8_t *scratch;   /* the record last returned by vg_xsort_next */
-    int failed, merging;
+    int failed;         /* 0, or the vigil_code that stopped the sort */
+    int merging;
 };
 
 static char *run_path(const vg_xsort *x, unsigned i)
@@ -313,7 +314,7 @@ static int spill_wait(vg_xsort *x, vigil_error *err)
         x->held = x->job.b;
     }
     if (x->job.rc < 0) {
-        x->failed = 1;
+        x->failed = x->job.rc;
         if (err)
             *err = x->job.err;
         return x->job.rc;
@@ -326,7 +327,7 @@ static int add_run(vg_xsort *x, uint64_t n, vigil_error *err)
 {
     uint64_t *q = realloc(x->run_n, (x->nruns + 1) * sizeof *q);
     if (!q) {
-        x->failed = 1;
+        x->failed = VIGIL_ENOMEM;
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     }
     x->run_n = q;
@@ -352,7 +353,7 @@ static int spill(vg_xsort *x, vigil_error *err)
             return rc;
         rc = spill_batch(x, h, x->nruns, err);
         if (rc < 0) {
-            x->failed = 1;
+            x->failed = rc;
             return rc;
         }
         x->nruns++;
@@ -375,7 +376,7 @@ static int spill(vg_xsort *x, vigil_error *err)
     if (!next) { /* no second buffer: spill in this thread */
         rc = spill_batch(x, full, x->nruns, err);
         if (rc < 0) {
-            x->failed = 1;
+            x->failed = rc;
             return rc;
         }
         x->nruns++;
@@ -387,7 +388,7 @@ static int spill(vg_xsort *x, vigil_error *err)
         x->nruns--;
         rc = spill_batch(x, full, x->nruns, err);
         if (rc < 0) {
-            x->failed = 1;
+            x->failed = rc;
             return rc;
         }
         x->nruns++;
@@ -403,7 +404,7 @@ void *vg_xsort_slot(vg_xsort *x, vigil_error *err)
 {
     batch *b = x->fill;
     if (x->failed) {
-        vigil_error_set(err, VIGIL_ESTORE, "sort: failed before");
+        vigil_error_set(err, x->failed, "sort: failed before");
         return NULL;
     }
     if (b->n == x->cap) {
@@ -424,7 +425,7 @@ int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err)
 {
     void *slot = vg_xsort_slot(x, err);
     if (!slot)
-        return err ? err->code : VIGIL_ESTORE;
+        return x->failed;
     copy_rec(slot, rec, x->s.rec_size);
     vg_xsort_push(x);
     return 0;
@@ -723,7 +724,7 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
 {
     size_t rs = x->s.rec_size, run_buf;
     if (spill_wait(x, err) < 0 || x->failed)
-        return err ? err->code : VIGIL_ESTORE;
+        return x->failed;
     if (sort_batch(x, x->fill, err) < 0)
         return VIGIL_ENOMEM;
     x->fill->sorted = 1;
@@ -738,7 +739,7 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
     for (unsigned f = max_fanin(x); x->nruns > f;) {
         int rc = merge_pass(x, x->nruns - f + 1 < f ? x->nruns - f + 1 : f, err);
         if (rc < 0) {
-            x->failed = 1;
+            x->failed = rc;
             return rc;
         }
     }
@@ -747,7 +748,7 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
     if (!x->scratch || merge_open(x, 0, x->nruns, run_buf, err) < 0) {
         if (!x->scratch)
             vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
-        x->failed = 1;
+        x->failed = VIGIL_ESTORE;
         return VIGIL_ESTORE;
     }
     for (int i = 0; i < 2; i++) { /* the held batch and the last one are merged from memory */
@@ -760,7 +761,7 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
         }
     }
     if (merge_start(x, err) < 0) {
-        x->failed = 1;
+        x->failed = VIGIL_ESTORE;
         return VIGIL_ESTORE;
     }
     x->merging = 1;
@@ -789,7 +790,7 @@ const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
     }
     got = run_advance(x, r, err);
     if (got < 0) {
-        x->failed = 1;
+        x->failed = VIGIL_ESTORE; /* a run file could not be read back */
         return NULL;
     }
     merge_moved(x, top, got);

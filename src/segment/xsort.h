@@ -59,6 +59,7 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err);
  * vg_xsort_failed() is nonzero and err is set). The pointer is valid until the next call.
  */
 const void *vg_xsort_next(vg_xsort *x, vigil_error *err);
+/* 0, or the (negative) vigil_code of the failure that stopped the sort. */
 int vg_xsort_failed(const vg_xsort *x);
 uint64_t vg_xsort_count(const vg_xsort *x);
 unsigned vg_xsort_runs(const vg_xsort *x);   /* run files spilled so far */

@@ -1,16 +1,10 @@
-/*
- * The one place that calls the carver (src/carve/carve.h). Meson defines
- * VIGIL_HAVE_CARVE when that header is in the tree; otherwise this file is a
- * stub that says carving is not built.
- */
+/* The one place that calls the carver (src/carve/carve.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "source/image_carve.h"
-
-#ifdef VIGIL_HAVE_CARVE
 #include "carve/carve.h"
+#include "source/image_carve.h"
 
 typedef struct carve_ctx {
     vg_image *im;
@@ -31,11 +25,6 @@ static int carve_hit(void *ud, const vg_carve_hit *hit, vigil_error *err)
     if (c->fn(c->ud, &h) != 0)
         return vigil_error_set(err, VIGIL_EINTERNAL, "carving stopped");
     return 0;
-}
-
-int vg_image_carve_built(void)
-{
-    return 1;
 }
 
 int vg_image_carve(vg_image *im, const vg_image_extent *ext, size_t n, uint64_t max_size,
@@ -71,20 +60,3 @@ int vg_image_carve(vg_image *im, const vg_image_extent *ext, size_t n, uint64_t 
     return 0;
 }
 
-#else
-
-int vg_image_carve_built(void)
-{
-    return 0;
-}
-
-int vg_image_carve(vg_image *im, const vg_image_extent *ext, size_t n, uint64_t max_size,
-                   volatile sig_atomic_t *stop, vg_carved_fn fn, void *ud, vg_carve_counts *counts,
-                   char *why, size_t cap)
-{
-    (void)im, (void)ext, (void)n, (void)max_size, (void)stop, (void)fn, (void)ud, (void)counts;
-    snprintf(why, cap, "carving not built (this vigil has no carver)");
-    return -1;
-}
-
-#endif

@@ -1,9 +1,4 @@
-/*
- * Carving pictures out of an image's unallocated space, through the carver
- * (src/carve) when it is built in. Without it vg_image_carve fails with
- * "carving not built" and vg_image_carve_built() says 0, so callers and tests
- * can tell.
- */
+/* Carving pictures out of an image's unallocated space, through the carver (src/carve). */
 #ifndef VG_SOURCE_IMAGE_CARVE_H
 #define VG_SOURCE_IMAGE_CARVE_H
 #include <signal.h>
@@ -23,8 +18,6 @@ typedef struct vg_carve_counts {
 
 /* Return 0 to go on, non-zero to stop. */
 typedef int (*vg_carved_fn)(void *ud, const vg_carved *hit);
-
-int vg_image_carve_built(void);
 
 /* Carve the extents (image byte ranges, in order) of im; counts are added to
  * *counts. Returns 0, or -1 with why. */

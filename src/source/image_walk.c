@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "source/image_int.h"
@@ -41,18 +42,34 @@ static void set_time(vigil_fs_time *t, time_t sec, uint32_t nsec)
     t->set = sec != 0; /* TSK leaves a time the file system lacks at 0 */
 }
 
+/*
+ * FAT and exFAT keep wall-clock times, which TSK turns into time_t with
+ * mktime(), in the process's time zone. Read that wall clock back
+ * (localtime_r undoes mktime whatever TZ is) and take it as UTC (timegm), so
+ * the times come out as recorded without the process having to run in
+ * TZ=UTC: a server that serves requests must not change its time zone.
+ */
+static time_t as_recorded(time_t t, int wall_clock)
+{
+    struct tm tm;
+    if (!wall_clock || t == 0 || !localtime_r(&t, &tm))
+        return t;
+    return timegm(&tm);
+}
+
 static void fill_meta(vg_image_file *e, const TSK_FS_FILE *f)
 {
     const TSK_FS_META *m = f->meta;
+    int fat = f->fs_info && TSK_FS_TYPE_ISFAT(f->fs_info->ftype);
     int name_alloc = f->name && (f->name->flags & TSK_FS_NAME_FLAG_ALLOC);
     e->allocated = name_alloc && (m->flags & TSK_FS_META_FLAG_ALLOC);
     e->reallocated = !name_alloc && (m->flags & TSK_FS_META_FLAG_ALLOC);
     e->size = m->size > 0 ? (uint64_t)m->size : 0;
     e->type = type_of(m->type);
-    set_time(&e->times[VIGIL_TIME_CREATED], m->crtime, m->crtime_nano);
-    set_time(&e->times[VIGIL_TIME_MODIFIED], m->mtime, m->mtime_nano);
-    set_time(&e->times[VIGIL_TIME_ACCESSED], m->atime, m->atime_nano);
-    set_time(&e->times[VIGIL_TIME_CHANGED], m->ctime, m->ctime_nano);
+    set_time(&e->times[VIGIL_TIME_CREATED], as_recorded(m->crtime, fat), m->crtime_nano);
+    set_time(&e->times[VIGIL_TIME_MODIFIED], as_recorded(m->mtime, fat), m->mtime_nano);
+    set_time(&e->times[VIGIL_TIME_ACCESSED], as_recorded(m->atime, fat), m->atime_nano);
+    set_time(&e->times[VIGIL_TIME_CHANGED], as_recorded(m->ctime, fat), m->ctime_nano);
 }
 
 static int emit_entry(walk_ctx *c, vg_image_file *e, size_t base_len, const char *stream)

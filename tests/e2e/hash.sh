@@ -76,4 +76,9 @@ out=$(vigil hash does-not-exist 2>&1 >/dev/null)
 is "a missing path gives exit 3" "$?" "3"
 like "a missing path is named" "$out" "does-not-exist: cannot stat: No such file or directory"
 
+# An output that cannot be written: exit 4 and one line, as in scan and hashset export.
+out=$(vigil hash --quiet tree 2>&1 >/dev/full); rc=$?
+is "output to a full device: exit 4" "$rc" "4"
+is "... one line naming the output" "$out" "vigil: hash: stdout: cannot write the output: No space left on device"
+
 done_testing

@@ -72,6 +72,13 @@ is "export: same digests" "$(grep -v '^[%#]' "$T/hd.out" | cut -d, -f1-4 | sort 
   "$(grep -v '^[%#]' "$TESTDATA/hashsets/hashdeep/known-md5-sha1-sha256.hashdeep" | cut -d, -f1-4 | sort -u | grep -v ',d41d8cd98f00b204e9800998ecf8427e,' | md5sum)"
 out=$(vigil hashset export --name nosuch --format hashdeep 2>&1); rc=$?
 is "export of an unknown set: not found (3)" "$rc" "3"
+# An output that cannot be written: exit 4 and one line, as in hash and scan.
+out=$(vigil hashset export --name hd --format hashdeep -o /dev/full 2>&1); rc=$?
+is "export to a full device (-o): exit 4" "$rc" "4"
+is "... one line naming the output" "$out" "vigil: hashset export: /dev/full: cannot write the output: No space left on device"
+out=$(vigil hashset export --name hd --format hashdeep 2>&1 >/dev/full); rc=$?
+is "export to a full device (stdout): exit 4" "$rc" "4"
+is "... one line" "$out" "vigil: hashset export: stdout: cannot write the output: No space left on device"
 
 # An MD5-only record and an MD5+SHA-256 record of one file, in two files of one import: linked by
 # the MD5, counted as a merged record in the file that brought it; each file's line reconciles.

@@ -64,10 +64,10 @@ vigil scan --quiet --max-ratio x s >/dev/null 2>"$T/err"; rc=$?
 is "bad limit value: usage error" "$rc" "2"
 like "... named" "$(cat "$T/err")" "--max-ratio takes a number"
 vigil scan --quiet --jsonl /no/such/dir/out.jsonl s/open/fine.txt 2>"$T/err"; rc=$?
-is "output that cannot be opened: exit 3" "$rc" "3"
+is "output that cannot be opened: exit 4 (the output could not be written)" "$rc" "4"
 like "... named" "$(cat "$T/err")" "/no/such/dir/out.jsonl: No such file or directory"
 vigil scan --quiet --jsonl /dev/full s/open/fine.txt 2>"$T/err"; rc=$?
-is "output device full: exit 3" "$rc" "3"
-like "... says so" "$(cat "$T/err")" "cannot write the output"
+is "output device full: exit 4" "$rc" "4"
+is "... says so in one line naming the output" "$(cat "$T/err")" "vigil: scan: /dev/full: cannot write the output: No space left on device"
 
 done_testing

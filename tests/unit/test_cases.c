@@ -308,7 +308,7 @@ static void cases__access_matrix(void **state)
     vigil_error err;
     vigil_actor nat, own, other, analyst;
     vigil_stats st;
-    vigil_stats_query q = {VIGIL_BY_UNIT, 0, -1, 0};
+    vigil_stats_query q = {VIGIL_STATS_BY_UNIT, 0, -1, 0};
     vigil_case_row *v;
     vigil_case *c;
     vigil_audit_report rep;
@@ -422,7 +422,7 @@ static int try_action(fx *f, const vigil_actor *who, int act, const char *csv, i
     vigil_case_row *v = NULL;
     vigil_unit *u = NULL, nu = {0};
     vigil_stats st;
-    vigil_stats_query q = {VIGIL_BY_UNIT, 0, -1, 0};
+    vigil_stats_query q = {VIGIL_STATS_BY_UNIT, 0, -1, 0};
     vigil_case_filter flt = {0};
     vigil_audit_report rep;
     vigil_import_result res;
@@ -642,7 +642,7 @@ static void cases__stats_count_exactly(void **state)
     fx *f = *state;
     vigil_error err;
     vigil_stats s;
-    vigil_stats_query q = {VIGIL_BY_UNIT, 0, -1, D("2006-12-31")};
+    vigil_stats_query q = {VIGIL_STATS_BY_UNIT, 0, -1, D("2006-12-31")};
     int64_t id[6];
     std_units(f);
     for (int i = 0; i < 6; i++)
@@ -684,14 +684,14 @@ static void cases__stats_count_exactly(void **state)
     assert_int_equal(s.total.self_registered, 2);
     assert_true(s.total.median_days == 7);   /* 2, 4, 10, 20 */
     vigil_stats_dispose(&s);
-    q.by = VIGIL_BY_REASON;
+    q.by = VIGIL_STATS_BY_REASON;
     assert_int_equal(vigil_stats_compute(&s, f->reg, &f->admin, &q, &err), 0);
     assert_int_equal(row(&s, "capacity")->referred, 1);
     assert_int_equal(row(&s, "accepted")->referred, 2);
     assert_int_equal(row(&s, "pending")->referred, 2);
     assert_int_equal(s.total.self_registered, 2);
     vigil_stats_dispose(&s);
-    q.by = VIGIL_BY_MONTH;
+    q.by = VIGIL_STATS_BY_MONTH;
     q.from = D("2006-02-01") / DAY;
     q.to = D("2006-02-28") / DAY;
     assert_int_equal(vigil_stats_compute(&s, f->reg, &f->admin, &q, &err), 0);
@@ -701,7 +701,7 @@ static void cases__stats_count_exactly(void **state)
     assert_int_equal(s.rows[0].foreign, 1);
     assert_int_equal(s.rows[0].self_registered, 1);
     vigil_stats_dispose(&s);
-    q.by = VIGIL_BY_TYPE;
+    q.by = VIGIL_STATS_BY_TYPE;
     q.from = 0;
     q.to = -1;
     assert_int_equal(vigil_stats_compute(&s, f->reg, &f->admin, &q, &err), 0);

@@ -86,6 +86,27 @@ static void core__hex_round_trip_and_rejects_junk(void **state)
     assert_int_equal(vg_hex_decode(out, "00abfg", 3), -1);
 }
 
+/* Digests take the eight-digits-at-a-time path: every byte value in every place is judged as
+ * the table judges it, and good digits decode as the table decodes them. */
+static void core__hex_fast_path_agrees_with_the_table(void **state)
+{
+    static const char good[] = "0123456789abcdefABCDEF0123456789aBcDeF0123456789abcdef0123456789";
+    uint8_t out[32], want[32];
+    char s[65];
+    (void)state;
+    for (size_t i = 0; i < 32; i++)
+        want[i] = (uint8_t)(vg_hex_table[(unsigned char)good[2 * i]] << 4 | vg_hex_table[(unsigned char)good[2 * i + 1]]);
+    assert_int_equal(vg_hex_decode(out, good, 32), 0);
+    assert_memory_equal(out, want, 32);
+    for (size_t at = 0; at < 64; at += 7)
+        for (int c = 0; c < 256; c++) {
+            memcpy(s, good, 65);
+            s[at] = (char)c;
+            assert_int_equal(vg_hex_decode(out, s, 32), vg_is_hex_char((char)c) ? 0 : -1);
+            assert_int_equal(vg_hex_decode(out, s, 3), at >= 6 || vg_is_hex_char((char)c) ? 0 : -1);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -95,6 +116,7 @@ int main(void)
         cmocka_unit_test(core__json_keeps_utf8_and_escapes_bad_bytes_losslessly),
         cmocka_unit_test(core__utf8_validation),
         cmocka_unit_test(core__hex_round_trip_and_rejects_junk),
+        cmocka_unit_test(core__hex_fast_path_agrees_with_the_table),
     };
     return tu_run_tests("core", tests, NULL, NULL);
 }

@@ -1,10 +1,14 @@
-/* scan: walk order, order independent of jobs, files that change under the scan, stopping. */
+/* scan: walk order, order independent of jobs, files that change under the scan, stopping,
+ * items that cannot be recorded. */
+#include <archive.h>
+#include <archive_entry.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scan/testing.h"
 #include "testutil.h"
 #include "vigil/scan.h"
 
@@ -58,9 +62,10 @@ static void run(seen *s, const char *root, unsigned jobs, void (*hook)(const cha
     o.jobs = jobs;
     o.on_item = collect;
     o.ud = s;
-    o.before_open = hook;
     o.stop = s->stop;
+    vg_scan_set_before_open(hook);
     assert_int_equal(vigil_scan_run(&st, paths, 1, &o, NULL), 0);
+    vg_scan_set_before_open(NULL);
     assert_int_equal(st.items, s->n);
 }
 
@@ -163,6 +168,71 @@ static void scan__stop_flag_ends_the_scan_with_complete_items(void **state)
     free(d);
 }
 
+/* Results for paths ending in z.txt cannot be allocated, as if memory ran out there. */
+static int fail_z(const char *path, size_t len)
+{
+    return len >= 5 && !memcmp(path + len - 5, "z.txt", 5);
+}
+
+static void scan__a_file_that_cannot_be_recorded_is_an_error_item_in_its_place(void **state)
+{
+    char *d = make_tree();
+    seen s = {0};
+    (void)state;
+    vg_scan_set_fail_result(fail_z);
+    run(&s, d, 2, NULL);
+    vg_scan_set_fail_result(NULL);
+    assert_int_equal(s.n, 5); /* no gap */
+    assert_non_null(strstr(s.paths[3], "/b/z.txt"));
+    assert_int_equal(s.verdicts[3], VIGIL_VERDICT_ERROR);
+    assert_non_null(strstr(s.errors[3], "out of memory"));
+    assert_int_equal(s.verdicts[4], VIGIL_VERDICT_UNKNOWN); /* c.txt, after it */
+    tu_rm_rf(d);
+    free(d);
+}
+
+static void write_tar(const char *path, const char *const *names, size_t n)
+{
+    struct archive *a = archive_write_new();
+    assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+    for (size_t i = 0; i < n; i++) {
+        struct archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname(e, names[i]);
+        archive_entry_set_size(e, 4);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+        assert_int_equal(archive_write_data(a, "data", 4), 4);
+        archive_entry_free(e);
+    }
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+}
+
+static void scan__an_archive_member_that_cannot_be_recorded_is_an_error_item_and_the_rest_is_read(void **state)
+{
+    static const char *const members[] = {"m1.txt", "z.txt", "m3.txt"};
+    char *d = tu_mkdtemp(), *tar = tu_path(d, "t.tar");
+    seen s = {0};
+    (void)state;
+    write_tar(tar, members, 3);
+    vg_scan_set_fail_result(fail_z);
+    run(&s, d, 1, NULL);
+    vg_scan_set_fail_result(NULL);
+    /* the archive, m1.txt, m3.txt, then the member that could not be recorded, named by its archive */
+    assert_int_equal(s.n, 4);
+    assert_non_null(strstr(s.paths[1], "t.tar!/m1.txt"));
+    assert_non_null(strstr(s.paths[2], "t.tar!/m3.txt"));
+    assert_int_equal(s.verdicts[2], VIGIL_VERDICT_UNKNOWN);
+    assert_string_equal(s.paths[3], tar);
+    assert_int_equal(s.verdicts[3], VIGIL_VERDICT_ERROR);
+    assert_non_null(strstr(s.errors[3], "out of memory"));
+    tu_rm_rf(d);
+    free(tar);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +240,8 @@ int main(void)
         cmocka_unit_test(scan__order_does_not_depend_on_jobs),
         cmocka_unit_test(scan__vanished_and_shrunk_files_are_errors_and_the_rest_goes_on),
         cmocka_unit_test(scan__stop_flag_ends_the_scan_with_complete_items),
+        cmocka_unit_test(scan__a_file_that_cannot_be_recorded_is_an_error_item_in_its_place),
+        cmocka_unit_test(scan__an_archive_member_that_cannot_be_recorded_is_an_error_item_and_the_rest_is_read),
     };
     return tu_run_tests("scan", tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "core/block_queue.h"
+#include "core/hex.h"
 #include "formats/exchange/category_map.h"
 #include "formats/exchange/exchange.h"
 #include "formats/exchange/photodna.h"
@@ -228,57 +229,10 @@ static const char *rec_str(rec_state *s, const char *what, const unsigned char *
     return o;
 }
 
-/* Hex digit value + 1, 0 for anything else: the hot path of a big VICS file is decoding digests. */
-static const uint8_t hex1[256] = {
-    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/*
- * Eight hex digits into four bytes at once (digests are 32 to 64 digits):
- * every byte must be 0-9, A-F or a-f, exactly as in hex1.
- */
-static int hex8(uint8_t *out, const unsigned char *s)
-{
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    uint64_t x, low, digit, letter, n;
-    uint32_t v;
-    memcpy(&x, s, 8);
-    if (x & high)
-        return -1;
-    low = x | 0x2020202020202020u;
-    digit = (x + (0x80 - '0') * ones) & ~(x + (0x80 - '9' - 1) * ones);
-    letter = (low + (0x80 - 'a') * ones) & ~(low + (0x80 - 'f' - 1) * ones);
-    if (((digit | letter) & high) != high)
-        return -1;
-    n = (x & 0x0f0f0f0f0f0f0f0fu) + 9 * ((x >> 6) & ones);
-    n = ((n << 4) | (n >> 8)) & 0x00ff00ff00ff00ffu;
-    n = (n | (n >> 8)) & 0x0000ffff0000ffffu;
-    v = (uint32_t)(n | (n >> 16));
-    memcpy(out, &v, 4);
-    return 0;
-}
-#endif
-
+/* Digests in VICS are the hot path of a big import: core's decoder takes eight digits at a time. */
 static int hex_decode(uint8_t *out, const unsigned char *s, size_t bytes)
 {
-    unsigned bad = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (bytes % 4 == 0) {
-        int rc = 0;
-        for (size_t i = 0; i < bytes; i += 4)
-            rc |= hex8(out + i, s + 2 * i);
-        return rc;
-    }
-#endif
-    for (size_t i = 0; i < bytes; i++) {
-        unsigned hi = hex1[s[2 * i]], lo = hex1[s[2 * i + 1]];
-        bad |= (hi - 1) | (lo - 1); /* wraps to all ones for a 0 entry */
-        out[i] = (uint8_t)((hi - 1) << 4 | (lo - 1));
-    }
-    return bad > 15 ? -1 : 0;
+    return vg_hex_decode(out, (const char *)s, bytes);
 }
 
 static void trim(const unsigned char **p, size_t *n)

@@ -3,14 +3,15 @@
  * PostgreSQL ("postgres://..." or "postgresql://..."). The schema is created or
  * migrated on open. A handle belongs to one thread at a time.
  */
-#ifndef VIGIL_STORE_H
-#define VIGIL_STORE_H
+#ifndef VIGIL_REGISTRY_H
+#define VIGIL_REGISTRY_H
 #include "vigil/error.h"
 
 typedef struct vigil_registry vigil_registry;
 
 /* Open the registry at url. On success *out is owned by the caller (vigil_registry_close).
- * VIGIL_EINPUT: not a vigil database, or a newer case schema; VIGIL_ESTORE: cannot open. */
+ * VIGIL_EINPUT: not a vigil database, or a newer case schema; VIGIL_ESTORE: cannot open or
+ * migrate it (PostgreSQL: cannot connect); VIGIL_ENOMEM. */
 int vigil_registry_open(vigil_registry **out, const char *url, vigil_error *err);
 void vigil_registry_close(vigil_registry *reg);
 /* "sqlite" or "postgresql". */

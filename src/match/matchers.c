@@ -1,0 +1,67 @@
+/* vigil_matchers: the store, its sets, the exact index and the PDQ matcher, opened together. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "vigil/matchers.h"
+
+struct vigil_matchers {
+    vigil_store *store;
+    vigil_hashset_info *sets;
+    size_t nsets;
+    vigil_index *index;
+    vigil_pdq_matcher *pdq;
+};
+
+int vigil_matchers_open(vigil_matchers **out, const char *db_path, const vigil_matchers_opts *opts,
+                        vigil_error *err)
+{
+    vigil_matchers *m = calloc(1, sizeof *m);
+    int rc = 0;
+    *out = NULL;
+    if (!m)
+        return vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
+    if (access(db_path, F_OK) != 0) { /* no database: no sets, nothing to match */
+        *out = m;
+        return 0;
+    }
+    rc = vigil_store_open(&m->store, db_path, err);
+    if (rc == 0)
+        rc = vigil_hashset_list(&m->sets, &m->nsets, m->store, err);
+    if (rc == 0 && m->nsets)
+        rc = vigil_index_open(&m->index, m->store, err);
+    if (rc == 0 && opts && opts->pdq)
+        rc = vigil_pdq_matcher_open(&m->pdq, m->store, err);
+    if (rc < 0) {
+        vigil_matchers_close(m);
+        return rc;
+    }
+    *out = m;
+    return 0;
+}
+
+void vigil_matchers_close(vigil_matchers *m)
+{
+    if (!m)
+        return;
+    vigil_hashset_info_free(m->sets, m->nsets);
+    vigil_index_close(m->index);
+    vigil_pdq_matcher_close(m->pdq);
+    vigil_store_close(m->store);
+    free(m);
+}
+
+const vigil_index *vigil_matchers_index(const vigil_matchers *m)
+{
+    return m->index;
+}
+
+const vigil_pdq_matcher *vigil_matchers_pdq(const vigil_matchers *m)
+{
+    return m->pdq;
+}
+
+const vigil_hashset_info *vigil_matchers_sets(const vigil_matchers *m, size_t *n)
+{
+    *n = m->nsets;
+    return m->sets;
+}
