@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cases/reg.h"
-#include "hashset/store_int.h"
+#include "hashset/store_audit.h"
 
 int vg_reg_audit(vigil_registry *reg, const vigil_actor *who, const char *action, const char *object,
                  const char *detail, int64_t event_at, vigil_error *err)

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include "core/time.h"
 #include "hashset/catalog.h"
+#include "hashset/store_audit.h"
 #include "store/db.h"
 #include "vigil/hashset.h"
 
@@ -43,8 +44,6 @@ int vg_store_open_for_upgrade(vigil_store **out, const char *path, vigil_error *
 /* 1 if the store still has the entry rows of a version 1 or 2 store (hash_entry). */
 int vg_store_has_entry_rows(vigil_store *st);
 
-/* Record later changes in the audit log in db (not owned; open until the store closes). */
-int vg_store_set_audit(vigil_store *st, vg_db *db, const vg_clock *clock, const char *who, vigil_error *err);
 /* Inside the store's write transaction, before its COMMIT: the event for this change. When the
  * log is in this file it joins the transaction; otherwise it waits in a transaction of the
  * log's database until vg_store_audit_settle. No-op without an audit log. */
