@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/hash.sh [BUILD]: `vigil hash` against hashdeep and against the OpenSSL
+# bench/hash.sh [BUILD] [PEER]: `vigil hash` against hashdeep and against the OpenSSL
 # ceiling, on the make_file_corpus.sh corpus (about 2 GB: 20,000 small files and
 # 100 large ones) read from the page cache, then on 200,000 files of 4 KiB.
 # Prints figures, never pass/fail; the issue's targets are shown beside them.
@@ -8,14 +8,18 @@
 #   `openssl speed -evp ALG -bytes 1048576 -seconds 2` (1 MiB blocks); for 2 cores, 2x that.
 #   Times are the median of BENCH_REPEAT (default 3) runs; peak RSS is the largest
 #   of those runs (/usr/bin/time %M). MB = 10^6 bytes.
+#   PEER, another vigil binary (say, a build of the commit before a change), is timed in the
+#   same runs, each run beside ours, and its time is compared with this build's.
 #   Data: $VIGIL_BENCH_DIR (default /work/bench-data), made once and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
+PEER=${2:-}   # optional: another vigil binary (a build of an earlier commit), timed in the same runs
 VIGIL=$BUILD/vigil
 . bench/lib.sh
 
 [ -x "$VIGIL" ] || die "$VIGIL not found (run make first)"
+[ -z "$PEER" ] || [ -x "$PEER" ] || die "peer $PEER is not an executable"
 need_tools hashdeep openssl python3
 ensure_corpus
 if [ ! -f "$BENCH_DIR/small4k.done" ] || [ ! -d "$SMALL" ]; then
@@ -63,9 +67,17 @@ echo "timings, wall seconds (stdout to /dev/null; CPU = median user+sys;"
 echo "  others = median share of all CPUs used by other processes during the runs):"
 for j in 1 2; do
   run "v$j" "$VIGIL" hash --jobs "$j" --quiet "$CORPUS"
+  [ -z "$PEER" ] || run "p$j" "$PEER" hash --jobs "$j" --quiet "$CORPUS"
   run "h$j" hashdeep -c md5,sha1,sha256 -j"$j" -r "$CORPUS"
 done
 echo
+if [ -n "$PEER" ]; then
+  for j in 1 2; do
+    printf '  --jobs %s: peer %s %.3f s, this build %.3f s: peer/this %sx; peak RSS %s / %s MiB\n' "$j" "$PEER" \
+      "${secs[p$j]}" "${secs[v$j]}" "$(ratio "${secs[p$j]}" "${secs[v$j]}")" "$(mib "${rss[p$j]}")" "$(mib "${rss[v$j]}")"
+  done
+  echo
+fi
 
 target_ok() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t) ? "met" : "NOT met" }'; }
 echo "results, corpus ($files files, $(mbps "$bytes" 1) MB):"
@@ -101,6 +113,7 @@ echo "small files: $SMALL, $sfiles files, $sbytes bytes; warming the page cache"
 warm_cache "$SMALL"
 for j in 1 2; do
   run "sv$j" "$VIGIL" hash --jobs "$j" --quiet "$SMALL"
+  [ -z "$PEER" ] || run "sp$j" "$PEER" hash --jobs "$j" --quiet "$SMALL"
   run "sh$j" hashdeep -c md5,sha1,sha256 -j"$j" -r "$SMALL"
 done
 echo
@@ -110,6 +123,9 @@ for j in 1 2; do
     "$j" "$(per_s "$sfiles" "${secs[sv$j]}")" "$(mbps "$sbytes" "${secs[sv$j]}")" "$(mib "${rss[sv$j]}")" \
     "$(per_s "$sfiles" "${secs[sh$j]}")" "$(mbps "$sbytes" "${secs[sh$j]}")" "$(mib "${rss[sh$j]}")" \
     "$(ratio "${secs[sh$j]}" "${secs[sv$j]}")"
+done
+[ -z "$PEER" ] || for j in 1 2; do
+  printf '  --jobs %s: peer/this build %sx on the small files\n' "$j" "$(ratio "${secs[sp$j]}" "${secs[sv$j]}")"
 done
 echo
 echo "runs started while other work kept the machine busy: $BUSY_RUNS"
