@@ -9,7 +9,7 @@
 #   Times are the median of BENCH_REPEAT (default 3) runs; peak RSS is the largest
 #   of those runs (/usr/bin/time %M). MB = 10^6 bytes.
 #   PEER, another vigil binary (say, a build of the commit before a change), is timed in the
-#   same runs, each run beside ours, and its time is compared with this build's.
+#   same script run right after each of ours, and its time is compared with this build's.
 #   Data: $VIGIL_BENCH_DIR (default /work/bench-data), made once and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
