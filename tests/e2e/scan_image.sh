@@ -144,28 +144,20 @@ like "CSV: state and inode columns" "$(head -n 1 ro.csv)" ',state,inode,carved_o
 like "CSV: the deleted photo's state" "$(grep "$KNOWN_MD5" ro.csv)" ',deleted,'
 
 # ---- carving: a picture only in unallocated space ----
-if vigil scan --quiet --carve --jsonl /dev/null ev/exfat.img 2>/dev/null; then
-  make_fat ev/carve.img 8192
-  png=$TESTDATA/hashsets/files/gradient-16x16.png
-  convert -size 64x64 gradient:blue-yellow "$T/only.png"
-  # The last clusters of the data area are free: put the picture there, in no file.
-  dd if="$T/only.png" of=ev/carve.img bs=512 seek=$((8192 * 2 - 64)) conv=notrunc status=none
-  vigil scan --quiet --carve --jsonl carve.jsonl ev/carve.img
-  is "carving: the picture only in unallocated space is an item at its offset" \
-    "$(jl carve.jsonl "[(i['allocated'], i['carved_offset'], i['path']) for i in items if i.get('carved') and i['sha256'] == '$(sha256sum <"$T/only.png" | cut -d' ' -f1)']")" \
-    "[(False, $(((8192 * 2 - 64) * 512)), 'carved@$(((8192 * 2 - 64) * 512)).png')]"
-  is "carving: the deleted known photo lies in unallocated space too: carved, illegal" \
-    "$(jl carve.jsonl "[(i['verdict'], i['container']) for i in items if i.get('carved') and i['md5'] == '$KNOWN_MD5']")" \
-    "[('illegal', 'ev/carve.img!/fs (offset 0, fat12)')]"
-  is "carving: summary counts the carved items" "$(jl carve.jsonl "(summary['carved'] == len([i for i in items if i.get('carved')]) == 2, summary['unallocated_bytes'] > 0)")" "(True, True)"
-  vigil scan --quiet --jsonl nocarve.jsonl ev/carve.img
-  is "without --carve: nothing carved" "$(jl nocarve.jsonl "(summary['carved'], len([i for i in items if i.get('carved')]))")" "(0, 0)"
-else
-  ok "carving # SKIP carving not built into this vigil"
-  ok "carving the deleted photo # SKIP carving not built into this vigil"
-  ok "carving summary # SKIP carving not built into this vigil"
-  vigil scan --quiet --carve ev/fat.img >/dev/null 2>"$T/err"
-  like "without the carver, --carve is refused saying why" "$(cat "$T/err")" "carving not built"
-fi
+make_fat ev/carve.img 8192
+png=$TESTDATA/hashsets/files/gradient-16x16.png
+convert -size 64x64 gradient:blue-yellow "$T/only.png"
+# The last clusters of the data area are free: put the picture there, in no file.
+dd if="$T/only.png" of=ev/carve.img bs=512 seek=$((8192 * 2 - 64)) conv=notrunc status=none
+vigil scan --quiet --carve --jsonl carve.jsonl ev/carve.img
+is "carving: the picture only in unallocated space is an item at its offset" \
+  "$(jl carve.jsonl "[(i['allocated'], i['carved_offset'], i['path']) for i in items if i.get('carved') and i['sha256'] == '$(sha256sum <"$T/only.png" | cut -d' ' -f1)']")" \
+  "[(False, $(((8192 * 2 - 64) * 512)), 'carved@$(((8192 * 2 - 64) * 512)).png')]"
+is "carving: the deleted known photo lies in unallocated space too: carved, illegal" \
+  "$(jl carve.jsonl "[(i['verdict'], i['container']) for i in items if i.get('carved') and i['md5'] == '$KNOWN_MD5']")" \
+  "[('illegal', 'ev/carve.img!/fs (offset 0, fat12)')]"
+is "carving: summary counts the carved items" "$(jl carve.jsonl "(summary['carved'] == len([i for i in items if i.get('carved')]) == 2, summary['unallocated_bytes'] > 0)")" "(True, True)"
+vigil scan --quiet --jsonl nocarve.jsonl ev/carve.img
+is "without --carve: nothing carved" "$(jl nocarve.jsonl "(summary['carved'], len([i for i in items if i.get('carved')]))")" "(0, 0)"
 
 done_testing
