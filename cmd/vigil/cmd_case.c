@@ -163,6 +163,9 @@ static void show_text(const vigil_case *c)
     for (size_t i = 0; i < c->nfactors; i++)
         printf("  %-24s %6g x %-6g = %g\n", c->factor[i].name, c->factor[i].value, c->factor[i].weight,
                c->factor[i].value * c->factor[i].weight);
+    for (size_t i = 0; i < c->nfactors; i++)
+        if (!strcmp(c->factor[i].name, VIGIL_FACTOR_SEEN_ELSEWHERE))
+            printf("  (a suspect is also named in cases of other units: ask the national unit)\n");
     printf("referrals:\n");
     for (size_t i = 0; i < c->nreferrals; i++) {
         const vigil_referral *r = &c->referral[i];

@@ -155,6 +155,11 @@ typedef struct vigil_referral {
     int overdue;
 } vigil_referral;
 
+/* A factor of weight 0 in the priority of a case shown to a user who does not see every case:
+   a suspect of this case is also named in cases hidden from that user (ask the national unit).
+   repeat_suspect counts only the cases that user may see. */
+#define VIGIL_FACTOR_SEEN_ELSEWHERE "suspect_seen_elsewhere"
+
 typedef struct vigil_factor {
     char name[32];
     double value, weight;     /* contribution = value * weight */

@@ -66,15 +66,17 @@ static int load_case(case_core *c, vigil_registry *reg, const vigil_actor *who, 
     char ids[24];
     const char *p[1] = {ids};
     int rc;
+    /* Visibility before anything about the case (its state, its referrals): another unit's case
+       and an unknown id get the same refusal. */
+    if ((rc = vg_policy_can_read(reg, who, id, err)) < 0)
+        return rc;
     i64s(ids, id);
     rc = vg_db_query(reg->db, &r, "SELECT id, owner_unit, reg_unit, status, type FROM cases WHERE id = ?",
                      p, 1, err);
     if (rc < 0)
         return rc;
-    if (r.nrows == 0) {
+    if (r.nrows == 0) {   /* only users who see every case get here */
         vg_rows_free(&r);
-        if (!vg_policy_sees_all(who))
-            return vg_policy_deny_case(who, id, err);
         return vigil_error_set(err, VIGIL_ENOTFOUND, "unknown case %lld", (long long)id);
     }
     c->id = id;

@@ -40,13 +40,43 @@ static void add_factor(vigil_case *c, const vigil_registry *reg, const char *nam
     c->priority += f->value * f->weight;
 }
 
+#define OTHER_CASES "SELECT count(DISTINCT o.case_id) FROM suspects s JOIN suspects o" \
+    " ON o.suspect = s.suspect AND o.case_id <> s.case_id"
+
+/*
+ * Other cases naming one of this case's suspects. Counted over the cases who may read, so that
+ * the score tells an officer nothing about other units' cases; when hidden cases name a suspect
+ * too, the factor VIGIL_FACTOR_SEEN_ELSEWHERE (value 1, weight 0) says only that, and the
+ * national unit, which sees every case, has the full count.
+ */
+static int repeat_suspect(vigil_case *c, vigil_registry *reg, const vigil_actor *who, vigil_error *err)
+{
+    char ids[24], unit[24];
+    const char *p[3] = {ids, unit, unit};
+    int64_t all, seen;
+    int rc;
+    i64s(ids, c->id);
+    i64s(unit, who->unit_id);
+    if ((rc = vg_db_int(reg->db, &all, OTHER_CASES " WHERE s.case_id = ?", p, 1, err)) < 0)
+        return rc;
+    seen = all;
+    if (!vg_policy_sees_all(who) &&
+        (rc = vg_db_int(reg->db, &seen, OTHER_CASES " JOIN cases oc ON oc.id = o.case_id WHERE s.case_id = ?"
+                        " AND (oc.owner_unit = ? OR EXISTS (SELECT 1 FROM referrals x WHERE x.case_id = oc.id"
+                        " AND x.to_unit = ?))", p, 3, err)) < 0)
+        return rc;
+    add_factor(c, reg, "repeat_suspect", (double)seen);
+    if (all > seen)   /* no configurable weight: a hint to ask, not a score */
+        add_factor(c, reg, VIGIL_FACTOR_SEEN_ELSEWHERE, 1);
+    return 0;
+}
+
 /* The explainable score: offence type, scan and link signals, suspects seen in other cases. */
-static int compute_priority(vigil_case *c, vigil_registry *reg, vigil_error *err)
+static int compute_priority(vigil_case *c, vigil_registry *reg, const vigil_actor *who, vigil_error *err)
 {
     static const char *const signals[] = {"unknown_material", "production_indicators", "network",
                                           "series_unidentified"};
     char ids[24], name[40];
-    const char *p[1] = {ids};
     int64_t v;
     int rc;
     i64s(ids, c->id);
@@ -61,12 +91,7 @@ static int compute_priority(vigil_case *c, vigil_registry *reg, vigil_error *err
             v = 20;   /* beyond twenty unknown items, more adds no urgency */
         add_factor(c, reg, signals[i], (double)v);
     }
-    rc = vg_db_int(reg->db, &v, "SELECT count(DISTINCT o.case_id) FROM suspects s JOIN suspects o"
-                   " ON o.suspect = s.suspect AND o.case_id <> s.case_id WHERE s.case_id = ?", p, 1, err);
-    if (rc < 0)
-        return rc;
-    add_factor(c, reg, "repeat_suspect", (double)v);
-    return 0;
+    return repeat_suspect(c, reg, who, err);
 }
 
 static int load_referrals(vigil_case *c, vigil_registry *reg, int64_t now, vigil_error *err)
@@ -168,7 +193,7 @@ int vigil_case_get(vigil_case **out, vigil_registry *reg, const vigil_actor *who
     if (rc == 0)
         rc = load_referrals(c, reg, now ? now : vg_now(), err);
     if (rc == 0)
-        rc = compute_priority(c, reg, err);
+        rc = compute_priority(c, reg, who, err);
     if (rc == 0) {
         char obj[32];
         snprintf(obj, sizeof obj, "case:%lld", (long long)case_id);

@@ -42,8 +42,9 @@ int vg_policy_check(const vigil_actor *who, vg_action act, int64_t unit_id, cons
 int vg_policy_can_read(vigil_registry *reg, const vigil_actor *who, int64_t case_id, vigil_error *err);
 /* Whole-registry visibility: admin and national officers. */
 int vg_policy_sees_all(const vigil_actor *who);
-/* The refusal for a case this user may not see. An unknown id gets the same answer for users
-   who do not see every case, so that no one learns which case ids exist. */
+/* The refusal for a case this user may not see: "case N: no such case, or not visible to user
+   'U'". An unknown id gets the same answer, word for word, for users who do not see every case,
+   so that no one learns which case ids exist; every case verb checks this before anything else. */
 int vg_policy_deny_case(const vigil_actor *who, int64_t case_id, vigil_error *err);
 
 /* Look up a unit by code: VIGIL_ENOTFOUND "unknown unit 'X'". */

@@ -236,10 +236,10 @@ int vg_policy_can_read(vigil_registry *reg, const vigil_actor *who, int64_t case
 
 int vg_policy_deny_case(const vigil_actor *who, int64_t case_id, vigil_error *err)
 {
-    return vigil_error_set(err, VIGIL_EDENIED, "case %lld: not allowed for user '%s' (%s)",
+    /* One wording for "hidden" and "absent": the refusal must not tell which ids exist. */
+    return vigil_error_set(err, VIGIL_EDENIED, "case %lld: no such case, or not visible to user '%s'%s",
                            (long long)case_id, who->name,
-                           who->role == VIGIL_ROLE_ANALYST ? "analysts see statistics only"
-                                                           : "not this user's unit");
+                           who->role == VIGIL_ROLE_ANALYST ? " (analysts see statistics only)" : "");
 }
 
 /* --- units and users --- */

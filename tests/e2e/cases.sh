@@ -116,13 +116,13 @@ check "stats: bad --by" expect 2 "--by is unit, reason, month or type" "$V" stat
   "$V" user add nat --unit NAT --role officer && "$V" user add ana --role analyst
 check "user add" test $? -eq 0
 check "unknown user is refused" expect 3 "unknown user 'mallory'" "$V" case list --as mallory
-check "analyst: no case details" expect 3 "analysts see statistics only" "$V" case show 1 --as ana
+check "analyst: no case details" expect 3 "case 1: no such case, or not visible to user 'ana' (analysts see statistics only)" "$V" case show 1 --as ana
 check "analyst: statistics" bash -c "VIGIL_USER=ana \"$V\" stats >/dev/null"
-check "other unit cannot read a case" expect 3 "not allowed for user 'r2'" "$V" case show 1 --as r2
+check "other unit cannot read a case" expect 3 "case 1: no such case, or not visible to user 'r2'" "$V" case show 1 --as r2
 check "own unit reads its case" bash -c "\"$V\" case show 1 --as r1 >/dev/null"
 check "an unknown case id looks like another unit's case to an officer" expect 3 \
-  "case 987654: not allowed for user 'r2' (not this user's unit)" "$V" case show 987654 --as r2
-check "... also when acting on it" expect 3 "case 987654: not allowed for user 'r2'" "$V" case accept 987654 --as r2
+  "case 987654: no such case, or not visible to user 'r2'" "$V" case show 987654 --as r2
+check "... also when acting on it" expect 3 "case 987654: no such case, or not visible to user 'r2'" "$V" case accept 987654 --as r2
 check "the national unit is told the id is unknown" expect 3 "unknown case 987654" "$V" case show 987654 --as nat
 check "receiving unit answers, not the sender" expect 3 "not allowed for user 'r1'" \
   env VIGIL_USER=r1 "$V" case accept "$id2"
