@@ -2,7 +2,8 @@
 # Build and run every test: once in the normal build, once under AddressSanitizer and
 # UndefinedBehaviorSanitizer (build-asan/), and the multi-threaded tests (scan pipeline, image
 # readers, store import threads, PDQ index batches) once more under ThreadSanitizer (build-tsan/).
-# The last line is always "N passed, N failed".
+# The last line is always "N passed, N failed, N skipped"; the skipped tests and their reasons are
+# listed above it. With CI=true a skip for want of a package scripts/install-deps.sh installs fails.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}

@@ -52,6 +52,32 @@ char *tu_testdata(const char *rel)
     return tu_path(dir && *dir ? dir : VIGIL_TESTDATA_DIR, rel);
 }
 
+static char skip_text[TU_SKIPS_MAX][2][320];
+static int nskips;
+
+static void skipped_here(void **state)
+{
+    if (*state)
+        fail_msg("%s", (const char *)*state);
+}
+
+struct CMUnitTest tu_skip_test(const char *name, const char *reason, const char *package)
+{
+    const char *ci = getenv("CI");
+    char(*t)[320];
+    if (nskips >= TU_SKIPS_MAX)
+        abort();
+    t = skip_text[nskips++];
+    if (package && ci && !strcmp(ci, "true")) {
+        snprintf(t[0], sizeof t[0], "%s", name);
+        snprintf(t[1], sizeof t[1], "%s: %s is installed by scripts/install-deps.sh, so CI=true must have it",
+                 reason, package);
+        return (struct CMUnitTest){t[0], skipped_here, NULL, NULL, t[1]};
+    }
+    snprintf(t[0], sizeof t[0], "%s # SKIP %s", name, reason);
+    return (struct CMUnitTest){t[0], skipped_here, NULL, NULL, NULL};
+}
+
 int tu_run_group(const char *name, const struct CMUnitTest *tests, size_t n, CMFixtureFunction setup,
                  CMFixtureFunction teardown)
 {

@@ -21,6 +21,16 @@ char *tu_path(const char *dir, const char *name);  /* caller frees */
 char *tu_testdata(const char *rel);
 
 /*
+ * A test that cannot run here, reported "ok N - NAME # SKIP REASON" (cmocka's own skip() prints
+ * "not ok" and no reason). package: NULL when the reason is the machine's (a CPU feature), a
+ * skip everywhere; else the Debian package scripts/install-deps.sh installs that is missing,
+ * and under CI=true the test fails instead, saying so. Decided when the tests are listed, in main.
+ * name and reason are copied (up to TU_SKIPS_MAX per program).
+ */
+#define TU_SKIPS_MAX 16
+struct CMUnitTest tu_skip_test(const char *name, const char *reason, const char *package);
+
+/*
  * Runs one group of tests. VIGIL_TEST_FILTER, when set, is a cmocka pattern
  * ('*' and '?') naming the tests to run, so that one test can be run alone.
  */
