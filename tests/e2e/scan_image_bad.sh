@@ -100,13 +100,25 @@ like "damaged MFT: an error item with the reason" "$(jl mft.jsonl "[(i['type'], 
   "\('filesystem', '.+'\)"
 is "damaged MFT: counts add up" "$(jl mft.jsonl check)" "ok"
 
-# ---- unknown file system ----
+# ---- unknown file system: random bytes with two photos in them ----
 head -c 4194304 /dev/urandom >ev/unknown.img
-vigil scan --quiet --jsonl unk.jsonl ev/unknown.img
+dd if="$T/photos/known.jpg" of=ev/unknown.img bs=512 seek=2048 conv=notrunc status=none   # at 1 MiB
+dd if="$T/photos/a.jpg" of=ev/unknown.img bs=512 seek=5120 conv=notrunc status=none       # at 2.5 MiB
+vigil scan --quiet --jsonl unk.jsonl ev/unknown.img; rc=$?
+is "unknown file system: scan completes" "$rc" "0"
 like "unknown file system: one error item saying so" "$(jl unk.jsonl "[(i['type'], i['path'], i['container'], i['error']) for i in items]")" \
   "^\[\('filesystem', 'fs \(offset 0\)', 'ev/unknown.img', 'no file system could be opened: .+'\)\]$"
-vigil scan --quiet --jsonl unkc.jsonl --carve ev/unknown.img; rc=$?
-is "unknown file system with --carve: scan completes" "$rc" "0"
+# With --carve the whole image is unallocated space: the photos are found where they lie, the
+# known one illegal. A crash, a sanitizer report or any other stderr output is a failure.
+vigil scan --quiet --jsonl unkc.jsonl --carve ev/unknown.img 2>unkc.err; rc=$?
+is "unknown file system with --carve: scan completes (exit 0)" "$rc" "0"
+is "unknown file system with --carve: nothing on stderr (no crash, no sanitizer report)" "$(head -c 2000 unkc.err)" ""
 is "unknown file system with --carve: all of it scanned as unallocated" "$(jl unkc.jsonl "summary['unallocated_bytes']")" "4194304"
+is "unknown file system with --carve: still the error item for the file system" \
+  "$(jl unkc.jsonl "[(i['type'], i['path']) for i in items if i['verdict'] == 'error']")" "[('filesystem', 'fs (offset 0)')]"
+is "unknown file system with --carve: both photos carved at their offsets, the known one illegal" \
+  "$(jl unkc.jsonl "sorted((i['carved_offset'], i['verdict'], i['md5']) for i in items if i.get('carved') and i['md5'] in ('$(md5sum <"$T/photos/known.jpg" | cut -d' ' -f1)', '$(md5sum <"$T/photos/a.jpg" | cut -d' ' -f1)'))")" \
+  "[(1048576, 'illegal', '$(md5sum <"$T/photos/known.jpg" | cut -d' ' -f1)'), (2621440, 'unknown', '$(md5sum <"$T/photos/a.jpg" | cut -d' ' -f1)')]"
+is "unknown file system with --carve: counts add up" "$(jl unkc.jsonl check)" "ok"
 
 done_testing
