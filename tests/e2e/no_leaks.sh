@@ -33,7 +33,8 @@ declined=$(newcase R01 r1) && vigil case refer "$declined" --to R02 --at 2006-01
 # R05's own cases: one names S-1 (also in two of R01's cases), one of its own names S-1 too.
 own=$(newcase R05 r5 --suspect S-1 --suspect S-5)
 own2=$(newcase R05 r5 --suspect S-1)
-check "R01's and R05's cases registered" test -n "$registered$referred$accepted$investigating$closed$declined$own$own2"
+is "R01's and R05's cases registered" "$registered $referred $accepted $investigating $closed $declined $own $own2" \
+  "1 2 3 4 5 6 7 8"
 is "R05 lists only its own cases" "$(vigil case list --as r5 --format json | python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin)])')" "[$own, $own2]"
 missing=987654
 
@@ -89,6 +90,9 @@ is "the national unit, which sees every case, is told the id is unknown" "$(cat 
 run_as "$T/seen" r2 "$declined" "accept CASE"
 like "a unit that sees the case (a referral was addressed to it) is told its state" "$(cat "$T/seen.err")" \
   "case $declined is registered: it has no pending referral"
+run_as "$T/sender" r1 "$referred" "accept CASE"
+is "the sending unit sees its case but may not answer the referral" "$(cat "$T/sender.err")" \
+  "vigil: case accept: not allowed for user 'r1' (not this user's unit)"
 
 # repeat_suspect: R05's own case. S-1 is in R05's other case (seen) and in two of R01's (hidden).
 factors() { vigil case show "$own" --format json --as "$1" |
