@@ -117,6 +117,12 @@ typedef struct vigil_case_spec {
 int vigil_case_new(int64_t *id_out, vigil_registry *reg, const vigil_actor *who,
                    const vigil_case_spec *spec, vigil_error *err);
 
+/* Every verb on an existing case (refer, accept, decline, return, set_status, signal_set, get)
+ * first checks that who may see the case: a case hidden from who and an id that does not exist
+ * both get VIGIL_EDENIED "case N: no such case, or not visible to user 'U'", word for word;
+ * VIGIL_ENOTFOUND "unknown case N" is for users who see every case (admins, national officers).
+ * Only then do the state checks below run. */
+
 /* Refer a registered case to unit `to`. due: a date in seconds, or 0 for sent + due_days
  * (due_days < 0: the configured default for the receiving unit's type).
  * VIGIL_ENOTFOUND for an unknown case or unit, VIGIL_EDENIED, VIGIL_ESTATE when the case is not
@@ -181,7 +187,8 @@ typedef struct vigil_case {
 
 /* Read a case with its referrals and priority (an audited read). now: for overdue (0: today).
  * *out is owned by the caller (vigil_case_free). VIGIL_ENOTFOUND for an unknown case,
- * VIGIL_EDENIED when who may not see it. */
+ * VIGIL_EDENIED when who may not see it (see above). repeat_suspect counts only the other
+ * cases who may see, plus the VIGIL_FACTOR_SEEN_ELSEWHERE flag. */
 int vigil_case_get(vigil_case **out, vigil_registry *reg, const vigil_actor *who, int64_t case_id,
                    int64_t now, vigil_error *err);
 void vigil_case_free(vigil_case *c);
