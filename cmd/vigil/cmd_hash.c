@@ -75,6 +75,8 @@ static void usage(FILE *f)
                "hashdeep list (size,md5,sha1,sha256,filename) on stdout. File names are absolute, as\n"
                "hashdeep writes them (each PATH resolved with realpath), unless --relative keeps them\n"
                "as given. Unreadable files are named on stderr and the exit status is then 3.\n"
+               "A name with a control byte (a line break...) is written escaped on a line that starts\n"
+               "with a backslash, which 'vigil hashset import' reads back (docs/output.md).\n"
                "--pdq adds a pdq column before the file name: the PDQ hash of images (empty for other\n"
                "files and for pictures too small or undecodable).\n");
 }
