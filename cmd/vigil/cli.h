@@ -35,7 +35,7 @@ int cli_parse_jobs(unsigned *out, const char *cmd, const char *arg);
 void cli_item_error(const vigil_item *it, const char *why);
 /* Text from users or seized media (titles, names, reasons, paths) for a human-readable line:
  * s itself when it holds no control, else a copy with controls escaped (vigil/term.h) that lives
- * until eight more such calls on this thread. NULL stays NULL. */
+ * until eight more such calls. NULL stays NULL. */
 const char *cli_text(const char *s);
 /* SIGINT/SIGTERM set *flag; a second signal ends the process at once. */
 void cli_catch_interrupt(volatile sig_atomic_t *flag);

@@ -302,8 +302,10 @@ static int parse_hashdeep_line(vg_lines *p, char *s, size_t n, vg_hash_record *r
         int rc = parse_hashdeep_record(p, s + 1, n - 1, r, why, cap);
         if (rc <= 0)
             return rc;
-        if ((len = vg_line_name_unescape(p->name_scratch, sizeof p->name_scratch, r->name, r->name_len)) < 0)
-            return fail(why, cap, "bad escape in file name '%.60s'", r->name);
+        if ((len = vg_line_name_unescape(p->name_scratch, sizeof p->name_scratch, r->name, r->name_len)) < 0) {
+            snprintf(why, cap, "bad escape in file name '%.*s'", (int)(r->name_len > 60 ? 60 : r->name_len), r->name);
+            return -1;
+        }
         r->name = p->name_scratch;
         r->name_len = (size_t)len;
         return 1;
@@ -371,8 +373,11 @@ int vg_lines_parse(vg_lines *p, char *line, size_t len, vg_hash_record *rec, cha
         int rc = parse_pdq_line(line + 1, len - 1, rec, why, whycap);
         if (rc <= 0 || !rec->name)
             return rc;
-        if ((n = vg_line_name_unescape(p->name_scratch, sizeof p->name_scratch, rec->name, rec->name_len)) < 0)
-            return fail(why, whycap, "bad escape in file name '%.60s'", rec->name);
+        if ((n = vg_line_name_unescape(p->name_scratch, sizeof p->name_scratch, rec->name, rec->name_len)) < 0) {
+            snprintf(why, whycap, "bad escape in file name '%.*s'", (int)(rec->name_len > 60 ? 60 : rec->name_len),
+                     rec->name);
+            return -1;
+        }
         rec->name = p->name_scratch;
         rec->name_len = (size_t)n;
         return 1;
