@@ -1,5 +1,6 @@
 /* Shared CLI helpers. */
 #include <errno.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,12 +15,32 @@ cli_globals cli;
 
 void cli_error(const char *fmt, ...)
 {
+    char msg[8192];
     va_list ap;
-    fputs("vigil: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fputs("vigil: ", stderr);
+    vigil_term_write(stderr, msg, strlen(msg)); /* names in it come from users and seized media */
     fputc('\n', stderr);
+}
+
+const char *cli_text(const char *s)
+{
+    /* plain statics, not thread-local: the copies stay reachable, so no leak checker flags them */
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static char *ring[8];
+    static unsigned next;
+    char *e;
+    if (!s || vigil_term_clean(s, strlen(s)))
+        return s;
+    if (!(e = vigil_term_escape(s, strlen(s))))
+        return "(out of memory)";
+    pthread_mutex_lock(&lock);
+    free(ring[next % 8]);
+    ring[next++ % 8] = e;
+    pthread_mutex_unlock(&lock);
+    return e;
 }
 
 int cli_fail(const vigil_error *err)
@@ -84,8 +105,10 @@ int cli_parse_jobs(unsigned *out, const char *cmd, const char *arg)
 void cli_item_error(const vigil_item *it, const char *why)
 {
     fputs("vigil: ", stderr);
-    fwrite(it->path, 1, it->path_len, stderr);
-    fprintf(stderr, ": %s\n", why);
+    vigil_term_write(stderr, it->path, it->path_len);
+    fputs(": ", stderr);
+    vigil_term_write(stderr, why, strlen(why));
+    fputc('\n', stderr);
 }
 
 static volatile sig_atomic_t *interrupt_flag;

@@ -18,7 +18,7 @@ typedef struct cli_globals {
 
 extern cli_globals cli;
 
-/* Print "vigil: <msg>" on stderr. */
+/* Print "vigil: <msg>" on stderr, controls in it escaped (vigil/term.h). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print the error and return the exit status for its code. */
 int cli_fail(const vigil_error *err);
@@ -31,8 +31,12 @@ int cli_write_failed(const char *cmd, const char *path, int errnum);
 int cli_parse_u64(uint64_t *out, const char *s);
 /* Parse --jobs (1 to 256) into *out; on junk print "<cmd>: --jobs ..." and return EXIT_USAGE. */
 int cli_parse_jobs(unsigned *out, const char *cmd, const char *arg);
-/* Print "vigil: <item path>: <why>" on stderr, the path written as the bytes it is. */
+/* Print "vigil: <item path>: <why>" on stderr, controls escaped (vigil/term.h). */
 void cli_item_error(const vigil_item *it, const char *why);
+/* Text from users or seized media (titles, names, reasons, paths) for a human-readable line:
+ * s itself when it holds no control, else a copy with controls escaped (vigil/term.h) that lives
+ * until eight more such calls. NULL stays NULL. */
+const char *cli_text(const char *s);
 /* SIGINT/SIGTERM set *flag; a second signal ends the process at once. */
 void cli_catch_interrupt(volatile sig_atomic_t *flag);
 /* Who is running the command, for provenance. */

@@ -137,7 +137,7 @@ static int print_list(const vigil_case_row *v, size_t n, int json, vigil_error *
            "PENDING", "DUE", "OVERDUE");
     for (size_t i = 0; i < n; i++)
         printf("%-8lld %-13s %-13s %-10s %-10s %-10s %-10s %s\n", (long long)v[i].id, v[i].type, v[i].status,
-               v[i].owner, v[i].registered, v[i].pending_to[0] ? v[i].pending_to : "-",
+               cli_text(v[i].owner), v[i].registered, v[i].pending_to[0] ? cli_text(v[i].pending_to) : "-",
                v[i].due[0] ? v[i].due : "-", v[i].overdue ? "yes" : "");
     return 0;
 }
@@ -154,14 +154,16 @@ static int case_list(copts *o, vigil_registry *reg, vigil_actor *who, vigil_erro
     return rc;
 }
 
+/* Text from users and seized media goes through cli_text: escapes in it must not reach the terminal. */
 static void show_text(const vigil_case *c)
 {
-    printf("case %lld  %s  %s%s%s\n", (long long)c->id, c->type, c->status, c->outcome[0] ? " / " : "", c->outcome);
-    printf("title:      %s\nsuspects:   %s\nregistered: %s by %s\nowner:      %s\n", c->title ? c->title : "-",
-           c->suspects ? c->suspects : "-", c->registered, c->reg_unit, c->owner_unit);
+    printf("case %lld  %s  %s%s%s\n", (long long)c->id, c->type, c->status, c->outcome[0] ? " / " : "",
+           cli_text(c->outcome));
+    printf("title:      %s\nsuspects:   %s\nregistered: %s by %s\nowner:      %s\n", c->title ? cli_text(c->title) : "-",
+           c->suspects ? cli_text(c->suspects) : "-", c->registered, cli_text(c->reg_unit), cli_text(c->owner_unit));
     printf("priority:   %.2f\n", c->priority);
     for (size_t i = 0; i < c->nfactors; i++)
-        printf("  %-24s %6g x %-6g = %g\n", c->factor[i].name, c->factor[i].value, c->factor[i].weight,
+        printf("  %-24s %6g x %-6g = %g\n", cli_text(c->factor[i].name), c->factor[i].value, c->factor[i].weight,
                c->factor[i].value * c->factor[i].weight);
     for (size_t i = 0; i < c->nfactors; i++)
         if (!strcmp(c->factor[i].name, VIGIL_FACTOR_SEEN_ELSEWHERE))
@@ -169,9 +171,9 @@ static void show_text(const vigil_case *c)
     printf("referrals:\n");
     for (size_t i = 0; i < c->nreferrals; i++) {
         const vigil_referral *r = &c->referral[i];
-        printf("  %s -> %s sent %.10s due %s: %s%s%s%s%s%s%s\n", r->from, r->to, r->sent, r->due, r->state,
-               r->answered[0] ? " " : "", r->answered[0] ? r->answered : "", r->reason[0] ? " reason " : "",
-               r->reason, r->note ? " note: " : "", r->note ? r->note : "");
+        printf("  %s -> %s sent %.10s due %s: %s%s%s%s%s%s%s\n", cli_text(r->from), cli_text(r->to), r->sent, r->due,
+               r->state, r->answered[0] ? " " : "", r->answered[0] ? r->answered : "", r->reason[0] ? " reason " : "",
+               cli_text(r->reason), r->note ? " note: " : "", r->note ? cli_text(r->note) : "");
         if (r->overdue)
             printf("    OVERDUE\n");
     }

@@ -24,7 +24,8 @@ typedef struct hash_ctx {
 static int on_item(const vigil_item *it, void *ud)
 {
     hash_ctx *c = ud;
-    char md5[33], sha1[41], sha256[65];
+    char md5[33], sha1[41], sha256[65], fields[256];
+    int n;
     cli_progress_item(c->progress, it->size, 1);
     if (it->verdict == VIGIL_VERDICT_ERROR) {
         c->errors++;
@@ -38,7 +39,7 @@ static int on_item(const vigil_item *it, void *ud)
     vigil_hex(md5, it->digests.md5, 16);
     vigil_hex(sha1, it->digests.sha1, 20);
     vigil_hex(sha256, it->digests.sha256, 32);
-    fprintf(c->out, "%llu,%s,%s,%s,", (unsigned long long)it->size, md5, sha1, sha256);
+    n = snprintf(fields, sizeof fields, "%llu,%s,%s,%s,", (unsigned long long)it->size, md5, sha1, sha256);
     if (c->pdq) {
         char pdq[65] = "";
         if (it->pdq_state == VIGIL_PDQ_OK)
@@ -48,10 +49,10 @@ static int on_item(const vigil_item *it, void *ud)
             snprintf(why, sizeof why, "%s (no pdq)", it->error ? it->error : "cannot decode");
             cli_item_error(it, why);
         }
-        fprintf(c->out, "%s,", pdq);
+        snprintf(fields + n, sizeof fields - (size_t)n, "%s,", pdq);
     }
-    fwrite(it->path, 1, it->path_len, c->out);
-    if (fputc('\n', c->out) == EOF) {
+    /* a name with a line break would forge a record: vigil's escaped form (docs/output.md) */
+    if (vigil_hashlist_write_line(c->out, fields, it->path, it->path_len) < 0) {
         c->write_failed = 1;
         c->write_errno = errno;
         return 1;
@@ -74,6 +75,8 @@ static void usage(FILE *f)
                "hashdeep list (size,md5,sha1,sha256,filename) on stdout. File names are absolute, as\n"
                "hashdeep writes them (each PATH resolved with realpath), unless --relative keeps them\n"
                "as given. Unreadable files are named on stderr and the exit status is then 3.\n"
+               "A name with a control byte (a line break...) is written escaped on a line that starts\n"
+               "with a backslash, which 'vigil hashset import' reads back (docs/output.md).\n"
                "--pdq adds a pdq column before the file name: the PDQ hash of images (empty for other\n"
                "files and for pictures too small or undecodable).\n");
 }
@@ -123,8 +126,13 @@ int cmd_hash(int argc, char **argv)
     o.ud = &c;
     if (!getcwd(cwd, sizeof cwd))
         snprintf(cwd, sizeof cwd, "(unknown)");
-    printf("%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha1,sha256,%sfilename\n## Invoked from: %s\n## %c %s\n##\n",
-           c.pdq ? "pdq," : "", cwd, geteuid() == 0 ? '#' : '$', cli.command_line);
+    /* the comment lines carry the folder and the arguments with controls escaped: a line break
+     * there would start a record */
+    printf("%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha1,sha256,%sfilename\n## Invoked from: ", c.pdq ? "pdq," : "");
+    vigil_term_write(stdout, cwd, strlen(cwd));
+    printf("\n## %c ", geteuid() == 0 ? '#' : '$');
+    vigil_term_write(stdout, cli.command_line, strlen(cli.command_line));
+    printf("\n##\n");
     nroots = (size_t)(argc - optind);
     roots = calloc(nroots, sizeof *roots);
     for (size_t i = 0; roots && i < nroots; i++) { /* hashdeep names files by the real path of each root */

@@ -66,17 +66,17 @@ static void on_progress(const char *file, uint64_t done, uint64_t total, void *u
         fprintf(stderr, "\r\033[Kimport: merging and writing the set: %3.0f%% of %llu records",
                 total ? 100.0 * (double)done / (double)total : 100.0, (unsigned long long)total);
     else if (total)
-        fprintf(stderr, "\r\033[Kimport %s: %3.0f%% of %.1f MB", base ? base + 1 : file, 100.0 * (double)done / (double)total,
+        fprintf(stderr, "\r\033[Kimport %s: %3.0f%% of %.1f MB", cli_text(base ? base + 1 : file), 100.0 * (double)done / (double)total,
                 (double)total / 1e6);
     else
-        fprintf(stderr, "\r\033[Kimport %s: %.1f MB", base ? base + 1 : file, (double)done / 1e6);
+        fprintf(stderr, "\r\033[Kimport %s: %.1f MB", cli_text(base ? base + 1 : file), (double)done / 1e6);
 }
 
 static void print_counts(const char *what, const vigil_import_stats *s)
 {
     printf("%s: %llu records read = %llu added + %llu duplicates + %llu empty-file digests skipped + %llu "
            "rejected + %llu retracted; %llu conflicts\n",
-           what, (unsigned long long)(s->records + s->rejected), (unsigned long long)s->added,
+           cli_text(what), (unsigned long long)(s->records + s->rejected), (unsigned long long)s->added,
            (unsigned long long)s->duplicates, (unsigned long long)s->skipped_empty, (unsigned long long)s->rejected,
            (unsigned long long)s->retracted, (unsigned long long)s->conflicts);
 }
@@ -252,9 +252,10 @@ static int cmd_list(int argc, char **argv)
     printf("%-24s %-9s %10s %4s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "IMPORTED", "FORMAT",
                "RELEASE", "SOURCES");
     for (size_t i = 0; i < n; i++)
-        printf("%-24s %-9s %10llu %4lld  %-20s  %-10s %-16s %s\n", v[i].name, vigil_hashset_kind_name(v[i].kind),
-               (unsigned long long)v[i].entries, (long long)v[i].version, v[i].imported_at, v[i].format,
-               v[i].release ? v[i].release : "-", v[i].sources);
+        printf("%-24s %-9s %10llu %4lld  %-20s  %-10s %-16s %s\n", cli_text(v[i].name),
+               vigil_hashset_kind_name(v[i].kind), (unsigned long long)v[i].entries, (long long)v[i].version,
+               cli_text(v[i].imported_at), cli_text(v[i].format), v[i].release ? cli_text(v[i].release) : "-",
+               cli_text(v[i].sources));
     vigil_hashset_info_free(v, n);
     vigil_hashset_info_free(all, nall);
     return EXIT_OK;
@@ -309,7 +310,7 @@ static void on_problem(void *ud, const char *problem, const char *set, const cha
 {
     check_out *c = ud;
     if (!c->json) {
-        printf("%-16s %-20s %-64s %s\n", problem, set, digest ? digest : "-", detail);
+        printf("%-16s %-20s %-64s %s\n", problem, cli_text(set), digest ? digest : "-", cli_text(detail));
         return;
     }
     if (!c->write_failed && vigil_hygiene_problem_write_json(stdout, (size_t)c->n++, problem, set, digest, detail,
@@ -431,8 +432,9 @@ static int cmd_disputes(int argc, char **argv)
     }
     printf("%-64s %-16s %-6s %-20s %-12s %s\n", "DIGEST", "SET", "ACTIVE", "AT", "BY", "REASON");
     for (size_t i = 0; i < n; i++)
-        printf("%-64s %-16s %-6s %-20s %-12s %s\n", v[i].digest, v[i].set ? v[i].set : "*",
-               v[i].active ? "yes" : "no", v[i].disputed_at, v[i].disputed_by ? v[i].disputed_by : "-", v[i].reason);
+        printf("%-64s %-16s %-6s %-20s %-12s %s\n", cli_text(v[i].digest), v[i].set ? cli_text(v[i].set) : "*",
+               v[i].active ? "yes" : "no", cli_text(v[i].disputed_at), v[i].disputed_by ? cli_text(v[i].disputed_by) : "-",
+               cli_text(v[i].reason));
     vigil_dispute_free(v, n);
     return EXIT_OK;
 }
@@ -487,7 +489,7 @@ static int cmd_export(int argc, char **argv)
         fclose(f);
     if (rc < 0)
         return cli_fail(&err);
-    fprintf(stderr, "vigil: hashset export: %s: %llu entries written, %llu with no place in %s\n", name,
+    fprintf(stderr, "vigil: hashset export: %s: %llu entries written, %llu with no place in %s\n", cli_text(name),
             (unsigned long long)written, (unsigned long long)skipped, format);
     return EXIT_OK;
 }

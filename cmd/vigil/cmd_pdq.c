@@ -29,7 +29,8 @@ static void item_error(pdq_ctx *c, const vigil_item *it, const char *why)
 static int on_item(const vigil_item *it, void *ud)
 {
     pdq_ctx *c = ud;
-    char hex[65];
+    char hex[65], fields[VIGIL_PDQ__DIHEDRAL * 65 + 16];
+    int n = 0;
     if (it->verdict == VIGIL_VERDICT_ERROR) {
         item_error(c, it, it->error ? it->error : "cannot read");
         return 0;
@@ -51,12 +52,11 @@ static int on_item(const vigil_item *it, void *ud)
     }
     for (int d = 0; d < (c->dihedral ? VIGIL_PDQ__DIHEDRAL : 1); d++) {
         vigil_pdq_hex(hex, &it->pdq[d]);
-        fputs(hex, c->out);
-        fputc(',', c->out);
+        n += snprintf(fields + n, sizeof fields - (size_t)n, "%s,", hex);
     }
-    fprintf(c->out, "%d,", it->pdq_quality);
-    fwrite(it->path, 1, it->path_len, c->out);
-    if (fputc('\n', c->out) == EOF) {
+    snprintf(fields + n, sizeof fields - (size_t)n, "%d,", it->pdq_quality);
+    /* a name with a line break would forge a record: vigil's escaped form (docs/output.md) */
+    if (vigil_hashlist_write_line(c->out, fields, it->path, it->path_len) < 0) {
         c->write_failed = 1;
         c->write_errno = errno;
         return 1;

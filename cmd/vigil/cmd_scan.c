@@ -203,9 +203,9 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
         return cli_write_failed("scan", c->failed, c->failed_errno);
     for (size_t i = 0; i < stats.nverifications; i++) /* a failed self-check is said even with --quiet */
         if (stats.verifications[i].result != VIGIL_IMAGE_VERIFIED)
-            fprintf(stderr, "vigil: scan: %s: image verification: %s%s%s\n", stats.verifications[i].image,
+            fprintf(stderr, "vigil: scan: %s: image verification: %s%s%s\n", cli_text(stats.verifications[i].image),
                     vigil_image_check_name(stats.verifications[i].result), stats.verifications[i].error ? ": " : "",
-                    stats.verifications[i].error ? stats.verifications[i].error : "");
+                    stats.verifications[i].error ? cli_text(stats.verifications[i].error) : "");
     if (!a->quiet && stats.images)
         fprintf(stderr, "vigil: scan: disk images: %llu allocated, %llu deleted, %llu carved items\n",
                 (unsigned long long)stats.allocated, (unsigned long long)stats.deleted,

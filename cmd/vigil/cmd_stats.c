@@ -19,7 +19,7 @@ static void table_row(const vigil_stats_row *r)
     char med[16] = "-";
     if (r->median_days >= 0)
         snprintf(med, sizeof med, "%g", r->median_days);
-    printf("%-14s %8lld %8lld %8lld %8lld %8lld %7s", r->group, (long long)r->referred, (long long)r->accepted,
+    printf("%-14s %8lld %8lld %8lld %8lld %8lld %7s", cli_text(r->group), (long long)r->referred, (long long)r->accepted,
            (long long)r->declined, (long long)r->pending, (long long)r->overdue, med);
     for (int k = 0; k < 7; k++)
         printf(" %6lld", (long long)r->reasons[k]);

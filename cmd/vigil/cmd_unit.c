@@ -88,8 +88,8 @@ static int unit_list(int argc, char **argv)
     } else {
         printf("%-12s %-11s %-7s %s\n", "CODE", "TYPE", "COUNTRY", "NAME");
         for (size_t i = 0; i < n; i++)
-            printf("%-12s %-11s %-7s %s\n", v[i].code, vigil_unit_type_name(v[i].type),
-                   v[i].country[0] ? v[i].country : "-", v[i].name);
+            printf("%-12s %-11s %-7s %s\n", cli_text(v[i].code), vigil_unit_type_name(v[i].type),
+                   v[i].country[0] ? cli_text(v[i].country) : "-", cli_text(v[i].name));
     }
     free(v);
     return rc < 0 ? cli_fail(&err) : EXIT_OK;

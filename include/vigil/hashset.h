@@ -198,4 +198,13 @@ int vigil_hashset_export(uint64_t *written, uint64_t *skipped, vigil_store *st, 
 int vigil_hashset_parse_mem(vigil_import_stats *stats, const void *data, size_t n,
                             vigil_hashset_format format, vigil_error *err);
 
+/*
+ * Write one record line of a hashdeep or PDQ list to f: fields (the columns before
+ * the name, each followed by a comma) then the name. A name with a control byte is written in
+ * the escaped form that vigil's reader takes back (a leading backslash; \\ \n \r
+ * \t \xHH in the name, docs/output.md), so no name can start a line of its own;
+ * every other name is written byte for byte. 0, or -1 when f refuses the bytes.
+ */
+int vigil_hashlist_write_line(FILE *f, const char *fields, const char *name, size_t name_len);
+
 #endif

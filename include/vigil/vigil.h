@@ -14,6 +14,7 @@
 #include "vigil/audit.h"
 #include "vigil/image.h"
 #include "vigil/output.h"
+#include "vigil/term.h"
 #include "vigil/pdq.h"
 #include "vigil/pdq_match.h"
 #include "vigil/matchers.h"

@@ -12,8 +12,10 @@
 #include "core/csv.h"
 #include "core/hex.h"
 #include "core/json.h"
+#include "core/term.h"
 #include "formats/export.h"
 #include "formats/exchange/photodna.h"
+#include "formats/line_name.h"
 
 enum fmt { EX_VICS, EX_HASHDEEP, EX_CSV };
 
@@ -143,13 +145,17 @@ static void vics_record(vg_hs_writer *w, const vg_hs_record *r, const char *sour
     vg_buf_addc(b, '}');
 }
 
-/* hashdeep: size first, the chosen digests, the name last (never quoted, so no line breaks in it). */
+/* hashdeep: size first, the chosen digests, the name last; a name with a control byte is
+ * escaped and its line starts with a backslash (line_name.h), so it cannot break the line. */
 static int hashdeep_record(vg_hs_writer *w, const vg_hs_record *r)
 {
     vg_buf *b = &w->b;
+    int escaped = r->name && vg_line_name_needs_escape(r->name, r->name_len);
     if (r->size < 0 || ((w->digests & VG_HS_EXPORT_MD5) && !r->has_md5) ||
         ((w->digests & VG_HS_EXPORT_SHA1) && !r->has_sha1) || ((w->digests & VG_HS_EXPORT_SHA256) && !r->has_sha256))
         return 1;
+    if (escaped)
+        vg_buf_addc(b, '\\');
     vg_buf_addf(b, "%" PRId64, r->size);
     if (w->digests & VG_HS_EXPORT_MD5)
         vg_buf_addc(b, ','), hex(b, r->md5, 16);
@@ -158,8 +164,10 @@ static int hashdeep_record(vg_hs_writer *w, const vg_hs_record *r)
     if (w->digests & VG_HS_EXPORT_SHA256)
         vg_buf_addc(b, ','), hex(b, r->sha256, 32);
     vg_buf_addc(b, ',');
-    for (size_t i = 0; r->name && i < r->name_len; i++)
-        vg_buf_addc(b, r->name[i] == '\n' || r->name[i] == '\r' ? '?' : r->name[i]);
+    if (escaped)
+        vg_line_name_escape(b, r->name, r->name_len);
+    else if (r->name)
+        vg_buf_add(b, r->name, r->name_len);
     vg_buf_addc(b, '\n');
     return 0;
 }
@@ -255,8 +263,7 @@ int vg_hs_writer_open(vg_hs_writer **out, FILE *f, const char *format, const vg_
         vg_buf_adds(&w->b, ",filename\n## Invoked from: vigil hashset export\n## $ vigil hashset export");
         if (info && info->set_name) {
             vg_buf_adds(&w->b, " --name ");
-            for (const char *p = info->set_name; *p; p++)
-                vg_buf_addc(&w->b, *p == '\n' || *p == '\r' ? '?' : *p);
+            vg_term_add(&w->b, info->set_name, strlen(info->set_name)); /* a comment: controls escaped */
         }
         vg_buf_adds(&w->b, " --format hashdeep\n##\n");
     } else {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/hex.h"
+#include "formats/line_name.h"
 #include "formats/parse_lines.h"
 
 static const uint8_t EMPTY_MD5[16] = {0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2, 0x04,
@@ -296,6 +297,19 @@ static int parse_hashdeep_line(vg_lines *p, char *s, size_t n, vg_hash_record *r
         return 0;
     if (p->hd_header < 2)
         return fail(why, cap, "%s", "hashdeep record before the '%%%% size,...' header");
+    if (n > 0 && s[0] == '\\') { /* vigil's escaped form: the name holds a control byte (line_name.h) */
+        long len;
+        int rc = parse_hashdeep_record(p, s + 1, n - 1, r, why, cap);
+        if (rc <= 0)
+            return rc;
+        if ((len = vg_line_name_unescape(p->name_scratch, sizeof p->name_scratch, r->name, r->name_len)) < 0) {
+            snprintf(why, cap, "bad escape in file name '%.*s'", (int)(r->name_len > 60 ? 60 : r->name_len), r->name);
+            return -1;
+        }
+        r->name = p->name_scratch;
+        r->name_len = (size_t)len;
+        return 1;
+    }
     return parse_hashdeep_record(p, s, n, r, why, cap);
 }
 
@@ -353,6 +367,20 @@ int vg_lines_parse(vg_lines *p, char *line, size_t len, vg_hash_record *rec, cha
             i++;
         if (i == len || line[i] == '#')
             return 0; /* blank or comment */
+    }
+    if (p->format == VIGIL_FORMAT_PDQ && line[0] == '\\') { /* escaped name (line_name.h) */
+        long n;
+        int rc = parse_pdq_line(line + 1, len - 1, rec, why, whycap);
+        if (rc <= 0 || !rec->name)
+            return rc;
+        if ((n = vg_line_name_unescape(p->name_scratch, sizeof p->name_scratch, rec->name, rec->name_len)) < 0) {
+            snprintf(why, whycap, "bad escape in file name '%.*s'", (int)(rec->name_len > 60 ? 60 : rec->name_len),
+                     rec->name);
+            return -1;
+        }
+        rec->name = p->name_scratch;
+        rec->name_len = (size_t)n;
+        return 1;
     }
     if (p->format == VIGIL_FORMAT_PDQ)
         return parse_pdq_line(line, len, rec, why, whycap);

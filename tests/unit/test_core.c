@@ -5,7 +5,9 @@
 #include "testutil.h"
 #include "core/buf.h"
 #include "core/hex.h"
+#include "core/csv.h"
 #include "core/json.h"
+#include "core/term.h"
 
 static void core__buf_is_capped_and_sticky(void **state)
 {
@@ -74,6 +76,52 @@ static void core__utf8_validation(void **state)
     assert_false(vg_utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
 }
 
+static void core__term_escapes_controls_c1_and_stray_bytes(void **state)
+{
+    /* ESC, LF, TAB, CR, DEL, U+009B (CSI as UTF-8), a raw 0x9b, 0xff; é and the backslash stay */
+    static const char in[] = "a\x1b[31m\n\t\r\x7f\xc2\x9b\x9b\xff\xc3\xa9\\";
+    char *s = vigil_term_escape(in, sizeof in - 1);
+    (void)state;
+    assert_non_null(s);
+    assert_string_equal(s, "a\\x1b[31m\\n\\t\\r\\x7f\\u009b\\x9b\\xff\xc3\xa9\\");
+    free(s);
+    assert_int_equal(vigil_term_clean("caf\xc3\xa9 C:\\x", 9), 1);
+    assert_int_equal(vigil_term_clean("a\x1b", 2), 0);
+    assert_int_equal(vigil_term_clean("\xc2\xa0", 2), 1); /* U+00A0 is no control */
+    s = vigil_term_escape("\0", 1);
+    assert_string_equal(s, "\\x00");
+    free(s);
+}
+
+static char *csv_of(const char *p)
+{
+    vg_buf b;
+    vg_buf_init(&b, 1 << 20);
+    vg_csv_fieldz(&b, p);
+    vg_buf_addc(&b, '\0');
+    return vg_buf_detach(&b, NULL);
+}
+
+static void core__csv_neutralises_formulas_not_numbers(void **state)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        {"=1+1", "'=1+1"}, {"@SUM(A1)", "'@SUM(A1)"}, {"+cmd", "'+cmd"}, {"-2+3", "'-2+3"},
+        {"\tx", "'\tx"}, {"\rx", "\"'\rx\""}, {"=HYPERLINK(\"u\",\"t\")", "\"'=HYPERLINK(\"\"u\"\",\"\"t\"\")\""},
+        {"'=x", "''=x"}, {"-", "'-"},
+        {"-3", "-3"}, {"+1.5", "+1.5"}, {"-0.25", "-0.25"}, {"a=b", "a=b"}, {"'x", "'x"}, {"", ""}, {"12", "12"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = csv_of(cases[i].in);
+        assert_string_equal(s, cases[i].out);
+        if (s[0] != '"') { /* a reader takes exactly the added apostrophe off */
+            size_t skip = vg_csv_unneutralise(s, strlen(s));
+            assert_string_equal(s + skip, cases[i].in);
+        }
+        free(s);
+    }
+}
+
 static void core__hex_round_trip_and_rejects_junk(void **state)
 {
     uint8_t in[3] = {0x00, 0xab, 0xff}, out[3];
@@ -117,6 +165,8 @@ int main(void)
         cmocka_unit_test(core__utf8_validation),
         cmocka_unit_test(core__hex_round_trip_and_rejects_junk),
         cmocka_unit_test(core__hex_fast_path_agrees_with_the_table),
+        cmocka_unit_test(core__term_escapes_controls_c1_and_stray_bytes),
+        cmocka_unit_test(core__csv_neutralises_formulas_not_numbers),
     };
     return tu_run_tests("core", tests, NULL, NULL);
 }

@@ -16,7 +16,9 @@
 #include "testutil.h"
 #include "core/hex.h"
 #include "formats/formats.h"
+#include "formats/line_name.h"
 #include "formats/list_fields.h"
+#include "formats/parse_lines.h"
 #include "formats/record.h"
 
 /* ---- a counting sink ---------------------------------------------------- */
@@ -964,6 +966,59 @@ static void detect__sqlite_that_is_not_nsrl(void **state)
     free(p);
 }
 
+/* A name with every byte but NUL, written the way vigil hash writes it, reads back exactly;
+ * an ordinary name with backslashes is taken as it is, as hashdeep writes it. */
+static void lines__escaped_names_round_trip(void **state)
+{
+    static const char hdr1[] = "%%%% HASHDEEP-1.0", hdr2[] = "%%%% size,md5,filename";
+    static const char md5[] = "0123456789abcdef0123456789abcdef";
+    char name[255], line[2048];
+    vg_lines p;
+    vg_hash_record r;
+    vg_buf b;
+    char why[256];
+    (void)state;
+    for (int i = 0; i < 255; i++)
+        name[i] = (char)(i + 1);
+    assert_int_equal(vg_line_name_needs_escape(name, sizeof name), 1);
+    assert_int_equal(vg_line_name_needs_escape("C:\\x41 =b", 9), 0);
+    vg_buf_init(&b, 1 << 20);
+    vg_buf_adds(&b, "\\5,");
+    vg_buf_adds(&b, md5);
+    vg_buf_addc(&b, ',');
+    vg_line_name_escape(&b, name, sizeof name);
+    assert_null(memchr(b.ptr, '\n', b.len));
+    assert_null(memchr(b.ptr, '\r', b.len));
+    vg_lines_init(&p, VIGIL_FORMAT_AUTO);
+    snprintf(line, sizeof line, "%s", hdr1);
+    assert_int_equal(vg_lines_parse(&p, line, strlen(line), &r, why, sizeof why), 0);
+    snprintf(line, sizeof line, "%s", hdr2);
+    assert_int_equal(vg_lines_parse(&p, line, strlen(line), &r, why, sizeof why), 0);
+    memcpy(line, b.ptr, b.len);
+    assert_int_equal(vg_lines_parse(&p, line, b.len, &r, why, sizeof why), 1);
+    assert_int_equal(r.size, 5);
+    assert_int_equal(r.name_len, sizeof name);
+    assert_memory_equal(r.name, name, sizeof name);
+    snprintf(line, sizeof line, "5,%s,C:\\x41\\n", md5); /* no leading backslash: bytes as they are */
+    assert_int_equal(vg_lines_parse(&p, line, strlen(line), &r, why, sizeof why), 1);
+    assert_int_equal(r.name_len, 8);
+    assert_memory_equal(r.name, "C:\\x41\\n", 8);
+    snprintf(line, sizeof line, "\\5,%s,bad\\q", md5);
+    assert_int_equal(vg_lines_parse(&p, line, strlen(line), &r, why, sizeof why), -1);
+    assert_non_null(strstr(why, "bad escape"));
+    snprintf(line, sizeof line, "\\5,%s,nul\\x00", md5); /* no name holds a NUL */
+    assert_int_equal(vg_lines_parse(&p, line, strlen(line), &r, why, sizeof why), -1);
+    snprintf(line, sizeof line, "\\5,%s,cut\\x4", md5);
+    assert_int_equal(vg_lines_parse(&p, line, strlen(line), &r, why, sizeof why), -1);
+    vg_buf_dispose(&b);
+    vg_lines_init(&p, VIGIL_FORMAT_PDQ); /* the PDQ list of vigil pdq, the same form */
+    snprintf(line, sizeof line, "\\%s%s,90,a\\nb", md5, md5);
+    assert_int_equal(vg_lines_parse(&p, line, strlen(line), &r, why, sizeof why), 1);
+    assert_int_equal(r.pdq_quality, 90);
+    assert_int_equal(r.name_len, 3);
+    assert_memory_equal(r.name, "a\nb", 3);
+}
+
 static const char *format_word(vigil_hashset_format f)
 {
     switch (f) {
@@ -1021,6 +1076,7 @@ int main(void)
     ADD(fields__hex_matches_reference);
     ADD(detect__no_rule_fits);
     ADD(detect__sqlite_that_is_not_nsrl);
+    ADD(lines__escaped_names_round_trip);
     {
         int rc = tu_run_group("hashset_formats", tests, n, NULL, NULL);
         yajl_tree_free(expected);

@@ -95,6 +95,25 @@ static void report__csv_quotes_commas_quotes_and_newlines(void **state)
     free(s);
 }
 
+static void report__csv_neutralises_formula_cells(void **state)
+{
+    vigil_item it = {0};
+    char *s;
+    (void)state;
+    it.path = "=HYPERLINK(\"mailto:x@example.invalid\",\"open\")";
+    it.path_len = strlen(it.path);
+    it.verdict = VIGIL_VERDICT_UNKNOWN;
+    it.has_digests = 0;
+    s = render(vigil_csv_item, &it);
+    assert_memory_equal(s, "\"'=HYPERLINK(\"\"mailto:x@example.invalid\"\",\"\"open\"\")\",,0,", 56);
+    free(s);
+    it.path = "@cmd";
+    it.path_len = 4;
+    s = render(vigil_csv_item, &it);
+    assert_memory_equal(s, "'@cmd,,0,", 9);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -102,6 +121,7 @@ int main(void)
         cmocka_unit_test(report__jsonl_error_item_and_raw_bytes),
         cmocka_unit_test(report__summary_counts_and_flag),
         cmocka_unit_test(report__csv_quotes_commas_quotes_and_newlines),
+        cmocka_unit_test(report__csv_neutralises_formula_cells),
     };
     return tu_run_tests("report", tests, NULL, NULL);
 }
