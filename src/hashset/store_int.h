@@ -22,6 +22,7 @@ struct vigil_store {
     vg_clock audit_clock;
     char *audit_who;
     int audit_held;     /* an event waits in audit_db's open transaction for our commit */
+    unsigned denied;    /* changes the access policy refuses (1 << vigil_hashset_op; vg_store_set_policy) */
 };
 
 /* Run SQL with no result rows; "what: sqlite message" into err on failure. */
