@@ -77,7 +77,8 @@ typedef struct vigil_import_opts {
     int replace;              /* replace an existing set of that name in the same transaction */
     int change_kind;          /* a replacement may have another kind than the set's current one */
     int lenient;              /* reject bad lines with a count instead of failing the file */
-    const char *who;          /* recorded in provenance */
+    const char *who;          /* recorded in provenance (the audit log's user instead when the
+                                 store has one: vigil_audit_hashsets) */
     /* called for each rejected line in lenient mode: "file:line: why" */
     void (*on_reject)(const char *msg, void *ud);
     void *ud;
@@ -171,7 +172,8 @@ typedef struct vigil_dispute {
     char *lifted_by, *lifted_at; /* NULL while active */
 } vigil_dispute;
 
-/* VIGIL_EUSAGE for a malformed digest or empty reason, VIGIL_ENOTFOUND for an unknown set,
+/* who is recorded as disputed_by (lifted_by), or the audit log's user when the store has one.
+ * VIGIL_EUSAGE for a malformed digest or empty reason, VIGIL_ENOTFOUND for an unknown set,
  * VIGIL_EDENIED as vigil_hashset_import (also for undispute). */
 int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *set, const char *reason,
                           const char *who, vigil_error *err);

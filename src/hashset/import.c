@@ -821,7 +821,7 @@ static int commit_version(vigil_store *st, const vg_import_prov *v, int64_t set_
     sqlite3_bind_text(s, 5, v->format, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 6, v->sources, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 7, v->imported_at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 8, o->who, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 8, vg_store_actor(st, o->who), -1, SQLITE_STATIC);
     if (set_id)
         sqlite3_bind_int64(s, 9, set_id);
     if ((rc = step_done(st, s, err)) < 0)
@@ -851,7 +851,7 @@ static int commit_version(vigil_store *st, const vg_import_prov *v, int64_t set_
     sqlite3_bind_int64(s, 14, (sqlite3_int64)t->conflicts);
     sqlite3_bind_int(s, 15, o->lenient);
     sqlite3_bind_text(s, 16, v->imported_at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 17, o->who, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 17, vg_store_actor(st, o->who), -1, SQLITE_STATIC);
     if ((rc = step_done(st, s, err)) < 0)
         return rc;
     version_id = sqlite3_last_insert_rowid(st->db);

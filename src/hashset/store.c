@@ -236,6 +236,11 @@ int vg_store_set_audit(vigil_store *st, vg_db *db, const vg_clock *clock, const 
     return 0;
 }
 
+const char *vg_store_actor(const vigil_store *st, const char *who)
+{
+    return st->audit_db && st->audit_who ? st->audit_who : who;
+}
+
 void vg_store_set_policy(vigil_store *st, unsigned ops)
 {
     st->denied = ~ops;

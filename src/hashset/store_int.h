@@ -50,6 +50,9 @@ int vg_store_has_entry_rows(vigil_store *st);
  * log's database until vg_store_audit_settle. No-op without an audit log. */
 int vg_store_audit(vigil_store *st, const char *action, const char *object, const char *detail,
                    vigil_error *err);
+/* Who a change is recorded as in the catalog: the audit log's user when there is a log (so that
+   the catalog and the log name the same person), else the caller's who. */
+const char *vg_store_actor(const vigil_store *st, const char *who);
 /* After the store's COMMIT (committed = 1) or ROLLBACK: commit or drop a waiting event. */
 int vg_store_audit_settle(vigil_store *st, int committed, vigil_error *err);
 
