@@ -14,23 +14,26 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: vigil hashset import --name NAME --kind illegal|benign|interest [--category C]\n"
             "                            [--series S] [--format auto|NAME]\n"
-            "                            [--replace] [--lenient] [--memory SIZE] [--category-map FILE]\n"
-            "                            [--base DB] FILE...\n"
+            "                            [--replace [--change-kind]] [--lenient] [--memory SIZE]\n"
+            "                            [--category-map FILE] [--base DB] [--as USER] FILE...\n"
             "       vigil hashset list [--json]\n"
-            "       vigil hashset remove --name NAME   (or: remove NAME)\n"
+            "       vigil hashset remove [--as USER] --name NAME   (or: remove NAME)\n"
             "       vigil hashset reindex\n"
             "       vigil hashset upgrade\n"
             "       vigil hashset check [--json]\n"
-            "       vigil hashset dispute DIGEST --reason TEXT [--set NAME]\n"
-            "       vigil hashset undispute DIGEST\n"
+            "       vigil hashset dispute DIGEST --reason TEXT [--set NAME] [--as USER]\n"
+            "       vigil hashset undispute DIGEST [--as USER]\n"
             "       vigil hashset disputes [--export FILE]\n"
             "       vigil hashset export --name NAME --format vics|hashdeep|csv [-o FILE]\n"
             "A malformed line fails its file (nothing of it is stored) unless --lenient, which rejects\n"
             "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n"
             "--format list prints the formats this build reads. --replace makes the import a new\n"
-            "version of the set (atomically); --memory bounds the memory used for sorting (default\n"
+            "version of the set (atomically), of the same kind unless --change-kind; --memory bounds the memory used for sorting (default\n"
             "256M; the rest spills to a folder beside the database). upgrade converts a store written\n"
-            "by an older vigil; the commands that write to the store do it first.\n");
+            "by an older vigil; the commands that write to the store do it first. import, remove,\n"
+            "dispute and undispute act as a registry user (--as, as for the case commands), are\n"
+            "allowed to admins and national officers unless $VIGIL_CONFIG says otherwise\n"
+            "(hashset.<change> = admin national officer analyst), and are audit events.\n");
 }
 
 static void on_reject(const char *msg, void *ud)
@@ -125,15 +128,26 @@ static int open_store_to_write(vigil_store **st)
     return open_store(st);
 }
 
-/* The store for a change to the sets, recorded in the registry's audit log as cli_user().
- * The store opens first so that its own refusals (not a vigil database...) are the ones seen. */
-static int open_audited(vigil_store **st, vigil_registry **reg)
+/* The store for a change to the sets by the registry's user `as` (cli_reg_open resolves it):
+ * the access policy is asked first, so that a refused user changes nothing (the store is not
+ * even created or upgraded); the store then holds every change to it and records it in the
+ * registry's audit log under who's name. */
+static int open_audited(vigil_store **st, vigil_registry **reg, vigil_actor *who, const char *as,
+                        vigil_hashset_op op)
 {
     vigil_error err;
-    int rc = open_store_to_write(st);
+    int rc = cli_reg_open(reg, who, as);
     if (rc != 0)
         return rc;
-    if (vigil_registry_open(reg, cli.db, &err) == 0 && vigil_audit_hashsets(*st, *reg, cli_user(), &err) == 0)
+    if (vigil_hashset_authorize(*reg, who, op, &err) < 0) {
+        vigil_registry_close(*reg);
+        return cli_fail(&err);
+    }
+    if ((rc = open_store_to_write(st)) != 0) {
+        vigil_registry_close(*reg);
+        return rc;
+    }
+    if (vigil_audit_hashsets(*st, *reg, who, &err) == 0)
         return 0;
     vigil_store_close(*st);
     vigil_registry_close(*reg);
@@ -154,8 +168,11 @@ static int cmd_import(int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"replace", no_argument, NULL, 'r'},
         {"lenient", no_argument, NULL, 'l'}, {"memory", required_argument, NULL, 'm'},
         {"category-map", required_argument, NULL, 'C'}, {"base", required_argument, NULL, 'b'},
+        {"change-kind", no_argument, NULL, 'K'}, {"as", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     vigil_import_opts o = {.kind = VIGIL_KIND__COUNT, .format = VIGIL_FORMAT_AUTO};
+    vigil_actor who;
+    const char *as = NULL;
     import_ui ui = {.tty = isatty(2)};
     uint64_t mem;
     vigil_import_stats s;
@@ -197,6 +214,8 @@ static int cmd_import(int argc, char **argv)
             break;
         case 'C': o.category_map = optarg; break;
         case 'b': o.base = optarg; break;
+        case 'K': o.change_kind = 1; break;
+        case 'A': as = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -205,9 +224,13 @@ static int cmd_import(int argc, char **argv)
         cli_error("hashset import: --name, --kind and at least one FILE are required");
         return EXIT_USAGE;
     }
-    if ((rc = open_audited(&st, &reg)) != 0)
+    if (o.change_kind && !o.replace) {
+        cli_error("hashset import: --change-kind goes with --replace");
+        return EXIT_USAGE;
+    }
+    if ((rc = open_audited(&st, &reg, &who, as, o.replace ? VIGIL_HASHSET_REPLACE : VIGIL_HASHSET_IMPORT)) != 0)
         return rc;
-    o.who = cli_user();
+    o.who = who.name;
     o.on_reject = on_reject;
     o.on_progress = on_progress;
     o.on_file = on_file;
@@ -263,20 +286,32 @@ static int cmd_list(int argc, char **argv)
 
 static int cmd_remove(int argc, char **argv)
 {
-    const char *name = NULL;
+    static const struct option longopts[] = {{"name", required_argument, NULL, 'n'},
+                                              {"as", required_argument, NULL, 'A'},
+                                              {NULL, 0, NULL, 0}};
+    const char *name = NULL, *as = NULL;
     vigil_store *st;
     vigil_registry *reg;
+    vigil_actor who;
     vigil_error err;
-    int rc;
-    if (argc == 3 && !strcmp(argv[1], "--name"))
-        name = argv[2];
-    else if (argc == 2 && argv[1][0] != '-')
-        name = argv[1];
-    if (!name) {
+    int opt, rc;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt == 'n')
+            name = optarg;
+        else if (opt == 'A')
+            as = optarg;
+        else {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (!name && optind == argc - 1)
+        name = argv[optind++];
+    if (!name || optind != argc) {
         usage(stderr);
         return EXIT_USAGE;
     }
-    if ((rc = open_audited(&st, &reg)) != 0)
+    if ((rc = open_audited(&st, &reg, &who, as, VIGIL_HASHSET_REMOVE)) != 0)
         return rc;
     rc = vigil_hashset_remove(st, name, &err);
     close_audited(st, reg);
@@ -350,10 +385,12 @@ static int cmd_dispute(int argc, char **argv)
 {
     static const struct option longopts[] = {{"reason", required_argument, NULL, 'r'},
                                               {"set", required_argument, NULL, 's'},
+                                              {"as", required_argument, NULL, 'A'},
                                               {NULL, 0, NULL, 0}};
-    const char *reason = NULL, *set = NULL;
+    const char *reason = NULL, *set = NULL, *as = NULL;
     vigil_store *st;
     vigil_registry *reg;
+    vigil_actor who;
     vigil_error err;
     int opt, rc;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -361,6 +398,8 @@ static int cmd_dispute(int argc, char **argv)
             reason = optarg;
         else if (opt == 's')
             set = optarg;
+        else if (opt == 'A')
+            as = optarg;
         else {
             usage(stderr);
             return EXIT_USAGE;
@@ -370,26 +409,36 @@ static int cmd_dispute(int argc, char **argv)
         cli_error("hashset dispute: a DIGEST and --reason TEXT are required");
         return EXIT_USAGE;
     }
-    if ((rc = open_audited(&st, &reg)) != 0)
+    if ((rc = open_audited(&st, &reg, &who, as, VIGIL_HASHSET_DISPUTE)) != 0)
         return rc;
-    rc = vigil_hashset_dispute(st, argv[optind], set, reason, cli_user(), &err);
+    rc = vigil_hashset_dispute(st, argv[optind], set, reason, who.name, &err);
     close_audited(st, reg);
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }
 
 static int cmd_undispute(int argc, char **argv)
 {
+    static const struct option longopts[] = {{"as", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
+    const char *as = NULL;
     vigil_store *st;
     vigil_registry *reg;
+    vigil_actor who;
     vigil_error err;
-    int rc;
-    if (argc != 2) {
+    int opt, rc;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt != 'A') {
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        as = optarg;
+    }
+    if (optind != argc - 1) {
         usage(stderr);
         return EXIT_USAGE;
     }
-    if ((rc = open_audited(&st, &reg)) != 0)
+    if ((rc = open_audited(&st, &reg, &who, as, VIGIL_HASHSET_UNDISPUTE)) != 0)
         return rc;
-    rc = vigil_hashset_undispute(st, argv[1], cli_user(), &err);
+    rc = vigil_hashset_undispute(st, argv[optind], who.name, &err);
     close_audited(st, reg);
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }

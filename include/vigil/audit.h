@@ -25,13 +25,15 @@ int vigil_audit_verify(vigil_audit_report *out, vigil_registry *reg, const vigil
 typedef struct vigil_store vigil_store;
 
 /*
- * Record every later change that st makes to its hash sets in reg's audit log, as who
- * (actions hashset.import, hashset.replace, hashset.remove, hashset.dispute and
- * hashset.undispute). When both are in one SQLite file the event is written in the same
- * transaction as the change; otherwise it is held in an open transaction of the log and
- * committed right after the change (a failure then is reported, the change stays).
+ * Record every later change that st makes to its hash sets in reg's audit log under who's
+ * name (actions hashset.import, hashset.replace, hashset.remove, hashset.dispute and
+ * hashset.undispute), and hold st to the access policy for who (vigil_hashset_authorize):
+ * a change who may not make fails with VIGIL_EDENIED before it commits, and nothing of it
+ * stays. When both are in one SQLite file the event is written in the same transaction as
+ * the change; otherwise it is held in an open transaction of the log and committed right
+ * after the change (a failure then is reported, the change stays).
  * reg must stay open until st is closed. VIGIL_ENOMEM, or VIGIL_ESTORE.
  */
-int vigil_audit_hashsets(vigil_store *st, vigil_registry *reg, const char *who, vigil_error *err);
+int vigil_audit_hashsets(vigil_store *st, vigil_registry *reg, const vigil_actor *who, vigil_error *err);
 
 #endif

@@ -23,18 +23,38 @@ int vigil_date_parse(int64_t *secs_out, const char *s, vigil_error *err);
 /* Format as YYYY-MM-DD (cap >= 11) or YYYY-MM-DDTHH:MM:SSZ (cap >= 21). */
 void vigil_date_format(char *buf, size_t cap, int64_t secs, int with_time);
 
-/* --- configuration: priority weights and default referral deadlines --- */
+/* --- configuration: priority weights, default referral deadlines, who changes the hash sets --- */
+
+/* The changes to the known-hash sets that the access policy governs. */
+typedef enum {
+    VIGIL_HASHSET_IMPORT,     /* a new set */
+    VIGIL_HASHSET_REPLACE,    /* a new version of an existing set (import --replace) */
+    VIGIL_HASHSET_REMOVE,
+    VIGIL_HASHSET_DISPUTE,    /* take a digest out of matching */
+    VIGIL_HASHSET_UNDISPUTE,
+    VIGIL_HASHSET__OPS
+} vigil_hashset_op;
+
+/* Who may do a vigil_hashset_op: a mask of these. */
+enum {
+    VIGIL_ALLOW_ADMIN = 1,    /* administrators */
+    VIGIL_ALLOW_NATIONAL = 2, /* officers of the national unit */
+    VIGIL_ALLOW_OFFICER = 4,  /* every officer */
+    VIGIL_ALLOW_ANALYST = 8,
+};
 
 #define VIGIL_FACTOR_MAX 16
 typedef struct vigil_config {
     int due_days[5];                       /* per vigil_unit_type; default 30 */
     struct { char name[32]; double weight; } weight[VIGIL_FACTOR_MAX];
     int nweights;
+    unsigned hashset_allow[VIGIL_HASHSET__OPS]; /* VIGIL_ALLOW_*; default admin and national */
 } vigil_config;
 
 /* Defaults, then "key = value" lines from path (NULL: defaults only); '#' starts a comment.
- * Keys: due_days.<unit type>, weight.<factor>. VIGIL_EINPUT with path:line on a bad line, or
- * naming path when it cannot be read. */
+ * Keys: due_days.<unit type>, weight.<factor>, hashset.<import|replace|remove|dispute|undispute>
+ * (a list of admin, national, officer, analyst, or none). VIGIL_EINPUT with path:line on a
+ * bad line, or naming path when it cannot be read. */
 int vigil_config_load(vigil_config *cfg, const char *path, vigil_error *err);
 /* The registry copies cfg. */
 void vigil_registry_set_config(vigil_registry *reg, const vigil_config *cfg);
@@ -58,6 +78,13 @@ int vigil_actor_resolve(vigil_actor *out, vigil_registry *reg, const char *name,
 const char *vigil_role_name(vigil_role r);
 /* 0, or -1 for an unknown role name (no vigil_code). */
 int vigil_role_parse(vigil_role *out, const char *s);
+
+/* "import", "replace", "remove", "dispute", "undispute". */
+const char *vigil_hashset_op_name(vigil_hashset_op op);
+/* May who make this change to the hash sets (the registry's configuration, hashset.<op>)?
+ * 0, or VIGIL_EDENIED "hashset <op>: not allowed for user 'NAME' (...)". */
+int vigil_hashset_authorize(vigil_registry *reg, const vigil_actor *who, vigil_hashset_op op,
+                            vigil_error *err);
 /* Register a user of a unit (admins and national officers). Analysts may have no unit.
  * VIGIL_EDENIED for other users, VIGIL_EINPUT for a bad name or an officer without a unit,
  * VIGIL_ENOTFOUND for an unknown unit, VIGIL_EEXISTS if the name is taken. */

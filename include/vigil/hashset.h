@@ -75,8 +75,10 @@ typedef struct vigil_import_opts {
     const char *category;     /* default category for entries that carry none; may be NULL */
     const char *series;       /* default series; may be NULL */
     int replace;              /* replace an existing set of that name in the same transaction */
+    int change_kind;          /* a replacement may have another kind than the set's current one */
     int lenient;              /* reject bad lines with a count instead of failing the file */
-    const char *who;          /* recorded in provenance */
+    const char *who;          /* recorded in provenance (the audit log's user instead when the
+                                 store has one: vigil_audit_hashsets) */
     /* called for each rejected line in lenient mode: "file:line: why" */
     void (*on_reject)(const char *msg, void *ud);
     void *ud;
@@ -102,6 +104,13 @@ typedef struct vigil_import_stats {
     vigil_hashset_format format; /* the format read (detected when auto) */
 } vigil_import_stats;
 
+/* The longest set name, in bytes. */
+#define VIGIL_HASHSET_NAME_MAX 128
+/* Is name fit for a new set: 1 to VIGIL_HASHSET_NAME_MAX bytes, no control characters (newline,
+ * tab...), no '/' or '\\', not starting with '.', '-' or a space, not ending with a space?
+ * 0, or VIGIL_EINPUT naming the rule it breaks (the name is quoted only when printable). */
+int vigil_hashset_name_check(const char *name, vigil_error *err);
+
 /*
  * Import FILEs into one set as a new version of it. Each file is all or
  * nothing: a malformed line fails that file with "file:line: why"
@@ -111,9 +120,12 @@ typedef struct vigil_import_stats {
  * segment file, and one SQLite transaction makes it current: an interrupted
  * import leaves the store as it was. Readers that opened the index before
  * keep their view.
- * VIGIL_EUSAGE: no set name, or too many files; VIGIL_EEXISTS: the set exists and
- * opts->replace is not set; VIGIL_EINPUT: a file cannot be read, has no reader for its
- * format, or is malformed (the first file's "file:line: why", or how many files failed);
+ * VIGIL_EUSAGE: too many files; VIGIL_EEXISTS: the set exists and opts->replace is not
+ * set; VIGIL_ESTATE: the replacement's kind differs from the set's and opts->change_kind
+ * is not set; VIGIL_EINPUT: the name of a new set breaks vigil_hashset_name_check, a file
+ * cannot be read, has no reader for its format, or is malformed (the first file's
+ * "file:line: why", or how many files failed); VIGIL_EDENIED: the store is held to the
+ * access policy (vigil_audit_hashsets) and its user may not make this change;
  * VIGIL_ESTORE also for the temporary folder or the segment file.
  */
 int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char *const *files,
@@ -141,7 +153,8 @@ int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vig
 void vigil_hashset_info_free(vigil_hashset_info *v, size_t n);
 /* Every version of every set, oldest first, as above (entries 0 for superseded ones). No other codes. */
 int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
-/* Remove a set and its entries; VIGIL_ENOTFOUND if there is none of that name. */
+/* Remove a set and its entries; VIGIL_ENOTFOUND if there is none of that name, VIGIL_EDENIED
+ * as vigil_hashset_import. */
 int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err);
 
 /*
@@ -159,7 +172,9 @@ typedef struct vigil_dispute {
     char *lifted_by, *lifted_at; /* NULL while active */
 } vigil_dispute;
 
-/* VIGIL_EUSAGE for a malformed digest or empty reason, VIGIL_ENOTFOUND for an unknown set. */
+/* who is recorded as disputed_by (lifted_by), or the audit log's user when the store has one.
+ * VIGIL_EUSAGE for a malformed digest or empty reason, VIGIL_ENOTFOUND for an unknown set,
+ * VIGIL_EDENIED as vigil_hashset_import (also for undispute). */
 int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *set, const char *reason,
                           const char *who, vigil_error *err);
 /* Lift every active dispute of the digest; VIGIL_ENOTFOUND when there is none. */

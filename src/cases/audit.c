@@ -24,7 +24,10 @@ int vigil_audit_verify(vigil_audit_report *out, vigil_registry *reg, const vigil
     return vg_audit_verify(out, reg->db, err);
 }
 
-int vigil_audit_hashsets(vigil_store *st, vigil_registry *reg, const char *who, vigil_error *err)
+int vigil_audit_hashsets(vigil_store *st, vigil_registry *reg, const vigil_actor *who, vigil_error *err)
 {
-    return vg_store_set_audit(st, reg->db, &reg->clock, who, err);
+    int rc = vg_store_set_audit(st, reg->db, &reg->clock, who->name, err);
+    if (rc == 0)
+        vg_store_set_policy(st, vg_hashset_policy_ops(reg, who));
+    return rc;
 }

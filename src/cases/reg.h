@@ -47,6 +47,13 @@ int vg_policy_sees_all(const vigil_actor *who);
    so that no one learns which case ids exist; every case verb checks this before anything else. */
 int vg_policy_deny_case(const vigil_actor *who, int64_t case_id, vigil_error *err);
 
+/* The hash-set policy (hashset_policy.c): defaults, a "hashset.<op> = roles" line, and the
+   mask of vigil_hashset_op bits (1 << op) who may do. */
+void vg_hashset_policy_defaults(vigil_config *cfg);
+int vg_hashset_policy_line(vigil_config *cfg, const char *op, const char *value, const char *path, int ln,
+                           vigil_error *err);
+unsigned vg_hashset_policy_ops(const vigil_registry *reg, const vigil_actor *who);
+
 /* Look up a unit by code: VIGIL_ENOTFOUND "unknown unit 'X'". */
 int vg_unit_by_code(vigil_unit *out, vigil_registry *reg, const char *code, vigil_error *err);
 int vg_unit_by_id(vigil_unit *out, vigil_registry *reg, int64_t id, vigil_error *err);

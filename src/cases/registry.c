@@ -96,6 +96,8 @@ static int config_line(vigil_config *cfg, char *line, const char *path, int ln, 
                 return vigil_error_set(err, VIGIL_EINPUT, "%s:%d: expected 'key = value'", path, ln);
         return 0;
     }
+    if (!strncmp(key, "hashset.", 8))
+        return vg_hashset_policy_line(cfg, key + 8, strchr(line, '=') + 1, path, ln, err);
     errno = 0;
     v = strtod(val, &end);
     if (errno || *end || v < 0)
@@ -129,6 +131,7 @@ int vigil_config_load(vigil_config *cfg, const char *path, vigil_error *err)
         cfg->weight[i].weight = default_weights[i].w;
         cfg->nweights++;
     }
+    vg_hashset_policy_defaults(cfg);
     if (!path)
         return 0;
     if (!(f = fopen(path, "r")))

@@ -87,7 +87,7 @@ int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *s
 {
     uint8_t d[32];
     char hex[65];
-    dispute_args a = {d, 0, digest_hex, set, reason, who};
+    dispute_args a = {d, 0, digest_hex, set, reason, vg_store_actor(st, who)};
     int rc = parse_digest(d, &a.len, digest_hex, err);
     if (rc < 0)
         return rc;
@@ -123,7 +123,7 @@ int vigil_hashset_undispute(vigil_store *st, const char *digest_hex, const char 
 {
     uint8_t d[32];
     char hex[65];
-    dispute_args a = {d, 0, digest_hex, NULL, NULL, who};
+    dispute_args a = {d, 0, digest_hex, NULL, NULL, vg_store_actor(st, who)};
     int rc = parse_digest(d, &a.len, digest_hex, err);
     if (rc < 0)
         return rc;

@@ -46,6 +46,27 @@ int vigil_hashset_kind_parse(vigil_hashset_kind *out, const char *s)
     return VIGIL_EUSAGE;
 }
 
+int vigil_hashset_name_check(const char *name, vigil_error *err)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0)
+        return vigil_error_set(err, VIGIL_EINPUT, "hash set name: empty (a set needs a name)");
+    if (n > VIGIL_HASHSET_NAME_MAX)
+        return vigil_error_set(err, VIGIL_EINPUT, "hash set name: %zu bytes long, the most is %d", n,
+                               VIGIL_HASHSET_NAME_MAX);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+            return vigil_error_set(err, VIGIL_EINPUT,
+                                   "hash set name: a control character (newline, tab...) at byte %zu", i + 1);
+    if (strchr(name, '/') || strchr(name, '\\'))
+        return vigil_error_set(err, VIGIL_EINPUT, "hash set name '%s': no '/' or '\\' in a name", name);
+    if (name[0] == '.' || name[0] == '-' || name[0] == ' ' || name[n - 1] == ' ')
+        return vigil_error_set(err, VIGIL_EINPUT,
+                               "hash set name '%s': it may not start with '.', '-' or a space, nor end with a space",
+                               name);
+    return 0;
+}
+
 /* ---- identity and order of entries ---- */
 
 /* The digest an entry is known by: the strongest it has. */
@@ -725,7 +746,8 @@ static int prep(sqlite3_stmt **s, vigil_store *st, const char *sql, vigil_error 
 }
 
 /* Set id and current segment of a set, 0 when there is none of that name. */
-static int find_set(int64_t *id, char **segment, vigil_store *st, const char *name, vigil_error *err)
+static int find_set(int64_t *id, vigil_hashset_kind *kind, char **segment, vigil_store *st, const char *name,
+                    vigil_error *err)
 {
     sqlite3_stmt *s;
     int rc;
@@ -733,8 +755,8 @@ static int find_set(int64_t *id, char **segment, vigil_store *st, const char *na
     if (segment)
         *segment = NULL;
     if ((rc = prep(&s, st,
-                   "SELECT h.id, v.segment FROM hashset h LEFT JOIN hashset_version v ON v.id = h.current_version"
-                   " WHERE h.name = ?", err)) < 0)
+                   "SELECT h.id, v.segment, h.kind FROM hashset h"
+                   " LEFT JOIN hashset_version v ON v.id = h.current_version WHERE h.name = ?", err)) < 0)
         return rc;
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
@@ -742,19 +764,35 @@ static int find_set(int64_t *id, char **segment, vigil_store *st, const char *na
         *id = sqlite3_column_int64(s, 0);
         if (segment && sqlite3_column_text(s, 1))
             *segment = strdup((const char *)sqlite3_column_text(s, 1));
+        *kind = (vigil_hashset_kind)sqlite3_column_int(s, 2);
     }
     sqlite3_finalize(s);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
          : vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path, sqlite3_errmsg(st->db));
 }
 
+/* A kind is part of a version: a replacement keeps it unless the caller asked to change it. */
+static int kind_kept(const vigil_import_opts *o, vigil_hashset_kind was, vigil_error *err)
+{
+    if (o->kind == was || o->change_kind)
+        return 0;
+    return vigil_error_set(err, VIGIL_ESTATE,
+                           "hash set '%s' is %s; replacing it as %s would change its kind (import with --change-kind"
+                           " to do so)", o->name, vigil_hashset_kind_name(was), vigil_hashset_kind_name(o->kind));
+}
+
 int vg_import_check_name(vigil_store *st, const vigil_import_opts *o, vigil_error *err)
 {
     int64_t id;
-    int rc = find_set(&id, NULL, st, o->name, err);
+    vigil_hashset_kind was = o->kind;
+    int rc = find_set(&id, &was, NULL, st, o->name, err);
     if (rc == 0 && id && !o->replace)
         rc = vigil_error_set(err, VIGIL_EEXISTS, "hash set '%s' exists (remove it, or import with --replace)",
                              o->name);
+    if (rc == 0 && id)
+        rc = kind_kept(o, was, err);
+    if (rc == 0 && !id) /* names an older vigil stored stay usable */
+        rc = vigil_hashset_name_check(o->name, err);
     return rc;
 }
 
@@ -783,7 +821,7 @@ static int commit_version(vigil_store *st, const vg_import_prov *v, int64_t set_
     sqlite3_bind_text(s, 5, v->format, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 6, v->sources, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 7, v->imported_at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 8, o->who, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 8, vg_store_actor(st, o->who), -1, SQLITE_STATIC);
     if (set_id)
         sqlite3_bind_int64(s, 9, set_id);
     if ((rc = step_done(st, s, err)) < 0)
@@ -813,7 +851,7 @@ static int commit_version(vigil_store *st, const vg_import_prov *v, int64_t set_
     sqlite3_bind_int64(s, 14, (sqlite3_int64)t->conflicts);
     sqlite3_bind_int(s, 15, o->lenient);
     sqlite3_bind_text(s, 16, v->imported_at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 17, o->who, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 17, vg_store_actor(st, o->who), -1, SQLITE_STATIC);
     if ((rc = step_done(st, s, err)) < 0)
         return rc;
     version_id = sqlite3_last_insert_rowid(st->db);
@@ -829,12 +867,13 @@ static int commit_version(vigil_store *st, const vg_import_prov *v, int64_t set_
 
 /* The audit event of a new version: hashset.import for a new set, hashset.replace for a set
    that existed; detail = what the version holds and how its records were counted. */
-static int audit_version(vigil_store *st, const vg_import_prov *v, int replaced, vigil_error *err)
+static int audit_version(vigil_store *st, const vg_import_prov *v, int replaced, vigil_hashset_kind was,
+                         vigil_error *err)
 {
     const vigil_import_stats *t = v->total;
     sqlite3_stmt *s;
     int64_t version = 0;
-    char detail[512];
+    char detail[512], change[40] = "";
     int rc;
     if ((rc = prep(&s, st, "SELECT v.version FROM hashset h JOIN hashset_version v ON v.id = h.current_version"
                    " WHERE h.name = ?", err)) < 0)
@@ -843,10 +882,12 @@ static int audit_version(vigil_store *st, const vg_import_prov *v, int replaced,
     if (sqlite3_step(s) == SQLITE_ROW)
         version = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
+    if (replaced && was != v->opts->kind)
+        snprintf(change, sizeof change, " previous_kind=%s", vigil_hashset_kind_name(was));
     snprintf(detail, sizeof detail,
-             "kind=%s version=%lld entries=%llu records=%llu added=%llu duplicates=%llu skipped=%llu"
+             "kind=%s%s version=%lld entries=%llu records=%llu added=%llu duplicates=%llu skipped=%llu"
              " rejected=%llu retracted=%llu conflicts=%llu format=%s",
-             vigil_hashset_kind_name(v->opts->kind), (long long)version, (unsigned long long)v->entries,
+             vigil_hashset_kind_name(v->opts->kind), change, (long long)version, (unsigned long long)v->entries,
              (unsigned long long)(t->records + t->rejected), (unsigned long long)t->added,
              (unsigned long long)t->duplicates, (unsigned long long)t->skipped_empty,
              (unsigned long long)t->rejected, (unsigned long long)t->retracted, (unsigned long long)t->conflicts,
@@ -857,18 +898,21 @@ static int audit_version(vigil_store *st, const vg_import_prov *v, int replaced,
 int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err)
 {
     int64_t set_id;
+    vigil_hashset_kind was = v->opts->kind;
     char *old = NULL;
     int rc;
     if (vg_store_exec(st, "BEGIN IMMEDIATE", "begin import", err) < 0)
         return VIGIL_ESTORE;
-    rc = find_set(&set_id, &old, st, v->opts->name, err);
+    rc = find_set(&set_id, &was, &old, st, v->opts->name, err);
     if (rc == 0 && set_id && !v->opts->replace && !v->upgrade)
         rc = vigil_error_set(err, VIGIL_EEXISTS, "hash set '%s' exists (remove it, or import with --replace)",
                              v->opts->name);
+    if (rc == 0 && set_id && !v->upgrade) /* checked again: another writer may have come between */
+        rc = kind_kept(v->opts, was, err);
     if (rc == 0)
         rc = commit_version(st, v, set_id, err);
     if (rc == 0 && !v->upgrade) /* converting a version 2 store changes no set */
-        rc = audit_version(st, v, set_id != 0, err);
+        rc = audit_version(st, v, set_id != 0, was, err);
     if (rc == 0)
         rc = vg_store_exec(st, "COMMIT", "commit import", err);
     if (rc < 0) {
@@ -1080,8 +1124,8 @@ int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char 
     char *segment = NULL;
     int rc;
     memset(stats, 0, sizeof *stats);
-    if (!opts->name || !*opts->name)
-        return vigil_error_set(err, VIGIL_EUSAGE, "hashset import: a set needs a name");
+    if (!opts->name)
+        return vigil_error_set(err, VIGIL_EINPUT, "hash set name: empty (a set needs a name)");
     if ((rc = vg_import_check_name(st, opts, err)) < 0)
         return rc;
     if ((rc = vg_import_begin(&p, st, opts, err)) < 0) {

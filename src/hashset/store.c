@@ -236,10 +236,27 @@ int vg_store_set_audit(vigil_store *st, vg_db *db, const vg_clock *clock, const 
     return 0;
 }
 
+const char *vg_store_actor(const vigil_store *st, const char *who)
+{
+    return st->audit_db && st->audit_who ? st->audit_who : who;
+}
+
+void vg_store_set_policy(vigil_store *st, unsigned ops)
+{
+    st->denied = ~ops;
+}
+
 int vg_store_audit(vigil_store *st, const char *action, const char *object, const char *detail,
                    vigil_error *err)
 {
+    /* the events' actions in vigil_hashset_op order */
+    static const char *const actions[] = {"hashset.import", "hashset.replace", "hashset.remove", "hashset.dispute",
+                                          "hashset.undispute"};
     int rc;
+    for (unsigned i = 0; i < sizeof actions / sizeof actions[0]; i++)
+        if (!strcmp(action, actions[i]) && (st->denied & (1u << i)))
+            return vigil_error_set(err, VIGIL_EDENIED, "hashset %s: not allowed for user '%s'", action + 8,
+                                   st->audit_who ? st->audit_who : "");
     if (!st->audit_db)
         return 0;
     if (st->audit_here)

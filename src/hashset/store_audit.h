@@ -10,5 +10,8 @@
 
 /* Record later changes in the audit log in db (not owned; open until the store closes). */
 int vg_store_set_audit(vigil_store *st, vg_db *db, const vg_clock *clock, const char *who, vigil_error *err);
+/* Allow only the changes in ops (bits 1 << vigil_hashset_op); the others fail with VIGIL_EDENIED
+   before they commit. A store starts allowing every change. */
+void vg_store_set_policy(vigil_store *st, unsigned ops);
 
 #endif

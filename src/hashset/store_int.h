@@ -22,6 +22,7 @@ struct vigil_store {
     vg_clock audit_clock;
     char *audit_who;
     int audit_held;     /* an event waits in audit_db's open transaction for our commit */
+    unsigned denied;    /* changes the access policy refuses (1 << vigil_hashset_op; vg_store_set_policy) */
 };
 
 /* Run SQL with no result rows; "what: sqlite message" into err on failure. */
@@ -49,6 +50,9 @@ int vg_store_has_entry_rows(vigil_store *st);
  * log's database until vg_store_audit_settle. No-op without an audit log. */
 int vg_store_audit(vigil_store *st, const char *action, const char *object, const char *detail,
                    vigil_error *err);
+/* Who a change is recorded as in the catalog: the audit log's user when there is a log (so that
+   the catalog and the log name the same person), else the caller's who. */
+const char *vg_store_actor(const vigil_store *st, const char *who);
 /* After the store's COMMIT (committed = 1) or ROLLBACK: commit or drop a waiting event. */
 int vg_store_audit_settle(vigil_store *st, int committed, vigil_error *err);
 

@@ -149,7 +149,8 @@ static void set_json(vg_buf *b, const vigil_hashset_info *h, const vigil_hashset
     vg_buf_adds(b, ",\"versions\":[");
     for (size_t k = 0, n = 0; k < nall; k++)
         if (all[k].id == h->id) {
-            vg_buf_addf(b, "%s{\"current\":%s", n++ ? "," : "", all[k].version == h->version ? "true" : "false");
+            vg_buf_addf(b, "%s{\"current\":%s,\"kind\":\"%s\"", n++ ? "," : "",
+                        all[k].version == h->version ? "true" : "false", vigil_hashset_kind_name(all[k].kind));
             set_counts(b, &all[k]);
             vg_buf_addc(b, '}');
         }

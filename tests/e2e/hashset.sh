@@ -65,8 +65,19 @@ like "missing file named" "$out" "no-such-file: No such file or directory"
 out=$(imp --name md5sum --kind benign "$H/plain/md5sum.txt"); rc=$?
 is "same name again: refused (3)" "$rc" "3"
 like "same name again: says so" "$out" "exists"
-out=$(imp --name md5sum --kind illegal --replace "$T/good.txt")
-is "--replace: the new content" "$(vigil hashset list | awk '$1=="md5sum"{print $2, $3}')" "illegal 1"
+# a set's kind is part of its version: another kind only when asked for
+out=$(imp --name md5sum --kind illegal --replace "$T/good.txt"); rc=$?
+is "--replace with another kind: refused (3)" "$rc" "3"
+like "--replace with another kind: names both kinds and the option" "$out" \
+  "hash set 'md5sum' is benign; replacing it as illegal would change its kind .*--change-kind"
+is "--replace with another kind: the set is unchanged" "$(vigil hashset list | awk '$1=="md5sum"{print $2, $3, $4}')" "benign 6 1"
+out=$(imp --name md5sum --kind illegal --change-kind "$T/good.txt"); rc=$?
+is "--change-kind without --replace: usage error" "$rc" "2"
+out=$(imp --name md5sum --kind illegal --replace --change-kind "$T/good.txt")
+is "--replace --change-kind: the new content and kind" "$(vigil hashset list | awk '$1=="md5sum"{print $2, $3, $4}')" "illegal 1 2"
+is "list --json: each version keeps its own kind" \
+  "$(vigil hashset list --json | python3 -c "import json,sys; print([(v['version'], v['kind']) for s in json.load(sys.stdin) if s['name'] == 'md5sum' for v in s['versions']])")" \
+  "[(1, 'benign'), (2, 'illegal')]"
 check "remove a set" vigil hashset remove md5sum
 is "removed set is gone" "$(vigil hashset list | grep -c '^md5sum ')" "0"
 out=$(vigil hashset remove md5sum 2>&1); rc=$?

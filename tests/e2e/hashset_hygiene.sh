@@ -45,10 +45,13 @@ out=$(vigil hashset dispute "$hello" 2>&1); rc=$?
 is "dispute without a reason: usage error" "$rc" "2"
 out=$(vigil hashset dispute "$hello" --reason "r" --set nosuch 2>&1); rc=$?
 is "dispute for an unknown set: refused (3)" "$rc" "3"
-VIGIL_USER=analyst check "dispute hello's SHA-256 in every set" vigil hashset dispute "$hello" --reason "a greeting, wrongly listed"
+# disputes are for admins and national officers (the hash-set policy; see hashset_policy.sh)
+vigil unit add NAT --name "National unit" --type national >/dev/null
+vigil user add nat-1 --unit NAT --role officer >/dev/null
+check "dispute hello's SHA-256 in every set" vigil hashset dispute "$hello" --as nat-1 --reason "a greeting, wrongly listed"
 scan
 is "a disputed entry no longer matches" "$(v hello.txt)" "('unknown', None)"
-like "disputes lists it with who, when and why" "$(vigil hashset disputes)" "$hello +\* +yes +20[0-9-]+T.* a greeting, wrongly listed"
+like "disputes lists it with who, when and why" "$(vigil hashset disputes)" "$hello +\* +yes +20[0-9-]+T[^ ]* +nat-1 +a greeting, wrongly listed"
 vigil hashset disputes --export "$T/disputes.csv"
 is "disputes --export writes CSV for the list's owner" \
   "$(python3 -c "import csv; r=list(csv.DictReader(open('$T/disputes.csv'))); print(len(r), r[0]['digest'] == '$hello', r[0]['reason'], r[0]['active'])")" \
