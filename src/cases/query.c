@@ -61,8 +61,11 @@ static int compute_priority(vigil_case *c, vigil_registry *reg, vigil_error *err
             v = 20;   /* beyond twenty unknown items, more adds no urgency */
         add_factor(c, reg, signals[i], (double)v);
     }
-    rc = vg_db_int(reg->db, &v, "SELECT count(DISTINCT o.case_id) FROM suspects s JOIN suspects o"
-                   " ON o.suspect = s.suspect AND o.case_id <> s.case_id WHERE s.case_id = ?", p, 1, err);
+    /* other units' cases count too: on PostgreSQL row-level security hides them, so ask the
+     * database's own function (src/cases/access.c) */
+    rc = vg_db_int(reg->db, &v, vg_db_is_pg(reg->db) ? "SELECT vigil_suspect_repeats(?, current_user)"
+                   : "SELECT count(DISTINCT o.case_id) FROM suspects s JOIN suspects o"
+                     " ON o.suspect = s.suspect AND o.case_id <> s.case_id WHERE s.case_id = ?", p, 1, err);
     if (rc < 0)
         return rc;
     add_factor(c, reg, "repeat_suspect", (double)v);
