@@ -195,6 +195,23 @@ int vg_access_apply(vg_db *db, vigil_error *err)
     return rc;
 }
 
+int vg_access_check(vg_db *db, vigil_error *err)
+{
+    vg_rows r;
+    int rc, ok;
+    if (!vg_db_is_pg(db))
+        return 0;
+    rc = vg_db_query(db, &r, "SELECT has_table_privilege('meta', 'SELECT'), session_user", NULL, 0, err);
+    if (rc < 0)
+        return rc;
+    ok = r.nrows && vg_cell(&r, 0, 0) && !strcmp(vg_cell(&r, 0, 0), "t");
+    if (!ok)
+        rc = vigil_error_set(err, VIGIL_EDENIED, "database role '%s' is not a vigil user: connect as the role of"
+                             " one ('vigil user add NAME' creates it)", r.nrows && vg_cell(&r, 0, 1) ? vg_cell(&r, 0, 1) : "?");
+    vg_rows_free(&r);
+    return rc;
+}
+
 int vg_access_drop_roles(vg_db *db, vigil_error *err)
 {
     if (!vg_db_is_pg(db))

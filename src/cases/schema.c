@@ -50,7 +50,9 @@ const vg_schema vg_cases_schema = {
 int vg_cases_migrate(vg_db *db, vigil_error *err)
 {
     /* cases first: a database of a newer case schema is refused before anything is written */
-    int rc = vg_db_migrate(db, &vg_cases_schema, err);
+    int rc = vg_access_check(db, err);
+    if (rc == 0)
+        rc = vg_db_migrate(db, &vg_cases_schema, err);
     if (rc == 0)
         rc = vg_db_migrate(db, &vg_audit_schema, err);
     return rc < 0 ? rc : vg_access_apply(db, err);
