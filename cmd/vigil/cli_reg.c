@@ -27,7 +27,8 @@ int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as)
     pw = getpwuid(geteuid());
     rc = vigil_actor_login(who, &in, *reg, pw ? pw->pw_name : NULL, as, &err);
     if (in.created)
-        cli_error("new registry: user '%s' (%s %s) is its admin", in.caller,
+        cli_error("%s: user '%s' (%s %s) is its admin",
+                  in.created == 1 ? "new registry" : "registry without a user who can log in", in.caller,
                   strcmp(vigil_registry_backend(*reg), "postgresql") ? "login" : "database role", in.login);
     if (rc < 0) {
         vigil_registry_close(*reg);

@@ -59,13 +59,14 @@ int vigil_actor_resolve(vigil_actor *out, vigil_registry *reg, const char *name,
 typedef struct vigil_login {
     char login[64];       /* the caller: the OS login (SQLite) or the session's role (PostgreSQL) */
     char caller[64];      /* the vigil user mapped to it */
-    int created;          /* 1: the registry had no users and the caller became its admin */
+    int created;          /* 1: the registry had no users and the caller became its admin;
+                             2: it had users but none who could log in (written before logins) */
 } vigil_login;
 
 /* Who is acting, as a command-line tool asks (docs/access.md). The caller is the vigil user
  * mapped to login with --os-user on SQLite; on PostgreSQL the user whose role is the session's
- * (login is ignored). A registry without users makes the caller its admin first, in one
- * transaction with a user.add event (info->created). as (NULL: none) acts as that user instead,
+ * (login is ignored). A registry without users, or without one who can log in, makes the
+ * caller its admin first, in one transaction with a user.add event (info->created). as (NULL: none) acts as that user instead,
  * which only an admin may do; on PostgreSQL the session then runs as the actor's role, so the
  * database's row-level security applies. info may be NULL.
  * VIGIL_EDENIED for a caller mapped to no user, a non-admin naming another user, an unknown or

@@ -204,7 +204,8 @@ int vigil_actor_resolve(vigil_actor *out, vigil_registry *reg, const char *name,
 
 static int code_ok(const char *s);
 
-/* A registry without users: the caller becomes its admin. 1 done, 0 someone was there first. */
+/* A registry without users (or, written before users had logins, without one who can log in):
+ * the caller becomes its admin. 1 new, 2 upgraded, 0 someone was there first. */
 static int adopt_first(vigil_registry *reg, const vigil_login *in, vigil_error *err)
 {
     int pg = vg_db_is_pg(reg->db);
@@ -219,11 +220,14 @@ static int adopt_first(vigil_registry *reg, const vigil_login *in, vigil_error *
     if (pg)
         rc = vg_db_exec(reg->db, "SELECT pg_advisory_xact_lock(7261737)", NULL, 0, NULL, err);
     if (rc == 0)
-        rc = vg_db_int(reg->db, &n, "SELECT count(*) FROM users", NULL, 0, err);
+        rc = vg_db_int(reg->db, &n, pg ? "SELECT count(*) FROM users u JOIN pg_roles r ON r.rolname = u.name"
+                                       : "SELECT count(*) FROM users WHERE os_user IS NOT NULL", NULL, 0, err);
     if (rc == 0 && n > 0) {
         vg_db_rollback(reg->db);
         return 0;
     }
+    if (rc == 0)
+        rc = vg_db_int(reg->db, &n, "SELECT count(*) FROM users", NULL, 0, err);
     if (rc == 0 && !code_ok(in->login))
         rc = vigil_error_set(err, VIGIL_EINPUT, "new registry: %s '%s' cannot be a user name (use 1-31 letters,"
                              " digits, '-' or '_')", pg ? "database role" : "login", in->login);
@@ -241,7 +245,7 @@ static int adopt_first(vigil_registry *reg, const vigil_login *in, vigil_error *
     if (rc == 0)
         rc = vg_reg_audit(reg, &me, "user.add", obj, "admin", 0, err);
     if (rc == 0 && (rc = vg_db_commit(reg->db, err)) == 0)
-        return 1;
+        return n ? 2 : 1;
     vg_db_rollback(reg->db);
     return rc;
 }
@@ -269,7 +273,7 @@ int vigil_actor_login(vigil_actor *out, vigil_login *info, vigil_registry *reg, 
         return vigil_error_set(err, VIGIL_EDENIED, "who is acting: no login name");
     rc = actor_by(&caller, reg, pg ? "name" : "os_user", info->login, err);
     if (rc == 0 && (rc = adopt_first(reg, info, err)) > 0) {
-        info->created = 1;
+        info->created = rc;
         rc = actor_by(&caller, reg, pg ? "name" : "os_user", info->login, err);
     }
     if (rc < 0)

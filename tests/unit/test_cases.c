@@ -351,6 +351,30 @@ static void cases__identity_from_login(void **state)
     assert_int_equal(vigil_user_add(f->reg, &a, "r2", "R02", VIGIL_ROLE_OFFICER, "bob", &err), VIGIL_EEXISTS);
 }
 
+/* A registry written before users had logins has users but no way in: its first caller becomes
+ * its admin, once (on PostgreSQL: users without a role of their name). */
+static void cases__identity_upgraded_registry(void **state)
+{
+    fx *f = *state;
+    vigil_error err;
+    vigil_actor a;
+    vigil_login in;
+    int pg = vg_db_is_pg(f->reg->db);
+    std_units(f);
+    assert_int_equal(vg_db_script(f->reg->db, "INSERT INTO users(name, unit_id, role) VALUES('old1', NULL, 'analyst')",
+                                  &err), 0);
+    assert_int_equal(vigil_actor_login(&a, &in, f->reg, "alice", NULL, &err), 0);
+    assert_int_equal(in.created, 2);
+    assert_int_equal(a.role, VIGIL_ROLE_ADMIN);
+    assert_string_equal(a.name, pg ? "vigil" : "alice");
+    if (pg)
+        assert_int_equal(vg_db_script(f->reg->db, "RESET ROLE", &err), 0);
+    else
+        assert_int_equal(vigil_actor_login(&a, &in, f->reg, "carol", NULL, &err), VIGIL_EDENIED);
+    assert_int_equal(vigil_actor_login(&a, &in, f->reg, "alice", NULL, &err), 0);
+    assert_int_equal(in.created, 0);
+}
+
 /* The access matrix: role x action x own/other unit. */
 static void cases__access_matrix(void **state)
 {
@@ -854,6 +878,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(cases__declines_keep_history_and_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__due_defaults_per_unit_type_and_overdue, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__identity_from_login, setup, teardown),
+        cmocka_unit_test_setup_teardown(cases__identity_upgraded_registry, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__access_matrix, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__access_matrix_full, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__audit_chain_intact_and_append_only, setup, teardown),
