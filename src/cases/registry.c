@@ -503,7 +503,7 @@ int vigil_user_add(vigil_registry *reg, const vigil_actor *who, const char *name
     vigil_unit u = {0};
     char uid[24], obj[96];
     const char *p[4] = {name, NULL, vigil_role_name(role), os_user};
-    const char *q[2] = {name, role == VIGIL_ROLE_ADMIN ? "true" : "false"};
+    const char *q[1] = {name};
     int pg = vg_db_is_pg(reg->db);
     int64_t taken = 0;
     int rc;
@@ -543,7 +543,7 @@ int vigil_user_add(vigil_registry *reg, const vigil_actor *who, const char *name
         if (rc == 0 && taken)
             rc = vigil_error_set(err, VIGIL_EEXISTS, "user %s: a database role of that name exists already", name);
         if (rc == 0)
-            rc = vg_db_exec(reg->db, "SELECT vigil_role_add(current_user, ?, ?)", q, 2, NULL, err);
+            rc = vg_db_exec(reg->db, "SELECT vigil_role_add(current_user, ?)", q, 1, NULL, err);
     }
     snprintf(obj, sizeof obj, "user:%s", name);
     if (rc == 0)
