@@ -210,18 +210,22 @@ static int adopt_first(vigil_registry *reg, const vigil_login *in, vigil_error *
 {
     int pg = vg_db_is_pg(reg->db);
     const char *p[2] = {in->login, pg ? NULL : in->login};
+    const char *can_act = pg ? "SELECT count(*) FROM users u JOIN pg_roles r ON r.rolname = u.name"
+                             : "SELECT count(*) FROM users WHERE os_user IS NOT NULL";
     vigil_actor me;
     char obj[96];
     int64_t n = 0;
     int rc;
+    /* look first, so that a stranger to a registry in use writes nothing, not even a lock */
+    if ((rc = vg_db_int(reg->db, &n, can_act, NULL, 0, err)) < 0 || n > 0)
+        return rc < 0 ? rc : 0;
     if ((rc = vg_db_begin(reg->db, err)) < 0)
         return rc;
     /* SQLite's BEGIN IMMEDIATE already holds the write lock; PostgreSQL needs one of its own */
     if (pg)
         rc = vg_db_exec(reg->db, "SELECT pg_advisory_xact_lock(7261737)", NULL, 0, NULL, err);
-    if (rc == 0)
-        rc = vg_db_int(reg->db, &n, pg ? "SELECT count(*) FROM users u JOIN pg_roles r ON r.rolname = u.name"
-                                       : "SELECT count(*) FROM users WHERE os_user IS NOT NULL", NULL, 0, err);
+    if (rc == 0)   /* again inside: another process may have been first */
+        rc = vg_db_int(reg->db, &n, can_act, NULL, 0, err);
     if (rc == 0 && n > 0) {
         vg_db_rollback(reg->db);
         return 0;
