@@ -53,8 +53,10 @@ int cmd_case(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
-/* Open the case registry at cli.db acting as `as` (NULL: $VIGIL_USER, else the local admin),
- * with weights and deadlines from $VIGIL_CONFIG; 0 or the exit status after printing why. */
+/* Open the case registry at cli.db as the caller (vigil_actor_login), or as `as` (NULL: $VIGIL_USER
+ * when set, even empty) when the caller is an admin, with weights and deadlines from $VIGIL_CONFIG;
+ * says so on stderr when a new registry made the caller its admin; 0 or the exit status after
+ * printing why. */
 int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as);
 /* Parse a date for option opt; 0 or EXIT_USAGE after printing why. */
 int cli_parse_date(int64_t *out, const char *opt, const char *s);

@@ -1,8 +1,11 @@
-/* Helpers for the case-registry subcommands: open the registry as a user, parse dates and ids. */
+/* Helpers for the case-registry subcommands: open the registry as the caller (the login mapped to
+ * a user, or on PostgreSQL the session's role), or as --as / $VIGIL_USER for an admin; parse dates and ids. */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -10,6 +13,9 @@ int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as)
 {
     vigil_error err;
     vigil_config cfg;
+    vigil_login in;
+    struct passwd *pw;
+    int rc;
     const char *conf = getenv("VIGIL_CONFIG");
     if (!as)
         as = getenv("VIGIL_USER");
@@ -18,7 +24,13 @@ int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as)
     if (vigil_registry_open(reg, cli.db, &err) < 0)
         return cli_fail(&err);
     vigil_registry_set_config(*reg, &cfg);
-    if (vigil_actor_resolve(who, *reg, as, &err) < 0) {
+    pw = getpwuid(geteuid());
+    rc = vigil_actor_login(who, &in, *reg, pw ? pw->pw_name : NULL, as, &err);
+    if (in.created)
+        cli_error("%s: user '%s' (%s %s) is its admin",
+                  in.created == 1 ? "new registry" : "registry without a user who can log in", in.caller,
+                  strcmp(vigil_registry_backend(*reg), "postgresql") ? "login" : "database role", in.login);
+    if (rc < 0) {
         vigil_registry_close(*reg);
         *reg = NULL;
         return cli_fail(&err);

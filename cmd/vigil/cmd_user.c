@@ -7,17 +7,21 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: vigil user add NAME --role officer|analyst|admin [--unit CODE] [--as USER]\n"
+    fprintf(f, "usage: vigil user add NAME --role officer|analyst|admin [--unit CODE] [--os-user LOGIN]\n"
+               "                      [--as USER]\n"
                "Officers act for their unit (the national unit's officers for all units); analysts see\n"
-               "statistics only. Commands act as --as USER, else $VIGIL_USER, else the local admin.\n");
+               "statistics only. Commands act as the user whose --os-user is your login (PostgreSQL: the\n"
+               "user whose role you connect as); an admin may act as another with --as USER or $VIGIL_USER.\n"
+               "The first user of a new registry is whoever opens it first: its admin.\n");
 }
 
 int cmd_user(int argc, char **argv)
 {
     static const struct option lo[] = {{"role", required_argument, NULL, 'r'},
         {"unit", required_argument, NULL, 'u'}, {"as", required_argument, NULL, 'a'},
+        {"os-user", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *as = NULL, *unit = NULL, *role = NULL;
+    const char *as = NULL, *unit = NULL, *role = NULL, *os_user = NULL;
     vigil_registry *reg;
     vigil_actor who;
     vigil_error err;
@@ -34,6 +38,7 @@ int cmd_user(int argc, char **argv)
         case 'r': role = optarg; break;
         case 'u': unit = optarg; break;
         case 'a': as = optarg; break;
+        case 'o': os_user = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -44,7 +49,7 @@ int cmd_user(int argc, char **argv)
     }
     if ((rc = cli_reg_open(&reg, &who, as)) != 0)
         return rc;
-    rc = vigil_user_add(reg, &who, argv[optind], unit, r, &err);
+    rc = vigil_user_add(reg, &who, argv[optind], unit, r, os_user, &err);
     vigil_registry_close(reg);
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }

@@ -70,11 +70,29 @@ typedef struct vigil_actor {
     int national;         /* an officer of the national unit sees and acts on everything */
 } vigil_actor;
 
-/* The built-in local administrator, used when no user is named. */
+/* An administrator that is no registered user, for programs that drive the library themselves
+ * (tests, imports); the CLI never acts as it. */
 void vigil_actor_admin(vigil_actor *out);
-/* Look up a registered user (VIGIL_EDENIED "unknown user" if none). The name "admin", when
- * not registered, is the local administrator. */
+/* Look up a registered user: VIGIL_EDENIED "unknown user 'X'" for an unknown or empty name. */
 int vigil_actor_resolve(vigil_actor *out, vigil_registry *reg, const char *name, vigil_error *err);
+
+typedef struct vigil_login {
+    char login[64];       /* the caller: the OS login (SQLite) or the session's role (PostgreSQL) */
+    char caller[64];      /* the vigil user mapped to it */
+    int created;          /* 1: the registry had no users and the caller became its admin;
+                             2: it had users but none who could log in (written before logins) */
+} vigil_login;
+
+/* Who is acting, as a command-line tool asks (docs/access.md). The caller is the vigil user
+ * mapped to login with --os-user on SQLite; on PostgreSQL the user whose role is the session's
+ * (login is ignored). A registry without users, or without one who can log in, makes the
+ * caller its admin first, in one transaction with a user.add event (info->created). as (NULL: none) acts as that user instead,
+ * which only an admin may do; on PostgreSQL the session then runs as the actor's role, so the
+ * database's row-level security applies. info may be NULL.
+ * VIGIL_EDENIED for a caller mapped to no user, a non-admin naming another user, an unknown or
+ * empty as; VIGIL_EINPUT when a first caller's login cannot be a user name. */
+int vigil_actor_login(vigil_actor *out, vigil_login *info, vigil_registry *reg, const char *login,
+                      const char *as, vigil_error *err);
 const char *vigil_role_name(vigil_role r);
 /* 0, or -1 for an unknown role name (no vigil_code). */
 int vigil_role_parse(vigil_role *out, const char *s);
@@ -85,11 +103,14 @@ const char *vigil_hashset_op_name(vigil_hashset_op op);
  * 0, or VIGIL_EDENIED "hashset <op>: not allowed for user 'NAME' (...)". */
 int vigil_hashset_authorize(vigil_registry *reg, const vigil_actor *who, vigil_hashset_op op,
                             vigil_error *err);
-/* Register a user of a unit (admins and national officers). Analysts may have no unit.
- * VIGIL_EDENIED for other users, VIGIL_EINPUT for a bad name or an officer without a unit,
- * VIGIL_ENOTFOUND for an unknown unit, VIGIL_EEXISTS if the name is taken. */
+/* Register a user of a unit (admins and national officers). Analysts may have no unit. os_user
+ * (may be NULL): the OS login that acts as this user on SQLite. On PostgreSQL the user is also a
+ * database role of that name (LOGIN, no password) in the group vigil_users, and os_user is refused.
+ * VIGIL_EDENIED for other users, VIGIL_EINPUT for a bad name or login or an officer without a
+ * unit, VIGIL_ENOTFOUND for an unknown unit, VIGIL_EEXISTS if the name, the login or (PostgreSQL)
+ * a role of that name is taken. */
 int vigil_user_add(vigil_registry *reg, const vigil_actor *who, const char *name, const char *unit_code,
-                   vigil_role role, vigil_error *err);
+                   vigil_role role, const char *os_user, vigil_error *err);
 
 /* --- units --- */
 

@@ -60,6 +60,15 @@ static int repeat_suspect(vigil_case *c, vigil_registry *reg, const vigil_actor 
     if ((rc = vg_db_int(reg->db, &all, OTHER_CASES " WHERE s.case_id = ?", p, 1, err)) < 0)
         return rc;
     seen = all;
+    /* PostgreSQL's row-level security has already hidden other units' cases from that count;
+     * the database says only whether hidden cases name the suspect too (src/cases/access.c) */
+    if (vg_db_is_pg(reg->db) && !vg_policy_sees_all(who)) {
+        int64_t hidden = 0;
+        if ((rc = vg_db_int(reg->db, &hidden, "SELECT CASE WHEN vigil_suspect_elsewhere(?, current_user)"
+                            " THEN 1 ELSE 0 END", p, 1, err)) < 0)
+            return rc;
+        all += hidden;
+    }
     if (!vg_policy_sees_all(who) &&
         (rc = vg_db_int(reg->db, &seen, OTHER_CASES " JOIN cases oc ON oc.id = o.case_id WHERE s.case_id = ?"
                         " AND (oc.owner_unit = ? OR EXISTS (SELECT 1 FROM referrals x WHERE x.case_id = oc.id"

@@ -17,6 +17,14 @@ struct vigil_registry {
 extern const vg_schema vg_cases_schema;
 /* Bring the audit log's and the case registry's schemas up to date. */
 int vg_cases_migrate(vg_db *db, vigil_error *err);
+/* PostgreSQL: the group role, grants, row-level security and helpers of docs/access.md, applied
+ * when the schemas' versions or the policy changed since last time; SQLite: nothing. */
+int vg_access_apply(vg_db *db, vigil_error *err);
+/* PostgreSQL: VIGIL_EDENIED naming the session's role when it may not read the registry at all
+ * (no vigil user's role); SQLite: 0. */
+int vg_access_check(vg_db *db, vigil_error *err);
+/* PostgreSQL: drop the roles of the registered users (tests start afresh with vg_cases_wipe). */
+int vg_access_drop_roles(vg_db *db, vigil_error *err);
 /* Drop every registry table and create them afresh (tests start a PostgreSQL database so). */
 int vg_cases_wipe(vg_db *db, vigil_error *err);
 

@@ -158,6 +158,7 @@ int vigil_role_parse(vigil_role *out, const char *s)
     return -1;
 }
 
+/* Not registered: a way in for programs that drive the library, never for the CLI. */
 void vigil_actor_admin(vigil_actor *out)
 {
     memset(out, 0, sizeof *out);
@@ -165,30 +166,148 @@ void vigil_actor_admin(vigil_actor *out)
     out->role = VIGIL_ROLE_ADMIN;
 }
 
-int vigil_actor_resolve(vigil_actor *out, vigil_registry *reg, const char *name, vigil_error *err)
+static int actor_from_rows(vigil_actor *out, const vg_rows *r)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->name, sizeof out->name, "%s", vg_cell(r, 0, 0));
+    vigil_role_parse(&out->role, vg_cell(r, 0, 1));
+    out->unit_id = vg_cell_i64(r, 0, 2);
+    out->national = vg_cell(r, 0, 3) && !strcmp(vg_cell(r, 0, 3), "national");
+    return 0;
+}
+
+/* The user whose column col (name or os_user) is key: 1 found, 0 not, < 0 error. */
+static int actor_by(vigil_actor *out, vigil_registry *reg, const char *col, const char *key, vigil_error *err)
 {
     vg_rows r;
-    const char *p[1] = {name};
+    char sql[192];
+    const char *p[1] = {key};
     int rc;
-    vigil_actor_admin(out);
+    snprintf(sql, sizeof sql, "SELECT u.name, u.role, u.unit_id, n.type FROM users u"
+             " LEFT JOIN units n ON n.id = u.unit_id WHERE u.%s = ?", col);
+    if ((rc = vg_db_query(reg->db, &r, sql, p, 1, err)) < 0)
+        return rc;
+    if (r.nrows)
+        actor_from_rows(out, &r);
+    rc = r.nrows > 0;
+    vg_rows_free(&r);
+    return rc;
+}
+
+int vigil_actor_resolve(vigil_actor *out, vigil_registry *reg, const char *name, vigil_error *err)
+{
+    int rc;
+    memset(out, 0, sizeof *out);
     if (!name || !*name)
+        return vigil_error_set(err, VIGIL_EDENIED, "empty user name: name a registered user");
+    if ((rc = actor_by(out, reg, "name", name, err)) < 0)
+        return rc;
+    return rc ? 0 : vigil_error_set(err, VIGIL_EDENIED, "unknown user '%s'", name);
+}
+
+static int code_ok(const char *s);
+
+/* A registry without users (or, written before users had logins, without one who can log in):
+ * the caller becomes its admin. 1 new, 2 upgraded, 0 someone was there first. */
+static int adopt_first(vigil_registry *reg, const vigil_login *in, vigil_error *err)
+{
+    int pg = vg_db_is_pg(reg->db);
+    const char *p[2] = {in->login, pg ? NULL : in->login};
+    const char *can_act = pg ? "SELECT count(*) FROM users u JOIN pg_roles r ON r.rolname = u.name"
+                             : "SELECT count(*) FROM users WHERE os_user IS NOT NULL";
+    vigil_actor me;
+    char obj[96];
+    int64_t n = 0;
+    int rc;
+    /* look first, so that a stranger to a registry in use writes nothing, not even a lock */
+    if ((rc = vg_db_int(reg->db, &n, can_act, NULL, 0, err)) < 0 || n > 0)
+        return rc < 0 ? rc : 0;
+    if ((rc = vg_db_begin(reg->db, err)) < 0)
+        return rc;
+    /* SQLite's BEGIN IMMEDIATE already holds the write lock; PostgreSQL needs one of its own */
+    if (pg)
+        rc = vg_db_exec(reg->db, "SELECT pg_advisory_xact_lock(7261737)", NULL, 0, NULL, err);
+    if (rc == 0)   /* again inside: another process may have been first */
+        rc = vg_db_int(reg->db, &n, can_act, NULL, 0, err);
+    if (rc == 0 && n > 0) {
+        vg_db_rollback(reg->db);
         return 0;
-    rc = vg_db_query(reg->db, &r,
-                     "SELECT u.role, u.unit_id, n.type FROM users u LEFT JOIN units n ON n.id = u.unit_id"
-                     " WHERE u.name = ?", p, 1, err);
+    }
+    if (rc == 0)
+        rc = vg_db_int(reg->db, &n, "SELECT count(*) FROM users", NULL, 0, err);
+    if (rc == 0 && !code_ok(in->login))
+        rc = vigil_error_set(err, VIGIL_EINPUT, "new registry: %s '%s' cannot be a user name (use 1-31 letters,"
+                             " digits, '-' or '_')", pg ? "database role" : "login", in->login);
+    if (rc == 0)
+        rc = vg_db_exec(reg->db, "INSERT INTO users(name, unit_id, role, os_user) VALUES(?, NULL, 'admin', ?)",
+                        p, 2, NULL, err);
+    if (rc == 0 && pg)
+        rc = vg_db_script(reg->db,
+                          "DO $$BEGIN IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN"
+                          " EXECUTE format('GRANT vigil_users TO %I', session_user); END IF; END$$", err);
+    memset(&me, 0, sizeof me);
+    snprintf(me.name, sizeof me.name, "%s", in->login);
+    me.role = VIGIL_ROLE_ADMIN;
+    snprintf(obj, sizeof obj, "user:%s", in->login);
+    if (rc == 0)
+        rc = vg_reg_audit(reg, &me, "user.add", obj, "admin", 0, err);
+    if (rc == 0 && (rc = vg_db_commit(reg->db, err)) == 0)
+        return n ? 2 : 1;
+    vg_db_rollback(reg->db);
+    return rc;
+}
+
+int vigil_actor_login(vigil_actor *out, vigil_login *info, vigil_registry *reg, const char *login,
+                      const char *as, vigil_error *err)
+{
+    vigil_login tmp;
+    vigil_actor caller;
+    int pg = vg_db_is_pg(reg->db), rc;
+    if (!info)
+        info = &tmp;
+    memset(info, 0, sizeof *info);
+    memset(out, 0, sizeof *out);
+    if (pg) {
+        vg_rows r;
+        if ((rc = vg_db_query(reg->db, &r, "SELECT session_user", NULL, 0, err)) < 0)
+            return rc;
+        snprintf(info->login, sizeof info->login, "%s", r.nrows && vg_cell(&r, 0, 0) ? vg_cell(&r, 0, 0) : "");
+        vg_rows_free(&r);
+    } else {
+        snprintf(info->login, sizeof info->login, "%s", login ? login : "");
+    }
+    if (!info->login[0])
+        return vigil_error_set(err, VIGIL_EDENIED, "who is acting: no login name");
+    rc = actor_by(&caller, reg, pg ? "name" : "os_user", info->login, err);
+    if (rc == 0 && (rc = adopt_first(reg, info, err)) > 0) {
+        info->created = rc;
+        rc = actor_by(&caller, reg, pg ? "name" : "os_user", info->login, err);
+    }
     if (rc < 0)
         return rc;
-    if (r.nrows == 0) {
-        vg_rows_free(&r);
-        if (!strcmp(name, "admin"))
-            return 0;
-        return vigil_error_set(err, VIGIL_EDENIED, "unknown user '%s'", name);
+    if (rc == 0)
+        return pg ? vigil_error_set(err, VIGIL_EDENIED, "database role '%s' is not a vigil user: connect as the"
+                                    " role of one ('vigil user add NAME' creates it)", info->login)
+                  : vigil_error_set(err, VIGIL_EDENIED, "login '%s' is not a vigil user: an admin can map it with"
+                                    " 'vigil user add NAME --role ROLE --os-user %s'", info->login, info->login);
+    snprintf(info->caller, sizeof info->caller, "%s", caller.name);
+    *out = caller;
+    if (as && strcmp(as, caller.name)) {
+        if (caller.role != VIGIL_ROLE_ADMIN)
+            return vigil_error_set(err, VIGIL_EDENIED, "acting as '%s': only an admin may act as another user"
+                                   " (you are '%s', %s)", as, caller.name, vigil_role_name(caller.role));
+        if ((rc = vigil_actor_resolve(out, reg, as, err)) < 0)
+            return rc;
     }
-    snprintf(out->name, sizeof out->name, "%s", name);
-    vigil_role_parse(&out->role, vg_cell(&r, 0, 0));
-    out->unit_id = vg_cell_i64(&r, 0, 1);
-    out->national = vg_cell(&r, 0, 2) && !strcmp(vg_cell(&r, 0, 2), "national");
-    vg_rows_free(&r);
+    if (pg) {
+        /* from here on the database applies its own policy to the actor's role */
+        char sql[96];
+        if (!code_ok(out->name))
+            return vigil_error_set(err, VIGIL_EDENIED, "user '%s' cannot be a database role", out->name);
+        snprintf(sql, sizeof sql, "SET ROLE \"%s\"", out->name);
+        if ((rc = vg_db_script(reg->db, sql, err)) < 0)
+            return rc;
+    }
     return 0;
 }
 
@@ -374,18 +493,37 @@ int vigil_unit_list(vigil_unit **out, size_t *n, vigil_registry *reg, const vigi
     return 0;
 }
 
+static int login_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 63 || s[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("-_.@$", s[i]))
+            return 0;
+    return 1;
+}
+
 int vigil_user_add(vigil_registry *reg, const vigil_actor *who, const char *name, const char *unit_code,
-                   vigil_role role, vigil_error *err)
+                   vigil_role role, const char *os_user, vigil_error *err)
 {
     vigil_unit u = {0};
     char uid[24], obj[96];
-    const char *p[3] = {name, NULL, vigil_role_name(role)};
+    const char *p[4] = {name, NULL, vigil_role_name(role), os_user};
+    const char *q[1] = {name};
+    int pg = vg_db_is_pg(reg->db);
+    int64_t taken = 0;
     int rc;
     if ((rc = vg_policy_check(who, VG_ACT_ADMIN, 0, "user add", err)) < 0)
         return rc;
     if (!code_ok(name) || !strcmp(name, "admin"))
         return vigil_error_set(err, VIGIL_EINPUT, "user name '%s': use 1-31 letters, digits, '-' or '_'",
                                name ? name : "");
+    if (os_user && pg)
+        return vigil_error_set(err, VIGIL_EINPUT, "user %s: --os-user is for SQLite registries; on PostgreSQL"
+                               " the user is the database role '%s'", name, name);
+    if (os_user && !login_ok(os_user))
+        return vigil_error_set(err, VIGIL_EINPUT, "user %s: '%s' is not a login name", name, os_user);
     if (unit_code && (rc = vg_unit_by_code(&u, reg, unit_code, err)) < 0)
         return rc;
     if (role == VIGIL_ROLE_OFFICER && !unit_code)
@@ -394,9 +532,26 @@ int vigil_user_add(vigil_registry *reg, const vigil_actor *who, const char *name
     p[1] = unit_code ? uid : NULL;
     if ((rc = vg_db_begin(reg->db, err)) < 0)
         return rc;
-    rc = vg_db_exec(reg->db, "INSERT INTO users(name, unit_id, role) VALUES(?, ?, ?)", p, 3, NULL, err);
-    if (rc == VIGIL_EEXISTS)
+    if (os_user) {
+        const char *o[1] = {os_user};
+        rc = vg_db_int(reg->db, &taken, "SELECT count(*) FROM users WHERE os_user = ?", o, 1, err);
+        if (rc == 0 && taken)
+            rc = vigil_error_set(err, VIGIL_EEXISTS, "user %s: login '%s' already acts as another user", name,
+                                 os_user);
+    }
+    if (rc == 0)
+        rc = vg_db_exec(reg->db, "INSERT INTO users(name, unit_id, role, os_user) VALUES(?, ?, ?, ?)", p, 4, NULL,
+                        err);
+    if (rc == VIGIL_EEXISTS && !taken)
         vigil_error_set(err, VIGIL_EEXISTS, "user '%s' already exists", name);
+    if (rc == 0 && pg) {
+        /* a role made elsewhere may carry rights of its own: refuse rather than adopt it */
+        rc = vg_db_int(reg->db, &taken, "SELECT count(*) FROM pg_roles WHERE rolname = ?", q, 1, err);
+        if (rc == 0 && taken)
+            rc = vigil_error_set(err, VIGIL_EEXISTS, "user %s: a database role of that name exists already", name);
+        if (rc == 0)
+            rc = vg_db_exec(reg->db, "SELECT vigil_role_add(current_user, ?)", q, 1, NULL, err);
+    }
     snprintf(obj, sizeof obj, "user:%s", name);
     if (rc == 0)
         rc = vg_reg_audit(reg, who, "user.add", obj, vigil_role_name(role), 0, err);

@@ -1,7 +1,8 @@
 /*
  * The case registry's tables and their migrations, one per version, run by the store's
  * migration runner; the version lives in meta('cases_schema_version'). The audit log the
- * registry writes to has its own schema (src/audit/schema.c), migrated after it.
+ * registry writes to has its own schema (src/audit/schema.c), migrated after it; on PostgreSQL
+ * the access policy (src/cases/access.c) is applied after both.
  */
 #include "cases/reg.h"
 
@@ -30,12 +31,15 @@ static const char *const migrations[] = {
     "CREATE INDEX referrals_case ON referrals(case_id);"
     "CREATE INDEX referrals_to ON referrals(to_unit, state);"
     "CREATE INDEX referrals_sent ON referrals(sent_day);",
+    /* 2: users act as the login mapped to them (PostgreSQL: as the role of their name) */
+    "ALTER TABLE users ADD COLUMN os_user TEXT;"
+    "CREATE UNIQUE INDEX users_os_user ON users(os_user);",
 };
 
 const vg_schema vg_cases_schema = {
     .name = "case",
     .version_key = "cases_schema_version",
-    .version = 1,
+    .version = 2,
     .migrations = migrations,
     .drop_sqlite = "DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
                    "DROP TABLE IF EXISTS suspects; DROP TABLE IF EXISTS cases; DROP TABLE IF EXISTS users;"
@@ -46,13 +50,19 @@ const vg_schema vg_cases_schema = {
 int vg_cases_migrate(vg_db *db, vigil_error *err)
 {
     /* cases first: a database of a newer case schema is refused before anything is written */
-    int rc = vg_db_migrate(db, &vg_cases_schema, err);
-    return rc < 0 ? rc : vg_db_migrate(db, &vg_audit_schema, err);
+    int rc = vg_access_check(db, err);
+    if (rc == 0)
+        rc = vg_db_migrate(db, &vg_cases_schema, err);
+    if (rc == 0)
+        rc = vg_db_migrate(db, &vg_audit_schema, err);
+    return rc < 0 ? rc : vg_access_apply(db, err);
 }
 
 int vg_cases_wipe(vg_db *db, vigil_error *err)
 {
-    int rc = vg_db_drop(db, &vg_cases_schema, err);
+    int rc = vg_access_drop_roles(db, err);
+    if (rc == 0)
+        rc = vg_db_drop(db, &vg_cases_schema, err);
     if (rc == 0)
         rc = vg_db_drop(db, &vg_audit_schema, err);
     return rc < 0 ? rc : vg_cases_migrate(db, err);

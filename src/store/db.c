@@ -88,8 +88,15 @@ int vg_db_open(vg_db **out, const char *url, vigil_error *err)
         rc = vg_sqlite_open(&db, url, err);
     if (rc < 0)
         return rc;
-    rc = vg_db_script(db, db->pg ? "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)"
-                                 : "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value)", err);
+    if (db->pg) {
+        /* a user's role may not create tables: look before creating */
+        int64_t have = 0;
+        rc = vg_db_int(db, &have, "SELECT count(*) FROM pg_class WHERE oid = to_regclass('meta')", NULL, 0, err);
+        if (rc == 0 && !have)
+            rc = vg_db_script(db, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)", err);
+    } else {
+        rc = vg_db_script(db, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value)", err);
+    }
     if (rc < 0) {
         vg_db_close(db);
         return rc;

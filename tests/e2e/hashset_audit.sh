@@ -31,7 +31,7 @@ cp "$F/hello.txt" "$F/lorem.txt" "$T/seized/"
 md5sum "$T/seized/hello.txt" "$T/seized/lorem.txt" >"$T/known.md5"
 hello=$(md5sum "$T/seized/hello.txt" | cut -d' ' -f1)
 
-# a case event first, so that the set events chain onto the registry's own
+# case events first (the new registry's admin, then a unit), so that the set events chain onto the registry's own
 check "unit add (a case registry event)" admin unit add NAT --name "National unit" --type national
 check "user add officer-7" admin user add officer-7 --unit NAT --role officer
 check "import" hs import --name known --kind illegal "$T/known.md5"
@@ -43,7 +43,7 @@ check "remove" hs remove other
 
 ev=$(events)
 is "one event per change, in order" "$(printf '%s\n' "$ev" | cut -d'|' -f1 | tr '\n' ' ')" \
-  "unit.add user.add hashset.import hashset.replace hashset.dispute hashset.undispute hashset.import hashset.remove "
+  "user.add unit.add user.add hashset.import hashset.replace hashset.dispute hashset.undispute hashset.import hashset.remove "
 like "import: who, set, kind, version and counts" "$ev" \
   "hashset.import\|officer-7\|known\|kind=illegal version=1 entries=2 records=2 added=2 duplicates=0 skipped=0 rejected=0"
 like "replace: the new version" "$ev" "hashset.replace\|officer-7\|known\|kind=illegal version=2 entries=2"
@@ -51,7 +51,7 @@ like "dispute: the digest in lower case, set and reason" "$ev" \
   "hashset.dispute\|officer-7\|$hello\|set=known reason=a greeting, wrongly listed"
 like "undispute: how many disputes were lifted" "$ev" "hashset.undispute\|officer-7\|$hello\|lifted=1"
 like "remove: what the set was" "$ev" "hashset.remove\|officer-7\|other\|kind=benign version=1 entries=2"
-like "audit verify: intact with the set events" "$(admin audit verify 2>&1)" "audit: 8 events, chain intact"
+like "audit verify: intact with the set events" "$(admin audit verify 2>&1)" "audit: 9 events, chain intact"
 
 # refusals change nothing and record nothing
 out=$(hs remove nosuch 2>&1); rc=$?
@@ -79,7 +79,7 @@ else
   is "its import is in the --db file's log" "$(count)" "7"
   is "the lab catalog holds no audit log" "$(sqlite3 "$T/lab.db" "SELECT count(*) FROM sqlite_master WHERE name = 'audit'")" "0"
 fi
-like "audit verify: still intact" "$(admin audit verify 2>&1)" "audit: 9 events, chain intact"
+like "audit verify: still intact" "$(admin audit verify 2>&1)" "audit: 10 events, chain intact"
 
 # an edited set event is caught
 if [ -n "$PG" ]; then
@@ -90,6 +90,6 @@ fi
 sql "UPDATE audit SET detail = 'set=known reason=nothing to see' WHERE action = 'hashset.dispute'" >/dev/null
 out=$(admin audit verify 2>&1); rc=$?
 is "audit verify: an edited dispute event, exit 1" "$rc" "1"
-like "audit verify: names it" "$out" "event 5 \(hashset.dispute $hello\) was altered"
+like "audit verify: names it" "$out" "event 6 \(hashset.dispute $hello\) was altered"
 is "the sets are in $(basename "$SETS")" "$(vigil hashset list | awk 'NR > 1 {print $1}' | tr '\n' ' ')" "known "
 done_testing

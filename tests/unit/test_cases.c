@@ -301,6 +301,80 @@ static void cases__due_defaults_per_unit_type_and_overdue(void **state)
     free(dir);
 }
 
+/* Who is acting: the first caller becomes admin, no name means admin no longer, --as is for admins. */
+static void cases__identity_from_login(void **state)
+{
+    fx *f = *state;
+    vigil_error err;
+    vigil_actor a;
+    vigil_login in;
+    int pg = vg_db_is_pg(f->reg->db);
+    int64_t n = 0;
+    std_units(f);
+    /* a fresh registry: the caller becomes its admin, once, with an audit event */
+    assert_int_equal(vigil_actor_login(&a, &in, f->reg, "alice", NULL, &err), 0);
+    assert_int_equal(in.created, 1);
+    assert_int_equal(a.role, VIGIL_ROLE_ADMIN);
+    assert_string_equal(a.name, pg ? "vigil" : "alice");
+    assert_int_equal(vg_db_int(f->reg->db, &n, "SELECT count(*) FROM audit WHERE action = 'user.add'", NULL, 0,
+                               &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(vigil_actor_login(&a, &in, f->reg, "alice", NULL, &err), 0);
+    assert_int_equal(in.created, 0);
+    assert_int_equal(vigil_user_add(f->reg, &a, "r1", "R01", VIGIL_ROLE_OFFICER, pg ? NULL : "bob", &err), 0);
+    /* no name is no longer the administrator, nor is "admin" when nobody is called so */
+    assert_int_equal(vigil_actor_resolve(&a, f->reg, "", &err), VIGIL_EDENIED);
+    assert_int_equal(vigil_actor_resolve(&a, f->reg, NULL, &err), VIGIL_EDENIED);
+    assert_int_equal(vigil_actor_resolve(&a, f->reg, "admin", &err), VIGIL_EDENIED);
+    assert_non_null(strstr(err.msg, "unknown user 'admin'"));
+    /* the admin may act as another user, not as an unknown or empty one */
+    assert_int_equal(vigil_actor_login(&a, NULL, f->reg, "alice", "r1", &err), 0);
+    assert_string_equal(a.name, "r1");
+    if (pg)
+        assert_int_equal(vg_db_script(f->reg->db, "RESET ROLE", &err), 0);
+    assert_int_equal(vigil_actor_login(&a, NULL, f->reg, "alice", "", &err), VIGIL_EDENIED);
+    assert_int_equal(vigil_actor_login(&a, NULL, f->reg, "alice", "admin", &err), VIGIL_EDENIED);
+    assert_int_equal(vigil_actor_login(&a, NULL, f->reg, "alice", "nosuch", &err), VIGIL_EDENIED);
+    if (pg)
+        return;   /* on PostgreSQL the caller is the connection's role: tests/e2e/identity.sh connects as others */
+    /* an officer acts as itself, and as nobody else */
+    assert_int_equal(vigil_actor_login(&a, NULL, f->reg, "bob", NULL, &err), 0);
+    assert_string_equal(a.name, "r1");
+    assert_int_equal(vigil_actor_login(&a, NULL, f->reg, "bob", "r1", &err), 0);
+    assert_int_equal(vigil_actor_login(&a, NULL, f->reg, "bob", "alice", &err), VIGIL_EDENIED);
+    assert_non_null(strstr(err.msg, "only an admin may act as another user"));
+    /* a login mapped to no user is refused, and told how to be mapped */
+    assert_int_equal(vigil_actor_login(&a, NULL, f->reg, "carol", NULL, &err), VIGIL_EDENIED);
+    assert_non_null(strstr(err.msg, "--os-user carol"));
+    /* one login, one user */
+    assert_int_equal(vigil_actor_login(&a, NULL, f->reg, "alice", NULL, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &a, "r2", "R02", VIGIL_ROLE_OFFICER, "bob", &err), VIGIL_EEXISTS);
+}
+
+/* A registry written before users had logins has users but no way in: its first caller becomes
+ * its admin, once (on PostgreSQL: users without a role of their name). */
+static void cases__identity_upgraded_registry(void **state)
+{
+    fx *f = *state;
+    vigil_error err;
+    vigil_actor a;
+    vigil_login in;
+    int pg = vg_db_is_pg(f->reg->db);
+    std_units(f);
+    assert_int_equal(vg_db_script(f->reg->db, "INSERT INTO users(name, unit_id, role) VALUES('old1', NULL, 'analyst')",
+                                  &err), 0);
+    assert_int_equal(vigil_actor_login(&a, &in, f->reg, "alice", NULL, &err), 0);
+    assert_int_equal(in.created, 2);
+    assert_int_equal(a.role, VIGIL_ROLE_ADMIN);
+    assert_string_equal(a.name, pg ? "vigil" : "alice");
+    if (pg)
+        assert_int_equal(vg_db_script(f->reg->db, "RESET ROLE", &err), 0);
+    else
+        assert_int_equal(vigil_actor_login(&a, &in, f->reg, "carol", NULL, &err), VIGIL_EDENIED);
+    assert_int_equal(vigil_actor_login(&a, &in, f->reg, "alice", NULL, &err), 0);
+    assert_int_equal(in.created, 0);
+}
+
 /* The access matrix: role x action x own/other unit. */
 static void cases__access_matrix(void **state)
 {
@@ -317,11 +391,11 @@ static void cases__access_matrix(void **state)
     size_t n;
     int64_t id, id2;
     std_units(f);
-    assert_int_equal(vigil_user_add(f->reg, &f->admin, "nat1", "NAT", VIGIL_ROLE_OFFICER, &err), 0);
-    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r1", "R01", VIGIL_ROLE_OFFICER, &err), 0);
-    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r2", "R02", VIGIL_ROLE_OFFICER, &err), 0);
-    assert_int_equal(vigil_user_add(f->reg, &f->admin, "ana", NULL, VIGIL_ROLE_ANALYST, &err), 0);
-    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r1", "R01", VIGIL_ROLE_OFFICER, &err), VIGIL_EEXISTS);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "nat1", "NAT", VIGIL_ROLE_OFFICER, NULL, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r1", "R01", VIGIL_ROLE_OFFICER, NULL, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r2", "R02", VIGIL_ROLE_OFFICER, NULL, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "ana", NULL, VIGIL_ROLE_ANALYST, NULL, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r1", "R01", VIGIL_ROLE_OFFICER, NULL, &err), VIGIL_EEXISTS);
     assert_int_equal(vigil_actor_resolve(&nat, f->reg, "nat1", &err), 0);
     assert_int_equal(vigil_actor_resolve(&own, f->reg, "r1", &err), 0);
     assert_int_equal(vigil_actor_resolve(&other, f->reg, "r2", &err), 0);
@@ -393,7 +467,7 @@ static void cases__access_matrix(void **state)
     assert_int_equal(vigil_audit_verify(&rep, f->reg, &analyst, &err), VIGIL_EDENIED);
     assert_int_equal(vigil_audit_verify(&rep, f->reg, &nat, &err), 0);
     assert_int_equal(rep.bad_seq, 0);
-    assert_int_equal(vigil_user_add(f->reg, &own, "x", "R01", VIGIL_ROLE_OFFICER, &err), VIGIL_EDENIED);
+    assert_int_equal(vigil_user_add(f->reg, &own, "x", "R01", VIGIL_ROLE_OFFICER, NULL, &err), VIGIL_EDENIED);
 }
 
 /* The full matrix: five actors (admin, national officer, officer of the unit concerned, officer
@@ -468,7 +542,7 @@ static int try_action(fx *f, const vigil_actor *who, int act, const char *csv, i
         break;
     case A_USER_ADD:
         snprintf(name, sizeof name, "u%d", k);
-        rc = vigil_user_add(f->reg, who, name, "R01", VIGIL_ROLE_OFFICER, &err);
+        rc = vigil_user_add(f->reg, who, name, "R01", VIGIL_ROLE_OFFICER, NULL, &err);
         break;
     case A_AUDIT: rc = vigil_audit_verify(&rep, f->reg, who, &err); break;
     case A_IMPORT: rc = vigil_case_import(&res, f->reg, who, csv, &err); break;
@@ -486,7 +560,7 @@ static void cases__access_matrix_full(void **state)
     fx *f = *state;
     vigil_error err;
     vigil_actor who[5];
-    const char *names[5] = {"admin", "nat1", "r1", "r2", "ana"};
+    const char *names[5] = {"chief", "nat1", "r1", "r2", "ana"};
     /* expected: admin, national, own unit, other unit, analyst */
     static const int allow[A__N][5] = {
         [A_NEW] = {1, 1, 1, 0, 0},     [A_REFER] = {1, 1, 1, 0, 0},  [A_ACCEPT] = {1, 1, 1, 0, 0},
@@ -501,10 +575,11 @@ static void cases__access_matrix_full(void **state)
     std_units(f);
     tu_write(dir, "one.csv", body, strlen(body));
     csv = tu_path(dir, "one.csv");
-    assert_int_equal(vigil_user_add(f->reg, &f->admin, "nat1", "NAT", VIGIL_ROLE_OFFICER, &err), 0);
-    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r1", "R01", VIGIL_ROLE_OFFICER, &err), 0);
-    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r2", "R02", VIGIL_ROLE_OFFICER, &err), 0);
-    assert_int_equal(vigil_user_add(f->reg, &f->admin, "ana", NULL, VIGIL_ROLE_ANALYST, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "chief", NULL, VIGIL_ROLE_ADMIN, NULL, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "nat1", "NAT", VIGIL_ROLE_OFFICER, NULL, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r1", "R01", VIGIL_ROLE_OFFICER, NULL, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r2", "R02", VIGIL_ROLE_OFFICER, NULL, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "ana", NULL, VIGIL_ROLE_ANALYST, NULL, &err), 0);
     for (int i = 0; i < 5; i++)
         assert_int_equal(vigil_actor_resolve(&who[i], f->reg, names[i], &err), 0);
     for (int a = 0; a < A__N; a++)
@@ -802,6 +877,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(cases__lifecycle_allows_only_its_moves, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__declines_keep_history_and_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__due_defaults_per_unit_type_and_overdue, setup, teardown),
+        cmocka_unit_test_setup_teardown(cases__identity_from_login, setup, teardown),
+        cmocka_unit_test_setup_teardown(cases__identity_upgraded_registry, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__access_matrix, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__access_matrix_full, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__audit_chain_intact_and_append_only, setup, teardown),

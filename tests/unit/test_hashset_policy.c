@@ -37,7 +37,7 @@ static void add_unit(fx *f, const char *code, vigil_unit_type t)
 static void add_user(fx *f, vigil_actor *out, const char *name, const char *unit, vigil_role role)
 {
     vigil_error err;
-    if (vigil_user_add(f->reg, &f->admin, name, unit, role, &err) < 0 ||
+    if (vigil_user_add(f->reg, &f->admin, name, unit, role, NULL, &err) < 0 ||
         vigil_actor_resolve(out, f->reg, name, &err) < 0)
         fail_msg("%s", err.msg);
 }

@@ -1,0 +1,236 @@
+/*
+ * The access policy as PostgreSQL enforces it (docs/access.md): every vigil user is a database
+ * role in the group vigil_users, which holds the table privileges; row-level security shows a
+ * role the cases (with their suspects, signals and referrals) its vigil user may see, and the
+ * audit log only to admins and national officers. The C checks (vg_policy_*) stay: the
+ * database is a second, independent wall for anyone who connects with psql.
+ *
+ * The helpers are SECURITY DEFINER so that the policies can look at users and referrals
+ * without recursing into their own policies. Inside such a function current_user is the
+ * owner, so the policies pass current_user as an argument; a function answers only for a
+ * role that the session's login is a member of, so no one asks on another's behalf.
+ * Applied after both schemas migrate, again whenever either changes version (meta('pg_access')).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cases/reg.h"
+
+/* Bump when the SQL below changes. */
+#define ACCESS_VERSION 1
+
+static const char access_sql[] =
+    "DO $$BEGIN"
+    "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vigil_users') THEN"
+    "    CREATE ROLE vigil_users NOLOGIN;"
+    "  END IF;"
+    "END$$;"
+    /* the vigil user behind role who, if the session may speak for it; the tables' owner (current_user
+     * inside these functions) bypasses row-level security anyway and sees all here too */
+    "CREATE OR REPLACE FUNCTION vigil_is_user(who name) RETURNS boolean LANGUAGE sql STABLE"
+    "  SECURITY DEFINER AS $$"
+    "  SELECT pg_has_role(session_user, who, 'MEMBER') AND EXISTS (SELECT 1 FROM users WHERE name = who)$$;"
+    "CREATE OR REPLACE FUNCTION vigil_sees_all(who name) RETURNS boolean LANGUAGE sql STABLE"
+    "  SECURITY DEFINER AS $$"
+    "  SELECT pg_has_role(session_user, who, 'MEMBER') AND (who = current_user OR EXISTS (SELECT 1"
+    "    FROM users u LEFT JOIN units n ON n.id = u.unit_id WHERE u.name = who"
+    "    AND (u.role = 'admin' OR (u.role = 'officer' AND n.type = 'national'))))$$;"
+    "CREATE OR REPLACE FUNCTION vigil_unit_of(who name) RETURNS bigint LANGUAGE sql STABLE"
+    "  SECURITY DEFINER AS $$"
+    "  SELECT unit_id FROM users WHERE name = who AND role = 'officer'"
+    "    AND pg_has_role(session_user, who, 'MEMBER')$$;"
+    "CREATE OR REPLACE FUNCTION vigil_referred_to(case_id bigint, who name) RETURNS boolean"
+    "  LANGUAGE sql STABLE SECURITY DEFINER AS $$"
+    "  SELECT EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = $1 AND r.to_unit = vigil_unit_of(who))$$;"
+    "CREATE OR REPLACE FUNCTION vigil_sees_case(case_id bigint, who name) RETURNS boolean"
+    "  LANGUAGE sql STABLE SECURITY DEFINER AS $$"
+    "  SELECT vigil_sees_all(who) OR EXISTS (SELECT 1 FROM cases c WHERE c.id = $1"
+    "    AND (c.owner_unit = vigil_unit_of(who) OR vigil_referred_to(c.id, who)))$$;"
+    /* the priority's repeat_suspect factor: whether cases hidden from who name a suspect of a case
+     * who sees, and no more (a count would tell how many other units' cases exist) */
+    "CREATE OR REPLACE FUNCTION vigil_suspect_elsewhere(case_id bigint, who name) RETURNS boolean"
+    "  LANGUAGE sql STABLE SECURITY DEFINER AS $$"
+    "  SELECT vigil_sees_case($1, who) AND EXISTS (SELECT 1 FROM suspects s JOIN suspects o"
+    "    ON o.suspect = s.suspect AND o.case_id <> s.case_id"
+    "    WHERE s.case_id = $1 AND NOT vigil_sees_case(o.case_id, who))$$;"
+    /* statistics are for every user and count every unit: the rows they need, no case ids */
+    "CREATE OR REPLACE FUNCTION vigil_stats_referrals() RETURNS TABLE(from_unit bigint, to_unit bigint,"
+    "  to_foreign bigint, case_type text, sent_at text, sent_day bigint, due_day bigint, state text,"
+    "  answered_day bigint, reason text) LANGUAGE sql STABLE SECURITY DEFINER AS $$"
+    "  SELECT from_unit, to_unit, to_foreign, case_type, sent_at, sent_day, due_day, state,"
+    "    answered_day, reason FROM referrals$$;"
+    "CREATE OR REPLACE FUNCTION vigil_stats_cases() RETURNS TABLE(type text, reg_unit bigint,"
+    "  registered_at text, reg_day bigint, self_registered bigint) LANGUAGE sql STABLE"
+    "  SECURITY DEFINER AS $$"
+    "  SELECT type, reg_unit, registered_at, reg_day, self_registered FROM cases$$;"
+    /* user add: the role of a user just registered, its group, and admins may SET ROLE to it (an
+     * admin's own role gets the other users') */
+    "CREATE OR REPLACE FUNCTION vigil_role_add(who name, newrole text) RETURNS void"
+    "  LANGUAGE plpgsql SECURITY DEFINER AS $$"
+    "DECLARE a text; r text;"
+    "BEGIN"
+    "  IF NOT vigil_sees_all(who) THEN"
+    "    RAISE EXCEPTION 'user add: not allowed for role %', who USING ERRCODE = '42501';"
+    "  END IF;"
+    "  SELECT role INTO r FROM users WHERE name = newrole;"
+    "  IF r IS NULL THEN"
+    "    RAISE EXCEPTION 'user add: % is no vigil user', newrole USING ERRCODE = '42501';"
+    "  END IF;"
+    "  EXECUTE format('CREATE ROLE %I LOGIN IN ROLE vigil_users', newrole);"
+    "  IF r = 'admin' THEN"
+    "    FOR a IN SELECT u.name FROM users u JOIN pg_roles g ON g.rolname = u.name"
+    "      WHERE u.role <> 'admin' AND u.name <> newrole LOOP"
+    "      EXECUTE format('GRANT %I TO %I', a, newrole);"
+    "    END LOOP;"
+    "  ELSE"
+    "    FOR a IN SELECT u.name FROM users u JOIN pg_roles g ON g.rolname = u.name"
+    "      WHERE u.role = 'admin' AND u.name <> newrole AND NOT g.rolsuper LOOP"
+    "      EXECUTE format('GRANT %I TO %I', newrole, a);"
+    "    END LOOP;"
+    "  END IF;"
+    "END$$;"
+    "REVOKE ALL ON FUNCTION vigil_is_user(name), vigil_sees_all(name), vigil_unit_of(name),"
+    "  vigil_referred_to(bigint, name), vigil_sees_case(bigint, name), vigil_suspect_elsewhere(bigint, name),"
+    "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text) FROM PUBLIC;"
+    "GRANT EXECUTE ON FUNCTION vigil_is_user(name), vigil_sees_all(name), vigil_unit_of(name),"
+    "  vigil_referred_to(bigint, name), vigil_sees_case(bigint, name), vigil_suspect_elsewhere(bigint, name),"
+    "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text) TO vigil_users;"
+    /* a fixed search_path: the schema the tables are in, then nothing a user could create */
+    "DO $$DECLARE f regprocedure;"
+    "BEGIN"
+    "  FOR f IN SELECT p.oid FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace"
+    "    AND p.proname LIKE 'vigil\\_%' LOOP"
+    "    EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', f, current_schema());"
+    "  END LOOP;"
+    "END$$;"
+    /* table privileges */
+    "GRANT SELECT, UPDATE ON meta TO vigil_users;"
+    "GRANT SELECT, INSERT ON units, users TO vigil_users;"
+    "GRANT SELECT, INSERT, UPDATE ON cases, suspects, referrals TO vigil_users;"
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON signals TO vigil_users;"
+    "DO $$BEGIN"
+    "  EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO vigil_users', current_schema());"
+    "END$$;"
+    /* meta: users advance the audit chain's head and change nothing else */
+    "ALTER TABLE meta ENABLE ROW LEVEL SECURITY;"
+    "DROP POLICY IF EXISTS vigil_read ON meta;"
+    "CREATE POLICY vigil_read ON meta FOR SELECT USING (true);"
+    "DROP POLICY IF EXISTS vigil_head ON meta;"
+    "CREATE POLICY vigil_head ON meta FOR UPDATE USING (key = 'audit_head');"
+    /* units and users: everyone reads them; admins and national officers add */
+    "ALTER TABLE units ENABLE ROW LEVEL SECURITY;"
+    "ALTER TABLE users ENABLE ROW LEVEL SECURITY;"
+    "DROP POLICY IF EXISTS vigil_read ON units;"
+    "CREATE POLICY vigil_read ON units FOR SELECT USING (true);"
+    "DROP POLICY IF EXISTS vigil_add ON units;"
+    "CREATE POLICY vigil_add ON units FOR INSERT WITH CHECK (vigil_sees_all(current_user));"
+    "DROP POLICY IF EXISTS vigil_read ON users;"
+    "CREATE POLICY vigil_read ON users FOR SELECT USING (true);"
+    "DROP POLICY IF EXISTS vigil_add ON users;"
+    "CREATE POLICY vigil_add ON users FOR INSERT WITH CHECK (vigil_sees_all(current_user));"
+    /* cases: own unit, referred to it, or everything for admins and national officers */
+    "ALTER TABLE cases ENABLE ROW LEVEL SECURITY;"
+    "DROP POLICY IF EXISTS vigil_read ON cases;"
+    "CREATE POLICY vigil_read ON cases FOR SELECT USING (vigil_sees_all(current_user)"
+    "  OR owner_unit = vigil_unit_of(current_user) OR vigil_referred_to(id, current_user));"
+    "DROP POLICY IF EXISTS vigil_add ON cases;"
+    "CREATE POLICY vigil_add ON cases FOR INSERT WITH CHECK (vigil_sees_all(current_user)"
+    "  OR owner_unit = vigil_unit_of(current_user));"
+    "DROP POLICY IF EXISTS vigil_change ON cases;"
+    "CREATE POLICY vigil_change ON cases FOR UPDATE USING (vigil_sees_all(current_user)"
+    "  OR owner_unit = vigil_unit_of(current_user) OR vigil_referred_to(id, current_user));"
+    "DO $$DECLARE t text;"
+    "BEGIN"
+    "  FOREACH t IN ARRAY ARRAY['suspects', 'signals', 'referrals'] LOOP"
+    "    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);"
+    "    EXECUTE format('DROP POLICY IF EXISTS vigil_case ON %I', t);"
+    "    EXECUTE format('CREATE POLICY vigil_case ON %I USING (vigil_sees_case(case_id, current_user))', t);"
+    "  END LOOP;"
+    /* the audit log and whatever audit_* tables it grows: every user appends, few read */
+    "  FOR t IN SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace"
+    "    AND c.relkind = 'r' AND (c.relname = 'audit' OR c.relname LIKE 'audit\\_%') LOOP"
+    "    EXECUTE format('GRANT SELECT, INSERT ON %I TO vigil_users', t);"
+    "    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);"
+    "    EXECUTE format('DROP POLICY IF EXISTS vigil_read ON %I', t);"
+    "    EXECUTE format('CREATE POLICY vigil_read ON %I FOR SELECT USING (vigil_sees_all(current_user))', t);"
+    "    EXECUTE format('DROP POLICY IF EXISTS vigil_append ON %I', t);"
+    "    EXECUTE format('CREATE POLICY vigil_append ON %I FOR INSERT WITH CHECK (vigil_is_user(current_user))', t);"
+    "  END LOOP;"
+    "END$$;";
+
+/* "access/cases/audit" versions: a change in any of them applies the SQL again. */
+static int access_stamp(vg_db *db, char *out, size_t cap, vigil_error *err)
+{
+    int64_t cv = 0, av = 0;
+    const char *k1[1] = {vg_cases_schema.version_key}, *k2[1] = {vg_audit_schema.version_key};
+    int rc = vg_db_int(db, &cv, "SELECT value FROM meta WHERE key = ?", k1, 1, err);
+    if (rc == 0)
+        rc = vg_db_int(db, &av, "SELECT value FROM meta WHERE key = ?", k2, 1, err);
+    snprintf(out, cap, "%d/%lld/%lld", ACCESS_VERSION, (long long)cv, (long long)av);
+    return rc;
+}
+
+int vg_access_apply(vg_db *db, vigil_error *err)
+{
+    vg_rows r;
+    char want[64];
+    const char *p[1] = {want};
+    int rc, same;
+    if (!vg_db_is_pg(db))
+        return 0;   /* SQLite: the file's permissions and the C checks are the only walls */
+    if ((rc = access_stamp(db, want, sizeof want, err)) < 0)
+        return rc;
+    if ((rc = vg_db_query(db, &r, "SELECT value FROM meta WHERE key = 'pg_access'", NULL, 0, err)) < 0)
+        return rc;
+    same = r.nrows && vg_cell(&r, 0, 0) && !strcmp(vg_cell(&r, 0, 0), want);
+    vg_rows_free(&r);
+    if (same)
+        return 0;
+    if ((rc = vg_db_begin(db, err)) < 0)
+        return rc;
+    /* serialise with another process doing the same */
+    rc = vg_db_exec(db, "SELECT pg_advisory_xact_lock(7261736)", NULL, 0, NULL, err);
+    if (rc == 0)
+        rc = vg_db_script(db, access_sql, err);
+    if (rc == 0)
+        rc = vg_db_exec(db, "DELETE FROM meta WHERE key = 'pg_access'", NULL, 0, NULL, err);
+    if (rc == 0)
+        rc = vg_db_exec(db, "INSERT INTO meta(key, value) VALUES('pg_access', ?)", p, 1, NULL, err);
+    if (rc == 0)
+        return vg_db_commit(db, err);
+    vg_db_rollback(db);
+    return rc;
+}
+
+int vg_access_check(vg_db *db, vigil_error *err)
+{
+    vg_rows r;
+    int rc, ok;
+    if (!vg_db_is_pg(db))
+        return 0;
+    rc = vg_db_query(db, &r, "SELECT has_table_privilege('meta', 'SELECT'), session_user", NULL, 0, err);
+    if (rc < 0)
+        return rc;
+    ok = r.nrows && vg_cell(&r, 0, 0) && !strcmp(vg_cell(&r, 0, 0), "t");
+    if (!ok)
+        rc = vigil_error_set(err, VIGIL_EDENIED, "database role '%s' is not a vigil user: connect as the role of"
+                             " one ('vigil user add NAME' creates it)", r.nrows && vg_cell(&r, 0, 1) ? vg_cell(&r, 0, 1) : "?");
+    vg_rows_free(&r);
+    return rc;
+}
+
+int vg_access_drop_roles(vg_db *db, vigil_error *err)
+{
+    if (!vg_db_is_pg(db))
+        return 0;
+    return vg_db_script(db,
+        "DO $$DECLARE u text;"
+        "BEGIN"
+        "  IF to_regclass('users') IS NULL THEN RETURN; END IF;"
+        "  FOR u IN SELECT name FROM users WHERE name <> session_user AND name <> current_user"
+        "    AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = name AND NOT rolsuper) LOOP"
+        "    EXECUTE format('DROP ROLE %I', u);"
+        "  END LOOP;"
+        "END$$;"
+        "DELETE FROM meta WHERE key = 'pg_access'", err);
+}
