@@ -17,6 +17,7 @@ int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as)
         return cli_fail(&err);
     if (vigil_registry_open(reg, cli.db, &err) < 0)
         return cli_fail(&err);
+    cli.reg_opened = 1;
     vigil_registry_set_config(*reg, &cfg);
     if (vigil_actor_resolve(who, *reg, as, &err) < 0) {
         vigil_registry_close(*reg);

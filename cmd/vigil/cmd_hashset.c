@@ -133,6 +133,7 @@ static int open_audited(vigil_store **st, vigil_registry **reg)
     int rc = open_store_to_write(st);
     if (rc != 0)
         return rc;
+    cli.reg_opened = 1; /* its events end with a checkpoint (cli_audit_after) */
     if (vigil_registry_open(reg, cli.db, &err) == 0 && vigil_audit_hashsets(*st, *reg, cli_user(), &err) == 0)
         return 0;
     vigil_store_close(*st);

@@ -542,6 +542,13 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
             rc = write_refs(&im, err);
         snprintf(detail, sizeof detail, "file=%s lines=%llu cases=%zu referrals=%zu answers=%llu", path,
                  (unsigned long long)im.line, im.ncases, im.nrefs, (unsigned long long)im.answers);
+        /* each imported case is an object of the log, with its state; then the import itself */
+        for (size_t i = 0; rc == 0 && i < im.ncases; i++) {
+            char obj[32], cdetail[160];
+            snprintf(obj, sizeof obj, "case:%lld", (long long)im.cases[i].id);
+            snprintf(cdetail, sizeof cdetail, "file=%s ref=%s", path, im.cases[i].ref ? im.cases[i].ref : "");
+            rc = vg_reg_audit(reg, who, "case.import", obj, cdetail, 0, err);
+        }
         if (rc == 0)
             rc = vg_reg_audit(reg, who, "case.import", "cases", detail, 0, err);
         if (rc == 0)
