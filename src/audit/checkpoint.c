@@ -313,11 +313,20 @@ static int walk_row(const vg_val *v, size_t nc, void *ud)
     return 0;
 }
 
+/* "event 7 was" or "events 7-9 were": the subject of a message about a span of events. */
+static void span(char *buf, size_t cap, int64_t from, int64_t to)
+{
+    if (from == to)
+        snprintf(buf, cap, "event %lld was", (long long)from);
+    else
+        snprintf(buf, cap, "events %lld-%lld were", (long long)from, (long long)to);
+}
+
 int vg_audit_check_anchor(vigil_audit_report *out, vg_db *db, const char *pub_path, const char *anchor_path,
                           vigil_error *err)
 {
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-    char anchor[4096], id[33], msg[256];
+    char anchor[4096], id[33], msg[256], range[64];
     ckpts l = {0};
     size_t keep = 0, file_n;
     int64_t covered = 0;
@@ -367,9 +376,9 @@ int vg_audit_check_anchor(vigil_audit_report *out, vg_db *db, const char *pub_pa
     for (size_t i = 0; i < l.n; i++)
         out->checkpoints += i == 0 || l.v[i].seq != l.v[i - 1].seq || strcmp(l.v[i].sig, l.v[i - 1].sig);
     if (covered > out->events) {
+        span(range, sizeof range, out->events + 1, covered);
         fail(out, out->events + 1, "the log ends at event %lld but the checkpoint signed at %s covers event %lld:"
-             " events %lld-%lld were removed", (long long)out->events, l.v[l.n - 1].at, (long long)covered,
-             (long long)out->events + 1, (long long)covered);
+             " %s removed", (long long)out->events, l.v[l.n - 1].at, (long long)covered, range);
         goto done;
     }
     {
@@ -380,9 +389,11 @@ int vg_audit_check_anchor(vigil_audit_report *out, vg_db *db, const char *pub_pa
         if (rc < 0 || out->bad_seq)
             goto done;
     }
-    if (out->events > covered)
-        fail(out, covered + 1, "events %lld-%lld are not covered by a signed checkpoint: added after the last"
-             " checkpoint (%s)", (long long)covered + 1, (long long)out->events, l.v[l.n - 1].at);
+    if (out->events > covered) {
+        span(range, sizeof range, covered + 1, out->events);
+        fail(out, covered + 1, "%s not covered by a signed checkpoint: added after the last checkpoint (%s)", range,
+             l.v[l.n - 1].at);
+    }
     else
         out->anchored = 1;
 done:
