@@ -93,6 +93,57 @@ int vg_audit_append_state(vg_db *db, const vg_clock *clock, const char *who, con
     return rc;
 }
 
+int vg_audit_append_many(vg_db *db, const vg_clock *clock, const char *who, const char *action,
+                         const vg_audit_ev *ev, size_t n, vigil_error *err)
+{
+    enum { BATCH = 200, NF = 10 };
+    char at[24], prev[65], head[96], (*seqs)[24] = NULL, (*dig)[65] = NULL, *sql = NULL;
+    const char **p = NULL;
+    int64_t seq;
+    int rc = read_head(db, &seq, prev, 1, err);
+    if (rc < 0 || n == 0)
+        return rc;
+    vg_iso(at, vg_clock_now(clock));
+    seqs = malloc(BATCH * sizeof *seqs);
+    dig = malloc(BATCH * sizeof *dig);
+    p = malloc(BATCH * NF * sizeof *p);
+    sql = malloc(200 + BATCH * 40); /* "(?, ?, ... ?), " per row */
+    if (!seqs || !dig || !p || !sql)
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "audit: out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i += BATCH) {
+        size_t m = n - i < BATCH ? n - i : BATCH, len;
+        len = (size_t)sprintf(sql, "INSERT INTO audit(seq, at, event_at, who, action, object, detail, state, prev,"
+                                   " digest) VALUES");
+        for (size_t k = 0; k < m; k++) {
+            const char **f = p + k * NF;
+            snprintf(seqs[k], sizeof seqs[k], "%lld", (long long)++seq);
+            f[0] = seqs[k], f[1] = at, f[2] = NULL, f[3] = who, f[4] = action;
+            f[5] = ev[i + k].object, f[6] = ev[i + k].detail, f[7] = ev[i + k].state;
+            f[8] = k ? dig[k - 1] : prev;
+            f[9] = dig[k];
+            if (vg_audit_digest(dig[k], 2, f, NULL) < 0) {
+                rc = vigil_error_set(err, VIGIL_EINTERNAL, "audit: SHA-256 failed");
+                break;
+            }
+            len += (size_t)sprintf(sql + len, "%s(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k ? ", " : " ");
+        }
+        if (rc == 0)
+            rc = vg_db_exec(db, sql, p, (int)(m * NF), NULL, err);
+        if (rc == 0)
+            snprintf(prev, sizeof prev, "%s", dig[m - 1]);
+    }
+    if (rc == 0) {
+        const char *hp[1] = {head};
+        snprintf(head, sizeof head, "%lld:%s", (long long)seq, prev);
+        rc = vg_db_exec(db, "UPDATE meta SET value = ? WHERE key = 'audit_head'", hp, 1, NULL, err);
+    }
+    free(seqs);
+    free(dig);
+    free(p);
+    free(sql);
+    return rc;
+}
+
 /* Check one stored event (columns seq, at, event_at, who, action, object, detail, state, prev,
  * digest) against the one before it; 0 if good, else why is filled. */
 static int check_event(const vg_rows *r, size_t i, int64_t want_seq, int64_t v2_from, const char *prev,

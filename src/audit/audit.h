@@ -24,6 +24,14 @@ int vg_audit_append_state(vg_db *db, const vg_clock *clock, const char *who, con
                           const char *object, const char *detail, const char *state, int64_t event_at,
                           vigil_error *err);
 
+/* Many events of one action by one user at once (an import): the same chain as n appends,
+ * written in multi-row INSERTs. */
+typedef struct vg_audit_ev {
+    const char *object, *detail, *state;
+} vg_audit_ev;
+int vg_audit_append_many(vg_db *db, const vg_clock *clock, const char *who, const char *action,
+                         const vg_audit_ev *ev, size_t n, vigil_error *err);
+
 /* Digest of an event's fields seq, at, event_at, who, action, object, detail, state, prev
  * (NULL: SQL NULL) into out (hex). Scheme 2 hashes each field as its byte length len[i] (or
  * strlen when len is NULL) and its bytes; scheme 1 (events before schema version 2) used

@@ -13,30 +13,35 @@
 #include "core/hex.h"
 #include "hashset/store_audit.h"
 
-/* The rows of an object, by kind; explicit columns, so that a column added later does not
- * change the state of every object written before it. */
+/* The rows of an object, by kind: per table its key, its columns and their order. The
+ * columns are named, so that a column added later does not change the state of every
+ * object written before it. */
+typedef struct part {
+    const char *table, *key, *cols, *order;
+} part;
+
+static const part case_parts[] = {
+    {"cases", "id", "id, type, title, reg_unit, owner_unit, status, outcome, registered_at, reg_day,"
+                    " self_registered, updated_at", "id"},
+    {"suspects", "case_id", "suspect", "suspect"},
+    {"signals", "case_id", "name, value", "name"},
+    {"referrals", "case_id", "id, from_unit, to_unit, to_foreign, case_type, sent_at, sent_day, due_day, state,"
+                            " answered_at, answered_day, reason, note", "id"},
+    {NULL, NULL, NULL, NULL},
+};
+static const part unit_parts[] = {{"units", "code", "id, code, name, type, country, created_at", "id"},
+                                  {NULL, NULL, NULL, NULL}};
+static const part user_parts[] = {{"users", "name", "name, unit_id, role", "name"}, {NULL, NULL, NULL, NULL}};
+
 typedef struct obj_kind {
     const char *prefix, *label;
-    const char *const *sql;  /* NULL-terminated; each takes the key once */
+    const part *parts;
 } obj_kind;
 
-static const char *const case_sql[] = {
-    "SELECT id, type, title, reg_unit, owner_unit, status, outcome, registered_at, reg_day, self_registered,"
-    " updated_at FROM cases WHERE id = ?",
-    "SELECT suspect FROM suspects WHERE case_id = ? ORDER BY suspect",
-    "SELECT name, value FROM signals WHERE case_id = ? ORDER BY name",
-    "SELECT id, from_unit, to_unit, to_foreign, case_type, sent_at, sent_day, due_day, state, answered_at,"
-    " answered_day, reason, note FROM referrals WHERE case_id = ? ORDER BY id",
-    NULL,
-};
-static const char *const unit_sql[] = {
-    "SELECT id, code, name, type, country, created_at FROM units WHERE code = ?", NULL};
-static const char *const user_sql[] = {"SELECT name, unit_id, role FROM users WHERE name = ?", NULL};
-
 static const obj_kind kinds[] = {
-    {"case:", "case", case_sql},
-    {"unit:", "unit", unit_sql},
-    {"user:", "user", user_sql},
+    {"case:", "case", case_parts},
+    {"unit:", "unit", unit_parts},
+    {"user:", "user", user_parts},
 };
 
 static const obj_kind *kind_of(const char *object)
@@ -47,15 +52,15 @@ static const obj_kind *kind_of(const char *object)
     return NULL;
 }
 
-/* Feed one result into the digest: its row count, then each cell as its byte length and
- * bytes ("-" for NULL). */
-static int feed_rows(EVP_MD_CTX *c, const vg_rows *r)
+/* Feed rows [from, to) of a result into the digest, from column col0 on: their count, then
+ * each cell as its byte length and bytes ("-" for NULL). */
+static int feed_rows(EVP_MD_CTX *c, const vg_rows *r, size_t from, size_t to, size_t col0)
 {
     char pre[48];
-    int n = snprintf(pre, sizeof pre, "rows %zu cols %zu\n", r->nrows, r->ncols);
+    int n = snprintf(pre, sizeof pre, "rows %zu cols %zu\n", to - from, r->ncols - col0);
     int ok = EVP_DigestUpdate(c, pre, (size_t)n);
-    for (size_t i = 0; ok && i < r->nrows; i++)
-        for (size_t k = 0; ok && k < r->ncols; k++) {
+    for (size_t i = from; ok && i < to; i++)
+        for (size_t k = col0; ok && k < r->ncols; k++) {
             const char *v = vg_cell(r, i, k);
             size_t l = vg_cell_len(r, i, k);
             n = v ? snprintf(pre, sizeof pre, "%zu:", l) : snprintf(pre, sizeof pre, "-:");
@@ -64,36 +69,135 @@ static int feed_rows(EVP_MD_CTX *c, const vg_rows *r)
     return ok;
 }
 
-int vg_reg_state(char out[65], int *known, vg_db *db, const char *object, vigil_error *err)
+static int digest_start(EVP_MD_CTX **c, const char *object, vigil_error *err)
 {
-    const obj_kind *k = kind_of(object);
+    if (!(*c = EVP_MD_CTX_new()))
+        return vigil_error_set(err, VIGIL_ENOMEM, "audit: out of memory");
+    if (!EVP_DigestInit_ex(*c, EVP_sha256(), NULL) || !EVP_DigestUpdate(*c, object, strlen(object) + 1)) {
+        EVP_MD_CTX_free(*c);
+        return vigil_error_set(err, VIGIL_EINTERNAL, "audit: SHA-256 failed");
+    }
+    return 0;
+}
+
+static int digest_end(char out[65], EVP_MD_CTX *c, int ok, vigil_error *err)
+{
     unsigned char md[32];
     unsigned int mdlen = 0;
-    EVP_MD_CTX *c;
-    int rc = 0, ok;
-    *known = k != NULL;
-    out[0] = '\0';
-    if (!k)
-        return 0;
-    if (!(c = EVP_MD_CTX_new()))
-        return vigil_error_set(err, VIGIL_ENOMEM, "audit: out of memory");
-    ok = EVP_DigestInit_ex(c, EVP_sha256(), NULL) && EVP_DigestUpdate(c, object, strlen(object) + 1);
-    for (size_t i = 0; ok && rc == 0 && k->sql[i]; i++) {
-        vg_rows r;
-        const char *p[1] = {object + strlen(k->prefix)};
-        if ((rc = vg_db_query(db, &r, k->sql[i], p, 1, err)) == 0) {
-            ok = feed_rows(c, &r);
-            vg_rows_free(&r);
-        }
-    }
     ok = ok && EVP_DigestFinal_ex(c, md, &mdlen);
     EVP_MD_CTX_free(c);
-    if (rc < 0)
-        return rc;
     if (!ok)
         return vigil_error_set(err, VIGIL_EINTERNAL, "audit: SHA-256 failed");
     vg_hex_encode(out, md, 32);
     return 0;
+}
+
+int vg_reg_state(char out[65], int *known, vg_db *db, const char *object, vigil_error *err)
+{
+    const obj_kind *k = kind_of(object);
+    EVP_MD_CTX *c;
+    int rc, ok = 1;
+    *known = k != NULL;
+    out[0] = '\0';
+    if (!k)
+        return 0;
+    if ((rc = digest_start(&c, object, err)) < 0)
+        return rc;
+    for (const part *t = k->parts; ok && t->table; t++) {
+        vg_rows r;
+        char sql[512];
+        const char *p[1] = {object + strlen(k->prefix)};
+        snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE %s = ? ORDER BY %s", t->cols, t->table, t->key, t->order);
+        if ((rc = vg_db_query(db, &r, sql, p, 1, err)) < 0) {
+            EVP_MD_CTX_free(c);
+            return rc;
+        }
+        ok = feed_rows(c, &r, 0, r.nrows, 0);
+        vg_rows_free(&r);
+    }
+    return digest_end(out, c, ok, err);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The states of many cases (ids sorted ascending) with one query per table: the same digests
+ * as vg_reg_state of each. */
+static int case_states(char (*out)[65], vg_db *db, const int64_t *ids, size_t n, vigil_error *err)
+{
+    enum { NP = 4 };
+    vg_rows r[NP];
+    size_t at[NP] = {0};
+    char lo[24], hi[24], sql[512];
+    const char *p[2] = {lo, hi};
+    int rc = 0, np = 0;
+    snprintf(lo, sizeof lo, "%lld", (long long)ids[0]);
+    snprintf(hi, sizeof hi, "%lld", (long long)ids[n - 1]);
+    for (; rc == 0 && np < NP; np++) {
+        const part *t = &case_parts[np];
+        snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s WHERE %s BETWEEN ? AND ? ORDER BY %s, %s", t->key, t->cols,
+                 t->table, t->key, t->key, t->order);
+        if ((rc = vg_db_query(db, &r[np], sql, p, 2, err)) < 0)
+            break;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char obj[32];
+        EVP_MD_CTX *c;
+        int ok = 1;
+        snprintf(obj, sizeof obj, "case:%lld", (long long)ids[i]);
+        if ((rc = digest_start(&c, obj, err)) < 0)
+            break;
+        for (int k = 0; k < NP && ok; k++) {
+            size_t from;
+            while (at[k] < r[k].nrows && vg_cell_i64(&r[k], at[k], 0) < ids[i])
+                at[k]++;
+            from = at[k];
+            while (at[k] < r[k].nrows && vg_cell_i64(&r[k], at[k], 0) == ids[i])
+                at[k]++;
+            ok = feed_rows(c, &r[k], from, at[k], 1);
+        }
+        rc = digest_end(out[i], c, ok, err);
+    }
+    for (int k = 0; k < np && k < NP; k++)
+        vg_rows_free(&r[k]);
+    return rc;
+}
+
+int vg_reg_audit_cases(vigil_registry *reg, const vigil_actor *who, const char *action, const int64_t *ids,
+                       const char *const *details, size_t n, vigil_error *err)
+{
+    int64_t *sorted = NULL;
+    char (*states)[65] = NULL, (*objs)[32] = NULL;
+    vg_audit_ev *ev = NULL;
+    int rc = 0;
+    if (n == 0)
+        return 0;
+    sorted = malloc(n * sizeof *sorted);
+    states = malloc(n * sizeof *states);
+    objs = malloc(n * sizeof *objs);
+    ev = malloc(n * sizeof *ev);
+    if (!sorted || !states || !objs || !ev)
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "audit: out of memory");
+    if (rc == 0) {
+        memcpy(sorted, ids, n * sizeof *ids);
+        qsort(sorted, n, sizeof *sorted, cmp_i64);
+        rc = case_states(states, reg->db, sorted, n, err);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const int64_t *j = bsearch(&ids[i], sorted, n, sizeof *sorted, cmp_i64);
+        snprintf(objs[i], sizeof objs[i], "case:%lld", (long long)ids[i]);
+        ev[i] = (vg_audit_ev){objs[i], details ? details[i] : NULL, states[j - sorted]};
+    }
+    if (rc == 0)
+        rc = vg_audit_append_many(reg->db, &reg->clock, who->name, action, ev, n, err);
+    free(sorted);
+    free(states);
+    free(objs);
+    free(ev);
+    return rc;
 }
 
 int vg_reg_audit(vigil_registry *reg, const vigil_actor *who, const char *action, const char *object,
@@ -221,11 +325,15 @@ static int verify(vigil_audit_report *out, vigil_registry *reg, const vigil_acto
     memset(out, 0, sizeof *out);
     if ((rc = vg_policy_check(who, VG_ACT_ADMIN, 0, "audit verify", err)) < 0)
         return rc;
-    if ((rc = vg_audit_verify(out, reg->db, err)) < 0 || out->bad_seq)
+    /* one snapshot: a command committing meanwhile is not mistaken for a change outside vigil */
+    if ((rc = vg_db_begin_read(reg->db, err)) < 0)
         return rc;
-    if (pub_path && ((rc = vg_audit_check_anchor(out, reg->db, pub_path, anchor_path, err)) < 0 || out->bad_seq))
-        return rc;
-    return replay(out, reg->db, err);
+    if ((rc = vg_audit_verify(out, reg->db, err)) == 0 && !out->bad_seq && pub_path)
+        rc = vg_audit_check_anchor(out, reg->db, pub_path, anchor_path, err);
+    if (rc == 0 && !out->bad_seq)
+        rc = replay(out, reg->db, err);
+    vg_db_rollback(reg->db);
+    return rc;
 }
 
 int vigil_audit_verify(vigil_audit_report *out, vigil_registry *reg, const vigil_actor *who,

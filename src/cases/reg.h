@@ -28,6 +28,11 @@ int vg_reg_audit(vigil_registry *reg, const vigil_actor *who, const char *action
  * (docs/audit.md); *known = 0 and out empty for objects of other kinds (hash sets). */
 int vg_reg_state(char out[65], int *known, vg_db *db, const char *object, vigil_error *err);
 
+/* One event of action per case ids[i] (detail: details[i], or none), each with its state,
+ * written in bulk (an import). */
+int vg_reg_audit_cases(vigil_registry *reg, const vigil_actor *who, const char *action, const int64_t *ids,
+                       const char *const *details, size_t n, vigil_error *err);
+
 /* Actions checked by the access policy. */
 typedef enum {
     VG_ACT_ADMIN,       /* add units and users, verify the audit log */

@@ -120,6 +120,14 @@ int vg_db_begin(vg_db *db, vigil_error *err)
     return rc;
 }
 
+int vg_db_begin_read(vg_db *db, vigil_error *err)
+{
+    int rc = db->ops->script(db, db->pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", err);
+    if (rc == 0)
+        db->in_tx = 1;
+    return rc;
+}
+
 int vg_db_commit(vg_db *db, vigil_error *err)
 {
     int rc = db->ops->script(db, "COMMIT", err);

@@ -29,6 +29,8 @@ int vg_db_is_pg(const vg_db *db);
 const char *vg_db_where(const vg_db *db);   /* file path or "postgresql", for messages */
 
 int vg_db_begin(vg_db *db, vigil_error *err);
+/* A read-only snapshot: every query until the rollback sees the same state, writers go on. */
+int vg_db_begin_read(vg_db *db, vigil_error *err);
 int vg_db_commit(vg_db *db, vigil_error *err);
 void vg_db_rollback(vg_db *db);
 

@@ -188,6 +188,18 @@ sql "$DB" "INSERT INTO cases(type, reg_unit, owner_unit, status, registered_at, 
            FROM cases WHERE id = 2"
 check "a case inserted by SQL: caught" expect 1 "case 3: in the table but in no event of the log: added outside vigil" verify
 
+# an import: one event per case, its state computed in bulk, the same as one by one
+setup imp
+printf '%s\n' "record,ref,date,unit,value,note" "case,A,2006-02-01,NAT,possession,t" "suspect,A,,,P-9," \
+  "suspect,A,,,P-2," "refer,A,2006-02-02,R01,," "decline,A,2006-02-03,,other,busy" "case,B,2006-02-01,R01,grooming," \
+  >"$T/imp.csv"
+check "import: every event covered and every imported case matches its event" \
+  bash -c "VIGIL_AUDIT_KEY=\"$K/audit.key\" \"$V\" case import \"$T/imp.csv\" >/dev/null &&
+           \"$V\" audit verify --pub \"$K/audit.pub\" | grep -q '10 events, chain intact; 7 objects match'"
+sql "$DB" "UPDATE referrals SET note = 'no reason' WHERE case_id = 3"
+check "a referral of an imported case edited: caught" \
+  expect 1 "case 3: the table differs from event 8 (case.import): changed outside vigil" verify
+
 setup sig
 python3 - "$K/audit.checkpoints" <<'EOF'
 import sys
