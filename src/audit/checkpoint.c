@@ -165,11 +165,12 @@ int vg_audit_checkpoint(int64_t *seq_out, vg_db *db, const vg_clock *clock, cons
         const char *p[1] = {seqs};
         snprintf(seqs, sizeof seqs, "%lld", (long long)c.seq);
         rc = vg_db_query(db, &r, "SELECT digest FROM audit WHERE seq = ?", p, 1, err);
-        if (rc == 0 && (!r.nrows || !vg_cell(&r, 0, 0) || strcmp(vg_cell(&r, 0, 0), c.head)))
-            rc = vigil_error_set(err, VIGIL_ESTATE, "audit checkpoint: the chain's head (event %lld) does not match"
-                                 " the log; run vigil audit verify", (long long)c.seq);
-        if (rc == 0)
+        if (rc == 0) {
+            if (!r.nrows || !vg_cell(&r, 0, 0) || strcmp(vg_cell(&r, 0, 0), c.head))
+                rc = vigil_error_set(err, VIGIL_ESTATE, "audit checkpoint: the chain's head (event %lld) does not"
+                                     " match the log; run vigil audit verify", (long long)c.seq);
             vg_rows_free(&r);
+        }
     }
     if (rc == 0)
         rc = db_identity(db, c.db_id, 1, err);
