@@ -244,6 +244,25 @@ static void test_nul_edit(void **state)
     assert_non_null(strstr(rep.why, "event 1 (case.new case:1) was altered"));
 }
 
+/* vg_cell_len: the stored byte length (SQLite text with a NUL in it; multi-byte text), 0 for NULL. */
+static void test_cell_len(void **state)
+{
+    fx *f = *state;
+    vg_rows r;
+    vigil_error err;
+    const char *sql = f->pg ? "SELECT 'x\xc3\xa9y', NULL, ''"
+                            : "SELECT CAST(x'610062' AS TEXT), NULL, 'x\xc3\xa9y'";
+    assert_int_equal(vg_db_query(f->db, &r, sql, NULL, 0, &err), 0);
+    assert_int_equal(r.nrows, 1);
+    assert_int_equal(vg_cell_len(&r, 0, 0), f->pg ? 4 : 3);
+    if (!f->pg)
+        assert_memory_equal(vg_cell(&r, 0, 0), "a\0b", 4);
+    assert_null(vg_cell(&r, 0, 1));
+    assert_int_equal(vg_cell_len(&r, 0, 1), 0);
+    assert_int_equal(vg_cell_len(&r, 0, 2), f->pg ? 0 : 4);
+    vg_rows_free(&r);
+}
+
 /* Checkpoints: signed, written to the table and the anchor file, checked with the public key;
  * only_new signs nothing when the head is covered; later events are named. */
 static void test_checkpoint(void **state)
@@ -482,6 +501,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_digest_lengths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nul_edit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cell_len, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_same_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_other_database, setup, teardown),
