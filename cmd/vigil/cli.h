@@ -14,6 +14,7 @@ typedef struct cli_globals {
     const char *sets;        /* hash-set catalog: --sets, VIGIL_SETS, db when a file, else ./vigil-sets.db */
     const char *argv0;
     char command_line[4096]; /* for reports and hashdeep headers */
+    int reg_opened;          /* the command opened the case registry (and may have written events) */
 } cli_globals;
 
 extern cli_globals cli;
@@ -52,6 +53,9 @@ int cmd_user(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+/* After a command: when $VIGIL_AUDIT_KEY names a key and the command opened the registry,
+ * sign the log's head if events were written since the last checkpoint; the exit status. */
+int cli_audit_after(const char *command, int rc);
 
 /* Open the case registry at cli.db as the caller (vigil_actor_login), or as `as` (NULL: $VIGIL_USER
  * when set, even empty) when the caller is an admin, with weights and deadlines from $VIGIL_CONFIG;

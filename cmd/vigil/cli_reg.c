@@ -23,6 +23,7 @@ int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as)
         return cli_fail(&err);
     if (vigil_registry_open(reg, cli.db, &err) < 0)
         return cli_fail(&err);
+    cli.reg_opened = 1;
     vigil_registry_set_config(*reg, &cfg);
     pw = getpwuid(geteuid());
     rc = vigil_actor_login(who, &in, *reg, pw ? pw->pw_name : NULL, as, &err);

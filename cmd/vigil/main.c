@@ -20,7 +20,7 @@ static const command commands[] = {
     {"user", cmd_user, "add users of units (officer, analyst, admin)"},
     {"case", cmd_case, "register, refer, accept, decline, follow and import cases"},
     {"stats", cmd_stats, "referral statistics by unit, reason, month or offence type"},
-    {"audit", cmd_audit, "verify the hash-chained audit log"},
+    {"audit", cmd_audit, "verify the audit log, sign its head (checkpoint), make its key"},
     {"pdq", cmd_pdq, "PDQ perceptual hash and quality of images"},
 };
 
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) {
-            int rc = commands[i].fn(argc - 1, argv + 1);
+            int rc = cli_audit_after(argv[1], commands[i].fn(argc - 1, argv + 1));
             /* What stayed in stdout's buffer is written now, not silently lost at exit. */
             errno = 0;
             if (rc == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))

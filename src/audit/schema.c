@@ -11,6 +11,12 @@ static const char *const migrations[] = {
     "  prev TEXT NOT NULL, digest TEXT NOT NULL);"
     "INSERT INTO meta(key, value) SELECT 'audit_head', '0:'"
     "  WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'audit_head');",
+    /* 2: each event carries the digest of its object's rows after it (state), and events from
+     * here on are hashed with their stored byte lengths; the signed checkpoints of the head */
+    "ALTER TABLE audit ADD COLUMN state TEXT;"
+    "INSERT INTO meta(key, value) SELECT 'audit_v2_from', CAST(COALESCE(MAX(seq), 0) + 1 AS TEXT) FROM audit;"
+    "CREATE TABLE audit_checkpoints(seq BIGINT NOT NULL, head TEXT NOT NULL, at TEXT NOT NULL,"
+    "  db_id TEXT NOT NULL, sig TEXT NOT NULL);",
 };
 
 /* SQLite: the audit log refuses UPDATE and DELETE. */
@@ -36,10 +42,12 @@ static const char pg_guard[] =
 const vg_schema vg_audit_schema = {
     .name = "audit",
     .version_key = "audit_schema_version",
-    .version = 1,
+    .version = 2,
     .migrations = migrations,
     .after_sqlite = sqlite_guard,
     .after_pg = pg_guard,
-    .drop_sqlite = "DROP TABLE IF EXISTS audit; DELETE FROM meta WHERE key = 'audit_head'",
-    .drop_pg = "DROP TABLE IF EXISTS audit CASCADE; DELETE FROM meta WHERE key = 'audit_head'",
+    .drop_sqlite = "DROP TABLE IF EXISTS audit; DROP TABLE IF EXISTS audit_checkpoints;"
+                   "DELETE FROM meta WHERE key IN ('audit_head', 'audit_v2_from', 'audit_db_id')",
+    .drop_pg = "DROP TABLE IF EXISTS audit, audit_checkpoints CASCADE;"
+               "DELETE FROM meta WHERE key IN ('audit_head', 'audit_v2_from', 'audit_db_id')",
 };

@@ -520,6 +520,30 @@ static void importer_dispose(importer *im)
     free(im->units);
 }
 
+/* One case.import event per imported case (detail: the file and the case's ref). */
+static int audit_cases(importer *im, const vigil_actor *who, vigil_error *err)
+{
+    int64_t *ids = malloc((im->ncases ? im->ncases : 1) * sizeof *ids);
+    char **details = calloc(im->ncases ? im->ncases : 1, sizeof *details);
+    int rc = ids && details ? 0 : vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+    for (size_t i = 0; rc == 0 && i < im->ncases; i++) {
+        const char *ref = im->cases[i].ref ? im->cases[i].ref : "";
+        size_t len = strlen(im->path) + strlen(ref) + 12;
+        ids[i] = im->cases[i].id;
+        if (!(details[i] = malloc(len)))
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+        else
+            snprintf(details[i], len, "file=%s ref=%s", im->path, ref);
+    }
+    if (rc == 0)
+        rc = vg_reg_audit_cases(im->reg, who, "case.import", ids, (const char *const *)details, im->ncases, err);
+    for (size_t i = 0; details && i < im->ncases; i++)
+        free(details[i]);
+    free(details);
+    free(ids);
+    return rc;
+}
+
 int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil_actor *who, const char *path,
                       vigil_error *err)
 {
@@ -542,6 +566,9 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
             rc = write_refs(&im, err);
         snprintf(detail, sizeof detail, "file=%s lines=%llu cases=%zu referrals=%zu answers=%llu", path,
                  (unsigned long long)im.line, im.ncases, im.nrefs, (unsigned long long)im.answers);
+        /* each imported case is an object of the log, with its state; then the import itself */
+        if (rc == 0)
+            rc = audit_cases(&im, who, err);
         if (rc == 0)
             rc = vg_reg_audit(reg, who, "case.import", "cases", detail, 0, err);
         if (rc == 0)

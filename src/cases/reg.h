@@ -32,6 +32,15 @@ int vg_cases_wipe(vg_db *db, vigil_error *err);
 int vg_reg_audit(vigil_registry *reg, const vigil_actor *who, const char *action,
                  const char *object, const char *detail, int64_t event_at, vigil_error *err);
 
+/* The state of object ("case:N", "unit:CODE", "user:NAME") in db: hex SHA-256 of its rows
+ * (docs/audit.md); *known = 0 and out empty for objects of other kinds (hash sets). */
+int vg_reg_state(char out[65], int *known, vg_db *db, const char *object, vigil_error *err);
+
+/* One event of action per case ids[i] (detail: details[i], or none), each with its state,
+ * written in bulk (an import). */
+int vg_reg_audit_cases(vigil_registry *reg, const vigil_actor *who, const char *action, const int64_t *ids,
+                       const char *const *details, size_t n, vigil_error *err);
+
 /* Actions checked by the access policy. */
 typedef enum {
     VG_ACT_ADMIN,       /* add units and users, verify the audit log */

@@ -127,6 +127,14 @@ int vg_db_begin(vg_db *db, vigil_error *err)
     return rc;
 }
 
+int vg_db_begin_read(vg_db *db, vigil_error *err)
+{
+    int rc = db->ops->script(db, db->pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", err);
+    if (rc == 0)
+        db->in_tx = 1;
+    return rc;
+}
+
 int vg_db_commit(vg_db *db, vigil_error *err)
 {
     int rc = db->ops->script(db, "COMMIT", err);
@@ -205,7 +213,9 @@ void vg_rows_free(vg_rows *r)
     for (size_t i = 0; i < r->nrows * r->ncols; i++)
         free(r->cell[i]);
     free(r->cell);
+    free(r->len);
     r->cell = NULL;
+    r->len = NULL;
     r->nrows = 0;
 }
 
@@ -215,19 +225,26 @@ int64_t vg_cell_i64(const vg_rows *r, size_t row, size_t col)
     return s ? strtoll(s, NULL, 10) : 0;
 }
 
-int vg_rows_push(vg_rows *r, size_t *cap, char *cell)
+int vg_rows_push(vg_rows *r, size_t *cap, char *cell, size_t len)
 {
     /* cap[0]: cells allocated, cap[1]: cells used; the caller counts rows in r->nrows */
     if (cap[1] == cap[0]) {
         size_t ncap = cap[0] ? cap[0] * 2 : 64;
         char **p = realloc(r->cell, ncap * sizeof *p);
+        size_t *l;
         if (!p) {
             free(cell);
             return -1;
         }
         r->cell = p;
+        if (!(l = realloc(r->len, ncap * sizeof *l))) {
+            free(cell);
+            return -1;
+        }
+        r->len = l;
         cap[0] = ncap;
     }
+    r->len[cap[1]] = cell ? len : 0;
     r->cell[cap[1]++] = cell;
     return 0;
 }

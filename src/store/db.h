@@ -11,10 +11,12 @@
 
 typedef struct vg_db vg_db;
 
-/* A query result held in memory: cell[r * ncols + c], NULL for SQL NULL. */
+/* A query result held in memory: cell[r * ncols + c], NULL for SQL NULL; len[] holds each
+ * cell's byte length (SQLite text may hold NUL bytes, which strlen would not count). */
 typedef struct vg_rows {
     size_t nrows, ncols;
     char **cell;
+    size_t *len;
 } vg_rows;
 
 /* Open url: "postgres://..." or "postgresql://..." selects PostgreSQL, anything else is a
@@ -27,6 +29,8 @@ int vg_db_is_pg(const vg_db *db);
 const char *vg_db_where(const vg_db *db);   /* file path or "postgresql", for messages */
 
 int vg_db_begin(vg_db *db, vigil_error *err);
+/* A read-only snapshot: every query until the rollback sees the same state, writers go on. */
+int vg_db_begin_read(vg_db *db, vigil_error *err);
 int vg_db_commit(vg_db *db, vigil_error *err);
 void vg_db_rollback(vg_db *db);
 
@@ -63,6 +67,11 @@ static inline const char *vg_cell(const vg_rows *r, size_t row, size_t col)
     return r->cell[row * r->ncols + col];
 }
 int64_t vg_cell_i64(const vg_rows *r, size_t row, size_t col);
+/* The stored byte length of a cell (NULs included), 0 for SQL NULL. */
+static inline size_t vg_cell_len(const vg_rows *r, size_t row, size_t col)
+{
+    return r->len ? r->len[row * r->ncols + col] : 0;
+}
 
 /* Tune this connection for a bulk load (SQLite: a 128 MiB page cache; PostgreSQL: nothing). */
 void vg_db_bulk(vg_db *db);

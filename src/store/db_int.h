@@ -24,7 +24,7 @@ struct vg_db {
     void *impl;
 };
 
-/* Grow-and-append helper for backends filling a vg_rows. */
-int vg_rows_push(vg_rows *r, size_t *cap, char *cell);
+/* Grow-and-append helper for backends filling a vg_rows: cell holds len bytes and a NUL. */
+int vg_rows_push(vg_rows *r, size_t *cap, char *cell, size_t len);
 
 #endif

@@ -106,7 +106,7 @@ static int p_query(vg_db *db, vg_rows *out, const char *sql, const char *const *
     for (int i = 0; i < PQntuples(r); i++) {
         for (int c = 0; c < PQnfields(r); c++) {
             char *v = PQgetisnull(r, i, c) ? NULL : strdup(PQgetvalue(r, i, c));
-            if ((!v && !PQgetisnull(r, i, c)) || vg_rows_push(out, cap, v) < 0) {
+            if ((!v && !PQgetisnull(r, i, c)) || vg_rows_push(out, cap, v, v ? strlen(v) : 0) < 0) {
                 PQclear(r);
                 vg_rows_free(out);
                 return vigil_error_set(err, VIGIL_ENOMEM, "postgresql: out of memory");

@@ -115,8 +115,13 @@ static int l_query(vg_db *db, vg_rows *out, const char *sql, const char *const *
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (size_t c = 0; c < out->ncols; c++) {
             const unsigned char *t = sqlite3_column_text(st, (int)c);
-            char *v = t ? strdup((const char *)t) : NULL;
-            if ((t && !v) || vg_rows_push(out, cap, v) < 0) {
+            size_t len = t ? (size_t)sqlite3_column_bytes(st, (int)c) : 0;
+            char *v = t ? malloc(len + 1) : NULL;
+            if (v) {
+                memcpy(v, t, len);
+                v[len] = '\0';
+            }
+            if ((t && !v) || vg_rows_push(out, cap, v, len) < 0) {
                 out->nrows = cap[1] / (out->ncols ? out->ncols : 1);
                 sqlite3_reset(st);
                 vg_rows_free(out);

@@ -11,6 +11,7 @@
 
 #include "testutil.h"
 #include "audit/audit.h"
+#include "cases/reg.h"
 #include "hashset/store_int.h"
 #include "store/db.h"
 
@@ -165,24 +166,32 @@ static void test_removed_events(void **state)
 }
 
 /* Databases of the case schema version 1 made the audit table themselves: the audit schema's
- * first migration must take them as they are, events and guard included. */
+ * migrations must take them as they are, events and guard included, and an event written by
+ * the release before state (its digest computed here by hand: strlen-prefixed fields, no
+ * state) still verifies after the migration, beside new events. */
 static void test_schema_on_older_database(void **state)
 {
     fx *f = *state;
     vigil_audit_report rep;
     vigil_error err;
     vg_db *db;
+    int64_t from = 0;
     char *old = tu_path(f->dir, "old.db");
     assert_int_equal(vg_db_open(&db, old, &err), 0);
     assert_int_equal(vg_db_script(db,
                                   "CREATE TABLE audit(seq BIGINT PRIMARY KEY, at TEXT NOT NULL, event_at TEXT,"
                                   "  who TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT,"
                                   "  prev TEXT NOT NULL, digest TEXT NOT NULL);"
-                                  "INSERT INTO meta(key, value) VALUES('audit_head', '0:');"
+                                  "INSERT INTO audit VALUES(1, '2006-01-01T00:00:00Z', NULL, 'admin', 'unit.add',"
+                                  "  'unit:NAT', 'national', '',"
+                                  "  '920dd018f711dc126d7387ff8f6c611215f9a71878b0b2050369fb0d06757008');"
+                                  "INSERT INTO meta(key, value) VALUES('audit_head',"
+                                  "  '1:920dd018f711dc126d7387ff8f6c611215f9a71878b0b2050369fb0d06757008');"
                                   "INSERT INTO meta(key, value) VALUES('cases_schema_version', '1');", &err), 0);
-    assert_int_equal(vg_audit_append(db, &f->clock, "admin", "unit.add", "unit:NAT", "national", 0, &err), 0);
     vg_db_close(db);
     db = open_log(old);
+    assert_int_equal(vg_audit_v2_from(db, &from, &err), 0);
+    assert_int_equal(from, 2);
     assert_int_equal(vg_audit_append(db, &f->clock, "admin", "unit.add", "unit:R01", "regional", 0, &err), 0);
     assert_int_equal(vg_audit_verify(&rep, db, &err), 0);
     assert_int_equal(rep.events, 2);
@@ -190,6 +199,157 @@ static void test_schema_on_older_database(void **state)
     assert_true(vg_db_exec(db, "DELETE FROM audit", NULL, 0, NULL, &err) < 0);
     vg_db_close(db);
     free(old);
+}
+
+/* The digest counts bytes, not C-string length: a value with a NUL and more text after it is
+ * another value (the old scheme, strlen, could not tell them apart). A known answer pins the
+ * format that docs/audit.md describes. */
+static void test_digest_lengths(void **state)
+{
+    char a[65], b[65];
+    const char *f[9] = {"1", "2006-01-01T00:00:00Z", NULL, "admin", "case.new", "case:1", "ab\0cd", "s", ""};
+    size_t len[9] = {1, 20, 0, 5, 8, 6, 2, 1, 0};
+    (void)state;
+    assert_int_equal(vg_audit_digest(a, 2, f, len), 0);
+    len[6] = 5;
+    assert_int_equal(vg_audit_digest(b, 2, f, len), 0);
+    assert_string_not_equal(a, b);
+    assert_int_equal(vg_audit_digest(a, 1, f, len), 0);
+    len[6] = 2;
+    assert_int_equal(vg_audit_digest(b, 1, f, len), 0);
+    assert_string_equal(a, b); /* why scheme 1 had to go */
+    /* sha256(b"1:1" b"20:2006-01-01T00:00:00Z" b"-:" b"5:admin" b"8:case.new" b"6:case:1"
+     *        b"2:ab" b"1:s" b"0:") */
+    assert_int_equal(vg_audit_digest(a, 2, f, len), 0);
+    assert_string_equal(a, "7735ee432138f094e7bbb85908a4c90f5d92eee185703714d734759aa0625ec0");
+}
+
+/* A NUL byte edited into a stored value is found (SQLite; PostgreSQL text refuses one). */
+static void test_nul_edit(void **state)
+{
+    fx *f = *state;
+    vigil_audit_report rep;
+    vigil_error err;
+    append(f, "alice", "case.new", "case:1", "unit=NAT", 0);
+    append(f, "alice", "case.show", "case:1", NULL, 0);
+    if (f->pg) { /* the attack cannot be made: PostgreSQL text holds no NUL */
+        tamper(f->db, "SELECT 1");
+        assert_true(vg_db_script(f->db, "UPDATE audit SET detail = detail || chr(0) || 'x' WHERE seq = 1", &err) < 0);
+        return;
+    }
+    tamper(f->db, "UPDATE audit SET detail = CAST(CAST(detail AS BLOB) || x'00' || CAST('x' AS BLOB) AS TEXT)"
+                  " WHERE seq = 1");
+    verify(f, &rep);
+    assert_int_equal(rep.bad_seq, 1);
+    assert_non_null(strstr(rep.why, "event 1 (case.new case:1) was altered"));
+}
+
+/* vg_cell_len: the stored byte length (SQLite text with a NUL in it; multi-byte text), 0 for NULL. */
+static void test_cell_len(void **state)
+{
+    fx *f = *state;
+    vg_rows r;
+    vigil_error err;
+    const char *sql = f->pg ? "SELECT 'x\xc3\xa9y', NULL, ''"
+                            : "SELECT CAST(x'610062' AS TEXT), NULL, 'x\xc3\xa9y'";
+    assert_int_equal(vg_db_query(f->db, &r, sql, NULL, 0, &err), 0);
+    assert_int_equal(r.nrows, 1);
+    assert_int_equal(vg_cell_len(&r, 0, 0), f->pg ? 4 : 3);
+    if (!f->pg)
+        assert_memory_equal(vg_cell(&r, 0, 0), "a\0b", 4);
+    assert_null(vg_cell(&r, 0, 1));
+    assert_int_equal(vg_cell_len(&r, 0, 1), 0);
+    assert_int_equal(vg_cell_len(&r, 0, 2), f->pg ? 0 : 4);
+    vg_rows_free(&r);
+}
+
+/* Checkpoints: signed, written to the table and the anchor file, checked with the public key;
+ * only_new signs nothing when the head is covered; later events are named. */
+static void test_checkpoint(void **state)
+{
+    fx *f = *state;
+    vigil_audit_report rep;
+    vigil_error err;
+    int64_t seq = -1;
+    char *keys = tu_path(f->dir, "keys"), *key = tu_path(keys, "audit.key"), *pub = tu_path(keys, "audit.pub");
+    assert_int_equal(vigil_audit_keygen(keys, &err), 0);
+    assert_int_equal(vigil_audit_keygen(keys, &err), VIGIL_EEXISTS);
+    append(f, "alice", "case.new", "case:1", "unit=NAT", 0);
+    append(f, "alice", "case.show", "case:1", NULL, 0);
+    assert_int_equal(vg_audit_checkpoint(&seq, f->db, &f->clock, key, 1, &err), 0);
+    assert_int_equal(seq, 2);
+    assert_int_equal(vg_audit_checkpoint(&seq, f->db, &f->clock, key, 1, &err), 0);
+    assert_int_equal(seq, 0);
+    verify(f, &rep);
+    assert_int_equal(vg_audit_check_anchor(&rep, f->db, pub, NULL, &err), 0);
+    assert_int_equal(rep.bad_seq, 0);
+    assert_int_equal(rep.checkpoints, 1);
+    assert_true(rep.anchored);
+    append(f, "bob", "case.show", "case:1", NULL, 0);
+    append(f, "bob", "case.show", "case:1", NULL, 0);
+    verify(f, &rep);
+    assert_int_equal(vg_audit_check_anchor(&rep, f->db, pub, NULL, &err), 0);
+    assert_int_equal(rep.bad_seq, 3);
+    assert_string_equal(rep.why, "events 3-4 were not covered by a signed checkpoint: added after the last"
+                                 " checkpoint (2006-01-01T00:00:00Z)");
+    /* the public key of another pair: every signature is bad */
+    {
+        char *other = tu_path(f->dir, "other");
+        char *opub = tu_path(other, "audit.pub"), *anchor = tu_path(keys, "audit.checkpoints");
+        assert_int_equal(vigil_audit_keygen(other, &err), 0);
+        verify(f, &rep);
+        assert_int_equal(vg_audit_check_anchor(&rep, f->db, opub, anchor, &err), 0);
+        assert_non_null(strstr(rep.why, "has a bad signature"));
+        free(other);
+        free(opub);
+        free(anchor);
+    }
+    free(keys);
+    free(key);
+    free(pub);
+}
+
+/* State: the digest of an object's rows, with byte lengths; objects of other kinds have none. */
+static void test_state(void **state)
+{
+    fx *f = *state;
+    vg_db *db;
+    vigil_error err;
+    char a[65], b[65], c[65];
+    int known = -1;
+    char *path = tu_path(f->dir, "reg.db");
+    assert_int_equal(vg_db_open(&db, path, &err), 0);
+    assert_int_equal(vg_cases_migrate(db, &err), 0);
+    assert_int_equal(vg_db_script(db, "INSERT INTO units(code, name, type, country, created_at)"
+                                      " VALUES('NAT', 'National', 'national', NULL, '2006-01-01T00:00:00Z');"
+                                      "INSERT INTO cases(type, title, reg_unit, owner_unit, status, registered_at,"
+                                      " reg_day, self_registered, updated_at) VALUES('grooming', 't', 1, 1,"
+                                      " 'registered', '2006-01-01T00:00:00Z', 13149, 0, '2006-01-01T00:00:00Z')",
+                                  &err), 0);
+    assert_int_equal(vg_reg_state(a, &known, db, "case:1", &err), 0);
+    assert_int_equal(known, 1);
+    assert_int_equal(strlen(a), 64);
+    assert_int_equal(vg_reg_state(b, &known, db, "case:1", &err), 0);
+    assert_string_equal(a, b);
+    /* a suspect is part of the case */
+    assert_int_equal(vg_db_script(db, "INSERT INTO suspects VALUES(1, 'P-1')", &err), 0);
+    assert_int_equal(vg_reg_state(b, &known, db, "case:1", &err), 0);
+    assert_string_not_equal(a, b);
+    /* a NUL and more text in a value changes the state */
+    assert_int_equal(vg_reg_state(a, &known, db, "unit:NAT", &err), 0);
+    assert_int_equal(vg_db_script(db, "UPDATE units SET name = CAST(CAST(name AS BLOB) || x'00' || CAST('x' AS BLOB)"
+                                      " AS TEXT)", &err), 0);
+    assert_int_equal(vg_reg_state(c, &known, db, "unit:NAT", &err), 0);
+    assert_string_not_equal(a, c);
+    /* a missing object has a state too (that of no rows), another object another one */
+    assert_int_equal(vg_reg_state(a, &known, db, "case:2", &err), 0);
+    assert_int_equal(vg_reg_state(c, &known, db, "case:3", &err), 0);
+    assert_string_not_equal(a, c);
+    assert_int_equal(vg_reg_state(a, &known, db, "hashset:known", &err), 0);
+    assert_int_equal(known, 0);
+    assert_string_equal(a, "");
+    vg_db_close(db);
+    free(path);
 }
 
 /* ---- a hash-set store recording its changes ---- */
@@ -338,6 +498,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_altered_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_removed_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_on_older_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_digest_lengths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_edit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cell_len, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_same_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_other_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_event_rolls_back, setup, teardown),
