@@ -15,6 +15,7 @@
 
 #include "cases/reg.h"
 #include "core/buf.h"
+#include "core/linereader.h"
 
 enum { ST_REGISTERED, ST_REFERRED, ST_ACCEPTED, ST_INVESTIGATING, ST_PROSECUTOR, ST_CLOSED };
 static const char *const st_names[] = {"registered", "referred", "accepted", "investigating", "prosecutor",
@@ -322,12 +323,17 @@ static int one_line(importer *im, char *line, vigil_error *err)
 static int read_file(importer *im, vigil_error *err)
 {
     FILE *fp = fopen(im->path, "r");
-    char *line = NULL;
-    size_t cap = 0;
+    vg_linereader lr;
+    char *line;
+    ssize_t n = 0;
     int rc = 0;
     if (!fp)
         return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", im->path, strerror(errno));
-    while (rc == 0 && getline(&line, &cap, fp) > 0) {
+    if ((rc = vg_linereader_init(&lr, fp, im->path, "", VG_LINE_MAX, err)) < 0) {
+        fclose(fp);
+        return rc;
+    }
+    while (rc == 0 && (n = vg_linereader_next(&lr, &line, err)) > 0) {
         im->line++;
         if (im->line == 1) {
             if (strncmp(line, "record,ref,date,unit,value,note", 31))
@@ -336,11 +342,11 @@ static int read_file(importer *im, vigil_error *err)
         }
         rc = one_line(im, line, err);
     }
-    if (rc == 0 && ferror(fp))
-        rc = vigil_error_set(err, VIGIL_EINPUT, "%s: read error", im->path);
+    if (rc == 0 && n < 0)
+        rc = (int)n;
     if (rc == 0 && im->line == 0)
         rc = BAD("%s: empty file", im->path);
-    free(line);
+    vg_linereader_dispose(&lr);
     fclose(fp);
     return rc;
 }
