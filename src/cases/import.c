@@ -281,7 +281,7 @@ static int rec_status(importer *im, imp_case *c, char **f, int64_t t, vigil_erro
 
 static int one_line(importer *im, char *line, vigil_error *err)
 {
-    char *f[6];
+    char *f[6], why[128];
     int nf;
     int64_t t = 0;
     imp_case *c;
@@ -304,12 +304,13 @@ static int one_line(importer *im, char *line, vigil_error *err)
     }
     if (vigil_date_parse(&t, f[2], NULL) < 0)
         return BAD("%s:%llu: bad date '%s'", im->path, (unsigned long long)im->line, f[2]);
-    if (!strcmp(f[0], "case"))
-        return rec_case(im, f, t, err);
-    if (!(c = find_case(im, f[1])))
+    c = strcmp(f[0], "case") ? find_case(im, f[1]) : NULL;
+    if (strcmp(f[0], "case") && !c)
         return BAD("%s:%llu: unknown case '%s'", im->path, (unsigned long long)im->line, f[1]);
-    if (t / 86400 < c->upd_t / 86400)
-        return BAD("%s:%llu: date %s is before the case's previous event", im->path, (unsigned long long)im->line, f[2]);
+    if (vg_event_date_check(t, c ? c->upd_t : 0, vg_clock_now(&im->reg->clock), why, sizeof why) < 0)
+        return BAD("%s:%llu: %s", im->path, (unsigned long long)im->line, why);
+    if (!c)
+        return rec_case(im, f, t, err);
     if (!strcmp(f[0], "refer"))
         return rec_refer(im, c, f, t, err);
     if (!strcmp(f[0], "accept") || !strcmp(f[0], "decline") || !strcmp(f[0], "return"))
