@@ -20,6 +20,7 @@
 #include "scan/reader.h"
 #include "scan/testing.h"
 #include "source/archive.h"
+#include "source/longpath.h"
 #include "scan/image_job.h"
 
 #define BLOCK (1024 * 1024)
@@ -478,9 +479,9 @@ static int open_evidence(const vg_entry *e)
 {
     /* O_NONBLOCK: if the entry was swapped for a FIFO since the walk, open must not hang. */
     int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (e->follow ? 0 : O_NOFOLLOW);
-    int fd = open(e->path, flags | O_NOATIME);
+    int fd = vg_open_long(e->path, flags | O_NOATIME);
     if (fd < 0 && errno == EPERM) /* O_NOATIME is allowed to the owner only */
-        fd = open(e->path, flags);
+        fd = vg_open_long(e->path, flags);
     return fd;
 }
 
