@@ -6,9 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 unset VIGIL_SETS VIGIL_USER
-truncate -s 1G zeros.bin
-head -c 320M /dev/zero | tr '\0' a >oneline.txt
-{ printf 'record,ref,date,unit,value,note\n'; head -c 320M /dev/zero | tr '\0' a; } >oneline.csv
+truncate -s 1G zeros.bin   # sparse: no disk
+# the big text files are made one at a time and removed after use, to keep the disk used small
+line320() { head -c 320M /dev/zero | tr '\0' a; }
 LIMIT_KB=$((200 * 1024))
 have_time=0; [ -x /usr/bin/time ] && have_time=1
 # bounded DESC PATTERN CMD...: exit 3 within 20 s, a message matching PATTERN, and (with
@@ -34,26 +34,31 @@ bounded() {
 }
 bounded "case import /dev/zero" '^vigil: /dev/zero:1: binary data \(NUL byte\)' vigil case import /dev/zero
 bounded "case import of NUL bytes" 'zeros.bin:1: binary data' vigil case import zeros.bin
+{ printf 'record,ref,date,unit,value,note\n'; line320; } >oneline.csv
 bounded "case import, a line of 320 MiB" 'oneline.csv:2: line longer than 1 MiB' vigil case import oneline.csv
+rm -f oneline.csv
 bounded "hashset import /dev/zero" '/dev/zero: not a regular file' vigil hashset import --name z --kind benign /dev/zero
 bounded "hashset import of NUL bytes (auto)" 'zeros.bin: unknown hash-set format' \
   vigil hashset import --name z --kind benign zeros.bin
+line320 >oneline.txt
 for fmt in md5sum hashdeep pdq nsrl-rds2 hashkeeper icse photodna; do
   bounded "hashset import --format $fmt of NUL bytes" 'zeros.bin:(line )?1: binary data \(NUL byte\)' \
     vigil hashset import --name z --kind benign --format "$fmt" zeros.bin
   bounded "hashset import --format $fmt, a line of 320 MiB" 'oneline.txt:(line )?1: line longer than 1 MiB' \
     vigil hashset import --name z --kind benign --format "$fmt" oneline.txt
 done
+rm -f oneline.txt
 # the NSRL RDSv3 CSV export and delta script, and VICS JSON: their headers, then no end
-{ printf 'sha256,sha1,md5,crc32,file_name,file_size,package_id\n'; head -c 320M /dev/zero | tr '\0' a; } >nsrl.csv
+{ printf 'sha256,sha1,md5,crc32,file_name,file_size,package_id\n'; line320; } >nsrl.csv
 bounded "nsrl-rdsv3 CSV, a line of 320 MiB" 'nsrl.csv:line 2: line longer than 1 MiB' \
   vigil hashset import --name z --kind benign --format nsrl-rdsv3 nsrl.csv
+rm -f nsrl.csv
 { head -2 "$TESTDATA/hashsets/nsrl-rdsv3/minimal-delta.sql"; head -c 64M /dev/zero; } >delta.sql
 bounded "nsrl-rdsv3 delta of NUL bytes" 'delta.sql:line 3: binary data' \
   vigil hashset import --name z --kind benign --format nsrl-rdsv3 \
   --base "$TESTDATA/hashsets/nsrl-rdsv3/minimal.db" delta.sql
 { printf '{"odata.metadata":"http://github.com/ICMEC/ProjectVic/DataModels/1.3.xml#Cases","value":[{"MediaID":1,"MD5":"'
-  head -c 320M /dev/zero | tr '\0' a; printf '"}]}'; } >big.json
+  line320; printf '"}]}'; } >big.json
 bounded "vics, a string of 320 MiB" 'big.json:near byte [0-9]+: a JSON value or run of blanks longer than 1 MiB' \
   vigil hashset import --name z --kind benign --format vics big.json
 is "nothing was imported" "$(vigil hashset list 2>/dev/null | grep -c '^z ')" "0"
