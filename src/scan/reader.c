@@ -207,7 +207,7 @@ vg_result *vg_reader_special(const vg_entry *e, int read_link_targets)
        is read only on request, because readlink() updates the link's access time. */
     if (S_ISLNK(e->st->st_mode) && read_link_targets) {
         char target[4096];
-        ssize_t n = readlink(e->path, target, sizeof target - 1);
+        ssize_t n = vg_readlink_long(e->path, target, sizeof target - 1);
         if (n >= 0) {
             target[n] = '\0';
             vg_result_set_link(res, target);

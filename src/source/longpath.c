@@ -62,6 +62,23 @@ int vg_open_long(const char *path, int flags)
     return fd;
 }
 
+ssize_t vg_readlink_long(const char *path, char *buf, size_t cap)
+{
+    const char *rest;
+    int dfd, saved;
+    ssize_t n;
+    if (strlen(path) < PATH_MAX)
+        return readlink(path, buf, cap);
+    if ((dfd = walk_down(path, &rest)) == -2)
+        return -1;
+    n = readlinkat(dfd, rest, buf, cap);
+    saved = errno;
+    if (dfd != AT_FDCWD)
+        close(dfd);
+    errno = saved;
+    return n;
+}
+
 int vg_lstat_long(const char *path, struct stat *st)
 {
     const char *rest;

@@ -6,10 +6,13 @@
 #ifndef VG_SOURCE_LONGPATH_H
 #define VG_SOURCE_LONGPATH_H
 #include <sys/stat.h>
+#include <sys/types.h>
 
 /* As open(path, flags) (no O_CREAT): a descriptor, or -1 with errno set. */
 int vg_open_long(const char *path, int flags);
 /* As lstat(path, st): 0, or -1 with errno set. */
 int vg_lstat_long(const char *path, struct stat *st);
+/* As readlink(path, buf, cap): the target's length (not terminated), or -1 with errno set. */
+ssize_t vg_readlink_long(const char *path, char *buf, size_t cap);
 
 #endif
