@@ -153,6 +153,8 @@ int vigil_case_new(int64_t *id_out, vigil_registry *reg, const vigil_actor *who,
         if (!s->suspects[i][0] || strchr(s->suspects[i], ','))
             return vigil_error_set(err, VIGIL_EINPUT, "suspect id '%s': must be non-empty, without commas",
                                    s->suspects[i]);
+    if ((rc = vg_case_date_check(reg, 0, t, err)) < 0)
+        return rc;
     vg_iso(at, t);
     i64s(day, t / 86400);
     i64s(uid, u.id);
@@ -196,7 +198,7 @@ int vigil_case_refer(vigil_registry *reg, const vigil_actor *who, int64_t case_i
                                (long long)case_id, c.status);
     if (u.id == c.owner)
         return vigil_error_set(err, VIGIL_EINPUT, "case %lld already belongs to %s", (long long)case_id, u.code);
-    if ((rc = vg_unit_by_id(&from, reg, c.owner, err)) < 0)
+    if ((rc = vg_unit_by_id(&from, reg, c.owner, err)) < 0 || (rc = vg_case_date_check(reg, case_id, t, err)) < 0)
         return rc;
     dueday = due ? due / 86400 : t / 86400 + (due_days >= 0 ? due_days : reg->cfg.due_days[u.type]);
     if (dueday < t / 86400)
@@ -258,7 +260,7 @@ int vigil_case_accept(vigil_registry *reg, const vigil_actor *who, int64_t case_
     char ts[24], day[24], rid[24], ids[24], tid[24];
     int64_t t = when(at);
     int rc = pending_for_answer(&ref, &c, reg, who, case_id, "case accept", t, err);
-    if (rc < 0)
+    if (rc < 0 || (rc = vg_case_date_check(reg, case_id, t, err)) < 0)
         return rc;
     vg_iso(ts, t);
     i64s(day, t / 86400);
@@ -305,6 +307,8 @@ int vigil_case_decline(vigil_registry *reg, const vigil_actor *who, int64_t case
     } else if ((rc = pending_for_answer(&ref, &c, reg, who, case_id, "case decline", t, err)) < 0) {
         return rc;
     }
+    if ((rc = vg_case_date_check(reg, case_id, t, err)) < 0)
+        return rc;
     vg_iso(ts, t);
     i64s(day, t / 86400);
     i64s(rid, ref.id);
@@ -347,6 +351,8 @@ int vigil_case_set_status(vigil_registry *reg, const vigil_actor *who, int64_t c
     if (!vg_status_next_ok(c.status, status))
         return vigil_error_set(err, VIGIL_ESTATE, "case %lld is %s: it cannot move to %s", (long long)case_id,
                                c.status, status);
+    if ((rc = vg_case_date_check(reg, case_id, when(at), err)) < 0)
+        return rc;
     vg_iso(ts, when(at));
     i64s(ids, case_id);
     if ((rc = vg_db_begin(reg->db, err)) < 0)

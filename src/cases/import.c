@@ -15,6 +15,7 @@
 
 #include "cases/reg.h"
 #include "core/buf.h"
+#include "core/linereader.h"
 
 enum { ST_REGISTERED, ST_REFERRED, ST_ACCEPTED, ST_INVESTIGATING, ST_PROSECUTOR, ST_CLOSED };
 static const char *const st_names[] = {"registered", "referred", "accepted", "investigating", "prosecutor",
@@ -280,7 +281,7 @@ static int rec_status(importer *im, imp_case *c, char **f, int64_t t, vigil_erro
 
 static int one_line(importer *im, char *line, vigil_error *err)
 {
-    char *f[6];
+    char *f[6], why[128];
     int nf;
     int64_t t = 0;
     imp_case *c;
@@ -303,12 +304,13 @@ static int one_line(importer *im, char *line, vigil_error *err)
     }
     if (vigil_date_parse(&t, f[2], NULL) < 0)
         return BAD("%s:%llu: bad date '%s'", im->path, (unsigned long long)im->line, f[2]);
-    if (!strcmp(f[0], "case"))
-        return rec_case(im, f, t, err);
-    if (!(c = find_case(im, f[1])))
+    c = strcmp(f[0], "case") ? find_case(im, f[1]) : NULL;
+    if (strcmp(f[0], "case") && !c)
         return BAD("%s:%llu: unknown case '%s'", im->path, (unsigned long long)im->line, f[1]);
-    if (t / 86400 < c->upd_t / 86400)
-        return BAD("%s:%llu: date %s is before the case's previous event", im->path, (unsigned long long)im->line, f[2]);
+    if (vg_event_date_check(t, c ? c->upd_t : 0, vg_clock_now(&im->reg->clock), why, sizeof why) < 0)
+        return BAD("%s:%llu: %s", im->path, (unsigned long long)im->line, why);
+    if (!c)
+        return rec_case(im, f, t, err);
     if (!strcmp(f[0], "refer"))
         return rec_refer(im, c, f, t, err);
     if (!strcmp(f[0], "accept") || !strcmp(f[0], "decline") || !strcmp(f[0], "return"))
@@ -322,12 +324,17 @@ static int one_line(importer *im, char *line, vigil_error *err)
 static int read_file(importer *im, vigil_error *err)
 {
     FILE *fp = fopen(im->path, "r");
-    char *line = NULL;
-    size_t cap = 0;
+    vg_linereader lr;
+    char *line;
+    ssize_t n = 0;
     int rc = 0;
     if (!fp)
         return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", im->path, strerror(errno));
-    while (rc == 0 && getline(&line, &cap, fp) > 0) {
+    if ((rc = vg_linereader_init(&lr, fp, im->path, "", VG_LINE_MAX, err)) < 0) {
+        fclose(fp);
+        return rc;
+    }
+    while (rc == 0 && (n = vg_linereader_next(&lr, &line, err)) > 0) {
         im->line++;
         if (im->line == 1) {
             if (strncmp(line, "record,ref,date,unit,value,note", 31))
@@ -336,11 +343,11 @@ static int read_file(importer *im, vigil_error *err)
         }
         rc = one_line(im, line, err);
     }
-    if (rc == 0 && ferror(fp))
-        rc = vigil_error_set(err, VIGIL_EINPUT, "%s: read error", im->path);
+    if (rc == 0 && n < 0)
+        rc = (int)n;
     if (rc == 0 && im->line == 0)
         rc = BAD("%s: empty file", im->path);
-    free(line);
+    vg_linereader_dispose(&lr);
     fclose(fp);
     return rc;
 }

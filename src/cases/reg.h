@@ -77,6 +77,14 @@ int vg_unit_by_id(vigil_unit *out, vigil_registry *reg, int64_t id, vigil_error 
 
 /* Lifecycle rules, pure functions shared by the online commands and the importer. */
 int vg_status_next_ok(const char *from, const char *to);
+
+/* Event dates (dates.c): not before prev (the case's previous event; 0: none), by day, and not
+ * after now by more than VG_DATE_AHEAD_DAYS days. 0, or -1 with why naming the dates. */
+#define VG_DATE_AHEAD_DAYS 1
+int vg_event_date_check(int64_t t, int64_t prev, int64_t now, char *why, size_t cap);
+/* The same for an event at t on case case_id (0: a new case) in the registry: VIGIL_EINPUT
+ * "case N: date ... is before the case's previous event (...)" or "... is in the future". */
+int vg_case_date_check(vigil_registry *reg, int64_t case_id, int64_t t, vigil_error *err);
 int vg_case_type_index(const char *s);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/linereader.h"
 #include "formats/formats.h"
 #include "formats/read_forensic.h"
 #include "formats/list_fields.h"
@@ -28,8 +29,8 @@ int vg_hs_read_hashkeeper(int fd, const char *path, const vg_hs_read_opts *o, co
 {
     const char *label = o && o->label ? o->label : path;
     FILE *f;
+    vg_linereader lr;
     char *line = NULL, why[200];
-    size_t cap = 0;
     ssize_t got;
     uint64_t lineno = 0;
     vg_hs_field fl[MAX_FIELDS];
@@ -37,7 +38,11 @@ int vg_hs_read_hashkeeper(int fd, const char *path, const vg_hs_read_opts *o, co
     vg_hs_record r;
     if (!(f = vg_hs_fdopen(fd, label, err)))
         return VIGIL_EINPUT;
-    while ((got = getline(&line, &cap, f)) >= 0) {
+    if ((rc = vg_linereader_init(&lr, f, label, "line ", VG_LINE_MAX, err)) < 0) {
+        fclose(f);
+        return rc;
+    }
+    while ((got = vg_linereader_next(&lr, &line, err)) > 0) {
         size_t len = vg_hs_chomp(line, (size_t)got);
         char *s = line;
         int nf;
@@ -87,9 +92,11 @@ int vg_hs_read_hashkeeper(int fd, const char *path, const vg_hs_read_opts *o, co
         if ((rc = sink->record(sink->ud, &r, err)) < 0)
             break;
     }
+    if (rc == 0 && got < 0)
+        rc = (int)got;
     if (rc == 0 && lineno == 0)
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: empty file, not a HashKeeper list", label);
-    free(line);
+    vg_linereader_dispose(&lr);
     fclose(f);
     return rc;
 }

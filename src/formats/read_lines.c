@@ -9,11 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/linereader.h"
 #include "formats/formats.h"
 #include "formats/parse_lines.h"
 #include "formats/list_fields.h"
-
-#define MAX_LINE (1 << 20)
 
 static void from_line_record(vg_hs_record *out, const vg_hash_record *in, uint64_t lineno)
 {
@@ -39,8 +38,8 @@ int vg_hs_read_lines(int fd, const char *path, const vg_hs_read_opts *o, const v
     vg_lines p;
     vg_hash_record rec;
     vg_hs_record out;
-    char *line = NULL, why[256], where[64];
-    size_t cap = 0;
+    vg_linereader lr;
+    char *line, why[256], where[64];
     ssize_t n;
     uint64_t done = 0, total = 0, records = 0;
     struct stat sb;
@@ -49,19 +48,19 @@ int vg_hs_read_lines(int fd, const char *path, const vg_hs_read_opts *o, const v
     const char *label = o && o->label ? o->label : path;
     if (!(f = vg_hs_fdopen(fd, label, err)))
         return VIGIL_EINPUT;
+    if ((rc = vg_linereader_init(&lr, f, label, "", VG_LINE_MAX, err)) < 0) {
+        fclose(f);
+        return rc;
+    }
     if (fstat(fd, &sb) == 0)
         total = (uint64_t)sb.st_size;
     vg_lines_init(&p, o ? o->format : VIGIL_FORMAT_AUTO);
-    while ((n = getline(&line, &cap, f)) >= 0) {
+    /* a line over the bound or with a NUL byte fails the file: no list holds one, and going
+     * on would read a device such as /dev/zero for ever */
+    while ((n = vg_linereader_next(&lr, &line, err)) > 0) {
         int r;
         done += (uint64_t)n;
-        if ((size_t)n > MAX_LINE || memchr(line, '\0', (size_t)n)) {
-            snprintf(why, sizeof why, "%s", (size_t)n > MAX_LINE ? "line longer than 1 MiB" : "binary data (NUL byte)");
-            p.lineno++;
-            r = -1;
-        } else {
-            r = vg_lines_parse(&p, line, (size_t)n, &rec, why, sizeof why);
-        }
+        r = vg_lines_parse(&p, line, (size_t)n, &rec, why, sizeof why);
         if (r == 0)
             continue;
         if (r < 0) {
@@ -83,11 +82,11 @@ int vg_hs_read_lines(int fd, const char *path, const vg_hs_read_opts *o, const v
         if (sink->progress && (records & 0xffff) == 0)
             sink->progress(sink->ud, done, total);
     }
-    if (rc == 0 && ferror(f))
-        rc = vigil_error_set(err, VIGIL_EINPUT, "%s: read error: %s", label, strerror(errno));
+    if (rc == 0 && n < 0)
+        rc = (int)n;
     if (rc == 0 && sink->progress)
         sink->progress(sink->ud, done, total);
-    free(line);
+    vg_linereader_dispose(&lr);
     fclose(f);
     return rc;
 }

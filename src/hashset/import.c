@@ -1053,6 +1053,7 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
     const vg_hs_format *fmt;
     vigil_hashset_format format = o->format;
     hash_job hj;
+    struct stat sb;
     int rc, fd, hashing = 0;
     if ((rc = vg_import_file_begin(p, path, err)) < 0)
         return rc;
@@ -1061,6 +1062,13 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
     if (fd < 0) {
         f->failed = 1;
         return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", path, strerror(errno));
+    }
+    /* a device or a pipe cannot be read twice (detection and provenance, then the import),
+     * and one such as /dev/zero never ends */
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        f->failed = 1;
+        return vigil_error_set(err, VIGIL_EINPUT, "%s: not a regular file", path);
     }
     hashing = hash_start(&hj, fd, f->sha256);
     rc = hashing ? 0 : file_sha256(f->sha256, fd, path, err);

@@ -102,33 +102,56 @@ int vg_store_has_entry_rows(vigil_store *st)
  * the caller is the upgrade: converting them runs the import pipeline, which
  * opening a store must not do behind the caller's back.
  */
+static int read_identity(vigil_store *st, int *app, int *ver, int *tables)
+{
+    if (pragma_int(st, "PRAGMA application_id", app) != SQLITE_OK ||
+        pragma_int(st, "PRAGMA user_version", ver) != SQLITE_OK ||
+        pragma_int(st, "SELECT count(*) FROM sqlite_master", tables) != SQLITE_OK)
+        return -1;
+    return 0;
+}
+
+static int fail_migrate(vigil_store *st, int rc)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
 static int check_and_migrate(vigil_store *st, int upgrading, vigil_error *err)
 {
     int app = 0, ver = 0, tables = 0, rc;
     char sql[128];
-    if (pragma_int(st, "PRAGMA application_id", &app) != SQLITE_OK ||
-        pragma_int(st, "PRAGMA user_version", &ver) != SQLITE_OK ||
-        pragma_int(st, "SELECT count(*) FROM sqlite_master", &tables) != SQLITE_OK)
+    if (read_identity(st, &app, &ver, &tables) < 0)
         return vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database: %s", st->path,
                                sqlite3_errmsg(st->db));
+    /* A schema to create or bring up to date: read again under the write lock, as another
+     * process may be doing the same first open at this moment (it marks the file and
+     * creates the tables in one transaction). */
+    if (ver < SCHEMA_VERSION && (app == 0 || app == VIGIL_APP_ID) && !st->readonly) {
+        if ((rc = vg_store_exec(st, "BEGIN IMMEDIATE", "begin", err)) < 0)
+            return rc;
+        if (read_identity(st, &app, &ver, &tables) < 0)
+            return fail_migrate(st, vigil_error_set(err, VIGIL_ESTORE, "%s: %s", st->path,
+                                                    sqlite3_errmsg(st->db)));
+    }
     if (app != VIGIL_APP_ID && (app != 0 || tables != 0))
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database", st->path);
+        return fail_migrate(st, vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database", st->path));
     if (ver > SCHEMA_VERSION)
-        return vigil_error_set(err, VIGIL_EINPUT,
-                               "%s: database schema version %d is newer than this vigil (%d)",
-                               st->path, ver, SCHEMA_VERSION);
+        return fail_migrate(st, vigil_error_set(err, VIGIL_EINPUT,
+                                                "%s: database schema version %d is newer than this vigil (%d)",
+                                                st->path, ver, SCHEMA_VERSION));
     if (!upgrading && vg_store_has_entry_rows(st))
-        return vigil_error_set(err, VIGIL_ESTATE,
-                               "%s: the hash-set store was written by an older vigil and needs converting: "
-                               "run 'vigil hashset upgrade'", st->path);
+        return fail_migrate(st, vigil_error_set(err, VIGIL_ESTATE,
+                                                "%s: the hash-set store was written by an older vigil and needs "
+                                                "converting: run 'vigil hashset upgrade'", st->path));
     if (ver == SCHEMA_VERSION)
-        return 0;
+        return sqlite3_get_autocommit(st->db) ? 0 : vg_store_exec(st, "COMMIT", "commit", err);
     if (st->readonly)
         return vigil_error_set(err, VIGIL_ESTORE, "%s: database needs a schema upgrade", st->path);
-    if ((rc = vg_store_exec(st, "BEGIN IMMEDIATE", "begin", err)) < 0)
-        return rc;
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d;", VIGIL_APP_ID,
              SCHEMA_VERSION);
+    rc = 0;
     if (ver < 1)
         rc = vg_store_exec(st, schema_v1, "create schema", err);
     if (rc == 0 && ver < 2)
@@ -140,10 +163,8 @@ static int check_and_migrate(vigil_store *st, int upgrading, vigil_error *err)
         rc = vg_store_exec(st, "DROP TABLE hash_entry", "create schema", err);
     if (rc == 0)
         rc = vg_store_exec(st, sql, "set schema version", err);
-    if (rc < 0) {
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
-    }
+    if (rc < 0)
+        return fail_migrate(st, rc);
     return vg_store_exec(st, "COMMIT", "commit schema", err);
 }
 

@@ -20,6 +20,7 @@
 #include "scan/reader.h"
 #include "scan/testing.h"
 #include "source/archive.h"
+#include "source/longpath.h"
 #include "scan/image_job.h"
 
 #define BLOCK (1024 * 1024)
@@ -206,7 +207,7 @@ vg_result *vg_reader_special(const vg_entry *e, int read_link_targets)
        is read only on request, because readlink() updates the link's access time. */
     if (S_ISLNK(e->st->st_mode) && read_link_targets) {
         char target[4096];
-        ssize_t n = readlink(e->path, target, sizeof target - 1);
+        ssize_t n = vg_readlink_long(e->path, target, sizeof target - 1);
         if (n >= 0) {
             target[n] = '\0';
             vg_result_set_link(res, target);
@@ -478,9 +479,9 @@ static int open_evidence(const vg_entry *e)
 {
     /* O_NONBLOCK: if the entry was swapped for a FIFO since the walk, open must not hang. */
     int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (e->follow ? 0 : O_NOFOLLOW);
-    int fd = open(e->path, flags | O_NOATIME);
+    int fd = vg_open_long(e->path, flags | O_NOATIME);
     if (fd < 0 && errno == EPERM) /* O_NOATIME is allowed to the owner only */
-        fd = open(e->path, flags);
+        fd = vg_open_long(e->path, flags);
     return fd;
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "source/longpath.h"
 #include "source/walk.h"
 
 typedef struct frame {
@@ -39,9 +40,9 @@ static int cmp_names(const void *a, const void *b, void *base)
 static int open_dir(const char *path, int follow)
 {
     int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
-    int fd = open(path, flags | O_NOATIME);
+    int fd = vg_open_long(path, flags | O_NOATIME);
     if (fd < 0 && errno == EPERM) /* O_NOATIME is for the owner only */
-        fd = open(path, flags);
+        fd = vg_open_long(path, flags);
     return fd;
 }
 
@@ -170,7 +171,7 @@ static int walk_tree(walker *w, volatile sig_atomic_t *stop)
         vg_buf_adds(&w->path, name);
         if (vg_buf_failed(&w->path))
             return ENOMEM;
-        if (lstat(w->path.ptr, &st) < 0)
+        if (vg_lstat_long(w->path.ptr, &st) < 0)
             rc = emit(w, NULL, errno, 0, 0);
         else if (S_ISDIR(st.st_mode))
             rc = push_dir(w, &st, 0);

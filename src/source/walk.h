@@ -2,7 +2,8 @@
  * Directory walker: depth first, entries of each directory in byte order of
  * their names, symlinks not followed (except a symlink named on the command
  * line, as find -H does). Directories are not reported, only the failure to
- * read one. Memory: one directory's names per level of depth.
+ * read one. Memory: one directory's names per level of depth. Paths longer than PATH_MAX
+ * are walked too (source/longpath.h); open the entries with vg_open_long.
  */
 #ifndef VG_SOURCE_WALK_H
 #define VG_SOURCE_WALK_H

@@ -29,6 +29,10 @@ static char *fill_tokens(const char *sql, int pg)
     return out;
 }
 
+/* PostgreSQL's CREATE ... IF NOT EXISTS is not safe against a concurrent CREATE: the first
+ * opens of a fresh database take this transaction lock ("VIGL") around their DDL. */
+#define PG_SCHEMA_LOCK "SELECT pg_advisory_xact_lock(1447642956)"
+
 static int schema_version(vg_db *db, int64_t *ver, const vg_schema *s, vigil_error *err)
 {
     const char *p[1] = {s->version_key};
@@ -50,8 +54,11 @@ int vg_db_migrate(vg_db *db, const vg_schema *s, vigil_error *err)
         return 0;
     if ((rc = vg_db_begin(db, err)) < 0)
         return rc;
-    /* re-read inside the transaction: another process may have migrated meanwhile */
-    rc = schema_version(db, &ver, s, err);
+    /* re-read inside the transaction, under the write lock (SQLite: BEGIN IMMEDIATE;
+     * PostgreSQL: the schema lock), as another process may have migrated meanwhile */
+    rc = db->pg ? vg_db_script(db, PG_SCHEMA_LOCK, err) : 0;
+    if (rc == 0)
+        rc = schema_version(db, &ver, s, err);
     for (int64_t v = ver; rc == 0 && v < s->version; v++) {
         char *sql = fill_tokens(s->migrations[v], db->pg);
         rc = sql ? vg_db_script(db, sql, err) : vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
@@ -93,7 +100,8 @@ int vg_db_open(vg_db **out, const char *url, vigil_error *err)
         int64_t have = 0;
         rc = vg_db_int(db, &have, "SELECT count(*) FROM pg_class WHERE oid = to_regclass('meta')", NULL, 0, err);
         if (rc == 0 && !have)
-            rc = vg_db_script(db, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)", err);
+            rc = vg_db_script(db, "BEGIN; " PG_SCHEMA_LOCK "; "
+                             "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT); COMMIT", err);
     } else {
         rc = vg_db_script(db, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value)", err);
     }

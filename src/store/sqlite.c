@@ -197,23 +197,39 @@ static void l_close(vg_db *db)
 
 static const vg_db_ops lite_ops = {l_exec, l_insert, l_query, l_script, l_each, l_close};
 
+static int read_identity(vg_db *db, int64_t *app, int64_t *tables, vigil_error *err)
+{
+    int rc = vg_db_int(db, app, "PRAGMA application_id", NULL, 0, err);
+    return rc < 0 ? rc : vg_db_int(db, tables, "SELECT count(*) FROM sqlite_master", NULL, 0, err);
+}
+
 /* A file whose application_id is neither 0 (new) nor ours, or that holds foreign tables
- * without our id, is not a vigil database; an empty one is marked as ours. */
+ * without our id, is not a vigil database; an empty one is marked as ours. A file not yet
+ * marked is read again under the write lock, as another process may be creating it now. */
 static int check_identity(vg_db *db, vigil_error *err)
 {
     int64_t app = 0, tables = 0;
-    int rc = vg_db_int(db, &app, "PRAGMA application_id", NULL, 0, err);
-    if (rc == 0)
-        rc = vg_db_int(db, &tables, "SELECT count(*) FROM sqlite_master", NULL, 0, err);
+    int locked = 0;
+    int rc = read_identity(db, &app, &tables, err);
+    if (rc == 0 && app == 0 && !sqlite3_db_readonly(H(db), "main")) {
+        rc = l_script(db, "BEGIN IMMEDIATE", err);
+        locked = rc == 0;
+        if (rc == 0)
+            rc = read_identity(db, &app, &tables, err);
+    }
     if (rc < 0 && sqlite3_errcode(H(db)) != SQLITE_NOTADB)
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: %s%s", db->where, sqlite3_errmsg(H(db)), hint(db));
-    if (rc < 0)
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database", db->where);
-    if (app != VIGIL_APP_ID && (app != 0 || tables != 0))
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database", db->where);
-    if (app == 0)
-        return l_script(db, "PRAGMA application_id = 1447642956", err);
-    return 0;
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s%s", db->where, sqlite3_errmsg(H(db)), hint(db));
+    else if (rc < 0)
+        rc = vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database", db->where);
+    else if (app != VIGIL_APP_ID && (app != 0 || tables != 0))
+        rc = vigil_error_set(err, VIGIL_EINPUT, "%s: not a vigil database", db->where);
+    else if (app == 0)
+        rc = l_script(db, "PRAGMA application_id = 1447642956", err);
+    if (locked && rc == 0)
+        rc = l_script(db, "COMMIT", err);
+    else if (locked)
+        l_script(db, "ROLLBACK", NULL);
+    return rc;
 }
 
 int vg_sqlite_open(vg_db **out, const char *path, vigil_error *err)

@@ -10,11 +10,19 @@ sha256sum "$F/hello.txt" >"$T/v1.sha256"
 sha256sum "$F/lorem.txt" >"$T/v2.sha256"
 vigil hashset import --name watch --kind illegal "$T/v1.sha256" >/dev/null
 
-"$VIGIL" scan --quiet --jobs 1 --jsonl "$T/during.jsonl" "$S" >/dev/null 2>"$T/during.err" &
+# The scan writes its items into a pipe that is read only after the replacement: once its first
+# item is out it has opened its view of the sets, and it cannot finish before the replacement
+# commits, as 4000 items are far more than a pipe holds.
+mkfifo "$T/during.pipe"
+exec 3<>"$T/during.pipe"   # read-write: neither this open nor the scan's waits for the other
+"$VIGIL" scan --quiet --jobs 1 --jsonl "$T/during.pipe" "$S" >/dev/null 2>"$T/during.err" &
 scan=$!
-for _ in $(seq 1 600); do [ -s "$T/during.jsonl" ] && break; sleep 0.05; done   # it has opened its index
+IFS= read -r -t 120 first <&3
 vigil hashset import --name watch --kind illegal --replace "$T/v2.sha256" >/dev/null
 if kill -0 $scan 2>/dev/null; then running=yes; else running=no; fi
+exec 4<"$T/during.pipe" 3>&-   # then only the scan writes: the rest ends when it does
+{ printf '%s\n' "$first"; cat <&4; } >"$T/during.jsonl"
+exec 4<&-
 wait $scan
 is "the replacement committed while the scan was still running" "$running" "yes"
 is "that scan gave every copy the verdict of the version it opened" \

@@ -8,6 +8,7 @@
 #include "core/csv.h"
 #include "core/json.h"
 #include "core/term.h"
+#include "core/linereader.h"
 
 static void core__buf_is_capped_and_sticky(void **state)
 {
@@ -155,6 +156,74 @@ static void core__hex_fast_path_agrees_with_the_table(void **state)
         }
 }
 
+/* Lines out of a memory file through the bounded reader, with a small bound. */
+static FILE *mem_file(const char *data, size_t n)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    rewind(f);
+    return f;
+}
+
+static void core__linereader_lines_in_order_and_a_last_without_newline(void **state)
+{
+    static const char data[] = "one\r\ntwo\n\nlast";
+    FILE *f = mem_file(data, sizeof data - 1);
+    vg_linereader r;
+    vigil_error err;
+    char *line;
+    const char *want[] = {"one\r\n", "two\n", "\n", "last"};
+    (void)state;
+    assert_int_equal(vg_linereader_init(&r, f, "mem", "line ", 16, &err), 0);
+    for (int i = 0; i < 4; i++) {
+        ssize_t n = vg_linereader_next(&r, &line, &err);
+        assert_int_equal(n, (ssize_t)strlen(want[i]));
+        assert_string_equal(line, want[i]);
+        line[0] = 'X'; /* writable, and the next line is intact */
+    }
+    assert_int_equal(vg_linereader_next(&r, &line, &err), 0);
+    assert_int_equal(vg_linereader_next(&r, &line, &err), 0);
+    vg_linereader_dispose(&r);
+    fclose(f);
+}
+
+static void core__linereader_bound_and_nul_fail_at_their_line(void **state)
+{
+    static const char with_nul[] = "ok\nfine\nbad\0line\nmore\n";
+    vg_linereader r;
+    vigil_error err;
+    char *line, big[200];
+    FILE *f;
+    (void)state;
+    /* 16 bytes with the newline is the bound; 17 is over */
+    memset(big, 'a', sizeof big);
+    memcpy(big, "aaaaaaaaaaaaaaa\nbbbbbbbbbbbbbbbb\n", 33);
+    f = mem_file(big, sizeof big);
+    assert_int_equal(vg_linereader_init(&r, f, "mem", "line ", 16, &err), 0);
+    assert_int_equal(vg_linereader_next(&r, &line, &err), 16);
+    assert_int_equal(vg_linereader_next(&r, &line, &err), VIGIL_EINPUT);
+    assert_string_equal(err.msg, "mem:line 2: line longer than 16 bytes");
+    vg_linereader_dispose(&r);
+    fclose(f);
+    /* a line without end is refused at the bound, not read to its end */
+    f = mem_file(big + 33, sizeof big - 33);
+    assert_int_equal(vg_linereader_init(&r, f, "mem", "", 16, &err), 0);
+    assert_int_equal(vg_linereader_next(&r, &line, &err), VIGIL_EINPUT);
+    assert_string_equal(err.msg, "mem:1: line longer than 16 bytes");
+    vg_linereader_dispose(&r);
+    fclose(f);
+    /* a NUL byte: the lines before it come out, then its line fails */
+    f = mem_file(with_nul, sizeof with_nul - 1);
+    assert_int_equal(vg_linereader_init(&r, f, "mem", "line ", 1 << 20, &err), 0);
+    assert_int_equal(vg_linereader_next(&r, &line, &err), 3);
+    assert_int_equal(vg_linereader_next(&r, &line, &err), 5);
+    assert_int_equal(vg_linereader_next(&r, &line, &err), VIGIL_EINPUT);
+    assert_string_equal(err.msg, "mem:line 3: binary data (NUL byte), not a text file");
+    vg_linereader_dispose(&r);
+    fclose(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +236,8 @@ int main(void)
         cmocka_unit_test(core__hex_fast_path_agrees_with_the_table),
         cmocka_unit_test(core__term_escapes_controls_c1_and_stray_bytes),
         cmocka_unit_test(core__csv_neutralises_formulas_not_numbers),
+        cmocka_unit_test(core__linereader_lines_in_order_and_a_last_without_newline),
+        cmocka_unit_test(core__linereader_bound_and_nul_fail_at_their_line),
     };
     return tu_run_tests("core", tests, NULL, NULL);
 }

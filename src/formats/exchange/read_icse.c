@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/hex.h"
+#include "core/linereader.h"
 #include "formats/exchange/exchange.h"
 #include "formats/exchange/photodna.h"
 #include "formats/list_fields.h"
@@ -256,12 +257,13 @@ int vg_hs_read_icse(int fd, const char *path, const vg_hs_read_opts *o, const vg
     icse c;
     field f[MAX_FIELDS];
     char *line = NULL, *rowbuf = NULL, why[256];
-    size_t cap = 0, rowlen = 0, rowcap = 0;
+    size_t rowlen = 0, rowcap = 0;
     ssize_t n;
     uint64_t lineno = 0, rowline = 0, done = 0, total = 0, rows = 0;
     struct stat sb;
     int rc = 0, have_header = 0;
     FILE *in;
+    vg_linereader lr;
     memset(&c, 0, sizeof c);
     c.label = o && o->label ? o->label : path;
     c.sink = sink;
@@ -269,9 +271,13 @@ int vg_hs_read_icse(int fd, const char *path, const vg_hs_read_opts *o, const vg
     vg_pdna_repeats_init(&c.repeats);
     if (!(in = vg_hs_fdopen(fd, c.label, err)))
         return VIGIL_EINPUT;
+    if ((rc = vg_linereader_init(&lr, in, c.label, "line ", MAX_ROW, err)) < 0) {
+        fclose(in);
+        return rc;
+    }
     if (fstat(fd, &sb) == 0)
         total = (uint64_t)sb.st_size;
-    while ((n = getline(&line, &cap, in)) >= 0) {
+    while ((n = vg_linereader_next(&lr, &line, err)) > 0) {
         char *s = line;
         int nf;
         lineno++;
@@ -329,6 +335,8 @@ int vg_hs_read_icse(int fd, const char *path, const vg_hs_read_opts *o, const vg
         if (sink->progress && (rows & 0xffff) == 0)
             sink->progress(sink->ud, done, total);
     }
+    if (rc == 0 && n < 0)
+        rc = (int)n;
     if (rc == 0 && ferror(in))
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: read error: %s", c.label, strerror(errno));
     if (rc == 0 && rowlen)
@@ -338,7 +346,7 @@ int vg_hs_read_icse(int fd, const char *path, const vg_hs_read_opts *o, const vg
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: empty file: no ICSE header row", c.label);
     if (rc == 0 && sink->progress)
         sink->progress(sink->ud, done, total);
-    free(line);
+    vg_linereader_dispose(&lr);
     free(rowbuf);
     fclose(in);
     return rc;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/linereader.h"
 #include "formats/exchange/exchange.h"
 #include "formats/exchange/photodna.h"
 #include "formats/list_fields.h"
@@ -48,18 +49,22 @@ int vg_hs_read_photodna(int fd, const char *path, const vg_hs_read_opts *o, cons
                         vigil_error *err)
 {
     char *line = NULL, why[200];
-    size_t cap = 0;
     ssize_t n;
     uint64_t lineno = 0, done = 0, total = 0, seen = 0;
     struct stat sb;
     const char *label = o && o->label ? o->label : path;
     int rc = 0;
     FILE *in;
+    vg_linereader lr;
     if (!(in = vg_hs_fdopen(fd, label, err)))
         return VIGIL_EINPUT;
+    if ((rc = vg_linereader_init(&lr, in, label, "line ", VG_LINE_MAX, err)) < 0) {
+        fclose(in);
+        return rc;
+    }
     if (fstat(fd, &sb) == 0)
         total = (uint64_t)sb.st_size;
-    while ((n = getline(&line, &cap, in)) >= 0) {
+    while ((n = vg_linereader_next(&lr, &line, err)) > 0) {
         char *s = line;
         vg_hs_record r;
         lineno++;
@@ -88,13 +93,15 @@ int vg_hs_read_photodna(int fd, const char *path, const vg_hs_read_opts *o, cons
         if (rc < 0)
             break;
     }
+    if (rc == 0 && n < 0)
+        rc = (int)n;
     if (rc == 0 && ferror(in))
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: read error: %s", label, strerror(errno));
     if (rc == 0 && seen == 0)
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: empty file", label);
     if (rc == 0 && sink->progress)
         sink->progress(sink->ud, done, total);
-    free(line);
+    vg_linereader_dispose(&lr);
     fclose(in);
     return rc;
 }

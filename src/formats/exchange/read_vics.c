@@ -839,6 +839,8 @@ typedef struct parser {
     vg_bq_block *b;     /* the block being filled */
     vics *direct;       /* no thread: blocks are replayed here as they fill */
     uint64_t offset;    /* bytes of text given to the parser so far */
+    uint64_t events;    /* callbacks so far */
+    uint64_t quiet;     /* bytes given to the parser since a callback last came */
     int canceled;       /* the callbacks want no more events */
     int oom;
     vigil_error err;
@@ -880,6 +882,7 @@ static int ev_put(parser *ps, enum ev t)
         return 0;
     *o = (unsigned char)t;
     ps->b->len++;
+    ps->events++;
     return 1;
 }
 
@@ -900,6 +903,7 @@ static int ev_put_bytes(parser *ps, enum ev t, const void *s, size_t n)
     }
     memcpy(o, s, n);
     ps->b->len += (size_t)(o - o0) + n;
+    ps->events++;
     return 1;
 }
 
@@ -932,6 +936,7 @@ static int ev_map_key(void *ctx, const unsigned char *s, size_t n)
     o[0] = EV_KEY;
     o[1] = (unsigned char)lookup_key(&ps->keys, s, n); /* one byte instead of the name */
     ps->b->len += 2;
+    ps->events++;
     return 1;
 }
 
@@ -1001,11 +1006,21 @@ static int p_canceled(parser *ps)
     return P_CANCELED;
 }
 
+/* The parser holds an unfinished token whole (and rescans it as it grows): a string, number or
+ * run of blanks longer than the bound (no hash record has one) fails the file, so that a huge or
+ * endless token neither fills memory nor slows to a crawl. */
+#define MAX_TOKEN (1u << 20)
+
 static int parse_chunk(parser *ps, const unsigned char *p, size_t n)
 {
+    uint64_t events = ps->events;
     yajl_status st = yajl_parse(ps->h, p, n);
     if (st == yajl_status_ok) {
         ps->offset += n;
+        ps->quiet = ps->events != events ? 0 : ps->quiet + n;
+        if (ps->quiet > MAX_TOKEN)
+            return p_fail(ps, VIGIL_EINPUT, "%s:near byte %llu: a JSON value or run of blanks longer than 1 MiB",
+                          ps->label, (unsigned long long)(ps->offset - ps->quiet));
         return 0;
     }
     if (st == yajl_status_client_canceled)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/linereader.h"
 #include "formats/formats.h"
 #include "formats/nsrl/read_nsrl.h"
 #include "formats/list_fields.h"
@@ -176,8 +177,8 @@ int vg_hs_read_nsrl2(int fd, const char *path, const vg_hs_read_opts *o, const v
 {
     const char *label = o && o->label ? o->label : path;
     FILE *f;
+    vg_linereader lr;
     char *line = NULL, why[200];
-    size_t cap = 0;
     ssize_t got;
     uint64_t lineno = 0, done = 0, total = 0;
     struct stat sb;
@@ -187,9 +188,13 @@ int vg_hs_read_nsrl2(int fd, const char *path, const vg_hs_read_opts *o, const v
     memset(&h, 0, sizeof h);
     if (!(f = vg_hs_fdopen(fd, label, err)))
         return VIGIL_EINPUT;
+    if ((rc = vg_linereader_init(&lr, f, label, "line ", VG_LINE_MAX, err)) < 0) {
+        fclose(f);
+        return rc;
+    }
     if (fstat(fd, &sb) == 0)
         total = (uint64_t)sb.st_size;
-    while ((got = getline(&line, &cap, f)) >= 0) {
+    while ((got = vg_linereader_next(&lr, &line, err)) > 0) {
         int ended = got > 0 && line[got - 1] == '\n';
         size_t len = vg_hs_chomp(line, (size_t)got);
         char *s = line;
@@ -226,12 +231,14 @@ int vg_hs_read_nsrl2(int fd, const char *path, const vg_hs_read_opts *o, const v
         if (sink->progress && lineno % PROGRESS_EVERY == 0)
             sink->progress(sink->ud, done, total);
     }
+    if (rc == 0 && got < 0)
+        rc = (int)got;
     if (rc == 0 && lineno == 0)
         rc = vigil_error_set(err, VIGIL_EINPUT, "%s: empty file, not an NSRL RDS 2.x NSRLFile.txt", label);
     if (rc == 0 && sink->progress)
         sink->progress(sink->ud, done, total);
     free(h.header);
-    free(line);
+    vg_linereader_dispose(&lr);
     fclose(f);
     return rc;
 }

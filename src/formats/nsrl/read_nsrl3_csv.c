@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/linereader.h"
 #include "formats/formats.h"
 #include "formats/nsrl/read_nsrl3_int.h"
 #include "formats/list_fields.h"
@@ -38,8 +39,8 @@ int vg_nsrl3_is_csv_header(const uint8_t *p, size_t n)
 int vg_nsrl3_read_csv(int fd, const char *label, const vg_hs_sink *sink, vigil_error *err)
 {
     FILE *f;
+    vg_linereader lr;
     char *line = NULL, why[200];
-    size_t cap = 0;
     ssize_t got;
     uint64_t lineno = 0;
     vg_hs_field fl[MAX_FIELDS];
@@ -48,7 +49,11 @@ int vg_nsrl3_read_csv(int fd, const char *label, const vg_hs_sink *sink, vigil_e
     vg_hs_record r;
     if (!(f = vg_hs_fdopen(fd, label, err)))
         return VIGIL_EINPUT;
-    while ((got = getline(&line, &cap, f)) >= 0) {
+    if ((rc = vg_linereader_init(&lr, f, label, "line ", VG_LINE_MAX, err)) < 0) {
+        fclose(f);
+        return rc;
+    }
+    while ((got = vg_linereader_next(&lr, &line, err)) > 0) {
         size_t len = vg_hs_chomp(line, (size_t)got);
         char *p = line;
         int a, b, c;
@@ -111,7 +116,9 @@ int vg_nsrl3_read_csv(int fd, const char *label, const vg_hs_sink *sink, vigil_e
         if ((rc = sink->record(sink->ud, &r, err)) < 0)
             break;
     }
-    free(line);
+    if (rc == 0 && got < 0)
+        rc = (int)got;
+    vg_linereader_dispose(&lr);
     fclose(f);
     return rc;
 }

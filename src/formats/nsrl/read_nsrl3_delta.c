@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/linereader.h"
 #include "formats/nsrl/read_nsrl3_int.h"
 #include "formats/list_fields.h"
 
@@ -178,16 +179,20 @@ static const char *statement_head(const char *sql, char *out, size_t n)
 static int run_script(sqlite3 *db, int fd, const char *label, delta_guard *g, vigil_error *err)
 {
     FILE *f;
+    vg_linereader lr;
     char *line = NULL, *msg = NULL, head[72];
-    size_t cap = 0;
     ssize_t got;
     uint64_t lineno = 0, first = 0;
     vg_buf stmt;
     int rc = 0;
     if (!(f = vg_hs_fdopen(fd, label, err)))
         return VIGIL_EINPUT;
+    if ((rc = vg_linereader_init(&lr, f, label, "line ", MAX_STATEMENT, err)) < 0) {
+        fclose(f);
+        return rc;
+    }
     vg_buf_init(&stmt, MAX_STATEMENT);
-    while ((got = getline(&line, &cap, f)) >= 0) {
+    while ((got = vg_linereader_next(&lr, &line, err)) > 0) {
         lineno++;
         if (memchr(line, '\0', (size_t)got)) {
             rc = vigil_error_set(err, VIGIL_EINPUT, "%s:line %llu: binary data in a delta script", label,
@@ -224,6 +229,8 @@ static int run_script(sqlite3 *db, int fd, const char *label, delta_guard *g, vi
         }
         vg_buf_reset(&stmt);
     }
+    if (rc == 0 && got < 0)
+        rc = (int)got;
     if (rc == 0) {
         size_t k = 0;
         while (k < stmt.len && (stmt.ptr[k] == ' ' || stmt.ptr[k] == '\t' || stmt.ptr[k] == '\r' ||
@@ -238,7 +245,7 @@ static int run_script(sqlite3 *db, int fd, const char *label, delta_guard *g, vi
                                  label, (unsigned long long)lineno);
     }
     vg_buf_dispose(&stmt);
-    free(line);
+    vg_linereader_dispose(&lr);
     fclose(f);
     return rc;
 }
