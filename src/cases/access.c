@@ -188,8 +188,18 @@ int vg_access_apply(vg_db *db, vigil_error *err)
         return 0;
     if ((rc = vg_db_begin(db, err)) < 0)
         return rc;
-    /* serialise with another process doing the same */
+    /* serialise with another process doing the same, and look again under the lock: applying
+     * twice would take the tables' exclusive locks while other processes already use them,
+     * which deadlocks */
     rc = vg_db_exec(db, "SELECT pg_advisory_xact_lock(7261736)", NULL, 0, NULL, err);
+    if (rc == 0 && (rc = vg_db_query(db, &r, "SELECT value FROM meta WHERE key = 'pg_access'", NULL, 0, err)) == 0) {
+        same = r.nrows && vg_cell(&r, 0, 0) && !strcmp(vg_cell(&r, 0, 0), want);
+        vg_rows_free(&r);
+        if (same) {
+            vg_db_rollback(db);
+            return 0;
+        }
+    }
     if (rc == 0)
         rc = vg_db_script(db, access_sql, err);
     if (rc == 0)

@@ -279,7 +279,9 @@ int vigil_actor_login(vigil_actor *out, vigil_login *info, vigil_registry *reg, 
     if (!info->login[0])
         return vigil_error_set(err, VIGIL_EDENIED, "who is acting: no login name");
     rc = actor_by(&caller, reg, pg ? "name" : "os_user", info->login, err);
-    if (rc == 0 && (rc = adopt_first(reg, info, err)) > 0) {
+    if (rc == 0 && (rc = adopt_first(reg, info, err)) >= 0) {
+        /* look again even when this process did not create the first user: another one, opening
+         * the new registry at the same time, may just have made this login its admin */
         info->created = rc;
         rc = actor_by(&caller, reg, pg ? "name" : "os_user", info->login, err);
     }

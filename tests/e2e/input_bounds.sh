@@ -7,6 +7,7 @@
 cd "$T" || exit 1
 unset VIGIL_SETS VIGIL_USER
 truncate -s 1G zeros.bin   # sparse: no disk
+vigil unit list >/dev/null 2>&1   # the new registry's own first line (its admin) is not what is tested
 # the big text files are made one at a time and removed after use, to keep the disk used small
 line320() { head -c 320M /dev/zero | tr '\0' a; }
 LIMIT_KB=$((200 * 1024))
@@ -29,7 +30,7 @@ bounded() {
     if [ "${rss:-999999999}" -lt $LIMIT_KB ] 2>/dev/null; then ok "$d: memory bounded (${rss} KiB)"
     else not_ok "$d: memory bounded" "peak ${rss:-?} KiB, limit $LIMIT_KB KiB"; fi
   else
-    ok "$d: memory bounded # SKIP /usr/bin/time not installed"
+    skip "$d: memory bounded" "/usr/bin/time not installed" time
   fi
 }
 bounded "case import /dev/zero" '^vigil: /dev/zero:1: binary data \(NUL byte\)' vigil case import /dev/zero
