@@ -153,7 +153,8 @@ int vg_audit_checkpoint(int64_t *seq_out, vg_db *db, const vg_clock *clock, cons
     if (rc == 0) {
         c.seq = strtoll(head, NULL, 10);
         snprintf(c.head, sizeof c.head, "%s", strchr(head, ':') ? strchr(head, ':') + 1 : "");
-        rc = vg_db_int(db, &last, "SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoints", NULL, 0, err);
+        rc = vg_db_int(db, &last, vg_db_is_pg(db) ? "SELECT vigil_audit_last_checkpoint()"
+                       : "SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoints", NULL, 0, err);
     }
     if (rc == 0 && only_new && last >= c.seq) {
         vg_db_rollback(db);
@@ -164,7 +165,8 @@ int vg_audit_checkpoint(int64_t *seq_out, vg_db *db, const vg_clock *clock, cons
         vg_rows r;
         const char *p[1] = {seqs};
         snprintf(seqs, sizeof seqs, "%lld", (long long)c.seq);
-        rc = vg_db_query(db, &r, "SELECT digest FROM audit WHERE seq = ?", p, 1, err);
+        rc = vg_db_query(db, &r, vg_db_is_pg(db) ? "SELECT d FROM (SELECT vigil_audit_digest(?) AS d) x WHERE d IS NOT NULL"
+                         : "SELECT digest FROM audit WHERE seq = ?", p, 1, err);
         if (rc == 0) {
             if (!r.nrows || !vg_cell(&r, 0, 0) || strcmp(vg_cell(&r, 0, 0), c.head))
                 rc = vigil_error_set(err, VIGIL_ESTATE, "audit checkpoint: the chain's head (event %lld) does not"

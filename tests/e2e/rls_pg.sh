@@ -66,4 +66,13 @@ check "r1 accepts the referral (the database lets it update the case it now owns
 is "r2 no longer sees the case it handed over" "$(q r2 "SELECT count(*) FROM cases WHERE id = $c")" "0"
 check "... nor does vigil show it to r2" bash -c "! \"\$VIGIL\" case show $c --as r2 2>/dev/null"
 check "the audit chain is intact" vigil audit verify
+# signed checkpoints after every command, also for an officer on its own connection, who cannot
+# read the log it signs the head of
+K=$T/keys
+vigil audit keygen "$K" >/dev/null
+VIGIL_AUDIT_KEY=$K/audit.key vigil case signal "$a" network 1 >/dev/null
+check "r1 on its own connection: its command ends with a checkpoint" \
+  env VIGIL_AUDIT_KEY="$K/audit.key" VIGIL_DB="postgresql://r1@/vigiltest?host=$PG_HOST" "$VIGIL" case signal "$a" network 2
+is "two checkpoints in the anchor file" "$(wc -l <"$K/audit.checkpoints")" "2"
+check "every event is covered by a signed checkpoint" vigil audit verify --pub "$K/audit.pub"
 done_testing
