@@ -1,7 +1,6 @@
 /* Shared CLI helpers. */
 #include <errno.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,16 +132,6 @@ void cli_catch_interrupt(volatile sig_atomic_t *flag)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-}
-
-const char *cli_user(void)
-{
-    const char *u = getenv("VIGIL_USER");
-    struct passwd *pw;
-    if (u && *u)
-        return u;
-    pw = getpwuid(geteuid());
-    return pw ? pw->pw_name : "unknown";
 }
 
 void cli_now_iso(char *buf, size_t cap)

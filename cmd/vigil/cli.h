@@ -40,8 +40,6 @@ void cli_item_error(const vigil_item *it, const char *why);
 const char *cli_text(const char *s);
 /* SIGINT/SIGTERM set *flag; a second signal ends the process at once. */
 void cli_catch_interrupt(volatile sig_atomic_t *flag);
-/* Who is running the command, for provenance. */
-const char *cli_user(void);
 /* ISO 8601 UTC time now into buf. */
 void cli_now_iso(char *buf, size_t cap);
 
