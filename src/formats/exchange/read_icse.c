@@ -16,6 +16,7 @@
 #include "core/linereader.h"
 #include "formats/exchange/exchange.h"
 #include "formats/exchange/photodna.h"
+#include "formats/formats.h"
 #include "formats/list_fields.h"
 
 #define MAX_ROW (1 << 20)
@@ -282,13 +283,9 @@ int vg_hs_read_icse(int fd, const char *path, const vg_hs_read_opts *o, const vg
         int nf;
         lineno++;
         done += (uint64_t)n;
-        if (lineno == 1 && n >= 3 && (unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
-            (unsigned char)s[2] == 0xbf)
-            s += 3, n -= 3;
-        if (memchr(s, '\0', (size_t)n)) {
-            rc = vigil_error_set(err, VIGIL_EINPUT, "%s:line %llu: binary data (NUL byte): not an ICSE export",
-                                 c.label, (unsigned long long)lineno);
-            break;
+        if (lineno == 1) {   /* the line reader has already refused NUL bytes */
+            size_t bom = vg_hs_bom_len((const uint8_t *)s, (size_t)n);
+            s += bom, n -= (ssize_t)bom;
         }
         if (rowlen == 0)
             rowline = lineno;

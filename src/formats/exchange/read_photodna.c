@@ -15,6 +15,7 @@
 #include "core/linereader.h"
 #include "formats/exchange/exchange.h"
 #include "formats/exchange/photodna.h"
+#include "formats/formats.h"
 #include "formats/list_fields.h"
 
 static int parse_line(vg_hs_record *r, char *s, size_t n, char *why, size_t cap)
@@ -69,19 +70,15 @@ int vg_hs_read_photodna(int fd, const char *path, const vg_hs_read_opts *o, cons
         vg_hs_record r;
         lineno++;
         done += (uint64_t)n;
-        if (lineno == 1 && n >= 3 && (unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
-            (unsigned char)s[2] == 0xbf)
-            s += 3, n -= 3;
+        if (lineno == 1) {   /* the line reader has already refused NUL bytes */
+            size_t bom = vg_hs_bom_len((const uint8_t *)s, (size_t)n);
+            s += bom, n -= (ssize_t)bom;
+        }
         while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
             s[--n] = '\0';
         if (n == 0 || *s == '#')
             continue;
         seen++;
-        if (memchr(s, '\0', (size_t)n)) {
-            rc = vigil_error_set(err, VIGIL_EINPUT, "%s:line %llu: binary data (NUL byte)", label,
-                                 (unsigned long long)lineno);
-            break;
-        }
         if (seen == 1 && !strncasecmp(s, "id,base64", 9))
             continue; /* the header */
         vg_hs_record_clear(&r);

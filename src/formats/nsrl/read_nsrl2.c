@@ -215,12 +215,7 @@ int vg_hs_read_nsrl2(int fd, const char *path, const vg_hs_read_opts *o, const v
             continue; /* blank, or the header of a part file joined on */
         vg_hs_record_clear(&r);
         snprintf(r.where, sizeof r.where, "line %llu", (unsigned long long)lineno);
-        if (memchr(s, '\0', len)) {
-            snprintf(why, sizeof why, "binary data (NUL byte)");
-            rc = -1;
-        } else {
-            rc = parse_line(&r, &h, s, len, why, sizeof why);
-        }
+        rc = parse_line(&r, &h, s, len, why, sizeof why);   /* NUL bytes: refused by the line reader */
         if (rc < 0 && !ended) {
             size_t k = strlen(why);
             snprintf(why + k, sizeof why - k, " (file ends mid-line: truncated?)");
