@@ -82,6 +82,10 @@ typedef struct vigil_item {
     int has_inode;
     uint64_t inode;                 /* inode or MFT entry */
     vigil_fs_time times[VIGIL_TIME__COUNT];
+    /* A small JPEG of the picture (longest side <= 160) when the scan asked for thumbnails and the
+       verdict allows one (vigil_scan_opts.thumbnails); NULL when none. */
+    const unsigned char *thumb;
+    size_t thumb_len;
 } vigil_item;
 
 #endif

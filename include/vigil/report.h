@@ -37,6 +37,7 @@ typedef struct vigil_report_params {
     const vigil_hashset_info *sets;       /* the sets matched against, with provenance */
     size_t nsets;
     const char *command;                  /* the command line, for the record */
+    int thumbnails;                       /* as vigil_scan_opts.thumbnails: the items may carry pictures */
 } vigil_report_params;
 
 /* Start a report at path; items are streamed to temporary files, memory stays small.

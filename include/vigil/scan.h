@@ -40,6 +40,9 @@ typedef struct vigil_scan_opts {
     int carve;                   /* carve pictures out of unallocated space */
     uint64_t carve_max_size;     /* largest picture carved (default 64 MiB) */
     int verify_image;            /* check an E01's stored MD5/SHA-1 against its media */
+    /* item->thumb for pictures (needs compute_pdq: made from the same decode): 0 none (default),
+       1 unknown and near items only, 2 every verdict, known-illegal included. */
+    int thumbnails;
 } vigil_scan_opts;
 
 /* The self-check of one disk image (--verify-image). */

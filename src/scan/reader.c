@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "media/sniff.h"
+#include "media/thumb.h"
 #include "vigil/image.h"
 #include "vigil/pdq.h"
 #include "scan/reader.h"
@@ -34,6 +35,7 @@ struct vg_reader {
     uint8_t *head;
     vg_buf img;           /* the bytes of the current file while it may be an image */
     int img_state;        /* IMG_* */
+    vigil_image pic;      /* the decoded picture, kept until the verdict says whether it gets a thumbnail */
     vg_image_cache *images; /* this thread's handles on disk images (reader_image.c) */
 };
 
@@ -89,6 +91,7 @@ void vg_reader_free(vg_reader *r)
     free(r->buf);
     free(r->head);
     vg_buf_dispose(&r->img);
+    vigil_image_dispose(&r->pic);
     vg_image_cache_free(r->images);
     free(r);
 }
@@ -113,6 +116,7 @@ static void image_start(vg_reader *r)
         vg_buf_init(&r->img, max);
     }
     vg_buf_reset(&r->img);
+    vigil_image_dispose(&r->pic);
     r->img_state = r->o->compute_pdq ? IMG_COLLECT : IMG_OFF;
 }
 
@@ -161,7 +165,10 @@ static void image_finish(vg_reader *r, vg_result *res)
         vigil_image_dispose(&img);
         return;
     }
-    vigil_image_dispose(&img);
+    if (r->o->thumbnails)
+        r->pic = img; /* the thumbnail, if the verdict wants one, is made from this same decode */
+    else
+        vigil_image_dispose(&img);
     if (!pr.has_hash) {
         it->pdq_state = VIGIL_PDQ_TOO_SMALL;
         return;
@@ -169,6 +176,26 @@ static void image_finish(vg_reader *r, vg_result *res)
     it->pdq_state = VIGIL_PDQ_OK;
     it->pdq_quality = pr.quality;
     memcpy(it->pdq, pr.hash, sizeof it->pdq);
+}
+
+/* Whether an item of this verdict gets a thumbnail: known-illegal pictures only when asked for all. */
+static int wants_thumbnail(int thumbnails, vigil_verdict v)
+{
+    return thumbnails >= 2 || (thumbnails == 1 && (v == VIGIL_VERDICT_UNKNOWN || v == VIGIL_VERDICT_NEAR));
+}
+
+/* After the verdict: encode the kept picture for items that get a thumbnail, then let it go, so
+   that no more than one picture per reader and one small JPEG per item in flight is ever held. */
+static void image_thumbnail(vg_reader *r, vg_result *res)
+{
+    vigil_error err;
+    size_t len;
+    if (r->pic.pixels && wants_thumbnail(r->o->thumbnails, res->item.verdict) &&
+        vg_thumb_jpeg(&res->thumb, &len, &r->pic, &err) == 0) {
+        res->item.thumb = res->thumb;
+        res->item.thumb_len = len;
+    }
+    vigil_image_dispose(&r->pic);
 }
 
 static vigil_item_type type_of_mode(mode_t m)
@@ -414,6 +441,7 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
         image_finish(r, res);
     }
     set_verdict(r, res);
+    image_thumbnail(r, res);
     lv->emit(lv->ud, res);
     if (rc == 0 && nested > 0) {
         if (sp.failed) {
@@ -588,6 +616,7 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
         image_finish(r, res);
     }
     set_verdict(r, res);
+    image_thumbnail(r, res);
     emit(ud, res);
     if (rc == 0 && r->o->expand_archives && vg_sniff_is_container(r->head, head_len)) {
         budget b = {0};
@@ -647,6 +676,7 @@ void vg_reader_stream(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, 
         image_finish(r, res);
     }
     set_verdict(r, res);
+    image_thumbnail(r, res);
     {
         /* The item's place, kept for its members: emit hands res over. */
         const char *chain[MAX_DEPTH_CHAIN];

@@ -90,5 +90,6 @@ void vg_result_free(vg_result *r)
     free(r->path);
     free(r->link_target);
     free(r->error);
+    free(r->thumb);
     free(r);
 }
