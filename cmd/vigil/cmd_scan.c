@@ -17,6 +17,7 @@
 typedef struct scan_args {
     const char *jsonl, *csv, *report;
     int quiet;
+    int thumbnails;          /* --thumbnails: 1 unknown and near, 2 all */
 } scan_args;
 
 typedef struct scan_ctx {
@@ -59,6 +60,8 @@ static void usage(FILE *f)
             "  --jsonl FILE          scan JSONL ('-' for stdout; the default when no output is named)\n"
             "  --csv FILE            the same items as CSV\n"
             "  --report FILE.html    self-contained HTML report\n"
+            "  --thumbnails[=all]    put blurred thumbnails of unknown and near pictures in the report\n"
+            "                        (=all: of known-illegal ones too); the report then holds picture content\n"
             "  --quiet               no progress line and no summary on stderr\n"
             "  --no-archives         do not open archives\n"
             "  --link-targets        record where symlinks point (reading a link moves its atime)\n"
@@ -103,7 +106,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"pdq-distance", required_argument, NULL, 'P'}, {"no-pdq", no_argument, NULL, 'N'},
         {"max-pixels", required_argument, NULL, 'X'},
         {"carve", no_argument, NULL, 'c'}, {"carve-max-size", required_argument, NULL, 'Z'},
-        {"verify-image", no_argument, NULL, 'V'},
+        {"verify-image", no_argument, NULL, 'V'}, {"thumbnails", optional_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
@@ -155,6 +158,13 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'V': o->verify_image = 1; break;
+        case 'T':
+            if (optarg && strcmp(optarg, "all")) {
+                cli_error("scan: --thumbnails takes no value or '=all', not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            a->thumbnails = optarg ? 2 : 1;
+            break;
         case 'h': usage(stdout); return -1;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -163,6 +173,16 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    /* Picture content goes only where it is shown with care: the report, never JSONL or CSV. */
+    if (a->thumbnails && !a->report) {
+        cli_error("scan: --thumbnails needs --report (thumbnails are shown only in the HTML report)");
+        return EXIT_USAGE;
+    }
+    if (a->thumbnails && !o->compute_pdq) {
+        cli_error("scan: --thumbnails cannot go with --no-pdq (thumbnails are made from the PDQ decode)");
+        return EXIT_USAGE;
+    }
+    o->thumbnails = a->thumbnails;
     if (!a->jsonl && !a->csv && !a->report)
         a->jsonl = "-";
     return 0;
@@ -191,7 +211,7 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
         write_failed(c, a->jsonl);
     if (c->html) {
         vigil_report_params p = {vigil_version(), started, ended, paths, npaths, o->jobs, sets, nsets,
-                                 cli.command_line};
+                                 cli.command_line, o->thumbnails};
         rc = vigil_html_finish(c->html, &p, &stats, &err);
         c->html = NULL;
         if (rc < 0) {
