@@ -31,32 +31,62 @@ void vg_thumb_size(uint32_t *w, uint32_t *h, uint32_t src_w, uint32_t src_h)
     *h = *h ? *h : 1;
 }
 
-/* Each output pixel is the rounded mean of the block of input pixels it covers. */
-static void box_reduce(uint8_t *out, uint32_t tw, uint32_t th, const vigil_image *in)
+/* The span [*lo, *hi) of n input samples that output i of m covers (at least one). */
+static void span(uint32_t *lo, uint32_t *hi, uint32_t i, uint32_t m, uint32_t n)
+{
+    *lo = (uint32_t)((uint64_t)i * n / m);
+    *hi = (uint32_t)((uint64_t)(i + 1) * n / m);
+    if (*hi <= *lo)
+        *hi = *lo + 1;
+}
+
+/*
+ * Each output pixel is the rounded mean of the block of input pixels it covers. Input rows are
+ * read in order, each added into one row of sums per output row: the picture is walked once.
+ * A block's part of one row is summed in 32 bits (it is at most a few thousand samples), the
+ * block in 64.
+ */
+static int box_reduce(uint8_t *out, uint32_t tw, uint32_t th, const vigil_image *in)
 {
     unsigned ch = in->channels;
+    uint32_t *x0 = malloc(tw * sizeof *x0), *x1 = malloc(tw * sizeof *x1);
+    uint64_t *sum = calloc((size_t)tw * ch, sizeof *sum);
+    if (!x0 || !x1 || !sum) {
+        free(x0), free(x1), free(sum);
+        return -1;
+    }
+    for (uint32_t tx = 0; tx < tw; tx++)
+        span(&x0[tx], &x1[tx], tx, tw, in->width);
     for (uint32_t ty = 0; ty < th; ty++) {
-        uint32_t y0 = (uint32_t)((uint64_t)ty * in->height / th);
-        uint32_t y1 = (uint32_t)((uint64_t)(ty + 1) * in->height / th);
-        if (y1 <= y0)
-            y1 = y0 + 1;
-        for (uint32_t tx = 0; tx < tw; tx++) {
-            uint32_t x0 = (uint32_t)((uint64_t)tx * in->width / tw);
-            uint32_t x1 = (uint32_t)((uint64_t)(tx + 1) * in->width / tw);
-            uint64_t sum[3] = {0, 0, 0}, count;
-            if (x1 <= x0)
-                x1 = x0 + 1;
-            for (uint32_t y = y0; y < y1; y++) {
-                const uint8_t *p = in->pixels + ((size_t)y * in->width + x0) * ch;
-                for (uint32_t x = x0; x < x1; x++, p += ch)
-                    for (unsigned c = 0; c < ch; c++)
-                        sum[c] += p[c];
+        uint32_t y0, y1;
+        span(&y0, &y1, ty, th, in->height);
+        memset(sum, 0, (size_t)tw * ch * sizeof *sum);
+        for (uint32_t y = y0; y < y1; y++) {
+            const uint8_t *row = in->pixels + (size_t)y * in->width * ch;
+            for (uint32_t tx = 0; tx < tw; tx++) {
+                uint64_t *acc = sum + (size_t)tx * ch;
+                const uint8_t *p = row + (size_t)x0[tx] * ch, *e = row + (size_t)x1[tx] * ch;
+                if (ch == 3) {
+                    uint32_t r = 0, g = 0, b = 0;
+                    for (; p < e; p += 3)
+                        r += p[0], g += p[1], b += p[2];
+                    acc[0] += r, acc[1] += g, acc[2] += b;
+                } else {
+                    uint32_t v = 0;
+                    for (; p < e; p++)
+                        v += *p;
+                    acc[0] += v;
+                }
             }
-            count = (uint64_t)(y1 - y0) * (x1 - x0);
+        }
+        for (uint32_t tx = 0; tx < tw; tx++) {
+            uint64_t count = (uint64_t)(y1 - y0) * (x1[tx] - x0[tx]);
             for (unsigned c = 0; c < ch; c++)
-                out[((size_t)ty * tw + tx) * ch + c] = (uint8_t)((sum[c] + count / 2) / count);
+                out[((size_t)ty * tw + tx) * ch + c] = (uint8_t)((sum[(size_t)tx * ch + c] + count / 2) / count);
         }
     }
+    free(x0), free(x1), free(sum);
+    return 0;
 }
 
 typedef struct jerr {
@@ -140,8 +170,10 @@ int vg_thumb_jpeg(unsigned char **jpeg, size_t *len, const vigil_image *img, vig
                   img->src_height ? img->src_height : img->height);
     if (!(px = malloc((size_t)tw * th * img->channels)))
         return vigil_error_set(err, VIGIL_ENOMEM, "thumbnail: out of memory");
-    box_reduce(px, tw, th, img);
-    rc = encode(jpeg, len, px, tw, th, img->channels, err);
+    if (box_reduce(px, tw, th, img) < 0)
+        rc = vigil_error_set(err, VIGIL_ENOMEM, "thumbnail: out of memory");
+    else
+        rc = encode(jpeg, len, px, tw, th, img->channels, err);
     free(px);
     return rc;
 }
