@@ -1,5 +1,7 @@
 /* thumb: the thumbnail module (size, aspect, area average, a JPEG our own decoder reads back), and
  * the scan handing thumbnails only to the items whose verdict allows one (vigil_scan_opts.thumbnails). */
+#include <archive.h>
+#include <archive_entry.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +204,37 @@ static void copy_in(const char *dir, const char *name, const char *testdata, vig
     free(src);
 }
 
+/* A tar at dir/name holding test pictures under the given member names. */
+static void tar_in(const char *dir, const char *name, const char *const *members, const char *const *testdata,
+                   size_t n)
+{
+    char *path = tu_path(dir, name);
+    struct archive *a = archive_write_new();
+    static char buf[1 << 20];
+    assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+    for (size_t i = 0; i < n; i++) {
+        char *src = tu_testdata(testdata[i]);
+        FILE *f = fopen(src, "rb");
+        struct archive_entry *e = archive_entry_new();
+        size_t len;
+        assert_non_null(f);
+        len = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        archive_entry_set_pathname(e, members[i]);
+        archive_entry_set_size(e, (la_int64_t)len);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+        assert_int_equal(archive_write_data(a, buf, len), (la_ssize_t)len);
+        archive_entry_free(e);
+        free(src);
+    }
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    free(path);
+}
+
 /* A PDQ hash of a test picture, as a listed entry. */
 static vigil_pdq_hash pdq_of(const char *testdata)
 {
@@ -269,6 +302,12 @@ static void thumb__scan_gives_thumbnails_only_where_the_verdict_allows(void **st
     copy_in(d, "ev/benign.png", "pdq/synthetic/e28_text.png", &benign);
     copy_in(d, "ev/near.jpg", "pdq/threatexchange/dih/bridge-5-flipx.jpg", NULL);
     copy_in(d, "ev/grey.jpg", "pdq/synthetic/e21_grey_1comp.jpg", NULL);
+    {
+        /* archive members take the same path as files */
+        const char *members[2] = {"in-unknown.jpg", "in-illegal.jpg"};
+        const char *sources[2] = {"pdq/synthetic/e22_444.jpg", "pdq/threatexchange/labelme/q0003.jpg"};
+        tar_in(d, "ev/pack.tar", members, sources, 2);
+    }
     assert_int_equal(vigil_store_open(&st, db, NULL), 0);
     import_md5(st, d, "known", VIGIL_KIND_ILLEGAL, &illegal);
     import_md5(st, d, "clean", VIGIL_KIND_BENIGN, &benign);
@@ -277,7 +316,7 @@ static void thumb__scan_gives_thumbnails_only_where_the_verdict_allows(void **st
     assert_int_equal(vigil_pdq_matcher_from_entries(&pm, &near, 1, NULL), 0);
 
     scan_with(&s, ev, ix, pm, 0);
-    assert_int_equal(s.n, 6);
+    assert_int_equal(s.n, 9);
     for (size_t k = 0; k < s.n; k++)
         assert_false(s.has_thumb[k]);
 
@@ -294,12 +333,17 @@ static void thumb__scan_gives_thumbnails_only_where_the_verdict_allows(void **st
     assert_false(s.has_thumb[i]);
     assert_false(s.has_thumb[b]);
     assert_false(s.has_thumb[t]);
+    assert_true(s.has_thumb[find(&s, "in-unknown.jpg")] && s.thumb_ok[find(&s, "in-unknown.jpg")]);
+    assert_int_equal(s.verdict[find(&s, "in-illegal.jpg")], VIGIL_VERDICT_ILLEGAL);
+    assert_false(s.has_thumb[find(&s, "in-illegal.jpg")]);
+    assert_false(s.has_thumb[find(&s, "pack.tar")]);
 
     scan_with(&s, ev, ix, pm, 2);
     for (size_t k = 0; k < s.n; k++)
-        if ((int)k != find(&s, "notes.txt"))
+        if ((int)k != find(&s, "notes.txt") && (int)k != find(&s, "pack.tar"))
             assert_true(s.has_thumb[k] && s.thumb_ok[k]);
     assert_false(s.has_thumb[find(&s, "notes.txt")]);
+    assert_false(s.has_thumb[find(&s, "pack.tar")]);
 
     vigil_pdq_matcher_close(pm);
     vigil_index_close(ix);
