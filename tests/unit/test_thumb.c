@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "media/thumb.h"
+#include "scan/reader.h"
 #include "testutil.h"
 #include "vigil/hashset.h"
 #include "vigil/index.h"
@@ -284,6 +285,83 @@ static void scan_with(seen *s, const char *ev, const vigil_index *ix, const vigi
     vigil_scan_stats_dispose(&st);
 }
 
+/* ---- the reader's byte-stream path (files inside disk images, carved pictures) ---- */
+
+typedef struct mem {
+    const char *p;
+    size_t n, pos;
+} mem;
+
+static ssize_t pull(void *ctx, void *buf, size_t n, char *why, size_t cap)
+{
+    mem *m = ctx;
+    (void)why, (void)cap;
+    if (n > m->n - m->pos)
+        n = m->n - m->pos;
+    memcpy(buf, m->p + m->pos, n);
+    m->pos += n;
+    return (ssize_t)n;
+}
+
+typedef struct got {
+    vigil_verdict verdict;
+    int has_thumb, thumb_ok;
+} got;
+
+static void on_result(void *ud, vg_result *r)
+{
+    got *g = ud;
+    assert_non_null(r);
+    g->verdict = r->item.verdict;
+    g->has_thumb = r->item.thumb != NULL;
+    if (r->item.thumb) {
+        vigil_image back;
+        g->thumb_ok = vigil_image_decode(&back, r->item.thumb, r->item.thumb_len, NULL, NULL) == 0 &&
+                      back.format == VIGIL_IMAGE_JPEG;
+        vigil_image_dispose(&back);
+    }
+    vg_result_free(r);
+}
+
+/* Read the test picture's bytes through vg_reader_stream, as a file inside a disk image is read. */
+static got stream(const char *testdata, const vigil_index *ix, int thumbnails)
+{
+    char *src = tu_testdata(testdata);
+    FILE *f = fopen(src, "rb");
+    static char buf[1 << 20];
+    const char *chain[2] = {"disk.img", "fs"};
+    vigil_scan_opts o;
+    vg_reader *r;
+    got g = {0};
+    mem m = {buf, 0, 0};
+    assert_non_null(f);
+    m.n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    vigil_scan_opts_init(&o);
+    o.compute_pdq = 1;
+    o.index = ix;
+    o.thumbnails = thumbnails;
+    assert_int_equal(vg_reader_new(&r, &o, NULL), 0);
+    vg_reader_stream(r, vg_result_new("pic.jpg", 7, chain, 2), pull, &m, on_result, &g);
+    vg_reader_free(r);
+    free(src);
+    return g;
+}
+
+static void stream_follows_the_rule(const vigil_index *ix)
+{
+    got g = stream("pdq/synthetic/e22_444.jpg", ix, 1);
+    assert_int_equal(g.verdict, VIGIL_VERDICT_UNKNOWN);
+    assert_true(g.has_thumb && g.thumb_ok);
+    g = stream("pdq/synthetic/e22_444.jpg", ix, 0);
+    assert_false(g.has_thumb);
+    g = stream("pdq/threatexchange/labelme/q0003.jpg", ix, 1);
+    assert_int_equal(g.verdict, VIGIL_VERDICT_ILLEGAL);
+    assert_false(g.has_thumb);
+    g = stream("pdq/threatexchange/labelme/q0003.jpg", ix, 2);
+    assert_true(g.has_thumb && g.thumb_ok);
+}
+
 static void thumb__scan_gives_thumbnails_only_where_the_verdict_allows(void **state)
 {
     char *d = tu_mkdtemp(), *ev = tu_path(d, "ev"), *db = tu_path(d, "t.db");
@@ -344,6 +422,8 @@ static void thumb__scan_gives_thumbnails_only_where_the_verdict_allows(void **st
             assert_true(s.has_thumb[k] && s.thumb_ok[k]);
     assert_false(s.has_thumb[find(&s, "notes.txt")]);
     assert_false(s.has_thumb[find(&s, "pack.tar")]);
+
+    stream_follows_the_rule(ix);
 
     vigil_pdq_matcher_close(pm);
     vigil_index_close(ix);
