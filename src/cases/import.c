@@ -5,10 +5,14 @@
  *   accept,REF,DATE,,,                           decline|return,REF,DATE,,REASON,NOTE
  *   status,REF,DATE,,investigating|prosecutor|closed,OUTCOME
  *   suspect,REF,,,SUSPECT-ID,
- * REF names a case within the file. The whole file is checked against the lifecycle in
- * memory first, then written in one transaction with one audit event.
+ * REF names a case within the file and is stored as the registering unit's own reference for it.
+ * The whole file is checked against the lifecycle in memory first. A case whose unit already has
+ * that reference must match what is stored (then it is left alone: importing a file twice
+ * changes nothing); the new ones are written in one transaction, with their history and audit
+ * events.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,8 @@ typedef struct imp_case {
     int status, self, nsusp;
     char **susp;
     int64_t last_ref;     /* index into refs, -1 if none */
+    uint64_t line, status_line, susp_line;  /* where its case, last status and first suspect records are */
+    int stored;           /* already in the registry, the same (id is the stored one) */
 } imp_case;
 
 typedef struct imp_ref {
@@ -36,7 +42,16 @@ typedef struct imp_ref {
     const char *state;
     const char *reason;
     char *note;
+    uint64_t line, ans_line;
 } imp_ref;
+
+/* One step of a case's history (vg_case_event), written with the case. */
+typedef struct imp_event {
+    size_t c;
+    int64_t t;
+    const char *event;
+    char *detail;
+} imp_event;
 
 typedef struct importer {
     vigil_registry *reg;
@@ -46,6 +61,8 @@ typedef struct importer {
     size_t ncases, ccases;
     imp_ref *refs;
     size_t nrefs, crefs;
+    imp_event *events;
+    size_t nevents, cevents;
     size_t *slots;          /* hash of ref -> case index + 1 */
     size_t nslots;
     const char *path;
@@ -95,6 +112,43 @@ static const vigil_unit *find_unit(importer *im, const char *code)
 }
 
 #define BAD(...) vigil_error_set(err, VIGIL_EINPUT, __VA_ARGS__)
+
+static const char *unit_code(importer *im, int64_t id)
+{
+    for (size_t i = 0; i < im->nunits; i++)
+        if (im->units[i].id == id)
+            return im->units[i].code;
+    return "?";
+}
+
+/* Record a step of case c's history; detail is printf-formatted. */
+__attribute__((format(printf, 6, 7)))
+static int add_event(importer *im, const imp_case *c, int64_t t, const char *event, vigil_error *err,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    char buf[512];
+    imp_event *e;
+    if (im->nevents == im->cevents) {
+        size_t n = im->cevents ? im->cevents * 2 : 1024;
+        imp_event *p = realloc(im->events, n * sizeof *p);
+        if (!p)
+            return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+        im->events = p;
+        im->cevents = n;
+    }
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    e = &im->events[im->nevents];
+    e->c = (size_t)(c - im->cases);
+    e->t = t;
+    e->event = event;
+    if (!(e->detail = strdup(buf)))
+        return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+    im->nevents++;
+    return 0;
+}
 
 /* Split one CSV line in place into at most 6 fields ("" quoting, no embedded newlines). */
 static int split(char *s, char *f[6], int *nf)
@@ -152,6 +206,8 @@ static int rec_case(importer *im, char **f, int64_t t, vigil_error *err)
                    u ? "cases cannot belong to foreign" : "unknown", f[3]);
     if (!vigil_case_type_valid(f[4]))
         return BAD("%s:%llu: unknown offence type '%s'", im->path, (unsigned long long)im->line, f[4]);
+    if (!f[1][0] || strlen(f[1]) > 47)
+        return BAD("%s:%llu: reference '%s': 1-47 characters", im->path, (unsigned long long)im->line, f[1]);
     if (im->ncases == im->ccases) {
         size_t n = im->ccases ? im->ccases * 2 : 1024;
         imp_case *p = realloc(im->cases, n * sizeof *p);
@@ -173,13 +229,14 @@ static int rec_case(importer *im, char **f, int64_t t, vigil_error *err)
     c->self = u->type != VIGIL_UNIT_NATIONAL;
     c->reg_t = c->upd_t = t;
     c->last_ref = -1;
+    c->line = im->line;
     {
         size_t i = hash(c->ref) & (im->nslots - 1);
         while (im->slots[i])
             i = (i + 1) & (im->nslots - 1);
         im->slots[i] = ++im->ncases;
     }
-    return 0;
+    return add_event(im, c, t, "registered", err, "by %s, reference %s", u->code, c->ref);
 }
 
 static int rec_refer(importer *im, imp_case *c, char **f, int64_t t, vigil_error *err)
@@ -215,10 +272,15 @@ static int rec_refer(importer *im, imp_case *c, char **f, int64_t t, vigil_error
     if (r->due_day < t / 86400)
         return BAD("%s:%llu: the due date is before the referral is sent", im->path, (unsigned long long)im->line);
     r->state = "pending";
+    r->line = im->line;
     c->last_ref = (int64_t)im->nrefs++;
     c->status = ST_REFERRED;
     c->upd_t = t;
-    return 0;
+    {
+        char dd[12];
+        vigil_date_format(dd, sizeof dd, r->due_day * 86400, 0);
+        return add_event(im, c, t, "referred", err, "%s -> %s, due %s", unit_code(im, r->from), u->code, dd);
+    }
 }
 
 static int rec_answer(importer *im, imp_case *c, char **f, const char *verb, int64_t t, vigil_error *err)
@@ -254,9 +316,13 @@ static int rec_answer(importer *im, imp_case *c, char **f, const char *verb, int
         c->owner = r->from;
     }
     r->ans_t = t;
+    r->ans_line = im->line;
     c->upd_t = t;
     im->answers++;
-    return 0;
+    if (!r->reason)
+        return add_event(im, c, t, "accepted", err, "by %s", unit_code(im, r->to));
+    return add_event(im, c, t, r->state, err, "by %s: %s%s%s", unit_code(im, r->to), r->reason,
+                     r->note ? ", " : "", r->note ? r->note : "");
 }
 
 static int rec_status(importer *im, imp_case *c, char **f, int64_t t, vigil_error *err)
@@ -266,6 +332,7 @@ static int rec_status(importer *im, imp_case *c, char **f, int64_t t, vigil_erro
         ;
     if (to == 6)
         return BAD("%s:%llu: unknown status '%s'", im->path, (unsigned long long)im->line, f[4]);
+    int from = c->status;
     if (!vg_status_next_ok(st_names[c->status], f[4]))
         return BAD("%s:%llu: case %s is %s: it cannot move to %s", im->path, (unsigned long long)im->line, c->ref,
                    st_names[c->status], f[4]);
@@ -276,7 +343,9 @@ static int rec_status(importer *im, imp_case *c, char **f, int64_t t, vigil_erro
     if (to == ST_CLOSED && !(c->outcome = strdup(f[5])))
         return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
     c->upd_t = t;
-    return 0;
+    c->status_line = im->line;
+    return add_event(im, c, t, "status", err, "%s -> %s%s%s", st_names[from], st_names[to], c->outcome ? ", outcome " : "",
+                     c->outcome ? c->outcome : "");
 }
 
 static int one_line(importer *im, char *line, vigil_error *err)
@@ -299,7 +368,8 @@ static int one_line(importer *im, char *line, vigil_error *err)
         if (!p || !(p[c->nsusp] = strdup(f[4])))
             return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
         c->susp = p;
-        c->nsusp++;
+        if (!c->nsusp++)
+            c->susp_line = im->line;
         return 0;
     }
     if (vigil_date_parse(&t, f[2], NULL) < 0)
@@ -349,6 +419,134 @@ static int read_file(importer *im, vigil_error *err)
         rc = BAD("%s: empty file", im->path);
     vg_linereader_dispose(&lr);
     fclose(fp);
+    return rc;
+}
+
+/* Text columns compare NULL and "" alike. */
+static int same_text(const char *a, const char *b)
+{
+    return !strcmp(a ? a : "", b ? b : "");
+}
+
+#define DIFFERS(ln, ...) differs(im, c, (ln), err, __VA_ARGS__)
+
+__attribute__((format(printf, 5, 6)))
+static int differs(importer *im, const imp_case *c, uint64_t ln, vigil_error *err, const char *fmt, ...)
+{
+    char why[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    return BAD("%s:%llu: case %s of %s is stored (case %lld) differently: %s", im->path, (unsigned long long)ln,
+               c->ref, unit_code(im, c->reg_unit), (long long)c->id, why);
+}
+
+/* The stored case's row and suspects against the file's. */
+static int match_core(importer *im, imp_case *c, vigil_error *err)
+{
+    vg_rows r;
+    char ids[24], at[24];
+    const char *p[1] = {ids};
+    int rc;
+    snprintf(ids, sizeof ids, "%lld", (long long)c->id);
+    if ((rc = vg_db_query(im->reg->db, &r, "SELECT type, title, status, outcome, registered_at FROM cases"
+                          " WHERE id = ?", p, 1, err)) < 0)
+        return rc;
+    vg_iso(at, c->reg_t);
+    if (r.nrows != 1)
+        rc = DIFFERS(c->line, "not readable");
+    else if (strcmp(vg_cell(&r, 0, 0), c->type))
+        rc = DIFFERS(c->line, "offence type %s, stored %s", c->type, vg_cell(&r, 0, 0));
+    else if (!same_text(vg_cell(&r, 0, 1), c->title))
+        rc = DIFFERS(c->line, "title '%s', stored '%s'", c->title ? c->title : "",
+                     vg_cell(&r, 0, 1) ? vg_cell(&r, 0, 1) : "");
+    else if (strcmp(vg_cell(&r, 0, 4), at))
+        rc = DIFFERS(c->line, "registered %s, stored %s", at, vg_cell(&r, 0, 4));
+    else if (strcmp(vg_cell(&r, 0, 2), st_names[c->status]) || !same_text(vg_cell(&r, 0, 3), c->outcome))
+        rc = DIFFERS(c->status_line ? c->status_line : c->line, "status %s%s%s, stored %s%s%s", st_names[c->status],
+                     c->outcome ? " " : "", c->outcome ? c->outcome : "", vg_cell(&r, 0, 2),
+                     vg_cell(&r, 0, 3) ? " " : "", vg_cell(&r, 0, 3) ? vg_cell(&r, 0, 3) : "");
+    vg_rows_free(&r);
+    if (rc < 0 || (rc = vg_db_query(im->reg->db, &r, "SELECT suspect FROM suspects WHERE case_id = ?"
+                                    " ORDER BY suspect", p, 1, err)) < 0)
+        return rc;
+    for (int k = 0; rc == 0 && k < c->nsusp; k++) {
+        int found = 0;
+        for (size_t j = 0; j < r.nrows && !found; j++)
+            found = !strcmp(vg_cell(&r, j, 0), c->susp[k]);
+        if (!found)
+            rc = DIFFERS(c->susp_line, "suspect %s is not stored", c->susp[k]);
+    }
+    for (size_t j = 0; rc == 0 && j < r.nrows; j++) {
+        int found = 0;
+        for (int k = 0; k < c->nsusp && !found; k++)
+            found = !strcmp(vg_cell(&r, j, 0), c->susp[k]);
+        if (!found)
+            rc = DIFFERS(c->susp_line ? c->susp_line : c->line, "stored suspect %s is not in the file",
+                         vg_cell(&r, j, 0));
+    }
+    vg_rows_free(&r);
+    return rc;
+}
+
+/* The stored case's referrals against the file's, in order. */
+static int match_refs(importer *im, imp_case *c, vigil_error *err)
+{
+    vg_rows r;
+    char ids[24], sent[24], ans[24];
+    const char *p[1] = {ids};
+    size_t k = 0;
+    int rc;
+    snprintf(ids, sizeof ids, "%lld", (long long)c->id);
+    if ((rc = vg_db_query(im->reg->db, &r, "SELECT to_unit, sent_at, due_day, state, answered_at, reason, note"
+                          " FROM referrals WHERE case_id = ? ORDER BY id", p, 1, err)) < 0)
+        return rc;
+    for (size_t i = 0; rc == 0 && i < im->nrefs; i++) {
+        const imp_ref *f = &im->refs[i];
+        if (&im->cases[f->c] != c)
+            continue;
+        if (k == r.nrows) {
+            rc = DIFFERS(f->line, "this referral is not stored");
+            break;
+        }
+        vg_iso(sent, f->sent_t);
+        vg_iso(ans, f->ans_t);
+        if (vg_cell_i64(&r, k, 0) != f->to || strcmp(vg_cell(&r, k, 1), sent) || vg_cell_i64(&r, k, 2) != f->due_day)
+            rc = DIFFERS(f->line, "stored referral %zu went to %s on %.10s", k + 1, unit_code(im, vg_cell_i64(&r, k, 0)),
+                         vg_cell(&r, k, 1));
+        else if (strcmp(vg_cell(&r, k, 3), f->state) || !same_text(vg_cell(&r, k, 4), f->ans_t ? ans : NULL) ||
+                 !same_text(vg_cell(&r, k, 5), f->reason) || !same_text(vg_cell(&r, k, 6), f->note))
+            rc = DIFFERS(f->ans_line ? f->ans_line : f->line, "stored referral %zu is %s%s%.10s%s%s%s", k + 1,
+                         vg_cell(&r, k, 3), vg_cell(&r, k, 4) ? " on " : "", vg_cell(&r, k, 4) ? vg_cell(&r, k, 4) : "",
+                         vg_cell(&r, k, 5) ? " (" : "", vg_cell(&r, k, 5) ? vg_cell(&r, k, 5) : "",
+                         vg_cell(&r, k, 5) ? ")" : "");
+        k++;
+    }
+    if (rc == 0 && k < r.nrows)
+        rc = DIFFERS(c->line, "%zu referrals stored, %zu in the file", r.nrows, k);
+    vg_rows_free(&r);
+    return rc;
+}
+
+/* Cases whose unit already has their reference: the same as stored, or a bad line. */
+static int match_stored(importer *im, uint64_t *unchanged, vigil_error *err)
+{
+    vg_rows r;
+    int rc = vg_db_query(im->reg->db, &r, "SELECT id, reg_unit, ref FROM cases WHERE ref IS NOT NULL", NULL, 0, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; rc == 0 && i < r.nrows; i++) {
+        imp_case *c = find_case(im, vg_cell(&r, i, 2));
+        if (!c || c->reg_unit != vg_cell_i64(&r, i, 1))
+            continue;
+        c->id = vg_cell_i64(&r, i, 0);
+        c->stored = 1;
+        if ((rc = match_core(im, c, err)) == 0)
+            rc = match_refs(im, c, err);
+        ++*unchanged;
+    }
+    vg_rows_free(&r);
     return rc;
 }
 
@@ -424,19 +622,22 @@ static void batch_free(batch *b)
     }
 }
 
-static int write_cases(importer *im, vigil_error *err)
+static int write_cases(importer *im, size_t nnew, vigil_error *err)
 {
     char at[BATCH][24], upd[BATCH][24];
     int64_t *ids = NULL;
     batch *b = batch_new(im->reg->db, "INSERT INTO cases(id, type, title, reg_unit, owner_unit, status, outcome,"
-                         " registered_at, reg_day, self_registered, updated_at) VALUES", 11);
+                         " registered_at, reg_day, self_registered, updated_at, ref) VALUES", 12);
     batch *s = batch_new(im->reg->db, "INSERT INTO suspects(case_id, suspect) VALUES", 2);
-    int rc = b && s ? vg_db_reserve_ids(im->reg->db, "cases", im->ncases, &ids, err)
+    size_t next = 0;
+    int rc = b && s ? vg_db_reserve_ids(im->reg->db, "cases", nnew, &ids, err)
                     : vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
     for (size_t i = 0; rc == 0 && i < im->ncases; i++) {
         imp_case *c = &im->cases[i];
         const char **p = batch_cells(b);
-        c->id = ids[i];
+        if (c->stored)
+            continue;
+        c->id = ids[next++];
         vg_iso(at[b->rows], c->reg_t);
         vg_iso(upd[b->rows], c->upd_t);
         p[0] = batch_num(b, 0, c->id);
@@ -450,12 +651,13 @@ static int write_cases(importer *im, vigil_error *err)
         p[8] = batch_num(b, 8, c->reg_t / 86400);
         p[9] = c->self ? "1" : "0";
         p[10] = upd[b->rows];
+        p[11] = c->ref;
         rc = batch_row(b, err);
         /* the same suspect named twice in the file is stored once */
         for (int k = 0; rc == 0 && k < c->nsusp; k++) {
             int dup = 0;
-            for (int j = 0; j < k; j++)
-                dup |= !strcmp(c->susp[j], c->susp[k]);
+            for (int d = 0; d < k; d++)
+                dup |= !strcmp(c->susp[d], c->susp[k]);
             if (dup)
                 continue;
             p = batch_cells(s);
@@ -484,6 +686,8 @@ static int write_refs(importer *im, vigil_error *err)
         imp_ref *r = &im->refs[i];
         const imp_case *c = &im->cases[r->c];
         const char **p = batch_cells(b);
+        if (c->stored)
+            continue;
         vg_iso(sent[b->rows], r->sent_t);
         vg_iso(ans[b->rows], r->ans_t);
         p[0] = batch_num(b, 0, c->id);
@@ -507,8 +711,37 @@ static int write_refs(importer *im, vigil_error *err)
     return rc;
 }
 
+/* The history of the new cases, as the online commands write it, with the importer's name. */
+static int write_events(importer *im, const vigil_actor *who, vigil_error *err)
+{
+    char at[BATCH][24];
+    batch *b = batch_new(im->reg->db, "INSERT INTO case_events(case_id, at, who, event, detail) VALUES", 5);
+    int rc = b ? 0 : vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+    for (size_t i = 0; rc == 0 && i < im->nevents; i++) {
+        const imp_event *e = &im->events[i];
+        const imp_case *c = &im->cases[e->c];
+        const char **p = batch_cells(b);
+        if (c->stored)
+            continue;
+        vg_iso(at[b->rows], e->t);
+        p[0] = batch_num(b, 0, c->id);
+        p[1] = at[b->rows];
+        p[2] = who->name;
+        p[3] = e->event;
+        p[4] = e->detail;
+        rc = batch_row(b, err);
+    }
+    if (rc == 0)
+        rc = batch_flush(b, err);
+    batch_free(b);
+    return rc;
+}
+
 static void importer_dispose(importer *im)
 {
+    for (size_t i = 0; i < im->nevents; i++)
+        free(im->events[i].detail);
+    free(im->events);
     for (size_t i = 0; i < im->ncases; i++) {
         imp_case *c = &im->cases[i];
         free(c->ref);
@@ -533,17 +766,21 @@ static int audit_cases(importer *im, const vigil_actor *who, vigil_error *err)
     int64_t *ids = malloc((im->ncases ? im->ncases : 1) * sizeof *ids);
     char **details = calloc(im->ncases ? im->ncases : 1, sizeof *details);
     int rc = ids && details ? 0 : vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+    size_t n = 0;
     for (size_t i = 0; rc == 0 && i < im->ncases; i++) {
         const char *ref = im->cases[i].ref ? im->cases[i].ref : "";
         size_t len = strlen(im->path) + strlen(ref) + 12;
-        ids[i] = im->cases[i].id;
-        if (!(details[i] = malloc(len)))
+        if (im->cases[i].stored)
+            continue;
+        ids[n] = im->cases[i].id;
+        if (!(details[n] = malloc(len)))
             rc = vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
         else
-            snprintf(details[i], len, "file=%s ref=%s", im->path, ref);
+            snprintf(details[n], len, "file=%s ref=%s", im->path, ref);
+        n++;
     }
     if (rc == 0)
-        rc = vg_reg_audit_cases(im->reg, who, "case.import", ids, (const char *const *)details, im->ncases, err);
+        rc = vg_reg_audit_cases(im->reg, who, "case.import", ids, (const char *const *)details, n, err);
     for (size_t i = 0; details && i < im->ncases; i++)
         free(details[i]);
     free(details);
@@ -555,7 +792,8 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
                       vigil_error *err)
 {
     importer im = {.reg = reg, .path = path};
-    char detail[160];
+    uint64_t unchanged = 0, nrefs = 0, answers = 0;
+    char detail[200];
     int rc;
     memset(res, 0, sizeof *res);
     if ((rc = vg_policy_check(who, VG_ACT_ADMIN, 0, "case import", err)) < 0)
@@ -566,13 +804,24 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
         rc = vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
     if (rc == 0)
         rc = read_file(&im, err);
+    /* under the transaction: no one adds the same reference between the check and the write */
     if (rc == 0 && (rc = vg_db_begin(reg->db, err)) == 0) {
         vg_db_bulk(reg->db);
-        rc = write_cases(&im, err);
+        if ((rc = match_stored(&im, &unchanged, err)) == 0) {
+            for (size_t i = 0; i < im.nrefs; i++)
+                nrefs += !im.cases[im.refs[i].c].stored;
+            for (size_t i = 0; i < im.nevents; i++)   /* accepts, declines and returns */
+                answers += !im.cases[im.events[i].c].stored && im.events[i].event[0] != 's' &&
+                           strcmp(im.events[i].event, "registered") && strcmp(im.events[i].event, "referred");
+            rc = write_cases(&im, im.ncases - unchanged, err);
+        }
         if (rc == 0)
             rc = write_refs(&im, err);
-        snprintf(detail, sizeof detail, "file=%s lines=%llu cases=%zu referrals=%zu answers=%llu", path,
-                 (unsigned long long)im.line, im.ncases, im.nrefs, (unsigned long long)im.answers);
+        if (rc == 0)
+            rc = write_events(&im, who, err);
+        snprintf(detail, sizeof detail, "file=%s lines=%llu cases=%llu unchanged=%llu referrals=%llu answers=%llu",
+                 path, (unsigned long long)im.line, (unsigned long long)(im.ncases - unchanged),
+                 (unsigned long long)unchanged, (unsigned long long)nrefs, (unsigned long long)answers);
         /* each imported case is an object of the log, with its state; then the import itself */
         if (rc == 0)
             rc = audit_cases(&im, who, err);
@@ -585,9 +834,10 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
     }
     if (rc == 0) {
         res->lines = im.line;
-        res->cases = im.ncases;
-        res->referrals = im.nrefs;
-        res->answers = im.answers;
+        res->cases = im.ncases - unchanged;
+        res->unchanged = unchanged;
+        res->referrals = nrefs;
+        res->answers = answers;
     }
     importer_dispose(&im);
     return rc;

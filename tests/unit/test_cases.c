@@ -85,7 +85,7 @@ static void std_units(fx *f)
 
 static int64_t new_case(fx *f, const char *unit, const char *type, const char *at)
 {
-    vigil_case_spec s = {unit, type, "a title", NULL, 0, at ? D(at) : 0};
+    vigil_case_spec s = {unit, type, "a title", NULL, 0, at ? D(at) : 0, NULL};
     vigil_error err;
     int64_t id;
     if (vigil_case_new(&id, f->reg, &f->admin, &s, &err) < 0)
@@ -266,7 +266,7 @@ static void cases__due_defaults_per_unit_type_and_overdue(void **state)
     vigil_error err;
     vigil_config cfg;
     vigil_case_row *v;
-    vigil_case_filter flt = {NULL, NULL, 1, 0};
+    vigil_case_filter flt = {NULL, NULL, 1, 0, NULL};
     size_t n;
     char *dir = tu_mkdtemp(), *path;
     int64_t a, b;
@@ -406,7 +406,7 @@ static void cases__access_matrix(void **state)
 
     /* case new: own unit yes, other unit no, national any, analyst never */
     {
-        vigil_case_spec s1 = {"R01", "possession", NULL, NULL, 0, 0};
+        vigil_case_spec s1 = {"R01", "possession", NULL, NULL, 0, 0, NULL};
         assert_int_equal(vigil_case_new(&id, f->reg, &own, &s1, &err), 0);
         assert_int_equal(vigil_case_new(&id2, f->reg, &other, &s1, &err), VIGIL_EDENIED);
         assert_non_null(strstr(err.msg, "not allowed for user 'r2'"));
@@ -500,7 +500,7 @@ static int try_action(fx *f, const vigil_actor *who, int act, const char *csv, i
     vigil_case_filter flt = {0};
     vigil_audit_report rep;
     vigil_import_result res;
-    vigil_case_spec spec = {"R01", "grooming", NULL, NULL, 0, 0};
+    vigil_case_spec spec = {"R01", "grooming", NULL, NULL, 0, 0, NULL};
     char name[32];
     size_t n = 0;
     int64_t id = 0;
@@ -792,7 +792,7 @@ static void cases__priority_is_explained(void **state)
     vigil_error err;
     vigil_case *c;
     const char *sus[] = {"S-17", "S-18"};
-    vigil_case_spec s1 = {"NAT", "possession", NULL, sus, 1, 0}, s2 = {"NAT", "production", NULL, sus, 2, 0};
+    vigil_case_spec s1 = {"NAT", "possession", NULL, sus, 1, 0, NULL}, s2 = {"NAT", "production", NULL, sus, 2, 0, NULL};
     int64_t a, b, plain;
     std_units(f);
     plain = new_case(f, "NAT", "possession", NULL);
