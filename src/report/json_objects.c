@@ -79,6 +79,30 @@ int vigil_case_rows_write_json(FILE *f, const vigil_case_row *v, size_t n, vigil
     return vg_output_write(&b, f, err);
 }
 
+int vigil_audit_events_write_json(FILE *f, const vigil_audit_event *v, size_t n, vigil_error *err)
+{
+    vg_buf b;
+    vg_buf_init(&b, DOC_MAX);
+    vg_buf_addc(&b, '[');
+    for (size_t i = 0; i < n; i++) {
+        vg_buf_addf(&b, "%s{\"seq\":%lld,\"at\":", i ? "," : "", (long long)v[i].seq);
+        vg_json_strz(&b, v[i].at);
+        vg_buf_adds(&b, ",\"event_at\":");
+        vg_json_strz(&b, or_null(v[i].event_at));
+        vg_buf_adds(&b, ",\"who\":");
+        vg_json_strz(&b, v[i].who);
+        vg_buf_adds(&b, ",\"action\":");
+        vg_json_strz(&b, v[i].action);
+        vg_buf_adds(&b, ",\"object\":");
+        vg_json_strz(&b, v[i].object);
+        vg_buf_adds(&b, ",\"detail\":");
+        vg_json_strz(&b, v[i].detail);
+        vg_buf_addc(&b, '}');
+    }
+    vg_buf_adds(&b, "]\n");
+    return vg_output_write(&b, f, err);
+}
+
 int vigil_units_write_json(FILE *f, const vigil_unit *v, size_t n, vigil_error *err)
 {
     vg_buf b;
