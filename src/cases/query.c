@@ -327,7 +327,12 @@ int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const 
             c->overdue = vg_cell_i64(&r, i, 6) < now / 86400;
         }
         snprintf(c->ref, sizeof c->ref, "%s", vg_cell(&r, i, 7) ? vg_cell(&r, i, 7) : "");
-        snprintf(c->title, sizeof c->title, "%s", vg_cell(&r, i, 8) ? vg_cell(&r, i, 8) : "");
+        if (vg_cell(&r, i, 8) && snprintf(c->title, sizeof c->title, "%s", vg_cell(&r, i, 8)) >= (int)sizeof c->title) {
+            size_t k = sizeof c->title - 1;   /* cut whole UTF-8 characters only */
+            while (k > 0 && ((unsigned char)vg_cell(&r, i, 8)[k] & 0xC0) == 0x80)
+                k--;
+            c->title[k] = '\0';
+        }
     }
     *n = r.nrows;
     vg_rows_free(&r);

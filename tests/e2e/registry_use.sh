@@ -71,6 +71,10 @@ is "case list --reason jurisdiction" "$(ids --reason jurisdiction)" "3"
 is "case list --status investigating" "$(ids --status investigating)" "1"
 is "case list --unit R05" "$(ids --unit R05)" "2 3"
 is "case list --unit R05 --reason jurisdiction" "$(ids --unit R05 --reason jurisdiction)" "3"
+long=$(python3 -c "print('a' * 126 + '\u00e9' * 3)")
+vigil case new --unit R01 --type possession --title "$long" >/dev/null 2>&1
+is "case list: a long title cut at 127 bytes, between characters" \
+  "$(vigil case list --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["title"])')" "$(printf 'a%.0s' $(seq 126))"
 refused "case list: unknown reason" 3 "unknown reason 'colour'" vigil case list --reason colour
 
 # --- case import twice: the second changes nothing; a conflicting row names its line ---
