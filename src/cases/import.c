@@ -17,58 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cases/reg.h"
+#include "cases/import.h"
 #include "core/buf.h"
 #include "core/linereader.h"
 
-enum { ST_REGISTERED, ST_REFERRED, ST_ACCEPTED, ST_INVESTIGATING, ST_PROSECUTOR, ST_CLOSED };
-static const char *const st_names[] = {"registered", "referred", "accepted", "investigating", "prosecutor",
-                                       "closed"};
-
-typedef struct imp_case {
-    char *ref, *type, *title, *outcome;
-    int64_t id, reg_unit, owner, reg_t, upd_t;
-    int status, self, nsusp;
-    char **susp;
-    int64_t last_ref;     /* index into refs, -1 if none */
-    uint64_t line, status_line, susp_line;  /* where its case, last status and first suspect records are */
-    int stored;           /* already in the registry, the same (id is the stored one) */
-} imp_case;
-
-typedef struct imp_ref {
-    size_t c;
-    int64_t from, to, sent_t, due_day, ans_t;
-    int foreign;
-    const char *state;
-    const char *reason;
-    char *note;
-    uint64_t line, ans_line;
-} imp_ref;
-
-/* One step of a case's history (vg_case_event), written with the case. */
-typedef struct imp_event {
-    size_t c;
-    int64_t t;
-    const char *event;
-    char *detail;
-} imp_event;
-
-typedef struct importer {
-    vigil_registry *reg;
-    vigil_unit *units;
-    size_t nunits;
-    imp_case *cases;
-    size_t ncases, ccases;
-    imp_ref *refs;
-    size_t nrefs, crefs;
-    imp_event *events;
-    size_t nevents, cevents;
-    size_t *slots;          /* hash of ref -> case index + 1 */
-    size_t nslots;
-    const char *path;
-    uint64_t line, answers;
-} importer;
-
+const char *const vg_imp_status[6] = {"registered", "referred", "accepted", "investigating", "prosecutor",
+                                      "closed"};
 static uint64_t hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
@@ -77,7 +31,7 @@ static uint64_t hash(const char *s)
     return h;
 }
 
-static imp_case *find_case(importer *im, const char *ref)
+imp_case *vg_imp_find_case(importer *im, const char *ref)
 {
     for (size_t i = hash(ref) & (im->nslots - 1); im->slots[i]; i = (i + 1) & (im->nslots - 1))
         if (!strcmp(im->cases[im->slots[i] - 1].ref, ref))
@@ -111,9 +65,8 @@ static const vigil_unit *find_unit(importer *im, const char *code)
     return NULL;
 }
 
-#define BAD(...) vigil_error_set(err, VIGIL_EINPUT, __VA_ARGS__)
 
-static const char *unit_code(importer *im, int64_t id)
+const char *vg_imp_unit_code(const importer *im, int64_t id)
 {
     for (size_t i = 0; i < im->nunits; i++)
         if (im->units[i].id == id)
@@ -199,7 +152,7 @@ static int rec_case(importer *im, char **f, int64_t t, vigil_error *err)
 {
     const vigil_unit *u = find_unit(im, f[3]);
     imp_case *c;
-    if (find_case(im, f[1]))
+    if (vg_imp_find_case(im, f[1]))
         return BAD("%s:%llu: case '%s' appears twice", im->path, (unsigned long long)im->line, f[1]);
     if (!u || u->type == VIGIL_UNIT_FOREIGN)
         return BAD("%s:%llu: %s unit '%s'", im->path, (unsigned long long)im->line,
@@ -248,7 +201,7 @@ static int rec_refer(importer *im, imp_case *c, char **f, int64_t t, vigil_error
         return BAD("%s:%llu: unknown unit '%s'", im->path, (unsigned long long)im->line, f[3]);
     if (c->status != ST_REGISTERED)
         return BAD("%s:%llu: case %s is %s: only a registered case can be referred", im->path,
-                   (unsigned long long)im->line, c->ref, st_names[c->status]);
+                   (unsigned long long)im->line, c->ref, vg_imp_status[c->status]);
     if (u->id == c->owner)
         return BAD("%s:%llu: case %s already belongs to %s", im->path, (unsigned long long)im->line, c->ref, u->code);
     if (f[4][0] && vigil_date_parse(&due, f[4], err) < 0)
@@ -279,7 +232,7 @@ static int rec_refer(importer *im, imp_case *c, char **f, int64_t t, vigil_error
     {
         char dd[12];
         vigil_date_format(dd, sizeof dd, r->due_day * 86400, 0);
-        return add_event(im, c, t, "referred", err, "%s -> %s, due %s", unit_code(im, r->from), u->code, dd);
+        return add_event(im, c, t, "referred", err, "%s -> %s, due %s", vg_imp_unit_code(im, r->from), u->code, dd);
     }
 }
 
@@ -293,7 +246,7 @@ static int rec_answer(importer *im, imp_case *c, char **f, const char *verb, int
     if (returning && (!r || strcmp(r->state, "accepted") ||
                       (c->status != ST_ACCEPTED && c->status != ST_INVESTIGATING)))
         return BAD("%s:%llu: case %s is %s: only an accepted case can be returned", im->path,
-                   (unsigned long long)im->line, c->ref, st_names[c->status]);
+                   (unsigned long long)im->line, c->ref, vg_imp_status[c->status]);
     if (t / 86400 < r->sent_t / 86400)
         return BAD("%s:%llu: the answer date is before the referral was sent", im->path, (unsigned long long)im->line);
     if (!strcmp(verb, "accept")) {
@@ -320,22 +273,22 @@ static int rec_answer(importer *im, imp_case *c, char **f, const char *verb, int
     c->upd_t = t;
     im->answers++;
     if (!r->reason)
-        return add_event(im, c, t, "accepted", err, "by %s", unit_code(im, r->to));
-    return add_event(im, c, t, r->state, err, "by %s: %s%s%s", unit_code(im, r->to), r->reason,
+        return add_event(im, c, t, "accepted", err, "by %s", vg_imp_unit_code(im, r->to));
+    return add_event(im, c, t, r->state, err, "by %s: %s%s%s", vg_imp_unit_code(im, r->to), r->reason,
                      r->note ? ", " : "", r->note ? r->note : "");
 }
 
 static int rec_status(importer *im, imp_case *c, char **f, int64_t t, vigil_error *err)
 {
     int to;
-    for (to = 3; to < 6 && strcmp(st_names[to], f[4]); to++)
+    for (to = 3; to < 6 && strcmp(vg_imp_status[to], f[4]); to++)
         ;
     if (to == 6)
         return BAD("%s:%llu: unknown status '%s'", im->path, (unsigned long long)im->line, f[4]);
     int from = c->status;
-    if (!vg_status_next_ok(st_names[c->status], f[4]))
+    if (!vg_status_next_ok(vg_imp_status[c->status], f[4]))
         return BAD("%s:%llu: case %s is %s: it cannot move to %s", im->path, (unsigned long long)im->line, c->ref,
-                   st_names[c->status], f[4]);
+                   vg_imp_status[c->status], f[4]);
     if ((to == ST_CLOSED) != (f[5][0] != '\0') || (to == ST_CLOSED && !vigil_outcome_valid(f[5])))
         return BAD("%s:%llu: %s outcome '%s'", im->path, (unsigned long long)im->line,
                    to == ST_CLOSED ? "closing needs a known" : "only closing takes an", f[5]);
@@ -344,7 +297,7 @@ static int rec_status(importer *im, imp_case *c, char **f, int64_t t, vigil_erro
         return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
     c->upd_t = t;
     c->status_line = im->line;
-    return add_event(im, c, t, "status", err, "%s -> %s%s%s", st_names[from], st_names[to], c->outcome ? ", outcome " : "",
+    return add_event(im, c, t, "status", err, "%s -> %s%s%s", vg_imp_status[from], vg_imp_status[to], c->outcome ? ", outcome " : "",
                      c->outcome ? c->outcome : "");
 }
 
@@ -362,7 +315,7 @@ static int one_line(importer *im, char *line, vigil_error *err)
     if (split(line, f, &nf) < 0)
         return BAD("%s:%llu: bad CSV quoting", im->path, (unsigned long long)im->line);
     if (!strcmp(f[0], "suspect")) {
-        if (!(c = find_case(im, f[1])))
+        if (!(c = vg_imp_find_case(im, f[1])))
             return BAD("%s:%llu: unknown case '%s'", im->path, (unsigned long long)im->line, f[1]);
         char **p = realloc(c->susp, (size_t)(c->nsusp + 1) * sizeof *p);
         if (!p || !(p[c->nsusp] = strdup(f[4])))
@@ -374,7 +327,7 @@ static int one_line(importer *im, char *line, vigil_error *err)
     }
     if (vigil_date_parse(&t, f[2], NULL) < 0)
         return BAD("%s:%llu: bad date '%s'", im->path, (unsigned long long)im->line, f[2]);
-    c = strcmp(f[0], "case") ? find_case(im, f[1]) : NULL;
+    c = strcmp(f[0], "case") ? vg_imp_find_case(im, f[1]) : NULL;
     if (strcmp(f[0], "case") && !c)
         return BAD("%s:%llu: unknown case '%s'", im->path, (unsigned long long)im->line, f[1]);
     if (vg_event_date_check(t, c ? c->upd_t : 0, vg_clock_now(&im->reg->clock), why, sizeof why) < 0)
@@ -419,134 +372,6 @@ static int read_file(importer *im, vigil_error *err)
         rc = BAD("%s: empty file", im->path);
     vg_linereader_dispose(&lr);
     fclose(fp);
-    return rc;
-}
-
-/* Text columns compare NULL and "" alike. */
-static int same_text(const char *a, const char *b)
-{
-    return !strcmp(a ? a : "", b ? b : "");
-}
-
-#define DIFFERS(ln, ...) differs(im, c, (ln), err, __VA_ARGS__)
-
-__attribute__((format(printf, 5, 6)))
-static int differs(importer *im, const imp_case *c, uint64_t ln, vigil_error *err, const char *fmt, ...)
-{
-    char why[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
-    return BAD("%s:%llu: case %s of %s is stored (case %lld) differently: %s", im->path, (unsigned long long)ln,
-               c->ref, unit_code(im, c->reg_unit), (long long)c->id, why);
-}
-
-/* The stored case's row and suspects against the file's. */
-static int match_core(importer *im, imp_case *c, vigil_error *err)
-{
-    vg_rows r;
-    char ids[24], at[24];
-    const char *p[1] = {ids};
-    int rc;
-    snprintf(ids, sizeof ids, "%lld", (long long)c->id);
-    if ((rc = vg_db_query(im->reg->db, &r, "SELECT type, title, status, outcome, registered_at FROM cases"
-                          " WHERE id = ?", p, 1, err)) < 0)
-        return rc;
-    vg_iso(at, c->reg_t);
-    if (r.nrows != 1)
-        rc = DIFFERS(c->line, "not readable");
-    else if (strcmp(vg_cell(&r, 0, 0), c->type))
-        rc = DIFFERS(c->line, "offence type %s, stored %s", c->type, vg_cell(&r, 0, 0));
-    else if (!same_text(vg_cell(&r, 0, 1), c->title))
-        rc = DIFFERS(c->line, "title '%s', stored '%s'", c->title ? c->title : "",
-                     vg_cell(&r, 0, 1) ? vg_cell(&r, 0, 1) : "");
-    else if (strcmp(vg_cell(&r, 0, 4), at))
-        rc = DIFFERS(c->line, "registered %s, stored %s", at, vg_cell(&r, 0, 4));
-    else if (strcmp(vg_cell(&r, 0, 2), st_names[c->status]) || !same_text(vg_cell(&r, 0, 3), c->outcome))
-        rc = DIFFERS(c->status_line ? c->status_line : c->line, "status %s%s%s, stored %s%s%s", st_names[c->status],
-                     c->outcome ? " " : "", c->outcome ? c->outcome : "", vg_cell(&r, 0, 2),
-                     vg_cell(&r, 0, 3) ? " " : "", vg_cell(&r, 0, 3) ? vg_cell(&r, 0, 3) : "");
-    vg_rows_free(&r);
-    if (rc < 0 || (rc = vg_db_query(im->reg->db, &r, "SELECT suspect FROM suspects WHERE case_id = ?"
-                                    " ORDER BY suspect", p, 1, err)) < 0)
-        return rc;
-    for (int k = 0; rc == 0 && k < c->nsusp; k++) {
-        int found = 0;
-        for (size_t j = 0; j < r.nrows && !found; j++)
-            found = !strcmp(vg_cell(&r, j, 0), c->susp[k]);
-        if (!found)
-            rc = DIFFERS(c->susp_line, "suspect %s is not stored", c->susp[k]);
-    }
-    for (size_t j = 0; rc == 0 && j < r.nrows; j++) {
-        int found = 0;
-        for (int k = 0; k < c->nsusp && !found; k++)
-            found = !strcmp(vg_cell(&r, j, 0), c->susp[k]);
-        if (!found)
-            rc = DIFFERS(c->susp_line ? c->susp_line : c->line, "stored suspect %s is not in the file",
-                         vg_cell(&r, j, 0));
-    }
-    vg_rows_free(&r);
-    return rc;
-}
-
-/* The stored case's referrals against the file's, in order. */
-static int match_refs(importer *im, imp_case *c, vigil_error *err)
-{
-    vg_rows r;
-    char ids[24], sent[24], ans[24];
-    const char *p[1] = {ids};
-    size_t k = 0;
-    int rc;
-    snprintf(ids, sizeof ids, "%lld", (long long)c->id);
-    if ((rc = vg_db_query(im->reg->db, &r, "SELECT to_unit, sent_at, due_day, state, answered_at, reason, note"
-                          " FROM referrals WHERE case_id = ? ORDER BY id", p, 1, err)) < 0)
-        return rc;
-    for (size_t i = 0; rc == 0 && i < im->nrefs; i++) {
-        const imp_ref *f = &im->refs[i];
-        if (&im->cases[f->c] != c)
-            continue;
-        if (k == r.nrows) {
-            rc = DIFFERS(f->line, "this referral is not stored");
-            break;
-        }
-        vg_iso(sent, f->sent_t);
-        vg_iso(ans, f->ans_t);
-        if (vg_cell_i64(&r, k, 0) != f->to || strcmp(vg_cell(&r, k, 1), sent) || vg_cell_i64(&r, k, 2) != f->due_day)
-            rc = DIFFERS(f->line, "stored referral %zu went to %s on %.10s", k + 1, unit_code(im, vg_cell_i64(&r, k, 0)),
-                         vg_cell(&r, k, 1));
-        else if (strcmp(vg_cell(&r, k, 3), f->state) || !same_text(vg_cell(&r, k, 4), f->ans_t ? ans : NULL) ||
-                 !same_text(vg_cell(&r, k, 5), f->reason) || !same_text(vg_cell(&r, k, 6), f->note))
-            rc = DIFFERS(f->ans_line ? f->ans_line : f->line, "stored referral %zu is %s%s%.10s%s%s%s", k + 1,
-                         vg_cell(&r, k, 3), vg_cell(&r, k, 4) ? " on " : "", vg_cell(&r, k, 4) ? vg_cell(&r, k, 4) : "",
-                         vg_cell(&r, k, 5) ? " (" : "", vg_cell(&r, k, 5) ? vg_cell(&r, k, 5) : "",
-                         vg_cell(&r, k, 5) ? ")" : "");
-        k++;
-    }
-    if (rc == 0 && k < r.nrows)
-        rc = DIFFERS(c->line, "%zu referrals stored, %zu in the file", r.nrows, k);
-    vg_rows_free(&r);
-    return rc;
-}
-
-/* Cases whose unit already has their reference: the same as stored, or a bad line. */
-static int match_stored(importer *im, uint64_t *unchanged, vigil_error *err)
-{
-    vg_rows r;
-    int rc = vg_db_query(im->reg->db, &r, "SELECT id, reg_unit, ref FROM cases WHERE ref IS NOT NULL", NULL, 0, err);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; rc == 0 && i < r.nrows; i++) {
-        imp_case *c = find_case(im, vg_cell(&r, i, 2));
-        if (!c || c->reg_unit != vg_cell_i64(&r, i, 1))
-            continue;
-        c->id = vg_cell_i64(&r, i, 0);
-        c->stored = 1;
-        if ((rc = match_core(im, c, err)) == 0)
-            rc = match_refs(im, c, err);
-        ++*unchanged;
-    }
-    vg_rows_free(&r);
     return rc;
 }
 
@@ -645,7 +470,7 @@ static int write_cases(importer *im, size_t nnew, vigil_error *err)
         p[2] = c->title;
         p[3] = batch_num(b, 3, c->reg_unit);
         p[4] = batch_num(b, 4, c->owner);
-        p[5] = st_names[c->status];
+        p[5] = vg_imp_status[c->status];
         p[6] = c->outcome;
         p[7] = at[b->rows];
         p[8] = batch_num(b, 8, c->reg_t / 86400);
@@ -807,7 +632,7 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
     /* under the transaction: no one adds the same reference between the check and the write */
     if (rc == 0 && (rc = vg_db_begin(reg->db, err)) == 0) {
         vg_db_bulk(reg->db);
-        if ((rc = match_stored(&im, &unchanged, err)) == 0) {
+        if ((rc = vg_imp_match_stored(&im, &unchanged, err)) == 0) {
             for (size_t i = 0; i < im.nrefs; i++)
                 nrefs += !im.cases[im.refs[i].c].stored;
             for (size_t i = 0; i < im.nevents; i++)   /* accepts, declines and returns */
