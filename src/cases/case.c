@@ -122,10 +122,12 @@ static int finish(vigil_registry *reg, int rc, const vigil_actor *who, const cha
     snprintf(obj, sizeof obj, "case:%lld", (long long)case_id);
     if (rc == 0)
         rc = vg_reg_audit(reg, who, action, obj, detail, at, err);
-    if (rc == 0 && (rc = vg_db_commit(reg->db, err)) == 0)
-        snprintf(reg->last_change, sizeof reg->last_change, "case %lld %s", (long long)case_id, summary);
-    else if (rc < 0)
-        vg_db_rollback(reg->db);
+    if (rc == 0) {
+        if ((rc = vg_db_commit(reg->db, err)) == 0)
+            snprintf(reg->last_change, sizeof reg->last_change, "case %lld %s", (long long)case_id, summary);
+        return rc;
+    }
+    vg_db_rollback(reg->db);
     return rc;
 }
 
@@ -367,7 +369,9 @@ int vigil_case_decline(vigil_registry *reg, const vigil_actor *who, int64_t case
             rc = vg_db_exec(reg->db, "UPDATE cases SET status = 'registered', owner_unit = ?, updated_at = ?"
                             " WHERE id = ?", q, 3, NULL, err);
     }
-    if (rc == 0 && (rc = vg_unit_by_id(&to, reg, ref.to, err)) == 0 && (rc = vg_unit_by_id(&back, reg, ref.from, err)) == 0) {
+    if (rc == 0)
+        rc = vg_unit_by_id(&to, reg, ref.to, err);
+    if (rc == 0 && (rc = vg_unit_by_id(&back, reg, ref.from, err)) == 0) {   /* the history line: with the note */
         size_t len = strlen(to.code) + strlen(reason) + (note ? strlen(note) : 0) + 16;
         if (!(event = malloc(len)))
             rc = vigil_error_set(err, VIGIL_ENOMEM, "case: out of memory");
