@@ -1,5 +1,5 @@
 /*
- * vigil audit: verify the log (chain, state replay, signed checkpoints), sign its head with
+ * vigil audit: list who did what, verify the log (chain, state replay, signed checkpoints), sign its head with
  * a key kept outside the database, make that key; and the checkpoint every command that
  * opened the registry ends with when $VIGIL_AUDIT_KEY names a key.
  */
@@ -10,7 +10,8 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: vigil audit verify [--pub DIR/audit.pub [--checkpoints FILE]] [--as USER]\n"
+    "usage: vigil audit list [--object OBJ] [--user NAME] [--since DATE] [--format table|json] [--as USER]\n"
+    "       vigil audit verify [--pub DIR/audit.pub [--checkpoints FILE]] [--as USER]\n"
     "       vigil audit checkpoint --key DIR/audit.key\n"
     "       vigil audit keygen DIR\n";
 
@@ -33,7 +34,7 @@ static int opt(const char **out, int argc, char **argv, int *i, const char *name
 
 static int bad_usage(void)
 {
-    cli_error("usage: vigil audit verify|checkpoint|keygen (try 'vigil audit --help')");
+    cli_error("usage: vigil audit list|verify|checkpoint|keygen (try 'vigil audit --help')");
     return EXIT_USAGE;
 }
 
@@ -67,6 +68,36 @@ static int do_verify(const char *as, const char *pub, const char *anchor)
     return EXIT_OK;
 }
 
+static int do_list(const char *as, const vigil_audit_filter *f, int json)
+{
+    vigil_registry *reg;
+    vigil_actor who;
+    vigil_error err;
+    vigil_audit_event *v;
+    size_t n;
+    int rc;
+    if ((rc = cli_reg_open(&reg, &who, as)) != 0)
+        return rc;
+    rc = vigil_audit_list(&v, &n, reg, &who, f, &err);
+    vigil_registry_close(reg);
+    if (rc < 0)
+        return cli_fail(&err);
+    if (json) {
+        rc = vigil_audit_events_write_json(stdout, v, n, &err);
+    } else {
+        printf("%-6s %-20s %-20s %-12s %-14s %-12s %s\n", "SEQ", "RECORDED", "HAPPENED", "USER", "ACTION", "OBJECT",
+               "DETAIL");
+        for (size_t i = 0; i < n; i++) {
+            printf("%-6lld %-20s %-20s %-12s ", (long long)v[i].seq, v[i].at, v[i].event_at[0] ? v[i].event_at : "-",
+                   cli_text(v[i].who));
+            printf("%-14s %-12s %s\n", cli_text(v[i].action), cli_text(v[i].object),
+                   v[i].detail ? cli_text(v[i].detail) : "");
+        }
+    }
+    vigil_audit_events_free(v, n);
+    return rc < 0 ? cli_fail(&err) : EXIT_OK;
+}
+
 static int do_checkpoint(const char *key, int only_new)
 {
     vigil_registry *reg;
@@ -86,10 +117,14 @@ static int do_checkpoint(const char *key, int only_new)
 
 int cmd_audit(int argc, char **argv)
 {
-    const char *as = NULL, *pub = NULL, *anchor = NULL, *key = NULL;
+    const char *as = NULL, *pub = NULL, *anchor = NULL, *key = NULL, *object = NULL, *user = NULL, *since = NULL,
+               *format = NULL;
     vigil_error err;
     if (argc >= 2 && !strcmp(argv[1], "--help")) {
-        printf("%s\nverify: exit status 0 when the chain is intact and the tables match it, 1 naming the first\n"
+        printf("%s\nlist: who did what, oldest first: every event for admins and national officers, the events of\n"
+               "the cases you may see for anyone else. --object case:3 (or unit:CODE, user:NAME), --user NAME,\n"
+               "--since DATE (recorded then or later).\n"
+               "verify: exit status 0 when the chain is intact and the tables match it, 1 naming the first\n"
                "event altered, removed or reordered, or the object changed outside vigil; with --pub also the\n"
                "signed checkpoints (audit.checkpoints beside the key, or --checkpoints): 1 when the log is\n"
                "shorter than one, differs from one, or has events after the last.\n"
@@ -117,8 +152,28 @@ int cmd_audit(int argc, char **argv)
             t = opt(&anchor, argc, argv, &i, "--checkpoints");
         if (!t)
             t = opt(&key, argc, argv, &i, "--key");
+        if (!t && !strcmp(argv[1], "list")) {
+            t = opt(&object, argc, argv, &i, "--object");
+            if (!t)
+                t = opt(&user, argc, argv, &i, "--user");
+            if (!t)
+                t = opt(&since, argc, argv, &i, "--since");
+            if (!t)
+                t = opt(&format, argc, argv, &i, "--format");
+        }
         if (t <= 0)
             return bad_usage();
+    }
+    if (!strcmp(argv[1], "list") && !pub && !anchor && !key) {
+        vigil_audit_filter f = {object, user, 0};
+        int rc;
+        if (format && strcmp(format, "table") && strcmp(format, "json")) {
+            cli_error("audit list: --format is table or json, not '%s'", format);
+            return EXIT_USAGE;
+        }
+        if (since && (rc = cli_parse_date(&f.since, "--since", since)) != 0)
+            return rc;
+        return do_list(as, &f, format && !strcmp(format, "json"));
     }
     if (!strcmp(argv[1], "verify") && !key && (pub || !anchor))
         return do_verify(as, pub, anchor);

@@ -9,18 +9,20 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: vigil case new --unit CODE --type TYPE [--title T] [--suspect ID]... [--at DATE]\n"
+            "usage: vigil case new --unit CODE --type TYPE [--ref REF] [--title T] [--suspect ID]... [--at DATE]\n"
             "       vigil case refer CASE --to UNIT [--due DATE | --due-days N] [--at DATE]\n"
             "       vigil case accept CASE [--at DATE]\n"
             "       vigil case decline CASE --reason REASON [--note TEXT] [--at DATE]\n"
             "       vigil case return CASE --reason REASON [--note TEXT] [--at DATE]\n"
             "       vigil case status CASE investigating|prosecutor|closed [--outcome OUTCOME] [--at DATE]\n"
             "       vigil case signal CASE NAME VALUE\n"
-            "       vigil case list [--unit U] [--status S] [--overdue] [--now DATE] [--format table|json]\n"
+            "       vigil case list [--unit U] [--status S] [--reason R] [--overdue] [--now DATE]\n"
+            "                       [--format table|json]\n"
             "       vigil case show CASE [--now DATE] [--format text|json]\n"
             "       vigil case import FILE.csv\n"
             "Every verb acts as the user mapped to your login (docs/access.md); an admin may name\n"
-            "another with --as USER or $VIGIL_USER.\n"
+            "another with --as USER or $VIGIL_USER. A change is confirmed in one line on stdout; `new`\n"
+            "prints the new case's id alone on stdout and its confirmation on stderr.\n"
             "TYPE: possession distribution production grooming sex-tourism network\n"
             "REASON: capacity other-priority no-digital-support insufficient-info jurisdiction duplicate\n"
             "        other (needs --note)\n"
@@ -28,7 +30,7 @@ static void usage(FILE *f)
 }
 
 typedef struct copts {
-    const char *as, *unit, *type, *title, *to, *reason, *note, *outcome, *status, *format;
+    const char *as, *unit, *type, *title, *to, *reason, *note, *outcome, *status, *format, *ref;
     const char *suspects[64];
     size_t nsuspects;
     int64_t at, due, now;
@@ -49,7 +51,7 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
         {"note", required_argument, NULL, 'n'}, {"outcome", required_argument, NULL, 'O'},
         {"status", required_argument, NULL, 'S'}, {"overdue", no_argument, NULL, 'v'},
         {"now", required_argument, NULL, 'N'}, {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"ref", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int opt, li = 0, rc;
     memset(o, 0, sizeof *o);
     o->due_days = -1;
@@ -97,6 +99,7 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
         case 'v': o->overdue = 1; break;
         case 'N': rc = cli_parse_date(&o->now, "--now", optarg); break;
         case 'f': o->format = optarg; break;
+        case 'R': o->ref = optarg; break;
         }
         if (rc)
             return rc;
@@ -122,30 +125,47 @@ static int need_pos(const copts *o, int n, const char *verb, const char *what)
 
 static int case_new(copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
 {
-    vigil_case_spec s = {o->unit, o->type, o->title, o->suspects, o->nsuspects, o->at};
+    vigil_case_spec s = {o->unit, o->type, o->title, o->suspects, o->nsuspects, o->at, o->ref};
     int64_t id;
     int rc = vigil_case_new(&id, reg, who, &s, err);
-    if (rc == 0)
+    if (rc == 0) {   /* stdout carries the id for scripts; the confirmation goes beside it */
         printf("%lld\n", (long long)id);
+        fflush(stdout);
+        fprintf(stderr, "%s\n", cli_text(vigil_registry_last_change(reg)));
+    }
     return rc;
+}
+
+static int max_i(int a, int b)
+{
+    return a > b ? a : b;
 }
 
 static int print_list(const vigil_case_row *v, size_t n, int json, vigil_error *err)
 {
     if (json)
         return vigil_case_rows_write_json(stdout, v, n, err);
-    printf("%-8s %-13s %-13s %-10s %-10s %-10s %-10s %s\n", "ID", "TYPE", "STATUS", "OWNER", "REGISTERED",
-           "PENDING", "DUE", "OVERDUE");
-    for (size_t i = 0; i < n; i++)
-        printf("%-8lld %-13s %-13s %-10s %-10s %-10s %-10s %s\n", (long long)v[i].id, v[i].type, v[i].status,
-               cli_text(v[i].owner), v[i].registered, v[i].pending_to[0] ? cli_text(v[i].pending_to) : "-",
-               v[i].due[0] ? v[i].due : "-", v[i].overdue ? "yes" : "");
+    int wref = 3, wown = 5, wpend = 7;   /* columns as wide as their longest value */
+    for (size_t i = 0; i < n; i++) {
+        wref = max_i(wref, (int)strlen(cli_text(v[i].ref)));
+        wown = max_i(wown, (int)strlen(cli_text(v[i].owner)));
+        wpend = max_i(wpend, (int)strlen(cli_text(v[i].pending_to)));
+    }
+    printf("%-8s %-*s %-13s %-13s %-*s %-10s %-*s %-10s %-7s %s\n", "ID", wref, "REF", "TYPE", "STATUS", wown,
+           "OWNER", "REGISTERED", wpend, "PENDING", "DUE", "OVERDUE", "TITLE");
+    for (size_t i = 0; i < n; i++) {
+        printf("%-8lld %-*s %-13s %-13s ", (long long)v[i].id, wref, v[i].ref[0] ? cli_text(v[i].ref) : "-",
+               v[i].type, v[i].status);
+        printf("%-*s %-10s ", wown, cli_text(v[i].owner), v[i].registered);
+        printf("%-*s %-10s %-7s %s\n", wpend, v[i].pending_to[0] ? cli_text(v[i].pending_to) : "-",
+               v[i].due[0] ? v[i].due : "-", v[i].overdue ? "yes" : "", v[i].title[0] ? cli_text(v[i].title) : "-");
+    }
     return 0;
 }
 
 static int case_list(copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
 {
-    vigil_case_filter f = {o->unit, o->status, o->overdue, o->now};
+    vigil_case_filter f = {o->unit, o->status, o->overdue, o->now, o->reason};
     vigil_case_row *v;
     size_t n;
     int rc = vigil_case_list(&v, &n, reg, who, &f, err);
@@ -160,6 +180,7 @@ static void show_text(const vigil_case *c)
 {
     printf("case %lld  %s  %s%s%s\n", (long long)c->id, c->type, c->status, c->outcome[0] ? " / " : "",
            cli_text(c->outcome));
+    printf("reference:  %s\n", c->ref[0] ? cli_text(c->ref) : "-");
     printf("title:      %s\nsuspects:   %s\nregistered: %s by %s\nowner:      %s\n", c->title ? cli_text(c->title) : "-",
            c->suspects ? cli_text(c->suspects) : "-", c->registered, cli_text(c->reg_unit), cli_text(c->owner_unit));
     printf("priority:   %.2f\n", c->priority);
@@ -178,9 +199,26 @@ static void show_text(const vigil_case *c)
         if (r->overdue)
             printf("    OVERDUE\n");
     }
+    printf("history:\n");
+    for (size_t i = 0; i < c->nhistory; i++) {
+        const vigil_case_event *e = &c->history[i];
+        printf("  %s  %-10s  %-8s", e->at, e->event, e->who[0] ? cli_text(e->who) : "-");
+        printf("  %s\n", e->detail ? cli_text(e->detail) : "");
+    }
 }
 
+static int run_change(const char *verb, copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err);
+
+/* A change that worked says what it did, in one line. */
 static int run_verb(const char *verb, copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
+{
+    int rc = run_change(verb, o, reg, who, err);
+    if (rc == 0 && strcmp(verb, "new") && strcmp(verb, "list") && strcmp(verb, "show") && strcmp(verb, "import"))
+        printf("%s\n", cli_text(vigil_registry_last_change(reg)));
+    return rc;
+}
+
+static int run_change(const char *verb, copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
 {
     int64_t id = 0;
     if (strcmp(verb, "new") && strcmp(verb, "list") && strcmp(verb, "import") && o->npos > 0 &&
@@ -220,23 +258,23 @@ static int run_verb(const char *verb, copts *o, vigil_registry *reg, vigil_actor
         vigil_import_result r;
         int rc = vigil_case_import(&r, reg, who, o->pos[0], err);
         if (rc == 0)
-            printf("%s: %llu lines: %llu cases, %llu referrals, %llu answers imported\n", o->pos[0],
-                   (unsigned long long)r.lines, (unsigned long long)r.cases, (unsigned long long)r.referrals,
-                   (unsigned long long)r.answers);
+            printf("%s: %llu lines: %llu new, %llu unchanged; %llu referrals, %llu answers imported\n",
+                   cli_text(o->pos[0]), (unsigned long long)r.lines, (unsigned long long)r.cases,
+                   (unsigned long long)r.unchanged, (unsigned long long)r.referrals, (unsigned long long)r.answers);
         return rc;
     }
 }
 
 /* Which options and arguments each verb takes. */
 static const struct verb { const char *name, *allowed, *args; int npos; } verbs[] = {
-    {"new", "utTs@", "no argument", 0},
+    {"new", "utTsR@", "no argument", 0},
     {"refer", "odD@", "CASE", 1},
     {"accept", "@", "CASE", 1},
     {"decline", "rn@", "CASE", 1},
     {"return", "rn@", "CASE", 1},
     {"status", "O@", "CASE and investigating|prosecutor|closed", 2},
     {"signal", "", "CASE NAME VALUE", 3},
-    {"list", "uSvNf", "no argument", 0},
+    {"list", "uSrvNf", "no argument", 0},
     {"show", "Nf", "CASE", 1},
     {"import", "", "one FILE.csv", 1},
 };

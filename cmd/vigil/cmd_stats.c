@@ -1,7 +1,9 @@
 /* vigil stats: referral statistics by unit, reason, month or offence type, as table, CSV or JSON. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -9,35 +11,109 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: vigil stats [--by unit|reason|month|type] [--from DATE] [--to DATE] [--now DATE]\n"
                "                   [--format table|csv|json] [--as USER]\n"
-               "Referrals to domestic units: referred, accepted, declined (or returned; per reason),\n"
-               "pending, overdue (pending past due at --now), median days to answer; plus cases\n"
-               "registered by units themselves and referrals to foreign services.\n");
+               "Of the referrals to domestic units sent in the period (--from, --to): received, accepted,\n"
+               "declined (or returned; per reason), pending, overdue (pending past due at --now), median\n"
+               "days to answer; plus cases registered by units themselves and referrals to foreign\n"
+               "services. The table prints the period, --now and a legend with it.\n");
 }
 
-static void table_row(const vigil_stats_row *r)
+/* The table: every cell is text first, so that each column is as wide as its widest cell. */
+#define NCOLS 16
+static const char *const heads[NCOLS] = {"GROUP", "RECEIVED", "ACCEPTED", "DECLINED", "PENDING", "OVERDUE",
+                                         "MEDIAN", "CAP", "PRIO", "NODIG", "INFO", "JUR", "DUP", "OTHER",
+                                         "SELF-REG", "FOREIGN"};
+
+/* "n (p%)" of the referrals received in the group. */
+static void share(char *buf, size_t cap, int64_t n, int64_t of)
 {
-    char med[16] = "-";
-    if (r->median_days >= 0)
-        snprintf(med, sizeof med, "%g", r->median_days);
-    printf("%-14s %8lld %8lld %8lld %8lld %8lld %7s", cli_text(r->group), (long long)r->referred, (long long)r->accepted,
-           (long long)r->declined, (long long)r->pending, (long long)r->overdue, med);
-    for (int k = 0; k < 7; k++)
-        printf(" %6lld", (long long)r->reasons[k]);
-    printf(" %8lld %8lld\n", (long long)r->self_registered, (long long)r->foreign);
+    if (of > 0)
+        snprintf(buf, cap, "%lld (%.0f%%)", (long long)n, 100.0 * (double)n / (double)of);
+    else
+        snprintf(buf, cap, "%lld", (long long)n);
 }
 
-static int print(const vigil_stats *s, const char *fmt, vigil_error *err)
+static void cells(char c[NCOLS][48], const vigil_stats_row *r)
+{
+    snprintf(c[0], 48, "%s", cli_text(r->group));
+    snprintf(c[1], 48, "%lld", (long long)r->referred);
+    share(c[2], 48, r->accepted, r->referred);
+    share(c[3], 48, r->declined, r->referred);
+    share(c[4], 48, r->pending, r->referred);
+    share(c[5], 48, r->overdue, r->referred);
+    if (r->median_days >= 0)
+        snprintf(c[6], 48, "%g d", r->median_days);
+    else
+        snprintf(c[6], 48, "-");
+    for (int k = 0; k < 7; k++)
+        snprintf(c[7 + k], 48, "%lld", (long long)r->reasons[k]);
+    snprintf(c[14], 48, "%lld", (long long)r->self_registered);
+    snprintf(c[15], 48, "%lld", (long long)r->foreign);
+}
+
+static void print_cells(char c[NCOLS][48], const int *w)
+{
+    printf("%-*s", w[0], c[0]);
+    for (int k = 1; k < NCOLS; k++)
+        printf("  %*s", w[k], c[k]);
+    printf("\n");
+}
+
+static void day_text(char *buf, size_t cap, int64_t day)
+{
+    vigil_date_format(buf, cap, day * 86400, 0);
+}
+
+static void print_table(const vigil_stats *s, const vigil_stats_query *q, const char *by)
+{
+    char (*c)[NCOLS][48] = calloc(s->nrows + 2, sizeof *c);
+    char from[12] = "the start", to[12] = "today", now[24];
+    int w[NCOLS];
+    size_t n = s->nrows + 2;
+    if (!c) {
+        cli_error("stats: out of memory");
+        return;
+    }
+    for (int k = 0; k < NCOLS; k++)
+        snprintf(c[0][k], 48, "%s", heads[k]);
+    for (size_t i = 0; i < s->nrows; i++)
+        cells(c[i + 1], &s->rows[i]);
+    cells(c[n - 1], &s->total);
+    snprintf(c[n - 1][0], 48, "TOTAL");
+    for (int k = 0; k < NCOLS; k++) {
+        w[k] = 0;
+        for (size_t i = 0; i < n; i++)
+            if ((int)strlen(c[i][k]) > w[k])
+                w[k] = (int)strlen(c[i][k]);
+    }
+    if (q->from > 0)
+        day_text(from, sizeof from, q->from);
+    if (q->to >= q->from && q->to > 0)
+        day_text(to, sizeof to, q->to);
+    vigil_date_format(now, sizeof now, q->now ? q->now : time(NULL), 1);
+    printf("Referrals sent from %s to %s, by %s; states as of %s (--now).\n\n", from, to, by, now);
+    for (size_t i = 0; i < n; i++)
+        print_cells(c[i], w);
+    printf("\nEvery figure but SELF-REG and FOREIGN counts the referrals to domestic units sent in the period,\n"
+           "grouped by %s, as they stand at --now; %% is of RECEIVED.\n"
+           "  RECEIVED  referrals sent to the group's units in the period\n"
+           "  ACCEPTED  of those, accepted           DECLINED  of those, declined or returned\n"
+           "  PENDING   of those, not yet answered   OVERDUE   of those, pending past their due date\n"
+           "  MEDIAN    of those answered, median days from sending to the answer\n"
+           "  CAP PRIO NODIG INFO JUR DUP OTHER: of the declined or returned, by reason: capacity,\n"
+           "            other-priority, no-digital-support, insufficient-info, jurisdiction, duplicate, other\n"
+           "  SELF-REG  cases the group's units registered themselves in the period (not referrals)\n"
+           "  FOREIGN   referrals the group's units sent to foreign services in the period (not in RECEIVED)\n",
+           !strcmp(by, "unit") ? "receiving unit" : !strcmp(by, "month") ? "month sent" : by);
+    free(c);
+}
+
+static int print(const vigil_stats *s, const vigil_stats_query *q, const char *by, const char *fmt, vigil_error *err)
 {
     if (!strcmp(fmt, "json"))
         return vigil_stats_write_json(stdout, s, err);
     if (!strcmp(fmt, "csv"))
         return vigil_stats_write_csv(stdout, s, err);
-    printf("%-14s %8s %8s %8s %8s %8s %7s %6s %6s %6s %6s %6s %6s %6s %8s %8s\n", "GROUP", "REFERRED",
-           "ACCEPTED", "DECLINED", "PENDING", "OVERDUE", "MEDIAN", "capac", "o-prio", "no-dig", "insuff",
-           "juris", "dupl", "other", "SELF-REG", "FOREIGN");
-    for (size_t i = 0; i < s->nrows; i++)
-        table_row(&s->rows[i]);
-    table_row(&s->total);
+    print_table(s, q, by);
     return 0;
 }
 
@@ -105,7 +181,7 @@ int cmd_stats(int argc, char **argv)
     vigil_registry_close(reg);
     if (rc < 0)
         return cli_fail(&err);
-    rc = print(&s, fmt, &err);
+    rc = print(&s, &q, bys[q.by], fmt, &err);
     vigil_stats_dispose(&s);
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }

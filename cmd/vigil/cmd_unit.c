@@ -51,6 +51,8 @@ static int unit_add(int argc, char **argv)
         return rc;
     rc = vigil_unit_add(reg, &who, &u, &err);
     vigil_registry_close(reg);
+    if (rc == 0)   /* a change confirms itself in one line (docs/access.md) */
+        printf("unit %s added (%s)\n", cli_text(u.code), vigil_unit_type_name(u.type));
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }
 

@@ -51,5 +51,8 @@ int cmd_user(int argc, char **argv)
         return rc;
     rc = vigil_user_add(reg, &who, argv[optind], unit, r, os_user, &err);
     vigil_registry_close(reg);
+    if (rc == 0)   /* a change confirms itself in one line (docs/access.md) */
+        printf("user %s added (%s%s%s)\n", cli_text(argv[optind]), vigil_role_name(r), unit ? " of " : "",
+               unit ? cli_text(unit) : "");
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
 }

@@ -55,6 +55,31 @@ int vigil_audit_keygen(const char *dir, vigil_error *err);
 int vigil_audit_checkpoint(int64_t *seq_out, vigil_registry *reg, const char *key_path, int only_new,
                            vigil_error *err);
 
+/* One event of the log as vigil_audit_list reads it. */
+typedef struct vigil_audit_event {
+    int64_t seq;
+    char at[24];              /* when it was recorded */
+    char event_at[24];        /* when it happened, if given apart (--at); else "" */
+    char who[64];
+    char action[32];
+    char object[96];          /* "case:3", "unit:R05", "user:r1", "cases" (an import), a hash set */
+    char *detail;             /* may be NULL */
+} vigil_audit_event;
+
+typedef struct vigil_audit_filter {
+    const char *object;       /* only this object; NULL: any */
+    const char *user;         /* only events by this user; NULL: any */
+    int64_t since;            /* only events recorded at or after it (seconds); 0: all */
+} vigil_audit_filter;
+
+/* Who did what, oldest first: admins and national officers see every event, other users the
+ * events of the cases they may see (on PostgreSQL the database decides that through
+ * vigil_audit_visible, as the log itself is hidden from them). *out is owned by the caller
+ * (vigil_audit_events_free). VIGIL_ESTORE, VIGIL_ENOMEM. */
+int vigil_audit_list(vigil_audit_event **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
+                     const vigil_audit_filter *f, vigil_error *err);
+void vigil_audit_events_free(vigil_audit_event *v, size_t n);
+
 typedef struct vigil_store vigil_store;
 
 /*

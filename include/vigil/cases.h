@@ -157,11 +157,12 @@ typedef struct vigil_case_spec {
     const char *const *suspects;
     size_t nsuspects;
     int64_t at;               /* when it happened; 0: now */
+    const char *ref;          /* the unit's own reference, unique per registering unit; may be NULL */
 } vigil_case_spec;
 
 /* Register a case owned by spec->unit. VIGIL_ENOTFOUND for an unknown unit, VIGIL_EDENIED when who
- * may not register for it, VIGIL_EINPUT for an unknown offence type, a foreign owner or a bad
- * suspect id. */
+ * may not register for it, VIGIL_EINPUT for an unknown offence type, a foreign owner, a bad
+ * suspect id or reference; VIGIL_EEXISTS when the unit already has a case of that reference. */
 int vigil_case_new(int64_t *id_out, vigil_registry *reg, const vigil_actor *who,
                    const vigil_case_spec *spec, vigil_error *err);
 
@@ -219,8 +220,17 @@ typedef struct vigil_factor {
     double value, weight;     /* contribution = value * weight */
 } vigil_factor;
 
+/* One event of a case's history: registered, referred, accepted, declined, returned, status. */
+typedef struct vigil_case_event {
+    char at[24];              /* when it happened (ISO 8601) */
+    char who[64];             /* the acting user; "" when unknown (before the history was kept) */
+    char event[16];
+    char *detail;             /* may be NULL */
+} vigil_case_event;
+
 typedef struct vigil_case {
     int64_t id;
+    char ref[48];             /* "" when none */
     char type[16], status[16], outcome[24];
     char *title;              /* may be NULL */
     char *suspects;           /* comma-separated, may be NULL */
@@ -231,6 +241,8 @@ typedef struct vigil_case {
     size_t nfactors;
     vigil_referral *referral; /* oldest first */
     size_t nreferrals;
+    vigil_case_event *history; /* oldest first */
+    size_t nhistory;
 } vigil_case;
 
 /* Read a case with its referrals and priority (an audited read). now: for overdue (0: today).
@@ -246,6 +258,7 @@ typedef struct vigil_case_filter {
     const char *status;       /* NULL: any */
     int overdue;              /* only cases whose pending referral is past due */
     int64_t now;              /* 0: today */
+    const char *reason;       /* only cases with a referral declined or returned for it; NULL: any */
 } vigil_case_filter;
 
 typedef struct vigil_case_row {
@@ -253,20 +266,25 @@ typedef struct vigil_case_row {
     char type[16], status[16], owner[32], registered[12];
     char pending_to[32], due[12];   /* "" when nothing is pending */
     int overdue;
+    char ref[48];             /* "" when none */
+    char title[128];          /* "" when none; cut at 127 bytes */
 } vigil_case_row;
 
 /* Cases this actor may see; *out is owned by the caller (free()). VIGIL_EDENIED for analysts,
- * VIGIL_EINPUT for an unknown status, VIGIL_ENOTFOUND for an unknown unit in the filter. */
+ * VIGIL_EINPUT for an unknown status or reason, VIGIL_ENOTFOUND for an unknown unit in the filter. */
 int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
                     const vigil_case_filter *f, vigil_error *err);
 
 typedef struct vigil_import_result {
-    uint64_t lines, cases, referrals, answers;
+    uint64_t lines, cases, referrals, answers;  /* cases: new ones, with their referrals and answers */
+    uint64_t unchanged;                         /* cases already stored exactly as in the file */
 } vigil_import_result;
 
 /* Import historic cases and referrals from CSV (see docs in the source), all or nothing:
  * VIGIL_EINPUT "path:line: why" and nothing stored on a bad line (or naming path when it
- * cannot be read); VIGIL_EDENIED for users other than admins and national officers. */
+ * cannot be read); VIGIL_EDENIED for users other than admins and national officers.
+ * A case whose unit already has its reference is compared with what is stored: the same is
+ * counted unchanged and left alone, anything else is a bad line (the first record that differs). */
 int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil_actor *who,
                       const char *path, vigil_error *err);
 

@@ -10,6 +10,7 @@
 #define VIGIL_OUTPUT_H
 #include <stddef.h>
 #include <stdio.h>
+#include "vigil/audit.h"
 #include "vigil/cases.h"
 #include "vigil/error.h"
 #include "vigil/hashset.h"
@@ -18,6 +19,8 @@
 int vigil_case_write_json(FILE *f, const vigil_case *c, vigil_error *err);
 /* A case list: [{"id":..,"pending_to":..,"overdue":..},..]. */
 int vigil_case_rows_write_json(FILE *f, const vigil_case_row *v, size_t n, vigil_error *err);
+/* Audit events: [{"seq":..,"at":..,"event_at":..,"who":..,"action":..,"object":..,"detail":..},..]. */
+int vigil_audit_events_write_json(FILE *f, const vigil_audit_event *v, size_t n, vigil_error *err);
 /* Units: [{"code":..,"name":..,"type":..,"country":..},..]. */
 int vigil_units_write_json(FILE *f, const vigil_unit *v, size_t n, vigil_error *err);
 /* Statistics: {"rows":[..],"total":{..}}. */

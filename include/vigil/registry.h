@@ -16,5 +16,8 @@ int vigil_registry_open(vigil_registry **out, const char *url, vigil_error *err)
 void vigil_registry_close(vigil_registry *reg);
 /* "sqlite" or "postgresql". */
 const char *vigil_registry_backend(const vigil_registry *reg);
+/* One line saying what the last successful change made through reg was, for the user
+ * ("case 3 referred to R05, due 2026-10-11"); "" before any. */
+const char *vigil_registry_last_change(const vigil_registry *reg);
 
 #endif

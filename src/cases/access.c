@@ -17,7 +17,7 @@
 #include "cases/reg.h"
 
 /* Bump when the SQL below changes. */
-#define ACCESS_VERSION 1
+#define ACCESS_VERSION 2
 
 static const char access_sql[] =
     "DO $$BEGIN"
@@ -63,6 +63,14 @@ static const char access_sql[] =
     "  registered_at text, reg_day bigint, self_registered bigint) LANGUAGE sql STABLE"
     "  SECURITY DEFINER AS $$"
     "  SELECT type, reg_unit, registered_at, reg_day, self_registered FROM cases$$;"
+    /* audit list: the events a user may read, all for admins and national officers, else those of
+     * the cases the user sees (the table itself stays hidden from them) */
+    "CREATE OR REPLACE FUNCTION vigil_audit_visible(who name) RETURNS TABLE(seq bigint, at text,"
+    "  event_at text, who_name text, action text, object text, detail text) LANGUAGE sql STABLE"
+    "  SECURITY DEFINER AS $$"
+    "  SELECT a.seq, a.at, a.event_at, a.who, a.action, a.object, a.detail FROM audit a"
+    "  WHERE vigil_sees_all($1) OR (a.object LIKE 'case:%' AND pg_has_role(session_user, $1, 'MEMBER')"
+    "    AND vigil_sees_case(CAST(substr(a.object, 6) AS bigint), $1))$$;"
     /* user add: the role of a user just registered, its group, and admins may SET ROLE to it (an
      * admin's own role gets the other users') */
     "CREATE OR REPLACE FUNCTION vigil_role_add(who name, newrole text) RETURNS void"
@@ -91,10 +99,12 @@ static const char access_sql[] =
     "END$$;"
     "REVOKE ALL ON FUNCTION vigil_is_user(name), vigil_sees_all(name), vigil_unit_of(name),"
     "  vigil_referred_to(bigint, name), vigil_sees_case(bigint, name), vigil_suspect_elsewhere(bigint, name),"
-    "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text) FROM PUBLIC;"
+    "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text), vigil_audit_visible(name)"
+    "  FROM PUBLIC;"
     "GRANT EXECUTE ON FUNCTION vigil_is_user(name), vigil_sees_all(name), vigil_unit_of(name),"
     "  vigil_referred_to(bigint, name), vigil_sees_case(bigint, name), vigil_suspect_elsewhere(bigint, name),"
-    "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text) TO vigil_users;"
+    "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text), vigil_audit_visible(name)"
+    "  TO vigil_users;"
     /* a fixed search_path: the schema the tables are in, then nothing a user could create */
     "DO $$DECLARE f regprocedure;"
     "BEGIN"
@@ -107,6 +117,7 @@ static const char access_sql[] =
     "GRANT SELECT, UPDATE ON meta TO vigil_users;"
     "GRANT SELECT, INSERT ON units, users TO vigil_users;"
     "GRANT SELECT, INSERT, UPDATE ON cases, suspects, referrals TO vigil_users;"
+    "GRANT SELECT, INSERT ON case_events TO vigil_users;"
     "GRANT SELECT, INSERT, UPDATE, DELETE ON signals TO vigil_users;"
     "DO $$BEGIN"
     "  EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO vigil_users', current_schema());"
@@ -141,7 +152,7 @@ static const char access_sql[] =
     "  OR owner_unit = vigil_unit_of(current_user) OR vigil_referred_to(id, current_user));"
     "DO $$DECLARE t text;"
     "BEGIN"
-    "  FOREACH t IN ARRAY ARRAY['suspects', 'signals', 'referrals'] LOOP"
+    "  FOREACH t IN ARRAY ARRAY['suspects', 'signals', 'referrals', 'case_events'] LOOP"
     "    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);"
     "    EXECUTE format('DROP POLICY IF EXISTS vigil_case ON %I', t);"
     "    EXECUTE format('CREATE POLICY vigil_case ON %I USING (vigil_sees_case(case_id, current_user))', t);"

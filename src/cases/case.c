@@ -113,18 +113,32 @@ static int load_last_ref(last_ref *ref, vigil_registry *reg, int64_t case_id, vi
     return 0;
 }
 
-/* Finish a command: audit, commit; or roll back everything. */
+/* Finish a command: audit, commit, and keep its one-line summary for the caller
+ * (vigil_registry_last_change); or roll back everything. */
 static int finish(vigil_registry *reg, int rc, const vigil_actor *who, const char *action, int64_t case_id,
-                  const char *detail, int64_t at, vigil_error *err)
+                  const char *detail, int64_t at, const char *summary, vigil_error *err)
 {
     char obj[32];
     snprintf(obj, sizeof obj, "case:%lld", (long long)case_id);
     if (rc == 0)
         rc = vg_reg_audit(reg, who, action, obj, detail, at, err);
-    if (rc == 0)
-        return vg_db_commit(reg->db, err);
+    if (rc == 0) {
+        if ((rc = vg_db_commit(reg->db, err)) == 0)
+            snprintf(reg->last_change, sizeof reg->last_change, "case %lld %s", (long long)case_id, summary);
+        return rc;
+    }
     vg_db_rollback(reg->db);
     return rc;
+}
+
+/* A unit's own reference: printable, no commas (it is a CSV column), at most 47 bytes. */
+static int ref_check(const char *ref, vigil_error *err)
+{
+    size_t n = strlen(ref);
+    int ok = n > 0 && n < sizeof ((vigil_case *)0)->ref;
+    for (const unsigned char *p = (const unsigned char *)ref; ok && *p; p++)
+        ok = *p >= 0x20 && *p != 0x7f && *p != ',';
+    return ok ? 0 : vigil_error_set(err, VIGIL_EINPUT, "reference '%s': 1-47 printable characters, no commas", ref);
 }
 
 static int64_t when(int64_t at)
@@ -136,8 +150,8 @@ int vigil_case_new(int64_t *id_out, vigil_registry *reg, const vigil_actor *who,
                    vigil_error *err)
 {
     vigil_unit u;
-    char at[24], day[24], uid[24], self[2], ids[24], detail[96];
-    int64_t t = when(s->at), id = 0;
+    char at[24], day[24], uid[24], self[2], ids[24], detail[160], summary[160];
+    int64_t t = when(s->at), id = 0, taken = 0;
     int rc;
     *id_out = 0;
     if ((rc = vg_unit_by_code(&u, reg, s->unit, err)) < 0)
@@ -158,14 +172,27 @@ int vigil_case_new(int64_t *id_out, vigil_registry *reg, const vigil_actor *who,
     vg_iso(at, t);
     i64s(day, t / 86400);
     i64s(uid, u.id);
+    if (s->ref) {
+        const char *q[2] = {uid, s->ref};
+        if ((rc = ref_check(s->ref, err)) < 0 ||
+            (rc = vg_db_int(reg->db, &taken, "SELECT count(*) FROM cases WHERE reg_unit = ? AND ref = ?", q, 2,
+                            err)) < 0)
+            return rc;
+        if (taken)
+            return vigil_error_set(err, VIGIL_EEXISTS, "unit %s already has a case with reference '%s'", u.code,
+                                   s->ref);
+    }
     snprintf(self, sizeof self, "%d", u.type != VIGIL_UNIT_NATIONAL);
     if ((rc = vg_db_begin(reg->db, err)) < 0)
         return rc;
     {
-        const char *p[8] = {s->type, s->title, uid, uid, at, day, self, at};
+        const char *p[9] = {s->type, s->title, uid, uid, at, day, self, at, s->ref};
         rc = vg_db_insert(reg->db, &id, "INSERT INTO cases(type, title, reg_unit, owner_unit, status,"
-                          " registered_at, reg_day, self_registered, updated_at)"
-                          " VALUES(?, ?, ?, ?, 'registered', ?, ?, ?, ?)", p, 8, err);
+                          " registered_at, reg_day, self_registered, updated_at, ref)"
+                          " VALUES(?, ?, ?, ?, 'registered', ?, ?, ?, ?, ?)", p, 9, err);
+        if (rc == VIGIL_EEXISTS)   /* a case of another unit now, that this user cannot see */
+            rc = vigil_error_set(err, VIGIL_EEXISTS, "unit %s already has a case with reference '%s'", u.code,
+                                 s->ref ? s->ref : "");
     }
     i64s(ids, id);
     for (size_t i = 0; rc == 0 && i < s->nsuspects; i++) {
@@ -174,8 +201,13 @@ int vigil_case_new(int64_t *id_out, vigil_registry *reg, const vigil_actor *who,
         if (rc == VIGIL_EEXISTS)
             rc = 0;   /* the same suspect named twice */
     }
+    snprintf(detail, sizeof detail, "by %s%s%s", u.code, s->ref ? ", reference " : "", s->ref ? s->ref : "");
+    if (rc == 0)
+        rc = vg_case_event(reg, who, id, t, "registered", detail, err);
+    snprintf(summary, sizeof summary, "registered for %s%s%s", u.code, s->ref ? ", reference " : "",
+             s->ref ? s->ref : "");
     snprintf(detail, sizeof detail, "unit=%s type=%s", u.code, s->type);
-    rc = finish(reg, rc, who, "case.new", id, detail, s->at, err);
+    rc = finish(reg, rc, who, "case.new", id, detail, s->at, summary, err);
     if (rc == 0)
         *id_out = id;
     return rc;
@@ -186,7 +218,7 @@ int vigil_case_refer(vigil_registry *reg, const vigil_actor *who, int64_t case_i
 {
     case_core c;
     vigil_unit u, from;
-    char sent[24], sday[24], dday[24], ids[24], fid[24], tid[24], foreign[2], detail[128], dd[12];
+    char sent[24], sday[24], dday[24], ids[24], fid[24], tid[24], foreign[2], detail[128], dd[12], summary[96];
     int64_t t = when(at), dueday;
     int rc;
     if ((rc = load_case(&c, reg, who, case_id, err)) < 0 || (rc = vg_unit_by_code(&u, reg, to, err)) < 0)
@@ -225,8 +257,12 @@ int vigil_case_refer(vigil_registry *reg, const vigil_actor *who, int64_t case_i
                             NULL, err);
     }
     vigil_date_format(dd, sizeof dd, dueday * 86400, 0);
+    snprintf(detail, sizeof detail, "%s -> %s, due %s", from.code, u.code, dd);
+    if (rc == 0)
+        rc = vg_case_event(reg, who, case_id, t, "referred", detail, err);
+    snprintf(summary, sizeof summary, "referred to %s, due %s", u.code, dd);
     snprintf(detail, sizeof detail, "from=%s to=%s due=%s", from.code, u.code, dd);
-    return finish(reg, rc, who, "case.refer", case_id, detail, at, err);
+    return finish(reg, rc, who, "case.refer", case_id, detail, at, summary, err);
 }
 
 /* The pending referral a unit may answer, or a clear error. */
@@ -257,7 +293,8 @@ int vigil_case_accept(vigil_registry *reg, const vigil_actor *who, int64_t case_
 {
     case_core c;
     last_ref ref;
-    char ts[24], day[24], rid[24], ids[24], tid[24];
+    char ts[24], day[24], rid[24], ids[24], tid[24], detail[64];
+    vigil_unit to;
     int64_t t = when(at);
     int rc = pending_for_answer(&ref, &c, reg, who, case_id, "case accept", t, err);
     if (rc < 0 || (rc = vg_case_date_check(reg, case_id, t, err)) < 0)
@@ -278,7 +315,12 @@ int vigil_case_accept(vigil_registry *reg, const vigil_actor *who, int64_t case_
             rc = vg_db_exec(reg->db, "UPDATE cases SET status = 'accepted', owner_unit = ?, updated_at = ?"
                             " WHERE id = ?", q, 3, NULL, err);
     }
-    return finish(reg, rc, who, "case.accept", case_id, "referral accepted", at, err);
+    if (rc == 0 && (rc = vg_unit_by_id(&to, reg, ref.to, err)) == 0) {
+        snprintf(detail, sizeof detail, "by %s", to.code);
+        rc = vg_case_event(reg, who, case_id, t, "accepted", detail, err);
+    }
+    snprintf(detail, sizeof detail, "accepted by %s", rc == 0 ? to.code : "?");
+    return finish(reg, rc, who, "case.accept", case_id, "referral accepted", at, detail, err);
 }
 
 int vigil_case_decline(vigil_registry *reg, const vigil_actor *who, int64_t case_id, const char *reason,
@@ -286,7 +328,9 @@ int vigil_case_decline(vigil_registry *reg, const vigil_actor *who, int64_t case
 {
     case_core c;
     last_ref ref;
-    char ts[24], day[24], rid[24], ids[24], fid[24], detail[128];
+    char ts[24], day[24], rid[24], ids[24], fid[24], detail[128], summary[128];
+    vigil_unit to, back;
+    char *event = NULL;
     int64_t t = when(at);
     int rc;
     if (!vigil_reason_valid(reason))
@@ -325,15 +369,29 @@ int vigil_case_decline(vigil_registry *reg, const vigil_actor *who, int64_t case
             rc = vg_db_exec(reg->db, "UPDATE cases SET status = 'registered', owner_unit = ?, updated_at = ?"
                             " WHERE id = ?", q, 3, NULL, err);
     }
+    if (rc == 0)
+        rc = vg_unit_by_id(&to, reg, ref.to, err);
+    if (rc == 0 && (rc = vg_unit_by_id(&back, reg, ref.from, err)) == 0) {   /* the history line: with the note */
+        size_t len = strlen(to.code) + strlen(reason) + (note ? strlen(note) : 0) + 16;
+        if (!(event = malloc(len)))
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "case: out of memory");
+        else {
+            snprintf(event, len, "by %s: %s%s%s", to.code, reason, note && *note ? ", " : "", note ? note : "");
+            rc = vg_case_event(reg, who, case_id, t, returning ? "returned" : "declined", event, err);
+        }
+        free(event);
+    }
+    snprintf(summary, sizeof summary, "%s by %s (%s), back with %s", returning ? "returned" : "declined",
+             rc == 0 ? to.code : "?", reason, rc == 0 ? back.code : "?");
     snprintf(detail, sizeof detail, "reason=%s", reason);
-    return finish(reg, rc, who, returning ? "case.return" : "case.decline", case_id, detail, at, err);
+    return finish(reg, rc, who, returning ? "case.return" : "case.decline", case_id, detail, at, summary, err);
 }
 
 int vigil_case_set_status(vigil_registry *reg, const vigil_actor *who, int64_t case_id, const char *status,
                           const char *outcome, int64_t at, vigil_error *err)
 {
     case_core c;
-    char ts[24], ids[24], detail[96];
+    char ts[24], ids[24], detail[96], summary[64];
     int rc;
     if ((rc = load_case(&c, reg, who, case_id, err)) < 0)
         return rc;
@@ -362,9 +420,16 @@ int vigil_case_set_status(vigil_registry *reg, const vigil_actor *who, int64_t c
         rc = vg_db_exec(reg->db, "UPDATE cases SET status = ?, outcome = ?, updated_at = ? WHERE id = ?", p, 4,
                         NULL, err);
     }
+    snprintf(detail, sizeof detail, "%s -> %s%s%s", c.status, status, outcome ? ", outcome " : "",
+             outcome ? outcome : "");
+    if (rc == 0)
+        rc = vg_case_event(reg, who, case_id, when(at), "status", detail, err);
+    snprintf(summary, sizeof summary, "is now %s%s%s", status, outcome ? " (" : "", outcome ? outcome : "");
+    if (outcome)
+        strcat(summary, ")");
     snprintf(detail, sizeof detail, "%s->%s%s%s", c.status, status, outcome ? " outcome=" : "",
              outcome ? outcome : "");
-    return finish(reg, rc, who, "case.status", case_id, detail, at, err);
+    return finish(reg, rc, who, "case.status", case_id, detail, at, summary, err);
 }
 
 int vigil_case_signal_set(vigil_registry *reg, const vigil_actor *who, int64_t case_id, const char *name,
@@ -373,7 +438,7 @@ int vigil_case_signal_set(vigil_registry *reg, const vigil_actor *who, int64_t c
     static const char *const known[] = {"unknown_material", "production_indicators", "network",
                                         "series_unidentified"};
     case_core c;
-    char ids[24], vs[24], detail[64];
+    char ids[24], vs[24], detail[64], summary[80];
     int rc;
     if ((rc = load_case(&c, reg, who, case_id, err)) < 0)
         return rc;
@@ -393,5 +458,6 @@ int vigil_case_signal_set(vigil_registry *reg, const vigil_actor *who, int64_t c
             rc = vg_db_exec(reg->db, "INSERT INTO signals(case_id, name, value) VALUES(?, ?, ?)", q, 3, NULL, err);
     }
     snprintf(detail, sizeof detail, "%s=%lld", name, (long long)value);
-    return finish(reg, rc, who, "case.signal", case_id, detail, 0, err);
+    snprintf(summary, sizeof summary, "signal %s set to %lld", name, (long long)value);
+    return finish(reg, rc, who, "case.signal", case_id, detail, 0, summary, err);
 }

@@ -5,53 +5,24 @@
  *   accept,REF,DATE,,,                           decline|return,REF,DATE,,REASON,NOTE
  *   status,REF,DATE,,investigating|prosecutor|closed,OUTCOME
  *   suspect,REF,,,SUSPECT-ID,
- * REF names a case within the file. The whole file is checked against the lifecycle in
- * memory first, then written in one transaction with one audit event.
+ * REF names a case within the file and is stored as the registering unit's own reference for it.
+ * The whole file is checked against the lifecycle in memory first. A case whose unit already has
+ * that reference must match what is stored (then it is left alone: importing a file twice
+ * changes nothing); the new ones are written in one transaction, with their history and audit
+ * events.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cases/reg.h"
+#include "cases/import.h"
 #include "core/buf.h"
 #include "core/linereader.h"
 
-enum { ST_REGISTERED, ST_REFERRED, ST_ACCEPTED, ST_INVESTIGATING, ST_PROSECUTOR, ST_CLOSED };
-static const char *const st_names[] = {"registered", "referred", "accepted", "investigating", "prosecutor",
-                                       "closed"};
-
-typedef struct imp_case {
-    char *ref, *type, *title, *outcome;
-    int64_t id, reg_unit, owner, reg_t, upd_t;
-    int status, self, nsusp;
-    char **susp;
-    int64_t last_ref;     /* index into refs, -1 if none */
-} imp_case;
-
-typedef struct imp_ref {
-    size_t c;
-    int64_t from, to, sent_t, due_day, ans_t;
-    int foreign;
-    const char *state;
-    const char *reason;
-    char *note;
-} imp_ref;
-
-typedef struct importer {
-    vigil_registry *reg;
-    vigil_unit *units;
-    size_t nunits;
-    imp_case *cases;
-    size_t ncases, ccases;
-    imp_ref *refs;
-    size_t nrefs, crefs;
-    size_t *slots;          /* hash of ref -> case index + 1 */
-    size_t nslots;
-    const char *path;
-    uint64_t line, answers;
-} importer;
-
+const char *const vg_imp_status[6] = {"registered", "referred", "accepted", "investigating", "prosecutor",
+                                      "closed"};
 static uint64_t hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
@@ -60,7 +31,7 @@ static uint64_t hash(const char *s)
     return h;
 }
 
-static imp_case *find_case(importer *im, const char *ref)
+imp_case *vg_imp_find_case(importer *im, const char *ref)
 {
     for (size_t i = hash(ref) & (im->nslots - 1); im->slots[i]; i = (i + 1) & (im->nslots - 1))
         if (!strcmp(im->cases[im->slots[i] - 1].ref, ref))
@@ -94,7 +65,43 @@ static const vigil_unit *find_unit(importer *im, const char *code)
     return NULL;
 }
 
-#define BAD(...) vigil_error_set(err, VIGIL_EINPUT, __VA_ARGS__)
+
+const char *vg_imp_unit_code(const importer *im, int64_t id)
+{
+    for (size_t i = 0; i < im->nunits; i++)
+        if (im->units[i].id == id)
+            return im->units[i].code;
+    return "?";
+}
+
+/* Record a step of case c's history; detail is printf-formatted. */
+__attribute__((format(printf, 6, 7)))
+static int add_event(importer *im, const imp_case *c, int64_t t, const char *event, vigil_error *err,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    char buf[512];
+    imp_event *e;
+    if (im->nevents == im->cevents) {
+        size_t n = im->cevents ? im->cevents * 2 : 1024;
+        imp_event *p = realloc(im->events, n * sizeof *p);
+        if (!p)
+            return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+        im->events = p;
+        im->cevents = n;
+    }
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    e = &im->events[im->nevents];
+    e->c = (size_t)(c - im->cases);
+    e->t = t;
+    e->event = event;
+    if (!(e->detail = strdup(buf)))
+        return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+    im->nevents++;
+    return 0;
+}
 
 /* Split one CSV line in place into at most 6 fields ("" quoting, no embedded newlines). */
 static int split(char *s, char *f[6], int *nf)
@@ -145,13 +152,15 @@ static int rec_case(importer *im, char **f, int64_t t, vigil_error *err)
 {
     const vigil_unit *u = find_unit(im, f[3]);
     imp_case *c;
-    if (find_case(im, f[1]))
+    if (vg_imp_find_case(im, f[1]))
         return BAD("%s:%llu: case '%s' appears twice", im->path, (unsigned long long)im->line, f[1]);
     if (!u || u->type == VIGIL_UNIT_FOREIGN)
         return BAD("%s:%llu: %s unit '%s'", im->path, (unsigned long long)im->line,
                    u ? "cases cannot belong to foreign" : "unknown", f[3]);
     if (!vigil_case_type_valid(f[4]))
         return BAD("%s:%llu: unknown offence type '%s'", im->path, (unsigned long long)im->line, f[4]);
+    if (!f[1][0] || strlen(f[1]) > 47)
+        return BAD("%s:%llu: reference '%s': 1-47 characters", im->path, (unsigned long long)im->line, f[1]);
     if (im->ncases == im->ccases) {
         size_t n = im->ccases ? im->ccases * 2 : 1024;
         imp_case *p = realloc(im->cases, n * sizeof *p);
@@ -173,13 +182,14 @@ static int rec_case(importer *im, char **f, int64_t t, vigil_error *err)
     c->self = u->type != VIGIL_UNIT_NATIONAL;
     c->reg_t = c->upd_t = t;
     c->last_ref = -1;
+    c->line = im->line;
     {
         size_t i = hash(c->ref) & (im->nslots - 1);
         while (im->slots[i])
             i = (i + 1) & (im->nslots - 1);
         im->slots[i] = ++im->ncases;
     }
-    return 0;
+    return add_event(im, c, t, "registered", err, "by %s, reference %s", u->code, c->ref);
 }
 
 static int rec_refer(importer *im, imp_case *c, char **f, int64_t t, vigil_error *err)
@@ -191,7 +201,7 @@ static int rec_refer(importer *im, imp_case *c, char **f, int64_t t, vigil_error
         return BAD("%s:%llu: unknown unit '%s'", im->path, (unsigned long long)im->line, f[3]);
     if (c->status != ST_REGISTERED)
         return BAD("%s:%llu: case %s is %s: only a registered case can be referred", im->path,
-                   (unsigned long long)im->line, c->ref, st_names[c->status]);
+                   (unsigned long long)im->line, c->ref, vg_imp_status[c->status]);
     if (u->id == c->owner)
         return BAD("%s:%llu: case %s already belongs to %s", im->path, (unsigned long long)im->line, c->ref, u->code);
     if (f[4][0] && vigil_date_parse(&due, f[4], err) < 0)
@@ -215,10 +225,15 @@ static int rec_refer(importer *im, imp_case *c, char **f, int64_t t, vigil_error
     if (r->due_day < t / 86400)
         return BAD("%s:%llu: the due date is before the referral is sent", im->path, (unsigned long long)im->line);
     r->state = "pending";
+    r->line = im->line;
     c->last_ref = (int64_t)im->nrefs++;
     c->status = ST_REFERRED;
     c->upd_t = t;
-    return 0;
+    {
+        char dd[12];
+        vigil_date_format(dd, sizeof dd, r->due_day * 86400, 0);
+        return add_event(im, c, t, "referred", err, "%s -> %s, due %s", vg_imp_unit_code(im, r->from), u->code, dd);
+    }
 }
 
 static int rec_answer(importer *im, imp_case *c, char **f, const char *verb, int64_t t, vigil_error *err)
@@ -231,7 +246,7 @@ static int rec_answer(importer *im, imp_case *c, char **f, const char *verb, int
     if (returning && (!r || strcmp(r->state, "accepted") ||
                       (c->status != ST_ACCEPTED && c->status != ST_INVESTIGATING)))
         return BAD("%s:%llu: case %s is %s: only an accepted case can be returned", im->path,
-                   (unsigned long long)im->line, c->ref, st_names[c->status]);
+                   (unsigned long long)im->line, c->ref, vg_imp_status[c->status]);
     if (t / 86400 < r->sent_t / 86400)
         return BAD("%s:%llu: the answer date is before the referral was sent", im->path, (unsigned long long)im->line);
     if (!strcmp(verb, "accept")) {
@@ -254,21 +269,26 @@ static int rec_answer(importer *im, imp_case *c, char **f, const char *verb, int
         c->owner = r->from;
     }
     r->ans_t = t;
+    r->ans_line = im->line;
     c->upd_t = t;
     im->answers++;
-    return 0;
+    if (!r->reason)
+        return add_event(im, c, t, "accepted", err, "by %s", vg_imp_unit_code(im, r->to));
+    return add_event(im, c, t, r->state, err, "by %s: %s%s%s", vg_imp_unit_code(im, r->to), r->reason,
+                     r->note ? ", " : "", r->note ? r->note : "");
 }
 
 static int rec_status(importer *im, imp_case *c, char **f, int64_t t, vigil_error *err)
 {
     int to;
-    for (to = 3; to < 6 && strcmp(st_names[to], f[4]); to++)
+    for (to = 3; to < 6 && strcmp(vg_imp_status[to], f[4]); to++)
         ;
     if (to == 6)
         return BAD("%s:%llu: unknown status '%s'", im->path, (unsigned long long)im->line, f[4]);
-    if (!vg_status_next_ok(st_names[c->status], f[4]))
+    int from = c->status;
+    if (!vg_status_next_ok(vg_imp_status[c->status], f[4]))
         return BAD("%s:%llu: case %s is %s: it cannot move to %s", im->path, (unsigned long long)im->line, c->ref,
-                   st_names[c->status], f[4]);
+                   vg_imp_status[c->status], f[4]);
     if ((to == ST_CLOSED) != (f[5][0] != '\0') || (to == ST_CLOSED && !vigil_outcome_valid(f[5])))
         return BAD("%s:%llu: %s outcome '%s'", im->path, (unsigned long long)im->line,
                    to == ST_CLOSED ? "closing needs a known" : "only closing takes an", f[5]);
@@ -276,7 +296,9 @@ static int rec_status(importer *im, imp_case *c, char **f, int64_t t, vigil_erro
     if (to == ST_CLOSED && !(c->outcome = strdup(f[5])))
         return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
     c->upd_t = t;
-    return 0;
+    c->status_line = im->line;
+    return add_event(im, c, t, "status", err, "%s -> %s%s%s", vg_imp_status[from], vg_imp_status[to], c->outcome ? ", outcome " : "",
+                     c->outcome ? c->outcome : "");
 }
 
 static int one_line(importer *im, char *line, vigil_error *err)
@@ -293,18 +315,19 @@ static int one_line(importer *im, char *line, vigil_error *err)
     if (split(line, f, &nf) < 0)
         return BAD("%s:%llu: bad CSV quoting", im->path, (unsigned long long)im->line);
     if (!strcmp(f[0], "suspect")) {
-        if (!(c = find_case(im, f[1])))
+        if (!(c = vg_imp_find_case(im, f[1])))
             return BAD("%s:%llu: unknown case '%s'", im->path, (unsigned long long)im->line, f[1]);
         char **p = realloc(c->susp, (size_t)(c->nsusp + 1) * sizeof *p);
         if (!p || !(p[c->nsusp] = strdup(f[4])))
             return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
         c->susp = p;
-        c->nsusp++;
+        if (!c->nsusp++)
+            c->susp_line = im->line;
         return 0;
     }
     if (vigil_date_parse(&t, f[2], NULL) < 0)
         return BAD("%s:%llu: bad date '%s'", im->path, (unsigned long long)im->line, f[2]);
-    c = strcmp(f[0], "case") ? find_case(im, f[1]) : NULL;
+    c = strcmp(f[0], "case") ? vg_imp_find_case(im, f[1]) : NULL;
     if (strcmp(f[0], "case") && !c)
         return BAD("%s:%llu: unknown case '%s'", im->path, (unsigned long long)im->line, f[1]);
     if (vg_event_date_check(t, c ? c->upd_t : 0, vg_clock_now(&im->reg->clock), why, sizeof why) < 0)
@@ -424,19 +447,22 @@ static void batch_free(batch *b)
     }
 }
 
-static int write_cases(importer *im, vigil_error *err)
+static int write_cases(importer *im, size_t nnew, vigil_error *err)
 {
     char at[BATCH][24], upd[BATCH][24];
     int64_t *ids = NULL;
     batch *b = batch_new(im->reg->db, "INSERT INTO cases(id, type, title, reg_unit, owner_unit, status, outcome,"
-                         " registered_at, reg_day, self_registered, updated_at) VALUES", 11);
+                         " registered_at, reg_day, self_registered, updated_at, ref) VALUES", 12);
     batch *s = batch_new(im->reg->db, "INSERT INTO suspects(case_id, suspect) VALUES", 2);
-    int rc = b && s ? vg_db_reserve_ids(im->reg->db, "cases", im->ncases, &ids, err)
+    size_t next = 0;
+    int rc = b && s ? vg_db_reserve_ids(im->reg->db, "cases", nnew, &ids, err)
                     : vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
     for (size_t i = 0; rc == 0 && i < im->ncases; i++) {
         imp_case *c = &im->cases[i];
         const char **p = batch_cells(b);
-        c->id = ids[i];
+        if (c->stored)
+            continue;
+        c->id = ids[next++];
         vg_iso(at[b->rows], c->reg_t);
         vg_iso(upd[b->rows], c->upd_t);
         p[0] = batch_num(b, 0, c->id);
@@ -444,18 +470,19 @@ static int write_cases(importer *im, vigil_error *err)
         p[2] = c->title;
         p[3] = batch_num(b, 3, c->reg_unit);
         p[4] = batch_num(b, 4, c->owner);
-        p[5] = st_names[c->status];
+        p[5] = vg_imp_status[c->status];
         p[6] = c->outcome;
         p[7] = at[b->rows];
         p[8] = batch_num(b, 8, c->reg_t / 86400);
         p[9] = c->self ? "1" : "0";
         p[10] = upd[b->rows];
+        p[11] = c->ref;
         rc = batch_row(b, err);
         /* the same suspect named twice in the file is stored once */
         for (int k = 0; rc == 0 && k < c->nsusp; k++) {
             int dup = 0;
-            for (int j = 0; j < k; j++)
-                dup |= !strcmp(c->susp[j], c->susp[k]);
+            for (int d = 0; d < k; d++)
+                dup |= !strcmp(c->susp[d], c->susp[k]);
             if (dup)
                 continue;
             p = batch_cells(s);
@@ -484,6 +511,8 @@ static int write_refs(importer *im, vigil_error *err)
         imp_ref *r = &im->refs[i];
         const imp_case *c = &im->cases[r->c];
         const char **p = batch_cells(b);
+        if (c->stored)
+            continue;
         vg_iso(sent[b->rows], r->sent_t);
         vg_iso(ans[b->rows], r->ans_t);
         p[0] = batch_num(b, 0, c->id);
@@ -507,8 +536,37 @@ static int write_refs(importer *im, vigil_error *err)
     return rc;
 }
 
+/* The history of the new cases, as the online commands write it, with the importer's name. */
+static int write_events(importer *im, const vigil_actor *who, vigil_error *err)
+{
+    char at[BATCH][24];
+    batch *b = batch_new(im->reg->db, "INSERT INTO case_events(case_id, at, who, event, detail) VALUES", 5);
+    int rc = b ? 0 : vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+    for (size_t i = 0; rc == 0 && i < im->nevents; i++) {
+        const imp_event *e = &im->events[i];
+        const imp_case *c = &im->cases[e->c];
+        const char **p = batch_cells(b);
+        if (c->stored)
+            continue;
+        vg_iso(at[b->rows], e->t);
+        p[0] = batch_num(b, 0, c->id);
+        p[1] = at[b->rows];
+        p[2] = who->name;
+        p[3] = e->event;
+        p[4] = e->detail;
+        rc = batch_row(b, err);
+    }
+    if (rc == 0)
+        rc = batch_flush(b, err);
+    batch_free(b);
+    return rc;
+}
+
 static void importer_dispose(importer *im)
 {
+    for (size_t i = 0; i < im->nevents; i++)
+        free(im->events[i].detail);
+    free(im->events);
     for (size_t i = 0; i < im->ncases; i++) {
         imp_case *c = &im->cases[i];
         free(c->ref);
@@ -533,17 +591,21 @@ static int audit_cases(importer *im, const vigil_actor *who, vigil_error *err)
     int64_t *ids = malloc((im->ncases ? im->ncases : 1) * sizeof *ids);
     char **details = calloc(im->ncases ? im->ncases : 1, sizeof *details);
     int rc = ids && details ? 0 : vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
+    size_t n = 0;
     for (size_t i = 0; rc == 0 && i < im->ncases; i++) {
         const char *ref = im->cases[i].ref ? im->cases[i].ref : "";
         size_t len = strlen(im->path) + strlen(ref) + 12;
-        ids[i] = im->cases[i].id;
-        if (!(details[i] = malloc(len)))
+        if (im->cases[i].stored)
+            continue;
+        ids[n] = im->cases[i].id;
+        if (!(details[n] = malloc(len)))
             rc = vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
         else
-            snprintf(details[i], len, "file=%s ref=%s", im->path, ref);
+            snprintf(details[n], len, "file=%s ref=%s", im->path, ref);
+        n++;
     }
     if (rc == 0)
-        rc = vg_reg_audit_cases(im->reg, who, "case.import", ids, (const char *const *)details, im->ncases, err);
+        rc = vg_reg_audit_cases(im->reg, who, "case.import", ids, (const char *const *)details, n, err);
     for (size_t i = 0; details && i < im->ncases; i++)
         free(details[i]);
     free(details);
@@ -555,7 +617,8 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
                       vigil_error *err)
 {
     importer im = {.reg = reg, .path = path};
-    char detail[160];
+    uint64_t unchanged = 0, nrefs = 0, answers = 0;
+    char detail[200];
     int rc;
     memset(res, 0, sizeof *res);
     if ((rc = vg_policy_check(who, VG_ACT_ADMIN, 0, "case import", err)) < 0)
@@ -566,13 +629,24 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
         rc = vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
     if (rc == 0)
         rc = read_file(&im, err);
+    /* under the transaction: no one adds the same reference between the check and the write */
     if (rc == 0 && (rc = vg_db_begin(reg->db, err)) == 0) {
         vg_db_bulk(reg->db);
-        rc = write_cases(&im, err);
+        if ((rc = vg_imp_match_stored(&im, &unchanged, err)) == 0) {
+            for (size_t i = 0; i < im.nrefs; i++)
+                nrefs += !im.cases[im.refs[i].c].stored;
+            for (size_t i = 0; i < im.nevents; i++)   /* accepts, declines and returns */
+                answers += !im.cases[im.events[i].c].stored && im.events[i].event[0] != 's' &&
+                           strcmp(im.events[i].event, "registered") && strcmp(im.events[i].event, "referred");
+            rc = write_cases(&im, im.ncases - unchanged, err);
+        }
         if (rc == 0)
             rc = write_refs(&im, err);
-        snprintf(detail, sizeof detail, "file=%s lines=%llu cases=%zu referrals=%zu answers=%llu", path,
-                 (unsigned long long)im.line, im.ncases, im.nrefs, (unsigned long long)im.answers);
+        if (rc == 0)
+            rc = write_events(&im, who, err);
+        snprintf(detail, sizeof detail, "file=%s lines=%llu cases=%llu unchanged=%llu referrals=%llu answers=%llu",
+                 path, (unsigned long long)im.line, (unsigned long long)(im.ncases - unchanged),
+                 (unsigned long long)unchanged, (unsigned long long)nrefs, (unsigned long long)answers);
         /* each imported case is an object of the log, with its state; then the import itself */
         if (rc == 0)
             rc = audit_cases(&im, who, err);
@@ -585,9 +659,10 @@ int vigil_case_import(vigil_import_result *res, vigil_registry *reg, const vigil
     }
     if (rc == 0) {
         res->lines = im.line;
-        res->cases = im.ncases;
-        res->referrals = im.nrefs;
-        res->answers = im.answers;
+        res->cases = im.ncases - unchanged;
+        res->unchanged = unchanged;
+        res->referrals = nrefs;
+        res->answers = answers;
     }
     importer_dispose(&im);
     return rc;

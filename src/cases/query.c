@@ -145,7 +145,7 @@ static int load_core(vigil_case *c, vigil_registry *reg, vigil_error *err)
     int rc;
     i64s(ids, c->id);
     rc = vg_db_query(reg->db, &r, "SELECT c.type, c.status, c.outcome, c.title, g.code, o.code, c.registered_at,"
-                     " c.updated_at FROM cases c JOIN units g ON g.id = c.reg_unit JOIN units o ON o.id = c.owner_unit"
+                     " c.updated_at, c.ref FROM cases c JOIN units g ON g.id = c.reg_unit JOIN units o ON o.id = c.owner_unit"
                      " WHERE c.id = ?", p, 1, err);
     if (rc < 0)
         return rc;
@@ -161,6 +161,7 @@ static int load_core(vigil_case *c, vigil_registry *reg, vigil_error *err)
     snprintf(c->owner_unit, sizeof c->owner_unit, "%s", vg_cell(&r, 0, 5));
     snprintf(c->registered, sizeof c->registered, "%s", vg_cell(&r, 0, 6));
     snprintf(c->updated, sizeof c->updated, "%s", vg_cell(&r, 0, 7));
+    snprintf(c->ref, sizeof c->ref, "%s", vg_cell(&r, 0, 8) ? vg_cell(&r, 0, 8) : "");
     vg_rows_free(&r);
     rc = vg_db_query(reg->db, &r, "SELECT suspect FROM suspects WHERE case_id = ? ORDER BY suspect", p, 1, err);
     if (rc < 0)
@@ -202,6 +203,8 @@ int vigil_case_get(vigil_case **out, vigil_registry *reg, const vigil_actor *who
     if (rc == 0)
         rc = load_referrals(c, reg, now ? now : vg_now(), err);
     if (rc == 0)
+        rc = vg_case_history_load(c, reg, err);
+    if (rc == 0)
         rc = compute_priority(c, reg, who, err);
     if (rc == 0) {
         char obj[32];
@@ -228,6 +231,9 @@ void vigil_case_free(vigil_case *c)
     for (size_t i = 0; i < c->nreferrals; i++)
         free(c->referral[i].note);
     free(c->referral);
+    for (size_t i = 0; i < c->nhistory; i++)
+        free(c->history[i].detail);
+    free(c->history);
     free(c->title);
     free(c->suspects);
     free(c);
@@ -249,7 +255,7 @@ int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const 
         return vigil_error_set(err, VIGIL_EDENIED, "case list: not allowed for user '%s' (analysts see"
                                " statistics only)", who->name);
     vg_buf_init(&sql, 4096);
-    vg_buf_adds(&sql, "SELECT c.id, c.type, c.status, o.code, c.registered_at, t.code, r.due_day"
+    vg_buf_adds(&sql, "SELECT c.id, c.type, c.status, o.code, c.registered_at, t.code, r.due_day, c.ref, c.title"
              " FROM cases c JOIN units o ON o.id = c.owner_unit"
              " LEFT JOIN referrals r ON r.case_id = c.id AND r.state = 'pending'"
              " LEFT JOIN units t ON t.id = r.to_unit WHERE 1 = 1");
@@ -284,6 +290,15 @@ int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const 
         vg_buf_adds(&sql, " AND c.status = ?");
         p[np++] = f->status;
     }
+    if (f->reason) {
+        if (!vigil_reason_valid(f->reason)) {
+            vg_buf_dispose(&sql);
+            return vigil_error_set(err, VIGIL_EINPUT, "unknown reason '%s' (known: capacity, other-priority,"
+                                   " no-digital-support, insufficient-info, jurisdiction, duplicate, other)", f->reason);
+        }
+        vg_buf_adds(&sql, " AND EXISTS (SELECT 1 FROM referrals y WHERE y.case_id = c.id AND y.reason = ?)");
+        p[np++] = f->reason;
+    }
     if (f->overdue) {
         i64s(today, now / 86400);
         vg_buf_adds(&sql, " AND r.due_day < ?");
@@ -310,6 +325,13 @@ int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const 
             snprintf(c->pending_to, sizeof c->pending_to, "%s", vg_cell(&r, i, 5));
             vigil_date_format(c->due, sizeof c->due, vg_cell_i64(&r, i, 6) * 86400, 0);
             c->overdue = vg_cell_i64(&r, i, 6) < now / 86400;
+        }
+        snprintf(c->ref, sizeof c->ref, "%s", vg_cell(&r, i, 7) ? vg_cell(&r, i, 7) : "");
+        if (vg_cell(&r, i, 8) && snprintf(c->title, sizeof c->title, "%s", vg_cell(&r, i, 8)) >= (int)sizeof c->title) {
+            size_t k = sizeof c->title - 1;   /* cut whole UTF-8 characters only */
+            while (k > 0 && ((unsigned char)vg_cell(&r, i, 8)[k] & 0xC0) == 0x80)
+                k--;
+            c->title[k] = '\0';
         }
     }
     *n = r.nrows;

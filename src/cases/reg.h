@@ -11,6 +11,7 @@ struct vigil_registry {
     vg_db *db;
     vigil_config cfg;
     vg_clock clock;     /* the time audit events carry */
+    char last_change[256]; /* one line about the last change made (vigil_registry_last_change) */
 };
 
 /* The case tables; the audit log has a schema of its own (vg_audit_schema). */
@@ -86,5 +87,11 @@ int vg_event_date_check(int64_t t, int64_t prev, int64_t now, char *why, size_t 
  * "case N: date ... is before the case's previous event (...)" or "... is in the future". */
 int vg_case_date_check(vigil_registry *reg, int64_t case_id, int64_t t, vigil_error *err);
 int vg_case_type_index(const char *s);
+
+/* The case's history (history.c): append an event at t inside the caller's transaction, or
+ * load them all, oldest first, into c->history. */
+int vg_case_event(vigil_registry *reg, const vigil_actor *who, int64_t case_id, int64_t t, const char *event,
+                  const char *detail, vigil_error *err);
+int vg_case_history_load(vigil_case *c, vigil_registry *reg, vigil_error *err);
 
 #endif

@@ -47,6 +47,11 @@ const char *vigil_registry_backend(const vigil_registry *reg)
     return vg_db_is_pg(reg->db) ? "postgresql" : "sqlite";
 }
 
+const char *vigil_registry_last_change(const vigil_registry *reg)
+{
+    return reg->last_change;
+}
+
 void vigil_registry_set_config(vigil_registry *reg, const vigil_config *cfg)
 {
     reg->cfg = *cfg;

@@ -34,17 +34,35 @@ static const char *const migrations[] = {
     /* 2: users act as the login mapped to them (PostgreSQL: as the role of their name) */
     "ALTER TABLE users ADD COLUMN os_user TEXT;"
     "CREATE UNIQUE INDEX users_os_user ON users(os_user);",
+    /* 3: the registering unit's own reference for a case (what an import matches on), and the
+     * case's history: every registration, referral, answer and status change, with who and when.
+     * Existing cases get their history from what the tables still hold (who: unknown). */
+    "ALTER TABLE cases ADD COLUMN ref TEXT;"
+    "CREATE UNIQUE INDEX cases_ref ON cases(reg_unit, ref);"
+    "CREATE TABLE case_events(id @PK@, case_id BIGINT NOT NULL REFERENCES cases(id), at TEXT NOT NULL,"
+    "  who TEXT, event TEXT NOT NULL, detail TEXT);"
+    "CREATE INDEX case_events_case ON case_events(case_id, at);"
+    "INSERT INTO case_events(case_id, at, event, detail) SELECT c.id, c.registered_at, 'registered',"
+    "  'by ' || u.code FROM cases c JOIN units u ON u.id = c.reg_unit;"
+    "INSERT INTO case_events(case_id, at, event, detail) SELECT r.case_id, r.sent_at, 'referred',"
+    "  f.code || ' -> ' || t.code FROM referrals r JOIN units f ON f.id = r.from_unit"
+    "  JOIN units t ON t.id = r.to_unit;"
+    "INSERT INTO case_events(case_id, at, event, detail) SELECT r.case_id, r.answered_at, r.state,"
+    "  'by ' || t.code || COALESCE(': ' || r.reason, '') FROM referrals r JOIN units t ON t.id = r.to_unit"
+    "  WHERE r.answered_at IS NOT NULL;"
+    "INSERT INTO case_events(case_id, at, event, detail) SELECT id, updated_at, 'status', status"
+    "  || COALESCE(' outcome=' || outcome, '') FROM cases WHERE status IN ('investigating', 'prosecutor', 'closed');",
 };
 
 const vg_schema vg_cases_schema = {
     .name = "case",
     .version_key = "cases_schema_version",
-    .version = 2,
+    .version = 3,
     .migrations = migrations,
-    .drop_sqlite = "DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
+    .drop_sqlite = "DROP TABLE IF EXISTS case_events; DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
                    "DROP TABLE IF EXISTS suspects; DROP TABLE IF EXISTS cases; DROP TABLE IF EXISTS users;"
                    "DROP TABLE IF EXISTS units",
-    .drop_pg = "DROP TABLE IF EXISTS referrals, signals, suspects, cases, users, units CASCADE",
+    .drop_pg = "DROP TABLE IF EXISTS case_events, referrals, signals, suspects, cases, users, units CASCADE",
 };
 
 int vg_cases_migrate(vg_db *db, vigil_error *err)

@@ -19,8 +19,9 @@ int vigil_case_write_json(FILE *f, const vigil_case *c, vigil_error *err)
 {
     vg_buf b;
     vg_buf_init(&b, DOC_MAX);
-    vg_buf_addf(&b, "{\"id\":%lld,\"type\":\"%s\",\"status\":\"%s\",\"outcome\":", (long long)c->id, c->type,
-                c->status);
+    vg_buf_addf(&b, "{\"id\":%lld,\"ref\":", (long long)c->id);
+    vg_json_strz(&b, or_null(c->ref));
+    vg_buf_addf(&b, ",\"type\":\"%s\",\"status\":\"%s\",\"outcome\":", c->type, c->status);
     vg_json_strz(&b, or_null(c->outcome));
     vg_buf_adds(&b, ",\"title\":");
     vg_json_strz(&b, c->title);
@@ -43,6 +44,15 @@ int vigil_case_write_json(FILE *f, const vigil_case *c, vigil_error *err)
         vg_json_strz(&b, r->note);
         vg_buf_addf(&b, ",\"overdue\":%s}", r->overdue ? "true" : "false");
     }
+    vg_buf_adds(&b, "],\"history\":[");
+    for (size_t i = 0; i < c->nhistory; i++) {
+        const vigil_case_event *e = &c->history[i];
+        vg_buf_addf(&b, "%s{\"at\":\"%s\",\"who\":", i ? "," : "", e->at);
+        vg_json_strz(&b, or_null(e->who));
+        vg_buf_addf(&b, ",\"event\":\"%s\",\"detail\":", e->event);
+        vg_json_strz(&b, e->detail);
+        vg_buf_addc(&b, '}');
+    }
     vg_buf_adds(&b, "]}\n");
     return vg_output_write(&b, f, err);
 }
@@ -59,7 +69,35 @@ int vigil_case_rows_write_json(FILE *f, const vigil_case_row *v, size_t n, vigil
         vg_json_strz(&b, or_null(v[i].pending_to));
         vg_buf_adds(&b, ",\"due\":");
         vg_json_strz(&b, or_null(v[i].due));
-        vg_buf_addf(&b, ",\"overdue\":%s}", v[i].overdue ? "true" : "false");
+        vg_buf_addf(&b, ",\"overdue\":%s,\"ref\":", v[i].overdue ? "true" : "false");
+        vg_json_strz(&b, or_null(v[i].ref));
+        vg_buf_adds(&b, ",\"title\":");
+        vg_json_strz(&b, or_null(v[i].title));
+        vg_buf_addc(&b, '}');
+    }
+    vg_buf_adds(&b, "]\n");
+    return vg_output_write(&b, f, err);
+}
+
+int vigil_audit_events_write_json(FILE *f, const vigil_audit_event *v, size_t n, vigil_error *err)
+{
+    vg_buf b;
+    vg_buf_init(&b, DOC_MAX);
+    vg_buf_addc(&b, '[');
+    for (size_t i = 0; i < n; i++) {
+        vg_buf_addf(&b, "%s{\"seq\":%lld,\"at\":", i ? "," : "", (long long)v[i].seq);
+        vg_json_strz(&b, v[i].at);
+        vg_buf_adds(&b, ",\"event_at\":");
+        vg_json_strz(&b, or_null(v[i].event_at));
+        vg_buf_adds(&b, ",\"who\":");
+        vg_json_strz(&b, v[i].who);
+        vg_buf_adds(&b, ",\"action\":");
+        vg_json_strz(&b, v[i].action);
+        vg_buf_adds(&b, ",\"object\":");
+        vg_json_strz(&b, v[i].object);
+        vg_buf_adds(&b, ",\"detail\":");
+        vg_json_strz(&b, v[i].detail);
+        vg_buf_addc(&b, '}');
     }
     vg_buf_adds(&b, "]\n");
     return vg_output_write(&b, f, err);

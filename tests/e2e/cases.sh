@@ -101,7 +101,7 @@ check "not overdue before its due date" bash -c "test \"\$(\"$V\" case list --ov
 "$V" case decline "$id2" --reason other --note "no forensic capacity this quarter" --at 2006-11-15 &&
   "$V" case refer "$id2" --to BP --at 2006-11-16
 check "decline with a note, then referred again" test $? -eq 0
-check "history kept in case show" bash -c "\"$V\" case show $id2 | grep -c -- '->' | grep -qx 2"
+check "history kept in case show" bash -c "\"$V\" case show $id2 | grep -c -- '-> .* sent ' | grep -qx 2"
 check "stats json shape" bash -c "\"$V\" stats --format json --now 2006-12-31 | python3 -c '
 import json,sys; s=json.load(sys.stdin)
 keys={\"group\",\"referred\",\"accepted\",\"declined\",\"pending\",\"overdue\",\"median_days\",\"reasons\"}
@@ -248,5 +248,5 @@ check "kill -9 during import: audit chain intact" bash -c "\"$V\" --db \"$DB3\" 
 if [ -z "$PG" ]; then
   check "kill -9 during import: integrity_check ok" bash -c "test \"\$(sqlite3 \"$DB3\" 'PRAGMA integrity_check')\" = ok"
 fi
-check "import after the kill works" bash -c "\"$V\" --db \"$DB3\" case import \"$T/big.csv\" | grep -q '$big cases'"
+check "import after the kill works (or finds every case already stored)" bash -c "\"$V\" --db \"$DB3\" case import \"$T/big.csv\" | grep -qE '($big new, 0|0 new, $big) unchanged'"
 echo "1..$n"

@@ -85,7 +85,7 @@ static void std_units(fx *f)
 
 static int64_t new_case(fx *f, const char *unit, const char *type, const char *at)
 {
-    vigil_case_spec s = {unit, type, "a title", NULL, 0, at ? D(at) : 0};
+    vigil_case_spec s = {unit, type, "a title", NULL, 0, at ? D(at) : 0, NULL};
     vigil_error err;
     int64_t id;
     if (vigil_case_new(&id, f->reg, &f->admin, &s, &err) < 0)
@@ -266,7 +266,7 @@ static void cases__due_defaults_per_unit_type_and_overdue(void **state)
     vigil_error err;
     vigil_config cfg;
     vigil_case_row *v;
-    vigil_case_filter flt = {NULL, NULL, 1, 0};
+    vigil_case_filter flt = {NULL, NULL, 1, 0, NULL};
     size_t n;
     char *dir = tu_mkdtemp(), *path;
     int64_t a, b;
@@ -406,7 +406,7 @@ static void cases__access_matrix(void **state)
 
     /* case new: own unit yes, other unit no, national any, analyst never */
     {
-        vigil_case_spec s1 = {"R01", "possession", NULL, NULL, 0, 0};
+        vigil_case_spec s1 = {"R01", "possession", NULL, NULL, 0, 0, NULL};
         assert_int_equal(vigil_case_new(&id, f->reg, &own, &s1, &err), 0);
         assert_int_equal(vigil_case_new(&id2, f->reg, &other, &s1, &err), VIGIL_EDENIED);
         assert_non_null(strstr(err.msg, "not allowed for user 'r2'"));
@@ -500,7 +500,7 @@ static int try_action(fx *f, const vigil_actor *who, int act, const char *csv, i
     vigil_case_filter flt = {0};
     vigil_audit_report rep;
     vigil_import_result res;
-    vigil_case_spec spec = {"R01", "grooming", NULL, NULL, 0, 0};
+    vigil_case_spec spec = {"R01", "grooming", NULL, NULL, 0, 0, NULL};
     char name[32];
     size_t n = 0;
     int64_t id = 0;
@@ -792,7 +792,7 @@ static void cases__priority_is_explained(void **state)
     vigil_error err;
     vigil_case *c;
     const char *sus[] = {"S-17", "S-18"};
-    vigil_case_spec s1 = {"NAT", "possession", NULL, sus, 1, 0}, s2 = {"NAT", "production", NULL, sus, 2, 0};
+    vigil_case_spec s1 = {"NAT", "possession", NULL, sus, 1, 0, NULL}, s2 = {"NAT", "production", NULL, sus, 2, 0, NULL};
     int64_t a, b, plain;
     std_units(f);
     plain = new_case(f, "NAT", "possession", NULL);
@@ -869,6 +869,60 @@ static void cases__import_is_all_or_nothing(void **state)
     free(dir);
 }
 
+/* The history keeps every step (an acceptance survives its return), each change says what it
+ * did, and audit list shows an officer only the events of cases the unit sees. */
+static void cases__history_confirmations_and_audit_list(void **state)
+{
+    fx *f = *state;
+    vigil_error err;
+    vigil_actor r1, r2;
+    vigil_case *c = NULL;
+    vigil_audit_event *ev = NULL;
+    vigil_audit_filter all = {NULL, NULL, 0}, one = {"case:1", NULL, 0};
+    size_t n = 0;
+    int64_t id, other;
+    std_units(f);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r1", "R01", VIGIL_ROLE_OFFICER, NULL, &err), 0);
+    assert_int_equal(vigil_user_add(f->reg, &f->admin, "r2", "R02", VIGIL_ROLE_OFFICER, NULL, &err), 0);
+    assert_int_equal(vigil_actor_resolve(&r1, f->reg, "r1", &err), 0);
+    assert_int_equal(vigil_actor_resolve(&r2, f->reg, "r2", &err), 0);
+    id = new_case(f, "R01", "possession", "2020-01-01");
+    other = new_case(f, "R02", "grooming", "2020-01-01");
+    assert_int_equal(id, 1);
+    assert_string_equal(vigil_registry_last_change(f->reg), "case 2 registered for R02");
+    assert_int_equal(vigil_case_refer(f->reg, &r1, id, "R02", D("2020-02-01"), -1, D("2020-01-02"), &err), 0);
+    assert_string_equal(vigil_registry_last_change(f->reg), "case 1 referred to R02, due 2020-02-01");
+    assert_int_equal(vigil_case_accept(f->reg, &r2, id, D("2020-01-03"), &err), 0);
+    assert_int_equal(vigil_case_decline(f->reg, &r2, id, "capacity", NULL, 1, D("2020-01-05"), &err), 0);
+    assert_string_equal(vigil_registry_last_change(f->reg), "case 1 returned by R02 (capacity), back with R01");
+    assert_int_equal(vigil_case_get(&c, f->reg, &r1, id, 0, &err), 0);
+    assert_int_equal(c->nhistory, 4);
+    assert_string_equal(c->history[0].event, "registered");
+    assert_string_equal(c->history[1].event, "referred");
+    assert_string_equal(c->history[2].event, "accepted");
+    assert_string_equal(c->history[2].who, "r2");
+    assert_string_equal(c->history[2].at, "2020-01-03T00:00:00Z");
+    assert_string_equal(c->history[3].event, "returned");
+    assert_string_equal(c->history[3].detail, "by R02: capacity");
+    vigil_case_free(c);
+    /* r1 sees case 1 only; r2 sees its own case 2 and case 1, referred to it */
+    assert_int_equal(vigil_audit_list(&ev, &n, f->reg, &r1, &all, &err), 0);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(ev[i].object, "case:1");
+    vigil_audit_events_free(ev, n);
+    assert_int_equal(vigil_audit_list(&ev, &n, f->reg, &r2, &all, &err), 0);
+    for (size_t i = 0; i < n; i++)
+        assert_true(!strcmp(ev[i].object, "case:1") || !strcmp(ev[i].object, "case:2"));
+    vigil_audit_events_free(ev, n);
+    assert_int_equal(vigil_audit_list(&ev, &n, f->reg, &f->admin, &one, &err), 0);
+    assert_int_equal(n, 5);   /* new, refer, accept, return, show */
+    assert_string_equal(ev[2].action, "case.accept");
+    assert_string_equal(ev[2].who, "r2");
+    vigil_audit_events_free(ev, n);
+    (void)other;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -889,6 +943,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(cases__stats_count_exactly, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__priority_is_explained, setup, teardown),
         cmocka_unit_test_setup_teardown(cases__import_is_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(cases__history_confirmations_and_audit_list, setup, teardown),
     };
     return tu_run_tests(getenv("VIGIL_PG_URL") ? "cases_postgresql" : "cases_sqlite", tests, NULL, NULL);
 }
