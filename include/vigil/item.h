@@ -82,6 +82,8 @@ typedef struct vigil_item {
     int has_inode;
     uint64_t inode;                 /* inode or MFT entry */
     vigil_fs_time times[VIGIL_TIME__COUNT];
+    const unsigned char *thumb;     /* a small JPEG of the picture (longest side <= 160 px); NULL when none */
+    size_t thumb_len;
 } vigil_item;
 
 #endif
