@@ -2,7 +2,8 @@
  * The report's style sheet and script. The script renders the item tables from the JSON
  * embedded in the page (one <script type="application/json" id="dN"> per list), a page of
  * 200 rows at a time, with sorting and filtering; nothing is fetched. The page's
- * Content-Security-Policy admits this script by its SHA-256 and nothing else.
+ * Content-Security-Policy admits this script by its SHA-256 and nothing else. The data
+ * elements are dropped once read, so the document holds the text once.
  * ?q=TEXT&sort=COLUMN&desc=1 in the address applies a filter and a sort to every table.
  */
 #include "report/html.h"
@@ -12,7 +13,7 @@ const char vg_html_style[] =
     "h1{margin:.2em 0}h2{margin:1.2em 0 .4em;font-size:1.2em}"
     "table{border-collapse:collapse;margin-bottom:.6em}"
     "td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}"
-    "th{background:#f2f2f2}td.n,th.n{text-align:right}"
+    "th{background:#f2f2f2}td.n,th.n{text-align:right}td.n,td.t{white-space:nowrap}"
     ".p{font-family:monospace;word-break:break-all}.h{font-family:monospace;font-size:.8em;word-break:break-all}"
     ".c{color:#666;font-size:.85em}.s{color:#a40;font-size:.85em}.note{color:#555}"
     ".banner{padding:.6em 1em;margin:.6em 0;border:2px solid;font-size:1.1em}"
@@ -25,11 +26,12 @@ const char vg_html_style[] =
     "th.k{cursor:pointer;user-select:none}th.k:hover{background:#e4e4ff}"
     "th.asc:after{content:' \\25B2'}th.desc:after{content:' \\25BC'}"
     "tr.m0 td{background:#fafafa}.w{font-weight:bold}"
+    "div.tw{display:inline-block;overflow:hidden;line-height:0}" /* the blur stays inside its cell */
     "img.th{max-width:160px;max-height:160px;filter:blur(14px) grayscale(1);cursor:pointer}"
     "img.th.shown{filter:none}";
 
 const char vg_html_script[] =
-    "(function(){'use strict';\n"
+    "(function(){'use strict';document.documentElement.dataset.parsed=performance.now().toFixed(1);\n"
     "var PAGE=200,args=new URLSearchParams(location.search),shown=null,thumbs={};\n"
     "function el(t,c,x){var e=document.createElement(t);if(c)e.className=c;if(x!=null)e.textContent=x;return e;}\n"
     "function human(n){var u=['bytes','kB','MB','GB','TB','PB'],i=0;if(n<1000)return n+' bytes';"
@@ -45,13 +47,14 @@ const char vg_html_script[] =
     " if(r.allocated===undefined||r.type==='image'||r.type==='filesystem')return '';\n"
     " return (r.allocated?'allocated':'deleted')+(r.inode!=null?', inode '+r.inode:'');}\n"
     "var COLS=[\n"
-    " {k:'picture',v:function(r){return thumbs[r._k]?'picture':'';},cell:function(td,r){var i=el('img','th');"
-    "i.setAttribute('src',thumbs[r._k]);i.alt='picture (click to show)';i.title='click to show or hide';td.appendChild(i);},nosort:1},\n"
+    " {k:'picture',v:function(r){return thumbs[r._k]?'picture':'';},cell:function(td,r){if(!thumbs[r._k])return;"
+    "var w=el('div','tw'),i=el('img','th');i.setAttribute('src',thumbs[r._k]);i.alt='picture (click to show)';"
+    "i.title='click to show or hide';w.appendChild(i);td.appendChild(w);},nosort:1},\n"
     " {k:'name',v:function(r){return (r.containers||[]).concat([r.path]).join(' > ');},cls:'p'},\n"
     " {k:'in image',v:where,cls:'s'},\n"
     " {k:'size',v:function(r){return r.size;},show:human,num:1},\n"
     " {k:'type',v:function(r){return r.mime||'';}},\n"
-    " {k:'modified',v:function(r){return r.modified||'';}},\n"
+    " {k:'modified',v:function(r){return r.modified||'';},cls:'t'},\n"
     " {k:'SHA-256',v:function(r){return r.sha256||'';},cls:'h'},\n"
     " {k:'match',v:function(r){return matches(r).map(desc).join(' | ');},cell:function(td,r){"
     "matches(r).forEach(function(m,i){td.appendChild(el('div',i||matches(r).length<2?'':'w',desc(m)));});}},\n"
@@ -91,9 +94,9 @@ const char vg_html_script[] =
     " t.ths.forEach(function(th){th.classList.remove('asc','desc');if(th.textContent===t.key)th.classList.add(t.dir>0?'asc':'desc');});};\n"
     "document.addEventListener('click',function(e){var i=e.target;if(!i.classList||!i.classList.contains('th'))return;\n"
     " if(shown&&shown!==i)shown.classList.remove('shown');i.classList.toggle('shown');shown=i.classList.contains('shown')?i:null;});\n"
-    "var te=document.getElementById('thumbs');if(te)thumbs=JSON.parse(te.textContent);\n"
+    "var te=document.getElementById('thumbs');if(te){thumbs=JSON.parse(te.textContent);te.remove();}\n"
     "document.querySelectorAll('div.list').forEach(function(box){var d=document.getElementById('d'+box.dataset.list);\n"
-    " var rows=JSON.parse(d.textContent);for(var i=0;i<rows.length;i++){rows[i]._i=i;rows[i]._k=box.dataset.list+':'+i;}\n"
+    " var rows=JSON.parse(d.textContent);d.remove();for(var i=0;i<rows.length;i++){rows[i]._i=i;rows[i]._k=box.dataset.list+':'+i;}\n"
     " if(rows.length)new Table(box,rows);});\n"
     "document.documentElement.dataset.ready=performance.now().toFixed(1);\n"
     "})();\n";

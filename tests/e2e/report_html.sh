@@ -45,7 +45,7 @@ like "benign items summarised with a count" "$d" "1 items \(1 distinct contents\
 is "benign items not listed one by one" "$(grep -c 'lorem.txt' dom.html)" "0"
 like "archive members read 'zip > member'" "$d" "<td class=\"p\">ev/holiday.zip &gt; holiday1.jpg</td>"
 like "human sizes" "$d" "<td class=\"n\" title=\"[0-9]+ bytes\">[0-9.]+ kB</td>"
-like "file times for a folder scan" "$d" "<td class=\"p\">ev/sunset.jpg</td>(<td[^>]*>[^<]*</td>){2}<td>20[0-9]{2}-[0-9]{2}-[0-9]{2}T"
+like "file times for a folder scan" "$d" "<td class=\"p\">ev/sunset.jpg</td>(<td[^>]*>[^<]*</td>){2}<td class=\"t\">20[0-9]{2}-[0-9]{2}-[0-9]{2}T"
 like "a name that looks like markup stays text" "$d" "ev/&lt;img src=x&gt;.txt"
 like "the page says how many rows it shows" "$d" "rows 1 to 4 of 4"
 is "no always-empty column (no 'reason' among unknown images)" "$(tr '\n' ' ' <dom.html | grep -o 'id="h0".*id="h1"' | grep -c '<th[^>]*>reason</th>')" "0"
@@ -62,6 +62,26 @@ f=$(tr '\n' ' ' <filtered.html | grep -o 'id="h0".*id="h1"' | grep -oE '<tbody>.
 like "filtered: one row left, said so" "$f" "rows 1 to 1 of 1 \(filtered from 4\)"
 like "filtered: the row that matches" "$f" "ev/sub/green.png"
 is "filtered: the others gone" "$(printf '%s' "$f" | grep -c 'sunset.jpg')" "0"
+
+# The page shows every entry of "matches" (winner first, a near match naming its record) and
+# renders a thumbnail blurred; both planted in the page's data, which its script policy allows.
+python3 - r.html planted-data.html "$TESTDATA/report/thumb.jpg" <<'PY'
+import base64, sys
+page, out, jpeg = sys.argv[1], sys.argv[2], sys.argv[3]
+s = open(page, encoding="utf-8").read()
+m = ('"matches":[{"set":"list-b","version":3,"kind":"illegal","by":"pdq","distance":4,"orientation":"rot90",'
+     '"record":{"name":"rec-7","source":"b.csv","line":12}},{"set":"list-a","version":1,"by":"sha256","distance":0}],')
+s = s.replace('{"path":"ev/sunset.jpg"', '{' + m + '"path":"ev/sunset.jpg"', 1)
+t = '<script type="application/json" id=thumbs>{"0:0":"data:image/jpeg;base64,%s"}</script>\n' % \
+    base64.b64encode(open(jpeg, "rb").read()).decode()
+i = s.rindex("<script>")
+open(out, "w", encoding="utf-8").write(s[:i] + t + s[i:])
+PY
+browse planted-dom.html "file://$T/planted-data.html"
+p=$(tr "\n" " " <planted-dom.html)
+like "matches: every entry, the winner first and bold, the near one naming its record" "$p" \
+  '<div class="w">list-b v3 \(pdq, distance 4, rot90\) illegal; record rec-7 in b.csv:12</div><div>list-a v1 \(sha256\)</div>'
+like "thumbnail: a picture column, the image blurred until clicked" "$p" '<th>picture</th>.*<img class="th" src="data:image/jpeg;base64,'
 
 # No network: nothing requested by the page, and the page's policy blocks a load planted in it.
 browse /dev/null "file://$T/r.html" --log-net-log="$T/net.json"
