@@ -21,7 +21,6 @@ const char vg_html_style[] =
     ".good{background:#e8f5e0;border-color:#6a6}.warn{background:#fff1c8;border-color:#c80;font-weight:bold}"
     ".vd-illegal{background:#f6c9c9}.vd-near{background:#f9d9ef}.vd-interest{background:#fde3c4}"
     ".vd-unknown{background:#fff7cc}.vd-error{background:#e3e3e3}.vd-benign{background:#ddf0d6}"
-    "td.sw{width:.8em;padding:0}"
     ".tools{margin:.3em 0}.tools input{width:22em}.tools button{margin-left:.4em}"
     "th.k{cursor:pointer;user-select:none}th.k:hover{background:#e4e4ff}"
     "th.asc:after{content:' \\25B2'}th.desc:after{content:' \\25BC'}"

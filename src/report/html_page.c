@@ -4,6 +4,7 @@
  * the sets compared with their versions, and the totals in order of severity.
  */
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,31 +83,52 @@ static void write_case(vg_buf *b, const vigil_report_params *p)
     vg_buf_addf(b, "</td></tr>\n<tr><th>reader threads</th><td>%u</td></tr>\n</table>\n", p->jobs);
 }
 
+/* A column of the sets' table is shown only when some set has a value for it. */
+static int any_set(const vigil_report_params *p, size_t field)
+{
+    for (size_t i = 0; i < p->nsets; i++) {
+        const char *v = *(const char *const *)((const char *)&p->sets[i] + field);
+        if (v && *v)
+            return 1;
+    }
+    return 0;
+}
+
+static void set_cell(vg_buf *b, int shown, const char *v, const char *cls)
+{
+    if (!shown)
+        return;
+    vg_buf_addf(b, "<td%s>", cls);
+    vg_html_textz(b, v);
+    vg_buf_adds(b, "</td>");
+}
+
 static void write_sets(vg_buf *b, const vigil_report_params *p)
 {
+    int release = any_set(p, offsetof(vigil_hashset_info, release));
+    int format = any_set(p, offsetof(vigil_hashset_info, format));
+    int by = any_set(p, offsetof(vigil_hashset_info, imported_by));
+    int sources = any_set(p, offsetof(vigil_hashset_info, sources));
     vg_buf_adds(b, "<h2>Hash sets compared</h2>\n");
     if (!p->nsets) {
         vg_buf_adds(b, "<p>None: every readable item is unknown.</p>\n");
         return;
     }
-    vg_buf_adds(b, "<table id=sets><tr><th>set</th><th>kind</th><th>version</th><th class=n>entries</th>"
-                   "<th>release</th><th>format</th><th>imported</th><th>by</th><th>sources</th></tr>\n");
+    vg_buf_addf(b, "<table id=sets><tr><th>set</th><th>kind</th><th>version</th><th class=n>entries</th>%s%s"
+                "<th>imported</th>%s%s</tr>\n", release ? "<th>release</th>" : "", format ? "<th>format</th>" : "",
+                by ? "<th>by</th>" : "", sources ? "<th>sources</th>" : "");
     for (size_t i = 0; i < p->nsets; i++) {
         const vigil_hashset_info *s = &p->sets[i];
         vg_buf_adds(b, "<tr><td>");
         vg_html_textz(b, s->name);
-        vg_buf_addf(b, "</td><td>%s</td><td>%lld</td><td class=n>%llu</td><td>", vigil_hashset_kind_name(s->kind),
+        vg_buf_addf(b, "</td><td>%s</td><td>%lld</td><td class=n>%llu</td>", vigil_hashset_kind_name(s->kind),
                     (long long)s->version, (unsigned long long)s->entries);
-        vg_html_textz(b, s->release);
-        vg_buf_adds(b, "</td><td>");
-        vg_html_textz(b, s->format);
-        vg_buf_adds(b, "</td><td>");
-        vg_html_textz(b, s->imported_at);
-        vg_buf_adds(b, "</td><td>");
-        vg_html_textz(b, s->imported_by);
-        vg_buf_adds(b, "</td><td class=p>");
-        vg_html_textz(b, s->sources);
-        vg_buf_adds(b, "</td></tr>\n");
+        set_cell(b, release, s->release, "");
+        set_cell(b, format, s->format, "");
+        set_cell(b, 1, s->imported_at, "");
+        set_cell(b, by, s->imported_by, "");
+        set_cell(b, sources, s->sources, " class=p");
+        vg_buf_adds(b, "</tr>\n");
     }
     vg_buf_adds(b, "</table>\n");
 }
@@ -115,16 +137,16 @@ static void write_totals(vg_buf *b, const vg_html_summary *sum)
 {
     const vigil_scan_stats *s = sum->s;
     char size[32], rate[32];
-    vg_buf_adds(b, "<h2>Totals</h2>\n<table id=totals><tr><th></th><th>verdict</th><th class=n>items</th>"
+    vg_buf_adds(b, "<h2>Totals</h2>\n<table id=totals><tr><th>verdict</th><th class=n>items</th>"
                    "<th class=n>distinct contents</th><th>meaning</th></tr>\n");
     for (int i = 0; i < VIGIL_VERDICT__COUNT; i++) {
         vigil_verdict v = severity[i];
         const char *name = vigil_verdict_name(v);
-        vg_buf_addf(b, "<tr class=vd-%s><td class=sw></td><td>%s</td><td class=n>%llu</td><td class=n>%llu</td>"
+        vg_buf_addf(b, "<tr class=vd-%s><td>%s</td><td class=n>%llu</td><td class=n>%llu</td>"
                     "<td class=note>%s</td></tr>\n", name, name, (unsigned long long)s->by_verdict[v],
                     (unsigned long long)vg_content_set_count(sum->contents, (int)v), verdict_notes[v]);
     }
-    vg_buf_addf(b, "<tr><th></th><th>all</th><th class=n>%llu</th><th class=n>%llu</th><td></td></tr></table>\n",
+    vg_buf_addf(b, "<tr><th>all</th><th class=n>%llu</th><th class=n>%llu</th><td></td></tr></table>\n",
                 (unsigned long long)s->items, (unsigned long long)vg_content_set_count(sum->contents, -1));
     vg_html_size(size, sizeof size, (double)s->bytes);
     vg_html_size(rate, sizeof rate, s->seconds > 0 ? (double)s->bytes / s->seconds : 0);

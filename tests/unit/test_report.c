@@ -290,6 +290,41 @@ static void report__html_header_totals_and_escaping(void **state)
     free(page);
 }
 
+static void report__html_distinct_contents_at_scale_and_no_empty_set_columns(void **state)
+{
+    enum { N = 3000 };
+    vigil_item *items = calloc(N, sizeof *items);
+    vigil_hashset_info set = {0};
+    vigil_scan_stats st = {0};
+    vigil_report_params p = {0};
+    page_items pi = {items, N};
+    char *page;
+    (void)state;
+    for (uint32_t i = 0; i < N; i++) { /* each content twice: 1500 distinct, past the table's first size */
+        uint32_t c = i / 2;
+        items[i] = picture("p.jpg", VIGIL_VERDICT_UNKNOWN, NULL, 0, 0);
+        memcpy(items[i].digests.sha256 + 8, &c, sizeof c);
+    }
+    st.items = N;
+    st.by_verdict[VIGIL_VERDICT_UNKNOWN] = N;
+    set.name = "list";
+    set.format = "hashdeep";
+    set.imported_at = "2026-01-01T00:00:00Z";
+    set.version = 4;
+    set.entries = 9;
+    p.sets = &set;
+    p.nsets = 1;
+    page = html_page(&pi, &p, &st);
+    assert_non_null(strstr(page, "<td>unknown</td><td class=n>3000</td><td class=n>1500</td>"));
+    assert_non_null(strstr(page, "<th>all</th><th class=n>3000</th><th class=n>1500</th>"));
+    assert_non_null(strstr(page, "<td>list</td><td>illegal</td><td>4</td><td class=n>9</td><td>hashdeep</td>"
+                                 "<td>2026-01-01T00:00:00Z</td></tr>"));
+    assert_null(strstr(page, "<th>release</th>")); /* no set has one */
+    assert_null(strstr(page, "<th>sources</th>"));
+    free(page);
+    free(items);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +335,7 @@ int main(void)
         cmocka_unit_test(report__csv_neutralises_formula_cells),
         cmocka_unit_test(report__html_thumbnails_follow_the_policy),
         cmocka_unit_test(report__html_header_totals_and_escaping),
+        cmocka_unit_test(report__html_distinct_contents_at_scale_and_no_empty_set_columns),
     };
     return tu_run_tests("report", tests, NULL, NULL);
 }
