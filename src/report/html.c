@@ -72,8 +72,11 @@ int vigil_html_open(vigil_html **out, const char *path, vigil_error *err)
         vigil_html_abort(h);
         return vigil_error_set(err, VIGIL_ENOMEM, "report: out of memory");
     }
-    for (int i = 0; i <= LIST_N; i++)
-        if (!(*(i < LIST_N ? &h->list[i] : &h->thumbs) = tmpfile())) {
+    for (int i = 0; i < LIST_N; i++)
+        h->list[i] = tmpfile();
+    h->thumbs = tmpfile();
+    for (int i = 0; i < LIST_N; i++)
+        if (!h->list[i] || !h->thumbs) {
             int rc = vigil_error_set(err, VIGIL_ESTORE, "report: temporary file: %s", strerror(errno));
             vigil_html_abort(h);
             return rc;
