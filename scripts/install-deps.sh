@@ -18,6 +18,7 @@ packages=(
   libyajl-dev libxml2-dev jq
   sleuthkit
   libtsk-dev libewf-dev sleuthkit ewf-tools mtools dosfstools ntfs-3g e2fsprogs fdisk genisoimage exfatprogs
+  chromium
 )
 
 missing=()

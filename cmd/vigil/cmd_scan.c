@@ -16,6 +16,7 @@
 
 typedef struct scan_args {
     const char *jsonl, *csv, *report;
+    const char *case_ref, *exhibit, *examiner; /* for the report's header */
     int quiet;
     int thumbnails;          /* --thumbnails: 1 unknown and near, 2 all */
 } scan_args;
@@ -62,6 +63,7 @@ static void usage(FILE *f)
             "  --report FILE.html    self-contained HTML report\n"
             "  --thumbnails[=all]    put blurred thumbnails of unknown and near pictures in the report\n"
             "                        (=all: of known-illegal ones too); the report then holds picture content\n"
+            "  --case REF, --exhibit ID, --examiner NAME  recorded at the top of the report\n"
             "  --quiet               no progress line and no summary on stderr\n"
             "  --no-archives         do not open archives\n"
             "  --link-targets        record where symlinks point (reading a link moves its atime)\n"
@@ -107,6 +109,8 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"max-pixels", required_argument, NULL, 'X'},
         {"carve", no_argument, NULL, 'c'}, {"carve-max-size", required_argument, NULL, 'Z'},
         {"verify-image", no_argument, NULL, 'V'}, {"thumbnails", optional_argument, NULL, 'T'},
+        {"case", required_argument, NULL, 'K'}, {"exhibit", required_argument, NULL, 'x'},
+        {"examiner", required_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
@@ -119,6 +123,9 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         case 'J': a->jsonl = optarg; break;
         case 'C': a->csv = optarg; break;
         case 'R': a->report = optarg; break;
+        case 'K': a->case_ref = optarg; break;
+        case 'x': a->exhibit = optarg; break;
+        case 'w': a->examiner = optarg; break;
         case 'q': a->quiet = 1; break;
         case 'A': o->expand_archives = 0; break;
         case 'L': o->read_link_targets = 1; break;
@@ -211,7 +218,8 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
         write_failed(c, a->jsonl);
     if (c->html) {
         vigil_report_params p = {vigil_version(), started, ended, paths, npaths, o->jobs, sets, nsets,
-                                 cli.command_line, o->thumbnails};
+                                 cli.command_line, .thumbnails = o->thumbnails, .case_ref = a->case_ref,
+                                 .exhibit = a->exhibit, .examiner = a->examiner};
         rc = vigil_html_finish(c->html, &p, &stats, &err);
         c->html = NULL;
         if (rc < 0) {

@@ -37,9 +37,13 @@ typedef struct vigil_report_params {
     const vigil_hashset_info *sets;       /* the sets matched against, with provenance */
     size_t nsets;
     const char *command;                  /* the command line, for the record */
-    int thumbnails;                       /* as vigil_scan_opts.thumbnails: the items may carry pictures */
+    const char *case_ref, *exhibit, *examiner; /* for the case file; NULL when not given */
+    int thumbnails;                       /* pictures shown: 0 none, 1 unknown and near only, 2 all */
 } vigil_report_params;
 
+/* The page says at its top whether the scan was complete (stats->interrupted). Thumbnails
+ * (vigil_item.thumb) are kept aside while items stream and embedded at the end only as
+ * params->thumbnails allows for each item's verdict. */
 /* Start a report at path; items are streamed to temporary files, memory stays small.
  * VIGIL_ESTORE when path or a temporary file cannot be created (an output that cannot be
  * written), VIGIL_ENOMEM. */

@@ -1,26 +1,28 @@
 /*
- * The HTML report: one self-contained page (inline style, no scripts, no
- * images, no network) for the case file. Lists are streamed to temporary
- * files while the scan runs and stitched together at the end, so memory does
- * not grow with the number of items. Unknown images come first: they are the
- * work.
+ * The HTML report: one self-contained page for the case file. The item lists are kept as
+ * the same JSON objects the JSONL carries, streamed to temporary files while the scan runs
+ * and embedded at the end, where the page's script renders them a page at a time; memory
+ * does not grow with the number of items (only with distinct contents, for the totals).
+ * Unknown images come first: they are the work. Benign items are counted, not listed.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "core/buf.h"
-#include "core/hex.h"
 #include "core/json.h"
-#include "vigil/report.h"
+#include "core/time.h"
+#include "report/html.h"
+#include "report/item_json.h"
 
 #define MAX_TALLY 1000
+#define MAX_THUMB ((size_t)256 << 10) /* a thumbnail is a few kB; anything larger is not one */
 
-enum { LIST_UNKNOWN_IMAGES, LIST_ILLEGAL, LIST_INTEREST, LIST_NEAR, LIST_ERRORS, LIST_UNKNOWN_OTHER, LIST_N };
+enum { LIST_UNKNOWN_IMAGES, LIST_ILLEGAL, LIST_NEAR, LIST_INTEREST, LIST_ERRORS, LIST_UNKNOWN_OTHER, LIST_N };
 
 static const char *list_titles[LIST_N] = {
-    "Unknown images (new material: review these first)", "Known illegal", "Of interest",
-    "Near matches", "Errors (items or parts that could not be read)", "Unknown files that are not images"};
+    "Unknown images (new material: review these first)", "Known illegal", "Near matches", "Of interest",
+    "Errors (items or parts that could not be read)", "Unknown files that are not images"};
 
 typedef struct tally {
     char *key[MAX_TALLY];
@@ -29,44 +31,22 @@ typedef struct tally {
     uint64_t overflow;
 } tally;
 
+/* A thumbnail kept aside until the policy is known: its row, verdict and length, then the JPEG. */
+typedef struct thumb_rec {
+    uint32_t list, verdict;
+    uint64_t row, len;
+} thumb_rec;
+
 struct vigil_html {
     FILE *out;
     char *path;
     FILE *list[LIST_N];
     uint64_t rows[LIST_N];
+    FILE *thumbs;
+    uint64_t thumbs_by_verdict[VIGIL_VERDICT__COUNT];
+    vg_content_set *contents;
     tally sets, categories, series;
 };
-
-static void html_text(vg_buf *b, const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        size_t k;
-        switch (u[i]) {
-        case '<': vg_buf_adds(b, "&lt;"); i++; continue;
-        case '>': vg_buf_adds(b, "&gt;"); i++; continue;
-        case '&': vg_buf_adds(b, "&amp;"); i++; continue;
-        case '"': vg_buf_adds(b, "&quot;"); i++; continue;
-        case '\'': vg_buf_adds(b, "&#39;"); i++; continue;
-        default: break;
-        }
-        k = u[i] < 0x20 ? 0 : vg_utf8_seq(u + i, n - i);
-        if (k) {
-            vg_buf_add(b, s + i, k);
-            i += k;
-        } else { /* display only: the JSONL keeps the exact bytes */
-            vg_buf_adds(b, "&#xFFFD;");
-            i++;
-        }
-    }
-}
-
-static void html_textz(vg_buf *b, const char *s)
-{
-    if (s)
-        html_text(b, s, strlen(s));
-}
 
 static void count(tally *t, const char *key)
 {
@@ -88,12 +68,15 @@ int vigil_html_open(vigil_html **out, const char *path, vigil_error *err)
 {
     vigil_html *h = calloc(1, sizeof *h);
     *out = NULL;
-    if (!h || !(h->path = strdup(path))) {
-        free(h);
+    if (!h || !(h->path = strdup(path)) || !(h->contents = vg_content_set_new())) {
+        vigil_html_abort(h);
         return vigil_error_set(err, VIGIL_ENOMEM, "report: out of memory");
     }
     for (int i = 0; i < LIST_N; i++)
-        if (!(h->list[i] = tmpfile())) {
+        h->list[i] = tmpfile();
+    h->thumbs = tmpfile();
+    for (int i = 0; i < LIST_N; i++)
+        if (!h->list[i] || !h->thumbs) {
             int rc = vigil_error_set(err, VIGIL_ESTORE, "report: temporary file: %s", strerror(errno));
             vigil_html_abort(h);
             return rc;
@@ -121,190 +104,105 @@ static int pick_list(const vigil_item *it)
     }
 }
 
+/* Files of a folder scan: their modification time, read from the file system (metadata only),
+ * as the scan records times for disk images alone. */
+static void add_folder_times(vg_buf *b, const vigil_item *it)
+{
+    struct stat st;
+    char iso[48];
+    vigil_fs_time t;
+    if (it->in_image || it->ncontainers || it->times[VIGIL_TIME_MODIFIED].set || it->path_len != strlen(it->path) ||
+        lstat(it->path, &st) != 0)
+        return;
+    t = (vigil_fs_time){(int64_t)st.st_mtim.tv_sec, (uint32_t)st.st_mtim.tv_nsec, 1};
+    if (vigil_fs_time_iso(iso, sizeof iso, &t) == 0)
+        vg_buf_addf(b, ",\"modified\":\"%s\"", iso);
+}
+
+/* The item's object for the page: the JSONL's, with '<' escaped so no text can end the
+ * <script> element it is embedded in. */
+static void page_json(vg_buf *out, const vigil_item *it)
+{
+    vg_buf b;
+    size_t start = 0;
+    vg_buf_init(&b, (size_t)1 << 24);
+    vg_item_json(&b, it);
+    if (!vg_buf_failed(&b) && b.len) {
+        b.len--; /* reopen the object for the fields only the page has */
+        add_folder_times(&b, it);
+        vg_buf_addc(&b, '}');
+    }
+    if (vg_buf_failed(&b))
+        out->failed = 1;
+    for (size_t i = 0; i < b.len && !vg_buf_failed(&b); i++)
+        if (b.ptr[i] == '<') {
+            vg_buf_add(out, b.ptr + start, i - start);
+            vg_buf_adds(out, "\\u003c");
+            start = i + 1;
+        }
+    vg_buf_add(out, b.ptr + start, b.len - start);
+    vg_buf_dispose(&b);
+}
+
+static int keep_thumb(vigil_html *h, const vigil_item *it, int l)
+{
+    thumb_rec r = {(uint32_t)l, (uint32_t)it->verdict, h->rows[l], it->thumb_len};
+    if (!it->thumb || !it->thumb_len || it->thumb_len > MAX_THUMB || (unsigned)it->verdict >= VIGIL_VERDICT__COUNT)
+        return 0;
+    if (fwrite(&r, sizeof r, 1, h->thumbs) != 1 || fwrite(it->thumb, 1, it->thumb_len, h->thumbs) != it->thumb_len)
+        return -1;
+    h->thumbs_by_verdict[it->verdict]++;
+    return 0;
+}
+
 int vigil_html_item(vigil_html *h, const vigil_item *it)
 {
     vg_buf b;
-    char hex[65];
-    char *container;
     int l = pick_list(it), rc = 0;
     if (it->match.by != VIGIL_BY_NONE) {
         count(&h->sets, it->match.set);
         count(&h->categories, it->match.category);
         count(&h->series, it->match.series);
     }
+    if (it->has_digests)
+        vg_content_set_add(h->contents, it->digests.sha256, it->verdict);
     if (l < 0)
         return 0;
-    container = vigil_container_string(it);
-    vg_buf_init(&b, (size_t)1 << 24);
-    vg_buf_adds(&b, "<tr><td class=p>");
-    html_text(&b, it->path, it->path_len);
-    if (container) {
-        vg_buf_adds(&b, "<div class=c>in ");
-        html_textz(&b, container);
-        vg_buf_adds(&b, "</div>");
-    }
-    if (it->in_image && it->carved)
-        vg_buf_addf(&b, "<div class=s>carved from unallocated space at byte %llu</div>",
-                    (unsigned long long)it->carved_offset);
-    else if (it->in_image && it->type != VIGIL_ITEM_IMAGE && it->type != VIGIL_ITEM_FILESYSTEM)
-        vg_buf_addf(&b, "<div class=s>%s, inode %llu</div>", it->allocated ? "allocated" : "deleted",
-                    (unsigned long long)it->inode);
-    vg_buf_addf(&b, "</td><td>%llu</td><td>", (unsigned long long)it->size);
-    html_textz(&b, it->mime);
-    vg_buf_adds(&b, "</td><td class=h>");
-    if (it->has_digests) {
-        vg_hex_encode(hex, it->digests.sha256, 32);
-        vg_buf_adds(&b, hex);
-    }
-    vg_buf_adds(&b, "</td><td>");
-    if (l == LIST_ERRORS)
-        html_textz(&b, it->error);
-    else if (it->match.by != VIGIL_BY_NONE) {
-        html_textz(&b, it->match.set);
-        vg_buf_addf(&b, " (%s)", vigil_match_by_name(it->match.by));
-        if (it->match.by == VIGIL_BY_PDQ)
-            vg_buf_addf(&b, " distance %d, %s", it->match.distance, vigil_pdq_dihedral_name(it->pdq_dihedral));
-        if (it->match.category) {
-            vg_buf_adds(&b, "; category ");
-            html_textz(&b, it->match.category);
-        }
-        if (it->match.series) {
-            vg_buf_adds(&b, "; series ");
-            html_textz(&b, it->match.series);
-        }
-    }
-    vg_buf_adds(&b, "</td></tr>\n");
-    if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, h->list[l]) != b.len)
+    vg_buf_init(&b, (size_t)1 << 25);
+    if (h->rows[l])
+        vg_buf_adds(&b, ",\n");
+    page_json(&b, it);
+    if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, h->list[l]) != b.len || keep_thumb(h, it, l) < 0)
         rc = -1;
     h->rows[l]++;
     vg_buf_dispose(&b);
-    free(container);
     return rc;
 }
 
-static void write_tally(FILE *o, const char *title, const tally *t)
+static void write_tally(vg_buf *b, const char *title, const tally *t)
 {
-    vg_buf b;
-    vg_buf_init(&b, (size_t)1 << 24);
-    vg_buf_addf(&b, "<h2>%s</h2>\n", title);
     if (!t->n)
-        vg_buf_adds(&b, "<p>None.</p>\n");
-    else {
-        vg_buf_adds(&b, "<table><tr><th>name</th><th>items</th></tr>\n");
-        for (size_t i = 0; i < t->n; i++) {
-            vg_buf_adds(&b, "<tr><td>");
-            html_textz(&b, t->key[i]);
-            vg_buf_addf(&b, "</td><td>%llu</td></tr>\n", (unsigned long long)t->count[i]);
-        }
-        if (t->overflow)
-            vg_buf_addf(&b, "<tr><td>(other values beyond %d)</td><td>%llu</td></tr>\n", MAX_TALLY,
-                        (unsigned long long)t->overflow);
-        vg_buf_adds(&b, "</table>\n");
+        return; /* nothing matched: the totals already say so */
+    vg_buf_addf(b, "<h2>%s</h2>\n<table><tr><th>name</th><th class=n>items</th></tr>\n", title);
+    for (size_t i = 0; i < t->n; i++) {
+        vg_buf_adds(b, "<tr><td>");
+        vg_html_textz(b, t->key[i]);
+        vg_buf_addf(b, "</td><td class=n>%llu</td></tr>\n", (unsigned long long)t->count[i]);
     }
-    fwrite(b.ptr, 1, b.len, o);
-    vg_buf_dispose(&b);
+    if (t->overflow)
+        vg_buf_addf(b, "<tr><td>(other values beyond %d)</td><td class=n>%llu</td></tr>\n", MAX_TALLY,
+                    (unsigned long long)t->overflow);
+    vg_buf_adds(b, "</table>\n");
 }
 
-static void write_params(FILE *o, const vigil_report_params *p)
+static int flush_buf(FILE *o, vg_buf *b)
 {
-    vg_buf b;
-    vg_buf_init(&b, (size_t)1 << 24);
-    vg_buf_adds(&b, "<h2>Scan parameters</h2>\n<table>\n<tr><th>vigil version</th><td>");
-    html_textz(&b, p->version);
-    vg_buf_adds(&b, "</td></tr>\n<tr><th>command</th><td class=p>");
-    html_textz(&b, p->command);
-    vg_buf_adds(&b, "</td></tr>\n<tr><th>started</th><td>");
-    html_textz(&b, p->started_at);
-    vg_buf_adds(&b, "</td></tr>\n<tr><th>ended</th><td>");
-    html_textz(&b, p->ended_at);
-    vg_buf_addf(&b, "</td></tr>\n<tr><th>reader threads</th><td>%u</td></tr>\n<tr><th>paths</th><td class=p>",
-                p->jobs);
-    for (size_t i = 0; i < p->npaths; i++) {
-        html_textz(&b, p->paths[i]);
-        vg_buf_adds(&b, "<br>");
-    }
-    vg_buf_adds(&b, "</td></tr>\n</table>\n<h2>Hash sets matched against</h2>\n");
-    if (!p->nsets)
-        vg_buf_adds(&b, "<p>None: every readable item is unknown.</p>\n");
-    else {
-        vg_buf_adds(&b, "<table><tr><th>set</th><th>kind</th><th>entries</th><th>imported</th><th>by</th>"
-                        "<th>format</th><th>sources</th><th>version</th><th>release</th></tr>\n");
-        for (size_t i = 0; i < p->nsets; i++) {
-            const vigil_hashset_info *s = &p->sets[i];
-            vg_buf_adds(&b, "<tr><td>");
-            html_textz(&b, s->name);
-            vg_buf_addf(&b, "</td><td>%s</td><td>%llu</td><td>", vigil_hashset_kind_name(s->kind),
-                        (unsigned long long)s->entries);
-            html_textz(&b, s->imported_at);
-            vg_buf_adds(&b, "</td><td>");
-            html_textz(&b, s->imported_by);
-            vg_buf_adds(&b, "</td><td>");
-            html_textz(&b, s->format);
-            vg_buf_adds(&b, "</td><td class=p>");
-            html_textz(&b, s->sources);
-            vg_buf_addf(&b, "</td><td>%lld</td><td>", (long long)s->version);
-            html_textz(&b, s->release);
-            vg_buf_adds(&b, "</td></tr>\n");
-        }
-        vg_buf_adds(&b, "</table>\n");
-    }
-    fwrite(b.ptr, 1, b.len, o);
-    vg_buf_dispose(&b);
+    int rc = vg_buf_failed(b) || fwrite(b->ptr, 1, b->len, o) != b->len ? -1 : 0;
+    vg_buf_reset(b);
+    return rc;
 }
 
-static void write_totals(FILE *o, const vigil_scan_stats *s)
-{
-    fprintf(o, "<h2>Totals</h2>\n<table class=t><tr><th>verdict</th><th>items</th></tr>\n");
-    for (int v = 0; v < VIGIL_VERDICT__COUNT; v++)
-        fprintf(o, "<tr class=v%d><td>%s</td><td>%llu</td></tr>\n", v, vigil_verdict_name((vigil_verdict)v),
-                (unsigned long long)s->by_verdict[v]);
-    fprintf(o, "<tr><th>all items</th><th>%llu</th></tr></table>\n<p>%llu bytes hashed in %.1f s.%s</p>\n",
-            (unsigned long long)s->items, (unsigned long long)s->bytes, s->seconds,
-            s->interrupted ? " <strong>The scan was interrupted: this report covers only the items "
-                             "listed.</strong>" : "");
-}
-
-static void write_images(FILE *o, const vigil_scan_stats *s)
-{
-    vg_buf b;
-    char md5[33], sha1[41];
-    if (!s->images && !s->nverifications)
-        return;
-    vg_buf_init(&b, (size_t)1 << 24);
-    vg_buf_addf(&b, "<h2>Disk images</h2>\n<table class=t><tr><th>images read</th><td>%llu</td></tr>\n"
-                "<tr><th>allocated files</th><td>%llu</td></tr>\n<tr><th>deleted files</th><td>%llu</td></tr>\n"
-                "<tr><th>carved pictures</th><td>%llu</td></tr>\n<tr><th>unallocated bytes carved</th><td>%llu</td></tr>\n"
-                "<tr><th>carve candidates rejected (did not decode)</th><td>%llu of %llu</td></tr></table>\n",
-                (unsigned long long)s->images, (unsigned long long)s->allocated, (unsigned long long)s->deleted,
-                (unsigned long long)s->carved, (unsigned long long)s->unallocated_bytes,
-                (unsigned long long)s->carve_rejected, (unsigned long long)s->carve_candidates);
-    if (s->nverifications)
-        vg_buf_adds(&b, "<h2>Image verification</h2>\n<table><tr><th>image</th><th>result</th><th>stored MD5</th>"
-                        "<th>computed MD5</th><th>stored SHA-1</th><th>computed SHA-1</th><th>CRC errors</th>"
-                        "<th>note</th></tr>\n");
-    for (size_t i = 0; i < s->nverifications; i++) {
-        const vigil_image_verification *v = &s->verifications[i];
-        vg_buf_addf(&b, "<tr class=%s><td class=p>", v->result == VIGIL_IMAGE_VERIFIED ? "v4" : "v0");
-        html_textz(&b, v->image);
-        vg_buf_addf(&b, "</td><td>%s</td>", vigil_image_check_name(v->result));
-        vg_hex_encode(md5, v->md5_stored, 16);
-        vg_buf_addf(&b, "<td class=h>%s</td>", v->has_md5 ? md5 : "");
-        vg_hex_encode(md5, v->md5_computed, 16);
-        vg_buf_addf(&b, "<td class=h>%s</td>", v->has_md5 ? md5 : "");
-        vg_hex_encode(sha1, v->sha1_stored, 20);
-        vg_buf_addf(&b, "<td class=h>%s</td>", v->has_sha1 ? sha1 : "");
-        vg_hex_encode(sha1, v->sha1_computed, 20);
-        vg_buf_addf(&b, "<td class=h>%s</td><td>%u</td><td>", v->has_sha1 ? sha1 : "", v->checksum_errors);
-        html_textz(&b, v->error);
-        vg_buf_adds(&b, "</td></tr>\n");
-    }
-    if (s->nverifications)
-        vg_buf_adds(&b, "</table>\n");
-    fwrite(b.ptr, 1, b.len, o);
-    vg_buf_dispose(&b);
-}
-
-static int copy_list(FILE *o, FILE *in)
+static int copy_file(FILE *o, FILE *in)
 {
     char buf[65536];
     size_t n;
@@ -315,42 +213,114 @@ static int copy_list(FILE *o, FILE *in)
     return ferror(in) ? -1 : 0;
 }
 
+/* Pictures go into the page only as the scan's thumbnail policy allows: never an illegal one
+ * unless every picture was asked for. */
+static int thumb_allowed(int policy, unsigned verdict)
+{
+    return policy >= 2 || (policy == 1 && (verdict == VIGIL_VERDICT_UNKNOWN || verdict == VIGIL_VERDICT_NEAR));
+}
+
+static uint64_t thumbs_allowed(const vigil_html *h, int policy)
+{
+    uint64_t n = 0;
+    for (unsigned v = 0; v < VIGIL_VERDICT__COUNT; v++)
+        if (thumb_allowed(policy, v))
+            n += h->thumbs_by_verdict[v];
+    return n;
+}
+
+/* {"LIST:ROW":"data:image/jpeg;base64,...",...} for the thumbnails the policy allows. */
+static int write_thumbs(FILE *o, vigil_html *h, int policy)
+{
+    vg_buf b;
+    thumb_rec r;
+    unsigned char *jpeg = malloc(MAX_THUMB);
+    int rc = 0, n = 0;
+    if (!jpeg)
+        return -1;
+    vg_buf_init(&b, (size_t)1 << 24);
+    fputs("<script type=\"application/json\" id=thumbs>{", o);
+    rewind(h->thumbs);
+    while (rc == 0 && fread(&r, sizeof r, 1, h->thumbs) == 1) {
+        if (r.len > MAX_THUMB || fread(jpeg, 1, r.len, h->thumbs) != r.len) {
+            rc = -1;
+            break;
+        }
+        if (!thumb_allowed(policy, r.verdict))
+            continue;
+        vg_buf_addf(&b, "%s\"%u:%llu\":\"data:image/jpeg;base64,", n++ ? ",\n" : "", r.list,
+                    (unsigned long long)r.row);
+        vg_html_base64(&b, jpeg, r.len);
+        vg_buf_addc(&b, '"');
+        rc = flush_buf(o, &b);
+    }
+    fputs("}</script>\n", o);
+    vg_buf_dispose(&b);
+    free(jpeg);
+    return rc;
+}
+
+static int write_lists(FILE *o, vigil_html *h, vg_buf *b)
+{
+    int rc = 0;
+    for (int l = 0; l < LIST_N; l++) {
+        vg_buf_addf(b, "<h2 id=h%d>%s: %llu</h2>\n", l, list_titles[l], (unsigned long long)h->rows[l]);
+        if (!h->rows[l]) {
+            vg_buf_adds(b, "<p class=note>None.</p>\n");
+            continue;
+        }
+        vg_buf_addf(b, "<div class=list data-list=%d></div>\n<script type=\"application/json\" id=d%d>[", l, l);
+        if (flush_buf(o, b) < 0 || copy_file(o, h->list[l]) < 0)
+            rc = -1;
+        vg_buf_adds(b, "]</script>\n");
+    }
+    return rc;
+}
+
+static void write_benign(vg_buf *b, vigil_html *h, const vigil_scan_stats *s)
+{
+    uint64_t n = s->by_verdict[VIGIL_VERDICT_BENIGN];
+    vg_buf_addf(b, "<h2 id=benign>Known good: %llu</h2>\n<p class=note>", (unsigned long long)n);
+    if (n)
+        vg_buf_addf(b, "%llu items (%llu distinct contents) matched lists of known-good files and are not listed "
+                    "here; the scan's JSONL names each of them.", (unsigned long long)n,
+                    (unsigned long long)vg_content_set_count(h->contents, VIGIL_VERDICT_BENIGN));
+    else
+        vg_buf_adds(b, "None.");
+    vg_buf_adds(b, "</p>\n");
+}
+
 int vigil_html_finish(vigil_html *h, const vigil_report_params *p, const vigil_scan_stats *s, vigil_error *err)
 {
     FILE *o = h->out;
+    vg_buf b;
     int rc = 0;
-    fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n<title>vigil scan report</title>\n"
-          "<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;"
-          "margin-bottom:1em}td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left;"
-          "vertical-align:top}.p{font-family:monospace;word-break:break-all}.h{font-family:monospace;"
-          "font-size:.8em}.c{color:#666;font-size:.85em}.v0{background:#fdd}.v4{background:#ffd}"
-          ".v5{background:#eee}.s{color:#a40;font-size:.85em}</style></head><body>\n<h1>vigil scan report</h1>\n", o);
-    write_totals(o, s);
-    write_images(o, s);
-    for (int l = 0; l < LIST_N; l++) {
-        fprintf(o, "<h2>%s: %llu</h2>\n", list_titles[l], (unsigned long long)h->rows[l]);
-        if (h->rows[l]) {
-            fputs("<table><tr><th>path</th><th>bytes</th><th>type</th><th>SHA-256</th><th>",
-                  o);
-            fputs(l == LIST_ERRORS ? "reason" : "match", o);
-            fputs("</th></tr>\n", o);
-            if (copy_list(o, h->list[l]) < 0)
-                rc = -1;
-            fputs("</table>\n", o);
-        }
-    }
-    write_tally(o, "Sets matched", &h->sets);
-    write_tally(o, "Categories found", &h->categories);
-    write_tally(o, "Series found", &h->series);
-    write_params(o, p);
-    fputs("</body></html>\n", o);
+    vg_html_summary sum = {p, s, h->contents, thumbs_allowed(h, p->thumbnails)};
+    vg_buf_init(&b, (size_t)1 << 28);
+    vg_html_write_head(&b, &sum);
+    vg_html_write_images(&b, s);
+    if (write_lists(o, h, &b) < 0)
+        rc = -1;
+    write_benign(&b, h, s);
+    write_tally(&b, "Sets matched", &h->sets);
+    write_tally(&b, "Categories found", &h->categories);
+    write_tally(&b, "Series found", &h->series);
+    if (flush_buf(o, &b) < 0)
+        rc = -1;
+    if (sum.thumbs && write_thumbs(o, h, p->thumbnails) < 0)
+        rc = -1;
+    vg_buf_addf(&b, "<script>%s</script>\n</body></html>\n", vg_html_script);
+    if (flush_buf(o, &b) < 0)
+        rc = -1;
+    vg_buf_dispose(&b);
     if (fflush(o) != 0 || ferror(o))
         rc = -1;
     if (fclose(o) != 0)
         rc = -1;
     h->out = NULL;
     if (rc < 0)
-        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot write the output: %s", h->path, strerror(errno));
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot write the output: %s", h->path,
+                             strerror(errno ? errno : EIO));
     vigil_html_abort(h);
     return rc;
 }
@@ -366,11 +336,14 @@ void vigil_html_abort(vigil_html *h)
     for (int i = 0; i < LIST_N; i++)
         if (h->list[i])
             fclose(h->list[i]);
+    if (h->thumbs)
+        fclose(h->thumbs);
     if (h->out)
         fclose(h->out);
     for (int t = 0; t < 3; t++)
         for (size_t i = 0; i < ts[t]->n; i++)
             free(ts[t]->key[i]);
+    vg_content_set_free(h->contents);
     free(h->path);
     free(h);
 }

@@ -6,6 +6,7 @@
 #include "core/hex.h"
 #include "core/json.h"
 #include "core/time.h"
+#include "report/item_json.h"
 #include "vigil/report.h"
 
 static const char *verdict_names[VIGIL_VERDICT__COUNT] = {"illegal", "benign", "interest", "near", "unknown",
@@ -109,63 +110,69 @@ static void add_image_fields(vg_buf *b, const vigil_item *it)
     }
 }
 
-int vigil_jsonl_item(FILE *f, const vigil_item *it)
+void vg_item_json(vg_buf *b, const vigil_item *it)
 {
-    vg_buf b;
-    int rc = 0;
-    vg_buf_init(&b, (size_t)1 << 24);
-    vg_buf_adds(&b, "{\"path\":");
-    vg_json_str(&b, it->path, it->path_len);
-    vg_buf_adds(&b, ",\"container\":");
+    vg_buf_adds(b, "{\"path\":");
+    vg_json_str(b, it->path, it->path_len);
+    vg_buf_adds(b, ",\"container\":");
     if (it->ncontainers) {
         char *c = vigil_container_string(it);
-        vg_json_strz(&b, c);
+        vg_json_strz(b, c);
         free(c);
     } else {
-        vg_buf_adds(&b, "null");
+        vg_buf_adds(b, "null");
     }
-    vg_buf_addf(&b, ",\"size\":%llu", (unsigned long long)it->size);
-    add_hex(&b, "md5", it->digests.md5, 16, it->has_digests);
-    add_hex(&b, "sha1", it->digests.sha1, 20, it->has_digests);
-    add_hex(&b, "sha256", it->digests.sha256, 32, it->has_digests);
-    vg_buf_adds(&b, ",\"mime\":");
-    vg_json_strz(&b, it->mime);
+    vg_buf_addf(b, ",\"size\":%llu", (unsigned long long)it->size);
+    add_hex(b, "md5", it->digests.md5, 16, it->has_digests);
+    add_hex(b, "sha1", it->digests.sha1, 20, it->has_digests);
+    add_hex(b, "sha256", it->digests.sha256, 32, it->has_digests);
+    vg_buf_adds(b, ",\"mime\":");
+    vg_json_strz(b, it->mime);
     if (it->pdq_state == VIGIL_PDQ_OK) {
         char hex[65];
         vigil_pdq_hex(hex, &it->pdq[VIGIL_PDQ_ORIG]);
-        vg_buf_addf(&b, ",\"pdq\":\"%s\",\"pdq_quality\":%d", hex, it->pdq_quality);
+        vg_buf_addf(b, ",\"pdq\":\"%s\",\"pdq_quality\":%d", hex, it->pdq_quality);
     } else {
-        vg_buf_adds(&b, ",\"pdq\":null,\"pdq_quality\":null");
+        vg_buf_adds(b, ",\"pdq\":null,\"pdq_quality\":null");
     }
-    vg_buf_addf(&b, ",\"verdict\":\"%s\"", vigil_verdict_name(it->verdict));
-    add_match(&b, it);
-    vg_buf_adds(&b, ",\"error\":");
-    vg_json_strz(&b, it->error);
-    vg_buf_addf(&b, ",\"type\":\"%s\"", vigil_item_type_name(it->type));
+    vg_buf_addf(b, ",\"verdict\":\"%s\"", vigil_verdict_name(it->verdict));
+    add_match(b, it);
+    vg_buf_adds(b, ",\"error\":");
+    vg_json_strz(b, it->error);
+    vg_buf_addf(b, ",\"type\":\"%s\"", vigil_item_type_name(it->type));
     if (it->ncontainers) {
-        vg_buf_adds(&b, ",\"containers\":[");
+        vg_buf_adds(b, ",\"containers\":[");
         for (size_t i = 0; i < it->ncontainers; i++) {
             if (i)
-                vg_buf_addc(&b, ',');
-            vg_json_strz(&b, it->containers[i]);
+                vg_buf_addc(b, ',');
+            vg_json_strz(b, it->containers[i]);
         }
-        vg_buf_addc(&b, ']');
+        vg_buf_addc(b, ']');
     }
     if (it->in_image)
-        add_image_fields(&b, it);
+        add_image_fields(b, it);
     if (it->link_target) {
-        vg_buf_adds(&b, ",\"link_target\":");
-        vg_json_strz(&b, it->link_target);
+        vg_buf_adds(b, ",\"link_target\":");
+        vg_json_strz(b, it->link_target);
     }
     if (!vg_utf8_valid(it->path, it->path_len)) { /* the exact bytes, for tools that drop lone surrogates */
         char *hex = malloc(it->path_len * 2 + 1);
         if (hex) {
             vg_hex_encode(hex, (const uint8_t *)it->path, it->path_len);
-            vg_buf_addf(&b, ",\"path_hex\":\"%s\"", hex);
+            vg_buf_addf(b, ",\"path_hex\":\"%s\"", hex);
             free(hex);
         }
     }
-    vg_buf_adds(&b, "}\n");
+    vg_buf_addc(b, '}');
+}
+
+int vigil_jsonl_item(FILE *f, const vigil_item *it)
+{
+    vg_buf b;
+    int rc = 0;
+    vg_buf_init(&b, (size_t)1 << 24);
+    vg_item_json(&b, it);
+    vg_buf_addc(&b, '\n');
     if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, f) != b.len)
         rc = -1;
     vg_buf_dispose(&b);

@@ -74,12 +74,13 @@ is "--no-mime: mime is null, verdicts the same" "$(jl nomime.jsonl "(all(i['mime
 is "CSV header" "$(head -n 1 out.csv | tr -d '\r')" "path,container,size,md5,sha1,sha256,mime,pdq,pdq_quality,verdict,match_set,match_by,match_distance,match_category,match_series,error,type,state,inode,carved_offset,created,modified,accessed,changed"
 is "CSV rows" "$(python3 -c 'import csv,sys; print(len(list(csv.reader(open("out.csv", newline="", encoding="utf-8", errors="replace")))) - 1)')" "8"
 r=$(tr "\n" " " <report.html)
-like "report: totals per verdict" "$r" "<td>illegal</td><td>2</td>"
-like "report: unknown images come first" "$r" "<h2>Unknown images \(new material: review these first\): 0</h2>.*<h2>Known illegal: 2</h2>"
-like "report: sets with entry counts and import dates" "$r" "<td>vics-test</td><td>illegal</td><td>2</td><td>20[0-9]{2}-[0-9]{2}-[0-9]{2}T"
-like "report: categories and series found" "$r" "<h2>Series found</h2>.*<td>S-1</td><td>2</td>"
+like "report: totals per verdict" "$r" "<td>illegal</td><td class=n>2</td>"
+like "report: unknown images come first" "$r" "<h2 id=h0>Unknown images \(new material: review these first\): 0</h2>.*<h2 id=h1>Known illegal: 2</h2>"
+like "report: sets with versions, entry counts and import dates" "$r" "<td>vics-test</td><td>illegal</td><td>1</td><td class=n>2</td><td>[^<]*</td><td>20[0-9]{2}-[0-9]{2}-[0-9]{2}T"
+like "report: categories and series found" "$r" "<h2>Series found</h2>.*<td>S-1</td><td class=n>2</td>"
 like "report: vigil version and times" "$r" "vigil version</th><td>[0-9]+\.[0-9]+\.[0-9]+</td>.*started</th><td>20"
-is "report: no script, image, stylesheet link or network reference" "$(grep -ciE '<script|<img|<link|https?://|src=' report.html)" "0"
+is "report: only its own inline script, no image, stylesheet link or network reference" \
+  "$(grep -ciE '<script src|<img|<link|https?://|src=' report.html)" "0"
 
 # An unknown image goes to the top list.
 cp "$F/gradient-16x16.png" "$T/fresh.png"; printf 'x' >>"$T/fresh.png"

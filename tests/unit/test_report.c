@@ -1,4 +1,4 @@
-/* report: the JSONL object of an item, the summary line, CSV quoting. */
+/* report: the JSONL object of an item, the summary line, CSV quoting, the HTML page. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +114,217 @@ static void report__csv_neutralises_formula_cells(void **state)
     free(s);
 }
 
+/* The HTML page of a few items, as a string. */
+typedef struct page_items {
+    const vigil_item *items;
+    size_t n;
+} page_items;
+
+static char *html_page(const page_items *pi, const vigil_report_params *p, const vigil_scan_stats *st)
+{
+    vigil_html *h;
+    vigil_error err;
+    char *dir = tu_mkdtemp(), *path = tu_path(dir, "r.html"), *buf;
+    FILE *f;
+    long n;
+    assert_int_equal(vigil_html_open(&h, path, &err), 0);
+    for (size_t i = 0; i < pi->n; i++)
+        assert_int_equal(vigil_html_item(h, &pi->items[i]), 0);
+    assert_int_equal(vigil_html_finish(h, p, st, &err), 0);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    buf = calloc(1, (size_t)n + 1);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    tu_rm_rf(dir);
+    free(path);
+    free(dir);
+    return buf;
+}
+
+static unsigned char *read_fixture(const char *rel, size_t *len)
+{
+    char *path = tu_testdata(rel);
+    FILE *f = fopen(path, "rb");
+    unsigned char *p = malloc(65536);
+    assert_non_null(f);
+    *len = fread(p, 1, 65536, f);
+    fclose(f);
+    free(path);
+    return p;
+}
+
+static char *base64(const unsigned char *p, size_t n)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *out = malloc(n / 3 * 4 + 8), *o = out;
+    size_t i = 0;
+    for (; i + 2 < n; i += 3, o += 4) {
+        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+        o[0] = abc[v >> 18 & 63], o[1] = abc[v >> 12 & 63], o[2] = abc[v >> 6 & 63], o[3] = abc[v & 63];
+    }
+    if (i < n) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
+        o[0] = abc[v >> 18 & 63], o[1] = abc[v >> 12 & 63], o[2] = i + 1 < n ? abc[v >> 6 & 63] : '=', o[3] = '=';
+        o += 4;
+    }
+    *o = 0;
+    return out;
+}
+
+static vigil_item picture(const char *path, vigil_verdict v, const unsigned char *jpeg, size_t len, uint8_t fill)
+{
+    vigil_item it = {0};
+    it.path = path;
+    it.path_len = strlen(path);
+    it.verdict = v;
+    it.mime = "image/jpeg";
+    it.has_digests = 1;
+    memset(it.digests.sha256, fill, 32);
+    it.thumb = jpeg;
+    it.thumb_len = len;
+    if (v == VIGIL_VERDICT_ILLEGAL)
+        it.match = (vigil_match){VIGIL_BY_SHA256, VIGIL_KIND_ILLEGAL, "list", "A", NULL, 0, 0};
+    return it;
+}
+
+static size_t occurrences(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+static void report__html_thumbnails_follow_the_policy(void **state)
+{
+    size_t len;
+    unsigned char *jpeg = read_fixture("report/thumb.jpg", &len);
+    unsigned char *other = malloc(len);
+    char *b64, *b64_other, *page;
+    vigil_item items[2];
+    vigil_scan_stats st = {0};
+    vigil_report_params p = {0};
+    page_items pi = {items, 2};
+    (void)state;
+    memcpy(other, jpeg, len);
+    other[len - 3] ^= 0x55; /* a second, different JPEG body for the illegal item */
+    b64 = base64(jpeg, len);
+    b64_other = base64(other, len);
+    items[0] = picture("new.jpg", VIGIL_VERDICT_UNKNOWN, jpeg, len, 1);
+    items[1] = picture("listed.jpg", VIGIL_VERDICT_ILLEGAL, other, len, 2);
+    st.items = 2;
+
+    p.thumbnails = 0; /* none: nothing picture-like at all */
+    page = html_page(&pi, &p, &st);
+    assert_null(strstr(page, "data:image"));
+    assert_null(strstr(page, "picture content"));
+    assert_null(strstr(page, b64));
+    free(page);
+
+    p.thumbnails = 1; /* unknown and near only: never an illegal picture */
+    page = html_page(&pi, &p, &st);
+    assert_int_equal(occurrences(page, "data:image/jpeg;base64,"), 1);
+    assert_non_null(strstr(page, b64));
+    assert_null(strstr(page, b64_other));
+    assert_non_null(strstr(page, "\"0:0\":\"data:image/jpeg;base64,"));
+    assert_non_null(strstr(page, "contains picture content (1 thumbnails"));
+    assert_non_null(strstr(page, "img-src data:"));
+    assert_non_null(strstr(page, "filter:blur(")); /* shown blurred and grey until clicked */
+    free(page);
+
+    p.thumbnails = 2; /* all */
+    page = html_page(&pi, &p, &st);
+    assert_int_equal(occurrences(page, "data:image/jpeg;base64,"), 2);
+    assert_non_null(strstr(page, b64_other));
+    free(page);
+    free(b64);
+    free(b64_other);
+    free(other);
+    free(jpeg);
+}
+
+static void report__html_header_totals_and_escaping(void **state)
+{
+    const char *chain[1] = {"holiday.zip"};
+    vigil_item items[4];
+    vigil_scan_stats st = {0};
+    vigil_report_params p = {0};
+    page_items pi = {items, 4};
+    const char *paths[1] = {"/"};
+    char *page;
+    (void)state;
+    items[0] = picture("a.jpg", VIGIL_VERDICT_UNKNOWN, NULL, 0, 7);
+    items[1] = picture("holiday1.jpg", VIGIL_VERDICT_UNKNOWN, NULL, 0, 7); /* the same content in a zip */
+    items[1].containers = chain;
+    items[1].ncontainers = 1;
+    items[2] = picture("x</script><script>alert(1)</script>.jpg", VIGIL_VERDICT_UNKNOWN, NULL, 0, 8);
+    items[3] = picture("known-good.dll", VIGIL_VERDICT_BENIGN, NULL, 0, 9);
+    st.items = 4;
+    st.by_verdict[VIGIL_VERDICT_UNKNOWN] = 3;
+    st.by_verdict[VIGIL_VERDICT_BENIGN] = 1;
+    st.interrupted = 1;
+    p.case_ref = "CR<1>";
+    p.exhibit = "EX-2";
+    p.examiner = "A. Examiner";
+    p.paths = paths;
+    p.npaths = 1;
+    page = html_page(&pi, &p, &st);
+    assert_non_null(strstr(page, "<th>case</th><td>CR&lt;1&gt;</td>"));
+    assert_non_null(strstr(page, "<th>exhibit</th><td>EX-2</td>"));
+    assert_non_null(strstr(page, "<th>examiner</th><td>A. Examiner</td>"));
+    assert_true(strstr(page, "INCOMPLETE: the scan was interrupted") < strstr(page, "<h2>Case</h2>"));
+    assert_non_null(strstr(page, "INCOMPLETE"));
+    assert_non_null(strstr(page, "Content-Security-Policy\" content=\"default-src 'none';"));
+    /* three unknown items, two distinct contents; the benign one counted, not listed */
+    assert_non_null(strstr(page, "<td>unknown</td><td class=n>3</td><td class=n>2</td>"));
+    assert_non_null(strstr(page, "1 items (1 distinct contents) matched lists of known-good files"));
+    assert_null(strstr(page, "known-good.dll"));
+    /* item data is the JSONL's object; no file name can close the element it is embedded in */
+    assert_non_null(strstr(page, "\"path\":\"holiday1.jpg\",\"container\":\"holiday.zip\""));
+    assert_non_null(strstr(page, "x\\u003c/script>\\u003cscript>alert(1)\\u003c/script>.jpg"));
+    assert_null(strstr(page, "alert(1)</script>"));
+    free(page);
+}
+
+static void report__html_distinct_contents_at_scale_and_no_empty_set_columns(void **state)
+{
+    enum { N = 3000 };
+    vigil_item *items = calloc(N, sizeof *items);
+    vigil_hashset_info set = {0};
+    vigil_scan_stats st = {0};
+    vigil_report_params p = {0};
+    page_items pi = {items, N};
+    char *page;
+    (void)state;
+    for (uint32_t i = 0; i < N; i++) { /* each content twice: 1500 distinct, past the table's first size */
+        uint32_t c = i / 2;
+        items[i] = picture("p.jpg", VIGIL_VERDICT_UNKNOWN, NULL, 0, 0);
+        memcpy(items[i].digests.sha256 + 8, &c, sizeof c);
+    }
+    st.items = N;
+    st.by_verdict[VIGIL_VERDICT_UNKNOWN] = N;
+    set.name = "list";
+    set.format = "hashdeep";
+    set.imported_at = "2026-01-01T00:00:00Z";
+    set.version = 4;
+    set.entries = 9;
+    p.sets = &set;
+    p.nsets = 1;
+    page = html_page(&pi, &p, &st);
+    assert_non_null(strstr(page, "<td>unknown</td><td class=n>3000</td><td class=n>1500</td>"));
+    assert_non_null(strstr(page, "<th>all</th><th class=n>3000</th><th class=n>1500</th>"));
+    assert_non_null(strstr(page, "<td>list</td><td>illegal</td><td>4</td><td class=n>9</td><td>hashdeep</td>"
+                                 "<td>2026-01-01T00:00:00Z</td></tr>"));
+    assert_null(strstr(page, "<th>release</th>")); /* no set has one */
+    assert_null(strstr(page, "<th>sources</th>"));
+    free(page);
+    free(items);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +333,9 @@ int main(void)
         cmocka_unit_test(report__summary_counts_and_flag),
         cmocka_unit_test(report__csv_quotes_commas_quotes_and_newlines),
         cmocka_unit_test(report__csv_neutralises_formula_cells),
+        cmocka_unit_test(report__html_thumbnails_follow_the_policy),
+        cmocka_unit_test(report__html_header_totals_and_escaping),
+        cmocka_unit_test(report__html_distinct_contents_at_scale_and_no_empty_set_columns),
     };
     return tu_run_tests("report", tests, NULL, NULL);
 }
