@@ -1,7 +1,9 @@
 /* Helpers shared by the vigil subcommands: global options, errors, exit codes. */
 #ifndef VIGIL_CLI_H
 #define VIGIL_CLI_H
+#include <getopt.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "vigil/vigil.h"
 
@@ -15,6 +17,7 @@ typedef struct cli_globals {
     const char *argv0;
     char command_line[4096]; /* for reports and hashdeep headers */
     int reg_opened;          /* the command opened the case registry (and may have written events) */
+    char what[64];           /* "scan", "case new": the command as messages name it */
 } cli_globals;
 
 extern cli_globals cli;
@@ -64,5 +67,32 @@ int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as);
 int cli_parse_date(int64_t *out, const char *opt, const char *s);
 int cli_parse_case_id(int64_t *out, const char *s);
 int cmd_pdq(int argc, char **argv);
+
+/* Each command's usage text (its --help); a line "usage: vigil CMD VERB ..." or "       vigil CMD
+ * VERB ..." names a verb, and its indented continuations belong to it (cli_opts.c). */
+typedef void (*cli_usage_fn)(FILE *f);
+void cmd_hash_usage(FILE *f);
+void cmd_scan_usage(FILE *f);
+void cmd_hashset_usage(FILE *f);
+void cmd_unit_usage(FILE *f);
+void cmd_user_usage(FILE *f);
+void cmd_case_usage(FILE *f);
+void cmd_stats_usage(FILE *f);
+void cmd_audit_usage(FILE *f);
+void cmd_pdq_usage(FILE *f);
+
+/* getopt_long for every subcommand: a bad option is one line, "vigil: <cli.what>: unknown option
+ * '--x' (try 'vigil <cli.what> --help')" (or "option '--x' needs a value", "takes no value"), and
+ * the return is then '?'; the callers return EXIT_USAGE for it. */
+int cli_getopt(int argc, char *const argv[], const char *shortopts, const struct option *lo, int *li);
+/* A verb that takes no option and npos arguments: 0, or EXIT_USAGE after saying why in one line. */
+int cli_no_options(int argc, char **argv, int npos);
+/* The verbs the usage text names, space-separated, into out; how many. */
+size_t cli_verbs(cli_usage_fn usage, const char *cmd, char *out, size_t cap);
+int cli_is_verb(cli_usage_fn usage, const char *cmd, const char *word);
+/* The help of a command (verb NULL: all its usage) or of one verb: its synopsis lines, then the prose. */
+void cli_help(cli_usage_fn usage, const char *cmd, const char *verb, FILE *f);
+/* Inputs that do not exist: "vigil: PATH: No such file or directory" and the input exit status; else 0. */
+int cli_check_inputs(const char *const *paths, size_t n);
 
 #endif

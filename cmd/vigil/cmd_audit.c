@@ -3,6 +3,7 @@
  * a key kept outside the database, make that key; and the checkpoint every command that
  * opened the registry ends with when $VIGIL_AUDIT_KEY names a key.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,23 +14,6 @@ static const char usage_text[] =
     "usage: vigil audit verify [--pub DIR/audit.pub [--checkpoints FILE]] [--as USER]\n"
     "       vigil audit checkpoint --key DIR/audit.key\n"
     "       vigil audit keygen DIR\n";
-
-/* --name VALUE or --name=VALUE at argv[*i]; 1 when taken (*i moved past it), -1 when the value is missing. */
-static int opt(const char **out, int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (!strcmp(argv[*i], name)) {
-        if (*i + 1 >= argc)
-            return -1;
-        *out = argv[++*i];
-        return 1;
-    }
-    if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=') {
-        *out = argv[*i] + n + 1;
-        return 1;
-    }
-    return 0;
-}
 
 static int bad_usage(void)
 {
@@ -84,45 +68,51 @@ static int do_checkpoint(const char *key, int only_new)
     return EXIT_OK;
 }
 
-int cmd_audit(int argc, char **argv)
+void cmd_audit_usage(FILE *f)
 {
-    const char *as = NULL, *pub = NULL, *anchor = NULL, *key = NULL;
-    vigil_error err;
-    if (argc >= 2 && !strcmp(argv[1], "--help")) {
-        printf("%s\nverify: exit status 0 when the chain is intact and the tables match it, 1 naming the first\n"
+    fprintf(f, "%s\nverify: exit status 0 when the chain is intact and the tables match it, 1 naming the first\n"
                "event altered, removed or reordered, or the object changed outside vigil; with --pub also the\n"
                "signed checkpoints (audit.checkpoints beside the key, or --checkpoints): 1 when the log is\n"
                "shorter than one, differs from one, or has events after the last.\n"
                "checkpoint: sign the log's head; keygen: write DIR/audit.key and DIR/audit.pub.\n"
                "With $VIGIL_AUDIT_KEY set, every command that wrote events ends with a checkpoint.\n",
-               usage_text);
-        return EXIT_OK;
-    }
+            usage_text);
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    static const struct option lo[] = {{"as", required_argument, NULL, 'a'}, {"pub", required_argument, NULL, 'p'},
+        {"checkpoints", required_argument, NULL, 'c'}, {"key", required_argument, NULL, 'k'}, {NULL, 0, NULL, 0}};
+    const char *as = NULL, *pub = NULL, *anchor = NULL, *key = NULL;
+    vigil_error err;
+    int opt, rc;
     if (argc < 2)
         return bad_usage();
-    if (!strcmp(argv[1], "keygen")) {
-        if (argc != 3 || argv[2][0] == '-')
-            return bad_usage();
-        if (vigil_audit_keygen(argv[2], &err) < 0)
+    argc--, argv++;
+    if (!strcmp(argv[0], "keygen")) {
+        if ((rc = cli_no_options(argc, argv, 1)) != 0)
+            return rc;
+        if (vigil_audit_keygen(argv[optind], &err) < 0)
             return cli_fail(&err);
         printf("audit: key written to %s/audit.key (keep it off the database's machine), public key %s/audit.pub\n",
-               argv[2], argv[2]);
+               argv[optind], argv[optind]);
         return EXIT_OK;
     }
-    for (int i = 2; i < argc; i++) {
-        int t = opt(&as, argc, argv, &i, "--as");
-        if (!t)
-            t = opt(&pub, argc, argv, &i, "--pub");
-        if (!t)
-            t = opt(&anchor, argc, argv, &i, "--checkpoints");
-        if (!t)
-            t = opt(&key, argc, argv, &i, "--key");
-        if (t <= 0)
-            return bad_usage();
+    optind = 1;
+    while ((opt = cli_getopt(argc, argv, "", lo, NULL)) != -1) {
+        switch (opt) {
+        case 'a': as = optarg; break;
+        case 'p': pub = optarg; break;
+        case 'c': anchor = optarg; break;
+        case 'k': key = optarg; break;
+        default: return EXIT_USAGE;
+        }
     }
-    if (!strcmp(argv[1], "verify") && !key && (pub || !anchor))
+    if (optind != argc)
+        return bad_usage();
+    if (!strcmp(argv[0], "verify") && !key && (pub || !anchor))
         return do_verify(as, pub, anchor);
-    if (!strcmp(argv[1], "checkpoint") && key && !pub && !anchor)
+    if (!strcmp(argv[0], "checkpoint") && key && !pub && !anchor)
         return do_checkpoint(key, 0);
     return bad_usage();
 }

@@ -54,15 +54,16 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
     memset(o, 0, sizeof *o);
     o->due_days = -1;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", lo, &li)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "h", lo, &li)) != -1) {
         if (opt == 'h') {
             usage(stdout);
             return -1;
         }
-        if (opt == '?' || (opt != 'A' && !strchr(allowed, opt))) {
-            if (opt != '?')
-                cli_error("case %s: --%s is not an option of this verb", verb, lo[li].name);
-            usage(stderr);
+        if (opt == '?')
+            return EXIT_USAGE;
+        if (opt != 'A' && !strchr(allowed, opt)) {
+            cli_error("case %s: --%s is not an option of this verb (try 'vigil case %s --help')", verb, lo[li].name,
+                      verb);
             return EXIT_USAGE;
         }
         rc = 0;
@@ -294,4 +295,9 @@ int cmd_case(int argc, char **argv)
     }
     cli_error("case: unknown verb '%s' (try 'vigil case --help')", argv[1]);
     return EXIT_USAGE;
+}
+
+void cmd_case_usage(FILE *f)
+{
+    usage(f);
 }

@@ -100,7 +100,7 @@ int cmd_hash(int argc, char **argv)
     vigil_scan_opts_init(&o);
     o.expand_archives = 0;
     o.sniff_mime = 0;
-    while ((opt = getopt_long(argc, argv, "j:qlph", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "j:qlph", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
             if (cli_parse_jobs(&o.jobs, "hash", optarg))
@@ -113,7 +113,7 @@ int cmd_hash(int argc, char **argv)
             o.compute_pdq = 1;
             break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
@@ -162,4 +162,9 @@ int cmd_hash(int argc, char **argv)
     if (stats.interrupted)
         return EXIT_PROBLEM;
     return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable files: input */
+}
+
+void cmd_hash_usage(FILE *f)
+{
+    usage(f);
 }

@@ -180,7 +180,7 @@ static int cmd_import(int argc, char **argv)
     vigil_registry *reg;
     vigil_error err;
     int opt, rc;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'n': o.name = optarg; break;
         case 'k':
@@ -217,7 +217,7 @@ static int cmd_import(int argc, char **argv)
         case 'K': o.change_kind = 1; break;
         case 'A': as = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (!o.name || o.kind == VIGIL_KIND__COUNT || optind >= argc) {
@@ -247,17 +247,33 @@ static int cmd_import(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* [--json] and nothing else: 0, or EXIT_USAGE after one line saying why. */
+static int json_flag(int *json, int argc, char **argv)
+{
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'J'}, {NULL, 0, NULL, 0}};
+    int opt;
+    *json = 0;
+    while ((opt = cli_getopt(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt != 'J')
+            return EXIT_USAGE;
+        *json = 1;
+    }
+    if (optind != argc) {
+        cli_error("%s: takes no argument, only --json (try 'vigil %s --help')", cli.what, cli.what);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int cmd_list(int argc, char **argv)
 {
     vigil_hashset_info *v, *all = NULL;
     vigil_store *st;
     vigil_error err;
     size_t n, nall = 0;
-    int json = argc > 1 && !strcmp(argv[1], "--json"), rc;
-    if (argc > 2 || (argc > 1 && !json)) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    int json, rc;
+    if ((rc = json_flag(&json, argc, argv)) != 0)
+        return rc;
     if ((rc = open_store(&st)) != 0)
         return rc;
     rc = vigil_hashset_list(&v, &n, st, &err);
@@ -295,15 +311,13 @@ static int cmd_remove(int argc, char **argv)
     vigil_actor who;
     vigil_error err;
     int opt, rc;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "", longopts, NULL)) != -1) {
         if (opt == 'n')
             name = optarg;
         else if (opt == 'A')
             as = optarg;
-        else {
-            usage(stderr);
+        else
             return EXIT_USAGE;
-        }
     }
     if (!name && optind == argc - 1)
         name = argv[optind++];
@@ -323,11 +337,8 @@ static int cmd_reindex(int argc, char **argv)
     vigil_store *st;
     vigil_error err;
     int rc;
-    (void)argv;
-    if (argc != 1) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if ((rc = cli_no_options(argc, argv, 0)) != 0)
+        return rc;
     if ((rc = open_store_to_write(&st)) != 0)
         return rc;
     rc = vigil_index_build(st, &err);
@@ -355,14 +366,12 @@ static void on_problem(void *ud, const char *problem, const char *set, const cha
 
 static int cmd_check(int argc, char **argv)
 {
-    check_out c = {.json = argc > 1 && !strcmp(argv[1], "--json")};
+    check_out c = {0};
     vigil_store *st;
     vigil_error err;
     int rc;
-    if (argc > 2 || (argc > 1 && !c.json)) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if ((rc = json_flag(&c.json, argc, argv)) != 0)
+        return rc;
     if ((rc = open_store(&st)) != 0)
         return rc;
     if (c.json)
@@ -393,17 +402,15 @@ static int cmd_dispute(int argc, char **argv)
     vigil_actor who;
     vigil_error err;
     int opt, rc;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "", longopts, NULL)) != -1) {
         if (opt == 'r')
             reason = optarg;
         else if (opt == 's')
             set = optarg;
         else if (opt == 'A')
             as = optarg;
-        else {
-            usage(stderr);
+        else
             return EXIT_USAGE;
-        }
     }
     if (optind != argc - 1 || !reason) {
         cli_error("hashset dispute: a DIGEST and --reason TEXT are required");
@@ -425,11 +432,9 @@ static int cmd_undispute(int argc, char **argv)
     vigil_actor who;
     vigil_error err;
     int opt, rc;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (opt != 'A') {
-            usage(stderr);
+    while ((opt = cli_getopt(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt != 'A')
             return EXIT_USAGE;
-        }
         as = optarg;
     }
     if (optind != argc - 1) {
@@ -450,11 +455,19 @@ static int cmd_disputes(int argc, char **argv)
     vigil_error err;
     size_t n;
     FILE *f = stdout;
-    int rc, write_errno, exporting = argc == 3 && !strcmp(argv[1], "--export");
-    if (argc != 1 && !exporting) {
-        usage(stderr);
+    static const struct option longopts[] = {{"export", required_argument, NULL, 'e'}, {NULL, 0, NULL, 0}};
+    const char *export_path = NULL;
+    int opt, rc, write_errno, exporting;
+    while ((opt = cli_getopt(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt != 'e')
+            return EXIT_USAGE;
+        export_path = optarg;
+    }
+    if (optind != argc) {
+        cli_error("%s: takes no argument, only --export FILE (try 'vigil %s --help')", cli.what, cli.what);
         return EXIT_USAGE;
     }
+    exporting = export_path != NULL;
     if ((rc = open_store(&st)) != 0)
         return rc;
     rc = vigil_hashset_disputes(&v, &n, st, &err);
@@ -462,9 +475,9 @@ static int cmd_disputes(int argc, char **argv)
     if (rc < 0)
         return cli_fail(&err);
     if (exporting) {
-        if (!(f = fopen(argv[2], "w"))) {
+        if (!(f = fopen(export_path, "w"))) {
             vigil_dispute_free(v, n);
-            return cli_open_failed("hashset disputes", argv[2], errno);
+            return cli_open_failed("hashset disputes", export_path, errno);
         }
         errno = 0;
         rc = vigil_disputes_write_csv(f, v, n, &err);
@@ -476,7 +489,7 @@ static int cmd_disputes(int argc, char **argv)
             write_errno = errno;
         }
         if (rc == VIGIL_ESTORE)
-            return cli_write_failed("hashset disputes", argv[2], write_errno);
+            return cli_write_failed("hashset disputes", export_path, write_errno);
         return rc < 0 ? cli_fail(&err) : EXIT_OK;
     }
     printf("%-64s %-16s %-6s %-20s %-12s %s\n", "DIGEST", "SET", "ACTIVE", "AT", "BY", "REASON");
@@ -500,17 +513,15 @@ static int cmd_export(int argc, char **argv)
     vigil_error err;
     FILE *f = stdout;
     int opt, rc, write_errno;
-    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "o:", longopts, NULL)) != -1) {
         if (opt == 'n')
             name = optarg;
         else if (opt == 'f')
             format = optarg;
         else if (opt == 'o')
             outpath = optarg;
-        else {
-            usage(stderr);
+        else
             return EXIT_USAGE;
-        }
     }
     if (!name || !format || optind != argc) {
         cli_error("hashset export: --name NAME and --format vics|hashdeep|csv are required");
@@ -547,11 +558,9 @@ static int cmd_upgrade(int argc, char **argv)
 {
     vigil_error err;
     size_t sets;
-    (void)argv;
-    if (argc != 1) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    int rc;
+    if ((rc = cli_no_options(argc, argv, 0)) != 0)
+        return rc;
     if (vigil_store_upgrade(cli.sets, &sets, &err) < 0)
         return cli_fail(&err);
     if (sets)
@@ -578,4 +587,9 @@ int cmd_hashset(int argc, char **argv)
         }
     cli_error("hashset: unknown verb '%s'", argv[1]);
     return EXIT_USAGE;
+}
+
+void cmd_hashset_usage(FILE *f)
+{
+    usage(f);
 }

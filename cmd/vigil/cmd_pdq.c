@@ -93,7 +93,7 @@ int cmd_pdq(int argc, char **argv)
     o.expand_archives = 0;
     o.sniff_mime = 0;
     o.compute_pdq = 1;
-    while ((opt = getopt_long(argc, argv, "dj:m:qh", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "dj:m:qh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'd': c.dihedral = 1; break;
         case 'j':
@@ -109,7 +109,7 @@ int cmd_pdq(int argc, char **argv)
             break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
@@ -132,4 +132,9 @@ int cmd_pdq(int argc, char **argv)
     if (stats.interrupted)
         return EXIT_PROBLEM;
     return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable images: input */
+}
+
+void cmd_pdq_usage(FILE *f)
+{
+    usage(f);
 }

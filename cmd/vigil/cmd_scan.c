@@ -107,7 +107,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
-    while ((opt = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "j:qh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
             if (cli_parse_jobs(&o->jobs, "scan", optarg))
@@ -156,7 +156,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             break;
         case 'V': o->verify_image = 1; break;
         case 'h': usage(stdout); return -1;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
@@ -284,4 +284,9 @@ done:
         rc = cli_write_failed("scan", a.csv, errno);
     vigil_matchers_close(m);
     return rc;
+}
+
+void cmd_scan_usage(FILE *f)
+{
+    usage(f);
 }
