@@ -31,6 +31,16 @@ int cli_fail(const vigil_error *err);
  * the exit status of VIGIL_ESTORE, the same in every command. */
 int cli_open_failed(const char *cmd, const char *path, int errnum);
 int cli_write_failed(const char *cmd, const char *path, int errnum);
+/* An output file that appears whole or not at all (cli_out.c): cli_out_open writes to a temporary
+ * file beside path (NULL or "-": stdout) and cli_out_close renames it onto path when keep, else
+ * removes it; both -1 with errno when that fails. */
+typedef struct cli_out {
+    FILE *f;
+    const char *path;
+    char tmp[4200];
+} cli_out;
+int cli_out_open(cli_out *o, const char *path);
+int cli_out_close(cli_out *o, int keep);
 /* Parse a positive integer with an optional K/M/G/T suffix (powers of 1024); -1 on junk. */
 int cli_parse_u64(uint64_t *out, const char *s);
 /* Parse --jobs (1 to 256) into *out; on junk print "<cmd>: --jobs ..." and return EXIT_USAGE. */

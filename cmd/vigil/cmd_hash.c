@@ -78,7 +78,8 @@ static void usage(FILE *f)
                "A name with a control byte (a line break...) is written escaped on a line that starts\n"
                "with a backslash, which 'vigil hashset import' reads back (docs/output.md).\n"
                "--pdq adds a pdq column before the file name: the PDQ hash of images (empty for other\n"
-               "files and for pictures too small or undecodable).\n");
+               "files and for pictures too small or undecodable); the list then starts '%%%%%%%% VIGIL-HASH-1.0'\n"
+               "instead of hashdeep's header, as hashdeep does not read it; 'vigil hashset import' does.\n");
 }
 
 int cmd_hash(int argc, char **argv)
@@ -120,6 +121,8 @@ int cmd_hash(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if ((rc = cli_check_inputs((const char *const *)argv + optind, (size_t)(argc - optind))) != 0)
+        return rc;
     cli_catch_interrupt(&stop);
     o.stop = &stop;
     o.on_item = on_item;
@@ -128,7 +131,9 @@ int cmd_hash(int argc, char **argv)
         snprintf(cwd, sizeof cwd, "(unknown)");
     /* the comment lines carry the folder and the arguments with controls escaped: a line break
      * there would start a record */
-    printf("%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha1,sha256,%sfilename\n## Invoked from: ", c.pdq ? "pdq," : "");
+    /* hashdeep refuses a list with a column it does not know: with --pdq the list is vigil's own */
+    printf("%%%%%%%% %s\n%%%%%%%% size,md5,sha1,sha256,%sfilename\n## Invoked from: ",
+           c.pdq ? "VIGIL-HASH-1.0" : "HASHDEEP-1.0", c.pdq ? "pdq," : "");
     vigil_term_write(stdout, cwd, strlen(cwd));
     printf("\n## %c ", geteuid() == 0 ? '#' : '$');
     vigil_term_write(stdout, cli.command_line, strlen(cli.command_line));

@@ -228,6 +228,10 @@ static int cmd_import(int argc, char **argv)
         cli_error("hashset import: --change-kind goes with --replace");
         return EXIT_USAGE;
     }
+    /* a missing file is said before anything is opened or written */
+    if ((rc = cli_check_inputs((const char *const *)argv + optind, (size_t)(argc - optind))) != 0 ||
+        (rc = cli_check_inputs(&o.category_map, 1)) != 0)
+        return rc;
     if ((rc = open_audited(&st, &reg, &who, as, o.replace ? VIGIL_HASHSET_REPLACE : VIGIL_HASHSET_IMPORT)) != 0)
         return rc;
     o.who = who.name;
@@ -454,7 +458,6 @@ static int cmd_disputes(int argc, char **argv)
     vigil_store *st;
     vigil_error err;
     size_t n;
-    FILE *f = stdout;
     static const struct option longopts[] = {{"export", required_argument, NULL, 'e'}, {NULL, 0, NULL, 0}};
     const char *export_path = NULL;
     int opt, rc, write_errno, exporting;
@@ -475,16 +478,16 @@ static int cmd_disputes(int argc, char **argv)
     if (rc < 0)
         return cli_fail(&err);
     if (exporting) {
-        if (!(f = fopen(export_path, "w"))) {
+        cli_out out;
+        if (cli_out_open(&out, export_path) < 0) {
             vigil_dispute_free(v, n);
             return cli_open_failed("hashset disputes", export_path, errno);
         }
         errno = 0;
-        rc = vigil_disputes_write_csv(f, v, n, &err);
+        rc = vigil_disputes_write_csv(out.f, v, n, &err);
         write_errno = errno; /* why fwrite failed, when it did */
         vigil_dispute_free(v, n);
-        errno = 0;
-        if (fclose(f) != 0 && rc == 0) {
+        if (cli_out_close(&out, rc == 0) < 0 && rc == 0) {
             rc = VIGIL_ESTORE;
             write_errno = errno;
         }
@@ -501,6 +504,22 @@ static int cmd_disputes(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* The export, kept in a temporary file, onto stdout; -1 with errno when stdout cannot take it. */
+static int copy_to_stdout(FILE *f)
+{
+    char buf[65536];
+    size_t n;
+    rewind(f);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (fwrite(buf, 1, n, stdout) != n)
+            return -1;
+    if (ferror(f)) {
+        errno = EIO;
+        return -1;
+    }
+    return fflush(stdout) != 0 ? -1 : 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
     static const struct option longopts[] = {{"name", required_argument, NULL, 'n'},
@@ -511,7 +530,7 @@ static int cmd_export(int argc, char **argv)
     uint64_t written, skipped;
     vigil_store *st;
     vigil_error err;
-    FILE *f = stdout;
+    cli_out out = {0};
     int opt, rc, write_errno;
     while ((opt = cli_getopt(argc, argv, "o:", longopts, NULL)) != -1) {
         if (opt == 'n')
@@ -529,28 +548,33 @@ static int cmd_export(int argc, char **argv)
     }
     if ((rc = open_store(&st)) != 0)
         return rc;
-    if (outpath && !(f = fopen(outpath, "w"))) {
+    /* into a file of its own first: a failed export leaves no file, and no lone header on stdout */
+    if ((outpath ? cli_out_open(&out, outpath) : (out.f = tmpfile()) ? 0 : -1) < 0) {
         vigil_store_close(st);
         return cli_open_failed("hashset export", outpath, errno);
     }
     errno = 0;
-    rc = vigil_hashset_export(&written, &skipped, st, name, format, f, &err);
+    rc = vigil_hashset_export(&written, &skipped, st, name, format, out.f, &err);
     write_errno = errno; /* why the list writer's fwrite failed, when it did */
     vigil_store_close(st);
-    if (rc < 0 && ferror(f)) {
-        if (outpath)
-            fclose(f);
-        return cli_write_failed("hashset export", outpath, write_errno);
-    }
-    errno = 0;
-    if (rc == 0 && (outpath ? fclose(f) : fflush(f)) != 0)
-        return cli_write_failed("hashset export", outpath, errno);
-    if (outpath && rc < 0)
-        fclose(f);
-    if (rc < 0)
-        return cli_fail(&err);
-    fprintf(stderr, "vigil: hashset export: %s: %llu entries written, %llu with no place in %s\n", cli_text(name),
-            (unsigned long long)written, (unsigned long long)skipped, format);
+    if (rc < 0 && ferror(out.f))
+        rc = cli_write_failed("hashset export", outpath, write_errno);
+    else if (rc < 0)
+        rc = cli_fail(&err);
+    else if (written == 0 && skipped > 0) {
+        vigil_error_set(&err, VIGIL_EINPUT, "hashset export: %s: none of its %llu entr%s has a place in %s; nothing written",
+                        name, (unsigned long long)skipped, skipped == 1 ? "y" : "ies", format);
+        rc = cli_fail(&err);
+    } else if (!outpath && copy_to_stdout(out.f) < 0)
+        rc = cli_write_failed("hashset export", NULL, errno);
+    if (outpath && cli_out_close(&out, rc == 0) < 0)
+        rc = cli_write_failed("hashset export", outpath, errno);
+    if (!outpath)
+        fclose(out.f);
+    if (rc != 0)
+        return rc;
+    fprintf(stderr, "vigil: hashset export: %s: %llu entr%s written, %llu with no place in %s\n", cli_text(name),
+            (unsigned long long)written, written == 1 ? "y" : "ies", (unsigned long long)skipped, format);
     return EXIT_OK;
 }
 

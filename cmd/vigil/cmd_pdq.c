@@ -116,6 +116,8 @@ int cmd_pdq(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if ((rc = cli_check_inputs((const char *const *)argv + optind, (size_t)(argc - optind))) != 0)
+        return rc;
     cli_catch_interrupt(&stop);
     o.stop = &stop;
     o.on_item = on_item;

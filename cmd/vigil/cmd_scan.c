@@ -26,6 +26,8 @@ typedef struct scan_ctx {
     const scan_args *args;
     const char *failed;      /* the first output that could not be written, and why */
     int failed_errno;
+    cli_out jsonl_out, csv_out; /* renamed into place when the scan completes (cli_out.c) */
+    int html_opened;
 } scan_ctx;
 
 /* Remember the first output that failed; returns 1 (stop the scan). */
@@ -75,11 +77,6 @@ static void usage(FILE *f)
             "  --verify-image        check an E01's stored MD5/SHA-1 against its media (reads it all)\n"
             "Exit status: 0 scan complete (error items are part of the result), 1 interrupted,\n"
             "2 usage, 4 an output could not be written, or an internal or storage error.\n");
-}
-
-static FILE *open_out(const char *path)
-{
-    return !strcmp(path, "-") ? stdout : fopen(path, "w");
 }
 
 static int parse_limit(uint64_t *out, const char *opt, const char *val)
@@ -258,14 +255,16 @@ int cmd_scan(int argc, char **argv)
     o.index = vigil_matchers_index(m);
     o.pdq_matcher = vigil_matchers_pdq(m);
     sets = vigil_matchers_sets(m, &nsets);
-    if (a.jsonl && !(c.jsonl = open_out(a.jsonl))) {
+    if (a.jsonl && cli_out_open(&c.jsonl_out, a.jsonl) < 0) {
         rc = cli_open_failed("scan", a.jsonl, errno);
         goto done;
     }
-    if (a.csv && !(c.csv = open_out(a.csv))) {
+    c.jsonl = c.jsonl_out.f;
+    if (a.csv && cli_out_open(&c.csv_out, a.csv) < 0) {
         rc = cli_open_failed("scan", a.csv, errno);
         goto done;
     }
+    c.csv = c.csv_out.f;
     if (c.csv && vigil_csv_header(c.csv) < 0)
         write_failed(&c, a.csv);
     if (a.report && vigil_html_open(&c.html, a.report, &err) < 0) {
@@ -273,15 +272,17 @@ int cmd_scan(int argc, char **argv)
         rc = vigil_error_exit_status(err.code);
         goto done;
     }
+    c.html_opened = a.report != NULL;
     rc = run_scan(&c, &a, &o, paths, npaths, sets, nsets);
 done:
     vigil_html_abort(c.html);
-    errno = 0;
-    if (c.jsonl && c.jsonl != stdout && fclose(c.jsonl) != 0 && rc == EXIT_OK)
+    /* a failed scan leaves no output file behind; an interrupted one keeps what it wrote */
+    if (cli_out_close(&c.jsonl_out, rc == EXIT_OK || rc == EXIT_PROBLEM) != 0 && rc == EXIT_OK)
         rc = cli_write_failed("scan", a.jsonl, errno);
-    errno = 0;
-    if (c.csv && c.csv != stdout && fclose(c.csv) != 0 && rc == EXIT_OK)
+    if (cli_out_close(&c.csv_out, rc == EXIT_OK || rc == EXIT_PROBLEM) != 0 && rc == EXIT_OK)
         rc = cli_write_failed("scan", a.csv, errno);
+    if (c.html_opened && rc != EXIT_OK && rc != EXIT_PROBLEM)
+        unlink(a.report);
     vigil_matchers_close(m);
     return rc;
 }
