@@ -37,7 +37,11 @@ done
 [ "${#subs[@]}" -ge 30 ]; is "at least 30 commands and verbs found (got ${#subs[@]})" "$?" 0
 printf '%s\n' "${subs[@]}" | grep -qx 'user list'; is "vigil user list exists" "$?" 0
 
+readme="$E2E_DIR/../../README.md"
 for s in "${subs[@]}"; do
+  if [[ $has_verbs != *" $s "* ]]; then
+    grep -qF "| \`vigil $s\` |" "$readme"; is "the README's command summary has vigil $s" "$?" 0
+  fi
   # shellcheck disable=SC2086
   out=$(vigil $s --help 2>"$T/err"); rc=$?
   is "vigil $s --help: exit 0" "$rc" 0
