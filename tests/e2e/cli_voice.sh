@@ -135,4 +135,13 @@ else
   skip "hashdeep -a -k accepts the plain list" "no hashdeep" hashdeep
 fi
 
+# Messages speak of what the user did, never of the SQL behind it.
+if command -v runuser >/dev/null && [ "$(id -u)" = 0 ]; then
+  as_nobody "$VIGIL" hashset reindex >/dev/null 2>"$T/err"; rc=$?
+  like "a store nobody may write: one line in the user's words" "$rc $(cat "$T/err")" \
+    "^[34] vigil: .*vigil\.db: cannot open the hash-set store for writing: attempt to write a readonly database$"
+else
+  skip "a store nobody may write: one line in the user's words" "needs root and runuser"
+fi
+
 done_testing
