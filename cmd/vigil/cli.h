@@ -41,6 +41,8 @@ typedef struct cli_out {
 } cli_out;
 int cli_out_open(cli_out *o, const char *path);
 int cli_out_close(cli_out *o, int keep);
+/* "s" unless n is 1: "%llu item%s" says "1 item", "2 items". */
+const char *cli_s(unsigned long long n);
 /* Parse a positive integer with an optional K/M/G/T suffix (powers of 1024); -1 on junk. */
 int cli_parse_u64(uint64_t *out, const char *s);
 /* Parse --jobs (1 to 256) into *out; on junk print "<cmd>: --jobs ..." and return EXIT_USAGE. */

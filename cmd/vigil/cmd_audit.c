@@ -39,13 +39,15 @@ static int do_verify(const char *as, const char *pub, const char *anchor)
         cli_error("audit: %s", rep.why);
         return EXIT_PROBLEM;
     }
-    printf("audit: %lld events, chain intact; %lld objects match the tables", (long long)rep.events,
-           (long long)rep.objects);
+    printf("audit: %lld event%s, chain intact; %lld object%s match%s the tables", (long long)rep.events,
+           cli_s((unsigned long long)rep.events), (long long)rep.objects, cli_s((unsigned long long)rep.objects),
+           rep.objects == 1 ? "es" : "");
     if (rep.unchecked)
         printf(", %lld not checked (hash sets, or last changed before the log recorded state)",
                (long long)rep.unchecked);
     if (pub)
-        printf("; %lld signed checkpoints, every event covered\n", (long long)rep.checkpoints);
+        printf("; %lld signed checkpoint%s, every event covered\n", (long long)rep.checkpoints,
+               cli_s((unsigned long long)rep.checkpoints));
     else
         printf("; not anchored (no --pub): truncation or a rewritten chain would not be seen\n");
     return EXIT_OK;

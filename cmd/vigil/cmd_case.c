@@ -221,9 +221,9 @@ static int run_verb(const char *verb, copts *o, vigil_registry *reg, vigil_actor
         vigil_import_result r;
         int rc = vigil_case_import(&r, reg, who, o->pos[0], err);
         if (rc == 0)
-            printf("%s: %llu lines: %llu cases, %llu referrals, %llu answers imported\n", o->pos[0],
-                   (unsigned long long)r.lines, (unsigned long long)r.cases, (unsigned long long)r.referrals,
-                   (unsigned long long)r.answers);
+            printf("%s: %llu line%s: %llu case%s, %llu referral%s, %llu answer%s imported\n", o->pos[0],
+                   (unsigned long long)r.lines, cli_s(r.lines), (unsigned long long)r.cases, cli_s(r.cases),
+                   (unsigned long long)r.referrals, cli_s(r.referrals), (unsigned long long)r.answers, cli_s(r.answers));
         return rc;
     }
 }

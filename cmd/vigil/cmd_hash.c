@@ -161,9 +161,9 @@ int cmd_hash(int argc, char **argv)
     if (rc < 0)
         return cli_fail(&err);
     if (!quiet)
-        fprintf(stderr, "vigil: hash: %llu files hashed, %llu not regular files (not hashed), %llu errors%s\n",
-                (unsigned long long)c.hashed, (unsigned long long)c.special, (unsigned long long)c.errors,
-                stats.interrupted ? ", interrupted" : "");
+        fprintf(stderr, "vigil: hash: %llu file%s hashed, %llu not regular file%s (not hashed), %llu error%s%s\n",
+                (unsigned long long)c.hashed, cli_s(c.hashed), (unsigned long long)c.special, cli_s(c.special),
+                (unsigned long long)c.errors, cli_s(c.errors), stats.interrupted ? ", interrupted" : "");
     if (stats.interrupted)
         return EXIT_PROBLEM;
     return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable files: input */

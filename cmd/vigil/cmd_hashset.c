@@ -77,11 +77,13 @@ static void on_progress(const char *file, uint64_t done, uint64_t total, void *u
 
 static void print_counts(const char *what, const vigil_import_stats *s)
 {
-    printf("%s: %llu records read = %llu added + %llu duplicates + %llu empty-file digests skipped + %llu "
-           "rejected + %llu retracted; %llu conflicts\n",
-           cli_text(what), (unsigned long long)(s->records + s->rejected), (unsigned long long)s->added,
-           (unsigned long long)s->duplicates, (unsigned long long)s->skipped_empty, (unsigned long long)s->rejected,
-           (unsigned long long)s->retracted, (unsigned long long)s->conflicts);
+    unsigned long long read = s->records + s->rejected;
+    printf("%s: %llu record%s read = %llu added + %llu duplicate%s + %llu empty-file digest%s skipped + %llu "
+           "rejected + %llu retracted; %llu conflict%s\n",
+           cli_text(what), read, cli_s(read), (unsigned long long)s->added, (unsigned long long)s->duplicates,
+           cli_s(s->duplicates), (unsigned long long)s->skipped_empty, cli_s(s->skipped_empty),
+           (unsigned long long)s->rejected, (unsigned long long)s->retracted, (unsigned long long)s->conflicts,
+           cli_s(s->conflicts));
 }
 
 static void on_file(const char *file, const vigil_import_stats *fs, void *ud)

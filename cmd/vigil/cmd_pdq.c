@@ -128,9 +128,10 @@ int cmd_pdq(int argc, char **argv)
     if (rc < 0)
         return cli_fail(&err);
     if (!quiet)
-        fprintf(stderr, "vigil: pdq: %llu images hashed, %llu too small, %llu other files skipped, %llu errors%s\n",
-                (unsigned long long)c.hashed, (unsigned long long)c.small, (unsigned long long)c.not_images,
-                (unsigned long long)c.errors, stats.interrupted ? ", interrupted" : "");
+        fprintf(stderr, "vigil: pdq: %llu image%s hashed, %llu too small, %llu other file%s skipped, %llu error%s%s\n",
+                (unsigned long long)c.hashed, cli_s(c.hashed), (unsigned long long)c.small,
+                (unsigned long long)c.not_images, cli_s(c.not_images), (unsigned long long)c.errors, cli_s(c.errors),
+                stats.interrupted ? ", interrupted" : "");
     if (stats.interrupted)
         return EXIT_PROBLEM;
     return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable images: input */

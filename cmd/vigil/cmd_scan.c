@@ -204,20 +204,22 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
                     vigil_image_check_name(stats.verifications[i].result), stats.verifications[i].error ? ": " : "",
                     stats.verifications[i].error ? cli_text(stats.verifications[i].error) : "");
     if (!a->quiet && stats.images)
-        fprintf(stderr, "vigil: scan: disk images: %llu allocated, %llu deleted, %llu carved items\n",
+        fprintf(stderr, "vigil: scan: disk images: %llu allocated, %llu deleted, %llu carved item%s\n",
                 (unsigned long long)stats.allocated, (unsigned long long)stats.deleted,
-                (unsigned long long)stats.carved);
+                (unsigned long long)stats.carved, cli_s(stats.carved));
     vigil_scan_stats_dispose(&stats);
     if (!a->quiet)
         fprintf(stderr,
-                "vigil: scan: %llu items: %llu illegal, %llu interest, %llu benign, %llu near, %llu unknown, "
-                "%llu errors; %.1f MB in %.1f s%s\n",
-                (unsigned long long)stats.items, (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ILLEGAL],
+                "vigil: scan: %llu item%s: %llu illegal, %llu interest, %llu benign, %llu near, %llu unknown, "
+                "%llu error%s; %.1f MB in %.1f s%s\n",
+                (unsigned long long)stats.items, cli_s(stats.items),
+                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ILLEGAL],
                 (unsigned long long)stats.by_verdict[VIGIL_VERDICT_INTEREST],
                 (unsigned long long)stats.by_verdict[VIGIL_VERDICT_BENIGN],
                 (unsigned long long)stats.by_verdict[VIGIL_VERDICT_NEAR],
                 (unsigned long long)stats.by_verdict[VIGIL_VERDICT_UNKNOWN],
-                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ERROR], stats.bytes / 1e6, stats.seconds,
+                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ERROR],
+                cli_s(stats.by_verdict[VIGIL_VERDICT_ERROR]), stats.bytes / 1e6, stats.seconds,
                 stats.interrupted ? " (interrupted)" : "");
     return stats.interrupted ? EXIT_PROBLEM : EXIT_OK;
 }

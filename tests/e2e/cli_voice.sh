@@ -116,8 +116,9 @@ mkdir ev && echo hello >ev/a.txt
 vigil scan --quiet --csv exp/scan.csv --jsonl /dev/full ev 2>"$T/err"; rc=$?
 is "scan with an output that fails: exit 4" "$rc" 4
 is "scan with an output that fails: the other output is not left half-done" "$(ls -A exp | grep -c scan)" 0
-vigil scan --quiet --csv exp/scan.csv --jsonl exp/scan.jsonl ev; rc=$?
+vigil scan --csv exp/scan.csv --jsonl exp/scan.jsonl ev 2>"$T/err"; rc=$?
 is "a scan that succeeds writes both outputs" "$rc $(ls exp | grep -c scan)" "0 2"
+like "one item, no error: singular" "$(cat "$T/err")" "^vigil: scan: 1 item: .*, 0 errors;"
 
 # vigil hash: the plain list is hashdeep's; with --pdq it is vigil's own, which vigil reads back.
 mkdir pics && cp "$TESTDATA/hashsets/files/gradient-16x16.png" pics/ && echo text >pics/t.txt
@@ -126,8 +127,14 @@ is "hash --pdq: a header of its own, then the columns" "$(head -n 2 pdq.list)" "
 %%%% size,md5,sha1,sha256,pdq,filename"
 vigil hashset import --name pdqlist --kind benign pdq.list >"$T/o" 2>&1; rc=$?
 is "hashset import reads the hash --pdq list (detected)" "$rc" 0
-like "hashset import counts its entries" "$(cat "$T/o")" "2 added"
-vigil hash --quiet pics >plain.list
+like "hashset import counts its entries" "$(cat "$T/o")" "2 records read = 2 added \+ 0 duplicates"
+printf '0cc175b9c0f1b6a831c399e269772661  a\n' >one.md5
+like "one record: singular" "$(vigil hashset import --name one --kind benign --format md5sum one.md5 2>&1)" \
+  "^one: 1 record read = 1 added \+ 0 duplicates \+ 0 empty-file digests skipped \+ 0 rejected \+ 0 retracted; 0 conflicts$"
+vigil hash pics >plain.list 2>"$T/err"
+is "hash counts in the singular and plural" "$(cat "$T/err")" "vigil: hash: 2 files hashed, 0 not regular files (not hashed), 0 errors"
+vigil hash pics/t.txt >/dev/null 2>"$T/err"
+is "hash of one file: singular" "$(cat "$T/err")" "vigil: hash: 1 file hashed, 0 not regular files (not hashed), 0 errors"
 is "hash without --pdq keeps hashdeep's header" "$(head -n 1 plain.list)" "%%%% HASHDEEP-1.0"
 if command -v hashdeep >/dev/null; then
   is "hashdeep -a -k accepts the plain list" "$(hashdeep -a -k plain.list -r "$T/pics" 2>&1)" "hashdeep: Audit passed"
