@@ -93,7 +93,7 @@ out=$(vigil hashset import --name linked --kind illegal --category A "$T/g.md5" 
 like "two files, one file listed in both by its MD5: one entry added, one record merged" "$out" \
   "linked: 2 records read = 1 added \+ 1 duplicate \+ 0 empty-file digests skipped \+ 0 rejected \+ 0 retracted; 0 conflicts"
 reconciled() { python3 -c 'import re, sys
-m = [re.search(r": (\d+) records read = (\d+) added \+ (\d+) duplicates \+ (\d+) empty-file digests skipped \+ (\d+) rejected \+ (\d+) retracted", l) for l in sys.stdin]
+m = [re.search(r": (\d+) records? read = (\d+) added \+ (\d+) duplicates? \+ (\d+) empty-file digests? skipped \+ (\d+) rejected \+ (\d+) retracted", l) for l in sys.stdin]
 ok = [int(x[1]) == sum(map(int, x.groups()[1:])) for x in m if x]
 print(len(ok), all(ok))'; }
 is "... and each file's own line reconciles" "$(printf '%s\n' "$out" | reconciled)" "3 True"
