@@ -5,6 +5,13 @@
 # and the two list headers of vigil hash.
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
+# on PostgreSQL (VIGIL_PG_URL, tests/pg-run.sh) the admin is the role the connection logs in as
+if [ -n "${VIGIL_PG_URL:-}" ]; then
+  export VIGIL_DB=$VIGIL_PG_URL
+  me=vigil login=
+else
+  me=$(id -un) login=$(id -un)
+fi
 vigil unit list >/dev/null 2>&1 # a new registry says so on stderr: open it first
 
 top=$(vigil --help); rc=$?
@@ -72,10 +79,18 @@ is "an unknown verb: exit 2, one line" "$rc $(cat "$T/err")" \
   "2 vigil: case: unknown verb 'nosuchverb' (try 'vigil case --help')"
 
 # user list, as unit list: a table, JSON and CSV
-like "user list: the table names the admin" "$(vigil user list)" "^NAME .*"$'\n'"root +- +admin"
-is "user list --format json" "$(vigil user list --format json)" '[{"name":"root","unit":null,"role":"admin","os_user":"root"}]'
+like "user list: the table names the admin" "$(vigil user list)" "^NAME .*"$'\n'"$me +- +admin +${login:--}$"
+is "user list --format json" "$(vigil user list --format json)" \
+  "[{\"name\":\"$me\",\"unit\":null,\"role\":\"admin\",\"os_user\":$([ -n "$login" ] && echo "\"$login\"" || echo null)}]"
 is "user list --format csv" "$(vigil user list --format csv)" "name,unit,role,os_user
-root,,admin,root"
+$me,,admin,$login"
+vigil unit add R1 --name "Region 1" --type regional && vigil user add off1 --role officer --unit R1
+is "user list --format json names a new officer and its unit" \
+  "$(vigil user list --format json | python3 -c 'import json,sys; print([u for u in json.load(sys.stdin) if u["name"] == "off1"])')" \
+  "[{'name': 'off1', 'unit': 'R1', 'role': 'officer', 'os_user': None}]"
+vigil user list --as off1 >"$T/o" 2>"$T/err"; rc=$?
+like "a regional officer may not list the users: one line" "$rc $(wc -l <"$T/err") $(cat "$T/err")" "^[1-9] 1 vigil: user list: "
+is "... and nothing on stdout" "$(cat "$T/o")" ""
 
 # A missing input is "vigil: FILE: No such file or directory", exit 3, whatever reads it.
 missing() { # DESC FILE CMD...
@@ -146,7 +161,7 @@ fi
 if command -v runuser >/dev/null && [ "$(id -u)" = 0 ]; then
   as_nobody "$VIGIL" hashset reindex >/dev/null 2>"$T/err"; rc=$?
   like "a store nobody may write: one line in the user's words" "$rc $(cat "$T/err")" \
-    "^[34] vigil: .*vigil\.db: cannot open the hash-set store for writing: attempt to write a readonly database$"
+    "^[34] vigil: .*vigil(-sets)?\.db: cannot open the hash-set store for writing: attempt to write a readonly database$"
 else
   skip "a store nobody may write: one line in the user's words" "needs root and runuser"
 fi
