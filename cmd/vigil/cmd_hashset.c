@@ -28,9 +28,10 @@ static void usage(FILE *f)
             "A malformed line fails its file (nothing of it is stored) unless --lenient, which rejects\n"
             "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n"
             "--format list prints the formats this build reads. --replace makes the import a new\n"
-            "version of the set (atomically), of the same kind unless --change-kind; --memory bounds the memory used for sorting (default\n"
-            "256M; the rest spills to a folder beside the database). upgrade converts a store written\n"
-            "by an older vigil; the commands that write to the store do it first. import, remove,\n"
+            "version of the set (atomically), of the same kind unless --change-kind; --memory bounds\n"
+            "the memory used for sorting (default 256M; the rest spills to a folder beside the\n"
+            "database). upgrade converts a store written by an older vigil; the commands that write\n"
+            "to the store do it first. import, remove,\n"
             "dispute and undispute act as a registry user (--as, as for the case commands), are\n"
             "allowed to admins and national officers unless $VIGIL_CONFIG says otherwise\n"
             "(hashset.<change> = admin national officer analyst), and are audit events.\n");

@@ -44,8 +44,8 @@ static void usage(FILE *f)
                "  --as USER      (registry commands) act as another user, for an admin; $VIGIL_USER\n"
                "                 does the same for every command\n"
                "  --version      print the version\n"
-               "Exit status: 0 ok, 1 ran but found a problem, 2 usage, 3 input error, "
-               "4 an output could not be written, storage or internal error.\n");
+               "Exit status: 0 ok, 1 ran but found a problem, 2 usage, 3 input error, 4 an output could\n"
+               "not be written, storage or internal error.\n");
 }
 
 /* Take --db PATH / --db=PATH and --sets PATH / --sets=PATH out of argv wherever they stand
