@@ -54,6 +54,7 @@ for s in "${subs[@]}"; do
   is "vigil $s --help: exit 0" "$rc" 0
   like "vigil $s --help: its own text names it" "$out" "vigil $s( |$)"
   is "vigil $s --help: nothing on stderr" "$(cat "$T/err")" ""
+  is "vigil $s --help: no line over 100 columns" "$(printf '%s\n' "$out" | awk 'length > 100')" ""
   # shellcheck disable=SC2086
   out=$(vigil $s --bogus 2>"$T/err"); rc=$?
   is "vigil $s --bogus: exit 2" "$rc" 2
