@@ -65,6 +65,11 @@ int cli_write_failed(const char *cmd, const char *path, int errnum)
     return vigil_error_exit_status(VIGIL_ESTORE);
 }
 
+const char *cli_s(unsigned long long n)
+{
+    return n == 1 ? "" : "s";
+}
+
 int cli_parse_u64(uint64_t *out, const char *s)
 {
     char *end;

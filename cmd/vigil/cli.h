@@ -1,7 +1,9 @@
 /* Helpers shared by the vigil subcommands: global options, errors, exit codes. */
 #ifndef VIGIL_CLI_H
 #define VIGIL_CLI_H
+#include <getopt.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "vigil/vigil.h"
 
@@ -15,6 +17,7 @@ typedef struct cli_globals {
     const char *argv0;
     char command_line[4096]; /* for reports and hashdeep headers */
     int reg_opened;          /* the command opened the case registry (and may have written events) */
+    char what[64];           /* "scan", "case new": the command as messages name it */
 } cli_globals;
 
 extern cli_globals cli;
@@ -28,6 +31,18 @@ int cli_fail(const vigil_error *err);
  * the exit status of VIGIL_ESTORE, the same in every command. */
 int cli_open_failed(const char *cmd, const char *path, int errnum);
 int cli_write_failed(const char *cmd, const char *path, int errnum);
+/* An output file that appears whole or not at all (cli_out.c): cli_out_open writes to a temporary
+ * file beside path (NULL or "-": stdout) and cli_out_close renames it onto path when keep, else
+ * removes it; both -1 with errno when that fails. */
+typedef struct cli_out {
+    FILE *f;
+    const char *path;
+    char tmp[4200];
+} cli_out;
+int cli_out_open(cli_out *o, const char *path);
+int cli_out_close(cli_out *o, int keep);
+/* "s" unless n is 1: "%llu item%s" says "1 item", "2 items". */
+const char *cli_s(unsigned long long n);
 /* Parse a positive integer with an optional K/M/G/T suffix (powers of 1024); -1 on junk. */
 int cli_parse_u64(uint64_t *out, const char *s);
 /* Parse --jobs (1 to 256) into *out; on junk print "<cmd>: --jobs ..." and return EXIT_USAGE. */
@@ -64,5 +79,32 @@ int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as);
 int cli_parse_date(int64_t *out, const char *opt, const char *s);
 int cli_parse_case_id(int64_t *out, const char *s);
 int cmd_pdq(int argc, char **argv);
+
+/* Each command's usage text (its --help); a line "usage: vigil CMD VERB ..." or "       vigil CMD
+ * VERB ..." names a verb, and its indented continuations belong to it (cli_opts.c). */
+typedef void (*cli_usage_fn)(FILE *f);
+void cmd_hash_usage(FILE *f);
+void cmd_scan_usage(FILE *f);
+void cmd_hashset_usage(FILE *f);
+void cmd_unit_usage(FILE *f);
+void cmd_user_usage(FILE *f);
+void cmd_case_usage(FILE *f);
+void cmd_stats_usage(FILE *f);
+void cmd_audit_usage(FILE *f);
+void cmd_pdq_usage(FILE *f);
+
+/* getopt_long for every subcommand: a bad option is one line, "vigil: <cli.what>: unknown option
+ * '--x' (try 'vigil <cli.what> --help')" (or "option '--x' needs a value", "takes no value"), and
+ * the return is then '?'; the callers return EXIT_USAGE for it. */
+int cli_getopt(int argc, char *const argv[], const char *shortopts, const struct option *lo, int *li);
+/* A verb that takes no option and npos arguments: 0, or EXIT_USAGE after saying why in one line. */
+int cli_no_options(int argc, char **argv, int npos);
+/* The verbs the usage text names, space-separated, into out; how many. */
+size_t cli_verbs(cli_usage_fn usage, const char *cmd, char *out, size_t cap);
+int cli_is_verb(cli_usage_fn usage, const char *cmd, const char *word);
+/* The help of a command (verb NULL: all its usage) or of one verb: its synopsis lines, then the prose. */
+void cli_help(cli_usage_fn usage, const char *cmd, const char *verb, FILE *f);
+/* Inputs that do not exist: "vigil: PATH: No such file or directory" and the input exit status; else 0. */
+int cli_check_inputs(const char *const *paths, size_t n);
 
 #endif

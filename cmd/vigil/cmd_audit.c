@@ -3,6 +3,7 @@
  * a key kept outside the database, make that key; and the checkpoint every command that
  * opened the registry ends with when $VIGIL_AUDIT_KEY names a key.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,23 +15,6 @@ static const char usage_text[] =
     "       vigil audit verify [--pub DIR/audit.pub [--checkpoints FILE]] [--as USER]\n"
     "       vigil audit checkpoint --key DIR/audit.key\n"
     "       vigil audit keygen DIR\n";
-
-/* --name VALUE or --name=VALUE at argv[*i]; 1 when taken (*i moved past it), -1 when the value is missing. */
-static int opt(const char **out, int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (!strcmp(argv[*i], name)) {
-        if (*i + 1 >= argc)
-            return -1;
-        *out = argv[++*i];
-        return 1;
-    }
-    if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=') {
-        *out = argv[*i] + n + 1;
-        return 1;
-    }
-    return 0;
-}
 
 static int bad_usage(void)
 {
@@ -56,13 +40,15 @@ static int do_verify(const char *as, const char *pub, const char *anchor)
         cli_error("audit: %s", rep.why);
         return EXIT_PROBLEM;
     }
-    printf("audit: %lld events, chain intact; %lld objects match the tables", (long long)rep.events,
-           (long long)rep.objects);
+    printf("audit: %lld event%s, chain intact; %lld object%s match%s the tables", (long long)rep.events,
+           cli_s((unsigned long long)rep.events), (long long)rep.objects, cli_s((unsigned long long)rep.objects),
+           rep.objects == 1 ? "es" : "");
     if (rep.unchecked)
         printf(", %lld not checked (hash sets, or last changed before the log recorded state)",
                (long long)rep.unchecked);
     if (pub)
-        printf("; %lld signed checkpoints, every event covered\n", (long long)rep.checkpoints);
+        printf("; %lld signed checkpoint%s, every event covered\n", (long long)rep.checkpoints,
+               cli_s((unsigned long long)rep.checkpoints));
     else
         printf("; not anchored (no --pub): truncation or a rewritten chain would not be seen\n");
     return EXIT_OK;
@@ -115,13 +101,9 @@ static int do_checkpoint(const char *key, int only_new)
     return EXIT_OK;
 }
 
-int cmd_audit(int argc, char **argv)
+void cmd_audit_usage(FILE *f)
 {
-    const char *as = NULL, *pub = NULL, *anchor = NULL, *key = NULL, *object = NULL, *user = NULL, *since = NULL,
-               *format = NULL;
-    vigil_error err;
-    if (argc >= 2 && !strcmp(argv[1], "--help")) {
-        printf("%s\nlist: who did what, oldest first: every event for admins and national officers, the events of\n"
+    fprintf(f, "%s\nlist: who did what, oldest first: every event for admins and national officers, the events of\n"
                "the cases you may see for anyone else. --object case:3 (or unit:CODE, user:NAME), --user NAME,\n"
                "--since DATE (recorded then or later).\n"
                "verify: exit status 0 when the chain is intact and the tables match it, 1 naming the first\n"
@@ -130,43 +112,49 @@ int cmd_audit(int argc, char **argv)
                "shorter than one, differs from one, or has events after the last.\n"
                "checkpoint: sign the log's head; keygen: write DIR/audit.key and DIR/audit.pub.\n"
                "With $VIGIL_AUDIT_KEY set, every command that wrote events ends with a checkpoint.\n",
-               usage_text);
-        return EXIT_OK;
-    }
+            usage_text);
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    static const struct option lo[] = {{"as", required_argument, NULL, 'a'}, {"pub", required_argument, NULL, 'p'},
+        {"checkpoints", required_argument, NULL, 'c'}, {"key", required_argument, NULL, 'k'},
+        {"object", required_argument, NULL, 'o'}, {"user", required_argument, NULL, 'u'},
+        {"since", required_argument, NULL, 's'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+    const char *as = NULL, *pub = NULL, *anchor = NULL, *key = NULL, *object = NULL, *user = NULL, *since = NULL,
+               *format = NULL;
+    vigil_error err;
+    int opt, rc;
     if (argc < 2)
         return bad_usage();
-    if (!strcmp(argv[1], "keygen")) {
-        if (argc != 3 || argv[2][0] == '-')
-            return bad_usage();
-        if (vigil_audit_keygen(argv[2], &err) < 0)
+    argc--, argv++;
+    if (!strcmp(argv[0], "keygen")) {
+        if ((rc = cli_no_options(argc, argv, 1)) != 0)
+            return rc;
+        if (vigil_audit_keygen(argv[optind], &err) < 0)
             return cli_fail(&err);
         printf("audit: key written to %s/audit.key (keep it off the database's machine), public key %s/audit.pub\n",
-               argv[2], argv[2]);
+               argv[optind], argv[optind]);
         return EXIT_OK;
     }
-    for (int i = 2; i < argc; i++) {
-        int t = opt(&as, argc, argv, &i, "--as");
-        if (!t)
-            t = opt(&pub, argc, argv, &i, "--pub");
-        if (!t)
-            t = opt(&anchor, argc, argv, &i, "--checkpoints");
-        if (!t)
-            t = opt(&key, argc, argv, &i, "--key");
-        if (!t && !strcmp(argv[1], "list")) {
-            t = opt(&object, argc, argv, &i, "--object");
-            if (!t)
-                t = opt(&user, argc, argv, &i, "--user");
-            if (!t)
-                t = opt(&since, argc, argv, &i, "--since");
-            if (!t)
-                t = opt(&format, argc, argv, &i, "--format");
+    optind = 1;
+    while ((opt = cli_getopt(argc, argv, "", lo, NULL)) != -1) {
+        switch (opt) {
+        case 'a': as = optarg; break;
+        case 'p': pub = optarg; break;
+        case 'c': anchor = optarg; break;
+        case 'k': key = optarg; break;
+        case 'o': object = optarg; break;
+        case 'u': user = optarg; break;
+        case 's': since = optarg; break;
+        case 'f': format = optarg; break;
+        default: return EXIT_USAGE;
         }
-        if (t <= 0)
-            return bad_usage();
     }
-    if (!strcmp(argv[1], "list") && !pub && !anchor && !key) {
+    if (optind != argc)
+        return bad_usage();
+    if (!strcmp(argv[0], "list") && !pub && !anchor && !key) {
         vigil_audit_filter f = {object, user, 0};
-        int rc;
         if (format && strcmp(format, "table") && strcmp(format, "json")) {
             cli_error("audit list: --format is table or json, not '%s'", format);
             return EXIT_USAGE;
@@ -175,9 +163,11 @@ int cmd_audit(int argc, char **argv)
             return rc;
         return do_list(as, &f, format && !strcmp(format, "json"));
     }
-    if (!strcmp(argv[1], "verify") && !key && (pub || !anchor))
+    if (strcmp(argv[0], "list") && (object || user || since || format))
+        return bad_usage();
+    if (!strcmp(argv[0], "verify") && !key && (pub || !anchor))
         return do_verify(as, pub, anchor);
-    if (!strcmp(argv[1], "checkpoint") && key && !pub && !anchor)
+    if (!strcmp(argv[0], "checkpoint") && key && !pub && !anchor)
         return do_checkpoint(key, 0);
     return bad_usage();
 }

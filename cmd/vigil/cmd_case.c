@@ -56,15 +56,16 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
     memset(o, 0, sizeof *o);
     o->due_days = -1;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", lo, &li)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "h", lo, &li)) != -1) {
         if (opt == 'h') {
             usage(stdout);
             return -1;
         }
-        if (opt == '?' || (opt != 'A' && !strchr(allowed, opt))) {
-            if (opt != '?')
-                cli_error("case %s: --%s is not an option of this verb", verb, lo[li].name);
-            usage(stderr);
+        if (opt == '?')
+            return EXIT_USAGE;
+        if (opt != 'A' && !strchr(allowed, opt)) {
+            cli_error("case %s: --%s is not an option of this verb (try 'vigil case %s --help')", verb, lo[li].name,
+                      verb);
             return EXIT_USAGE;
         }
         rc = 0;
@@ -258,9 +259,10 @@ static int run_change(const char *verb, copts *o, vigil_registry *reg, vigil_act
         vigil_import_result r;
         int rc = vigil_case_import(&r, reg, who, o->pos[0], err);
         if (rc == 0)
-            printf("%s: %llu lines: %llu new, %llu unchanged; %llu referrals, %llu answers imported\n",
-                   cli_text(o->pos[0]), (unsigned long long)r.lines, (unsigned long long)r.cases,
-                   (unsigned long long)r.unchanged, (unsigned long long)r.referrals, (unsigned long long)r.answers);
+            printf("%s: %llu line%s: %llu new, %llu unchanged; %llu referral%s, %llu answer%s imported\n",
+                   cli_text(o->pos[0]), (unsigned long long)r.lines, cli_s(r.lines), (unsigned long long)r.cases,
+                   (unsigned long long)r.unchanged, (unsigned long long)r.referrals, cli_s(r.referrals),
+                   (unsigned long long)r.answers, cli_s(r.answers));
         return rc;
     }
 }
@@ -332,4 +334,9 @@ int cmd_case(int argc, char **argv)
     }
     cli_error("case: unknown verb '%s' (try 'vigil case --help')", argv[1]);
     return EXIT_USAGE;
+}
+
+void cmd_case_usage(FILE *f)
+{
+    usage(f);
 }

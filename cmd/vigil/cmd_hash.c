@@ -78,7 +78,8 @@ static void usage(FILE *f)
                "A name with a control byte (a line break...) is written escaped on a line that starts\n"
                "with a backslash, which 'vigil hashset import' reads back (docs/output.md).\n"
                "--pdq adds a pdq column before the file name: the PDQ hash of images (empty for other\n"
-               "files and for pictures too small or undecodable).\n");
+               "files and for pictures too small or undecodable); the list then starts '%%%%%%%% VIGIL-HASH-1.0'\n"
+               "instead of hashdeep's header, as hashdeep does not read it; 'vigil hashset import' does.\n");
 }
 
 int cmd_hash(int argc, char **argv)
@@ -100,7 +101,7 @@ int cmd_hash(int argc, char **argv)
     vigil_scan_opts_init(&o);
     o.expand_archives = 0;
     o.sniff_mime = 0;
-    while ((opt = getopt_long(argc, argv, "j:qlph", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "j:qlph", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
             if (cli_parse_jobs(&o.jobs, "hash", optarg))
@@ -113,13 +114,15 @@ int cmd_hash(int argc, char **argv)
             o.compute_pdq = 1;
             break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         usage(stderr);
         return EXIT_USAGE;
     }
+    if ((rc = cli_check_inputs((const char *const *)argv + optind, (size_t)(argc - optind))) != 0)
+        return rc;
     cli_catch_interrupt(&stop);
     o.stop = &stop;
     o.on_item = on_item;
@@ -128,7 +131,9 @@ int cmd_hash(int argc, char **argv)
         snprintf(cwd, sizeof cwd, "(unknown)");
     /* the comment lines carry the folder and the arguments with controls escaped: a line break
      * there would start a record */
-    printf("%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha1,sha256,%sfilename\n## Invoked from: ", c.pdq ? "pdq," : "");
+    /* hashdeep refuses a list with a column it does not know: with --pdq the list is vigil's own */
+    printf("%%%%%%%% %s\n%%%%%%%% size,md5,sha1,sha256,%sfilename\n## Invoked from: ",
+           c.pdq ? "VIGIL-HASH-1.0" : "HASHDEEP-1.0", c.pdq ? "pdq," : "");
     vigil_term_write(stdout, cwd, strlen(cwd));
     printf("\n## %c ", geteuid() == 0 ? '#' : '$');
     vigil_term_write(stdout, cli.command_line, strlen(cli.command_line));
@@ -156,10 +161,15 @@ int cmd_hash(int argc, char **argv)
     if (rc < 0)
         return cli_fail(&err);
     if (!quiet)
-        fprintf(stderr, "vigil: hash: %llu files hashed, %llu not regular files (not hashed), %llu errors%s\n",
-                (unsigned long long)c.hashed, (unsigned long long)c.special, (unsigned long long)c.errors,
-                stats.interrupted ? ", interrupted" : "");
+        fprintf(stderr, "vigil: hash: %llu file%s hashed, %llu not regular file%s (not hashed), %llu error%s%s\n",
+                (unsigned long long)c.hashed, cli_s(c.hashed), (unsigned long long)c.special, cli_s(c.special),
+                (unsigned long long)c.errors, cli_s(c.errors), stats.interrupted ? ", interrupted" : "");
     if (stats.interrupted)
         return EXIT_PROBLEM;
     return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable files: input */
+}
+
+void cmd_hash_usage(FILE *f)
+{
+    usage(f);
 }

@@ -28,9 +28,10 @@ static void usage(FILE *f)
             "A malformed line fails its file (nothing of it is stored) unless --lenient, which rejects\n"
             "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n"
             "--format list prints the formats this build reads. --replace makes the import a new\n"
-            "version of the set (atomically), of the same kind unless --change-kind; --memory bounds the memory used for sorting (default\n"
-            "256M; the rest spills to a folder beside the database). upgrade converts a store written\n"
-            "by an older vigil; the commands that write to the store do it first. import, remove,\n"
+            "version of the set (atomically), of the same kind unless --change-kind; --memory bounds\n"
+            "the memory used for sorting (default 256M; the rest spills to a folder beside the\n"
+            "database). upgrade converts a store written by an older vigil; the commands that write\n"
+            "to the store do it first. import, remove,\n"
             "dispute and undispute act as a registry user (--as, as for the case commands), are\n"
             "allowed to admins and national officers unless $VIGIL_CONFIG says otherwise\n"
             "(hashset.<change> = admin national officer analyst), and are audit events.\n");
@@ -77,11 +78,13 @@ static void on_progress(const char *file, uint64_t done, uint64_t total, void *u
 
 static void print_counts(const char *what, const vigil_import_stats *s)
 {
-    printf("%s: %llu records read = %llu added + %llu duplicates + %llu empty-file digests skipped + %llu "
-           "rejected + %llu retracted; %llu conflicts\n",
-           cli_text(what), (unsigned long long)(s->records + s->rejected), (unsigned long long)s->added,
-           (unsigned long long)s->duplicates, (unsigned long long)s->skipped_empty, (unsigned long long)s->rejected,
-           (unsigned long long)s->retracted, (unsigned long long)s->conflicts);
+    unsigned long long read = s->records + s->rejected;
+    printf("%s: %llu record%s read = %llu added + %llu duplicate%s + %llu empty-file digest%s skipped + %llu "
+           "rejected + %llu retracted; %llu conflict%s\n",
+           cli_text(what), read, cli_s(read), (unsigned long long)s->added, (unsigned long long)s->duplicates,
+           cli_s(s->duplicates), (unsigned long long)s->skipped_empty, cli_s(s->skipped_empty),
+           (unsigned long long)s->rejected, (unsigned long long)s->retracted, (unsigned long long)s->conflicts,
+           cli_s(s->conflicts));
 }
 
 static void on_file(const char *file, const vigil_import_stats *fs, void *ud)
@@ -180,7 +183,7 @@ static int cmd_import(int argc, char **argv)
     vigil_registry *reg;
     vigil_error err;
     int opt, rc;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'n': o.name = optarg; break;
         case 'k':
@@ -217,7 +220,7 @@ static int cmd_import(int argc, char **argv)
         case 'K': o.change_kind = 1; break;
         case 'A': as = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (!o.name || o.kind == VIGIL_KIND__COUNT || optind >= argc) {
@@ -228,6 +231,10 @@ static int cmd_import(int argc, char **argv)
         cli_error("hashset import: --change-kind goes with --replace");
         return EXIT_USAGE;
     }
+    /* a missing file is said before anything is opened or written */
+    if ((rc = cli_check_inputs((const char *const *)argv + optind, (size_t)(argc - optind))) != 0 ||
+        (rc = cli_check_inputs(&o.category_map, 1)) != 0)
+        return rc;
     if ((rc = open_audited(&st, &reg, &who, as, o.replace ? VIGIL_HASHSET_REPLACE : VIGIL_HASHSET_IMPORT)) != 0)
         return rc;
     o.who = who.name;
@@ -247,17 +254,33 @@ static int cmd_import(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* [--json] and nothing else: 0, or EXIT_USAGE after one line saying why. */
+static int json_flag(int *json, int argc, char **argv)
+{
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'J'}, {NULL, 0, NULL, 0}};
+    int opt;
+    *json = 0;
+    while ((opt = cli_getopt(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt != 'J')
+            return EXIT_USAGE;
+        *json = 1;
+    }
+    if (optind != argc) {
+        cli_error("%s: takes no argument, only --json (try 'vigil %s --help')", cli.what, cli.what);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int cmd_list(int argc, char **argv)
 {
     vigil_hashset_info *v, *all = NULL;
     vigil_store *st;
     vigil_error err;
     size_t n, nall = 0;
-    int json = argc > 1 && !strcmp(argv[1], "--json"), rc;
-    if (argc > 2 || (argc > 1 && !json)) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    int json, rc;
+    if ((rc = json_flag(&json, argc, argv)) != 0)
+        return rc;
     if ((rc = open_store(&st)) != 0)
         return rc;
     rc = vigil_hashset_list(&v, &n, st, &err);
@@ -295,15 +318,13 @@ static int cmd_remove(int argc, char **argv)
     vigil_actor who;
     vigil_error err;
     int opt, rc;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "", longopts, NULL)) != -1) {
         if (opt == 'n')
             name = optarg;
         else if (opt == 'A')
             as = optarg;
-        else {
-            usage(stderr);
+        else
             return EXIT_USAGE;
-        }
     }
     if (!name && optind == argc - 1)
         name = argv[optind++];
@@ -323,11 +344,8 @@ static int cmd_reindex(int argc, char **argv)
     vigil_store *st;
     vigil_error err;
     int rc;
-    (void)argv;
-    if (argc != 1) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if ((rc = cli_no_options(argc, argv, 0)) != 0)
+        return rc;
     if ((rc = open_store_to_write(&st)) != 0)
         return rc;
     rc = vigil_index_build(st, &err);
@@ -355,14 +373,12 @@ static void on_problem(void *ud, const char *problem, const char *set, const cha
 
 static int cmd_check(int argc, char **argv)
 {
-    check_out c = {.json = argc > 1 && !strcmp(argv[1], "--json")};
+    check_out c = {0};
     vigil_store *st;
     vigil_error err;
     int rc;
-    if (argc > 2 || (argc > 1 && !c.json)) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if ((rc = json_flag(&c.json, argc, argv)) != 0)
+        return rc;
     if ((rc = open_store(&st)) != 0)
         return rc;
     if (c.json)
@@ -393,17 +409,15 @@ static int cmd_dispute(int argc, char **argv)
     vigil_actor who;
     vigil_error err;
     int opt, rc;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "", longopts, NULL)) != -1) {
         if (opt == 'r')
             reason = optarg;
         else if (opt == 's')
             set = optarg;
         else if (opt == 'A')
             as = optarg;
-        else {
-            usage(stderr);
+        else
             return EXIT_USAGE;
-        }
     }
     if (optind != argc - 1 || !reason) {
         cli_error("hashset dispute: a DIGEST and --reason TEXT are required");
@@ -425,11 +439,9 @@ static int cmd_undispute(int argc, char **argv)
     vigil_actor who;
     vigil_error err;
     int opt, rc;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (opt != 'A') {
-            usage(stderr);
+    while ((opt = cli_getopt(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt != 'A')
             return EXIT_USAGE;
-        }
         as = optarg;
     }
     if (optind != argc - 1) {
@@ -449,12 +461,19 @@ static int cmd_disputes(int argc, char **argv)
     vigil_store *st;
     vigil_error err;
     size_t n;
-    FILE *f = stdout;
-    int rc, write_errno, exporting = argc == 3 && !strcmp(argv[1], "--export");
-    if (argc != 1 && !exporting) {
-        usage(stderr);
+    static const struct option longopts[] = {{"export", required_argument, NULL, 'e'}, {NULL, 0, NULL, 0}};
+    const char *export_path = NULL;
+    int opt, rc, write_errno, exporting;
+    while ((opt = cli_getopt(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt != 'e')
+            return EXIT_USAGE;
+        export_path = optarg;
+    }
+    if (optind != argc) {
+        cli_error("%s: takes no argument, only --export FILE (try 'vigil %s --help')", cli.what, cli.what);
         return EXIT_USAGE;
     }
+    exporting = export_path != NULL;
     if ((rc = open_store(&st)) != 0)
         return rc;
     rc = vigil_hashset_disputes(&v, &n, st, &err);
@@ -462,21 +481,21 @@ static int cmd_disputes(int argc, char **argv)
     if (rc < 0)
         return cli_fail(&err);
     if (exporting) {
-        if (!(f = fopen(argv[2], "w"))) {
+        cli_out out;
+        if (cli_out_open(&out, export_path) < 0) {
             vigil_dispute_free(v, n);
-            return cli_open_failed("hashset disputes", argv[2], errno);
+            return cli_open_failed("hashset disputes", export_path, errno);
         }
         errno = 0;
-        rc = vigil_disputes_write_csv(f, v, n, &err);
+        rc = vigil_disputes_write_csv(out.f, v, n, &err);
         write_errno = errno; /* why fwrite failed, when it did */
         vigil_dispute_free(v, n);
-        errno = 0;
-        if (fclose(f) != 0 && rc == 0) {
+        if (cli_out_close(&out, rc == 0) < 0 && rc == 0) {
             rc = VIGIL_ESTORE;
             write_errno = errno;
         }
         if (rc == VIGIL_ESTORE)
-            return cli_write_failed("hashset disputes", argv[2], write_errno);
+            return cli_write_failed("hashset disputes", export_path, write_errno);
         return rc < 0 ? cli_fail(&err) : EXIT_OK;
     }
     printf("%-64s %-16s %-6s %-20s %-12s %s\n", "DIGEST", "SET", "ACTIVE", "AT", "BY", "REASON");
@@ -486,6 +505,22 @@ static int cmd_disputes(int argc, char **argv)
                cli_text(v[i].reason));
     vigil_dispute_free(v, n);
     return EXIT_OK;
+}
+
+/* The export, kept in a temporary file, onto stdout; -1 with errno when stdout cannot take it. */
+static int copy_to_stdout(FILE *f)
+{
+    char buf[65536];
+    size_t n;
+    rewind(f);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (fwrite(buf, 1, n, stdout) != n)
+            return -1;
+    if (ferror(f)) {
+        errno = EIO;
+        return -1;
+    }
+    return fflush(stdout) != 0 ? -1 : 0;
 }
 
 static int cmd_export(int argc, char **argv)
@@ -498,19 +533,17 @@ static int cmd_export(int argc, char **argv)
     uint64_t written, skipped;
     vigil_store *st;
     vigil_error err;
-    FILE *f = stdout;
+    cli_out out = {0};
     int opt, rc, write_errno;
-    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "o:", longopts, NULL)) != -1) {
         if (opt == 'n')
             name = optarg;
         else if (opt == 'f')
             format = optarg;
         else if (opt == 'o')
             outpath = optarg;
-        else {
-            usage(stderr);
+        else
             return EXIT_USAGE;
-        }
     }
     if (!name || !format || optind != argc) {
         cli_error("hashset export: --name NAME and --format vics|hashdeep|csv are required");
@@ -518,28 +551,33 @@ static int cmd_export(int argc, char **argv)
     }
     if ((rc = open_store(&st)) != 0)
         return rc;
-    if (outpath && !(f = fopen(outpath, "w"))) {
+    /* into a file of its own first: a failed export leaves no file, and no lone header on stdout */
+    if ((outpath ? cli_out_open(&out, outpath) : (out.f = tmpfile()) ? 0 : -1) < 0) {
         vigil_store_close(st);
         return cli_open_failed("hashset export", outpath, errno);
     }
     errno = 0;
-    rc = vigil_hashset_export(&written, &skipped, st, name, format, f, &err);
+    rc = vigil_hashset_export(&written, &skipped, st, name, format, out.f, &err);
     write_errno = errno; /* why the list writer's fwrite failed, when it did */
     vigil_store_close(st);
-    if (rc < 0 && ferror(f)) {
-        if (outpath)
-            fclose(f);
-        return cli_write_failed("hashset export", outpath, write_errno);
-    }
-    errno = 0;
-    if (rc == 0 && (outpath ? fclose(f) : fflush(f)) != 0)
-        return cli_write_failed("hashset export", outpath, errno);
-    if (outpath && rc < 0)
-        fclose(f);
-    if (rc < 0)
-        return cli_fail(&err);
-    fprintf(stderr, "vigil: hashset export: %s: %llu entries written, %llu with no place in %s\n", cli_text(name),
-            (unsigned long long)written, (unsigned long long)skipped, format);
+    if (rc < 0 && ferror(out.f))
+        rc = cli_write_failed("hashset export", outpath, write_errno);
+    else if (rc < 0)
+        rc = cli_fail(&err);
+    else if (written == 0 && skipped > 0) {
+        vigil_error_set(&err, VIGIL_EINPUT, "hashset export: %s: none of its %llu entr%s has a place in %s; nothing written",
+                        name, (unsigned long long)skipped, skipped == 1 ? "y" : "ies", format);
+        rc = cli_fail(&err);
+    } else if (!outpath && copy_to_stdout(out.f) < 0)
+        rc = cli_write_failed("hashset export", NULL, errno);
+    if (outpath && cli_out_close(&out, rc == 0) < 0)
+        rc = cli_write_failed("hashset export", outpath, errno);
+    if (!outpath)
+        fclose(out.f);
+    if (rc != 0)
+        return rc;
+    fprintf(stderr, "vigil: hashset export: %s: %llu entr%s written, %llu with no place in %s\n", cli_text(name),
+            (unsigned long long)written, written == 1 ? "y" : "ies", (unsigned long long)skipped, format);
     return EXIT_OK;
 }
 
@@ -547,11 +585,9 @@ static int cmd_upgrade(int argc, char **argv)
 {
     vigil_error err;
     size_t sets;
-    (void)argv;
-    if (argc != 1) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    int rc;
+    if ((rc = cli_no_options(argc, argv, 0)) != 0)
+        return rc;
     if (vigil_store_upgrade(cli.sets, &sets, &err) < 0)
         return cli_fail(&err);
     if (sets)
@@ -578,4 +614,9 @@ int cmd_hashset(int argc, char **argv)
         }
     cli_error("hashset: unknown verb '%s'", argv[1]);
     return EXIT_USAGE;
+}
+
+void cmd_hashset_usage(FILE *f)
+{
+    usage(f);
 }

@@ -93,7 +93,7 @@ int cmd_pdq(int argc, char **argv)
     o.expand_archives = 0;
     o.sniff_mime = 0;
     o.compute_pdq = 1;
-    while ((opt = getopt_long(argc, argv, "dj:m:qh", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "dj:m:qh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'd': c.dihedral = 1; break;
         case 'j':
@@ -109,13 +109,15 @@ int cmd_pdq(int argc, char **argv)
             break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         usage(stderr);
         return EXIT_USAGE;
     }
+    if ((rc = cli_check_inputs((const char *const *)argv + optind, (size_t)(argc - optind))) != 0)
+        return rc;
     cli_catch_interrupt(&stop);
     o.stop = &stop;
     o.on_item = on_item;
@@ -126,10 +128,16 @@ int cmd_pdq(int argc, char **argv)
     if (rc < 0)
         return cli_fail(&err);
     if (!quiet)
-        fprintf(stderr, "vigil: pdq: %llu images hashed, %llu too small, %llu other files skipped, %llu errors%s\n",
-                (unsigned long long)c.hashed, (unsigned long long)c.small, (unsigned long long)c.not_images,
-                (unsigned long long)c.errors, stats.interrupted ? ", interrupted" : "");
+        fprintf(stderr, "vigil: pdq: %llu image%s hashed, %llu too small, %llu other file%s skipped, %llu error%s%s\n",
+                (unsigned long long)c.hashed, cli_s(c.hashed), (unsigned long long)c.small,
+                (unsigned long long)c.not_images, cli_s(c.not_images), (unsigned long long)c.errors, cli_s(c.errors),
+                stats.interrupted ? ", interrupted" : "");
     if (stats.interrupted)
         return EXIT_PROBLEM;
     return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable images: input */
+}
+
+void cmd_pdq_usage(FILE *f)
+{
+    usage(f);
 }

@@ -28,6 +28,8 @@ typedef struct scan_ctx {
     const scan_args *args;
     const char *failed;      /* the first output that could not be written, and why */
     int failed_errno;
+    cli_out jsonl_out, csv_out; /* renamed into place when the scan completes (cli_out.c) */
+    int html_opened;
 } scan_ctx;
 
 /* Remember the first output that failed; returns 1 (stop the scan). */
@@ -82,11 +84,6 @@ static void usage(FILE *f)
             "2 usage, 4 an output could not be written, or an internal or storage error.\n");
 }
 
-static FILE *open_out(const char *path)
-{
-    return !strcmp(path, "-") ? stdout : fopen(path, "w");
-}
-
 static int parse_limit(uint64_t *out, const char *opt, const char *val)
 {
     if (cli_parse_u64(out, val) < 0) {
@@ -114,7 +111,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
-    while ((opt = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "j:qh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
             if (cli_parse_jobs(&o->jobs, "scan", optarg))
@@ -173,7 +170,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             a->thumbnails = optarg ? 2 : 1;
             break;
         case 'h': usage(stdout); return -1;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
@@ -235,20 +232,22 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
                     vigil_image_check_name(stats.verifications[i].result), stats.verifications[i].error ? ": " : "",
                     stats.verifications[i].error ? cli_text(stats.verifications[i].error) : "");
     if (!a->quiet && stats.images)
-        fprintf(stderr, "vigil: scan: disk images: %llu allocated, %llu deleted, %llu carved items\n",
+        fprintf(stderr, "vigil: scan: disk images: %llu allocated, %llu deleted, %llu carved item%s\n",
                 (unsigned long long)stats.allocated, (unsigned long long)stats.deleted,
-                (unsigned long long)stats.carved);
+                (unsigned long long)stats.carved, cli_s(stats.carved));
     vigil_scan_stats_dispose(&stats);
     if (!a->quiet)
         fprintf(stderr,
-                "vigil: scan: %llu items: %llu illegal, %llu interest, %llu benign, %llu near, %llu unknown, "
-                "%llu errors; %.1f MB in %.1f s%s\n",
-                (unsigned long long)stats.items, (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ILLEGAL],
+                "vigil: scan: %llu item%s: %llu illegal, %llu interest, %llu benign, %llu near, %llu unknown, "
+                "%llu error%s; %.1f MB in %.1f s%s\n",
+                (unsigned long long)stats.items, cli_s(stats.items),
+                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ILLEGAL],
                 (unsigned long long)stats.by_verdict[VIGIL_VERDICT_INTEREST],
                 (unsigned long long)stats.by_verdict[VIGIL_VERDICT_BENIGN],
                 (unsigned long long)stats.by_verdict[VIGIL_VERDICT_NEAR],
                 (unsigned long long)stats.by_verdict[VIGIL_VERDICT_UNKNOWN],
-                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ERROR], stats.bytes / 1e6, stats.seconds,
+                (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ERROR],
+                cli_s(stats.by_verdict[VIGIL_VERDICT_ERROR]), stats.bytes / 1e6, stats.seconds,
                 stats.interrupted ? " (interrupted)" : "");
     return stats.interrupted ? EXIT_PROBLEM : EXIT_OK;
 }
@@ -286,14 +285,16 @@ int cmd_scan(int argc, char **argv)
     o.index = vigil_matchers_index(m);
     o.pdq_matcher = vigil_matchers_pdq(m);
     sets = vigil_matchers_sets(m, &nsets);
-    if (a.jsonl && !(c.jsonl = open_out(a.jsonl))) {
+    if (a.jsonl && cli_out_open(&c.jsonl_out, a.jsonl) < 0) {
         rc = cli_open_failed("scan", a.jsonl, errno);
         goto done;
     }
-    if (a.csv && !(c.csv = open_out(a.csv))) {
+    c.jsonl = c.jsonl_out.f;
+    if (a.csv && cli_out_open(&c.csv_out, a.csv) < 0) {
         rc = cli_open_failed("scan", a.csv, errno);
         goto done;
     }
+    c.csv = c.csv_out.f;
     if (c.csv && vigil_csv_header(c.csv) < 0)
         write_failed(&c, a.csv);
     if (a.report && vigil_html_open(&c.html, a.report, &err) < 0) {
@@ -301,15 +302,22 @@ int cmd_scan(int argc, char **argv)
         rc = vigil_error_exit_status(err.code);
         goto done;
     }
+    c.html_opened = a.report != NULL;
     rc = run_scan(&c, &a, &o, paths, npaths, sets, nsets);
 done:
     vigil_html_abort(c.html);
-    errno = 0;
-    if (c.jsonl && c.jsonl != stdout && fclose(c.jsonl) != 0 && rc == EXIT_OK)
+    /* a failed scan leaves no output file behind; an interrupted one keeps what it wrote */
+    if (cli_out_close(&c.jsonl_out, rc == EXIT_OK || rc == EXIT_PROBLEM) != 0 && rc == EXIT_OK)
         rc = cli_write_failed("scan", a.jsonl, errno);
-    errno = 0;
-    if (c.csv && c.csv != stdout && fclose(c.csv) != 0 && rc == EXIT_OK)
+    if (cli_out_close(&c.csv_out, rc == EXIT_OK || rc == EXIT_PROBLEM) != 0 && rc == EXIT_OK)
         rc = cli_write_failed("scan", a.csv, errno);
+    if (c.html_opened && rc != EXIT_OK && rc != EXIT_PROBLEM)
+        unlink(a.report);
     vigil_matchers_close(m);
     return rc;
+}
+
+void cmd_scan_usage(FILE *f)
+{
+    usage(f);
 }

@@ -133,7 +133,7 @@ int cmd_stats(int argc, char **argv)
     int opt, rc, found;
     int64_t t;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "h", lo, NULL)) != -1) {
         switch (opt) {
         case 'b':
             found = 0;
@@ -164,7 +164,7 @@ int cmd_stats(int argc, char **argv)
         case 'f': fmt = optarg; break;
         case 'a': as = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (optind != argc || (strcmp(fmt, "table") && strcmp(fmt, "csv") && strcmp(fmt, "json"))) {
@@ -184,4 +184,9 @@ int cmd_stats(int argc, char **argv)
     rc = print(&s, &q, bys[q.by], fmt, &err);
     vigil_stats_dispose(&s);
     return rc < 0 ? cli_fail(&err) : EXIT_OK;
+}
+
+void cmd_stats_usage(FILE *f)
+{
+    usage(f);
 }

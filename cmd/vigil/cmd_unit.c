@@ -24,14 +24,14 @@ static int unit_add(int argc, char **argv)
     vigil_actor who;
     vigil_error err;
     int opt, rc;
-    while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "h", lo, NULL)) != -1) {
         switch (opt) {
         case 'n': snprintf(u.name, sizeof u.name, "%s", optarg); break;
         case 't': type = optarg; break;
         case 'c': snprintf(u.country, sizeof u.country, "%s", optarg); break;
         case 'a': as = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (optind != argc - 1 || !u.name[0] || !type) {
@@ -67,12 +67,12 @@ static int unit_list(int argc, char **argv)
     vigil_unit *v;
     size_t n;
     int opt, rc;
-    while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((opt = cli_getopt(argc, argv, "h", lo, NULL)) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'a': as = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: return EXIT_USAGE;
         }
     }
     if (optind != argc || (strcmp(fmt, "table") && strcmp(fmt, "json"))) {
@@ -110,4 +110,9 @@ int cmd_unit(int argc, char **argv)
         return unit_list(argc - 1, argv + 1);
     cli_error("unit: unknown verb '%s' (add, list)", argv[1]);
     return EXIT_USAGE;
+}
+
+void cmd_unit_usage(FILE *f)
+{
+    usage(f);
 }

@@ -9,31 +9,43 @@
 typedef struct command {
     const char *name;
     int (*fn)(int argc, char **argv);
+    cli_usage_fn usage;
     const char *what;
 } command;
 
 static const command commands[] = {
-    {"hash", cmd_hash, "hash files (MD5, SHA-1, SHA-256) in hashdeep format"},
-    {"scan", cmd_scan, "scan folders and archives, matching every item against the hash sets"},
-    {"hashset", cmd_hashset, "import, list and remove known-hash sets"},
-    {"unit", cmd_unit, "add and list units (national, regional, special, foreign, prosecutor)"},
-    {"user", cmd_user, "add users of units (officer, analyst, admin)"},
-    {"case", cmd_case, "register, refer, accept, decline, follow and import cases"},
-    {"stats", cmd_stats, "referral statistics by unit, reason, month or offence type"},
-    {"audit", cmd_audit, "verify the audit log, sign its head (checkpoint), make its key"},
-    {"pdq", cmd_pdq, "PDQ perceptual hash and quality of images"},
+    {"hash", cmd_hash, cmd_hash_usage, "hash files (MD5, SHA-1, SHA-256) in hashdeep format"},
+    {"scan", cmd_scan, cmd_scan_usage, "scan folders and archives, matching every item against the hash sets"},
+    {"hashset", cmd_hashset, cmd_hashset_usage, "import, list and remove known-hash sets"},
+    {"unit", cmd_unit, cmd_unit_usage, "add and list units (national, regional, special, foreign, prosecutor)"},
+    {"user", cmd_user, cmd_user_usage, "add and list users of units (officer, analyst, admin)"},
+    {"case", cmd_case, cmd_case_usage, "register, refer, accept, decline, follow and import cases"},
+    {"stats", cmd_stats, cmd_stats_usage, "referral statistics by unit, reason, month or offence type"},
+    {"audit", cmd_audit, cmd_audit_usage, "verify the audit log, sign its head (checkpoint), make its key"},
+    {"pdq", cmd_pdq, cmd_pdq_usage, "PDQ perceptual hash and quality of images"},
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: vigil [--db PATH|URL] [--sets PATH] COMMAND [ARGS]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    char verbs[1024];
+    fprintf(f, "usage: vigil [--db PATH|URL] [--sets PATH] COMMAND [VERB] [ARGS]\n"
+               "       vigil --help | --version\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
-    fprintf(f, "\n'vigil COMMAND --help' describes a command. The database is --db, else $VIGIL_DB, "
-               "else ./vigil.db;\nthe hash sets are in --sets, else $VIGIL_SETS, else the --db file "
-               "(./vigil-sets.db when --db is a\nPostgreSQL URL).\n"
-               "Exit status: 0 ok, 1 ran but found a problem, 2 usage, 3 input error, "
-               "4 an output could not be written, storage or internal error.\n");
+        /* the verbs come from the command's own usage text, so a new one is never left out here */
+        if (cli_verbs(commands[i].usage, commands[i].name, verbs, sizeof verbs))
+            fprintf(f, "  %-8s   verbs: %s\n", "", verbs);
+    }
+    fprintf(f, "\n'vigil COMMAND --help' and 'vigil COMMAND VERB --help' describe a command.\n"
+               "  --db PATH|URL  the case registry: --db, else $VIGIL_DB, else ./vigil.db (SQLite), or a\n"
+               "                 postgres:// URL\n"
+               "  --sets PATH    the hash sets: --sets, else $VIGIL_SETS, else the --db file\n"
+               "                 (./vigil-sets.db when --db is a PostgreSQL URL)\n"
+               "  --as USER      (registry commands) act as another user, for an admin; $VIGIL_USER\n"
+               "                 does the same for every command\n"
+               "  --version      print the version\n"
+               "Exit status: 0 ok, 1 ran but found a problem, 2 usage, 3 input error, 4 an output could\n"
+               "not be written, storage or internal error.\n");
 }
 
 /* Take --db PATH / --db=PATH and --sets PATH / --sets=PATH out of argv wherever they stand
@@ -79,6 +91,34 @@ static void record_command_line(int argc, char **argv)
     }
 }
 
+/* What every command shares: --help (of the command, or of its verb) anywhere before "--", an
+ * unknown verb, an option where the verb belongs; cli.what names the command in messages. A
+ * status from here is returned as -(status + 1); otherwise the command's own. */
+static int dispatch(const command *c, int argc, char **argv)
+{
+    const char *verb = NULL;
+    char verbs[1024];
+    int has_verbs = cli_verbs(c->usage, c->name, verbs, sizeof verbs) > 0;
+    if (argc >= 2 && cli_is_verb(c->usage, c->name, argv[1]))
+        verb = argv[1];
+    snprintf(cli.what, sizeof cli.what, "%s%s%s", c->name, verb ? " " : "", verb ? verb : "");
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--help") || (i == 1 && !strcmp(argv[i], "-h"))) {
+            cli_help(c->usage, c->name, verb, stdout);
+            return -(EXIT_OK + 1);
+        }
+    if (has_verbs && argc >= 2 && !verb) {
+        if (argv[1][0] == '-')
+            cli_error("%s: unknown option '%.*s' (try 'vigil %s --help')", c->name, (int)strcspn(argv[1], "="),
+                      argv[1], c->name);
+        else
+            cli_error("%s: unknown verb '%s' (try 'vigil %s --help')", c->name, argv[1], c->name);
+        return -(EXIT_USAGE + 1);
+    }
+    optind = 1;
+    return c->fn(argc, argv);
+}
+
 int main(int argc, char **argv)
 {
     record_command_line(argc, argv);
@@ -108,7 +148,10 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) {
-            int rc = cli_audit_after(argv[1], commands[i].fn(argc - 1, argv + 1));
+            int rc = dispatch(&commands[i], argc - 1, argv + 1);
+            if (rc < 0)
+                return -rc - 1;
+            rc = cli_audit_after(argv[1], rc);
             /* What stayed in stdout's buffer is written now, not silently lost at exit. */
             errno = 0;
             if (rc == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))

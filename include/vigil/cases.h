@@ -112,6 +112,17 @@ int vigil_hashset_authorize(vigil_registry *reg, const vigil_actor *who, vigil_h
 int vigil_user_add(vigil_registry *reg, const vigil_actor *who, const char *name, const char *unit_code,
                    vigil_role role, const char *os_user, vigil_error *err);
 
+typedef struct vigil_user_row {
+    char name[64];
+    char unit[32];        /* the unit's code, "" for none */
+    vigil_role role;
+    char os_user[64];     /* the login that acts as the user on SQLite, "" for none */
+} vigil_user_row;
+/* All users, by name (admins and national officers: VIGIL_EDENIED for others); *out is owned by
+ * the caller (free()). */
+int vigil_user_list(vigil_user_row **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
+                    vigil_error *err);
+
 /* --- units --- */
 
 typedef enum {

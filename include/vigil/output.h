@@ -23,6 +23,9 @@ int vigil_case_rows_write_json(FILE *f, const vigil_case_row *v, size_t n, vigil
 int vigil_audit_events_write_json(FILE *f, const vigil_audit_event *v, size_t n, vigil_error *err);
 /* Units: [{"code":..,"name":..,"type":..,"country":..},..]. */
 int vigil_units_write_json(FILE *f, const vigil_unit *v, size_t n, vigil_error *err);
+/* Users as a JSON array of {name, unit, role, os_user} (null for none), or as CSV with a header. */
+int vigil_users_write_json(FILE *f, const vigil_user_row *v, size_t n, vigil_error *err);
+int vigil_users_write_csv(FILE *f, const vigil_user_row *v, size_t n, vigil_error *err);
 /* Statistics: {"rows":[..],"total":{..}}. */
 int vigil_stats_write_json(FILE *f, const vigil_stats *s, vigil_error *err);
 /* Statistics as CSV: a header line, one line per row, then the total (LF line ends). */

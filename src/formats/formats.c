@@ -24,7 +24,7 @@ static int starts_with(const uint8_t *p, size_t n, const char *s)
 
 static int detect_hashdeep(const uint8_t *p, size_t n)
 {
-    return starts_with(p, n, "%%%% HASHDEEP-1.0");
+    return starts_with(p, n, "%%%% HASHDEEP-1.0") || starts_with(p, n, "%%%% VIGIL-HASH-1.0");
 }
 
 /* PDQ lists are never guessed: 64 hex digits are a SHA-256 until the user says otherwise. */

@@ -285,7 +285,8 @@ static int parse_hashdeep_line(vg_lines *p, char *s, size_t n, vg_hash_record *r
 {
     if (n >= 5 && !memcmp(s, "%%%% ", 5)) {
         if (p->hd_header == 0) {
-            if (n >= 17 && !memcmp(s + 5, "HASHDEEP-1.", 11)) {
+            /* VIGIL-HASH-1.x: vigil hash --pdq, a hashdeep list with a pdq column hashdeep refuses */
+            if ((n >= 17 && !memcmp(s + 5, "HASHDEEP-1.", 11)) || (n >= 19 && !memcmp(s + 5, "VIGIL-HASH-1.", 13))) {
                 p->hd_header = 1;
                 return 0;
             }

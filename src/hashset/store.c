@@ -61,11 +61,26 @@ static const char *schema_v3 =
     "  disputed_by TEXT, disputed_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,"
     "  lifted_by TEXT, lifted_at TEXT);";
 
+/* What a failed statement meant to the user; `what` names the step for the source's reader only
+ * (a message saying "set WAL mode" or "commit schema" tells a user nothing). */
+static const char *exec_failure(const char *sql)
+{
+    if (!strncmp(sql, "PRAGMA journal_mode", 19))
+        return "cannot open the hash-set store for writing";
+    if (!strncmp(sql, "BEGIN", 5))
+        return "cannot start a change to the hash-set store";
+    if (!strncmp(sql, "COMMIT", 6))
+        return "cannot save the change to the hash-set store";
+    return "cannot update the hash-set store";
+}
+
 int vg_store_exec(vigil_store *st, const char *sql, const char *what, vigil_error *err)
 {
     char *msg = NULL;
+    (void)what;
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s: %s", st->path, what, msg ? msg : "failed");
+        int rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s: %s", st->path, exec_failure(sql),
+                                 msg ? msg : sqlite3_errmsg(st->db));
         sqlite3_free(msg);
         return rc;
     }

@@ -226,7 +226,7 @@ check "a schema-1 log verifies intact after the migration" \
 check "the migration recorded where the new scheme starts" test "$(value "$DB" "SELECT value FROM meta WHERE key = 'audit_v2_from'")" = 9
 "$V" case status 2 investigating --at 2006-01-08 >/dev/null
 check "old and new events together verify intact" \
-  bash -c "\"$V\" audit verify | grep -q '^audit: 9 events, chain intact; 1 objects match'"
+  bash -c "\"$V\" audit verify | grep -q '^audit: 9 events, chain intact; 1 object matches'"
 sql "$DB" "UPDATE cases SET title = 'changed' WHERE id = 2"
 check "a case changed after its first new-scheme event: caught" expect 1 "case 2: the table differs from event 9" \
   "$V" audit verify

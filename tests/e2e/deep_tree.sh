@@ -29,7 +29,7 @@ vigil hash "$T/root" >"$T/hash.out" 2>"$T/hash.err"; rc=$?
 is "hash: exit 0" "$rc" "0"
 grep -v '^[%#]' "$T/hash.out" | cut -d, -f5- | LC_ALL=C sort >"$T/got"
 is "hash: every file, as find lists them" "$(diff "$T/want" "$T/got" >/dev/null && echo same || echo "$(wc -l <"$T/got") of $(wc -l <"$T/want"), differing")" "same"
-like "hash: no errors" "$(cat "$T/hash.err")" '27 files hashed, 1 not regular files \(not hashed\), 0 errors'
+like "hash: no errors" "$(cat "$T/hash.err")" '27 files hashed, 1 not regular file \(not hashed\), 0 errors'
 bottom=$(grep '/bottom\.txt$' "$T/hash.out" | cut -d, -f2)
 is "hash: the bottom file's MD5" "$bottom" "$(echo "the bottom" | md5sum | cut -d' ' -f1)"
 

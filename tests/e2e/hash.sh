@@ -74,7 +74,7 @@ vigil hash --jobs 0 tree >/dev/null 2>&1
 is "--jobs 0 is a usage error (2)" "$?" "2"
 out=$(vigil hash does-not-exist 2>&1 >/dev/null)
 is "a missing path gives exit 3" "$?" "3"
-like "a missing path is named" "$out" "does-not-exist: cannot stat: No such file or directory"
+is "a missing path is named in one line" "$out" "vigil: does-not-exist: No such file or directory"
 
 # An output that cannot be written: exit 4 and one line, as in scan and hashset export.
 out=$(vigil hash --quiet tree 2>&1 >/dev/full); rc=$?

@@ -11,22 +11,22 @@ vigil unit list >/dev/null 2>&1
 
 out=$(imp --name hd --kind benign "$H/hashdeep/known-md5-sha1-sha256.hashdeep")
 is "hashdeep list: 8 records, 6 added, 1 duplicate, 1 empty-file digest skipped" "$out" \
-  "hd: 8 records read = 6 added + 1 duplicates + 1 empty-file digests skipped + 0 rejected + 0 retracted; 0 conflicts"
+  "hd: 8 records read = 6 added + 1 duplicate + 1 empty-file digest skipped + 0 rejected + 0 retracted; 0 conflicts"
 out=$(imp --name hd2 --kind benign "$H/hashdeep/known-default.hashdeep")
-like "hashdeep list with md5,sha256 columns" "$out" "= 6 added \+ 1 duplicates \+ 1 empty"
+like "hashdeep list with md5,sha256 columns" "$out" "= 6 added \+ 1 duplicate \+ 1 empty"
 out=$(imp --name md5deep --kind benign "$H/hashdeep/md5deep.txt")
-like "md5deep output" "$out" "8 records read = 6 added \+ 1 duplicates \+ 1 empty"
+like "md5deep output" "$out" "8 records read = 6 added \+ 1 duplicate \+ 1 empty"
 out=$(imp --name md5deepz --kind benign "$H/hashdeep/md5deep-with-size.txt")
-like "md5deep -z output (sizes first)" "$out" "8 records read = 6 added \+ 1 duplicates \+ 1 empty"
+like "md5deep -z output (sizes first)" "$out" "8 records read = 6 added \+ 1 duplicate \+ 1 empty"
 out=$(imp --name md5sum --kind benign --format md5sum "$H/plain/md5sum.txt")
 is "md5sum text mode: 7 records, 6 distinct" "$out" \
-  "md5sum: 7 records read = 6 added + 1 duplicates + 0 empty-file digests skipped + 0 rejected + 0 retracted; 0 conflicts"
+  "md5sum: 7 records read = 6 added + 1 duplicate + 0 empty-file digests skipped + 0 rejected + 0 retracted; 0 conflicts"
 for f in sha1sum.txt sha256sum.txt sha256sum-binary-mode.txt sha256sum-tag.txt; do
   out=$(imp --name "$f" --kind benign "$H/plain/$f")
-  like "$f imports 7 records, 6 distinct" "$out" "7 records read = 6 added \+ 1 duplicates"
+  like "$f imports 7 records, 6 distinct" "$out" "7 records read = 6 added \+ 1 duplicate"
 done
 out=$(imp --name esc --kind benign "$H/plain/md5sum-escaped-name.txt")
-like "escaped names" "$out" "3 records read = 2 added \+ 1 duplicates"
+like "escaped names" "$out" "3 records read = 2 added \+ 1 duplicate"
 out=$(imp --name bom --kind benign "$H/plain/md5-bare-bom-crlf-upper.txt")
 like "bare list with BOM, CRLF, comment, upper case" "$out" "= 6 added"
 

@@ -91,9 +91,9 @@ printf '%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,sha256,filename\n463,%s,%s,grad
   "$(md5sum "$F/gradient-16x16.png" | cut -d' ' -f1)" "$(sha256sum "$F/gradient-16x16.png" | cut -d' ' -f1)" >"$T/g.hashdeep"
 out=$(vigil hashset import --name linked --kind illegal --category A "$T/g.md5" "$T/g.hashdeep")
 like "two files, one file listed in both by its MD5: one entry added, one record merged" "$out" \
-  "linked: 2 records read = 1 added \+ 1 duplicates \+ 0 empty-file digests skipped \+ 0 rejected \+ 0 retracted; 0 conflicts"
+  "linked: 2 records read = 1 added \+ 1 duplicate \+ 0 empty-file digests skipped \+ 0 rejected \+ 0 retracted; 0 conflicts"
 reconciled() { python3 -c 'import re, sys
-m = [re.search(r": (\d+) records read = (\d+) added \+ (\d+) duplicates \+ (\d+) empty-file digests skipped \+ (\d+) rejected \+ (\d+) retracted", l) for l in sys.stdin]
+m = [re.search(r": (\d+) records? read = (\d+) added \+ (\d+) duplicates? \+ (\d+) empty-file digests? skipped \+ (\d+) rejected \+ (\d+) retracted", l) for l in sys.stdin]
 ok = [int(x[1]) == sum(map(int, x.groups()[1:])) for x in m if x]
 print(len(ok), all(ok))'; }
 is "... and each file's own line reconciles" "$(printf '%s\n' "$out" | reconciled)" "3 True"
@@ -107,7 +107,7 @@ like "check: the set's merged records, no conflict (same category)" "$(vigil has
 export VIGIL_DB="$T/vics-us.db"
 out=$(vigil hashset import --name vicsus --kind illegal "$TESTDATA/hashsets/vics/vics-2.0-us-cases.json")
 is "VICS sample: the repeated MD5 is a merged record and 1 conflict" "$out" \
-  "vicsus: 4 records read = 3 added + 1 duplicates + 0 empty-file digests skipped + 0 rejected + 0 retracted; 1 conflicts"
+  "vicsus: 4 records read = 3 added + 1 duplicate + 0 empty-file digests skipped + 0 rejected + 0 retracted; 1 conflict"
 j=$(vigil hashset check --json)
 is "check: the shared MD5 listed as a conflict, the most serious category kept" \
   "$(printf '%s' "$j" | python3 -c "import json,sys; print([(p['digest'], p['detail']) for p in json.load(sys.stdin) if p['problem'] == 'conflict'])")" \

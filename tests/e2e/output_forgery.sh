@@ -41,7 +41,7 @@ cp "$F/gradient-16x16.png" "pics/g"$'\n'"$(printf '%064d' 0 | tr 0 f),100,x.png"
 vigil pdq --quiet pics >list.pdq
 is "pdq: one line for one picture" "$(grep -cv '^#' list.pdq)" 1
 vigil hashset import --name pics --kind benign --format pdq list.pdq >import.out 2>&1
-like "pdq: its output imports as one record" "$(cat import.out)" "1 records read = 1 added"
+like "pdq: its output imports as one record" "$(cat import.out)" "1 record read = 1 added"
 
 # --- CSV: cells a spreadsheet would run -------------------------------------------------
 formula='=HYPERLINK("mailto:x@example.invalid","open")'
