@@ -11,7 +11,8 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: vigil audit list [--object OBJ] [--user NAME] [--since DATE] [--format table|json] [--as USER]\n"
+    "usage: vigil audit list [--object OBJ] [--user NAME] [--since DATE] [--format table|json]\n"
+    "                        [--as USER]\n"
     "       vigil audit verify [--pub DIR/audit.pub [--checkpoints FILE]] [--as USER]\n"
     "       vigil audit checkpoint --key DIR/audit.key\n"
     "       vigil audit keygen DIR\n";
