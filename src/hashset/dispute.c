@@ -205,7 +205,8 @@ int vg_store_active_disputes(vg_store_dispute **out, size_t *n, vigil_store *st,
     int rc;
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(st->db, "SELECT digest, set_name FROM hash_dispute WHERE active = 1", -1, &s, NULL))
+    if (sqlite3_prepare_v2(st->db, "SELECT digest, set_name, reason, disputed_by, disputed_at FROM hash_dispute"
+                                   " WHERE active = 1 ORDER BY id", -1, &s, NULL))
         return vigil_error_set(err, VIGIL_ESTORE, "%s: reading disputes: %s", st->path, sqlite3_errmsg(st->db));
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int len = sqlite3_column_bytes(s, 0);
@@ -225,9 +226,14 @@ int vg_store_active_disputes(vg_store_dispute **out, size_t *n, vigil_store *st,
         memset(d, 0, sizeof *d);
         d->len = (uint8_t)len;
         memcpy(d->d, sqlite3_column_blob(s, 0), (size_t)len);
-        if (set && !(d->set = strdup((const char *)set)))
-            break;
         cnt++;
+        d->set = set ? strdup((const char *)set) : NULL;
+        d->reason = dup_text(s, 2);
+        d->by = dup_text(s, 3);
+        d->at = dup_text(s, 4);
+        if ((set && !d->set) || (sqlite3_column_text(s, 2) && !d->reason) || (sqlite3_column_text(s, 3) && !d->by) ||
+            (sqlite3_column_text(s, 4) && !d->at))
+            break;
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
@@ -242,7 +248,11 @@ int vg_store_active_disputes(vg_store_dispute **out, size_t *n, vigil_store *st,
 
 void vg_store_disputes_free(vg_store_dispute *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(v[i].set);
+        free(v[i].reason);
+        free(v[i].by);
+        free(v[i].at);
+    }
     free(v);
 }
