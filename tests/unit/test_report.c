@@ -33,7 +33,7 @@ static void report__jsonl_item_has_every_contract_field_in_order(void **state)
     memset(it.digests.sha256, 0xff, 32);
     it.mime = "image/jpeg";
     it.verdict = VIGIL_VERDICT_ILLEGAL;
-    it.match = (vigil_match){VIGIL_BY_SHA1, VIGIL_KIND_ILLEGAL, "vics", "A", NULL, 0, 0};
+    it.match = (vigil_match){.by = VIGIL_BY_SHA1, .kind = VIGIL_KIND_ILLEGAL, .set = "vics", .category = "A"};
     s = render(vigil_jsonl_item, &it);
     assert_string_equal(s,
         "{\"path\":\"dir/x.jpg\",\"container\":\"seized/a.zip!/in\\\"ner.tar\",\"size\":42,"
@@ -91,7 +91,7 @@ static void report__csv_quotes_commas_quotes_and_newlines(void **state)
     it.path_len = 7;
     it.verdict = VIGIL_VERDICT_UNKNOWN;
     s = render(vigil_csv_item, &it);
-    assert_memory_equal(s, "\"a,\"\"b\"\"\nc\",,0,,,,,,,unknown,,,,,,,file,,,,,,,\r\n", strlen(s));
+    assert_memory_equal(s, "\"a,\"\"b\"\"\nc\",,0,,,,,,,unknown,,,,,,,file,,,,,,,,,,,,,\r\n", strlen(s));
     free(s);
 }
 
