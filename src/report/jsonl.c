@@ -134,6 +134,7 @@ static void add_match(vg_buf *b, const vigil_item *it)
     const vigil_match *m = &it->match;
     if (m->by == VIGIL_BY_NONE) {
         vg_buf_adds(b, ",\"match\":null");
+        add_disputes(b, it);
         return;
     }
     vg_buf_adds(b, ",\"match\":{\"set\":");
