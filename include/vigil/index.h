@@ -87,7 +87,9 @@ uint64_t vigil_index_entries(const vigil_index *ix);
  * Best match of the three digests: illegal beats interest beats benign; among
  * sets of one kind the set imported first wins; within that set the strongest
  * digest (SHA-256, then SHA-1, then MD5) names the match. Returns 1 and fills
- * *out on a match (strings lent from the index), 0 otherwise.
+ * *out on a match (strings lent from the index), 0 otherwise. The version and
+ * record fields stay empty (a lookup reads no wide row): vigil_index_match_all
+ * gives the same first match with them.
  */
 int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_digests *d);
 

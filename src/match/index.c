@@ -488,8 +488,7 @@ int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_diges
     memset(out, 0, sizeof *out);
     if (row < 0)
         return 0;
-    fill(out, ix, set, row, a, digest);
-    vg_match_record(out, &ix->sets[set].seg, (uint32_t)row, ix->sets[set].version);
+    fill(out, ix, set, row, a, digest); /* the record is left to vigil_index_match_all: a hit costs no wide row */
     return 1;
 }
 
