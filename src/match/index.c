@@ -13,51 +13,11 @@
 
 #include "core/hex.h"
 #include "hashset/catalog.h"
+#include "match/index_int.h"
 #include "match/record.h"
 #include "segment/segment.h"
 #include "vigil/index.h"
 
-typedef struct ix_set {
-    vg_segment seg;
-    char *name, *category, *series;
-    vigil_hashset_kind kind;
-    int version;
-    uint32_t *disputed;     /* sorted rows of the entries disputed in this set */
-    size_t ndisputed;
-} ix_set;
-
-/* An entry taken out by a dispute: its set and row, and the first dispute that did it. */
-typedef struct disputed_rec {
-    size_t set;
-    uint32_t row;
-    size_t dispute;
-} disputed_rec;
-
-/* A digest of a disputed entry, sorted by (len, digest): what an item is checked against. */
-typedef struct disputed_key {
-    uint8_t len;
-    uint8_t d[32];
-    uint32_t rec;
-} disputed_key;
-
-typedef struct common_digest {
-    uint8_t md5[16], sha1[20], sha256[32];
-} common_digest;
-
-struct vigil_index {
-    ix_set *sets;
-    size_t nsets;
-    vg_store_dispute *disputes;  /* the active disputes, with who, why and when */
-    char (*dispute_hex)[65];
-    size_t ndisputes;
-    disputed_rec *recs;
-    size_t nrecs;
-    disputed_key *keys;
-    size_t nkeys;
-    common_digest *common;
-    size_t ncommon;
-    uint64_t entries;
-};
 static const vigil_match_by alg_by[VG_SEG_ALGS] = {VIGIL_BY_MD5, VIGIL_BY_SHA1, VIGIL_BY_SHA256};
 
 const char *vigil_match_by_name(vigil_match_by by)
@@ -112,7 +72,7 @@ static int load_common(vigil_index *ix, vigil_error *err)
     return 0;
 }
 
-static int is_common(const vigil_index *ix, int a, const uint8_t *d)
+int vg_ix_is_common(const vigil_index *ix, int a, const uint8_t *d)
 {
     for (size_t i = 0; i < ix->ncommon; i++) {
         const uint8_t *c = a == VG_SEG_MD5 ? ix->common[i].md5 : a == VG_SEG_SHA1 ? ix->common[i].sha1
@@ -396,7 +356,7 @@ static int64_t find_in(const vigil_index *ix, size_t i, int a, const uint8_t *d)
     return resolve(ix, i, a, d, vg_seg_first(&ix->sets[i].seg, a, d));
 }
 
-static int in_benign(const vigil_index *ix, const uint8_t *const digest[VG_SEG_ALGS])
+int vg_ix_in_benign(const vigil_index *ix, const uint8_t *const digest[VG_SEG_ALGS])
 {
     for (size_t i = 0; i < ix->nsets; i++)
         if (ix->sets[i].kind == VIGIL_KIND_BENIGN)
@@ -424,9 +384,9 @@ static void fill(vigil_match *out, const vigil_index *ix, size_t i, int64_t row,
     if (e->flags & VG_SEG_CONFLICT)
         out->flags |= VIGIL_MATCH_CONFLICT;
     for (int k = 0; k < VG_SEG_ALGS; k++)
-        if (digest[k] && is_common(ix, k, digest[k]))
+        if (digest[k] && vg_ix_is_common(ix, k, digest[k]))
             out->flags |= VIGIL_MATCH_COMMON_FILE;
-    if (in_benign(ix, digest))
+    if (vg_ix_in_benign(ix, digest))
         out->flags |= VIGIL_MATCH_ALSO_BENIGN;
 }
 
@@ -687,126 +647,4 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
         }
     }
     return hits;
-}
-
-/* ---- list hygiene over the whole store ---- */
-
-static void strongest_hex(char hex[65], const vg_seg_entry *e)
-{
-    if (e->mask & VG_SEG_HAS_SHA256)
-        vg_hex_encode(hex, e->sha256, 32);
-    else if (e->mask & VG_SEG_HAS_SHA1)
-        vg_hex_encode(hex, e->sha1, 20);
-    else if (e->mask & VG_SEG_HAS_MD5)
-        vg_hex_encode(hex, e->md5, 16);
-    else if (e->mask & VG_SEG_HAS_PDQ)
-        vg_hex_encode(hex, e->pdq, 32);
-    else
-        snprintf(hex, 65, "photodna");
-}
-
-/*
- * Entries of one set that share a digest and disagree on the category, told
- * once at the entry that leads their key runs (the most serious, which a
- * lookup by that digest reports); the digest named is the weakest shared.
- */
-static int check_shared(const ix_set *set, uint64_t r, const uint8_t *const dg[VG_SEG_ALGS], vigil_hygiene_fn fn,
-                        void *ud)
-{
-    static const char *names[VG_SEG_ALGS] = {"MD5", "SHA-1", "SHA-256"};
-    const vg_segment *s = &set->seg;
-    const vg_seg_meta *m = &s->meta[r];
-    char hex[65], detail[160], algs[32] = "";
-    uint64_t others = 0;
-    int named = -1;
-    if (!(m->flags & VG_SEG_CONFLICT) || m->category == VG_SEG_NONE)
-        return 0;
-    for (int a = 0; a < VG_SEG_ALGS; a++) {
-        uint64_t first, n = dg[a] ? vg_seg_find_all(s, a, dg[a], &first) : 0, differ = 0;
-        if (n < 2 || vg_seg_key_row(s, a, first) != r)
-            continue;
-        for (uint64_t k = 1; k < n; k++) {
-            uint32_t o = vg_seg_key_row(s, a, first + k);
-            differ += o < s->h->entries && s->meta[o].category != VG_SEG_NONE && s->meta[o].category != m->category;
-        }
-        if (!differ)
-            continue;
-        if (named < 0)
-            named = a;
-        others = differ > others ? differ : others;
-        snprintf(algs + strlen(algs), sizeof algs - strlen(algs), "%s%s", *algs ? ", " : "", names[a]);
-    }
-    if (named < 0)
-        return 0;
-    vg_hex_encode(hex, dg[named], vg_seg_digest_len[named]);
-    const char *cat = vg_seg_str(s, m->category);
-    snprintf(detail, sizeof detail, "shares its %s with %llu entr%s of another category; kept '%s'", algs,
-             (unsigned long long)others, others == 1 ? "y" : "ies", cat ? cat : "");
-    fn(ud, "conflict", set->name, hex, detail);
-    return 1;
-}
-
-static int check_set(const vigil_index *ix, size_t i, vigil_hygiene_fn fn, void *ud)
-{
-    static const uint8_t zero[32];
-    const ix_set *set = &ix->sets[i];
-    int problems = 0;
-    char hex[65], detail[96];
-    for (uint64_t r = 0; r < set->seg.h->entries; r++) {
-        const vg_seg_entry *e = &set->seg.entries[r];
-        const uint8_t *dg[VG_SEG_ALGS] = {e->mask & VG_SEG_HAS_MD5 ? e->md5 : NULL,
-                                          e->mask & VG_SEG_HAS_SHA1 ? e->sha1 : NULL,
-                                          e->mask & VG_SEG_HAS_SHA256 ? e->sha256 : NULL};
-        int common = 0;
-        strongest_hex(hex, e);
-        if (set->kind == VIGIL_KIND_ILLEGAL) {
-            for (int a = 0; a < VG_SEG_ALGS; a++)
-                common |= dg[a] && is_common(ix, a, dg[a]);
-            if (common && ++problems)
-                fn(ud, "common-file", set->name, hex, "the digest of a trivially common file");
-            if (in_benign(ix, dg) && ++problems)
-                fn(ud, "also-benign", set->name, hex, "also listed in a benign set");
-        }
-        if ((e->flags & VG_SEG_CONFLICT) && ++problems) {
-            const char *cat = vg_seg_str(&set->seg, e->category);
-            snprintf(detail, sizeof detail, "records disagreed on the category; kept '%s'", cat ? cat : "");
-            fn(ud, "conflict", set->name, hex, detail);
-        }
-        problems += check_shared(set, r, dg, fn, ud);
-        if (e->mask & VG_SEG_HAS_PDQ) {
-            if (!memcmp(e->pdq, zero, 32) && ++problems)
-                fn(ud, "pdq-zero", set->name, hex, "an all-zero PDQ hash (too small or blank picture)");
-            else if (e->pdq_quality >= 0 && e->pdq_quality < 50 && ++problems) {
-                snprintf(detail, sizeof detail, "PDQ quality %d (< 50)", e->pdq_quality);
-                fn(ud, "pdq-low-quality", set->name, hex, detail);
-            }
-        }
-    }
-    return problems;
-}
-
-int vigil_hashset_check(vigil_store *st, vigil_hygiene_fn fn, void *ud, vigil_error *err)
-{
-    vigil_hashset_info *v;
-    vigil_index *ix;
-    size_t n;
-    int problems = 0, rc = vigil_hashset_list(&v, &n, st, err);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        if (v[i].merged) {
-            char detail[128];
-            snprintf(detail, sizeof detail, "%llu repeated records merged into or linked to existing entries at import, "
-                     "%llu with a different category", (unsigned long long)v[i].merged,
-                     (unsigned long long)v[i].conflicts);
-            fn(ud, "duplicates", v[i].name, NULL, detail);
-            problems++;
-        }
-    vigil_hashset_info_free(v, n);
-    if ((rc = vigil_index_open(&ix, st, err)) < 0)
-        return rc;
-    for (size_t i = 0; i < ix->nsets; i++)
-        problems += check_set(ix, i, fn, ud);
-    vigil_index_close(ix);
-    return problems;
 }
