@@ -8,7 +8,7 @@
 E=$T/evidence L=$T/lists
 mkdir -p "$E" "$L"
 convert -seed 7 -size 96x96 plasma:red-blue "$L/bars.png"
-convert -size 80x60 radial-gradient:white-green "$L/disc.png"
+convert -seed 11 -size 96x96 plasma:green-yellow "$L/disc.png"
 cp "$L/bars.png" "$E/bars.png"
 cp "$L/disc.png" "$E/disc-copy.png"
 convert "$L/bars.png" -rotate 90 "$E/bars-turned.png"   # other bytes, the same picture turned
