@@ -45,7 +45,8 @@ static void made_up(vigil_item *it, char *path, size_t cap, size_t i, const char
         snprintf(path, cap, "holiday/IMG_%06zu.jpg", i);
     } else if (kind < 29) {
         it->verdict = VIGIL_VERDICT_ILLEGAL;
-        it->match = (vigil_match){VIGIL_BY_SHA256, VIGIL_KIND_ILLEGAL, "list-a", "A", "S-1", 0, 0};
+        it->match = (vigil_match){.by = VIGIL_BY_SHA256, .kind = VIGIL_KIND_ILLEGAL, .set = "list-a", .category = "A",
+                                  .series = "S-1"};
     } else if (kind < 30) {
         it->verdict = VIGIL_VERDICT_ERROR;
         it->has_digests = 0;

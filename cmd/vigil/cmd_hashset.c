@@ -434,6 +434,8 @@ static int cmd_undispute(int argc, char **argv)
 {
     static const struct option longopts[] = {{"as", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
     const char *as = NULL;
+    vigil_dispute *lifted;
+    size_t nlifted;
     vigil_store *st;
     vigil_registry *reg;
     vigil_actor who;
@@ -450,9 +452,20 @@ static int cmd_undispute(int argc, char **argv)
     }
     if ((rc = open_audited(&st, &reg, &who, as, VIGIL_HASHSET_UNDISPUTE)) != 0)
         return rc;
-    rc = vigil_hashset_undispute(st, argv[optind], who.name, &err);
+    rc = vigil_hashset_undispute_lifted(st, argv[optind], who.name, &lifted, &nlifted, &err);
     close_audited(st, reg);
-    return rc < 0 ? cli_fail(&err) : EXIT_OK;
+    if (rc < 0)
+        return cli_fail(&err);
+    /* one line naming what was lifted: digest, set, reason, who disputed it */
+    printf("hashset undispute: lifted");
+    for (size_t i = 0; i < nlifted; i++)
+        printf("%s the dispute of %s in %s%s%s (%s, by %s)", i ? ";" : "", lifted[i].digest,
+               lifted[i].set ? "set '" : "every set", lifted[i].set ? cli_text(lifted[i].set) : "",
+               lifted[i].set ? "'" : "", cli_text(lifted[i].reason ? lifted[i].reason : ""),
+               lifted[i].disputed_by ? cli_text(lifted[i].disputed_by) : "-");
+    printf("\n");
+    vigil_dispute_free(lifted, nlifted);
+    return EXIT_OK;
 }
 
 static int cmd_disputes(int argc, char **argv)

@@ -173,12 +173,18 @@ typedef struct vigil_dispute {
 } vigil_dispute;
 
 /* who is recorded as disputed_by (lifted_by), or the audit log's user when the store has one.
- * VIGIL_EUSAGE for a malformed digest or empty reason, VIGIL_ENOTFOUND for an unknown set,
- * VIGIL_EDENIED as vigil_hashset_import (also for undispute). */
+ * VIGIL_EUSAGE for a malformed digest or empty reason, VIGIL_ENOTFOUND for an unknown set or a
+ * digest that no current set (or not the set named) lists, VIGIL_EEXISTS when an active dispute
+ * already took out every record the digest names (by it or another of their digests),
+ * VIGIL_EDENIED as vigil_hashset_import (also for undispute). A dispute takes the records out of
+ * matching by every digest and hash they carry (MD5, SHA-1, SHA-256, PDQ). */
 int vigil_hashset_dispute(vigil_store *st, const char *digest_hex, const char *set, const char *reason,
                           const char *who, vigil_error *err);
 /* Lift every active dispute of the digest; VIGIL_ENOTFOUND when there is none. */
 int vigil_hashset_undispute(vigil_store *st, const char *digest_hex, const char *who, vigil_error *err);
+/* The same, and *lifted (*nlifted of them; free with vigil_dispute_free) names the disputes lifted. */
+int vigil_hashset_undispute_lifted(vigil_store *st, const char *digest_hex, const char *who, vigil_dispute **lifted,
+                                   size_t *nlifted, vigil_error *err);
 /* All disputes, lifted ones included, oldest first; free with vigil_dispute_free. No other codes. */
 int vigil_hashset_disputes(vigil_dispute **out, size_t *n, vigil_store *st, vigil_error *err);
 void vigil_dispute_free(vigil_dispute *v, size_t n);

@@ -12,6 +12,7 @@
 #include "vigil/digest.h"
 #include "vigil/error.h"
 #include "vigil/hashset.h"
+#include "vigil/pdq.h"
 
 typedef struct vigil_index vigil_index;
 
@@ -24,9 +25,11 @@ enum {
     VIGIL_MATCH_COMMON_FILE = 1u << 1,  /* the digest of a trivially common file (1x1 GIF, zero block...) */
     VIGIL_MATCH_CONFLICT = 1u << 2,     /* the list's records disagreed on the category */
     VIGIL_MATCH_LOW_QUALITY = 1u << 3,  /* a PDQ entry of quality < 50 */
+    VIGIL_MATCH_SETS_DISAGREE = 1u << 4, /* the item's matches in other sets name another category
+                                            (shown, not a reason for review on its own) */
 };
-#define VIGIL_MATCH__FLAGS 4
-/* "also-benign", "common-file", "conflict", "low-quality" for bit i; NULL past the end. */
+#define VIGIL_MATCH__FLAGS 5
+/* "also-benign", "common-file", "conflict", "low-quality", "sets-disagree" for bit i; NULL past the end. */
 const char *vigil_match_flag_name(unsigned bit);
 
 typedef struct vigil_match {
@@ -37,7 +40,29 @@ typedef struct vigil_match {
     const char *series;
     int distance;
     unsigned flags;            /* VIGIL_MATCH_*: an illegal match with flags is for review (interest) */
+    int version;               /* of the set; 0 when unknown (an index over one segment file) */
+    /* The listed record that matched (lent from the index or matcher): what the list called the
+     * file (NULL when it gave no name), the source file it came from and its record there. */
+    const char *record_name;
+    const char *record_source;
+    uint64_t record_line;      /* 1-based record ordinal in record_source; 0 when unknown */
+    uint8_t md5[16], sha1[20], sha256[32], pdq[32];
+    unsigned record_mask;      /* VIGIL_RECORD_*: which of the record's digests are set */
+    int dihedral;              /* PDQ matches: the vigil_pdq_dihedral variant of the item that matched */
 } vigil_match;
+
+enum { VIGIL_RECORD_MD5 = 1u << 0, VIGIL_RECORD_SHA1 = 1u << 1, VIGIL_RECORD_SHA256 = 1u << 2, VIGIL_RECORD_PDQ = 1u << 3 };
+
+/* A dispute that took out a listed record an item would otherwise have matched (strings lent from the index). */
+typedef struct vigil_dispute_applied {
+    const char *digest;        /* the disputed digest, lower-case hex */
+    const char *set;           /* the set the dispute names; NULL: every set */
+    const char *record_set;    /* the set of the record it took out */
+    const char *reason, *by, *at;
+} vigil_dispute_applied;
+
+/* More matches than a scan item lists (the first are kept). */
+#define VIGIL_MATCHES_MAX 32
 
 /*
  * Check every current segment (header and body checksums) and rebuild the
@@ -62,7 +87,9 @@ uint64_t vigil_index_entries(const vigil_index *ix);
  * Best match of the three digests: illegal beats interest beats benign; among
  * sets of one kind the set imported first wins; within that set the strongest
  * digest (SHA-256, then SHA-1, then MD5) names the match. Returns 1 and fills
- * *out on a match (strings lent from the index), 0 otherwise.
+ * *out on a match (strings lent from the index), 0 otherwise. The version and
+ * record fields stay empty (a lookup reads no wide row): vigil_index_match_all
+ * gives the same first match with them.
  */
 int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_digests *d);
 
@@ -78,6 +105,24 @@ int vigil_index_lookup(vigil_match *out, const vigil_index *ix, vigil_match_by b
  */
 size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_index *ix, vigil_match_by by,
                                 const uint8_t *digests, size_t n);
+/*
+ * Every undisputed match of the three digests, the one vigil_index_match
+ * names first, then in precedence order; a record met by several digests
+ * once (by its strongest). At most cap are written; returns how many there
+ * are. When the matches name more than one category each match with a
+ * category is flagged VIGIL_MATCH_SETS_DISAGREE.
+ */
+size_t vigil_index_match_all(vigil_match *out, size_t cap, const vigil_index *ix, const vigil_digests *d);
+/*
+ * The disputes that took out a record carrying one of the digests, or (pdq
+ * not NULL: the item's eight orientations) a PDQ hash within max_distance,
+ * of an illegal or interest set; one per record, at most cap; returns how
+ * many were written. Costs nothing when no dispute is active.
+ */
+size_t vigil_index_disputes_applied(vigil_dispute_applied *out, size_t cap, const vigil_index *ix,
+                                    const vigil_digests *d, const vigil_pdq_hash *pdq, int max_distance);
+/* Mark every match with a category VIGIL_MATCH_SETS_DISAGREE when they name more than one. */
+void vigil_matches_mark_disagreement(vigil_match *m, size_t n);
 /* Number of sets (segments) in the snapshot. */
 size_t vigil_index_sets(const vigil_index *ix);
 

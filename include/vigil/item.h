@@ -68,6 +68,10 @@ typedef struct vigil_item {
     const char *mime;               /* NULL when not sniffed */
     vigil_verdict verdict;
     vigil_match match;              /* match.by == VIGIL_BY_NONE: none */
+    const vigil_match *matches;     /* every match (at most VIGIL_MATCHES_MAX), the winner first: */
+    size_t nmatches;                /* matches[0] equals match when nmatches > 0 */
+    const vigil_dispute_applied *disputes; /* disputes that took out a record it would have matched */
+    size_t ndisputes;
     const char *error;              /* NULL or why the item (or part of it) failed */
     vigil_pdq_state pdq_state;
     int pdq_quality;                /* 0..100 when pdq_state is VIGIL_PDQ_OK */

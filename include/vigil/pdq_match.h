@@ -70,6 +70,14 @@ uint64_t vigil_pdq_matcher_entries(const vigil_pdq_matcher *m);
 int vigil_pdq_matcher_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
                              int max_distance, vigil_pdq_hit *out);
 /*
+ * Every entry within max_distance of any of the eight hashes, best first (the
+ * order of vigil_pdq_matcher_search, so out[0] is its hit), each entry once
+ * with its listed record (matchers opened from a store); at most cap written,
+ * their number returned.
+ */
+size_t vigil_pdq_matcher_search_all(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
+                                    int max_distance, vigil_match *out, size_t cap);
+/*
  * The best hit of each of n queries (same rule as vigil_pdq_matcher_search),
  * spread over the matcher's threads: hits[i].match.by is VIGIL_BY_PDQ for a
  * hit and VIGIL_BY_NONE otherwise. Returns the number of queries with a hit.

@@ -30,6 +30,7 @@ typedef struct vg_store_dispute {
     uint8_t len;
     uint8_t d[32];
     char *set;
+    char *reason, *by, *at;     /* why, who and when (at: ISO 8601 UTC) */
 } vg_store_dispute;
 
 /* The active disputes in the order they were made; free with vg_store_disputes_free. */

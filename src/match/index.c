@@ -13,36 +13,10 @@
 
 #include "core/hex.h"
 #include "hashset/catalog.h"
+#include "match/index_int.h"
+#include "match/record.h"
 #include "segment/segment.h"
 #include "vigil/index.h"
-
-typedef struct ix_set {
-    vg_segment seg;
-    char *name, *category, *series;
-    vigil_hashset_kind kind;
-    uint32_t *disputed;     /* sorted rows of the entries disputed in this set */
-    size_t ndisputed;
-} ix_set;
-
-typedef struct dispute {
-    uint8_t len;
-    uint8_t d[32];
-    int set;                /* index into sets, -1 for every set */
-} dispute;
-
-typedef struct common_digest {
-    uint8_t md5[16], sha1[20], sha256[32];
-} common_digest;
-
-struct vigil_index {
-    ix_set *sets;
-    size_t nsets;
-    dispute *disputes;
-    size_t ndisputes;
-    common_digest *common;
-    size_t ncommon;
-    uint64_t entries;
-};
 
 static const vigil_match_by alg_by[VG_SEG_ALGS] = {VIGIL_BY_MD5, VIGIL_BY_SHA1, VIGIL_BY_SHA256};
 
@@ -54,7 +28,8 @@ const char *vigil_match_by_name(vigil_match_by by)
 
 const char *vigil_match_flag_name(unsigned bit)
 {
-    static const char *names[VIGIL_MATCH__FLAGS] = {"also-benign", "common-file", "conflict", "low-quality"};
+    static const char *names[VIGIL_MATCH__FLAGS] = {"also-benign", "common-file", "conflict", "low-quality",
+                                                    "sets-disagree"};
     return bit < VIGIL_MATCH__FLAGS ? names[bit] : NULL;
 }
 
@@ -97,7 +72,7 @@ static int load_common(vigil_index *ix, vigil_error *err)
     return 0;
 }
 
-static int is_common(const vigil_index *ix, int a, const uint8_t *d)
+int vg_ix_is_common(const vigil_index *ix, int a, const uint8_t *d)
 {
     for (size_t i = 0; i < ix->ncommon; i++) {
         const uint8_t *c = a == VG_SEG_MD5 ? ix->common[i].md5 : a == VG_SEG_SHA1 ? ix->common[i].sha1
@@ -108,42 +83,15 @@ static int is_common(const vigil_index *ix, int a, const uint8_t *d)
     return 0;
 }
 
-static int cmp_dispute(const void *pa, const void *pb)
-{
-    const dispute *a = pa, *b = pb;
-    if (a->len != b->len)
-        return a->len < b->len ? -1 : 1;
-    return memcmp(a->d, b->d, a->len);
-}
-
 static int load_disputes(vigil_index *ix, vigil_store *st, vigil_error *err)
 {
-    vg_store_dispute *v;
-    size_t n;
-    int rc = vg_store_active_disputes(&v, &n, st, err);
+    int rc = vg_store_active_disputes(&ix->disputes, &ix->ndisputes, st, err);
     if (rc < 0)
         return rc;
-    ix->disputes = n ? malloc(n * sizeof *ix->disputes) : NULL;
-    if (n && !ix->disputes) {
-        vg_store_disputes_free(v, n);
+    if (ix->ndisputes && !(ix->dispute_hex = malloc(ix->ndisputes * sizeof *ix->dispute_hex)))
         return vigil_error_set(err, VIGIL_ESTORE, "%s: reading disputes: out of memory", vigil_store_path(st));
-    }
-    for (size_t k = 0; k < n; k++) {
-        dispute d = {v[k].len, {0}, -1};
-        memcpy(d.d, v[k].d, v[k].len);
-        if (v[k].set) {
-            d.set = -2; /* a set not in this snapshot: nothing to take out */
-            for (size_t i = 0; i < ix->nsets; i++)
-                if (!strcmp(ix->sets[i].name, v[k].set))
-                    d.set = (int)i;
-            if (d.set == -2)
-                continue;
-        }
-        ix->disputes[ix->ndisputes++] = d;
-    }
-    vg_store_disputes_free(v, n);
-    if (ix->ndisputes > 1)
-        qsort(ix->disputes, ix->ndisputes, sizeof *ix->disputes, cmp_dispute);
+    for (size_t k = 0; k < ix->ndisputes; k++)
+        vg_hex_encode(ix->dispute_hex[k], ix->disputes[k].d, ix->disputes[k].len);
     return 0;
 }
 
@@ -153,43 +101,87 @@ static int cmp_row(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
+static int cmp_key(const void *pa, const void *pb)
+{
+    const disputed_key *a = pa, *b = pb;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return memcmp(a->d, b->d, a->len);
+}
+
+static int add_rec(vigil_index *ix, size_t *cap, size_t set, uint32_t row, size_t dispute)
+{
+    for (size_t r = 0; r < ix->nrecs; r++) /* one record, many disputes: the first one names it */
+        if (ix->recs[r].set == set && ix->recs[r].row == row)
+            return 0;
+    if (ix->nrecs == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 16;
+        disputed_rec *p = realloc(ix->recs, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        ix->recs = p;
+        *cap = ncap;
+    }
+    ix->recs[ix->nrecs++] = (disputed_rec){set, row, dispute};
+    return 0;
+}
+
+/* The digests of every disputed entry, sorted, so that an item is checked in three searches. */
+static int key_disputed(vigil_index *ix)
+{
+    ix->keys = ix->nrecs ? malloc(3 * ix->nrecs * sizeof *ix->keys) : NULL;
+    if (ix->nrecs && !ix->keys)
+        return -1;
+    for (size_t r = 0; r < ix->nrecs; r++) {
+        const vg_seg_entry *e = &ix->sets[ix->recs[r].set].seg.entries[ix->recs[r].row];
+        const uint8_t *dg[VG_SEG_ALGS] = {e->md5, e->sha1, e->sha256};
+        for (int a = 0; a < VG_SEG_ALGS; a++)
+            if (e->mask & (1u << a)) {
+                disputed_key *k = &ix->keys[ix->nkeys++];
+                k->len = (uint8_t)vg_seg_digest_len[a];
+                memcpy(k->d, dg[a], k->len);
+                k->rec = (uint32_t)r;
+            }
+    }
+    if (ix->nkeys > 1)
+        qsort(ix->keys, ix->nkeys, sizeof *ix->keys, cmp_key);
+    return 0;
+}
+
 /*
  * Turn the disputed digests into the rows of the entries they take out, per
- * set, once at open: an entry is disputed when one of its digests is, and
- * the entry's digests are exactly the keys that point at its row. A lookup
- * then checks its row against a small sorted array instead of reading the
- * entry's 160-byte row (at 100 million entries, rows that are not in memory).
+ * set, once at open: an entry is disputed when one of its digests is, and it
+ * is then out for every digest and hash it has. A lookup checks its row
+ * against a small sorted array instead of reading the entry's 160-byte row
+ * (at 100 million entries, rows that are not in memory).
  */
 static int resolve_disputes(vigil_index *ix, vigil_error *err)
 {
+    size_t cap = 0;
     for (size_t i = 0; i < ix->nsets; i++) {
         ix_set *set = &ix->sets[i];
-        const vg_segment *s = &set->seg;
-        size_t cap = 0;
+        vg_seg_rows rows = {NULL, 0, 0};
         for (size_t j = 0; j < ix->ndisputes; j++) {
-            const dispute *d = &ix->disputes[j];
-            int a = d->len == 16 ? VG_SEG_MD5 : d->len == 20 ? VG_SEG_SHA1 : VG_SEG_SHA256;
-            if (d->set != -1 && d->set != (int)i)
+            const vg_store_dispute *d = &ix->disputes[j];
+            size_t from = rows.n;
+            if (d->set && strcmp(d->set, set->name))
                 continue;
-            for (uint64_t k = vg_seg_first(s, a, d->d);
-                 k != VG_SEG_NOKEY && k < s->nkeys[a] && !vg_digest_cmp(vg_seg_key(s, a, k), d->d, d->len); k++) {
-                uint32_t row = vg_seg_key_row(s, a, k);
-                if (row >= s->h->entries)
-                    continue;
-                if (set->ndisputed == cap) {
-                    size_t ncap = cap ? 2 * cap : 16;
-                    uint32_t *p = realloc(set->disputed, ncap * sizeof *p);
-                    if (!p)
-                        return vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
-                    set->disputed = p;
-                    cap = ncap;
-                }
-                set->disputed[set->ndisputed++] = row;
-            }
+            if (vg_seg_digest_rows(&set->seg, d->d, d->len, &rows) < 0)
+                goto nomem;
+            for (size_t k = from; k < rows.n; k++)
+                if (add_rec(ix, &cap, i, rows.rows[k], j) < 0)
+                    goto nomem;
         }
-        if (set->ndisputed > 1)
-            qsort(set->disputed, set->ndisputed, sizeof *set->disputed, cmp_row);
+        vg_seg_rows_sort(&rows);
+        set->disputed = rows.rows;
+        set->ndisputed = rows.n;
+        continue;
+    nomem:
+        free(rows.rows);
+        return vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
     }
+    if (key_disputed(ix) < 0)
+        return vigil_error_set(err, VIGIL_ENOMEM, "index: out of memory");
     return 0;
 }
 
@@ -242,6 +234,7 @@ static int map_snapshot(vigil_index *ix, vigil_store *st, vigil_error *err)
         s->series = v[i].series;
         v[i].name = v[i].category = v[i].series = NULL;
         s->kind = v[i].kind;
+        s->version = (int)v[i].version;
         ix->entries += s->seg.h->entries;
         ix->nsets++;
     }
@@ -318,7 +311,10 @@ void vigil_index_close(vigil_index *ix)
     if (!ix)
         return;
     free_sets(ix);
-    free(ix->disputes);
+    vg_store_disputes_free(ix->disputes, ix->ndisputes);
+    free(ix->dispute_hex);
+    free(ix->recs);
+    free(ix->keys);
     free(ix->common);
     free(ix);
 }
@@ -360,7 +356,7 @@ static int64_t find_in(const vigil_index *ix, size_t i, int a, const uint8_t *d)
     return resolve(ix, i, a, d, vg_seg_first(&ix->sets[i].seg, a, d));
 }
 
-static int in_benign(const vigil_index *ix, const uint8_t *const digest[VG_SEG_ALGS])
+int vg_ix_in_benign(const vigil_index *ix, const uint8_t *const digest[VG_SEG_ALGS])
 {
     for (size_t i = 0; i < ix->nsets; i++)
         if (ix->sets[i].kind == VIGIL_KIND_BENIGN)
@@ -388,9 +384,9 @@ static void fill(vigil_match *out, const vigil_index *ix, size_t i, int64_t row,
     if (e->flags & VG_SEG_CONFLICT)
         out->flags |= VIGIL_MATCH_CONFLICT;
     for (int k = 0; k < VG_SEG_ALGS; k++)
-        if (digest[k] && is_common(ix, k, digest[k]))
+        if (digest[k] && vg_ix_is_common(ix, k, digest[k]))
             out->flags |= VIGIL_MATCH_COMMON_FILE;
-    if (in_benign(ix, digest))
+    if (vg_ix_in_benign(ix, digest))
         out->flags |= VIGIL_MATCH_ALSO_BENIGN;
 }
 
@@ -452,8 +448,121 @@ int vigil_index_match(vigil_match *out, const vigil_index *ix, const vigil_diges
     memset(out, 0, sizeof *out);
     if (row < 0)
         return 0;
-    fill(out, ix, set, row, a, digest);
+    fill(out, ix, set, row, a, digest); /* the record is left to vigil_index_match_all: a hit costs no wide row */
     return 1;
+}
+
+/* Is the entry at row of set i among the n already taken? */
+static int listed(const size_t *sets, const uint32_t *rows, size_t n, size_t i, uint32_t row)
+{
+    for (size_t k = 0; k < n; k++)
+        if (sets[k] == i && rows[k] == row)
+            return 1;
+    return 0;
+}
+
+size_t vigil_index_match_all(vigil_match *out, size_t cap, const vigil_index *ix, const vigil_digests *d)
+{
+    static const int order[VG_SEG_ALGS] = {VG_SEG_SHA256, VG_SEG_SHA1, VG_SEG_MD5};
+    const uint8_t *digest[VG_SEG_ALGS] = {d->md5, d->sha1, d->sha256};
+    size_t n = 0, sets[VIGIL_MATCHES_MAX];
+    uint32_t rows[VIGIL_MATCHES_MAX];
+    if (cap > VIGIL_MATCHES_MAX)
+        cap = VIGIL_MATCHES_MAX;
+    /* the same walk as first_hit's: its first undisputed entry is the winner */
+    for (size_t i = 0; i < ix->nsets && n < cap; i++)
+        for (int k = 0; k < VG_SEG_ALGS && n < cap; k++) {
+            const vg_segment *s = &ix->sets[i].seg;
+            int a = order[k];
+            uint64_t first, cnt = vg_seg_find_all(s, a, digest[a], &first);
+            for (uint64_t q = 0; q < cnt && n < cap; q++) {
+                uint32_t row = vg_seg_key_row(s, a, first + q);
+                if (row >= s->h->entries || disputed(ix, i, row) || listed(sets, rows, n, i, row))
+                    continue;
+                fill(&out[n], ix, i, row, a, digest);
+                vg_match_record(&out[n], s, row, ix->sets[i].version);
+                sets[n] = i;
+                rows[n++] = row;
+            }
+        }
+    vigil_matches_mark_disagreement(out, n);
+    return n;
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Entries of one set that disagree are the list's own conflict (flagged at import); this is between sets. */
+void vigil_matches_mark_disagreement(vigil_match *m, size_t n)
+{
+    int differ = 0;
+    for (size_t i = 0; i < n && !differ; i++)
+        for (size_t k = i + 1; k < n && !differ; k++)
+            differ = m[i].category && m[k].category && !same_str(m[i].set, m[k].set) &&
+                     strcmp(m[i].category, m[k].category);
+    for (size_t k = 0; differ && k < n; k++)
+        if (m[k].category)
+            m[k].flags |= VIGIL_MATCH_SETS_DISAGREE;
+}
+
+/* Add the dispute of disputed record r to out unless there already. */
+static size_t add_applied(vigil_dispute_applied *out, size_t n, size_t cap, uint32_t *seen, const vigil_index *ix,
+                          uint32_t r)
+{
+    const disputed_rec *rec = &ix->recs[r];
+    const vg_store_dispute *d = &ix->disputes[rec->dispute];
+    for (size_t k = 0; k < n; k++)
+        if (seen[k] == r)
+            return n;
+    if (n == cap)
+        return n;
+    seen[n] = r;
+    out[n] = (vigil_dispute_applied){ix->dispute_hex[rec->dispute], d->set, ix->sets[rec->set].name, d->reason,
+                                     d->by, d->at};
+    return n + 1;
+}
+
+size_t vigil_index_disputes_applied(vigil_dispute_applied *out, size_t cap, const vigil_index *ix,
+                                    const vigil_digests *d, const vigil_pdq_hash *pdq, int max_distance)
+{
+    const uint8_t *digest[VG_SEG_ALGS] = {d->md5, d->sha1, d->sha256};
+    uint32_t seen[VIGIL_MATCHES_MAX];
+    size_t n = 0;
+    if (!ix || !ix->nrecs)
+        return 0;
+    if (cap > VIGIL_MATCHES_MAX)
+        cap = VIGIL_MATCHES_MAX;
+    for (int a = 0; a < VG_SEG_ALGS; a++) {
+        disputed_key q = {(uint8_t)vg_seg_digest_len[a], {0}, 0};
+        size_t lo = 0, hi = ix->nkeys;
+        memcpy(q.d, digest[a], q.len);
+        while (lo < hi) { /* the first key >= q */
+            size_t mid = lo + (hi - lo) / 2;
+            if (cmp_key(&ix->keys[mid], &q) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < ix->nkeys && !cmp_key(&ix->keys[lo], &q); lo++)
+            n = add_applied(out, n, cap, seen, ix, ix->keys[lo].rec);
+    }
+    /* a disputed record's PDQ no longer makes a near match either: say so when it would have */
+    for (size_t r = 0; pdq && r < ix->nrecs; r++) {
+        const ix_set *set = &ix->sets[ix->recs[r].set];
+        const vg_seg_entry *e = &set->seg.entries[ix->recs[r].row];
+        vigil_pdq_hash h;
+        if (!(e->mask & VG_SEG_HAS_PDQ) || (set->kind != VIGIL_KIND_ILLEGAL && set->kind != VIGIL_KIND_INTEREST))
+            continue;
+        memcpy(h.b, e->pdq, 32);
+        for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+            if (vigil_pdq_distance(&pdq[v], &h) <= max_distance) {
+                n = add_applied(out, n, cap, seen, ix, (uint32_t)r);
+                break;
+            }
+    }
+    return n;
 }
 
 static int alg_of(vigil_match_by by)
@@ -538,126 +647,4 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
         }
     }
     return hits;
-}
-
-/* ---- list hygiene over the whole store ---- */
-
-static void strongest_hex(char hex[65], const vg_seg_entry *e)
-{
-    if (e->mask & VG_SEG_HAS_SHA256)
-        vg_hex_encode(hex, e->sha256, 32);
-    else if (e->mask & VG_SEG_HAS_SHA1)
-        vg_hex_encode(hex, e->sha1, 20);
-    else if (e->mask & VG_SEG_HAS_MD5)
-        vg_hex_encode(hex, e->md5, 16);
-    else if (e->mask & VG_SEG_HAS_PDQ)
-        vg_hex_encode(hex, e->pdq, 32);
-    else
-        snprintf(hex, 65, "photodna");
-}
-
-/*
- * Entries of one set that share a digest and disagree on the category, told
- * once at the entry that leads their key runs (the most serious, which a
- * lookup by that digest reports); the digest named is the weakest shared.
- */
-static int check_shared(const ix_set *set, uint64_t r, const uint8_t *const dg[VG_SEG_ALGS], vigil_hygiene_fn fn,
-                        void *ud)
-{
-    static const char *names[VG_SEG_ALGS] = {"MD5", "SHA-1", "SHA-256"};
-    const vg_segment *s = &set->seg;
-    const vg_seg_meta *m = &s->meta[r];
-    char hex[65], detail[160], algs[32] = "";
-    uint64_t others = 0;
-    int named = -1;
-    if (!(m->flags & VG_SEG_CONFLICT) || m->category == VG_SEG_NONE)
-        return 0;
-    for (int a = 0; a < VG_SEG_ALGS; a++) {
-        uint64_t first, n = dg[a] ? vg_seg_find_all(s, a, dg[a], &first) : 0, differ = 0;
-        if (n < 2 || vg_seg_key_row(s, a, first) != r)
-            continue;
-        for (uint64_t k = 1; k < n; k++) {
-            uint32_t o = vg_seg_key_row(s, a, first + k);
-            differ += o < s->h->entries && s->meta[o].category != VG_SEG_NONE && s->meta[o].category != m->category;
-        }
-        if (!differ)
-            continue;
-        if (named < 0)
-            named = a;
-        others = differ > others ? differ : others;
-        snprintf(algs + strlen(algs), sizeof algs - strlen(algs), "%s%s", *algs ? ", " : "", names[a]);
-    }
-    if (named < 0)
-        return 0;
-    vg_hex_encode(hex, dg[named], vg_seg_digest_len[named]);
-    const char *cat = vg_seg_str(s, m->category);
-    snprintf(detail, sizeof detail, "shares its %s with %llu entr%s of another category; kept '%s'", algs,
-             (unsigned long long)others, others == 1 ? "y" : "ies", cat ? cat : "");
-    fn(ud, "conflict", set->name, hex, detail);
-    return 1;
-}
-
-static int check_set(const vigil_index *ix, size_t i, vigil_hygiene_fn fn, void *ud)
-{
-    static const uint8_t zero[32];
-    const ix_set *set = &ix->sets[i];
-    int problems = 0;
-    char hex[65], detail[96];
-    for (uint64_t r = 0; r < set->seg.h->entries; r++) {
-        const vg_seg_entry *e = &set->seg.entries[r];
-        const uint8_t *dg[VG_SEG_ALGS] = {e->mask & VG_SEG_HAS_MD5 ? e->md5 : NULL,
-                                          e->mask & VG_SEG_HAS_SHA1 ? e->sha1 : NULL,
-                                          e->mask & VG_SEG_HAS_SHA256 ? e->sha256 : NULL};
-        int common = 0;
-        strongest_hex(hex, e);
-        if (set->kind == VIGIL_KIND_ILLEGAL) {
-            for (int a = 0; a < VG_SEG_ALGS; a++)
-                common |= dg[a] && is_common(ix, a, dg[a]);
-            if (common && ++problems)
-                fn(ud, "common-file", set->name, hex, "the digest of a trivially common file");
-            if (in_benign(ix, dg) && ++problems)
-                fn(ud, "also-benign", set->name, hex, "also listed in a benign set");
-        }
-        if ((e->flags & VG_SEG_CONFLICT) && ++problems) {
-            const char *cat = vg_seg_str(&set->seg, e->category);
-            snprintf(detail, sizeof detail, "records disagreed on the category; kept '%s'", cat ? cat : "");
-            fn(ud, "conflict", set->name, hex, detail);
-        }
-        problems += check_shared(set, r, dg, fn, ud);
-        if (e->mask & VG_SEG_HAS_PDQ) {
-            if (!memcmp(e->pdq, zero, 32) && ++problems)
-                fn(ud, "pdq-zero", set->name, hex, "an all-zero PDQ hash (too small or blank picture)");
-            else if (e->pdq_quality >= 0 && e->pdq_quality < 50 && ++problems) {
-                snprintf(detail, sizeof detail, "PDQ quality %d (< 50)", e->pdq_quality);
-                fn(ud, "pdq-low-quality", set->name, hex, detail);
-            }
-        }
-    }
-    return problems;
-}
-
-int vigil_hashset_check(vigil_store *st, vigil_hygiene_fn fn, void *ud, vigil_error *err)
-{
-    vigil_hashset_info *v;
-    vigil_index *ix;
-    size_t n;
-    int problems = 0, rc = vigil_hashset_list(&v, &n, st, err);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        if (v[i].merged) {
-            char detail[128];
-            snprintf(detail, sizeof detail, "%llu repeated records merged into or linked to existing entries at import, "
-                     "%llu with a different category", (unsigned long long)v[i].merged,
-                     (unsigned long long)v[i].conflicts);
-            fn(ud, "duplicates", v[i].name, NULL, detail);
-            problems++;
-        }
-    vigil_hashset_info_free(v, n);
-    if ((rc = vigil_index_open(&ix, st, err)) < 0)
-        return rc;
-    for (size_t i = 0; i < ix->nsets; i++)
-        problems += check_set(ix, i, fn, ud);
-    vigil_index_close(ix);
-    return problems;
 }

@@ -14,6 +14,7 @@
 
 #include "match/pdq_match_int.h"
 #include "match/pdq_store.h"
+#include "match/record.h"
 
 typedef struct label {
     vigil_hashset_kind kind;
@@ -33,6 +34,7 @@ struct vigil_pdq_matcher {
     size_t nlabels, caplabels;
     char **strings;         /* owned copies the labels point to */
     size_t nstrings, capstrings;
+    vg_pdq_source src;      /* opened from a store: the segments, to name the record behind a hit */
 };
 
 static int rank(vigil_hashset_kind k)
@@ -96,27 +98,100 @@ static void take_best(void *ud, uint32_t id, int v, int d)
     b->id = id;
 }
 
+/* The match of entry id at distance d by orientation v: its set, category and listed record. */
+static void fill_hit(vigil_match *out, const vigil_pdq_matcher *m, uint32_t id, int v, int d)
+{
+    const label *l = &m->labels[m->label[id]];
+    memset(out, 0, sizeof *out);
+    out->by = VIGIL_BY_PDQ;
+    out->kind = l->kind;
+    out->set = l->set;
+    out->category = l->category;
+    out->series = l->series;
+    if (l->weak) /* list hygiene: a weak listed hash proves less */
+        out->flags |= VIGIL_MATCH_LOW_QUALITY;
+    out->distance = d;
+    out->dihedral = v;
+    if (m->src.refs) {
+        const vg_pdq_ref *r = &m->src.refs[id];
+        vg_match_record(out, &m->src.segs[r->seg], r->row, m->src.versions[r->seg]);
+    } else { /* entries given by the caller: the hash is all there is */
+        out->record_mask = VIGIL_RECORD_PDQ;
+        memcpy(out->pdq, m->h[id].w, sizeof out->pdq);
+    }
+}
+
 static int best_hit(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int max_distance,
                     vigil_pdq_hit *out)
 {
     best b = {m, 0, 0, 0, 0, 0};
-    const label *l;
     memset(out, 0, sizeof *out);
     vg_pdq_matcher_each(m, q, max_distance, take_best, &b);
     if (!b.found)
         return 0;
-    l = &m->labels[m->label[b.id]];
-    out->match.by = VIGIL_BY_PDQ;
-    out->match.kind = l->kind;
-    out->match.set = l->set;
-    out->match.category = l->category;
-    out->match.series = l->series;
-    if (l->weak) /* list hygiene: a weak listed hash proves less */
-        out->match.flags |= VIGIL_MATCH_LOW_QUALITY;
-    out->match.distance = b.d;
+    fill_hit(&out->match, m, b.id, b.v, b.d);
     out->dihedral = b.v;
     memcpy(out->entry.b, m->h[b.id].w, sizeof out->entry.b);
     return 1;
+}
+
+typedef struct near {
+    uint32_t id;
+    int rank, d, v;
+} near;
+
+typedef struct all_hits {
+    const vigil_pdq_matcher *m;
+    near *v;
+    size_t n, cap;
+} all_hits;
+
+static void take_all(void *ud, uint32_t id, int v, int d)
+{
+    all_hits *a = ud;
+    if (a->n == a->cap) {
+        size_t ncap = a->cap ? 2 * a->cap : 16;
+        near *p = ncap < ((size_t)1 << 20) ? realloc(a->v, ncap * sizeof *p) : NULL;
+        if (!p)
+            return; /* out of memory: the hits so far */
+        a->v = p;
+        a->cap = ncap;
+    }
+    a->v[a->n++] = (near){id, rank(a->m->labels[a->m->label[id]].kind), d, v};
+}
+
+static int cmp_near(const void *pa, const void *pb)
+{
+    const near *a = pa, *b = pb;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    if (a->d != b->d)
+        return a->d < b->d ? -1 : 1;
+    if (a->v != b->v)
+        return a->v < b->v ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+size_t vigil_pdq_matcher_search_all(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
+                                    int max_distance, vigil_match *out, size_t cap)
+{
+    all_hits a = {m, NULL, 0, 0};
+    size_t n = 0;
+    if (!m)
+        return 0;
+    vg_pdq_matcher_each(m, q, max_distance, take_all, &a);
+    if (a.n > 1) /* the order of best_hit, so the first is its hit */
+        qsort(a.v, a.n, sizeof *a.v, cmp_near);
+    for (size_t i = 0; i < a.n && n < cap; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++) /* an entry once, by its best orientation */
+            seen = a.v[k].id == a.v[i].id;
+        if (!seen)
+            fill_hit(&out[n++], m, a.v[i].id, a.v[i].v, a.v[i].d);
+    }
+    free(a.v);
+    vigil_matches_mark_disagreement(out, n);
+    return n;
 }
 
 static void matcher_close(vigil_pdq_matcher *m)
@@ -124,6 +199,7 @@ static void matcher_close(vigil_pdq_matcher *m)
     for (size_t i = 0; i < m->nstrings; i++)
         free(m->strings[i]);
     vg_pdq_index_free(m->idx);
+    vg_pdq_source_free(&m->src);
     free(m->strings);
     free(m->labels);
     free(m->label);
@@ -305,7 +381,10 @@ int vigil_pdq_matcher_open(vigil_pdq_matcher **out, struct vigil_store *st, vigi
         return rc;
     rc = vigil_pdq_matcher_from_entries(out, e, n, err); /* copies the strings */
     free(e);
-    vg_pdq_source_free(&src);
+    if (rc < 0)
+        vg_pdq_source_free(&src);
+    else
+        (*out)->src = src; /* kept: a hit names its record from the segment */
     return rc;
 }
 

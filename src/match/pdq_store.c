@@ -28,10 +28,37 @@ static const char *keep_name(vg_pdq_source *src, const char *s)
     return p[src->nnames++];
 }
 
+/* Rows of seg taken out by the active disputes that apply to set name (sorted). */
+static int disputed_rows(vg_seg_rows *rows, const vg_segment *seg, const char *name, const vg_store_dispute *d,
+                         size_t nd)
+{
+    for (size_t j = 0; j < nd; j++)
+        if ((!d[j].set || !strcmp(d[j].set, name)) && vg_seg_digest_rows(seg, d[j].d, d[j].len, rows) < 0)
+            return -1;
+    vg_seg_rows_sort(rows);
+    return 0;
+}
+
+static int grow(vigil_pdq_entry **e, vg_pdq_ref **refs, size_t *cap)
+{
+    size_t ncap = *cap ? 2 * *cap : 64;
+    vigil_pdq_entry *q = realloc(*e, ncap * sizeof *q);
+    vg_pdq_ref *r;
+    if (!q)
+        return -1;
+    *e = q;
+    if (!(r = realloc(*refs, ncap * sizeof *r)))
+        return -1;
+    *refs = r;
+    *cap = ncap;
+    return 0;
+}
+
 int vg_store_pdq_entries(vigil_pdq_entry **out, size_t *n, vg_pdq_source *src, vigil_store *st, vigil_error *err)
 {
     vg_store_set *v;
-    size_t nsets, cnt = 0, cap = 0;
+    vg_store_dispute *disputes = NULL;
+    size_t nsets, ndisputes = 0, cnt = 0, cap = 0;
     vigil_pdq_entry *e = NULL;
     int rc;
     *out = NULL;
@@ -39,12 +66,18 @@ int vg_store_pdq_entries(vigil_pdq_entry **out, size_t *n, vg_pdq_source *src, v
     memset(src, 0, sizeof *src);
     if ((rc = vg_store_snapshot(&v, &nsets, st, err)) < 0)
         return rc;
+    if ((rc = vg_store_active_disputes(&disputes, &ndisputes, st, err)) < 0) {
+        vg_store_snapshot_free(v, nsets);
+        return rc;
+    }
     src->segs = calloc(nsets ? nsets : 1, sizeof *src->segs);
-    if (!src->segs)
+    src->versions = calloc(nsets ? nsets : 1, sizeof *src->versions);
+    if (!src->segs || !src->versions)
         rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
     for (size_t i = 0; rc == 0 && i < nsets; i++) {
         char *path;
         vg_segment *seg;
+        vg_seg_rows out_rows = {NULL, 0, 0};
         if (v[i].kind != VIGIL_KIND_ILLEGAL && v[i].kind != VIGIL_KIND_INTEREST)
             continue;
         if (!(path = vg_store_segment_path(st, v[i].segment))) {
@@ -56,23 +89,23 @@ int vg_store_pdq_entries(vigil_pdq_entry **out, size_t *n, vg_pdq_source *src, v
         free(path);
         if (rc < 0)
             break;
+        src->versions[src->nsegs] = (int)v[i].version;
         src->nsegs++;
-        for (uint64_t k = 0; k < seg->npdq; k++) {
+        if (disputed_rows(&out_rows, seg, v[i].name, disputes, ndisputes) < 0)
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+        for (uint64_t k = 0; rc == 0 && k < seg->npdq; k++) {
             const vg_seg_entry *x;
             const char *cat, *ser;
-            if (seg->pdq_rows[k] >= seg->h->entries)
+            uint32_t row = seg->pdq_rows[k];
+            /* a disputed record is out of matching by its PDQ too, whichever digest was disputed */
+            if (row >= seg->h->entries || vg_seg_rows_has(&out_rows, row))
                 continue;
-            x = &seg->entries[seg->pdq_rows[k]];
-            if (cnt == cap) {
-                size_t ncap = cap ? 2 * cap : 64;
-                vigil_pdq_entry *q = realloc(e, ncap * sizeof *q);
-                if (!q) {
-                    rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
-                    break;
-                }
-                e = q;
-                cap = ncap;
+            x = &seg->entries[row];
+            if (cnt == cap && grow(&e, &src->refs, &cap) < 0) {
+                rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+                break;
             }
+            src->refs[cnt] = (vg_pdq_ref){(uint32_t)(src->nsegs - 1), row};
             memcpy(e[cnt].hash.b, x->pdq, 32);
             e[cnt].quality = x->pdq_quality;
             e[cnt].kind = v[i].kind;
@@ -83,8 +116,10 @@ int vg_store_pdq_entries(vigil_pdq_entry **out, size_t *n, vg_pdq_source *src, v
             e[cnt].series = ser ? ser : keep_name(src, v[i].series);
             cnt++;
         }
+        free(out_rows.rows);
     }
     vg_store_snapshot_free(v, nsets);
+    vg_store_disputes_free(disputes, ndisputes);
     if (rc < 0) {
         free(e);
         vg_pdq_source_free(src);
@@ -103,6 +138,8 @@ void vg_pdq_source_free(vg_pdq_source *src)
         free(src->names[i]);
     free(src->names);
     free(src->segs);
+    free(src->versions);
+    free(src->refs);
     memset(src, 0, sizeof *src);
 }
 

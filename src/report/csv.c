@@ -11,7 +11,7 @@ int vigil_csv_header(FILE *f)
 {
     return fputs("path,container,size,md5,sha1,sha256,mime,pdq,pdq_quality,verdict,match_set,match_by,"
                  "match_distance,match_category,match_series,error,type,state,inode,carved_offset,created,modified,"
-                 "accessed,changed\r\n", f) < 0 ? -1 : 0;
+                 "accessed,changed,match_record,match_source,match_line,match_orientation,match_flags,matches\r\n", f) < 0 ? -1 : 0;
 }
 
 static void field(vg_buf *b, const char *s, size_t n, int last)
@@ -30,7 +30,7 @@ static void add_image_fields(vg_buf *b, const vigil_item *it)
 {
     char num[32], iso[48];
     if (!it->in_image) {
-        vg_buf_adds(b, ",,,,,,\r\n");
+        vg_buf_adds(b, ",,,,,,,");
         return;
     }
     fieldz(b, it->carved ? "carved" : it->allocated ? "allocated" : "deleted");
@@ -40,8 +40,44 @@ static void add_image_fields(vg_buf *b, const vigil_item *it)
     fieldz(b, it->carved ? num : NULL);
     for (int i = 0; i < VIGIL_TIME__COUNT; i++) {
         int have = vigil_fs_time_iso(iso, sizeof iso, &it->times[i]) == 0;
-        field(b, have ? iso : NULL, have ? strlen(iso) : 0, i == VIGIL_TIME__COUNT - 1);
+        field(b, have ? iso : NULL, have ? strlen(iso) : 0, 0);
     }
+}
+
+/* Names joined by ';' into one field (a set or category name with ';' is written as it is). */
+static void add_flags(vg_buf *b, unsigned flags)
+{
+    vg_buf tmp;
+    vg_buf_init(&tmp, 1024);
+    for (unsigned i = 0; i < VIGIL_MATCH__FLAGS; i++)
+        if (flags & (1u << i))
+            vg_buf_addf(&tmp, "%s%s", tmp.len ? ";" : "", vigil_match_flag_name(i));
+    field(b, tmp.ptr, tmp.len, 0);
+    vg_buf_dispose(&tmp);
+}
+
+/* The winner's listed record, orientation and flags, then every match as set:category;... */
+static void add_match_details(vg_buf *b, const vigil_item *it)
+{
+    const vigil_match *m = &it->match;
+    char num[32];
+    vg_buf all;
+    if (m->by == VIGIL_BY_NONE) {
+        vg_buf_adds(b, ",,,,,\r\n");
+        return;
+    }
+    fieldz(b, m->record_name);
+    fieldz(b, m->record_source);
+    snprintf(num, sizeof num, "%llu", (unsigned long long)m->record_line);
+    fieldz(b, m->record_line ? num : NULL);
+    fieldz(b, m->by == VIGIL_BY_PDQ ? vigil_pdq_dihedral_name(m->dihedral) : NULL);
+    add_flags(b, m->flags);
+    vg_buf_init(&all, (size_t)1 << 20);
+    for (size_t i = 0; i < it->nmatches; i++)
+        vg_buf_addf(&all, "%s%s:%s", i ? ";" : "", it->matches[i].set ? it->matches[i].set : "",
+                    it->matches[i].category ? it->matches[i].category : "");
+    field(b, all.ptr, all.len, 1);
+    vg_buf_dispose(&all);
 }
 
 int vigil_csv_item(FILE *f, const vigil_item *it)
@@ -86,6 +122,7 @@ int vigil_csv_item(FILE *f, const vigil_item *it)
     fieldz(&b, it->error);
     fieldz(&b, vigil_item_type_name(it->type));
     add_image_fields(&b, it);
+    add_match_details(&b, it);
     if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, f) != b.len)
         rc = -1;
     vg_buf_dispose(&b);

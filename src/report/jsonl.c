@@ -50,11 +50,92 @@ static void add_hex(vg_buf *b, const char *key, const uint8_t *d, size_t n, int 
     vg_buf_addf(b, "\"%s\"", hex);
 }
 
+static void add_flags(vg_buf *b, unsigned flags)
+{
+    vg_buf_adds(b, ",\"flags\":[");
+    for (unsigned i = 0, n = 0; i < VIGIL_MATCH__FLAGS; i++)
+        if (flags & (1u << i))
+            vg_buf_addf(b, "%s\"%s\"", n++ ? "," : "", vigil_match_flag_name(i));
+    vg_buf_addc(b, ']');
+}
+
+/* The listed record behind a match: its name, where it came from, and its digests. */
+static void add_record(vg_buf *b, const vigil_match *m)
+{
+    vg_buf_adds(b, ",\"record\":{\"name\":");
+    vg_json_strz(b, m->record_name);
+    vg_buf_adds(b, ",\"source\":");
+    vg_json_strz(b, m->record_source);
+    if (m->record_line)
+        vg_buf_addf(b, ",\"line\":%llu", (unsigned long long)m->record_line);
+    else
+        vg_buf_adds(b, ",\"line\":null");
+    add_hex(b, "md5", m->md5, 16, m->record_mask & VIGIL_RECORD_MD5);
+    add_hex(b, "sha1", m->sha1, 20, m->record_mask & VIGIL_RECORD_SHA1);
+    add_hex(b, "sha256", m->sha256, 32, m->record_mask & VIGIL_RECORD_SHA256);
+    add_hex(b, "pdq", m->pdq, 32, m->record_mask & VIGIL_RECORD_PDQ);
+    vg_buf_addc(b, '}');
+}
+
+/* Every match, the winner first; omitted when there is none. */
+static void add_matches(vg_buf *b, const vigil_item *it)
+{
+    if (!it->nmatches)
+        return;
+    vg_buf_adds(b, ",\"matches\":[");
+    for (size_t i = 0; i < it->nmatches; i++) {
+        const vigil_match *m = &it->matches[i];
+        vg_buf_adds(b, i ? ",{\"set\":" : "{\"set\":");
+        vg_json_strz(b, m->set);
+        vg_buf_addf(b, ",\"version\":%d,\"kind\":\"%s\",\"category\":", m->version,
+                    vigil_hashset_kind_name(m->kind));
+        vg_json_strz(b, m->category);
+        vg_buf_adds(b, ",\"series\":");
+        vg_json_strz(b, m->series);
+        vg_buf_addf(b, ",\"by\":\"%s\",\"distance\":%d,\"orientation\":", vigil_match_by_name(m->by),
+                    m->distance);
+        if (m->by == VIGIL_BY_PDQ)
+            vg_buf_addf(b, "\"%s\"", vigil_pdq_dihedral_name(m->dihedral));
+        else
+            vg_buf_adds(b, "null");
+        add_record(b, m);
+        add_flags(b, m->flags);
+        vg_buf_addc(b, '}');
+    }
+    vg_buf_addc(b, ']');
+}
+
+/* The disputes that took out a record this item would have matched; omitted when none. */
+static void add_disputes(vg_buf *b, const vigil_item *it)
+{
+    if (!it->ndisputes)
+        return;
+    vg_buf_adds(b, ",\"disputes\":[");
+    for (size_t i = 0; i < it->ndisputes; i++) {
+        const vigil_dispute_applied *d = &it->disputes[i];
+        vg_buf_adds(b, i ? ",{\"digest\":" : "{\"digest\":");
+        vg_json_strz(b, d->digest);
+        vg_buf_adds(b, ",\"set\":");
+        vg_json_strz(b, d->set);
+        vg_buf_adds(b, ",\"record_set\":");
+        vg_json_strz(b, d->record_set);
+        vg_buf_adds(b, ",\"reason\":");
+        vg_json_strz(b, d->reason);
+        vg_buf_adds(b, ",\"by\":");
+        vg_json_strz(b, d->by);
+        vg_buf_adds(b, ",\"at\":");
+        vg_json_strz(b, d->at);
+        vg_buf_addc(b, '}');
+    }
+    vg_buf_addc(b, ']');
+}
+
 static void add_match(vg_buf *b, const vigil_item *it)
 {
     const vigil_match *m = &it->match;
     if (m->by == VIGIL_BY_NONE) {
         vg_buf_adds(b, ",\"match\":null");
+        add_disputes(b, it);
         return;
     }
     vg_buf_adds(b, ",\"match\":{\"set\":");
@@ -68,14 +149,11 @@ static void add_match(vg_buf *b, const vigil_item *it)
         vigil_pdq_hex(hex, &it->pdq_entry);
         vg_buf_addf(b, ",\"dihedral\":\"%s\",\"entry\":\"%s\"", vigil_pdq_dihedral_name(it->pdq_dihedral), hex);
     }
-    if (m->flags) { /* list hygiene: why this match is for a person to decide */
-        vg_buf_adds(b, ",\"flags\":[");
-        for (unsigned i = 0, n = 0; i < VIGIL_MATCH__FLAGS; i++)
-            if (m->flags & (1u << i))
-                vg_buf_addf(b, "%s\"%s\"", n++ ? "," : "", vigil_match_flag_name(i));
-        vg_buf_addc(b, ']');
-    }
+    if (m->flags) /* list hygiene: why this match is for a person to decide */
+        add_flags(b, m->flags);
     vg_buf_addc(b, '}');
+    add_matches(b, it);
+    add_disputes(b, it);
 }
 
 int vigil_fs_time_iso(char *out, size_t cap, const vigil_fs_time *t)

@@ -243,21 +243,46 @@ vg_result *vg_reader_special(const vg_entry *e, int read_link_targets)
     return res;
 }
 
+/*
+ * Every match and the disputes that applied, for an item that matched or
+ * that a dispute kept from matching; nothing for the common unlisted file
+ * but one check that the index has disputes at all.
+ */
+static void collect_matches(vg_reader *r, vg_result *res, int pdq_checked)
+{
+    vigil_item *it = &res->item;
+    vigil_match all[VIGIL_MATCHES_MAX];
+    vigil_dispute_applied applied[VIGIL_MATCHES_MAX];
+    size_t n = 0, nd = 0;
+    if (it->verdict == VIGIL_VERDICT_NEAR)
+        n = vigil_pdq_matcher_search_all(r->o->pdq_matcher, it->pdq, r->o->pdq_max_distance, all, VIGIL_MATCHES_MAX);
+    else if (it->match.by != VIGIL_BY_NONE)
+        n = vigil_index_match_all(all, VIGIL_MATCHES_MAX, r->o->index, &it->digests);
+    if (n)
+        it->match = all[0]; /* the same winner, with the flag for sets that disagree */
+    if (r->o->index)
+        nd = vigil_index_disputes_applied(applied, VIGIL_MATCHES_MAX, r->o->index, &it->digests,
+                                          pdq_checked ? it->pdq : NULL, r->o->pdq_max_distance);
+    if ((n || nd) && vg_result_set_matches(res, all, n, applied, nd) < 0)
+        vg_result_error(res, "out of memory listing the matches");
+}
+
 static void set_verdict(vg_reader *r, vg_result *res)
 {
     vigil_item *it = &res->item;
     vigil_pdq_hit hit;
+    int pdq_checked = r->o->pdq_matcher && it->pdq_state == VIGIL_PDQ_OK && it->pdq_quality >= VIGIL_PDQ_MIN_QUALITY;
     if (!it->has_digests) {
         it->verdict = VIGIL_VERDICT_ERROR;
         return;
     }
     if (r->o->index && vigil_index_match(&it->match, r->o->index, &it->digests)) {
         /* a flagged illegal match (list hygiene) never decides alone: a person reviews it */
-        it->verdict = it->match.kind == VIGIL_KIND_ILLEGAL && !it->match.flags ? VIGIL_VERDICT_ILLEGAL
+        unsigned review = it->match.flags & ~VIGIL_MATCH_SETS_DISAGREE;
+        it->verdict = it->match.kind == VIGIL_KIND_ILLEGAL && !review ? VIGIL_VERDICT_ILLEGAL
                     : it->match.kind == VIGIL_KIND_ILLEGAL ? VIGIL_VERDICT_INTEREST
                     : it->match.kind == VIGIL_KIND_INTEREST ? VIGIL_VERDICT_INTEREST : VIGIL_VERDICT_BENIGN;
-    } else if (r->o->pdq_matcher && it->pdq_state == VIGIL_PDQ_OK && it->pdq_quality >= VIGIL_PDQ_MIN_QUALITY &&
-               vigil_pdq_matcher_search(r->o->pdq_matcher, it->pdq, r->o->pdq_max_distance, &hit)) {
+    } else if (pdq_checked && vigil_pdq_matcher_search(r->o->pdq_matcher, it->pdq, r->o->pdq_max_distance, &hit)) {
         /* A perceptual match is a lead, never proof of identity: always "near", even at distance 0. */
         it->match = hit.match;
         it->pdq_dihedral = hit.dihedral;
@@ -266,6 +291,7 @@ static void set_verdict(vg_reader *r, vg_result *res)
     } else {
         it->verdict = VIGIL_VERDICT_UNKNOWN;
     }
+    collect_matches(r, res, pdq_checked);
 }
 
 static int stopped(const vg_reader *r)

@@ -57,6 +57,23 @@ void vg_result_set_link(vg_result *r, const char *target)
     r->item.link_target = r->link_target;
 }
 
+int vg_result_set_matches(vg_result *r, const vigil_match *m, size_t n, const vigil_dispute_applied *d, size_t nd)
+{
+    if (n && !(r->matches = malloc(n * sizeof *m)))
+        return -1;
+    if (nd && !(r->disputes = malloc(nd * sizeof *d)))
+        return -1;
+    if (n)
+        memcpy(r->matches, m, n * sizeof *m);
+    if (nd)
+        memcpy(r->disputes, d, nd * sizeof *d);
+    r->item.matches = r->matches;
+    r->item.nmatches = n;
+    r->item.disputes = r->disputes;
+    r->item.ndisputes = nd;
+    return 0;
+}
+
 vg_result *vg_result_new_record(void)
 {
     vg_result *r = calloc(1, sizeof *r);
@@ -91,5 +108,7 @@ void vg_result_free(vg_result *r)
     free(r->link_target);
     free(r->error);
     free(r->thumb);
+    free(r->matches);
+    free(r->disputes);
     free(r);
 }

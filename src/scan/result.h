@@ -23,6 +23,8 @@ typedef struct vg_result {
     char *error;
     char mime[96];
     unsigned char *thumb;       /* item.thumb, owned */
+    vigil_match *matches;       /* owned arrays behind item.matches and item.disputes */
+    vigil_dispute_applied *disputes;
     vg_result_record *record;   /* non-NULL: not an item, only figures for the summary */
 } vg_result;
 
@@ -31,6 +33,8 @@ vg_result *vg_result_new(const char *path, size_t len, const char *const *contai
 /* Set the error text (printf-style); keeps the first error if one is set. */
 void vg_result_error(vg_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vg_result_set_link(vg_result *r, const char *target);
+/* Keep copies of every match and of the disputes applied (item.matches, item.disputes); -1 out of memory. */
+int vg_result_set_matches(vg_result *r, const vigil_match *m, size_t n, const vigil_dispute_applied *d, size_t nd);
 void vg_result_free(vg_result *r);
 /* A record result (no item); NULL when out of memory. */
 vg_result *vg_result_new_record(void);

@@ -268,3 +268,49 @@ const char *vg_seg_str(const vg_segment *s, uint32_t off)
     /* a damaged pool without a final NUL must not run past the section */
     return memchr(s->strings + off, '\0', s->nstrings - off) ? s->strings + off : NULL;
 }
+
+int vg_seg_digest_rows(const vg_segment *s, const uint8_t *d, size_t len, vg_seg_rows *out)
+{
+    int a = len == 16 ? VG_SEG_MD5 : len == 20 ? VG_SEG_SHA1 : len == 32 ? VG_SEG_SHA256 : -1;
+    uint64_t first, n;
+    if (a < 0)
+        return 0;
+    n = vg_seg_find_all(s, a, d, &first);
+    for (uint64_t k = 0; k < n; k++) {
+        uint32_t row = vg_seg_key_row(s, a, first + k);
+        if (row >= s->h->entries)
+            continue;
+        if (out->n == out->cap) {
+            size_t ncap = out->cap ? 2 * out->cap : 16;
+            uint32_t *p = realloc(out->rows, ncap * sizeof *p);
+            if (!p)
+                return -1;
+            out->rows = p;
+            out->cap = ncap;
+        }
+        out->rows[out->n++] = row;
+    }
+    return 0;
+}
+
+static int cmp_u32(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+void vg_seg_rows_sort(vg_seg_rows *r)
+{
+    size_t k = 0;
+    if (r->n > 1)
+        qsort(r->rows, r->n, sizeof *r->rows, cmp_u32);
+    for (size_t i = 0; i < r->n; i++) /* a row met through two digests counts once */
+        if (!k || r->rows[k - 1] != r->rows[i])
+            r->rows[k++] = r->rows[i];
+    r->n = k;
+}
+
+int vg_seg_rows_has(const vg_seg_rows *r, uint32_t row)
+{
+    return r->n && bsearch(&row, r->rows, r->n, sizeof row, cmp_u32) != NULL;
+}

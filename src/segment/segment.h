@@ -260,6 +260,16 @@ uint64_t vg_seg_find_all(const vg_segment *s, int a, const uint8_t *d, uint64_t 
 /* Where in [lo, hi) of algorithm a's keys the digest d is expected (for prefetching). */
 uint64_t vg_seg_guess(const vg_segment *s, int a, const uint8_t *d, uint64_t lo, uint64_t hi);
 uint32_t vg_seg_key_row(const vg_segment *s, int a, uint64_t i);
+/* A growing array of entry rows (free rows with free()). */
+typedef struct vg_seg_rows {
+    uint32_t *rows;
+    size_t n, cap;
+} vg_seg_rows;
+/* Append the rows of the entries that have digest d (16, 20 or 32 bytes: MD5, SHA-1, SHA-256); -1 out of memory. */
+int vg_seg_digest_rows(const vg_segment *s, const uint8_t *d, size_t len, vg_seg_rows *out);
+/* Sort the rows and drop repeats, for vg_seg_rows_has. */
+void vg_seg_rows_sort(vg_seg_rows *r);
+int vg_seg_rows_has(const vg_seg_rows *r, uint32_t row);
 /* String at offset, or NULL (absent or out of bounds). */
 const char *vg_seg_str(const vg_segment *s, uint32_t off);
 

@@ -33,7 +33,7 @@ static void report__jsonl_item_has_every_contract_field_in_order(void **state)
     memset(it.digests.sha256, 0xff, 32);
     it.mime = "image/jpeg";
     it.verdict = VIGIL_VERDICT_ILLEGAL;
-    it.match = (vigil_match){VIGIL_BY_SHA1, VIGIL_KIND_ILLEGAL, "vics", "A", NULL, 0, 0};
+    it.match = (vigil_match){.by = VIGIL_BY_SHA1, .kind = VIGIL_KIND_ILLEGAL, .set = "vics", .category = "A"};
     s = render(vigil_jsonl_item, &it);
     assert_string_equal(s,
         "{\"path\":\"dir/x.jpg\",\"container\":\"seized/a.zip!/in\\\"ner.tar\",\"size\":42,"
@@ -91,7 +91,7 @@ static void report__csv_quotes_commas_quotes_and_newlines(void **state)
     it.path_len = 7;
     it.verdict = VIGIL_VERDICT_UNKNOWN;
     s = render(vigil_csv_item, &it);
-    assert_memory_equal(s, "\"a,\"\"b\"\"\nc\",,0,,,,,,,unknown,,,,,,,file,,,,,,,\r\n", strlen(s));
+    assert_memory_equal(s, "\"a,\"\"b\"\"\nc\",,0,,,,,,,unknown,,,,,,,file,,,,,,,,,,,,,\r\n", strlen(s));
     free(s);
 }
 
@@ -187,7 +187,7 @@ static vigil_item picture(const char *path, vigil_verdict v, const unsigned char
     it.thumb = jpeg;
     it.thumb_len = len;
     if (v == VIGIL_VERDICT_ILLEGAL)
-        it.match = (vigil_match){VIGIL_BY_SHA256, VIGIL_KIND_ILLEGAL, "list", "A", NULL, 0, 0};
+        it.match = (vigil_match){.by = VIGIL_BY_SHA256, .kind = VIGIL_KIND_ILLEGAL, .set = "list", .category = "A"};
     return it;
 }
 
@@ -325,6 +325,49 @@ static void report__html_distinct_contents_at_scale_and_no_empty_set_columns(voi
     free(items);
 }
 
+/* Every match and the disputes that applied: the JSONL arrays the HTML report reads, and the CSV summary. */
+static void report__every_match_and_disputes(void **state)
+{
+    vigil_item it = {0};
+    vigil_match m[2] = {{0}};
+    vigil_dispute_applied d = {"00ff", NULL, "x", "a test card", "ana", "2026-01-02T03:04:05Z"};
+    char *s;
+    (void)state;
+    it.path = "p.png";
+    it.path_len = 5;
+    it.verdict = VIGIL_VERDICT_ILLEGAL;
+    m[0] = (vigil_match){.by = VIGIL_BY_SHA256, .kind = VIGIL_KIND_ILLEGAL, .set = "x", .category = "A",
+                         .flags = VIGIL_MATCH_SETS_DISAGREE, .version = 2, .record_name = "card",
+                         .record_source = "x.hashdeep", .record_line = 7, .record_mask = VIGIL_RECORD_MD5};
+    memset(m[0].md5, 0xab, 16);
+    m[1] = (vigil_match){.by = VIGIL_BY_PDQ, .kind = VIGIL_KIND_INTEREST, .set = "y", .category = "B", .distance = 3,
+                         .dihedral = VIGIL_PDQ_ROT90, .record_source = "y.pdq", .record_line = 1,
+                         .record_mask = VIGIL_RECORD_PDQ, .flags = VIGIL_MATCH_SETS_DISAGREE};
+    it.match = m[0];
+    it.matches = m;
+    it.nmatches = 2;
+    it.disputes = &d;
+    it.ndisputes = 1;
+    s = render(vigil_jsonl_item, &it);
+    assert_non_null(strstr(s, ",\"matches\":[{\"set\":\"x\",\"version\":2,\"kind\":\"illegal\",\"category\":\"A\","
+                              "\"series\":null,\"by\":\"sha256\",\"distance\":0,\"orientation\":null,"
+                              "\"record\":{\"name\":\"card\",\"source\":\"x.hashdeep\",\"line\":7,"
+                              "\"md5\":\"abababababababababababababababab\",\"sha1\":null,\"sha256\":null,\"pdq\":null},"
+                              "\"flags\":[\"sets-disagree\"]},{\"set\":\"y\",\"version\":0,\"kind\":\"interest\""));
+    assert_non_null(strstr(s, "\"by\":\"pdq\",\"distance\":3,\"orientation\":\"rot90\",\"record\":{\"name\":null,"));
+    assert_non_null(strstr(s, ",\"disputes\":[{\"digest\":\"00ff\",\"set\":null,\"record_set\":\"x\","
+                              "\"reason\":\"a test card\",\"by\":\"ana\",\"at\":\"2026-01-02T03:04:05Z\"}]"));
+    free(s);
+    s = render(vigil_csv_item, &it);
+    assert_non_null(strstr(s, ",card,x.hashdeep,7,,sets-disagree,x:A;y:B\r\n"));
+    free(s);
+    it.nmatches = it.ndisputes = 0; /* none: the arrays are left out */
+    s = render(vigil_jsonl_item, &it);
+    assert_null(strstr(s, "\"matches\""));
+    assert_null(strstr(s, "\"disputes\""));
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +379,7 @@ int main(void)
         cmocka_unit_test(report__html_thumbnails_follow_the_policy),
         cmocka_unit_test(report__html_header_totals_and_escaping),
         cmocka_unit_test(report__html_distinct_contents_at_scale_and_no_empty_set_columns),
+        cmocka_unit_test(report__every_match_and_disputes),
     };
     return tu_run_tests("report", tests, NULL, NULL);
 }

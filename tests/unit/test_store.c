@@ -847,6 +847,124 @@ static void store__lookups_across_sets_agree_batched_single_and_match(void **sta
     free(dir);
 }
 
+/*
+ * One file listed in two illegal sets with different categories and in a
+ * benign set: every match is listed, winner first, with its listed record,
+ * and the two illegal ones flagged as disagreeing. A dispute of its MD5 in
+ * the set that also lists its PDQ takes it out there by every digest and by
+ * the PDQ, and the item is told which dispute applied; a digest in no set
+ * and a second dispute of the record are refused; undispute names it.
+ */
+static void store__every_match_and_disputes_everywhere(void **state)
+{
+    char *dir = tu_mkdtemp(), *db = tu_path(dir, "t.db");
+    vigil_store *st;
+    vigil_import_stats s;
+    vigil_index *ix;
+    vigil_pdq_matcher *pm;
+    vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL];
+    vigil_pdq_hit hit;
+    vigil_match all[VIGIL_MATCHES_MAX], win;
+    vigil_dispute_applied applied[4];
+    vigil_dispute *lifted;
+    vg_hs_record r[2];
+    vigil_digests d;
+    vigil_error err;
+    char hex[65];
+    size_t n;
+    (void)state;
+    assert_int_equal(vigil_store_open(&st, db, NULL), 0);
+    r[0] = file_rec(1, "A", NULL);
+    r[0].has_pdq = 1;
+    memset(r[0].pdq, 0x5a, 32);
+    r[0].pdq_quality = 90;
+    r[1] = file_rec(2, "A", NULL);
+    assert_int_equal(pipeline(st, "x", VIGIL_KIND_ILLEGAL, r, 2, &s), 0);
+    r[0] = file_rec(1, "B", NULL);
+    assert_int_equal(pipeline(st, "y", VIGIL_KIND_ILLEGAL, r, 1, &s), 0);
+    r[0] = file_rec(1, NULL, NULL);
+    assert_int_equal(pipeline(st, "z", VIGIL_KIND_BENIGN, r, 1, &s), 0);
+
+    file_digests(&d, 1);
+    assert_int_equal(vigil_index_open(&ix, st, NULL), 0);
+    assert_int_equal(vigil_index_match(&win, ix, &d), 1);
+    n = vigil_index_match_all(all, VIGIL_MATCHES_MAX, ix, &d);
+    assert_int_equal(n, 3);
+    assert_string_equal(all[0].set, win.set);
+    assert_int_equal(all[0].by, win.by);
+    assert_string_equal(all[0].set, "x");
+    assert_string_equal(all[1].set, "y");
+    assert_string_equal(all[2].set, "z");
+    assert_true(all[0].flags & VIGIL_MATCH_SETS_DISAGREE);
+    assert_true(all[1].flags & VIGIL_MATCH_SETS_DISAGREE);
+    assert_false(all[2].flags & VIGIL_MATCH_SETS_DISAGREE); /* no category to disagree with */
+    assert_int_equal(all[0].version, 1);
+    assert_string_equal(all[0].record_source, "records");
+    assert_int_equal(all[0].record_line, 1);
+    assert_int_equal(all[0].record_mask, VIGIL_RECORD_MD5 | VIGIL_RECORD_SHA1 | VIGIL_RECORD_SHA256 | VIGIL_RECORD_PDQ);
+    assert_memory_equal(all[0].md5, d.md5, 16);
+    assert_int_equal(all[0].pdq[0], 0x5a);
+    assert_int_equal(vigil_index_disputes_applied(applied, 4, ix, &d, NULL, 0), 0);
+    file_digests(&d, 2); /* one set only: nothing to disagree with */
+    assert_int_equal(vigil_index_match_all(all, VIGIL_MATCHES_MAX, ix, &d), 1);
+    assert_int_equal(all[0].flags, 0);
+    assert_int_equal(all[0].record_line, 2);
+    vigil_index_close(ix);
+
+    for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+        memset(q[v].b, 0x5a, 32);
+    assert_int_equal(vigil_pdq_matcher_open(&pm, st, NULL), 0);
+    assert_int_equal(vigil_pdq_matcher_search(pm, q, 0, &hit), 1);
+    assert_string_equal(hit.match.set, "x"); /* a near match names its record */
+    assert_string_equal(hit.match.record_source, "records");
+    assert_int_equal(hit.match.record_line, 1);
+    file_digests(&d, 1);
+    assert_memory_equal(hit.match.md5, d.md5, 16);
+    vigil_pdq_matcher_close(pm);
+
+    vg_hex_encode(hex, d.md5, 16);
+    assert_int_equal(vigil_hashset_dispute(st, hex, "x", "wrongly listed", "t", NULL), 0);
+    assert_int_equal(vigil_index_open(&ix, st, NULL), 0);
+    n = vigil_index_match_all(all, VIGIL_MATCHES_MAX, ix, &d);
+    assert_int_equal(n, 2); /* out of x by its SHA-256 and SHA-1 as well */
+    assert_string_equal(all[0].set, "y");
+    assert_int_equal(vigil_index_disputes_applied(applied, 4, ix, &d, NULL, 0), 1);
+    assert_string_equal(applied[0].digest, hex);
+    assert_string_equal(applied[0].set, "x");
+    assert_string_equal(applied[0].record_set, "x");
+    assert_string_equal(applied[0].reason, "wrongly listed");
+    assert_string_equal(applied[0].by, "t");
+    assert_non_null(applied[0].at);
+    file_digests(&d, 7); /* a picture like the record's, by its PDQ alone */
+    assert_int_equal(vigil_index_disputes_applied(applied, 4, ix, &d, q, 0), 1);
+    assert_int_equal(vigil_index_disputes_applied(applied, 4, ix, &d, NULL, 0), 0);
+    vigil_index_close(ix);
+    assert_int_equal(vigil_pdq_matcher_open(&pm, st, NULL), 0);
+    assert_int_equal(vigil_pdq_matcher_search(pm, q, 0, &hit), 0); /* its PDQ is out too */
+    assert_int_equal(vigil_pdq_matcher_search_all(pm, q, 31, all, VIGIL_MATCHES_MAX), 0);
+    vigil_pdq_matcher_close(pm);
+
+    file_digests(&d, 1);
+    vg_hex_encode(hex, d.sha1, 20);
+    assert_int_equal(vigil_hashset_dispute(st, hex, "x", "again", "t", &err), VIGIL_EEXISTS);
+    assert_non_null(strstr(err.msg, "already disputed"));
+    assert_int_equal(vigil_hashset_dispute(st, "00112233445566778899aabbccddeeff", NULL, "never listed", "t", &err),
+                     VIGIL_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "is in no hash set"));
+    vg_hex_encode(hex, d.md5, 16);
+    assert_int_equal(vigil_hashset_undispute_lifted(st, hex, "u", &lifted, &n, NULL), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(lifted[0].digest, hex);
+    assert_string_equal(lifted[0].set, "x");
+    assert_string_equal(lifted[0].reason, "wrongly listed");
+    assert_string_equal(lifted[0].disputed_by, "t");
+    vigil_dispute_free(lifted, n);
+    vigil_store_close(st);
+    tu_rm_rf(dir);
+    free(db);
+    free(dir);
+}
+
 static void store__weak_pdq_entries_flag_their_matches(void **state)
 {
     vigil_pdq_entry e[2];
@@ -891,6 +1009,7 @@ int main(void)
         cmocka_unit_test(store__batched_lookups_answer_as_single_ones),
         cmocka_unit_test(store__lookups_across_sets_agree_batched_single_and_match),
         cmocka_unit_test(store__weak_pdq_entries_flag_their_matches),
+        cmocka_unit_test(store__every_match_and_disputes_everywhere),
     };
     return tu_run_tests("store", tests, NULL, NULL);
 }
