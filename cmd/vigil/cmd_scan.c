@@ -13,10 +13,12 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "scan_checks.h"
 
 typedef struct scan_args {
     const char *jsonl, *csv, *report;
     int quiet;
+    int no_sets;             /* --no-sets: an inventory, matched against nothing */
 } scan_args;
 
 typedef struct scan_ctx {
@@ -26,6 +28,7 @@ typedef struct scan_ctx {
     const scan_args *args;
     const char *failed;      /* the first output that could not be written, and why */
     int failed_errno;
+    scan_errors errors;      /* error items named on stderr */
 } scan_ctx;
 
 /* Remember the first output that failed; returns 1 (stop the scan). */
@@ -42,6 +45,10 @@ static int on_item(const vigil_item *it, void *ud)
 {
     scan_ctx *c = ud;
     cli_progress_item(c->progress, it->size, it->ncontainers == 0 && it->has_digests);
+    if (it->verdict == VIGIL_VERDICT_ERROR) {
+        cli_progress_clear(c->progress);
+        scan_error_item(&c->errors, it);
+    }
     if (c->jsonl && vigil_jsonl_item(c->jsonl, it) < 0)
         return write_failed(c, c->args->jsonl);
     if (c->csv && vigil_csv_item(c->csv, it) < 0)
@@ -59,7 +66,9 @@ static void usage(FILE *f)
             "  --jsonl FILE          scan JSONL ('-' for stdout; the default when no output is named)\n"
             "  --csv FILE            the same items as CSV\n"
             "  --report FILE.html    self-contained HTML report\n"
-            "  --quiet               no progress line and no summary on stderr\n"
+            "  --quiet               no progress line, error items or summary on stderr\n"
+            "  --no-sets             scan with no hash sets (every item unknown); without it a scan\n"
+            "                        refuses when no sets are loaded\n"
             "  --no-archives         do not open archives\n"
             "  --link-targets        record where symlinks point (reading a link moves its atime)\n"
             "  --no-mime             skip libmagic (mime null): about 0.15 ms less per unrecognised file\n"
@@ -73,8 +82,11 @@ static void usage(FILE *f)
             "  --carve               also carve pictures out of unallocated space\n"
             "  --carve-max-size BYTES  largest picture carved (default 64M)\n"
             "  --verify-image        check an E01's stored MD5/SHA-1 against its media (reads it all)\n"
+            "Error items are named on stderr (the first %d), and all are in the outputs.\n"
             "Exit status: 0 scan complete (error items are part of the result), 1 interrupted,\n"
-            "2 usage, 4 an output could not be written, or an internal or storage error.\n");
+            "2 usage, 3 a PATH cannot be read or no hash sets are loaded, 4 an output could not be\n"
+            "written, or an internal or storage error (a sets folder missing beside the database).\n",
+            SCAN_ERROR_LINES);
 }
 
 static FILE *open_out(const char *path)
@@ -103,7 +115,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"pdq-distance", required_argument, NULL, 'P'}, {"no-pdq", no_argument, NULL, 'N'},
         {"max-pixels", required_argument, NULL, 'X'},
         {"carve", no_argument, NULL, 'c'}, {"carve-max-size", required_argument, NULL, 'Z'},
-        {"verify-image", no_argument, NULL, 'V'},
+        {"verify-image", no_argument, NULL, 'V'}, {"no-sets", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
@@ -155,6 +167,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'V': o->verify_image = 1; break;
+        case 'S': a->no_sets = 1; break;
         case 'h': usage(stdout); return -1;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -211,6 +224,9 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
                 (unsigned long long)stats.allocated, (unsigned long long)stats.deleted,
                 (unsigned long long)stats.carved);
     vigil_scan_stats_dispose(&stats);
+    scan_errors_finish(&c->errors);
+    if (!a->quiet)
+        scan_print_sets(stderr, sets, nsets);
     if (!a->quiet)
         fprintf(stderr,
                 "vigil: scan: %llu items: %llu illegal, %llu interest, %llu benign, %llu near, %llu unknown, "
@@ -243,6 +259,7 @@ int cmd_scan(int argc, char **argv)
     rc = parse_args(&a, &o, argc, argv);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    c.errors.quiet = a.quiet;
     paths = (const char *const *)argv + optind;
     npaths = (size_t)(argc - optind);
     outs[0] = a.jsonl;
@@ -253,11 +270,21 @@ int cmd_scan(int argc, char **argv)
             cli_error("scan: %s: refusing to write inside a scanned tree (evidence is read-only)", outs[i]);
             return EXIT_USAGE;
         }
-    if (vigil_matchers_open(&m, cli.sets, &(vigil_matchers_opts){.pdq = o.compute_pdq}, &err) < 0)
+    if ((rc = scan_check_roots(paths, npaths)) != 0)
+        return rc;
+    if (a.no_sets)
+        sets = NULL;
+    else if (vigil_matchers_open(&m, cli.sets, &(vigil_matchers_opts){.pdq = o.compute_pdq}, &err) < 0)
         return cli_fail(&err);
-    o.index = vigil_matchers_index(m);
-    o.pdq_matcher = vigil_matchers_pdq(m);
-    sets = vigil_matchers_sets(m, &nsets);
+    else {
+        o.index = vigil_matchers_index(m);
+        o.pdq_matcher = vigil_matchers_pdq(m);
+        sets = vigil_matchers_sets(m, &nsets);
+        if ((rc = scan_check_sets(cli.sets, nsets)) != 0)
+            goto done;
+        if (o.compute_pdq && !a.quiet)
+            scan_note_pdq(sets, nsets);
+    }
     if (a.jsonl && !(c.jsonl = open_out(a.jsonl))) {
         rc = cli_open_failed("scan", a.jsonl, errno);
         goto done;

@@ -101,6 +101,12 @@ void cli_progress_item(cli_progress *p, uint64_t bytes, int on_disk)
     draw(p, t);
 }
 
+void cli_progress_clear(cli_progress *p)
+{
+    if (p)
+        fputs("\r\033[K", stderr);
+}
+
 void cli_progress_finish(cli_progress *p)
 {
     if (!p)

@@ -13,5 +13,7 @@ cli_progress *cli_progress_start(const char *const *paths, size_t npaths, volati
 /* Called from the sink for every item; redraws at most five times a second. */
 void cli_progress_item(cli_progress *p, uint64_t bytes, int on_disk);
 void cli_progress_finish(cli_progress *p);
+/* Wipe the drawn line, so that a message can take its place; it is drawn again later. */
+void cli_progress_clear(cli_progress *p);
 
 #endif

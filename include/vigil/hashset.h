@@ -145,6 +145,11 @@ typedef struct vigil_hashset_info {
     char *release;            /* the source's own version or release string; may be NULL */
     char *segment;            /* file of the current version, in <db>.sets/ */
     uint64_t records, added, merged, skipped, rejected, retracted, conflicts;
+    /* vigil_hashset_list only, from the current segment: entries with a PDQ hash (0 when the
+     * segment cannot be read), and 1 when the segment file is not in <db>.sets/ (a database
+     * copied without its folder) */
+    uint64_t pdq_entries;
+    int segment_missing;
 } vigil_hashset_info;
 
 /* On success *out is an array of *n sets owned by the caller (free with vigil_hashset_info_free).

@@ -16,6 +16,7 @@
 
 #include "audit/audit.h"
 #include "hashset/store_int.h"
+#include "segment/segment.h"
 
 #define VIGIL_APP_ID 0x5649474c /* "VIGL" */
 #define SCHEMA_VERSION 3
@@ -521,9 +522,30 @@ static int list_query(vigil_hashset_info **out, size_t *n, vigil_store *st, cons
     return 0;
 }
 
+/* What only the segment knows: its PDQ entries, or that it is not there. Opening reads the
+ * header alone; a damaged segment is left to the index, which names it. */
+static void segment_facts(vigil_hashset_info *h, vigil_store *st)
+{
+    char *path;
+    vg_segment seg;
+    struct stat sb;
+    if (!h->segment || !(path = vg_store_segment_path(st, h->segment)))
+        return;
+    if (stat(path, &sb) != 0 && errno == ENOENT)
+        h->segment_missing = 1;
+    else if (vg_seg_open(&seg, path, NULL) == 0) {
+        h->pdq_entries = seg.npdq;
+        vg_seg_close(&seg);
+    }
+    free(path);
+}
+
 int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err)
 {
-    return list_query(out, n, st, INFO_COLUMNS "v.id = h.current_version ORDER BY h.id", err);
+    int rc = list_query(out, n, st, INFO_COLUMNS "v.id = h.current_version ORDER BY h.id", err);
+    for (size_t i = 0; rc == 0 && i < *n; i++)
+        segment_facts(&(*out)[i], st);
+    return rc;
 }
 
 int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err)

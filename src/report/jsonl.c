@@ -199,8 +199,9 @@ static void add_sets(vg_buf *b, const vigil_hashset_info *sets, size_t nsets)
         const vigil_hashset_info *h = &sets[i];
         vg_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
         vg_json_strz(b, h->name);
-        vg_buf_addf(b, ",\"kind\":\"%s\",\"version\":%lld,\"entries\":%llu,\"release\":",
-                    vigil_hashset_kind_name(h->kind), (long long)h->version, (unsigned long long)h->entries);
+        vg_buf_addf(b, ",\"kind\":\"%s\",\"version\":%lld,\"entries\":%llu,\"pdq_entries\":%llu,\"release\":",
+                    vigil_hashset_kind_name(h->kind), (long long)h->version, (unsigned long long)h->entries,
+                    (unsigned long long)h->pdq_entries);
         vg_json_strz(b, h->release);
         vg_buf_adds(b, ",\"format\":");
         vg_json_strz(b, h->format);
@@ -231,8 +232,7 @@ int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_has
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_UNKNOWN],
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_ERROR], (unsigned long long)s->bytes,
                 s->seconds, s->interrupted ? "true" : "false");
-    if (sets)
-        add_sets(&b, sets, nsets);
+    add_sets(&b, sets, nsets); /* always: a summary with "sets":[] says nothing was compared */
     if (s->images)
         vg_buf_addf(&b, ",\"images\":%llu,\"allocated\":%llu,\"deleted\":%llu,\"carved\":%llu,"
                     "\"unallocated_bytes\":%llu,\"carve_candidates\":%llu,\"carve_rejected\":%llu",
