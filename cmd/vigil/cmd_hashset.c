@@ -272,13 +272,17 @@ static int cmd_list(int argc, char **argv)
         vigil_hashset_info_free(all, nall);
         return rc < 0 ? cli_fail(&err) : EXIT_OK;
     }
-    printf("%-24s %-9s %10s %4s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "IMPORTED", "FORMAT",
-               "RELEASE", "SOURCES");
+    /* a database copied without its segment folder: said once, and each such set marked */
+    if (vigil_hashset_check_segments(v, n, cli.sets, &err) < 0)
+        cli_error("hashset list: %s", err.msg);
+    printf("%-24s %-9s %10s %4s %10s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "PDQ",
+           "IMPORTED", "FORMAT", "RELEASE", "SOURCES");
     for (size_t i = 0; i < n; i++)
-        printf("%-24s %-9s %10llu %4lld  %-20s  %-10s %-16s %s\n", cli_text(v[i].name),
+        printf("%-24s %-9s %10llu %4lld %10llu  %-20s  %-10s %-16s %s%s\n", cli_text(v[i].name),
                vigil_hashset_kind_name(v[i].kind), (unsigned long long)v[i].entries, (long long)v[i].version,
-               cli_text(v[i].imported_at), cli_text(v[i].format), v[i].release ? cli_text(v[i].release) : "-",
-               cli_text(v[i].sources));
+               (unsigned long long)v[i].pdq_entries, cli_text(v[i].imported_at), cli_text(v[i].format),
+               v[i].release ? cli_text(v[i].release) : "-", cli_text(v[i].sources),
+               v[i].segment_missing ? "  [segment file missing]" : "");
     vigil_hashset_info_free(v, n);
     vigil_hashset_info_free(all, nall);
     return EXIT_OK;

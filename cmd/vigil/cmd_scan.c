@@ -274,8 +274,10 @@ int cmd_scan(int argc, char **argv)
         return rc;
     if (a.no_sets)
         sets = NULL;
-    else if (vigil_matchers_open(&m, cli.sets, &(vigil_matchers_opts){.pdq = o.compute_pdq}, &err) < 0)
-        return cli_fail(&err);
+    else if (vigil_matchers_open(&m, cli.sets, &(vigil_matchers_opts){.pdq = o.compute_pdq}, &err) < 0) {
+        cli_error("scan: %s", err.msg);
+        return vigil_error_exit_status(err.code);
+    }
     else {
         o.index = vigil_matchers_index(m);
         o.pdq_matcher = vigil_matchers_pdq(m);

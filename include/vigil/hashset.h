@@ -156,6 +156,11 @@ typedef struct vigil_hashset_info {
  * No other codes. */
 int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 void vigil_hashset_info_free(vigil_hashset_info *v, size_t n);
+/* The store is the database and its "<db_path>.sets" folder together: when current sets of the
+ * list have no segment file there (a database copied without its folder), VIGIL_ESTORE with one
+ * message naming the folder and the way out; else 0. */
+int vigil_hashset_check_segments(const vigil_hashset_info *sets, size_t n, const char *db_path,
+                                 vigil_error *err);
 /* Every version of every set, oldest first, as above (entries 0 for superseded ones). No other codes. */
 int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 /* Remove a set and its entries; VIGIL_ENOTFOUND if there is none of that name, VIGIL_EDENIED

@@ -548,6 +548,27 @@ int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vig
     return rc;
 }
 
+int vigil_hashset_check_segments(const vigil_hashset_info *sets, size_t n, const char *db_path,
+                                 vigil_error *err)
+{
+    size_t missing = 0;
+    struct stat sb;
+    char *dir;
+    int rc;
+    for (size_t i = 0; i < n; i++)
+        missing += sets[i].segment_missing != 0;
+    if (!missing)
+        return 0;
+    if (!(dir = path_join(db_path, ".sets")))
+        return vigil_error_set(err, VIGIL_ENOMEM, "store: out of memory");
+    rc = vigil_error_set(err, VIGIL_ESTORE,
+                         "%s: the sets folder is %s (%zu of %zu sets have no segment file there): copy the "
+                         "folder beside the database, or run 'vigil hashset reindex' when the sources are "
+                         "still there", dir, stat(dir, &sb) != 0 ? "missing" : "incomplete", missing, n);
+    free(dir);
+    return rc;
+}
+
 int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err)
 {
     return list_query(out, n, st, INFO_COLUMNS "v.set_id = h.id ORDER BY h.id, v.version", err);

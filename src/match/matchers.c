@@ -1,8 +1,5 @@
 /* vigil_matchers: the store, its sets, the exact index and the PDQ matcher, opened together. */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vigil/matchers.h"
@@ -14,32 +11,6 @@ struct vigil_matchers {
     vigil_index *index;
     vigil_pdq_matcher *pdq;
 };
-
-/*
- * The store is the database and its segment folder together: a database copied without the folder
- * lists its sets as usual, and the index would fail later naming one segment file. Say it once,
- * for the folder, with the way out.
- */
-static int check_segments(const vigil_matchers *m, const char *db_path, vigil_error *err)
-{
-    size_t missing = 0;
-    struct stat sb;
-    char dir[4096];
-    for (size_t i = 0; i < m->nsets; i++)
-        missing += m->sets[i].segment_missing != 0;
-    if (!missing)
-        return 0;
-    snprintf(dir, sizeof dir, "%s.sets", db_path);
-    if (stat(dir, &sb) != 0)
-        return vigil_error_set(err, VIGIL_ESTORE,
-                               "%s: the sets folder is missing (%zu sets in %s have no segment file): copy the "
-                               "folder beside the database, or run 'vigil hashset reindex' when the sources "
-                               "are still there", dir, missing, db_path);
-    return vigil_error_set(err, VIGIL_ESTORE,
-                           "%s: the sets folder is incomplete (%zu of %zu sets have no segment file): copy the "
-                           "folder beside the database, or run 'vigil hashset reindex' when the sources are "
-                           "still there", dir, missing, m->nsets);
-}
 
 int vigil_matchers_open(vigil_matchers **out, const char *db_path, const vigil_matchers_opts *opts,
                         vigil_error *err)
@@ -57,7 +28,7 @@ int vigil_matchers_open(vigil_matchers **out, const char *db_path, const vigil_m
     if (rc == 0)
         rc = vigil_hashset_list(&m->sets, &m->nsets, m->store, err);
     if (rc == 0)
-        rc = check_segments(m, db_path, err);
+        rc = vigil_hashset_check_segments(m->sets, m->nsets, db_path, err);
     if (rc == 0 && m->nsets)
         rc = vigil_index_open(&m->index, m->store, err);
     if (rc == 0 && opts && opts->pdq)
