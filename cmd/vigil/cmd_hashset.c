@@ -33,7 +33,12 @@ static void usage(FILE *f)
             "by an older vigil; the commands that write to the store do it first. import, remove,\n"
             "dispute and undispute act as a registry user (--as, as for the case commands), are\n"
             "allowed to admins and national officers unless $VIGIL_CONFIG says otherwise\n"
-            "(hashset.<change> = admin national officer analyst), and are audit events.\n");
+            "(hashset.<change> = admin national officer analyst), and are audit events.\n"
+            "list shows each set's PDQ entries: a list without them gives no near matching. To add\n"
+            "PDQ to a list whose pictures you hold: 'vigil hash --pdq PICTURES > list.hashdeep', then\n"
+            "'vigil hashset import --replace --name NAME --kind KIND list.hashdeep' (or 'vigil pdq\n"
+            "PICTURES > list.pdq' and --format pdq); VICS and NCMEC lists carry PDQ too.\n"
+            "The database and its <db>.sets/ folder are one store: copy them together.\n");
 }
 
 static void on_reject(const char *msg, void *ud)

@@ -29,6 +29,7 @@ is "--quiet: nothing on stderr" "$(cat err3)" ""
 is "hashset list: a PDQ column, 0 for the MD5 list" "$(vigil hashset list | awk '$1=="md5only"{print $5}')" "0"
 like "... headed PDQ" "$(vigil hashset list | head -1)" "^NAME +KIND +ENTRIES +VER +PDQ "
 
+like "hashset --help says how to add PDQ to a list" "$(vigil hashset --help)" "vigil hash --pdq PICTURES > list.hashdeep"
 # PDQ added as the help says: vigil hash --pdq over the pictures one holds, imported as hashdeep.
 vigil hash --pdq --quiet "$P/dih" >pics.hashdeep
 npics=$(grep -c '^[0-9]' pics.hashdeep)
