@@ -44,6 +44,7 @@ static int write_failed(scan_ctx *c, const char *path)
 static int on_item(const vigil_item *it, void *ud)
 {
     scan_ctx *c = ud;
+    cli_progress_verdict(c->progress, it->verdict);
     cli_progress_item(c->progress, it->size, it->ncontainers == 0 && it->has_digests);
     if (it->verdict == VIGIL_VERDICT_ERROR) {
         cli_progress_clear(c->progress);

@@ -6,7 +6,7 @@
 F=$TESTDATA/hashsets/files
 P=$TESTDATA/pdq/threatexchange
 cd "$T" || exit 1
-vigil unit list >/dev/null 2>&1   # the registry's first open says so on stderr
+open_registry   # the registry's first open says so on stderr
 mkdir -p ev
 cp "$F/hello.txt" "$F/lorem.txt" ev/
 cp "$P/dih/bridge-1-original.jpg" ev/bridge.jpg
@@ -64,6 +64,16 @@ rm -rf copy/vigil.db.sets && cp -r vigil.db.sets copy/
 vigil --db copy/vigil.db scan --quiet --jsonl c.jsonl ev; rc=$?
 is "with the folder copied beside it the scan runs" "$rc" "0"
 is "... and finds the known file" "$(jl c.jsonl "by_path['ev/hello.txt']['verdict']")" "illegal"
+
+# Terminal progress: running counts of the verdicts, and a bar that never claims 100% (nor more)
+# while archive members the pre-count cannot see are still to come.
+mkdir -p prog && cp "$F/hello.txt" prog/ && for i in $(seq 1 40); do echo "file $i" >"prog/f$i.txt"; done
+(cd prog && python3 -c 'import zipfile; z = zipfile.ZipFile("in.zip", "w"); [z.writestr(f"m{i}.txt", f"member {i}") for i in range(300)]; z.write("hello.txt", "again.txt"); z.close()')
+out=$(script -qfec "$VIGIL scan --jobs 1 --jsonl /dev/null prog" /dev/null)
+like "progress on a terminal: running counts of illegal, near and unknown items" "$out" \
+  "items: [0-9]+ illegal, [0-9]+ near, [0-9]+ unknown"
+is "... never 100% or more before the end" "$(printf '%s' "$out" | grep -cE '(\]| )(1[0-9][0-9]|[2-9][0-9][0-9])% ')" "0"
+like "... and the scan's own line still follows" "$out" "vigil: scan: 343 items: 2 illegal"
 
 # Error items are named on stderr, 20 of them, then a count.
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
