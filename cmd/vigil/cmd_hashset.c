@@ -116,10 +116,11 @@ static void known_formats(char *out, size_t cap)
     }
 }
 
+/* For the commands that read (and reindex): a store that is not there is said, not made. */
 static int open_store(vigil_store **st)
 {
     vigil_error err;
-    if (vigil_store_open(st, cli.sets, &err) < 0)
+    if (vigil_store_open_existing(st, cli.sets, &err) < 0)
         return cli_fail(&err);
     return 0;
 }
@@ -128,9 +129,9 @@ static int open_store(vigil_store **st)
 static int open_store_to_write(vigil_store **st)
 {
     vigil_error err;
-    if (vigil_store_upgrade(cli.sets, NULL, &err) < 0)
+    if (vigil_store_upgrade(cli.sets, NULL, &err) < 0 || vigil_store_open(st, cli.sets, &err) < 0)
         return cli_fail(&err);
-    return open_store(st);
+    return 0;
 }
 
 /* The store for a change to the sets by the registry's user `as` (cli_reg_open resolves it):
@@ -337,7 +338,10 @@ static int cmd_reindex(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if ((rc = open_store_to_write(&st)) != 0)
+    /* a rebuild of a store that is there: a mistyped path is said, not made */
+    if (vigil_store_upgrade(cli.sets, NULL, &err) < 0)
+        return cli_fail(&err);
+    if ((rc = open_store(&st)) != 0)
         return rc;
     rc = vigil_index_build(st, &err);
     vigil_store_close(st);

@@ -55,6 +55,9 @@ int vigil_store_open(vigil_store **out, const char *path, vigil_error *err);
 /* Open an existing store read-only: VIGIL_ENOTFOUND if there is none; else as vigil_store_open
  * (VIGIL_ESTORE also when it needs a schema upgrade). */
 int vigil_store_open_readonly(vigil_store **out, const char *path, vigil_error *err);
+/* vigil_store_open for commands that only read: VIGIL_ENOTFOUND ("PATH: no such database") and
+ * no file made when there is none. */
+int vigil_store_open_existing(vigil_store **out, const char *path, vigil_error *err);
 void vigil_store_close(vigil_store *st);
 /*
  * Convert a store written by an older vigil (entries kept as SQLite rows) to

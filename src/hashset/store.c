@@ -169,21 +169,28 @@ static int check_and_migrate(vigil_store *st, int upgrading, vigil_error *err)
     return vg_store_exec(st, "COMMIT", "commit schema", err);
 }
 
+/* readonly: 1 read-only, 0 read-write and created when missing, -1 read-write of an existing file */
 static int store_open(vigil_store **out, const char *path, int readonly, int upgrading, vigil_error *err)
 {
     vigil_store *st = calloc(1, sizeof *st);
-    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags = readonly > 0 ? SQLITE_OPEN_READONLY : readonly < 0 ? SQLITE_OPEN_READWRITE
+              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc;
     *out = NULL;
     if (!st || !(st->path = strdup(path))) {
         free(st);
         return vigil_error_set(err, VIGIL_ENOMEM, "store: out of memory");
     }
-    st->readonly = readonly;
+    st->readonly = readonly > 0;
+    readonly = st->readonly; /* from here on: may it write? */
     st->lock_fd = -1;
     if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        rc = vigil_error_set(err, readonly ? VIGIL_ENOTFOUND : VIGIL_ESTORE, "%s: cannot open database: %s",
-                             path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        if (!(flags & SQLITE_OPEN_CREATE) && access(path, F_OK) != 0 && errno == ENOENT)
+            rc = vigil_error_set(err, VIGIL_ENOTFOUND, "%s: no such database (is --sets, --db or its "
+                                 "variable mistyped?)", path);
+        else
+            rc = vigil_error_set(err, readonly ? VIGIL_ENOTFOUND : VIGIL_ESTORE, "%s: cannot open database: %s",
+                                 path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
         vigil_store_close(st);
         return rc;
     }
@@ -208,6 +215,11 @@ static int store_open(vigil_store **out, const char *path, int readonly, int upg
 int vigil_store_open(vigil_store **out, const char *path, vigil_error *err)
 {
     return store_open(out, path, 0, 0, err);
+}
+
+int vigil_store_open_existing(vigil_store **out, const char *path, vigil_error *err)
+{
+    return store_open(out, path, -1, 0, err);
 }
 
 int vigil_store_open_readonly(vigil_store **out, const char *path, vigil_error *err)
