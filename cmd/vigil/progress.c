@@ -21,6 +21,7 @@ struct cli_progress {
     uint64_t total_files, total_bytes;
     uint64_t files, items, bytes;
     uint64_t illegal, near, unknown; /* running counts of the verdicts that matter most */
+    int verdicts;                    /* a scan gives verdicts; vigil hash does not */
     double start, last;
 };
 
@@ -91,14 +92,16 @@ static void draw(cli_progress *p, double t)
     } else {
         fprintf(stderr, "%s, %s/s (counting...)", done, rate);
     }
-    fprintf(stderr, "; %llu items: %llu illegal, %llu near, %llu unknown", (unsigned long long)p->items,
-            (unsigned long long)p->illegal, (unsigned long long)p->near, (unsigned long long)p->unknown);
+    if (p->verdicts)
+        fprintf(stderr, "; %llu items: %llu illegal, %llu near, %llu unknown", (unsigned long long)p->items,
+                (unsigned long long)p->illegal, (unsigned long long)p->near, (unsigned long long)p->unknown);
 }
 
 void cli_progress_verdict(cli_progress *p, vigil_verdict v)
 {
     if (!p)
         return;
+    p->verdicts = 1;
     p->illegal += v == VIGIL_VERDICT_ILLEGAL;
     p->near += v == VIGIL_VERDICT_NEAR;
     p->unknown += v == VIGIL_VERDICT_UNKNOWN;
