@@ -39,7 +39,7 @@ one_run() { # tag binary -> appends "wall cpu rss" to $WORK/tag.runs
   local db=$WORK/$1.db
   rm -rf "$db" "$db".*
   cat "$DATA" >/dev/null
-  VIGIL_DB=$db "$2" unit list >/dev/null 2>&1 || true   # the registry (and its admin) before the clock
+  : >"$db"; VIGIL_DB=$db "$2" unit list >/dev/null 2>&1 || true   # the registry (and its admin) before the clock
   /usr/bin/time -o "$WORK/time" -f '%e %U %S %M' "$2" --db "$db" hashset import --name list --kind benign \
     --format hashdeep "$DATA" >/dev/null
   awk '{ printf "%s %.2f %d\n", $1, $2 + $3, $4 }' "$WORK/time" >>"$WORK/$1.runs"

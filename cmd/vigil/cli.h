@@ -75,6 +75,9 @@ int cli_audit_after(const char *command, int rc);
  * says so on stderr when a new registry made the caller its admin; 0 or the exit status after
  * printing why. */
 int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as);
+/* The same for commands that only read: a registry file that does not exist is an error naming
+ * it (exit 3), and no file is made. */
+int cli_reg_open_existing(vigil_registry **reg, vigil_actor *who, const char *as);
 /* Parse a date for option opt; 0 or EXIT_USAGE after printing why. */
 int cli_parse_date(int64_t *out, const char *opt, const char *s);
 int cli_parse_case_id(int64_t *out, const char *s);

@@ -9,7 +9,19 @@
 
 #include "cli.h"
 
+static int reg_open(vigil_registry **reg, vigil_actor *who, const char *as, int create);
+
 int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as)
+{
+    return reg_open(reg, who, as, 1);
+}
+
+int cli_reg_open_existing(vigil_registry **reg, vigil_actor *who, const char *as)
+{
+    return reg_open(reg, who, as, 0);
+}
+
+static int reg_open(vigil_registry **reg, vigil_actor *who, const char *as, int create)
 {
     vigil_error err;
     vigil_config cfg;
@@ -21,7 +33,7 @@ int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as)
         as = getenv("VIGIL_USER");
     if (vigil_config_load(&cfg, conf && *conf ? conf : NULL, &err) < 0)
         return cli_fail(&err);
-    if (vigil_registry_open(reg, cli.db, &err) < 0)
+    if ((create ? vigil_registry_open(reg, cli.db, &err) : vigil_registry_open_existing(reg, cli.db, &err)) < 0)
         return cli_fail(&err);
     cli.reg_opened = 1;
     vigil_registry_set_config(*reg, &cfg);

@@ -30,7 +30,7 @@ static int do_verify(const char *as, const char *pub, const char *anchor)
     vigil_error err;
     vigil_audit_report rep;
     int rc;
-    if ((rc = cli_reg_open(&reg, &who, as)) != 0)
+    if ((rc = cli_reg_open_existing(&reg, &who, as)) != 0)
         return rc;
     rc = pub ? vigil_audit_verify_anchored(&rep, reg, &who, pub, anchor, &err)
              : vigil_audit_verify(&rep, reg, &who, &err);

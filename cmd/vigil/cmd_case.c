@@ -323,7 +323,9 @@ int cmd_case(int argc, char **argv)
             return rc < 0 ? EXIT_OK : rc;
         if ((rc = check_verb(&verbs[i], &o)) != 0)
             return rc;
-        if ((rc = cli_reg_open(&reg, &who, o.as)) != 0)
+        /* list and show only read: a mistyped --db is said, not made */
+        if ((rc = (!strcmp(verbs[i].name, "list") || !strcmp(verbs[i].name, "show"))
+                      ? cli_reg_open_existing(&reg, &who, o.as) : cli_reg_open(&reg, &who, o.as)) != 0)
             return rc;
         vigil_error_clear(&err);
         rc = run_verb(verbs[i].name, &o, reg, &who, &err);

@@ -34,7 +34,12 @@ static void usage(FILE *f)
             "to the store do it first. import, remove,\n"
             "dispute and undispute act as a registry user (--as, as for the case commands), are\n"
             "allowed to admins and national officers unless $VIGIL_CONFIG says otherwise\n"
-            "(hashset.<change> = admin national officer analyst), and are audit events.\n");
+            "(hashset.<change> = admin national officer analyst), and are audit events.\n"
+            "list shows each set's PDQ entries: a list without them gives no near matching. To add\n"
+            "PDQ to a list whose pictures you hold: 'vigil hash --pdq PICTURES > list.hashdeep', then\n"
+            "'vigil hashset import --replace --name NAME --kind KIND list.hashdeep' (or 'vigil pdq\n"
+            "PICTURES > list.pdq' and --format pdq); VICS and NCMEC lists carry PDQ too.\n"
+            "The database and its <db>.sets/ folder are one store: copy them together.\n");
 }
 
 static void on_reject(const char *msg, void *ud)
@@ -114,10 +119,11 @@ static void known_formats(char *out, size_t cap)
     }
 }
 
+/* For the commands that read (and reindex): a store that is not there is said, not made. */
 static int open_store(vigil_store **st)
 {
     vigil_error err;
-    if (vigil_store_open(st, cli.sets, &err) < 0)
+    if (vigil_store_open_existing(st, cli.sets, &err) < 0)
         return cli_fail(&err);
     return 0;
 }
@@ -126,9 +132,9 @@ static int open_store(vigil_store **st)
 static int open_store_to_write(vigil_store **st)
 {
     vigil_error err;
-    if (vigil_store_upgrade(cli.sets, NULL, &err) < 0)
+    if (vigil_store_upgrade(cli.sets, NULL, &err) < 0 || vigil_store_open(st, cli.sets, &err) < 0)
         return cli_fail(&err);
-    return open_store(st);
+    return 0;
 }
 
 /* The store for a change to the sets by the registry's user `as` (cli_reg_open resolves it):
@@ -295,13 +301,17 @@ static int cmd_list(int argc, char **argv)
         vigil_hashset_info_free(all, nall);
         return rc < 0 ? cli_fail(&err) : EXIT_OK;
     }
-    printf("%-24s %-9s %10s %4s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "IMPORTED", "FORMAT",
-               "RELEASE", "SOURCES");
+    /* a database copied without its segment folder: said once, and each such set marked */
+    if (vigil_hashset_check_segments(v, n, cli.sets, &err) < 0)
+        cli_error("hashset list: %s", err.msg);
+    printf("%-24s %-9s %10s %4s %10s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "PDQ",
+           "IMPORTED", "FORMAT", "RELEASE", "SOURCES");
     for (size_t i = 0; i < n; i++)
-        printf("%-24s %-9s %10llu %4lld  %-20s  %-10s %-16s %s\n", cli_text(v[i].name),
+        printf("%-24s %-9s %10llu %4lld %10llu  %-20s  %-10s %-16s %s%s\n", cli_text(v[i].name),
                vigil_hashset_kind_name(v[i].kind), (unsigned long long)v[i].entries, (long long)v[i].version,
-               cli_text(v[i].imported_at), cli_text(v[i].format), v[i].release ? cli_text(v[i].release) : "-",
-               cli_text(v[i].sources));
+               (unsigned long long)v[i].pdq_entries, cli_text(v[i].imported_at), cli_text(v[i].format),
+               v[i].release ? cli_text(v[i].release) : "-", cli_text(v[i].sources),
+               v[i].segment_missing ? "  [segment file missing]" : "");
     vigil_hashset_info_free(v, n);
     vigil_hashset_info_free(all, nall);
     return EXIT_OK;
@@ -346,7 +356,10 @@ static int cmd_reindex(int argc, char **argv)
     int rc;
     if ((rc = cli_no_options(argc, argv, 0)) != 0)
         return rc;
-    if ((rc = open_store_to_write(&st)) != 0)
+    /* a rebuild of a store that is there: a mistyped path is said, not made */
+    if (vigil_store_upgrade(cli.sets, NULL, &err) < 0)
+        return cli_fail(&err);
+    if ((rc = open_store(&st)) != 0)
         return rc;
     rc = vigil_index_build(st, &err);
     vigil_store_close(st);

@@ -13,12 +13,14 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "scan_checks.h"
 
 typedef struct scan_args {
     const char *jsonl, *csv, *report;
     const char *case_ref, *exhibit, *examiner; /* for the report's header */
     int quiet;
     int thumbnails;          /* --thumbnails: 1 unknown and near, 2 all */
+    int no_sets;             /* --no-sets: an inventory, matched against nothing */
 } scan_args;
 
 typedef struct scan_ctx {
@@ -30,6 +32,7 @@ typedef struct scan_ctx {
     int failed_errno;
     cli_out jsonl_out, csv_out; /* renamed into place when the scan completes (cli_out.c) */
     int html_opened;
+    scan_errors errors;      /* error items named on stderr */
 } scan_ctx;
 
 /* Remember the first output that failed; returns 1 (stop the scan). */
@@ -45,7 +48,12 @@ static int write_failed(scan_ctx *c, const char *path)
 static int on_item(const vigil_item *it, void *ud)
 {
     scan_ctx *c = ud;
+    cli_progress_verdict(c->progress, it->verdict);
     cli_progress_item(c->progress, it->size, it->ncontainers == 0 && it->has_digests);
+    if (it->verdict == VIGIL_VERDICT_ERROR) {
+        cli_progress_clear(c->progress);
+        scan_error_item(&c->errors, it);
+    }
     if (c->jsonl && vigil_jsonl_item(c->jsonl, it) < 0)
         return write_failed(c, c->args->jsonl);
     if (c->csv && vigil_csv_item(c->csv, it) < 0)
@@ -66,7 +74,9 @@ static void usage(FILE *f)
             "  --thumbnails[=all]    put blurred thumbnails of unknown and near pictures in the report\n"
             "                        (=all: of known-illegal ones too); the report then holds picture content\n"
             "  --case REF, --exhibit ID, --examiner NAME  recorded at the top of the report\n"
-            "  --quiet               no progress line and no summary on stderr\n"
+            "  --quiet               no progress line, error items or summary on stderr\n"
+            "  --no-sets             scan with no hash sets (every item unknown); without it a scan\n"
+            "                        refuses when no sets are loaded\n"
             "  --no-archives         do not open archives\n"
             "  --link-targets        record where symlinks point (reading a link moves its atime)\n"
             "  --no-mime             skip libmagic (mime null): about 0.15 ms less per unrecognised file\n"
@@ -80,8 +90,11 @@ static void usage(FILE *f)
             "  --carve               also carve pictures out of unallocated space\n"
             "  --carve-max-size BYTES  largest picture carved (default 64M)\n"
             "  --verify-image        check an E01's stored MD5/SHA-1 against its media (reads it all)\n"
+            "Error items are named on stderr (the first %d), and all are in the outputs.\n"
             "Exit status: 0 scan complete (error items are part of the result), 1 interrupted,\n"
-            "2 usage, 4 an output could not be written, or an internal or storage error.\n");
+            "2 usage, 3 a PATH cannot be read or no hash sets are loaded, 4 an output could not be\n"
+            "written, or an internal or storage error (a sets folder missing beside the database).\n",
+            SCAN_ERROR_LINES);
 }
 
 static int parse_limit(uint64_t *out, const char *opt, const char *val)
@@ -107,7 +120,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"carve", no_argument, NULL, 'c'}, {"carve-max-size", required_argument, NULL, 'Z'},
         {"verify-image", no_argument, NULL, 'V'}, {"thumbnails", optional_argument, NULL, 'T'},
         {"case", required_argument, NULL, 'K'}, {"exhibit", required_argument, NULL, 'x'},
-        {"examiner", required_argument, NULL, 'w'},
+        {"examiner", required_argument, NULL, 'w'}, {"no-sets", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
@@ -169,6 +182,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             }
             a->thumbnails = optarg ? 2 : 1;
             break;
+        case 'S': a->no_sets = 1; break;
         case 'h': usage(stdout); return -1;
         default: return EXIT_USAGE;
         }
@@ -236,6 +250,9 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
                 (unsigned long long)stats.allocated, (unsigned long long)stats.deleted,
                 (unsigned long long)stats.carved, cli_s(stats.carved));
     vigil_scan_stats_dispose(&stats);
+    scan_errors_finish(&c->errors);
+    if (!a->quiet)
+        scan_print_sets(stderr, sets, nsets);
     if (!a->quiet)
         fprintf(stderr,
                 "vigil: scan: %llu item%s: %llu illegal, %llu interest, %llu benign, %llu near, %llu unknown, "
@@ -270,6 +287,7 @@ int cmd_scan(int argc, char **argv)
     rc = parse_args(&a, &o, argc, argv);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    c.errors.quiet = a.quiet;
     paths = (const char *const *)argv + optind;
     npaths = (size_t)(argc - optind);
     outs[0] = a.jsonl;
@@ -280,11 +298,23 @@ int cmd_scan(int argc, char **argv)
             cli_error("scan: %s: refusing to write inside a scanned tree (evidence is read-only)", outs[i]);
             return EXIT_USAGE;
         }
-    if (vigil_matchers_open(&m, cli.sets, &(vigil_matchers_opts){.pdq = o.compute_pdq}, &err) < 0)
-        return cli_fail(&err);
-    o.index = vigil_matchers_index(m);
-    o.pdq_matcher = vigil_matchers_pdq(m);
-    sets = vigil_matchers_sets(m, &nsets);
+    if ((rc = scan_check_roots(paths, npaths)) != 0)
+        return rc;
+    if (a.no_sets)
+        sets = NULL;
+    else if (vigil_matchers_open(&m, cli.sets, &(vigil_matchers_opts){.pdq = o.compute_pdq}, &err) < 0) {
+        cli_error("scan: %s", err.msg);
+        return vigil_error_exit_status(err.code);
+    }
+    else {
+        o.index = vigil_matchers_index(m);
+        o.pdq_matcher = vigil_matchers_pdq(m);
+        sets = vigil_matchers_sets(m, &nsets);
+        if ((rc = scan_check_sets(cli.sets, nsets)) != 0)
+            goto done;
+        if (o.compute_pdq && !a.quiet)
+            scan_note_pdq(sets, nsets);
+    }
     if (a.jsonl && cli_out_open(&c.jsonl_out, a.jsonl) < 0) {
         rc = cli_open_failed("scan", a.jsonl, errno);
         goto done;

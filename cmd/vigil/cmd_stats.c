@@ -175,7 +175,7 @@ int cmd_stats(int argc, char **argv)
         cli_error("stats: --to is before --from");
         return EXIT_USAGE;
     }
-    if ((rc = cli_reg_open(&reg, &who, as)) != 0)
+    if ((rc = cli_reg_open_existing(&reg, &who, as)) != 0)
         return rc;
     rc = vigil_stats_compute(&s, reg, &who, &q, &err);
     vigil_registry_close(reg);

@@ -79,7 +79,7 @@ static int unit_list(int argc, char **argv)
         cli_error("unit list: --format is table or json; no other arguments");
         return EXIT_USAGE;
     }
-    if ((rc = cli_reg_open(&reg, &who, as)) != 0)
+    if ((rc = cli_reg_open_existing(&reg, &who, as)) != 0)
         return rc;
     rc = vigil_unit_list(&v, &n, reg, &who, &err);
     vigil_registry_close(reg);

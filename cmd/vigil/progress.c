@@ -1,4 +1,9 @@
-/* Terminal progress: pre-count in a thread, redraw from the sink, clear at the end. */
+/*
+ * Terminal progress: pre-count in a thread, redraw from the sink, clear at the end. The bar follows
+ * the bytes of files on disk, the part the pre-count can know; archive members and the items of
+ * disk images come on top of it, so the bar stops at 99% until the scan ends, and a total the scan
+ * outgrows (files that grew, or were added) grows with it: it never passes 100%.
+ */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +20,8 @@ struct cli_progress {
     volatile sig_atomic_t counted;    /* set once totals are known */
     uint64_t total_files, total_bytes;
     uint64_t files, items, bytes;
+    uint64_t illegal, near, unknown; /* running counts of the verdicts that matter most */
+    int verdicts;                    /* a scan gives verdicts; vigil hash does not */
     double start, last;
 };
 
@@ -45,7 +52,8 @@ cli_progress *cli_progress_start(const char *const *paths, size_t npaths, volati
     p->paths = paths;
     p->npaths = npaths;
     p->stop = stop;
-    p->start = p->last = now();
+    p->start = now();
+    p->last = 0; /* the first item draws: a scan never looks idle */
     if (pthread_create(&p->counter, NULL, count_main, p) != 0) {
         free(p);
         return NULL;
@@ -70,16 +78,33 @@ static void draw(cli_progress *p, double t)
     double secs = t - p->start, bps = secs > 0 ? p->bytes / secs : 0;
     human(done, sizeof done, (double)p->bytes);
     human(rate, sizeof rate, bps);
+    fputs("\r\033[K", stderr);
     if (__atomic_load_n(&p->counted, __ATOMIC_ACQUIRE) && p->total_bytes) {
-        double frac = (double)p->bytes / (double)p->total_bytes;
-        int bar = (int)(frac * 20 + 0.5), eta = bps > 0 ? (int)((p->total_bytes - (frac > 1 ? p->total_bytes : p->bytes)) / bps) : 0;
-        human(total, sizeof total, (double)p->total_bytes);
-        fprintf(stderr, "\r[%-20.*s] %llu/%llu files, %s/%s, %s/s, ETA %d:%02d  ", bar > 20 ? 20 : bar,
-                "####################", (unsigned long long)p->files, (unsigned long long)p->total_files, done,
+        uint64_t tbytes = p->total_bytes > p->bytes ? p->total_bytes : p->bytes;
+        uint64_t tfiles = p->total_files > p->files ? p->total_files : p->files;
+        int pct = (int)((double)p->bytes * 100 / (double)tbytes), eta = bps > 0 ? (int)((tbytes - p->bytes) / bps) : 0;
+        if (pct > 99)
+            pct = 99; /* 100% is the end of the scan, which only finish knows */
+        human(total, sizeof total, (double)tbytes);
+        fprintf(stderr, "[%-20.*s] %2d%% %llu/%llu files, %s/%s, %s/s, ETA %d:%02d", pct / 5,
+                "####################", pct, (unsigned long long)p->files, (unsigned long long)tfiles, done,
                 total, rate, eta / 60, eta % 60);
     } else {
-        fprintf(stderr, "\r%llu items, %s, %s/s (counting...)  ", (unsigned long long)p->items, done, rate);
+        fprintf(stderr, "%s, %s/s (counting...)", done, rate);
     }
+    if (p->verdicts)
+        fprintf(stderr, "; %llu items: %llu illegal, %llu near, %llu unknown", (unsigned long long)p->items,
+                (unsigned long long)p->illegal, (unsigned long long)p->near, (unsigned long long)p->unknown);
+}
+
+void cli_progress_verdict(cli_progress *p, vigil_verdict v)
+{
+    if (!p)
+        return;
+    p->verdicts = 1;
+    p->illegal += v == VIGIL_VERDICT_ILLEGAL;
+    p->near += v == VIGIL_VERDICT_NEAR;
+    p->unknown += v == VIGIL_VERDICT_UNKNOWN;
 }
 
 void cli_progress_item(cli_progress *p, uint64_t bytes, int on_disk)
@@ -101,11 +126,17 @@ void cli_progress_item(cli_progress *p, uint64_t bytes, int on_disk)
     draw(p, t);
 }
 
+void cli_progress_clear(cli_progress *p)
+{
+    if (p)
+        fputs("\r\033[K", stderr);
+}
+
 void cli_progress_finish(cli_progress *p)
 {
     if (!p)
         return;
     pthread_join(p->counter, NULL);
-    fprintf(stderr, "\r%80s\r", "");
+    fputs("\r\033[K", stderr);
     free(p);
 }

@@ -55,6 +55,9 @@ int vigil_store_open(vigil_store **out, const char *path, vigil_error *err);
 /* Open an existing store read-only: VIGIL_ENOTFOUND if there is none; else as vigil_store_open
  * (VIGIL_ESTORE also when it needs a schema upgrade). */
 int vigil_store_open_readonly(vigil_store **out, const char *path, vigil_error *err);
+/* vigil_store_open for commands that only read: VIGIL_ENOTFOUND ("PATH: no such database") and
+ * no file made when there is none. */
+int vigil_store_open_existing(vigil_store **out, const char *path, vigil_error *err);
 void vigil_store_close(vigil_store *st);
 /*
  * Convert a store written by an older vigil (entries kept as SQLite rows) to
@@ -145,12 +148,22 @@ typedef struct vigil_hashset_info {
     char *release;            /* the source's own version or release string; may be NULL */
     char *segment;            /* file of the current version, in <db>.sets/ */
     uint64_t records, added, merged, skipped, rejected, retracted, conflicts;
+    /* vigil_hashset_list only, from the current segment: entries with a PDQ hash (0 when the
+     * segment cannot be read), and 1 when the segment file is not in <db>.sets/ (a database
+     * copied without its folder) */
+    uint64_t pdq_entries;
+    int segment_missing;
 } vigil_hashset_info;
 
 /* On success *out is an array of *n sets owned by the caller (free with vigil_hashset_info_free).
  * No other codes. */
 int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 void vigil_hashset_info_free(vigil_hashset_info *v, size_t n);
+/* The store is the database and its "<db_path>.sets" folder together: when current sets of the
+ * list have no segment file there (a database copied without its folder), VIGIL_ESTORE with one
+ * message naming the folder and the way out; else 0. */
+int vigil_hashset_check_segments(const vigil_hashset_info *sets, size_t n, const char *db_path,
+                                 vigil_error *err);
 /* Every version of every set, oldest first, as above (entries 0 for superseded ones). No other codes. */
 int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 /* Remove a set and its entries; VIGIL_ENOTFOUND if there is none of that name, VIGIL_EDENIED

@@ -23,7 +23,8 @@ typedef struct vigil_matchers_opts {
  * no sets, no index and no matcher, and a scan with it matches nothing.
  * The index is opened only when there are sets. opts may be NULL (no PDQ).
  * VIGIL_ESTORE when the store, an index segment or the PDQ store cannot be
- * opened or read (e.g. a damaged segment: 'vigil hashset reindex'),
+ * opened or read (e.g. a damaged segment: 'vigil hashset reindex'), or when segment files of
+ * current sets are not in "<sets_path>.sets" (one message naming the folder and the way out),
  * VIGIL_EINPUT when sets_path is not a vigil database, VIGIL_ENOMEM.
  */
 int vigil_matchers_open(vigil_matchers **out, const char *sets_path, const vigil_matchers_opts *opts,

@@ -13,6 +13,9 @@ typedef struct vigil_registry vigil_registry;
  * VIGIL_EINPUT: not a vigil database, or a newer case schema; VIGIL_ESTORE: cannot open or
  * migrate it (PostgreSQL: cannot connect); VIGIL_ENOMEM. */
 int vigil_registry_open(vigil_registry **out, const char *url, vigil_error *err);
+/* The same for commands that only read: a SQLite file that does not exist is VIGIL_ENOTFOUND
+ * ("PATH: no such database") and is not created. */
+int vigil_registry_open_existing(vigil_registry **out, const char *url, vigil_error *err);
 void vigil_registry_close(vigil_registry *reg);
 /* "sqlite" or "postgresql". */
 const char *vigil_registry_backend(const vigil_registry *reg);

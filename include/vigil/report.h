@@ -20,7 +20,8 @@ int vigil_fs_time_iso(char *out, size_t cap, const vigil_fs_time *t);
 int vigil_jsonl_item(FILE *f, const vigil_item *it);
 /* The closing {"summary": {...}} line. */
 int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s);
-/* The summary with "sets": the sets matched against and their provenance (version, release, sources...). */
+/* The summary with "sets": the sets matched against and their provenance (version, release, sources,
+ * entries and pdq_entries...); "sets":[] when there were none (sets may then be NULL). */
 int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets);
 
 int vigil_csv_header(FILE *f);

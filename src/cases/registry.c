@@ -12,14 +12,26 @@
 
 #include "cases/reg.h"
 
+static int registry_open(vigil_registry **out, const char *url, int create, vigil_error *err);
+
 int vigil_registry_open(vigil_registry **out, const char *url, vigil_error *err)
+{
+    return registry_open(out, url, 1, err);
+}
+
+int vigil_registry_open_existing(vigil_registry **out, const char *url, vigil_error *err)
+{
+    return registry_open(out, url, 0, err);
+}
+
+static int registry_open(vigil_registry **out, const char *url, int create, vigil_error *err)
 {
     vigil_registry *reg = calloc(1, sizeof *reg);
     int rc;
     *out = NULL;
     if (!reg)
         return vigil_error_set(err, VIGIL_ENOMEM, "registry: out of memory");
-    if ((rc = vg_db_open(&reg->db, url, err)) < 0) {
+    if ((rc = create ? vg_db_open(&reg->db, url, err) : vg_db_open_existing(&reg->db, url, err)) < 0) {
         free(reg);
         return rc;
     }

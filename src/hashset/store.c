@@ -16,6 +16,7 @@
 
 #include "audit/audit.h"
 #include "hashset/store_int.h"
+#include "segment/segment.h"
 
 #define VIGIL_APP_ID 0x5649474c /* "VIGL" */
 #define SCHEMA_VERSION 3
@@ -183,21 +184,28 @@ static int check_and_migrate(vigil_store *st, int upgrading, vigil_error *err)
     return vg_store_exec(st, "COMMIT", "commit schema", err);
 }
 
+/* readonly: 1 read-only, 0 read-write and created when missing, -1 read-write of an existing file */
 static int store_open(vigil_store **out, const char *path, int readonly, int upgrading, vigil_error *err)
 {
     vigil_store *st = calloc(1, sizeof *st);
-    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags = readonly > 0 ? SQLITE_OPEN_READONLY : readonly < 0 ? SQLITE_OPEN_READWRITE
+              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc;
     *out = NULL;
     if (!st || !(st->path = strdup(path))) {
         free(st);
         return vigil_error_set(err, VIGIL_ENOMEM, "store: out of memory");
     }
-    st->readonly = readonly;
+    st->readonly = readonly > 0;
+    readonly = st->readonly; /* from here on: may it write? */
     st->lock_fd = -1;
     if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        rc = vigil_error_set(err, readonly ? VIGIL_ENOTFOUND : VIGIL_ESTORE, "%s: cannot open database: %s",
-                             path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        if (!(flags & SQLITE_OPEN_CREATE) && access(path, F_OK) != 0 && errno == ENOENT)
+            rc = vigil_error_set(err, VIGIL_ENOTFOUND, "%s: no such database (is --sets, --db or its "
+                                 "variable mistyped?)", path);
+        else
+            rc = vigil_error_set(err, readonly ? VIGIL_ENOTFOUND : VIGIL_ESTORE, "%s: cannot open database: %s",
+                                 path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
         vigil_store_close(st);
         return rc;
     }
@@ -222,6 +230,11 @@ static int store_open(vigil_store **out, const char *path, int readonly, int upg
 int vigil_store_open(vigil_store **out, const char *path, vigil_error *err)
 {
     return store_open(out, path, 0, 0, err);
+}
+
+int vigil_store_open_existing(vigil_store **out, const char *path, vigil_error *err)
+{
+    return store_open(out, path, -1, 0, err);
 }
 
 int vigil_store_open_readonly(vigil_store **out, const char *path, vigil_error *err)
@@ -536,9 +549,51 @@ static int list_query(vigil_hashset_info **out, size_t *n, vigil_store *st, cons
     return 0;
 }
 
+/* What only the segment knows: its PDQ entries, or that it is not there. Opening reads the
+ * header alone; a damaged segment is left to the index, which names it. */
+static void segment_facts(vigil_hashset_info *h, vigil_store *st)
+{
+    char *path;
+    vg_segment seg;
+    struct stat sb;
+    if (!h->segment || !(path = vg_store_segment_path(st, h->segment)))
+        return;
+    if (stat(path, &sb) != 0 && errno == ENOENT)
+        h->segment_missing = 1;
+    else if (vg_seg_open(&seg, path, NULL) == 0) {
+        h->pdq_entries = seg.npdq;
+        vg_seg_close(&seg);
+    }
+    free(path);
+}
+
 int vigil_hashset_list(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err)
 {
-    return list_query(out, n, st, INFO_COLUMNS "v.id = h.current_version ORDER BY h.id", err);
+    int rc = list_query(out, n, st, INFO_COLUMNS "v.id = h.current_version ORDER BY h.id", err);
+    for (size_t i = 0; rc == 0 && i < *n; i++)
+        segment_facts(&(*out)[i], st);
+    return rc;
+}
+
+int vigil_hashset_check_segments(const vigil_hashset_info *sets, size_t n, const char *db_path,
+                                 vigil_error *err)
+{
+    size_t missing = 0;
+    struct stat sb;
+    char *dir;
+    int rc;
+    for (size_t i = 0; i < n; i++)
+        missing += sets[i].segment_missing != 0;
+    if (!missing)
+        return 0;
+    if (!(dir = path_join(db_path, ".sets")))
+        return vigil_error_set(err, VIGIL_ENOMEM, "store: out of memory");
+    rc = vigil_error_set(err, VIGIL_ESTORE,
+                         "%s: the sets folder is %s (%zu of %zu sets have no segment file there): copy the "
+                         "folder beside the database, or run 'vigil hashset reindex' when the sources are "
+                         "still there", dir, stat(dir, &sb) != 0 ? "missing" : "incomplete", missing, n);
+    free(dir);
+    return rc;
 }
 
 int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err)

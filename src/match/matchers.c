@@ -27,6 +27,8 @@ int vigil_matchers_open(vigil_matchers **out, const char *db_path, const vigil_m
     rc = vigil_store_open(&m->store, db_path, err);
     if (rc == 0)
         rc = vigil_hashset_list(&m->sets, &m->nsets, m->store, err);
+    if (rc == 0)
+        rc = vigil_hashset_check_segments(m->sets, m->nsets, db_path, err);
     if (rc == 0 && m->nsets)
         rc = vigil_index_open(&m->index, m->store, err);
     if (rc == 0 && opts && opts->pdq)

@@ -271,9 +271,17 @@ static void add_verification(vg_buf *b, const vigil_image_verification *v)
     vg_buf_addc(b, '}');
 }
 
+static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigil_hashset_info *sets,
+                   size_t nsets);
+
 int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s)
 {
-    return vigil_jsonl_summary_sets(f, s, NULL, 0);
+    return summary(f, s, 0, NULL, 0);
+}
+
+int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets)
+{
+    return summary(f, s, 1, sets, nsets);
 }
 
 /* The sets matched against, with their provenance, as the summary's "sets". */
@@ -284,8 +292,9 @@ static void add_sets(vg_buf *b, const vigil_hashset_info *sets, size_t nsets)
         const vigil_hashset_info *h = &sets[i];
         vg_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
         vg_json_strz(b, h->name);
-        vg_buf_addf(b, ",\"kind\":\"%s\",\"version\":%lld,\"entries\":%llu,\"release\":",
-                    vigil_hashset_kind_name(h->kind), (long long)h->version, (unsigned long long)h->entries);
+        vg_buf_addf(b, ",\"kind\":\"%s\",\"version\":%lld,\"entries\":%llu,\"pdq_entries\":%llu,\"release\":",
+                    vigil_hashset_kind_name(h->kind), (long long)h->version, (unsigned long long)h->entries,
+                    (unsigned long long)h->pdq_entries);
         vg_json_strz(b, h->release);
         vg_buf_adds(b, ",\"format\":");
         vg_json_strz(b, h->format);
@@ -300,7 +309,8 @@ static void add_sets(vg_buf *b, const vigil_hashset_info *sets, size_t nsets)
     vg_buf_addc(b, ']');
 }
 
-int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets)
+static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigil_hashset_info *sets,
+                   size_t nsets)
 {
     vg_buf b;
     int rc = 0;
@@ -316,7 +326,7 @@ int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_has
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_UNKNOWN],
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_ERROR], (unsigned long long)s->bytes,
                 s->seconds, s->interrupted ? "true" : "false");
-    if (sets)
+    if (with_sets) /* even none: "sets":[] says that nothing was compared */
         add_sets(&b, sets, nsets);
     if (s->images)
         vg_buf_addf(&b, ",\"images\":%llu,\"allocated\":%llu,\"deleted\":%llu,\"carved\":%llu,"

@@ -84,7 +84,19 @@ int vg_db_drop(vg_db *db, const vg_schema *s, vigil_error *err)
     return rc < 0 ? rc : vg_db_exec(db, "DELETE FROM meta WHERE key = ?", p, 1, NULL, err);
 }
 
+static int db_open(vg_db **out, const char *url, int create, vigil_error *err);
+
 int vg_db_open(vg_db **out, const char *url, vigil_error *err)
+{
+    return db_open(out, url, 1, err);
+}
+
+int vg_db_open_existing(vg_db **out, const char *url, vigil_error *err)
+{
+    return db_open(out, url, 0, err);
+}
+
+static int db_open(vg_db **out, const char *url, int create, vigil_error *err)
 {
     vg_db *db = NULL;
     int rc;
@@ -92,7 +104,7 @@ int vg_db_open(vg_db **out, const char *url, vigil_error *err)
     if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
         rc = vg_pg_open(&db, url, err);
     else
-        rc = vg_sqlite_open(&db, url, err);
+        rc = create ? vg_sqlite_open(&db, url, err) : vg_sqlite_open_existing(&db, url, err);
     if (rc < 0)
         return rc;
     if (db->pg) {

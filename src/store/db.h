@@ -24,6 +24,8 @@ typedef struct vg_rows {
  * (vg_db_migrate). VIGIL_EINPUT for a file that is not a vigil database, VIGIL_ESTORE when
  * the server or file fails. */
 int vg_db_open(vg_db **out, const char *url, vigil_error *err);
+/* vg_db_open for readers: a SQLite file that does not exist is VIGIL_ENOTFOUND and is not created. */
+int vg_db_open_existing(vg_db **out, const char *url, vigil_error *err);
 void vg_db_close(vg_db *db);
 int vg_db_is_pg(const vg_db *db);
 const char *vg_db_where(const vg_db *db);   /* file path or "postgresql", for messages */
@@ -98,6 +100,8 @@ int vg_db_drop(vg_db *db, const vg_schema *s, vigil_error *err);
 
 /* Backends. */
 int vg_sqlite_open(vg_db **out, const char *path, vigil_error *err);
+/* The same for a file that must be there: VIGIL_ENOTFOUND, and no file made, when it is not. */
+int vg_sqlite_open_existing(vg_db **out, const char *path, vigil_error *err);
 int vg_pg_open(vg_db **out, const char *conninfo, vigil_error *err);
 /* A handle over an SQLite connection opened elsewhere (struct sqlite3 *), so that SQL written
  * for this layer can run inside that connection's transaction. vg_db_close finalizes the

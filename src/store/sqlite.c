@@ -3,9 +3,11 @@
  * store: application_id "VIGL" marks it as ours, user_version belongs to the hash-set
  * schema and is never touched here. WAL, foreign keys on, prepared statements cached.
  */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/db_int.h"
 
@@ -232,7 +234,19 @@ static int check_identity(vg_db *db, vigil_error *err)
     return rc;
 }
 
+static int sqlite_open(vg_db **out, const char *path, int create, vigil_error *err);
+
 int vg_sqlite_open(vg_db **out, const char *path, vigil_error *err)
+{
+    return sqlite_open(out, path, 1, err);
+}
+
+int vg_sqlite_open_existing(vg_db **out, const char *path, vigil_error *err)
+{
+    return sqlite_open(out, path, 0, err);
+}
+
+static int sqlite_open(vg_db **out, const char *path, int create, vigil_error *err)
 {
     vg_db *db = calloc(1, sizeof *db);
     lite *l = calloc(1, sizeof *l);
@@ -245,10 +259,13 @@ int vg_sqlite_open(vg_db **out, const char *path, vigil_error *err)
     }
     db->ops = &lite_ops;
     db->impl = l;
-    if (sqlite3_open_v2(path, &l->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+    if (sqlite3_open_v2(path, &l->h, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
-        rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot open database: %s", path,
-                             l->h ? sqlite3_errmsg(l->h) : "out of memory");
+        if (!create && access(path, F_OK) != 0 && errno == ENOENT)
+            rc = vigil_error_set(err, VIGIL_ENOTFOUND, "%s: no such database (is --db or $VIGIL_DB mistyped?)", path);
+        else
+            rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot open database: %s", path,
+                                 l->h ? sqlite3_errmsg(l->h) : "out of memory");
         vg_db_close(db);
         return rc;
     }

@@ -33,7 +33,7 @@ like "hash: no errors" "$(cat "$T/hash.err")" '27 files hashed, 1 not regular fi
 bottom=$(grep '/bottom\.txt$' "$T/hash.out" | cut -d, -f2)
 is "hash: the bottom file's MD5" "$bottom" "$(echo "the bottom" | md5sum | cut -d' ' -f1)"
 
-vigil scan --quiet --jsonl "$T/scan.jsonl" "$T/root"; rc=$?
+vigil scan --no-sets --quiet --jsonl "$T/scan.jsonl" "$T/root"; rc=$?
 is "scan: exit 0" "$rc" "0"
 jl "$T/scan.jsonl" 'sorted(i["path"] for i in items)' >"$T/got.scan"
 python3 -c 'import sys; print(sorted(l.rstrip("\n") for l in open(sys.argv[1])))' "$T/want.all" >"$T/want.scan"
@@ -41,7 +41,7 @@ is "scan: every file and the symlink, as find lists them" "$(cmp -s "$T/want.sca
 is "scan: no error items" "$(jl "$T/scan.jsonl" 'sum(1 for i in items if i.get("error"))')" "0"
 is "scan: the bottom file's MD5" \
   "$(jl "$T/scan.jsonl" '[i["md5"] for i in items if i["path"].endswith("/bottom.txt")][0]')" "$bottom"
-vigil scan --quiet --link-targets --jsonl "$T/links.jsonl" "$T/root"
+vigil scan --no-sets --quiet --link-targets --jsonl "$T/links.jsonl" "$T/root"
 is "scan --link-targets: the symlink at the bottom, with its target" \
   "$(jl "$T/links.jsonl" '[(i["type"], i.get("link_target")) for i in items if i["path"].endswith("/link")]')" \
   "[('symlink', 'bottom.txt')]"

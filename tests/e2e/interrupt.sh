@@ -7,7 +7,7 @@ D=$T/d
 mkdir -p "$D"
 for i in $(seq -w 1 40); do truncate -s 200M "$D/f$i.img"; done   # sparse: 8 GB to hash, no disk
 cd "$T"
-"$VIGIL" scan --quiet --jobs 2 --jsonl out.jsonl --report r.html d &
+"$VIGIL" scan --no-sets --quiet --jobs 2 --jsonl out.jsonl --report r.html d &
 pid=$!
 sleep 1
 kill -INT $pid
@@ -21,11 +21,11 @@ like "the report says at its top that it was interrupted" "$(cat r.html)" "id=co
 
 # On a terminal: a progress line with a rate; with --quiet, none.
 mkdir -p small && for i in $(seq 1 50); do printf "$i" >"small/$i"; done
-out=$(script -qfec "$VIGIL scan --jsonl /dev/null small" /dev/null)
+out=$(script -qfec "$VIGIL scan --no-sets --jsonl /dev/null small" /dev/null)
 like "progress and summary on a terminal" "$out" "vigil: scan: 50 items"
-out=$(script -qfec "$VIGIL scan --quiet --jsonl /dev/null small" /dev/null)
+out=$(script -qfec "$VIGIL scan --no-sets --quiet --jsonl /dev/null small" /dev/null)
 is "--quiet: nothing on the terminal" "$out" ""
-out=$("$VIGIL" scan --jsonl /dev/null small 2>&1)
+out=$("$VIGIL" scan --no-sets --jsonl /dev/null small 2>&1)
 like "not a terminal: no progress line, only the summary" "$out" "^vigil: scan: 50 items"
 
 done_testing

@@ -34,6 +34,13 @@ skip() {
 done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; }
 
 vigil() { "$VIGIL" "$@"; }
+# open_registry: make the registry before the commands a test captures, so that its first-open line
+# ("new registry: user ... is its admin") is not in their stderr. Read commands (unit list, ...) never
+# create a database, so a missing file is made empty first (vigil takes an empty file as new).
+open_registry() {
+  case $VIGIL_DB in postgres://* | postgresql://*) ;; *) [ -e "$VIGIL_DB" ] || : >"$VIGIL_DB" ;; esac
+  vigil unit list >/dev/null 2>&1
+}
 # jl FILE EXPR: evaluate a Python expression over the JSONL's items (list) and summary (dict)
 jl() { python3 "$E2E_DIR/jl.py" "$@"; }
 # Run vigil as an unprivileged user (root reads everything, so permission tests need one).

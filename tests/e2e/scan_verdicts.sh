@@ -94,9 +94,17 @@ is "output inside the scanned tree: usage error" "$rc" "2"
 like "... says why" "$out" "refusing to write inside a scanned tree"
 check "... and wrote nothing there" test ! -e seized/docs/out.jsonl
 
-# No database: everything readable is unknown, nothing is created.
-VIGIL_DB=$T/none.db vigil scan --quiet --jsonl nodb.jsonl seized
-is "without a database every file is unknown" "$(jl nodb.jsonl "summary['unknown']")" "8"
+# No database (a mistyped --db): the scan refuses rather than call every file unknown.
+VIGIL_DB=$T/none.db vigil scan --quiet --jsonl nodb.jsonl seized 2>"$T/err"; rc=$?
+is "without a database the scan refuses (exit 3)" "$rc" "3"
+is "... saying why in one line" "$(cat "$T/err")" \
+  "vigil: scan: no hash sets in $T/none.db: every item would be unknown; import sets or pass --no-sets"
+check "... writes no JSONL" test ! -e nodb.jsonl
+check "... and no database is created" test ! -e "$T/none.db"
+# --no-sets: an inventory on purpose; every readable file is unknown and the summary says no sets.
+VIGIL_DB=$T/none.db vigil scan --quiet --no-sets --jsonl nodb.jsonl seized
+is "--no-sets: every file is unknown" "$(jl nodb.jsonl "summary['unknown']")" "8"
+is "... the summary lists no sets" "$(jl nodb.jsonl "summary['sets']")" "[]"
 check "... and no database is created" test ! -e "$T/none.db"
 
 done_testing

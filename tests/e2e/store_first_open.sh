@@ -40,6 +40,7 @@ for round in 1 2 3; do
 done
 for round in 1 2 3; do
   fresh "u$round"; rm -f "$T"/rc.*
+  [ -n "$PG" ] || : >"$VIGIL_DB"   # read commands never create a database; an empty file is a new one
   r=$(run 10 unit_one)
   is "round $round: 10 concurrent first registry commands all succeed ${r#* }" "${r%% *}" "0"
 done

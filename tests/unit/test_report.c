@@ -82,6 +82,28 @@ static void report__summary_counts_and_flag(void **state)
     free(buf);
 }
 
+static void report__summary_lists_the_sets_compared(void **state)
+{
+    vigil_scan_stats st = {0};
+    vigil_hashset_info set = {0};
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    (void)state;
+    assert_int_equal(vigil_jsonl_summary_sets(f, &st, NULL, 0), 0); /* --no-sets: said, not left out */
+    set.name = "tx";
+    set.kind = VIGIL_KIND_ILLEGAL;
+    set.version = 2;
+    set.entries = 7;
+    set.pdq_entries = 5;
+    assert_int_equal(vigil_jsonl_summary_sets(f, &st, &set, 1), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"interrupted\":false,\"sets\":[]}}\n"));
+    assert_non_null(strstr(buf, "\"sets\":[{\"name\":\"tx\",\"kind\":\"illegal\",\"version\":2,\"entries\":7,"
+                                "\"pdq_entries\":5,"));
+    free(buf);
+}
+
 static void report__csv_quotes_commas_quotes_and_newlines(void **state)
 {
     vigil_item it = {0};
@@ -374,6 +396,7 @@ int main(void)
         cmocka_unit_test(report__jsonl_item_has_every_contract_field_in_order),
         cmocka_unit_test(report__jsonl_error_item_and_raw_bytes),
         cmocka_unit_test(report__summary_counts_and_flag),
+        cmocka_unit_test(report__summary_lists_the_sets_compared),
         cmocka_unit_test(report__csv_quotes_commas_quotes_and_newlines),
         cmocka_unit_test(report__csv_neutralises_formula_cells),
         cmocka_unit_test(report__html_thumbnails_follow_the_policy),
