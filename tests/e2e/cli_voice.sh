@@ -12,7 +12,7 @@ if [ -n "${VIGIL_PG_URL:-}" ]; then
 else
   me=$(id -un) login=$(id -un)
 fi
-vigil unit list >/dev/null 2>&1 # a new registry says so on stderr: open it first
+open_registry # a new registry says so on stderr: open it first
 
 top=$(vigil --help); rc=$?
 is "vigil --help exits 0" "$rc" 0

@@ -23,7 +23,7 @@ refused() {
 }
 count() { sql "SELECT count(*) FROM $1"; }
 
-vigil unit list >/dev/null 2>&1   # the first command makes the caller admin, on stderr
+open_registry   # the first command makes the caller admin, on stderr
 is "unit add confirms" "$(vigil unit add R01 --name "Region one" --type regional)" "unit R01 added (regional)"
 vigil unit add R05 --name "Region five" --type regional >/dev/null
 vigil unit add NAT --name National --type national >/dev/null
