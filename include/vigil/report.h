@@ -22,6 +22,9 @@ int vigil_jsonl_item(FILE *f, const vigil_item *it);
 int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s);
 /* The summary with "sets": the sets matched against and their provenance (version, release, sources...). */
 int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets);
+/* The same with "scan": the roots and options that a resume checks (vigil_scan_params_json). */
+int vigil_jsonl_summary_scan(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets,
+                             const char *scan_json);
 
 int vigil_csv_header(FILE *f);
 int vigil_csv_item(FILE *f, const vigil_item *it);

@@ -40,6 +40,9 @@ typedef struct vigil_scan_opts {
     int carve;                   /* carve pictures out of unallocated space */
     uint64_t carve_max_size;     /* largest picture carved (default 64 MiB) */
     int verify_image;            /* check an E01's stored MD5/SHA-1 against its media */
+    /* Resuming (vigil/resume.h): files on disk the earlier scan finished are not read again;
+     * their stored items are handed on instead. NULL: read everything. */
+    const struct vigil_resume *resume;
 } vigil_scan_opts;
 
 /* The self-check of one disk image (--verify-image). */

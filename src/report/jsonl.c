@@ -109,10 +109,22 @@ static void add_image_fields(vg_buf *b, const vigil_item *it)
     }
 }
 
+/* Files on disk: the times that tell a resumed scan the file is the one already read. */
+static void add_disk_times(vg_buf *b, const vigil_item *it)
+{
+    char iso[48];
+    if (vigil_fs_time_iso(iso, sizeof iso, &it->times[VIGIL_TIME_MODIFIED]) == 0)
+        vg_buf_addf(b, ",\"modified\":\"%s\"", iso);
+    if (vigil_fs_time_iso(iso, sizeof iso, &it->times[VIGIL_TIME_CHANGED]) == 0)
+        vg_buf_addf(b, ",\"changed\":\"%s\"", iso);
+}
+
 int vigil_jsonl_item(FILE *f, const vigil_item *it)
 {
     vg_buf b;
     int rc = 0;
+    if (it->resumed_line) /* as the earlier scan wrote it, fields this writer does not know included */
+        return fwrite(it->resumed_line, 1, it->resumed_len, f) == it->resumed_len && putc('\n', f) != EOF ? 0 : -1;
     vg_buf_init(&b, (size_t)1 << 24);
     vg_buf_adds(&b, "{\"path\":");
     vg_json_str(&b, it->path, it->path_len);
@@ -153,6 +165,8 @@ int vigil_jsonl_item(FILE *f, const vigil_item *it)
     }
     if (it->in_image)
         add_image_fields(&b, it);
+    else
+        add_disk_times(&b, it);
     if (it->link_target) {
         vg_buf_adds(&b, ",\"link_target\":");
         vg_json_strz(&b, it->link_target);
@@ -217,6 +231,12 @@ static void add_sets(vg_buf *b, const vigil_hashset_info *sets, size_t nsets)
 
 int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets)
 {
+    return vigil_jsonl_summary_scan(f, s, sets, nsets, NULL);
+}
+
+int vigil_jsonl_summary_scan(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets,
+                             const char *scan_json)
+{
     vg_buf b;
     int rc = 0;
     vg_buf_init(&b, 64u << 20);
@@ -233,6 +253,10 @@ int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_has
                 s->seconds, s->interrupted ? "true" : "false");
     if (sets)
         add_sets(&b, sets, nsets);
+    if (scan_json) {
+        vg_buf_adds(&b, ",\"scan\":");
+        vg_buf_adds(&b, scan_json);
+    }
     if (s->images)
         vg_buf_addf(&b, ",\"images\":%llu,\"allocated\":%llu,\"deleted\":%llu,\"carved\":%llu,"
                     "\"unallocated_bytes\":%llu,\"carve_candidates\":%llu,\"carve_rejected\":%llu",

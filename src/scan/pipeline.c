@@ -15,6 +15,7 @@
 
 #include "scan/image_job.h"
 #include "scan/reader.h"
+#include "scan/resume.h"
 #include "source/image.h"
 #include "source/walk.h"
 #include "vigil/scan.h"
@@ -156,6 +157,15 @@ static int on_walk(const vg_walk_entry *we, void *ud)
         u->head = u->tail = special;
         u->nres = 1;
         u->done = 1;
+    } else if (p->o->resume && we->st && !we->err && !we->is_dir && S_ISREG(we->st->st_mode)) {
+        /* finished by the scan being resumed: its stored items stand, the file is not read */
+        vg_result *stored = vg_resume_lookup(p->o->resume, u->path, we->path_len, we->st);
+        if (stored) {
+            u->head = stored;
+            for (u->tail = stored, u->nres = 1; u->tail->next; u->tail = u->tail->next)
+                u->nres++;
+            u->done = 1;
+        }
     }
     return enqueue(p, u);
 }

@@ -90,5 +90,8 @@ void vg_result_free(vg_result *r)
     free(r->path);
     free(r->link_target);
     free(r->error);
+    free(r->match_set);
+    free(r->match_category);
+    free(r->match_series);
     free(r);
 }

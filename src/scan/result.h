@@ -22,6 +22,7 @@ typedef struct vg_result {
     char *link_target;
     char *error;
     char mime[96];
+    char *match_set, *match_category, *match_series; /* owned only by results of a resumed scan */
     vg_result_record *record;   /* non-NULL: not an item, only figures for the summary */
 } vg_result;
 
