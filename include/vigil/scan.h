@@ -27,7 +27,7 @@ typedef struct vigil_scan_opts {
     int read_link_targets;       /* readlink() symlinks on disk: it moves their atime (default 0) */
     const vigil_index *index;    /* NULL: no matching, every read item is unknown */
     vigil_scan_limits limits;
-    volatile sig_atomic_t *stop; /* non-zero stops the walk; in-flight items finish */
+    volatile sig_atomic_t *stop; /* non-zero stops the scan: no item is handed on after it */
     /* Called in walk order from one thread; a non-zero return stops the scan. */
     int (*on_item)(const vigil_item *it, void *ud);
     void *ud;

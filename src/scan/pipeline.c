@@ -6,6 +6,9 @@
  * that is not at the head of the order may hold at most MAX_PENDING results
  * (an archive's reader waits until its unit reaches the head). The head unit
  * is always drained, so the oldest unfinished unit always makes progress.
+ * Once the scan is stopped, nothing more is handed on: readers cut their
+ * units short, so only the last unit handed on may be incomplete, which is
+ * what a resumed scan relies on (resume.c).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -370,7 +373,7 @@ static void sink(pipeline *p, vigil_scan_stats *stats)
                 u->tail = NULL;
             u->nres--;
             pthread_mutex_unlock(&p->mu);
-            if (p->cancel)
+            if (stopping(p)) /* nothing after the stop: only the last unit written may be cut short */
                 stats->interrupted = 1;
             else
                 deliver(p, r, stats);
@@ -385,7 +388,7 @@ static void sink(pipeline *p, vigil_scan_stats *stats)
         if (u->lost) {
             u->lost--;
             pthread_mutex_unlock(&p->mu);
-            if (p->cancel)
+            if (stopping(p))
                 stats->interrupted = 1;
             else
                 deliver_lost(p, u, stats);

@@ -68,8 +68,8 @@ for round in 1 2 3 4 5; do
   is "round $round: the same summary counts" "$(counts r.jsonl)" "$(counts full.jsonl)"
   is "round $round: the CSV is complete" "$(LC_ALL=C sort r.csv | md5sum)" "$(LC_ALL=C sort full.csv | md5sum)"
   is "round $round: the report lists every item" \
-    "$(grep -o 'z-last.txt\|notes.zip\|n1.txt' r.html | LC_ALL=C sort | uniq -c)" \
-    "$(grep -o 'z-last.txt\|notes.zip\|n1.txt' full.html | LC_ALL=C sort | uniq -c)"
+    "$(grep -o 'z-last.txt\|notes.zip\|n1.txt' r.html | LC_ALL=C sort | uniq -c | tr -s ' \n' ' ')" \
+    "$(grep -o 'z-last.txt\|notes.zip\|n1.txt' full.html | LC_ALL=C sort | uniq -c | tr -s ' \n' ' ')"
 done
 is "no temporary JSONL is left beside the file" "$(ls "$T" | grep -c 'resume-')" "0"
 
