@@ -110,6 +110,14 @@ if command -v strace >/dev/null && strace -f -qq -o /dev/null true 2>/dev/null; 
 else
   skip "a file the earlier scan finished is not opened" "strace cannot run here" strace
 fi
+# A stored line is written as it was, fields this vigil does not know included.
+VIGIL_TEST_STOP_AFTER=60 vigil scan --quiet --jobs 1 --jsonl u.jsonl ev
+sed -i '1s/}$/,"matches":[{"set":"later"}]}/' u.jsonl
+vigil scan --quiet --jobs 1 --resume u.jsonl --csv u.csv ev
+is "a line with an unknown field: resumed" "$?" "0"
+is "the unknown field is kept" "$(grep -c '"matches":\[{"set":"later"}\]}$' u.jsonl)" "1"
+is "its item is in the CSV" "$(LC_ALL=C sort u.csv | md5sum)" "$(LC_ALL=C sort full.csv | md5sum)"
+
 # A file whose times changed since is read again (the stored line is not trusted).
 VIGIL_TEST_STOP_AFTER=100 vigil scan --quiet --jobs 1 --jsonl t.jsonl ev
 touch -d '2001-02-03 04:05:06' "$D/arch/notes.zip"
