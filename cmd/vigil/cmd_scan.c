@@ -305,6 +305,9 @@ int cmd_scan(int argc, char **argv)
 done:
     vigil_html_abort(c.html);
     errno = 0;
+    if (a.resume && c.jsonl && (fflush(c.jsonl) != 0 || fsync(fileno(c.jsonl)) != 0) &&
+        (rc == EXIT_OK || rc == EXIT_PROBLEM)) /* on disk before it is renamed over the earlier file */
+        rc = cli_write_failed("scan", a.jsonl, errno);
     if (c.jsonl && c.jsonl != stdout && fclose(c.jsonl) != 0 && (rc == EXIT_OK || rc == EXIT_PROBLEM))
         rc = cli_write_failed("scan", a.jsonl, errno);
     if (a.resume) /* the new JSONL replaces FILE only when it is whole (an interrupted one is) */
