@@ -15,7 +15,7 @@ packages=(
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick
   fonts-dejavu-core mate-backgrounds gnome-backgrounds
   foremost zlib1g-dev
-  libyajl-dev libxml2-dev jq
+  libyajl-dev libxml2-dev jq strace
   sleuthkit
   libtsk-dev libewf-dev sleuthkit ewf-tools mtools dosfstools ntfs-3g e2fsprogs fdisk genisoimage exfatprogs
   chromium

@@ -5,6 +5,7 @@
  * nothing is ever written into evidence.
  */
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +15,12 @@
 #include "cli.h"
 #include "progress.h"
 #include "scan_checks.h"
+#include "scan_resume.h"
 
 typedef struct scan_args {
     const char *jsonl, *csv, *report;
     const char *case_ref, *exhibit, *examiner; /* for the report's header */
+    const char *resume;      /* --resume FILE: the JSONL read, then written again */
     int quiet;
     int thumbnails;          /* --thumbnails: 1 unknown and near, 2 all */
     int no_sets;             /* --no-sets: an inventory, matched against nothing */
@@ -33,6 +36,7 @@ typedef struct scan_ctx {
     cli_out jsonl_out, csv_out; /* renamed into place when the scan completes (cli_out.c) */
     int html_opened;
     scan_errors errors;      /* error items named on stderr */
+    unsigned long long stop_after, delivered; /* VIGIL_TEST_STOP_AFTER: Ctrl-C after that many items */
 } scan_ctx;
 
 /* Remember the first output that failed; returns 1 (stop the scan). */
@@ -54,6 +58,8 @@ static int on_item(const vigil_item *it, void *ud)
         cli_progress_clear(c->progress);
         scan_error_item(&c->errors, it);
     }
+    if (c->stop_after && ++c->delivered == c->stop_after) /* tests interrupt at a chosen item */
+        raise(SIGINT);
     if (c->jsonl && vigil_jsonl_item(c->jsonl, it) < 0)
         return write_failed(c, c->args->jsonl);
     if (c->csv && vigil_csv_item(c->csv, it) < 0)
@@ -70,6 +76,8 @@ static void usage(FILE *f)
             "  --jobs N              reader threads (default: number of CPUs)\n"
             "  --jsonl FILE          scan JSONL ('-' for stdout; the default when no output is named)\n"
             "  --csv FILE            the same items as CSV\n"
+            "  --resume FILE         go on with the interrupted scan whose JSONL is FILE (same paths and\n"
+            "                        options): files it finished are not read again; FILE is rewritten\n"
             "  --report FILE.html    self-contained HTML report\n"
             "  --thumbnails[=all]    put blurred thumbnails of unknown and near pictures in the report\n"
             "                        (=all: of known-illegal ones too); the report then holds picture content\n"
@@ -110,7 +118,8 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"jobs", required_argument, NULL, 'j'}, {"jsonl", required_argument, NULL, 'J'},
-        {"csv", required_argument, NULL, 'C'}, {"report", required_argument, NULL, 'R'},
+        {"csv", required_argument, NULL, 'C'},
+        {"resume", required_argument, NULL, 'E'}, {"report", required_argument, NULL, 'R'},
         {"quiet", no_argument, NULL, 'q'}, {"no-archives", no_argument, NULL, 'A'},
         {"link-targets", no_argument, NULL, 'L'}, {"no-mime", no_argument, NULL, 'M'},
         {"max-depth", required_argument, NULL, 'D'}, {"max-ratio", required_argument, NULL, 'r'},
@@ -132,6 +141,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             break;
         case 'J': a->jsonl = optarg; break;
         case 'C': a->csv = optarg; break;
+        case 'E': a->resume = optarg; break;
         case 'R': a->report = optarg; break;
         case 'K': a->case_ref = optarg; break;
         case 'x': a->exhibit = optarg; break;
@@ -201,6 +211,13 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         return EXIT_USAGE;
     }
     o->thumbnails = a->thumbnails;
+    if (a->resume) {
+        if (!strcmp(a->resume, "-") || (a->jsonl && strcmp(a->jsonl, a->resume) != 0)) {
+            cli_error("scan: --resume takes the JSONL file of the earlier scan and writes it again: no other --jsonl");
+            return EXIT_USAGE;
+        }
+        a->jsonl = a->resume;
+    }
     if (!a->jsonl && !a->csv && !a->report)
         a->jsonl = "-";
     return 0;
@@ -225,8 +242,12 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
     cli_now_iso(ended, sizeof ended);
     if (rc < 0)
         return cli_fail(&err);
-    if (c->jsonl && vigil_jsonl_summary_sets(c->jsonl, &stats, sets, nsets) < 0)
-        write_failed(c, a->jsonl);
+    if (c->jsonl) {
+        char *params = vigil_scan_params_json(paths, npaths, o); /* what --resume will check */
+        if (!params || vigil_jsonl_summary_scan(c->jsonl, &stats, sets, nsets, params) < 0)
+            write_failed(c, a->jsonl);
+        free(params);
+    }
     if (c->html) {
         vigil_report_params p = {vigil_version(), started, ended, paths, npaths, o->jobs, sets, nsets,
                                  cli.command_line, .thumbnails = o->thumbnails, .case_ref = a->case_ref,
@@ -273,6 +294,8 @@ int cmd_scan(int argc, char **argv)
 {
     scan_args a = {0};
     scan_ctx c = {0};
+    scan_resume resume = {0};
+    const char *stop_after = getenv("VIGIL_TEST_STOP_AFTER");
     vigil_scan_opts o;
     vigil_matchers *m = NULL;
     const vigil_hashset_info *sets;
@@ -284,6 +307,7 @@ int cmd_scan(int argc, char **argv)
     vigil_scan_opts_init(&o);
     o.compute_pdq = 1;
     c.args = &a;
+    c.stop_after = stop_after ? strtoull(stop_after, NULL, 10) : 0;
     rc = parse_args(&a, &o, argc, argv);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
@@ -315,11 +339,16 @@ int cmd_scan(int argc, char **argv)
         if (o.compute_pdq && !a.quiet)
             scan_note_pdq(sets, nsets);
     }
-    if (a.jsonl && cli_out_open(&c.jsonl_out, a.jsonl) < 0) {
+    if (a.resume) {
+        if ((rc = scan_resume_start(&resume, a.resume, paths, npaths, &o, sets, nsets, a.quiet, &c.jsonl)))
+            goto done;
+        o.resume = resume.earlier;
+    } else if (a.jsonl && cli_out_open(&c.jsonl_out, a.jsonl) < 0) {
         rc = cli_open_failed("scan", a.jsonl, errno);
         goto done;
     }
-    c.jsonl = c.jsonl_out.f;
+    if (!a.resume)
+        c.jsonl = c.jsonl_out.f;
     if (a.csv && cli_out_open(&c.csv_out, a.csv) < 0) {
         rc = cli_open_failed("scan", a.csv, errno);
         goto done;
@@ -337,7 +366,16 @@ int cmd_scan(int argc, char **argv)
 done:
     vigil_html_abort(c.html);
     /* a failed scan leaves no output file behind; an interrupted one keeps what it wrote */
-    if (cli_out_close(&c.jsonl_out, rc == EXIT_OK || rc == EXIT_PROBLEM) != 0 && rc == EXIT_OK)
+    if (a.resume) {
+        errno = 0;
+        if (c.jsonl && (fflush(c.jsonl) != 0 || fsync(fileno(c.jsonl)) != 0) &&
+            (rc == EXIT_OK || rc == EXIT_PROBLEM)) /* on disk before it is renamed over the earlier file */
+            rc = cli_write_failed("scan", a.jsonl, errno);
+        if (c.jsonl && fclose(c.jsonl) != 0 && (rc == EXIT_OK || rc == EXIT_PROBLEM))
+            rc = cli_write_failed("scan", a.jsonl, errno);
+        /* the new JSONL replaces FILE only when it is whole (an interrupted one is) */
+        rc = scan_resume_finish(&resume, a.resume, rc == EXIT_OK || rc == EXIT_PROBLEM, rc);
+    } else if (cli_out_close(&c.jsonl_out, rc == EXIT_OK || rc == EXIT_PROBLEM) != 0 && rc == EXIT_OK)
         rc = cli_write_failed("scan", a.jsonl, errno);
     if (cli_out_close(&c.csv_out, rc == EXIT_OK || rc == EXIT_PROBLEM) != 0 && rc == EXIT_OK)
         rc = cli_write_failed("scan", a.csv, errno);

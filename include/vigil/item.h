@@ -85,11 +85,15 @@ typedef struct vigil_item {
     uint64_t carved_offset;
     int has_inode;
     uint64_t inode;                 /* inode or MFT entry */
-    vigil_fs_time times[VIGIL_TIME__COUNT];
+    vigil_fs_time times[VIGIL_TIME__COUNT];  /* on disk: only modified and changed, for resuming */
     /* A small JPEG of the picture (longest side <= 160) when the scan asked for thumbnails and the
        verdict allows one (vigil_scan_opts.thumbnails); NULL when none. */
     const unsigned char *thumb;
     size_t thumb_len;
+    /* A resumed scan's item taken from the earlier JSONL: that line (no newline), which the
+     * JSONL writer copies as it is; NULL for an item read now. */
+    const char *resumed_line;
+    size_t resumed_len;
 } vigil_item;
 
 #endif

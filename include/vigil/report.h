@@ -23,6 +23,9 @@ int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s);
 /* The summary with "sets": the sets matched against and their provenance (version, release, sources,
  * entries and pdq_entries...); "sets":[] when there were none (sets may then be NULL). */
 int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets);
+/* The same with "scan": the roots and options that a resume checks (vigil_scan_params_json). */
+int vigil_jsonl_summary_scan(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets,
+                             const char *scan_json);
 
 int vigil_csv_header(FILE *f);
 int vigil_csv_item(FILE *f, const vigil_item *it);

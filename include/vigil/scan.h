@@ -27,7 +27,7 @@ typedef struct vigil_scan_opts {
     int read_link_targets;       /* readlink() symlinks on disk: it moves their atime (default 0) */
     const vigil_index *index;    /* NULL: no matching, every read item is unknown */
     vigil_scan_limits limits;
-    volatile sig_atomic_t *stop; /* non-zero stops the walk; in-flight items finish */
+    volatile sig_atomic_t *stop; /* non-zero stops the scan: no item is handed on after it */
     /* Called in walk order from one thread; a non-zero return stops the scan. */
     int (*on_item)(const vigil_item *it, void *ud);
     void *ud;
@@ -43,6 +43,9 @@ typedef struct vigil_scan_opts {
     /* item->thumb for pictures (needs compute_pdq: made from the same decode): 0 none (default),
        1 unknown and near items only, 2 every verdict, known-illegal included. */
     int thumbnails;
+    /* Resuming (vigil/resume.h): files on disk the earlier scan finished are not read again;
+     * their stored items are handed on instead. NULL: read everything. */
+    const struct vigil_resume *resume;
 } vigil_scan_opts;
 
 /* The self-check of one disk image (--verify-image). */

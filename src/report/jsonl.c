@@ -188,8 +188,22 @@ static void add_image_fields(vg_buf *b, const vigil_item *it)
     }
 }
 
+/* Files on disk: the times that tell a resumed scan the file is the one already read. */
+static void add_disk_times(vg_buf *b, const vigil_item *it)
+{
+    char iso[48];
+    if (vigil_fs_time_iso(iso, sizeof iso, &it->times[VIGIL_TIME_MODIFIED]) == 0)
+        vg_buf_addf(b, ",\"modified\":\"%s\"", iso);
+    if (vigil_fs_time_iso(iso, sizeof iso, &it->times[VIGIL_TIME_CHANGED]) == 0)
+        vg_buf_addf(b, ",\"changed\":\"%s\"", iso);
+}
+
 void vg_item_json(vg_buf *b, const vigil_item *it)
 {
+    if (it->resumed_line) { /* as the earlier scan wrote it, fields this writer does not know included */
+        vg_buf_add(b, it->resumed_line, it->resumed_len);
+        return;
+    }
     vg_buf_adds(b, "{\"path\":");
     vg_json_str(b, it->path, it->path_len);
     vg_buf_adds(b, ",\"container\":");
@@ -229,6 +243,8 @@ void vg_item_json(vg_buf *b, const vigil_item *it)
     }
     if (it->in_image)
         add_image_fields(b, it);
+    else
+        add_disk_times(b, it);
     if (it->link_target) {
         vg_buf_adds(b, ",\"link_target\":");
         vg_json_strz(b, it->link_target);
@@ -272,16 +288,22 @@ static void add_verification(vg_buf *b, const vigil_image_verification *v)
 }
 
 static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigil_hashset_info *sets,
-                   size_t nsets);
+                   size_t nsets, const char *scan_json);
 
 int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s)
 {
-    return summary(f, s, 0, NULL, 0);
+    return summary(f, s, 0, NULL, 0, NULL);
 }
 
 int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets)
 {
-    return summary(f, s, 1, sets, nsets);
+    return summary(f, s, 1, sets, nsets, NULL);
+}
+
+int vigil_jsonl_summary_scan(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets,
+                             const char *scan_json)
+{
+    return summary(f, s, 1, sets, nsets, scan_json);
 }
 
 /* The sets matched against, with their provenance, as the summary's "sets". */
@@ -310,7 +332,7 @@ static void add_sets(vg_buf *b, const vigil_hashset_info *sets, size_t nsets)
 }
 
 static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigil_hashset_info *sets,
-                   size_t nsets)
+                   size_t nsets, const char *scan_json)
 {
     vg_buf b;
     int rc = 0;
@@ -328,6 +350,10 @@ static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigi
                 s->seconds, s->interrupted ? "true" : "false");
     if (with_sets) /* even none: "sets":[] says that nothing was compared */
         add_sets(&b, sets, nsets);
+    if (scan_json) {
+        vg_buf_adds(&b, ",\"scan\":");
+        vg_buf_adds(&b, scan_json);
+    }
     if (s->images)
         vg_buf_addf(&b, ",\"images\":%llu,\"allocated\":%llu,\"deleted\":%llu,\"carved\":%llu,"
                     "\"unallocated_bytes\":%llu,\"carve_candidates\":%llu,\"carve_rejected\":%llu",

@@ -6,6 +6,9 @@
  * that is not at the head of the order may hold at most MAX_PENDING results
  * (an archive's reader waits until its unit reaches the head). The head unit
  * is always drained, so the oldest unfinished unit always makes progress.
+ * Once the scan is stopped, nothing more is handed on: readers cut their
+ * units short, so only the last unit handed on may be incomplete, which is
+ * what a resumed scan relies on (resume.c).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 
 #include "scan/image_job.h"
 #include "scan/reader.h"
+#include "scan/resume.h"
 #include "source/image.h"
 #include "source/walk.h"
 #include "vigil/scan.h"
@@ -156,6 +160,15 @@ static int on_walk(const vg_walk_entry *we, void *ud)
         u->head = u->tail = special;
         u->nres = 1;
         u->done = 1;
+    } else if (p->o->resume && we->st && !we->err && !we->is_dir && S_ISREG(we->st->st_mode)) {
+        /* finished by the scan being resumed: its stored items stand, the file is not read */
+        vg_result *stored = vg_resume_lookup(p->o->resume, u->path, we->path_len, we->st);
+        if (stored) {
+            u->head = stored;
+            for (u->tail = stored, u->nres = 1; u->tail->next; u->tail = u->tail->next)
+                u->nres++;
+            u->done = 1;
+        }
     }
     return enqueue(p, u);
 }
@@ -360,7 +373,7 @@ static void sink(pipeline *p, vigil_scan_stats *stats)
                 u->tail = NULL;
             u->nres--;
             pthread_mutex_unlock(&p->mu);
-            if (p->cancel)
+            if (stopping(p)) /* nothing after the stop: only the last unit written may be cut short */
                 stats->interrupted = 1;
             else
                 deliver(p, r, stats);
@@ -375,7 +388,7 @@ static void sink(pipeline *p, vigil_scan_stats *stats)
         if (u->lost) {
             u->lost--;
             pthread_mutex_unlock(&p->mu);
-            if (p->cancel)
+            if (stopping(p))
                 stats->interrupted = 1;
             else
                 deliver_lost(p, u, stats);

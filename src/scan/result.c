@@ -110,5 +110,8 @@ void vg_result_free(vg_result *r)
     free(r->thumb);
     free(r->matches);
     free(r->disputes);
+    free(r->match_set);
+    free(r->match_category);
+    free(r->match_series);
     free(r);
 }
