@@ -109,20 +109,24 @@ static void write_sets(vg_buf *b, const vigil_report_params *p)
     int format = any_set(p, offsetof(vigil_hashset_info, format));
     int by = any_set(p, offsetof(vigil_hashset_info, imported_by));
     int sources = any_set(p, offsetof(vigil_hashset_info, sources));
+    uint64_t pdq = 0;
     vg_buf_adds(b, "<h2>Hash sets compared</h2>\n");
     if (!p->nsets) {
         vg_buf_adds(b, "<p>None: every readable item is unknown.</p>\n");
         return;
     }
-    vg_buf_addf(b, "<table id=sets><tr><th>set</th><th>kind</th><th>version</th><th class=n>entries</th>%s%s"
+    vg_buf_addf(b, "<table id=sets><tr><th>set</th><th>kind</th><th>version</th><th class=n>entries</th>"
+                "<th class=n>PDQ entries</th>%s%s"
                 "<th>imported</th>%s%s</tr>\n", release ? "<th>release</th>" : "", format ? "<th>format</th>" : "",
                 by ? "<th>by</th>" : "", sources ? "<th>sources</th>" : "");
     for (size_t i = 0; i < p->nsets; i++) {
         const vigil_hashset_info *s = &p->sets[i];
+        pdq += s->pdq_entries;
         vg_buf_adds(b, "<tr><td>");
         vg_html_textz(b, s->name);
-        vg_buf_addf(b, "</td><td>%s</td><td>%lld</td><td class=n>%llu</td>", vigil_hashset_kind_name(s->kind),
-                    (long long)s->version, (unsigned long long)s->entries);
+        vg_buf_addf(b, "</td><td>%s</td><td>%lld</td><td class=n>%llu</td><td class=n>%llu</td>",
+                    vigil_hashset_kind_name(s->kind), (long long)s->version, (unsigned long long)s->entries,
+                    (unsigned long long)s->pdq_entries);
         set_cell(b, release, s->release, "");
         set_cell(b, format, s->format, "");
         set_cell(b, 1, s->imported_at, "");
@@ -131,6 +135,8 @@ static void write_sets(vg_buf *b, const vigil_report_params *p)
         vg_buf_adds(b, "</tr>\n");
     }
     vg_buf_adds(b, "</table>\n");
+    if (!pdq) /* exact digests only: a resized or re-encoded copy of a listed picture is not found */
+        vg_buf_adds(b, "<p class=warn>Near matching was off: no set compared holds PDQ entries.</p>\n");
 }
 
 static void write_totals(vg_buf *b, const vg_html_summary *sum)

@@ -110,8 +110,8 @@ void vg_result_free(vg_result *r)
     free(r->thumb);
     free(r->matches);
     free(r->disputes);
-    free(r->match_set);
-    free(r->match_category);
-    free(r->match_series);
+    for (size_t i = 0; i < r->nstrings; i++)
+        free(r->strings[i]);
+    free(r->strings);
     free(r);
 }

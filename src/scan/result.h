@@ -25,7 +25,8 @@ typedef struct vg_result {
     unsigned char *thumb;       /* item.thumb, owned */
     vigil_match *matches;       /* owned arrays behind item.matches and item.disputes */
     vigil_dispute_applied *disputes;
-    char *match_set, *match_category, *match_series; /* owned only by results of a resumed scan */
+    char **strings;             /* a resumed scan's result: the match strings it read, owned */
+    size_t nstrings;
     vg_result_record *record;   /* non-NULL: not an item, only figures for the summary */
 } vg_result;
 

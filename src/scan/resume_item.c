@@ -5,6 +5,7 @@
  * this reader does not know are kept there as they were. Unknown keys are
  * ignored.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_tree.h>
@@ -69,6 +70,7 @@ static const char *type_name(int i) { return vigil_item_type_name((vigil_item_ty
 static const char *by_name(int i) { return vigil_match_by_name((vigil_match_by)i); }
 static const char *dihedral_name(int i) { return vigil_pdq_dihedral_name((vigil_pdq_dihedral)i); }
 static const char *flag_name(int i) { return vigil_match_flag_name((unsigned)i); }
+static const char *kind_name(int i) { return vigil_hashset_kind_name((vigil_hashset_kind)i); }
 
 static int hex_field(uint8_t *out, size_t n, yajl_val obj, const char *key)
 {
@@ -76,38 +78,130 @@ static int hex_field(uint8_t *out, size_t n, yajl_val obj, const char *key)
     return h && strlen(h) == 2 * n && vg_hex_decode(out, h, n) == 0 ? 0 : -1;
 }
 
-static int read_match(vg_result *r, yajl_val m)
+/* A copy of s owned by r (NULL stays NULL); -1 when out of memory. */
+static int keep(vg_result *r, const char **dst, const char *s)
 {
-    vigil_match *mt = &r->item.match;
-    yajl_val v;
-    int by = name_index(str(m, "by"), by_name, VIGIL_BY_PDQ + 1);
-    if (by <= 0 || !str(m, "set"))
+    char **grown, *c;
+    *dst = NULL;
+    if (!s)
+        return 0;
+    if (!(c = strdup(s)))
         return -1;
-    mt->by = (vigil_match_by)by;
-    if (!(r->match_set = strdup(str(m, "set"))))
+    if (!(grown = realloc(r->strings, (r->nstrings + 1) * sizeof *grown))) {
+        free(c);
         return -1;
-    mt->set = r->match_set;
-    if (str(m, "category") && !(r->match_category = strdup(str(m, "category"))))
-        return -1;
-    mt->category = r->match_category;
-    if (str(m, "series") && !(r->match_series = strdup(str(m, "series"))))
-        return -1;
-    mt->series = r->match_series;
-    v = get(m, "distance");
-    mt->distance = YAJL_IS_INTEGER(v) ? (int)YAJL_GET_INTEGER(v) : 0;
-    if (by == VIGIL_BY_PDQ) {
-        int d = name_index(str(m, "dihedral"), dihedral_name, VIGIL_PDQ__DIHEDRAL);
-        const char *e = str(m, "entry");
-        r->item.pdq_dihedral = d < 0 ? 0 : d;
-        if (e && vigil_pdq_parse(&r->item.pdq_entry, e, strlen(e), NULL) < 0)
-            return -1;
     }
-    v = get(m, "flags");
+    r->strings = grown;
+    r->strings[r->nstrings++] = c;
+    *dst = c;
+    return 0;
+}
+
+static int int_field(yajl_val obj, const char *key)
+{
+    yajl_val v = get(obj, key);
+    return YAJL_IS_INTEGER(v) ? (int)YAJL_GET_INTEGER(v) : 0;
+}
+
+static unsigned flags_field(yajl_val obj)
+{
+    yajl_val v = get(obj, "flags");
+    unsigned flags = 0;
     for (size_t i = 0; YAJL_IS_ARRAY(v) && i < v->u.array.len; i++) {
         yajl_val f = v->u.array.values[i];
         int bit = YAJL_IS_STRING(f) ? name_index(f->u.string, flag_name, VIGIL_MATCH__FLAGS) : -1;
         if (bit >= 0)
-            mt->flags |= 1u << bit;
+            flags |= 1u << bit;
+    }
+    return flags;
+}
+
+/* The listed record behind one match of the "matches" list. */
+static int read_record(vg_result *r, vigil_match *mt, yajl_val rec)
+{
+    yajl_val line = get(rec, "line");
+    static const struct { const char *key; size_t off, n; unsigned bit; } digests[] = {
+        {"md5", offsetof(vigil_match, md5), 16, VIGIL_RECORD_MD5},
+        {"sha1", offsetof(vigil_match, sha1), 20, VIGIL_RECORD_SHA1},
+        {"sha256", offsetof(vigil_match, sha256), 32, VIGIL_RECORD_SHA256},
+        {"pdq", offsetof(vigil_match, pdq), 32, VIGIL_RECORD_PDQ},
+    };
+    if (keep(r, &mt->record_name, str(rec, "name")) < 0 || keep(r, &mt->record_source, str(rec, "source")) < 0)
+        return -1;
+    mt->record_line = YAJL_IS_INTEGER(line) && YAJL_GET_INTEGER(line) > 0 ? (uint64_t)YAJL_GET_INTEGER(line) : 0;
+    for (size_t i = 0; i < sizeof digests / sizeof *digests; i++) {
+        if (!str(rec, digests[i].key))
+            continue;
+        if (hex_field((uint8_t *)mt + digests[i].off, digests[i].n, rec, digests[i].key) < 0)
+            return -1;
+        mt->record_mask |= digests[i].bit;
+    }
+    return 0;
+}
+
+/* One element of "matches": every set that listed the item, the winner first. */
+static int read_one_match(vg_result *r, vigil_match *mt, yajl_val m)
+{
+    int by = name_index(str(m, "by"), by_name, VIGIL_BY_PDQ + 1);
+    int kind = name_index(str(m, "kind"), kind_name, VIGIL_KIND__COUNT);
+    yajl_val rec = get(m, "record");
+    if (by <= 0 || kind < 0 || !str(m, "set"))
+        return -1;
+    mt->by = (vigil_match_by)by;
+    mt->kind = (vigil_hashset_kind)kind;
+    mt->distance = int_field(m, "distance");
+    mt->version = int_field(m, "version");
+    mt->flags = flags_field(m);
+    if (by == VIGIL_BY_PDQ) {
+        int d = name_index(str(m, "orientation"), dihedral_name, VIGIL_PDQ__DIHEDRAL);
+        mt->dihedral = d < 0 ? 0 : d;
+    }
+    if (keep(r, &mt->set, str(m, "set")) < 0 || keep(r, &mt->category, str(m, "category")) < 0 ||
+        keep(r, &mt->series, str(m, "series")) < 0)
+        return -1;
+    return YAJL_IS_OBJECT(rec) ? read_record(r, mt, rec) : 0;
+}
+
+static int read_match_list(vg_result *r, yajl_val list)
+{
+    size_t n = list->u.array.len;
+    vigil_match *all = n ? calloc(n, sizeof *all) : NULL;
+    if (n && !all)
+        return -1;
+    r->matches = all;
+    r->item.matches = all;
+    r->item.nmatches = n;
+    for (size_t i = 0; i < n; i++)
+        if (!YAJL_IS_OBJECT(list->u.array.values[i]) || read_one_match(r, &all[i], list->u.array.values[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* The winning match; its listed record from the first of "matches", which is the winner. */
+static int read_match(vg_result *r, yajl_val m, yajl_val list)
+{
+    vigil_match *mt = &r->item.match;
+    int by = name_index(str(m, "by"), by_name, VIGIL_BY_PDQ + 1);
+    if (by <= 0 || !str(m, "set"))
+        return -1;
+    if (YAJL_IS_ARRAY(list) && list->u.array.len) {
+        if (read_match_list(r, list) < 0)
+            return -1;
+        *mt = r->item.matches[0];
+    }
+    mt->by = (vigil_match_by)by;
+    mt->distance = int_field(m, "distance");
+    mt->flags = flags_field(m);
+    if (keep(r, &mt->set, str(m, "set")) < 0 || keep(r, &mt->category, str(m, "category")) < 0 ||
+        keep(r, &mt->series, str(m, "series")) < 0)
+        return -1;
+    if (by == VIGIL_BY_PDQ) {
+        int d = name_index(str(m, "dihedral"), dihedral_name, VIGIL_PDQ__DIHEDRAL);
+        const char *e = str(m, "entry");
+        r->item.pdq_dihedral = d < 0 ? 0 : d;
+        mt->dihedral = r->item.pdq_dihedral;
+        if (e && vigil_pdq_parse(&r->item.pdq_entry, e, strlen(e), NULL) < 0)
+            return -1;
     }
     return 0;
 }
@@ -146,7 +240,7 @@ static int read_item(vg_result *r, yajl_val o)
         return -1;
     it->type = (vigil_item_type)i;
     v = get(o, "match");
-    if (YAJL_IS_OBJECT(v) && read_match(r, v) < 0)
+    if (YAJL_IS_OBJECT(v) && read_match(r, v, get(o, "matches")) < 0)
         return -1;
     if ((s = str(o, "error")) && !(r->error = strdup(s)))
         return -1;

@@ -41,12 +41,12 @@ state() { # a fingerprint of everything the registry shows
 DB=$(newdb main)
 export VIGIL_DB=$DB
 unset VIGIL_USER
-"$V" unit add NAT --name "National unit" --type national &&
-  "$V" unit add R01 --name "Region 1" --type regional &&
-  "$V" unit add R02 --name "Region 2" --type regional &&
-  "$V" unit add BP --name "Border police" --type special &&
-  "$V" unit add NL-NP --name "Foreign service" --type foreign --country NL &&
-  "$V" unit add OM --name "Prosecutor" --type prosecutor
+"$V" unit add NAT --name "National unit" --type national >/dev/null &&
+  "$V" unit add R01 --name "Region 1" --type regional >/dev/null &&
+  "$V" unit add R02 --name "Region 2" --type regional >/dev/null &&
+  "$V" unit add BP --name "Border police" --type special >/dev/null &&
+  "$V" unit add NL-NP --name "Foreign service" --type foreign --country NL >/dev/null &&
+  "$V" unit add OM --name "Prosecutor" --type prosecutor >/dev/null
 check "unit add: all five kinds" test $? -eq 0
 check "unit list shows them" bash -c "\"$V\" unit list | grep -q 'NL-NP *foreign *NL'"
 check "unit add: bad type is a usage error" expect 2 "--type is national" "$V" unit add X --name x --type county
@@ -69,14 +69,14 @@ check "case status: closing needs an outcome" expect 3 "needs --outcome" "$V" ca
 check "case decline: unknown reason" expect 3 "unknown reason 'bored'" "$V" case decline 1 --reason bored
 check "store unchanged after the errors" test "$before" = "$(state)"
 
-"$V" case refer 1 --to R01 --at 2006-01-06 && "$V" case accept 1 --at 2006-01-09
+"$V" case refer 1 --to R01 --at 2006-01-06 >/dev/null && "$V" case accept 1 --at 2006-01-09 >/dev/null
 check "refer and accept" test $? -eq 0
 before=$(state)
 check "decline of an accepted referral" expect 3 "already accepted on 2006-01-09" "$V" case decline 1 --reason capacity
 check "decline 'other' needs a note" expect 3 "needs a note" "$V" case decline 1 --reason other
 check "store unchanged after the errors" test "$before" = "$(state)"
-"$V" case status 1 investigating --at 2006-02-01 && "$V" case status 1 prosecutor --at 2006-03-01 &&
-  "$V" case status 1 closed --outcome prosecuted --at 2006-06-01
+"$V" case status 1 investigating --at 2006-02-01 >/dev/null && "$V" case status 1 prosecutor --at 2006-03-01 >/dev/null &&
+  "$V" case status 1 closed --outcome prosecuted --at 2006-06-01 >/dev/null
 check "investigating, prosecutor, closed" test $? -eq 0
 check "case show json: status, outcome, factors" bash -c "\"$V\" case show 1 --format json | python3 -c '
 import json,sys; c=json.load(sys.stdin)
@@ -84,7 +84,7 @@ assert c[\"status\"]==\"closed\" and c[\"outcome\"]==\"prosecuted\" and c[\"owne
 assert [f[\"name\"] for f in c[\"factors\"]][0]==\"offence.distribution\" and c[\"priority\"]==10, c
 assert c[\"referrals\"][0][\"due\"]==\"2006-02-05\"'"
 
-"$V" case signal 1 network 3 && "$V" case signal 1 unknown_material 2
+"$V" case signal 1 network 3 >/dev/null && "$V" case signal 1 unknown_material 2 >/dev/null
 check "priority signals raise the score, explained by factor" bash -c "\"$V\" case show 1 --format json | python3 -c '
 import json,sys; c=json.load(sys.stdin); f={x[\"name\"]:x for x in c[\"factors\"]}
 assert c[\"priority\"]==10+3*8+2*5 and f[\"network\"][\"value\"]==3, c'"
@@ -94,12 +94,12 @@ for c in unit user case stats audit; do
   check "vigil $c --help" bash -c "\"$V\" $c --help | grep -q usage"
 done
 id2=$("$V" case new --unit NAT --type production --at 2006-11-01)
-"$V" case refer "$id2" --to R02 --at 2006-11-02 --due-days 10
+"$V" case refer "$id2" --to R02 --at 2006-11-02 --due-days 10 >/dev/null
 check "case list --overdue --now" bash -c "\"$V\" case list --overdue --now 2006-11-20 --format json | python3 -c '
 import json,sys; v=json.load(sys.stdin); assert [c[\"id\"] for c in v]==[$id2] and v[0][\"overdue\"], v'"
 check "not overdue before its due date" bash -c "test \"\$(\"$V\" case list --overdue --now 2006-11-10 --format json)\" = '[]'"
-"$V" case decline "$id2" --reason other --note "no forensic capacity this quarter" --at 2006-11-15 &&
-  "$V" case refer "$id2" --to BP --at 2006-11-16
+"$V" case decline "$id2" --reason other --note "no forensic capacity this quarter" --at 2006-11-15 >/dev/null &&
+  "$V" case refer "$id2" --to BP --at 2006-11-16 >/dev/null
 check "decline with a note, then referred again" test $? -eq 0
 check "history kept in case show" bash -c "\"$V\" case show $id2 | grep -c -- '-> .* sent ' | grep -qx 2"
 check "stats json shape" bash -c "\"$V\" stats --format json --now 2006-12-31 | python3 -c '
@@ -112,8 +112,8 @@ check "stats csv has a header and a total" bash -c "\"$V\" stats --by type --for
 check "stats: bad --by" expect 2 "--by is unit, reason, month or type" "$V" stats --by colour
 
 # access policy through --as and VIGIL_USER
-"$V" user add r1 --unit R01 --role officer && "$V" user add r2 --unit R02 --role officer &&
-  "$V" user add nat --unit NAT --role officer && "$V" user add ana --role analyst
+"$V" user add r1 --unit R01 --role officer >/dev/null && "$V" user add r2 --unit R02 --role officer >/dev/null &&
+  "$V" user add nat --unit NAT --role officer >/dev/null && "$V" user add ana --role analyst >/dev/null
 check "user add" test $? -eq 0
 check "unknown user is refused" expect 3 "unknown user 'mallory'" "$V" case list --as mallory
 check "analyst: no case details" expect 3 "case 1: no such case, or not visible to user 'ana' (analysts see statistics only)" "$V" case show 1 --as ana
@@ -145,7 +145,7 @@ check "audit verify: an altered event is named, exit 1" expect 1 "event 5 " "$V"
 
 # files that are not ours, newer schemas, read-only files
 DB2=$(newdb second)
-"$V" --db "$DB2" unit add NAT --name n --type national
+"$V" --db "$DB2" unit add NAT --name n --type national >/dev/null
 if [ -n "$PG" ]; then sql "$(pgname "$DB2")" "UPDATE meta SET value = '99' WHERE key = 'cases_schema_version'"
 else sql "$DB2" "UPDATE meta SET value = 99 WHERE key = 'cases_schema_version'"; fi
 check "newer case schema is refused" expect 3 "case schema version 99 is newer" "$V" --db "$DB2" unit list
@@ -156,7 +156,7 @@ if [ -z "$PG" ]; then
   check "random bytes are not a vigil database" expect 3 "not a vigil database" "$V" --db "$T/noise.db" unit list
   cp "$DB" "$T/ro.db"; "$V" --db "$T/ro.db" case list >/dev/null
   # the unprivileged login below must be a user (an admin) to get as far as writing
-  [ "$(id -u)" -eq 0 ] && "$V" --db "$T/ro.db" user add ro-admin --role admin --os-user nobody
+  [ "$(id -u)" -eq 0 ] && "$V" --db "$T/ro.db" user add ro-admin --role admin --os-user nobody >/dev/null
   chmod 444 "$T/ro.db"
   rm -f "$T/ro.db-wal" "$T/ro.db-shm"
   sum=$(sha256sum <"$T/ro.db")
@@ -165,7 +165,7 @@ if [ -z "$PG" ]; then
     expect 4 "readonly" "${as[@]}" "$V" --db "$T/ro.db" unit add R05 --name x --type regional
   check "read-only file left as it was" test "$sum" = "$(sha256sum <"$T/ro.db")"
   # a full disk: the file may not grow past its size (RLIMIT_FSIZE); the import fails whole
-  "$V" --db "$T/full.db" unit add NAT --name n --type national && "$V" --db "$T/full.db" unit add R01 --name r --type regional
+  "$V" --db "$T/full.db" unit add NAT --name n --type national >/dev/null && "$V" --db "$T/full.db" unit add R01 --name r --type regional >/dev/null
   printf 'record,ref,date,unit,value,note\n' >"$T/many.csv"
   for i in $(seq 1 3000); do printf 'case,M%d,2006-01-01,NAT,possession,\nrefer,M%d,2006-01-02,R01,,\n' $i $i; done >>"$T/many.csv"
   before=$("$V" --db "$T/full.db" case list --format json; "$V" --db "$T/full.db" audit verify)
@@ -187,7 +187,7 @@ fi
 
 # import: a bad line imports nothing and names the line; kill -9 leaves the store consistent
 DB3=$(newdb third)
-"$V" --db "$DB3" unit add NAT --name n --type national && "$V" --db "$DB3" unit add R01 --name r --type regional
+"$V" --db "$DB3" unit add NAT --name n --type national >/dev/null && "$V" --db "$DB3" unit add R01 --name r --type regional >/dev/null
 printf 'record,ref,date,unit,value,note\ncase,A,2006-01-01,NAT,grooming,\nrefer,A,2006-01-02,R01,,\ncase,B,2006-01-03,NAT,possession,\nrefer,B,2006-13-01,R01,,\n' >"$T/bad.csv"
 before=$("$V" --db "$DB3" case list --format json)
 check "import: bad line named, nothing imported" expect 3 "bad.csv:5: bad date '2006-13-01'" "$V" --db "$DB3" case import "$T/bad.csv"

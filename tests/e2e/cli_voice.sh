@@ -85,7 +85,7 @@ is "user list --format json" "$(vigil user list --format json)" \
   "[{\"name\":\"$me\",\"unit\":null,\"role\":\"admin\",\"os_user\":$([ -n "$login" ] && echo "\"$login\"" || echo null)}]"
 is "user list --format csv" "$(vigil user list --format csv)" "name,unit,role,os_user
 $me,,admin,$login"
-vigil unit add R1 --name "Region 1" --type regional && vigil user add off1 --role officer --unit R1
+vigil unit add R1 --name "Region 1" --type regional >/dev/null && vigil user add off1 --role officer --unit R1 >/dev/null
 is "user list --format json names a new officer and its unit" \
   "$(vigil user list --format json | python3 -c 'import json,sys; print([u for u in json.load(sys.stdin) if u["name"] == "off1"])')" \
   "[{'name': 'off1', 'unit': 'R1', 'role': 'officer', 'os_user': None}]"

@@ -38,7 +38,7 @@ make_fat() { # make_fat IMG SIZE_KIB: FAT with known.jpg deleted
 
 make_ext4() { # make_ext4 IMG SIZE: ext4 with known.jpg deleted
   img_tree "$T/tree"
-  rm -f "$1" && mke2fs -q -t ext4 -d "$T/tree" "$1" "$2"
+  rm -f "$1" && mke2fs -q -t ext4 -d "$T/tree" "$1" "$2" >/dev/null
   debugfs -w -R "rm known.jpg" "$1" >/dev/null 2>&1
 }
 

@@ -10,26 +10,26 @@ unset VIGIL_USER
 cd "$T"
 
 setup() {
-  vigil unit add NAT --name "National unit" --type national &&
-    vigil unit add R01 --name "Region 1" --type regional &&
-    vigil unit add R02 --name "Region 2" --type regional &&
-    vigil unit add R05 --name "Region 5" --type regional &&
-    vigil user add r1 --unit R01 --role officer && vigil user add r2 --unit R02 --role officer &&
-    vigil user add r5 --unit R05 --role officer && vigil user add nat --unit NAT --role officer &&
-    vigil user add ana --role analyst
+  vigil unit add NAT --name "National unit" --type national >/dev/null &&
+    vigil unit add R01 --name "Region 1" --type regional >/dev/null &&
+    vigil unit add R02 --name "Region 2" --type regional >/dev/null &&
+    vigil unit add R05 --name "Region 5" --type regional >/dev/null &&
+    vigil user add r1 --unit R01 --role officer >/dev/null && vigil user add r2 --unit R02 --role officer >/dev/null &&
+    vigil user add r5 --unit R05 --role officer >/dev/null && vigil user add nat --unit NAT --role officer >/dev/null &&
+    vigil user add ana --role analyst >/dev/null
 }
 newcase() { vigil case new --unit "$1" --type possession --at 2006-01-05 --as "$2" "${@:3}"; }
 check "units and users" setup
 
 # R01's cases, one in each state a verb may meet.
 registered=$(newcase R01 r1 --suspect S-1)
-referred=$(newcase R01 r1) && vigil case refer "$referred" --to R02 --at 2006-01-06 --as r1
-accepted=$(newcase R01 r1) && vigil case refer "$accepted" --to R02 --at 2006-01-06 --as r1 &&
-  vigil case accept "$accepted" --at 2006-01-07 --as r2
-investigating=$(newcase R01 r1 --suspect S-1) && vigil case status "$investigating" investigating --as r1
-closed=$(newcase R01 r1) && vigil case status "$closed" closed --outcome duplicate --as r1
-declined=$(newcase R01 r1) && vigil case refer "$declined" --to R02 --at 2006-01-06 --as r1 &&
-  vigil case decline "$declined" --reason capacity --at 2006-01-07 --as r2
+referred=$(newcase R01 r1) && vigil case refer "$referred" --to R02 --at 2006-01-06 --as r1 >/dev/null
+accepted=$(newcase R01 r1) && vigil case refer "$accepted" --to R02 --at 2006-01-06 --as r1 >/dev/null &&
+  vigil case accept "$accepted" --at 2006-01-07 --as r2 >/dev/null
+investigating=$(newcase R01 r1 --suspect S-1) && vigil case status "$investigating" investigating --as r1 >/dev/null
+closed=$(newcase R01 r1) && vigil case status "$closed" closed --outcome duplicate --as r1 >/dev/null
+declined=$(newcase R01 r1) && vigil case refer "$declined" --to R02 --at 2006-01-06 --as r1 >/dev/null &&
+  vigil case decline "$declined" --reason capacity --at 2006-01-07 --as r2 >/dev/null
 # R05's own cases: one names S-1 (also in two of R01's cases), one of its own names S-1 too.
 own=$(newcase R05 r5 --suspect S-1 --suspect S-5)
 own2=$(newcase R05 r5 --suspect S-1)
@@ -105,7 +105,7 @@ is "the national unit sees the full count, no flag" "$(factors nat)" "[('repeat_
 prio() { vigil case show "$own" --format json --as "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["priority"])'; }
 is "R05's priority has no contribution from R01's cases" "$(prio r5)" "15.0"
 # After R01 refers its S-1 case to R05, R05 may see it: it counts, no longer hidden for that one.
-vigil case refer "$registered" --to R05 --at 2006-01-08 --as r1
+vigil case refer "$registered" --to R05 --at 2006-01-08 --as r1 >/dev/null
 is "a case referred to R05 becomes visible and counts" "$(factors r5)" \
   "[('repeat_suspect', 2, 15), ('suspect_seen_elsewhere', 1, 0)]"
 

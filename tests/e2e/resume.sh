@@ -5,7 +5,7 @@
 # scan finished are not read again; a resume with other paths, options or hash sets is refused.
 . "$(dirname "$0")/lib.sh"
 
-vigil unit list >/dev/null 2>&1   # the registry exists before any stderr is looked at
+open_registry   # the registry exists before any stderr is looked at
 D=$T/ev
 mkdir -p "$D/docs/a" "$D/docs/b" "$D/pics" "$D/arch"
 for i in $(seq 1 120); do printf 'note %s\n' "$i" >"$D/docs/a/n$i.txt"; done
@@ -22,6 +22,10 @@ fi
 (cd "$D/pics" && zip -q "$D/arch/pics.zip" ./*)
 printf 'x' >"$D/z-last.txt"
 cd "$T"
+# A scan needs hash sets: one "known-illegal" (the hash of a benign note) so matches pass through
+# the resume as well.
+md5sum "$D/docs/a/n12.txt" | cut -d' ' -f1 >seed.md5
+vigil hashset import --name seed --kind illegal seed.md5 >/dev/null
 
 # Sorted item lines, and the summary without its timing, of a scan JSONL.
 items() { grep -v '^{"summary"' "$1" | LC_ALL=C sort; }
@@ -32,6 +36,8 @@ is "uninterrupted scan" "$?" "0"
 total=$(jl full.jsonl "summary['items']")
 like "the tree has a few hundred items" "$total" "^[3-9][0-9][0-9]$"
 is "it holds archive members" "$(jl full.jsonl "sum(1 for i in items if i['container'])" | grep -c '^[1-9]')" "1"
+is "the seeded note matched, in its folder and in the zip" \
+  "$(grep -c ',seed,md5,0,.*,seed:' full.csv)" "2"
 
 # Interrupt at random points (after N items: the scan's own Ctrl-C handling), resume, perhaps
 # interrupted again, until it ends; each time the result equals the uninterrupted scan's.

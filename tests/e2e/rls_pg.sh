@@ -18,10 +18,10 @@ q() { psql -q -X -A -t -h "$PG_HOST" -U "$1" -d vigiltest -c "$2" 2>&1; }
 qc() { psql -X -A -t -h "$PG_HOST" -U "$1" -d vigiltest -c "$2" 2>&1; }
 ids() { python3 -c 'import json,sys; print(" ".join(str(c["id"]) for c in json.load(sys.stdin)))'; }
 
-vigil unit add NAT --name "National unit" --type national 2>/dev/null &&
-  vigil unit add R1 --name "Region 1" --type regional && vigil unit add R2 --name "Region 2" --type regional &&
-  vigil user add r1 --role officer --unit R1 && vigil user add r2 --role officer --unit R2 &&
-  vigil user add nat --role officer --unit NAT && vigil user add ana --role analyst
+vigil unit add NAT --name "National unit" --type national >/dev/null 2>&1 &&
+  vigil unit add R1 --name "Region 1" --type regional >/dev/null && vigil unit add R2 --name "Region 2" --type regional >/dev/null &&
+  vigil user add r1 --role officer --unit R1 >/dev/null && vigil user add r2 --role officer --unit R2 >/dev/null &&
+  vigil user add nat --role officer --unit NAT >/dev/null && vigil user add ana --role analyst >/dev/null
 check "units and users" test $? -eq 0
 a=$(vigil case new --unit R1 --type possession --suspect S-1 --title "R1 own" --as r1)
 b=$(vigil case new --unit R2 --type grooming --suspect S-2 --title "R2 own" --as r2)

@@ -12,7 +12,7 @@ mkdir -p ev
 # ---- truncated image: files past the end are error items, the rest is read ----
 img_tree "$T/tree"
 head -c 3000000 /dev/urandom >"$T/tree/zz-big.bin"
-mke2fs -q -t ext4 -d "$T/tree" "$T/full.img" 16M
+mke2fs -q -t ext4 -d "$T/tree" "$T/full.img" 16M >/dev/null
 used=$(fls -r -p "$T/full.img" | awk '$NF=="zz-big.bin" {sub(":","",$2); print $2}')
 last=$(istat "$T/full.img" "$used" | awk '/^Direct Blocks:/ {f=1; next} f && NF {for (i=1;i<=NF;i++) b=$i} END {print b}')
 head -c $(((last - 100) * 1024)) "$T/full.img" >ev/truncated.img

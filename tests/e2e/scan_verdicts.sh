@@ -76,7 +76,8 @@ is "CSV rows" "$(python3 -c 'import csv,sys; print(len(list(csv.reader(open("out
 r=$(tr "\n" " " <report.html)
 like "report: totals per verdict" "$r" "<td>illegal</td><td class=n>2</td>"
 like "report: unknown images come first" "$r" "<h2 id=h0>Unknown images \(new material: review these first\): 0</h2>.*<h2 id=h1>Known illegal: 2</h2>"
-like "report: sets with versions, entry counts and import dates" "$r" "<td>vics-test</td><td>illegal</td><td>1</td><td class=n>2</td><td>[^<]*</td><td>20[0-9]{2}-[0-9]{2}-[0-9]{2}T"
+like "report: sets with versions, entry and PDQ counts and import dates" "$r" "<td>vics-test</td><td>illegal</td><td>1</td><td class=n>2</td><td class=n>0</td><td>[^<]*</td><td>20[0-9]{2}-[0-9]{2}-[0-9]{2}T"
+like "report: a sha256-only set says near matching was off" "$r" "Near matching was off: no set compared holds PDQ entries"
 like "report: categories and series found" "$r" "<h2>Series found</h2>.*<td>S-1</td><td class=n>2</td>"
 like "report: vigil version and times" "$r" "vigil version</th><td>[0-9]+\.[0-9]+\.[0-9]+</td>.*started</th><td>20"
 is "report: only its own inline script, no image, stylesheet link or network reference" \

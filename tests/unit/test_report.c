@@ -339,10 +339,16 @@ static void report__html_distinct_contents_at_scale_and_no_empty_set_columns(voi
     page = html_page(&pi, &p, &st);
     assert_non_null(strstr(page, "<td>unknown</td><td class=n>3000</td><td class=n>1500</td>"));
     assert_non_null(strstr(page, "<th>all</th><th class=n>3000</th><th class=n>1500</th>"));
-    assert_non_null(strstr(page, "<td>list</td><td>illegal</td><td>4</td><td class=n>9</td><td>hashdeep</td>"
+    assert_non_null(strstr(page, "<td>list</td><td>illegal</td><td>4</td><td class=n>9</td><td class=n>0</td><td>hashdeep</td>"
                                  "<td>2026-01-01T00:00:00Z</td></tr>"));
     assert_null(strstr(page, "<th>release</th>")); /* no set has one */
     assert_null(strstr(page, "<th>sources</th>"));
+    assert_non_null(strstr(page, "Near matching was off: no set compared holds PDQ entries."));
+    set.pdq_entries = 3;
+    free(page);
+    page = html_page(&pi, &p, &st);
+    assert_non_null(strstr(page, "<td class=n>9</td><td class=n>3</td>"));
+    assert_null(strstr(page, "Near matching was off"));
     free(page);
     free(items);
 }
