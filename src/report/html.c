@@ -1,6 +1,7 @@
 /*
  * The HTML report: one self-contained page for the case file. The item lists are kept as
- * the same JSON objects the JSONL carries, streamed to temporary files while the scan runs
+ * the same JSON values the JSONL carries, in columns (html_rows.c), streamed to temporary
+ * files while the scan runs
  * and embedded at the end, where the page's script renders them a page at a time; memory
  * does not grow with the number of items (only with distinct contents, for the totals).
  * Unknown images come first: they are the work. Benign items are counted, not listed.
@@ -42,6 +43,7 @@ struct vigil_html {
     char *path;
     FILE *list[LIST_N];
     uint64_t rows[LIST_N];
+    vg_row_keys keys[LIST_N];
     FILE *thumbs;
     uint64_t thumbs_by_verdict[VIGIL_VERDICT__COUNT];
     vg_content_set *contents;
@@ -157,7 +159,7 @@ static int keep_thumb(vigil_html *h, const vigil_item *it, int l)
 
 int vigil_html_item(vigil_html *h, const vigil_item *it)
 {
-    vg_buf b;
+    vg_buf b, obj;
     int l = pick_list(it), rc = 0;
     if (it->match.by != VIGIL_BY_NONE) {
         count(&h->sets, it->match.set);
@@ -168,13 +170,17 @@ int vigil_html_item(vigil_html *h, const vigil_item *it)
         vg_content_set_add(h->contents, it->digests.sha256, it->verdict);
     if (l < 0)
         return 0;
+    vg_buf_init(&obj, (size_t)1 << 25);
     vg_buf_init(&b, (size_t)1 << 25);
     if (h->rows[l])
         vg_buf_adds(&b, ",\n");
-    page_json(&b, it);
-    if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, h->list[l]) != b.len || keep_thumb(h, it, l) < 0)
+    page_json(&obj, it);
+    if (!vg_buf_failed(&obj) && vg_row_columns(&b, &h->keys[l], obj.ptr, obj.len) < 0)
+        vg_buf_add(&b, obj.ptr, obj.len); /* read by the page as it is */
+    if (vg_buf_failed(&obj) || vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, h->list[l]) != b.len || keep_thumb(h, it, l) < 0)
         rc = -1;
     h->rows[l]++;
+    vg_buf_dispose(&obj);
     vg_buf_dispose(&b);
     return rc;
 }
@@ -269,10 +275,13 @@ static int write_lists(FILE *o, vigil_html *h, vg_buf *b)
             vg_buf_adds(b, "<p class=note>None.</p>\n");
             continue;
         }
-        vg_buf_addf(b, "<div class=list data-list=%d></div>\n<script type=\"application/json\" id=d%d>[", l, l);
+        vg_buf_addf(b, "<div class=list data-list=%d></div>\n<script type=\"application/json\" id=d%d>{\"keys\":",
+                    l, l);
+        vg_row_keys_json(b, &h->keys[l]);
+        vg_buf_adds(b, ",\"rows\":[");
         if (flush_buf(o, b) < 0 || copy_file(o, h->list[l]) < 0)
             rc = -1;
-        vg_buf_adds(b, "]</script>\n");
+        vg_buf_adds(b, "]}</script>\n");
     }
     return rc;
 }
@@ -333,9 +342,11 @@ void vigil_html_abort(vigil_html *h)
     ts[0] = &h->sets;
     ts[1] = &h->categories;
     ts[2] = &h->series;
-    for (int i = 0; i < LIST_N; i++)
+    for (int i = 0; i < LIST_N; i++) {
         if (h->list[i])
             fclose(h->list[i]);
+        vg_row_keys_free(&h->keys[i]);
+    }
     if (h->thumbs)
         fclose(h->thumbs);
     if (h->out)

@@ -15,6 +15,19 @@ void vg_html_size(char *out, size_t cap, double bytes);
 /* Standard base64 of n bytes, appended to b. */
 void vg_html_base64(vg_buf *b, const unsigned char *p, size_t n);
 
+/* The keys of one list's rows, in column order, each kept as its quoted JSON text. */
+typedef struct vg_row_keys {
+    char **name;
+    size_t n, cap;
+} vg_row_keys;
+/* Append the item object obj[0..n) as an array of its values in the order of keys (null where
+ * it lacks one), adding its new keys; -1 when obj is not an object or out of memory (nothing
+ * appended: the caller writes the object itself, which the page also reads). */
+int vg_row_columns(vg_buf *out, vg_row_keys *keys, const char *obj, size_t n);
+/* The keys as a JSON array. */
+void vg_row_keys_json(vg_buf *b, const vg_row_keys *k);
+void vg_row_keys_free(vg_row_keys *k);
+
 /* Distinct contents (SHA-256) per verdict, so a file and its copies count once. */
 typedef struct vg_content_set vg_content_set;
 vg_content_set *vg_content_set_new(void);

@@ -1,6 +1,7 @@
 /*
  * The report's style sheet and script. The script renders the item tables from the JSON
- * embedded in the page (one <script type="application/json" id="dN"> per list), a page of
+ * embedded in the page (one <script type="application/json" id="dN"> per list, holding
+ * {"keys":[...],"rows":[[values in key order],...]}; a row may also be a whole object), a page of
  * 200 rows at a time, with sorting and filtering; nothing is fetched. The page's
  * Content-Security-Policy admits this script by its SHA-256 and nothing else. The data
  * elements are dropped once read, so the document holds the text once.
@@ -95,7 +96,9 @@ const char vg_html_script[] =
     " if(shown&&shown!==i)shown.classList.remove('shown');i.classList.toggle('shown');shown=i.classList.contains('shown')?i:null;});\n"
     "var te=document.getElementById('thumbs');if(te){thumbs=JSON.parse(te.textContent);te.remove();}\n"
     "document.querySelectorAll('div.list').forEach(function(box){var d=document.getElementById('d'+box.dataset.list);\n"
-    " var rows=JSON.parse(d.textContent);d.remove();for(var i=0;i<rows.length;i++){rows[i]._i=i;rows[i]._k=box.dataset.list+':'+i;}\n"
+    " var o=JSON.parse(d.textContent),K=o.keys,rows=o.rows;d.remove();\n"
+    " for(var i=0;i<rows.length;i++){var a=rows[i],r=a;if(Array.isArray(a)){r={};for(var j=0;j<a.length;j++)if(a[j]!==null)r[K[j]]=a[j];}\n"
+    "  r._i=i;r._k=box.dataset.list+':'+i;rows[i]=r;}\n"
     " if(rows.length)new Table(box,rows);});\n"
     "document.documentElement.dataset.ready=performance.now().toFixed(1);\n"
     "})();\n";

@@ -66,16 +66,25 @@ is "filtered: the others gone" "$(printf '%s' "$f" | grep -c 'sunset.jpg')" "0"
 # The page shows every entry of "matches" (winner first, a near match naming its record) and
 # renders a thumbnail blurred; both planted in the page's data, which its script policy allows.
 python3 - r.html planted-data.html "$TESTDATA/report/thumb.jpg" <<'PY'
-import base64, sys
+import base64, json, re, sys
 page, out, jpeg = sys.argv[1], sys.argv[2], sys.argv[3]
 s = open(page, encoding="utf-8").read()
-m = ('"matches":[{"set":"list-b","version":3,"kind":"illegal","by":"pdq","distance":4,"orientation":"rot90",'
-     '"record":{"name":"rec-7","source":"b.csv","line":12}},{"set":"list-a","version":1,"by":"sha256","distance":0}],')
-s = s.replace('{"path":"ev/sunset.jpg"', '{' + m + '"path":"ev/sunset.jpg"', 1)
-t = '<script type="application/json" id=thumbs>{"0:0":"data:image/jpeg;base64,%s"}</script>\n' % \
-    base64.b64encode(open(jpeg, "rb").read()).decode()
-i = s.rindex("<script>")
-open(out, "w", encoding="utf-8").write(s[:i] + t + s[i:])
+# The list's rows are arrays in the order of its keys; the planted row is written as a whole
+# object, which the page reads as well.
+d = re.search(r'(<script type="application/json" id=d0>)(.*?)(</script>)', s, re.S)
+data = json.loads(d.group(2))
+rows = data["rows"]
+i = next(n for n, r in enumerate(rows) if dict(zip(data["keys"], r))["path"] == "ev/sunset.jpg")
+row = dict(zip(data["keys"], rows[i]))
+row["matches"] = [{"set": "list-b", "version": 3, "kind": "illegal", "by": "pdq", "distance": 4,
+                   "orientation": "rot90", "record": {"name": "rec-7", "source": "b.csv", "line": 12}},
+                  {"set": "list-a", "version": 1, "by": "sha256", "distance": 0}]
+rows[i] = row
+s = s[:d.start(2)] + json.dumps(data).replace("<", "\\u003c") + s[d.end(2):]
+t = '<script type="application/json" id=thumbs>{"0:%d":"data:image/jpeg;base64,%s"}</script>\n' % \
+    (i, base64.b64encode(open(jpeg, "rb").read()).decode())
+j = s.rindex("<script>")
+open(out, "w", encoding="utf-8").write(s[:j] + t + s[j:])
 PY
 browse planted-dom.html "file://$T/planted-data.html"
 p=$(tr "\n" " " <planted-dom.html)

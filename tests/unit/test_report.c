@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "report/html.h"
 #include "vigil/report.h"
 
 static char *render(int (*fn)(FILE *, const vigil_item *), const vigil_item *it)
@@ -305,11 +306,40 @@ static void report__html_header_totals_and_escaping(void **state)
     assert_non_null(strstr(page, "<td>unknown</td><td class=n>3</td><td class=n>2</td>"));
     assert_non_null(strstr(page, "1 items (1 distinct contents) matched lists of known-good files"));
     assert_null(strstr(page, "known-good.dll"));
-    /* item data is the JSONL's object; no file name can close the element it is embedded in */
-    assert_non_null(strstr(page, "\"path\":\"holiday1.jpg\",\"container\":\"holiday.zip\""));
+    /* item data is the JSONL's values in columns; no file name can close the element it is embedded in */
+    assert_non_null(strstr(page, "{\"keys\":[\"path\",\"container\","));
+    assert_non_null(strstr(page, "[\"holiday1.jpg\",\"holiday.zip\","));
     assert_non_null(strstr(page, "x\\u003c/script>\\u003cscript>alert(1)\\u003c/script>.jpg"));
     assert_null(strstr(page, "alert(1)</script>"));
     free(page);
+}
+
+/* Rows in columns: each item's values in the list's key order, null for a key it lacks; nested
+ * values and strings holding JSON punctuation pass unchanged; what is not an object is refused. */
+static void report__html_rows_in_columns(void **state)
+{
+    vg_row_keys k = {0};
+    vg_buf b;
+    const char *a = "{\"path\":\"a,}\\\"].jpg\",\"size\":12,\"match\":{\"set\":\"s\",\"x\":[1,{\"y\":\"]\"}]}}";
+    const char *c = "{ \"size\" : 3 , \"extra\" : [ ] }";
+    (void)state;
+    vg_buf_init(&b, 1 << 20);
+    assert_int_equal(vg_row_columns(&b, &k, a, strlen(a)), 0);
+    vg_buf_addc(&b, '|');
+    assert_int_equal(vg_row_columns(&b, &k, c, strlen(c)), 0);
+    vg_buf_addc(&b, '|');
+    vg_row_keys_json(&b, &k);
+    vg_buf_addc(&b, '\0');
+    assert_string_equal(b.ptr, "[\"a,}\\\"].jpg\",12,{\"set\":\"s\",\"x\":[1,{\"y\":\"]\"}]}]|"
+                               "[null,3,null,[ ]]|[\"path\",\"size\",\"match\",\"extra\"]");
+    b.len = 0;
+    assert_int_equal(vg_row_columns(&b, &k, "[1,2]", 5), -1);
+    assert_int_equal(vg_row_columns(&b, &k, "{\"a\":1", 6), -1);
+    assert_int_equal(vg_row_columns(&b, &k, "{\"a\" 1}", 7), -1);
+    assert_int_equal(vg_row_columns(&b, &k, "{\"a\":\"open}", 11), -1);
+    assert_int_equal((int)b.len, 0);
+    vg_buf_dispose(&b);
+    vg_row_keys_free(&k);
 }
 
 static void report__html_distinct_contents_at_scale_and_no_empty_set_columns(void **state)
@@ -409,6 +439,7 @@ int main(void)
         cmocka_unit_test(report__html_header_totals_and_escaping),
         cmocka_unit_test(report__html_distinct_contents_at_scale_and_no_empty_set_columns),
         cmocka_unit_test(report__every_match_and_disputes),
+        cmocka_unit_test(report__html_rows_in_columns),
     };
     return tu_run_tests("report", tests, NULL, NULL);
 }
