@@ -40,10 +40,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 for (uint64_t i = 0; i < s.nkeys[a] && i < 64; i++) {
                     memcpy(d, s.keys[a] + i * (vg_seg_digest_len[a] + 4), vg_seg_digest_len[a]);
                     int64_t row = vg_seg_find(&s, a, d);
-                    if (row >= 0)
-                        (void)vg_seg_str(&s, s.entries[row].category);
+                    if (row >= 0) {
+                        vg_seg_entry e;
+                        uint8_t pdq[32];
+                        int8_t q;
+                        if (vg_seg_get(&s, (uint32_t)row, &e) == 0)
+                            (void)vg_seg_str(&s, e.label);
+                        (void)vg_seg_pdq(&s, (uint32_t)row, pdq, &q);
+                    }
                 }
                 (void)vg_seg_find_all(&s, a, d, &first);
+            }
+            /* every row decodes or is refused: version 4's row tables and key positions are bounds-checked */
+            for (uint64_t r = 0; r < s.h->entries && r < 256; r++) {
+                vg_seg_entry e;
+                (void)vg_seg_get(&s, (uint32_t)r, &e);
             }
             vg_seg_verify(&s, path, NULL);
             vg_seg_close(&s);

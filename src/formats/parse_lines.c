@@ -99,14 +99,17 @@ static int accept_hexlen(vg_lines *p, size_t hexlen, const char *hex, char *why,
 {
     size_t want;
     char shown[80];
-    snprintf(shown, sizeof shown, "%.*s", (int)(hexlen > 70 ? 70 : hexlen), hex);
     if (p->format == VIGIL_FORMAT_AUTO) {
         p->format = format_for_hexlen(hexlen);
-        if (p->format == VIGIL_FORMAT_AUTO)
+        if (p->format == VIGIL_FORMAT_AUTO) {
+            snprintf(shown, sizeof shown, "%.*s", (int)(hexlen > 70 ? 70 : hexlen), hex);
             return fail(why, cap, "'%s' is not an MD5, SHA-1 or SHA-256 digest", shown);
+        }
     }
     want = format_hexlen(p->format);
     if (hexlen != want) {
+        /* only a refused line pays for showing its digest */
+        snprintf(shown, sizeof shown, "%.*s", (int)(hexlen > 70 ? 70 : hexlen), hex);
         snprintf(why, cap, "'%s' has %zu hex digits, %s needs %zu", shown, hexlen,
                  vigil_hashset_format_name(p->format), want);
         return -1;

@@ -55,7 +55,13 @@ int vg_store_foreach_entry(vigil_store *st, const char *set_name,
         rc = vg_seg_open(&seg, path, err);
         free(path);
         for (uint64_t k = 0; rc == 0 && k < (seg.h ? seg.h->entries : 0); k++) {
-            to_record(&r, &seg, &seg.entries[k], &v[i]);
+            vg_seg_entry e;
+            if (vg_seg_get(&seg, (uint32_t)k, &e) < 0) {
+                rc = vigil_error_set(err, VIGIL_ESTORE, "set '%s': entry %llu of its segment is damaged; rebuild it with 'vigil hashset reindex'",
+                                     v[i].name, (unsigned long long)k);
+                break;
+            }
+            to_record(&r, &seg, &e, &v[i]);
             rc = cb(ud, &r, v[i].name, err);
         }
         vg_seg_close(&seg);

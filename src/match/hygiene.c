@@ -72,11 +72,19 @@ static int check_set(const vigil_index *ix, size_t i, vigil_hygiene_fn fn, void 
     int problems = 0;
     char hex[65], detail[96];
     for (uint64_t r = 0; r < set->seg.h->entries; r++) {
-        const vg_seg_entry *e = &set->seg.entries[r];
+        vg_seg_entry x, *e = &x;
+        int damaged = vg_seg_get(&set->seg, (uint32_t)r, e) < 0;
         const uint8_t *dg[VG_SEG_ALGS] = {e->mask & VG_SEG_HAS_MD5 ? e->md5 : NULL,
                                           e->mask & VG_SEG_HAS_SHA1 ? e->sha1 : NULL,
                                           e->mask & VG_SEG_HAS_SHA256 ? e->sha256 : NULL};
         int common = 0;
+        if (damaged) {
+            snprintf(detail, sizeof detail, "entry %llu unreadable (damaged); rebuild with 'vigil hashset reindex'",
+                     (unsigned long long)r);
+            fn(ud, "damaged", set->name, "", detail);
+            problems++;
+            continue;
+        }
         strongest_hex(hex, e);
         if (set->kind == VIGIL_KIND_ILLEGAL) {
             for (int a = 0; a < VG_SEG_ALGS; a++)

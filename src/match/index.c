@@ -133,8 +133,9 @@ static int key_disputed(vigil_index *ix)
     if (ix->nrecs && !ix->keys)
         return -1;
     for (size_t r = 0; r < ix->nrecs; r++) {
-        const vg_seg_entry *e = &ix->sets[ix->recs[r].set].seg.entries[ix->recs[r].row];
+        vg_seg_entry x, *e = &x;
         const uint8_t *dg[VG_SEG_ALGS] = {e->md5, e->sha1, e->sha256};
+        (void)vg_seg_get(&ix->sets[ix->recs[r].set].seg, ix->recs[r].row, e); /* damaged: no digests */
         for (int a = 0; a < VG_SEG_ALGS; a++)
             if (e->mask & (1u << a)) {
                 disputed_key *k = &ix->keys[ix->nkeys++];
@@ -551,8 +552,9 @@ size_t vigil_index_disputes_applied(vigil_dispute_applied *out, size_t cap, cons
     /* a disputed record's PDQ no longer makes a near match either: say so when it would have */
     for (size_t r = 0; pdq && r < ix->nrecs; r++) {
         const ix_set *set = &ix->sets[ix->recs[r].set];
-        const vg_seg_entry *e = &set->seg.entries[ix->recs[r].row];
+        vg_seg_entry x, *e = &x;
         vigil_pdq_hash h;
+        (void)vg_seg_get(&set->seg, ix->recs[r].row, e);
         if (!(e->mask & VG_SEG_HAS_PDQ) || (set->kind != VIGIL_KIND_ILLEGAL && set->kind != VIGIL_KIND_INTEREST))
             continue;
         memcpy(h.b, e->pdq, 32);

@@ -94,20 +94,22 @@ int vg_store_pdq_entries(vigil_pdq_entry **out, size_t *n, vg_pdq_source *src, v
         if (disputed_rows(&out_rows, seg, v[i].name, disputes, ndisputes) < 0)
             rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
         for (uint64_t k = 0; rc == 0 && k < seg->npdq; k++) {
-            const vg_seg_entry *x;
+            const vg_seg_meta *x;
             const char *cat, *ser;
+            int8_t quality;
             uint32_t row = seg->pdq_rows[k];
             /* a disputed record is out of matching by its PDQ too, whichever digest was disputed */
             if (row >= seg->h->entries || vg_seg_rows_has(&out_rows, row))
                 continue;
-            x = &seg->entries[row];
+            x = &seg->meta[row];
             if (cnt == cap && grow(&e, &src->refs, &cap) < 0) {
                 rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
                 break;
             }
             src->refs[cnt] = (vg_pdq_ref){(uint32_t)(src->nsegs - 1), row};
-            memcpy(e[cnt].hash.b, x->pdq, 32);
-            e[cnt].quality = x->pdq_quality;
+            if (vg_seg_pdq(seg, row, e[cnt].hash.b, &quality) < 0)
+                continue; /* a damaged row: no PDQ to match */
+            e[cnt].quality = quality;
             e[cnt].kind = v[i].kind;
             e[cnt].set = keep_name(src, v[i].name);
             cat = vg_seg_str(seg, x->category);

@@ -1,5 +1,5 @@
 /*
- * The listed record behind a match, read from its segment's wide row: what
+ * The listed record behind a match, read from its segment's entry row: what
  * the list called it, where it came from, and its digests. Read only for
  * items that matched, so a scan of unlisted files never touches the rows.
  */
@@ -11,7 +11,8 @@
 
 static inline void vg_match_record(vigil_match *out, const vg_segment *s, uint32_t row, int version)
 {
-    const vg_seg_entry *e = &s->entries[row];
+    vg_seg_entry x, *e = &x;
+    (void)vg_seg_get(s, row, e); /* a damaged row reports a record with nothing */
     out->version = version;
     out->record_name = vg_seg_str(s, e->label);
     out->record_source = vg_seg_str(s, e->source);

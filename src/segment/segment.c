@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "segment/row.h"
 #include "segment/segment.h"
 #include <openssl/evp.h>
 
@@ -40,29 +41,57 @@ static unsigned prefix_bits(const vg_seg_header *h, int a)
     return 0;
 }
 
+static int sec4_ok(const vg_seg_header *h, int i, uint64_t file_size, uint64_t size)
+{
+    const vg_seg_section *s = &h->sec4[i];
+    return s->off >= sizeof *h && s->off <= file_size && s->size <= file_size - s->off && s->size == size &&
+           s->off % 8 == 0;
+}
+
+/* Version 4's own sections: row lengths and groups sized to the entries, key positions empty only where allowed. */
+static int check_v4(const vg_seg_header *h, uint64_t file_size)
+{
+    uint64_t groups = (h->entries + VG_SEG_ROW_GROUP - 1) / VG_SEG_ROW_GROUP;
+    if (!sec4_ok(h, VG_SEC4_ROW_LEN, file_size, h->entries) || !sec4_ok(h, VG_SEC4_ROW_GROUP, file_size, groups * 8))
+        return 0;
+    for (int a = 0; a < VG_SEG_ALGS; a++) {
+        uint64_t nkeys = h->sec[VG_SEC_KEYS_MD5 + 2 * a].size / (vg_seg_digest_len[a] + 4);
+        int bare = h->sec4[VG_SEC4_KEYPOS_MD5 + a].size == 0;
+        /* no key positions: every entry's key of a is the key of its own index, or no entry has a */
+        if (bare ? !((h->row_order >> a & 1) && nkeys == h->entries) && nkeys != 0
+                 : !sec4_ok(h, VG_SEC4_KEYPOS_MD5 + a, file_size, h->entries * 4))
+            return 0;
+    }
+    return 1;
+}
+
 static int check_header(const vg_seg_header *h, uint64_t file_size)
 {
     vigil_digests dg;
+    int v4;
     if (memcmp(h->magic, VG_SEG_MAGIC, 8) != 0)
         return 1;
-    if (h->version < VG_SEG_VERSION_MIN || h->version > VG_SEG_VERSION || h->header_size != sizeof *h || h->entry_size != sizeof(vg_seg_entry) ||
-        h->nsections != VG_SEC__COUNT)
+    v4 = h->version >= 4;
+    if (h->version < VG_SEG_VERSION_MIN || h->version > VG_SEG_VERSION || h->header_size != sizeof *h ||
+        h->entry_size != (v4 ? 0 : sizeof(vg_seg_entry)) || h->nsections != VG_SEC__COUNT + (v4 ? VG_SEC4__COUNT : 0))
         return 2;
     vigil_digest_buffer(&dg, h, offsetof(vg_seg_header, header_sha256), NULL);
     if (memcmp(dg.sha256, h->header_sha256, 32) != 0)
         return 3;
     if (h->file_size != file_size)
         return 4;
-    if (!sec_ok(h, VG_SEC_ENTRIES, file_size, sizeof(vg_seg_entry)) ||
-        h->sec[VG_SEC_ENTRIES].size / sizeof(vg_seg_entry) != h->entries || !sec_ok(h, VG_SEC_STRINGS, file_size, 1) ||
-        !sec_ok(h, VG_SEC_PHOTODNA, file_size, 144) || !sec_ok(h, VG_SEC_PDQ_ROWS, file_size, 4) ||
-        !sec_ok(h, VG_SEC_META, file_size, sizeof(vg_seg_meta)) ||
+    if (!sec_ok(h, VG_SEC_ENTRIES, file_size, v4 ? 1 : sizeof(vg_seg_entry)) ||
+        (!v4 && h->sec[VG_SEC_ENTRIES].size / sizeof(vg_seg_entry) != h->entries) ||
+        !sec_ok(h, VG_SEC_STRINGS, file_size, 1) || !sec_ok(h, VG_SEC_PHOTODNA, file_size, 144) ||
+        !sec_ok(h, VG_SEC_PDQ_ROWS, file_size, 4) || !sec_ok(h, VG_SEC_META, file_size, sizeof(vg_seg_meta)) ||
         h->sec[VG_SEC_META].size / sizeof(vg_seg_meta) != h->entries)
         return 5;
     for (int a = 0; a < VG_SEG_ALGS; a++)
         if (!sec_ok(h, VG_SEC_KEYS_MD5 + 2 * a, file_size, vg_seg_digest_len[a] + 4) ||
             !sec_ok(h, VG_SEC_PREFIX_MD5 + 2 * a, file_size, 4) || !prefix_bits(h, a))
             return 5;
+    if (v4 && !check_v4(h, file_size))
+        return 5;
     return 0;
 }
 
@@ -95,7 +124,17 @@ int vg_seg_open(vg_segment *out, const char *path, vigil_error *err)
     out->base = map;
     out->size = (size_t)sb.st_size;
     out->h = map;
-    out->entries = (const vg_seg_entry *)(out->base + out->h->sec[VG_SEC_ENTRIES].off);
+    if (out->h->version < 4) {
+        out->wide = (const vg_seg_entry *)(out->base + out->h->sec[VG_SEC_ENTRIES].off);
+    } else {
+        out->rows = out->base + out->h->sec[VG_SEC_ENTRIES].off;
+        out->nrows_bytes = out->h->sec[VG_SEC_ENTRIES].size;
+        out->row_len = out->base + out->h->sec4[VG_SEC4_ROW_LEN].off;
+        out->row_group = (const uint64_t *)(out->base + out->h->sec4[VG_SEC4_ROW_GROUP].off);
+        for (int a = 0; a < VG_SEG_ALGS; a++)
+            if (out->h->sec4[VG_SEC4_KEYPOS_MD5 + a].size)
+                out->keypos[a] = (const uint32_t *)(out->base + out->h->sec4[VG_SEC4_KEYPOS_MD5 + a].off);
+    }
     out->meta = (const vg_seg_meta *)(out->base + out->h->sec[VG_SEC_META].off);
     out->strings = (const char *)(out->base + out->h->sec[VG_SEC_STRINGS].off);
     out->nstrings = out->h->sec[VG_SEC_STRINGS].size;
@@ -259,6 +298,82 @@ int64_t vg_seg_find(const vg_segment *s, int a, const uint8_t *d)
         return -1;
     row = vg_seg_key_row(s, a, first);
     return row < s->h->entries ? (int64_t)row : -1;
+}
+
+/* Version 4: where row's compact bytes lie; NULL when the tables are damaged there. */
+static const uint8_t *row_bytes(const vg_segment *s, uint32_t row, size_t *n)
+{
+    uint64_t g = row / VG_SEG_ROW_GROUP, off = s->row_group[g];
+    for (uint64_t k = g * VG_SEG_ROW_GROUP; k < row; k++)
+        off += s->row_len[k];
+    *n = s->row_len[row];
+    return off <= s->nrows_bytes && *n <= s->nrows_bytes - off ? s->rows + off : NULL;
+}
+
+/* Version 4: the digest of algorithm a of row, from its key; 0 when the key does not name the row (damaged). */
+static int row_digest(const vg_segment *s, int a, uint32_t row, uint8_t *d)
+{
+    uint64_t k = s->keypos[a] ? s->keypos[a][row] : row;
+    if (k >= s->nkeys[a] || vg_seg_key_row(s, a, k) != row)
+        return 0;
+    memcpy(d, vg_seg_key(s, a, k), vg_seg_digest_len[a]);
+    return 1;
+}
+
+int vg_seg_get(const vg_segment *s, uint32_t row, vg_seg_entry *e)
+{
+    uint8_t *dg[VG_SEG_ALGS] = {e->md5, e->sha1, e->sha256};
+    const vg_seg_meta *m;
+    const uint8_t *p;
+    size_t n;
+    memset(e, 0, sizeof *e);
+    e->size = -1;
+    e->severity = e->pdq_quality = -1;
+    e->photodna = e->category = e->label = e->profile = e->series = e->source = VG_SEG_NONE;
+    if (!s->h || row >= s->h->entries)
+        return -1;
+    if (s->wide) {
+        *e = s->wide[row];
+        return 0;
+    }
+    m = &s->meta[row];
+    if (!(p = row_bytes(s, row, &n)) || vg_seg_row_unpack(e, p, n, m->mask) < 0)
+        goto damaged;
+    e->mask = m->mask;
+    e->category = m->category;
+    e->series = m->series;
+    e->severity = m->severity;
+    for (int a = 0; a < VG_SEG_ALGS; a++)
+        if ((m->mask >> a & 1) && !row_digest(s, a, row, dg[a]))
+            goto damaged;
+    return 0;
+damaged:
+    memset(e, 0, sizeof *e);
+    e->size = -1;
+    e->severity = e->pdq_quality = -1;
+    e->photodna = e->category = e->label = e->profile = e->series = e->source = VG_SEG_NONE;
+    return -1;
+}
+
+int vg_seg_pdq(const vg_segment *s, uint32_t row, uint8_t pdq[32], int8_t *quality)
+{
+    vg_seg_entry e;
+    const uint8_t *p;
+    size_t n;
+    if (!s->h || row >= s->h->entries)
+        return -1;
+    if (s->wide) {
+        memcpy(pdq, s->wide[row].pdq, 32);
+        *quality = s->wide[row].pdq_quality;
+        return 0;
+    }
+    /* the compact row alone: its digests (in the keys) are not needed */
+    if (!(s->meta[row].mask & VG_SEG_HAS_PDQ) || !(p = row_bytes(s, row, &n)) ||
+        vg_seg_row_unpack(&e, p, n, s->meta[row].mask) < 0)
+        return -1;
+    memcpy(pdq, e.pdq, 32);
+    *quality = e.pdq_quality;
+    return 0;
 }
 
 const char *vg_seg_str(const vg_segment *s, uint32_t off)

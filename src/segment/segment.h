@@ -11,8 +11,10 @@
 #include "vigil/error.h"
 
 #define VG_SEG_MAGIC "VGLSEG\r\n"
-#define VG_SEG_VERSION 3     /* 3: prefix tables sized to the key count */
+#define VG_SEG_VERSION 4     /* 4: compact entry rows; the digests only in the keys */
+#define VG_SEG_VERSION_WIDE 3 /* the last version with 160-byte entry rows (3: prefix tables sized to the key count) */
 #define VG_SEG_VERSION_MIN 1 /* version 2 has 16-bit prefix tables; version 1 also no links */
+#define VG_SEG_ROW_GROUP 64  /* version 4: rows per entry of the row-group table */
 #define VG_SEG_NONE 0xffffffffu
 #define VG_SEG_PREFIX_BITS_V2 16 /* versions 1 and 2: 65,536 prefixes */
 #define VG_SEG_PREFIX_BITS_MIN 8
@@ -45,7 +47,7 @@ enum {
 
 /* The sections, in file order. */
 enum {
-    VG_SEC_ENTRIES = 0,   /* count x vg_seg_entry */
+    VG_SEC_ENTRIES = 0,   /* count x vg_seg_entry; version 4: the compact rows (segment/row.h) */
     VG_SEC_STRINGS,       /* NUL-terminated strings addressed by offset */
     VG_SEC_PHOTODNA,      /* 144-byte vectors, addressed by vg_seg_entry.photodna */
     VG_SEC_PDQ_ROWS,      /* u32 rows of the entries that have a PDQ hash */
@@ -57,6 +59,16 @@ enum {
     VG_SEC_KEYS_SHA256,
     VG_SEC_PREFIX_SHA256,
     VG_SEC__COUNT
+};
+
+/* The sections version 4 adds (vg_seg_header.sec4), written after the meta table. */
+enum {
+    VG_SEC4_ROW_LEN = 0,  /* u8 per entry: the length of its compact row */
+    VG_SEC4_ROW_GROUP,    /* u64 per VG_SEG_ROW_GROUP entries: offset of the group's first row in the rows */
+    VG_SEC4_KEYPOS_MD5,   /* u32 per entry: index of its key (VG_SEG_NONE: none); empty when the keys are in row order */
+    VG_SEC4_KEYPOS_SHA1,
+    VG_SEC4_KEYPOS_SHA256,
+    VG_SEC4__COUNT
 };
 
 typedef struct vg_seg_entry {
@@ -108,7 +120,9 @@ typedef struct vg_seg_header {
     uint32_t nsections;
     vg_seg_section sec[VG_SEC__COUNT];
     uint32_t row_order;     /* version 3: bit a set when algorithm a's key k names row k, for every k */
-    uint8_t reserved[100];
+    uint32_t reserved0;
+    vg_seg_section sec4[VG_SEC4__COUNT]; /* version 4 */
+    uint8_t reserved[16];
     uint8_t body_sha256[32];   /* everything after the header */
     uint8_t header_sha256[32]; /* the header up to this field */
 } vg_seg_header;
@@ -144,7 +158,14 @@ typedef struct vg_segment {
     const uint8_t *base;
     size_t size;
     const vg_seg_header *h;
-    const vg_seg_entry *entries;
+    /* versions 1-3: the 160-byte rows; NULL in version 4 (read an entry with vg_seg_get) */
+    const vg_seg_entry *wide;
+    /* version 4: compact rows, their lengths, group offsets and each algorithm's key of a row */
+    const uint8_t *rows;
+    uint64_t nrows_bytes;
+    const uint8_t *row_len;
+    const uint64_t *row_group;
+    const uint32_t *keypos[VG_SEG_ALGS]; /* NULL: the keys are in row order (key k is row k) */
     const vg_seg_meta *meta;
     const char *strings;
     uint64_t nstrings;
@@ -270,6 +291,18 @@ int vg_seg_digest_rows(const vg_segment *s, const uint8_t *d, size_t len, vg_seg
 /* Sort the rows and drop repeats, for vg_seg_rows_has. */
 void vg_seg_rows_sort(vg_seg_rows *r);
 int vg_seg_rows_has(const vg_seg_rows *r, uint32_t row);
+/*
+ * Entry row (< h->entries) in full: the wide row of versions 1-3, or in
+ * version 4 its compact row with its digests from the keys and mask,
+ * category, series, severity from the meta row (extid is 0). -1 when the
+ * segment is damaged there (e is then cleared to an entry with nothing).
+ */
+int vg_seg_get(const vg_segment *s, uint32_t row, vg_seg_entry *e);
+/*
+ * The PDQ hash and quality of entry row (a row of VG_SEC_PDQ_ROWS), without
+ * its digests: what a PDQ index is built from. -1 when damaged.
+ */
+int vg_seg_pdq(const vg_segment *s, uint32_t row, uint8_t pdq[32], int8_t *quality);
 /* String at offset, or NULL (absent or out of bounds). */
 const char *vg_seg_str(const vg_segment *s, uint32_t off);
 

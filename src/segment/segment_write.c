@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/block_queue.h"
+#include "segment/row.h"
 #include "segment/segment_write.h"
 #include "segment/xsort.h"
 #include <openssl/evp.h>
@@ -23,6 +25,7 @@
 #define OUT_BUF (512u << 10)
 #define OUT_BUFS 16
 #define META_BUF 4096
+#define LEN_BUF 65536
 
 typedef struct side {
     char *path;
@@ -45,9 +48,19 @@ struct vg_seg_writer {
     vg_seg_header h;
     uint64_t rows, nphotodna, npdq;
     vg_xsort *keys[VG_SEG_ALGS];
-    side pdna, pdq, meta, tags;
+    side pdna, pdq, meta, tags, lens;
     vg_seg_meta metabuf[META_BUF];
     size_t nmeta;
+    unsigned version;       /* VG_SEG_VERSION, or VG_SEG_VERSION_WIDE (vg_seg_writer_version) */
+    /* version 4: row lengths on their way to their side file, and each row group's offset */
+    uint8_t lenbuf[LEN_BUF];
+    size_t nlen;
+    uint64_t *groups;
+    size_t ngroups, capgroups;
+    /* version 4: the key of each row of the algorithm being written, once its keys leave row order */
+    side keypos;
+    uint32_t *pos;
+    size_t pos_bytes;
     int failed, finished, tagged;
     vg_seg_link_fn on_link;
     void *link_ud;
@@ -70,6 +83,12 @@ struct vg_seg_writer {
     unsigned fixed_bits;    /* vg_seg_writer_prefix_bits, or 0 */
     int in_row_order;       /* every key written so far names the row of its own index */
 };
+
+void vg_seg_writer_version(vg_seg_writer *w, unsigned version)
+{
+    if (w->rows == 0 && (version == VG_SEG_VERSION || version == VG_SEG_VERSION_WIDE))
+        w->version = version;
+}
 
 static int io_error(vigil_error *err, const char *path, const char *what)
 {
@@ -258,7 +277,8 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
     w->blk = vg_bq_get(w->q);
     w->buf = w->blk->p;
     w->fd = -1;
-    w->pdna.fd = w->pdq.fd = w->meta.fd = w->tags.fd = -1;
+    w->pdna.fd = w->pdq.fd = w->meta.fd = w->tags.fd = w->lens.fd = w->keypos.fd = -1;
+    w->version = VG_SEG_VERSION;
     if (!(w->body = EVP_MD_CTX_new()) || EVP_DigestInit_ex(w->body, EVP_sha256(), NULL) != 1) {
         rc = vigil_error_set(err, VIGIL_ENOMEM, "segment: cannot start a checksum");
         goto fail;
@@ -270,7 +290,8 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
             goto fail;
     }
     if ((rc = side_open(&w->pdna, dir, "photodna", err)) < 0 || (rc = side_open(&w->pdq, dir, "pdq-rows", err)) < 0 ||
-        (rc = side_open(&w->meta, dir, "meta", err)) < 0 || (rc = side_open(&w->tags, dir, "tags", err)) < 0)
+        (rc = side_open(&w->meta, dir, "meta", err)) < 0 || (rc = side_open(&w->tags, dir, "tags", err)) < 0 ||
+        (rc = side_open(&w->lens, dir, "row-len", err)) < 0 || (rc = side_open(&w->keypos, dir, "keypos", err)) < 0)
         goto fail;
     w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (w->fd < 0) {
@@ -308,6 +329,36 @@ static int meta_add(vg_seg_writer *w, const vg_seg_meta *m, vigil_error *err)
     return w->nmeta == META_BUF ? meta_flush(w, err) : 0;
 }
 
+static int lens_flush(vg_seg_writer *w, vigil_error *err)
+{
+    if (w->nlen && write_all(w->lens.fd, w->lenbuf, w->nlen) < 0)
+        return io_error(err, w->lens.path, "cannot write");
+    w->nlen = 0;
+    return 0;
+}
+
+/* Version 4: the compact row, its length to the side file, and a group offset every VG_SEG_ROW_GROUP rows. */
+static int put_row(vg_seg_writer *w, const vg_seg_entry *row, vigil_error *err)
+{
+    uint8_t b[VG_SEG_ROW_MAX];
+    size_t n = vg_seg_row_pack(b, row);
+    if (w->rows % VG_SEG_ROW_GROUP == 0) {
+        if (w->ngroups == w->capgroups) {
+            size_t cap = w->capgroups ? 2 * w->capgroups : 1024;
+            uint64_t *g = realloc(w->groups, cap * sizeof *g);
+            if (!g)
+                return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
+            w->groups = g;
+            w->capgroups = cap;
+        }
+        w->groups[w->ngroups++] = w->off - w->h.sec[VG_SEC_ENTRIES].off;
+    }
+    w->lenbuf[w->nlen++] = (uint8_t)n;
+    if (w->nlen == LEN_BUF && lens_flush(w, err) < 0)
+        return VIGIL_ESTORE;
+    return out(w, b, n, err);
+}
+
 int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *photodna, vigil_error *err)
 {
     static const uint8_t bits[VG_SEG_ALGS] = {VG_SEG_HAS_MD5, VG_SEG_HAS_SHA1, VG_SEG_HAS_SHA256};
@@ -328,7 +379,7 @@ int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *ph
         return io_error(err, w->pdq.path, "cannot write");
     if (row.mask & VG_SEG_HAS_PDQ)
         w->npdq++;
-    if (out(w, &row, sizeof row, err) < 0)
+    if (w->version >= 4 ? put_row(w, &row, err) < 0 : out(w, &row, sizeof row, err) < 0)
         return VIGIL_ESTORE;
     {
         vg_seg_meta m = {row.category, row.series, row.flags, row.mask, row.severity, 0};
@@ -359,14 +410,14 @@ int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *ph
 }
 
 /* Copy a side file into the segment as one section. */
-static int copy_side(vg_seg_writer *w, side *s, int sec, vigil_error *err)
+static int copy_side_to(vg_seg_writer *w, side *s, vg_seg_section *sec, vigil_error *err)
 {
     uint8_t *b = malloc(1 << 16);
     ssize_t n;
     int rc = 0;
     if (!b)
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
-    w->h.sec[sec].off = w->off;
+    sec->off = w->off;
     if (lseek(s->fd, 0, SEEK_SET) != 0)
         rc = io_error(err, s->path, "cannot read");
     while (rc == 0 && (n = read(s->fd, b, 1 << 16)) != 0) {
@@ -378,9 +429,14 @@ static int copy_side(vg_seg_writer *w, side *s, int sec, vigil_error *err)
         }
         rc = out(w, b, (size_t)n, err);
     }
-    w->h.sec[sec].size = w->off - w->h.sec[sec].off;
+    sec->size = w->off - sec->off;
     free(b);
     return rc < 0 ? rc : align4(w, err);
+}
+
+static int copy_side(vg_seg_writer *w, side *s, int sec, vigil_error *err)
+{
+    return copy_side_to(w, s, &w->h.sec[sec], err);
 }
 
 void vg_seg_writer_on_link(vg_seg_writer *w, vg_seg_link_fn fn, void *ud, int tagged)
@@ -462,6 +518,40 @@ static int link_run(vg_seg_writer *w, vigil_error *err)
     return 0;
 }
 
+/*
+ * Version 4: the rows' key positions of the algorithm being written leave the
+ * identity at key i (key i names another row, or the keys end before the
+ * rows): map a scratch file of a u32 per row, no key (VG_SEG_NONE) for every
+ * row, key k for the rows 0..i-1 whose keys were in row order so far. The
+ * file is the page cache's to write back, not the import's memory.
+ */
+static int pos_start(vg_seg_writer *w, uint32_t i, vigil_error *err)
+{
+    size_t bytes = (size_t)w->rows * 4;
+    if (w->pos)
+        return 0;
+    if (ftruncate(w->keypos.fd, 0) != 0 || ftruncate(w->keypos.fd, (off_t)bytes) != 0)
+        return io_error(err, w->keypos.path, "cannot write");
+    w->pos = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, w->keypos.fd, 0);
+    if (w->pos == MAP_FAILED) {
+        w->pos = NULL;
+        return io_error(err, w->keypos.path, "cannot map");
+    }
+    w->pos_bytes = bytes;
+    memset(w->pos, 0xff, bytes);
+    for (uint32_t k = 0; k < i; k++)
+        w->pos[k] = k;
+    return 0;
+}
+
+static void pos_end(vg_seg_writer *w)
+{
+    if (w->pos)
+        munmap(w->pos, w->pos_bytes);
+    w->pos = NULL;
+    w->pos_bytes = 0;
+}
+
 /* Write the keys of the run (one digest), most serious entry first. */
 static int flush_run(vg_seg_writer *w, int a, uint32_t *prefix, uint64_t *next, uint32_t *i, vigil_error *err)
 {
@@ -477,8 +567,13 @@ static int flush_run(vg_seg_writer *w, int a, uint32_t *prefix, uint64_t *next, 
         prefix[(*next)++] = *i;
     memcpy(key, w->run_key, dlen);
     for (size_t k = 0; rc == 0 && k < w->nrun; k++) {
-        if (w->run[k].row != *i)
+        if (w->run[k].row != *i && w->in_row_order) {
             w->in_row_order = 0;
+            if (w->version >= 4 && (rc = pos_start(w, *i, err)) < 0)
+                break;
+        }
+        if (w->pos && w->run[k].row < w->rows)
+            w->pos[w->run[k].row] = *i;
         memcpy(key + dlen, &w->run[k].row, 4);
         rc = out(w, key, dlen + 4, err);
         (*i)++;
@@ -587,6 +682,18 @@ static int write_keys(vg_seg_writer *w, int a, vigil_error *err)
         rc = out(w, prefix, (nprefix + 1) * sizeof *prefix, err);
     w->h.sec[VG_SEC_PREFIX_MD5 + 2 * a].size = (nprefix + 1) * sizeof *prefix;
     free(prefix);
+    if (rc == 0)
+        rc = align4(w, err);
+    /* version 4: where each row's key is, unless key k is row k for every k (or there are no keys) */
+    if (rc == 0 && w->version >= 4 && i > 0 && !(w->h.row_order >> a & 1)) {
+        vg_seg_section *sec = &w->h.sec4[VG_SEC4_KEYPOS_MD5 + a];
+        if ((rc = pos_start(w, i, err)) == 0) {
+            sec->off = w->off;
+            rc = out(w, w->pos, w->pos_bytes, err);
+            sec->size = w->pos_bytes;
+        }
+    }
+    pos_end(w);
     /* the sort's memory goes back before the next algorithm's merge */
     vg_xsort_free(w->keys[a]);
     w->keys[a] = NULL;
@@ -597,7 +704,9 @@ int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings,
 {
     vigil_digests dg;
     int rc;
-    w->h.sec[VG_SEC_ENTRIES].size = w->rows * sizeof(vg_seg_entry);
+    w->h.sec[VG_SEC_ENTRIES].size = w->off - w->h.sec[VG_SEC_ENTRIES].off;
+    if ((rc = align4(w, err)) < 0)
+        return rc;
     w->h.sec[VG_SEC_STRINGS].off = w->off;
     w->h.sec[VG_SEC_STRINGS].size = nstrings;
     key_finish_start(w);
@@ -615,15 +724,24 @@ int vg_seg_writer_finish(vg_seg_writer *w, const char *strings, size_t nstrings,
         }
     if ((rc = copy_side(w, &w->meta, VG_SEC_META, err)) < 0)
         return rc;
+    if (w->version >= 4) {
+        vg_seg_section *g = &w->h.sec4[VG_SEC4_ROW_GROUP];
+        if ((rc = lens_flush(w, err)) < 0 || (rc = copy_side_to(w, &w->lens, &w->h.sec4[VG_SEC4_ROW_LEN], err)) < 0)
+            return rc;
+        g->off = w->off;
+        g->size = w->ngroups * sizeof *w->groups;
+        if ((rc = out(w, w->groups, g->size, err)) < 0 || (rc = align4(w, err)) < 0)
+            return rc;
+    }
     if ((rc = flush_out(w, err)) < 0 || (rc = out_wait(w, err)) < 0)
         return rc;
     memcpy(w->h.magic, VG_SEG_MAGIC, 8);
-    w->h.version = VG_SEG_VERSION;
+    w->h.version = w->version;
     w->h.header_size = sizeof w->h;
     w->h.file_size = w->off;
     w->h.entries = w->rows;
-    w->h.entry_size = sizeof(vg_seg_entry);
-    w->h.nsections = VG_SEC__COUNT;
+    w->h.entry_size = w->version >= 4 ? 0 : sizeof(vg_seg_entry);
+    w->h.nsections = VG_SEC__COUNT + (w->version >= 4 ? VG_SEC4__COUNT : 0);
     EVP_DigestFinal_ex(w->body, w->h.body_sha256, NULL);
     vigil_digest_buffer(&dg, &w->h, offsetof(vg_seg_header, header_sha256), NULL);
     memcpy(w->h.header_sha256, dg.sha256, 32);
@@ -663,6 +781,10 @@ void vg_seg_writer_free(vg_seg_writer *w)
     side_close(&w->pdq);
     side_close(&w->meta);
     side_close(&w->tags);
+    pos_end(w);
+    side_close(&w->lens);
+    side_close(&w->keypos);
+    free(w->groups);
     free(w->run);
     EVP_MD_CTX_free(w->body);
     vg_bq_free(w->q);

@@ -25,6 +25,12 @@ uint64_t vg_seg_writer_entries(const vg_seg_writer *w);
  * (tests of older segments use it).
  */
 void vg_seg_writer_prefix_bits(vg_seg_writer *w, unsigned bits);
+/*
+ * Write version (before the first entry): VG_SEG_VERSION, the default, or
+ * VG_SEG_VERSION_WIDE, the 160-byte rows of version 3 (tests of older
+ * segments use it).
+ */
+void vg_seg_writer_version(vg_seg_writer *w, unsigned version);
 
 /*
  * Entries that share a digest (distinct entries: their strongest digests

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -87,6 +88,23 @@ struct vg_xsort {
     int merging;
 };
 
+/*
+ * A batch's memory: in 2 MiB pages where the kernel has them, so that filling
+ * a fresh 64 MiB batch takes 32 page faults instead of 16,384 (a tenth of an
+ * MD5 list's import went to them). Freed with free().
+ */
+static void *batch_alloc(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p;
+    if (n < 2 * huge)
+        return malloc(n);
+    if (!(p = aligned_alloc(huge, (n + huge - 1) / huge * huge)))
+        return NULL;
+    madvise(p, (n + huge - 1) / huge * huge, MADV_HUGEPAGE); /* a hint: 4 KiB pages where it is refused */
+    return p;
+}
+
 static char *run_path(const vg_xsort *x, unsigned i)
 {
     size_t n = strlen(x->dir) + strlen(x->name) + 32;
@@ -120,7 +138,7 @@ int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err)
         x->cap = 64;
     x->dir = strdup(spec->dir);
     x->name = strdup(spec->name);
-    x->bufs[0].recs = malloc(x->cap * spec->rec_size);
+    x->bufs[0].recs = batch_alloc(x->cap * spec->rec_size);
     x->fill = &x->bufs[0];
     if (!x->dir || !x->name || !x->bufs[0].recs) {
         vg_xsort_free(x);
@@ -159,7 +177,7 @@ static int sort_batch(const vg_xsort *x, batch *b, vigil_error *err)
     cmp_ctx c = {x, b->recs};
     size_t rs = x->s.rec_size;
     if (!b->ord)
-        b->ord = malloc(x->cap * sizeof *b->ord);
+        b->ord = batch_alloc(x->cap * sizeof *b->ord);
     if (!count || !b->ord) {
         free(count);
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
@@ -361,7 +379,7 @@ static int spill(vg_xsort *x, vigil_error *err)
         h->sorted = 0;
         x->held = NULL;
     }
-    if (!next->recs && !(next->recs = malloc(x->cap * x->s.rec_size)))
+    if (!next->recs && !(next->recs = batch_alloc(x->cap * x->s.rec_size)))
         next = NULL;
     if (next && x->nruns == 0) {
         x->job = (spill_job){x, full, 0, 0, 0, {0, ""}};

@@ -200,8 +200,8 @@ static void make_entry(vg_seg_entry *e, uint64_t i)
     e->severity = e->pdq_quality = -1;
 }
 
-/* A segment of n entries; prefix_bits 0: tables sized to the key count. */
-static char *write_segment_bits(const char *dir, uint64_t n, unsigned prefix_bits)
+/* A segment of n entries in a given version; prefix_bits 0: tables sized to the key count. */
+static char *write_segment_as(const char *dir, uint64_t n, unsigned prefix_bits, unsigned version)
 {
     char *path = tu_path(dir, "s.seg");
     vg_seg_writer *w;
@@ -210,6 +210,7 @@ static char *write_segment_bits(const char *dir, uint64_t n, unsigned prefix_bit
     assert_int_equal(vg_seg_writer_new(&w, path, dir, 1u << 20, &err), 0);
     if (prefix_bits)
         vg_seg_writer_prefix_bits(w, prefix_bits);
+    vg_seg_writer_version(w, version);
     for (uint64_t i = 0; i < n; i++) {
         make_entry(&e, i);
         assert_int_equal(vg_seg_writer_put(w, &e, NULL, &err), 0);
@@ -217,6 +218,11 @@ static char *write_segment_bits(const char *dir, uint64_t n, unsigned prefix_bit
     assert_int_equal(vg_seg_writer_finish(w, "\0", 1, &err), 0);
     vg_seg_writer_free(w);
     return path;
+}
+
+static char *write_segment_bits(const char *dir, uint64_t n, unsigned prefix_bits)
+{
+    return write_segment_as(dir, n, prefix_bits, VG_SEG_VERSION);
 }
 
 static char *write_segment(const char *dir, uint64_t n)
@@ -239,7 +245,9 @@ static void store__segment_finds_every_entry_and_nothing_else(void **state)
         make_entry(&e, i);
         row = vg_seg_find(&s, VG_SEG_SHA256, e.sha256);
         assert_true(row >= 0);
-        assert_int_equal(s.entries[row].size, (int64_t)i);
+        assert_int_equal(vg_seg_get(&s, (uint32_t)row, &e), 0);
+        assert_int_equal(e.size, (int64_t)i);
+        make_entry(&e, i);
         assert_int_equal(vg_seg_find(&s, VG_SEG_MD5, e.md5), row);
         assert_int_equal(vg_seg_find(&s, VG_SEG_SHA1, e.sha256), -1); /* no SHA-1 keys at all */
         e.sha256[31] ^= 1;
@@ -277,7 +285,9 @@ static void store__every_prefix_width_finds_every_entry(void **state)
             make_entry(&e, i);
             row = vg_seg_find(&s, VG_SEG_SHA256, e.sha256);
             assert_true(row >= 0);
-            assert_int_equal(s.entries[row].size, (int64_t)i);
+            assert_int_equal(vg_seg_get(&s, (uint32_t)row, &e), 0);
+            assert_int_equal(e.size, (int64_t)i);
+            make_entry(&e, i);
             assert_int_equal(vg_seg_find(&s, VG_SEG_MD5, e.md5), row);
             e.md5[15] ^= 1;
             assert_int_equal(vg_seg_find(&s, VG_SEG_MD5, e.md5), -1);
@@ -395,7 +405,7 @@ static void set_version(const char *path, uint32_t version)
  */
 static void store__version_1_segments_are_read_and_newer_refused(void **state)
 {
-    char *dir = tu_mkdtemp(), *path = write_segment_bits(dir, 1000, VG_SEG_PREFIX_BITS_V2);
+    char *dir = tu_mkdtemp(), *path = write_segment_as(dir, 1000, VG_SEG_PREFIX_BITS_V2, VG_SEG_VERSION_WIDE);
     vg_segment s;
     vg_seg_entry e;
     vigil_error err;
@@ -407,13 +417,15 @@ static void store__version_1_segments_are_read_and_newer_refused(void **state)
         make_entry(&e, 123);
         assert_int_equal(vg_seg_find(&s, VG_SEG_MD5, e.md5), vg_seg_find(&s, VG_SEG_SHA256, e.sha256));
         assert_true(vg_seg_find(&s, VG_SEG_MD5, e.md5) >= 0);
+        assert_int_equal(vg_seg_get(&s, (uint32_t)vg_seg_find(&s, VG_SEG_MD5, e.md5), &e), 0);
+        assert_int_equal(e.size, 123); /* the wide row */
         vg_seg_close(&s);
     }
     tu_rm_rf(dir);
     free(path);
     free(dir);
     dir = tu_mkdtemp();
-    path = write_segment(dir, 1000); /* version 3: 8-bit tables for 1,000 keys */
+    path = write_segment_as(dir, 1000, 0, VG_SEG_VERSION_WIDE); /* version 3: 8-bit tables for 1,000 keys */
     assert_int_equal(vg_seg_open(&s, path, &err), 0);
     assert_int_equal(s.prefix_bits[VG_SEG_MD5], VG_SEG_PREFIX_BITS_MIN);
     vg_seg_close(&s);
