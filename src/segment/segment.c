@@ -304,6 +304,8 @@ int64_t vg_seg_find(const vg_segment *s, int a, const uint8_t *d)
 static const uint8_t *row_bytes(const vg_segment *s, uint32_t row, size_t *n)
 {
     uint64_t g = row / VG_SEG_ROW_GROUP, off = s->row_group[g];
+    if (off > s->nrows_bytes)
+        return NULL; /* checked before adding lengths to it: a damaged offset must not wrap around */
     for (uint64_t k = g * VG_SEG_ROW_GROUP; k < row; k++)
         off += s->row_len[k];
     *n = s->row_len[row];
