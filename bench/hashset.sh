@@ -44,8 +44,17 @@ accepts_format() { "$VIGIL" --db "$D/probe.db" hashset import --name probe --kin
 # --- 1. import ---------------------------------------------------------------
 # The RDSv3 database and the VICS file are the ones bench/nsrl-read.sh and
 # bench/vics-parse.sh read (same generators, same seeds): made once, reused.
-import_line() { # LABEL N: the figures of the last timed import
-  echo "import $2$1: ${T_SECS} s, $(rate "$2" "$T_SECS") records/s, peak RSS ${T_RSS_MB} MB (target >= 1000000/s, < 1024 MB)"
+# bytes_per_entry DB: the current segments' size over the entries their headers count (offset 24)
+bytes_per_entry() {
+  local b=0 n=0 f
+  for f in "$1".sets/*.seg; do
+    [ -f "$f" ] || continue
+    b=$(( b + $(stat -c %s "$f") )); n=$(( n + $(od -An -t u8 -j 24 -N 8 "$f") ))
+  done
+  awk -v b="$b" -v n="$n" 'BEGIN { printf "%.1f", n ? b / n : 0 }'
+}
+import_line() { # LABEL N [DB]: the figures of the last timed import
+  echo "import $2$1: ${T_SECS} s, $(rate "$2" "$T_SECS") records/s, peak RSS ${T_RSS_MB} MB (target >= 1000000/s, < 1024 MB)${3:+, $(bytes_per_entry "$3") bytes per entry on disk}"
   echo "  $T_OUT"
 }
 if accepts_format nsrl-rdsv3; then
@@ -53,7 +62,7 @@ if accepts_format nsrl-rdsv3; then
   [ -s "$RDS" ] || { echo "making $RDS"; python3 bench/mknsrl3.py "$RDS" "$N_IMPORT" 1 || die "generation failed"; }
   rm -rf "$D/rds.db"*
   timed rds "$VIGIL" --db "$D/rds.db" hashset import --name nsrl --kind benign --format nsrl-rdsv3 "$RDS"
-  import_line "-row NSRL RDSv3 database (minimal layout)" "$N_IMPORT"
+  import_line "-row NSRL RDSv3 database (minimal layout)" "$N_IMPORT" "$D/rds.db"
   echo "  segment: $(du -h "$D"/rds.db.sets/*.seg | cut -f1)"
   rm -rf "$D/rds.db"*
 else
@@ -63,7 +72,7 @@ if accepts_format vics; then
   VICS=$(ensure_vics "$N_VICS") || exit 2
   rm -rf "$D/vics.db"*
   timed vics "$VIGIL" --db "$D/vics.db" hashset import --name vics --kind illegal --format vics "$VICS"
-  import_line "-record VICS 2.0 file" "$N_VICS"
+  import_line "-record VICS 2.0 file" "$N_VICS" "$D/vics.db"
   rm -rf "$D/vics.db"*
 else
   echo "note: no VICS reader in this build: the 2M-record VICS 2.0 figure is left out"
@@ -74,7 +83,7 @@ if [ "${HS_HASHDEEP:-1}" != 0 ]; then
   [ -s "$LIST" ] || { echo "making $LIST"; "$BS" gen-hashdeep "$N_IMPORT" 1 "$LIST" || die "generation failed"; }
   rm -rf "$D/import.db"*
   timed import "$VIGIL" --db "$D/import.db" hashset import --name nsrl --kind benign "$LIST"
-  import_line " rows as a hashdeep list (3 digests each)" "$N_IMPORT"
+  import_line " rows as a hashdeep list (3 digests each)" "$N_IMPORT" "$D/import.db"
   echo "  segment: $(du -h "$D"/import.db.sets/*.seg | cut -f1)"
 fi
 echo
@@ -131,7 +140,7 @@ h_lookup=$T_SECS
 timed vigil-md5 "$VIGIL" --db "$P/vigil.db" hashset import --name peer --kind benign --format md5sum "$P/list.md5"
 v_index=$T_SECS; v_rss=$T_RSS_MB
 echo "peer at $N_PEER MD5 entries (md5sum list):"
-echo "  index build: hfind -i md5sum ${h_index} s (peak ${h_rss} MB); vigil import ${v_index} s (peak ${v_rss} MB): vigil $(awk -v a="$h_index" -v b="$v_index" 'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')x faster"
+echo "  index build: hfind -i md5sum ${h_index} s (peak ${h_rss} MB); vigil import ${v_index} s (peak ${v_rss} MB, $(bytes_per_entry "$P/vigil.db") bytes per entry on disk): vigil $(awk -v a="$h_index" -v b="$v_index" 'BEGIN { printf "%.1f", (b > 0) ? a / b : 0 }')x faster"
 echo "  lookups: hfind -f, $N_PEER queries (half hits, $(cat "$P/hfind.hits") found): ${h_lookup} s = $(rate "$N_PEER" "$h_lookup") lookups/s"
 "$BS" lookup "$P/vigil.db" "$N_PEER" 5 "$N_PEER" 1 md5 | sed 's/^/  vigil, 1 thread: /'
 echo "  (hfind reads hex from a file and prints; vigil's figures are in-process API calls)"

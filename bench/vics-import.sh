@@ -31,7 +31,7 @@ echo "command: $VIGIL --db DB hashset import --name vics --kind illegal --format
 echo "repeats: $REPEAT, interleaved with the peer (median time, largest peak RSS)"
 echo
 
-declare -A WALL CPU RSS OTHER SUMMARY SEG EXP
+declare -A WALL CPU RSS OTHER SUMMARY SEG EXP PER
 one_run() { # tag binary
   local tag=$1 bin=$2 tf a b t0 t1 r u s db=$WORK/$1.db
   rm -rf "$db" "$db".*
@@ -53,6 +53,9 @@ one_run() { # tag binary
   [ "${RSS[$tag]:-0}" -ge "$r" ] || RSS[$tag]=$r
   SUMMARY[$tag]=$(tail -n 1 "$WORK/$tag.out")
   SEG[$tag]=$(sha256sum "$db".sets/*.seg | cut -c1-64)
+  # bytes per entry on disk: the segment's size over the entries its header counts (offset 24)
+  PER[$tag]=$(awk -v b="$(cat "$db".sets/*.seg | wc -c)" -v n="$(od -An -t u8 -j 24 -N 8 "$db".sets/*.seg)" \
+    'BEGIN { printf "%.1f", n ? b / n : 0 }')
   # what the store holds, read by this build (it reads older segment versions too)
   "$VIGIL" --db "$db" hashset export --name vics --format csv -o "$WORK/$tag.csv" >/dev/null 2>&1 &&
     EXP[$tag]=$(sha256sum <"$WORK/$tag.csv" | cut -c1-64) || EXP[$tag]=none
@@ -72,9 +75,11 @@ row() { # name tag
 }
 row vigil vigil
 echo "  ${SUMMARY[vigil]}"
+echo "  segment: ${PER[vigil]} bytes per entry on disk"
 if [ -n "$PEER" ]; then
   row peer peer
   echo "  ${SUMMARY[peer]}"
+  echo "  segment: ${PER[peer]} bytes per entry on disk"
   echo
   echo "ratio vigil/peer: $(ratio "$(median ${WALL[peer]})" "$(median ${WALL[vigil]})")x faster (wall)," \
     "$(ratio "$(median ${CPU[peer]})" "$(median ${CPU[vigil]})")x (cpu)"
