@@ -43,9 +43,12 @@ rm -f "$DB" "$DB.idx" "$DB-wal" "$DB-shm" "$DB-journal"
 cmd_import=("$VIGIL" --db "$DB" hashset import --name bench --kind illegal "$LIST")
 REPEAT=1 measure import "${cmd_import[@]}"
 [ "$M_RC" -eq 0 ] || die "import failed: $(cat "$BENCH_DIR/last-stderr.log")"
-printf 'import: %s\n  %.3f s, %s entries/s, CPU %s s, peak RSS %s MiB; db %s MiB + index %s MiB\n' "${cmd_import[*]}" \
-  "$M_SECS" "$(per_s "$NSET" "$M_SECS")" "$M_CPU" "$(mib "$M_RSS_KB")" \
-  "$(mib $(( $(stat -c %s "$DB") / 1024 )))" "$(mib $(( $(stat -c %s "$DB.idx" 2>/dev/null || echo 0) / 1024 )))"
+# the set's segment (the current one: the newest file) and its bytes per entry (entries: header offset 24)
+SEG=$(ls -t "$DB.sets"/*.seg | head -n 1)
+printf 'import: %s\n  %.3f s, %s entries/s, CPU %s s, peak RSS %s MiB; db %s MiB + segment %s MiB, %s bytes per entry on disk\n' \
+  "${cmd_import[*]}" "$M_SECS" "$(per_s "$NSET" "$M_SECS")" "$M_CPU" "$(mib "$M_RSS_KB")" \
+  "$(mib $(( $(stat -c %s "$DB") / 1024 )))" "$(mib $(( $(stat -c %s "$SEG") / 1024 )))" \
+  "$(awk -v b="$(stat -c %s "$SEG")" -v n="$(od -An -t u8 -j 24 -N 8 "$SEG")" 'BEGIN { printf "%.1f", n ? b / n : 0 }')"
 echo
 
 echo "warming the page cache"
