@@ -154,33 +154,45 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int query(const char *db, uint64_t n, uint64_t seed, size_t nq, int memory)
+/* One pass over the nq queries, one at a time: latencies (us) sorted into lat; wall seconds returned. */
+static double pass(const vigil_pdq_matcher *m, uint64_t n, uint64_t seed, size_t nq, double *lat, size_t *found)
 {
-    vigil_store *st;
-    double open_ms, *lat = malloc(nq * sizeof *lat), t0;
-    vigil_pdq_matcher *m = open_matcher(&st, db, memory, &open_ms);
-    vigil_pdq_matcher_info info;
-    size_t found = 0;
-    if (!lat)
-        die("out of memory");
-    t0 = now();
+    double t0 = now();
+    *found = 0;
     for (size_t i = 0; i < nq; i++) {
         vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL];
         vigil_pdq_hit hit;
         double t;
         make_query(q, n, seed, i);
         t = now();
-        found += (size_t)vigil_pdq_matcher_search(m, q, RADIUS, &hit);
+        *found += (size_t)vigil_pdq_matcher_search(m, q, RADIUS, &hit);
         lat[i] = (now() - t) * 1e6;
     }
     t0 = now() - t0;
     qsort(lat, nq, sizeof *lat, cmp_double);
+    return t0;
+}
+
+/* Two passes: the first pays for the pages a mapped index maps on first touch, the second is steady. */
+static int query(const char *db, uint64_t n, uint64_t seed, size_t nq, int memory)
+{
+    vigil_store *st;
+    double open_ms, *lat = malloc(nq * sizeof *lat);
+    vigil_pdq_matcher *m = open_matcher(&st, db, memory, &open_ms);
+    vigil_pdq_matcher_info info;
+    size_t found = 0;
+    if (!lat)
+        die("out of memory");
     vigil_pdq_matcher_info_get(&info, m);
-    printf("%s open_ms %.1f entries %llu chunks %d heap_mib %.1f mapped_mib %.1f queries %zu found %zu"
-           " p50_us %.1f p99_us %.1f qps %.0f\n",
-           memory ? "memory" : "disk", open_ms, (unsigned long long)info.entries, info.chunks,
-           (double)info.bytes / 1048576, (double)info.mapped / 1048576, nq, found, lat[nq / 2],
-           lat[(size_t)((double)nq * 0.99)], (double)nq / t0);
+    printf("%s open_ms %.1f entries %llu chunks %d heap_mib %.1f mapped_mib %.1f queries %zu", memory ? "memory" : "disk",
+           open_ms, (unsigned long long)info.entries, info.chunks, (double)info.bytes / 1048576,
+           (double)info.mapped / 1048576, nq);
+    for (int k = 0; k < 2; k++) {
+        double wall = pass(m, n, seed, nq, lat, &found);
+        printf(" | pass %d found %zu p50_us %.1f p99_us %.1f qps %.0f", k + 1, found, lat[nq / 2],
+               lat[(size_t)((double)nq * 0.99)], (double)nq / wall);
+    }
+    printf("\n");
     free(lat);
     vigil_pdq_matcher_close(m);
     vigil_store_close(st);

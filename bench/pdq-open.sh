@@ -4,10 +4,11 @@
 # generated PDQ hashes (default 10,000,000; list and store under $VIGIL_BENCH_DIR/pdq-open, made
 # once). Prints: open time p50/p95 over OPENS process starts each (time to a matcher that can
 # answer, the store's database opened too, page cache warm), the first query's time, query latency
-# p50/p99 over QUERIES single queries (radius 31, eight orientations, half planted), peak RSS of
+# p50/p99 over QUERIES single queries (radius 31, eight orientations, half planted; a first pass
+# that maps the index's pages as it touches them, then a second), peak RSS of
 # each process, and the exactness check (disk against memory, and against brute force on a
 # sample). Figures only, never pass/fail.
-# usage: bench/pdq-open.sh [BUILD]     env: N SEED OPENS QUERIES
+# usage: bench/pdq-open.sh [BUILD]     env: N SEED OPENS QUERIES REPEAT (query runs, alternated)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -49,9 +50,12 @@ for how in disk memory; do
   echo "bench pdq_open_$how: open p50 $(median "${opens[@]}") ms, p95 $p95 ms ($OPENS process starts)," \
        "first query p50 $(median "${firsts[@]}") ms, peak rss p50 $(mib "$(median "${rsss[@]}")") MiB"
 done
-for how in disk memory; do
-  /usr/bin/time -f "%M" -o "$T" "$B" query "$DB" "$N" "$SEED" "$QUERIES" "$how" >"$T.out"
-  echo "bench pdq_query_$how: $(cat "$T.out"), peak rss $(mib "$(cat "$T")") MiB"
+# alternated, REPEAT times each: the load of a shared machine falls on both alike
+for _ in $(seq "${REPEAT:-2}"); do
+  for how in disk memory; do
+    /usr/bin/time -f "%M" -o "$T" "$B" query "$DB" "$N" "$SEED" "$QUERIES" "$how" >"$T.out"
+    echo "bench pdq_query_$how: $(cat "$T.out") | peak rss $(mib "$(cat "$T")") MiB"
+  done
 done
 rm -f "$T.out"
 "$B" exact "$DB" "$N" "$SEED" "$((QUERIES / 4))" | sed 's/^/bench pdq_open_/' || true
