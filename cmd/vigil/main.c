@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vigil/log.h"
 
 typedef struct command {
     const char *name;
@@ -119,8 +120,17 @@ static int dispatch(const command *c, int argc, char **argv)
     return c->fn(argc, argv);
 }
 
+/* What the library says it did on its own (a PDQ index written because it was missing): one line each. */
+static void print_notice(vigil_log_level level, const char *msg, void *ud)
+{
+    (void)ud;
+    if (level >= VIGIL_LOG_WARN)
+        fprintf(stderr, "vigil: note: %s\n", msg);
+}
+
 int main(int argc, char **argv)
 {
+    vigil_log_set(print_notice, NULL);
     record_command_line(argc, argv);
     cli.argv0 = argv[0];
     cli.db = getenv("VIGIL_DB");

@@ -90,10 +90,11 @@ void vigil_pdq_matcher_set_threads(vigil_pdq_matcher *m, int threads);
 typedef struct vigil_pdq_matcher_info {
     const char *structure;  /* "index" or "linear" */
     const char *impl;       /* popcount kernels: "avx512", "avx2" or "portable" */
-    int chunks;             /* index chunks (0 for the linear scan) */
+    int chunks;             /* index chunks (0 for the linear scan; the most of any segment's index) */
     int threads;            /* for batches */
     uint64_t entries;
-    uint64_t bytes;         /* memory held: hashes, entry labels, index tables */
+    uint64_t bytes;         /* memory held: hashes, entry labels, index tables built in memory */
+    uint64_t mapped;        /* index files mapped from the store (pages read as searches touch them) */
 } vigil_pdq_matcher_info;
 void vigil_pdq_matcher_info_get(vigil_pdq_matcher_info *out, const vigil_pdq_matcher *m);
 void vigil_pdq_matcher_close(vigil_pdq_matcher *m);

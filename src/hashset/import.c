@@ -22,6 +22,7 @@
 #include "core/hex.h"
 #include "formats/formats.h"
 #include "hashset/import_int.h"
+#include "match/pdq_store.h"
 #include "segment/segment_write.h"
 #include "hashset/store_int.h"
 #include "segment/xsort.h"
@@ -711,6 +712,9 @@ int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_
         rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s", final, strerror(errno));
         goto done;
     }
+    /* its PDQ index beside it, so that no reader builds one (a file no version names yet: cleared if we fail) */
+    if ((rc = vg_pdq_file_for_segment(final, p->opts->kind, err)) < 0)
+        goto done;
     {
         char *dir = vg_store_sets_dir(p->st);
         int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
@@ -924,8 +928,10 @@ int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err)
     if (old) {
         /* readers that mapped it keep their view; new readers see the new version */
         char *path = vg_store_segment_path(st, old);
-        if (path)
+        if (path) {
             unlink(path);
+            vg_pdqx_unlink(path);
+        }
         free(path);
     }
     free(old);
@@ -1183,8 +1189,10 @@ int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char 
         vg_buf_dispose(&formats);
         if (rc < 0) {
             char *path = vg_store_segment_path(st, segment);
-            if (path)
+            if (path) {
                 unlink(path);
+                vg_pdqx_unlink(path);
+            }
             free(path);
             memset(stats, 0, sizeof *stats);
         } else {

@@ -401,7 +401,16 @@ static int segment_in_use(vigil_store *st, const char *name)
     return used;
 }
 
-/* What interrupted writers left: "tmp-*" folders and segments no current version uses. */
+/* 1 if the PDQ index file `name` (len bytes, "<segment>.pdqx") belongs to a segment in use. */
+static int pdqx_in_use(vigil_store *st, const char *name, size_t len)
+{
+    char *seg = strndup(name, len - 5);
+    int used = seg ? segment_in_use(st, seg) : 1;
+    free(seg);
+    return used;
+}
+
+/* What interrupted writers left: "tmp-*" folders, segments no current version uses and their PDQ indexes. */
 static void clear_leftovers(vigil_store *st, const char *dir)
 {
     DIR *d = opendir(dir);
@@ -419,6 +428,11 @@ static void clear_leftovers(vigil_store *st, const char *dir)
                 free(q);
             }
         } else if (len > 4 && !strcmp(e->d_name + len - 4, ".seg") && !segment_in_use(st, e->d_name)) {
+            if ((p = vg_store_segment_path(st, e->d_name)) != NULL)
+                unlink(p);
+        } else if (strstr(e->d_name, ".seg.pdqx-tmp-") ||
+                   (len > 9 && !strcmp(e->d_name + len - 9, ".seg.pdqx") && !pdqx_in_use(st, e->d_name, len))) {
+            /* a PDQ index a writer left half made, or one whose segment is gone */
             if ((p = vg_store_segment_path(st, e->d_name)) != NULL)
                 unlink(p);
         }

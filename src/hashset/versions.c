@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hashset/store_int.h"
+#include "match/pdq_store.h"
 #include "segment/segment.h"
 #include "vigil/index.h"
 
@@ -55,8 +56,10 @@ int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err)
         goto fail;
     if (segment) {
         char *path = vg_store_segment_path(st, segment);
-        if (path)
+        if (path) {
             unlink(path);
+            vg_pdqx_unlink(path);
+        }
         free(path);
     }
     free(segment);
@@ -148,7 +151,9 @@ int vigil_index_build(vigil_store *st, vigil_error *err)
             vg_seg_close(&seg);
         }
         if (bad)
-            rc = rebuild_set(st, &v[i], err);
+            rc = rebuild_set(st, &v[i], err); /* the import writes its PDQ index too */
+        else if (vg_pdq_file_verify(path, &serr) < 0) /* the PDQ index read whole; written when damaged or missing */
+            rc = vg_pdq_file_for_segment(path, v[i].kind, err);
         free(path);
     }
     vg_store_snapshot_free(v, n);

@@ -43,6 +43,7 @@ struct vg_pdq_index {
     uint32_t *ids[VG_PDQ_INDEX_MAX_CHUNKS];     /* n each */
     const vg_pdq_words *h;
     size_t n, bytes;
+    int owned;                                  /* 0: the tables lie in a mapped file (vg_pdq_index_view) */
     /* budgets per radius, worked out once: radius r is served when r < nradii */
     int nradii;
     int8_t budget[4 * VG_PDQ_INDEX_MAX_CHUNKS][VG_PDQ_INDEX_MAX_CHUNKS];
@@ -150,29 +151,35 @@ void *vg_pdq_alloc_huge(size_t bytes, int zero)
     return p;
 }
 
-/* Counting sort of the entries by chunk c. */
-static int build_chunk(vg_pdq_index *x, int c)
+/* Counting sort of the n hashes h by the chunk [start, start + bits): the CSR table. */
+int vg_pdq_chunk_table(const vg_pdq_words *h, size_t n, unsigned start, unsigned bits, uint32_t **off_out,
+                       uint32_t **ids_out)
 {
-    size_t nb = (size_t)1 << x->bits[c];
-    uint32_t *off = vg_pdq_alloc_huge((nb + 1) * sizeof *off, 1), *ids = vg_pdq_alloc_huge(x->n * sizeof *ids, 0);
-    unsigned s = x->start[c], b = x->bits[c];
+    size_t nb = (size_t)1 << bits;
+    uint32_t *off = vg_pdq_alloc_huge((nb + 1) * sizeof *off, 1), *ids = vg_pdq_alloc_huge(n * sizeof *ids, 0);
+    *off_out = *ids_out = NULL;
     if (!off || !ids) {
         free(off);
         free(ids);
         return -1;
     }
-    for (size_t i = 0; i < x->n; i++)
-        off[chunk_of(&x->h[i], s, b) + 1]++;
+    for (size_t i = 0; i < n; i++)
+        off[chunk_of(&h[i], start, bits) + 1]++;
     for (size_t v = 0; v < nb; v++)
         off[v + 1] += off[v];
     /* off[v] serves as the fill cursor of bucket v; afterwards it is bucket v + 1's start */
-    for (size_t i = 0; i < x->n; i++)
-        ids[off[chunk_of(&x->h[i], s, b)]++] = (uint32_t)i;
+    for (size_t i = 0; i < n; i++)
+        ids[off[chunk_of(&h[i], start, bits)]++] = (uint32_t)i;
     memmove(off + 1, off, nb * sizeof *off);
     off[0] = 0;
-    x->off[c] = off;
-    x->ids[c] = ids;
+    *off_out = off;
+    *ids_out = ids;
     return 0;
+}
+
+static int build_chunk(vg_pdq_index *x, int c)
+{
+    return vg_pdq_chunk_table(x->h, x->n, x->start[c], x->bits[c], &x->off[c], &x->ids[c]);
 }
 
 typedef struct build_job {
@@ -187,6 +194,16 @@ static void *build_worker(void *arg)
         if (build_chunk(j->x, c) < 0)
             j->failed = 1;
     return NULL;
+}
+
+/* Table sizes and the flip budgets of every radius the chunks serve. */
+static void finish(vg_pdq_index *x)
+{
+    for (int c = 0; c < x->m; c++)
+        x->bytes += (((size_t)1 << x->bits[c]) + 1 + x->n) * sizeof(uint32_t);
+    for (double cost; x->nradii < 4 * VG_PDQ_INDEX_MAX_CHUNKS &&
+                      budgets(x, x->nradii, x->budget[x->nradii], &cost) == 0;)
+        x->nradii++;
 }
 
 int vg_pdq_index_build(vg_pdq_index **out, const vg_pdq_words *h, size_t n, int chunks, int threads,
@@ -206,6 +223,7 @@ int vg_pdq_index_build(vg_pdq_index **out, const vg_pdq_words *h, size_t n, int 
         return vigil_error_set(err, VIGIL_ENOMEM, "pdq index: out of memory");
     x->h = h;
     x->n = n;
+    x->owned = 1;
     layout(x, chunks ? chunks : pick_chunks(n));
     if (threads < 1)
         threads = 1;
@@ -227,20 +245,52 @@ int vg_pdq_index_build(vg_pdq_index **out, const vg_pdq_words *h, size_t n, int 
         vg_pdq_index_free(x);
         return vigil_error_set(err, VIGIL_ENOMEM, "pdq index: out of memory for %zu entries", n);
     }
-    for (int c = 0; c < x->m; c++)
-        x->bytes += (((size_t)1 << x->bits[c]) + 1 + n) * sizeof(uint32_t);
-    for (double cost; x->nradii < 4 * VG_PDQ_INDEX_MAX_CHUNKS &&
-                      budgets(x, x->nradii, x->budget[x->nradii], &cost) == 0;)
-        x->nradii++;
+    finish(x);
     *out = x;
     return 0;
+}
+
+int vg_pdq_index_view(vg_pdq_index **out, const vg_pdq_words *h, size_t n, int chunks, const uint32_t *const *off,
+                      const uint32_t *const *ids, vigil_error *err)
+{
+    vg_pdq_index *x;
+    *out = NULL;
+    if (n >= UINT32_MAX || chunks < VG_PDQ_INDEX_MIN_CHUNKS || chunks > VG_PDQ_INDEX_MAX_CHUNKS)
+        return vigil_error_set(err, VIGIL_EINTERNAL, "pdq index: %zu entries over %d chunks", n, chunks);
+    if (!(x = calloc(1, sizeof *x)))
+        return vigil_error_set(err, VIGIL_ENOMEM, "pdq index: out of memory");
+    x->h = h;
+    x->n = n;
+    layout(x, chunks);
+    for (int c = 0; c < chunks; c++) {
+        x->off[c] = (uint32_t *)off[c];
+        x->ids[c] = (uint32_t *)ids[c];
+    }
+    finish(x);
+    *out = x;
+    return 0;
+}
+
+void vg_pdq_index_layout(int chunks, unsigned start[], unsigned bits[])
+{
+    vg_pdq_index x;
+    layout(&x, chunks);
+    for (int c = 0; c < chunks; c++) {
+        start[c] = x.start[c];
+        bits[c] = x.bits[c];
+    }
+}
+
+int vg_pdq_index_pick_chunks(size_t n)
+{
+    return pick_chunks(n);
 }
 
 void vg_pdq_index_free(vg_pdq_index *x)
 {
     if (!x)
         return;
-    for (int c = 0; c < x->m; c++) {
+    for (int c = 0; c < x->m && x->owned; c++) {
         free(x->off[c]);
         free(x->ids[c]);
     }
@@ -305,13 +355,18 @@ static void lookup(search *s)
         const uint32_t *off = s->x->off[s->p[i].c] + s->p[i].key;
         s->lo[i] = off[0];
         s->hi[i] = off[1];
+        if (s->hi[i] > s->x->n || s->lo[i] > s->hi[i]) /* a damaged mapped table: no reads past its ends */
+            s->hi[i] = s->lo[i] = 0;
         if (s->hi[i] > s->lo[i])
             __builtin_prefetch(s->x->ids[s->p[i].c] + s->lo[i]);
     }
     for (size_t i = 0; i < s->np; i++) {
         const uint32_t *ids = s->x->ids[s->p[i].c];
         for (uint32_t j = s->lo[i]; j < s->hi[i]; j++) {
-            vg_pdq_cand *c = &s->cand[s->nc++];
+            vg_pdq_cand *c;
+            if (ids[j] >= s->x->n)  /* damaged mapped table */
+                continue;
+            c = &s->cand[s->nc++];
             c->id = ids[j];
             c->v = s->p[i].v;
             c->c = s->p[i].c;

@@ -39,6 +39,22 @@ typedef void (*vg_pdq_found_fn)(void *ud, uint32_t id, int v, int d);
  */
 int vg_pdq_index_build(vg_pdq_index **out, const vg_pdq_words *h, size_t n, int chunks, int threads,
                        vigil_error *err);
+/*
+ * An index over tables that already exist (a mapped index file): off[c] has
+ * 2^bits + 1 and ids[c] n entries, as vg_pdq_chunk_table makes them, for the
+ * layout of `chunks` chunks. Nothing is copied; the tables and h must outlive
+ * it. A damaged table cannot make a search read outside it (offsets and ids
+ * are bounded by n), only miss or add candidates, which are verified anyway.
+ */
+int vg_pdq_index_view(vg_pdq_index **out, const vg_pdq_words *h, size_t n, int chunks, const uint32_t *const *off,
+                      const uint32_t *const *ids, vigil_error *err);
+/* Chunk c of a `chunks`-chunk index covers bits [start[c], start[c] + bits[c]). */
+void vg_pdq_index_layout(int chunks, unsigned start[], unsigned bits[]);
+/* The chunk count vg_pdq_index_build picks for n entries. */
+int vg_pdq_index_pick_chunks(size_t n);
+/* One chunk's table: *off (2^bits + 1) and *ids (n), freed with free(). -1: out of memory. */
+int vg_pdq_chunk_table(const vg_pdq_words *h, size_t n, unsigned start, unsigned bits, uint32_t **off,
+                       uint32_t **ids);
 void vg_pdq_index_free(vg_pdq_index *x);
 int vg_pdq_index_chunks(const vg_pdq_index *x);
 size_t vg_pdq_index_bytes(const vg_pdq_index *x);

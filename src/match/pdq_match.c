@@ -1,10 +1,15 @@
 /*
- * The PDQ matcher: the entries held compactly (hashes as 64-bit words, one
- * label id per entry pointing at its kind, set, category and series), searched
- * by a linear scan or by the multi-index hashing index (pdq_index.c), with the
- * popcount kernels picked for this CPU (pdq_kernels.c). Both structures
- * report every (entry, orientation) within the radius and the best hit is
- * chosen from those by one rule, so their answers are the same.
+ * The PDQ matcher: entries given by a caller held compactly (hashes as
+ * 64-bit words, one label id per entry pointing at its kind, set, category
+ * and series), or a store's segments each with its index mapped from disk
+ * (pdq_store.c); each searched by a linear scan or by the multi-index hashing
+ * index (pdq_index.c), with the popcount kernels picked for this CPU
+ * (pdq_kernels.c). Every structure reports every (entry, orientation) within
+ * the radius and the best hit is chosen from those by one rule, so their
+ * answers are the same.
+ *
+ * Entry ids run over the views in order (view i's entries from its base), so
+ * the earlier entry of the tie rule is the earlier in precedence order.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,6 +21,14 @@
 #include "match/pdq_store.h"
 #include "match/record.h"
 
+/* One searchable array of hashes: the caller's entries, or one segment of the store. */
+typedef struct view {
+    const vg_pdq_words *h;
+    size_t n, base;         /* ids base .. base + n - 1 */
+    vg_pdq_index *idx;      /* NULL: linear scan */
+    const vg_pdq_part *part; /* from a store: kind, names, segment rows and disputes */
+} view;
+
 typedef struct label {
     vigil_hashset_kind kind;
     int weak;                               /* listed with a quality below 50 (list hygiene) */
@@ -25,16 +38,21 @@ typedef struct label {
 struct vigil_pdq_matcher {
     const vigil_pdq_matcher_ops *ops;
     const vg_pdq_kernels *k;
-    vg_pdq_index *idx;      /* NULL: linear scan */
+    vg_pdq_index *idx;      /* caller's entries: NULL for a linear scan */
     int threads;
-    vg_pdq_words *h;        /* n hashes */
-    uint32_t *label;        /* n label ids */
-    size_t n, cap;
+    view *views;
+    size_t nviews;
+    size_t n;               /* entries over all views */
+    size_t out;             /* of those, taken out by disputes */
+    vg_pdq_words *h;        /* caller's entries: n hashes */
+    uint32_t *label;        /* caller's entries: n label ids */
+    size_t cap;
     label *labels;
     size_t nlabels, caplabels;
     char **strings;         /* owned copies the labels point to */
     size_t nstrings, capstrings;
-    vg_pdq_source src;      /* opened from a store: the segments, to name the record behind a hit */
+    vg_pdq_part *parts;     /* opened from a store: a part per segment */
+    size_t nparts;
 };
 
 static int rank(vigil_hashset_kind k)
@@ -42,25 +60,63 @@ static int rank(vigil_hashset_kind k)
     return k == VIGIL_KIND_ILLEGAL ? 0 : k == VIGIL_KIND_INTEREST ? 1 : 2;
 }
 
-/* Every entry within r of the eight q: entry-major, 512 entries at a time per orientation. */
-void vg_pdq_matcher_each_linear(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int r,
-                                vg_pdq_found_fn fn, void *ud)
+/* The view that holds entry id. */
+static const view *view_of(const vigil_pdq_matcher *m, uint32_t id)
+{
+    size_t lo = 0, hi = m->nviews;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (m->views[mid].base <= id)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return &m->views[lo];
+}
+
+/* A view's hits as matcher ids, without the entries a dispute took out. */
+typedef struct relay {
+    const view *w;
+    vg_pdq_found_fn fn;
+    void *ud;
+} relay;
+
+static void relay_hit(void *ud, uint32_t id, int v, int d)
+{
+    const relay *r = ud;
+    if (r->w->part && vg_pdq_part_disputed(r->w->part, id))
+        return;
+    r->fn(r->ud, (uint32_t)(r->w->base + id), v, d);
+}
+
+/* Every entry of w within r of the eight q: entry-major, 512 entries at a time per orientation. */
+static void view_linear(const vigil_pdq_matcher *m, const view *w, const vg_pdq_words qw[VIGIL_PDQ__DIHEDRAL], int r,
+                        vg_pdq_found_fn fn, void *ud)
 {
     enum { BLOCK = 512 };
-    vg_pdq_words qw[VIGIL_PDQ__DIHEDRAL];
     uint16_t d[VIGIL_PDQ__DIHEDRAL][BLOCK];
-    if (!m || r < 0)
-        return;
-    for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
-        vg_pdq_words_of(&qw[v], &q[v]);
-    for (size_t i = 0; i < m->n; i += BLOCK) {
-        size_t nb = m->n - i < BLOCK ? m->n - i : BLOCK;
+    for (size_t i = 0; i < w->n; i += BLOCK) {
+        size_t nb = w->n - i < BLOCK ? w->n - i : BLOCK;
         for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
-            m->k->run(d[v], &qw[v], m->h + i, nb);
+            m->k->run(d[v], &qw[v], w->h + i, nb);
         for (size_t j = 0; j < nb; j++)
             for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
                 if (d[v][j] <= r)
                     fn(ud, (uint32_t)(i + j), v, d[v][j]);
+    }
+}
+
+void vg_pdq_matcher_each_linear(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int r,
+                                vg_pdq_found_fn fn, void *ud)
+{
+    vg_pdq_words qw[VIGIL_PDQ__DIHEDRAL];
+    if (!m || r < 0)
+        return;
+    for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
+        vg_pdq_words_of(&qw[v], &q[v]);
+    for (size_t i = 0; i < m->nviews; i++) {
+        relay rl = {&m->views[i], fn, ud};
+        view_linear(m, &m->views[i], qw, r, relay_hit, &rl);
     }
 }
 
@@ -72,9 +128,24 @@ void vg_pdq_matcher_each(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGI
         return;
     for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
         vg_pdq_words_of(&qw[v], &q[v]);
-    /* a radius too large for the index's chunks: brute force, as exact and far slower */
-    if (!m->idx || vg_pdq_index_search(m->idx, m->h, m->k, qw, r, fn, ud) < 0)
-        vg_pdq_matcher_each_linear(m, q, r, fn, ud);
+    for (size_t i = 0; i < m->nviews; i++) {
+        const view *w = &m->views[i];
+        relay rl = {w, fn, ud};
+        /* a radius too large for the index's chunks: brute force, as exact and far slower */
+        if (!w->idx || vg_pdq_index_search(w->idx, w->h, m->k, qw, r, relay_hit, &rl) < 0)
+            view_linear(m, w, qw, r, relay_hit, &rl);
+    }
+}
+
+static vigil_hashset_kind kind_of(const vigil_pdq_matcher *m, uint32_t id)
+{
+    return m->label ? m->labels[m->label[id]].kind : view_of(m, id)->part->kind;
+}
+
+static const vg_pdq_words *hash_of(const vigil_pdq_matcher *m, uint32_t id)
+{
+    const view *w = view_of(m, id);
+    return &w->h[id - w->base];
 }
 
 typedef struct best {
@@ -87,7 +158,7 @@ typedef struct best {
 static void take_best(void *ud, uint32_t id, int v, int d)
 {
     best *b = ud;
-    int r = rank(b->m->labels[b->m->label[id]].kind);
+    int r = rank(kind_of(b->m, id));
     if (b->found && (r > b->rank || (r == b->rank && (d > b->d || (d == b->d && (v > b->v || (v == b->v &&
                                                                                                id > b->id)))))))
         return;
@@ -101,8 +172,28 @@ static void take_best(void *ud, uint32_t id, int v, int d)
 /* The match of entry id at distance d by orientation v: its set, category and listed record. */
 static void fill_hit(vigil_match *out, const vigil_pdq_matcher *m, uint32_t id, int v, int d)
 {
-    const label *l = &m->labels[m->label[id]];
+    const label *l;
     memset(out, 0, sizeof *out);
+    if (!m->label) { /* from a store: names and quality read from the segment, for this hit only */
+        const view *w = view_of(m, id);
+        const vg_pdq_part *p = w->part;
+        uint32_t row = p->rows[id - w->base];
+        int q = vg_pdq_seg_quality(&p->seg, row);
+        const char *cat, *ser;
+        vg_pdq_seg_names(&p->seg, row, &cat, &ser);
+        out->by = VIGIL_BY_PDQ;
+        out->kind = p->kind;
+        out->set = p->set;
+        out->category = cat ? cat : p->category;
+        out->series = ser ? ser : p->series;
+        if (q >= 0 && q < 50) /* list hygiene: a weak listed hash proves less */
+            out->flags |= VIGIL_MATCH_LOW_QUALITY;
+        out->distance = d;
+        out->dihedral = v;
+        vg_match_record(out, &p->seg, row, p->version);
+        return;
+    }
+    l = &m->labels[m->label[id]];
     out->by = VIGIL_BY_PDQ;
     out->kind = l->kind;
     out->set = l->set;
@@ -112,13 +203,8 @@ static void fill_hit(vigil_match *out, const vigil_pdq_matcher *m, uint32_t id, 
         out->flags |= VIGIL_MATCH_LOW_QUALITY;
     out->distance = d;
     out->dihedral = v;
-    if (m->src.refs) {
-        const vg_pdq_ref *r = &m->src.refs[id];
-        vg_match_record(out, &m->src.segs[r->seg], r->row, m->src.versions[r->seg]);
-    } else { /* entries given by the caller: the hash is all there is */
-        out->record_mask = VIGIL_RECORD_PDQ;
-        memcpy(out->pdq, m->h[id].w, sizeof out->pdq);
-    }
+    out->record_mask = VIGIL_RECORD_PDQ; /* entries given by the caller: the hash is all there is */
+    memcpy(out->pdq, m->h[id].w, sizeof out->pdq);
 }
 
 static int best_hit(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int max_distance,
@@ -131,7 +217,7 @@ static int best_hit(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ
         return 0;
     fill_hit(&out->match, m, b.id, b.v, b.d);
     out->dihedral = b.v;
-    memcpy(out->entry.b, m->h[b.id].w, sizeof out->entry.b);
+    memcpy(out->entry.b, hash_of(m, b.id)->w, sizeof out->entry.b);
     return 1;
 }
 
@@ -157,7 +243,7 @@ static void take_all(void *ud, uint32_t id, int v, int d)
         a->v = p;
         a->cap = ncap;
     }
-    a->v[a->n++] = (near){id, rank(a->m->labels[a->m->label[id]].kind), d, v};
+    a->v[a->n++] = (near){id, rank(kind_of(a->m, id)), d, v};
 }
 
 static int cmp_near(const void *pa, const void *pb)
@@ -199,7 +285,8 @@ static void matcher_close(vigil_pdq_matcher *m)
     for (size_t i = 0; i < m->nstrings; i++)
         free(m->strings[i]);
     vg_pdq_index_free(m->idx);
-    vg_pdq_source_free(&m->src);
+    vg_pdq_parts_free(m->parts, m->nparts);
+    free(m->views);
     free(m->strings);
     free(m->labels);
     free(m->label);
@@ -319,11 +406,14 @@ static int matcher_new(vigil_pdq_matcher **out, vigil_error *err)
 int vg_pdq_matcher_reindex(vigil_pdq_matcher *m, int chunks, vigil_error *err)
 {
     vg_pdq_index *x;
-    int rc = vg_pdq_index_build(&x, m->h, m->n, chunks, m->threads, err);
-    if (rc < 0)
+    int rc;
+    if (!m->label)
+        return vigil_error_set(err, VIGIL_EINTERNAL, "pdq matcher: only entries given by the caller are reindexed");
+    if ((rc = vg_pdq_index_build(&x, m->h, m->n, chunks, m->threads, err)) < 0)
         return rc;
     vg_pdq_index_free(m->idx);
     m->idx = x;
+    m->views[0].idx = x;
     m->ops = &index_ops;
     return 0;
 }
@@ -331,6 +421,12 @@ int vg_pdq_matcher_reindex(vigil_pdq_matcher *m, int chunks, vigil_error *err)
 static int finish(vigil_pdq_matcher **out, vigil_pdq_matcher *m, vigil_pdq_structure structure, vigil_error *err)
 {
     int rc;
+    if (!(m->views = calloc(1, sizeof *m->views))) {
+        matcher_close(m);
+        return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+    }
+    m->nviews = 1;
+    m->views[0] = (view){m->h, m->n, 0, NULL, NULL};
     if (structure == VIGIL_PDQ_INDEX || (structure == VIGIL_PDQ_AUTO && m->n >= VIGIL_PDQ_INDEX_MIN)) {
         if ((rc = vg_pdq_matcher_reindex(m, 0, err)) < 0) {
             matcher_close(m);
@@ -353,7 +449,7 @@ int vigil_pdq_matcher_from_entries_as(vigil_pdq_matcher **out, const vigil_pdq_e
         matcher_close(m);
         return vigil_error_set(err, VIGIL_EINPUT, "pdq matcher: %zu entries, at most %u", n, UINT32_MAX - 1);
     }
-    if (reserve(m, n) < 0) {
+    if (reserve(m, n ? n : 1) < 0) {
         matcher_close(m);
         return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory for %zu entries", n);
     }
@@ -372,25 +468,40 @@ int vigil_pdq_matcher_from_entries(vigil_pdq_matcher **out, const vigil_pdq_entr
 
 int vigil_pdq_matcher_open(vigil_pdq_matcher **out, struct vigil_store *st, vigil_error *err)
 {
-    vigil_pdq_entry *e;
-    vg_pdq_source src;
-    size_t n;
-    int rc = vg_store_pdq_entries(&e, &n, &src, st, err);
+    vigil_pdq_matcher *m;
+    int rc;
     *out = NULL;
-    if (rc < 0)
+    if ((rc = matcher_new(&m, err)) < 0)
         return rc;
-    rc = vigil_pdq_matcher_from_entries(out, e, n, err); /* copies the strings */
-    free(e);
-    if (rc < 0)
-        vg_pdq_source_free(&src);
-    else
-        (*out)->src = src; /* kept: a hit names its record from the segment */
-    return rc;
+    if ((rc = vg_store_pdq_parts(&m->parts, &m->nparts, st, m->threads, err)) < 0) {
+        matcher_close(m);
+        return rc;
+    }
+    if (!(m->views = calloc(m->nparts ? m->nparts : 1, sizeof *m->views))) {
+        matcher_close(m);
+        return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+    }
+    for (size_t i = 0; i < m->nparts; i++) {
+        const vg_pdq_part *p = &m->parts[i];
+        if (m->n + p->n >= UINT32_MAX) {
+            matcher_close(m);
+            return vigil_error_set(err, VIGIL_EINPUT, "pdq matcher: more than %u entries", UINT32_MAX - 1);
+        }
+        m->views[m->nviews++] = (view){p->h, p->n, m->n, p->idx, p};
+        m->n += p->n;
+        if (p->idx)
+            m->ops = &index_ops;
+        /* the disputed PDQ entries, counted from the disputed rows (few), not by reading all entries */
+        for (size_t k = 0; k < p->out.n; k++)
+            m->out += vg_pdq_seg_has(&p->seg, p->out.rows[k]);
+    }
+    *out = m;
+    return 0;
 }
 
 uint64_t vigil_pdq_matcher_entries(const vigil_pdq_matcher *m)
 {
-    return m ? m->n : 0;
+    return m ? m->n - m->out : 0;
 }
 
 int vigil_pdq_matcher_search(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL],
@@ -462,13 +573,25 @@ void vigil_pdq_matcher_info_get(vigil_pdq_matcher_info *out, const vigil_pdq_mat
     memset(out, 0, sizeof *out);
     if (!m)
         return;
-    out->structure = m->idx ? "index" : "linear";
+    out->structure = "linear";
     out->impl = m->k->name;
-    out->chunks = vg_pdq_index_chunks(m->idx);
     out->threads = m->threads;
-    out->entries = m->n;
-    out->bytes = m->cap * (sizeof *m->h + sizeof *m->label) + m->nlabels * sizeof *m->labels +
-                 vg_pdq_index_bytes(m->idx);
+    out->entries = vigil_pdq_matcher_entries(m);
+    out->bytes = m->cap * (sizeof *m->h + sizeof *m->label) + m->nlabels * sizeof *m->labels;
+    for (size_t i = 0; i < m->nviews; i++) {
+        const view *w = &m->views[i];
+        if (w->idx) {
+            out->structure = "index";
+            if (vg_pdq_index_chunks(w->idx) > out->chunks)
+                out->chunks = vg_pdq_index_chunks(w->idx);
+        }
+        if (w->part && w->part->file.base)
+            out->mapped += w->part->file.size;
+        else if (w->part)
+            out->bytes += w->n * (sizeof *w->h + 4) + vg_pdq_index_bytes(w->idx);
+        else
+            out->bytes += vg_pdq_index_bytes(w->idx);
+    }
 }
 
 void vigil_pdq_matcher_close(vigil_pdq_matcher *m)

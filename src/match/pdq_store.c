@@ -1,31 +1,31 @@
 /*
- * The PDQ entries of the store's illegal and interest sets, read from their
- * current segments (the rows listed in each segment's PDQ section), as the
- * array of vigil_pdq_entry any PDQ index is built from.
+ * The PDQ parts of the store (pdq_store.h): each current illegal or interest
+ * segment with its index file mapped, written first when missing or refused,
+ * or held in memory when the segment is small or the file cannot be written.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "hashset/catalog.h"
 #include "match/pdq_store.h"
-#include "segment/segment.h"
 
-/* A copy of a set-level name that lives as long as the source. */
-static const char *keep_name(vg_pdq_source *src, const char *s)
+int vg_pdq_seg_rows(uint32_t **rows, size_t *n, const vg_segment *seg)
 {
-    char **p;
-    if (!s)
-        return NULL;
-    for (size_t i = 0; i < src->nnames; i++)
-        if (!strcmp(src->names[i], s))
-            return src->names[i];
-    p = realloc(src->names, (src->nnames + 1) * sizeof *p);
-    if (!p)
-        return NULL;
-    src->names = p;
-    if (!(p[src->nnames] = strdup(s)))
-        return NULL;
-    return p[src->nnames++];
+    uint32_t *r = malloc((seg->npdq ? seg->npdq : 1) * sizeof *r);
+    size_t k = 0;
+    *rows = NULL;
+    *n = 0;
+    if (!r)
+        return -1;
+    uint8_t h[32];
+    /* a row past the entries names nothing; a damaged row has no PDQ to match */
+    for (uint64_t i = 0; i < seg->npdq; i++)
+        if (seg->pdq_rows[i] < seg->h->entries && vg_pdq_seg_hash(seg, seg->pdq_rows[i], h) == 0)
+            r[k++] = seg->pdq_rows[i];
+    *rows = r;
+    *n = k;
+    return 0;
 }
 
 /* Rows of seg taken out by the active disputes that apply to set name (sorted). */
@@ -39,109 +39,169 @@ static int disputed_rows(vg_seg_rows *rows, const vg_segment *seg, const char *n
     return 0;
 }
 
-static int grow(vigil_pdq_entry **e, vg_pdq_ref **refs, size_t *cap)
+/* The part's hashes and rows copied from its segment, and an index when there are enough of them. */
+static int in_memory(vg_pdq_part *p, int threads, vigil_error *err)
 {
-    size_t ncap = *cap ? 2 * *cap : 64;
-    vigil_pdq_entry *q = realloc(*e, ncap * sizeof *q);
-    vg_pdq_ref *r;
-    if (!q)
-        return -1;
-    *e = q;
-    if (!(r = realloc(*refs, ncap * sizeof *r)))
-        return -1;
-    *refs = r;
-    *cap = ncap;
+    uint32_t *rows;
+    size_t n;
+    if (vg_pdq_seg_rows(&rows, &n, &p->seg) < 0 || !(p->own_h = vg_pdq_alloc_huge((n ? n : 1) * sizeof *p->own_h, 0))) {
+        free(rows);
+        return vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        vigil_pdq_hash h;
+        vg_pdq_seg_hash(&p->seg, rows[i], h.b); /* rows whose hash decodes (vg_pdq_seg_rows) */
+        vg_pdq_words_of(&p->own_h[i], &h);
+    }
+    p->own_rows = rows;
+    p->h = p->own_h;
+    p->rows = rows;
+    p->n = n;
+    return n >= VIGIL_PDQ_INDEX_MIN ? vg_pdq_index_build(&p->idx, p->h, n, 0, threads, err) : 0;
+}
+
+static int use_file(vg_pdq_part *p)
+{
+    p->h = p->file.words;
+    p->rows = p->file.rows;
+    p->n = p->file.n;
+    p->idx = p->file.idx;
     return 0;
 }
 
-int vg_store_pdq_entries(vigil_pdq_entry **out, size_t *n, vg_pdq_source *src, vigil_store *st, vigil_error *err)
+/* Map the segment's index; write it first when missing or refused; in memory when it cannot be written. */
+static int open_index(vg_pdq_part *p, const char *path, int threads, vigil_error *err)
+{
+    vigil_error why = {0}, werr = {0};
+    int rc;
+    if (p->seg.npdq < VIGIL_PDQ_INDEX_MIN) /* small: a linear scan is as fast, and needs no file */
+        return in_memory(p, threads, err);
+    rc = vg_pdqx_open(&p->file, path, &p->seg, &why);
+    if (rc == 0)
+        return use_file(p);
+    if (rc != VIGIL_ENOTFOUND && rc != VIGIL_ESTORE) {
+        if (err)
+            *err = why;
+        return rc;
+    }
+    if (rc == VIGIL_ENOTFOUND)
+        vg_log(VIGIL_LOG_WARN, "%s%s: no PDQ index beside the segment; writing it now (%llu entries)", path,
+               VG_PDQX_SUFFIX, (unsigned long long)p->seg.npdq);
+    else
+        vg_log(VIGIL_LOG_WARN, "%s; writing it again (%llu entries)", why.msg, (unsigned long long)p->seg.npdq);
+    if (vg_pdqx_write(path, &p->seg, &werr) == 0 && vg_pdqx_open(&p->file, path, &p->seg, &werr) == 0)
+        return use_file(p);
+    vg_log(VIGIL_LOG_WARN, "%s; PDQ index built in memory for this run", werr.msg);
+    return in_memory(p, threads, err);
+}
+
+static int copy_name(char **out, const char *s)
+{
+    *out = NULL;
+    return s && !(*out = strdup(s)) ? -1 : 0;
+}
+
+int vg_store_pdq_parts(vg_pdq_part **out, size_t *n, vigil_store *st, int threads, vigil_error *err)
 {
     vg_store_set *v;
     vg_store_dispute *disputes = NULL;
-    size_t nsets, ndisputes = 0, cnt = 0, cap = 0;
-    vigil_pdq_entry *e = NULL;
+    size_t nsets, ndisputes = 0, np = 0;
+    vg_pdq_part *parts = NULL;
     int rc;
     *out = NULL;
     *n = 0;
-    memset(src, 0, sizeof *src);
     if ((rc = vg_store_snapshot(&v, &nsets, st, err)) < 0)
         return rc;
     if ((rc = vg_store_active_disputes(&disputes, &ndisputes, st, err)) < 0) {
         vg_store_snapshot_free(v, nsets);
         return rc;
     }
-    src->segs = calloc(nsets ? nsets : 1, sizeof *src->segs);
-    src->versions = calloc(nsets ? nsets : 1, sizeof *src->versions);
-    if (!src->segs || !src->versions)
+    if (!(parts = calloc(nsets ? nsets : 1, sizeof *parts)))
         rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
     for (size_t i = 0; rc == 0 && i < nsets; i++) {
+        vg_pdq_part *p = &parts[np];
         char *path;
-        vg_segment *seg;
-        vg_seg_rows out_rows = {NULL, 0, 0};
         if (v[i].kind != VIGIL_KIND_ILLEGAL && v[i].kind != VIGIL_KIND_INTEREST)
             continue;
         if (!(path = vg_store_segment_path(st, v[i].segment))) {
             rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
             break;
         }
-        seg = &src->segs[src->nsegs];
-        rc = vg_seg_open(seg, path, err);
-        free(path);
-        if (rc < 0)
-            break;
-        src->versions[src->nsegs] = (int)v[i].version;
-        src->nsegs++;
-        if (disputed_rows(&out_rows, seg, v[i].name, disputes, ndisputes) < 0)
-            rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
-        for (uint64_t k = 0; rc == 0 && k < seg->npdq; k++) {
-            const vg_seg_meta *x;
-            const char *cat, *ser;
-            int8_t quality;
-            uint32_t row = seg->pdq_rows[k];
-            /* a disputed record is out of matching by its PDQ too, whichever digest was disputed */
-            if (row >= seg->h->entries || vg_seg_rows_has(&out_rows, row))
-                continue;
-            x = &seg->meta[row];
-            if (cnt == cap && grow(&e, &src->refs, &cap) < 0) {
-                rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
-                break;
-            }
-            src->refs[cnt] = (vg_pdq_ref){(uint32_t)(src->nsegs - 1), row};
-            if (vg_seg_pdq(seg, row, e[cnt].hash.b, &quality) < 0)
-                continue; /* a damaged row: no PDQ to match */
-            e[cnt].quality = quality;
-            e[cnt].kind = v[i].kind;
-            e[cnt].set = keep_name(src, v[i].name);
-            cat = vg_seg_str(seg, x->category);
-            ser = vg_seg_str(seg, x->series);
-            e[cnt].category = cat ? cat : keep_name(src, v[i].category);
-            e[cnt].series = ser ? ser : keep_name(src, v[i].series);
-            cnt++;
+        rc = vg_seg_open(&p->seg, path, err);
+        if (rc == 0 && p->seg.npdq == 0) { /* nothing to search */
+            vg_seg_close(&p->seg);
+            free(path);
+            continue;
         }
-        free(out_rows.rows);
+        np++; /* from here on the part is freed with the others */
+        p->kind = v[i].kind;
+        p->version = (int)v[i].version;
+        if (rc == 0 && (copy_name(&p->set, v[i].name) < 0 || copy_name(&p->category, v[i].category) < 0 ||
+                        copy_name(&p->series, v[i].series) < 0 ||
+                        disputed_rows(&p->out, &p->seg, v[i].name, disputes, ndisputes) < 0))
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "pdq matcher: out of memory");
+        if (rc == 0)
+            rc = open_index(p, path, threads, err);
+        free(path);
     }
     vg_store_snapshot_free(v, nsets);
     vg_store_disputes_free(disputes, ndisputes);
     if (rc < 0) {
-        free(e);
-        vg_pdq_source_free(src);
+        vg_pdq_parts_free(parts, np);
         return rc;
     }
-    *out = e;
-    *n = cnt;
+    *out = parts;
+    *n = np;
     return 0;
 }
 
-void vg_pdq_source_free(vg_pdq_source *src)
+void vg_pdq_parts_free(vg_pdq_part *parts, size_t n)
 {
-    for (size_t i = 0; i < src->nsegs; i++)
-        vg_seg_close(&src->segs[i]);
-    for (size_t i = 0; i < src->nnames; i++)
-        free(src->names[i]);
-    free(src->names);
-    free(src->segs);
-    free(src->versions);
-    free(src->refs);
-    memset(src, 0, sizeof *src);
+    for (size_t i = 0; parts && i < n; i++) {
+        vg_pdq_part *p = &parts[i];
+        if (!p->file.base)
+            vg_pdq_index_free(p->idx);
+        vg_pdqx_close(&p->file);
+        free(p->own_h);
+        free(p->own_rows);
+        free(p->out.rows);
+        free(p->set);
+        free(p->category);
+        free(p->series);
+        vg_seg_close(&p->seg);
+    }
+    free(parts);
 }
 
+int vg_pdq_file_for_segment(const char *seg_path, vigil_hashset_kind kind, vigil_error *err)
+{
+    vg_segment seg;
+    int rc;
+    if (kind != VIGIL_KIND_ILLEGAL && kind != VIGIL_KIND_INTEREST)
+        return 0;
+    if ((rc = vg_seg_open(&seg, seg_path, err)) < 0)
+        return rc;
+    if (seg.npdq >= VIGIL_PDQ_INDEX_MIN)
+        rc = vg_pdqx_write(seg_path, &seg, err);
+    vg_seg_close(&seg);
+    return rc;
+}
+
+int vg_pdq_file_verify(const char *seg_path, vigil_error *err)
+{
+    vg_segment seg;
+    vg_pdqx x;
+    char *path;
+    int rc;
+    if ((rc = vg_seg_open(&seg, seg_path, err)) < 0)
+        return rc;
+    rc = vg_pdqx_open(&x, seg_path, &seg, err);
+    if (rc == 0) {
+        path = vg_pdqx_path(seg_path);
+        rc = vg_pdqx_verify(&x, &seg, path ? path : seg_path, err);
+        free(path);
+        vg_pdqx_close(&x);
+    }
+    vg_seg_close(&seg);
+    return rc;
+}
