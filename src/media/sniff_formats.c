@@ -126,10 +126,16 @@ static int tar_sum(const uint8_t *p, size_t n)
     return sum == want;
 }
 
-/* PostScript, but not a Type 1 font: file calls "%!PS-AdobeFont" text. */
+/* PostScript, but not a font: file calls "%!PS-AdobeFont" and "... Resource-Font" text. */
 static int ps_not_font(const uint8_t *p, size_t n)
 {
-    return !at(p, n, 0, "%!PS-AdobeFont", 14);
+    size_t end = n < 64 ? n : 64;
+    if (at(p, n, 0, "%!PS-AdobeFont", 14))
+        return 0;
+    for (size_t i = 4; i + 13 <= end && p[i] != '\n'; i++)
+        if (!memcmp(p + i, "Resource-Font", 13))
+            return 0;
+    return 1;
 }
 
 /* ---- ISO base media (ftyp) brands ---- */

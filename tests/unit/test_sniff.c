@@ -132,6 +132,7 @@ static void test_others(void **state)
     assert_string_equal(mime_of(make(0, "%PDF-1.4\n", 9, 64)), "application/pdf");
     assert_string_equal(mime_of(make(0, "%!PS-Adobe-3.0\n", 15, 64)), "application/postscript");
     assert_null(vg_sniff_format(buf, make(0, "%!PS-AdobeFont-1.0", 18, 64))); /* file: text/plain */
+    assert_null(vg_sniff_format(buf, make(0, "%!PS-Adobe-3.0 Resource-Font\n", 29, 64)));
     assert_string_equal(mime_of(make(0, "SQLite format 3", 16, 64)), "application/vnd.sqlite3");
     assert_null(mime_of(make(0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, 64))); /* OLE2: CDF test names it */
     make(0, "\x7f" "ELF\x02\x01\x01", 7, 64);
