@@ -1,10 +1,28 @@
-/* libmagic MIME sniffing and container signatures. */
+/*
+ * MIME typing: vigil's own sniffers first (sniff_formats.c), libmagic only for
+ * what they leave, on a bounded prefix and with the tests that cost most and
+ * change no answer turned off. Container signatures come from the same table.
+ */
 #include <magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "media/sniff.h"
+#include "media/sniff_formats.h"
+
+/*
+ * How much of the head libmagic sees. bench/bench_sniff on every tenth file
+ * of /usr/share, items libmagic decides: 64 KiB 1.69 ms per item, 16 KiB
+ * 1.27 ms, 4 KiB 0.80 ms; agreement with file 100%, 99.93%, 99.66%.
+ */
+#define MAGIC_PREFIX (16 * 1024)
+/*
+ * Compressed contents are opened as containers, not guessed at by libmagic.
+ * The token test changes no answer there and costs a quarter; the encoding,
+ * JSON and CSV tests do change answers (text/plain, application/json) and stay.
+ */
+#define MAGIC_FLAGS (MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_TOKENS | MAGIC_ERROR)
 
 struct vg_sniffer {
     magic_t magic;
@@ -16,8 +34,7 @@ int vg_sniffer_new(vg_sniffer **out, vigil_error *err)
     *out = NULL;
     if (!s)
         return vigil_error_set(err, VIGIL_ENOMEM, "sniff: out of memory");
-    /* Compressed contents are opened as containers, not guessed at by libmagic. */
-    s->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
+    s->magic = magic_open(MAGIC_FLAGS);
     if (!s->magic || magic_load(s->magic, NULL) != 0) {
         int rc = vigil_error_set(err, VIGIL_EINTERNAL, "libmagic: cannot load the magic database: %s",
                                  s->magic ? magic_error(s->magic) : "out of memory");
@@ -39,42 +56,22 @@ void vg_sniffer_free(vg_sniffer *s)
 
 void vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap)
 {
-    const char *m = magic_buffer(s->magic, head, n);
+    const vg_format *f;
+    const char *m;
+    if (n == 0) { /* what file says of an empty file */
+        snprintf(out, cap, "inode/x-empty");
+        return;
+    }
+    f = vg_sniff_format(head, n);
+    if (f && f->mime) {
+        snprintf(out, cap, "%s", f->mime);
+        return;
+    }
+    m = magic_buffer(s->magic, head, n < MAGIC_PREFIX ? n : MAGIC_PREFIX);
     snprintf(out, cap, "%s", m ? m : "application/octet-stream");
-}
-
-static int at(const uint8_t *p, size_t n, size_t off, const void *sig, size_t len)
-{
-    return n >= off + len && memcmp(p + off, sig, len) == 0;
 }
 
 int vg_sniff_is_container(const uint8_t *p, size_t n)
 {
-    static const struct { size_t off; const char *sig; size_t len; } sigs[] = {
-        {0, "PK\x03\x04", 4},          /* zip and everything built on it */
-        {0, "PK\x05\x06", 4},          /* empty zip */
-        {0, "PK\x07\x08", 4},          /* spanned zip */
-        {0, "7z\xbc\xaf\x27\x1c", 6},
-        {0, "Rar!\x1a\x07", 6},
-        {0, "\x1f\x8b\x08", 3},        /* gzip, deflate */
-        {0, "\xfd" "7zXZ\x00", 6},     /* xz */
-        {0, "\x28\xb5\x2f\xfd", 4},    /* zstd */
-        {0, "\x04\x22\x4d\x18", 4},    /* lz4 */
-        {0, "LZIP", 4},
-        {0, "MSCF\0\0\0\0", 8},        /* cabinet */
-        {257, "ustar", 5},             /* tar */
-        {0, "070707", 6},              /* cpio odc */
-        {0, "070701", 6},              /* cpio newc */
-        {0, "070702", 6},
-        {32769, "CD001", 5},           /* ISO 9660 */
-    };
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        if (at(p, n, sigs[i].off, sigs[i].sig, sigs[i].len))
-            return 1;
-    if (at(p, n, 0, "BZh", 3) && n > 9 && p[3] >= '1' && p[3] <= '9' && (!memcmp(p + 4, "\x31\x41\x59\x26\x53\x59", 6) || !memcmp(p + 4, "\x17\x72\x45\x38\x50\x90", 6)))
-        return 1;
-    /* compress (.Z): magic, then a flags byte naming 9 to 16 bits per code */
-    if (at(p, n, 0, "\x1f\x9d", 2) && n > 2 && (p[2] & 0x60) == 0 && (p[2] & 0x1f) >= 9 && (p[2] & 0x1f) <= 16)
-        return 1;
-    return 0;
+    return vg_sniff_format_container(p, n);
 }

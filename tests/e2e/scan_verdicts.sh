@@ -43,7 +43,7 @@ is "in illegal and benign sets: the illegal match wins but is flagged for review
   "$(jl out.jsonl "(lambda i: (i['verdict'], i['match']['set'], i['match']['flags']))(by_path['seized/docs/hello.txt'])")" \
   "('interest', 'vics-test', ['also-benign'])"
 is "new material is unknown with no match" "$(jl out.jsonl "(lambda i: (i['verdict'], i['match']))(by_path['seized/docs/new.bin'])")" "('unknown', None)"
-is "empty file: unknown, application/x-empty" "$(jl out.jsonl "(lambda i: (i['verdict'], i['mime'], i['size']))(by_path['seized/docs/empty'])")" "('unknown', 'application/x-empty', 0)"
+is "empty file: unknown, inode/x-empty" "$(jl out.jsonl "(lambda i: (i['verdict'], i['mime'], i['size']))(by_path['seized/docs/empty'])")" "('unknown', 'inode/x-empty', 0)"
 is "mime from libmagic" "$(jl out.jsonl "by_path['seized/pics/gradient-16x16.png']['mime']")" "image/png"
 is "summary counts" "$(jl out.jsonl "(summary['illegal'], summary['benign'], summary['interest'], summary['unknown'], summary['error'], summary['interrupted'])")" \
   "(2, 1, 2, 3, 0, False)"

@@ -36,7 +36,7 @@ static void source__mime_from_libmagic(void **state)
     vg_sniff_mime(s, "hello world\n", 12, mime, sizeof mime);
     assert_string_equal(mime, "text/plain");
     vg_sniff_mime(s, "", 0, mime, sizeof mime);
-    assert_string_equal(mime, "application/x-empty");
+    assert_string_equal(mime, "inode/x-empty");
     vg_sniffer_free(s);
 }
 

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# bench/mime.sh [BUILD] [TREE...]: what MIME typing costs in a scan. On each tree
+# (default /usr/share and the bench corpus), in one run: `scan --no-pdq` (typing
+# on), `scan --no-mime --no-pdq`, and `hash`, all --jobs 2 with no hash sets, from
+# the page cache; files/s, the ratio typing on / typing off, and the agreement of
+# vigil's mime with `file --mime-type` plus the cost per item of typing split by
+# who decided (bench_sniff). Prints figures, never pass/fail.
+#
+#   Times are the median of BENCH_REPEAT (default 3) runs, CPU = median user+sys.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+shift || true
+VIGIL=$BUILD/vigil
+. bench/lib.sh
+
+[ -x "$VIGIL" ] || die "$VIGIL not found (run make first)"
+[ -x "$BUILD/bench/bench_sniff" ] || die "$BUILD/bench/bench_sniff not found (run make first)"
+need_tools file python3
+if [ $# -gt 0 ]; then trees=("$@"); else ensure_corpus; trees=(/usr/share "$CORPUS"); fi
+
+echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+echo "vigil: $("$VIGIL" --version 2>/dev/null || echo "$VIGIL"); file: $(file --version | head -1); repeats: $REPEAT"
+for tree in "${trees[@]}"; do
+  files=$(tree_files "$tree")
+  bytes=$(tree_bytes "$tree")
+  echo
+  echo "tree: $tree, $files files, $bytes bytes"
+  warm_cache "$tree"
+  declare -A secs=()
+  for key in mime nomime hash; do
+    case $key in
+      mime) cmd=("$VIGIL" scan --jobs 2 --quiet --no-sets --no-pdq --jsonl /dev/null "$tree") ;;
+      nomime) cmd=("$VIGIL" scan --jobs 2 --quiet --no-sets --no-pdq --no-mime --jsonl /dev/null "$tree") ;;
+      hash) cmd=("$VIGIL" hash --jobs 2 --quiet "$tree") ;;
+    esac
+    measure "$key" "${cmd[@]}"
+    secs[$key]=$M_SECS
+    printf '  %-70s %7.3f s  %s files/s  (runs: %s; CPU %s s; peak RSS %s MiB)\n' "${cmd[*]}" "$M_SECS" \
+      "$(per_s "$files" "$M_SECS")" "$M_ALL" "$M_CPU" "$(mib "$M_RSS_KB")"
+  done
+  awk -v a="${secs[mime]}" -v b="${secs[nomime]}" -v h="${secs[hash]}" \
+    'BEGIN { printf "  ratio scan --no-pdq / scan --no-mime --no-pdq: %.2fx (target <= 1.25x); / hash: %.2fx\n", a / b, a / h }'
+  list=$BENCH_DIR/mime-file-$(echo "$tree" | tr / _).tsv
+  find "$tree" -type f -print0 | xargs -0 -n 2000 file --mime-type -N -F $'\t' >"$list" 2>/dev/null || true
+  echo "  typing per item (bench_sniff, CPU time, vigil's mime against file --mime-type on the same files):"
+  "$BUILD/bench/bench_sniff" "$list" vigil | sed 's/^/    /'
+done
