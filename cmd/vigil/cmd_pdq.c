@@ -73,8 +73,8 @@ static void usage(FILE *f)
                "BMP, TIFF, HEIF, recognised by content) as 'hash,quality,path'; --dihedral writes the\n"
                "hashes of the eight orientations (orig,rot90,rot180,rot270,flipx,flipy,flipp,flipm)\n"
                "before quality and path. Quality under 50 means the hash should not be matched.\n"
-               "Pictures over --max-pixels (default 100M) are refused. --pdq-exact (default) decodes\n"
-               "every picture in full as the PDQ reference does; --pdq-scaled decodes JPEGs of 1024 px\n"
+               "Pictures over --max-pixels (default 100M) are refused. --pdq-exact decodes\n"
+               "every picture in full as the PDQ reference does; --pdq-scaled (default) decodes JPEGs of 1024 px\n"
                "or more a side at 1/2 to 1/8 scale, faster, hashes within a few bits of the reference's.\n"
                "Images that do not decode are named on stderr and the exit status is then 3; other\n"
                "files are skipped.\n");
