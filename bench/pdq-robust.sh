@@ -7,6 +7,8 @@
 # original), mean and max distance (best of the eight orientations), and how many copies
 # fall under quality 50; then the false-match rate among pairs of different photos at 31
 # and 20. Prints figures, never pass/fail.
+# Both decoding modes (--pdq-exact, --pdq-scaled) run on the same copies; their recall tables are
+# printed side by side at the end.
 # usage: bench/pdq-robust.sh [BUILD] [WORKDIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,17 +61,24 @@ export IM W
 for n in $(cat "$W/names"); do for a in "${alterations[@]}"; do echo "$n $a"; done; done |
   xargs -P "$(nproc)" -n 2 bash -c 'alter "$0" "$1"'
 
-# The originals become a known set; the altered copies are scanned against it.
-export VIGIL_DB="$W/vigil.db"
-"$VIGIL" pdq --quiet "$W/orig" | awk -F, '{print $1","$2}' >"$W/orig.pdq"
-"$VIGIL" pdq --quiet "$W/orig" >"$W/orig.csv"
-"$VIGIL" hashset import --name originals --kind illegal --format pdq "$W/orig.pdq" >/dev/null
-"$VIGIL" scan --quiet --jsonl "$W/scan.jsonl" "$W/alt"
-"$VIGIL" pdq --quiet --dihedral "$W/alt" "$W/orig" >"$W/dihedral.csv"
+# The originals become a known set; the altered copies are scanned against it, once per decoding
+# mode (--pdq-exact: the reference's full decode; --pdq-scaled: large JPEGs at reduced DCT scale),
+# originals and copies hashed in the same mode.
+for mode in exact scaled; do
+M="$W/$mode"
+mkdir -p "$M"
+export VIGIL_DB="$M/vigil.db"
+"$VIGIL" pdq --quiet --pdq-$mode "$W/orig" | awk -F, '{print $1","$2}' >"$M/orig.pdq"
+"$VIGIL" pdq --quiet --pdq-$mode "$W/orig" >"$M/orig.csv"
+"$VIGIL" hashset import --name originals --kind illegal --format pdq "$M/orig.pdq" >/dev/null
+"$VIGIL" scan --quiet --pdq-$mode --jsonl "$M/scan.jsonl" "$W/alt"
+"$VIGIL" pdq --quiet --pdq-$mode --dihedral "$W/alt" "$W/orig" >"$M/dihedral.csv"
 
-python3 - "$W" "${alterations[@]}" <<'PY'
+echo "bench pdq_robust_mode $mode"
+python3 - "$M" "${alterations[@]}" <<'PY'
 import json, os, sys
 W, alts = sys.argv[1], sys.argv[2:]
+table = open(os.path.join(W, "table.tsv"), "w")
 def pc(a, b): return bin(int(a, 16) ^ int(b, 16)).count("1")
 orig = {}  # name -> plain hash
 for line in open(os.path.join(W, "orig.csv")):
@@ -109,6 +118,7 @@ for a in alts:
             found += 1
     print("%-11s %6.0f%% %6.1f %6d %6d %6.1f" % (a, 100.0 * found / len(ds), sum(ds) / len(ds), max(ds), low,
                                                sum(plain) / len(plain)))
+    table.write("%s\t%.0f\t%.1f\t%d\n" % (a, 100.0 * found / len(ds), sum(ds) / len(ds), max(ds)))
 print("(recall: share of copies found near their own original; mean/max: distance to the original, best of the\n"
       " 8 orientations; q<50: copies too featureless to match; plain: mean distance without orientations)")
 # False matches: pairs of different photos, each side as a picture and the other as a list entry.
@@ -141,3 +151,9 @@ print("bench pdq_robust_false_matches %d pairs of different photos (originals an
       "%d within 31 (%.4f%%), %d within 20 (%.4f%%); closest pair %d bits"
       % (pairs, fm31, 100.0 * fm31 / pairs, fm20, 100.0 * fm20 / pairs, closest))
 PY
+done
+# Both modes side by side: recall, mean and max distance per alteration.
+echo "bench pdq_robust_side_by_side (exact | scaled)"
+printf "%-11s %7s %6s %4s | %7s %6s %4s\n" alteration recall mean max recall mean max
+paste "$W/exact/table.tsv" "$W/scaled/table.tsv" |
+  awk -F'\t' '{printf "%-11s %6s%% %6s %4s | %6s%% %6s %4s%s\n", $1, $2, $3, $4, $6, $7, $8, ($6 < $2 ? "  worse" : "")}'

@@ -13,6 +13,7 @@ packages=(
   libsodium-dev
   libyajl-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick
+  libjpeg-turbo-progs webp
   fonts-dejavu-core mate-backgrounds gnome-backgrounds
   foremost zlib1g-dev
   libyajl-dev libxml2-dev jq strace

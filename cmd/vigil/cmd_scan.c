@@ -94,6 +94,9 @@ static void usage(FILE *f)
             "  --max-archive-bytes BYTES  total expansion allowed for one archive (default 64G)\n"
             "  --pdq-distance N      PDQ near-match radius, 0 to 31 (default 31); --no-pdq skips PDQ\n"
             "  --max-pixels N        pictures with more pixels are not decoded (default 100M)\n"
+            "  --pdq-exact           decode every picture in full, as the PDQ reference does\n"
+            "  --pdq-scaled          (default) decode JPEGs of 1024 px or more a side at 1/2 to 1/8 scale:\n"
+            "                        faster, hashes within a few bits of the reference's\n"
             "Disk images (raw, split .001, E01) named as PATH are read through their file systems:\n"
             "  --carve               also carve pictures out of unallocated space\n"
             "  --carve-max-size BYTES  largest picture carved (default 64M)\n"
@@ -125,7 +128,8 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"max-depth", required_argument, NULL, 'D'}, {"max-ratio", required_argument, NULL, 'r'},
         {"ratio-floor", required_argument, NULL, 'f'}, {"max-archive-bytes", required_argument, NULL, 'B'},
         {"pdq-distance", required_argument, NULL, 'P'}, {"no-pdq", no_argument, NULL, 'N'},
-        {"max-pixels", required_argument, NULL, 'X'},
+        {"max-pixels", required_argument, NULL, 'X'}, {"pdq-exact", no_argument, NULL, 'e'},
+        {"pdq-scaled", no_argument, NULL, 'F'},
         {"carve", no_argument, NULL, 'c'}, {"carve-max-size", required_argument, NULL, 'Z'},
         {"verify-image", no_argument, NULL, 'V'}, {"thumbnails", optional_argument, NULL, 'T'},
         {"case", required_argument, NULL, 'K'}, {"exhibit", required_argument, NULL, 'x'},
@@ -175,6 +179,8 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             o->pdq_max_distance = (int)v;
             break;
         case 'N': o->compute_pdq = 0; break;
+        case 'e': o->decode.dct_scale = 0; break;
+        case 'F': o->decode.dct_scale = 1; break;
         case 'X':
             if (parse_limit(&o->decode.max_pixels, "--max-pixels", optarg) < 0 || o->decode.max_pixels == 0)
                 return EXIT_USAGE;

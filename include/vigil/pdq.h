@@ -50,6 +50,21 @@ const char *vigil_pdq_dihedral_name(vigil_pdq_dihedral d);
 int vigil_pdq_image(vigil_pdq_result *out, const vigil_image *img, vigil_error *err);
 
 /*
+ * Float buffers a thread reuses from one picture to the next (zero it before
+ * the first use): grown to the largest picture seen, freed only by dispose,
+ * so hashing many pictures costs no allocation and no fresh pages each.
+ */
+typedef struct vigil_pdq_work {
+    float *buf;
+    size_t cap;   /* floats */
+} vigil_pdq_work;
+
+/* vigil_pdq_image with the caller's buffers; one work per thread. */
+int vigil_pdq_image_work(vigil_pdq_result *out, const vigil_image *img, vigil_pdq_work *work,
+                         vigil_error *err);
+void vigil_pdq_work_dispose(vigil_pdq_work *work);
+
+/*
  * PDQ of a float32 luminance plane of w x h (each at most 512 after the
  * 512 rule; the caller applies it). scratch must hold max(w, 64) * h floats;
  * the luminance plane is overwritten.

@@ -327,18 +327,47 @@ void vg_pdq_dct(float b16[16 * 16], const float a[64 * 64])
         }
 }
 
-static int cmp_float(const void *pa, const void *pb)
+/*
+ * The 128th smallest of the 256 values (what sorting and taking [127] gives),
+ * by selection: Hoare partitions around the middle value, keeping only the
+ * side that holds position k. Only comparisons, so the value returned is one
+ * of the inputs, bit for bit the one the sort would put there.
+ */
+float vg_pdq_median256(const float b[256])
 {
-    float a = *(const float *)pa, b = *(const float *)pb;
-    return (a > b) - (a < b);
+    float v[256];
+    int lo = 0, hi = 255;
+    const int k = 127;
+    memcpy(v, b, sizeof v);
+    while (lo < hi) {
+        float pivot = v[lo + (hi - lo) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                float t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break; /* j < k < i: v[k] equals the pivot */
+    }
+    return v[k];
 }
 
 static void threshold(vigil_pdq_hash *out, const float b[256])
 {
-    float sorted[256], m;
-    memcpy(sorted, b, sizeof sorted);
-    qsort(sorted, 256, sizeof sorted[0], cmp_float);
-    m = sorted[127];
+    float m = vg_pdq_median256(b);
     memset(out, 0, sizeof *out);
     for (int u = 0; u < 16; u++)
         for (int v = 0; v < 16; v++)
@@ -381,10 +410,11 @@ void vigil_pdq_luma(vigil_pdq_result *out, float *luma, float *scratch, uint32_t
     out->has_hash = 1;
 }
 
-int vigil_pdq_image(vigil_pdq_result *out, const vigil_image *img, vigil_error *err)
+int vigil_pdq_image_work(vigil_pdq_result *out, const vigil_image *img, vigil_pdq_work *work,
+                         vigil_error *err)
 {
-    float *luma;
     size_t n = (size_t)img->width * img->height;
+    size_t need = n + (size_t)(img->width < 64 ? 64 : img->width) * img->height;
     memset(out, 0, sizeof *out);
     if (img->width > 512 || img->height > 512)
         return vigil_error_set(err, VIGIL_EINPUT, "pdq: image of %ux%u is not size-normalised (over 512)",
@@ -393,13 +423,31 @@ int vigil_pdq_image(vigil_pdq_result *out, const vigil_image *img, vigil_error *
         return vigil_error_set(err, VIGIL_EINPUT, "pdq: %u channels (1 or 3 expected)", img->channels);
     if (img->width < 5 || img->height < 5)
         return 0;
-    luma = malloc((n + (size_t)(img->width < 64 ? 64 : img->width) * img->height) * sizeof *luma);
-    if (!luma)
-        return vigil_error_set(err, VIGIL_ENOMEM, "pdq: out of memory");
-    vg_pdq_luminance(luma, img->pixels, img->width, img->height, img->channels);
-    vigil_pdq_luma(out, luma, luma + n, img->width, img->height);
-    free(luma);
+    if (need > work->cap) { /* grown, never shrunk: a thread's pictures reuse the same pages */
+        float *p = realloc(work->buf, need * sizeof *p);
+        if (!p)
+            return vigil_error_set(err, VIGIL_ENOMEM, "pdq: out of memory");
+        work->buf = p;
+        work->cap = need;
+    }
+    vg_pdq_luminance(work->buf, img->pixels, img->width, img->height, img->channels);
+    vigil_pdq_luma(out, work->buf, work->buf + n, img->width, img->height);
     return 0;
+}
+
+void vigil_pdq_work_dispose(vigil_pdq_work *work)
+{
+    free(work->buf);
+    work->buf = NULL;
+    work->cap = 0;
+}
+
+int vigil_pdq_image(vigil_pdq_result *out, const vigil_image *img, vigil_error *err)
+{
+    vigil_pdq_work work = {0};
+    int rc = vigil_pdq_image_work(out, img, &work, err);
+    vigil_pdq_work_dispose(&work);
+    return rc;
 }
 
 const char *vigil_pdq_dihedral_name(vigil_pdq_dihedral d)

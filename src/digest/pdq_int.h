@@ -16,6 +16,8 @@ void vg_pdq_buffer64(float a64[64 * 64], float *luma, float *scratch, uint32_t w
 int vg_pdq_quality(const float a64[64 * 64]);
 /* The 16 x 16 DCT corner B of the 64 x 64 buffer. */
 void vg_pdq_dct(float b16[16 * 16], const float a64[64 * 64]);
+/* The 128th smallest of 256 values, the same value sorting would put at [127]. */
+float vg_pdq_median256(const float b[256]);
 /* The eight dihedral hashes of B. */
 void vg_pdq_hashes(vigil_pdq_hash out[8], const float b16[16 * 16]);
 /* The DCT matrix (16 x 64), built once. */

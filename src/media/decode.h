@@ -16,8 +16,10 @@ typedef struct vg_raster {
     const vigil_decode_opts *opts;
     uint32_t *colmap;     /* source column of each kept column */
     uint32_t next_out;    /* next output row to fill */
+    uint32_t dec_w, dec_h; /* of the rows the decoder delivers (under the file's size when it scales) */
     unsigned src_channels;
     int grey;             /* every pixel so far has R = G = B */
+    int reuse;            /* keep img->pixels (and its capacity) when the decode fails */
 } vg_raster;
 
 /*
@@ -26,6 +28,12 @@ typedef struct vg_raster {
  */
 int vg_raster_begin(vg_raster *r, uint32_t w, uint32_t h, unsigned channels, const char *fmt,
                     vigil_error *err);
+/*
+ * As vg_raster_begin for a file of file_w x file_h (the pixel limit applies to it) that the
+ * decoder delivers scaled to dec_w x dec_h.
+ */
+int vg_raster_begin_scaled(vg_raster *r, uint32_t file_w, uint32_t file_h, uint32_t dec_w, uint32_t dec_h,
+                           unsigned channels, const char *fmt, vigil_error *err);
 /* 1 when source row y is kept (decoders may skip colour work for the others). */
 int vg_raster_wants(const vg_raster *r, uint32_t y);
 /* Source row y (w * channels bytes); rows must come in increasing y. */

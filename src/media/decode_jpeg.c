@@ -3,6 +3,7 @@
  * upsampling), as the PDQ reference's decoder produces them; grey files stay
  * grey, Adobe CMYK/YCCK is converted the way ImageMagick does. A truncated
  * file is hashed as far as it decodes (libjpeg fills the rest mid-grey).
+ * With dct_scale, a large file decodes at 1/2 to 1/8 scale in the DCT domain.
  */
 #include <setjmp.h>
 #include <stdio.h>
@@ -49,6 +50,19 @@ static void cmyk_to_rgb(uint8_t *rgb, const uint8_t *cmyk, uint32_t w)
     }
 }
 
+/*
+ * The largest of 1, 2, 4, 8 that keeps the short side at least 512 once libjpeg has
+ * scaled it (it rounds up): PDQ reduces the picture to 512 x 512 anyway.
+ */
+static unsigned dct_denominator(uint32_t w, uint32_t h)
+{
+    uint32_t s = w < h ? w : h;
+    unsigned d = 1;
+    while (d < 8 && ((uint64_t)s + 2 * d - 1) / (2 * d) >= 512)
+        d *= 2;
+    return d;
+}
+
 int vg_decode_jpeg(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
 {
     jstate *s = calloc(1, sizeof *s);
@@ -75,9 +89,14 @@ int vg_decode_jpeg(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
     } else {
         ci->out_color_space = JCS_RGB;
     }
+    if (r->opts && r->opts->dct_scale && !r->opts->full_size) {
+        ci->scale_num = 1;
+        ci->scale_denom = dct_denominator(ci->image_width, ci->image_height);
+    }
+    jpeg_calc_output_dimensions(ci);
     /* The pixel limit is checked here, from the header, before libjpeg allocates its buffers. */
-    if ((rc = vg_raster_begin(r, ci->image_width, ci->image_height, ci->out_color_space == JCS_GRAYSCALE ? 1 : 3,
-                              "jpeg", err)) < 0)
+    if ((rc = vg_raster_begin_scaled(r, ci->image_width, ci->image_height, ci->output_width, ci->output_height,
+                                     ci->out_color_space == JCS_GRAYSCALE ? 1 : 3, "jpeg", err)) < 0)
         goto done;
     jpeg_start_decompress(ci);
     if (!(s->row = malloc((size_t)ci->output_width * (size_t)ci->output_components)) ||

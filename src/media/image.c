@@ -60,19 +60,27 @@ vigil_image_format vigil_image_sniff(const void *head, size_t n)
 int vg_raster_begin(vg_raster *r, uint32_t w, uint32_t h, unsigned channels, const char *fmt,
                     vigil_error *err)
 {
+    return vg_raster_begin_scaled(r, w, h, w, h, channels, fmt, err);
+}
+
+int vg_raster_begin_scaled(vg_raster *r, uint32_t file_w, uint32_t file_h, uint32_t w, uint32_t h,
+                           unsigned channels, const char *fmt, vigil_error *err)
+{
     vigil_image *img = r->img;
     uint64_t max = r->opts && r->opts->max_pixels ? r->opts->max_pixels : VIGIL_IMAGE_MAX_PIXELS_DEFAULT;
     size_t bytes;
-    if (w == 0 || h == 0)
-        return vigil_error_set(err, VIGIL_EINPUT, "%s: empty picture (%ux%u)", fmt, w, h);
-    if ((uint64_t)w * h > max)
+    if (file_w == 0 || file_h == 0 || w == 0 || h == 0)
+        return vigil_error_set(err, VIGIL_EINPUT, "%s: empty picture (%ux%u)", fmt, file_w, file_h);
+    if ((uint64_t)file_w * file_h > max)
         return vigil_error_set(err, VIGIL_EINPUT, "%s: %ux%u is %llu pixels, over the limit of %llu "
-                               "(decompression bomb?)", fmt, w, h, (unsigned long long)w * h,
+                               "(decompression bomb?)", fmt, file_w, file_h, (unsigned long long)file_w * file_h,
                                (unsigned long long)max);
     if (channels != 1 && channels != 3)
         return vigil_error_set(err, VIGIL_EINTERNAL, "%s: %u channels", fmt, channels);
-    img->src_width = w;
-    img->src_height = h;
+    img->src_width = file_w;
+    img->src_height = file_h;
+    r->dec_w = w;
+    r->dec_h = h;
     if (!(r->opts && r->opts->full_size) && (w > NORM || h > NORM)) {
         img->width = NORM;
         img->height = NORM;
@@ -84,12 +92,17 @@ int vg_raster_begin(vg_raster *r, uint32_t w, uint32_t h, unsigned channels, con
     r->src_channels = channels;
     r->grey = channels == 3;
     r->next_out = 0;
-    if (vg_mul_size(&bytes, (size_t)img->width * img->height, channels) < 0 ||
-        !(img->pixels = malloc(bytes)) || !(r->colmap = malloc(img->width * sizeof *r->colmap))) {
-        free(img->pixels);
-        img->pixels = NULL;
+    if (vg_mul_size(&bytes, (size_t)img->width * img->height, channels) < 0)
         return vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory for %ux%u", fmt, w, h);
+    if (bytes > img->pixels_cap) {
+        free(img->pixels);
+        img->pixels_cap = 0;
+        if (!(img->pixels = malloc(bytes)))
+            return vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory for %ux%u", fmt, w, h);
+        img->pixels_cap = bytes;
     }
+    if (!(r->colmap = malloc(img->width * sizeof *r->colmap)))
+        return vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory for %ux%u", fmt, w, h);
     for (uint32_t x = 0; x < img->width; x++)
         r->colmap[x] = (uint32_t)((uint64_t)x * w / img->width);
     return 0;
@@ -97,7 +110,7 @@ int vg_raster_begin(vg_raster *r, uint32_t w, uint32_t h, unsigned channels, con
 
 static uint32_t src_row_of(const vg_raster *r, uint32_t out)
 {
-    return (uint32_t)((uint64_t)out * r->img->src_height / r->img->height);
+    return (uint32_t)((uint64_t)out * r->dec_h / r->img->height);
 }
 
 int vg_raster_wants(const vg_raster *r, uint32_t y)
@@ -111,7 +124,7 @@ void vg_raster_row(vg_raster *r, uint32_t y, const uint8_t *row)
     const unsigned ch = r->src_channels;
     if (r->grey) {
         const uint8_t *p = row;
-        for (uint32_t x = 0; x < img->src_width; x++, p += 3)
+        for (uint32_t x = 0; x < r->dec_w; x++, p += 3)
             if (p[0] != p[1] || p[0] != p[2]) {
                 r->grey = 0;
                 break;
@@ -119,7 +132,7 @@ void vg_raster_row(vg_raster *r, uint32_t y, const uint8_t *row)
     }
     while (r->next_out < img->height && src_row_of(r, r->next_out) == y) {
         uint8_t *o = img->pixels + (size_t)r->next_out * img->width * ch;
-        if (img->width == img->src_width) {
+        if (img->width == r->dec_w) {
             memcpy(o, row, (size_t)img->width * ch);
         } else if (ch == 3) {
             for (uint32_t x = 0; x < img->width; x++)
@@ -151,39 +164,62 @@ void vg_raster_end(vg_raster *r)
 
 void vg_raster_abort(vg_raster *r)
 {
+    vigil_image *img = r->img;
+    uint8_t *keep = r->reuse ? img->pixels : NULL;
+    size_t cap = r->reuse ? img->pixels_cap : 0;
+    vigil_image_format f = img->format;
     free(r->colmap);
     r->colmap = NULL;
-    free(r->img->pixels);
-    r->img->pixels = NULL;
+    if (!r->reuse)
+        free(img->pixels);
+    memset(img, 0, sizeof *img);
+    img->format = f;
+    img->pixels = keep;
+    img->pixels_cap = cap;
 }
 
-int vg_image_decode_as(vigil_image *out, vigil_image_format f, const void *data, size_t n,
-                       const vigil_decode_opts *opts, vigil_error *err)
+/* Decode with format f's decoder into out, whose pixel buffer is kept when reuse is set. */
+static int decode_into(vigil_image *out, vigil_image_format f, const void *data, size_t n,
+                       const vigil_decode_opts *opts, int reuse, vigil_error *err)
 {
     static int (*const decoders[])(vg_raster *, const uint8_t *, size_t, vigil_error *) = {
         NULL, vg_decode_jpeg, vg_decode_png, vg_decode_webp, vg_decode_gif, vg_decode_bmp,
         vg_decode_tiff, vg_decode_heif};
-    vg_raster r = {.img = out, .opts = opts};
+    vg_raster r = {.img = out, .opts = opts, .reuse = reuse};
+    uint8_t *pixels = reuse ? out->pixels : NULL;
+    size_t cap = reuse ? out->pixels_cap : 0;
     int rc;
     memset(out, 0, sizeof *out);
     out->format = f;
+    out->pixels = pixels;
+    out->pixels_cap = cap;
     if ((int)f <= VIGIL_IMAGE_NONE || f > VIGIL_IMAGE_HEIF)
         return vigil_error_set(err, VIGIL_EINPUT, "image: not a supported image format");
     rc = decoders[f](&r, data, n, err);
     if (rc < 0) {
         vg_raster_abort(&r);
-        memset(out, 0, sizeof *out);
-        out->format = f;
         return rc;
     }
     vg_raster_end(&r);
     return 0;
 }
 
+int vg_image_decode_as(vigil_image *out, vigil_image_format f, const void *data, size_t n,
+                       const vigil_decode_opts *opts, vigil_error *err)
+{
+    return decode_into(out, f, data, n, opts, 0, err);
+}
+
 int vigil_image_decode(vigil_image *out, const void *data, size_t n, const vigil_decode_opts *opts,
                        vigil_error *err)
 {
-    return vg_image_decode_as(out, vigil_image_sniff(data, n), data, n, opts, err);
+    return decode_into(out, vigil_image_sniff(data, n), data, n, opts, 0, err);
+}
+
+int vigil_image_decode_reuse(vigil_image *img, const void *data, size_t n, const vigil_decode_opts *opts,
+                             vigil_error *err)
+{
+    return decode_into(img, vigil_image_sniff(data, n), data, n, opts, 1, err);
 }
 
 int vigil_image_decode_file(vigil_image *out, const char *path, const vigil_decode_opts *opts,
@@ -237,4 +273,5 @@ void vigil_image_dispose(vigil_image *img)
         return;
     free(img->pixels);
     img->pixels = NULL;
+    img->pixels_cap = 0;
 }

@@ -73,6 +73,7 @@ void vigil_scan_opts_init(vigil_scan_opts *o)
     o->limits.spool_mem = (uint64_t)64 << 20;
     o->max_image_bytes = (uint64_t)256 << 20;
     o->decode.max_pixels = VIGIL_IMAGE_MAX_PIXELS_DEFAULT;
+    o->decode.dct_scale = 1; /* bench/pdq-robust: no recall row worse than the full decode */
     o->pdq_max_distance = VIGIL_PDQ_MAX_DISTANCE;
     o->carve_max_size = (uint64_t)64 << 20;
 }

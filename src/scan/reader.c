@@ -35,7 +35,10 @@ struct vg_reader {
     uint8_t *head;
     vg_buf img;           /* the bytes of the current file while it may be an image */
     int img_state;        /* IMG_* */
-    vigil_image pic;      /* the decoded picture, kept until the verdict says whether it gets a thumbnail */
+    vigil_image pic;      /* the decoded picture, kept until the verdict says whether it gets a thumbnail;
+                             its pixel buffer is reused by the next picture */
+    int pic_ready;        /* pic holds the current file's picture */
+    vigil_pdq_work pdq;   /* this thread's PDQ float buffers, reused likewise */
     vg_image_cache *images; /* this thread's handles on disk images (reader_image.c) */
 };
 
@@ -92,6 +95,7 @@ void vg_reader_free(vg_reader *r)
     free(r->head);
     vg_buf_dispose(&r->img);
     vigil_image_dispose(&r->pic);
+    vigil_pdq_work_dispose(&r->pdq);
     vg_image_cache_free(r->images);
     free(r);
 }
@@ -116,7 +120,7 @@ static void image_start(vg_reader *r)
         vg_buf_init(&r->img, max);
     }
     vg_buf_reset(&r->img);
-    vigil_image_dispose(&r->pic);
+    r->pic_ready = 0;
     r->img_state = r->o->compute_pdq ? IMG_COLLECT : IMG_OFF;
 }
 
@@ -148,7 +152,6 @@ static void image_feed(vg_reader *r, const uint8_t *p, size_t n)
 static void image_finish(vg_reader *r, vg_result *res)
 {
     vigil_item *it = &res->item;
-    vigil_image img;
     vigil_pdq_result pr;
     vigil_error err;
     if (r->img_state == IMG_TOO_BIG) {
@@ -158,17 +161,13 @@ static void image_finish(vg_reader *r, vg_result *res)
     }
     if (r->img_state != IMG_COLLECT || vigil_image_sniff(r->img.ptr, r->img.len) == VIGIL_IMAGE_NONE)
         return;
-    if (vigil_image_decode(&img, r->img.ptr, r->img.len, &r->o->decode, &err) < 0 ||
-        vigil_pdq_image(&pr, &img, &err) < 0) {
+    if (vigil_image_decode_reuse(&r->pic, r->img.ptr, r->img.len, &r->o->decode, &err) < 0 ||
+        vigil_pdq_image_work(&pr, &r->pic, &r->pdq, &err) < 0) {
         it->pdq_state = VIGIL_PDQ_FAILED;
         vg_result_error(res, "%s", err.msg);
-        vigil_image_dispose(&img);
         return;
     }
-    if (r->o->thumbnails)
-        r->pic = img; /* the thumbnail, if the verdict wants one, is made from this same decode */
-    else
-        vigil_image_dispose(&img);
+    r->pic_ready = 1; /* the thumbnail, if the verdict wants one, is made from this same decode */
     if (!pr.has_hash) {
         it->pdq_state = VIGIL_PDQ_TOO_SMALL;
         return;
@@ -184,18 +183,18 @@ static int wants_thumbnail(int thumbnails, vigil_verdict v)
     return thumbnails >= 2 || (thumbnails == 1 && (v == VIGIL_VERDICT_UNKNOWN || v == VIGIL_VERDICT_NEAR));
 }
 
-/* After the verdict: encode the kept picture for items that get a thumbnail, then let it go, so
-   that no more than one picture per reader and one small JPEG per item in flight is ever held. */
+/* After the verdict: encode the kept picture for items that get a thumbnail; the reader holds one
+   picture (at most 512 x 512) and each item in flight at most one small JPEG. */
 static void image_thumbnail(vg_reader *r, vg_result *res)
 {
     vigil_error err;
     size_t len;
-    if (r->pic.pixels && wants_thumbnail(r->o->thumbnails, res->item.verdict) &&
+    if (r->pic_ready && wants_thumbnail(r->o->thumbnails, res->item.verdict) &&
         vg_thumb_jpeg(&res->thumb, &len, &r->pic, &err) == 0) {
         res->item.thumb = res->thumb;
         res->item.thumb_len = len;
     }
-    vigil_image_dispose(&r->pic);
+    r->pic_ready = 0;
 }
 
 static vigil_item_type type_of_mode(mode_t m)

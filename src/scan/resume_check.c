@@ -16,26 +16,29 @@
 typedef struct option_value {
     const char *key;
     unsigned long long value;
+    int implied;                  /* an older summary without the key had this value; -1 none */
 } option_value;
 
 /* The options that change what a scan finds or decides (not --jobs, not the outputs). */
 static size_t options_of(option_value *v, const vigil_scan_opts *o)
 {
     size_t n = 0;
-    v[n++] = (option_value){"archives", (unsigned long long)o->expand_archives};
-    v[n++] = (option_value){"mime", (unsigned long long)o->sniff_mime};
-    v[n++] = (option_value){"link_targets", (unsigned long long)o->read_link_targets};
-    v[n++] = (option_value){"max_depth", o->limits.max_depth};
-    v[n++] = (option_value){"max_ratio", o->limits.max_ratio};
-    v[n++] = (option_value){"ratio_floor", o->limits.ratio_floor};
-    v[n++] = (option_value){"max_archive_bytes", o->limits.max_archive_bytes};
-    v[n++] = (option_value){"pdq", (unsigned long long)o->compute_pdq};
-    v[n++] = (option_value){"pdq_distance", (unsigned long long)o->pdq_max_distance};
-    v[n++] = (option_value){"max_pixels", (unsigned long long)o->decode.max_pixels};
-    v[n++] = (option_value){"max_image_bytes", o->max_image_bytes};
-    v[n++] = (option_value){"carve", (unsigned long long)o->carve};
-    v[n++] = (option_value){"carve_max_size", o->carve_max_size};
-    v[n++] = (option_value){"verify_image", (unsigned long long)o->verify_image};
+    v[n++] = (option_value){"archives", (unsigned long long)o->expand_archives, -1};
+    v[n++] = (option_value){"mime", (unsigned long long)o->sniff_mime, -1};
+    v[n++] = (option_value){"link_targets", (unsigned long long)o->read_link_targets, -1};
+    v[n++] = (option_value){"max_depth", o->limits.max_depth, -1};
+    v[n++] = (option_value){"max_ratio", o->limits.max_ratio, -1};
+    v[n++] = (option_value){"ratio_floor", o->limits.ratio_floor, -1};
+    v[n++] = (option_value){"max_archive_bytes", o->limits.max_archive_bytes, -1};
+    v[n++] = (option_value){"pdq", (unsigned long long)o->compute_pdq, -1};
+    v[n++] = (option_value){"pdq_distance", (unsigned long long)o->pdq_max_distance, -1};
+    /* 1: JPEGs decoded at reduced scale (near, not equal, hashes); scans before it decoded in full */
+    v[n++] = (option_value){"pdq_dct_scale", (unsigned long long)o->decode.dct_scale, 0};
+    v[n++] = (option_value){"max_pixels", (unsigned long long)o->decode.max_pixels, -1};
+    v[n++] = (option_value){"max_image_bytes", o->max_image_bytes, -1};
+    v[n++] = (option_value){"carve", (unsigned long long)o->carve, -1};
+    v[n++] = (option_value){"carve_max_size", o->carve_max_size, -1};
+    v[n++] = (option_value){"verify_image", (unsigned long long)o->verify_image, -1};
     return n;
 }
 
@@ -110,6 +113,8 @@ static int check_options(yajl_val was, const vigil_scan_opts *o, const char *fil
     for (size_t i = 0; i < n; i++) {
         yajl_val w = get(was, v[i].key);
         char now[32];
+        if (!w && v[i].implied >= 0 && v[i].value == (unsigned long long)v[i].implied)
+            continue;
         snprintf(now, sizeof now, "%llu", v[i].value);
         if (!YAJL_IS_NUMBER(w) || strcmp(YAJL_GET_NUMBER(w), now) != 0)
             return vigil_error_set(err, VIGIL_EUSAGE, "%s: option %s was %s in the earlier scan, now %s: resume it "

@@ -26,7 +26,7 @@ grep -v '^#' "$V/expected.tsv" | tail -n +2 | while IFS=$'\t' read -r f h q; do
   [ "$h" = 0000000000000000000000000000000000000000000000000000000000000000 ] && [ "$q" = 0 ] && continue
   echo "$h,$q,$V/$f"
 done | sort >"$T/want"
-"$VIGIL" pdq --jobs 2 "$V/synthetic" "$V/threatexchange" >"$T/got" 2>"$T/err"; rc=$?
+"$VIGIL" pdq --pdq-exact --jobs 2 "$V/synthetic" "$V/threatexchange" >"$T/got" 2>"$T/err"; rc=$?
 check "vigil pdq over the vectors exits 0" '[ $rc -eq 0 ]'
 sort "$T/got" | grep -v -e e19_gama -e e20_rgb16 >"$T/got.sorted"
 check "vigil pdq prints every expected.tsv hash and quality exactly" 'cmp -s "$T/got.sorted" "$T/want"'
@@ -38,7 +38,7 @@ grep -v '^#' "$V/expected_dihedral.tsv" | tail -n +2 | while IFS=$'\t' read -r f
   [ "$q" = 0 ] && [ "$a" = 0000000000000000000000000000000000000000000000000000000000000000 ] && continue
   echo "$a,$b,$c,$d,$e,$g,$h,$i,$q,$V/$f"
 done | sort >"$T/want.dih"
-"$VIGIL" pdq --dihedral --quiet "$V/synthetic" "$V/threatexchange" 2>/dev/null | sort >"$T/got.dih"
+"$VIGIL" pdq --pdq-exact --dihedral --quiet "$V/synthetic" "$V/threatexchange" 2>/dev/null | sort >"$T/got.dih"
 check "vigil pdq --dihedral prints every expected_dihedral.tsv row exactly" \
   '[ -z "$(comm -13 "$T/got.dih" "$T/want.dih")" ] && [ -s "$T/want.dih" ]'
 

@@ -327,7 +327,8 @@ static void pdq__corrupt_and_truncated_files_are_errors(void **state)
 static void pdq__tiny_picture_has_no_hash(void **state)
 {
     uint8_t px[4 * 4 * 3] = {0};
-    vigil_image img = {VIGIL_IMAGE_PNG, 4, 4, 4, 4, 3, px};
+    vigil_image img = {.format = VIGIL_IMAGE_PNG, .src_width = 4, .src_height = 4, .width = 4, .height = 4,
+                       .channels = 3, .pixels = px};
     vigil_pdq_result r;
     (void)state;
     assert_int_equal(vigil_pdq_image(&r, &img, NULL), 0);
