@@ -18,6 +18,7 @@
 #include "media/thumb.h"
 #include "vigil/image.h"
 #include "vigil/pdq.h"
+#include "scan/decode_budget.h"
 #include "scan/reader.h"
 #include "scan/testing.h"
 #include "source/archive.h"
@@ -43,8 +44,9 @@ struct vg_reader {
 enum { IMG_OFF = 0, IMG_COLLECT, IMG_NOT_IMAGE, IMG_TOO_BIG };
 /* Enough bytes to tell every image format vigil decodes by its magic (BMP needs 18). */
 #define IMG_SNIFF 32
-/* A reader keeps at most this much image buffer between files. */
-#define IMG_KEEP ((size_t)32 << 20)
+/* A reader keeps at most this much image buffer between files: enough for icons and
+   photos to reuse it, while a wallpaper's bytes are let go as soon as it is hashed. */
+#define IMG_KEEP ((size_t)1 << 20)
 
 /* Limits shared by every level of one top-level archive. */
 typedef struct budget {
@@ -108,7 +110,8 @@ const vigil_scan_opts *vg_reader_opts(const vg_reader *r)
 
 /* ---- pictures: collect the bytes of files that start like an image, then decode once ---- */
 
-static void image_start(vg_reader *r)
+/* Empty the image buffer, and free it when it grew past IMG_KEEP. */
+static void image_release(vg_reader *r)
 {
     if (r->img.cap > IMG_KEEP) {
         size_t max = r->img.max;
@@ -116,6 +119,11 @@ static void image_start(vg_reader *r)
         vg_buf_init(&r->img, max);
     }
     vg_buf_reset(&r->img);
+}
+
+static void image_start(vg_reader *r)
+{
+    image_release(r);
     vigil_image_dispose(&r->pic);
     r->img_state = r->o->compute_pdq ? IMG_COLLECT : IMG_OFF;
 }
@@ -151,6 +159,8 @@ static void image_finish(vg_reader *r, vg_result *res)
     vigil_image img;
     vigil_pdq_result pr;
     vigil_error err;
+    size_t weight;
+    int failed;
     if (r->img_state == IMG_TOO_BIG) {
         it->pdq_state = VIGIL_PDQ_FAILED;
         vg_result_error(res, "image: file over %zu bytes, not decoded", r->img.max);
@@ -158,17 +168,21 @@ static void image_finish(vg_reader *r, vg_result *res)
     }
     if (r->img_state != IMG_COLLECT || vigil_image_sniff(r->img.ptr, r->img.len) == VIGIL_IMAGE_NONE)
         return;
-    if (vigil_image_decode(&img, r->img.ptr, r->img.len, &r->o->decode, &err) < 0 ||
-        vigil_pdq_image(&pr, &img, &err) < 0) {
+    weight = r->img.len;
+    vg_decode_budget_take(vg_decode_budget_shared(), weight);
+    failed = vigil_image_decode(&img, r->img.ptr, r->img.len, &r->o->decode, &err) < 0 ||
+             vigil_pdq_image(&pr, &img, &err) < 0;
+    if (failed || !r->o->thumbnails) /* the picture is hashed: its working memory goes before others start */
+        vigil_image_dispose(&img);
+    image_release(r);
+    vg_decode_budget_give(vg_decode_budget_shared(), weight);
+    if (failed) {
         it->pdq_state = VIGIL_PDQ_FAILED;
         vg_result_error(res, "%s", err.msg);
-        vigil_image_dispose(&img);
         return;
     }
     if (r->o->thumbnails)
         r->pic = img; /* the thumbnail, if the verdict wants one, is made from this same decode */
-    else
-        vigil_image_dispose(&img);
     if (!pr.has_hash) {
         it->pdq_state = VIGIL_PDQ_TOO_SMALL;
         return;
