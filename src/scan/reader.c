@@ -18,6 +18,7 @@
 #include "media/thumb.h"
 #include "vigil/image.h"
 #include "vigil/pdq.h"
+#include "scan/decode_budget.h"
 #include "scan/reader.h"
 #include "scan/testing.h"
 #include "source/archive.h"
@@ -46,8 +47,10 @@ struct vg_reader {
 enum { IMG_OFF = 0, IMG_COLLECT, IMG_NOT_IMAGE, IMG_TOO_BIG };
 /* Enough bytes to tell every image format vigil decodes by its magic (BMP needs 18). */
 #define IMG_SNIFF 32
-/* A reader keeps at most this much image buffer between files. */
-#define IMG_KEEP ((size_t)32 << 20)
+/* A reader keeps at most this much image buffer between files: enough for icons and
+   photos to reuse it, while a wallpaper's bytes are let go as soon as it is hashed. */
+#define IMG_KEEP ((size_t)1 << 20)
+#define PIC_KEEP ((size_t)4 << 20) /* decoded pixels or PDQ floats kept between pictures */
 
 /* Limits shared by every level of one top-level archive. */
 typedef struct budget {
@@ -112,7 +115,8 @@ const vigil_scan_opts *vg_reader_opts(const vg_reader *r)
 
 /* ---- pictures: collect the bytes of files that start like an image, then decode once ---- */
 
-static void image_start(vg_reader *r)
+/* Empty the image buffer, and free it when it grew past IMG_KEEP. */
+static void image_release(vg_reader *r)
 {
     if (r->img.cap > IMG_KEEP) {
         size_t max = r->img.max;
@@ -120,6 +124,21 @@ static void image_start(vg_reader *r)
         vg_buf_init(&r->img, max);
     }
     vg_buf_reset(&r->img);
+}
+
+/* Free the decoded picture and PDQ buffers when a large picture grew them past PIC_KEEP:
+   small pictures reuse them without fresh pages, a wallpaper does not hold them for the rest of the scan. */
+static void image_trim(vg_reader *r)
+{
+    if (r->pic.pixels_cap > PIC_KEEP)
+        vigil_image_dispose(&r->pic);
+    if (r->pdq.cap * sizeof(float) > PIC_KEEP)
+        vigil_pdq_work_dispose(&r->pdq);
+}
+
+static void image_start(vg_reader *r)
+{
+    image_release(r);
     r->pic_ready = 0;
     r->img_state = r->o->compute_pdq ? IMG_COLLECT : IMG_OFF;
 }
@@ -154,6 +173,8 @@ static void image_finish(vg_reader *r, vg_result *res)
     vigil_item *it = &res->item;
     vigil_pdq_result pr;
     vigil_error err;
+    size_t weight;
+    int failed;
     if (r->img_state == IMG_TOO_BIG) {
         it->pdq_state = VIGIL_PDQ_FAILED;
         vg_result_error(res, "image: file over %zu bytes, not decoded", r->img.max);
@@ -161,8 +182,15 @@ static void image_finish(vg_reader *r, vg_result *res)
     }
     if (r->img_state != IMG_COLLECT || vigil_image_sniff(r->img.ptr, r->img.len) == VIGIL_IMAGE_NONE)
         return;
-    if (vigil_image_decode_reuse(&r->pic, r->img.ptr, r->img.len, &r->o->decode, &err) < 0 ||
-        vigil_pdq_image_work(&pr, &r->pic, &r->pdq, &err) < 0) {
+    weight = r->img.len;
+    vg_decode_budget_take(vg_decode_budget_shared(), weight);
+    failed = vigil_image_decode_reuse(&r->pic, r->img.ptr, r->img.len, &r->o->decode, &err) < 0 ||
+             vigil_pdq_image_work(&pr, &r->pic, &r->pdq, &err) < 0;
+    image_release(r);
+    if (failed || !r->o->thumbnails)
+        image_trim(r); /* the picture is hashed: a large one's memory goes before others start */
+    vg_decode_budget_give(vg_decode_budget_shared(), weight);
+    if (failed) {
         it->pdq_state = VIGIL_PDQ_FAILED;
         vg_result_error(res, "%s", err.msg);
         return;
@@ -194,6 +222,8 @@ static void image_thumbnail(vg_reader *r, vg_result *res)
         res->item.thumb = res->thumb;
         res->item.thumb_len = len;
     }
+    if (r->pic_ready)
+        image_trim(r);
     r->pic_ready = 0;
 }
 

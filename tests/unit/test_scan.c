@@ -1,13 +1,15 @@
 /* scan: walk order, order independent of jobs, files that change under the scan, stopping,
- * items that cannot be recorded. */
+ * items that cannot be recorded, the budget of pictures decoded at once. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scan/decode_budget.h"
 #include "scan/testing.h"
 #include "testutil.h"
 #include "vigil/scan.h"
@@ -233,6 +235,63 @@ static void scan__an_archive_member_that_cannot_be_recorded_is_an_error_item_and
     free(d);
 }
 
+static void scan__decode_budget_admits_pictures_that_fit_together(void **state)
+{
+    vg_decode_budget b = VG_DECODE_BUDGET_INIT(10);
+    (void)state;
+    assert_true(vg_decode_budget_try(&b, 4));
+    assert_true(vg_decode_budget_try(&b, 6));
+    assert_false(vg_decode_budget_try(&b, 1)); /* full */
+    vg_decode_budget_give(&b, 6);
+    assert_false(vg_decode_budget_try(&b, 7));
+    assert_true(vg_decode_budget_try(&b, 5));
+    vg_decode_budget_give(&b, 5);
+    vg_decode_budget_give(&b, 4);
+    assert_int_equal(b.used, 0);
+}
+
+static void scan__decode_budget_lets_a_picture_over_the_budget_run_alone(void **state)
+{
+    vg_decode_budget b = VG_DECODE_BUDGET_INIT(10);
+    (void)state;
+    assert_true(vg_decode_budget_try(&b, 1));
+    assert_false(vg_decode_budget_try(&b, 25)); /* never beside another */
+    vg_decode_budget_give(&b, 1);
+    assert_true(vg_decode_budget_try(&b, 25));  /* but never refused when alone */
+    assert_false(vg_decode_budget_try(&b, 1));
+    vg_decode_budget_give(&b, 25);
+    assert_true(vg_decode_budget_try(&b, 1));
+}
+
+typedef struct taker {
+    vg_decode_budget *b;
+    size_t n;
+    int took;
+} taker;
+
+static void *take_then_mark(void *arg)
+{
+    taker *t = arg;
+    vg_decode_budget_take(t->b, t->n);
+    __atomic_store_n(&t->took, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+static void scan__decode_budget_take_goes_on_once_the_bytes_are_given_back(void **state)
+{
+    vg_decode_budget b = VG_DECODE_BUDGET_INIT(10);
+    taker t = {&b, 8, 0};
+    pthread_t tid;
+    (void)state;
+    vg_decode_budget_take(&b, 5);
+    assert_int_equal(pthread_create(&tid, NULL, take_then_mark, &t), 0);
+    vg_decode_budget_give(&b, 5); /* whether the taker waited or came after, it must get its bytes */
+    assert_int_equal(pthread_join(tid, NULL), 0);
+    assert_int_equal(__atomic_load_n(&t.took, __ATOMIC_ACQUIRE), 1);
+    assert_int_equal(b.used, 8);
+    assert_false(vg_decode_budget_try(&b, 3));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +301,9 @@ int main(void)
         cmocka_unit_test(scan__stop_flag_ends_the_scan_with_complete_items),
         cmocka_unit_test(scan__a_file_that_cannot_be_recorded_is_an_error_item_in_its_place),
         cmocka_unit_test(scan__an_archive_member_that_cannot_be_recorded_is_an_error_item_and_the_rest_is_read),
+        cmocka_unit_test(scan__decode_budget_admits_pictures_that_fit_together),
+        cmocka_unit_test(scan__decode_budget_lets_a_picture_over_the_budget_run_alone),
+        cmocka_unit_test(scan__decode_budget_take_goes_on_once_the_bytes_are_given_back),
     };
     return tu_run_tests("scan", tests, NULL, NULL);
 }
