@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The exact PDQ radius index (src/match/pdq_index.c) on generated data: SIZES entries each
+# The exact PDQ radius index (src/pdqindex/pdq_index.c) on generated data: SIZES entries each
 # (default 1M, 10M and 100M random 256-bit hashes, seed SEED), QUERIES queries (half with a
 # planted match at distance 0..31 in one orientation, half random), radius 31, all eight
 # orientations. Per size: build time, memory, queries/s single (one thread) and in batches

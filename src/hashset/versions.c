@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "hashset/store_int.h"
-#include "match/pdq_store.h"
+#include "pdqindex/pdq_file.h"
+#include "pdqindex/pdq_seg.h"
 #include "segment/segment.h"
 #include "vigil/index.h"
 

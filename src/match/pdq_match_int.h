@@ -5,8 +5,8 @@
  */
 #ifndef VG_PDQ_MATCH_INT_H
 #define VG_PDQ_MATCH_INT_H
-#include "match/pdq_index.h"
-#include "match/pdq_kernels.h"
+#include "pdqindex/pdq_index.h"
+#include "pdqindex/pdq_kernels.h"
 #include "vigil/pdq_match.h"
 
 /* Entry i as given to vigil_pdq_matcher_from_entries: id i. */

@@ -10,24 +10,6 @@
 #include "hashset/catalog.h"
 #include "match/pdq_store.h"
 
-int vg_pdq_seg_rows(uint32_t **rows, size_t *n, const vg_segment *seg)
-{
-    uint32_t *r = malloc((seg->npdq ? seg->npdq : 1) * sizeof *r);
-    size_t k = 0;
-    *rows = NULL;
-    *n = 0;
-    if (!r)
-        return -1;
-    uint8_t h[32];
-    /* a row past the entries names nothing; a damaged row has no PDQ to match */
-    for (uint64_t i = 0; i < seg->npdq; i++)
-        if (seg->pdq_rows[i] < seg->h->entries && vg_pdq_seg_hash(seg, seg->pdq_rows[i], h) == 0)
-            r[k++] = seg->pdq_rows[i];
-    *rows = r;
-    *n = k;
-    return 0;
-}
-
 /* Rows of seg taken out by the active disputes that apply to set name (sorted). */
 static int disputed_rows(vg_seg_rows *rows, const vg_segment *seg, const char *name, const vg_store_dispute *d,
                          size_t nd)
@@ -171,37 +153,4 @@ void vg_pdq_parts_free(vg_pdq_part *parts, size_t n)
         vg_seg_close(&p->seg);
     }
     free(parts);
-}
-
-int vg_pdq_file_for_segment(const char *seg_path, vigil_hashset_kind kind, vigil_error *err)
-{
-    vg_segment seg;
-    int rc;
-    if (kind != VIGIL_KIND_ILLEGAL && kind != VIGIL_KIND_INTEREST)
-        return 0;
-    if ((rc = vg_seg_open(&seg, seg_path, err)) < 0)
-        return rc;
-    if (seg.npdq >= VIGIL_PDQ_INDEX_MIN)
-        rc = vg_pdqx_write(seg_path, &seg, err);
-    vg_seg_close(&seg);
-    return rc;
-}
-
-int vg_pdq_file_verify(const char *seg_path, vigil_error *err)
-{
-    vg_segment seg;
-    vg_pdqx x;
-    char *path;
-    int rc;
-    if ((rc = vg_seg_open(&seg, seg_path, err)) < 0)
-        return rc;
-    rc = vg_pdqx_open(&x, seg_path, &seg, err);
-    if (rc == 0) {
-        path = vg_pdqx_path(seg_path);
-        rc = vg_pdqx_verify(&x, &seg, path ? path : seg_path, err);
-        free(path);
-        vg_pdqx_close(&x);
-    }
-    vg_seg_close(&seg);
-    return rc;
 }

@@ -17,7 +17,7 @@
 
 #include "testutil.h"
 #include "core/hex.h"
-#include "match/pdq_file.h"
+#include "pdqindex/pdq_file.h"
 #include "match/pdq_match_int.h"
 #include "vigil/hashset.h"
 #include "vigil/index.h"

@@ -11,7 +11,7 @@
 #define VG_PDQ_INDEX_H
 #include <stddef.h>
 #include <stdint.h>
-#include "match/pdq_kernels.h"
+#include "pdqindex/pdq_kernels.h"
 #include "vigil/error.h"
 
 /* The radius the chunk count is chosen for (larger ones work while VG_PDQ_INDEX_MAX_FLIPS suffice). */

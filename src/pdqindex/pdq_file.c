@@ -15,8 +15,8 @@
 
 #include <openssl/evp.h>
 
-#include "match/pdq_file.h"
-#include "match/pdq_store.h"
+#include "pdqindex/pdq_file.h"
+#include "pdqindex/pdq_seg.h"
 #include "vigil/digest.h"
 
 #define SAMPLE 16

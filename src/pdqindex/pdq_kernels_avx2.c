@@ -4,7 +4,7 @@
  * with a target attribute so the rest of vigil keeps the baseline ISA; only
  * called after the CPU was checked (pdq_kernels.c).
  */
-#include "match/pdq_kernels.h"
+#include "pdqindex/pdq_kernels.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "match/pdq_kernels.h"
+#include "pdqindex/pdq_kernels.h"
 
 static inline int popcount64(uint64_t x)
 {

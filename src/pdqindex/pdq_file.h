@@ -12,7 +12,7 @@
 #define VG_MATCH_PDQ_FILE_H
 #include <stddef.h>
 #include <stdint.h>
-#include "match/pdq_index.h"
+#include "pdqindex/pdq_index.h"
 #include "segment/segment.h"
 #include "vigil/error.h"
 

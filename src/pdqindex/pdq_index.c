@@ -31,7 +31,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "match/pdq_index.h"
+#include "pdqindex/pdq_index.h"
 
 #define PROBE_BLOCK 256
 #define CAND_BLOCK 1024

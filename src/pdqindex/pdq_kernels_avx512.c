@@ -4,7 +4,7 @@
  * AVX512_VPOPCNTDQ; built with a target attribute and only called after the
  * CPU was checked (pdq_kernels.c).
  */
-#include "match/pdq_kernels.h"
+#include "pdqindex/pdq_kernels.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
