@@ -88,6 +88,22 @@ int vg_store_exec(vigil_store *st, const char *sql, const char *what, vigil_erro
     return 0;
 }
 
+/*
+ * WAL mode, waiting out other first openers: switching a new database to WAL
+ * can answer "database is locked" at once, without the busy handler, while
+ * another process is doing the same; retry for as long as the busy timeout.
+ */
+static int set_wal(vigil_store *st, vigil_error *err)
+{
+    int rc = SQLITE_BUSY;
+    for (int tries = 0; tries < 1000 && (rc == SQLITE_BUSY || rc == SQLITE_LOCKED); tries++) {
+        if (tries)
+            usleep(10000);
+        rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    }
+    return rc == SQLITE_OK ? 0 : vg_store_exec(st, "PRAGMA journal_mode=WAL", "set WAL mode", err);
+}
+
 static int pragma_int(vigil_store *st, const char *sql, int *out)
 {
     sqlite3_stmt *s;
@@ -210,7 +226,7 @@ static int store_open(vigil_store **out, const char *path, int readonly, int upg
         return rc;
     }
     sqlite3_busy_timeout(st->db, 10000);
-    if (!readonly && vg_store_exec(st, "PRAGMA journal_mode=WAL", "set WAL mode", err) < 0) {
+    if (!readonly && set_wal(st, err) < 0) {
         /* a file that is not SQLite at all fails here */
         if (err)
             err->code = VIGIL_EINPUT;
