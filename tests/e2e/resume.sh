@@ -86,8 +86,18 @@ for i in $(seq -w 1 12); do truncate -s 48M "$S/s$i.img"; done
 vigil scan --quiet --jobs 1 --jsonl slow-full.jsonl slow
 "$VIGIL" scan --quiet --jobs 1 --jsonl slow.jsonl slow &
 pid=$!
-sleep "0.$((RANDOM % 9 + 1))"
-kill -INT $pid
+# The signal comes once the scan has read its first file (whatever the machine's speed, it is
+# then under way), at a random moment while eleven files are still to hash.
+rchar() { sed -n 's/^rchar: //p' "/proc/$1/io" 2>/dev/null; }
+for _ in $(seq 1 3000); do
+  kill -0 $pid 2>/dev/null || break
+  r=$(rchar $pid)
+  [ -z "$r" ] && { sleep 0.2; break; }   # no /proc/PID/io here: a fixed moment instead
+  [ "$r" -gt $((48 << 20)) ] && break
+  sleep 0.01
+done
+sleep "0.0$((RANDOM % 10))"
+kill -INT $pid 2>/dev/null
 wait $pid
 is "a signalled scan stops (exit 1)" "$?" "1"
 vigil scan --quiet --jobs 1 --resume slow.jsonl slow
