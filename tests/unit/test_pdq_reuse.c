@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testphoto.h"
 #include "testutil.h"
 #include "digest/pdq_int.h"
 #include "vigil/image.h"
@@ -58,11 +59,35 @@ static void pdq__median_by_selection_equals_sort(void **state)
     assert_int_equal(checked, 1000);
 }
 
+static char *photo_dir; /* a 4032 x 3024 photo-like JPEG made once for the group */
+
+/* A reference vector, or "photo" for the large JPEG made at test time. */
 static char *vector(const char *rel)
 {
-    char *dir = tu_testdata("pdq"), *p = tu_path(dir, rel);
+    char *dir, *p;
+    if (!strcmp(rel, "photo"))
+        return tu_path(photo_dir, "photo-4032x3024.jpg");
+    dir = tu_testdata("pdq"), p = tu_path(dir, rel);
     free(dir);
     return p;
+}
+
+static int make_photo(void **state)
+{
+    char *p;
+    (void)state;
+    photo_dir = tu_mkdtemp();
+    p = tp_write_photo(photo_dir, "photo-4032x3024.jpg", 4032, 3024, 7);
+    free(p);
+    return p ? 0 : -1;
+}
+
+static int remove_photo(void **state)
+{
+    (void)state;
+    tu_rm_rf(photo_dir);
+    free(photo_dir);
+    return 0;
 }
 
 static void read_all(uint8_t **out, size_t *n, const char *path)
@@ -85,7 +110,7 @@ static void read_all(uint8_t **out, size_t *n, const char *path)
 static void pdq__reused_buffers_hash_like_fresh_ones(void **state)
 {
     static const char *const files[] = {
-        "threatexchange/exif-rotn/exif-rotn-1.jpg", "synthetic/e01_tiny_4x4.png", "synthetic/e13_grey8.png",
+        "photo", "synthetic/e01_tiny_4x4.png", "synthetic/e13_grey8.png",
         "threatexchange/bridge-mods/square-512x512.jpg", "", "synthetic/e04_window1_127x100.png",
         "synthetic/e08_wide_2000x150.jpg", "threatexchange/labelme/q0003.jpg", "synthetic/e06_exact_512x512.png"};
     vigil_image reused = {0};
@@ -127,7 +152,7 @@ static void pdq__reused_buffers_hash_like_fresh_ones(void **state)
 
 static void pdq__dct_scaled_jpeg_keeps_size_and_lands_near(void **state)
 {
-    char *path = vector("threatexchange/exif-rotn/exif-rotn-1.jpg");
+    char *path = vector("photo");
     vigil_decode_opts exact = {0}, scaled = {.dct_scale = 1}, full = {.full_size = 1, .dct_scale = 1};
     vigil_image a, b;
     vigil_pdq_result ra, rb;
@@ -144,7 +169,7 @@ static void pdq__dct_scaled_jpeg_keeps_size_and_lands_near(void **state)
     assert_int_equal(vigil_pdq_image(&ra, &a, &err), 0);
     assert_int_equal(vigil_pdq_image(&rb, &b, &err), 0);
     d = vigil_pdq_distance(&ra.hash[0], &rb.hash[0]);
-    print_message("# exif-rotn-1.jpg: scaled decode %d bits from the full decode, quality %d and %d\n", d,
+    print_message("# 4032x3024 photo: scaled decode %d bits from the full decode, quality %d and %d\n", d,
                   ra.quality, rb.quality);
     assert_true(d <= 16);
     assert_true(memcmp(a.pixels, b.pixels, (size_t)a.width * a.height * a.channels) != 0); /* it did scale */
@@ -195,5 +220,5 @@ int main(void)
         cmocka_unit_test(pdq__dct_scaled_jpeg_keeps_size_and_lands_near),
         cmocka_unit_test(pdq__dct_scale_leaves_small_jpegs_alone),
     };
-    return tu_run_tests("pdq_reuse", tests, NULL, NULL);
+    return tu_run_tests("pdq_reuse", tests, make_photo, remove_photo);
 }
