@@ -106,22 +106,10 @@ static void view_linear(const vigil_pdq_matcher *m, const view *w, const vg_pdq_
     }
 }
 
-void vg_pdq_matcher_each_linear(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int r,
-                                vg_pdq_found_fn fn, void *ud)
-{
-    vg_pdq_words qw[VIGIL_PDQ__DIHEDRAL];
-    if (!m || r < 0)
-        return;
-    for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
-        vg_pdq_words_of(&qw[v], &q[v]);
-    for (size_t i = 0; i < m->nviews; i++) {
-        relay rl = {&m->views[i], fn, ud};
-        view_linear(m, &m->views[i], qw, r, relay_hit, &rl);
-    }
-}
-
-void vg_pdq_matcher_each(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int r,
-                         vg_pdq_found_fn fn, void *ud)
+/* Every view in turn, through its index unless linear is asked (or the radius is too large for the
+ * index's chunks: then brute force, as exact and far slower). */
+static void each_view(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int r, int linear,
+                      vg_pdq_found_fn fn, void *ud)
 {
     vg_pdq_words qw[VIGIL_PDQ__DIHEDRAL];
     if (!m || r < 0)
@@ -131,10 +119,21 @@ void vg_pdq_matcher_each(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGI
     for (size_t i = 0; i < m->nviews; i++) {
         const view *w = &m->views[i];
         relay rl = {w, fn, ud};
-        /* a radius too large for the index's chunks: brute force, as exact and far slower */
-        if (!w->idx || vg_pdq_index_search(w->idx, w->h, m->k, qw, r, relay_hit, &rl) < 0)
+        if (linear || !w->idx || vg_pdq_index_search(w->idx, w->h, m->k, qw, r, relay_hit, &rl) < 0)
             view_linear(m, w, qw, r, relay_hit, &rl);
     }
+}
+
+void vg_pdq_matcher_each_linear(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int r,
+                                vg_pdq_found_fn fn, void *ud)
+{
+    each_view(m, q, r, 1, fn, ud);
+}
+
+void vg_pdq_matcher_each(const vigil_pdq_matcher *m, const vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], int r,
+                         vg_pdq_found_fn fn, void *ud)
+{
+    each_view(m, q, r, 0, fn, ud);
 }
 
 static vigil_hashset_kind kind_of(const vigil_pdq_matcher *m, uint32_t id)
