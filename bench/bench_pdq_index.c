@@ -27,41 +27,12 @@
 
 #include "match/pdq_match_int.h"
 #include "vigil/pdq_match.h"
+#include "pdqgen.h"
 
 #define RADIUS 31
 #define BATCH 1000
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static void random_hash(vigil_pdq_hash *h)
-{
-    for (int i = 0; i < 4; i++) {
-        uint64_t x = rng();
-        memcpy(h->b + 8 * i, &x, 8);
-    }
-}
-
-/* h with d distinct bits flipped */
-static void flip_bits(vigil_pdq_hash *h, int d)
-{
-    uint8_t used[256] = {0};
-    for (int k = 0; k < d;) {
-        unsigned bit = (unsigned)(rng() & 255);
-        if (used[bit])
-            continue;
-        used[bit] = 1;
-        h->b[bit >> 3] ^= (uint8_t)(1U << (bit & 7));
-        k++;
-    }
-}
+static pdqgen gen; /* seeded per fixture */
 
 static double now(void)
 {
@@ -226,7 +197,7 @@ int main(int argc, char **argv)
         repeat = 3;
     if (npeer > nq)
         npeer = nq;
-    rng_state = seed;
+    gen.state = seed;
     e = calloc(n, sizeof *e);
     q = malloc(nq * sizeof *q);
     plant_d = malloc(nq * sizeof *plant_d);
@@ -237,7 +208,7 @@ int main(int argc, char **argv)
         return 2;
     }
     for (size_t i = 0; i < n; i++) {
-        random_hash(&e[i].hash);
+        pdqgen_hash(&gen, &e[i].hash);
         e[i].quality = 100;
         e[i].kind = VIGIL_KIND_ILLEGAL;
         e[i].set = "bench-generated";
@@ -245,12 +216,12 @@ int main(int argc, char **argv)
     /* even queries: orientation i/2 % 8 is a random entry with (i/2) % 32 bits flipped; odd: random */
     for (size_t i = 0; i < nq; i++) {
         for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
-            random_hash(&q[i][v]);
+            pdqgen_hash(&gen, &q[i][v]);
         plant_d[i] = -1;
         if (i % 2 == 0) {
             int v = (int)((i / 2) % VIGIL_PDQ__DIHEDRAL), d = (int)((i / 2) % (RADIUS + 1));
-            q[i][v] = e[rng() % n].hash;
-            flip_bits(&q[i][v], d);
+            q[i][v] = e[pdqgen_next(&gen) % n].hash;
+            pdqgen_flip(&gen, &q[i][v], d);
             plant_d[i] = d;
         }
     }

@@ -28,6 +28,7 @@
 #include "match/pdq_store.h"
 #include "vigil/hashset.h"
 #include "vigil/pdq_match.h"
+#include "pdqgen.h"
 
 #define RADIUS 31
 
@@ -36,23 +37,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint64_t mix(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-/* Entry i of the generated list: any entry can be made again without the others. */
-static void listed_hash(vigil_pdq_hash *h, uint64_t seed, uint64_t i)
-{
-    for (int k = 0; k < 4; k++) {
-        uint64_t x = mix(seed * 0x100000001b3ULL ^ (i * 4 + (uint64_t)k));
-        memcpy(h->b + 8 * k, &x, 8);
-    }
 }
 
 static void die(const char *what)
@@ -69,7 +53,7 @@ static int gen(uint64_t n, uint64_t seed, const char *path)
         die("cannot write the list");
     for (uint64_t i = 0; i < n; i++) {
         vigil_pdq_hash h;
-        listed_hash(&h, seed, i);
+        pdqgen_listed(&h, seed, i);
         vg_hex_encode(hex, h.b, 32);
         fprintf(f, "%s,100\n", hex);
     }
@@ -139,10 +123,10 @@ static vigil_pdq_matcher *open_matcher(vigil_store **st, const char *db, int mem
 static void make_query(vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], uint64_t n, uint64_t seed, uint64_t i)
 {
     for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
-        listed_hash(&q[v], seed ^ 0x5eed, i * 8 + (uint64_t)v);
+        pdqgen_listed(&q[v], seed ^ 0x5eed, i * 8 + (uint64_t)v);
     if (i % 2 == 0) {
         int v = (int)(i % 8), d = (int)(i % 32);
-        listed_hash(&q[v], seed, (i * 7919) % n);
+        pdqgen_listed(&q[v], seed, (i * 7919) % n);
         for (int k = 0; k < d; k++) /* d distinct bits: the k-th in a byte of its own (5k mod 32) */
             q[v].b[(k * 37 + (int)i) % 32] ^= (uint8_t)(1u << (k % 8));
     }

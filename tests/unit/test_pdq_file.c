@@ -23,6 +23,7 @@
 #include "vigil/index.h"
 #include "vigil/log.h"
 #include "vigil/pdq_match.h"
+#include "pdqgen.h"
 
 #define NQUERIES 6      /* the first NPLANTED with planted entries */
 #define NPLANTED 3
@@ -41,41 +42,12 @@ static const char *set_names[] = {"alpha", "beta", "gamma"};
 static const vigil_hashset_kind set_kinds[] = {VIGIL_KIND_ILLEGAL, VIGIL_KIND_INTEREST, VIGIL_KIND_ILLEGAL};
 static const int set_random[] = {20000, 17000, 60}; /* gamma: too small for an index */
 
-static uint64_t rng_state;
+static pdqgen gen; /* seeded per fixture */
 static listed entries[MAX_ENTRIES];
 static size_t nentries;
 static vigil_pdq_hash queries[NQUERIES][VIGIL_PDQ__DIHEDRAL];
 static char *dir, *db;
 static char notices[4096];
-
-static uint64_t rng(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static void random_hash(vigil_pdq_hash *h)
-{
-    for (int i = 0; i < 4; i++) {
-        uint64_t x = rng();
-        memcpy(h->b + 8 * i, &x, 8);
-    }
-}
-
-static void flip_bits(vigil_pdq_hash *h, int d)
-{
-    uint8_t used[256] = {0};
-    for (int k = 0; k < d;) {
-        unsigned bit = (unsigned)(rng() & 255);
-        if (used[bit])
-            continue;
-        used[bit] = 1;
-        h->b[bit >> 3] ^= (uint8_t)(1U << (bit & 7));
-        k++;
-    }
-}
 
 static void on_log(vigil_log_level level, const char *msg, void *ud)
 {
@@ -131,22 +103,22 @@ static void make_store(uint64_t seed)
 {
     vigil_store *st;
     vigil_error err;
-    rng_state = seed;
+    gen.state = seed;
     nentries = 0;
     for (int q = 0; q < NQUERIES; q++)
         for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
-            random_hash(&queries[q][v]);
+            pdqgen_hash(&gen, &queries[q][v]);
     for (int set = 0; set < 3; set++) {
         for (int i = 0; i < set_random[set]; i++) {
             vigil_pdq_hash h;
-            random_hash(&h);
+            pdqgen_hash(&gen, &h);
             add(set, &h);
         }
         for (int q = 0; q < NPLANTED; q++)
             for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
                 for (int d = (set == 2 ? 20 : 0); d <= PLANT_MAX; d += (set == 2 ? 7 : 1)) {
                     vigil_pdq_hash h = queries[q][v];
-                    flip_bits(&h, d);
+                    pdqgen_flip(&gen, &h, d);
                     add(set, &h);
                 }
     }

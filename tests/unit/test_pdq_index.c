@@ -13,42 +13,14 @@
 #include "testutil.h"
 #include "match/pdq_match_int.h"
 #include "vigil/pdq_match.h"
+#include "pdqgen.h"
 
 #define NRANDOM 20000
 #define NPLANTED 4
 #define NQUERIES (NPLANTED + 4)
 #define PLANT_MAX 41     /* planted at every distance 0..41 from each orientation */
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static void random_hash(vigil_pdq_hash *h)
-{
-    for (int i = 0; i < 4; i++) {
-        uint64_t x = rng();
-        memcpy(h->b + 8 * i, &x, 8);
-    }
-}
-
-static void flip_bits(vigil_pdq_hash *h, int d)
-{
-    uint8_t used[256] = {0};
-    for (int k = 0; k < d;) {
-        unsigned bit = (unsigned)(rng() & 255);
-        if (used[bit])
-            continue;
-        used[bit] = 1;
-        h->b[bit >> 3] ^= (uint8_t)(1U << (bit & 7));
-        k++;
-    }
-}
+static pdqgen gen; /* seeded per fixture */
 
 typedef struct fixture {
     vigil_pdq_entry *e;
@@ -73,28 +45,28 @@ static void add(fixture *f, const vigil_pdq_hash *h, vigil_hashset_kind kind, co
  */
 static void make_fixture(fixture *f, uint64_t seed)
 {
-    rng_state = seed;
+    gen.state = seed;
     f->n = 0;
     f->e = malloc((NRANDOM + NPLANTED * VIGIL_PDQ__DIHEDRAL * (PLANT_MAX + 1 + 2) + 16) * sizeof *f->e);
     assert_non_null(f->e);
     for (int i = 0; i < NQUERIES; i++)
         for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
-            random_hash(&f->q[i][v]);
+            pdqgen_hash(&gen, &f->q[i][v]);
     for (size_t i = 0; i < NRANDOM; i++) {
         vigil_pdq_hash h;
-        random_hash(&h);
+        pdqgen_hash(&gen, &h);
         add(f, &h, i % 3 ? VIGIL_KIND_ILLEGAL : VIGIL_KIND_INTEREST, i % 3 ? "illegal-set" : "interest-set");
     }
     for (int i = 0; i < NPLANTED; i++)
         for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++) {
             for (int d = 0; d <= PLANT_MAX; d++) {
                 vigil_pdq_hash h = f->q[i][v];
-                flip_bits(&h, d);
+                pdqgen_flip(&gen, &h, d);
                 add(f, &h, VIGIL_KIND_ILLEGAL, "planted");
             }
             for (int w = 0; w < 2; w++) {
                 vigil_pdq_hash h;
-                random_hash(&h);
+                pdqgen_hash(&gen, &h);
                 memcpy(h.b + 8 * (v % 4), f->q[i][v].b + 8 * (v % 4), w ? 8 : 4);
                 add(f, &h, VIGIL_KIND_INTEREST, "decoy");
             }
@@ -245,17 +217,17 @@ static void pdq_index__kernels_match_portable(void **state)
     assert_non_null(h);
     assert_non_null(raw);
     assert_non_null(c);
-    rng_state = 3;
+    gen.state = 3;
     for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++) {
-        random_hash(&qraw[v]);
+        pdqgen_hash(&gen, &qraw[v]);
         vg_pdq_words_of(&q[v], &qraw[v]);
     }
     for (size_t i = 0; i < N; i++) {
         raw[i] = qraw[i % VIGIL_PDQ__DIHEDRAL];
-        flip_bits(&raw[i], (int)(rng() % 257)); /* every distance 0..256 */
+        pdqgen_flip(&gen, &raw[i], (int)(pdqgen_next(&gen) % 257)); /* every distance 0..256 */
         vg_pdq_words_of(&h[i], &raw[i]);
-        c[i].id = (uint32_t)(rng() % N);
-        c[i].v = (uint8_t)(rng() % VIGIL_PDQ__DIHEDRAL);
+        c[i].id = (uint32_t)(pdqgen_next(&gen) % N);
+        c[i].v = (uint8_t)(pdqgen_next(&gen) % VIGIL_PDQ__DIHEDRAL);
         c[i].c = 0;
     }
     make_fixture(&f, 4);
@@ -317,10 +289,10 @@ static void pdq_index__batch_equals_single(void **state)
             memcpy(q[i], f.q[i % NQUERIES], sizeof q[i]);
         } else {
             for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
-                random_hash(&q[i][v]);
+                pdqgen_hash(&gen, &q[i][v]);
             if (i % 3 == 1) {   /* a random entry, a few bits off, in orientation i % 8 */
-                q[i][i % 8] = f.e[rng() % f.n].hash;
-                flip_bits(&q[i][i % 8], (int)(rng() % 32));
+                q[i][i % 8] = f.e[pdqgen_next(&gen) % f.n].hash;
+                pdqgen_flip(&gen, &q[i][i % 8], (int)(pdqgen_next(&gen) % 32));
             }
         }
         found += (size_t)vigil_pdq_matcher_search(m, q[i], 31, &single[i]);
@@ -369,19 +341,19 @@ static void pdq_index__precedence_and_duplicates(void **state)
     vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], x;
     vigil_pdq_hit hit[2];
     (void)state;
-    rng_state = 6;
+    gen.state = 6;
     for (int v = 0; v < VIGIL_PDQ__DIHEDRAL; v++)
-        random_hash(&q[v]);
+        pdqgen_hash(&gen, &q[v]);
     memset(e, 0, sizeof e);
     e[0] = (vigil_pdq_entry){q[0], 100, VIGIL_KIND_BENIGN, "benign", NULL, NULL};        /* d 0 */
     x = q[0];
-    flip_bits(&x, 3);
+    pdqgen_flip(&gen, &x, 3);
     e[1] = (vigil_pdq_entry){x, 100, VIGIL_KIND_INTEREST, "interest", NULL, NULL};       /* d 3 */
     x = q[5];
-    flip_bits(&x, 20);
+    pdqgen_flip(&gen, &x, 20);
     e[2] = (vigil_pdq_entry){x, 100, VIGIL_KIND_ILLEGAL, "far-v5", "A1", NULL};          /* d 20, v 5 */
     x = q[2];
-    flip_bits(&x, 20);
+    pdqgen_flip(&gen, &x, 20);
     e[3] = (vigil_pdq_entry){x, 100, VIGIL_KIND_ILLEGAL, "far-v2", "A1", NULL};          /* d 20, v 2 */
     e[4] = e[3];
     e[4].set = "far-v2-again";                                                           /* duplicate */
@@ -417,9 +389,9 @@ static void pdq_index__structure_and_kernel_choice(void **state)
     vigil_error err;
     (void)state;
     assert_non_null(e);
-    rng_state = 7;
+    gen.state = 7;
     for (size_t i = 0; i < VIGIL_PDQ_INDEX_MIN; i++) {
-        random_hash(&e[i].hash);
+        pdqgen_hash(&gen, &e[i].hash);
         e[i].kind = VIGIL_KIND_ILLEGAL;
         e[i].set = "s";
     }
