@@ -2,6 +2,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +96,32 @@ static vg_member_type member_type(struct archive_entry *e)
     }
 }
 
+/*
+ * libarchive turns member names into the thread's locale charset; under the C
+ * locale every name that is not ASCII comes out as '?' or not at all. Reading
+ * under C.UTF-8 (this thread only, for the iteration) keeps Unicode names as
+ * UTF-8 and legacy bytes as they are; the writers escape what is not UTF-8.
+ */
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void make_utf8_locale(void)
+{
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+static locale_t enter_utf8(void)
+{
+    pthread_once(&utf8_once, make_utf8_locale);
+    return utf8_locale ? uselocale(utf8_locale) : (locale_t)0;
+}
+
+static void leave_utf8(locale_t before)
+{
+    if (before)
+        uselocale(before);
+}
+
 static struct archive *open_reader(vg_archive_src *s)
 {
     struct archive *a = archive_read_new();
@@ -124,11 +152,13 @@ int vg_archive_iterate(vg_archive_src *s, vg_member_fn fn, void *ud, uint64_t *m
     struct archive_entry *e;
     uint64_t members = 0;
     int rc = 0, r;
+    locale_t before;
     s->pos = 0;
     if (s->tmp && fseeko(s->tmp, 0, SEEK_SET) != 0)
         return snprintf(why, whycap, "cannot rewind spooled member"), -1;
     if (!s->mem && !(s->buf = malloc(BLOCK)))
         return snprintf(why, whycap, "out of memory"), -1;
+    before = enter_utf8();
     a = open_reader(s);
     if (!a || archive_read_open1(a) != ARCHIVE_OK) {
         snprintf(why, whycap, "cannot open archive: %s", a ? archive_error_string(a) : "out of memory");
@@ -172,5 +202,6 @@ done:
         archive_read_free(a);
     free(s->buf);
     s->buf = NULL;
+    leave_utf8(before);
     return rc;
 }
