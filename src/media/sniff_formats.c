@@ -126,6 +126,43 @@ static int tar_sum(const uint8_t *p, size_t n)
     return sum == want;
 }
 
+/* v7 tar: no magic, so a name, an octal mode and a checksum that adds up over the 512-byte header. */
+static int tar_v7(const uint8_t *p, size_t n)
+{
+    int digits = 0;
+    if (n < 512 || p[0] == 0 || !tar_sum(p, n))
+        return 0;
+    for (size_t i = 100; i < 107; i++) {
+        if (p[i] >= '0' && p[i] <= '7')
+            digits++;
+        else if (p[i] != ' ' && p[i] != 0)
+            return 0;
+    }
+    return digits > 0;
+}
+
+/* Old binary cpio (either byte order): a name size that fits and a name ending in NUL there. */
+static int cpio_bin(const uint8_t *p, size_t n)
+{
+    uint32_t namesize;
+    if (n < 26)
+        return 0;
+    namesize = p[0] == 0xc7 ? le16(p + 20) : (uint32_t)p[20] << 8 | p[21];
+    return namesize >= 2 && namesize <= 4096 && (n < 26 + namesize || p[26 + namesize - 1] == 0);
+}
+
+/* A skippable frame (zstd and lz4 share the magic 0x184D2A5?): the codec bids on what follows. */
+static int skippable_frame(const uint8_t *p, size_t n)
+{
+    return n >= 8 && (p[0] & 0xf0) == 0x50;
+}
+
+/* LHA: "-lh?-" or "-lz?-" method at offset 2 of the first header. */
+static int lha_method(const uint8_t *p, size_t n)
+{
+    return n >= 7 && (p[4] == 'h' || p[4] == 'z') && p[6] == '-';
+}
+
 /* PostScript, but not a font: file calls "%!PS-AdobeFont" and "... Resource-Font" text. */
 static int ps_not_font(const uint8_t *p, size_t n)
 {
@@ -270,9 +307,18 @@ static const row rows[] = {
     {0, "070702", 6, NULL, {"cpio", "application/x-cpio", CONT}, NULL},
     {32769, "CD001", 5, iso_plain, {"iso9660", "application/x-iso9660-image", CONT}, NULL},
     {32769, "CD001", 5, NULL, {"iso9660", NULL, CONT}, NULL},
-    {0, "!<arch>\ndebian-binary", 21, NULL, {"deb", "application/vnd.debian.binary-package", 0}, NULL},
-    {0, "!<arch>\n", 8, NULL, {"ar", "application/x-archive", 0}, NULL},
-    {0, "\xed\xab\xee\xdb", 4, NULL, {"rpm", "application/x-rpm", 0}, NULL},
+    {0, "!<arch>\ndebian-binary", 21, NULL, {"deb", "application/vnd.debian.binary-package", CONT}, NULL},
+    {0, "!<arch>\n", 8, NULL, {"ar", "application/x-archive", CONT}, NULL},
+    {0, "\xed\xab\xee\xdb", 4, NULL, {"rpm", "application/x-rpm", CONT}, NULL},
+    /* older and rarer framings: libmagic names them, libarchive opens them */
+    {0, "", 0, tar_v7, {"tar", NULL, CONT}, NULL},
+    {0, "\xc7\x71", 2, cpio_bin, {"cpio", NULL, CONT}, NULL},
+    {0, "\x71\xc7", 2, cpio_bin, {"cpio", NULL, CONT}, NULL},
+    {1, "\x2a\x4d\x18", 3, skippable_frame, {"skippable-frame", NULL, CONT}, NULL},
+    {0, "\x02\x21\x4c\x18", 4, NULL, {"lz4", "application/x-lz4", CONT}, NULL},
+    {2, "-l", 2, lha_method, {"lha", NULL, CONT}, NULL},
+    /* xar is named but not opened: libarchive 3.6's reader can loop forever on a crafted file */
+    {0, "xar!", 4, NULL, {"xar", "application/x-xar", 0}, NULL},
     /* disk images; file has no MIME type for EWF and VMDK sparse extents */
     {0, "EVF\x09\x0d\x0a\xff\x00", 8, NULL, {"e01", "application/octet-stream", 0}, NULL},
     {0, "KDMV", 4, NULL, {"vmdk", "application/octet-stream", 0}, NULL},

@@ -621,6 +621,7 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
     struct stat st;
     size_t head_len = 0;
     int fd, rc;
+    int64_t sfx = -1; /* a self-extractor: where its archive starts */
     if (!res) {
         emit(ud, NULL);
         return;
@@ -677,10 +678,12 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
     set_verdict(r, res);
     image_thumbnail(r, res);
     emit(ud, res);
-    if (rc == 0 && r->o->expand_archives && vg_sniff_is_container(r->head, head_len)) {
+    if (rc == 0 && r->o->expand_archives &&
+        (vg_sniff_is_container(r->head, head_len) ||
+         (sfx = vg_archive_appended(fd, res->item.size, r->head, head_len)) >= 0)) {
         budget b = {0};
         level lv = {r, &b, NULL, 0, emit, ud};
-        vg_archive_src src = {.fd = fd, .consumed = &b.in};
+        vg_archive_src src = {.fd = fd, .base = sfx > 0 ? (uint64_t)sfx : 0, .consumed = &b.in};
         scan_archive(&lv, &src, e->path);
     }
     close(fd);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "source/archive.h"
 
@@ -31,7 +32,7 @@ static la_ssize_t src_read(struct archive *a, void *ud, const void **out)
         *out = s->buf;
     } else {
         do
-            n = pread(s->fd, s->buf, BLOCK, (off_t)s->pos);
+            n = pread(s->fd, s->buf, BLOCK, (off_t)(s->base + s->pos));
         while (n < 0 && errno == EINTR);
         if (n < 0) {
             archive_set_error(a, errno, "read error at byte %llu: %s", (unsigned long long)s->pos,
@@ -59,6 +60,7 @@ static la_int64_t src_seek(struct archive *a, void *ud, la_int64_t off, int when
         size = ftello(s->tmp);
     } else {
         size = lseek(s->fd, 0, SEEK_END);
+        size = size < (int64_t)s->base ? -1 : size - (int64_t)s->base;
     }
     if (size < 0)
         return ARCHIVE_FATAL;
@@ -78,6 +80,21 @@ static la_int64_t src_skip(struct archive *a, void *ud, la_int64_t n)
     if (src_seek(a, ud, n, SEEK_CUR) < 0)
         return 0;
     return (la_int64_t)(s->pos - before);
+}
+
+/* All n bytes at off, or 0. */
+static int read_at(int fd, uint8_t *p, size_t n, uint64_t off)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return 0;
+        got += (size_t)r;
+    }
+    return 1;
 }
 
 static vg_member_type member_type(struct archive_entry *e)
@@ -137,6 +154,8 @@ static struct archive *open_reader(vg_archive_src *s)
     archive_read_support_format_cpio(a);
     archive_read_support_format_iso9660(a);
     archive_read_support_format_cab(a);
+    archive_read_support_format_ar(a);
+    archive_read_support_format_lha(a);
     archive_read_support_format_raw(a); /* a lone compressed file: one member */
     archive_read_set_read_callback(a, src_read);
     archive_read_set_seek_callback(a, src_seek);
@@ -204,4 +223,47 @@ done:
     s->buf = NULL;
     leave_utf8(before);
     return rc;
+}
+
+/* A zip's end-of-central-directory record whose comment reaches exactly to the end of the file. */
+static int zip_at_end(int fd, uint64_t size)
+{
+    enum { EOCD = 22, TAIL = EOCD + 65535 }; /* the record, and the longest comment after it */
+    size_t n = size < TAIL ? (size_t)size : TAIL;
+    uint8_t *tail = malloc(n);
+    int found = 0;
+    if (tail && read_at(fd, tail, n, size - n) && n >= EOCD)
+        for (size_t i = n - EOCD + 1; i-- > 0;)
+            if (!memcmp(tail + i, "PK\x05\x06", 4) && i + EOCD + (tail[i + 20] | (size_t)tail[i + 21] << 8) == n) {
+                found = 1;
+                break;
+            }
+    free(tail);
+    return found;
+}
+
+/* Where a 7z start header lies in the first MiB (the signature, version 0.x and the CRC of the 20
+ * bytes after it), or -1. */
+static int64_t sevenzip_inside(int fd, uint64_t size)
+{
+    enum { HEAD = 1 << 20, START = 32 };
+    size_t n = size < HEAD ? (size_t)size : HEAD;
+    uint8_t *p = malloc(n), *q;
+    int64_t at = -1;
+    if (p && read_at(fd, p, n, 0))
+        for (q = p; at < 0 && (q = memmem(q, n - (size_t)(q - p), "7z\xbc\xaf\x27\x1c", 6)) != NULL; q++)
+            if (q + START <= p + n && q[6] == 0 &&
+                crc32(crc32(0, NULL, 0), q + 12, 20) ==
+                    ((uint32_t)q[8] | (uint32_t)q[9] << 8 | (uint32_t)q[10] << 16 | (uint32_t)q[11] << 24))
+                at = q - p;
+    free(p);
+    return at;
+}
+
+int64_t vg_archive_appended(int fd, uint64_t size, const uint8_t *head, size_t head_len)
+{
+    if (head_len < 4 || (memcmp(head, "MZ", 2) != 0 && memcmp(head, "\x7f" "ELF", 4) != 0) || size < 512)
+        return -1;
+    /* libarchive finds a zip's directory from its end itself; a 7z is read from its start header on */
+    return zip_at_end(fd, size) ? 0 : sevenzip_inside(fd, size);
 }

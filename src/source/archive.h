@@ -12,7 +12,8 @@
 struct archive;
 
 typedef struct vg_archive_src {
-    int fd;                /* >= 0: read from this descriptor, from offset 0 */
+    int fd;                /* >= 0: read from this descriptor, from offset base */
+    uint64_t base;         /* where the archive starts in fd (after a self-extractor's program) */
     FILE *tmp;             /* or a spooled temporary file */
     const uint8_t *mem;    /* or a memory block */
     uint64_t mem_len;
@@ -45,5 +46,13 @@ typedef int (*vg_member_fn)(void *ud, struct archive *a, const vg_archive_member
  */
 int vg_archive_iterate(vg_archive_src *src, vg_member_fn fn, void *ud, uint64_t *members_out, char *why,
                        size_t whycap);
+
+/*
+ * Where the archive of a self-extracting program on fd (size bytes) starts, or
+ * -1 if it is none: head (its first bytes) starts like an ELF or PE program,
+ * and a zip's end record closes the file (0: libarchive finds the zip itself)
+ * or a 7z start header, its CRC checked, lies in the first MiB (its offset).
+ */
+int64_t vg_archive_appended(int fd, uint64_t size, const uint8_t *head, size_t head_len);
 
 #endif

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Every archive variant libarchive reads is opened: old tar and cpio framings, self-extracting
+# programs, zstd behind skippable frames, lz4 legacy frames, ar, RPM, CAB, LHA, RAR 4 and 5.
+# Some are made here with the old tools, the others come from libarchive's own test suite
+# (tests/data/archives/README.md). A crafted xar that hangs libarchive's reader is named and left
+# closed, so the scan ends.
+. "$(dirname "$0")/lib.sh"
+
+A=$TESTDATA/archives
+S=$T/src
+E=$T/ev
+mkdir -p "$S" "$E"
+printf 'one\n' >"$S/a.txt"
+printf 'two\n' >"$S/b.txt"
+cd "$S"
+tar --format=v7 -cf "$E/v7.tar" a.txt b.txt
+printf 'a.txt\nb.txt\n' | cpio -o -H bin --quiet >"$E/bin.cpio"
+printf 'a.txt\nb.txt\n' | cpio -o -H odc --quiet >"$E/odc.cpio"
+zip -q "$T/plain.zip" a.txt b.txt
+cat /bin/true "$T/plain.zip" >"$E/sfx-zip.bin"
+ar rc "$E/lib.a" a.txt b.txt
+lz4 -q -l -c a.txt >"$E/legacy.lz4"
+zstd -q -c a.txt >"$T/a.zst"
+python3 -c "
+import struct, sys
+skip = struct.pack('<II', 0x184D2A50, 8) + b'metadata'
+open(sys.argv[1], 'wb').write(skip + open(sys.argv[2], 'rb').read())" "$E/skippable.zst" "$T/a.zst"
+cp "$A"/*.exe "$A"/*.rpm "$A"/*.lzh "$A"/*.rar "$A"/*.cab "$A"/*.xar "$E/"
+cd "$T"
+
+timeout 120 "$VIGIL" scan --no-sets --quiet --jobs 2 --jsonl out.jsonl ev
+is "the scan ends cleanly" "$?" "0"
+members() { jl out.jsonl "sorted(i['path'].lstrip('./') for i in items if i['container'] == 'ev/$1')"; }
+is "v7 tar (no magic)" "$(members v7.tar)" "['a.txt', 'b.txt']"
+is "old binary cpio" "$(members bin.cpio)" "['a.txt', 'b.txt']"
+is "odc cpio" "$(members odc.cpio)" "['a.txt', 'b.txt']"
+is "a zip appended to a program" "$(members sfx-zip.bin)" "['a.txt', 'b.txt']"
+is "a 7z appended to a PE program" "$(members 7zip_sfx_modified_pe.exe)" "['test.txt.txt']"
+is "ar" "$(members lib.a)" "['a.txt', 'b.txt']"
+is "lz4 legacy frame: one member" "$(members legacy.lz4 | tr -d "[]'" | wc -w)" "1"
+is "zstd behind a skippable frame: one member" "$(members skippable.zst | tr -d "[]'" | wc -w)" "1"
+is "the zstd member's bytes" "$(jl out.jsonl "[i['md5'] for i in items if i['container'] == 'ev/skippable.zst']")" \
+  "['$(md5sum src/a.txt | cut -d' ' -f1)']"
+is "RPM" "$(members cpio_svr4_gzip_rpm.rpm)" "['etc/file1', 'etc/file2', 'etc/file3']"
+is "LHA lh6" "$(members lha_lh6.lzh)" "['dir2/symlink1', 'dir2/symlink2', 'file1', 'file2']"
+is "LHA with UTF-16 names" "$(members lha_filename_utf16.lzh)" \
+  "['ÜÖÄüöä/äöüÄÖÜ.txt', 'ÜÖÄüöä/テスト.txt', 'äöüÄÖÜ.txt', 'テスト/äöüÄÖÜ.txt']"
+like "RAR 4 with Unicode names" "$(members rar_unicode.rar)" "表だよ/漢字長いファイル名long-filename-in-漢字.txt"
+like "RAR 5 with names outside the BMP" "$(members rar5_unicode.rar)" "👋🌎.txt"
+is "CAB" "$(members cab_1.cab)" "['dir1/file1', 'dir2/file2', 'empty']"
+is "the crafted xar: named, not opened" \
+  "$(jl out.jsonl "[(i['mime'], i['error']) for i in items if i['path'] == 'ev/xar_doublelink.xar']")$(members xar_doublelink.xar)" \
+  "[('application/x-xar', None)][]"
+is "no error item" "$(jl out.jsonl "summary['error']")" "0"
+
+# A program that only contains the 7z signature bytes (libarchive itself does) is not opened.
+lib=$(ldconfig -p 2>/dev/null | sed -n 's/.*libarchive\.so\.13 .*=> //p' | head -1)
+if [ -n "$lib" ]; then
+  mkdir -p prog && cp "$lib" prog/
+  "$VIGIL" scan --no-sets --quiet --jsonl prog.jsonl prog
+  is "a program holding the 7z signature bytes: one item, no error" \
+    "$(jl prog.jsonl "(summary['items'], summary['error'])")" "(1, 0)"
+else
+  skip "a program holding the 7z signature bytes" "no libarchive.so.13 found by ldconfig"
+fi
+done_testing
