@@ -35,11 +35,16 @@ typedef enum {
     VIGIL_ITEM_FILESYSTEM, /* only as an error item: a partition or file system of an image that could not be read */
 } vigil_item_type;
 
-/* A file system time: seconds and nanoseconds since 1970 UTC; set == 0 when the file system lacks it. */
+/*
+ * A file system time: seconds and nanoseconds since 1970 UTC; set == 0 when the file system lacks it.
+ * local == 1: a wall-clock time in a zone the file system does not record (FAT), counted as if UTC
+ * and written without a zone.
+ */
 typedef struct vigil_fs_time {
     int64_t sec;
     uint32_t nsec;
     int set;
+    int local;
 } vigil_fs_time;
 
 enum { VIGIL_TIME_CREATED, VIGIL_TIME_MODIFIED, VIGIL_TIME_ACCESSED, VIGIL_TIME_CHANGED, VIGIL_TIME__COUNT };

@@ -116,7 +116,7 @@ static void add_folder_times(vg_buf *b, const vigil_item *it)
     if (it->in_image || it->ncontainers || it->times[VIGIL_TIME_MODIFIED].set || it->path_len != strlen(it->path) ||
         lstat(it->path, &st) != 0)
         return;
-    t = (vigil_fs_time){(int64_t)st.st_mtim.tv_sec, (uint32_t)st.st_mtim.tv_nsec, 1};
+    t = (vigil_fs_time){.sec = (int64_t)st.st_mtim.tv_sec, .nsec = (uint32_t)st.st_mtim.tv_nsec, .set = 1};
     if (vigil_fs_time_iso(iso, sizeof iso, &t) == 0)
         vg_buf_addf(b, ",\"modified\":\"%s\"", iso);
 }

@@ -162,7 +162,9 @@ int vigil_fs_time_iso(char *out, size_t cap, const vigil_fs_time *t)
     if (!t->set || (n = vg_time_format(out, cap, t->sec, 1)) < 0)
         return -1;
     if (t->nsec) /* the fraction goes before the 'Z' */
-        snprintf(out + n - 1, cap - (size_t)n + 1, ".%09uZ", (unsigned)t->nsec);
+        n += snprintf(out + n - 1, cap - (size_t)n + 1, ".%09uZ", (unsigned)t->nsec) - 1;
+    if (t->local) /* a wall clock of an unknown zone: no 'Z' */
+        out[n - 1] = '\0';
     return 0;
 }
 

@@ -627,8 +627,8 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
         return;
     }
     if (e->st) { /* as walked: what a resumed scan compares to tell the file was read already */
-        res->item.times[VIGIL_TIME_MODIFIED] = (vigil_fs_time){e->st->st_mtim.tv_sec, (uint32_t)e->st->st_mtim.tv_nsec, 1};
-        res->item.times[VIGIL_TIME_CHANGED] = (vigil_fs_time){e->st->st_ctim.tv_sec, (uint32_t)e->st->st_ctim.tv_nsec, 1};
+        res->item.times[VIGIL_TIME_MODIFIED] = (vigil_fs_time){.sec = e->st->st_mtim.tv_sec, .nsec = (uint32_t)e->st->st_mtim.tv_nsec, .set = 1};
+        res->item.times[VIGIL_TIME_CHANGED] = (vigil_fs_time){.sec = e->st->st_ctim.tv_sec, .nsec = (uint32_t)e->st->st_ctim.tv_nsec, .set = 1};
     }
     if (vg_scan_before_open())
         vg_scan_before_open()(e->path, r->o->ud);

@@ -314,7 +314,7 @@ size_t vigil_resume_items(const vigil_resume *r)
 
 static int time_text(char *out, size_t cap, const struct timespec *ts)
 {
-    vigil_fs_time t = {ts->tv_sec, (uint32_t)ts->tv_nsec, 1};
+    vigil_fs_time t = {.sec = ts->tv_sec, .nsec = (uint32_t)ts->tv_nsec, .set = 1};
     return vigil_fs_time_iso(out, cap, &t);
 }
 

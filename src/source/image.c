@@ -114,12 +114,75 @@ static const char *fs_name(const TSK_FS_INFO *fs)
     return s ? s : "unknown";
 }
 
+static TSK_FS_INFO *open_type(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, TSK_FS_TYPE_ENUM t)
+{
+    return part ? tsk_fs_open_vol(part, t) : tsk_fs_open_img(im->img, (TSK_OFF_T)off, t);
+}
+
+/* The file system a partition's type names, or TSK_FS_TYPE_DETECT when it names none. */
+static TSK_FS_TYPE_ENUM type_of_part(const TSK_VS_PART_INFO *part)
+{
+    const char *d = part && part->desc ? part->desc : "";
+    if (strstr(d, "NTFS"))
+        return TSK_FS_TYPE_NTFS;
+    if (strstr(d, "FAT"))
+        return TSK_FS_TYPE_FAT_DETECT;
+    if (strstr(d, "Linux"))
+        return TSK_FS_TYPE_EXT_DETECT;
+    if (strstr(d, "HFS"))
+        return TSK_FS_TYPE_HFS_DETECT;
+    return TSK_FS_TYPE_DETECT;
+}
+
+/*
+ * A volume that carries several file-system signatures (a stale FAT boot
+ * sector in front of an ext volume, say) is not skipped: the partition type's
+ * file system is tried first, then each candidate, FAT last because its boot
+ * sector is the one most often left behind; the first that opens wins and
+ * *several says which signatures were seen. NULL with TSK's error otherwise.
+ */
+static TSK_FS_INFO *open_fs(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, char *several, size_t cap)
+{
+    static const TSK_FS_TYPE_ENUM order[] = {TSK_FS_TYPE_NTFS, TSK_FS_TYPE_EXFAT, TSK_FS_TYPE_EXT_DETECT,
+                                             TSK_FS_TYPE_HFS_DETECT, TSK_FS_TYPE_ISO9660, TSK_FS_TYPE_FFS_DETECT,
+                                             TSK_FS_TYPE_FAT_DETECT};
+    TSK_FS_TYPE_ENUM hint = type_of_part(part);
+    TSK_FS_INFO *fs = open_type(im, part, off, TSK_FS_TYPE_DETECT);
+    const char *msg;
+    *several = 0;
+    if (fs || tsk_error_get_errno() != TSK_ERR_FS_UNKTYPE)
+        return fs;
+    /* TSK says "Cannot determine file system type (EXT2/3/4 or FAT)" when two signatures match;
+       the part in parentheses is its errstr */
+    msg = tsk_error_get_errstr();
+    if (!msg || !strstr(msg, " or "))
+        return NULL;
+    snprintf(several, cap, "%s", msg);
+    if (hint != TSK_FS_TYPE_DETECT) {
+        tsk_error_reset();
+        if ((fs = open_type(im, part, off, hint)) != NULL)
+            return fs;
+    }
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        if (order[i] == hint)
+            continue;
+        tsk_error_reset();
+        if ((fs = open_type(im, part, off, order[i])) != NULL)
+            return fs;
+    }
+    tsk_error_reset();
+    tsk_error_set_errno(TSK_ERR_FS_UNKTYPE);
+    tsk_error_set_errstr("signatures of %s, and none of them opens", several);
+    return NULL;
+}
+
 /* A file system at offset off (length len), or the reason it is none. */
 static int open_fs_at(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, uint64_t len, const char *name)
 {
     vg_image_region r = {0};
     uint64_t size = (uint64_t)im->img->size;
     TSK_FS_INFO *fs;
+    char several[64];
     r.offset = off;
     r.length = len;
     if (off + len > size || off >= size) {
@@ -134,7 +197,7 @@ static int open_fs_at(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, 
             r.length = 0;
         return add_region(im, &r, NULL);
     }
-    fs = part ? tsk_fs_open_vol(part, TSK_FS_TYPE_DETECT) : tsk_fs_open_img(im->img, (TSK_OFF_T)off, TSK_FS_TYPE_DETECT);
+    fs = open_fs(im, part, off, several, sizeof several);
     if (!fs) {
         r.kind = VG_REGION_BAD_FS;
         snprintf(r.label, sizeof r.label, "%s (offset %llu)", name, (unsigned long long)off);
@@ -142,7 +205,11 @@ static int open_fs_at(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, 
         return add_region(im, &r, NULL);
     }
     r.kind = VG_REGION_FS;
-    snprintf(r.label, sizeof r.label, "%s (offset %llu, %s)", name, (unsigned long long)off, fs_name(fs));
+    if (several[0]) /* the volume says which of its signatures it was read as */
+        snprintf(r.label, sizeof r.label, "%s (offset %llu, %s; signatures of %s)", name, (unsigned long long)off,
+                 fs_name(fs), several);
+    else
+        snprintf(r.label, sizeof r.label, "%s (offset %llu, %s)", name, (unsigned long long)off, fs_name(fs));
     if (add_region(im, &r, fs) < 0) {
         tsk_fs_close(fs);
         return -1;

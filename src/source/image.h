@@ -25,7 +25,7 @@ typedef enum {
 
 typedef struct vg_image_region {
     vg_region_kind kind;
-    char label[96];          /* "p2 (offset 1048576, ntfs)", "fs (offset 0, ext4)", "unpartitioned" */
+    char label[160];         /* "p2 (offset 1048576, ntfs)", "fs (offset 0, ext4)", "unpartitioned" */
     uint64_t offset, length; /* bytes in the image */
     char why[256];           /* VG_REGION_BAD_FS: the reason */
 } vg_image_region;

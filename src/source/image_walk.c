@@ -35,11 +35,12 @@ static vigil_item_type type_of(TSK_FS_META_TYPE_ENUM t)
     }
 }
 
-static void set_time(vigil_fs_time *t, time_t sec, uint32_t nsec)
+static void set_time(vigil_fs_time *t, time_t sec, uint32_t nsec, int wall_clock)
 {
     t->sec = (int64_t)sec;
     t->nsec = nsec;
     t->set = sec != 0; /* TSK leaves a time the file system lacks at 0 */
+    t->local = wall_clock;
 }
 
 /*
@@ -66,10 +67,10 @@ static void fill_meta(vg_image_file *e, const TSK_FS_FILE *f)
     e->reallocated = !name_alloc && (m->flags & TSK_FS_META_FLAG_ALLOC);
     e->size = m->size > 0 ? (uint64_t)m->size : 0;
     e->type = type_of(m->type);
-    set_time(&e->times[VIGIL_TIME_CREATED], as_recorded(m->crtime, fat), m->crtime_nano);
-    set_time(&e->times[VIGIL_TIME_MODIFIED], as_recorded(m->mtime, fat), m->mtime_nano);
-    set_time(&e->times[VIGIL_TIME_ACCESSED], as_recorded(m->atime, fat), m->atime_nano);
-    set_time(&e->times[VIGIL_TIME_CHANGED], as_recorded(m->ctime, fat), m->ctime_nano);
+    set_time(&e->times[VIGIL_TIME_CREATED], as_recorded(m->crtime, fat), m->crtime_nano, fat);
+    set_time(&e->times[VIGIL_TIME_MODIFIED], as_recorded(m->mtime, fat), m->mtime_nano, fat);
+    set_time(&e->times[VIGIL_TIME_ACCESSED], as_recorded(m->atime, fat), m->atime_nano, fat);
+    set_time(&e->times[VIGIL_TIME_CHANGED], as_recorded(m->ctime, fat), m->ctime_nano, fat);
 }
 
 static int emit_entry(walk_ctx *c, vg_image_file *e, size_t base_len, const char *stream)
@@ -85,6 +86,27 @@ static int emit_entry(walk_ctx *c, vg_image_file *e, size_t base_len, const char
     e->path = c->path.ptr;
     e->path_len = c->path.len;
     return c->fn(c->ud, e);
+}
+
+/* An NTFS index: metadata such as $Extend/$ObjId or $Quota, which holds no $DATA and is no file. */
+static int has_index(TSK_FS_FILE *f)
+{
+    int n = tsk_fs_file_attr_getsize(f);
+    for (int i = 0; i < n; i++) {
+        const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
+        if (a && a->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT)
+            return 1;
+    }
+    return 0;
+}
+
+/* A FAT volume label: TSK lists the directory entry that holds it as an empty file so named. */
+static int fat_volume_label(const TSK_FS_FILE *f)
+{
+    static const char tag[] = " (Volume Label Entry)";
+    size_t n = f->name ? strlen(f->name->name) : 0;
+    return f->fs_info && TSK_FS_TYPE_ISFAT(f->fs_info->ftype) && f->meta->size == 0 && n > sizeof tag - 1 &&
+           !strcmp(f->name->name + n - (sizeof tag - 1), tag);
 }
 
 /* NTFS: one entry per $DATA attribute; the unnamed one is the file itself. */
@@ -113,7 +135,7 @@ static int emit_ntfs_streams(walk_ctx *c, TSK_FS_FILE *f, vg_image_file *e, size
         any = 1;
     }
     tsk_error_reset();
-    if (!any && !is_dir && !orphan) { /* no $DATA found (a damaged or wiped record): the default attribute */
+    if (!any && !is_dir && !orphan && !has_index(f)) { /* no $DATA (a damaged or wiped record): the default */
         e->ref.has_attr_id = 0;
         rc = emit_entry(c, e, base_len, NULL);
     }
@@ -151,6 +173,8 @@ static TSK_WALK_RET_ENUM on_name(TSK_FS_FILE *f, const char *dir, void *ud)
     }
     if (f->meta->type == TSK_FS_META_TYPE_VIRT || f->meta->type == TSK_FS_META_TYPE_VIRT_DIR)
         return TSK_WALK_CONT; /* TSK's views of file system areas ($MBR, $FAT1), not files */
+    if (fat_volume_label(f))
+        return TSK_WALK_CONT; /* the volume's name, not a file */
     e.ref.inum = f->meta->addr;
     fill_meta(&e, f);
     /* Unused or wiped metadata records listed as orphans hold nothing: no name, no bytes
