@@ -332,7 +332,7 @@ int cmd_scan(int argc, char **argv)
         return rc;
     if (a.no_sets)
         sets = NULL;
-    else if (vigil_matchers_open(&m, cli.sets, &(vigil_matchers_opts){.pdq = o.compute_pdq}, &err) < 0) {
+    else if (vigil_matchers_open(&m, cli.sets, &(vigil_matchers_opts){.pdq = o.compute_pdq, .bound_memory = 1}, &err) < 0) {
         cli_error("scan: %s", err.msg);
         return vigil_error_exit_status(err.code);
     }
