@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "media/decode_weight.h"
 #include "media/sniff.h"
 #include "media/thumb.h"
 #include "vigil/image.h"
@@ -182,7 +183,7 @@ static void image_finish(vg_reader *r, vg_result *res)
     }
     if (r->img_state != IMG_COLLECT || vigil_image_sniff(r->img.ptr, r->img.len) == VIGIL_IMAGE_NONE)
         return;
-    weight = r->img.len;
+    weight = vg_image_decode_weight(r->img.ptr, r->img.len);
     vg_decode_budget_take(vg_decode_budget_shared(), weight);
     failed = vigil_image_decode_reuse(&r->pic, r->img.ptr, r->img.len, &r->o->decode, &err) < 0 ||
              vigil_pdq_image_work(&pr, &r->pic, &r->pdq, &err) < 0;
