@@ -7,9 +7,12 @@
  *   build DB NAME N SEED MEM [md5]   import N generated SHA-256 entries (and their MD5s) straight into
  *                              the store
  *   open DB                    one store + index open in this (fresh) process: prints ms
- *   lookup DB N SEED ENTRIES THREADS [md5|sha256]
+ *   lookup DB N SEED ENTRIES THREADS [md5|sha256] [bounded]
  *                              N lookups per thread, half hits, single and batched, and a peer:
- *                              a plain binary search over the same key array
+ *                              a plain binary search over the same key array. With "bounded", the
+ *                              index bounds its memory (vigil_index_bound_memory: keys read with
+ *                              pread), and one more peer maps nothing: it reads the prefix slot's
+ *                              keys and the hit's meta row with pread; peak and file-backed RSS at the end
  *   match DB N SEED ENTRIES THREADS   N files per thread through vigil_index_match (every digest,
  *                              every set), half of them entries of the set built with SEED
  *   lookup-cold DB N SEED ENTRIES [md5]   N batched lookups right after dropping the store's
@@ -209,9 +212,10 @@ typedef struct job {
     size_t dlen;
     uint8_t *q;
     size_t n;
-    int batched;            /* 0 single, 1 batched, 2 the peer */
+    int batched;            /* 0 single, 1 batched, 2 the peer, 3 the pread peer */
     size_t hits;
     const vg_segment *seg;  /* the peer's key array */
+    int fd;                 /* the pread peer's segment file */
     double cpu;             /* the thread's CPU seconds (memory stalls included) */
 } job;
 
@@ -244,6 +248,61 @@ static size_t peer_search(const vg_segment *s, int a, const uint8_t *d)
     return 0;
 }
 
+/*
+ * The pread peer: what a lookup that maps no keys costs. The prefix slot
+ * (a small table, kept mapped) gives the keys' range; they are read with one
+ * pread and searched, then a hit's 12-byte meta row is read with another.
+ */
+static size_t pread_search(const vg_segment *s, int fd, int a, const uint8_t *d)
+{
+    uint8_t buf[64 * 36];
+    size_t dlen = vg_seg_digest_len[a], rsize = dlen + 4;
+    uint64_t x = vg_seg_slot(s, a, d), lo = s->prefix[a][x], hi = s->prefix[a][x + 1], at = lo;
+    vg_seg_meta m;
+    uint32_t row;
+    while (lo < hi) { /* a slot of more than 64 keys is read 64 at a time */
+        size_t k = hi - lo < 64 ? (size_t)(hi - lo) : 64, i;
+        off_t off = (off_t)(s->h->sec[VG_SEC_KEYS_MD5 + 2 * a].off + lo * rsize);
+        if (pread(fd, buf, k * rsize, off) != (ssize_t)(k * rsize))
+            return 0;
+        for (i = 0; i < k && vg_digest_cmp(buf + i * rsize, d, dlen) < 0; i++)
+            ;
+        if (i < k) {
+            if (vg_digest_cmp(buf + i * rsize, d, dlen) != 0)
+                return 0;
+            memcpy(&row, buf + i * rsize + dlen, 4);
+            at = lo + i;
+            break;
+        }
+        lo += k;
+    }
+    if (lo >= hi || row >= s->h->entries)
+        return 0;
+    (void)at;
+    if (pread(fd, &m, sizeof m, (off_t)(s->h->sec[VG_SEC_META].off + row * sizeof m)) != (ssize_t)sizeof m)
+        return 0;
+    return m.mask != 0;
+}
+
+/* "VmHWM ... kB, RssFile ... kB" of this process. */
+static const char *rss_now(void)
+{
+    static char out[96];
+    char line[256];
+    long long hwm = -1, file = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "VmHWM:", 6))
+            hwm = strtoll(line + 6, NULL, 10);
+        else if (!strncmp(line, "RssFile:", 8))
+            file = strtoll(line + 8, NULL, 10);
+    }
+    if (f)
+        fclose(f);
+    snprintf(out, sizeof out, "VmHWM %lld kB, RssFile %lld kB", hwm, file);
+    return out;
+}
+
 static void *run_job(void *arg)
 {
     job *j = arg;
@@ -251,10 +310,11 @@ static void *run_job(void *arg)
     uint8_t found[1024];
     double c0 = thread_cpu();
     j->hits = 0;
-    if (j->batched == 2) {
+    if (j->batched >= 2) {
         int a = j->dlen == 16 ? VG_SEG_MD5 : VG_SEG_SHA256;
         for (size_t i = 0; i < j->n; i++)
-            j->hits += peer_search(j->seg, a, j->q + i * j->dlen);
+            j->hits += j->batched == 2 ? peer_search(j->seg, a, j->q + i * j->dlen)
+                                       : pread_search(j->seg, j->fd, a, j->q + i * j->dlen);
     } else if (!j->batched) {
         for (size_t i = 0; i < j->n; i++)
             j->hits += (size_t)vigil_index_lookup(m, j->ix, j->by, j->q + i * j->dlen);
@@ -284,7 +344,7 @@ static const char *pmd_mapped(void)
     return out;
 }
 
-static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int threads, int md5)
+static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int threads, int md5, int bounded)
 {
     size_t dlen = md5 ? 16 : 32;
     vigil_store *st;
@@ -296,8 +356,10 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
     vg_segment seg;
     glob_t g;
     char pattern[4096];
-    double rate[3] = {0, 0, 0}, cpu_rate[3] = {0, 0, 0}, t_warm;
-    static const char *mode[3] = {"single", "batched", "peer (plain binary search, no prefix table)"};
+    double rate[4] = {0, 0, 0, 0}, cpu_rate[4] = {0, 0, 0, 0}, t_warm;
+    static const char *mode[4] = {"single", "batched", "peer (plain binary search, no prefix table)",
+                                  "pread peer (slot keys and meta row read with pread, nothing mapped)"};
+    int fd = -1, modes;
     if (threads < 1 || threads > 16)
         return 2;
     if (vigil_store_open_readonly(&st, db, &err) < 0 || vigil_index_open(&ix, st, &err) < 0) {
@@ -309,9 +371,17 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
     memset(&seg, 0, sizeof seg);
     if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc != 1 || vg_seg_open(&seg, g.gl_pathv[0], &err) < 0)
         printf("lookup: no peer (it needs a store of exactly one segment)\n");
+    else if (bounded)
+        fd = open(g.gl_pathv[0], O_RDONLY);
     globfree(&g);
+    modes = !seg.base ? 2 : fd >= 0 ? 4 : 3;
+    if (bounded) {
+        vigil_index_bound_memory(ix);
+        printf("lookup: bounded memory (keys read with pread, pages of hits let go every %d hits)\n",
+               VIGIL_INDEX_BOUND_HITS);
+    }
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (job){ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, dlen, malloc(n * dlen), n, 0, 0, &seg, 0};
+        jobs[t] = (job){ix, md5 ? VIGIL_BY_MD5 : VIGIL_BY_SHA256, dlen, malloc(n * dlen), n, 0, 0, &seg, fd, 0};
         for (size_t i = 0; i < n; i++) /* even: a listed digest, odd: one that is not */
             digest_of(jobs[t].q + i * dlen, dlen, i % 2 ? seed ^ 0x5555 : seed, splitmix(&x) % entries, md5);
     }
@@ -325,10 +395,10 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
         pthread_join(tid[t], NULL);
     printf("lookup %s first pass (batched, faults the pages in): %.2f s; %s\n", md5 ? "md5" : "sha256",
            now() - t_warm, pmd_mapped());
-    for (int batched = 0; batched < (seg.base ? 3 : 2); batched++) {
+    for (int batched = 0; batched < modes; batched++) {
         size_t hits = 0;
         double t0 = now(), dt;
-        size_t nq = batched == 2 && n > 1000000 ? 1000000 : n; /* the peer is slow: fewer queries */
+        size_t nq = batched >= 2 && n > 1000000 ? 1000000 : n; /* the peers are slow: fewer queries */
         for (int t = 0; t < threads; t++) {
             jobs[t].batched = batched;
             jobs[t].n = nq;
@@ -351,6 +421,14 @@ static int lookup(const char *db, size_t n, uint64_t seed, uint64_t entries, int
         printf("lookup %s ratio to the peer: single %.2fx, batched %.2fx (per CPU-second: %.2fx, %.2fx)\n",
                md5 ? "md5" : "sha256", rate[0] / rate[2], rate[1] / rate[2], cpu_rate[0] / cpu_rate[2],
                cpu_rate[1] / cpu_rate[2]);
+    if (fd >= 0) {
+        printf("lookup %s ratio to the pread peer: single %.2fx, batched %.2fx (per CPU-second: %.2fx, %.2fx)\n",
+               md5 ? "md5" : "sha256", rate[0] / rate[3], rate[1] / rate[3], cpu_rate[0] / cpu_rate[3],
+               cpu_rate[1] / cpu_rate[3]);
+        printf("lookup %s memory at the end (the peers map the whole key array): %s\n", md5 ? "md5" : "sha256",
+               rss_now());
+        close(fd);
+    }
     vg_seg_close(&seg);
     for (int t = 0; t < threads; t++)
         free(jobs[t].q);
@@ -535,11 +613,12 @@ int main(int argc, char **argv)
     if ((argc == 6 || argc == 7) && !strcmp(argv[1], "lookup-cold"))
         return lookup_cold(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10),
                            strtoull(argv[5], NULL, 10), argc == 7 && !strcmp(argv[6], "md5"));
-    if ((argc == 7 || argc == 8) && !strcmp(argv[1], "lookup"))
+    if (argc >= 7 && argc <= 9 && !strcmp(argv[1], "lookup"))
         return lookup(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10), strtoull(argv[5], NULL, 10),
-                      atoi(argv[6]), argc == 8 && !strcmp(argv[7], "md5"));
+                      atoi(argv[6]), argc >= 8 && !strcmp(argv[7], "md5"),
+                      argc == 9 && !strcmp(argv[8], "bounded"));
     fprintf(stderr, "usage: bench_store gen-hashdeep N SEED FILE | build DB NAME N SEED MEM_MIB [md5] | open DB |"
-                    " lookup DB N SEED ENTRIES THREADS [md5|sha256] | lookup-cold DB N SEED ENTRIES [md5] |"
+                    " lookup DB N SEED ENTRIES THREADS [md5|sha256] [bounded] | lookup-cold DB N SEED ENTRIES [md5] |"
                     " match DB N SEED ENTRIES THREADS |"
                     " gen-queries N SEED ENTRIES FILE\n");
     return 2;

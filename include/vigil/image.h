@@ -74,6 +74,13 @@ int vigil_image_decode(vigil_image *out, const void *data, size_t n, const vigil
  */
 int vigil_image_decode_reuse(vigil_image *img, const void *data, size_t n, const vigil_decode_opts *opts,
                              vigil_error *err);
+/*
+ * As vigil_image_decode_reuse, for a JPEG in the open file fd, read from its
+ * start with pread a block at a time instead of from memory: the decoder's
+ * whole-picture buffers (a progressive JPEG's coefficients) are then not held
+ * beside the file's bytes. The same pixels as a decode of the bytes in memory.
+ */
+int vigil_image_decode_jpeg_fd_reuse(vigil_image *img, int fd, const vigil_decode_opts *opts, vigil_error *err);
 /* Read path and decode it; errors name the file. As above, and VIGIL_EINPUT when path cannot be
  * opened or read or is not a regular file. */
 int vigil_image_decode_file(vigil_image *out, const char *path, const vigil_decode_opts *opts,

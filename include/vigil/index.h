@@ -123,6 +123,19 @@ size_t vigil_index_disputes_applied(vigil_dispute_applied *out, size_t cap, cons
                                     const vigil_digests *d, const vigil_pdq_hash *pdq, int max_distance);
 /* Mark every match with a category VIGIL_MATCH_SETS_DISAGREE when they name more than one. */
 void vigil_matches_mark_disagreement(vigil_match *m, size_t n);
+/*
+ * Bound what the mapped segments add to resident memory, for a long run of
+ * lookups such as a scan. A mapped lookup leaves the key page it touched
+ * resident, so a scan ends with nearly the whole key table and meta rows in
+ * its resident memory (72 + 24 MB for 2 million SHA-256 entries). Bounded,
+ * lookups read their keys with pread (a few microseconds instead of a few
+ * hundred nanoseconds: for bulk lookups, leave it off), and the pages that
+ * hits read through the mapping (meta rows, entry rows, strings) are let go
+ * every VIGIL_INDEX_BOUND_HITS hits: they stay in the page cache, and strings
+ * lent by earlier matches stay valid. Call before sharing the index.
+ */
+#define VIGIL_INDEX_BOUND_HITS 16
+void vigil_index_bound_memory(vigil_index *ix);
 /* Number of sets (segments) in the snapshot. */
 size_t vigil_index_sets(const vigil_index *ix);
 

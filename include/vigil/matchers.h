@@ -16,6 +16,7 @@ typedef struct vigil_matchers vigil_matchers;
 
 typedef struct vigil_matchers_opts {
     int pdq;                  /* open the PDQ matcher too (for scans that compute PDQ) */
+    int bound_memory;         /* the index bounds its resident pages (vigil_index_bound_memory): for scans */
 } vigil_matchers_opts;
 
 /*

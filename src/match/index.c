@@ -186,8 +186,7 @@ static int resolve_disputes(vigil_index *ix, vigil_error *err)
     return 0;
 }
 
-/* 1 if the entry at row of set i is disputed (one of its digests, for this set or for all). */
-static int disputed(const vigil_index *ix, size_t i, uint32_t row)
+int vg_ix_disputed(const vigil_index *ix, size_t i, uint32_t row)
 {
     const ix_set *set = &ix->sets[i];
     return set->ndisputed && bsearch(&row, set->disputed, set->ndisputed, sizeof row, cmp_row) != NULL;
@@ -317,6 +316,7 @@ void vigil_index_close(vigil_index *ix)
     free(ix->recs);
     free(ix->keys);
     free(ix->common);
+    free(ix->pages);
     free(ix);
 }
 
@@ -345,7 +345,7 @@ static int64_t resolve(const vigil_index *ix, size_t i, int a, const uint8_t *d,
         if (k > first && vg_digest_cmp(vg_seg_key(s, a, k), d, vg_seg_digest_len[a]) != 0)
             break;
         row = vg_seg_key_row(s, a, k);
-        if (row < s->h->entries && !disputed(ix, i, row))
+        if (row < s->h->entries && !vg_ix_disputed(ix, i, row))
             return row;
     }
     return -1;
@@ -354,6 +354,8 @@ static int64_t resolve(const vigil_index *ix, size_t i, int a, const uint8_t *d,
 /* Row of the first undisputed entry with digest d in set i, or -1. */
 static int64_t find_in(const vigil_index *ix, size_t i, int a, const uint8_t *d)
 {
+    if (ix->pages)
+        return vg_ix_find_read(ix, i, a, d);
     return resolve(ix, i, a, d, vg_seg_first(&ix->sets[i].seg, a, d));
 }
 
@@ -407,6 +409,8 @@ static int64_t first_hit(const vigil_index *ix, const uint8_t *const digest[VG_S
     vg_seg_probe p[MATCH_PROBES];
     uint8_t live[MATCH_PROBES];
     size_t np = ix->nsets * (size_t)nalgs < MATCH_PROBES ? ix->nsets * (size_t)nalgs : MATCH_PROBES;
+    if (ix->pages) /* bounded memory: no mapped keys to fetch ahead, each search on its own */
+        np = 0;
     for (size_t j = 0; j < np; j++) {
         const vg_segment *s = &ix->sets[j / (size_t)nalgs].seg;
         int a = algs[j % (size_t)nalgs];
@@ -432,6 +436,8 @@ static int64_t first_hit(const vigil_index *ix, const uint8_t *const digest[VG_S
             if (row >= 0) {
                 *set_out = i;
                 *alg_out = a;
+                if (ix->pages)
+                    vg_ix_pages_hit(ix);
                 return row;
             }
         }
@@ -478,7 +484,7 @@ size_t vigil_index_match_all(vigil_match *out, size_t cap, const vigil_index *ix
             uint64_t first, cnt = vg_seg_find_all(s, a, digest[a], &first);
             for (uint64_t q = 0; q < cnt && n < cap; q++) {
                 uint32_t row = vg_seg_key_row(s, a, first + q);
-                if (row >= s->h->entries || disputed(ix, i, row) || listed(sets, rows, n, i, row))
+                if (row >= s->h->entries || vg_ix_disputed(ix, i, row) || listed(sets, rows, n, i, row))
                     continue;
                 fill(&out[n], ix, i, row, a, digest);
                 vg_match_record(&out[n], s, row, ix->sets[i].version);
@@ -601,6 +607,11 @@ size_t vigil_index_lookup_batch(vigil_match *out, uint8_t *found, const vigil_in
         return 0;
     }
     dlen = vg_seg_digest_len[a];
+    if (ix->pages) { /* bounded memory: the keys are read, not fetched ahead */
+        for (size_t q = 0; q < n; q++)
+            hits += (size_t)(found[q] = (uint8_t)vigil_index_lookup(&out[q], ix, by, digests + q * dlen));
+        return hits;
+    }
     for (size_t base = 0; base < n; base += BATCH) {
         size_t m = n - base < BATCH ? n - base : BATCH;
         const uint8_t *d = digests + base * dlen;

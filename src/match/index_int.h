@@ -35,6 +35,11 @@ typedef struct common_digest {
     uint8_t md5[16], sha1[20], sha256[32];
 } common_digest;
 
+/* vigil_index_bound_memory: hits since the pages were last let go, counted by every thread. */
+typedef struct ix_pages {
+    _Atomic unsigned long hits;
+} ix_pages;
+
 struct vigil_index {
     ix_set *sets;
     size_t nsets;
@@ -48,7 +53,15 @@ struct vigil_index {
     common_digest *common;
     size_t ncommon;
     uint64_t entries;
+    ix_pages *pages;             /* bounded memory: keys read with pread, hits' pages let go; NULL: all mapped */
 };
+
+/* Bounded memory: count a hit; every VIGIL_INDEX_BOUND_HITS-th lets the segments' pages go. */
+void vg_ix_pages_hit(const vigil_index *ix);
+/* Bounded memory: row of the first undisputed entry with digest d in set i, keys read with pread; or -1. */
+int64_t vg_ix_find_read(const vigil_index *ix, size_t i, int a, const uint8_t *d);
+/* 1 if the entry at row of set i is disputed (one of its digests, for this set or for all). */
+int vg_ix_disputed(const vigil_index *ix, size_t i, uint32_t row);
 
 /* 1 when d (algorithm a) is the digest of a trivially common file. */
 int vg_ix_is_common(const vigil_index *ix, int a, const uint8_t *d);

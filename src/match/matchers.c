@@ -31,6 +31,8 @@ int vigil_matchers_open(vigil_matchers **out, const char *db_path, const vigil_m
         rc = vigil_hashset_check_segments(m->sets, m->nsets, db_path, err);
     if (rc == 0 && m->nsets)
         rc = vigil_index_open(&m->index, m->store, err);
+    if (rc == 0 && m->index && opts && opts->bound_memory)
+        vigil_index_bound_memory(m->index);
     if (rc == 0 && opts && opts->pdq)
         rc = vigil_pdq_matcher_open(&m->pdq, m->store, err);
     if (rc < 0) {

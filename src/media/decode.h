@@ -51,6 +51,8 @@ int vg_image_decode_as(vigil_image *out, vigil_image_format f, const void *data,
 int vg_mul_size(size_t *out, size_t a, size_t b);
 
 int vg_decode_jpeg(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);
+/* The JPEG in the open file fd, read from its start with pread a block at a time. */
+int vg_decode_jpeg_fd(vg_raster *r, int fd, vigil_error *err);
 int vg_decode_png(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);
 int vg_decode_webp(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);
 int vg_decode_gif(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err);

@@ -4,12 +4,17 @@
  * grey, Adobe CMYK/YCCK is converted the way ImageMagick does. A truncated
  * file is hashed as far as it decodes (libjpeg fills the rest mid-grey).
  * With dct_scale, a large file decodes at 1/2 to 1/8 scale in the DCT domain.
+ * The bytes come from memory or, read a block at a time, from an open file
+ * (a progressive wallpaper's coefficients are held without its bytes beside them).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <jpeglib.h>
+#include <jerror.h>
 
 #include "media/decode.h"
 
@@ -63,7 +68,82 @@ static unsigned dct_denominator(uint32_t w, uint32_t h)
     return d;
 }
 
-int vg_decode_jpeg(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
+/* ---- the bytes of an open file, read from its start FD_BLOCK at a time ---- */
+
+#define FD_BLOCK (64 * 1024)
+
+typedef struct fd_src {
+    struct jpeg_source_mgr pub;
+    int fd;
+    off_t at;
+    JOCTET buf[FD_BLOCK];
+} fd_src;
+
+static void fd_init(j_decompress_ptr c)
+{
+    (void)c;
+}
+
+/* As libjpeg's own sources: at the end of the file a fake EOI, so a truncated file decodes as far as it goes. */
+static boolean fd_fill(j_decompress_ptr c)
+{
+    static const JOCTET eoi[2] = {0xff, JPEG_EOI};
+    fd_src *s = (fd_src *)c->src;
+    ssize_t n;
+    do
+        n = pread(s->fd, s->buf, sizeof s->buf, s->at);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        ERREXIT(c, JERR_FILE_READ);
+    if (n == 0) {
+        WARNMS(c, JWRN_JPEG_EOF);
+        s->pub.next_input_byte = eoi;
+        s->pub.bytes_in_buffer = 2;
+        return TRUE;
+    }
+    s->at += n;
+    s->pub.next_input_byte = s->buf;
+    s->pub.bytes_in_buffer = (size_t)n;
+    return TRUE;
+}
+
+static void fd_skip(j_decompress_ptr c, long n)
+{
+    fd_src *s = (fd_src *)c->src;
+    if (n <= 0)
+        return;
+    if ((size_t)n <= s->pub.bytes_in_buffer) {
+        s->pub.next_input_byte += n;
+        s->pub.bytes_in_buffer -= (size_t)n;
+        return;
+    }
+    s->at += (off_t)((size_t)n - s->pub.bytes_in_buffer); /* past the buffer: skipped without reading */
+    s->pub.bytes_in_buffer = 0;
+}
+
+static void fd_term(j_decompress_ptr c)
+{
+    (void)c;
+}
+
+/* Where the compressed bytes come from: memory (p, n) or the file fd (fds: its reader). */
+typedef struct jsource {
+    const uint8_t *p;
+    size_t n;
+    fd_src *fds;
+} jsource;
+
+static void set_source(struct jpeg_decompress_struct *ci, jsource *src)
+{
+    if (!src->fds) {
+        jpeg_mem_src(ci, src->p, (unsigned long)src->n);
+        return;
+    }
+    src->fds->pub = (struct jpeg_source_mgr){NULL, 0, fd_init, fd_fill, fd_skip, jpeg_resync_to_restart, fd_term};
+    ci->src = &src->fds->pub;
+}
+
+static int decode(vg_raster *r, jsource *src, vigil_error *err)
 {
     jstate *s = calloc(1, sizeof *s);
     struct jpeg_decompress_struct *ci;
@@ -79,7 +159,7 @@ int vg_decode_jpeg(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
         goto done;
     }
     jpeg_create_decompress(ci);
-    jpeg_mem_src(ci, p, (unsigned long)n);
+    set_source(ci, src);
     jpeg_read_header(ci, TRUE);
     if (ci->num_components == 1 || ci->jpeg_color_space == JCS_GRAYSCALE) {
         ci->out_color_space = JCS_GRAYSCALE;
@@ -123,5 +203,24 @@ done:
     free(s->row);
     free(s->rgb);
     free(s);
+    return rc;
+}
+
+int vg_decode_jpeg(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
+{
+    jsource src = {p, n, NULL};
+    return decode(r, &src, err);
+}
+
+int vg_decode_jpeg_fd(vg_raster *r, int fd, vigil_error *err)
+{
+    jsource src = {NULL, 0, malloc(sizeof(fd_src))};
+    int rc;
+    if (!src.fds)
+        return vigil_error_set(err, VIGIL_ENOMEM, "jpeg: out of memory");
+    src.fds->fd = fd;
+    src.fds->at = 0;
+    rc = decode(r, &src, err);
+    free(src.fds);
     return rc;
 }

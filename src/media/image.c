@@ -178,9 +178,9 @@ void vg_raster_abort(vg_raster *r)
     img->pixels_cap = cap;
 }
 
-/* Decode with format f's decoder into out, whose pixel buffer is kept when reuse is set. */
+/* Decode with format f's decoder into out, whose pixel buffer is kept when reuse is set; a JPEG from fd when data is NULL. */
 static int decode_into(vigil_image *out, vigil_image_format f, const void *data, size_t n,
-                       const vigil_decode_opts *opts, int reuse, vigil_error *err)
+                       const vigil_decode_opts *opts, int reuse, int fd, vigil_error *err)
 {
     static int (*const decoders[])(vg_raster *, const uint8_t *, size_t, vigil_error *) = {
         NULL, vg_decode_jpeg, vg_decode_png, vg_decode_webp, vg_decode_gif, vg_decode_bmp,
@@ -195,7 +195,7 @@ static int decode_into(vigil_image *out, vigil_image_format f, const void *data,
     out->pixels_cap = cap;
     if ((int)f <= VIGIL_IMAGE_NONE || f > VIGIL_IMAGE_HEIF)
         return vigil_error_set(err, VIGIL_EINPUT, "image: not a supported image format");
-    rc = decoders[f](&r, data, n, err);
+    rc = fd < 0 ? decoders[f](&r, data, n, err) : vg_decode_jpeg_fd(&r, fd, err);
     if (rc < 0) {
         vg_raster_abort(&r);
         return rc;
@@ -207,19 +207,24 @@ static int decode_into(vigil_image *out, vigil_image_format f, const void *data,
 int vg_image_decode_as(vigil_image *out, vigil_image_format f, const void *data, size_t n,
                        const vigil_decode_opts *opts, vigil_error *err)
 {
-    return decode_into(out, f, data, n, opts, 0, err);
+    return decode_into(out, f, data, n, opts, 0, -1, err);
 }
 
 int vigil_image_decode(vigil_image *out, const void *data, size_t n, const vigil_decode_opts *opts,
                        vigil_error *err)
 {
-    return decode_into(out, vigil_image_sniff(data, n), data, n, opts, 0, err);
+    return decode_into(out, vigil_image_sniff(data, n), data, n, opts, 0, -1, err);
 }
 
 int vigil_image_decode_reuse(vigil_image *img, const void *data, size_t n, const vigil_decode_opts *opts,
                              vigil_error *err)
 {
-    return decode_into(img, vigil_image_sniff(data, n), data, n, opts, 1, err);
+    return decode_into(img, vigil_image_sniff(data, n), data, n, opts, 1, -1, err);
+}
+
+int vigil_image_decode_jpeg_fd_reuse(vigil_image *img, int fd, const vigil_decode_opts *opts, vigil_error *err)
+{
+    return decode_into(img, VIGIL_IMAGE_JPEG, NULL, 0, opts, 1, fd, err);
 }
 
 int vigil_image_decode_file(vigil_image *out, const char *path, const vigil_decode_opts *opts,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "media/magic_db.h"
 #include "media/sniff.h"
 #include "media/sniff_formats.h"
 
@@ -26,6 +27,7 @@
 
 struct vg_sniffer {
     magic_t magic;
+    int shared_db; /* loaded from the process's one mapping of the database (magic_db.h) */
 };
 
 int vg_sniffer_new(vg_sniffer **out, vigil_error *err)
@@ -35,7 +37,9 @@ int vg_sniffer_new(vg_sniffer **out, vigil_error *err)
     if (!s)
         return vigil_error_set(err, VIGIL_ENOMEM, "sniff: out of memory");
     s->magic = magic_open(MAGIC_FLAGS);
-    if (!s->magic || magic_load(s->magic, NULL) != 0) {
+    if (s->magic)
+        s->shared_db = vg_magic_db_load(s->magic) == 0;
+    if (!s->magic || (!s->shared_db && magic_load(s->magic, NULL) != 0)) {
         int rc = vigil_error_set(err, VIGIL_EINTERNAL, "libmagic: cannot load the magic database: %s",
                                  s->magic ? magic_error(s->magic) : "out of memory");
         vg_sniffer_free(s);
@@ -51,6 +55,8 @@ void vg_sniffer_free(vg_sniffer *s)
         return;
     if (s->magic)
         magic_close(s->magic);
+    if (s->shared_db)
+        vg_magic_db_release();
     free(s);
 }
 

@@ -1,21 +1,22 @@
 /*
- * How many picture bytes the readers of one process decode at the same time.
+ * How much decoding memory the readers of one process hold at the same time.
  * Decoding a large picture needs many times its encoded size (a progressive
  * JPEG keeps every DCT coefficient of the whole picture: about 4 bytes a
- * pixel), so two readers that meet two wallpapers at once would each hold
- * that. A reader takes its picture's encoded bytes from the budget before
- * decoding and gives them back after; it waits while they do not fit. A
- * picture larger than the whole budget is decoded alone, never refused, so
- * peak memory is set by the largest single picture rather than by the
- * largest two.
+ * pixel; libwebp's RGB output is 3), so two readers that meet two wallpapers
+ * at once would each hold that. A reader takes its picture's decode weight
+ * (media/decode_weight.h: read from the header, before decoding) from the
+ * budget and gives it back after; it waits while it does not fit. A picture
+ * heavier than the whole budget is decoded alone, never refused, so peak
+ * memory is set by the largest single picture rather than by the largest two.
  */
 #ifndef VG_SCAN_DECODE_BUDGET_H
 #define VG_SCAN_DECODE_BUDGET_H
 #include <pthread.h>
 #include <stddef.h>
 
-/* Encoded bytes decoded at the same time by the readers of one process. */
-#define VG_DECODE_BUDGET_BYTES ((size_t)12 << 20)
+/* Decode weight held at the same time by the readers of one process: two 12-megapixel baseline
+   JPEGs or two 2-megapixel progressive ones side by side, two 4096 x 4096 WebPs one after the other. */
+#define VG_DECODE_BUDGET_BYTES ((size_t)64 << 20)
 
 typedef struct vg_decode_budget {
     pthread_mutex_t mu;

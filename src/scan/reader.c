@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "media/decode_weight.h"
 #include "media/sniff.h"
 #include "media/thumb.h"
 #include "vigil/image.h"
@@ -36,6 +37,8 @@ struct vg_reader {
     uint8_t *head;
     vg_buf img;           /* the bytes of the current file while it may be an image */
     int img_state;        /* IMG_* */
+    int img_fd;           /* the file on disk being read, for IMG_FROM_FILE (-1: none) */
+    uint64_t img_size;    /* ... and its size */
     vigil_image pic;      /* the decoded picture, kept until the verdict says whether it gets a thumbnail;
                              its pixel buffer is reused by the next picture */
     int pic_ready;        /* pic holds the current file's picture */
@@ -44,13 +47,17 @@ struct vg_reader {
 };
 
 /* What the reader does with the current file's bytes for PDQ. */
-enum { IMG_OFF = 0, IMG_COLLECT, IMG_NOT_IMAGE, IMG_TOO_BIG };
+enum { IMG_OFF = 0, IMG_COLLECT, IMG_NOT_IMAGE, IMG_TOO_BIG, IMG_FROM_FILE };
 /* Enough bytes to tell every image format vigil decodes by its magic (BMP needs 18). */
 #define IMG_SNIFF 32
 /* A reader keeps at most this much image buffer between files: enough for icons and
    photos to reuse it, while a wallpaper's bytes are let go as soon as it is hashed. */
 #define IMG_KEEP ((size_t)1 << 20)
 #define PIC_KEEP ((size_t)4 << 20) /* decoded pixels or PDQ floats kept between pictures */
+/* A JPEG file on disk this large is decoded from the file (read again, from the page cache) rather than
+   from its bytes collected in memory: a progressive wallpaper's 72 MB of coefficients then do not have
+   its 16 MB of bytes beside them. */
+#define IMG_FROM_FILE_MIN ((uint64_t)4 << 20)
 
 /* Limits shared by every level of one top-level archive. */
 typedef struct budget {
@@ -79,6 +86,7 @@ int vg_reader_new(vg_reader **out, const vigil_scan_opts *o, vigil_error *err)
         return vigil_error_set(err, VIGIL_ENOMEM, "reader: out of memory");
     }
     r->o = o;
+    r->img_fd = -1;
     vg_buf_init(&r->img, (size_t)(o->max_image_bytes ? o->max_image_bytes : (uint64_t)256 << 20));
     if ((rc = vigil_digester_new(&r->dg, err)) < 0 || (o->sniff_mime && (rc = vg_sniffer_new(&r->sn, err)) < 0)) {
         vg_reader_free(r);
@@ -161,9 +169,13 @@ static void image_feed(vg_reader *r, const uint8_t *p, size_t n)
         vg_buf_reset(&r->img);
         return;
     }
-    if (before < IMG_SNIFF && r->img.len >= IMG_SNIFF && vigil_image_sniff(r->img.ptr, r->img.len) == VIGIL_IMAGE_NONE) {
-        r->img_state = IMG_NOT_IMAGE;
-        vg_buf_reset(&r->img);
+    if (before < IMG_SNIFF && r->img.len >= IMG_SNIFF) {
+        vigil_image_format f = vigil_image_sniff(r->img.ptr, r->img.len);
+        if (f == VIGIL_IMAGE_NONE ||
+            (f == VIGIL_IMAGE_JPEG && r->img_fd >= 0 && r->img_size >= IMG_FROM_FILE_MIN && r->img_size <= r->img.max)) {
+            r->img_state = f == VIGIL_IMAGE_NONE ? IMG_NOT_IMAGE : IMG_FROM_FILE;
+            vg_buf_reset(&r->img);
+        }
     }
 }
 
@@ -174,17 +186,20 @@ static void image_finish(vg_reader *r, vg_result *res)
     vigil_pdq_result pr;
     vigil_error err;
     size_t weight;
-    int failed;
+    int failed, from_file;
     if (r->img_state == IMG_TOO_BIG) {
         it->pdq_state = VIGIL_PDQ_FAILED;
         vg_result_error(res, "image: file over %zu bytes, not decoded", r->img.max);
         return;
     }
-    if (r->img_state != IMG_COLLECT || vigil_image_sniff(r->img.ptr, r->img.len) == VIGIL_IMAGE_NONE)
+    from_file = r->img_state == IMG_FROM_FILE;
+    if (!from_file && (r->img_state != IMG_COLLECT || vigil_image_sniff(r->img.ptr, r->img.len) == VIGIL_IMAGE_NONE))
         return;
-    weight = r->img.len;
+    /* from the file: its header is the head kept for sniffing (the file is over 4 MB, the head full) */
+    weight = from_file ? vg_image_decode_weight(r->head, VG_SNIFF_BYTES) : vg_image_decode_weight(r->img.ptr, r->img.len);
     vg_decode_budget_take(vg_decode_budget_shared(), weight);
-    failed = vigil_image_decode_reuse(&r->pic, r->img.ptr, r->img.len, &r->o->decode, &err) < 0 ||
+    failed = (from_file ? vigil_image_decode_jpeg_fd_reuse(&r->pic, r->img_fd, &r->o->decode, &err)
+                        : vigil_image_decode_reuse(&r->pic, r->img.ptr, r->img.len, &r->o->decode, &err)) < 0 ||
              vigil_pdq_image_work(&pr, &r->pic, &r->pdq, &err) < 0;
     image_release(r);
     if (failed || !r->o->thumbnails)
@@ -660,8 +675,11 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     vigil_digester_reset(r->dg);
+    r->img_fd = fd;
+    r->img_size = (uint64_t)st.st_size;
     rc = read_file(r, fd, &st, res, &head_len);
     if (rc == -2) {
+        r->img_fd = -1;
         vg_result_free(res);
         close(fd);
         return;
@@ -675,6 +693,7 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
         }
         image_finish(r, res);
     }
+    r->img_fd = -1;
     set_verdict(r, res);
     image_thumbnail(r, res);
     emit(ud, res);

@@ -113,16 +113,20 @@ int vg_seg_open(vg_segment *out, const char *path, vigil_error *err)
         return vigil_error_set(err, VIGIL_ESTORE, "%s: segment truncated; %s", path, rebuild);
     }
     map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED)
-        return vigil_error_set(err, VIGIL_ESTORE, "%s: mmap: %s", path, strerror(errno));
+    if (map == MAP_FAILED) {
+        int e = errno;
+        close(fd);
+        return vigil_error_set(err, VIGIL_ESTORE, "%s: mmap: %s", path, strerror(e));
+    }
     bad = check_header(map, (uint64_t)sb.st_size);
     if (bad) {
+        close(fd);
         munmap(map, (size_t)sb.st_size);
         return vigil_error_set(err, VIGIL_ESTORE, "%s: %s; %s", path, why[bad], rebuild);
     }
     out->base = map;
     out->size = (size_t)sb.st_size;
+    out->fd = fd; /* kept: the file may be unlinked by a later import while this view reads it */
     out->h = map;
     if (out->h->version < 4) {
         out->wide = (const vg_seg_entry *)(out->base + out->h->sec[VG_SEC_ENTRIES].off);
@@ -156,10 +160,19 @@ int vg_seg_open(vg_segment *out, const char *path, vigil_error *err)
 
 void vg_seg_close(vg_segment *s)
 {
-    if (s && s->base)
+    if (s && s->base) {
         munmap((void *)s->base, s->size);
+        close(s->fd);
+    }
     if (s)
         memset(s, 0, sizeof *s);
+}
+
+void vg_seg_release_pages(const vg_segment *s)
+{
+    /* a read-only file mapping: MADV_DONTNEED unmaps the pages, their contents stay the file's */
+    if (s && s->base)
+        (void)madvise((void *)s->base, s->size, MADV_DONTNEED);
 }
 
 int vg_seg_verify(const vg_segment *s, const char *path, vigil_error *err)

@@ -157,6 +157,7 @@ static inline int vg_digest_cmp(const uint8_t *a, const uint8_t *b, size_t n)
 typedef struct vg_segment {
     const uint8_t *base;
     size_t size;
+    int fd;                 /* the file, open while mapped: vg_seg_read_rows reads keys through it */
     const vg_seg_header *h;
     /* versions 1-3: the 160-byte rows; NULL in version 4 (read an entry with vg_seg_get) */
     const vg_seg_entry *wide;
@@ -221,6 +222,22 @@ static inline uint64_t vg_seg_slot(const vg_segment *s, int a, const uint8_t *d)
  */
 int vg_seg_open(vg_segment *out, const char *path, vigil_error *err);
 void vg_seg_close(vg_segment *s);
+/*
+ * The rows of the entries whose digest of algorithm a is d, most serious
+ * first, found in keys read with pread instead of through the mapping: a
+ * search that leaves no key page mapped, for a long run of lookups that must
+ * not fill resident memory with the keys (only the prefix table, a few
+ * hundred KB, is read through the mapping). Up to cap rows in rows; returns
+ * how many keys equal d (0: not listed, or the file could not be read).
+ */
+size_t vg_seg_read_rows(const vg_segment *s, int a, const uint8_t *d, uint32_t *rows, size_t cap);
+/*
+ * Let go of the pages of the mapping that lookups have touched, so that they
+ * no longer count in this process's resident memory. They stay in the page
+ * cache (shared with every reader of the file) and fault back in when read
+ * again: pointers into the segment stay valid.
+ */
+void vg_seg_release_pages(const vg_segment *s);
 /* Read the whole body and compare it with the recorded checksum. */
 int vg_seg_verify(const vg_segment *s, const char *path, vigil_error *err);
 /*

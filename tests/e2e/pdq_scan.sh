@@ -98,6 +98,18 @@ check "an image inside a zip gets its PDQ and a near verdict" \
   '[ "$(jq_field "$T/s3.jsonl" blur-a-little.jpg pdq)" = "$("$VIGIL" pdq --quiet "$T/zipsrc/blur-a-little.jpg" | cut -d, -f1)" ] &&
    [ "$(jq_field "$T/s3.jsonl" blur-a-little.jpg verdict)" = near ] && [ "$(jq_field "$T/s3.jsonl" blur-a-little.jpg container)" != null ]'
 
+# a JPEG over 4 MB is decoded from its file, read again, instead of from its bytes kept in memory:
+# the same hash as vigil pdq's decode of the bytes (a synthetic noise picture, progressive)
+mkdir -p "$T/ev4"
+python3 -c 'import random, sys
+w, h = 2200, 1800
+sys.stdout.buffer.write(b"P6 %d %d 255\n" % (w, h) + random.Random(4).randbytes(w * h * 3))' |
+  cjpeg -progressive -quality 100 >"$T/ev4/noise.jpg"
+"$VIGIL" scan --quiet --jsonl "$T/s4.jsonl" "$T/ev4"
+check "a progressive JPEG over 4 MB hashes from its file as from its bytes" \
+  '[ "$(stat -c %s "$T/ev4/noise.jpg")" -gt 4194304 ] &&
+   [ "$(jq_field "$T/s4.jsonl" noise.jpg pdq)" = "$("$VIGIL" pdq --quiet "$T/ev4/noise.jpg" | cut -d, -f1)" ]'
+
 # vigil hash --pdq output imports with its pdq column: digests and PDQ from one list
 mkdir -p "$T/ref" "$T/ev2"
 cp "$V/threatexchange/labelme/q0122.jpg" "$V/threatexchange/dih/bridge-1-original.jpg" "$T/ref/"

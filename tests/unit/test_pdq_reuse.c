@@ -2,11 +2,14 @@
  * pdq speed paths: the median by selection equals the sort's, buffers reused
  * from one picture to the next hash exactly as fresh ones, and JPEG decoding
  * at reduced DCT scale keeps the file's size on record and lands near the
- * reference's hash (the exact decode stays bit for bit the reference's).
+ * reference's hash (the exact decode stays bit for bit the reference's), and
+ * a JPEG read from its open file decodes to the same pixels as from memory.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testphoto.h"
 #include "testutil.h"
@@ -150,6 +153,48 @@ static void pdq__reused_buffers_hash_like_fresh_ones(void **state)
     vigil_pdq_work_dispose(&work);
 }
 
+/* Progressive, baseline, grey, CMYK and truncated JPEGs, exact and DCT-scaled: from the file as from memory. */
+static void pdq__jpeg_from_its_file_decodes_as_from_memory(void **state)
+{
+    static const char *const files[] = {
+        "threatexchange/dih/bridge-4-rotate-270.jpg", "threatexchange/misc/small.jpg",
+        "threatexchange/exif-rotn/exif-rotn-1.jpg", "synthetic/e21_grey_1comp.jpg", "synthetic/e25_cmyk.jpg",
+        "synthetic/e33_truncated_baseline.jpg"};
+    vigil_decode_opts opts[2] = {{0}, {.dct_scale = 1}};
+    vigil_image mem = {0}, from_fd = {0};
+    vigil_error err;
+    (void)state;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        for (int o = 0; o < 2; o++) {
+            char *path = vector(files[i]);
+            uint8_t *data;
+            size_t n;
+            int fd = open(path, O_RDONLY);
+            assert_true(fd >= 0);
+            read_all(&data, &n, path);
+            assert_int_equal(vigil_image_decode_reuse(&mem, data, n, &opts[o], &err), 0);
+            assert_int_equal(vigil_image_decode_jpeg_fd_reuse(&from_fd, fd, &opts[o], &err), 0);
+            assert_int_equal(from_fd.width, mem.width);
+            assert_int_equal(from_fd.height, mem.height);
+            assert_int_equal(from_fd.channels, mem.channels);
+            assert_memory_equal(from_fd.pixels, mem.pixels, (size_t)mem.width * mem.height * mem.channels);
+            close(fd);
+            free(data);
+            free(path);
+        }
+    /* not a JPEG: refused like bytes in memory */
+    {
+        char *path = vector("synthetic/e13_grey8.png");
+        int fd = open(path, O_RDONLY);
+        assert_int_equal(vigil_image_decode_jpeg_fd_reuse(&from_fd, fd, NULL, &err), VIGIL_EINPUT);
+        assert_non_null(strstr(err.msg, "jpeg"));
+        close(fd);
+        free(path);
+    }
+    vigil_image_dispose(&mem);
+    vigil_image_dispose(&from_fd);
+}
+
 static void pdq__dct_scaled_jpeg_keeps_size_and_lands_near(void **state)
 {
     char *path = vector("photo");
@@ -218,6 +263,7 @@ int main(void)
         cmocka_unit_test(pdq__median_by_selection_equals_sort),
         cmocka_unit_test(pdq__reused_buffers_hash_like_fresh_ones),
         cmocka_unit_test(pdq__dct_scaled_jpeg_keeps_size_and_lands_near),
+        cmocka_unit_test(pdq__jpeg_from_its_file_decodes_as_from_memory),
         cmocka_unit_test(pdq__dct_scale_leaves_small_jpegs_alone),
     };
     return tu_run_tests("pdq_reuse", tests, make_photo, remove_photo);

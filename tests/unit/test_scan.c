@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "media/decode_weight.h"
 #include "scan/decode_budget.h"
 #include "scan/testing.h"
 #include "testutil.h"
@@ -250,6 +251,42 @@ static void scan__decode_budget_admits_pictures_that_fit_together(void **state)
     assert_int_equal(b.used, 0);
 }
 
+/* A JPEG of w x h whose frame header is SOF marker sof, 3 components sampled 2x1, 1x1, 1x1. */
+static size_t jpeg_header(uint8_t *b, unsigned sof, unsigned w, unsigned h)
+{
+    const uint8_t hdr[] = {0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, /* an APP0 segment to step over */
+                           0xff, (uint8_t)sof, 0, 17, 8, (uint8_t)(h >> 8), (uint8_t)h, (uint8_t)(w >> 8), (uint8_t)w,
+                           3, 1, 0x21, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xda};
+    memcpy(b, hdr, sizeof hdr);
+    return sizeof hdr;
+}
+
+static void scan__decode_weight_comes_from_the_header(void **state)
+{
+    uint8_t b[64] = {0};
+    size_t n;
+    (void)state;
+    /* progressive 5640 x 3172, 2x1: luma 705 x 397 blocks, chroma 353 x 397 each, 128 bytes a block */
+    n = jpeg_header(b, 0xc2, 5640, 3172);
+    assert_int_equal(vg_image_decode_weight(b, n), n + (705u * 397 + 2u * 353 * 397) * 128);
+    n = jpeg_header(b, 0xc0, 5640, 3172); /* baseline: rows stream through small buffers */
+    assert_int_equal(vg_image_decode_weight(b, n), n);
+    /* WebP (VP8) 4096 x 4096: libwebp's RGB output */
+    memset(b, 0, sizeof b);
+    memcpy(b, "RIFF\x24\0\0\0WEBPVP8 \x18\0\0\0\x10\0\0\x9d\x01\x2a\0\x10\0\x10", 30);
+    assert_int_equal(vg_image_decode_weight(b, 44), 44 + 4096u * 4096 * 3);
+    /* PNG: interlaced (byte 28) is assembled whole, up to 8 bytes a pixel; otherwise streamed */
+    memset(b, 0, sizeof b);
+    memcpy(b, "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x10\0\0\0\x08\0\x08\x02\0\0\x01", 29);
+    assert_int_equal(vg_image_decode_weight(b, 33), 33 + 4096u * 2048 * 8);
+    b[28] = 0;
+    assert_int_equal(vg_image_decode_weight(b, 33), 33);
+    /* not a picture, or a header cut short: its bytes */
+    assert_int_equal(vg_image_decode_weight("hello", 5), 5);
+    n = jpeg_header(b, 0xc2, 5640, 3172);
+    assert_int_equal(vg_image_decode_weight(b, 20), 20);
+}
+
 static void scan__decode_budget_lets_a_picture_over_the_budget_run_alone(void **state)
 {
     vg_decode_budget b = VG_DECODE_BUDGET_INIT(10);
@@ -303,6 +340,7 @@ int main(void)
         cmocka_unit_test(scan__an_archive_member_that_cannot_be_recorded_is_an_error_item_and_the_rest_is_read),
         cmocka_unit_test(scan__decode_budget_admits_pictures_that_fit_together),
         cmocka_unit_test(scan__decode_budget_lets_a_picture_over_the_budget_run_alone),
+        cmocka_unit_test(scan__decode_weight_comes_from_the_header),
         cmocka_unit_test(scan__decode_budget_take_goes_on_once_the_bytes_are_given_back),
     };
     return tu_run_tests("scan", tests, NULL, NULL);

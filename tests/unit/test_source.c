@@ -40,6 +40,42 @@ static void source__mime_from_libmagic(void **state)
     vg_sniffer_free(s);
 }
 
+/* Mappings of libmagic's compiled database in this process. */
+static int magic_mappings(void)
+{
+    char line[4096];
+    int n = 0;
+    FILE *f = fopen("/proc/self/maps", "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f))
+        n += strstr(line, "magic.mgc\n") != NULL;
+    fclose(f);
+    return n;
+}
+
+static void source__sniffers_share_one_mapping_of_the_database(void **state)
+{
+    vg_sniffer *a, *b;
+    char mime[96];
+    (void)state;
+    assert_int_equal(vg_sniffer_new(&a, NULL), 0);
+    assert_int_equal(vg_sniffer_new(&b, NULL), 0);
+    assert_int_equal(magic_mappings(), 1); /* one per sniffer before */
+    vg_sniff_mime(a, "#!/bin/sh\necho hi\n", 19, mime, sizeof mime);
+    assert_string_equal(mime, "text/x-shellscript");
+    vg_sniff_mime(b, "#!/bin/sh\necho hi\n", 19, mime, sizeof mime);
+    assert_string_equal(mime, "text/x-shellscript");
+    vg_sniffer_free(a);
+    vg_sniff_mime(b, "hello world\n", 12, mime, sizeof mime); /* still mapped for the other */
+    assert_string_equal(mime, "text/plain");
+    vg_sniffer_free(b);
+    assert_int_equal(magic_mappings(), 0);
+    assert_int_equal(vg_sniffer_new(&a, NULL), 0); /* mapped again */
+    vg_sniff_mime(a, "hello world\n", 12, mime, sizeof mime);
+    assert_string_equal(mime, "text/plain");
+    vg_sniffer_free(a);
+}
+
 typedef struct members {
     char names[8][64];
     size_t sizes[8];
@@ -145,6 +181,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(source__container_signatures),
         cmocka_unit_test(source__mime_from_libmagic),
+        cmocka_unit_test(source__sniffers_share_one_mapping_of_the_database),
         cmocka_unit_test(source__archive_members_from_memory),
         cmocka_unit_test(source__damaged_archive_says_why),
     };
