@@ -158,7 +158,7 @@ static void pdq__jpeg_from_its_file_decodes_as_from_memory(void **state)
 {
     static const char *const files[] = {
         "threatexchange/dih/bridge-4-rotate-270.jpg", "threatexchange/misc/small.jpg",
-        "threatexchange/exif-rotn/exif-rotn-1.jpg", "synthetic/e21_grey_1comp.jpg", "synthetic/e25_cmyk.jpg",
+        "photo", "synthetic/e21_grey_1comp.jpg", "synthetic/e25_cmyk.jpg",
         "synthetic/e33_truncated_baseline.jpg"};
     vigil_decode_opts opts[2] = {{0}, {.dct_scale = 1}};
     vigil_image mem = {0}, from_fd = {0};
