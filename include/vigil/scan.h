@@ -73,6 +73,7 @@ typedef struct vigil_scan_stats {
     uint64_t items;
     uint64_t bytes;              /* bytes read and hashed */
     uint64_t by_verdict[VIGIL_VERDICT__COUNT];
+    uint64_t by_error_kind[VIGIL_ERROR__COUNT]; /* error items by kind ([VIGIL_ERROR_OTHER]: the rest) */
     int interrupted;
     double seconds;
     /* Disk images: items by state, unallocated space carved, image self-checks. */
