@@ -53,9 +53,10 @@ qemu-img convert -O vmdk -o subformat=monolithicFlat ev/disk.raw ev/flat.vmdk
 qemu-img convert -O vmdk -o subformat=streamOptimized ev/disk.raw ev/stream.vmdk
 qemu-img convert -O qcow2 ev/disk.raw ev/disk.qcow2
 qemu-img convert -O qcow ev/disk.raw ev/disk.qcow
-# Told by content: a VHDX named like a raw image, a qcow2 named like nothing at all.
-cp ev/disk.vhdx ev/misnamed.raw && cp ev/disk.qcow2 ev/exhibit-7
-for img in dynamic.vhd fixed.vhd disk.vhdx sparse.vmdk split.vmdk flat.vmdk stream.vmdk disk.qcow2 disk.qcow misnamed.raw exhibit-7; do
+# Told by content: a VHDX named like a raw image, a qcow2 named like nothing at all. A monolithic
+# VMDK names itself as its extent: renamed, as evidence files are, it is its own extent still.
+cp ev/disk.vhdx ev/misnamed.raw && cp ev/disk.qcow2 ev/exhibit-7 && cp ev/sparse.vmdk ev/exhibit-8.vmdk
+for img in dynamic.vhd fixed.vhd disk.vhdx sparse.vmdk split.vmdk flat.vmdk stream.vmdk disk.qcow2 disk.qcow misnamed.raw exhibit-7 exhibit-8.vmdk; do
   out=$T/$img.jsonl
   vigil scan --quiet --carve --jsonl "$out" "ev/$img"
   is "$img: the same items and digests as the raw disk" "$(items_of "$out")" "$RAW_ITEMS"
