@@ -148,7 +148,7 @@ static int enumerate_region(vg_image *im, size_t i, const char *path, const vigi
         if (rc < 0) /* damage part way: what was listed stays, the rest is named */
             rc = error_item(sink, ud, path, reg->label, why);
     }
-    if (rc == 0 && o->carve && reg->length > 0) {
+    if (rc == 0 && o->carve && reg->length > 0 && !reg->decrypted) {
         vg_image_job *j = job_new(VG_JOB_CARVE, path, reg->label);
         if (!j)
             return 1;
@@ -167,7 +167,7 @@ int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink s
     int rc = 0, damaged = vg_image_is_ewf_file(path) && vg_ewf_damaged(path, damage, sizeof damage);
     if (damaged && !strncmp(damage, "not the first", 13))
         return error_item(sink, ud, path, NULL, damage);
-    if ((rc = vg_image_open(&im, path, why, sizeof why)) < 0)
+    if ((rc = vg_image_open_keys(&im, path, o->keys, o->nkeys, why, sizeof why)) < 0)
         return kind_item(sink, ud, path, NULL, rc == VG_IMAGE_UNSUPPORTED ? VIGIL_ERROR_UNSUPPORTED
                                               : rc == VG_IMAGE_ENCRYPTED  ? VIGIL_ERROR_ENCRYPTED
                                                                           : VIGIL_ERROR_OTHER, why);

@@ -14,6 +14,7 @@
 #include "source/image.h"
 #include "source/image_int.h"
 #include "source/volume_crypt.h"
+#include "source/volume_unlock.h"
 
 /* The EWF signatures (EWF1 "EVF", EWF2 "EVF2") at byte 0. */
 int vg_image_is_ewf_file(const char *path)
@@ -59,12 +60,13 @@ static void tsk_why(char *why, size_t cap, const char *what)
     tsk_error_reset();
 }
 
-static int add_region(vg_image *im, const vg_image_region *r, TSK_FS_INFO *fs)
+static int add_region_in(vg_image *im, const vg_image_region *r, TSK_FS_INFO *fs, TSK_IMG_INFO *inner)
 {
     if (im->n == im->cap) {
         size_t ncap = im->cap ? im->cap * 2 : 8;
         vg_image_region *p = realloc(im->regions, ncap * sizeof *p);
         TSK_FS_INFO **q;
+        TSK_IMG_INFO **in;
         if (!p)
             return -1;
         im->regions = p;
@@ -72,12 +74,21 @@ static int add_region(vg_image *im, const vg_image_region *r, TSK_FS_INFO *fs)
         if (!q)
             return -1;
         im->fs = q;
+        if (!(in = realloc(im->inner, ncap * sizeof *in)))
+            return -1;
+        im->inner = in;
         im->cap = ncap;
     }
     im->regions[im->n] = *r;
     im->fs[im->n] = fs;
+    im->inner[im->n] = inner;
     im->n++;
     return 0;
+}
+
+static int add_region(vg_image *im, const vg_image_region *r, TSK_FS_INFO *fs)
+{
+    return add_region_in(im, r, fs, NULL);
 }
 
 static const char *fs_name(const TSK_FS_INFO *fs)
@@ -95,6 +106,40 @@ static vg_crypt_kind crypt_at(vg_image *im, uint64_t off)
         return VG_CRYPT_NONE;
     }
     return vg_crypt_detect(sector, sizeof sector);
+}
+
+/* An encrypted volume: with keys, its plaintext's file system (not carved: its blocks are not the
+ * image's); without, or when no key opens it, one encrypted region saying so. */
+static int open_encrypted(vg_image *im, vg_image_region *r, vg_crypt_kind crypt, const char *name)
+{
+    TSK_IMG_INFO *inner;
+    TSK_FS_INFO *fs;
+    snprintf(r->label, sizeof r->label, "%s (offset %llu, %s)", name, (unsigned long long)r->offset,
+             vg_crypt_tag(crypt));
+    r->kind = VG_REGION_ENCRYPTED;
+    if (!im->nkeys) {
+        snprintf(r->why, sizeof r->why, "%s encrypted volume: its files cannot be read without its key "
+                 "(--key-file)", vg_crypt_name(crypt));
+        return add_region(im, r, NULL);
+    }
+    if (!(inner = vg_volume_unlock(im->img, r->offset, r->length, crypt, im->keys, im->nkeys, r->why, sizeof r->why)))
+        return add_region(im, r, NULL);
+    r->decrypted = 1;
+    if (!(fs = tsk_fs_open_img(inner, 0, TSK_FS_TYPE_DETECT))) {
+        r->kind = VG_REGION_BAD_FS;
+        tsk_why(r->why, sizeof r->why, "encrypted volume opened with a key, but no file system could be opened in it");
+        tsk_img_close(inner);
+        return add_region(im, r, NULL);
+    }
+    r->kind = VG_REGION_FS;
+    snprintf(r->label, sizeof r->label, "%s (offset %llu, %s, %s)", name, (unsigned long long)r->offset,
+             vg_crypt_tag(crypt), fs_name(fs));
+    if (add_region_in(im, r, fs, inner) < 0) {
+        tsk_fs_close(fs);
+        tsk_img_close(inner);
+        return -1;
+    }
+    return 0;
 }
 
 /* A file system at offset off (length len), or the reason it is none. */
@@ -118,13 +163,8 @@ static int open_fs_at(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, 
             r.length = 0;
         return add_region(im, &r, NULL);
     }
-    if ((crypt = crypt_at(im, off)) != VG_CRYPT_NONE) { /* not a damaged file system: an encrypted one */
-        r.kind = VG_REGION_ENCRYPTED;
-        snprintf(r.label, sizeof r.label, "%s (offset %llu, %s)", name, (unsigned long long)off, vg_crypt_tag(crypt));
-        snprintf(r.why, sizeof r.why, "%s encrypted volume: its files cannot be read without its key",
-                 vg_crypt_name(crypt));
-        return add_region(im, &r, NULL);
-    }
+    if ((crypt = crypt_at(im, off)) != VG_CRYPT_NONE) /* not a damaged file system: an encrypted one */
+        return open_encrypted(im, &r, crypt, name);
     fs = part ? tsk_fs_open_vol(part, TSK_FS_TYPE_DETECT) : tsk_fs_open_img(im->img, (TSK_OFF_T)off, TSK_FS_TYPE_DETECT);
     if (!fs) {
         r.kind = VG_REGION_BAD_FS;
@@ -204,7 +244,8 @@ static int open_layout(vg_image *im, char *why, size_t cap)
     return 0;
 }
 
-int vg_image_open_as(vg_image **out, const char *path, vg_image_format format, char *why, size_t cap)
+static int open_image(vg_image **out, const char *path, vg_image_format format, const char *const *keys,
+                      size_t nkeys, char *why, size_t cap)
 {
     vg_image *im;
     int encrypted = 0;
@@ -214,6 +255,8 @@ int vg_image_open_as(vg_image **out, const char *path, vg_image_format format, c
     if (!(im = calloc(1, sizeof *im)))
         return snprintf(why, cap, "out of memory"), -1;
     im->format = format;
+    im->keys = keys;
+    im->nkeys = nkeys;
     switch (format) {
     case VG_FORMAT_EWF: im->img = vg_image_open_ewf(path, why, cap); break;
     case VG_FORMAT_VHD:
@@ -230,18 +273,31 @@ int vg_image_open_as(vg_image **out, const char *path, vg_image_format format, c
         vg_image_close(im);
         return -1;
     }
+    im->keys = NULL; /* lent for the opening only */
+    im->nkeys = 0;
     *out = im;
     return 0;
 }
 
-int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
+int vg_image_open_as(vg_image **out, const char *path, vg_image_format format, char *why, size_t cap)
+{
+    return open_image(out, path, format, NULL, 0, why, cap);
+}
+
+int vg_image_open_keys(vg_image **out, const char *path, const char *const *keys, size_t nkeys, char *why,
+                       size_t cap)
 {
     vg_image_format format;
     int disk;
     *out = NULL;
     if (vg_image_probe(path, &format, &disk) < 0)
         return snprintf(why, cap, "cannot open image: %s: %s", path, strerror(errno)), -1;
-    return vg_image_open_as(out, path, format, why, cap);
+    return open_image(out, path, format, keys, nkeys, why, cap);
+}
+
+int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
+{
+    return vg_image_open_keys(out, path, NULL, 0, why, cap);
 }
 
 int vg_image_open_mem(vg_image **out, const uint8_t *p, size_t n, char *why, size_t cap)
@@ -264,15 +320,19 @@ void vg_image_close(vg_image *im)
 {
     if (!im)
         return;
-    for (size_t i = 0; i < im->n; i++)
+    for (size_t i = 0; i < im->n; i++) {
         if (im->fs[i])
             tsk_fs_close(im->fs[i]);
+        if (im->inner[i]) /* after the file system read through it */
+            tsk_img_close(im->inner[i]);
+    }
     if (im->vs)
         tsk_vs_close(im->vs);
     if (im->img)
         tsk_img_close(im->img);
     free(im->regions);
     free(im->fs);
+    free(im->inner);
     free(im);
 }
 

@@ -31,6 +31,7 @@ typedef struct vg_image_region {
     char label[96];          /* "p2 (offset 1048576, ntfs)", "fs (offset 0, ext4)", "unpartitioned" */
     uint64_t offset, length; /* bytes in the image */
     char why[256];           /* VG_REGION_BAD_FS: the reason; VG_REGION_ENCRYPTED: which encryption */
+    int decrypted;           /* inside an encrypted volume opened with a key: its blocks are not the image's */
 } vg_image_region;
 
 /* 1 when the root path should be opened as a disk image: a container signature
@@ -48,6 +49,10 @@ int vg_image_is_ewf_file(const char *path);
  * VG_IMAGE_ENCRYPTED for an encrypted container (qcow with a key). */
 enum { VG_IMAGE_UNSUPPORTED = -2, VG_IMAGE_ENCRYPTED = -3 };
 int vg_image_open(vg_image **out, const char *path, char *why, size_t cap);
+/* The same, opening encrypted volumes with one of the n keys (passwords, recovery keys), which
+ * are lent for the call only and never written anywhere. */
+int vg_image_open_keys(vg_image **out, const char *path, const char *const *keys, size_t nkeys, char *why,
+                       size_t cap);
 /* The same, taking the container format as given (fuzzing a format's reader). */
 int vg_image_open_as(vg_image **out, const char *path, vg_image_format format, char *why, size_t cap);
 /* The same over n bytes in memory, which must outlive the image (fuzzing, tests). */
@@ -93,7 +98,8 @@ typedef int (*vg_image_file_fn)(void *ud, const vg_image_file *f);
 int vg_image_walk(vg_image *im, size_t region, vg_image_file_fn fn, void *ud, volatile sig_atomic_t *stop,
                   char *why, size_t cap);
 
-/* The unallocated space of region i as image byte ranges, in order, merged.
+/* The unallocated space of region i as image byte ranges, in order, merged (none for a region
+ * inside an opened encrypted volume).
  * On success *out is malloc'd (caller frees). */
 typedef struct vg_image_extent {
     uint64_t offset, length;

@@ -11,6 +11,9 @@ struct vg_image {
     TSK_VS_INFO *vs;           /* NULL: no volume system, one region at offset 0 */
     vg_image_region *regions;
     TSK_FS_INFO **fs;          /* per region; NULL unless VG_REGION_FS */
+    TSK_IMG_INFO **inner;      /* per region: an opened encrypted volume's plaintext, under fs; or NULL */
+    const char *const *keys;   /* lent while opening (--key-file); never kept or written */
+    size_t nkeys;
     size_t n, cap;
     vg_image_format format;
     char tail_why[256];        /* non-empty: the end of the media cannot be read */

@@ -158,6 +158,72 @@ for v in bitlocker:BitLocker togo:"BitLocker To Go" filevault:"FileVault 2"; do
   vigil scan --quiet --jsonl "$name-whole.jsonl" "ev/$name.whole"
   is "$what as the whole image: an encrypted item" "$(encrypted_items "$name-whole.jsonl")" "[('fs (offset 0, $tag)', 'filesystem', 'encrypted')]"
 done
+# ---- opening encrypted volumes with --key-file ----
+# A LUKS 1 volume holding a FAT file system: cryptsetup formats it (no root needed); its payload
+# is then encrypted here (AES-XTS, plain64 sector numbers, the volume key cryptsetup dumps), as
+# dm-crypt would have written it, since mapping the volume needs root and device-mapper.
+fill_luks1() { # fill_luks1 VOLUME KEYFILE PLAINTEXT
+  python3 - "$@" <<'PY'
+import re, subprocess, sys
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+vol, keyfile, plain = sys.argv[1:4]
+run = lambda *a: subprocess.run(["cryptsetup", "luksDump", *a, vol], check=True, capture_output=True, text=True).stdout
+key = bytes.fromhex("".join(re.search(r"MK dump:\s*((?:[0-9a-f]{2}\s*)+)", run("--dump-volume-key", "--batch-mode", "--key-file", keyfile)).group(1).split()))
+offset = int(re.search(r"Payload offset:\s*(\d+)", run()).group(1)) * 512
+data, out = open(plain, "rb").read(), bytearray()
+for s in range(len(data) // 512):
+    enc = Cipher(algorithms.AES(key), modes.XTS(s.to_bytes(16, "little"))).encryptor()
+    out += enc.update(data[s * 512:(s + 1) * 512]) + enc.finalize()
+with open(vol, "r+b") as f:
+    f.seek(offset)
+    f.write(out)
+PY
+}
+KEY='correct horse battery staple'
+printf '%s' "$KEY" >"$T/luks1.key"
+printf 'not this one\n%s\n' "$KEY" >"$T/keys.txt"
+printf 'not this one\nnor this\n' >"$T/wrong-keys.txt"
+if python3 -c 'import cryptography' 2>/dev/null && truncate -s 16M "$T/luks1.vol" &&
+  cryptsetup luksFormat -q --type luks1 --cipher aes-xts-plain64 --key-size 256 --hash sha256 \
+    --pbkdf-force-iterations 1000 --key-file "$T/luks1.key" "$T/luks1.vol" >/dev/null 2>&1 &&
+  fill_luks1 "$T/luks1.vol" "$T/luks1.key" "$T/p1.img"; then
+  crypt_disk ev/luks1-disk.raw "$T/luks1.vol"
+  vigil scan --key-file "$T/keys.txt" --jsonl opened.jsonl --csv opened.csv --report opened.html \
+    ev/luks1-disk.raw 2>opened.err
+  is "LUKS 1 opened with --key-file: counts add up, no error" "$(jl opened.jsonl "(summary['error'], summary.get('errors'))")" "(0, None)"
+  is "... the volume is a file system named with its encryption" \
+    "$(jl opened.jsonl "sorted(set(i['containers'][1] for i in items if 'containers' in i))")" \
+    "['p1 (offset 1048576, fat12)', 'p2 (offset 9437184, luks, fat12)']"
+  vigil scan --quiet --jsonl plain-p1.jsonl "$T/p1.img"
+  sealed=$(jl opened.jsonl "sorted((i['path'], i['sha256'], str(i.get('allocated')), i['verdict']) for i in items if 'luks, fat12)' in i['container'] and not i.get('carved'))")
+  is "... its files and digests are those of the file system sealed in it" "$sealed" \
+    "$(jl plain-p1.jsonl "sorted((i['path'], i['sha256'], str(i.get('allocated')), i['verdict']) for i in items if not i.get('carved'))")"
+  like "... (and there are files to compare)" "$sealed" "^\[\('_nown\.jpg', '[0-9a-f]{64}', 'False', 'illegal'\), .*'pics/a\.jpg'"
+  is "... the deleted known photo inside it is found" "$(jl opened.jsonl "[i['container'] for i in items if i['verdict'] == 'illegal' and 'luks, fat12)' in i['container']]")" \
+    "['ev/luks1-disk.raw!/p2 (offset 9437184, luks, fat12)']"
+  is "... no key in the JSONL, CSV, report or stderr" "$(cat opened.jsonl opened.csv opened.html opened.err | grep -c -e "$KEY" -e 'not this one')" "0"
+  vigil scan --quiet --carve --key-file "$T/keys.txt" --jsonl opened-carve.jsonl ev/luks1-disk.raw
+  is "... its plaintext is not carved as if it were the image's" \
+    "$(jl opened-carve.jsonl "[i['path'] for i in items if i.get('carved') and 'luks, fat12)' in i['container']]")" "[]"
+  vigil scan --key-file "$T/wrong-keys.txt" --jsonl wrong.jsonl ev/luks1-disk.raw 2>wrong.err
+  is "wrong keys: the volume stays one encrypted item" "$(encrypted_items wrong.jsonl)" "[('p2 (offset 9437184, luks)', 'filesystem', 'encrypted')]"
+  like "... saying no key opens it" "$(jl wrong.jsonl "[i['error'] for i in items if i.get('error_kind')][0]")" 'none of the 2 key\(s\) given opens it'
+  is "... and naming no key" "$(cat wrong.jsonl wrong.err | grep -c -e 'not this one' -e 'nor this')" "0"
+  cp "$T/luks1.vol" ev/luks1.whole
+  vigil scan --quiet --key-file "$T/keys.txt" --jsonl luks1-whole.jsonl ev/luks1.whole
+  is "LUKS 1 as the whole image, opened" "$(jl luks1-whole.jsonl "sorted(i['path'] for i in items if not i.get('carved') and i['container'].endswith('luks, fat12)'))")" \
+    "['_nown.jpg', 'docs/album.zip', 'notes.txt', 'pics/a.jpg']"
+  qemu-img convert -O vmdk ev/luks1-disk.raw ev/luks1-disk.vmdk
+  vigil scan --quiet --key-file "$T/keys.txt" --jsonl luks1-vmdk.jsonl ev/luks1-disk.vmdk
+  is "LUKS 1 inside a VMDK, opened: the same items" "$(items_of luks1-vmdk.jsonl)" "$(items_of opened.jsonl)"
+else
+  skip "LUKS 1 opened with a key" "cryptsetup or python3-cryptography missing" python3-cryptography
+fi
+printf '\n\n' >"$T/empty-keys.txt"
+vigil scan --quiet --key-file "$T/empty-keys.txt" --jsonl /dev/null ev/disk.raw 2>empty.err
+is "a key file without keys: exit 3" "$?" "3"
+like "... saying so" "$(cat empty.err)" 'empty-keys.txt: holds no key'
+
 # An encrypted qcow2 (LUKS inside the qcow2 format) is encrypted as a whole.
 if qemu-img convert --object secret,id=sec0,data=not-a-real-secret -O qcow2 \
   -o encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10 ev/disk.raw ev/locked.qcow2 >/dev/null 2>&1; then
