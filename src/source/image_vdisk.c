@@ -24,7 +24,7 @@ typedef struct vdisk_img {
 static ssize_t vdisk_read(TSK_IMG_INFO *info, TSK_OFF_T off, char *buf, size_t len)
 {
     vdisk_img *r = (vdisk_img *)info;
-    char msg[160] = "", why[200];
+    char msg[128] = "", why[256];
     ssize_t n;
     if (off < 0 || off >= info->size)
         return 0;
