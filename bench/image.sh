@@ -3,8 +3,11 @@
 #  - the floor: reading the image file itself (cat from page cache; ewfexport to stdout for E01),
 #  - the peer pipeline: tsk_recover -e IMAGE DIR && hashdeep -r -c md5,sha1,sha256 DIR,
 #  - the hashing ceiling: MD5 + SHA-1 + SHA-256 of every byte (openssl speed), per core and for 2.
+# Then the same disk as virtual disks (qcow2, VMDK, VHD, VHDX, made from the raw image with
+# qemu-img): vigil scan of each against the raw image in the same run, as a ratio.
 # IMAGE_SIZE (default 4G) sets the image; its files are the make_file_corpus.sh corpus (what fits)
 # and a make_image_corpus.sh picture set. Cached in $VIGIL_BENCH_DIR/image. Figures, not pass/fail.
+# IMAGE_PARTS=vdisk runs only the virtual disk comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -15,7 +18,8 @@ D=$BENCH_DIR/image
 IMG=$D/ext4-$SIZE.img
 E01=$D/ext4-$SIZE
 JOBS=${JOBS:-2}
-need_tools mke2fs ewfacquire ewfexport tsk_recover hashdeep openssl python3
+PARTS=${IMAGE_PARTS:-all}
+need_tools mke2fs ewfacquire ewfexport tsk_recover hashdeep openssl python3 qemu-img
 [ -x "$VIGIL" ] || die "$VIGIL not built (make)"
 mkdir -p "$D"
 
@@ -68,6 +72,7 @@ best_of() { # label cmd...
 
 PEER='rm -rf "$1.recovered" && tsk_recover -e "$2" "$1.recovered" >/dev/null && hashdeep -r -c md5,sha1,sha256 "$1.recovered"'
 
+if [ "$PARTS" != vdisk ]; then
 warm_cache "$IMG" "$E01".E*
 best_of "floor_raw cat" cat "$IMG"
 best_of "floor_e01 ewfexport" ewfexport -u -q -t - "$E01.E01"
@@ -111,3 +116,53 @@ for what, v in (("wall time", wall), ("CPU time (user+sys; less sensitive to a b
         print(f"{name}: time / floor ({'cat' if name == 'raw' else 'ewfexport'}): scan {full / max(floor, 0.01):.2f}x, "
               f"--no-mime {nomime / max(floor, 0.01):.2f}x, --no-mime --no-pdq {hashonly / max(floor, 0.01):.2f}x")
 EOF2
+fi
+
+# ---- the same disk as virtual disks: each scan's time against the raw image's, same run ----
+VD="qcow2 vmdk vhd vhdx"
+for f in $VD; do
+  out=$D/ext4-$SIZE.$f
+  [ -f "$out.done" ] && continue
+  case $f in
+    qcow2) qemu-img convert -O qcow2 "$IMG" "$out" ;;
+    vmdk) qemu-img convert -O vmdk -o subformat=monolithicSparse "$IMG" "$out" ;;
+    vhd) qemu-img convert -O vpc -o subformat=dynamic,force_size=on "$IMG" "$out" ;;
+    vhdx) qemu-img convert -O vhdx "$IMG" "$out" ;;
+  esac
+  echo "made $(date -u +%FT%TZ)" >"$out.done"
+done
+echo "-- virtual disks: $(for f in $VD; do printf '%s %s MB  ' "$f" "$(($(stat -c %s "$D/ext4-$SIZE.$f") / 1000000))"; done)"
+warm_cache "$IMG" "$D/ext4-$SIZE".{qcow2,vmdk,vhd,vhdx}
+for f in raw $VD; do
+  img=$IMG
+  [ "$f" = raw ] || img=$D/ext4-$SIZE.$f
+  best_of "vd_$f scan" "$VIGIL" scan --no-sets --quiet --jobs "$JOBS" --jsonl /dev/null "$img"
+  best_of "vd_$f scan_hash_only" "$VIGIL" scan --no-sets --quiet --no-mime --no-pdq --jobs "$JOBS" --jsonl /dev/null "$img"
+done
+for f in $VD; do # the same items from every container, or the ratios compare different work
+  "$VIGIL" scan --no-sets --quiet --no-mime --no-pdq --jsonl "$D/vd-$f.jsonl" "$D/ext4-$SIZE.$f"
+done
+"$VIGIL" scan --no-sets --quiet --no-mime --no-pdq --jsonl "$D/vd-raw.jsonl" "$IMG"
+python3 - "$D" $VD <<'EOF3'
+import json, sys
+d, fmts = sys.argv[1], sys.argv[2:]
+def items(f):
+    out = []
+    for l in open(f"{d}/vd-{f}.jsonl"):
+        o = json.loads(l)
+        if "summary" not in o:
+            out.append((tuple(o.get("containers", [])[1:]), o["path"], o["sha256"]))
+    return sorted(out)
+raw = items("raw")
+for f in fmts:
+    print(f"{f}: {len(items(f))} items, {'the same items and digests as raw' if items(f) == raw else 'ITEMS DIFFER FROM RAW'}")
+EOF3
+python3 - $VD <<EOF3
+fmts = "$VD".split()
+t = {f: ($(for f in raw $VD; do printf '(%s, %s), ' "$(eval echo \$T_vd_${f}_scan)" "$(eval echo \$T_vd_${f}_scan_hash_only)"; done))[i] for i, f in enumerate(["raw"] + fmts)}
+c = {f: ($(for f in raw $VD; do printf '(%s, %s), ' "$(eval echo \$C_vd_${f}_scan)" "$(eval echo \$C_vd_${f}_scan_hash_only)"; done))[i] for i, f in enumerate(["raw"] + fmts)}
+for what, v in (("wall time", t), ("CPU time", c)):
+    print(f"-- virtual disk / raw, by {what} (1.00x: as fast as raw)")
+    for f in fmts:
+        print(f"{f}: scan {v[f][0] / v['raw'][0]:.2f}x, --no-mime --no-pdq {v[f][1] / v['raw'][1]:.2f}x")
+EOF3

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "progress.h"
 #include "scan_checks.h"
+#include "scan_keys.h"
 #include "scan_resume.h"
 
 typedef struct scan_args {
@@ -25,6 +26,7 @@ typedef struct scan_args {
     int quiet;
     int thumbnails;          /* --thumbnails: 1 unknown and near, 2 all */
     int no_sets;             /* --no-sets: an inventory, matched against nothing */
+    const char *key_file;    /* --key-file FILE: keys for encrypted volumes */
 } scan_args;
 
 typedef struct scan_ctx {
@@ -98,10 +100,13 @@ static void usage(FILE *f)
             "  --pdq-exact           decode every picture in full, as the PDQ reference does\n"
             "  --pdq-scaled          (default) decode JPEGs of 1024 px or more a side at 1/2 to 1/8 scale:\n"
             "                        faster, hashes within a few bits of the reference's\n"
-            "Disk images (raw, split .001, E01) named as PATH are read through their file systems:\n"
+            "Disk images (raw, split .001, E01, VHD/VHDX, VMDK, qcow) named as PATH are read through their\n"
+            "file systems:\n"
             "  --carve               also carve pictures out of unallocated space\n"
             "  --carve-max-size BYTES  largest picture carved (default 64M)\n"
             "  --verify-image        check an E01's stored MD5/SHA-1 against its media (reads it all)\n"
+            "  --key-file FILE       passwords and recovery keys, one a line, tried on encrypted volumes\n"
+            "                        (LUKS 1, BitLocker); never written anywhere\n"
             "Error items are named on stderr (the first %d), and all are in the outputs.\n"
             "Exit status: 0 scan complete (error items are part of the result), 1 interrupted,\n"
             "2 usage, 3 a PATH cannot be read or no hash sets are loaded, 4 an output could not be\n"
@@ -135,6 +140,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"verify-image", no_argument, NULL, 'V'}, {"thumbnails", optional_argument, NULL, 'T'},
         {"case", required_argument, NULL, 'K'}, {"exhibit", required_argument, NULL, 'x'},
         {"examiner", required_argument, NULL, 'w'}, {"no-sets", no_argument, NULL, 'S'},
+        {"key-file", required_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
@@ -200,6 +206,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             a->thumbnails = optarg ? 2 : 1;
             break;
         case 'S': a->no_sets = 1; break;
+        case 'k': a->key_file = optarg; break;
         case 'h': usage(stdout); return -1;
         default: return EXIT_USAGE;
         }
@@ -302,6 +309,7 @@ int cmd_scan(int argc, char **argv)
     scan_args a = {0};
     scan_ctx c = {0};
     scan_resume resume = {0};
+    scan_keys keys = {0};
     const char *stop_after = getenv("VIGIL_TEST_STOP_AFTER");
     vigil_scan_opts o;
     vigil_matchers *m = NULL;
@@ -338,11 +346,18 @@ int cmd_scan(int argc, char **argv)
      * /usr/share 37 MB of them at the peak, beside a wallpaper's coefficients (bench/results/scan.txt).
      */
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    if (a.key_file) {
+        if ((rc = scan_keys_load(&keys, a.key_file)) != 0)
+            return rc;
+        o.keys = keys.v;
+        o.nkeys = keys.n;
+    }
     if (a.no_sets)
         sets = NULL;
     else if (vigil_matchers_open(&m, cli.sets, &(vigil_matchers_opts){.pdq = o.compute_pdq, .bound_memory = 1}, &err) < 0) {
         cli_error("scan: %s", err.msg);
-        return vigil_error_exit_status(err.code);
+        rc = vigil_error_exit_status(err.code);
+        goto done;
     }
     else {
         o.index = vigil_matchers_index(m);
@@ -396,6 +411,7 @@ done:
     if (c.html_opened && rc != EXIT_OK && rc != EXIT_PROBLEM)
         unlink(a.report);
     vigil_matchers_close(m);
+    scan_keys_free(&keys);
     return rc;
 }
 

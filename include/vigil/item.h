@@ -35,6 +35,15 @@ typedef enum {
     VIGIL_ITEM_FILESYSTEM, /* only as an error item: a partition or file system of an image that could not be read */
 } vigil_item_type;
 
+/* What kind of error an error item is, where it is more than "could not be read": a container
+ * that is encrypted, or one that is recognised but not read. VIGIL_ERROR_OTHER for the rest. */
+typedef enum {
+    VIGIL_ERROR_OTHER = 0,
+    VIGIL_ERROR_ENCRYPTED,    /* an encrypted volume or image: its content needs a key */
+    VIGIL_ERROR_UNSUPPORTED,  /* a recognised container vigil does not read (DMG, VDI, ...) */
+    VIGIL_ERROR__COUNT
+} vigil_error_kind;
+
 /*
  * A file system time: seconds and nanoseconds since 1970 UTC; set == 0 when the file system lacks it.
  * local == 1: a wall-clock time in a zone the file system does not record (FAT), counted as if UTC
@@ -59,6 +68,8 @@ typedef enum {
 
 const char *vigil_verdict_name(vigil_verdict v);
 const char *vigil_item_type_name(vigil_item_type t);
+/* "encrypted", "unsupported"; NULL for VIGIL_ERROR_OTHER. */
+const char *vigil_error_kind_name(vigil_error_kind k);
 
 typedef struct vigil_item {
     const char *path;               /* bytes, not necessarily UTF-8 */
@@ -78,6 +89,7 @@ typedef struct vigil_item {
     const vigil_dispute_applied *disputes; /* disputes that took out a record it would have matched */
     size_t ndisputes;
     const char *error;              /* NULL or why the item (or part of it) failed */
+    vigil_error_kind error_kind;    /* error items: encrypted, unsupported, or other */
     vigil_pdq_state pdq_state;
     int pdq_quality;                /* 0..100 when pdq_state is VIGIL_PDQ_OK */
     vigil_pdq_hash pdq[VIGIL_PDQ__DIHEDRAL]; /* [VIGIL_PDQ_ORIG] is the plain hash */

@@ -40,6 +40,10 @@ typedef struct vigil_scan_opts {
     int carve;                   /* carve pictures out of unallocated space */
     uint64_t carve_max_size;     /* largest picture carved (default 64 MiB) */
     int verify_image;            /* check an E01's stored MD5/SHA-1 against its media */
+    /* Passwords and recovery keys tried on encrypted volumes (LUKS, BitLocker), lent for the scan;
+       never written to any output, log or error. */
+    const char *const *keys;
+    size_t nkeys;
     /* item->thumb for pictures (needs compute_pdq: made from the same decode): 0 none (default),
        1 unknown and near items only, 2 every verdict, known-illegal included. */
     int thumbnails;
@@ -73,6 +77,7 @@ typedef struct vigil_scan_stats {
     uint64_t items;
     uint64_t bytes;              /* bytes read and hashed */
     uint64_t by_verdict[VIGIL_VERDICT__COUNT];
+    uint64_t by_error_kind[VIGIL_ERROR__COUNT]; /* error items by kind ([VIGIL_ERROR_OTHER]: the rest) */
     int interrupted;
     double seconds;
     /* Disk images: items by state, unallocated space carved, image self-checks. */

@@ -24,6 +24,15 @@ const char *vigil_item_type_name(vigil_item_type t)
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "other";
 }
 
+const char *vigil_error_kind_name(vigil_error_kind k)
+{
+    switch (k) {
+    case VIGIL_ERROR_ENCRYPTED: return "encrypted";
+    case VIGIL_ERROR_UNSUPPORTED: return "unsupported";
+    default: return NULL;
+    }
+}
+
 char *vigil_container_string(const vigil_item *it)
 {
     vg_buf b;
@@ -233,6 +242,8 @@ void vg_item_json(vg_buf *b, const vigil_item *it)
     add_match(b, it);
     vg_buf_adds(b, ",\"error\":");
     vg_json_strz(b, it->error);
+    if (it->verdict == VIGIL_VERDICT_ERROR && vigil_error_kind_name(it->error_kind))
+        vg_buf_addf(b, ",\"error_kind\":\"%s\"", vigil_error_kind_name(it->error_kind));
     vg_buf_addf(b, ",\"type\":\"%s\"", vigil_item_type_name(it->type));
     if (it->ncontainers) {
         vg_buf_adds(b, ",\"containers\":[");
@@ -350,6 +361,11 @@ static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigi
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_UNKNOWN],
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_ERROR], (unsigned long long)s->bytes,
                 s->seconds, s->interrupted ? "true" : "false");
+    if (s->by_error_kind[VIGIL_ERROR_ENCRYPTED] || s->by_error_kind[VIGIL_ERROR_UNSUPPORTED])
+        vg_buf_addf(&b, ",\"errors\":{\"encrypted\":%llu,\"unsupported\":%llu,\"other\":%llu}",
+                    (unsigned long long)s->by_error_kind[VIGIL_ERROR_ENCRYPTED],
+                    (unsigned long long)s->by_error_kind[VIGIL_ERROR_UNSUPPORTED],
+                    (unsigned long long)s->by_error_kind[VIGIL_ERROR_OTHER]);
     if (with_sets) /* even none: "sets":[] says that nothing was compared */
         add_sets(&b, sets, nsets);
     if (scan_json) {

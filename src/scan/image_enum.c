@@ -84,8 +84,9 @@ static vg_image_job *job_new(vg_job_kind kind, const char *image, const char *la
     return j;
 }
 
-/* An error item for a region (or the image itself when label is NULL). */
-static int error_item(vg_job_sink sink, void *ud, const char *image, const char *label, const char *why)
+/* An error item of the given kind for a region (or the image itself when label is NULL). */
+static int kind_item(vg_job_sink sink, void *ud, const char *image, const char *label, vigil_error_kind kind,
+                     const char *why)
 {
     const char *chain[1] = {image};
     vg_result *r = label ? vg_result_new(label, strlen(label), chain, 1) : vg_result_new(image, strlen(image), NULL, 0);
@@ -94,8 +95,14 @@ static int error_item(vg_job_sink sink, void *ud, const char *image, const char 
     r->item.type = label ? VIGIL_ITEM_FILESYSTEM : VIGIL_ITEM_IMAGE;
     r->item.verdict = VIGIL_VERDICT_ERROR;
     r->item.in_image = 1;
+    r->item.error_kind = kind;
     vg_result_error(r, "%s", why);
     return sink(ud, NULL, r);
+}
+
+static int error_item(vg_job_sink sink, void *ud, const char *image, const char *label, const char *why)
+{
+    return kind_item(sink, ud, image, label, VIGIL_ERROR_OTHER, why);
 }
 
 typedef struct enum_ctx {
@@ -133,13 +140,15 @@ static int enumerate_region(vg_image *im, size_t i, const char *path, const vigi
     int rc = 0;
     if (reg->kind == VG_REGION_BAD_FS) {
         rc = error_item(sink, ud, path, reg->label, reg->why);
+    } else if (reg->kind == VG_REGION_ENCRYPTED) {
+        return kind_item(sink, ud, path, reg->label, VIGIL_ERROR_ENCRYPTED, reg->why); /* nothing to carve */
     } else if (reg->kind == VG_REGION_FS) {
         enum_ctx c = {path, reg, sink, ud};
         rc = vg_image_walk(im, i, on_file, &c, o->stop, why, sizeof why);
         if (rc < 0) /* damage part way: what was listed stays, the rest is named */
             rc = error_item(sink, ud, path, reg->label, why);
     }
-    if (rc == 0 && o->carve && reg->length > 0) {
+    if (rc == 0 && o->carve && reg->length > 0 && !reg->decrypted) {
         vg_image_job *j = job_new(VG_JOB_CARVE, path, reg->label);
         if (!j)
             return 1;
@@ -158,8 +167,10 @@ int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink s
     int rc = 0, damaged = vg_image_is_ewf_file(path) && vg_ewf_damaged(path, damage, sizeof damage);
     if (damaged && !strncmp(damage, "not the first", 13))
         return error_item(sink, ud, path, NULL, damage);
-    if (vg_image_open(&im, path, why, sizeof why) < 0)
-        return error_item(sink, ud, path, NULL, why);
+    if ((rc = vg_image_open_keys(&im, path, o->keys, o->nkeys, why, sizeof why)) < 0)
+        return kind_item(sink, ud, path, NULL, rc == VG_IMAGE_UNSUPPORTED ? VIGIL_ERROR_UNSUPPORTED
+                                              : rc == VG_IMAGE_ENCRYPTED  ? VIGIL_ERROR_ENCRYPTED
+                                                                          : VIGIL_ERROR_OTHER, why);
     if (damaged) /* said once; what the segments hold is still read, reads past them fail */
         rc = error_item(sink, ud, path, NULL, damage);
     if (o->verify_image) {

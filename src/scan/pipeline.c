@@ -309,6 +309,8 @@ static void deliver_item(pipeline *p, const vigil_item *it, vigil_scan_stats *st
 {
     stats->items++;
     stats->by_verdict[it->verdict]++;
+    if (it->verdict == VIGIL_VERDICT_ERROR && (unsigned)it->error_kind < VIGIL_ERROR__COUNT)
+        stats->by_error_kind[it->error_kind]++;
     if (it->has_digests)
         stats->bytes += it->size;
     if (it->in_image && it->type != VIGIL_ITEM_IMAGE && it->type != VIGIL_ITEM_FILESYSTEM &&

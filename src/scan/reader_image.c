@@ -41,7 +41,8 @@ static vg_image *image_for(vg_reader *r, const char *path, char *why, size_t cap
         free(c->path);
         if (!(c->path = strdup(path)))
             return snprintf(why, cap, "out of memory"), NULL;
-        if (vg_image_open(&c->im, path, c->why, sizeof c->why) < 0)
+        if (vg_image_open_keys(&c->im, path, vg_reader_opts(r)->keys, vg_reader_opts(r)->nkeys, c->why,
+                               sizeof c->why) < 0)
             c->im = NULL;
     }
     if (!c->im)

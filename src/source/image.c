@@ -13,29 +13,14 @@
 
 #include "source/image.h"
 #include "source/image_int.h"
-
-#define DETECT_BYTES (40 * 1024)
-
-static int has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && !strcasecmp(s + n - k, suffix);
-}
-
-static int at(const uint8_t *b, size_t n, size_t off, const char *sig, size_t len)
-{
-    return off + len <= n && !memcmp(b + off, sig, len);
-}
+#include "source/volume_crypt.h"
+#include "source/volume_unlock.h"
 
 /* The EWF signatures (EWF1 "EVF", EWF2 "EVF2") at byte 0. */
-static int ewf_signature(const uint8_t *b, size_t n)
-{
-    return at(b, n, 0, "EVF\x09\x0d\x0a\xff\x00", 8) || at(b, n, 0, "EVF2\x0d\x0a\x81\x00", 8);
-}
-
 int vg_image_is_ewf_file(const char *path)
 {
     uint8_t b[8];
+    vg_image_head h = {b, sizeof b, NULL};
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOATIME);
     ssize_t n;
     if (fd < 0 && errno == EPERM)
@@ -44,36 +29,24 @@ int vg_image_is_ewf_file(const char *path)
         return 0;
     n = pread(fd, b, sizeof b, 0);
     close(fd);
-    return n == (ssize_t)sizeof b && ewf_signature(b, sizeof b);
+    return n == (ssize_t)sizeof b && vg_image_format_of(&h) == VG_FORMAT_EWF;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcasecmp(s + n - k, suffix);
 }
 
 int vg_image_detect(const char *path)
 {
-    uint8_t b[DETECT_BYTES];
-    ssize_t got;
-    size_t n;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOATIME);
-    if (fd < 0 && errno == EPERM)
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
+    vg_image_format f;
+    int disk;
+    if (vg_image_probe(path, &f, &disk) < 0)
         return 0;
-    got = pread(fd, b, sizeof b, 0);
-    close(fd);
-    if (got <= 0)
-        return 0;
-    n = (size_t)got;
-    if (ewf_signature(b, n))
+    if (f != VG_FORMAT_RAW || disk)
         return 1;
-    if (has_suffix(path, ".001") || has_suffix(path, ".dd") || has_suffix(path, ".raw") || has_suffix(path, ".img"))
-        return 1;
-    return at(b, n, 512, "EFI PART", 8) || at(b, n, 4096, "EFI PART", 8) ||   /* GPT */
-           at(b, n, 3, "NTFS    ", 8) || at(b, n, 3, "EXFAT   ", 8) ||
-           at(b, n, 54, "FAT12   ", 8) || at(b, n, 54, "FAT16   ", 8) || at(b, n, 82, "FAT32   ", 8) ||
-           at(b, n, 1080, "\x53\xef", 2) ||                                   /* ext2/3/4 */
-           at(b, n, 1024, "H+", 2) || at(b, n, 1024, "HX", 2) ||               /* HFS+ / HFSX */
-           at(b, n, 32769, "CD001", 5) ||                                     /* ISO 9660 */
-           (at(b, n, 510, "\x55\xaa", 2) && n >= 512 && (b[446] == 0x00 || b[446] == 0x80) &&
-            b[450] != 0); /* an MBR whose first entry is in use */
+    return has_suffix(path, ".001") || has_suffix(path, ".dd") || has_suffix(path, ".raw") || has_suffix(path, ".img");
 }
 
 static void tsk_why(char *why, size_t cap, const char *what)
@@ -87,12 +60,13 @@ static void tsk_why(char *why, size_t cap, const char *what)
     tsk_error_reset();
 }
 
-static int add_region(vg_image *im, const vg_image_region *r, TSK_FS_INFO *fs)
+static int add_region_in(vg_image *im, const vg_image_region *r, TSK_FS_INFO *fs, TSK_IMG_INFO *inner)
 {
     if (im->n == im->cap) {
         size_t ncap = im->cap ? im->cap * 2 : 8;
         vg_image_region *p = realloc(im->regions, ncap * sizeof *p);
         TSK_FS_INFO **q;
+        TSK_IMG_INFO **in;
         if (!p)
             return -1;
         im->regions = p;
@@ -100,12 +74,21 @@ static int add_region(vg_image *im, const vg_image_region *r, TSK_FS_INFO *fs)
         if (!q)
             return -1;
         im->fs = q;
+        if (!(in = realloc(im->inner, ncap * sizeof *in)))
+            return -1;
+        im->inner = in;
         im->cap = ncap;
     }
     im->regions[im->n] = *r;
     im->fs[im->n] = fs;
+    im->inner[im->n] = inner;
     im->n++;
     return 0;
+}
+
+static int add_region(vg_image *im, const vg_image_region *r, TSK_FS_INFO *fs)
+{
+    return add_region_in(im, r, fs, NULL);
 }
 
 static const char *fs_name(const TSK_FS_INFO *fs)
@@ -176,6 +159,51 @@ static TSK_FS_INFO *open_fs(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t
     return NULL;
 }
 
+/* The encryption of the volume at image offset off, by its first sector. */
+static vg_crypt_kind crypt_at(vg_image *im, uint64_t off)
+{
+    uint8_t sector[512];
+    if (tsk_img_read(im->img, (TSK_OFF_T)off, (char *)sector, sizeof sector) != (ssize_t)sizeof sector) {
+        tsk_error_reset();
+        return VG_CRYPT_NONE;
+    }
+    return vg_crypt_detect(sector, sizeof sector);
+}
+
+/* An encrypted volume: with keys, its plaintext's file system (not carved: its blocks are not the
+ * image's); without, or when no key opens it, one encrypted region saying so. */
+static int open_encrypted(vg_image *im, vg_image_region *r, vg_crypt_kind crypt, const char *name)
+{
+    TSK_IMG_INFO *inner;
+    TSK_FS_INFO *fs;
+    snprintf(r->label, sizeof r->label, "%s (offset %llu, %s)", name, (unsigned long long)r->offset,
+             vg_crypt_tag(crypt));
+    r->kind = VG_REGION_ENCRYPTED;
+    if (!im->nkeys) {
+        snprintf(r->why, sizeof r->why, "%s encrypted volume: its files cannot be read without its key "
+                 "(--key-file)", vg_crypt_name(crypt));
+        return add_region(im, r, NULL);
+    }
+    if (!(inner = vg_volume_unlock(im->img, r->offset, r->length, crypt, im->keys, im->nkeys, r->why, sizeof r->why)))
+        return add_region(im, r, NULL);
+    r->decrypted = 1;
+    if (!(fs = tsk_fs_open_img(inner, 0, TSK_FS_TYPE_DETECT))) {
+        r->kind = VG_REGION_BAD_FS;
+        tsk_why(r->why, sizeof r->why, "encrypted volume opened with a key, but no file system could be opened in it");
+        tsk_img_close(inner);
+        return add_region(im, r, NULL);
+    }
+    r->kind = VG_REGION_FS;
+    snprintf(r->label, sizeof r->label, "%s (offset %llu, %s, %s)", name, (unsigned long long)r->offset,
+             vg_crypt_tag(crypt), fs_name(fs));
+    if (add_region_in(im, r, fs, inner) < 0) {
+        tsk_fs_close(fs);
+        tsk_img_close(inner);
+        return -1;
+    }
+    return 0;
+}
+
 /* A file system at offset off (length len), or the reason it is none. */
 static int open_fs_at(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, uint64_t len, const char *name)
 {
@@ -183,6 +211,7 @@ static int open_fs_at(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, 
     uint64_t size = (uint64_t)im->img->size;
     TSK_FS_INFO *fs;
     char several[64];
+    vg_crypt_kind crypt;
     r.offset = off;
     r.length = len;
     if (off + len > size || off >= size) {
@@ -197,6 +226,8 @@ static int open_fs_at(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, 
             r.length = 0;
         return add_region(im, &r, NULL);
     }
+    if ((crypt = crypt_at(im, off)) != VG_CRYPT_NONE) /* not a damaged file system: an encrypted one */
+        return open_encrypted(im, &r, crypt, name);
     fs = open_fs(im, part, off, several, sizeof several);
     if (!fs) {
         r.kind = VG_REGION_BAD_FS;
@@ -252,7 +283,7 @@ static void check_tail(vg_image *im)
     if (im->img->size > 0 && tsk_img_read(im->img, off, sector, sizeof sector) != (ssize_t)sizeof sector) {
         char what[128];
         snprintf(what, sizeof what, "media incomplete: byte %lld of %lld cannot be read%s", (long long)off,
-                 (long long)im->img->size, im->ewf ? " (a segment file missing?)" : "");
+                 (long long)im->img->size, im->format == VG_FORMAT_EWF ? " (a segment file missing?)" : "");
         tsk_why(im->tail_why, sizeof im->tail_why, what);
     }
     tsk_error_reset();
@@ -267,37 +298,73 @@ const char *vg_image_damage(const vg_image *im)
 static int open_layout(vg_image *im, char *why, size_t cap)
 {
     check_tail(im);
-    /* A GPT disk also carries a protective MBR: open it as GPT directly (detection tries both). */
-    im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_GPT);
-    if (!im->vs)
-        im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_DETECT);
+    /* A GPT disk also carries a protective MBR: open it as GPT directly (detection tries both).
+       A whole-disk encrypted volume's boot sector is no partition table, whatever it looks like. */
+    if (crypt_at(im, 0) == VG_CRYPT_NONE) {
+        im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_GPT);
+        if (!im->vs)
+            im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_DETECT);
+    }
     tsk_error_reset();
     if ((im->vs ? open_volumes(im) : open_fs_at(im, NULL, 0, (uint64_t)im->img->size, "fs")) < 0)
         return snprintf(why, cap, "out of memory"), -1;
     return 0;
 }
 
-int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
+static int open_image(vg_image **out, const char *path, vg_image_format format, const char *const *keys,
+                      size_t nkeys, char *why, size_t cap)
 {
-    vg_image *im = calloc(1, sizeof *im);
+    vg_image *im;
+    int encrypted = 0;
     *out = NULL;
-    if (!im)
+    if (!vg_image_format_supported(format, why, cap))
+        return VG_IMAGE_UNSUPPORTED;
+    if (!(im = calloc(1, sizeof *im)))
         return snprintf(why, cap, "out of memory"), -1;
-    if ((im->ewf = vg_image_is_ewf_file(path)) != 0) {
-        im->img = vg_image_open_ewf(path, why, cap);
-    } else {
-        im->img = vg_image_open_raw(path, why, cap);
+    im->format = format;
+    im->keys = keys;
+    im->nkeys = nkeys;
+    switch (format) {
+    case VG_FORMAT_EWF: im->img = vg_image_open_ewf(path, why, cap); break;
+    case VG_FORMAT_VHD:
+    case VG_FORMAT_VHDX: im->img = vg_image_open_vhdi(path, why, cap); break;
+    case VG_FORMAT_VMDK: im->img = vg_image_open_vmdk(path, why, cap); break;
+    case VG_FORMAT_QCOW: im->img = vg_image_open_qcow(path, &encrypted, why, cap); break;
+    default: im->img = vg_image_open_raw(path, why, cap); break;
     }
     if (!im->img) {
         free(im);
-        return -1;
+        return encrypted ? VG_IMAGE_ENCRYPTED : -1;
     }
     if (open_layout(im, why, cap) < 0) {
         vg_image_close(im);
         return -1;
     }
+    im->keys = NULL; /* lent for the opening only */
+    im->nkeys = 0;
     *out = im;
     return 0;
+}
+
+int vg_image_open_as(vg_image **out, const char *path, vg_image_format format, char *why, size_t cap)
+{
+    return open_image(out, path, format, NULL, 0, why, cap);
+}
+
+int vg_image_open_keys(vg_image **out, const char *path, const char *const *keys, size_t nkeys, char *why,
+                       size_t cap)
+{
+    vg_image_format format;
+    int disk;
+    *out = NULL;
+    if (vg_image_probe(path, &format, &disk) < 0)
+        return snprintf(why, cap, "cannot open image: %s: %s", path, strerror(errno)), -1;
+    return open_image(out, path, format, keys, nkeys, why, cap);
+}
+
+int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
+{
+    return vg_image_open_keys(out, path, NULL, 0, why, cap);
 }
 
 int vg_image_open_mem(vg_image **out, const uint8_t *p, size_t n, char *why, size_t cap)
@@ -320,21 +387,30 @@ void vg_image_close(vg_image *im)
 {
     if (!im)
         return;
-    for (size_t i = 0; i < im->n; i++)
+    for (size_t i = 0; i < im->n; i++) {
         if (im->fs[i])
             tsk_fs_close(im->fs[i]);
+        if (im->inner[i]) /* after the file system read through it */
+            tsk_img_close(im->inner[i]);
+    }
     if (im->vs)
         tsk_vs_close(im->vs);
     if (im->img)
         tsk_img_close(im->img);
     free(im->regions);
     free(im->fs);
+    free(im->inner);
     free(im);
 }
 
 int vg_image_is_ewf(const vg_image *im)
 {
-    return im->ewf;
+    return im->format == VG_FORMAT_EWF;
+}
+
+vg_image_format vg_image_format_get(const vg_image *im)
+{
+    return im->format;
 }
 
 uint64_t vg_image_size(const vg_image *im)

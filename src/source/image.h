@@ -1,6 +1,7 @@
 /*
  * Disk images through The Sleuth Kit: raw (single or split .001/.002...),
- * E01/Ex01 (libewf under TSK). An opened image is a list of regions: each
+ * E01/Ex01 (libewf under TSK), VHD/VHDX (libvhdi), VMDK (libvmdk) and qcow
+ * (libqcow), told apart by content (source/image_format.h). An opened image is a list of regions: each
  * file system TSK opened (in a partition or at offset 0), each partition it
  * could not open, and the space no partition covers. Files are walked per
  * region and read back by their metadata address, so every reader thread can
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "source/image_format.h"
 #include "vigil/item.h"
 
 typedef struct vg_image vg_image;
@@ -21,30 +23,44 @@ typedef enum {
     VG_REGION_FS = 0,        /* a file system TSK opened */
     VG_REGION_BAD_FS,        /* a partition (or the whole image) whose file system did not open: why says so */
     VG_REGION_UNPARTITIONED, /* space of the volume system outside every partition */
+    VG_REGION_ENCRYPTED,     /* an encrypted volume (BitLocker, LUKS, FileVault 2): why names it */
 } vg_region_kind;
 
 typedef struct vg_image_region {
     vg_region_kind kind;
     char label[160];         /* "p2 (offset 1048576, ntfs)", "fs (offset 0, ext4)", "unpartitioned" */
     uint64_t offset, length; /* bytes in the image */
-    char why[256];           /* VG_REGION_BAD_FS: the reason */
+    char why[256];           /* VG_REGION_BAD_FS: the reason; VG_REGION_ENCRYPTED: which encryption */
+    int decrypted;           /* inside an encrypted volume opened with a key: its blocks are not the image's */
 } vg_image_region;
 
-/* 1 when the root path should be opened as a disk image: an EWF signature, a
- * split raw name (.001), a raw name (.dd .raw .img) or a volume system / file
- * system signature in its first sectors. Reads at most 40 KiB, without atime. */
+/* 1 when the root path should be opened as a disk image: a container signature
+ * (EWF, VHD, VHDX, VMDK, qcow, or one recognised but not read: DMG, VDI...), a
+ * split raw name (.001), a raw name (.dd .raw .img) or a volume system, file
+ * system or encrypted volume signature in its first sectors. Reads at most
+ * 40 KiB and the last 512 bytes, without atime. */
 int vg_image_detect(const char *path);
 /* 1 when the file starts with an EWF (E01, Ex01) signature. */
 int vg_image_is_ewf_file(const char *path);
 
-/* Open path read-only (its other segments are found by name). On failure
- * returns -1 with why ("cannot open image: ..."). */
+/* Open path read-only (its other segments, extents and parents are found
+ * beside it). On failure returns -1 with why ("cannot open image: ..."), or
+ * VG_IMAGE_UNSUPPORTED for a format recognised but not read, or
+ * VG_IMAGE_ENCRYPTED for an encrypted container (qcow with a key). */
+enum { VG_IMAGE_UNSUPPORTED = -2, VG_IMAGE_ENCRYPTED = -3 };
 int vg_image_open(vg_image **out, const char *path, char *why, size_t cap);
+/* The same, opening encrypted volumes with one of the n keys (passwords, recovery keys), which
+ * are lent for the call only and never written anywhere. */
+int vg_image_open_keys(vg_image **out, const char *path, const char *const *keys, size_t nkeys, char *why,
+                       size_t cap);
+/* The same, taking the container format as given (fuzzing a format's reader). */
+int vg_image_open_as(vg_image **out, const char *path, vg_image_format format, char *why, size_t cap);
 /* The same over n bytes in memory, which must outlive the image (fuzzing, tests). */
 int vg_image_open_mem(vg_image **out, const uint8_t *p, size_t n, char *why, size_t cap);
 void vg_image_close(vg_image *im);
 
 int vg_image_is_ewf(const vg_image *im);
+vg_image_format vg_image_format_get(const vg_image *im);
 /* Why the image is incomplete (its last sector cannot be read, e.g. an EWF segment missing), or NULL. */
 const char *vg_image_damage(const vg_image *im);
 uint64_t vg_image_size(const vg_image *im);
@@ -82,7 +98,8 @@ typedef int (*vg_image_file_fn)(void *ud, const vg_image_file *f);
 int vg_image_walk(vg_image *im, size_t region, vg_image_file_fn fn, void *ud, volatile sig_atomic_t *stop,
                   char *why, size_t cap);
 
-/* The unallocated space of region i as image byte ranges, in order, merged.
+/* The unallocated space of region i as image byte ranges, in order, merged (none for a region
+ * inside an opened encrypted volume).
  * On success *out is malloc'd (caller frees). */
 typedef struct vg_image_extent {
     uint64_t offset, length;

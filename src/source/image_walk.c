@@ -242,7 +242,7 @@ int vg_image_stream_open(vg_image_stream **out, vg_image *im, const vg_image_ref
         return snprintf(why, cap, "no file system in this region"), -1;
     if (!(s = calloc(1, sizeof *s)))
         return snprintf(why, cap, "out of memory"), -1;
-    s->img = (vg_ext_img *)im->img;
+    s->img = (vg_ext_img *)im->fs[ref->region]->img_info; /* an opened encrypted volume's own, or the image */
     s->file = tsk_fs_file_open_meta(im->fs[ref->region], NULL, (TSK_INUM_T)ref->inum);
     if (s->file)
         s->attr = ref->has_attr_id ? tsk_fs_file_attr_get_id(s->file, ref->attr_id) : tsk_fs_file_attr_get(s->file);
@@ -357,6 +357,8 @@ int vg_image_unallocated(vg_image_extent **out, size_t *n, vg_image *im, size_t 
         return snprintf(why, cap, "no such region"), -1;
     r = &im->regions[region];
     x.end = r->offset + r->length;
+    if (r->decrypted) /* its blocks are the plaintext's, not the image's: nothing to carve here */
+        return 0;
     if (!im->fs[region]) { /* not a file system we can read: all of it is unallocated */
         if (r->length)
             add_extent(&x, r->offset, r->length);

@@ -9,14 +9,20 @@
 
 #include "testutil.h"
 #include "source/image.h"
+#include "source/volume_crypt.h"
 
-static char *corpus(const char *name)
+static char *corpus_in(const char *dir, const char *name)
 {
     const char *src = getenv("SRCDIR");
     char *p = malloc(4096);
     assert_non_null(src);
-    snprintf(p, 4096, "%s/fuzz/corpus/image/%s", src, name);
+    snprintf(p, 4096, "%s/fuzz/corpus/%s/%s", src, dir, name);
     return p;
+}
+
+static char *corpus(const char *name)
+{
+    return corpus_in("image", name);
 }
 
 typedef struct seen {
@@ -138,12 +144,109 @@ static void image__ext2_and_not_an_image(void **state)
     free(path);
 }
 
+/* Container formats by their signatures, wherever the file's name points. */
+static void image__formats_by_content(void **state)
+{
+    static uint8_t head[4096], tail[512];
+    vg_image_head h = {head, sizeof head, NULL};
+    char why[256];
+    (void)state;
+    assert_int_equal(vg_image_format_of(&h), VG_FORMAT_RAW);
+    memcpy(head, "vhdxfile", 8);
+    assert_int_equal(vg_image_format_of(&h), VG_FORMAT_VHDX);
+    memcpy(head, "QFI\xfb\0\0\0\3", 8);
+    assert_int_equal(vg_image_format_of(&h), VG_FORMAT_QCOW);
+    memcpy(head, "# Disk DescriptorFile\n", 22);
+    assert_int_equal(vg_image_format_of(&h), VG_FORMAT_VMDK);
+    memset(head, 0, sizeof head);
+    h.tail = tail;
+    memcpy(tail, "conectix", 8); /* a fixed VHD: raw data, then its footer */
+    assert_int_equal(vg_image_format_of(&h), VG_FORMAT_VHD);
+    memcpy(tail, "koly", 4);
+    memset(tail + 4, 0, 4);
+    assert_int_equal(vg_image_format_of(&h), VG_FORMAT_DMG);
+    assert_int_equal(vg_image_format_supported(VG_FORMAT_DMG, why, sizeof why), 0);
+    assert_non_null(strstr(why, "Apple disk image (DMG): not supported"));
+    assert_int_equal(vg_image_format_supported(VG_FORMAT_QCOW, why, sizeof why), 1);
+}
+
+static void image__encrypted_volume_signatures(void **state)
+{
+    static uint8_t b[512];
+    (void)state;
+    assert_int_equal(vg_crypt_detect(b, sizeof b), VG_CRYPT_NONE);
+    memcpy(b + 3, "-FVE-FS-", 8);
+    assert_int_equal(vg_crypt_detect(b, sizeof b), VG_CRYPT_BITLOCKER);
+    memcpy(b + 3, "MSWIN4.1", 8); /* a FAT volume ... */
+    assert_int_equal(vg_crypt_detect(b, sizeof b), VG_CRYPT_NONE);
+    memcpy(b + 424, "\x3b\xd6\x67\x49\x29\x2e\xd8\x4a\x83\x99\xf6\xa3\x39\xe3\xd0\x01", 16); /* ... To Go */
+    assert_int_equal(vg_crypt_detect(b, sizeof b), VG_CRYPT_BITLOCKER_TOGO);
+    memset(b, 0, sizeof b);
+    memcpy(b, "LUKS\xba\xbe\0\2", 8);
+    assert_int_equal(vg_crypt_detect(b, sizeof b), VG_CRYPT_LUKS);
+    assert_int_equal(vg_crypt_detect(b, 4), VG_CRYPT_NONE); /* too short to tell */
+    memset(b, 0, sizeof b);
+    memcpy(b + 8, "\x01\x00\x10\x00", 4);
+    memcpy(b + 88, "CS", 2);
+    assert_int_equal(vg_crypt_detect(b, sizeof b), VG_CRYPT_FILEVAULT);
+    assert_string_equal(vg_crypt_name(VG_CRYPT_FILEVAULT), "FileVault 2");
+}
+
+/* The MBR seed as a virtual disk of each kind: the same regions and the same files as raw. */
+static void image__virtual_disks_read_as_raw(void **state)
+{
+    static const char *const seeds[][2] = {{"vhdi", "mbr-fixed.vhd"}, {"vmdk", "mbr.vmdk"},
+                                           {"vmdk", "mbr-stream.vmdk"}, {"qcow", "mbr.qcow2"},
+                                           {"qcow", "mbr.qcow"}};
+    static const vg_image_format formats[] = {VG_FORMAT_VHD, VG_FORMAT_VMDK, VG_FORMAT_VMDK, VG_FORMAT_QCOW,
+                                              VG_FORMAT_QCOW};
+    char *raw_path = corpus("mbr.img"), why[256];
+    vg_image *raw;
+    (void)state;
+    assert_int_equal(vg_image_open(&raw, raw_path, why, sizeof why), 0);
+    for (size_t k = 0; k < sizeof seeds / sizeof seeds[0]; k++) {
+        char *path = corpus_in(seeds[k][0], seeds[k][1]);
+        vg_image *im;
+        int rc = vg_image_open(&im, path, why, sizeof why);
+        if (rc != 0)
+            fail_msg("%s: %s", seeds[k][1], why);
+        assert_true(vg_image_detect(path));
+        assert_int_equal(vg_image_format_get(im), formats[k]);
+        assert_int_equal(vg_image_size(im), vg_image_size(raw));
+        assert_int_equal(vg_image_nregions(im), vg_image_nregions(raw));
+        for (size_t i = 0; i < vg_image_nregions(raw); i++) {
+            seen a = {0}, b = {0};
+            assert_string_equal(vg_image_region_at(im, i)->label, vg_image_region_at(raw, i)->label);
+            if (vg_image_region_at(raw, i)->kind != VG_REGION_FS)
+                continue;
+            assert_int_equal(vg_image_walk(raw, i, on_file, &a, NULL, why, sizeof why), 0);
+            assert_int_equal(vg_image_walk(im, i, on_file, &b, NULL, why, sizeof why), 0);
+            assert_true(a.n > 0);
+            assert_int_equal(a.n, b.n);
+            for (int j = 0; j < a.n; j++) {
+                char ta[64], tb[64];
+                assert_string_equal(a.path[j], b.path[j]);
+                read_all(raw, &a.ref[j], ta, sizeof ta);
+                read_all(im, &b.ref[j], tb, sizeof tb);
+                assert_string_equal(ta, tb);
+            }
+        }
+        vg_image_close(im);
+        free(path);
+    }
+    vg_image_close(raw);
+    free(raw_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(image__fat_walk_deleted_and_content),
         cmocka_unit_test(image__mbr_partition_and_unallocated),
         cmocka_unit_test(image__ext2_and_not_an_image),
+        cmocka_unit_test(image__formats_by_content),
+        cmocka_unit_test(image__encrypted_volume_signatures),
+        cmocka_unit_test(image__virtual_disks_read_as_raw),
     };
     return tu_run_tests("image", tests, NULL, NULL);
 }
