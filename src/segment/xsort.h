@@ -28,8 +28,8 @@ typedef struct vg_xsort_spec {
      */
     uint64_t (*key)(const void *rec);
     /*
-     * Optional: a shorter form for the run files. pack writes at most
-     * rec_size bytes (and no more than 255) and returns their count; unpack
+     * Optional: a shorter form, kept in the batches and the run files
+     * alike. pack writes at most 255 bytes and returns their count; unpack
      * rebuilds the whole record from them.
      */
     size_t (*pack)(uint8_t *out, const void *rec);
