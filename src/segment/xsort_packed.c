@@ -10,7 +10,7 @@
 
 #include "segment/xsort_packed.h"
 
-#define BLOCK (16u << 10)
+#define BLOCK (4u << 10)
 #define NONE UINT32_MAX
 #define SMALL 24            /* insertion sort up to this many records */
 
@@ -36,10 +36,10 @@ int vg_pbatch_init(vg_pbatch *b, size_t bytes)
         bytes = UINT32_MAX;
     b->maxblocks = (uint32_t)(bytes / BLOCK);
     b->bytes = (size_t)b->maxblocks * BLOCK;
-    /* as many buckets as leave each about 8 blocks: half-filled last blocks waste a sixteenth at most */
+    /* as many buckets as leave each 16 blocks or more: half-filled last blocks waste a thirty-second */
     b->nbuckets = 1;
     b->shift = 64;
-    while (b->nbuckets < VG_PB_MAX_BUCKETS && b->nbuckets * 2 * 8 <= b->maxblocks) {
+    while (b->nbuckets < VG_PB_MAX_BUCKETS && b->nbuckets * 2 * 16 <= b->maxblocks) {
         b->nbuckets *= 2;
         b->shift--;
     }
@@ -225,6 +225,8 @@ const uint8_t *vg_pcursor_next(vg_pcursor *c, uint64_t *key)
     const uint8_t *p;
     if (c->i == c->n && next_bucket(c) <= 0)
         return NULL;
+    if (c->i + 4 < c->n) /* in sorted order the records of a bucket are read out of place */
+        __builtin_prefetch(c->b->mem + c->ord[c->i + 4].off);
     p = c->b->mem + c->ord[c->i].off;
     *key = c->ord[c->i++].key;
     return p + VG_PB_HEAD - 1;

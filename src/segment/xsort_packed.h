@@ -1,8 +1,8 @@
 /*
  * A batch of packed records for the external sort (xsort.c), kept in order
  * of arrival within buckets: each record goes to the bucket of its key's top
- * bits, into that bucket's chain of 16 KiB blocks. Reading the batch in order
- * sorts one bucket at a time (a few hundred KiB, in cache) instead of
+ * bits, into that bucket's chain of 4 KiB blocks. Reading the batch in order
+ * sorts one bucket at a time (64 KiB or so, in cache) instead of
  * jumping all over the batch, and needs no order array for the whole batch.
  * A record is (u64 key, u8 length, packed bytes).
  */
@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define VG_PB_HEAD 9        /* a record's key and length byte */
-#define VG_PB_MAX_BUCKETS 256
+#define VG_PB_MAX_BUCKETS 1024
 
 typedef struct vg_pbatch {
     uint8_t *mem;
