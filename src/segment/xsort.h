@@ -1,9 +1,11 @@
 /*
  * External sort of fixed-size records in bounded memory: records collect in a
- * buffer; a full buffer is sorted (buckets on a 16-bit key, then a short sort
- * inside each bucket) and spilled to a run file; the runs are merged with a
- * heap when the records are read back. Used by the import to dedupe entries
- * and to build the sorted key arrays of a segment. Not shared between threads.
+ * buffer (packed, when the spec packs them); a full buffer is sorted (buckets
+ * on a 16-bit key, then a short sort inside each bucket; records that came in
+ * order are left as they are) and spilled to a run file; the runs are merged
+ * with a heap when the records are read back. Used by the import to dedupe
+ * entries and to build the sorted key arrays of a segment. Not shared between
+ * threads.
  */
 #ifndef VG_SEGMENT_XSORT_H
 #define VG_SEGMENT_XSORT_H
