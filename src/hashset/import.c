@@ -1,11 +1,12 @@
 /*
  * Importing hash lists: every file through its reader (formats.c) into one
- * sink; records become fixed-size entries in an external sort bounded by
- * --memory; the sorted stream is deduplicated (one entry per digest, metadata
- * merged, category conflicts counted, retractions applied) into a new segment
- * file; one SQLite transaction then makes that segment the set's current
- * version. Until that commit nothing a reader sees has changed, and whatever
- * an interrupted import leaves behind is cleared by the next writer.
+ * sink; records become entries in an external sort bounded by --memory,
+ * packed to the digests and fields they carry (entry_order.c); the sorted
+ * stream is deduplicated (one entry per digest, metadata merged, category
+ * conflicts counted, retractions applied) into a new segment file; one
+ * SQLite transaction then makes that segment the set's current version.
+ * Until that commit nothing a reader sees has changed, and whatever an
+ * interrupted import leaves behind is cleared by the next writer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include "core/buf.h"
 #include "core/hex.h"
 #include "formats/formats.h"
+#include "hashset/entry_order.h"
 #include "hashset/import_int.h"
 #include "pdqindex/pdq_file.h"
 #include "pdqindex/pdq_seg.h"
@@ -68,167 +70,6 @@ int vigil_hashset_name_check(const char *name, vigil_error *err)
                                name);
     return 0;
 }
-
-/* ---- identity and order of entries ---- */
-
-/* The digest an entry is known by: the strongest it has. */
-static const uint8_t *primary(const vg_seg_entry *e, int *alg, size_t *len)
-{
-    if (e->mask & VG_SEG_HAS_SHA256)
-        return *alg = 3, *len = 32, e->sha256;
-    if (e->mask & VG_SEG_HAS_SHA1)
-        return *alg = 2, *len = 20, e->sha1;
-    if (e->mask & VG_SEG_HAS_MD5)
-        return *alg = 1, *len = 16, e->md5;
-    if (e->mask & VG_SEG_HAS_PDQ)
-        return *alg = 4, *len = 32, e->pdq;
-    *alg = 5; /* PhotoDNA only: never merged */
-    *len = 0;
-    return NULL;
-}
-
-static uint32_t entry_bucket(const void *rec)
-{
-    int alg;
-    size_t len;
-    const uint8_t *d = primary(rec, &alg, &len);
-    return d ? (uint32_t)(d[0] << 8 | d[1]) : 0;
-}
-
-/* -1, 0, 1 on identity alone (0: the same entry). */
-static int same_identity_cmp(const vg_seg_entry *a, const vg_seg_entry *b)
-{
-    int aa, ab, d;
-    size_t la, lb;
-    (void)lb;
-    const uint8_t *da = primary(a, &aa, &la), *db = primary(b, &ab, &lb);
-    uint32_t ka = da ? (uint32_t)(da[0] << 8 | da[1]) : 0, kb = db ? (uint32_t)(db[0] << 8 | db[1]) : 0;
-    if (ka != kb)
-        return ka < kb ? -1 : 1;
-    if (aa != ab)
-        return aa < ab ? -1 : 1;
-    if (!da)
-        return a->record < b->record ? -1 : a->record > b->record; /* PhotoDNA only: each its own */
-    d = vg_digest_cmp(da, db, la);
-    return d;
-}
-
-/* Identity, then the order records were read: the first record of a digest leads its entry. */
-static int entry_cmp(const void *pa, const void *pb)
-{
-    const vg_seg_entry *a = pa, *b = pb;
-    int d = same_identity_cmp(a, b);
-    if (d)
-        return d;
-    return (a->record > b->record) - (a->record < b->record);
-}
-
-/* The order's first 64 bits: bucket, algorithm, then the digest's next five bytes. */
-static uint64_t entry_key(const void *rec)
-{
-    int alg;
-    size_t len;
-    const uint8_t *d = primary(rec, &alg, &len);
-    uint64_t k = (uint64_t)alg << 40;
-    if (d)
-        k |= (uint64_t)d[0] << 56 | (uint64_t)d[1] << 48 | (uint64_t)d[2] << 32 | (uint64_t)d[3] << 24 |
-             (uint64_t)d[4] << 16 | (uint64_t)d[5] << 8 | d[6];
-    return k;
-}
-
-/*
- * Entries in the sort's run files: only the digests the mask names and the
- * fields that are set (an NSRL row packs into 94 of its 160 bytes). Absent
- * digests are zero and absent names VG_SEG_NONE in every entry, so unpacking
- * gives back the same bytes.
- */
-enum { PK_PHOTODNA = 1, PK_CATEGORY = 2, PK_LABEL = 4, PK_PROFILE = 8, PK_SERIES = 16, PK_MERGED = 32, PK_EXTID = 64 };
-
-#define PUT(field)                                                                                               \
-    (memcpy(o, &e->field, sizeof e->field), o += sizeof e->field)
-#define GET(field)                                                                                               \
-    (memcpy(&e->field, in, sizeof e->field), in += sizeof e->field)
-
-static size_t entry_pack(uint8_t *out, const void *rec)
-{
-    const vg_seg_entry *e = rec;
-    uint8_t *o = out + 5;
-    out[0] = e->mask;
-    out[1] = e->flags;
-    out[2] = (uint8_t)e->severity;
-    out[3] = (uint8_t)e->pdq_quality;
-    out[4] = (uint8_t)((e->photodna != VG_SEG_NONE ? PK_PHOTODNA : 0) | (e->category != VG_SEG_NONE ? PK_CATEGORY : 0) |
-                       (e->label != VG_SEG_NONE ? PK_LABEL : 0) | (e->profile != VG_SEG_NONE ? PK_PROFILE : 0) |
-                       (e->series != VG_SEG_NONE ? PK_SERIES : 0) | (e->merged ? PK_MERGED : 0) |
-                       (e->extid ? PK_EXTID : 0));
-    if (e->mask & VG_SEG_HAS_MD5)
-        PUT(md5);
-    if (e->mask & VG_SEG_HAS_SHA1)
-        PUT(sha1);
-    if (e->mask & VG_SEG_HAS_SHA256)
-        PUT(sha256);
-    if (e->mask & VG_SEG_HAS_PDQ)
-        PUT(pdq);
-    PUT(size);
-    PUT(record);
-    PUT(source);
-    if (out[4] & PK_PHOTODNA)
-        PUT(photodna);
-    if (out[4] & PK_CATEGORY)
-        PUT(category);
-    if (out[4] & PK_LABEL)
-        PUT(label);
-    if (out[4] & PK_PROFILE)
-        PUT(profile);
-    if (out[4] & PK_SERIES)
-        PUT(series);
-    if (out[4] & PK_MERGED)
-        PUT(merged);
-    if (out[4] & PK_EXTID)
-        PUT(extid);
-    return (size_t)(o - out);
-}
-
-static void entry_unpack(void *rec, const uint8_t *in, size_t n)
-{
-    vg_seg_entry *e = rec;
-    uint8_t has = in[4];
-    (void)n;
-    memset(e, 0, sizeof *e);
-    e->mask = in[0];
-    e->flags = in[1];
-    e->severity = (int8_t)in[2];
-    e->pdq_quality = (int8_t)in[3];
-    in += 5;
-    if (e->mask & VG_SEG_HAS_MD5)
-        GET(md5);
-    if (e->mask & VG_SEG_HAS_SHA1)
-        GET(sha1);
-    if (e->mask & VG_SEG_HAS_SHA256)
-        GET(sha256);
-    if (e->mask & VG_SEG_HAS_PDQ)
-        GET(pdq);
-    GET(size);
-    GET(record);
-    GET(source);
-    e->photodna = e->category = e->label = e->profile = e->series = VG_SEG_NONE;
-    if (has & PK_PHOTODNA)
-        GET(photodna);
-    if (has & PK_CATEGORY)
-        GET(category);
-    if (has & PK_LABEL)
-        GET(label);
-    if (has & PK_PROFILE)
-        GET(profile);
-    if (has & PK_SERIES)
-        GET(series);
-    if (has & PK_MERGED)
-        GET(merged);
-    if (has & PK_EXTID)
-        GET(extid);
-}
-#undef PUT
-#undef GET
 
 /* ---- string pool: category, label, profile, series and file names, each stored once ---- */
 
@@ -411,6 +252,9 @@ static int sink_record(void *ud, const vg_hs_record *r, vigil_error *err)
     e->mask = (uint8_t)((r->has_md5 ? VG_SEG_HAS_MD5 : 0) | (r->has_sha1 ? VG_SEG_HAS_SHA1 : 0) |
                        (r->has_sha256 ? VG_SEG_HAS_SHA256 : 0) | (r->has_pdq ? VG_SEG_HAS_PDQ : 0) |
                        (r->has_photodna ? VG_SEG_HAS_PHOTODNA : 0));
+    p->with_digest[VG_SEG_MD5] += r->has_md5;
+    p->with_digest[VG_SEG_SHA1] += r->has_sha1;
+    p->with_digest[VG_SEG_SHA256] += r->has_sha256;
     if (r->has_md5)
         memcpy(e->md5, r->md5, 16);
     if (r->has_sha1)
@@ -508,8 +352,7 @@ int vg_import_begin(vg_import *p, vigil_store *st, const vigil_import_opts *o, v
         if (p->pdna_fd < 0)
             return vigil_error_set(err, VIGIL_ESTORE, "%s: %s", dir, strerror(errno));
     }
-    spec = (vg_xsort_spec){sizeof(vg_seg_entry), entry_bucket, entry_cmp, p->memory / 2, dir, "entries",
-                           entry_key, entry_pack, entry_unpack, 0};
+    vg_entry_sort_spec(&spec, p->memory / 2, dir, "entries");
     return vg_xsort_new(&p->entries, &spec, err);
 }
 
@@ -668,7 +511,8 @@ int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_
     if (!(tmp = malloc(n)))
         return vigil_error_set(err, VIGIL_ENOMEM, "import: out of memory");
     snprintf(tmp, n, "%s/segment", p->tmpdir);
-    if ((rc = vg_seg_writer_new(&w, tmp, p->tmpdir, p->memory / 2, err)) < 0)
+    if ((rc = vg_seg_writer_new(&w, tmp, p->tmpdir, p->memory / 2, err)) < 0 ||
+        (rc = vg_seg_writer_expect(w, p->with_digest, err)) < 0)
         goto done;
     vg_seg_writer_on_link(w, count_link, p, p->nfiles > 1);
     uint64_t merged = 0, total = vg_xsort_count(p->entries);
@@ -682,7 +526,7 @@ int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_
             f->stats.retracted++;
             continue;
         }
-        if (have && same_identity_cmp(&cur, e) == 0) {
+        if (have && vg_entry_same_identity(&cur, e) == 0) {
             merge_into(&cur, e, &f->stats);
             continue;
         }

@@ -26,6 +26,7 @@ typedef struct vg_import {
     size_t memory;
     char *tmpdir;
     vg_xsort *entries;
+    uint64_t with_digest[VG_SEG_ALGS]; /* records with an MD5, SHA-1, SHA-256: how the key sorts share memory */
     vg_buf strings;
     uint32_t *slots;
     size_t nslots, nstr;

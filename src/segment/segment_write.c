@@ -48,6 +48,8 @@ struct vg_seg_writer {
     vg_seg_header h;
     uint64_t rows, nphotodna, npdq;
     vg_xsort *keys[VG_SEG_ALGS];
+    char *dir;          /* the key sorts' run files go here */
+    size_t key_memory;  /* the key sorts' bound, all three together */
     side pdna, pdq, meta, tags, lens;
     vg_seg_meta metabuf[META_BUF];
     size_t nmeta;
@@ -261,19 +263,57 @@ static void side_close(side *s)
     s->path = NULL;
 }
 
-int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, size_t memory, vigil_error *err)
+/* The key sorts, algorithm a given share[a] of the bound. */
+static int keys_new(vg_seg_writer *w, const size_t share[VG_SEG_ALGS], vigil_error *err)
 {
     static int (*const cmps[VG_SEG_ALGS])(const void *, const void *) = {cmp_md5, cmp_sha1, cmp_sha256};
     static const char *names[VG_SEG_ALGS] = {"keys-md5", "keys-sha1", "keys-sha256"};
+    for (int a = 0; a < VG_SEG_ALGS; a++) {
+        vg_xsort_spec spec = {vg_seg_digest_len[a] + 4, key_bucket, cmps[a], share[a], w->dir, names[a],
+                              key_prefix, NULL, NULL, 0};
+        int rc;
+        vg_xsort_free(w->keys[a]);
+        w->keys[a] = NULL;
+        if ((rc = vg_xsort_new(&w->keys[a], &spec, err)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/*
+ * An algorithm with no keys needs no share: the bound goes to those that
+ * have keys, in proportion to their bytes (an MD5-only list sorts its keys
+ * in the whole bound). Each keeps a sliver in case the counts fell short.
+ */
+int vg_seg_writer_expect(vg_seg_writer *w, const uint64_t keys[VG_SEG_ALGS], vigil_error *err)
+{
+    size_t share[VG_SEG_ALGS], sliver = w->key_memory / 64;
+    double total = 0;
+    if (w->rows)
+        return 0;
+    for (int a = 0; a < VG_SEG_ALGS; a++)
+        total += (double)keys[a] * (double)(vg_seg_digest_len[a] + 4);
+    if (total == 0)
+        return 0;
+    for (int a = 0; a < VG_SEG_ALGS; a++)
+        share[a] = sliver + (size_t)((double)(w->key_memory - VG_SEG_ALGS * sliver) *
+                                     ((double)keys[a] * (double)(vg_seg_digest_len[a] + 4) / total));
+    return keys_new(w, share, err);
+}
+
+int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, size_t memory, vigil_error *err)
+{
     vg_seg_writer *w = calloc(1, sizeof *w);
+    size_t share[VG_SEG_ALGS] = {memory / VG_SEG_ALGS, memory / VG_SEG_ALGS, memory / VG_SEG_ALGS};
     int rc;
     *out_w = NULL;
-    if (!w || !(w->path = strdup(path)) || vg_bq_new(&w->q, OUT_BUFS, OUT_BUF) < 0) {
+    if (!w || !(w->path = strdup(path)) || !(w->dir = strdup(dir)) || vg_bq_new(&w->q, OUT_BUFS, OUT_BUF) < 0) {
         if (w)
-            free(w->path);
+            free(w->path), free(w->dir);
         free(w);
         return vigil_error_set(err, VIGIL_ENOMEM, "segment: out of memory");
     }
+    w->key_memory = memory;
     w->blk = vg_bq_get(w->q);
     w->buf = w->blk->p;
     w->fd = -1;
@@ -283,12 +323,8 @@ int vg_seg_writer_new(vg_seg_writer **out_w, const char *path, const char *dir, 
         rc = vigil_error_set(err, VIGIL_ENOMEM, "segment: cannot start a checksum");
         goto fail;
     }
-    for (int a = 0; a < VG_SEG_ALGS; a++) {
-        vg_xsort_spec spec = {vg_seg_digest_len[a] + 4, key_bucket, cmps[a], memory / VG_SEG_ALGS, dir, names[a],
-                              key_prefix, NULL, NULL, 0};
-        if ((rc = vg_xsort_new(&w->keys[a], &spec, err)) < 0)
-            goto fail;
-    }
+    if ((rc = keys_new(w, share, err)) < 0)
+        goto fail;
     if ((rc = side_open(&w->pdna, dir, "photodna", err)) < 0 || (rc = side_open(&w->pdq, dir, "pdq-rows", err)) < 0 ||
         (rc = side_open(&w->meta, dir, "meta", err)) < 0 || (rc = side_open(&w->tags, dir, "tags", err)) < 0 ||
         (rc = side_open(&w->lens, dir, "row-len", err)) < 0 || (rc = side_open(&w->keypos, dir, "keypos", err)) < 0)
@@ -789,5 +825,6 @@ void vg_seg_writer_free(vg_seg_writer *w)
     EVP_MD_CTX_free(w->body);
     vg_bq_free(w->q);
     free(w->path);
+    free(w->dir);
     free(w);
 }

@@ -14,6 +14,12 @@ typedef struct vg_seg_writer vg_seg_writer;
 
 /* Create path (a temporary name) and sort scratch files in dir, with memory bytes for sorting. */
 int vg_seg_writer_new(vg_seg_writer **out, const char *path, const char *dir, size_t memory, vigil_error *err);
+/*
+ * Before the first entry: at most keys[a] entries will have a digest of
+ * algorithm a (VG_SEG_MD5..VG_SEG_SHA256); the key sorts share the memory
+ * bound in proportion instead of a third each. Without it, thirds.
+ */
+int vg_seg_writer_expect(vg_seg_writer *w, const uint64_t keys[VG_SEG_ALGS], vigil_error *err);
 /* Append one entry (its photodna pointer is ignored; pass the vector or NULL). */
 int vg_seg_writer_put(vg_seg_writer *w, const vg_seg_entry *e, const uint8_t *photodna, vigil_error *err);
 /* Write the rest and the header, fsync and close. strings: the pool entries point into. */

@@ -1,9 +1,13 @@
 /*
  * External sort: a counting sort on the 16-bit bucket, then each bucket
  * (digests are uniform, so buckets are small) ordered on the records' 64-bit
- * keys, cmp breaking ties; sorted runs spilled to files (packed when the spec
- * packs), and a k-way heap merge on the keys when reading back. The last run
- * stays in memory and is never written.
+ * keys, cmp breaking ties; sorted runs spilled to files, and a k-way heap
+ * merge on the keys when reading back. The last run stays in memory and is
+ * never written. When the spec packs, the batches hold packed records too
+ * (an MD5-only import entry takes about 35 of its 160 bytes), bucketed as
+ * they arrive and sorted a bucket at a time as they are read
+ * (xsort_packed.c), so that a list several times larger fits in memory
+ * before anything spills.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +20,7 @@
 #include <unistd.h>
 
 #include "segment/xsort.h"
+#include "segment/xsort_packed.h"
 
 #define NBUCKETS 65536
 #define RUN_BUF (512u << 10)   /* the spill's write buffer, and a run's read buffer at most */
@@ -40,6 +45,7 @@ typedef struct run {
     uint8_t *rec;       /* packed runs: cur unpacked */
     const struct batch *mem; /* an in-memory run: the batch, and the place in its order */
     size_t mem_i;
+    vg_pcursor pc;      /* an in-memory run of packed records: reads the batch in order */
 } run;
 
 /* A run in the merge heap, with its current record's key at hand. */
@@ -48,12 +54,22 @@ typedef struct heap_node {
     size_t run;
 } heap_node;
 
-/* Records collected, then sorted: ord lists them in order. */
+/*
+ * Records collected, then sorted: ord lists them in order. Packed records
+ * are in pb instead, and need neither sort nor ord (a cursor sorts them).
+ */
 typedef struct batch {
     uint8_t *recs;
     keyed *ord;
+    vg_pbatch pb;
     size_t n;
     int sorted;         /* ord is up to date */
+    /*
+     * Fixed records that arrived in order (the keys of a segment's strongest
+     * digest do) need no sort and no ord: identity says ord is not used.
+     */
+    int out_of_order, identity;
+    uint64_t last_key;
 } batch;
 
 /* A full batch being sorted (and written, unless held) by the spill thread while the next one fills. */
@@ -72,7 +88,10 @@ struct vg_xsort {
     batch bufs[2];
     batch *fill;        /* the batch records are added to */
     batch *held;        /* the first full batch, sorted but not written: all may fit in memory */
-    size_t cap;         /* records per batch */
+    size_t cap;         /* records per batch (fixed records) */
+    int packed;         /* the batches hold packed records (the spec packs) */
+    size_t bytes;       /* packed: a batch's bound */
+    uint8_t *stage;     /* packed: the record vg_xsort_slot hands out, packed by vg_xsort_push */
     uint64_t total;
     unsigned nruns;
     uint64_t *run_n;    /* records in each run file */
@@ -105,6 +124,47 @@ static void *batch_alloc(size_t n)
     return p;
 }
 
+/* A batch's record memory (only what is filled is ever touched); -1 out of memory. */
+static int batch_new(const vg_xsort *x, batch *b)
+{
+    if (x->packed)
+        return vg_pbatch_init(&b->pb, x->bytes);
+    return (b->recs = batch_alloc(x->cap * x->s.rec_size)) ? 0 : -1;
+}
+
+static int batch_allocated(const batch *b)
+{
+    return b->recs || b->pb.mem;
+}
+
+static void batch_dispose(batch *b)
+{
+    free(b->recs);
+    free(b->ord);
+    vg_pbatch_dispose(&b->pb);
+    memset(b, 0, sizeof *b);
+}
+
+static void batch_reset(const vg_xsort *x, batch *b)
+{
+    b->n = 0;
+    b->sorted = b->out_of_order = b->identity = 0;
+    if (x->packed)
+        vg_pbatch_reset(&b->pb);
+}
+
+/* The fixed record at place i of a sorted batch's order. */
+static const uint8_t *batch_at(const vg_xsort *x, const batch *b, size_t i)
+{
+    return x->s.rec_size * (b->identity ? i : b->ord[i].i) + b->recs;
+}
+
+/* How a cursor orders packed records with equal keys. */
+static vg_pb_order pb_order(const vg_xsort *x)
+{
+    return (vg_pb_order){x->s.rec_size, x->s.cmp, x->s.unpack};
+}
+
 static char *run_path(const vg_xsort *x, unsigned i)
 {
     size_t n = strlen(x->dir) + strlen(x->name) + 32;
@@ -133,14 +193,19 @@ int vg_xsort_new(vg_xsort **out, const vg_xsort_spec *spec, vigil_error *err)
     if (!x)
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
     x->s = *spec;
-    x->cap = spec->memory / 2 / (spec->rec_size + sizeof(keyed));
-    if (x->cap < 64)
-        x->cap = 64;
+    x->packed = spec->pack && spec->unpack;
+    if (x->packed) {
+        x->bytes = spec->memory / 2;
+        x->stage = malloc(spec->rec_size);
+    } else {
+        x->cap = spec->memory / 2 / (spec->rec_size + sizeof(keyed));
+        if (x->cap < 64)
+            x->cap = 64;
+    }
     x->dir = strdup(spec->dir);
     x->name = strdup(spec->name);
-    x->bufs[0].recs = batch_alloc(x->cap * spec->rec_size);
     x->fill = &x->bufs[0];
-    if (!x->dir || !x->name || !x->bufs[0].recs) {
+    if (!x->dir || !x->name || batch_new(x, &x->bufs[0]) < 0 || (x->packed && !x->stage)) {
         vg_xsort_free(x);
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory (%zu bytes)", spec->memory);
     }
@@ -170,12 +235,18 @@ static int keyed_cmp_r(const void *a, const void *b, void *ud)
     return keyed_cmp(a, b, ud);
 }
 
-/* Order a batch: b->ord lists its records sorted. */
+/*
+ * Order a batch of fixed records: b->ord lists its records sorted, unless
+ * they came in order. A packed batch is ordered as it is read.
+ */
 static int sort_batch(const vg_xsort *x, batch *b, vigil_error *err)
 {
-    uint32_t *count = calloc(NBUCKETS + 1, sizeof *count);
+    uint32_t *count;
     cmp_ctx c = {x, b->recs};
     size_t rs = x->s.rec_size;
+    if (x->packed || (b->identity = !b->out_of_order))
+        return 0;
+    count = calloc(NBUCKETS + 1, sizeof *count);
     if (!b->ord)
         b->ord = batch_alloc(x->cap * sizeof *b->ord);
     if (!count || !b->ord) {
@@ -255,7 +326,7 @@ static int run_put(const vg_xsort *x, int fd, const char *path, uint8_t *out, si
                    vigil_error *err)
 {
     size_t rs = x->s.rec_size;
-    if (*used + rs + 1 > RUN_BUF) {
+    if (*used + (x->s.pack ? 256 : rs) > RUN_BUF) {
         if (write_all(fd, out, *used) < 0)
             return io_error(err, path, "cannot write sort run");
         *used = 0;
@@ -271,12 +342,27 @@ static int run_put(const vg_xsort *x, int fd, const char *path, uint8_t *out, si
     return 0;
 }
 
+/* Append a record packed already (its length byte, then its bytes) to a run file's buffer. */
+static int run_put_packed(int fd, const char *path, uint8_t *out, size_t *used, const uint8_t *lenp,
+                          vigil_error *err)
+{
+    size_t n = 1 + (size_t)lenp[0];
+    if (*used + n > RUN_BUF) {
+        if (write_all(fd, out, *used) < 0)
+            return io_error(err, path, "cannot write sort run");
+        *used = 0;
+    }
+    memcpy(out + *used, lenp, n);
+    *used += n;
+    return 0;
+}
+
 /* Sort batch b and write it as run number `run`. */
 static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error *err)
 {
     char *path = run_path(x, run_no);
     uint8_t *out = malloc(RUN_BUF);
-    size_t used = 0, rs = x->s.rec_size;
+    size_t used = 0;
     int fd, rc = 0;
     if (!path || !out) {
         free(path);
@@ -290,10 +376,23 @@ static int spill_batch(const vg_xsort *x, batch *b, unsigned run_no, vigil_error
         rc = io_error(err, path, "cannot create sort run");
         goto done;
     }
-    for (size_t i = 0; i < b->n && rc == 0; i++) {
-        const uint8_t *rec = b->recs + (size_t)b->ord[i].i * rs;
+    if (x->packed) {
+        vg_pb_order o = pb_order(x);
+        vg_pcursor c;
+        const uint8_t *p;
+        uint64_t key;
+        if (vg_pcursor_init(&c, &b->pb, &o) < 0)
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+        while (rc == 0 && (p = vg_pcursor_next(&c, &key)) != NULL)
+            rc = run_put_packed(fd, path, out, &used, p, err);
+        if (rc == 0 && c.failed)
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+        vg_pcursor_dispose(&c);
+    }
+    for (size_t i = 0; !x->packed && i < b->n && rc == 0; i++) {
+        const uint8_t *rec = batch_at(x, b, i);
         if (i + PREFETCH < b->n) /* the records are read in sorted order, all over the batch */
-            __builtin_prefetch(b->recs + (size_t)b->ord[i + PREFETCH].i * rs);
+            __builtin_prefetch(batch_at(x, b, i + PREFETCH));
         rc = run_put(x, fd, path, out, &used, rec, err);
     }
     if (rc == 0 && used && write_all(fd, out, used) < 0)
@@ -326,8 +425,7 @@ static int spill_wait(vg_xsort *x, vigil_error *err)
     pthread_join(x->thread, NULL);
     x->spilling = 0;
     if (x->job.write) {
-        x->job.b->n = 0;
-        x->job.b->sorted = 0;
+        batch_reset(x, x->job.b);
     } else if (x->job.rc == 0) {
         x->held = x->job.b;
     }
@@ -375,11 +473,10 @@ static int spill(vg_xsort *x, vigil_error *err)
             return rc;
         }
         x->nruns++;
-        h->n = 0;
-        h->sorted = 0;
+        batch_reset(x, h);
         x->held = NULL;
     }
-    if (!next->recs && !(next->recs = batch_alloc(x->cap * x->s.rec_size)))
+    if (!batch_allocated(next) && batch_new(x, next) < 0)
         next = NULL;
     if (next && x->nruns == 0) {
         x->job = (spill_job){x, full, 0, 0, 0, {0, ""}};
@@ -398,7 +495,7 @@ static int spill(vg_xsort *x, vigil_error *err)
             return rc;
         }
         x->nruns++;
-        full->n = 0;
+        batch_reset(x, full);
         return 0;
     }
     x->job = (spill_job){x, full, x->nruns++, 1, 0, {0, ""}};
@@ -410,12 +507,27 @@ static int spill(vg_xsort *x, vigil_error *err)
             return rc;
         }
         x->nruns++;
-        full->n = 0;
+        batch_reset(x, full);
     } else {
         x->spilling = 1;
     }
     x->fill = next;
     return 0;
+}
+
+/* No room in the batch being filled for one more record. */
+static int batch_full(const vg_xsort *x, const batch *b)
+{
+    return x->packed ? vg_pbatch_full(&b->pb) : b->n == x->cap;
+}
+
+/* Pack rec at the end of the batch being filled (room was made by vg_xsort_slot). */
+static void put_packed(vg_xsort *x, const void *rec)
+{
+    vg_pbatch *b = &x->fill->pb;
+    uint64_t k = rec_key(x, rec);
+    uint8_t *p = vg_pbatch_place(b, k);
+    vg_pbatch_commit(b, k, x->s.pack(p + VG_PB_HEAD, rec));
 }
 
 void *vg_xsort_slot(vg_xsort *x, vigil_error *err)
@@ -425,16 +537,33 @@ void *vg_xsort_slot(vg_xsort *x, vigil_error *err)
         vigil_error_set(err, x->failed, "sort: failed before");
         return NULL;
     }
-    if (b->n == x->cap) {
+    if (batch_full(x, b)) {
         if (spill(x, err) < 0)
             return NULL;
         b = x->fill;
     }
-    return b->recs + b->n * x->s.rec_size;
+    return x->packed ? x->stage : b->recs + b->n * x->s.rec_size;
+}
+
+/* Whether the fixed record just placed at the end of batch b keeps the batch in order. */
+static void note_order(const vg_xsort *x, batch *b)
+{
+    const uint8_t *rec = b->recs + b->n * x->s.rec_size;
+    uint64_t k;
+    if (b->out_of_order)
+        return;
+    k = rec_key(x, rec);
+    if (b->n && (k < b->last_key || (k == b->last_key && x->s.cmp(rec - x->s.rec_size, rec) > 0)))
+        b->out_of_order = 1;
+    b->last_key = k;
 }
 
 void vg_xsort_push(vg_xsort *x)
 {
+    if (x->packed)
+        put_packed(x, x->stage);
+    else
+        note_order(x, x->fill);
     x->fill->n++;
     x->total++;
 }
@@ -444,8 +573,14 @@ int vg_xsort_add(vg_xsort *x, const void *rec, vigil_error *err)
     void *slot = vg_xsort_slot(x, err);
     if (!slot)
         return x->failed;
-    copy_rec(slot, rec, x->s.rec_size);
-    vg_xsort_push(x);
+    if (x->packed) {
+        put_packed(x, rec);
+    } else {
+        copy_rec(slot, rec, x->s.rec_size);
+        note_order(x, x->fill);
+    }
+    x->fill->n++;
+    x->total++;
     return 0;
 }
 
@@ -479,10 +614,27 @@ static int run_advance(vg_xsort *x, run *r, vigil_error *err)
     size_t rs = x->s.rec_size;
     if (r->left == 0)
         return 0;
+    if (r->mem && x->packed) {
+        const uint8_t *p = vg_pcursor_next(&r->pc, &r->key);
+        if (!p) {
+            vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+            return -1;
+        }
+        x->s.unpack(r->rec, p + 1, p[0]);
+        r->cur = r->rec;
+        r->left--;
+        return 1;
+    }
+    if (r->mem && r->mem->identity) {
+        r->cur = r->mem->recs + r->mem_i++ * rs;
+        r->key = rec_key(x, r->cur);
+        r->left--;
+        return 1;
+    }
     if (r->mem) {
         if (r->mem_i + PREFETCH < r->left + r->mem_i)
-            __builtin_prefetch(r->mem->recs + (size_t)r->mem->ord[r->mem_i + PREFETCH].i * rs);
-        r->cur = r->mem->recs + (size_t)r->mem->ord[r->mem_i].i * rs;
+            __builtin_prefetch(batch_at(x, r->mem, r->mem_i + PREFETCH));
+        r->cur = batch_at(x, r->mem, r->mem_i);
         r->key = r->mem->ord[r->mem_i++].key;
         r->left--;
         return 1;
@@ -492,11 +644,8 @@ static int run_advance(vg_xsort *x, run *r, vigil_error *err)
         if (run_fill(r, 1, err) < 0)
             return -1;
         n = r->buf[r->pos];
-        if (n > rs || run_fill(r, 1 + n, err) < 0) {
-            if (n > rs)
-                vigil_error_set(err, VIGIL_ESTORE, "sort run: damaged");
+        if (run_fill(r, 1 + n, err) < 0)
             return -1;
-        }
         x->s.unpack(r->rec, r->buf + r->pos + 1, n);
         r->pos += 1 + n;
         r->cur = r->rec;
@@ -610,6 +759,7 @@ static void merge_close(vg_xsort *x)
             close(x->runs[i].fd);
         free(x->runs[i].buf);
         free(x->runs[i].rec);
+        vg_pcursor_dispose(&x->runs[i].pc);
     }
     free(x->runs);
     free(x->heap);
@@ -748,11 +898,8 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
     x->fill->sorted = 1;
     /* the other batch is empty now unless held: give its memory back before the merge */
     for (int i = 0; i < 2; i++)
-        if (&x->bufs[i] != x->fill && &x->bufs[i] != x->held) {
-            free(x->bufs[i].recs);
-            free(x->bufs[i].ord);
-            x->bufs[i] = (batch){NULL, NULL, 0, 0};
-        }
+        if (&x->bufs[i] != x->fill && &x->bufs[i] != x->held)
+            batch_dispose(&x->bufs[i]);
     /* more runs than one merge may read: merge the oldest into one until few enough are left */
     for (unsigned f = max_fanin(x); x->nruns > f;) {
         int rc = merge_pass(x, x->nruns - f + 1 < f ? x->nruns - f + 1 : f, err);
@@ -776,6 +923,12 @@ int vg_xsort_finish(vg_xsort *x, vigil_error *err)
             r->fd = -1;
             r->mem = b;
             r->left = b->n;
+            vg_pb_order o = pb_order(x);
+            if (x->packed && (!(r->rec = malloc(rs)) || vg_pcursor_init(&r->pc, &b->pb, &o) < 0)) {
+                vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");
+                x->failed = VIGIL_ENOMEM;
+                return VIGIL_ENOMEM;
+            }
         }
     }
     if (merge_start(x, err) < 0) {
@@ -797,7 +950,7 @@ const void *vg_xsort_next(vg_xsort *x, vigil_error *err)
     top = merge_top(x);
     r = &x->runs[x->heap[top].run];
     /* a file run's buffer moves on below: hand out a copy the caller may keep until the next call */
-    if (r->mem) { /* a batch in memory stays where it is until the end */
+    if (r->mem && !x->packed) { /* a batch of fixed records stays where it is until the end */
         out = r->cur;
     } else if (r->rec) { /* unpacked already: trade buffers instead of copying */
         uint8_t *t = x->scratch;
@@ -842,11 +995,10 @@ void vg_xsort_free(vg_xsort *x)
             unlink(path);
         free(path);
     }
-    for (int i = 0; i < 2; i++) {
-        free(x->bufs[i].recs);
-        free(x->bufs[i].ord);
-    }
+    for (int i = 0; i < 2; i++)
+        batch_dispose(&x->bufs[i]);
     free(x->run_n);
+    free(x->stage);
     free(x->scratch);
     free(x->dir);
     free(x->name);

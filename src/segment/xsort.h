@@ -1,9 +1,11 @@
 /*
  * External sort of fixed-size records in bounded memory: records collect in a
- * buffer; a full buffer is sorted (buckets on a 16-bit key, then a short sort
- * inside each bucket) and spilled to a run file; the runs are merged with a
- * heap when the records are read back. Used by the import to dedupe entries
- * and to build the sorted key arrays of a segment. Not shared between threads.
+ * buffer (packed, when the spec packs them); a full buffer is sorted (buckets
+ * on a 16-bit key, then a short sort inside each bucket; records that came in
+ * order are left as they are) and spilled to a run file; the runs are merged
+ * with a heap when the records are read back. Used by the import to dedupe
+ * entries and to build the sorted key arrays of a segment. Not shared between
+ * threads.
  */
 #ifndef VG_SEGMENT_XSORT_H
 #define VG_SEGMENT_XSORT_H
@@ -28,8 +30,8 @@ typedef struct vg_xsort_spec {
      */
     uint64_t (*key)(const void *rec);
     /*
-     * Optional: a shorter form for the run files. pack writes at most
-     * rec_size bytes (and no more than 255) and returns their count; unpack
+     * Optional: a shorter form, kept in the batches and the run files
+     * alike. pack writes at most 255 bytes and returns their count; unpack
      * rebuilds the whole record from them.
      */
     size_t (*pack)(uint8_t *out, const void *rec);

@@ -34,7 +34,7 @@ with open(sys.argv[1] + ".want", "w") as f:
     f.write("%d %d %d\n" % (len(sha1s), len(recs) - len(sha1s), len(ident)))
 PY
 read -r want_added want_dup want_entries <"$T/media.json.want"
-# 12,000 records of 160 bytes do not fit the 512 KiB the entry sort gets from --memory 1M
+# 12,000 records (about 100 bytes each, packed) do not fit the 512 KiB the entry sort gets from --memory 1M
 a=$("$VIGIL" --db "$T/mem.db" hashset import --name v --kind illegal "$T/media.json" 2>&1); ra=$?
 b=$("$VIGIL" --db "$T/spill.db" hashset import --name v --kind illegal --memory 1M "$T/media.json" 2>&1); rb=$?
 is "both imports succeed" "$ra $rb" "0 0"
@@ -48,8 +48,9 @@ is "the same export, field for field" "$(cmp "$T/mem.json" "$T/spill.json" && ec
 "$VIGIL" --db "$T/spill.db" hashset export --name v --format csv -o "$T/spill.csv"
 is "the same CSV export" "$(cmp "$T/mem.csv" "$T/spill.csv" && echo same)" "same"
 like "series and SHA-256 digests are in it" "$(grep -c 'S-' "$T/mem.csv") $(grep -Ec '[0-9a-f]{64}' "$T/mem.csv")" "^[1-9][0-9]* [1-9][0-9]*$"
-# More sort runs than open files allowed: 90,000 records at --memory 1M spill about 60 runs of
-# entries, and with 40 descriptors the import merges the runs in passes instead of failing.
+# More sort runs than open files allowed: 90,000 records at --memory 1M spill about a dozen runs
+# of entries, and with 40 descriptors (8 runs a merge) the import merges the runs in passes
+# instead of failing.
 python3 - "$T/many.md5" <<'PY'
 import random, sys
 r = random.Random(11)
