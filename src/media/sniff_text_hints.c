@@ -1,0 +1,80 @@
+/*
+ * The marks file's keyword rules look for, as vigil's own cheap tests: if
+ * none is present, none of those rules can fire, and the text is plain.
+ * Only the guesses worth keeping are looked for: C and C++ sources, make,
+ * Python, TeX and m4. file's JavaScript, Algol 68 and assembler guesses fire
+ * on ordinary prose and configuration text; vigil calls such text text/plain
+ * (docs/architecture.md, tests/e2e/mime_tree.sh).
+ */
+#include <string.h>
+
+#include "media/sniff_text_hints.h"
+
+/* file searches the first 8 KiB for its C, Python and m4 keywords, the first 4 KiB for TeX's. */
+#define KEYWORD_REACH 8192
+#define TEX_REACH 4096
+
+/*
+ * Words that start a line (after blanks) in C, C++, make, Python and m4, as
+ * file's rules want them; a word ending in '(' also wants, later on its line,
+ * the character after it (file's rules go on to match "(" or ":" or "{").
+ */
+typedef struct line_word {
+    const char *word;
+    char then; /* 0, or a character the rest of the line must hold */
+} line_word;
+
+static const line_word line_words[] = {
+    {"#include", 0}, {"#pragma", 0}, {"#ifdef", 0}, {"#ifndef", 0}, {"#define", 0}, {"# include", 0},
+    {"# ifdef", 0}, {"# ifndef", 0}, {"# define", 0}, {"struct ", 0}, {"union ", 0}, {"extern ", 0},
+    {"namespace ", '{'}, {"using namespace std", 0}, {"using std::", 0}, {"template", '<'}, {"virtual ", 0},
+    {"class ", ':'}, {"CFLAGS", 0}, {"VPATH", 0}, {"LDFLAGS", 0}, {"all:", 0}, {".PRECIOUS", 0}, {".BEGIN", 0},
+    {".endif", 0}, {".include", 0}, {"SUBDIRS", 0}, {"import ", 0}, {"from ", 0}, {"def ", '('}, {"dnl ", 0},
+};
+
+/* Words anywhere in the reach. */
+static const char *const any_words[] = {"main(", "AC_DEFUN"};
+static const char *const tex_words[] = {"\\input", "\\begin", "\\section", "\\documentclass", "\\chapter",
+                                        "\\setlength", "\\relax"};
+
+static int line_starts_word(const uint8_t *p, size_t n)
+{
+    while (n && (*p == ' ' || *p == '\t'))
+        p++, n--;
+    for (size_t w = 0; w < sizeof line_words / sizeof line_words[0]; w++) {
+        const line_word *lw = &line_words[w];
+        size_t k = strlen(lw->word);
+        if (n < k || memcmp(p, lw->word, k))
+            continue;
+        /* "from X import Y" is Python; "from the start" is prose */
+        if (!strcmp(lw->word, "from ") && !memmem(p + k, n - k, " import ", 8))
+            continue;
+        if (!lw->then || memchr(p + k, lw->then, n - k))
+            return 1;
+    }
+    return 0;
+}
+
+static int has_any(const uint8_t *p, size_t n, const char *const *words, size_t nwords)
+{
+    for (size_t w = 0; w < nwords; w++)
+        if (memmem(p, n, words[w], strlen(words[w])))
+            return 1;
+    return 0;
+}
+
+int vg_text_hints(const uint8_t *p, size_t n)
+{
+    size_t reach = n < KEYWORD_REACH ? n : KEYWORD_REACH;
+    if (n >= 3 && !memcmp(p, "\"\"\"", 3)) /* a Python docstring opening the file */
+        return 1;
+    for (size_t i = 0; i < reach;) {
+        const uint8_t *nl = memchr(p + i, '\n', reach - i);
+        size_t len = nl ? (size_t)(nl - (p + i)) : reach - i;
+        if (line_starts_word(p + i, len))
+            return 1;
+        i += len + 1;
+    }
+    return has_any(p, reach, any_words, sizeof any_words / sizeof any_words[0]) ||
+           has_any(p, n < TEX_REACH ? n : TEX_REACH, tex_words, sizeof tex_words / sizeof tex_words[0]);
+}
