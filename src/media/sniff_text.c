@@ -3,14 +3,15 @@
  * before any magic rule, then its rules by strength; the rules kept here are
  * those that decide on their own for text (a #! line, an XML declaration, an
  * HTML or SVG tag near the start, a troff request, a gettext catalogue), each
- * checked for the answer file gives. Text that may be JSON goes to libmagic,
- * and so does text carrying the marks of file's keyword guesses
+ * checked for the answer file gives; JSON is parsed as file parses it (one
+ * cut by the end of the head goes to libmagic), and so does text carrying the marks of file's keyword guesses
  * (sniff_text_hints.c). docs/architecture.md lists the
  * classes where vigil and file differ on purpose.
  */
 #include <string.h>
 
 #include "media/sniff_encoding.h"
+#include "media/sniff_json.h"
 #include "media/sniff_text.h"
 #include "media/sniff_text_hints.h"
 
@@ -37,23 +38,6 @@ static int starts(const uint8_t *p, size_t n, const char *w)
 {
     size_t k = strlen(w);
     return n >= k && !memcmp(p, w, k);
-}
-
-/* ---- JSON: only its start, as a JSON document opens; file parses the rest ---- */
-
-/* An object opening with a key or closing, or an array opening with a value or closing. */
-static int json_start(const uint8_t *p, size_t n)
-{
-    size_t i = 1;
-    if (n < 2 || (p[0] != '{' && p[0] != '['))
-        return 0;
-    while (i < n && is_space(p[i]))
-        i++;
-    if (i >= n)
-        return 0;
-    if (p[0] == '{')
-        return p[i] == '"' || p[i] == '}';
-    return strchr("\"{[]-0123456789tfn", p[i]) != NULL;
 }
 
 /* ---- CSV: file's test, which runs before every rule ---- */
@@ -210,8 +194,13 @@ vg_text_answer vg_sniff_text(const uint8_t *p, size_t n, const char **mime)
         p += 3, n -= 3; /* file's rules see the text after the byte order mark */
     for (i = 0; i < n && is_space(p[i]); i++)
         ;
-    if (json_start(p + i, n - i)) /* file parses JSON before any rule */
-        return VG_TEXT_ASK;
+    if (i < n && (p[i] == '{' || p[i] == '[')) { /* file parses JSON before any rule */
+        vg_json json = vg_sniff_json(p, n);
+        if (json == VG_JSON_YES)
+            return *mime = "application/json", VG_TEXT_NAMED;
+        if (json == VG_JSON_CUT)
+            return VG_TEXT_ASK;
+    }
     if (csv(p, n))
         return *mime = "text/csv", VG_TEXT_NAMED;
     if (starts(p, n, "#!") && (*mime = shebang(p, n)) != NULL)

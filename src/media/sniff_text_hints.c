@@ -15,21 +15,25 @@
 #define TEX_REACH 4096
 
 /*
- * Words that start a line (after blanks) in C, C++, make, Python and m4, as
- * file's rules want them; a word ending in '(' also wants, later on its line,
- * the character after it (file's rules go on to match "(" or ":" or "{").
+ * Words that start a line in C, C++, make, Python and m4, as file's rules want
+ * them: at the line's very start, or after blanks where its rule allows them;
+ * some rules go on to want a character later on the line ("{", ":", "(").
  */
 typedef struct line_word {
     const char *word;
-    char then; /* 0, or a character the rest of the line must hold */
+    int indent; /* may follow blanks */
+    char then;  /* 0, or a character the rest of the line must hold */
 } line_word;
 
 static const line_word line_words[] = {
-    {"#include", 0}, {"#pragma", 0}, {"#ifdef", 0}, {"#ifndef", 0}, {"#define", 0}, {"# include", 0},
-    {"# ifdef", 0}, {"# ifndef", 0}, {"# define", 0}, {"struct ", 0}, {"union ", 0}, {"extern ", 0},
-    {"namespace ", '{'}, {"using namespace std", 0}, {"using std::", 0}, {"template", '<'}, {"virtual ", 0},
-    {"class ", ':'}, {"CFLAGS", 0}, {"VPATH", 0}, {"LDFLAGS", 0}, {"all:", 0}, {".PRECIOUS", 0}, {".BEGIN", 0},
-    {".endif", 0}, {".include", 0}, {"SUBDIRS", 0}, {"import ", 0}, {"from ", 0}, {"def ", '('}, {"dnl ", 0},
+    {"#include", 0, 0},   {"#pragma", 0, 0},       {"# pragma", 0, 0},   {"#ifdef", 0, 0},
+    {"#ifndef", 0, 0},    {"# ifdef", 0, 0},       {"# ifndef", 0, 0},   {"struct ", 0, 0},
+    {"union ", 0, 0},     {"extern ", 1, 0},       {"namespace ", 0, '{'}, {"using namespace std", 0, 0},
+    {"using std::", 0, 0}, {"template", 1, '<'},   {"virtual ", 1, ';'}, {"class ", 0, ':'},
+    {"CFLAGS", 0, 0},     {"VPATH", 0, 0},         {"LDFLAGS", 0, 0},    {"all:", 0, 0},
+    {".PRECIOUS", 0, 0},  {".BEGIN", 0, 0},        {".endif", 0, 0},     {".include", 0, 0},
+    {"SUBDIRS", 0, 0},    {"import ", 0, 0},       {"from ", 0, 0},      {"def ", 1, '('},
+    {"dnl ", 0, 0},
 };
 
 /* Words anywhere in the reach. */
@@ -37,13 +41,16 @@ static const char *const any_words[] = {"main(", "AC_DEFUN"};
 static const char *const tex_words[] = {"\\input", "\\begin", "\\section", "\\documentclass", "\\chapter",
                                         "\\setlength", "\\relax"};
 
-static int line_starts_word(const uint8_t *p, size_t n)
+static int line_starts_word(const uint8_t *line, size_t len)
 {
-    while (n && (*p == ' ' || *p == '\t'))
-        p++, n--;
+    const uint8_t *q = line;
+    size_t m = len;
+    while (m && (*q == ' ' || *q == '\t'))
+        q++, m--;
     for (size_t w = 0; w < sizeof line_words / sizeof line_words[0]; w++) {
         const line_word *lw = &line_words[w];
-        size_t k = strlen(lw->word);
+        const uint8_t *p = lw->indent ? q : line;
+        size_t n = lw->indent ? m : len, k = strlen(lw->word);
         if (n < k || memcmp(p, lw->word, k))
             continue;
         /* "from X import Y" is Python; "from the start" is prose */
