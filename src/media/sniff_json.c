@@ -1,7 +1,8 @@
 /*
  * A recursive-descent JSON grammar check (RFC 8259), depth-limited, that
  * tells a grammar error from a document cut by the end of the buffer: the
- * head is a prefix of the file, and file reads far more of it.
+ * head is a prefix of the file, and file reads far more of it. Like file's,
+ * it lets control characters into strings and leading zeros into numbers.
  */
 #include "media/sniff_json.h"
 
@@ -11,7 +12,7 @@
 typedef struct parser {
     const uint8_t *p, *end;
     int cut;           /* ran into the end of the buffer */
-    int big_container; /* saw an object, or an array of more than one element */
+    int container; /* saw an object or an array */
 } parser;
 
 static int more(parser *j)
@@ -59,8 +60,6 @@ static int string(parser *j)
         uint8_t c = *j->p;
         if (c == '"')
             return j->p++, 1;
-        if (c < 0x20)
-            return 0;
         if (c == '\\') {
             j->p++;
             if (!more(j))
@@ -95,8 +94,8 @@ static int value(parser *j, int depth);
 /* The elements of an array or the members of an object, after its opening bracket. */
 static int items(parser *j, int depth, int object)
 {
-    size_t count = 0;
     uint8_t close = object ? '}' : ']';
+    j->container = 1;
     blanks(j);
     if (more(j) && *j->p == close)
         return j->p++, 1;
@@ -112,14 +111,11 @@ static int items(parser *j, int depth, int object)
         }
         if (!value(j, depth + 1))
             return 0;
-        count++;
         blanks(j);
         if (!more(j))
             return 0;
         if (*j->p == close) {
             j->p++;
-            if (object || count > 1)
-                j->big_container = 1;
             return 1;
         }
         if (*j->p++ != ',')
@@ -157,5 +153,5 @@ vg_json vg_sniff_json(const uint8_t *p, size_t n)
     blanks(&j);
     if (j.p < j.end)
         return VG_JSON_CUT; /* more after the document: file may read newline-delimited JSON */
-    return j.big_container ? VG_JSON_YES : VG_JSON_NO;
+    return j.container ? VG_JSON_YES : VG_JSON_NO;
 }

@@ -1,7 +1,7 @@
 /*
  * Is text a JSON document, as file's JSON test (run before any of its rules)
- * decides: the whole buffer one JSON value, holding an object or an array of
- * more than one element. Pure, thread-safe.
+ * decides: the whole buffer one JSON value with an object or an array in it.
+ * Pure, thread-safe.
  */
 #ifndef VG_MEDIA_SNIFF_JSON_H
 #define VG_MEDIA_SNIFF_JSON_H

@@ -103,6 +103,8 @@ static const char *shebang(const uint8_t *p, size_t n)
     for (s = e = i; e < n && !is_space(p[e]); e++)
         if (p[e] == '/')
             s = e + 1;
+    if (s == i)
+        return NULL; /* "#!perl": file's rules want a path */
     if (e - s == 3 && !memcmp(p + s, "env", 3)) { /* #!/usr/bin/env NAME */
         for (s = e; s < n && (p[s] == ' ' || p[s] == '\t'); s++)
             ;
@@ -211,6 +213,8 @@ vg_text_answer vg_sniff_text(const uint8_t *p, size_t n, const char **mime)
         *mime = tag_near(p, n, svg_tags, 1) ? "image/svg+xml" : "text/xml";
         return VG_TEXT_NAMED;
     }
+    if (starts(p, n, "/* XPM */"))
+        return *mime = "image/x-xpixmap", VG_TEXT_NAMED;
     if (starts(p, n, "<svg"))
         return *mime = "image/svg+xml", VG_TEXT_NAMED;
     if (troff(p, n))
