@@ -5,7 +5,7 @@
  * string here is what `file --mime-type` 5.44 answers for such bytes; where
  * file's answer depends on more than cheap header fields (OLE2 documents,
  * zip members it searches for, shared objects versus PIE), the row has no
- * MIME and libmagic decides. docs/architecture.md lists the deliberate gaps.
+ * MIME and libmagic decides. docs/mime.md lists the deliberate gaps.
  */
 #include <string.h>
 

@@ -3,10 +3,10 @@
  * before any magic rule, then its rules by strength; the rules kept here are
  * those that decide on their own for text (a #! line, an XML declaration, an
  * HTML or SVG tag near the start, a troff request, a gettext catalogue), each
- * checked for the answer file gives; JSON is parsed as file parses it (one
- * cut by the end of the head goes to libmagic), and so does text carrying the marks of file's keyword guesses
- * (sniff_text_hints.c). docs/architecture.md lists the
- * classes where vigil and file differ on purpose.
+ * checked for the answer file gives. JSON is parsed as file parses it; JSON
+ * cut by the end of the head goes to libmagic, and so does text carrying the
+ * marks of file's keyword guesses (sniff_text_hints.c). docs/mime.md lists
+ * the classes where vigil and file differ on purpose.
  */
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * Only the guesses worth keeping are looked for: C and C++ sources, make,
  * Python, TeX and m4. file's JavaScript, Algol 68 and assembler guesses fire
  * on ordinary prose and configuration text; vigil calls such text text/plain
- * (docs/architecture.md, tests/e2e/mime_tree.sh).
+ * (docs/mime.md, tests/e2e/mime_tree.sh).
  */
 #include <string.h>
 
