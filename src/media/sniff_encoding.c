@@ -13,29 +13,12 @@
 
 enum { CL_NEVER, CL_ASCII, CL_LATIN1, CL_EXTENDED };
 
-/* The class of each byte, built once from the sets above. */
-static uint8_t byte_class(unsigned c)
-{
-    if ((c >= 0x20 && c < 0x7f) || (c >= 0x07 && c <= 0x0d) || c == 0x1b || c == 0x85)
-        return CL_ASCII;
-    if (c >= 0xa0)
-        return CL_LATIN1;
-    if (c >= 0x80)
-        return CL_EXTENDED;
-    return CL_NEVER;
-}
-
-static const uint8_t *classes(void)
-{
-    static uint8_t table[256];
-    static int ready;
-    if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
-        for (unsigned c = 0; c < 256; c++)
-            table[c] = byte_class(c);
-        __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
-    }
-    return table;
-}
+/* The class of each byte: the sets above (NUL, other C0 controls and DEL stay CL_NEVER). */
+static const uint8_t byte_class[256] = {
+    [0x07 ... 0x0d] = CL_ASCII,    [0x1b] = CL_ASCII,    [0x20 ... 0x7e] = CL_ASCII,
+    [0x80 ... 0x84] = CL_EXTENDED, [0x85] = CL_ASCII,    [0x86 ... 0x9f] = CL_EXTENDED,
+    [0xa0 ... 0xff] = CL_LATIN1,
+};
 
 /* Well-formed UTF-8 whose single bytes are ASCII text: 1 with a multi-byte character, 0 without, -1 not. */
 static int utf8_text(const uint8_t *p, size_t n, const uint8_t *cl)
@@ -86,7 +69,7 @@ static int maybe_ebcdic(const uint8_t *p, size_t n)
 
 vg_encoding vg_text_encoding(const uint8_t *p, size_t n)
 {
-    const uint8_t *cl = classes();
+    const uint8_t *cl = byte_class;
     unsigned widest = CL_ASCII;
     size_t i;
     while (n > 1 && p[n - 1] == 0)
