@@ -9,7 +9,11 @@
  * UTF-7 and EBCDIC are told apart by libmagic, which converts them; they are
  * rare enough that vigil only notices them.
  */
+#include <string.h>
+
 #include "media/sniff_encoding.h"
+
+#define ONES 0x0101010101010101ull
 
 enum { CL_NEVER, CL_ASCII, CL_LATIN1, CL_EXTENDED };
 
@@ -81,7 +85,18 @@ vg_encoding vg_text_encoding(const uint8_t *p, size_t n)
     if (n > 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf && utf8_text(p + 3, n - 3, cl) >= 0)
         return VG_ENC_UTF8;
     for (i = 0; i < n; i++) {
-        unsigned c = cl[p[i]];
+        unsigned c;
+        /* eight printable ASCII bytes at a time: no high bit, nothing below 0x20, no DEL */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if ((w & ONES * 0x80) || ((w - ONES * 0x20) & ~w & ONES * 0x80) || (((w ^ ONES * 0x7f) - ONES) & ~(w ^ ONES * 0x7f) & ONES * 0x80))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        c = cl[p[i]];
         if (c == CL_NEVER)
             return maybe_ebcdic(p, n) ? VG_ENC_OTHER : VG_ENC_BINARY;
         if (c > widest)

@@ -41,16 +41,27 @@ static const char *const any_words[] = {"main(", "AC_DEFUN"};
 static const char *const tex_words[] = {"\\input", "\\begin", "\\section", "\\documentclass", "\\chapter",
                                         "\\setlength", "\\relax"};
 
+/* 1 for the first characters of line_words: most lines start with none of them. */
+static const uint8_t first_char[256] = {
+    ['#'] = 1, ['s'] = 1, ['u'] = 1, ['e'] = 1, ['n'] = 1, ['t'] = 1, ['v'] = 1, ['c'] = 1, ['C'] = 1,
+    ['V'] = 1, ['L'] = 1, ['a'] = 1, ['.'] = 1, ['S'] = 1, ['i'] = 1, ['f'] = 1, ['d'] = 1,
+};
+
 static int line_starts_word(const uint8_t *line, size_t len)
 {
     const uint8_t *q = line;
     size_t m = len;
     while (m && (*q == ' ' || *q == '\t'))
         q++, m--;
+    if (!m || (!first_char[*line] && !first_char[*q]))
+        return 0;
     for (size_t w = 0; w < sizeof line_words / sizeof line_words[0]; w++) {
         const line_word *lw = &line_words[w];
         const uint8_t *p = lw->indent ? q : line;
-        size_t n = lw->indent ? m : len, k = strlen(lw->word);
+        size_t n = lw->indent ? m : len, k;
+        if (!n || *p != (uint8_t)lw->word[0]) /* most lines start with none of the words */
+            continue;
+        k = strlen(lw->word);
         if (n < k || memcmp(p, lw->word, k))
             continue;
         /* "from X import Y" is Python; "from the start" is prose */
