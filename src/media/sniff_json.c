@@ -145,13 +145,20 @@ static int value(parser *j, int depth)
     }
 }
 
+static uint8_t first_char(const uint8_t *p, size_t n)
+{
+    parser j = {p, p + n, 0, 0};
+    blanks(&j);
+    return j.p < j.end ? *j.p : 0;
+}
+
 vg_json vg_sniff_json(const uint8_t *p, size_t n)
 {
     parser j = {p, p + n, 0, 0};
     if (!value(&j, 0))
         return j.cut ? VG_JSON_CUT : VG_JSON_NO;
     blanks(&j);
-    if (j.p < j.end)
-        return VG_JSON_CUT; /* more after the document: file may read newline-delimited JSON */
+    if (j.p < j.end) /* more after it: file reads newline-delimited JSON if it opens like the first */
+        return *j.p == first_char(p, n) ? VG_JSON_CUT : VG_JSON_NO;
     return j.container ? VG_JSON_YES : VG_JSON_NO;
 }

@@ -103,8 +103,8 @@ static const char *shebang(const uint8_t *p, size_t n)
     for (s = e = i; e < n && !is_space(p[e]); e++)
         if (p[e] == '/')
             s = e + 1;
-    if (s == i)
-        return NULL; /* "#!perl": file's rules want a path */
+    if (i >= n || p[i] != '/')
+        return NULL; /* "#!perl", "#!./perl": file's rules want an absolute path */
     if (e - s == 3 && !memcmp(p + s, "env", 3)) { /* #!/usr/bin/env NAME */
         for (s = e; s < n && (p[s] == ' ' || p[s] == '\t'); s++)
             ;

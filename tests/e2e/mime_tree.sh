@@ -84,6 +84,7 @@ KNOWN = {
     ("text/plain", "text/x-tex"): ("any", "a TeX keyword past the marks vigil looks for"),
     ("text/plain", "text/x-c"): ("any", "a C keyword rule vigil's marks do not look for"),
     ("text/plain", "text/x-c++"): ("any", "a C++ keyword rule vigil's marks do not look for"),
+    ("text/plain", "text/x-java"): ("any", "a Java keyword rule vigil's marks do not look for"),
     ("text/plain", "text/troff"): ("any", "a troff rule vigil's classifier does not apply"),
     ("text/plain", "application/pgp-keys"): ("any", "armoured key text vigil's classifier does not look for"),
     ("text/troff", "application/x-sega-pico-rom"): ("any", "file's binary ROM rule on text; vigil names the troff"),

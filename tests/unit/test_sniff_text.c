@@ -62,6 +62,7 @@ static void test_types(void **state)
     assert_string_equal(named(S("#!/bin/dash\necho hi\n")), "text/plain");
     assert_string_equal(named(S("#!/usr/bin/env php\n")), "text/plain");
     assert_string_equal(named(S("#!perl -w\n")), "text/plain"); /* no path: file does not name it */
+    assert_string_equal(named(S("#!./perl -w\n")), "text/plain");
     assert_string_equal(named(S("/* XPM */\nstatic char *x[] = {\n")), "image/x-xpixmap");
     assert_string_equal(named(S("<?xml version=\"1.0\"?>\n<doc/>\n")), "text/xml");
     assert_string_equal(named(S("<?xml version=\"1.0\"?>\n<svg xmlns=\"x\"/>\n")), "image/svg+xml");
@@ -90,7 +91,8 @@ static void test_json(void **state)
     assert_int_equal(vg_sniff_json(S("[1, \"two\\u00e9\", true, false, null, -1.5e3]")), VG_JSON_YES);
     assert_int_equal(vg_sniff_json(S("[01]")), VG_JSON_YES); /* file lets leading zeros pass */
     assert_int_equal(vg_sniff_json(S("\"abc\"")), VG_JSON_NO); /* file wants an object or an array */
-    assert_int_equal(vg_sniff_json(S("{\n}\nprogram x;\n")), VG_JSON_CUT); /* more after it: libmagic */
+    assert_int_equal(vg_sniff_json(S("{\n}\nprogram x;\n")), VG_JSON_NO); /* Pascal after an empty comment */
+    assert_int_equal(vg_sniff_json(S("{\"a\": 1}\n{\"b\": 2}\n")), VG_JSON_CUT); /* newline-delimited: libmagic */
     assert_int_equal(vg_sniff_json(S("{ Pascal comment }\n")), VG_JSON_NO);
     assert_int_equal(vg_sniff_json(S("{\"a\" 1}")), VG_JSON_NO);
     assert_int_equal(vg_sniff_json(S("{\"a\": \"tab\there\"}")), VG_JSON_YES); /* file lets raw controls pass */
@@ -107,12 +109,21 @@ static void test_hints(void **state)
     assert_true(vg_text_hints(S("CFLAGS = -O2\n")));
     assert_true(vg_text_hints(S("from os import path\n")));
     assert_true(vg_text_hints(S("    def run(self):\n")));
-    assert_true(vg_text_hints(S("int main(void)\n")));
+    assert_true(vg_text_hints(S("int main(void)\n{\n")));
+    assert_true(vg_text_hints(S("  public static void main(String[] args)\n")));
     assert_true(vg_text_hints(S("\\documentclass{article}\n")));
     assert_false(vg_text_hints(S("Copied from the original text.\n")));
     assert_false(vg_text_hints(S("  #include is quoted, not at the start\n")));
     assert_false(vg_text_hints(S("class notes for the term\n")));
     assert_false(vg_text_hints(S("namespace of the project\n")));
+    assert_false(vg_text_hints(S("namespace eval msgcat {\n"))); /* Tcl */
+    assert_true(vg_text_hints(S("namespace detail {\n")));
+    assert_true(vg_text_hints(S("class Point(object):\n")));
+    assert_false(vg_text_hints(S("class should either subclass or provide\n")));
+    assert_true(vg_text_hints(S("import numpy as np\n")));
+    assert_true(vg_text_hints(S("import java.util.List;\n")));
+    assert_false(vg_text_hints(S("import the settings first\n")));
+    assert_false(vg_text_hints(S("\" int main()\nlet x = 1\n")));
 }
 
 /* xorshift: the same pseudo-random bytes on every run */
