@@ -149,21 +149,46 @@ static const char *const svg_tags[] = {"<svg"};
 
 /* ---- troff ---- */
 
-/* A troff request line: a dot, a letter, a letter or digit, then a blank or the line's end. */
+/*
+ * The region file's line-counted rules (regex/20l) see: at most 80 bytes a
+ * line, and up to just after the 20th line end, where CR LF is one end and an
+ * empty line after an end goes with it; a last line without its end is left
+ * out, unless there is no line end at all.
+ */
+static size_t line_region(const uint8_t *p, size_t n, size_t lines)
+{
+    size_t end = n < lines * 80 ? n : lines * 80, last = end, i = 0;
+    for (; lines && i < end; lines--, i++) {
+        const uint8_t *nl = memchr(p + i, '\n', end - i);
+        if (!nl && !(nl = memchr(p + i, '\r', end - i)))
+            break;
+        i = (size_t)(nl - p);
+        if (i + 1 < end && p[i] == '\r' && p[i + 1] == '\n')
+            i++;
+        if (i + 1 < end && p[i + 1] == '\n')
+            i++;
+        last = i + 1;
+    }
+    return last;
+}
+
+/* A troff request line: a dot, a letter, a letter or digit, then a blank or the line's (or region's) end. */
 static int troff_request(const uint8_t *p, size_t n)
 {
     return n >= 3 && p[0] == '.' && is_alpha(p[1]) && is_alnum(p[2]) &&
            (n == 3 || p[3] == ' ' || p[3] == '\t' || p[3] == '\n');
 }
 
-/* troff comments at the start, or a request line among the first 20 lines (file's troff rules). */
+/* troff comments at the start, or a request line in the first 20 lines (file's troff rules). */
 static int troff(const uint8_t *p, size_t n)
 {
+    size_t end;
     if (starts(p, n, ".\\\"") || starts(p, n, "'\\\"") || starts(p, n, "'.\\\"") || starts(p, n, "\\\""))
         return 1;
-    for (size_t i = 0, line = 0; i < n && line < 20; line++) {
-        const uint8_t *nl = memchr(p + i, '\n', n - i);
-        size_t len = nl ? (size_t)(nl - (p + i)) : n - i;
+    end = line_region(p, n, 20);
+    for (size_t i = 0; i < end;) {
+        const uint8_t *nl = memchr(p + i, '\n', end - i);
+        size_t len = nl ? (size_t)(nl - (p + i)) : end - i;
         if (troff_request(p + i, len + (nl != NULL)))
             return 1;
         i += len + 1;

@@ -72,6 +72,19 @@ static void test_types(void **state)
     assert_string_equal(named(S(".\\\" man page\n.TH X 1\n")), "text/troff");
     assert_string_equal(named(S("first line\n.SH NAME\n")), "text/troff");
     assert_string_equal(named(S("first line\n.SHOUT\n")), "text/plain"); /* not a request: three letters */
+    {
+        /* file's line region: 20 line ends, an empty line going with the end before it */
+        char t[400] = "";
+        for (int i = 0; i < 19; i++)
+            strcat(t, "line\n");
+        strcat(t, "\n.ab x\n"); /* line 21, after an empty line 20 */
+        assert_string_equal(named((const uint8_t *)t, strlen(t)), "text/troff");
+        t[0] = 0;
+        for (int i = 0; i < 20; i++)
+            strcat(t, "line\n");
+        strcat(t, ".ab x\n"); /* line 21 after 20 full lines: past the region */
+        assert_string_equal(named((const uint8_t *)t, strlen(t)), "text/plain");
+    }
     assert_string_equal(named(S("# comment\n\nmsgid \"\"\nmsgstr \"\"\n")), "text/x-po");
     assert_string_equal(named(S("a,b,c\n1,2,3\n4,5,6\n7,8,9\n")), "text/csv");
     assert_string_equal(named(S("a,b\n\"x,y\",2\n3,4\n5,6\n")), "text/csv"); /* commas inside quotes do not count */
