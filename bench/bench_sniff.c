@@ -4,8 +4,9 @@
  * `file --mime-type -N -F '<TAB>'` writes them, a space before the type
  * allowed), keeps each file's first VG_SNIFF_BYTES in memory as the scan
  * does, then types every head BENCH_SNIFF_REPEAT (default 3) times and prints
- * the median ns per item, split by who decided (vigil's sniffers or libmagic),
- * and the agreement with the list. With "magic PREFIX FLAGS" instead of
+ * the median ns per item, split by who decided (vigil's signature table, its
+ * text classifier, or libmagic) and by file's answer within each, and the
+ * agreement with the list. With "magic PREFIX FLAGS" instead of
  * "vigil" it times plain libmagic on PREFIX bytes with extra MAGIC_* flags
  * (a number), which is how the prefix and flags of sniff.c were chosen.
  * Figures only, never pass/fail.
@@ -29,8 +30,20 @@ typedef struct sample {
     char *want;
     uint8_t *head;
     size_t n;
-    int ours; /* decided by vigil's sniffers */
+    int who;   /* vg_sniff_by: who decided */
+    int same;  /* agrees with file */
+    size_t cls; /* index of (who, want) in the class table */
 } sample;
+
+/* One class of items: who decided and what file says; timed as one batch. */
+typedef struct klass {
+    int who;
+    const char *want;
+    size_t items, agree;
+    double t[64], med; /* seconds per run; their median */
+} klass;
+
+static const char *const who_name[] = {"table", "text", "data", "libmagic"};
 
 /* CPU time of this process: other builds share the machine, and sniffing is pure computation. */
 static double now(void)
@@ -88,24 +101,51 @@ static size_t load(const char *list, sample **out)
     return n;
 }
 
-static void type(vg_sniffer *sn, magic_t mg, size_t prefix, const sample *x, char *mime, size_t cap)
+static int type(vg_sniffer *sn, magic_t mg, size_t prefix, const sample *x, char *mime, size_t cap)
 {
-    if (sn) {
-        vg_sniff_mime(sn, x->head, x->n, mime, cap);
-    } else {
-        const char *m = magic_buffer(mg, x->head, x->n < prefix ? x->n : prefix);
-        snprintf(mime, cap, "%s", m ? m : "application/octet-stream");
-    }
+    const char *m;
+    if (sn)
+        return (int)vg_sniff_mime(sn, x->head, x->n, mime, cap);
+    m = magic_buffer(mg, x->head, x->n < prefix ? x->n : prefix);
+    snprintf(mime, cap, "%s", m ? m : "application/octet-stream");
+    return VG_SNIFF_BY_MAGIC;
+}
+
+static size_t class_of(klass **k, size_t *nk, int who, const char *want)
+{
+    for (size_t i = 0; i < *nk; i++)
+        if ((*k)[i].who == who && !strcmp((*k)[i].want, want))
+            return i;
+    if (!(*k = realloc(*k, (*nk + 1) * sizeof **k)))
+        exit(3);
+    memset(&(*k)[*nk], 0, sizeof **k);
+    (*k)[*nk].who = who;
+    (*k)[*nk].want = want;
+    return (*nk)++;
+}
+
+static double median(double *t, int reps)
+{
+    qsort(t, (size_t)reps, sizeof(double), cmp_double);
+    return t[reps / 2];
+}
+
+/* Classes by the time they take, most first. */
+static int cmp_class_time(const void *a, const void *b)
+{
+    const klass *x = a, *y = b;
+    return x->med < y->med ? 1 : x->med > y->med ? -1 : 0;
 }
 
 int main(int argc, char **argv)
 {
     sample *s;
-    size_t n, agree = 0, ours = 0, ours_agree = 0;
+    klass *k = NULL;
+    size_t n, nk = 0, agree = 0, by[4] = {0}, by_agree[4] = {0};
     int use_magic, diff = argc > 1 && !strcmp(argv[argc - 1], "--diff");
-    size_t prefix = 0;
+    size_t prefix = 0, top = getenv("BENCH_SNIFF_CLASSES") ? strtoul(getenv("BENCH_SNIFF_CLASSES"), NULL, 10) : 20;
     int flags = 0, reps = getenv("BENCH_SNIFF_REPEAT") ? atoi(getenv("BENCH_SNIFF_REPEAT")) : 3;
-    double t_all[64], t_ours[64], t_lib[64];
+    double t_all[64], t_by[4][64];
     vg_sniffer *sn = NULL;
     magic_t mg = NULL;
     vigil_error err;
@@ -128,58 +168,65 @@ int main(int argc, char **argv)
         return 4;
     }
     n = load(argv[1], &s);
-    /* who decides: vigil's sniffers (an empty file, or a format with a MIME type) or libmagic */
-    for (size_t i = 0; i < n; i++) {
-        const vg_format *f = vg_sniff_format(s[i].head, s[i].n);
-        s[i].ours = s[i].n == 0 || (f && f->mime);
-    }
-    /* BENCH_SNIFF_REST=1 with magic: time libmagic on what the sniffers leave to it, only */
+    /* BENCH_SNIFF_REST=1 with magic: time libmagic only on what vigil's table leaves to it */
     if (use_magic && getenv("BENCH_SNIFF_REST")) {
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!s[i].ours)
-                s[k++] = s[i];
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            const vg_format *f = vg_sniff_format(s[i].head, s[i].n);
+            if (s[i].n > 0 && !(f && f->mime))
+                s[kept++] = s[i];
             else
                 free(s[i].path), free(s[i].want), free(s[i].head);
-        n = k;
+        }
+        n = kept;
     }
-    if (use_magic)
-        for (size_t i = 0; i < n; i++)
-            s[i].ours = 0;
-    /* Agreement, once; then each class timed as one batch, so the clock costs nothing per item. */
+    /* Who decides and the agreement, once; then each class timed as one batch, so the clock costs nothing per item. */
     for (size_t i = 0; i < n; i++) {
-        int same;
-        type(use_magic ? NULL : sn, mg, prefix, &s[i], mime, sizeof mime);
-        same = !strcmp(mime, s[i].want);
-        agree += same;
-        ours += s[i].ours;
-        ours_agree += s[i].ours && same;
-        if (diff && !same)
+        s[i].who = type(sn, mg, prefix, &s[i], mime, sizeof mime);
+        s[i].same = !strcmp(mime, s[i].want);
+        s[i].cls = class_of(&k, &nk, s[i].who, s[i].want);
+        k[s[i].cls].items++;
+        k[s[i].cls].agree += s[i].same;
+        agree += s[i].same;
+        by[s[i].who]++;
+        by_agree[s[i].who] += s[i].same;
+        if (diff && !s[i].same)
             printf("diff\t%s\t%s\t%s\n", mime, s[i].want, s[i].path);
     }
     for (int r = 0; r < reps; r++) {
-        for (int cls = 1; cls >= 0; cls--) {
+        t_all[r] = 0;
+        for (int w = 0; w < 4; w++)
+            t_by[w][r] = 0;
+        for (size_t c = 0; c < nk; c++) {
             double t0 = now();
             for (size_t i = 0; i < n; i++)
-                if (s[i].ours == cls)
-                    type(use_magic ? NULL : sn, mg, prefix, &s[i], mime, sizeof mime);
-            *(cls ? &t_ours[r] : &t_lib[r]) = now() - t0;
+                if (s[i].cls == c)
+                    type(sn, mg, prefix, &s[i], mime, sizeof mime);
+            k[c].t[r] = now() - t0;
+            t_by[k[c].who][r] += k[c].t[r];
+            t_all[r] += k[c].t[r];
         }
-        t_all[r] = t_ours[r] + t_lib[r];
     }
-    qsort(t_all, (size_t)reps, sizeof(double), cmp_double);
-    qsort(t_ours, (size_t)reps, sizeof(double), cmp_double);
-    qsort(t_lib, (size_t)reps, sizeof(double), cmp_double);
     printf("items %zu, agree with file %zu (%.2f%%), median of %d runs: %.0f ns CPU per item, %.3f s in all\n", n, agree,
-           n ? 100.0 * (double)agree / (double)n : 0, reps, n ? 1e9 * t_all[reps / 2] / (double)n : 0,
-           t_all[reps / 2]);
-    if (!use_magic)
-        printf("  sniffer-decided %zu items (agree %zu): %.0f ns CPU per item; libmagic-decided %zu items: %.0f ns CPU per item\n",
-               ours, ours_agree, ours ? 1e9 * t_ours[reps / 2] / (double)ours : 0, n - ours,
-               n - ours ? 1e9 * t_lib[reps / 2] / (double)(n - ours) : 0);
+           n ? 100.0 * (double)agree / (double)n : 0, reps, n ? 1e9 * median(t_all, reps) / (double)n : 0,
+           median(t_all, reps));
+    for (int w = 0; w < 4; w++)
+        if (by[w])
+            printf("  %-8s decided %6zu items (agree %5.2f%%): %8.0f ns CPU per item, %.3f s\n", who_name[w], by[w],
+                   100.0 * (double)by_agree[w] / (double)by[w], 1e9 * median(t_by[w], reps) / (double)by[w],
+                   median(t_by[w], reps));
+    for (size_t c = 0; c < nk; c++)
+        k[c].med = median(k[c].t, reps);
+    qsort(k, nk, sizeof *k, cmp_class_time);
+    printf("  by who decided and file's answer, the %zu costliest classes:\n", top < nk ? top : nk);
+    for (size_t c = 0; c < nk && c < top; c++)
+        printf("    %-8s %-36s %6zu items, agree %6.2f%%, %8.0f ns CPU per item, %.3f s\n", who_name[k[c].who],
+               k[c].want, k[c].items, 100.0 * (double)k[c].agree / (double)k[c].items,
+               1e9 * k[c].med / (double)k[c].items, k[c].med);
     for (size_t i = 0; i < n; i++)
         free(s[i].path), free(s[i].want), free(s[i].head);
     free(s);
+    free(k);
     vg_sniffer_free(sn);
     if (mg)
         magic_close(mg);

@@ -4,7 +4,8 @@
 # on), `scan --no-mime --no-pdq`, and `hash`, all --jobs 2 with no hash sets, from
 # the page cache; files/s, the ratio typing on / typing off, and the agreement of
 # vigil's mime with `file --mime-type` plus the cost per item of typing split by
-# who decided (bench_sniff). Prints figures, never pass/fail.
+# who decided and by file's answer (bench_sniff), against libmagic alone on the
+# same heads. Prints figures, never pass/fail.
 #
 #   Times are the median of BENCH_REPEAT (default 3) runs, CPU = median user+sys.
 set -euo pipefail
@@ -44,5 +45,13 @@ for tree in "${trees[@]}"; do
   list=$BENCH_DIR/mime-file-$(echo "$tree" | tr / _).tsv
   find "$tree" -type f -print0 | xargs -0 -n 2000 file --mime-type -N -F $'\t' >"$list" 2>/dev/null || true
   echo "  typing per item (bench_sniff, CPU time, vigil's mime against file --mime-type on the same files):"
-  "$BUILD/bench/bench_sniff" "$list" vigil | sed 's/^/    /'
+  "$BUILD/bench/bench_sniff" "$list" vigil | tee "$BENCH_DIR/mime-vigil.txt" | sed 's/^/    /'
+  # the peer: libmagic alone, as vigil called it before its own text classifier (16 KiB, token test off)
+  echo "  libmagic alone on the same heads (16 KiB, MAGIC_NO_CHECK_TOKENS; one run):"
+  BENCH_SNIFF_REPEAT=1 BENCH_SNIFF_CLASSES=5 "$BUILD/bench/bench_sniff" "$list" magic 16384 0x100000 |
+    tee "$BENCH_DIR/mime-magic.txt" | sed 's/^/    /'
+  awk '/ns CPU per item/ && FNR == 1 { for (i = 1; i <= NF; i++) if ($i == "ns") v[FILENAME] = $(i - 1) }
+       END { for (f in v) if (f ~ /vigil/) a = v[f]; else b = v[f]
+             if (a > 0) printf "  ratio libmagic alone / vigil, CPU per item: %.1fx\n", b / a }' \
+    "$BENCH_DIR/mime-vigil.txt" "$BENCH_DIR/mime-magic.txt"
 done

@@ -11,6 +11,7 @@
 #include "media/magic_db.h"
 #include "media/sniff.h"
 #include "media/sniff_formats.h"
+#include "media/sniff_text.h"
 
 /*
  * How much of the head libmagic sees. bench/bench_sniff on every tenth file
@@ -60,21 +61,34 @@ void vg_sniffer_free(vg_sniffer *s)
     free(s);
 }
 
-void vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap)
+vg_sniff_by vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap)
 {
     const vg_format *f;
     const char *m;
     if (n == 0) { /* what file says of an empty file */
         snprintf(out, cap, "inode/x-empty");
-        return;
+        return VG_SNIFF_BY_TABLE;
     }
     f = vg_sniff_format(head, n);
     if (f && f->mime) {
         snprintf(out, cap, "%s", f->mime);
-        return;
+        return VG_SNIFF_BY_TABLE;
+    }
+    if (!f) {
+        switch (vg_sniff_text(head, n, &m)) {
+        case VG_TEXT_NAMED:
+            snprintf(out, cap, "%s", m);
+            return VG_SNIFF_BY_TEXT;
+        case VG_TEXT_BINARY: /* no signature of the table: data, as file says of such bytes */
+            snprintf(out, cap, "application/octet-stream");
+            return VG_SNIFF_BY_DATA;
+        case VG_TEXT_ASK:
+            break;
+        }
     }
     m = magic_buffer(s->magic, head, n < MAGIC_PREFIX ? n : MAGIC_PREFIX);
     snprintf(out, cap, "%s", m ? m : "application/octet-stream");
+    return VG_SNIFF_BY_MAGIC;
 }
 
 int vg_sniff_is_container(const uint8_t *p, size_t n)

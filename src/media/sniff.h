@@ -16,8 +16,14 @@ typedef struct vg_sniffer vg_sniffer;
 
 int vg_sniffer_new(vg_sniffer **out, vigil_error *err);
 void vg_sniffer_free(vg_sniffer *s);
+/*
+ * Who named a type: vigil's signature table (and empty files), its text
+ * classifier, its binary fallback (data matching no signature), or libmagic.
+ */
+typedef enum vg_sniff_by { VG_SNIFF_BY_TABLE, VG_SNIFF_BY_TEXT, VG_SNIFF_BY_DATA, VG_SNIFF_BY_MAGIC } vg_sniff_by;
+
 /* MIME type of the head bytes into out (cap bytes); "application/octet-stream" if unsure. */
-void vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap);
+vg_sniff_by vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap);
 /* 1 if head starts an archive or compressed stream that libarchive should open. */
 int vg_sniff_is_container(const uint8_t *head, size_t n);
 

@@ -5,7 +5,7 @@
  * string here is what `file --mime-type` 5.44 answers for such bytes; where
  * file's answer depends on more than cheap header fields (OLE2 documents,
  * zip members it searches for, shared objects versus PIE), the row has no
- * MIME and libmagic decides. docs/architecture.md lists the deliberate gaps.
+ * MIME and libmagic decides. docs/mime.md lists the deliberate gaps.
  */
 #include <string.h>
 
@@ -175,6 +175,19 @@ static int ps_not_font(const uint8_t *p, size_t n)
     return 1;
 }
 
+/* Python byte code: a version number and CR LF (file knows each version's number). */
+static int pyc_magic(const uint8_t *p, size_t n)
+{
+    return n >= 16 && p[2] == '\r' && p[3] == '\n';
+}
+
+/* OpenPGP binary key packets: an old-format public key or secret key tag, version 3 or 4 after it. */
+static int pgp_key(const uint8_t *p, size_t n)
+{
+    size_t ver = p[0] & 1 ? 3 : 2; /* two length bytes after 0x99, one after 0x98 */
+    return n > ver && (p[ver] == 3 || p[ver] == 4);
+}
+
 /* ---- ISO base media (ftyp) brands ---- */
 
 typedef struct brand {
@@ -338,6 +351,21 @@ static const row rows[] = {
     {0, "\0asm", 4, NULL, {"wasm", "application/wasm", 0}, NULL},
     {0, "wOFF", 4, NULL, {"woff", "font/woff", 0}, NULL},
     {0, "wOF2", 4, NULL, {"woff2", "font/woff2", 0}, NULL},
+    /*
+     * Binary formats file names that vigil does not: recognised so that
+     * libmagic is asked about them, where other binary data with no row
+     * here is application/octet-stream without asking (bench/mime.sh).
+     */
+    {0, "\0\1\0", 3, NULL, {"sfnt", NULL, 0}, NULL}, /* TrueType, Access databases, Adobe swatches */
+    {0, "OTTO", 4, NULL, {"sfnt", NULL, 0}, NULL},
+    {0, "ttcf", 4, NULL, {"sfnt", NULL, 0}, NULL},
+    {0, "\x99", 1, pgp_key, {"pgp", NULL, 0}, NULL},
+    {0, "\x98", 1, pgp_key, {"pgp", NULL, 0}, NULL},
+    {0, "\0", 0, pyc_magic, {"pyc", NULL, 0}, NULL},
+    {0, "MZ", 2, NULL, {"dos", NULL, 0}, NULL},
+    {0, "\xca\xfe\xba\xbe", 4, NULL, {"java", NULL, 0}, NULL},
+    {0, "icns", 4, NULL, {"icns", NULL, 0}, NULL},
+    {0, "\xf7\x02", 2, NULL, {"dvi", NULL, 0}, NULL},
 };
 
 const vg_format *vg_sniff_format(const uint8_t *p, size_t n)

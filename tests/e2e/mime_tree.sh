@@ -60,6 +60,38 @@ KNOWN = {
     ("text/html", "application/json"): ("big", "file parses the whole JSON document; vigil's prefix ends inside it"),
     ("application/x-sharedlib", "application/x-pie-executable"):
         ("any", "libmagic reads the PIE flag of the dynamic section through a descriptor; magic_buffer cannot"),
+    # vigil's text classifier names these itself (docs/architecture.md, "MIME typing"): file's
+    # keyword guesses that fire on prose, configuration and manuals are not kept.
+    ("text/plain", "text/x-asm"): ("any", "file's assembler guess fires on ordinary text"),
+    ("text/plain", "text/x-Algol68"): ("any", "file's Algol 68 guess fires on words like MODE and REF"),
+    ("text/plain", "application/javascript"): ("any", "file's JavaScript guess fires on '//' comments and 'function'"),
+    ("text/troff", "application/javascript"): ("any", "a manual page quoting code: file's JavaScript guess outranks troff"),
+    ("text/html", "application/javascript"): ("any", "HTML with a script: file's JavaScript guess outranks HTML"),
+    ("text/troff", "text/x-c"): ("any", "a manual page quoting C: file's C keyword rule outranks troff"),
+    ("text/troff", "text/x-c++"): ("any", "a manual page quoting C++: file's keyword rule outranks troff"),
+    ("text/troff", "text/x-script.python"): ("any", "a manual page quoting Python: file's keyword rule outranks troff"),
+    ("text/troff", "text/x-makefile"): ("any", "a manual page quoting a makefile: file's keyword rule outranks troff"),
+    ("text/troff", "text/html"): ("any", "a manual page quoting HTML tags: file's HTML search outranks troff"),
+    ("text/html", "text/plain"): ("any", "text quoting an HTML tag in its first 4 KiB (Perl POD): file calls some plain"),
+    ("text/html", "text/x-script.python"): ("any", "a script quoting HTML tags: vigil names the HTML"),
+    ("text/html", "text/x-c"): ("any", "a source quoting HTML tags: vigil names the HTML"),
+    ("text/plain", "text/x-lisp"): ("any", "a rarer text type whose keywords vigil's marks do not look for"),
+    ("text/plain", "application/vnd.hp-HPGL"): ("any", "a rarer text type whose keywords vigil's marks do not look for"),
+    ("text/plain", "text/x-msdos-batch"): ("any", "a rarer text type whose keywords vigil's marks do not look for"),
+    ("text/plain", "application/x-wine-extension-ini"): ("any", "a rarer text type whose keywords vigil's marks do not look for"),
+    ("text/plain", "message/news"): ("any", "a rarer text type whose keywords vigil's marks do not look for"),
+    ("text/plain", "text/x-ruby"): ("any", "a rarer text type whose keywords vigil's marks do not look for"),
+    ("text/plain", "text/x-tex"): ("any", "a TeX keyword past the marks vigil looks for"),
+    ("text/plain", "text/x-c"): ("any", "a C keyword rule vigil's marks do not look for"),
+    ("text/plain", "text/x-c++"): ("any", "a C++ keyword rule vigil's marks do not look for"),
+    ("text/plain", "text/x-java"): ("any", "a Java keyword rule vigil's marks do not look for"),
+    ("text/plain", "text/troff"): ("any", "a troff rule vigil's classifier does not apply"),
+    ("text/plain", "application/pgp-keys"): ("any", "armoured key text vigil's classifier does not look for"),
+    ("text/troff", "application/x-sega-pico-rom"): ("any", "file's binary ROM rule on text; vigil names the troff"),
+    ("application/octet-stream", "application/x-dosexec"):
+        ("any", "file's DOS COM guess from one jump or move opcode; on random data too"),
+    ("application/octet-stream", "application/zlib"): ("any", "file's two-byte zlib guess; on random data too"),
+    ("application/octet-stream", "audio/x-mp4a-latm"): ("any", "file's LOAS sync-word guess; on random data too"),
 }
 out, tsv, tree = sys.argv[1:4]
 vig = {}
