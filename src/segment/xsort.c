@@ -15,10 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "core/huge_alloc.h"
 #include "segment/xsort.h"
 #include "segment/xsort_packed.h"
 
@@ -107,29 +107,12 @@ struct vg_xsort {
     int merging;
 };
 
-/*
- * A batch's memory: in 2 MiB pages where the kernel has them, so that filling
- * a fresh 64 MiB batch takes 32 page faults instead of 16,384 (a tenth of an
- * MD5 list's import went to them). Freed with free().
- */
-static void *batch_alloc(size_t n)
-{
-    const size_t huge = (size_t)2 << 20;
-    void *p;
-    if (n < 2 * huge)
-        return malloc(n);
-    if (!(p = aligned_alloc(huge, (n + huge - 1) / huge * huge)))
-        return NULL;
-    madvise(p, (n + huge - 1) / huge * huge, MADV_HUGEPAGE); /* a hint: 4 KiB pages where it is refused */
-    return p;
-}
-
 /* A batch's record memory (only what is filled is ever touched); -1 out of memory. */
 static int batch_new(const vg_xsort *x, batch *b)
 {
     if (x->packed)
         return vg_pbatch_init(&b->pb, x->bytes);
-    return (b->recs = batch_alloc(x->cap * x->s.rec_size)) ? 0 : -1;
+    return (b->recs = vg_huge_alloc(x->cap * x->s.rec_size)) ? 0 : -1;
 }
 
 static int batch_allocated(const batch *b)
@@ -248,7 +231,7 @@ static int sort_batch(const vg_xsort *x, batch *b, vigil_error *err)
         return 0;
     count = calloc(NBUCKETS + 1, sizeof *count);
     if (!b->ord)
-        b->ord = batch_alloc(x->cap * sizeof *b->ord);
+        b->ord = vg_huge_alloc(x->cap * sizeof *b->ord);
     if (!count || !b->ord) {
         free(count);
         return vigil_error_set(err, VIGIL_ENOMEM, "sort: out of memory");

@@ -6,26 +6,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "core/huge_alloc.h"
 #include "segment/xsort_packed.h"
 
 #define BLOCK (4u << 10)
 #define NONE UINT32_MAX
 #define SMALL 24            /* insertion sort up to this many records */
-
-/* In 2 MiB pages where the kernel has them: filling a batch takes fewer page faults. */
-static void *huge_alloc(size_t n)
-{
-    const size_t huge = (size_t)2 << 20;
-    void *p;
-    if (n < 2 * huge)
-        return malloc(n);
-    if (!(p = aligned_alloc(huge, (n + huge - 1) / huge * huge)))
-        return NULL;
-    madvise(p, (n + huge - 1) / huge * huge, MADV_HUGEPAGE);
-    return p;
-}
 
 int vg_pbatch_init(vg_pbatch *b, size_t bytes)
 {
@@ -43,7 +30,7 @@ int vg_pbatch_init(vg_pbatch *b, size_t bytes)
         b->nbuckets *= 2;
         b->shift--;
     }
-    b->mem = huge_alloc(b->bytes);
+    b->mem = vg_huge_alloc(b->bytes);
     b->next = malloc(b->maxblocks * sizeof *b->next);
     b->len = malloc(b->maxblocks * sizeof *b->len);
     if (!b->mem || !b->next || !b->len) {
