@@ -637,6 +637,7 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
     size_t head_len = 0;
     int fd, rc;
     int64_t sfx = -1; /* a self-extractor: where its archive starts */
+    uint64_t size;
     if (!res) {
         emit(ud, NULL);
         return;
@@ -694,12 +695,13 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
         image_finish(r, res);
     }
     r->img_fd = -1;
+    size = res->item.size;
     set_verdict(r, res);
     image_thumbnail(r, res);
-    emit(ud, res);
+    emit(ud, res); /* res is the sink's from here on */
     if (rc == 0 && r->o->expand_archives &&
         (vg_sniff_is_container(r->head, head_len) ||
-         (sfx = vg_archive_appended(fd, res->item.size, r->head, head_len)) >= 0)) {
+         (sfx = vg_archive_appended(fd, size, r->head, head_len)) >= 0)) {
         budget b = {0};
         level lv = {r, &b, NULL, 0, emit, ud};
         vg_archive_src src = {.fd = fd, .base = sfx > 0 ? (uint64_t)sfx : 0, .consumed = &b.in};
