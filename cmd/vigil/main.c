@@ -23,6 +23,7 @@ static const command commands[] = {
     {"case", cmd_case, cmd_case_usage, "register, refer, accept, decline, follow and import cases"},
     {"stats", cmd_stats, cmd_stats_usage, "referral statistics by unit, reason, month or offence type"},
     {"audit", cmd_audit, cmd_audit_usage, "verify the audit log, sign its head (checkpoint), make its key"},
+    {"db", cmd_db, cmd_db_usage, "back up the registry while it is in use, check it (pages, audit chain, sets)"},
     {"pdq", cmd_pdq, cmd_pdq_usage, "PDQ perceptual hash and quality of images"},
 };
 

@@ -36,4 +36,7 @@ void vigil_error_clear(vigil_error *err);
  * output that cannot be written included), ENOMEM, EINTERNAL and anything else. */
 int vigil_error_exit_status(int code);
 
+/* A checker's report of one problem: a line saying what is wrong and how to repair it. */
+typedef void (*vigil_problem_fn)(void *ud, const char *line);
+
 #endif

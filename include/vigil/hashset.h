@@ -164,6 +164,11 @@ void vigil_hashset_info_free(vigil_hashset_info *v, size_t n);
  * message naming the folder and the way out; else 0. */
 int vigil_hashset_check_segments(const vigil_hashset_info *sets, size_t n, const char *db_path,
                                  vigil_error *err);
+/* After an online copy of the database db_path into copy_path (vigil_registry_backup), give the
+ * copy the segment files its catalog names and their PDQ indexes, copied into "<copy_path>.sets/"
+ * (a copy-on-write clone where the file system has them). *files (may be NULL) gets their
+ * number. VIGIL_ESTORE naming a segment that is gone (removed meanwhile: take the copy again). */
+int vigil_store_copy_segments(const char *db_path, const char *copy_path, size_t *files, vigil_error *err);
 /* Every version of every set, oldest first, as above (entries 0 for superseded ones). No other codes. */
 int vigil_hashset_versions(vigil_hashset_info **out, size_t *n, vigil_store *st, vigil_error *err);
 /* Remove a set and its entries; VIGIL_ENOTFOUND if there is none of that name, VIGIL_EDENIED

@@ -71,6 +71,10 @@ typedef struct vigil_dispute_applied {
  * fails); the rebuild is an import, so its codes too (VIGIL_EINPUT, VIGIL_ENOMEM).
  */
 int vigil_index_build(vigil_store *st, vigil_error *err);
+/* The same checks without repairing: every current segment (header and body checksums) and its
+ * PDQ index read whole; fn gets one line per problem naming the set, the
+ * file and the repair; *problems their number. */
+int vigil_index_check(vigil_store *st, vigil_problem_fn fn, void *ud, uint64_t *problems, vigil_error *err);
 /*
  * Open the store's index: one read of the current versions, then each segment
  * mapped and its header checked. A damaged, truncated or missing segment is

@@ -5,6 +5,7 @@
  */
 #ifndef VIGIL_REGISTRY_H
 #define VIGIL_REGISTRY_H
+#include <stdint.h>
 #include "vigil/error.h"
 
 typedef struct vigil_registry vigil_registry;
@@ -22,5 +23,22 @@ const char *vigil_registry_backend(const vigil_registry *reg);
 /* One line saying what the last successful change made through reg was, for the user
  * ("case 3 referred to R05, due 2026-10-11"); "" before any. */
 const char *vigil_registry_last_change(const vigil_registry *reg);
+
+/*
+ * Keeping the registry (admins only; each call is an event of the audit log).
+ * vigil_registry_backup: an online copy of a SQLite registry into dest, which must not exist:
+ * one consistent snapshot taken while other processes go on writing, so the copy holds a
+ * concurrent import either whole or not at all; written under a temporary name, synced, then
+ * put in place. VIGIL_EINPUT for PostgreSQL (use pg_dump), VIGIL_EEXISTS when dest exists.
+ * *bytes (may be NULL) gets the copy's size.
+ * vigil_registry_check: the database's own checks (SQLite integrity and foreign keys), then the
+ * audit chain replayed against the tables; fn gets one line per problem saying what is wrong
+ * and how to repair it; *problems their number (0: sound).
+ */
+struct vigil_actor;
+int vigil_registry_backup(vigil_registry *reg, const struct vigil_actor *who, const char *dest, uint64_t *bytes,
+                          vigil_error *err);
+int vigil_registry_check(vigil_registry *reg, const struct vigil_actor *who, vigil_problem_fn fn, void *ud,
+                         uint64_t *problems, vigil_error *err);
 
 #endif

@@ -4,6 +4,8 @@
  * registry writes to has its own schema (src/audit/schema.c), migrated after it; on PostgreSQL
  * the access policy (src/cases/access.c) is applied after both.
  */
+#include <stdio.h>
+
 #include "cases/reg.h"
 
 /* @PK@ is filled per backend. */
@@ -65,10 +67,28 @@ const vg_schema vg_cases_schema = {
     .drop_pg = "DROP TABLE IF EXISTS case_events, referrals, signals, suspects, cases, users, units CASCADE",
 };
 
+/* An existing registry of an older schema is copied once before either schema is migrated. */
+static int keep_before_upgrade(vg_db *db, vigil_error *err)
+{
+    int64_t cv = 0, av = 0;
+    char tag[64];
+    int rc = vg_db_schema_version(db, &vg_cases_schema, &cv, err);
+    if (rc == 0)
+        rc = vg_db_schema_version(db, &vg_audit_schema, &av, err);
+    if (rc < 0 || cv > vg_cases_schema.version || av > vg_audit_schema.version)
+        return rc; /* a newer database is refused by the migration, untouched */
+    if (!((cv > 0 && cv < vg_cases_schema.version) || (av > 0 && av < vg_audit_schema.version)))
+        return 0;
+    snprintf(tag, sizeof tag, "case-v%lld-audit-v%lld", (long long)cv, (long long)av);
+    return vg_db_backup_before_upgrade(db, tag, err);
+}
+
 int vg_cases_migrate(vg_db *db, vigil_error *err)
 {
     /* cases first: a database of a newer case schema is refused before anything is written */
     int rc = vg_access_check(db, err);
+    if (rc == 0)
+        rc = keep_before_upgrade(db, err);
     if (rc == 0)
         rc = vg_db_migrate(db, &vg_cases_schema, err);
     if (rc == 0)

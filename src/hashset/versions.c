@@ -160,3 +160,42 @@ int vigil_index_build(vigil_store *st, vigil_error *err)
     vg_store_snapshot_free(v, n);
     return rc;
 }
+
+static void report(vigil_problem_fn fn, void *ud, uint64_t *problems, const vg_store_set *set, const char *what)
+{
+    char line[768];
+    snprintf(line, sizeof line, "hash set %s: %s; repair: vigil hashset reindex (rebuilds it from the files it"
+             " was imported from)", set->name, what);
+    fn(ud, line);
+    (*problems)++;
+}
+
+int vigil_index_check(vigil_store *st, vigil_problem_fn fn, void *ud, uint64_t *problems, vigil_error *err)
+{
+    vg_store_set *v;
+    size_t n;
+    int rc = vg_store_snapshot(&v, &n, st, err);
+    *problems = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char *path = vg_store_segment_path(st, v[i].segment);
+        vg_segment seg;
+        vigil_error serr;
+        if (!path) {
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
+            break;
+        }
+        if (vg_seg_open(&seg, path, &serr) < 0) {
+            report(fn, ud, problems, &v[i], serr.msg);
+        } else {
+            int bad = vg_seg_verify(&seg, path, &serr) < 0, has_pdq = seg.npdq > 0;
+            vg_seg_close(&seg);
+            if (bad)
+                report(fn, ud, problems, &v[i], serr.msg);
+            else if (has_pdq && vg_pdq_file_verify(path, &serr) < 0) /* a set without PDQ needs no index */
+                report(fn, ud, problems, &v[i], serr.msg);
+        }
+        free(path);
+    }
+    vg_store_snapshot_free(v, n);
+    return rc;
+}

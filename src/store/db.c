@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "store/db_int.h"
 
 static char *fill_tokens(const char *sql, int pg)
@@ -37,6 +38,38 @@ static int schema_version(vg_db *db, int64_t *ver, const vg_schema *s, vigil_err
 {
     const char *p[1] = {s->version_key};
     return vg_db_int(db, ver, "SELECT value FROM meta WHERE key = ?", p, 1, err);
+}
+
+int vg_db_schema_version(vg_db *db, const vg_schema *s, int64_t *ver, vigil_error *err)
+{
+    return schema_version(db, ver, s, err);
+}
+
+int vg_db_backup_before_upgrade(vg_db *db, const char *tag, vigil_error *err)
+{
+    size_t n = strlen(db->where) + strlen(tag) + 32;
+    char *path;
+    int rc = VIGIL_EEXISTS;
+    if (db->pg)
+        return 0;
+    if (!(path = malloc(n)))
+        return vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
+    for (int i = 1; i < 1000 && rc == VIGIL_EEXISTS; i++) {
+        vigil_error e = {0};
+        if (i == 1)
+            snprintf(path, n, "%s.%s.bak", db->where, tag);
+        else
+            snprintf(path, n, "%s.%s-%d.bak", db->where, tag, i);
+        rc = vg_db_backup(db, path, NULL, &e);
+        if (rc < 0 && rc != VIGIL_EEXISTS)
+            rc = vigil_error_set(err, rc, "%s: not upgraded, as the copy to keep first failed: %s", db->where, e.msg);
+    }
+    if (rc == 0)
+        vg_log(VIGIL_LOG_WARN, "%s: upgrading its schema; the database as it was is kept in %s", db->where, path);
+    else if (rc == VIGIL_EEXISTS)
+        rc = vigil_error_set(err, rc, "%s: not upgraded: too many earlier copies beside it", db->where);
+    free(path);
+    return rc;
 }
 
 int vg_db_migrate(vg_db *db, const vg_schema *s, vigil_error *err)

@@ -82,6 +82,17 @@ void vg_db_bulk(vg_db *db);
  * caller's transaction; *ids_out is a new array owned by the caller (free()). */
 int vg_db_reserve_ids(vg_db *db, const char *table, size_t n, int64_t **ids_out, vigil_error *err);
 
+/* Copy the SQLite database behind db into dest as one consistent snapshot while other
+ * connections go on writing (WAL): written to "<dest>.tmp-PID", synced, then renamed, so dest
+ * is either absent or whole. *bytes_out (may be NULL) gets the copy's size. PostgreSQL:
+ * VIGIL_EINPUT (pg_dump does this there). dest must not exist. */
+int vg_db_backup(vg_db *db, const char *dest, uint64_t *bytes_out, vigil_error *err);
+
+/* The backend's own consistency checks (SQLite: integrity_check and foreign_key_check;
+ * PostgreSQL: none, the server keeps its pages): fn gets one line per problem. */
+typedef void (*vg_db_problem_fn)(void *ud, const char *problem);
+int vg_db_integrity(vg_db *db, vg_db_problem_fn fn, void *ud, uint64_t *problems, vigil_error *err);
+
 /* A schema owned by a caller: its tables, versioned in meta(version_key). */
 typedef struct vg_schema {
     const char *name;                /* "case", "audit": for messages */
@@ -95,6 +106,13 @@ typedef struct vg_schema {
 /* Bring schema s up to date in one transaction; VIGIL_EINPUT when the database holds a newer
  * version of it than this vigil knows. */
 int vg_db_migrate(vg_db *db, const vg_schema *s, vigil_error *err);
+/* The version of schema s the database holds now (0: none yet). */
+int vg_db_schema_version(vg_db *db, const vg_schema *s, int64_t *ver, vigil_error *err);
+/* Before migrating an existing SQLite database: copy it to "<db>.<tag>.bak" (then
+ * "<db>.<tag>-2.bak", ... so an earlier copy is never replaced) and say where in the log.
+ * PostgreSQL: nothing is copied (its migrations are transactions as on SQLite; pg_dump
+ * first is the administrator's). */
+int vg_db_backup_before_upgrade(vg_db *db, const char *tag, vigil_error *err);
 /* Drop s's tables and forget its version (vg_db_migrate creates them afresh). */
 int vg_db_drop(vg_db *db, const vg_schema *s, vigil_error *err);
 

@@ -24,6 +24,10 @@ struct vg_db {
     void *impl;
 };
 
+/* The SQLite connection behind db; NULL for PostgreSQL. */
+struct sqlite3;
+struct sqlite3 *vg_sqlite_handle(vg_db *db);
+
 /* Grow-and-append helper for backends filling a vg_rows: cell holds len bytes and a NUL. */
 int vg_rows_push(vg_rows *r, size_t *cap, char *cell, size_t len);
 

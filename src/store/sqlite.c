@@ -199,6 +199,11 @@ static void l_close(vg_db *db)
 
 static const vg_db_ops lite_ops = {l_exec, l_insert, l_query, l_script, l_each, l_close};
 
+sqlite3 *vg_sqlite_handle(vg_db *db)
+{
+    return db->pg ? NULL : H(db);
+}
+
 static int read_identity(vg_db *db, int64_t *app, int64_t *tables, vigil_error *err)
 {
     int rc = vg_db_int(db, app, "PRAGMA application_id", NULL, 0, err);
