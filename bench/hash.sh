@@ -29,7 +29,7 @@ if [ ! -f "$BENCH_DIR/small4k.done" ] || [ ! -d "$SMALL" ]; then
 fi
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(openssl version | cut -d' ' -f1-2)"
-echo "vigil: $("$VIGIL" --version 2>/dev/null || echo "$VIGIL")  hashdeep: $(hashdeep -V 2>/dev/null | head -n 1)"
+echo "vigil: $("$VIGIL" --version 2>/dev/null | head -1 || echo "$VIGIL")  hashdeep: $(hashdeep -V 2>/dev/null | head -n 1)"
 echo "repeats: $REPEAT (median time, largest peak RSS)"
 echo
 

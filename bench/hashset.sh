@@ -27,7 +27,7 @@ mkdir -p "$D"
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GB"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: other builds ran beside this)"
-echo "vigil: $("$VIGIL" --version 2>/dev/null)  hfind: $(hfind -V 2>&1 | head -n 1)"
+echo "vigil: $("$VIGIL" --version 2>/dev/null | head -1)  hfind: $(hfind -V 2>&1 | head -n 1)"
 echo
 
 # timed NAME CMD...: one run under /usr/bin/time; sets T_SECS, T_RSS_MB, T_OUT (stdout).

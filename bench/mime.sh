@@ -21,7 +21,7 @@ need_tools file python3
 if [ $# -gt 0 ]; then trees=("$@"); else ensure_corpus; trees=(/usr/share "$CORPUS"); fi
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
-echo "vigil: $("$VIGIL" --version 2>/dev/null || echo "$VIGIL"); file: $(file --version | head -1); repeats: $REPEAT"
+echo "vigil: $("$VIGIL" --version 2>/dev/null | head -1 || echo "$VIGIL"); file: $(file --version | head -1); repeats: $REPEAT"
 for tree in "${trees[@]}"; do
   files=$(tree_files "$tree")
   bytes=$(tree_bytes "$tree")

@@ -41,7 +41,7 @@ fi
 warm_cache "$TREE"
 files=$(tree_files "$TREE")
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
-echo "vigil: $("$VIGIL" --version 2>/dev/null || echo "$VIGIL"); repeats: $REPEAT (median wall time); --jobs $JOBS"
+echo "vigil: $("$VIGIL" --version 2>/dev/null | head -1 || echo "$VIGIL"); repeats: $REPEAT (median wall time); --jobs $JOBS"
 echo "tree: $TREE, $files files, $(tree_bytes "$TREE") bytes"
 "$VIGIL" unit list >/dev/null 2>&1 || true
 

@@ -46,7 +46,7 @@ EXACT=0
 "$VIGIL" scan --help 2>&1 | grep -q -- '--pdq-exact' && EXACT=1
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
-echo "vigil: $("$VIGIL" --version 2>/dev/null || echo "$VIGIL"); hashdeep: $(hashdeep -V 2>/dev/null | head -n 1)"
+echo "vigil: $("$VIGIL" --version 2>/dev/null | head -1 || echo "$VIGIL"); hashdeep: $(hashdeep -V 2>/dev/null | head -n 1)"
 echo "--jobs $JOBS; repeats: $REPEAT (median time, largest peak RSS)"
 
 # The list: every 20th small corpus file (in name order) is planted, up to $PLANT of them.

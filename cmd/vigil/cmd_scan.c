@@ -258,7 +258,8 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
         return cli_fail(&err);
     if (c->jsonl) {
         char *params = vigil_scan_params_json(paths, npaths, o); /* what --resume will check */
-        if (!params || vigil_jsonl_summary_scan(c->jsonl, &stats, sets, nsets, params) < 0)
+        vigil_run_info run = {cli.command_line, started, ended};
+        if (!params || vigil_jsonl_summary_run(c->jsonl, &stats, sets, nsets, params, &run) < 0)
             write_failed(c, a->jsonl);
         free(params);
     }

@@ -154,7 +154,11 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {
+        size_t n;
+        const vigil_library_version *libs = vigil_library_versions(&n);
         printf("vigil %s\n", vigil_version());
+        for (size_t i = 0; i < n; i++) /* what read the evidence, for the report that cites it */
+            printf("  %-14s %s\n", libs[i].name, libs[i].version);
         return EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -26,6 +26,15 @@ int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_has
 /* The same with "scan": the roots and options that a resume checks (vigil_scan_params_json). */
 int vigil_jsonl_summary_scan(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets,
                              const char *scan_json);
+/* What made a scan's output and when: its "run" in the summary, "vigil" and "libraries" from
+ * vigil_version and vigil_library_versions. */
+typedef struct vigil_run_info {
+    const char *command;                  /* the command line as given */
+    const char *started_at, *ended_at;    /* ISO 8601 UTC */
+} vigil_run_info;
+/* The same with "run": vigil's and the libraries' versions, the command line, start and end. */
+int vigil_jsonl_summary_run(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets,
+                            const char *scan_json, const vigil_run_info *run);
 
 int vigil_csv_header(FILE *f);
 int vigil_csv_item(FILE *f, const vigil_item *it);

@@ -40,9 +40,3 @@ int vigil_error_exit_status(int code)
     }
 }
 
-#include "vigil_config.h"
-
-const char *vigil_version(void)
-{
-    return VIGIL_VERSION;
-}

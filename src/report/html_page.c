@@ -11,6 +11,7 @@
 #include "core/hex.h"
 #include "report/html.h"
 #include "vigil/digest.h"
+#include "vigil/vigil.h"
 
 /* Most severe first: the order of the totals. */
 static const vigil_verdict severity[VIGIL_VERDICT__COUNT] = {VIGIL_VERDICT_ILLEGAL, VIGIL_VERDICT_NEAR,
@@ -62,6 +63,21 @@ static void write_banners(vg_buf *b, const vg_html_summary *sum)
                     (unsigned long long)sum->thumbs);
 }
 
+/* The libraries that read the evidence, with their versions: a report names what made it. */
+static void write_libraries(vg_buf *b)
+{
+    size_t n;
+    const vigil_library_version *libs = vigil_library_versions(&n);
+    vg_buf_adds(b, "<tr><th>libraries</th><td class=p id=libraries>");
+    for (size_t i = 0; i < n; i++) {
+        vg_buf_adds(b, i ? ", " : "");
+        vg_html_textz(b, libs[i].name);
+        vg_buf_addc(b, ' ');
+        vg_html_textz(b, libs[i].version);
+    }
+    vg_buf_adds(b, "</td></tr>\n");
+}
+
 static void write_case(vg_buf *b, const vigil_report_params *p)
 {
     char full[PATH_MAX];
@@ -76,6 +92,7 @@ static void write_case(vg_buf *b, const vigil_report_params *p)
     }
     vg_buf_adds(b, "</td></tr>\n");
     row(b, "vigil version", p->version, "unknown");
+    write_libraries(b);
     row(b, "started", p->started_at, "unknown");
     row(b, "ended", p->ended_at, "unknown");
     vg_buf_adds(b, "<tr><th>command</th><td class=p>");

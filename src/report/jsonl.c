@@ -8,6 +8,7 @@
 #include "core/time.h"
 #include "report/item_json.h"
 #include "vigil/report.h"
+#include "vigil/vigil.h"
 
 static const char *verdict_names[VIGIL_VERDICT__COUNT] = {"illegal", "benign", "interest", "near", "unknown",
                                                           "error"};
@@ -301,22 +302,52 @@ static void add_verification(vg_buf *b, const vigil_image_verification *v)
 }
 
 static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigil_hashset_info *sets,
-                   size_t nsets, const char *scan_json);
+                   size_t nsets, const char *scan_json, const vigil_run_info *run);
 
 int vigil_jsonl_summary(FILE *f, const vigil_scan_stats *s)
 {
-    return summary(f, s, 0, NULL, 0, NULL);
+    return summary(f, s, 0, NULL, 0, NULL, NULL);
 }
 
 int vigil_jsonl_summary_sets(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets)
 {
-    return summary(f, s, 1, sets, nsets, NULL);
+    return summary(f, s, 1, sets, nsets, NULL, NULL);
 }
 
 int vigil_jsonl_summary_scan(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets,
                              const char *scan_json)
 {
-    return summary(f, s, 1, sets, nsets, scan_json);
+    return summary(f, s, 1, sets, nsets, scan_json, NULL);
+}
+
+int vigil_jsonl_summary_run(FILE *f, const vigil_scan_stats *s, const vigil_hashset_info *sets, size_t nsets,
+                            const char *scan_json, const vigil_run_info *run)
+{
+    return summary(f, s, 1, sets, nsets, scan_json, run);
+}
+
+/* What made this output and when, as the summary's "run": what a report cites. */
+static void add_run(vg_buf *b, const vigil_run_info *run)
+{
+    size_t n;
+    const vigil_library_version *libs = vigil_library_versions(&n);
+    vg_buf_adds(b, ",\"run\":{\"vigil\":");
+    vg_json_strz(b, vigil_version());
+    vg_buf_adds(b, ",\"libraries\":{");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            vg_buf_addc(b, ',');
+        vg_json_strz(b, libs[i].name);
+        vg_buf_addc(b, ':');
+        vg_json_strz(b, libs[i].version);
+    }
+    vg_buf_adds(b, "},\"command\":");
+    vg_json_strz(b, run->command);
+    vg_buf_adds(b, ",\"started\":");
+    vg_json_strz(b, run->started_at);
+    vg_buf_adds(b, ",\"ended\":");
+    vg_json_strz(b, run->ended_at);
+    vg_buf_addc(b, '}');
 }
 
 /* The sets matched against, with their provenance, as the summary's "sets". */
@@ -345,7 +376,7 @@ static void add_sets(vg_buf *b, const vigil_hashset_info *sets, size_t nsets)
 }
 
 static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigil_hashset_info *sets,
-                   size_t nsets, const char *scan_json)
+                   size_t nsets, const char *scan_json, const vigil_run_info *run)
 {
     vg_buf b;
     int rc = 0;
@@ -372,6 +403,8 @@ static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigi
         vg_buf_adds(&b, ",\"scan\":");
         vg_buf_adds(&b, scan_json);
     }
+    if (run)
+        add_run(&b, run);
     if (s->images)
         vg_buf_addf(&b, ",\"images\":%llu,\"allocated\":%llu,\"deleted\":%llu,\"carved\":%llu,"
                     "\"unallocated_bytes\":%llu,\"carve_candidates\":%llu,\"carve_rejected\":%llu",

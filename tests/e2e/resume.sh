@@ -29,7 +29,7 @@ vigil hashset import --name seed --kind illegal seed.md5 >/dev/null
 
 # Sorted item lines, and the summary without its timing, of a scan JSONL.
 items() { grep -v '^{"summary"' "$1" | LC_ALL=C sort; }
-counts() { jl "$1" "{k: v for k, v in summary.items() if k != 'seconds'}"; }
+counts() { jl "$1" "{k: v for k, v in summary.items() if k not in ('seconds', 'run')}"; }  # run: this run's command and times
 
 vigil scan --quiet --jobs 1 --jsonl full.jsonl --csv full.csv --report full.html ev
 is "uninterrupted scan" "$?" "0"
