@@ -98,12 +98,30 @@ void cmd_audit_usage(FILE *f);
 void cmd_db_usage(FILE *f);
 void cmd_pdq_usage(FILE *f);
 
+/* The command table (main.c): each command's name, entry, usage text and one-line summary. */
+typedef struct cli_command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    cli_usage_fn usage;
+    const char *what;
+} cli_command;
+const cli_command *cli_commands(size_t *n);
+/* `vigil --help`: the commands, the global options, the exit statuses. */
+void cli_usage(FILE *f);
+/* Generated from the same table and usage texts (cli_doc.c): the manual page vigil(1), or
+ * vigil-COMMAND(1) when cmd is given, in roff; the bash or zsh completion script. 0, or the usage
+ * status after saying why. */
+int cli_man(const char *cmd, FILE *f);
+int cli_completion(const char *shell, FILE *f);
+
 /* getopt_long for every subcommand: a bad option is one line, "vigil: <cli.what>: unknown option
  * '--x' (try 'vigil <cli.what> --help')" (or "option '--x' needs a value", "takes no value"), and
  * the return is then '?'; the callers return EXIT_USAGE for it. */
 int cli_getopt(int argc, char *const argv[], const char *shortopts, const struct option *lo, int *li);
 /* A verb that takes no option and npos arguments: 0, or EXIT_USAGE after saying why in one line. */
 int cli_no_options(int argc, char **argv, int npos);
+/* The usage text as one string (NULL when out of memory); free() it. */
+char *cli_usage_text(cli_usage_fn usage);
 /* The verbs the usage text names, space-separated, into out; how many. */
 size_t cli_verbs(cli_usage_fn usage, const char *cmd, char *out, size_t cap);
 int cli_is_verb(cli_usage_fn usage, const char *cmd, const char *word);

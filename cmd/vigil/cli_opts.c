@@ -20,6 +20,11 @@ int cli_getopt(int argc, char *const argv[], const char *shortopts, const struct
     const char *cur;
     char shortname[3] = {'-', 0, 0};
     int c;
+    if (getenv("VIGIL_LIST_OPTIONS")) { /* tests/e2e/interface.sh: the options the code takes, against --help */
+        for (size_t i = 0; lo && lo[i].name; i++)
+            printf("--%s\n", lo[i].name);
+        exit(EXIT_OK);
+    }
     snprintf(opts, sizeof opts, ":%s", shortopts); /* ':' tells a missing value from an unknown option */
     opterr = 0;
     c = getopt_long(argc, argv, opts, lo, li);
@@ -59,8 +64,7 @@ int cli_no_options(int argc, char **argv, int npos)
     return 0;
 }
 
-/* The usage text as one string (NULL when out of memory); free() it. */
-static char *usage_text(cli_usage_fn usage)
+char *cli_usage_text(cli_usage_fn usage)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -100,7 +104,7 @@ static int synopsis(const char *line, const char *cmd, char *verb, size_t cap)
 
 size_t cli_verbs(cli_usage_fn usage, const char *cmd, char *out, size_t cap)
 {
-    char *text = usage_text(usage), *line, *save = NULL;
+    char *text = cli_usage_text(usage), *line, *save = NULL;
     size_t used = 0, count = 0;
     char verb[32], key[40];
     if (cap)
@@ -139,7 +143,7 @@ void cli_help(cli_usage_fn usage, const char *cmd, const char *verb, FILE *f)
 {
     char *text, *line, *next, v[32];
     int in_synopsis = 1, keep = 0, first = 1;
-    if (!verb || !(text = usage_text(usage))) {
+    if (!verb || !(text = cli_usage_text(usage))) {
         usage(f);
         return;
     }

@@ -27,7 +27,8 @@ void cmd_db_usage(FILE *f)
                "hash sets live in the same file, their segments are copied to FILE.sets/ (cloned where the file\n"
                "system can).\n"
                "The copy is opened and its audit chain verified before the command ends. Admins only.\n"
-               "On PostgreSQL it runs pg_dump --format=custom --file FILE (--print: only print that command).\n"
+               "On PostgreSQL it runs pg_dump to write FILE in its custom format; --print only prints the\n"
+               "pg_dump command (restore with pg_restore).\n"
                "check: SQLite's integrity and foreign-key checks, the audit chain replayed against the tables,\n"
                "every hash-set segment and PDQ index read whole; one line per problem with its repair.\n"
                "Exit status: 0 sound, 1 a problem found.\n",

@@ -24,7 +24,7 @@ static void usage(FILE *f)
             "       vigil hashset dispute DIGEST --reason TEXT [--set NAME] [--as USER]\n"
             "       vigil hashset undispute DIGEST [--as USER]\n"
             "       vigil hashset disputes [--export FILE]\n"
-            "       vigil hashset export --name NAME --format vics|hashdeep|csv [-o FILE]\n"
+            "       vigil hashset export --name NAME --format vics|hashdeep|csv [-o|--output FILE]\n"
             "A malformed line fails its file (nothing of it is stored) unless --lenient, which rejects\n"
             "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n"
             "--format list prints the formats this build reads. --replace makes the import a new\n"

@@ -7,12 +7,7 @@
 #include "cli.h"
 #include "vigil/log.h"
 
-typedef struct command {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    cli_usage_fn usage;
-    const char *what;
-} command;
+typedef cli_command command;
 
 static const command commands[] = {
     {"hash", cmd_hash, cmd_hash_usage, "hash files (MD5, SHA-1, SHA-256) in hashdeep format"},
@@ -27,7 +22,13 @@ static const command commands[] = {
     {"pdq", cmd_pdq, cmd_pdq_usage, "PDQ perceptual hash and quality of images"},
 };
 
-static void usage(FILE *f)
+const cli_command *cli_commands(size_t *n)
+{
+    *n = sizeof commands / sizeof commands[0];
+    return commands;
+}
+
+void cli_usage(FILE *f)
 {
     char verbs[1024];
     fprintf(f, "usage: vigil [--db PATH|URL] [--sets PATH] COMMAND [VERB] [ARGS]\n"
@@ -146,13 +147,17 @@ int main(int argc, char **argv)
         cli.sets = server ? "./vigil-sets.db" : cli.db;
     }
     if (argc < 2) {
-        usage(stderr);
+        cli_usage(stderr);
         return EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        usage(stdout);
+        cli_usage(stdout);
         return EXIT_OK;
     }
+    if (!strcmp(argv[1], "--man")) /* the manual pages and completions are generated from the help */
+        return cli_man(argc > 2 ? argv[2] : NULL, stdout);
+    if (!strcmp(argv[1], "--completion"))
+        return cli_completion(argc > 2 ? argv[2] : "", stdout);
     if (!strcmp(argv[1], "--version")) {
         size_t n;
         const vigil_library_version *libs = vigil_library_versions(&n);
