@@ -146,3 +146,14 @@ void cli_now_iso(char *buf, size_t cap)
     gmtime_r(&t, &tm);
     strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+/* The URL with any password replaced by "***", for printing. */
+void cli_mask_url(char *out, size_t cap, const char *url)
+{
+    const char *scheme = strstr(url, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (!colon)
+        snprintf(out, cap, "%s", url);
+    else
+        snprintf(out, cap, "%.*s:***%s", (int)(colon - url), url, at);
+}

@@ -18,12 +18,15 @@ typedef struct cli_globals {
     char command_line[4096]; /* for reports and hashdeep headers */
     int reg_opened;          /* the command opened the case registry (and may have written events) */
     char what[64];           /* "scan", "case new": the command as messages name it */
+    vigil_config cfg;        /* registry settings (weights, deadlines, hash-set policy) from the files */
 } cli_globals;
 
 extern cli_globals cli;
 
 /* Print "vigil: <msg>" on stderr, controls in it escaped (vigil/term.h). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* url with any password in it replaced by "***", for printing. */
+void cli_mask_url(char *out, size_t cap, const char *url);
 /* Print the error and return the exit status for its code. */
 int cli_fail(const vigil_error *err);
 /* An output (path; NULL or "-": stdout) could not be opened, or written (ENOSPC, EPIPE...): print
@@ -113,6 +116,21 @@ void cli_usage(FILE *f);
  * status after saying why. */
 int cli_man(const char *cmd, FILE *f);
 int cli_completion(const char *shell, FILE *f);
+
+/* Settings (cli_settings.c): /etc/vigil/vigil.conf ($VIGIL_SYSTEM_CONFIG), then
+ * $XDG_CONFIG_HOME/vigil/vigil.conf (~/.config), then $VIGIL_CONFIG, then the environment, then
+ * flags. Keys: db, sets; COMMAND.OPTION or COMMAND.VERB.OPTION (an option's default: scan.jobs,
+ * scan.max-depth, case.list.format); the registry's weight.*, due_days.*, hashset.*. A bad line
+ * is an error naming the file and line: 0, or the exit status after saying it. */
+int cli_settings_load(void);
+/* --db and --sets as given (NULL if not), then $VIGIL_DB/$VIGIL_SETS, the files, the defaults. */
+void cli_settings_resolve_db(const char *db_flag, const char *sets_flag);
+/* argv with the settings of cmd (and verb) inserted as options before those given, which win. */
+char **cli_settings_argv(const cli_command *c, const char *verb, int *argc, char **argv);
+/* The options a usage text names ("--jsonl"), each once, space-separated into out (cli_doc.c). */
+void cli_options_of(const char *text, char *out, size_t cap);
+int cmd_config(int argc, char **argv);
+void cmd_config_usage(FILE *f);
 
 /* getopt_long for every subcommand: a bad option is one line, "vigil: <cli.what>: unknown option
  * '--x' (try 'vigil <cli.what> --help')" (or "option '--x' needs a value", "takes no value"), and

@@ -31,16 +31,22 @@ static const struct {
     {"db", "vigil db backup /backup/vigil-$(date +%F).db\n"
            "vigil db check\n"},
     {"pdq", "vigil pdq photo.jpg\n"},
+    {"config", "printf 'scan.jobs = 4\\nscan.max-depth = 12\\n' >> ~/.config/vigil/vigil.conf\n"
+               "vigil config\n"},
 };
 
 static const char environment[] =
     "VIGIL_DB\tthe case registry when --db is not given (default ./vigil.db)\n"
     "VIGIL_SETS\tthe hash-set store when --sets is not given (default: the --db file)\n"
     "VIGIL_USER\tact as this user (admins), as --as does\n"
-    "VIGIL_CONFIG\ta configuration file: priority weights, deadlines, the hash-set policy\n"
+    "VIGIL_CONFIG\ta settings file read after the system's and the user's (see vigil-config(1))\n"
+    "VIGIL_SYSTEM_CONFIG\tthe system settings file instead of /etc/vigil/vigil.conf\n"
+    "XDG_CONFIG_HOME\twhere the user's settings file is (default ~/.config): vigil/vigil.conf\n"
     "VIGIL_AUDIT_KEY\tsign the audit log's head after every command that wrote events\n";
 
 static const char files[] =
+    "/etc/vigil/vigil.conf\tsettings for every user of the machine (vigil-config(1))\n"
+    "~/.config/vigil/vigil.conf\tthe user's settings, read after the system's\n"
     "./vigil.db\tthe default registry and hash-set catalog (SQLite)\n"
     "DB.sets/\tthe segment files of the hash sets catalogued in DB\n"
     "DB.case-vN-audit-vM.bak\tthe registry as it was before a schema upgrade\n";
@@ -71,7 +77,7 @@ static void roff_line(FILE *f, const char *s)
 }
 
 /* The options a usage text names ("--jsonl"), each once, in order, space-separated into out. */
-static void options_of(const char *text, char *out, size_t cap)
+void cli_options_of(const char *text, char *out, size_t cap)
 {
     size_t used = 0;
     out[0] = '\0';
@@ -251,7 +257,7 @@ static int man_command(const cli_command *c, FILE *f)
         prev_blank = l[0] == '\n' ? l : NULL;
     }
     fputs(".fi\n", f);
-    options_of(text, opts, sizeof opts);
+    cli_options_of(text, opts, sizeof opts);
     if (opts[0]) {
         fputs(".SH OPTIONS\n", f);
         for (char *save = NULL, *o = strtok_r(opts, " ", &save); o; o = strtok_r(NULL, " ", &save))
@@ -316,7 +322,7 @@ static void bash_case(FILE *f, const cli_command *c)
     if (!text)
         return;
     cli_verbs(c->usage, c->name, verbs, sizeof verbs);
-    options_of(text, opts, sizeof opts);
+    cli_options_of(text, opts, sizeof opts);
     fprintf(f, "    %s) verbs='%s'; opts='%s --help' ;;\n", c->name, verbs, opts);
     free(text);
 }
@@ -384,7 +390,7 @@ static int zsh(FILE *f)
         if (!text)
             continue;
         cli_verbs(c[i].usage, c[i].name, verbs, sizeof verbs);
-        options_of(text, opts, sizeof opts);
+        cli_options_of(text, opts, sizeof opts);
         fprintf(f, "    %s) verbs=(%s); opts=(%s --help) ;;\n", c[i].name, verbs, opts);
         free(text);
     }

@@ -24,19 +24,15 @@ int cli_reg_open_existing(vigil_registry **reg, vigil_actor *who, const char *as
 static int reg_open(vigil_registry **reg, vigil_actor *who, const char *as, int create)
 {
     vigil_error err;
-    vigil_config cfg;
     vigil_login in;
     struct passwd *pw;
     int rc;
-    const char *conf = getenv("VIGIL_CONFIG");
     if (!as)
         as = getenv("VIGIL_USER");
-    if (vigil_config_load(&cfg, conf && *conf ? conf : NULL, &err) < 0)
-        return cli_fail(&err);
     if ((create ? vigil_registry_open(reg, cli.db, &err) : vigil_registry_open_existing(reg, cli.db, &err)) < 0)
         return cli_fail(&err);
     cli.reg_opened = 1;
-    vigil_registry_set_config(*reg, &cfg);
+    vigil_registry_set_config(*reg, &cli.cfg); /* the settings files' (cli_settings.c) */
     pw = getpwuid(geteuid());
     rc = vigil_actor_login(who, &in, *reg, pw ? pw->pw_name : NULL, as, &err);
     if (in.created)

@@ -40,24 +40,13 @@ static int is_pg(const char *url)
     return !strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13);
 }
 
-/* The URL with any password replaced by "***", for printing. */
-static void masked_url(char *out, size_t cap, const char *url)
-{
-    const char *scheme = strstr(url, "://"), *at = scheme ? strchr(scheme + 3, '@') : NULL;
-    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
-    if (!colon)
-        snprintf(out, cap, "%s", url);
-    else
-        snprintf(out, cap, "%.*s:***%s", (int)(colon - url), url, at);
-}
-
 static int pg_backup(const char *file, int print_only)
 {
     char shown[1024];
     char *argv[] = {"pg_dump", "--format=custom", "--file", (char *)file, (char *)cli.db, NULL};
     pid_t pid;
     int status, e;
-    masked_url(shown, sizeof shown, cli.db);
+    cli_mask_url(shown, sizeof shown, cli.db);
     if (print_only) {
         printf("pg_dump --format=custom --file '%s' '%s'\n", file, shown);
         return EXIT_OK;

@@ -18,6 +18,7 @@ static const command commands[] = {
     {"case", cmd_case, cmd_case_usage, "register, refer, accept, decline, follow and import cases"},
     {"stats", cmd_stats, cmd_stats_usage, "referral statistics by unit, reason, month or offence type"},
     {"audit", cmd_audit, cmd_audit_usage, "verify the audit log, sign its head (checkpoint), make its key"},
+    {"config", cmd_config, cmd_config_usage, "the settings in effect and where each comes from"},
     {"db", cmd_db, cmd_db_usage, "back up the registry while it is in use, check it (pages, audit chain, sets)"},
     {"pdq", cmd_pdq, cmd_pdq_usage, "PDQ perceptual hash and quality of images"},
 };
@@ -119,6 +120,7 @@ static int dispatch(const command *c, int argc, char **argv)
         return -(EXIT_USAGE + 1);
     }
     optind = 1;
+    argv = cli_settings_argv(c, verb, &argc, argv); /* the settings' options first: those given win */
     return c->fn(argc, argv);
 }
 
@@ -135,17 +137,8 @@ int main(int argc, char **argv)
     vigil_log_set(print_notice, NULL);
     record_command_line(argc, argv);
     cli.argv0 = argv[0];
-    cli.db = getenv("VIGIL_DB");
-    cli.sets = getenv("VIGIL_SETS");
     if (take_db(&argc, argv) < 0)
         return EXIT_USAGE;
-    if (!cli.db || !*cli.db)
-        cli.db = "./vigil.db";
-    /* the hash-set catalog is always a local SQLite file: beside a server, a file of its own */
-    if (!cli.sets || !*cli.sets) {
-        int server = !strncmp(cli.db, "postgres://", 11) || !strncmp(cli.db, "postgresql://", 13);
-        cli.sets = server ? "./vigil-sets.db" : cli.db;
-    }
     if (argc < 2) {
         cli_usage(stderr);
         return EXIT_USAGE;
@@ -166,9 +159,14 @@ int main(int argc, char **argv)
             printf("  %-14s %s\n", libs[i].name, libs[i].version);
         return EXIT_OK;
     }
+    /* the files, then the environment, then the flags (cli_settings.c) */
+    int rc = cli_settings_load();
+    if (rc != 0)
+        return rc;
+    cli_settings_resolve_db(cli.db && *cli.db ? cli.db : NULL, cli.sets && *cli.sets ? cli.sets : NULL);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) {
-            int rc = dispatch(&commands[i], argc - 1, argv + 1);
+            rc = dispatch(&commands[i], argc - 1, argv + 1);
             if (rc < 0)
                 return -rc - 1;
             rc = cli_audit_after(argv[1], rc);

@@ -56,6 +56,8 @@ typedef struct vigil_config {
  * (a list of admin, national, officer, analyst, or none). VIGIL_EINPUT with path:line on a
  * bad line, or naming path when it cannot be read. */
 int vigil_config_load(vigil_config *cfg, const char *path, vigil_error *err);
+/* One such line (changed in place: a comment is cut) of path at line ln; a blank line is 0. */
+int vigil_config_line(vigil_config *cfg, char *line, const char *path, int ln, vigil_error *err);
 /* The registry copies cfg. */
 void vigil_registry_set_config(vigil_registry *reg, const vigil_config *cfg);
 

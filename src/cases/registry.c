@@ -99,7 +99,7 @@ static double *weight_slot(vigil_config *cfg, const char *name)
     return NULL;
 }
 
-static int config_line(vigil_config *cfg, char *line, const char *path, int ln, vigil_error *err)
+int vigil_config_line(vigil_config *cfg, char *line, const char *path, int ln, vigil_error *err)
 {
     char key[64], val[64], *end;
     double v;
@@ -154,7 +154,7 @@ int vigil_config_load(vigil_config *cfg, const char *path, vigil_error *err)
     if (!(f = fopen(path, "r")))
         return vigil_error_set(err, VIGIL_EINPUT, "%s: %s", path, strerror(errno));
     while (rc == 0 && fgets(line, sizeof line, f))
-        rc = config_line(cfg, line, path, ++ln, err);
+        rc = vigil_config_line(cfg, line, path, ++ln, err);
     fclose(f);
     return rc;
 }

@@ -12,6 +12,7 @@ like "--help lists the commands" "$(echo $commands)" "^hash scan "
 is "the build's command list (docs/meson.build) is --help's" \
    "$(sed -n "s/^vigil_commands = \[\(.*\)\]/\1/p" "$SRC/docs/meson.build" | tr -d "'," )" "$(echo $commands)"
 
+lines() { printf '%s\n' "$@" | sed '/^$/d'; }
 opts_of() { grep -oE -- '--[a-z][a-z0-9-]*[a-z0-9]' | sort -u; }
 bash_case() { sed -n "s/^    $1) verbs='\([^']*\)'; opts='\([^']*\)' ;;/\2/p" "$DOCS/vigil" | tr ' ' '\n' | sort -u; }
 zsh_case() { sed -n "s/^    $1) verbs=(\([^)]*\)); opts=(\([^)]*\)) ;;/\2/p" "$DOCS/_vigil" | tr ' ' '\n' | sort -u; }
@@ -31,11 +32,11 @@ for c in $commands; do
   verbs=$(vigil --help | awk -v c="$c" '$1 == c {getline; if ($1 == "verbs:") {$1 = ""; print}}')
   code=$(for v in ${verbs:-""}; do (cd "$T" && VIGIL_LIST_OPTIONS=1 "$VIGIL" "$c" $v 2>/dev/null); done | sort -u)
   is "every option 'vigil $c' takes is in its --help" \
-     "$(comm -23 <(echo "$code") <(printf '%s\n' $help $globals | sort -u) | tr '\n' ' ')" ""
+     "$(comm -23 <(lines $code) <(lines $help $globals | sort -u) | tr '\n' ' ')" ""
   # (a quoted 'vigil OTHER --opt ...' in the prose names another command's option)
   own=$(vigil "$c" --help | sed "s/'vigil [^']*'//g" | opts_of)
   is "every option in 'vigil $c --help' is taken by the code" \
-     "$(comm -23 <(echo "$own") <(printf '%s\n' $code $globals | sort -u) | tr '\n' ' ')" ""
+     "$(comm -23 <(lines $own) <(lines $code $globals | sort -u) | tr '\n' ' ')" ""
 done
 
 for page in "$DOCS"/*.1; do

@@ -9,6 +9,9 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-e2e-XXXXXX")
 chmod 755 "$T"
 trap 'chmod -R u+rwX "$T" 2>/dev/null; rm -rf "$T"' EXIT
 export VIGIL_DB="$T/vigil.db"
+# no settings file of the machine or its user reaches a test (tests/e2e/config.sh sets its own)
+export XDG_CONFIG_HOME="$T/.config" VIGIL_SYSTEM_CONFIG="$T/.no-system-config"
+unset VIGIL_CONFIG
 _n=0
 _failed=0
 
