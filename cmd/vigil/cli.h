@@ -82,6 +82,8 @@ int cli_reg_open_existing(vigil_registry **reg, vigil_actor *who, const char *as
 int cli_parse_date(int64_t *out, const char *opt, const char *s);
 int cli_parse_case_id(int64_t *out, const char *s);
 int cmd_pdq(int argc, char **argv);
+int cmd_apikey(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Each command's usage text (its --help); a line "usage: vigil CMD VERB ..." or "       vigil CMD
  * VERB ..." names a verb, and its indented continuations belong to it (cli_opts.c). */
@@ -95,6 +97,8 @@ void cmd_case_usage(FILE *f);
 void cmd_stats_usage(FILE *f);
 void cmd_audit_usage(FILE *f);
 void cmd_pdq_usage(FILE *f);
+void cmd_apikey_usage(FILE *f);
+void cmd_serve_usage(FILE *f);
 
 /* getopt_long for every subcommand: a bad option is one line, "vigil: <cli.what>: unknown option
  * '--x' (try 'vigil <cli.what> --help')" (or "option '--x' needs a value", "takes no value"), and

@@ -24,6 +24,8 @@ static const command commands[] = {
     {"stats", cmd_stats, cmd_stats_usage, "referral statistics by unit, reason, month or offence type"},
     {"audit", cmd_audit, cmd_audit_usage, "verify the audit log, sign its head (checkpoint), make its key"},
     {"pdq", cmd_pdq, cmd_pdq_usage, "PDQ perceptual hash and quality of images"},
+    {"apikey", cmd_apikey, cmd_apikey_usage, "add, list and revoke API keys of the hash-check service"},
+    {"serve", cmd_serve, cmd_serve_usage, "the HTTP service: health check and hash-check API"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,53 @@
+/* Machines' credentials: the API key of a request, checked against the registry (revoked
+ * keys refused at once), its scope, and its rate. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "serve.h"
+
+/* The key a request carries, or NULL. */
+static const char *request_key(struct MHD_Connection *c)
+{
+    const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (a && !strncasecmp(a, "Bearer ", 7)) {
+        a += 7;
+        while (*a == ' ')
+            a++;
+        return a;
+    }
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
+}
+
+int vs_auth_key(vs_server *s, struct MHD_Connection *c, vs_request *rq, const char *scope, vigil_apikey_row *key,
+                enum MHD_Result *ret)
+{
+    const char *k = request_key(c);
+    vigil_error err;
+    unsigned wait;
+    int rc;
+    if (!k || !*k) {
+        *ret = vs_reply_unauthorized(c, rq, "an API key is needed: Authorization: Bearer KEY");
+        return 0;
+    }
+    pthread_mutex_lock(&s->reg_lock);
+    rc = vigil_apikey_verify(key, s->reg, k, &err);
+    pthread_mutex_unlock(&s->reg_lock);
+    if (rc < 0) {
+        *ret = rc == VIGIL_EDENIED ? vs_reply_unauthorized(c, rq, err.msg)
+                                   : vs_reply_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the registry cannot be read", NULL);
+        return 0;
+    }
+    snprintf(rq->who, sizeof rq->who, "key:%s", key->name);
+    if (strcmp(key->scope, scope)) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "this key's scope is '%s', not '%s'", key->scope, scope);
+        *ret = vs_reply_error(c, rq, MHD_HTTP_FORBIDDEN, msg, NULL);
+        return 0;
+    }
+    if ((wait = vs_limits_take(s->limits, key->name, vs_now())) > 0) {
+        *ret = vs_reply_slow_down(c, rq, wait);
+        return 0;
+    }
+    return 1;
+}

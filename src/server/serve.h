@@ -1,0 +1,78 @@
+/* Internal to src/server: the running service and what its request handlers share. */
+#ifndef VS_SERVE_H
+#define VS_SERVE_H
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdint.h>
+#include "vigil/apikey.h"
+#include "vigil/matchers.h"
+#include "vigil/registry.h"
+#include "vigil/server.h"
+
+typedef struct vs_limits vs_limits;
+
+typedef struct vs_server {
+    const vigil_server_opts *o;
+    vigil_registry *reg;              /* one handle: reg_lock held around every use */
+    pthread_mutex_t reg_lock;
+    vigil_matchers *sets;             /* read-only, shared */
+    vs_limits *limits;                /* per key: rate and counts */
+    pthread_mutex_t log_lock;
+    int tls;
+} vs_server;
+
+/* One request from its first call to its completion. */
+typedef struct vs_request {
+    double start;                     /* monotonic seconds */
+    char method[16], path[512];       /* for the access log (a longer path is cut) */
+    char *body;                       /* NUL-terminated; NULL while empty */
+    size_t len;
+    int too_large;                    /* the body passed o->max_body: its bytes are dropped */
+    char who[80];                     /* "key:NAME" or "user:NAME"; "" for nobody */
+    unsigned status;
+    size_t bytes;                     /* of the reply body */
+} vs_request;
+
+/* libmicrohttpd's access handler and completion callback (dispatch.c); cls is the server. */
+enum MHD_Result vs_dispatch(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                            const char *version, const char *upload, size_t *upload_size, void **con_cls);
+void vs_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode why);
+
+/* Seconds on the monotonic clock. */
+double vs_now(void);
+
+/* Replies (reply.c): each queues a response, fills rq->status and rq->bytes, and returns what
+ * the access handler returns. vs_reply_json takes body (malloc'ed) over. */
+enum MHD_Result vs_reply_json(struct MHD_Connection *c, vs_request *rq, unsigned status, char *body, size_t len);
+/* {"error": msg, "field": field or null}. */
+enum MHD_Result vs_reply_error(struct MHD_Connection *c, vs_request *rq, unsigned status, const char *msg,
+                               const char *field);
+/* 429 with Retry-After. */
+enum MHD_Result vs_reply_slow_down(struct MHD_Connection *c, vs_request *rq, unsigned retry_after);
+/* 401 with WWW-Authenticate: Bearer. */
+enum MHD_Result vs_reply_unauthorized(struct MHD_Connection *c, vs_request *rq, const char *msg);
+
+/* The access log line of a finished request (access_log.c). */
+void vs_access_log(vs_server *s, const vs_request *rq);
+
+/* Per-key rate limits and query counts (limits.c). */
+int vs_limits_new(vs_limits **out, double rate, unsigned burst);
+void vs_limits_free(vs_limits *l);
+/* 0 when the key may go on now (a token taken), else the seconds to wait (>= 1). */
+unsigned vs_limits_take(vs_limits *l, const char *key, double now);
+/* Count a request of n hashes for the key; counts go to the registry at vs_limits_flush. */
+void vs_limits_count(vs_limits *l, const char *key, uint64_t hashes);
+/* Add the counts gathered since last time to the keys' rows (caller holds reg_lock); when
+ * older_than > 0, only if the last flush is that many seconds old. */
+void vs_limits_flush(vs_limits *l, vigil_registry *reg, double now, double older_than);
+
+/* The key a request carries (Authorization: Bearer KEY, or X-API-Key: KEY), verified, with
+ * scope `scope`: 1 and *key filled, or 0 after queuing the refusal (401, 403, 429) in *ret. */
+int vs_auth_key(vs_server *s, struct MHD_Connection *c, vs_request *rq, const char *scope, vigil_apikey_row *key,
+                enum MHD_Result *ret);
+
+/* Routes. */
+enum MHD_Result vs_route_check(vs_server *s, struct MHD_Connection *c, vs_request *rq);
+enum MHD_Result vs_route_healthz(vs_server *s, struct MHD_Connection *c, vs_request *rq);
+
+#endif
