@@ -32,6 +32,8 @@ static int listen_on(const char *spec, int *v6, char *shown, size_t cap, vigil_e
     if (!colon || colon == spec || !colon[1])
         return vigil_error_set(err, VIGIL_EUSAGE, "--listen '%s': expected HOST:PORT (e.g. 127.0.0.1:8080)", spec), -1;
     port = colon + 1;
+    if (strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 || atoi(port) > 65535)
+        return vigil_error_set(err, VIGIL_EUSAGE, "--listen '%s': the port is 0 to 65535", spec), -1;
     hl = (size_t)(colon - spec);
     if (spec[0] == '[' && hl >= 2 && spec[hl - 1] == ']')
         spec++, hl -= 2;
