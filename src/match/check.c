@@ -11,12 +11,14 @@
 #include "match/check_request.h"
 #include "vigil/check.h"
 
-/* Digests of the empty file: every list holds them by mistake at times, they prove nothing. */
-static const char *const empty_file[] = {
-    "d41d8cd98f00b204e9800998ecf8427e",
-    "da39a3ee5e6b4b0d3255bfef95601890afd80709",
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-};
+/* Digests of the empty file: lists hold them by mistake at times, they prove nothing. */
+static const uint8_t empty_md5[16] = {0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2, 0x04,
+                                      0xe9, 0x80, 0x09, 0x98, 0xec, 0xf8, 0x42, 0x7e};
+static const uint8_t empty_sha1[20] = {0xda, 0x39, 0xa3, 0xee, 0x5e, 0x6b, 0x4b, 0x0d, 0x32, 0x55,
+                                       0xbf, 0xef, 0x95, 0x60, 0x18, 0x90, 0xaf, 0xd8, 0x07, 0x09};
+static const uint8_t empty_sha256[32] = {0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4,
+                                         0xc8, 0x99, 0x6f, 0xb9, 0x24, 0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b,
+                                         0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55};
 
 /* Matches a hotline may act on: illegal or interest, and nothing that makes the list doubtful. */
 static int answerable(const vigil_match *m)
@@ -32,13 +34,8 @@ static size_t digest_len(vigil_match_by by)
 
 static int is_empty_file(const vg_check_item *it)
 {
-    char hex[65];
-    size_t n = digest_len(it->by);
-    vg_hex_encode(hex, it->d, n);
-    for (size_t i = 0; i < sizeof empty_file / sizeof empty_file[0]; i++)
-        if (strlen(empty_file[i]) == 2 * n && !memcmp(hex, empty_file[i], 2 * n))
-            return 1;
-    return 0;
+    const uint8_t *e = it->by == VIGIL_BY_MD5 ? empty_md5 : it->by == VIGIL_BY_SHA1 ? empty_sha1 : empty_sha256;
+    return !memcmp(it->d, e, digest_len(it->by));
 }
 
 /* The exact digests of one algorithm, looked up together; m[i] and hit[i] by request index. */
@@ -104,16 +101,37 @@ static const char *type_name(vigil_match_by by)
     }
 }
 
+#define ADD(b, lit) vg_buf_add((b), (lit), sizeof(lit) - 1)
+
+/* One result; written without printf, which costs more than the lookup itself. */
 static void write_result(vg_buf *b, const vg_check_item *it, const vigil_match *m, int hit)
 {
-    char hex[65];
-    vg_hex_encode(hex, it->d, it->by == VIGIL_BY_PDQ ? 32 : digest_len(it->by));
-    vg_buf_addf(b, "{\"hash\":\"%s\",\"type\":\"%s\",\"known\":%s,", hex, type_name(it->by), hit ? "true" : "false");
+    size_t n = it->by == VIGIL_BY_PDQ ? 32 : digest_len(it->by);
+    char num[12];
+    int k = (int)sizeof num;
+    ADD(b, "{\"hash\":\"");
+    if (vg_buf_grow(b, 2 * n + 1) == 0) {
+        vg_hex_encode(b->ptr + b->len, it->d, n);
+        b->len += 2 * n;
+    }
+    ADD(b, "\",\"type\":\"");
+    vg_buf_adds(b, type_name(it->by));
     if (!hit) {
-        vg_buf_adds(b, "\"match\":null,\"distance\":null,\"category\":null}");
+        ADD(b, "\",\"known\":false,\"match\":null,\"distance\":null,\"category\":null}");
         return;
     }
-    vg_buf_addf(b, "\"match\":\"%s\",\"distance\":%d,\"category\":", m->distance ? "near" : "exact", m->distance);
+    ADD(b, "\",\"known\":true,\"match\":");
+    if (m->distance)
+        ADD(b, "\"near\",\"distance\":");
+    else
+        ADD(b, "\"exact\",\"distance\":");
+    for (unsigned d = (unsigned)m->distance;;) {  /* 0..31 */
+        num[--k] = (char)('0' + d % 10);
+        if (!(d /= 10))
+            break;
+    }
+    vg_buf_add(b, num + k, sizeof num - (size_t)k);
+    ADD(b, ",\"category\":");
     vg_json_strz(b, m->category);
     vg_buf_addc(b, '}');
 }
@@ -142,6 +160,7 @@ int vigil_check_answer(char **out, size_t *out_len, const vigil_index *ix, const
         if (r.item[i].by == VIGIL_BY_PDQ)
             hit[i] = (uint8_t)search_pdq(&m[i], pm, r.item[i].d);
     vg_buf_init(&b, (size_t)1 << 30);
+    vg_buf_grow(&b, 16 + r.n * 128);   /* one allocation for a typical answer */
     vg_buf_adds(&b, "{\"results\":[");
     for (size_t i = 0; rc == 0 && i < r.n; i++) {
         if (i)
