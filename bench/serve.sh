@@ -60,7 +60,7 @@ for load in exact pdq; do
   peer=$("$B/bench/bench_check" "$D/sets.db" "$body" 5 | awk '{ print $NF }')
   rps=() p50=() p99=() bad=0
   for i in $(seq "$REPEAT"); do
-    SERVE_KEY=$KEY SERVE_BODY=$body wrk -t2 -c"$CONN" -d"${DUR}s" --latency -s "$D/post.lua" "$URL/api/v1/check" \
+    SERVE_KEY=$KEY SERVE_BODY=$body wrk -t2 -c"$CONN" -d"${DUR}s" --timeout 60s --latency -s "$D/post.lua" "$URL/api/v1/check" \
       >"$D/wrk.out" 2>&1
     rps+=("$(awk '/^Requests\/sec/ { print $2 }' "$D/wrk.out")")
     p50+=("$(ms "$(awk '$1 == "50%" { print $2 }' "$D/wrk.out")")")

@@ -81,6 +81,9 @@ int cli_reg_open_existing(vigil_registry **reg, vigil_actor *who, const char *as
 /* Parse a date for option opt; 0 or EXIT_USAGE after printing why. */
 int cli_parse_date(int64_t *out, const char *opt, const char *s);
 int cli_parse_case_id(int64_t *out, const char *s);
+/* A password for user who into buf (cap > VIGIL_PASSWORD_MAX + 1): one line of stdin, or asked
+ * twice on the terminal with echo off; 0 or EXIT_USAGE after saying why (cli_password.c). */
+int cli_read_password(char *buf, size_t cap, const char *who);
 int cmd_pdq(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

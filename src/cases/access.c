@@ -144,6 +144,11 @@ static const char access_sql[] =
     "ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;"
     "DROP POLICY IF EXISTS vigil_admin ON api_keys;"
     "CREATE POLICY vigil_admin ON api_keys USING (vigil_sees_all(current_user));"
+    /* passwords: those who see everything, and each user their own */
+    "GRANT SELECT, INSERT, UPDATE ON user_passwords TO vigil_users;"
+    "ALTER TABLE user_passwords ENABLE ROW LEVEL SECURITY;"
+    "DROP POLICY IF EXISTS vigil_own ON user_passwords;"
+    "CREATE POLICY vigil_own ON user_passwords USING (vigil_sees_all(current_user) OR name = current_user);"
     /* cases: own unit, referred to it, or everything for admins and national officers */
     "ALTER TABLE cases ENABLE ROW LEVEL SECURITY;"
     "DROP POLICY IF EXISTS vigil_read ON cases;"

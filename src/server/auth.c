@@ -51,3 +51,36 @@ int vs_auth_key(vs_server *s, struct MHD_Connection *c, vs_request *rq, const ch
     }
     return 1;
 }
+
+const char *vs_session_cookie(struct MHD_Connection *c)
+{
+    return MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "vigil_session");
+}
+
+int vs_auth_person(vs_server *s, struct MHD_Connection *c, vs_request *rq, vigil_actor *who, enum MHD_Result *ret)
+{
+    const char *tok = vs_session_cookie(c), *sent;
+    char csrf[VS_TOKEN_SIZE];
+    if (!tok && (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) ||
+                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key"))) {
+        vigil_apikey_row key;
+        if (!vs_auth_key(s, c, rq, "check", &key, ret))
+            return 0;
+        *ret = vs_reply_error(c, rq, MHD_HTTP_FORBIDDEN, "an API key of scope check may use the hash check only", NULL);
+        return 0;
+    }
+    if (!tok || !vs_session_find(s->sessions, tok, who, csrf)) {
+        *ret = vs_reply_error(c, rq, MHD_HTTP_UNAUTHORIZED, tok ? "the session has ended: log in again" : "log in first",
+                              NULL);
+        return 0;
+    }
+    snprintf(rq->who, sizeof rq->who, "user:%s", who->name);
+    if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD")) {
+        sent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!sent || strlen(sent) != VS_TOKEN_SIZE - 1 || strcmp(sent, csrf)) {
+            *ret = vs_reply_error(c, rq, MHD_HTTP_FORBIDDEN, "missing or wrong CSRF token (X-CSRF-Token)", NULL);
+            return 0;
+        }
+    }
+    return 1;
+}

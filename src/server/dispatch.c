@@ -26,6 +26,8 @@ typedef struct route {
 static const route routes[] = {
     {"GET", "/healthz", vs_route_healthz},
     {"POST", "/api/v1/check", vs_route_check},
+    {"POST", "/api/v1/login", vs_route_login},
+    {"POST", "/api/v1/logout", vs_route_logout},
 };
 
 /* Start a request: its record, and 413 at once for a declared length over the limit. */
@@ -91,6 +93,11 @@ enum MHD_Result vs_dispatch(void *cls, struct MHD_Connection *c, const char *url
     }
     if (known)
         return vs_reply_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed here", NULL);
+    {
+        enum MHD_Result ret;
+        if (vs_route_cases(s, c, rq, &ret))
+            return ret;
+    }
     return vs_reply_error(c, rq, MHD_HTTP_NOT_FOUND, "no such endpoint", NULL);
 }
 

@@ -87,3 +87,22 @@ enum MHD_Result vs_reply_unauthorized(struct MHD_Connection *c, vs_request *rq, 
 {
     return error_with_header(c, rq, MHD_HTTP_UNAUTHORIZED, msg, "WWW-Authenticate", "Bearer");
 }
+
+unsigned vs_status_of(int code)
+{
+    switch (code) {
+    case VIGIL_EINPUT:
+    case VIGIL_EUSAGE: return MHD_HTTP_BAD_REQUEST;
+    case VIGIL_EDENIED: return MHD_HTTP_FORBIDDEN;
+    case VIGIL_ENOTFOUND: return MHD_HTTP_NOT_FOUND;
+    case VIGIL_ESTATE:
+    case VIGIL_EEXISTS: return MHD_HTTP_CONFLICT;
+    default: return MHD_HTTP_INTERNAL_SERVER_ERROR;
+    }
+}
+
+enum MHD_Result vs_reply_failure(struct MHD_Connection *c, vs_request *rq, const vigil_error *err, const char *field)
+{
+    unsigned st = vs_status_of(err->code);
+    return vs_reply_error(c, rq, st, st == MHD_HTTP_INTERNAL_SERVER_ERROR ? "the registry failed" : err->msg, field);
+}

@@ -10,6 +10,7 @@
 #include "vigil/server.h"
 
 typedef struct vs_limits vs_limits;
+typedef struct vs_sessions vs_sessions;
 
 typedef struct vs_server {
     const vigil_server_opts *o;
@@ -17,6 +18,8 @@ typedef struct vs_server {
     pthread_mutex_t reg_lock;
     vigil_matchers *sets;             /* read-only, shared */
     vs_limits *limits;                /* per key: rate and counts */
+    vs_limits *logins;                /* login attempts per user name and per client address */
+    vs_sessions *sessions;
     pthread_mutex_t log_lock;
     int tls;
 } vs_server;
@@ -71,8 +74,52 @@ void vs_limits_flush(vs_limits *l, vigil_registry *reg, double now, double older
 int vs_auth_key(vs_server *s, struct MHD_Connection *c, vs_request *rq, const char *scope, vigil_apikey_row *key,
                 enum MHD_Result *ret);
 
+/* Sessions (session.c): a token of 43 base64url characters. */
+#define VS_TOKEN_SIZE 44
+#define VS_SESSION_IDLE (30 * 60.0)
+#define VS_SESSION_MAX (12 * 3600.0)
+int vs_sessions_new(vs_sessions **out);
+void vs_sessions_free(vs_sessions *s);
+int vs_session_start(vs_sessions *s, const vigil_actor *who, char tok[VS_TOKEN_SIZE], char csrf[VS_TOKEN_SIZE]);
+/* 1 and *who, csrf filled for a live session (its idle clock restarted), else 0. */
+int vs_session_find(vs_sessions *s, const char *tok, vigil_actor *who, char csrf[VS_TOKEN_SIZE]);
+void vs_session_end(vs_sessions *s, const char *tok);
+
+/* A person's session for the case API: the cookie's session, and for a request that changes
+ * something (not GET) the X-CSRF-Token it was given; an API key is refused (403). 1 and *who
+ * filled, or 0 after queuing the refusal (401, 403) in *ret. */
+int vs_auth_person(vs_server *s, struct MHD_Connection *c, vs_request *rq, vigil_actor *who, enum MHD_Result *ret);
+/* The session token of the request's cookie, or NULL. */
+const char *vs_session_cookie(struct MHD_Connection *c);
+
+/* A library code as an HTTP status: EINPUT/EUSAGE 400, EDENIED 403, ENOTFOUND 404,
+ * ESTATE/EEXISTS 409, others 500; and the reply with err's message. */
+unsigned vs_status_of(int code);
+enum MHD_Result vs_reply_failure(struct MHD_Connection *c, vs_request *rq, const vigil_error *err, const char *field);
+
+/* A JSON request body of one flat object (body.c): string, number, boolean and null members. */
+typedef struct vs_member {
+    char name[32];
+    char *value;                      /* text of a string or number; NULL for null */
+    int is_string;
+} vs_member;
+typedef struct vs_body {
+    vs_member m[16];
+    size_t n;
+} vs_body;
+/* Parse; 0, or -1 with msg and field set (400). Members not in allowed (NULL-ended) are refused. */
+int vs_body_parse(vs_body *b, const char *text, size_t len, const char *const *allowed, char *msg, size_t cap,
+                  char field[32]);
+void vs_body_dispose(vs_body *b);
+/* A string member's value, or NULL when absent or null; -1 (msg set) when present and not a string. */
+int vs_body_string(const vs_body *b, const char *name, const char **out, char *msg, size_t cap);
+
 /* Routes. */
 enum MHD_Result vs_route_check(vs_server *s, struct MHD_Connection *c, vs_request *rq);
 enum MHD_Result vs_route_healthz(vs_server *s, struct MHD_Connection *c, vs_request *rq);
+enum MHD_Result vs_route_login(vs_server *s, struct MHD_Connection *c, vs_request *rq);
+enum MHD_Result vs_route_logout(vs_server *s, struct MHD_Connection *c, vs_request *rq);
+/* Everything else under /api/v1/ (route_cases.c); 0 when the path is none of its. */
+int vs_route_cases(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
 
 #endif
