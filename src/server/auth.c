@@ -46,7 +46,7 @@ int vs_auth_key(vs_server *s, struct MHD_Connection *c, vs_request *rq, const ch
         return 0;
     }
     if ((wait = vs_limits_take(s->limits, key->name, vs_now())) > 0) {
-        *ret = vs_reply_slow_down(c, rq, wait);
+        *ret = vs_reply_slow_down(c, rq, wait, "rate limit: too many requests for this key");
         return 0;
     }
     return 1;

@@ -75,11 +75,11 @@ static enum MHD_Result error_with_header(struct MHD_Connection *c, vs_request *r
     return queue(c, rq, status, r, len);
 }
 
-enum MHD_Result vs_reply_slow_down(struct MHD_Connection *c, vs_request *rq, unsigned retry_after)
+enum MHD_Result vs_reply_slow_down(struct MHD_Connection *c, vs_request *rq, unsigned retry_after, const char *msg)
 {
     char v[16];
     snprintf(v, sizeof v, "%u", retry_after);
-    return error_with_header(c, rq, MHD_HTTP_TOO_MANY_REQUESTS, "rate limit: too many requests for this key", "Retry-After",
+    return error_with_header(c, rq, MHD_HTTP_TOO_MANY_REQUESTS, msg, "Retry-After",
                              v);
 }
 

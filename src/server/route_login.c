@@ -48,13 +48,13 @@ enum MHD_Result vs_route_login(vs_server *s, struct MHD_Connection *c, vs_reques
         return vs_reply_error(c, rq, MHD_HTTP_BAD_REQUEST, msg, field[0] ? field : NULL);
     }
     client_of(c, key, sizeof key);
-    wait = vs_limits_take(s->logins, key, vs_now());
+    wait = vs_limits_take(s->login_ips, key, vs_now());
     snprintf(key, sizeof key, "login:%.63s", user);
     if (!wait)
         wait = vs_limits_take(s->logins, key, vs_now());
     if (wait) {
         vs_body_dispose(&b);
-        return vs_reply_slow_down(c, rq, wait);
+        return vs_reply_slow_down(c, rq, wait, "too many login attempts: wait");
     }
     pthread_mutex_lock(&s->reg_lock);
     rc = vigil_user_login(&who, s->reg, user, pw, &err);

@@ -18,7 +18,8 @@ typedef struct vs_server {
     pthread_mutex_t reg_lock;
     vigil_matchers *sets;             /* read-only, shared */
     vs_limits *limits;                /* per key: rate and counts */
-    vs_limits *logins;                /* login attempts per user name and per client address */
+    vs_limits *logins;                /* login attempts per user name */
+    vs_limits *login_ips;             /* ... and per client address */
     vs_sessions *sessions;
     pthread_mutex_t log_lock;
     int tls;
@@ -51,7 +52,7 @@ enum MHD_Result vs_reply_json(struct MHD_Connection *c, vs_request *rq, unsigned
 enum MHD_Result vs_reply_error(struct MHD_Connection *c, vs_request *rq, unsigned status, const char *msg,
                                const char *field);
 /* 429 with Retry-After. */
-enum MHD_Result vs_reply_slow_down(struct MHD_Connection *c, vs_request *rq, unsigned retry_after);
+enum MHD_Result vs_reply_slow_down(struct MHD_Connection *c, vs_request *rq, unsigned retry_after, const char *msg);
 /* 401 with WWW-Authenticate: Bearer. */
 enum MHD_Result vs_reply_unauthorized(struct MHD_Connection *c, vs_request *rq, const char *msg);
 

@@ -119,6 +119,7 @@ static void serve_close(vs_server *s)
     vigil_matchers_close(s->sets);
     vs_limits_free(s->limits);
     vs_limits_free(s->logins);
+    vs_limits_free(s->login_ips);
     vs_sessions_free(s->sessions);
     pthread_mutex_destroy(&s->reg_lock);
     pthread_mutex_destroy(&s->log_lock);
@@ -143,8 +144,10 @@ int vigil_server_run(const vigil_server_opts *o, vigil_error *err)
         serve_close(&s);
         return err ? (int)err->code : VIGIL_EINPUT;
     }
-    /* logins: 5 at once, then one every 12 seconds, per user name and per client address */
+    /* logins: per user name 5 at once, then one every 12 seconds; per client address (a unit
+       behind one address) 30 at once, then one a second */
     if (vs_limits_new(&s.limits, o->key_rate, o->key_burst) < 0 || vs_limits_new(&s.logins, 1 / 12.0, 5) < 0 ||
+        vs_limits_new(&s.login_ips, 1.0, 30) < 0 ||
         vs_sessions_new(&s.sessions) < 0)
         rc = vigil_error_set(err, VIGIL_ENOMEM, "serve: out of memory");
     if (rc == 0)
