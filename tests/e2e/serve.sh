@@ -179,4 +179,26 @@ vigil serve --listen 127.0.0.1:80808 >/dev/null 2>"$T/err"; rc=$?
 is "serve: a bad port is a usage error" "$rc" 2
 vigil serve --cert x.pem >/dev/null 2>"$T/err"; rc=$?
 is "serve: --cert without --key is a usage error" "$rc" 2
+# --- TLS: --cert and --key serve HTTPS; the session cookie is Secure there ---
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.pem" -days 2 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+echo "correct horse battery" | vigil user password root >/dev/null 2>&1
+"$VIGIL" serve --listen 127.0.0.1:0 --cert "$T/tls.pem" --key "$T/tls.key" --access-log /dev/null 2>"$T/serve.err" &
+SPID=$!
+for _ in $(seq 50); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1; done
+URL=$(grep -o 'https://[0-9.:]*' "$T/serve.err" | head -1)
+like "TLS: says https" "$URL" '^https://127\.0\.0\.1:[0-9]+$'
+is "TLS: healthz over HTTPS, the certificate checked" \
+  "$(curl -s --cacert "$T/tls.pem" -o /dev/null -w '%{http_code}' "$URL/healthz")" 200
+is "TLS: the hash check over HTTPS" "$(curl -s --cacert "$T/tls.pem" -o "$T/body" -w '%{http_code}' \
+  -H "X-API-Key: $K" -d "{\"hashes\": [\"$ILL\"]}" "$URL/api/v1/check"):$(js 'd["results"][0]["known"]')" "200:True"
+is "TLS: plain HTTP on the TLS port gets no answer" "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://${URL#https://}/healthz")" 000
+check "TLS: the session cookie is Secure" bash -c "curl -s --cacert '$T/tls.pem' -D - -o /dev/null \
+  -d '{\"user\": \"root\", \"password\": \"correct horse battery\"}' '$URL/api/v1/login' |
+  grep -i '^Set-Cookie: vigil_session=' | grep -q 'Secure'"
+kill "$SPID"; wait "$SPID"
+vigil serve --listen 127.0.0.1:0 --cert "$T/nothere.pem" --key "$T/tls.key" >/dev/null 2>"$T/err"; rc=$?
+is "TLS: a missing certificate is named (exit 3)" "$rc:$(grep -c 'nothere.pem' "$T/err")" "3:1"
+vigil serve --listen 127.0.0.1:0 --cert "$T/tls.key" --key "$T/tls.key" >/dev/null 2>"$T/err"; rc=$?
+is "TLS: a key given as the certificate is refused (exit 3)" "$rc" 3
 done_testing
