@@ -53,7 +53,6 @@ static int units_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, v
 
 typedef struct list_q {
     vigil_case_filter f;
-    size_t offset, limit, total;
 } list_q;
 
 static int cases_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, vigil_error *err)
@@ -63,9 +62,7 @@ static int cases_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, v
     size_t n;
     int rc = vigil_case_list(&v, &n, s->reg, who, &q->f, err);
     if (rc == 0) {
-        size_t from = q->offset < n ? q->offset : n, k = n - from < q->limit ? n - from : q->limit;
-        q->total = n;
-        rc = vigil_case_rows_write_json(f, v + from, k, err);
+        rc = vigil_case_rows_write_json(f, v, n, err);
         free(v);
     }
     return rc;
@@ -268,11 +265,11 @@ int vs_route_cases(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum 
     } else if (!strcmp(p, "audit/verify")) {
         *ret = reply_with(s, c, rq, &who, verify_json, NULL, MHD_HTTP_OK);
     } else if (!strcmp(p, "cases") && get) {
-        list_q q = {.f = {.unit = arg(c, "unit"), .status = arg(c, "status"), .reason = arg(c, "reason")}, .limit = 100};
+        list_q q = {.f = {.unit = arg(c, "unit"), .status = arg(c, "status"), .reason = arg(c, "reason"), .limit = 100}};
         const char *od = arg(c, "overdue");
-        if (size_arg(c, "offset", &q.offset, (size_t)1 << 40) < 0)
+        if (size_arg(c, "offset", &q.f.offset, (size_t)1 << 40) < 0)
             return *ret = vs_reply_error(c, rq, MHD_HTTP_BAD_REQUEST, "offset is a whole number", "offset"), 1;
-        if (size_arg(c, "limit", &q.limit, 1000) < 0 || q.limit == 0)
+        if (size_arg(c, "limit", &q.f.limit, 1000) < 0 || q.f.limit == 0)
             return *ret = vs_reply_error(c, rq, MHD_HTTP_BAD_REQUEST, "limit is 1 to 1000", "limit"), 1;
         if (od && strcmp(od, "1") && strcmp(od, "true") && strcmp(od, "0") && strcmp(od, "false"))
             return *ret = vs_reply_error(c, rq, MHD_HTTP_BAD_REQUEST, "overdue is true or false", "overdue"), 1;

@@ -74,6 +74,9 @@ class Client:
             text = e.read()
             return e.code, json.loads(text) if text else None, e.headers
 
+def cli(*args):
+    return subprocess.run([vigil, "--db", db, *args], capture_output=True, check=True).stdout
+
 roles = {"admin": Client("root"), "national": Client("nat1"), "own": Client("off1"), "other": Client("off3"),
          "analyst": Client("ana"), "key": Client(key=key), "nobody": Client()}
 c = roles["own"].set_cookie
@@ -131,15 +134,16 @@ ok(st == 200 and b["referrals"][0]["state"] == "accepted" and b["owner"] == "R02
 
 # paging and filters of the list
 st, b, h = roles["admin"].call("GET", "/api/v1/cases?limit=2&offset=1")
-ok(st == 200 and [x["id"] for x in b] == [2, 3] and h.get("X-Total-Count") in (None, "4"), "cases: paging", (st, b))
+ok(st == 200 and [x["id"] for x in b] == [2, 3], "cases: paging", (st, b))
+st, b, _ = roles["admin"].call("GET", "/api/v1/cases?status=registered&offset=1&limit=2")
+want = [x["id"] for x in json.loads(cli("case", "list", "--status", "registered", "--format", "json"))][1:3]
+ok(st == 200 and [x["id"] for x in b] == want and len(want) == 2, "cases: a filter, then the page", (st, b, want))
 st, b, _ = roles["admin"].call("GET", "/api/v1/cases?status=nonsense")
 ok(st == 400, "cases: an unknown status: 400", (st, b))
 st, b, _ = roles["admin"].call("GET", "/api/v1/cases?limit=0")
 ok(st == 400 and b["field"] == "limit", "cases: limit 0: 400", (st, b))
 
 # the API's JSON is the CLI's
-def cli(*args):
-    return subprocess.run([vigil, "--db", db, *args], capture_output=True, check=True).stdout
 st, b, _ = roles["admin"].call("GET", "/api/v1/stats")
 ok(json.loads(cli("stats", "--format", "json")) == b, "stats: the same figures as vigil stats", b)
 st, b, _ = roles["admin"].call("GET", "/api/v1/stats?by=reason")
