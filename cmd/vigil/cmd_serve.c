@@ -86,6 +86,13 @@ int cmd_serve(int argc, char **argv)
         o.access_log = stdout;
     else if (log_path && !(o.access_log = fopen(log_path, "a")))
         return cli_open_failed("serve", log_path, errno);
+    {
+        static vigil_config cfg;
+        const char *conf = getenv("VIGIL_CONFIG");
+        if (vigil_config_load(&cfg, conf && *conf ? conf : NULL, &err) < 0)
+            return cli_fail(&err);
+        o.config = &cfg;
+    }
     o.db = cli.db;
     o.sets = cli.sets;
     o.notices = stderr;

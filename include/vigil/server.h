@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "vigil/cases.h"
 #include "vigil/error.h"
 
 typedef struct vigil_server_opts {
@@ -23,6 +24,7 @@ typedef struct vigil_server_opts {
     FILE *access_log;         /* NULL: none */
     FILE *notices;            /* "listening on URL" and the like; NULL: none */
     volatile sig_atomic_t *stop; /* the service runs until *stop is set */
+    const vigil_config *config;  /* priority weights, deadlines, hash-set policy; NULL: defaults */
 } vigil_server_opts;
 
 /* Open the registry and the sets, listen, and serve until *o->stop. VIGIL_EUSAGE for a bad

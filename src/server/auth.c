@@ -30,9 +30,10 @@ int vs_auth_key(vs_server *s, struct MHD_Connection *c, vs_request *rq, const ch
         *ret = vs_reply_unauthorized(c, rq, "an API key is needed: Authorization: Bearer KEY");
         return 0;
     }
-    pthread_mutex_lock(&s->reg_lock);
-    rc = vigil_apikey_verify(key, s->reg, k, &err);
-    pthread_mutex_unlock(&s->reg_lock);
+    vigil_registry *reg;
+    int slot = vs_reg_take(s, &reg);
+    rc = vigil_apikey_verify(key, reg, k, &err);
+    vs_reg_give(s, slot);
     if (rc < 0) {
         *ret = rc == VIGIL_EDENIED ? vs_reply_unauthorized(c, rq, err.msg)
                                    : vs_reply_error(c, rq, MHD_HTTP_SERVICE_UNAVAILABLE, "the registry cannot be read", NULL);

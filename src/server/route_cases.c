@@ -13,8 +13,8 @@
 #include "vigil/audit.h"
 #include "vigil/output.h"
 
-/* Run fn's library call and writer under the registry lock into a JSON reply. */
-typedef int (*writer_fn)(FILE *f, vs_server *s, const vigil_actor *who, void *ud, vigil_error *err);
+/* Run fn's library call and writer with a registry handle of the request's own into a JSON reply. */
+typedef int (*writer_fn)(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err);
 
 static enum MHD_Result reply_with(vs_server *s, struct MHD_Connection *c, vs_request *rq, const vigil_actor *who,
                                   writer_fn fn, void *ud, unsigned ok_status)
@@ -26,9 +26,10 @@ static enum MHD_Result reply_with(vs_server *s, struct MHD_Connection *c, vs_req
     int rc;
     if (!f)
         return vs_reply_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory", NULL);
-    pthread_mutex_lock(&s->reg_lock);
-    rc = fn(f, s, who, ud, &err);
-    pthread_mutex_unlock(&s->reg_lock);
+    vigil_registry *reg;
+    int slot = vs_reg_take(s, &reg);
+    rc = fn(f, reg, who, ud, &err);
+    vs_reg_give(s, slot);
     if (fclose(f) != 0 && rc == 0)
         rc = vigil_error_set(&err, VIGIL_ENOMEM, "out of memory");
     if (rc < 0) {
@@ -38,11 +39,11 @@ static enum MHD_Result reply_with(vs_server *s, struct MHD_Connection *c, vs_req
     return vs_reply_json(c, rq, ok_status, doc, len);
 }
 
-static int units_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, vigil_error *err)
+static int units_json(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err)
 {
     vigil_unit *v;
     size_t n;
-    int rc = vigil_unit_list(&v, &n, s->reg, who, err);
+    int rc = vigil_unit_list(&v, &n, reg, who, err);
     (void)ud;
     if (rc == 0) {
         rc = vigil_units_write_json(f, v, n, err);
@@ -55,12 +56,12 @@ typedef struct list_q {
     vigil_case_filter f;
 } list_q;
 
-static int cases_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, vigil_error *err)
+static int cases_json(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err)
 {
     list_q *q = ud;
     vigil_case_row *v;
     size_t n;
-    int rc = vigil_case_list(&v, &n, s->reg, who, &q->f, err);
+    int rc = vigil_case_list(&v, &n, reg, who, &q->f, err);
     if (rc == 0) {
         rc = vigil_case_rows_write_json(f, v, n, err);
         free(v);
@@ -68,10 +69,10 @@ static int cases_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, v
     return rc;
 }
 
-static int case_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, vigil_error *err)
+static int case_json(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err)
 {
     vigil_case *cs;
-    int rc = vigil_case_get(&cs, s->reg, who, *(int64_t *)ud, 0, err);
+    int rc = vigil_case_get(&cs, reg, who, *(int64_t *)ud, 0, err);
     if (rc == 0) {
         rc = vigil_case_write_json(f, cs, err);
         vigil_case_free(cs);
@@ -79,10 +80,10 @@ static int case_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, vi
     return rc;
 }
 
-static int stats_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, vigil_error *err)
+static int stats_json(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err)
 {
     vigil_stats st;
-    int rc = vigil_stats_compute(&st, s->reg, who, ud, err);
+    int rc = vigil_stats_compute(&st, reg, who, ud, err);
     if (rc == 0) {
         rc = vigil_stats_write_json(f, &st, err);
         vigil_stats_dispose(&st);
@@ -90,10 +91,10 @@ static int stats_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, v
     return rc;
 }
 
-static int verify_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, vigil_error *err)
+static int verify_json(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err)
 {
     vigil_audit_report r;
-    int rc = vigil_audit_verify(&r, s->reg, who, err);
+    int rc = vigil_audit_verify(&r, reg, who, err);
     (void)ud;
     if (rc == 0) {
         fprintf(f, "{\"intact\":%s,\"events\":%lld,\"bad_seq\":%lld,\"why\":", r.bad_seq ? "false" : "true",
@@ -111,7 +112,7 @@ typedef struct change {
     vs_body *b;
 } change;
 
-static int change_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, vigil_error *err)
+static int change_json(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err)
 {
     change *ch = ud;
     const char *a = NULL, *b = NULL, *t = NULL, *r = NULL;
@@ -123,17 +124,17 @@ static int change_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, 
             return vigil_error_set(err, VIGIL_EINPUT, "%s", msg);
         if (b && (rc = vigil_date_parse(&due, b, err)) < 0)
             return rc;
-        rc = vigil_case_refer(s->reg, who, id, a ? a : "", due, -1, 0, err);
+        rc = vigil_case_refer(reg, who, id, a ? a : "", due, -1, 0, err);
     } else if (!strcmp(ch->verb, "accept")) {
-        rc = vigil_case_accept(s->reg, who, id, 0, err);
+        rc = vigil_case_accept(reg, who, id, 0, err);
     } else if (!strcmp(ch->verb, "decline")) {
         if (vs_body_string(ch->b, "reason", &a, msg, sizeof msg) < 0 || vs_body_string(ch->b, "note", &b, msg, sizeof msg) < 0)
             return vigil_error_set(err, VIGIL_EINPUT, "%s", msg);
-        rc = vigil_case_decline(s->reg, who, id, a ? a : "", b, 0, 0, err);
+        rc = vigil_case_decline(reg, who, id, a ? a : "", b, 0, 0, err);
     } else if (!strcmp(ch->verb, "status")) {
         if (vs_body_string(ch->b, "status", &a, msg, sizeof msg) < 0 || vs_body_string(ch->b, "outcome", &b, msg, sizeof msg) < 0)
             return vigil_error_set(err, VIGIL_EINPUT, "%s", msg);
-        rc = vigil_case_set_status(s->reg, who, id, a ? a : "", b, 0, err);
+        rc = vigil_case_set_status(reg, who, id, a ? a : "", b, 0, err);
     } else { /* new */
         vigil_case_spec sp = {0};
         if (vs_body_string(ch->b, "unit", &a, msg, sizeof msg) < 0 || vs_body_string(ch->b, "type", &t, msg, sizeof msg) < 0 ||
@@ -143,12 +144,12 @@ static int change_json(FILE *f, vs_server *s, const vigil_actor *who, void *ud, 
         sp.type = t ? t : "";
         sp.title = b;
         sp.ref = r;
-        rc = vigil_case_new(&id, s->reg, who, &sp, err);
+        rc = vigil_case_new(&id, reg, who, &sp, err);
     }
     if (rc < 0)
         return rc;
     fprintf(f, "{\"id\":%lld,\"done\":", (long long)id);
-    vigil_json_string_write(f, vigil_registry_last_change(s->reg), err);
+    vigil_json_string_write(f, vigil_registry_last_change(reg), err);
     fputs("}\n", f);
     return 0;
 }

@@ -56,9 +56,12 @@ enum MHD_Result vs_route_login(vs_server *s, struct MHD_Connection *c, vs_reques
         vs_body_dispose(&b);
         return vs_reply_slow_down(c, rq, wait, "too many login attempts: wait");
     }
-    pthread_mutex_lock(&s->reg_lock);
-    rc = vigil_user_login(&who, s->reg, user, pw, &err);
-    pthread_mutex_unlock(&s->reg_lock);
+    {
+        vigil_registry *reg;
+        int slot = vs_reg_take(s, &reg);
+        rc = vigil_user_login(&who, reg, user, pw, &err);
+        vs_reg_give(s, slot);
+    }
     vs_body_dispose(&b);
     if (rc < 0)
         return rc == VIGIL_EDENIED ? vs_reply_error(c, rq, MHD_HTTP_UNAUTHORIZED, err.msg, NULL)

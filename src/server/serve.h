@@ -12,10 +12,18 @@
 typedef struct vs_limits vs_limits;
 typedef struct vs_sessions vs_sessions;
 
+/* Registry handles: one per request thread (at most VS_REGISTRIES), each used by one
+ * request at a time, so that requests do not queue behind one connection. */
+#define VS_REGISTRIES 8
+typedef struct vs_reg_slot {
+    vigil_registry *reg;
+    pthread_mutex_t lock;
+} vs_reg_slot;
+
 typedef struct vs_server {
     const vigil_server_opts *o;
-    vigil_registry *reg;              /* one handle: reg_lock held around every use */
-    pthread_mutex_t reg_lock;
+    vs_reg_slot regs[VS_REGISTRIES];
+    int nregs;
     vigil_matchers *sets;             /* read-only, shared */
     vs_limits *limits;                /* per key: rate and counts */
     vs_limits *logins;                /* login attempts per user name */
@@ -42,6 +50,10 @@ enum MHD_Result vs_dispatch(void *cls, struct MHD_Connection *c, const char *url
                             const char *version, const char *upload, size_t *upload_size, void **con_cls);
 void vs_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode why);
 
+/* A registry handle for one request (a free one, else the slot's turn); give it back. */
+int vs_reg_take(vs_server *s, vigil_registry **reg);
+void vs_reg_give(vs_server *s, int slot);
+
 /* Seconds on the monotonic clock. */
 double vs_now(void);
 
@@ -66,7 +78,7 @@ void vs_limits_free(vs_limits *l);
 unsigned vs_limits_take(vs_limits *l, const char *key, double now);
 /* Count a request of n hashes for the key; counts go to the registry at vs_limits_flush. */
 void vs_limits_count(vs_limits *l, const char *key, uint64_t hashes);
-/* Add the counts gathered since last time to the keys' rows (caller holds reg_lock); when
+/* Add the counts gathered since last time to the keys' rows (reg taken by the caller); when
  * older_than > 0, only if the last flush is that many seconds old. */
 void vs_limits_flush(vs_limits *l, vigil_registry *reg, double now, double older_than);
 

@@ -99,6 +99,25 @@ static char *read_pem(const char *path, vigil_error *err)
     return buf;
 }
 
+int vs_reg_take(vs_server *s, vigil_registry **reg)
+{
+    static _Thread_local unsigned turn;
+    for (int i = 0; i < s->nregs; i++)
+        if (pthread_mutex_trylock(&s->regs[i].lock) == 0) {
+            *reg = s->regs[i].reg;
+            return i;
+        }
+    turn = (turn + 1) % (unsigned)s->nregs;
+    pthread_mutex_lock(&s->regs[turn].lock);
+    *reg = s->regs[turn].reg;
+    return (int)turn;
+}
+
+void vs_reg_give(vs_server *s, int slot)
+{
+    pthread_mutex_unlock(&s->regs[slot].lock);
+}
+
 static int check_opts(const vigil_server_opts *o, vigil_error *err)
 {
     if (!o->listen || !o->db || !o->sets || !o->stop)
@@ -112,16 +131,17 @@ static int check_opts(const vigil_server_opts *o, vigil_error *err)
 
 static void serve_close(vs_server *s)
 {
-    if (s->reg) {
-        vs_limits_flush(s->limits, s->reg, vs_now(), 0);
-        vigil_registry_close(s->reg);
+    if (s->nregs)
+        vs_limits_flush(s->limits, s->regs[0].reg, vs_now(), 0);
+    for (int i = 0; i < s->nregs; i++) {
+        vigil_registry_close(s->regs[i].reg);
+        pthread_mutex_destroy(&s->regs[i].lock);
     }
     vigil_matchers_close(s->sets);
     vs_limits_free(s->limits);
     vs_limits_free(s->logins);
     vs_limits_free(s->login_ips);
     vs_sessions_free(s->sessions);
-    pthread_mutex_destroy(&s->reg_lock);
     pthread_mutex_destroy(&s->log_lock);
 }
 
@@ -137,7 +157,6 @@ int vigil_server_run(const vigil_server_opts *o, vigil_error *err)
     double flushed;
     if ((rc = check_opts(o, err)) < 0)
         return rc;
-    pthread_mutex_init(&s.reg_lock, NULL);
     pthread_mutex_init(&s.log_lock, NULL);
     if (o->cert && (!(cert = read_pem(o->cert, err)) || !(key = read_pem(o->key, err)))) {
         free(cert);
@@ -150,8 +169,14 @@ int vigil_server_run(const vigil_server_opts *o, vigil_error *err)
         vs_limits_new(&s.login_ips, 1.0, 30) < 0 ||
         vs_sessions_new(&s.sessions) < 0)
         rc = vigil_error_set(err, VIGIL_ENOMEM, "serve: out of memory");
-    if (rc == 0)
-        rc = vigil_registry_open_existing(&s.reg, o->db, err);
+    for (unsigned i = 0; rc == 0 && i < threads && i < VS_REGISTRIES; i++) {
+        if ((rc = vigil_registry_open_existing(&s.regs[i].reg, o->db, err)) < 0)
+            break;
+        if (o->config)
+            vigil_registry_set_config(s.regs[i].reg, o->config);
+        pthread_mutex_init(&s.regs[i].lock, NULL);
+        s.nregs++;
+    }
     if (rc == 0)
         rc = vigil_matchers_open(&s.sets, o->sets, &mo, err);
     if (rc == 0 && (fd = listen_on(o->listen, &v6, shown, sizeof shown, err)) < 0)
@@ -184,9 +209,10 @@ int vigil_server_run(const vigil_server_opts *o, vigil_error *err)
     while (!*o->stop) {
         usleep(100 * 1000);
         if (vs_now() - flushed >= COUNT_FLUSH_SECS) {
-            pthread_mutex_lock(&s.reg_lock);
-            vs_limits_flush(s.limits, s.reg, vs_now(), 0);
-            pthread_mutex_unlock(&s.reg_lock);
+            vigil_registry *reg;
+            int slot = vs_reg_take(&s, &reg);
+            vs_limits_flush(s.limits, reg, vs_now(), 0);
+            vs_reg_give(&s, slot);
             flushed = vs_now();
         }
     }
