@@ -10,6 +10,7 @@ packages=(
   hashdeep zip unzip p7zip-full cpio xorriso zstd xz-utils bzip2 lz4 openssl coreutils util-linux procps
   file sqlite3
   libpq-dev postgresql time
+  libmicrohttpd-dev wrk curl
   libsodium-dev
   libyajl-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick

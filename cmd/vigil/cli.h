@@ -85,7 +85,12 @@ int cli_reg_open_existing(vigil_registry **reg, vigil_actor *who, const char *as
 /* Parse a date for option opt; 0 or EXIT_USAGE after printing why. */
 int cli_parse_date(int64_t *out, const char *opt, const char *s);
 int cli_parse_case_id(int64_t *out, const char *s);
+/* A password for user who into buf (cap > VIGIL_PASSWORD_MAX + 1): one line of stdin, or asked
+ * twice on the terminal with echo off; 0 or EXIT_USAGE after saying why (cli_password.c). */
+int cli_read_password(char *buf, size_t cap, const char *who);
 int cmd_pdq(int argc, char **argv);
+int cmd_apikey(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Each command's usage text (its --help); a line "usage: vigil CMD VERB ..." or "       vigil CMD
  * VERB ..." names a verb, and its indented continuations belong to it (cli_opts.c). */
@@ -100,6 +105,8 @@ void cmd_stats_usage(FILE *f);
 void cmd_audit_usage(FILE *f);
 void cmd_db_usage(FILE *f);
 void cmd_pdq_usage(FILE *f);
+void cmd_apikey_usage(FILE *f);
+void cmd_serve_usage(FILE *f);
 
 /* The command table (main.c): each command's name, entry, usage text and one-line summary. */
 typedef struct cli_command {

@@ -166,7 +166,7 @@ static int print_list(const vigil_case_row *v, size_t n, int json, vigil_error *
 
 static int case_list(copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
 {
-    vigil_case_filter f = {o->unit, o->status, o->overdue, o->now, o->reason};
+    vigil_case_filter f = {.unit = o->unit, .status = o->status, .overdue = o->overdue, .now = o->now, .reason = o->reason};
     vigil_case_row *v;
     size_t n;
     int rc = vigil_case_list(&v, &n, reg, who, &f, err);

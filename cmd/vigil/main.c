@@ -21,6 +21,8 @@ static const command commands[] = {
     {"config", cmd_config, cmd_config_usage, "the settings in effect and where each comes from"},
     {"db", cmd_db, cmd_db_usage, "back up the registry while it is in use, check it (pages, audit chain, sets)"},
     {"pdq", cmd_pdq, cmd_pdq_usage, "PDQ perceptual hash and quality of images"},
+    {"apikey", cmd_apikey, cmd_apikey_usage, "add, list and revoke API keys of the hash-check service"},
+    {"serve", cmd_serve, cmd_serve_usage, "the HTTP service: health check and hash-check API"},
 };
 
 const cli_command *cli_commands(size_t *n)

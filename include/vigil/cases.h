@@ -272,6 +272,7 @@ typedef struct vigil_case_filter {
     int overdue;              /* only cases whose pending referral is past due */
     int64_t now;              /* 0: today */
     const char *reason;       /* only cases with a referral declined or returned for it; NULL: any */
+    size_t offset, limit;     /* one page of the list, by id: limit cases from offset; limit 0: all */
 } vigil_case_filter;
 
 typedef struct vigil_case_row {

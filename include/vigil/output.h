@@ -40,5 +40,8 @@ int vigil_disputes_write_csv(FILE *f, const vigil_dispute *v, size_t n, vigil_er
  * for a caller that streams them into an array. */
 int vigil_hygiene_problem_write_json(FILE *f, size_t index, const char *problem, const char *set,
                                      const char *digest_hex, const char *detail, vigil_error *err);
+/* One JSON string (null for NULL), for a front end that builds a small document of its own (an
+ * error body, an access log line). */
+int vigil_json_string_write(FILE *f, const char *s, vigil_error *err);
 
 #endif

@@ -139,6 +139,16 @@ static const char access_sql[] =
     "CREATE POLICY vigil_read ON users FOR SELECT USING (true);"
     "DROP POLICY IF EXISTS vigil_add ON users;"
     "CREATE POLICY vigil_add ON users FOR INSERT WITH CHECK (vigil_sees_all(current_user));"
+    /* API keys: those who see everything (the C checks narrow it to admins) */
+    "GRANT SELECT, INSERT, UPDATE ON api_keys TO vigil_users;"
+    "ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;"
+    "DROP POLICY IF EXISTS vigil_admin ON api_keys;"
+    "CREATE POLICY vigil_admin ON api_keys USING (vigil_sees_all(current_user));"
+    /* passwords: those who see everything, and each user their own */
+    "GRANT SELECT, INSERT, UPDATE ON user_passwords TO vigil_users;"
+    "ALTER TABLE user_passwords ENABLE ROW LEVEL SECURITY;"
+    "DROP POLICY IF EXISTS vigil_own ON user_passwords;"
+    "CREATE POLICY vigil_own ON user_passwords USING (vigil_sees_all(current_user) OR name = current_user);"
     /* cases: own unit, referred to it, or everything for admins and national officers */
     "ALTER TABLE cases ENABLE ROW LEVEL SECURITY;"
     "DROP POLICY IF EXISTS vigil_read ON cases;"

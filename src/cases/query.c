@@ -305,6 +305,8 @@ int vigil_case_list(vigil_case_row **out, size_t *n, vigil_registry *reg, const 
         p[np++] = today;
     }
     vg_buf_adds(&sql, " ORDER BY c.id");
+    if (f->limit)   /* numbers, not text: written into the statement */
+        vg_buf_addf(&sql, " LIMIT %llu OFFSET %llu", (unsigned long long)f->limit, (unsigned long long)f->offset);
     rc = vg_buf_failed(&sql) ? vigil_error_set(err, VIGIL_ENOMEM, "case list: out of memory")
                              : vg_db_query(reg->db, &r, sql.ptr, p, np, err);
     vg_buf_dispose(&sql);

@@ -54,17 +54,24 @@ static const char *const migrations[] = {
     "  WHERE r.answered_at IS NOT NULL;"
     "INSERT INTO case_events(case_id, at, event, detail) SELECT id, updated_at, 'status', status"
     "  || COALESCE(' outcome=' || outcome, '') FROM cases WHERE status IN ('investigating', 'prosecutor', 'closed');",
+    /* 4: the web service's credentials: API keys (vigil/apikey.h), the key's SHA-256, never the
+     * key; people's passwords (vigil/login.h), Argon2id */
+    "CREATE TABLE user_passwords(name TEXT PRIMARY KEY REFERENCES users(name), hash TEXT NOT NULL,"
+    "  set_at TEXT NOT NULL);"
+    "CREATE TABLE api_keys(id @PK@, name TEXT UNIQUE NOT NULL, org TEXT NOT NULL, scope TEXT NOT NULL,"
+    "  key_hash TEXT UNIQUE NOT NULL, prefix TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT,"
+    "  revoked_at TEXT, revoked_by TEXT, requests BIGINT NOT NULL, hashes BIGINT NOT NULL);",
 };
 
 const vg_schema vg_cases_schema = {
     .name = "case",
     .version_key = "cases_schema_version",
-    .version = 3,
+    .version = 4,
     .migrations = migrations,
-    .drop_sqlite = "DROP TABLE IF EXISTS case_events; DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
+    .drop_sqlite = "DROP TABLE IF EXISTS user_passwords; DROP TABLE IF EXISTS api_keys; DROP TABLE IF EXISTS case_events; DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
                    "DROP TABLE IF EXISTS suspects; DROP TABLE IF EXISTS cases; DROP TABLE IF EXISTS users;"
                    "DROP TABLE IF EXISTS units",
-    .drop_pg = "DROP TABLE IF EXISTS case_events, referrals, signals, suspects, cases, users, units CASCADE",
+    .drop_pg = "DROP TABLE IF EXISTS user_passwords, api_keys, case_events, referrals, signals, suspects, cases, users, units CASCADE",
 };
 
 /* An existing registry of an older schema is copied once before either schema is migrated. */

@@ -226,3 +226,11 @@ int vigil_hygiene_problem_write_json(FILE *f, size_t index, const char *problem,
     vg_buf_addc(&b, '}');
     return vg_output_write(&b, f, err);
 }
+
+int vigil_json_string_write(FILE *f, const char *s, vigil_error *err)
+{
+    vg_buf b;
+    vg_buf_init(&b, DOC_MAX);
+    vg_json_strz(&b, s);
+    return vg_output_write(&b, f, err);
+}

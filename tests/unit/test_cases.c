@@ -266,7 +266,7 @@ static void cases__due_defaults_per_unit_type_and_overdue(void **state)
     vigil_error err;
     vigil_config cfg;
     vigil_case_row *v;
-    vigil_case_filter flt = {NULL, NULL, 1, 0, NULL};
+    vigil_case_filter flt = {.overdue = 1};
     size_t n;
     char *dir = tu_mkdtemp(), *path;
     int64_t a, b;

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# vigil serve's case API over real HTTP on loopback: an authorization matrix calling every
+# endpoint as every role (admin, national officer, own unit, other unit, analyst, check key,
+# nobody) and checking each status; logins (a wrong password and an unknown user answered
+# alike, attempts limited), sessions (HttpOnly SameSite=Strict cookie, ended by logout), CSRF
+# on every change; referral answers (accept or decline with a reason, 409 for a transition not
+# allowed) changing nothing when refused; the API's JSON equal to the CLI's (stats, case show).
+. "$(dirname "$0")/lib.sh"
+cd "$T" || exit 1
+unset VIGIL_USER VIGIL_CONFIG
+export VIGIL_SETS=$T/sets.db
+command -v curl >/dev/null || { skip "serve API" "no curl" curl; done_testing; exit; }
+PW="correct horse battery"
+open_registry
+vigil unit add NAT --name "National unit" --type national >/dev/null 2>&1
+vigil unit add R01 --name "Region 1" --type regional >/dev/null 2>&1
+vigil unit add R02 --name "Region 2" --type regional >/dev/null 2>&1
+vigil unit add R03 --name "Region 3" --type regional >/dev/null 2>&1
+echo "$PW" | vigil user password root >/dev/null 2>&1
+for u in "nat1 NAT" "off1 R01" "off2 R02" "off3 R03"; do
+  set -- $u
+  echo "$PW" | vigil user add "$1" --role officer --unit "$2" --password >/dev/null 2>&1
+done
+echo "$PW" | vigil user add ana --role analyst --password >/dev/null 2>&1
+echo "short" | vigil user add weak --role analyst --password >/dev/null 2>"$T/err"; rc=$?
+is "user add --password: a short password is refused before the user exists" \
+  "$rc:$(vigil user list --format csv | grep -c '^weak,')" "3:0"
+check "no password is kept in the clear" bash -c "! sqlite3 '$VIGIL_DB' .dump | grep -qF '$PW'"
+vigil case new --unit R01 --type distribution --title first --as off1 >/dev/null 2>&1
+vigil case refer 1 --to R02 --as off1 >/dev/null 2>&1
+vigil case new --unit R01 --type grooming --title second --as off1 >/dev/null 2>&1
+vigil case refer 2 --to R02 --as off1 >/dev/null 2>&1
+KEY=$(vigil apikey add hotline --org "Hotline" 2>/dev/null)
+
+"$VIGIL" serve --listen 127.0.0.1:0 --access-log "$T/access.log" 2>"$T/serve.err" &
+SPID=$!
+for _ in $(seq 50); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1; done
+URL=$(grep -o 'http://[0-9.:]*' "$T/serve.err" | head -1)
+
+python3 - "$URL" "$KEY" "$PW" "$VIGIL" "$VIGIL_DB" >"$T/matrix.tap" 2>&1 <<'PY'
+import json, subprocess, sys, urllib.request, urllib.error
+url, key, pw, vigil, db = sys.argv[1:6]
+n = 0
+fails = 0
+def ok(cond, desc, extra=""):
+    global n, fails
+    n += 1
+    if not cond:
+        fails += 1
+    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, desc))
+    if not cond and extra:
+        print("#   " + str(extra)[:500])
+
+class Client:
+    def __init__(self, user=None, key=None):
+        self.cookie = None; self.csrf = None; self.key = key; self.set_cookie = None
+        if user:
+            st, body, hdr = self.call("POST", "/api/v1/login", {"user": user, "password": pw})
+            assert st == 200, (user, st, body)
+            self.csrf = body["csrf"]
+            self.set_cookie = hdr.get("Set-Cookie")
+            self.cookie = self.set_cookie.split(";")[0]
+    def call(self, method, path, body=None, csrf=True, raw=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(url + path, data=data, method=method)
+        if self.cookie: req.add_header("Cookie", self.cookie)
+        if self.key: req.add_header("Authorization", "Bearer " + self.key)
+        if self.csrf and csrf and method != "GET": req.add_header("X-CSRF-Token", self.csrf)
+        try:
+            with urllib.request.urlopen(req) as r:
+                text = r.read()
+                return r.status, json.loads(text) if text else None, r.headers
+        except urllib.error.HTTPError as e:
+            text = e.read()
+            return e.code, json.loads(text) if text else None, e.headers
+
+def cli(*args):
+    return subprocess.run([vigil, "--db", db, *args], capture_output=True, check=True).stdout
+
+roles = {"admin": Client("root"), "national": Client("nat1"), "own": Client("off1"), "other": Client("off3"),
+         "analyst": Client("ana"), "key": Client(key=key), "nobody": Client()}
+c = roles["own"].set_cookie
+ok("HttpOnly" in c and "SameSite=Strict" in c and "Path=/" in c, "the session cookie is HttpOnly, SameSite=Strict", c)
+order = ["admin", "national", "own", "other", "analyst", "key", "nobody"]
+# (method, path, body): expected status per role, in the order above
+matrix = [
+    ("GET", "/api/v1/units", None, [200, 200, 200, 200, 200, 403, 401]),
+    ("GET", "/api/v1/cases", None, [200, 200, 200, 200, 403, 403, 401]),
+    ("GET", "/api/v1/cases/1", None, [200, 200, 200, 403, 403, 403, 401]),
+    ("GET", "/api/v1/cases/999", None, [404, 404, 403, 403, 403, 403, 401]),
+    ("GET", "/api/v1/stats", None, [200, 200, 200, 200, 200, 403, 401]),
+    ("GET", "/api/v1/audit/verify", None, [200, 200, 403, 403, 403, 403, 401]),
+    ("POST", "/api/v1/cases", {"unit": "R01", "type": "possession"}, [201, 201, 201, 403, 403, 403, 401]),
+    ("POST", "/api/v1/cases/1/accept", {}, [None, None, 403, 403, 403, 403, 401]),
+    ("POST", "/api/v1/cases/2/status", {"status": "closed", "outcome": "duplicate"}, [None, None, 409, 403, 403, 403, 401]),
+    ("POST", "/api/v1/check", {"hashes": []}, [401, 401, 401, 401, 401, 200, 401]),
+]
+for method, path, body, want in matrix:
+    for role, w in zip(order, want):
+        if w is None:
+            continue
+        st, b, _ = roles[role].call(method, path, body)
+        shape = st < 400 or (isinstance(b, dict) and set(b) == {"error", "field"})
+        ok(st == w and shape, "%s %s as %s: %d" % (method, path, role, w), (st, b))
+
+# the answers to the referral: the receiving unit only, a reason needed, no second answer
+r2 = Client("off2")
+st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {})
+ok(st == 400, "decline without a reason: 400", (st, b))
+st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity", "colour": "red"})
+ok(st == 400 and b["field"] == "colour", "decline with an unknown member: 400 naming it", (st, b))
+st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": 7})
+ok(st == 400, "decline with a number for the reason: 400", (st, b))
+st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", raw=b'{"reason": "capacity"')
+ok(st == 400, "decline with malformed JSON: 400", (st, b))
+st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "'; DROP TABLE cases; --"})
+ok(st == 400, "decline with SQL for a reason: 400", (st, b))
+st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity"}, csrf=False)
+ok(st == 403 and "CSRF" in b["error"], "decline without the CSRF token: 403", (st, b))
+saved = r2.csrf; r2.csrf = "x" * 43
+st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity"})
+r2.csrf = saved
+ok(st == 403, "decline with a wrong CSRF token: 403", (st, b))
+st, b, _ = r2.call("GET", "/api/v1/cases/1")
+ok(st == 200 and b["referrals"][0]["state"] == "pending", "the refused requests changed nothing", b)
+st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity", "note": "no examiner free"})
+ok(st == 200, "decline with a reason: 200", (st, b))
+st, b, _ = r2.call("POST", "/api/v1/cases/1/accept", {})
+ok(st == 409, "accept after the decline: 409", (st, b))
+st, b, _ = r2.call("POST", "/api/v1/cases/2/accept", {})
+ok(st == 200, "accept: 200", (st, b))
+st, b, _ = r2.call("GET", "/api/v1/cases/2")
+ok(st == 200 and b["referrals"][0]["state"] == "accepted" and b["owner"] == "R02", "the case is R02's now", b)
+
+# paging and filters of the list
+st, b, h = roles["admin"].call("GET", "/api/v1/cases?limit=2&offset=1")
+ok(st == 200 and [x["id"] for x in b] == [2, 3], "cases: paging", (st, b))
+st, b, _ = roles["admin"].call("GET", "/api/v1/cases?status=registered&offset=1&limit=2")
+want = [x["id"] for x in json.loads(cli("case", "list", "--status", "registered", "--format", "json"))][1:3]
+ok(st == 200 and [x["id"] for x in b] == want and len(want) == 2, "cases: a filter, then the page", (st, b, want))
+st, b, _ = roles["admin"].call("GET", "/api/v1/cases?status=nonsense")
+ok(st == 400, "cases: an unknown status: 400", (st, b))
+st, b, _ = roles["admin"].call("GET", "/api/v1/cases?limit=0")
+ok(st == 400 and b["field"] == "limit", "cases: limit 0: 400", (st, b))
+
+# the API's JSON is the CLI's
+st, b, _ = roles["admin"].call("GET", "/api/v1/stats")
+ok(json.loads(cli("stats", "--format", "json")) == b, "stats: the same figures as vigil stats", b)
+st, b, _ = roles["admin"].call("GET", "/api/v1/stats?by=reason")
+ok(json.loads(cli("stats", "--by", "reason", "--format", "json")) == b, "stats by reason: as vigil stats --by reason")
+st, b, _ = roles["admin"].call("GET", "/api/v1/cases/2")
+ok(json.loads(cli("case", "show", "2", "--format", "json")) == b, "case show: as vigil case show --format json")
+
+# logins and sessions
+bad = Client()
+st1, b1, _ = bad.call("POST", "/api/v1/login", {"user": "off1", "password": "wrong password!"})
+st2, b2, _ = bad.call("POST", "/api/v1/login", {"user": "nosuchuser", "password": "wrong password!"})
+ok(st1 == 401 and st2 == 401 and b1 == b2, "login: a wrong password and an unknown user get the same answer", (b1, b2))
+st, b, _ = bad.call("POST", "/api/v1/login", {"user": "off1"})
+ok(st == 400, "login without a password: 400", (st, b))
+# five at once per name, then one every 12 s: eight attempts in a row meet the limit
+sts = [bad.call("POST", "/api/v1/login", {"user": "off1", "password": "wrong password!"})[0] for _ in range(8)]
+ok(sts[-1] == 429 and set(sts) == {401, 429}, "login: attempts are limited (429)", sts)
+st, b, _ = Client().call("POST", "/api/v1/login", {"user": "off1", "password": pw})
+ok(st == 429, "login: the right password too waits once the name is limited", (st, b))
+own = roles["own"]
+st, b, _ = own.call("POST", "/api/v1/logout", {})
+ok(st == 200, "logout: 200", (st, b))
+st, b, _ = own.call("GET", "/api/v1/units")
+ok(st == 401, "the session ends at logout: 401", (st, b))
+# the audit log holds the changes and the logins, and is intact
+st, b, _ = roles["admin"].call("GET", "/api/v1/audit/verify")
+ok(st == 200 and b["intact"], "audit verify: intact after all this", b)
+print("1..%d" % n)
+sys.exit(1 if fails else 0)
+PY
+rc=$?
+kill "$SPID"; wait "$SPID"
+# the python part printed its own TAP; renumber it into this script's
+while IFS= read -r line; do
+  case $line in
+  "ok "*) ok "${line#ok * - }" ;;
+  "not ok "*) not_ok "${line#not ok * - }" ;;
+  "#"*) echo "$line" ;;
+  "1.."*) ;;
+  *) echo "# $line" ;;
+  esac
+done <"$T/matrix.tap"
+is "the matrix ran to its end" "$rc:$(grep -c '^1\.\.' "$T/matrix.tap")" "0:1"
+check "audit: logins and failed logins are recorded" bash -c \
+  "sqlite3 '$VIGIL_DB' \"SELECT action FROM audit\" | grep -qx user.login && sqlite3 '$VIGIL_DB' \"SELECT action FROM audit\" | grep -qx user.login-failed"
+check "access log: no password, no CSRF token, no session token" bash -c "! grep -qiE 'horse|csrf|vigil_session' '$T/access.log'"
+done_testing
