@@ -11,6 +11,7 @@ packages=(
   file sqlite3
   libpq-dev postgresql time
   libsodium-dev
+  libseccomp-dev
   libyajl-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick
   libjpeg-turbo-progs webp

@@ -29,6 +29,9 @@ const char *vigil_error_kind_name(vigil_error_kind k)
     switch (k) {
     case VIGIL_ERROR_ENCRYPTED: return "encrypted";
     case VIGIL_ERROR_UNSUPPORTED: return "unsupported";
+    case VIGIL_ERROR_CRASHED: return "crashed";
+    case VIGIL_ERROR_TIMEOUT: return "timeout";
+    case VIGIL_ERROR_MEMORY: return "memory";
     default: return NULL;
     }
 }
@@ -361,11 +364,13 @@ static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigi
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_UNKNOWN],
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_ERROR], (unsigned long long)s->bytes,
                 s->seconds, s->interrupted ? "true" : "false");
-    if (s->by_error_kind[VIGIL_ERROR_ENCRYPTED] || s->by_error_kind[VIGIL_ERROR_UNSUPPORTED])
-        vg_buf_addf(&b, ",\"errors\":{\"encrypted\":%llu,\"unsupported\":%llu,\"other\":%llu}",
-                    (unsigned long long)s->by_error_kind[VIGIL_ERROR_ENCRYPTED],
-                    (unsigned long long)s->by_error_kind[VIGIL_ERROR_UNSUPPORTED],
-                    (unsigned long long)s->by_error_kind[VIGIL_ERROR_OTHER]);
+    if (s->by_verdict[VIGIL_VERDICT_ERROR] > s->by_error_kind[VIGIL_ERROR_OTHER]) { /* some have a kind */
+        vg_buf_adds(&b, ",\"errors\":{");
+        for (int k = VIGIL_ERROR_OTHER + 1; k < VIGIL_ERROR__COUNT; k++)
+            vg_buf_addf(&b, "\"%s\":%llu,", vigil_error_kind_name((vigil_error_kind)k),
+                        (unsigned long long)s->by_error_kind[k]);
+        vg_buf_addf(&b, "\"other\":%llu}", (unsigned long long)s->by_error_kind[VIGIL_ERROR_OTHER]);
+    }
     if (with_sets) /* even none: "sets":[] says that nothing was compared */
         add_sets(&b, sets, nsets);
     if (scan_json) {
