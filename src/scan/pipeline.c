@@ -275,6 +275,8 @@ static void *worker_main(void *arg)
         c.u = u;
         if (stopping(p))
             ;
+        else if (u->job && w->proc)
+            vg_worker_image(w->proc, w->reader, u->job, emit, &c, &p->cancel);
         else if (u->job)
             vg_reader_image(w->reader, u->job, emit, &c);
         else if (w->proc)
@@ -433,6 +435,8 @@ int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npa
     worker *ws;
     pthread_t walker;
     unsigned jobs = o->jobs ? o->jobs : 1, started = 0;
+    const char **images = NULL;       /* the paths that are disk images (isolated scans) */
+    size_t nimages = 0;
     double t0 = now_seconds();
     int rc = 0;
     memset(stats, 0, sizeof *stats);
@@ -449,9 +453,17 @@ int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npa
     ws = calloc(jobs, sizeof *ws);
     if (!ws)
         return vigil_error_set(err, VIGIL_ENOMEM, "scan: out of memory");
-    /* the workers first, while this is the only thread: each is a fork of the scan as set up */
+    /* the workers first, while this is the only thread: each is a fork of the scan as set up,
+       with the disk images named as paths opened before its sandbox closes */
+    if (o->isolate) {
+        if (!(images = calloc(npaths ? npaths : 1, sizeof *images)))
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "scan: out of memory");
+        for (size_t i = 0; rc == 0 && i < npaths; i++)
+            if (is_image_root(paths[i]))
+                images[nimages++] = paths[i];
+    }
     for (unsigned i = 0; i < jobs && rc == 0 && o->isolate; i++)
-        rc = vg_worker_new(&ws[i].proc, o, err);
+        rc = vg_worker_new(&ws[i].proc, o, images, nimages, err);
     for (unsigned i = 0; i < jobs && rc == 0; i++) {
         ws[i].p = &p;
         rc = vg_reader_new(&ws[i].reader, o, err);
@@ -480,6 +492,7 @@ int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npa
         vg_reader_free(ws[i].reader);
     }
     free(ws);
+    free(images);
     if (o->stop && *o->stop)
         stats->interrupted = 1;
     stats->seconds = now_seconds() - t0;

@@ -45,6 +45,7 @@ struct vg_reader {
     int pic_ready;        /* pic holds the current file's picture */
     vigil_pdq_work pdq;   /* this thread's PDQ float buffers, reused likewise */
     vg_image_cache *images; /* this thread's handles on disk images (reader_image.c) */
+    int no_open;          /* a sandboxed worker's: opening by name would kill it */
 };
 
 /* What the reader does with the current file's bytes for PDQ. */
@@ -115,6 +116,16 @@ void vg_reader_free(vg_reader *r)
 vg_image_cache **vg_reader_images(vg_reader *r)
 {
     return &r->images;
+}
+
+void vg_reader_forbid_open(vg_reader *r)
+{
+    r->no_open = 1;
+}
+
+int vg_reader_no_open(const vg_reader *r)
+{
+    return r->no_open;
 }
 
 const vigil_scan_opts *vg_reader_opts(const vg_reader *r)
@@ -758,6 +769,7 @@ static int read_pulled(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx,
     *nested = -1;
     image_start(r);
     while ((n = pull(ctx, r->buf, BLOCK, why, sizeof why)) > 0) {
+        vg_worker_progress();
         take_chunk(r, sp, head_len, nested, r->o->expand_archives, (size_t)n);
         total += (uint64_t)n;
         if (stopped(r))

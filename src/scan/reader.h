@@ -48,5 +48,8 @@ typedef struct vg_image_cache vg_image_cache;
 /* This reader's disk image handles (reader_image.c keeps them); its options. */
 vg_image_cache **vg_reader_images(vg_reader *r);
 const vigil_scan_opts *vg_reader_opts(const vg_reader *r);
+/* From now on this reader may open nothing by name (a sandboxed worker's); vg_reader_no_open says so. */
+void vg_reader_forbid_open(vg_reader *r);
+int vg_reader_no_open(const vg_reader *r);
 
 #endif

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scan/job_wire.h"
 #include "scan/result_wire.h"
 #include "scan/worker.h"
 #include "scan/worker_child.h"
@@ -28,6 +29,8 @@
 
 struct vg_worker {
     const vigil_scan_opts *o;
+    const char *const *images; /* disk images the worker opens before its sandbox closes */
+    size_t nimages;
     vg_worker_page *page;     /* shared with the process */
     pid_t pid;                /* 0: none running */
     int sock, pidfd;
@@ -135,7 +138,7 @@ static int spawn(vg_worker *w, char *why, size_t cap)
         for (size_t i = 0; i < nproxy_fds; i++)
             close(proxy_fds[i]);
         close(sv[0]);
-        vg_worker_child_main(sv[1], w->page, w->o, w->memory);
+        vg_worker_child_main(sv[1], w->page, w->o, w->memory, w->images, w->nimages);
     }
     if (pid > 0 && nproxy_fds < sizeof proxy_fds / sizeof proxy_fds[0])
         proxy_fds[nproxy_fds++] = sv[0];
@@ -163,7 +166,8 @@ static int spawn(vg_worker *w, char *why, size_t cap)
     return -1;
 }
 
-int vg_worker_new(vg_worker **out, const vigil_scan_opts *o, vigil_error *err)
+int vg_worker_new(vg_worker **out, const vigil_scan_opts *o, const char *const *images, size_t nimages,
+                  vigil_error *err)
 {
     vg_worker *w = calloc(1, sizeof *w);
     char why[256];
@@ -171,6 +175,8 @@ int vg_worker_new(vg_worker **out, const vigil_scan_opts *o, vigil_error *err)
     if (!w)
         return vigil_error_set(err, VIGIL_ENOMEM, "scan: out of memory");
     w->o = o;
+    w->images = images;
+    w->nimages = nimages;
     w->sock = w->pidfd = -1;
     w->timeout_s = o->item_timeout ? o->item_timeout : 60;
     w->memory = o->worker_memory;
@@ -221,7 +227,14 @@ typedef enum { DIED, TIMED_OUT, MALFORMED } end_cause;
  * The worker is gone (or was killed) in the middle of entry e: reap it and emit one error item
  * for what it was working on, as its page names it (containers, item, parser layer).
  */
-static void lost_worker(vg_worker *w, const vg_entry *e, end_cause cause, vg_emit_fn emit, void *ud)
+typedef struct fallback { /* what to name when the page names nothing */
+    const char *path;
+    size_t len;
+    const char *const *chain;
+    size_t depth;
+} fallback;
+
+static void lost_worker(vg_worker *w, const fallback *fb, end_cause cause, vg_emit_fn emit, void *ud)
 {
     vg_worker_page *pg = w->page;
     int status = reap(w);
@@ -262,12 +275,13 @@ static void lost_worker(vg_worker *w, const vg_entry *e, end_cause cause, vg_emi
         exit_text(ex, sizeof ex, status);
         snprintf(what, sizeof what, "crashed: %s", ex);
     }
-    r = at ? vg_result_new(at, strlen(at), chain, depth) : vg_result_new(e->path, e->path_len, NULL, 0);
+    r = at ? vg_result_new(at, strlen(at), chain, depth) : vg_result_new(fb->path, fb->len, fb->chain, fb->depth);
     if (!r) {
         emit(ud, NULL);
         return;
     }
     r->item.type = at && pg->archive ? VIGIL_ITEM_ARCHIVE : VIGIL_ITEM_FILE;
+    r->item.in_image = pg->in_image;
     r->item.verdict = VIGIL_VERDICT_ERROR;
     r->item.error_kind = kind;
     vg_result_error(r, "parser %s in %s", what, pg->layer[0] ? pg->layer : "reader");
@@ -337,23 +351,19 @@ static int relay_one(vg_worker *w, vg_emit_fn emit, void *ud, end_cause *cause)
     }
 }
 
-void vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_fn emit, void *ud,
-                    volatile sig_atomic_t *cancel)
+/* Hand the worker one message (with fd, which is closed here) and relay what comes back until the
+ * entry is done, the worker is lost (one error item) or the scan stops. */
+static void run(vg_worker *w, uint32_t type, const vg_buf *msg, int fd, const fallback *fb, vg_emit_fn emit,
+                void *ud, volatile sig_atomic_t *cancel)
 {
-    vg_msg_entry me;
-    vg_buf msg;
-    int fd = vg_reader_open_entry(e, w->o);
     uint64_t seen;
     double quiet_since;
     end_cause cause = DIED;
     char why[256];
-    if (fd < 0) { /* nothing to parse: the error item is made here */
-        vg_reader_file_fd(local, e, -1, errno, emit, ud);
-        return;
-    }
     if (!w->pid && spawn(w, why, sizeof why) < 0) {
-        vg_result *r = vg_result_new(e->path, e->path_len, NULL, 0);
-        close(fd);
+        vg_result *r = vg_result_new(fb->path, fb->len, fb->chain, fb->depth);
+        if (fd >= 0)
+            close(fd);
         if (r) {
             r->item.verdict = VIGIL_VERDICT_ERROR;
             vg_result_error(r, "not read: cannot start a parser worker process: %s", why);
@@ -361,26 +371,15 @@ void vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_f
         emit(ud, r);
         return;
     }
-    memset(&me, 0, sizeof me);
-    if (e->st)
-        me.st = *e->st;
-    me.has_st = e->st != NULL;
-    me.path_len = e->path_len;
-    me.err = e->err;
-    me.is_dir = e->is_dir;
-    me.follow = e->follow;
-    vg_buf_init(&msg, sizeof me + e->path_len + 1);
-    vg_buf_add(&msg, &me, sizeof me);
-    vg_buf_add(&msg, e->path, e->path_len);
-    if (vg_buf_failed(&msg) || vg_msg_send(w->sock, VG_MSG_FILE, msg.ptr, msg.len, fd) < 0) {
-        vg_buf_dispose(&msg);
-        close(fd);
+    if (vg_buf_failed(msg) || vg_msg_send(w->sock, type, msg->ptr, msg->len, fd) < 0) {
+        if (fd >= 0)
+            close(fd);
         kill_now(w);
-        lost_worker(w, e, DIED, emit, ud);
+        lost_worker(w, fb, DIED, emit, ud);
         return;
     }
-    vg_buf_dispose(&msg);
-    close(fd);
+    if (fd >= 0)
+        close(fd);
     seen = w->page->progress;
     quiet_since = now_s();
     for (;;) {
@@ -416,5 +415,48 @@ void vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_f
     }
     if (cause == MALFORMED)
         kill_now(w);
-    lost_worker(w, e, cause, emit, ud);
+    lost_worker(w, fb, cause, emit, ud);
+}
+
+void vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_fn emit, void *ud,
+                    volatile sig_atomic_t *cancel)
+{
+    vg_msg_entry me;
+    vg_buf msg;
+    fallback fb = {e->path, e->path_len, NULL, 0};
+    int fd = vg_reader_open_entry(e, w->o);
+    if (fd < 0) { /* nothing to parse: the error item is made here */
+        vg_reader_file_fd(local, e, -1, errno, emit, ud);
+        return;
+    }
+    memset(&me, 0, sizeof me);
+    if (e->st)
+        me.st = *e->st;
+    me.has_st = e->st != NULL;
+    me.path_len = e->path_len;
+    me.err = e->err;
+    me.is_dir = e->is_dir;
+    me.follow = e->follow;
+    vg_buf_init(&msg, sizeof me + e->path_len + 1);
+    vg_buf_add(&msg, &me, sizeof me);
+    vg_buf_add(&msg, e->path, e->path_len);
+    run(w, VG_MSG_FILE, &msg, fd, &fb, emit, ud, cancel);
+    vg_buf_dispose(&msg);
+}
+
+void vg_worker_image(vg_worker *w, vg_reader *local, vg_image_job *j, vg_emit_fn emit, void *ud,
+                     volatile sig_atomic_t *cancel)
+{
+    const char *chain[2] = {j->image, j->label ? j->label : ""};
+    fallback fb = {j->path ? j->path : chain[1], j->path ? j->path_len : strlen(chain[1]), chain,
+                   j->path ? 2 : 1};
+    vg_buf msg;
+    if (j->kind == VG_JOB_VERIFY) { /* waits on a thread of this process; parses nothing */
+        vg_reader_image(local, j, emit, ud);
+        return;
+    }
+    vg_buf_init(&msg, (size_t)1 << 24);
+    vg_job_wire_put(&msg, j);
+    run(w, VG_MSG_JOB, &msg, -1, &fb, emit, ud, cancel);
+    vg_buf_dispose(&msg);
 }

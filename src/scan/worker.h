@@ -10,18 +10,24 @@
 #ifndef VG_SCAN_WORKER_H
 #define VG_SCAN_WORKER_H
 #include <signal.h>
+#include "scan/image_job.h"
 #include "scan/reader.h"
 #include "vigil/scan.h"
 
 typedef struct vg_worker vg_worker;
 
 /* Fork a worker for a scan with options o (kept by reference) and wait until it is ready;
- * VIGIL_EINTERNAL saying why when it cannot start. */
-int vg_worker_new(vg_worker **out, const vigil_scan_opts *o, vigil_error *err);
+ * VIGIL_EINTERNAL saying why when it cannot start. The disk images named as the scan's paths
+ * (images, kept by reference) are opened by the worker before its sandbox closes. */
+int vg_worker_new(vg_worker **out, const vigil_scan_opts *o, const char *const *images, size_t nimages,
+                  vigil_error *err);
 /* Read entry e through the worker, emitting its results in order. local reads in this process
  * what needs no parser (a file that did not open). cancel (or o->stop) set ends the work at once. */
 void vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_fn emit, void *ud,
                     volatile sig_atomic_t *cancel);
+/* Read a disk-image job through the worker likewise (a verify job is read here, by local). */
+void vg_worker_image(vg_worker *w, vg_reader *local, vg_image_job *j, vg_emit_fn emit, void *ud,
+                     volatile sig_atomic_t *cancel);
 /* Kill the worker now (the scan stops); its proxy returns within a poll. */
 void vg_worker_kill(vg_worker *w);
 void vg_worker_free(vg_worker *w);

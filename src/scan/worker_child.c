@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/heartbeat.h"
+#include "scan/image_job.h"
+#include "scan/job_wire.h"
 #include "scan/reader.h"
 #include "scan/result_wire.h"
 #include "scan/worker_child.h"
@@ -74,33 +77,71 @@ static int cap_memory(uint64_t cap)
     return setrlimit(RLIMIT_AS, &rl);
 }
 
+/* A file on disk: its walked entry (payload) and its descriptor. */
+static void serve_file(child *c, vg_reader *r, const vg_msg_hdr *h, int fd)
+{
+    vg_msg_entry me;
+    vg_entry e;
+    char *path;
+    if (h->len < sizeof me || h->len - sizeof me > MAX_ENTRY_PATH || vg_msg_read(c->sock, &me, sizeof me) < 0 ||
+        me.path_len != h->len - sizeof me)
+        _exit(VG_WORKER_EXIT_PROTOCOL);
+    if (!(path = malloc(me.path_len + 1)) || vg_msg_read(c->sock, path, me.path_len) < 0)
+        _exit(VG_WORKER_EXIT_PROTOCOL);
+    path[me.path_len] = '\0';
+    e = (vg_entry){path, me.path_len, me.has_st ? &me.st : NULL, me.err, me.is_dir, me.follow};
+    vg_worker_self->in_image = 0;
+    vg_worker_layer("reader");
+    vg_worker_note(NULL, 0, path, 0);
+    vg_reader_file_fd(r, &e, fd, fd < 0 ? EBADF : 0, child_emit, c);
+    free(path);
+}
+
+/* A disk-image job, read through the images opened before the sandbox. */
+static void serve_job(child *c, vg_reader *r, const vg_msg_hdr *h, int fd)
+{
+    char *body;
+    vg_image_job *j;
+    const char *chain[2];
+    if (fd >= 0)
+        close(fd);
+    if (h->len > ((size_t)1 << 24) || !(body = malloc(h->len ? h->len : 1)) || vg_msg_read(c->sock, body, h->len) < 0)
+        _exit(VG_WORKER_EXIT_PROTOCOL);
+    if (!(j = vg_job_wire_get(body, h->len)))
+        _exit(VG_WORKER_EXIT_PROTOCOL);
+    free(body);
+    chain[0] = j->image;
+    chain[1] = j->label ? j->label : "";
+    vg_worker_self->in_image = 1;
+    vg_worker_layer("disk image");
+    if (j->path)
+        vg_worker_note(chain, 2, j->path, 0);
+    else
+        vg_worker_note(chain, 1, chain[1], 1);
+    vg_reader_image(r, j, child_emit, c);
+    vg_image_job_free(j);
+}
+
 static void serve(child *c, vg_reader *r)
 {
     for (;;) {
         vg_msg_hdr h;
-        vg_msg_entry me;
-        vg_entry e;
-        char *path;
         int fd, rc = vg_msg_recv_hdr(c->sock, &h, &fd);
         if (rc <= 0)
             _exit(0);
-        if (h.type != VG_MSG_FILE || h.len < sizeof me || h.len - sizeof me > MAX_ENTRY_PATH ||
-            vg_msg_read(c->sock, &me, sizeof me) < 0 || me.path_len != h.len - sizeof me)
-            _exit(VG_WORKER_EXIT_PROTOCOL);
-        if (!(path = malloc(me.path_len + 1)) || vg_msg_read(c->sock, path, me.path_len) < 0)
-            _exit(VG_WORKER_EXIT_PROTOCOL);
-        path[me.path_len] = '\0';
-        e = (vg_entry){path, me.path_len, me.has_st ? &me.st : NULL, me.err, me.is_dir, me.follow};
         vg_worker_self->oom = 0;
-        vg_worker_layer("reader");
-        vg_worker_note(NULL, 0, path, 0);
-        vg_reader_file_fd(r, &e, fd, fd < 0 ? EBADF : 0, child_emit, c);
-        free(path);
+        if (h.type == VG_MSG_FILE)
+            serve_file(c, r, &h, fd);
+        else if (h.type == VG_MSG_JOB)
+            serve_job(c, r, &h, fd);
+        else
+            _exit(VG_WORKER_EXIT_PROTOCOL);
         send_or_die(c->sock, VG_MSG_DONE, NULL, 0);
     }
 }
 
-void vg_worker_child_main(int sock, vg_worker_page *pg, const vigil_scan_opts *o, uint64_t memory_cap)
+void vg_worker_child_main(int sock, vg_worker_page *pg, const vigil_scan_opts *o, uint64_t memory_cap,
+                          const char *const *images, size_t nimages)
 {
     child c = {sock, {0}};
     vg_reader *r;
@@ -110,12 +151,17 @@ void vg_worker_child_main(int sock, vg_worker_page *pg, const vigil_scan_opts *o
     signal(SIGTERM, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
     vg_worker_self = pg;
+    vg_heartbeat_counter = &pg->progress;
     vg_worker_sock = sock;
     vg_buf_init(&c.msg, (size_t)1 << 30);
     memset(&err, 0, sizeof err);
     if (vg_reader_new(&r, o, &err) < 0)
         _exit(VG_WORKER_EXIT_READER);
     vg_archive_prepare();
+    for (size_t i = 0; i < nimages; i++) /* image files (and their segments) are opened by name */
+        if (vg_reader_image_preopen(r, images[i]) < 0)
+            _exit(VG_WORKER_EXIT_READER);
+    vg_reader_forbid_open(r);
     /* glibc reads /proc/sys/vm/overcommit_memory the first time it shrinks a thread's heap (a worker
        forked by a reader thread, a decoder's threads); heaps that are never trimmed never ask */
     mallopt(M_TRIM_THRESHOLD, INT_MAX);

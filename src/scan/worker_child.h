@@ -14,8 +14,8 @@
 /* Exit statuses of a worker that could not get ready. */
 enum { VG_WORKER_EXIT_READER = 3, VG_WORKER_EXIT_LIMIT, VG_WORKER_EXIT_SECCOMP, VG_WORKER_EXIT_PROTOCOL };
 
-void vg_worker_child_main(int sock, vg_worker_page *pg, const vigil_scan_opts *o, uint64_t memory_cap)
-    __attribute__((noreturn));
+void vg_worker_child_main(int sock, vg_worker_page *pg, const vigil_scan_opts *o, uint64_t memory_cap,
+                          const char *const *images, size_t nimages) __attribute__((noreturn));
 
 /* Drop what a worker must never do: open files, run programs, use the network, make processes,
  * signal others. A forbidden call kills the process (SIGSYS). 0 or -1. */

@@ -12,12 +12,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/heartbeat.h"
+
 #define VG_WORKER_WHERE 3072
 
 typedef struct vg_worker_page {
     volatile uint64_t progress;   /* moves while the worker gets on with its item */
     volatile int oom;             /* an allocation failed: a death after it is "over memory" */
     volatile int archive;         /* where names an archive being listed, not one item being read */
+    volatile int in_image;        /* the entry is a disk-image job */
     volatile uint32_t depth;      /* containers in where, before the item */
     char layer[32];               /* the parser at work: "reader", "libarchive", "libmagic", ... */
     char where[VG_WORKER_WHERE];  /* containers then the item, each NUL-terminated */
@@ -26,10 +29,10 @@ typedef struct vg_worker_page {
 /* The page of this process when it is a worker; NULL in the scanning process. */
 extern vg_worker_page *vg_worker_self;
 
+/* The worker moved on (the page's progress counter is the heartbeat's, core/heartbeat.h). */
 static inline void vg_worker_progress(void)
 {
-    if (vg_worker_self)
-        __atomic_add_fetch(&vg_worker_self->progress, 1, __ATOMIC_RELAXED);
+    vg_heartbeat();
 }
 
 /* The item now being read (archive == 0) or the archive now being listed (archive == 1). */

@@ -16,6 +16,7 @@ enum {
     VG_MSG_DONE,       /* worker -> proxy: the entry is finished */
     VG_MSG_TMP,        /* worker -> proxy: a temporary file, please */
     VG_MSG_TMP_FD,     /* proxy -> worker: here it is (fd; none when it could not be made) */
+    VG_MSG_JOB,        /* proxy -> worker: read this disk-image job (job_wire.h) */
 };
 
 typedef struct vg_msg_hdr {
