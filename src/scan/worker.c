@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -154,6 +155,11 @@ static int spawn(vg_worker *w, char *why, size_t cap)
     pthread_mutex_unlock(&w->mu);
     w->sock = sv[0];
     w->pidfd = (int)syscall(SYS_pidfd_open, pid, 0); /* -1 on old kernels: deaths are then seen by EOF */
+    {
+        /* a worker stuck in the middle of a message must not hold its proxy: reads give up */
+        struct timeval tv = {(time_t)w->timeout_s, 0};
+        setsockopt(w->sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
     w->killed = 0;
     pf = (struct pollfd){w->sock, POLLIN, 0};
     if (poll(&pf, 1, READY_TIMEOUT_MS) == 1 && vg_msg_recv_hdr(w->sock, &h, &fd) == 1 && h.type == VG_MSG_DONE)
@@ -408,13 +414,20 @@ static void run(vg_worker *w, uint32_t type, const vg_buf *msg, int fd, const fa
             seen = w->page->progress;
             quiet_since = now_s();
         } else if (now_s() - quiet_since >= w->timeout_s) {
+            end_cause ignored;
             kill_now(w);
             cause = TIMED_OUT;
+            /* what it sent before the kill is complete: hand it on; it may even have finished */
+            while ((rc = relay_one(w, emit, ud, &ignored)) == 0)
+                ;
+            if (rc == 1) {
+                reap(w);
+                return;
+            }
             break;
         }
     }
-    if (cause == MALFORMED)
-        kill_now(w);
+    kill_now(w); /* dead already, or a worker that broke the protocol or stopped mid-message */
     lost_worker(w, fb, cause, emit, ud);
 }
 

@@ -1,5 +1,7 @@
 /* The worker process's set-up and loop (worker_child.h). */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
@@ -77,6 +79,35 @@ static int cap_memory(uint64_t cap)
     return setrlimit(RLIMIT_AS, &rl);
 }
 
+/*
+ * Keep only what a parser may need of what the fork inherited: descriptors open for reading
+ * (mapped hash sets read with pread) and stderr. Outputs, the registry, sockets other than
+ * its own and stdin/stdout go, so a subverted parser has nothing to write to.
+ */
+static void drop_fds(int keep)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *de;
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        dup2(devnull, 1);
+        close(devnull);
+    }
+    if (!d)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        struct stat st;
+        int fd = atoi(de->d_name), fl;
+        if (de->d_name[0] < '0' || de->d_name[0] > '9' || fd <= 2 || fd == keep || fd == dirfd(d))
+            continue;
+        fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || (fl & O_ACCMODE) != O_RDONLY || (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode)))
+            close(fd);
+    }
+    closedir(d);
+}
+
 /* A file on disk: its walked entry (payload) and its descriptor. */
 static void serve_file(child *c, vg_reader *r, const vg_msg_hdr *h, int fd)
 {
@@ -152,6 +183,7 @@ void vg_worker_child_main(int sock, vg_worker_page *pg, const vigil_scan_opts *o
     signal(SIGPIPE, SIG_IGN);
     vg_worker_self = pg;
     vg_heartbeat_counter = &pg->progress;
+    drop_fds(sock);
     vg_worker_sock = sock;
     vg_buf_init(&c.msg, (size_t)1 << 30);
     memset(&err, 0, sizeof err);
