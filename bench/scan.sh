@@ -21,6 +21,9 @@
 #                     must report exactly 1,000 illegal items, whatever the column
 #   BENCH_REPEAT      runs per column (default 3): times are medians, peak RSS the largest
 #                     (/usr/bin/time %M). The default scan of /usr/share takes about 80 s.
+# With parser workers, /usr/bin/time's peak RSS is that of the largest single process; the
+# scan's whole process tree (scan + workers, RSS and PSS summed) is measured once more by
+# bench/tree_mem.py, with and without isolation.
 # Peak RSS counts file-backed pages too (the mapped set segment, libmagic's database):
 # one more run of the default scan, sampled every 0.1 s by bench/rss_split.py, says how
 # much of its peak is anonymous memory and how much mapped files. MB = 10^6 bytes.
@@ -116,6 +119,11 @@ bench_tree() { # name dir
   done
   echo "  the default scan once more under bench/rss_split.py (peak RSS, anonymous and file-backed):"
   python3 bench/rss_split.py "$VIGIL" --db "$DB" scan --jobs "$JOBS" --quiet --jsonl "$JSONL" "$dir" | sed 's/^/    /'
+  if [ "$ISO" = 1 ]; then # the scan's parser workers are processes of their own: the whole tree, both ways
+    echo "  the default scan and scan --no-isolation once more under bench/tree_mem.py (scan + workers):"
+    printf '    scan:                 %s\n' "$(python3 bench/tree_mem.py "$VIGIL" --db "$DB" scan --jobs "$JOBS" --quiet --jsonl "$JSONL" "$dir")"
+    printf '    scan --no-isolation:  %s\n' "$(python3 bench/tree_mem.py "$VIGIL" --db "$DB" scan --jobs "$JOBS" --quiet --no-isolation --jsonl "$JSONL" "$dir")"
+  fi
   echo "results, $name ($files files, ${items[$name]} items with archive members, $(mbps "$bytes" 1) MB):"
   printf '  %-26s %9s %10s %8s %8s %13s\n' column "wall s" "files/s" "MB/s" "CPU s" "peak RSS MiB"
   for k in "${keys[@]}"; do
