@@ -351,7 +351,7 @@ static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigi
                    size_t nsets, const char *scan_json)
 {
     vg_buf b;
-    int rc = 0;
+    int rc = 0, kinds = 0;
     vg_buf_init(&b, 64u << 20);
     vg_buf_addf(&b,
                 "{\"summary\":{\"items\":%llu,\"illegal\":%llu,\"benign\":%llu,\"interest\":%llu,"
@@ -364,7 +364,9 @@ static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigi
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_UNKNOWN],
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_ERROR], (unsigned long long)s->bytes,
                 s->seconds, s->interrupted ? "true" : "false");
-    if (s->by_verdict[VIGIL_VERDICT_ERROR] > s->by_error_kind[VIGIL_ERROR_OTHER]) { /* some have a kind */
+    for (int k = VIGIL_ERROR_OTHER + 1; k < VIGIL_ERROR__COUNT; k++)
+        kinds |= s->by_error_kind[k] != 0;
+    if (kinds) { /* some error items have a kind */
         vg_buf_adds(&b, ",\"errors\":{");
         for (int k = VIGIL_ERROR_OTHER + 1; k < VIGIL_ERROR__COUNT; k++)
             vg_buf_addf(&b, "\"%s\":%llu,", vigil_error_kind_name((vigil_error_kind)k),
