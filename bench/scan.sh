@@ -6,7 +6,8 @@
 #   scan --no-mime --no-pdq   digests and matching only
 #   scan --no-mime            ... and PDQ of every picture
 #   scan --no-pdq             ... and MIME typing, no PDQ
-#   scan                      the default scan
+#   scan                      the default scan (parsers in sandboxed worker processes)
+#   scan --no-isolation       the default scan with every parser in the scanning process
 #   scan --pdq-exact          only when `vigil scan --help` lists that option
 #   hashdeep -jN              the peer: hashdeep -c md5,sha1,sha256 -r (same three digests)
 # and the ratios issue 14 sets targets for. Prints figures, never pass/fail.
@@ -20,6 +21,9 @@
 #                     must report exactly 1,000 illegal items, whatever the column
 #   BENCH_REPEAT      runs per column (default 3): times are medians, peak RSS the largest
 #                     (/usr/bin/time %M). The default scan of /usr/share takes about 80 s.
+# With parser workers, /usr/bin/time's peak RSS is that of the largest single process; the
+# scan's whole process tree (scan + workers, RSS and PSS summed) is measured once more by
+# bench/tree_mem.py, with and without isolation.
 # Peak RSS counts file-backed pages too (the mapped set segment, libmagic's database):
 # one more run of the default scan, sampled every 0.1 s by bench/rss_split.py, says how
 # much of its peak is anonymous memory and how much mapped files. MB = 10^6 bytes.
@@ -72,11 +76,17 @@ printf 'import: %s\n  %.3f s, %s entries/s, CPU %s s, peak RSS %s MiB; db %s MiB
 echo
 
 # Columns: key, label, command (after "vigil").
-keys=(hash nn nm np scan)
+keys=(hash nn nm np scan noiso)
 declare -A label=([hash]="hash" [nn]="scan --no-mime --no-pdq" [nm]="scan --no-mime" [np]="scan --no-pdq"
-                  [scan]="scan" [exact]="scan --pdq-exact" [hd]="hashdeep -j$JOBS")
-declare -A flags=([nn]="--no-mime --no-pdq" [nm]="--no-mime" [np]="--no-pdq" [scan]="" [exact]="--pdq-exact")
+                  [scan]="scan" [noiso]="scan --no-isolation" [exact]="scan --pdq-exact" [hd]="hashdeep -j$JOBS")
+declare -A flags=([nn]="--no-mime --no-pdq" [nm]="--no-mime" [np]="--no-pdq" [scan]="" [noiso]="--no-isolation" [exact]="--pdq-exact")
 [ "$EXACT" = 1 ] && keys+=(exact)
+ISO=1
+if ! "$VIGIL" scan --help 2>&1 | grep -q -- '--no-isolation'; then # a build from before the workers
+  ISO=0
+  keys=(hash nn nm np scan)
+  [ "$EXACT" = 1 ] && keys+=(exact)
+fi
 keys+=(hd)
 
 declare -A secs rss cpu items illegal
@@ -109,6 +119,11 @@ bench_tree() { # name dir
   done
   echo "  the default scan once more under bench/rss_split.py (peak RSS, anonymous and file-backed):"
   python3 bench/rss_split.py "$VIGIL" --db "$DB" scan --jobs "$JOBS" --quiet --jsonl "$JSONL" "$dir" | sed 's/^/    /'
+  if [ "$ISO" = 1 ]; then # the scan's parser workers are processes of their own: the whole tree, both ways
+    echo "  the default scan and scan --no-isolation once more under bench/tree_mem.py (scan + workers):"
+    printf '    scan:                 %s\n' "$(python3 bench/tree_mem.py "$VIGIL" --db "$DB" scan --jobs "$JOBS" --quiet --jsonl "$JSONL" "$dir")"
+    printf '    scan --no-isolation:  %s\n' "$(python3 bench/tree_mem.py "$VIGIL" --db "$DB" scan --jobs "$JOBS" --quiet --no-isolation --jsonl "$JSONL" "$dir")"
+  fi
   echo "results, $name ($files files, ${items[$name]} items with archive members, $(mbps "$bytes" 1) MB):"
   printf '  %-26s %9s %10s %8s %8s %13s\n' column "wall s" "files/s" "MB/s" "CPU s" "peak RSS MiB"
   for k in "${keys[@]}"; do
@@ -118,6 +133,11 @@ bench_tree() { # name dir
   local r
   r=$(ratio "${secs[$name/scan]}" "${secs[$name/nm]}")
   printf '  scan / scan --no-mime: %sx (target <= 1.25: %s)\n' "$r" "$(awk -v r="$r" 'BEGIN { print (r <= 1.25) ? "met" : "NOT met" }')"
+  if [ "$ISO" = 1 ]; then
+    r=$(ratio "${secs[$name/scan]}" "${secs[$name/noiso]}")
+    printf '  scan / scan --no-isolation: %sx the time, CPU %sx (target <= 1.05: %s)\n' "$r" \
+      "$(ratio "${cpu[$name/scan]}" "${cpu[$name/noiso]}")" "$(awk -v r="$r" 'BEGIN { print (r <= 1.05) ? "met" : "NOT met" }')"
+  fi
   if [ "$dir" = "$BCORPUS" ]; then
     r=$(ratio "${secs[$name/scan]}" "${secs[$name/hash]}")
     printf '  scan / hash: %sx (target <= 1.15: %s)\n' "$r" "$(awk -v r="$r" 'BEGIN { print (r <= 1.15) ? "met" : "NOT met" }')"

@@ -12,6 +12,7 @@ packages=(
   libpq-dev postgresql time
   libmicrohttpd-dev wrk curl
   libsodium-dev
+  libseccomp-dev
   libyajl-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick
   libjpeg-turbo-progs webp

@@ -107,6 +107,11 @@ static void usage(FILE *f)
             "  --verify-image        check an E01's stored MD5/SHA-1 against its media (reads it all)\n"
             "  --key-file FILE       passwords and recovery keys, one a line, tried on encrypted volumes\n"
             "                        (LUKS 1, BitLocker); never written anywhere\n"
+            "Parsers (archives, libmagic, picture decoders) run in sandboxed worker processes, one per job:\n"
+            "  --item-timeout SECONDS  a parser that makes no progress this long costs its item (default 60)\n"
+            "  --worker-memory SIZE  a worker's memory cap, over the hash sets it shares (default 1G)\n"
+            "  --no-isolation        parse in the scanning process itself (for debugging and benchmarks:\n"
+            "                        a parser that crashes then ends the scan)\n"
             "Error items are named on stderr (the first %d), and all are in the outputs.\n"
             "Exit status: 0 scan complete (error items are part of the result), 1 interrupted,\n"
             "2 usage, 3 a PATH cannot be read or no hash sets are loaded, 4 an output could not be\n"
@@ -141,6 +146,8 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"case", required_argument, NULL, 'K'}, {"exhibit", required_argument, NULL, 'x'},
         {"examiner", required_argument, NULL, 'w'}, {"no-sets", no_argument, NULL, 'S'},
         {"key-file", required_argument, NULL, 'k'},
+        {"item-timeout", required_argument, NULL, 'I'}, {"worker-memory", required_argument, NULL, 'W'},
+        {"no-isolation", no_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
@@ -207,6 +214,24 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             break;
         case 'S': a->no_sets = 1; break;
         case 'k': a->key_file = optarg; break;
+        case 'I':
+            if (parse_limit(&v, "--item-timeout", optarg) < 0)
+                return EXIT_USAGE;
+            if (v == 0 || v > 86400) {
+                cli_error("scan: --item-timeout takes seconds from 1 to 86400, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            o->item_timeout = (unsigned)v;
+            break;
+        case 'W':
+            if (parse_limit(&o->worker_memory, "--worker-memory", optarg) < 0)
+                return EXIT_USAGE;
+            if (o->worker_memory < ((uint64_t)16 << 20)) {
+                cli_error("scan: --worker-memory takes a size of 16M or more, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'O': o->isolate = 0; break;
         case 'h': usage(stdout); return -1;
         default: return EXIT_USAGE;
         }
@@ -302,6 +327,12 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
                 (unsigned long long)stats.by_verdict[VIGIL_VERDICT_ERROR],
                 cli_s(stats.by_verdict[VIGIL_VERDICT_ERROR]), stats.bytes / 1e6, stats.seconds,
                 stats.interrupted ? " (interrupted)" : "");
+    if (!a->quiet && (stats.by_error_kind[VIGIL_ERROR_CRASHED] || stats.by_error_kind[VIGIL_ERROR_TIMEOUT] ||
+                      stats.by_error_kind[VIGIL_ERROR_MEMORY]))
+        fprintf(stderr, "vigil: scan: parser errors: %llu crashed, %llu timed out, %llu over memory\n",
+                (unsigned long long)stats.by_error_kind[VIGIL_ERROR_CRASHED],
+                (unsigned long long)stats.by_error_kind[VIGIL_ERROR_TIMEOUT],
+                (unsigned long long)stats.by_error_kind[VIGIL_ERROR_MEMORY]);
     return stats.interrupted ? EXIT_PROBLEM : EXIT_OK;
 }
 
@@ -321,6 +352,7 @@ int cmd_scan(int argc, char **argv)
     vigil_error err;
     int rc;
     vigil_scan_opts_init(&o);
+    o.isolate = 1; /* the CLI's scans parse in workers unless --no-isolation */
     o.compute_pdq = 1;
     c.args = &a;
     c.stop_after = stop_after ? strtoull(stop_after, NULL, 10) : 0;

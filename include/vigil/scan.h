@@ -50,6 +50,12 @@ typedef struct vigil_scan_opts {
     /* Resuming (vigil/resume.h): files on disk the earlier scan finished are not read again;
      * their stored items are handed on instead. NULL: read everything. */
     const struct vigil_resume *resume;
+    /* Isolation: files are parsed in worker processes (one per job), sandboxed by seccomp, so that
+     * a parser that crashes, hangs or runs out of memory costs one error item, not the scan.
+     * Listing a disk image's file systems and its self-check stay in the scanning process. */
+    int isolate;                 /* default 0 here; vigil scan turns it on (--no-isolation: off) */
+    unsigned item_timeout;       /* seconds without progress before a worker is killed (default 60) */
+    uint64_t worker_memory;      /* address space a worker may add to what it starts with (default 1 GiB) */
 } vigil_scan_opts;
 
 /* The self-check of one disk image (--verify-image). */

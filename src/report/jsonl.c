@@ -30,6 +30,9 @@ const char *vigil_error_kind_name(vigil_error_kind k)
     switch (k) {
     case VIGIL_ERROR_ENCRYPTED: return "encrypted";
     case VIGIL_ERROR_UNSUPPORTED: return "unsupported";
+    case VIGIL_ERROR_CRASHED: return "crashed";
+    case VIGIL_ERROR_TIMEOUT: return "timeout";
+    case VIGIL_ERROR_MEMORY: return "memory";
     default: return NULL;
     }
 }
@@ -379,7 +382,7 @@ static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigi
                    size_t nsets, const char *scan_json, const vigil_run_info *run)
 {
     vg_buf b;
-    int rc = 0;
+    int rc = 0, kinds = 0;
     vg_buf_init(&b, 64u << 20);
     vg_buf_addf(&b,
                 "{\"summary\":{\"items\":%llu,\"illegal\":%llu,\"benign\":%llu,\"interest\":%llu,"
@@ -392,11 +395,15 @@ static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigi
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_UNKNOWN],
                 (unsigned long long)s->by_verdict[VIGIL_VERDICT_ERROR], (unsigned long long)s->bytes,
                 s->seconds, s->interrupted ? "true" : "false");
-    if (s->by_error_kind[VIGIL_ERROR_ENCRYPTED] || s->by_error_kind[VIGIL_ERROR_UNSUPPORTED])
-        vg_buf_addf(&b, ",\"errors\":{\"encrypted\":%llu,\"unsupported\":%llu,\"other\":%llu}",
-                    (unsigned long long)s->by_error_kind[VIGIL_ERROR_ENCRYPTED],
-                    (unsigned long long)s->by_error_kind[VIGIL_ERROR_UNSUPPORTED],
-                    (unsigned long long)s->by_error_kind[VIGIL_ERROR_OTHER]);
+    for (int k = VIGIL_ERROR_OTHER + 1; k < VIGIL_ERROR__COUNT; k++)
+        kinds |= s->by_error_kind[k] != 0;
+    if (kinds) { /* some error items have a kind */
+        vg_buf_adds(&b, ",\"errors\":{");
+        for (int k = VIGIL_ERROR_OTHER + 1; k < VIGIL_ERROR__COUNT; k++)
+            vg_buf_addf(&b, "\"%s\":%llu,", vigil_error_kind_name((vigil_error_kind)k),
+                        (unsigned long long)s->by_error_kind[k]);
+        vg_buf_addf(&b, "\"other\":%llu}", (unsigned long long)s->by_error_kind[VIGIL_ERROR_OTHER]);
+    }
     if (with_sets) /* even none: "sets":[] says that nothing was compared */
         add_sets(&b, sets, nsets);
     if (scan_json) {

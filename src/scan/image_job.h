@@ -52,6 +52,9 @@ typedef struct vg_image_cache vg_image_cache;
 /* As vg_emit_fn: NULL says an item could not be recorded (out of memory). */
 typedef void (*vg_job_emit_fn)(void *ud, vg_result *r);
 void vg_reader_image(vg_reader *r, vg_image_job *j, vg_job_emit_fn emit, void *ud);
+/* Open the image at path now and keep it for the reader's life (a worker, before its sandbox
+ * closes); a failure to open is kept too and reported by the jobs. -1 out of memory. */
+int vg_reader_image_preopen(vg_reader *r, const char *path);
 void vg_image_cache_free(vg_image_cache *c);
 
 #endif

@@ -19,6 +19,7 @@
 #include "scan/image_job.h"
 #include "scan/reader.h"
 #include "scan/resume.h"
+#include "scan/worker.h"
 #include "source/image.h"
 #include "source/walk.h"
 #include "vigil/scan.h"
@@ -56,6 +57,7 @@ typedef struct pipeline {
 typedef struct worker {
     pipeline *p;
     vg_reader *reader;
+    vg_worker *proc;                  /* isolated scans: the process that parses this thread's files */
     pthread_t tid;
 } worker;
 
@@ -76,6 +78,8 @@ void vigil_scan_opts_init(vigil_scan_opts *o)
     o->decode.dct_scale = 1; /* bench/pdq-robust: no recall row worse than the full decode */
     o->pdq_max_distance = VIGIL_PDQ_MAX_DISTANCE;
     o->carve_max_size = (uint64_t)64 << 20;
+    o->item_timeout = 60;
+    o->worker_memory = (uint64_t)1 << 30;
 }
 
 void vigil_scan_stats_dispose(vigil_scan_stats *s)
@@ -271,8 +275,12 @@ static void *worker_main(void *arg)
         c.u = u;
         if (stopping(p))
             ;
+        else if (u->job && w->proc)
+            vg_worker_image(w->proc, w->reader, u->job, emit, &c, &p->cancel);
         else if (u->job)
             vg_reader_image(w->reader, u->job, emit, &c);
+        else if (w->proc)
+            vg_worker_file(w->proc, w->reader, &u->e, emit, &c, &p->cancel);
         else
             vg_reader_file(w->reader, &u->e, emit, &c);
         pthread_mutex_lock(&p->mu);
@@ -427,6 +435,8 @@ int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npa
     worker *ws;
     pthread_t walker;
     unsigned jobs = o->jobs ? o->jobs : 1, started = 0;
+    const char **images = NULL;       /* the paths that are disk images (isolated scans) */
+    size_t nimages = 0;
     double t0 = now_seconds();
     int rc = 0;
     memset(stats, 0, sizeof *stats);
@@ -443,6 +453,17 @@ int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npa
     ws = calloc(jobs, sizeof *ws);
     if (!ws)
         return vigil_error_set(err, VIGIL_ENOMEM, "scan: out of memory");
+    /* the workers first, while this is the only thread: each is a fork of the scan as set up,
+       with the disk images named as paths opened before its sandbox closes */
+    if (o->isolate) {
+        if (!(images = calloc(npaths ? npaths : 1, sizeof *images)))
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "scan: out of memory");
+        for (size_t i = 0; rc == 0 && i < npaths; i++)
+            if (is_image_root(paths[i]))
+                images[nimages++] = paths[i];
+    }
+    for (unsigned i = 0; i < jobs && rc == 0 && o->isolate; i++)
+        rc = vg_worker_new(&ws[i].proc, o, images, nimages, err);
     for (unsigned i = 0; i < jobs && rc == 0; i++) {
         ws[i].p = &p;
         rc = vg_reader_new(&ws[i].reader, o, err);
@@ -466,9 +487,12 @@ int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npa
     }
     for (unsigned i = 0; i < started; i++)
         pthread_join(ws[i].tid, NULL);
-    for (unsigned i = 0; i < jobs; i++)
+    for (unsigned i = 0; i < jobs; i++) {
+        vg_worker_free(ws[i].proc);
         vg_reader_free(ws[i].reader);
+    }
     free(ws);
+    free(images);
     if (o->stop && *o->stop)
         stats->interrupted = 1;
     stats->seconds = now_seconds() - t0;

@@ -22,6 +22,7 @@
 #include "scan/decode_budget.h"
 #include "scan/reader.h"
 #include "scan/testing.h"
+#include "scan/worker_page.h"
 #include "source/archive.h"
 #include "source/longpath.h"
 #include "scan/image_job.h"
@@ -44,6 +45,7 @@ struct vg_reader {
     int pic_ready;        /* pic holds the current file's picture */
     vigil_pdq_work pdq;   /* this thread's PDQ float buffers, reused likewise */
     vg_image_cache *images; /* this thread's handles on disk images (reader_image.c) */
+    int no_open;          /* a sandboxed worker's: opening by name would kill it */
 };
 
 /* What the reader does with the current file's bytes for PDQ. */
@@ -116,9 +118,28 @@ vg_image_cache **vg_reader_images(vg_reader *r)
     return &r->images;
 }
 
+void vg_reader_forbid_open(vg_reader *r)
+{
+    r->no_open = 1;
+}
+
+int vg_reader_no_open(const vg_reader *r)
+{
+    return r->no_open;
+}
+
 const vigil_scan_opts *vg_reader_opts(const vg_reader *r)
 {
     return r->o;
+}
+
+/* libmagic on the head of the current item (a parser: the worker says so while it runs). */
+static void sniff_mime(vg_sniffer *sn, const uint8_t *head, size_t len, char *out, size_t cap)
+{
+    const char *layer = vg_worker_layer("libmagic");
+    vg_fault("libmagic");
+    vg_sniff_mime(sn, head, len, out, cap);
+    vg_worker_layer(layer);
 }
 
 /* ---- pictures: collect the bytes of files that start like an image, then decode once ---- */
@@ -187,6 +208,7 @@ static void image_finish(vg_reader *r, vg_result *res)
     vigil_error err;
     size_t weight;
     int failed, from_file;
+    const char *layer;
     if (r->img_state == IMG_TOO_BIG) {
         it->pdq_state = VIGIL_PDQ_FAILED;
         vg_result_error(res, "image: file over %zu bytes, not decoded", r->img.max);
@@ -198,9 +220,12 @@ static void image_finish(vg_reader *r, vg_result *res)
     /* from the file: its header is the head kept for sniffing (the file is over 4 MB, the head full) */
     weight = from_file ? vg_image_decode_weight(r->head, VG_SNIFF_BYTES) : vg_image_decode_weight(r->img.ptr, r->img.len);
     vg_decode_budget_take(vg_decode_budget_shared(), weight);
+    layer = vg_worker_layer("picture decoder");
+    vg_fault("picture");
     failed = (from_file ? vigil_image_decode_jpeg_fd_reuse(&r->pic, r->img_fd, &r->o->decode, &err)
                         : vigil_image_decode_reuse(&r->pic, r->img.ptr, r->img.len, &r->o->decode, &err)) < 0 ||
              vigil_pdq_image_work(&pr, &r->pic, &r->pdq, &err) < 0;
+    vg_worker_layer(layer);
     image_release(r);
     if (failed || !r->o->thumbnails)
         image_trim(r); /* the picture is hashed: a large one's memory goes before others start */
@@ -359,7 +384,7 @@ static void spool_add(spool *sp, const void *p, size_t n, uint64_t mem_max)
     if (sp->failed)
         return;
     if (!sp->tmp && sp->mem.len + n > mem_max) {
-        sp->tmp = tmpfile(); /* in $TMPDIR, never inside the evidence */
+        sp->tmp = vg_spool_tmpfile(); /* in $TMPDIR, never inside the evidence */
         if (!sp->tmp || (sp->mem.len && fwrite(sp->mem.ptr, 1, sp->mem.len, sp->tmp) != sp->mem.len)) {
             sp->failed = 1;
             return;
@@ -445,6 +470,7 @@ static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, 
     image_start(r);
     while ((n = archive_read_data(a, r->buf, BLOCK)) > 0) {
         take_chunk(r, sp, head_len, nested, 1, (size_t)n);
+        vg_worker_progress();
         total += (uint64_t)n;
         lv->b->out += (uint64_t)n;
         if (over_budget(lv, why, sizeof why)) {
@@ -477,6 +503,7 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
     static const vigil_item_type types[] = {
         VIGIL_ITEM_FILE, VIGIL_ITEM_SYMLINK, VIGIL_ITEM_HARDLINK, VIGIL_ITEM_FIFO,
         VIGIL_ITEM_CHARDEV, VIGIL_ITEM_BLOCKDEV, VIGIL_ITEM_SOCKET, VIGIL_ITEM_OTHER};
+    vg_worker_note(lv->chain, lv->depth, m->path, 0);
     if (!res) { /* said in its place; the other members are still read */
         lv->emit(lv->ud, NULL);
         return 0;
@@ -507,7 +534,7 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
         vigil_digester_final(r->dg, &res->item.digests);
         res->item.has_digests = 1;
         if (r->sn)
-            vg_sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime), res->item.mime = res->mime;
+            sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime), res->item.mime = res->mime;
         image_finish(r, res);
     }
     set_verdict(r, res);
@@ -533,6 +560,7 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
     vg_buf_dispose(&sp.mem);
     if (sp.tmp)
         fclose(sp.tmp);
+    vg_worker_note(lv->chain, lv->depth - 1, lv->chain[lv->depth - 1], 1); /* back to listing the archive */
     return lv->b->tripped || stopped(r) ? 1 : 0;
 }
 
@@ -542,6 +570,7 @@ static void scan_archive(level *lv, vg_archive_src *src, const char *self)
     const char *chain[MAX_DEPTH_CHAIN + 1];
     level child = *lv;
     char why[512];
+    const char *layer;
     int rc;
     if (lv->depth >= lv->r->o->limits.max_depth || lv->depth >= MAX_DEPTH_CHAIN) {
         vg_result *e = vg_result_new(self, strlen(self), lv->chain, lv->depth);
@@ -559,7 +588,11 @@ static void scan_archive(level *lv, vg_archive_src *src, const char *self)
     chain[lv->depth] = self;
     child.chain = chain;
     child.depth = lv->depth + 1;
+    vg_worker_note(lv->chain, lv->depth, self, 1);
+    layer = vg_worker_layer("libarchive");
+    vg_fault("libarchive");
     rc = vg_archive_iterate(src, on_member, &child, NULL, why, sizeof why);
+    vg_worker_layer(layer);
     if (rc < 0 && !stopped(lv->r)) {
         vg_result *e = vg_result_new(self, strlen(self), lv->chain, lv->depth);
         if (e) {
@@ -614,6 +647,7 @@ static int read_file(vg_reader *r, int fd, const struct stat *st, vg_result *res
         image_feed(r, r->buf, (size_t)n);
         vigil_digester_update(r->dg, r->buf, (size_t)n);
         total += (uint64_t)n;
+        vg_worker_progress();
         if (stopped(r))
             return -2;
     }
@@ -630,15 +664,30 @@ static int read_file(vg_reader *r, int fd, const struct stat *st, vg_result *res
     return 0;
 }
 
+int vg_reader_open_entry(const vg_entry *e, const vigil_scan_opts *o)
+{
+    if (vg_scan_before_open())
+        vg_scan_before_open()(e->path, o->ud);
+    return open_evidence(e);
+}
+
 void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
+{
+    int fd = vg_reader_open_entry(e, r->o);
+    vg_reader_file_fd(r, e, fd, fd < 0 ? errno : 0, emit, ud);
+}
+
+void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, vg_emit_fn emit, void *ud)
 {
     vg_result *res = vg_result_new(e->path, e->path_len, NULL, 0);
     struct stat st;
     size_t head_len = 0;
-    int fd, rc;
+    int rc;
     int64_t sfx = -1; /* a self-extractor: where its archive starts */
     uint64_t size;
     if (!res) {
+        if (fd >= 0)
+            close(fd);
         emit(ud, NULL);
         return;
     }
@@ -646,11 +695,8 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
         res->item.times[VIGIL_TIME_MODIFIED] = (vigil_fs_time){.sec = e->st->st_mtim.tv_sec, .nsec = (uint32_t)e->st->st_mtim.tv_nsec, .set = 1};
         res->item.times[VIGIL_TIME_CHANGED] = (vigil_fs_time){.sec = e->st->st_ctim.tv_sec, .nsec = (uint32_t)e->st->st_ctim.tv_nsec, .set = 1};
     }
-    if (vg_scan_before_open())
-        vg_scan_before_open()(e->path, r->o->ud);
-    fd = open_evidence(e);
     if (fd < 0) {
-        vg_result_error(res, "%s", open_error(errno));
+        vg_result_error(res, "%s", open_error(open_errno));
         res->item.verdict = VIGIL_VERDICT_ERROR;
         emit(ud, res);
         return;
@@ -689,7 +735,7 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
         vigil_digester_final(r->dg, &res->item.digests);
         res->item.has_digests = 1;
         if (r->sn) {
-            vg_sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime);
+            sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime);
             res->item.mime = res->mime;
         }
         image_finish(r, res);
@@ -723,6 +769,7 @@ static int read_pulled(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx,
     *nested = -1;
     image_start(r);
     while ((n = pull(ctx, r->buf, BLOCK, why, sizeof why)) > 0) {
+        vg_worker_progress();
         take_chunk(r, sp, head_len, nested, r->o->expand_archives, (size_t)n);
         total += (uint64_t)n;
         if (stopped(r))
@@ -753,7 +800,7 @@ void vg_reader_stream(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, 
         vigil_digester_final(r->dg, &res->item.digests);
         res->item.has_digests = 1;
         if (r->sn) {
-            vg_sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime);
+            sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime);
             res->item.mime = res->mime;
         }
         image_finish(r, res);

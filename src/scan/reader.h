@@ -32,6 +32,11 @@ void vg_reader_free(vg_reader *r);
 vg_result *vg_reader_special(const vg_entry *e, int read_link_targets);
 /* Read a regular file and emit its result, then its archive members. */
 void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud);
+/* The two halves of vg_reader_file, for a file opened in one process and read in another: open e
+ * as vg_reader_file would (the fd, or -1 with errno); read it from fd (which is taken over), or
+ * with fd < 0 emit the error item that open_errno explains. */
+int vg_reader_open_entry(const vg_entry *e, const vigil_scan_opts *o);
+void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, vg_emit_fn emit, void *ud);
 
 /* An ordered byte source: bytes read into buf (at most n), 0 at the end, -1 with why. */
 typedef ssize_t (*vg_pull_fn)(void *ctx, void *buf, size_t n, char *why, size_t cap);
@@ -43,5 +48,8 @@ typedef struct vg_image_cache vg_image_cache;
 /* This reader's disk image handles (reader_image.c keeps them); its options. */
 vg_image_cache **vg_reader_images(vg_reader *r);
 const vigil_scan_opts *vg_reader_opts(const vg_reader *r);
+/* From now on this reader may open nothing by name (a sandboxed worker's); vg_reader_no_open says so. */
+void vg_reader_forbid_open(vg_reader *r);
+int vg_reader_no_open(const vg_reader *r);
 
 #endif

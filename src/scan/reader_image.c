@@ -14,36 +14,73 @@
 #include "scan/reader.h"
 #include "source/image_carve.h"
 
+/* A list: images opened ahead (pinned, a worker's: it may open nothing later), then at most
+   one opened on demand, replaced when the scan moves to another image. */
 struct vg_image_cache {
     char *path;
     vg_image *im;
     char why[256];     /* why path did not open (im == NULL) */
+    int pinned;
+    struct vg_image_cache *next;
 };
 
 void vg_image_cache_free(vg_image_cache *c)
 {
-    if (!c)
-        return;
-    vg_image_close(c->im);
-    free(c->path);
-    free(c);
+    while (c) {
+        vg_image_cache *next = c->next;
+        vg_image_close(c->im);
+        free(c->path);
+        free(c);
+        c = next;
+    }
+}
+
+static void cache_open(vg_reader *r, vg_image_cache *c)
+{
+    if (vg_image_open_keys(&c->im, c->path, vg_reader_opts(r)->keys, vg_reader_opts(r)->nkeys, c->why,
+                           sizeof c->why) < 0)
+        c->im = NULL;
+}
+
+int vg_reader_image_preopen(vg_reader *r, const char *path)
+{
+    vg_image_cache **cp = vg_reader_images(r), *c = calloc(1, sizeof *c);
+    if (!c || !(c->path = strdup(path))) {
+        free(c);
+        return -1;
+    }
+    c->pinned = 1;
+    cache_open(r, c);
+    c->next = *cp;
+    *cp = c;
+    return 0;
 }
 
 /* This thread's handle on the image at path; NULL with why when it does not open. */
 static vg_image *image_for(vg_reader *r, const char *path, char *why, size_t cap)
 {
-    vg_image_cache **cp = vg_reader_images(r), *c = *cp;
-    if (!c && !(c = *cp = calloc(1, sizeof *c)))
-        return snprintf(why, cap, "out of memory"), NULL;
-    if (!c->path || strcmp(c->path, path)) {
+    vg_image_cache **cp = vg_reader_images(r), *c;
+    for (c = *cp; c && strcmp(c->path, path) != 0; c = c->next)
+        ;
+    if (!c && vg_reader_no_open(r))
+        return snprintf(why, cap, "not opened before the parser sandbox closed"), NULL;
+    if (!c) {
+        c = *cp;
+        if (!c || c->pinned) {
+            if (!(c = calloc(1, sizeof *c)))
+                return snprintf(why, cap, "out of memory"), NULL;
+            c->next = *cp;
+            *cp = c;
+        }
         vg_image_close(c->im);
         c->im = NULL;
         free(c->path);
-        if (!(c->path = strdup(path)))
+        if (!(c->path = strdup(path))) {
+            *cp = c->next;
+            free(c);
             return snprintf(why, cap, "out of memory"), NULL;
-        if (vg_image_open_keys(&c->im, path, vg_reader_opts(r)->keys, vg_reader_opts(r)->nkeys, c->why,
-                               sizeof c->why) < 0)
-            c->im = NULL;
+        }
+        cache_open(r, c);
     }
     if (!c->im)
         snprintf(why, cap, "%s", c->why);

@@ -2,6 +2,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <iconv.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -137,6 +138,19 @@ static void leave_utf8(locale_t before)
 {
     if (before)
         uselocale(before);
+}
+
+void vg_archive_prepare(void)
+{
+    /* libarchive converts UTF-16 names (LHA, RAR, 7z, CAB, Joliet) and LHA's CP932 through iconv; a converter stays
+       loaded only while one is open, so these are never closed: reopening one would open its module */
+    static const char *pairs[][2] = {{"UTF-8", "UTF-16LE"}, {"UTF-8", "UTF-16BE"}, {"UTF-16LE", "UTF-8"},
+                                     {"UTF-16BE", "UTF-8"}, {"UTF-8", "UTF-16"}, {"UTF-8", "CP932"}};
+    static iconv_t kept[sizeof pairs / sizeof pairs[0]] __attribute__((used));
+    locale_t before = enter_utf8();
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        kept[i] = iconv_open(pairs[i][0], pairs[i][1]);
+    leave_utf8(before);
 }
 
 static struct archive *open_reader(vg_archive_src *s)

@@ -38,6 +38,10 @@ typedef struct vg_archive_member {
 /* Return 0 to go on, or non-zero to stop the iteration (returned as is). */
 typedef int (*vg_member_fn)(void *ud, struct archive *a, const vg_archive_member *m);
 
+/* Load what reading archives needs from files (the UTF-8 locale, the charset tables), for a
+ * process that may open no file afterwards. */
+void vg_archive_prepare(void);
+
 /*
  * Open src as an archive and call fn for every member that is not a directory.
  * Returns 0 when the archive was read to its end, the callback's non-zero value

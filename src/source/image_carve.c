@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "carve/carve.h"
+#include "core/heartbeat.h"
 #include "source/image_carve.h"
 
 typedef struct carve_ctx {
@@ -15,6 +16,7 @@ typedef struct carve_ctx {
 static ssize_t carve_pread(void *ctx, void *buf, size_t n, uint64_t offset)
 {
     carve_ctx *c = ctx;
+    vg_heartbeat(); /* a worker carving a large empty space is moving, not stuck */
     return vg_image_pread(c->im, buf, n, offset);
 }
 

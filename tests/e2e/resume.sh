@@ -88,7 +88,16 @@ vigil scan --quiet --jobs 1 --jsonl slow-full.jsonl slow
 pid=$!
 # The signal comes once the scan has read its first file (whatever the machine's speed, it is
 # then under way), at a random moment while eleven files are still to hash.
-rchar() { sed -n 's/^rchar: //p' "/proc/$1/io" 2>/dev/null; }
+# Bytes read by the scan and its parser workers (its children), which read the files.
+rchar() {
+  [ -r "/proc/$1/io" ] || return 0
+  local p sum=0 r
+  for p in $1 $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    r=$(sed -n 's/^rchar: //p' "/proc/$p/io" 2>/dev/null)
+    sum=$((sum + ${r:-0}))
+  done
+  echo "$sum"
+}
 for _ in $(seq 1 3000); do
   kill -0 $pid 2>/dev/null || break
   r=$(rchar $pid)
