@@ -1,9 +1,10 @@
-/* vigil case new|refer|accept|decline|return|status|signal|list|show|import: the case registry. */
+/* vigil case new|refer|accept|decline|return|status|signal|list|show|import|attach|items: the case registry. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_items_out.h"
 #include "cli.h"
 
 static void usage(FILE *f)
@@ -20,9 +21,13 @@ static void usage(FILE *f)
             "                       [--format table|json]\n"
             "       vigil case show CASE [--now DATE] [--format text|json]\n"
             "       vigil case import FILE.csv\n"
+            "       vigil case attach CASE SCAN.jsonl\n"
+            "       vigil case items CASE [--verdict V] [--format table|json|csv]\n"
             "Every verb acts as the user mapped to your login (docs/access.md); an admin may name\n"
             "another with --as USER or $VIGIL_USER. A change is confirmed in one line on stdout; `new`\n"
             "prints the new case's id alone on stdout and its confirmation on stderr.\n"
+            "`attach` stores the items of a scan JSONL written elsewhere with the case (all or nothing;\n"
+            "again, it changes nothing); `vigil scan --store CASE` does the same during a scan.\n"
             "TYPE: possession distribution production grooming sex-tourism network\n"
             "REASON: capacity other-priority no-digital-support insufficient-info jurisdiction duplicate\n"
             "        other (needs --note)\n"
@@ -30,7 +35,7 @@ static void usage(FILE *f)
 }
 
 typedef struct copts {
-    const char *as, *unit, *type, *title, *to, *reason, *note, *outcome, *status, *format, *ref;
+    const char *as, *unit, *type, *title, *to, *reason, *note, *outcome, *status, *format, *ref, *verdict;
     const char *suspects[64];
     size_t nsuspects;
     int64_t at, due, now;
@@ -51,7 +56,7 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
         {"note", required_argument, NULL, 'n'}, {"outcome", required_argument, NULL, 'O'},
         {"status", required_argument, NULL, 'S'}, {"overdue", no_argument, NULL, 'v'},
         {"now", required_argument, NULL, 'N'}, {"format", required_argument, NULL, 'f'},
-        {"ref", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"ref", required_argument, NULL, 'R'}, {"verdict", required_argument, NULL, 'V'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int opt, li = 0, rc;
     memset(o, 0, sizeof *o);
     o->due_days = -1;
@@ -101,6 +106,7 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
         case 'N': rc = cli_parse_date(&o->now, "--now", optarg); break;
         case 'f': o->format = optarg; break;
         case 'R': o->ref = optarg; break;
+        case 'V': o->verdict = optarg; break;
         }
         if (rc)
             return rc;
@@ -214,7 +220,8 @@ static int run_change(const char *verb, copts *o, vigil_registry *reg, vigil_act
 static int run_verb(const char *verb, copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
 {
     int rc = run_change(verb, o, reg, who, err);
-    if (rc == 0 && strcmp(verb, "new") && strcmp(verb, "list") && strcmp(verb, "show") && strcmp(verb, "import"))
+    if (rc == 0 && strcmp(verb, "new") && strcmp(verb, "list") && strcmp(verb, "show") && strcmp(verb, "import") &&
+        strcmp(verb, "items"))
         printf("%s\n", cli_text(vigil_registry_last_change(reg)));
     return rc;
 }
@@ -243,6 +250,12 @@ static int run_change(const char *verb, copts *o, vigil_registry *reg, vigil_act
     }
     if (!strcmp(verb, "list"))
         return case_list(o, reg, who, err);
+    if (!strcmp(verb, "attach")) {
+        vigil_case_store_result r;
+        return vigil_case_attach(&r, reg, who, id, o->pos[1], err);
+    }
+    if (!strcmp(verb, "items"))
+        return case_items_print(reg, who, id, o->verdict, o->format, err);
     if (!strcmp(verb, "show")) {
         vigil_case *c;
         int rc = vigil_case_get(&c, reg, who, id, o->now, err);
@@ -279,6 +292,8 @@ static const struct verb { const char *name, *allowed, *args; int npos; } verbs[
     {"list", "uSrvNf", "no argument", 0},
     {"show", "Nf", "CASE", 1},
     {"import", "", "one FILE.csv", 1},
+    {"attach", "", "CASE and one SCAN.jsonl", 2},
+    {"items", "Vf", "CASE", 1},
 };
 
 static int check_verb(const struct verb *v, const copts *o)
@@ -298,7 +313,8 @@ static int check_verb(const struct verb *v, const copts *o)
         cli_error("case %s: --reason is required", v->name);
         return EXIT_USAGE;
     }
-    if (o->format && strcmp(o->format, "json") && strcmp(o->format, !strcmp(v->name, "show") ? "text" : "table")) {
+    if (o->format && strcmp(o->format, "json") && strcmp(o->format, !strcmp(v->name, "show") ? "text" : "table") &&
+        (strcmp(v->name, "items") || strcmp(o->format, "csv"))) {
         cli_error("case %s: unknown --format '%s'", v->name, o->format);
         return EXIT_USAGE;
     }
@@ -324,7 +340,7 @@ int cmd_case(int argc, char **argv)
         if ((rc = check_verb(&verbs[i], &o)) != 0)
             return rc;
         /* list and show only read: a mistyped --db is said, not made */
-        if ((rc = (!strcmp(verbs[i].name, "list") || !strcmp(verbs[i].name, "show"))
+        if ((rc = (!strcmp(verbs[i].name, "list") || !strcmp(verbs[i].name, "show") || !strcmp(verbs[i].name, "items"))
                       ? cli_reg_open_existing(&reg, &who, o.as) : cli_reg_open(&reg, &who, o.as)) != 0)
             return rc;
         vigil_error_clear(&err);

@@ -18,6 +18,8 @@
 #include "vigil/pdq.h"
 #include "vigil/pdq_match.h"
 #include "vigil/matchers.h"
+#include "vigil/case_items.h"
+#include "vigil/links.h"
 
 /* The library version, e.g. "0.1.0". */
 const char *vigil_version(void);
