@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/links.sh [BUILD]: what linking entries that share a digest costs an import. Two seeded
+# bench/import-links.sh [BUILD]: what linking entries that share a digest costs an import. Two seeded
 # hashdeep lists of LINKS_N rows (md5, sha1, sha256; generated, never real lists): one where
 # every MD5 is distinct (the peer), one where 1 row in LINKS_EVERY repeats the MD5 of the row
 # before it with other SHA-1 and SHA-256 (a run of two keys the segment writer links).
