@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# bench/case-store.sh [BUILD]: what storing a scan's items with a case costs (vigil scan
+# --store CASE) against the same scan without it, on the bench/hash corpus (make_file_corpus.sh,
+# about 2 GB, 20,100 files, read from the page cache), on SQLite and then on a throw-away
+# PostgreSQL server (tests/pg-run.sh: fsync off, a unix socket). The two scans alternate,
+# CASE_STORE_REPEAT times (default 5); each stored scan goes into a new case, so every item is
+# new. Prints median seconds, MB/s, peak RSS and the ratio stored/plain; figures only, never
+# pass/fail. Data: $VIGIL_BENCH_DIR (default /work/bench-data).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+VIGIL=$PWD/$BUILD/vigil
+. bench/lib.sh
+need_tools python3
+[ -x "$VIGIL" ] || die "$VIGIL not found (build first)"
+REP=${CASE_STORE_REPEAT:-5}
+D=$BENCH_DIR/case-store
+mkdir -p "$D"
+
+# one timed run: prints "seconds peak_kib"
+timed() {
+  local tf t0 t1
+  tf=$(mktemp)
+  wait_quiet
+  t0=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$tf" "$@" >/dev/null 2>"$D/last-stderr.log" || echo "bench: '$*' failed: $(head -c 300 "$D/last-stderr.log")" >&2
+  t1=$(date +%s%N)
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') $(tail -n 1 "$tf")"
+  rm -f "$tf"
+}
+
+run_backend() { # NAME: VIGIL_DB is set
+  local name=$1 plain=() stored=() rp=0 rs=0 t r id
+  "$VIGIL" unit add BENCH --name "Bench unit" --type regional >/dev/null 2>&1
+  for ((i = 0; i < REP; i++)); do
+    read -r t r < <(timed "$VIGIL" scan --no-sets --quiet --jsonl "$D/plain.jsonl" "$CORPUS")
+    plain+=("$t"); [ "$r" -gt "$rp" ] && rp=$r
+    id=$("$VIGIL" case new --unit BENCH --type possession 2>/dev/null)
+    read -r t r < <(timed "$VIGIL" scan --no-sets --quiet --store "$id" --jsonl "$D/stored.jsonl" "$CORPUS")
+    stored+=("$t"); [ "$r" -gt "$rs" ] && rs=$r
+  done
+  local mp ms items
+  mp=$(median "${plain[@]}")
+  ms=$(median "${stored[@]}")
+  items=$(grep -c '"path"' "$D/stored.jsonl")
+  echo "$name: $items items, $(mbps "$BYTES" 1) MB per scan"
+  printf '  scan            median %6.2f s  %7s MB/s  peak RSS %6s MiB  runs: %s\n' "$mp" "$(mbps "$BYTES" "$mp")" "$(mib "$rp")" "${plain[*]}"
+  printf '  scan --store    median %6.2f s  %7s MB/s  peak RSS %6s MiB  runs: %s\n' "$ms" "$(mbps "$BYTES" "$ms")" "$(mib "$rs")" "${stored[*]}"
+  echo "  stored/plain: $(ratio "$ms" "$mp") (issue: at most 1.10); store rate $(per_s "$items" "$(awk -v a="$ms" -v b="$mp" 'BEGIN { d = a - b; print d > 0.001 ? d : 0.001 }')") items/s over the difference"
+}
+
+if [ "${2:-}" = "--pg" ]; then   # inside tests/pg-run.sh
+  BYTES=$3
+  export VIGIL_DB=$VIGIL_PG_URL VIGIL_USER=
+  unset VIGIL_USER
+  run_backend "PostgreSQL $(psql -V | awk '{ print $3 }') (fsync off)"
+  exit 0
+fi
+
+ensure_corpus
+warm_cache "$CORPUS"
+BYTES=$(tree_bytes "$CORPUS")
+echo "machine: $(nproc) cores; repeats: $REP (alternating, median); corpus $CORPUS: $(tree_files "$CORPUS") files, $(mbps "$BYTES" 1) MB"
+rm -f "$D/reg.db"
+unset VIGIL_USER
+VIGIL_DB=$D/reg.db run_backend "SQLite $(sqlite3 --version | cut -d' ' -f1)"
+if command -v pg_config >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  tests/pg-run.sh bash "$0" "$BUILD" --pg "$BYTES" | grep -v '^1\.\.1$'
+else
+  echo "PostgreSQL: not installed (scripts/install-deps.sh), not measured"
+fi
