@@ -114,8 +114,14 @@ vigil scan --quiet --store "$c3" --jsonl s3.jsonl s3
 is "a third case joins the network" "$(networks)" "$c1:3"
 is "... its link" "$(links)" "$c1-$c2:2/1/0/1 $c2-$c3:1/0/0/1"
 mkdir -p s5 && cp "$F/lorem.txt" s5/ && : >s5/empty
+head -c 1000 /dev/urandom >"s5/$(printf 'photo-\xff\\.bin')"
 vigil scan --quiet --store "$c4" --jsonl s5.jsonl s5
 is "benign-only and empty-file overlap gives no link" "$(links)" "$c1-$c2:2/1/0/1 $c2-$c3:1/0/0/1"
+is "a name that is not UTF-8 is kept with \\xNN, a backslash doubled" \
+  "$(vigil case items "$c4" --format json | python3 -c 'import json,sys; print(sorted(i["path"] for i in json.load(sys.stdin)))')" \
+  "['s5/empty', 's5/lorem.txt', 's5/photo-\\\\xff\\\\\\\\.bin']"
+vigil case attach "$c4" s5.jsonl >/dev/null
+is "... and attaching the scan's JSONL (path_hex) finds the same places" "$(places "$c4")" "3"
 
 # split: own.bin turns out benign (a new benign set), case 3 is scanned again
 md5sum elsewhere/evidence/own.bin >"$T/benign2.md5"
