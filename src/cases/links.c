@@ -25,6 +25,29 @@ int vg_links_update(vigil_registry *reg, int64_t case_id, const char *now, vigil
     return vg_db_exec(reg->db, VG_LINKS_INSERT_SQL, p, 2, NULL, err);
 }
 
+int vg_case_material_get(vg_case_material *out, vigil_registry *reg, int64_t case_id, vigil_error *err)
+{
+    char ids[24];
+    const char *p[2] = {ids, ids};
+    vg_rows r;
+    int rc;
+    memset(out, 0, sizeof *out);
+    snprintf(ids, sizeof ids, "%lld", (long long)case_id);
+    rc = vg_db_int(reg->db, &out->unknown_items, "SELECT count(*) FROM case_items WHERE case_id = ?"
+                   " AND verdict = 'unknown' AND size > 0", p, 1, err);
+    if (rc == 0)
+        rc = vg_db_query(reg->db, &r, "SELECT count(*), COALESCE(sum(unknown), 0) FROM case_links"
+                         " WHERE a = ? OR b = ?", p, 2, err);
+    if (rc < 0)
+        return rc;
+    if (r.nrows) {
+        out->linked_cases = vg_cell_i64(&r, 0, 0);
+        out->shared_unknown = vg_cell_i64(&r, 0, 1);
+    }
+    vg_rows_free(&r);
+    return 0;
+}
+
 /* --- reading --- */
 
 static void end_of(vigil_link_case *c, const vg_rows *r, size_t i, size_t col, int visible)

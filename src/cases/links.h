@@ -33,6 +33,13 @@
     " FROM case_links l JOIN cases ca ON ca.id = l.a JOIN units ua ON ua.id = ca.owner_unit"              \
     " JOIN cases cb ON cb.id = l.b JOIN units ub ON ub.id = cb.owner_unit"
 
+/* What a case's material says for its priority: unknown files of its own (not empty), cases
+ * linked to it, and unknown files it shares with them (counted per link). */
+typedef struct vg_case_material {
+    int64_t unknown_items, linked_cases, shared_unknown;
+} vg_case_material;
+int vg_case_material_get(vg_case_material *out, vigil_registry *reg, int64_t case_id, vigil_error *err);
+
 /* Recompute the links of case_id from its items, inside the caller's transaction (now: ISO time). */
 int vg_links_update(vigil_registry *reg, int64_t case_id, const char *now, vigil_error *err);
 

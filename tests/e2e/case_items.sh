@@ -129,6 +129,12 @@ vigil hashset import --name benign-2 --kind benign "$T/benign2.md5" >/dev/null
 vigil scan --quiet --store "$c3" --jsonl s3b.jsonl s3
 is "a rescan that makes the shared file benign unlinks case 3: the network splits" "$(networks)" "$c1:2"
 
+# the priority's material factors come from the items and links, not typed in
+is "case show: unknown material, linked cases, shared unknown files from the items" \
+  "$(vigil case show "$c1" --format json | python3 -c 'import json,sys
+print(sorted((f["name"], f["value"]) for f in json.load(sys.stdin)["factors"] if f["name"] in ("unknown_material", "network", "shared_unknown")))')" \
+  "[('network', 1), ('shared_unknown', 1), ('unknown_material', 1)]"
+
 # links for one case and one network, DOT
 like "links --case" "$(vigil links --case "$c1")" "also held|$c1 \(R01 R1-001\)"
 refused "links: unknown network" 3 "unknown network 77" vigil links --network 77
