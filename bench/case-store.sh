@@ -35,7 +35,7 @@ run_backend() { # NAME: VIGIL_DB is set
   for ((i = 0; i < REP; i++)); do
     read -r t r < <(timed "$VIGIL" scan --no-sets --quiet --jsonl "$D/plain.jsonl" "$CORPUS")
     plain+=("$t"); [ "$r" -gt "$rp" ] && rp=$r
-    id=$("$VIGIL" case new --unit BENCH --type possession 2>/dev/null)
+    id=$("$VIGIL" case new --unit BENCH --type possession 2>>"$D/case-new.log") || echo "bench: case new failed: $(tail -n 1 "$D/case-new.log")" >&2
     read -r t r < <(timed "$VIGIL" scan --no-sets --quiet --store "$id" --jsonl "$D/stored.jsonl" "$CORPUS")
     stored+=("$t"); [ "$r" -gt "$rs" ] && rs=$r
   done
