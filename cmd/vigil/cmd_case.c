@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "case_items_out.h"
+#include "case_links_out.h"
 #include "cli.h"
 
 static void usage(FILE *f)
@@ -18,7 +19,7 @@ static void usage(FILE *f)
             "       vigil case status CASE investigating|prosecutor|closed [--outcome OUTCOME] [--at DATE]\n"
             "       vigil case signal CASE NAME VALUE\n"
             "       vigil case list [--unit U] [--status S] [--reason R] [--overdue] [--now DATE]\n"
-            "                       [--format table|json]\n"
+            "                       [--format table|json | --linked]\n"
             "       vigil case show CASE [--now DATE] [--format text|json]\n"
             "       vigil case import FILE.csv\n"
             "       vigil case attach CASE SCAN.jsonl\n"
@@ -39,7 +40,7 @@ typedef struct copts {
     const char *suspects[64];
     size_t nsuspects;
     int64_t at, due, now;
-    int due_days, overdue;
+    int due_days, overdue, linked;
     const char *pos[4];
     int npos;
 } copts;
@@ -56,7 +57,8 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
         {"note", required_argument, NULL, 'n'}, {"outcome", required_argument, NULL, 'O'},
         {"status", required_argument, NULL, 'S'}, {"overdue", no_argument, NULL, 'v'},
         {"now", required_argument, NULL, 'N'}, {"format", required_argument, NULL, 'f'},
-        {"ref", required_argument, NULL, 'R'}, {"verdict", required_argument, NULL, 'V'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"ref", required_argument, NULL, 'R'}, {"verdict", required_argument, NULL, 'V'},
+        {"linked", no_argument, NULL, 'L'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int opt, li = 0, rc;
     memset(o, 0, sizeof *o);
     o->due_days = -1;
@@ -107,6 +109,7 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
         case 'f': o->format = optarg; break;
         case 'R': o->ref = optarg; break;
         case 'V': o->verdict = optarg; break;
+        case 'L': o->linked = 1; break;
         }
         if (rc)
             return rc;
@@ -176,7 +179,9 @@ static int case_list(copts *o, vigil_registry *reg, vigil_actor *who, vigil_erro
     vigil_case_row *v;
     size_t n;
     int rc = vigil_case_list(&v, &n, reg, who, &f, err);
-    if (rc == 0)
+    if (rc == 0 && o->linked)   /* the cases that hold files other cases hold too, and those */
+        rc = case_links_list(reg, who, v, n, err);
+    else if (rc == 0)
         rc = print_list(v, n, o->format && !strcmp(o->format, "json"), err);
     free(v);
     return rc;
@@ -265,6 +270,8 @@ static int run_change(const char *verb, copts *o, vigil_registry *reg, vigil_act
             else
                 show_text(c);
         }
+        if (rc == 0 && (!o->format || strcmp(o->format, "json")))
+            rc = case_links_show(reg, who, id, err);
         vigil_case_free(c);
         return rc;
     }
@@ -289,7 +296,7 @@ static const struct verb { const char *name, *allowed, *args; int npos; } verbs[
     {"return", "rn@", "CASE", 1},
     {"status", "O@", "CASE and investigating|prosecutor|closed", 2},
     {"signal", "", "CASE NAME VALUE", 3},
-    {"list", "uSrvNf", "no argument", 0},
+    {"list", "uSrvNfL", "no argument", 0},
     {"show", "Nf", "CASE", 1},
     {"import", "", "one FILE.csv", 1},
     {"attach", "", "CASE and one SCAN.jsonl", 2},
@@ -311,6 +318,10 @@ static int check_verb(const struct verb *v, const copts *o)
     }
     if ((!strcmp(v->name, "decline") || !strcmp(v->name, "return")) && !o->reason) {
         cli_error("case %s: --reason is required", v->name);
+        return EXIT_USAGE;
+    }
+    if (o->linked && o->format) {
+        cli_error("case list: --linked prints a table of its own: no --format");
         return EXIT_USAGE;
     }
     if (o->format && strcmp(o->format, "json") && strcmp(o->format, !strcmp(v->name, "show") ? "text" : "table") &&

@@ -155,6 +155,10 @@ vigil links --as r1 --format dot >r1.dot; vigil links --as r1 >r1.txt
 if grep -q "secret\|possession" r1.json r1.dot r1.txt; then not_ok "... never the other case's title or type"
 else ok "... never the other case's title or type"; fi
 like "... the table says also held by" "$(vigil links --as r1)" "also held by R02, ref R2-042, ask Region two"
+like "case show: the deconfliction line" "$(vigil case show "$c1" --as r1)" \
+  "also held by unit R02, case reference R2-042, contact Region two: 2 shared \(1 illegal, 0 interest, 1 unknown\)"
+like "case list --linked: the same" "$(vigil case list --linked --as r1)" \
+  "^$c1 +R1-001 +registered +$c1 +also held by unit R02, case reference R2-042, contact Region two: 2 shared, 1 unknown"
 refused "officer of R01: items of R02's case" 3 "case $c2: no such case, or not visible to user 'r1'" vigil case items "$c2" --as r1
 refused "officer of R01: links of R02's case" 3 "case $c2: no such case, or not visible to user 'r1'" vigil links --case "$c2" --as r1
 refused "officer of R01: attach to R02's case" 3 "case $c2: no such case, or not visible to user 'r1'" vigil case attach "$c2" s2.jsonl --as r1
