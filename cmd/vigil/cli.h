@@ -67,6 +67,7 @@ int cmd_case(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_links(int argc, char **argv);
+int cmd_series(int argc, char **argv);
 /* After a command: when $VIGIL_AUDIT_KEY names a key and the command opened the registry,
  * sign the log's head if events were written since the last checkpoint; the exit status. */
 int cli_audit_after(const char *command, int rc);
@@ -96,6 +97,7 @@ void cmd_case_usage(FILE *f);
 void cmd_stats_usage(FILE *f);
 void cmd_audit_usage(FILE *f);
 void cmd_links_usage(FILE *f);
+void cmd_series_usage(FILE *f);
 void cmd_pdq_usage(FILE *f);
 
 /* getopt_long for every subcommand: a bad option is one line, "vigil: <cli.what>: unknown option

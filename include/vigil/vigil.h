@@ -20,6 +20,7 @@
 #include "vigil/matchers.h"
 #include "vigil/case_items.h"
 #include "vigil/links.h"
+#include "vigil/series.h"
 
 /* The library version, e.g. "0.1.0". */
 const char *vigil_version(void);

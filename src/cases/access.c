@@ -17,7 +17,7 @@
 #include "cases/links.h"
 
 /* Bump when the SQL below changes. */
-#define ACCESS_VERSION 3
+#define ACCESS_VERSION 4
 
 static const char access_sql[] =
     "DO $$BEGIN"
@@ -115,14 +115,20 @@ static const char access_sql[] =
     "  LANGUAGE sql STABLE SECURITY DEFINER AS $$"
     "  SELECT " VG_LINKS_COLS ", vigil_sees_case(l.a, who), vigil_sees_case(l.b, who)" VG_LINKS_FROM
     "  WHERE vigil_sees_case(l.a, who) OR vigil_sees_case(l.b, who)$$;"
+    "CREATE OR REPLACE FUNCTION vigil_series_cases(who name) RETURNS TABLE(o_series text, o_case bigint,"
+    "  o_unit text, o_contact text, o_ref text, o_reg text, o_items bigint, o_sees boolean)"
+    "  LANGUAGE sql STABLE SECURITY DEFINER AS $$"
+    "  SELECT " VG_SERIES_COLS ", vigil_sees_case(i.case_id, who)" VG_SERIES_FROM
+    "  AND pg_has_role(session_user, who, 'MEMBER')" VG_SERIES_GROUP "$$;"
     "REVOKE ALL ON FUNCTION vigil_is_user(name), vigil_sees_all(name), vigil_unit_of(name),"
     "  vigil_referred_to(bigint, name), vigil_sees_case(bigint, name), vigil_suspect_elsewhere(bigint, name),"
     "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text), vigil_audit_visible(name),"
-    "  vigil_links_update(bigint, text, name), vigil_links_visible(name) FROM PUBLIC;"
+    "  vigil_links_update(bigint, text, name), vigil_links_visible(name), vigil_series_cases(name) FROM PUBLIC;"
     "GRANT EXECUTE ON FUNCTION vigil_is_user(name), vigil_sees_all(name), vigil_unit_of(name),"
     "  vigil_referred_to(bigint, name), vigil_sees_case(bigint, name), vigil_suspect_elsewhere(bigint, name),"
     "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text), vigil_audit_visible(name),"
-    "  vigil_links_update(bigint, text, name), vigil_links_visible(name) TO vigil_users;"
+    "  vigil_links_update(bigint, text, name), vigil_links_visible(name), vigil_series_cases(name)"
+    "  TO vigil_users;"
     /* a fixed search_path: the schema the tables are in, then nothing a user could create */
     "DO $$DECLARE f regprocedure;"
     "BEGIN"
@@ -138,6 +144,7 @@ static const char access_sql[] =
     "GRANT SELECT, INSERT ON case_events TO vigil_users;"
     "GRANT SELECT, INSERT, UPDATE ON case_items, case_item_places TO vigil_users;"
     "GRANT SELECT ON case_links TO vigil_users;"
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON series TO vigil_users;"
     "ALTER TABLE case_links ENABLE ROW LEVEL SECURITY;"
     "DROP POLICY IF EXISTS vigil_read ON case_links;"
     "CREATE POLICY vigil_read ON case_links FOR SELECT USING (vigil_sees_case(a, current_user)"

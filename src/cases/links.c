@@ -45,7 +45,9 @@ int vg_case_material_get(vg_case_material *out, vigil_registry *reg, int64_t cas
         out->shared_unknown = vg_cell_i64(&r, 0, 1);
     }
     vg_rows_free(&r);
-    return 0;
+    return vg_db_int(reg->db, &out->series_unidentified, "SELECT count(DISTINCT i.series) FROM case_items i"
+                     " LEFT JOIN series s ON s.name = i.series WHERE i.case_id = ? AND i.series IS NOT NULL"
+                     " AND COALESCE(s.identified, 0) = 0", p, 1, err);
 }
 
 /* --- reading --- */
@@ -170,18 +172,23 @@ static int64_t llabs64(int64_t v)
     return v < 0 ? -v : v;
 }
 
-static void add_unit(vigil_network *n, const char *code)
+void vg_units_add(char *units, size_t cap, size_t *n, const char *code)
 {
-    size_t len = strlen(n->units), cl = strlen(code);
-    const char *p = n->units;
-    while ((p = strstr(p, code))) {   /* already listed? */
-        if ((p == n->units || p[-1] == ',') && (p[cl] == ',' || p[cl] == '\0'))
+    size_t len = strlen(units), cl = strlen(code);
+    const char *p = units;
+    while ((p = strstr(p, code))) {   /* already listed, as a whole word? */
+        if ((p == units || p[-1] == ',') && (p[cl] == ',' || p[cl] == '\0'))
             return;
         p += cl;
     }
-    n->nunits++;
-    if (len + cl + 2 < sizeof n->units)
-        snprintf(n->units + len, sizeof n->units - len, "%s%s", len ? "," : "", code);
+    (*n)++;
+    if (len + cl + 2 < cap)
+        snprintf(units + len, cap - len, "%s%s", len ? "," : "", code);
+}
+
+static void add_unit(vigil_network *n, const char *code)
+{
+    vg_units_add(n->units, sizeof n->units, &n->nunits, code);
 }
 
 /* Group the links into networks: union-find over the cases at their ends, then one network per

@@ -33,12 +33,23 @@
     " FROM case_links l JOIN cases ca ON ca.id = l.a JOIN units ua ON ua.id = ca.owner_unit"              \
     " JOIN cases cb ON cb.id = l.b JOIN units ub ON ub.id = cb.owner_unit"
 
+/* The cases holding each series, with their owner unit, reference and items of it. */
+#define VG_SERIES_COLS "i.series, i.case_id, u.code, u.name, c.ref, substr(c.registered_at, 1, 10), count(*)"
+#define VG_SERIES_FROM                                                                                    \
+    " FROM case_items i JOIN cases c ON c.id = i.case_id JOIN units u ON u.id = c.owner_unit"             \
+    " WHERE i.series IS NOT NULL"
+#define VG_SERIES_GROUP " GROUP BY i.series, i.case_id, u.code, u.name, c.ref, c.registered_at"
+
 /* What a case's material says for its priority: unknown files of its own (not empty), cases
  * linked to it, and unknown files it shares with them (counted per link). */
 typedef struct vg_case_material {
     int64_t unknown_items, linked_cases, shared_unknown;
+    int64_t series_unidentified;   /* series among its items whose victim is not identified */
 } vg_case_material;
 int vg_case_material_get(vg_case_material *out, vigil_registry *reg, int64_t case_id, vigil_error *err);
+
+/* Add a unit code to a comma-separated list (cap bytes; cut when long) unless listed; *n counts them. */
+void vg_units_add(char *units, size_t cap, size_t *n, const char *code);
 
 /* Recompute the links of case_id from its items, inside the caller's transaction (now: ISO time). */
 int vg_links_update(vigil_registry *reg, int64_t case_id, const char *now, vigil_error *err);

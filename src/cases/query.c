@@ -104,6 +104,8 @@ static int compute_priority(vigil_case *c, vigil_registry *reg, const vigil_acto
             v = m.unknown_items;
         if (i == 2 && m.linked_cases > v)
             v = m.linked_cases;
+        if (i == 3 && m.series_unidentified > v)
+            v = m.series_unidentified;
         if (i == 0 && v > 20)
             v = 20;   /* beyond twenty unknown items, more adds no urgency */
         add_factor(c, reg, signals[i], (double)v);

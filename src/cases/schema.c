@@ -54,7 +54,7 @@ static const char *const migrations[] = {
     "  || COALESCE(' outcome=' || outcome, '') FROM cases WHERE status IN ('investigating', 'prosecutor', 'closed');",
     /* 4: the items of a case (docs/links.md): one row per distinct file (its key: the SHA-1, else
      * SHA-256 or MD5, else where it was seen), with every place it was seen; and the links between
-     * cases that share items, kept as items arrive */
+     * cases that share items, kept as items arrive; whether a series' victim is identified */
     "CREATE TABLE case_items(case_id BIGINT NOT NULL REFERENCES cases(id), key TEXT NOT NULL,"
     "  md5 TEXT, sha1 TEXT, sha256 TEXT, pdq TEXT, pdq_quality BIGINT, size BIGINT NOT NULL,"
     "  verdict TEXT NOT NULL, hashset TEXT, category TEXT, series TEXT, mime TEXT, added_at TEXT NOT NULL,"
@@ -66,7 +66,10 @@ static const char *const migrations[] = {
     "CREATE TABLE case_links(a BIGINT NOT NULL REFERENCES cases(id), b BIGINT NOT NULL REFERENCES cases(id),"
     "  exact BIGINT NOT NULL, illegal BIGINT NOT NULL, interest BIGINT NOT NULL, unknown BIGINT NOT NULL,"
     "  near BIGINT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY(a, b));"
-    "CREATE INDEX case_links_b ON case_links(b);",
+    "CREATE INDEX case_links_b ON case_links(b);"
+    "CREATE INDEX case_items_series ON case_items(series) WHERE series IS NOT NULL;"
+    "CREATE TABLE series(name TEXT PRIMARY KEY, identified BIGINT NOT NULL, updated_by TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);",
 };
 
 const vg_schema vg_cases_schema = {
@@ -74,11 +77,11 @@ const vg_schema vg_cases_schema = {
     .version_key = "cases_schema_version",
     .version = 4,
     .migrations = migrations,
-    .drop_sqlite = "DROP TABLE IF EXISTS case_links; DROP TABLE IF EXISTS case_item_places;"
+    .drop_sqlite = "DROP TABLE IF EXISTS series; DROP TABLE IF EXISTS case_links; DROP TABLE IF EXISTS case_item_places;"
                    "DROP TABLE IF EXISTS case_items; DROP TABLE IF EXISTS case_events; DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
                    "DROP TABLE IF EXISTS suspects; DROP TABLE IF EXISTS cases; DROP TABLE IF EXISTS users;"
                    "DROP TABLE IF EXISTS units",
-    .drop_pg = "DROP TABLE IF EXISTS case_links, case_item_places, case_items, case_events, referrals, signals, suspects, cases, users, units CASCADE",
+    .drop_pg = "DROP TABLE IF EXISTS series, case_links, case_item_places, case_items, case_events, referrals, signals, suspects, cases, users, units CASCADE",
 };
 
 int vg_cases_migrate(vg_db *db, vigil_error *err)

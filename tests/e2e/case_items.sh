@@ -171,4 +171,21 @@ audited=$(vigil audit list --format json | python3 -c 'import json,sys
 print(sorted(set((e["who"], e["action"], e["object"]) for e in json.load(sys.stdin) if e["action"] == "links.read")))')
 is "every read of another unit's link is audited on that case" "$audited" \
   "[('r1', 'links.read', 'case:$c2'), ('r2', 'links.read', 'case:$c1')]"
+# series: the illegal file is of series S-1 in the set; cases 1 and 2 hold it
+like "series list: S-1, two cases of two units, victim not identified" "$(vigil series list)" \
+  "S-1 +unidentified +2 +2 +2 +R01,R02"
+factor() { vigil case show "$c1" --format json | python3 -c 'import json,sys
+print([f["value"] for f in json.load(sys.stdin)["factors"] if f["name"] == "series_unidentified"][0])'; }
+is "... the case's factor series_unidentified counts it" "$(factor)" "1"
+vigil series show S-1 --as r1 >r1-series.txt
+like "series show as R01: its case" "$(cat r1-series.txt)" "case $c1 \\(R01 R1-001\\): 1 item"
+like "... and who else holds the series, nothing more" "$(cat r1-series.txt)" \
+  "^  also held by unit R02, case reference R2-042, contact Region two$"
+refused "series set: officers of regional units may not" 3 "series set: not allowed for user 'r1'" \
+  vigil series set S-1 --victim identified --as r1
+refused "series: analysts see none" 3 "analysts see statistics only" vigil series list --as ana
+refused "series show: unknown series" 3 "series 'S-9': no case you may see holds it" vigil series show S-9
+is "series set confirms" "$(vigil series set S-1 --victim identified --as nat)" "series S-1: victim identified"
+like "... series list says so" "$(vigil series list --as r2)" "S-1 +identified"
+is "... and the factor drops" "$(factor)" "0"
 done_testing
