@@ -22,6 +22,7 @@ packages=(
   libvhdi-dev libvmdk-dev libqcow-dev libbfio-dev libluksde-dev libbde-dev qemu-utils cryptsetup-bin
   python3-cryptography
   chromium
+  graphviz
 )
 
 missing=()
