@@ -159,6 +159,8 @@ like "case show: the deconfliction line" "$(vigil case show "$c1" --as r1)" \
   "also held by unit R02, case reference R2-042, contact Region two: 2 shared \(1 illegal, 0 interest, 1 unknown\)"
 like "case list --linked: the same" "$(vigil case list --linked --as r1)" \
   "^$c1 +R1-001 +registered +$c1 +also held by unit R02, case reference R2-042, contact Region two: 2 shared, 1 unknown"
+is "officer of R01 stores into its own unit's case" "$(vigil case attach "$c4" s5.jsonl --as r1)" \
+  "case $c4: 3 items stored, 0 new; linked to 0 cases"
 refused "officer of R01: items of R02's case" 3 "case $c2: no such case, or not visible to user 'r1'" vigil case items "$c2" --as r1
 refused "officer of R01: links of R02's case" 3 "case $c2: no such case, or not visible to user 'r1'" vigil links --case "$c2" --as r1
 refused "officer of R01: attach to R02's case" 3 "case $c2: no such case, or not visible to user 'r1'" vigil case attach "$c2" s2.jsonl --as r1
