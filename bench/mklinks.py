@@ -49,7 +49,7 @@ def case_items(case, nitems, seed, pool, benign):
     rows[EMPTY] = ("unknown", 0)
     while len(rows) < nitems:
         rows[hex160(r)] = ("unknown", 1000 + r.randrange(1000000))
-    return [(k, v, s) for k, (v, s) in rows.items()]
+    return sorted((k, v, s) for k, (v, s) in rows.items())   # in key order: the primary key grows at its end
 
 
 def cmd_items(db, ncases, nitems, seed):
@@ -61,15 +61,19 @@ def cmd_items(db, ncases, nitems, seed):
                            for k, v, s in case_items(case, nitems, seed, pool, benign))
         return
     import sqlite3
-    con = sqlite3.connect(db)
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode = DELETE")   # a bulk load: no write-ahead log, no journal
+    con.execute("PRAGMA journal_mode = OFF")
     con.execute("PRAGMA synchronous = OFF")
     con.execute("PRAGMA cache_size = -1048576")
     con.execute("DROP INDEX IF EXISTS case_items_key")
+    con.execute("BEGIN")
     for case in range(1, ncases + 1):
         con.executemany("INSERT INTO case_items(case_id, key, sha1, size, verdict, added_at) VALUES(?, ?, ?, ?, ?, ?)",
                         ((case, k, k, s, v, NOW) for k, v, s in case_items(case, nitems, seed, pool, benign)))
     con.execute("CREATE INDEX case_items_key ON case_items(key)")
-    con.commit()
+    con.execute("COMMIT")
+    con.execute("PRAGMA journal_mode = WAL")
     con.close()
 
 

@@ -7,14 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/evp.h>
 
 #include "cases/links.h"
+#include "core/hex.h"
 #include "vigil/case_items.h"
 
 /* Rows per statement: 14 parameters each stays well under SQLite's 32766. */
 #define BATCH 256
 #define ITEM_COLS 14
-#define PLACE_COLS 6
+#define PLACE_COLS 7
 
 typedef struct row {
     char *s[ITEM_COLS];     /* owned text, NULL for SQL NULL */
@@ -87,7 +89,8 @@ static const char item_tail[] = " ON CONFLICT(case_id, key) DO UPDATE SET verdic
                                 " pdq = COALESCE(excluded.pdq, case_items.pdq),"
                                 " pdq_quality = COALESCE(excluded.pdq_quality, case_items.pdq_quality),"
                                 " mime = COALESCE(excluded.mime, case_items.mime)";
-static const char place_head[] = "INSERT INTO case_item_places(case_id, key, container, path, allocated, carved) VALUES";
+static const char place_head[] = "INSERT INTO case_item_places(case_id, key, place, container, path, allocated, carved)"
+                                 " VALUES";
 static const char place_tail[] = " ON CONFLICT DO NOTHING";
 
 static int flush(vigil_case_store *s, vigil_error *err)
@@ -121,6 +124,29 @@ static int flush(vigil_case_store *s, vigil_error *err)
         row_free(&s->rows[r]);
     s->n = 0;
     return rc;
+}
+
+/* Where it was seen, as a fixed-size key: hex SHA-1 of container, NUL, path; NULL out of memory. */
+static char *place_key(const vigil_case_item *it)
+{
+    size_t lc = strlen(it->container), lp = strlen(it->path);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    char *buf = malloc(lc + lp + 1), *hex = malloc(41);
+    int ok = buf && hex;
+    if (ok) {
+        memcpy(buf, it->container, lc);
+        buf[lc] = '\0';
+        memcpy(buf + lc + 1, it->path, lp);
+        ok = EVP_Digest(buf, lc + lp + 1, md, &mdlen, EVP_sha1(), NULL) == 1 && mdlen == 20;
+    }
+    free(buf);
+    if (!ok) {
+        free(hex);
+        return NULL;
+    }
+    vg_hex_encode(hex, md, 20);
+    return hex;
 }
 
 /* The item's identity in the case: its SHA-1, else SHA-256 or MD5; an item without digests
@@ -186,10 +212,11 @@ int vigil_case_store_add(vigil_case_store *s, const vigil_case_item *it, vigil_e
     r->s[13] = strdup(s->now);
     r->place[0] = strdup(s->ids);
     r->place[1] = strdup(key);
-    r->place[2] = strdup(it->container);
-    r->place[3] = strdup(it->path);
-    r->place[4] = num(it->allocated != 0);
-    r->place[5] = num(it->carved != 0);
+    r->place[2] = place_key(it);
+    r->place[3] = strdup(it->container);
+    r->place[4] = strdup(it->path);
+    r->place[5] = num(it->allocated != 0);
+    r->place[6] = num(it->carved != 0);
     oom |= !r->s[0] || (it->pdq && !r->s[6]) || !r->s[7] || !r->s[8] || !r->s[13];
     for (int c = 0; c < PLACE_COLS; c++)
         oom |= !r->place[c];

@@ -60,9 +60,10 @@ static const char *const migrations[] = {
     "  verdict TEXT NOT NULL, hashset TEXT, category TEXT, series TEXT, mime TEXT, added_at TEXT NOT NULL,"
     "  PRIMARY KEY(case_id, key));"
     "CREATE INDEX case_items_key ON case_items(key);"
+    /* place: hex SHA-1 of container, NUL, path (a path may be longer than an index entry may) */
     "CREATE TABLE case_item_places(case_id BIGINT NOT NULL REFERENCES cases(id), key TEXT NOT NULL,"
-    "  container TEXT NOT NULL, path TEXT NOT NULL, allocated BIGINT NOT NULL, carved BIGINT NOT NULL,"
-    "  PRIMARY KEY(case_id, key, container, path));"
+    "  place TEXT NOT NULL, container TEXT NOT NULL, path TEXT NOT NULL, allocated BIGINT NOT NULL,"
+    "  carved BIGINT NOT NULL, PRIMARY KEY(case_id, key, place));"
     "CREATE TABLE case_links(a BIGINT NOT NULL REFERENCES cases(id), b BIGINT NOT NULL REFERENCES cases(id),"
     "  exact BIGINT NOT NULL, illegal BIGINT NOT NULL, interest BIGINT NOT NULL, unknown BIGINT NOT NULL,"
     "  near BIGINT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY(a, b));"
