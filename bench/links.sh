@@ -1,66 +1,98 @@
 #!/usr/bin/env bash
-# bench/links.sh [BUILD]: what linking entries that share a digest costs an import. Two seeded
-# hashdeep lists of LINKS_N rows (md5, sha1, sha256; generated, never real lists): one where
-# every MD5 is distinct (the peer), one where 1 row in LINKS_EVERY repeats the MD5 of the row
-# before it with other SHA-1 and SHA-256 (a run of two keys the segment writer links).
-# Each imported LINKS_REPEAT times: median seconds, entries/s, peak RSS; ratio linked/peer.
-# Figures only, never pass/fail. Data: $VIGIL_BENCH_DIR/links (default /work/bench-data).
+# bench/links.sh [BUILD]: links between cases at scale (docs/links.md). LINKS_CASES cases (default
+# 200) of LINKS_ITEMS items (default 50,000: 10,000,000 items) generated straight into the registry
+# by bench/mklinks.py (seeded random digests, planted overlaps: groups of cases sharing files,
+# bridges between groups, known-benign and empty files in every case), linked case by case
+# (bench_links); then, LINKS_REPEAT times (default 3), one more case of LINKS_ITEMS items attached
+# from a scan JSONL (vigil case attach: parse, store, update its links; the issue's target is
+# under 5 s) and all networks listed (vigil links --format json, target under 1 s); and the links
+# held compared with a brute-force computation over every item (mklinks.py brute). On SQLite,
+# then on a throw-away PostgreSQL server (tests/pg-run.sh: fsync off). Figures only, never
+# pass/fail. Data: $VIGIL_BENCH_DIR/links-cases (default /work/bench-data).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 VIGIL=$PWD/$BUILD/vigil
+BL=$PWD/$BUILD/bench/bench_links
 . bench/lib.sh
-need_tools python3
-[ -x "$VIGIL" ] || die "$VIGIL not found (build first)"
-N=${LINKS_N:-2000000}
-EVERY=${LINKS_EVERY:-100}
+need_tools python3 sqlite3
+[ -x "$VIGIL" ] && [ -x "$BL" ] || die "$VIGIL or $BL not found (build first)"
+NC=${LINKS_CASES:-200}
+NI=${LINKS_ITEMS:-50000}
 REP=${LINKS_REPEAT:-3}
-D=$BENCH_DIR/links
+SEED=1
+D=$BENCH_DIR/links-cases${LINKS_TAG:-}
 mkdir -p "$D"
 
-make_list() { # OUT EVERY (0: no shared MD5)
-  [ -f "$1" ] && return
-  python3 - "$1" "$N" "$2" <<'PY'
-import random, sys
-out, n, every = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-r = random.Random(5)
-with open(out + ".tmp", "w") as f:
-    f.write("%%%% HASHDEEP-1.0\n%%%% size,md5,sha1,sha256,filename\n")
-    prev = None
-    for i in range(n):
-        md5 = r.getrandbits(128).to_bytes(16, "big").hex()
-        if every and prev and i % every == 0:
-            md5 = prev
-        prev = md5
-        f.write("%d,%s,%s,%s,f%d\n" % (i + 1, md5, r.getrandbits(160).to_bytes(20, "big").hex(),
-                                        r.getrandbits(256).to_bytes(32, "big").hex(), i))
-import os
-os.rename(out + ".tmp", out)
+secs() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>>"$D/stderr.log" || echo "bench: '$*' failed: $(tail -n 2 "$D/stderr.log")" >&2
+  t1=$(date +%s%N); awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
+
+registry() { # cases 1..NC, owned by units U0..U9
+  for u in 0 1 2 3 4 5 6 7 8 9; do "$VIGIL" unit add "U$u" --name "Unit $u" --type regional >/dev/null 2>&1; done
+  python3 - "$NC" >"$D/cases.csv" <<'PY'
+import sys
+print("record,ref,date,unit,value,note")
+for i in range(1, int(sys.argv[1]) + 1):
+    print("case,C%04d,2025-%02d-%02d,U%d,possession,bench case %d" % (i, 1 + i % 12, 1 + i % 28, i % 10, i))
 PY
+  "$VIGIL" case import "$D/cases.csv" >/dev/null
 }
 
-# run NAME LIST: LINKS_REPEAT imports; prints median seconds, entries/s, peak RSS, the summary line.
-run() {
-  local name=$1 list=$2 times=() rss=0 line
-  for _ in $(seq "$REP"); do
-    rm -rf "$D/$name.db" "$D/$name.db.sets"
-    line=$(VIGIL_DB="$D/$name.db" /usr/bin/time -f '%e %M' -o "$D/time.out" "$VIGIL" hashset import --name b --kind benign "$list" 2>"$D/$name.err")
-    read -r s kb <"$D/time.out"
-    times+=("$s")
-    (( kb > rss )) && rss=$kb
+run_backend() { # NAME DUMP-ITEMS-CMD DUMP-LINKS-CMD (VIGIL_DB set, items loaded)
+  local name=$1 t n attach=() list=() id
+  echo "$name:"
+  read -r t n < <("$BL" "$VIGIL_DB" 1 "$NC")
+  echo "  link all $NC cases, one after the other (setup): $t s, $n links"
+  for ((r = 1; r <= REP; r++)); do
+    [ -f "$D/new-$r.jsonl" ] || python3 bench/mklinks.py jsonl "$D/new-$r.jsonl" "$NI" "$SEED" "$r"
+    id=$("$VIGIL" case new --unit U1 --type distribution 2>/dev/null)
+    wait_quiet
+    attach+=("$(secs "$VIGIL" case attach "$id" "$D/new-$r.jsonl")")
+    wait_quiet
+    list+=("$(secs "$VIGIL" links --format json)")
   done
-  MED=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-  printf '%-7s median %6.2f s  %9.0f entries/s  peak RSS %4d MB  (%s)\n' "$name" "$MED" \
-    "$(awk -v n="$N" -v s="$MED" 'BEGIN { print n / s }')" $((rss / 1024)) "$line"
-  rm -rf "$D/$name.db" "$D/$name.db.sets"
+  "$VIGIL" links --format json >"$D/links.json" 2>/dev/null
+  printf '  case attach of one more %s-item case (store + links): median %s s  runs: %s\n' "$NI" "$(median "${attach[@]}")" "${attach[*]}"
+  printf '  links --format json, all networks: median %s s  runs: %s  (%s)\n' "$(median "${list[@]}")" "${list[*]}" \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%d links, %d networks, largest %d cases" % (len(d["links"]), len(d["networks"]), max([n["cases"] for n in d["networks"]] or [0])))' "$D/links.json")"
+  t=$(date +%s%N)
+  $2 | python3 bench/mklinks.py brute >"$D/brute.txt"
+  $3 >"$D/held.txt"
+  printf '  brute force over every item: %s links in %s s; the links held: %s\n' "$(wc -l <"$D/brute.txt")" \
+    "$(awk -v a="$t" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')" \
+    "$(if cmp -s "$D/brute.txt" "$D/held.txt"; then echo "equal"; else echo "DIFFERENT ($(diff "$D/brute.txt" "$D/held.txt" | grep -c '^[<>]') lines differ)"; fi)"
 }
 
-echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
-echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: other builds ran beside this)"
-echo "rows: $N per list; linked list: 1 row in $EVERY shares its MD5 with the row before; $REP imports each"
-make_list "$D/peer-$N.hashdeep" 0
-make_list "$D/linked-$N-$EVERY.hashdeep" "$EVERY"
-run peer "$D/peer-$N.hashdeep"
-PEER=$MED
-run linked "$D/linked-$N-$EVERY.hashdeep"
-echo "ratio linked/peer (time): $(awk -v a="$MED" -v b="$PEER" 'BEGIN { printf "%.2f", a / b }')"
+pg_sql() { psql -q -X -A -t -F "${SEP:-|}" -h "$PG_HOST" -U vigil -d vigiltest -c "$1"; }
+pg_items() { pg_sql 'SELECT key, case_id, verdict, size FROM case_items ORDER BY key'; }
+pg_links() { SEP=' ' pg_sql 'SELECT a, b, exact, illegal, interest, unknown FROM case_links ORDER BY a, b'; }
+lite_items() { sqlite3 -separator '|' "$VIGIL_DB" 'SELECT key, case_id, verdict, size FROM case_items ORDER BY key'; }
+lite_links() { sqlite3 -separator ' ' "$VIGIL_DB" 'SELECT a, b, exact, illegal, interest, unknown FROM case_links ORDER BY a, b'; }
+if [ "${2:-}" = "--pg" ]; then   # inside tests/pg-run.sh
+  export VIGIL_DB=$VIGIL_PG_URL
+  unset VIGIL_USER
+  registry
+  t=$(date +%s%N)
+  pg_sql "DROP INDEX case_items_key"
+  python3 bench/mklinks.py items - "$NC" "$NI" "$SEED" |
+    pg_sql "COPY case_items(case_id, key, sha1, size, verdict, added_at) FROM STDIN"
+  pg_sql "CREATE INDEX case_items_key ON case_items(key); ANALYZE case_items"
+  echo "  (generated $((NC * NI)) items into PostgreSQL in $(awk -v a="$t" -v b="$(date +%s%N)" 'BEGIN { printf "%.0f", (b - a) / 1e9 }') s)"
+  run_backend "PostgreSQL $(psql -V | awk '{ print $3 }') (fsync off)" pg_items pg_links
+  exit 0
+fi
+
+echo "machine: $(nproc) cores; $NC cases of $NI items ($((NC * NI)) items), seed $SEED; repeats: $REP (median)"
+unset VIGIL_USER
+export VIGIL_DB=$D/reg.db
+rm -f "$VIGIL_DB" "$VIGIL_DB-wal" "$VIGIL_DB-shm" "$D/new-"*.jsonl "$D/stderr.log"
+registry
+t=$(date +%s%N)
+python3 bench/mklinks.py items "$VIGIL_DB" "$NC" "$NI" "$SEED"
+echo "  (generated $((NC * NI)) items into SQLite in $(awk -v a="$t" -v b="$(date +%s%N)" 'BEGIN { printf "%.0f", (b - a) / 1e9 }') s, $(du -m "$VIGIL_DB" | cut -f1) MB)"
+run_backend "SQLite $(sqlite3 --version | cut -d' ' -f1)" lite_items lite_links
+if command -v pg_config >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  tests/pg-run.sh bash "$0" "$BUILD" --pg | grep -v '^1\.\.1$'
+else
+  echo "PostgreSQL: not installed (scripts/install-deps.sh), not measured"
+fi

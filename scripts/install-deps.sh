@@ -25,6 +25,7 @@ packages=(
   python3-cryptography
   chromium
   debhelper lintian groff-base man-db bash-completion zsh
+  graphviz
 )
 
 missing=()

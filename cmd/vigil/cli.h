@@ -70,6 +70,8 @@ int cmd_case(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_links(int argc, char **argv);
+int cmd_series(int argc, char **argv);
 /* After a command: when $VIGIL_AUDIT_KEY names a key and the command opened the registry,
  * sign the log's head if events were written since the last checkpoint; the exit status. */
 int cli_audit_after(const char *command, int rc);
@@ -104,6 +106,8 @@ void cmd_case_usage(FILE *f);
 void cmd_stats_usage(FILE *f);
 void cmd_audit_usage(FILE *f);
 void cmd_db_usage(FILE *f);
+void cmd_links_usage(FILE *f);
+void cmd_series_usage(FILE *f);
 void cmd_pdq_usage(FILE *f);
 void cmd_apikey_usage(FILE *f);
 void cmd_serve_usage(FILE *f);

@@ -1,9 +1,11 @@
-/* vigil case new|refer|accept|decline|return|status|signal|list|show|import: the case registry. */
+/* vigil case new|refer|accept|decline|return|status|signal|list|show|import|attach|items: the case registry. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_items_out.h"
+#include "case_links_out.h"
 #include "cli.h"
 
 static void usage(FILE *f)
@@ -17,12 +19,16 @@ static void usage(FILE *f)
             "       vigil case status CASE investigating|prosecutor|closed [--outcome OUTCOME] [--at DATE]\n"
             "       vigil case signal CASE NAME VALUE\n"
             "       vigil case list [--unit U] [--status S] [--reason R] [--overdue] [--now DATE]\n"
-            "                       [--format table|json]\n"
+            "                       [--format table|json | --linked]\n"
             "       vigil case show CASE [--now DATE] [--format text|json]\n"
             "       vigil case import FILE.csv\n"
+            "       vigil case attach CASE SCAN.jsonl\n"
+            "       vigil case items CASE [--verdict V] [--format table|json|csv]\n"
             "Every verb acts as the user mapped to your login (docs/access.md); an admin may name\n"
             "another with --as USER or $VIGIL_USER. A change is confirmed in one line on stdout; `new`\n"
             "prints the new case's id alone on stdout and its confirmation on stderr.\n"
+            "`attach` stores the items of a scan JSONL written elsewhere with the case (all or nothing;\n"
+            "again, it changes nothing); `vigil scan --store CASE` does the same during a scan.\n"
             "TYPE: possession distribution production grooming sex-tourism network\n"
             "REASON: capacity other-priority no-digital-support insufficient-info jurisdiction duplicate\n"
             "        other (needs --note)\n"
@@ -30,11 +36,11 @@ static void usage(FILE *f)
 }
 
 typedef struct copts {
-    const char *as, *unit, *type, *title, *to, *reason, *note, *outcome, *status, *format, *ref;
+    const char *as, *unit, *type, *title, *to, *reason, *note, *outcome, *status, *format, *ref, *verdict;
     const char *suspects[64];
     size_t nsuspects;
     int64_t at, due, now;
-    int due_days, overdue;
+    int due_days, overdue, linked;
     const char *pos[4];
     int npos;
 } copts;
@@ -51,7 +57,8 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
         {"note", required_argument, NULL, 'n'}, {"outcome", required_argument, NULL, 'O'},
         {"status", required_argument, NULL, 'S'}, {"overdue", no_argument, NULL, 'v'},
         {"now", required_argument, NULL, 'N'}, {"format", required_argument, NULL, 'f'},
-        {"ref", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"ref", required_argument, NULL, 'R'}, {"verdict", required_argument, NULL, 'V'},
+        {"linked", no_argument, NULL, 'L'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int opt, li = 0, rc;
     memset(o, 0, sizeof *o);
     o->due_days = -1;
@@ -101,6 +108,8 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
         case 'N': rc = cli_parse_date(&o->now, "--now", optarg); break;
         case 'f': o->format = optarg; break;
         case 'R': o->ref = optarg; break;
+        case 'V': o->verdict = optarg; break;
+        case 'L': o->linked = 1; break;
         }
         if (rc)
             return rc;
@@ -170,7 +179,9 @@ static int case_list(copts *o, vigil_registry *reg, vigil_actor *who, vigil_erro
     vigil_case_row *v;
     size_t n;
     int rc = vigil_case_list(&v, &n, reg, who, &f, err);
-    if (rc == 0)
+    if (rc == 0 && o->linked)   /* the cases that hold files other cases hold too, and those */
+        rc = case_links_list(reg, who, v, n, err);
+    else if (rc == 0)
         rc = print_list(v, n, o->format && !strcmp(o->format, "json"), err);
     free(v);
     return rc;
@@ -214,7 +225,8 @@ static int run_change(const char *verb, copts *o, vigil_registry *reg, vigil_act
 static int run_verb(const char *verb, copts *o, vigil_registry *reg, vigil_actor *who, vigil_error *err)
 {
     int rc = run_change(verb, o, reg, who, err);
-    if (rc == 0 && strcmp(verb, "new") && strcmp(verb, "list") && strcmp(verb, "show") && strcmp(verb, "import"))
+    if (rc == 0 && strcmp(verb, "new") && strcmp(verb, "list") && strcmp(verb, "show") && strcmp(verb, "import") &&
+        strcmp(verb, "items"))
         printf("%s\n", cli_text(vigil_registry_last_change(reg)));
     return rc;
 }
@@ -243,6 +255,12 @@ static int run_change(const char *verb, copts *o, vigil_registry *reg, vigil_act
     }
     if (!strcmp(verb, "list"))
         return case_list(o, reg, who, err);
+    if (!strcmp(verb, "attach")) {
+        vigil_case_store_result r;
+        return vigil_case_attach(&r, reg, who, id, o->pos[1], err);
+    }
+    if (!strcmp(verb, "items"))
+        return case_items_print(reg, who, id, o->verdict, o->format, err);
     if (!strcmp(verb, "show")) {
         vigil_case *c;
         int rc = vigil_case_get(&c, reg, who, id, o->now, err);
@@ -252,6 +270,8 @@ static int run_change(const char *verb, copts *o, vigil_registry *reg, vigil_act
             else
                 show_text(c);
         }
+        if (rc == 0 && (!o->format || strcmp(o->format, "json")))
+            rc = case_links_show(reg, who, id, err);
         vigil_case_free(c);
         return rc;
     }
@@ -276,9 +296,11 @@ static const struct verb { const char *name, *allowed, *args; int npos; } verbs[
     {"return", "rn@", "CASE", 1},
     {"status", "O@", "CASE and investigating|prosecutor|closed", 2},
     {"signal", "", "CASE NAME VALUE", 3},
-    {"list", "uSrvNf", "no argument", 0},
+    {"list", "uSrvNfL", "no argument", 0},
     {"show", "Nf", "CASE", 1},
     {"import", "", "one FILE.csv", 1},
+    {"attach", "", "CASE and one SCAN.jsonl", 2},
+    {"items", "Vf", "CASE", 1},
 };
 
 static int check_verb(const struct verb *v, const copts *o)
@@ -298,7 +320,12 @@ static int check_verb(const struct verb *v, const copts *o)
         cli_error("case %s: --reason is required", v->name);
         return EXIT_USAGE;
     }
-    if (o->format && strcmp(o->format, "json") && strcmp(o->format, !strcmp(v->name, "show") ? "text" : "table")) {
+    if (o->linked && o->format) {
+        cli_error("case list: --linked prints a table of its own: no --format");
+        return EXIT_USAGE;
+    }
+    if (o->format && strcmp(o->format, "json") && strcmp(o->format, !strcmp(v->name, "show") ? "text" : "table") &&
+        (strcmp(v->name, "items") || strcmp(o->format, "csv"))) {
         cli_error("case %s: unknown --format '%s'", v->name, o->format);
         return EXIT_USAGE;
     }
@@ -324,7 +351,7 @@ int cmd_case(int argc, char **argv)
         if ((rc = check_verb(&verbs[i], &o)) != 0)
             return rc;
         /* list and show only read: a mistyped --db is said, not made */
-        if ((rc = (!strcmp(verbs[i].name, "list") || !strcmp(verbs[i].name, "show"))
+        if ((rc = (!strcmp(verbs[i].name, "list") || !strcmp(verbs[i].name, "show") || !strcmp(verbs[i].name, "items"))
                       ? cli_reg_open_existing(&reg, &who, o.as) : cli_reg_open(&reg, &who, o.as)) != 0)
             return rc;
         vigil_error_clear(&err);

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "scan_case.h"
 #include "scan_checks.h"
 #include "scan_keys.h"
 #include "scan_resume.h"
@@ -27,6 +28,7 @@ typedef struct scan_args {
     int thumbnails;          /* --thumbnails: 1 unknown and near, 2 all */
     int no_sets;             /* --no-sets: an inventory, matched against nothing */
     const char *key_file;    /* --key-file FILE: keys for encrypted volumes */
+    const char *store_case;  /* --store CASE: the items go into the registry with that case */
 } scan_args;
 
 typedef struct scan_ctx {
@@ -40,6 +42,7 @@ typedef struct scan_ctx {
     int html_opened;
     scan_errors errors;      /* error items named on stderr */
     unsigned long long stop_after, delivered; /* VIGIL_TEST_STOP_AFTER: Ctrl-C after that many items */
+    scan_case store;         /* --store */
 } scan_ctx;
 
 /* Remember the first output that failed; returns 1 (stop the scan). */
@@ -69,7 +72,7 @@ static int on_item(const vigil_item *it, void *ud)
         return write_failed(c, c->args->csv);
     if (c->html && vigil_html_item(c->html, it) < 0)
         return write_failed(c, c->args->report);
-    return 0;
+    return scan_case_item(&c->store, it);
 }
 
 static void usage(FILE *f)
@@ -85,6 +88,8 @@ static void usage(FILE *f)
             "  --thumbnails[=all]    put blurred thumbnails of unknown and near pictures in the report\n"
             "                        (=all: of known-illegal ones too); the report then holds picture content\n"
             "  --case REF, --exhibit ID, --examiner NAME  recorded at the top of the report\n"
+            "  --store CASE          store every item with case CASE (an id) of the registry (--db), all in\n"
+            "                        one transaction: nothing is stored unless the scan completes\n"
             "  --quiet               no progress line, error items or summary on stderr\n"
             "  --no-sets             scan with no hash sets (every item unknown); without it a scan\n"
             "                        refuses when no sets are loaded\n"
@@ -145,7 +150,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"verify-image", no_argument, NULL, 'V'}, {"thumbnails", optional_argument, NULL, 'T'},
         {"case", required_argument, NULL, 'K'}, {"exhibit", required_argument, NULL, 'x'},
         {"examiner", required_argument, NULL, 'w'}, {"no-sets", no_argument, NULL, 'S'},
-        {"key-file", required_argument, NULL, 'k'},
+        {"key-file", required_argument, NULL, 'k'}, {"store", required_argument, NULL, 'G'},
         {"item-timeout", required_argument, NULL, 'I'}, {"worker-memory", required_argument, NULL, 'W'},
         {"no-isolation", no_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
@@ -232,6 +237,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             }
             break;
         case 'O': o->isolate = 0; break;
+        case 'G': a->store_case = optarg; break;
         case 'h': usage(stdout); return -1;
         default: return EXIT_USAGE;
         }
@@ -424,8 +430,11 @@ int cmd_scan(int argc, char **argv)
         goto done;
     }
     c.html_opened = a.report != NULL;
+    if (a.store_case && (rc = scan_case_open(&c.store, a.store_case)) != 0)
+        goto done;
     rc = run_scan(&c, &a, &o, paths, npaths, sets, nsets);
 done:
+    rc = scan_case_finish(&c.store, rc == EXIT_OK, a.quiet, rc);
     vigil_html_abort(c.html);
     /* a failed scan leaves no output file behind; an interrupted one keeps what it wrote */
     if (a.resume) {

@@ -16,6 +16,8 @@ static const command commands[] = {
     {"unit", cmd_unit, cmd_unit_usage, "add and list units (national, regional, special, foreign, prosecutor)"},
     {"user", cmd_user, cmd_user_usage, "add and list users of units (officer, analyst, admin)"},
     {"case", cmd_case, cmd_case_usage, "register, refer, accept, decline, follow and import cases"},
+    {"links", cmd_links, cmd_links_usage, "links between cases that hold the same files, and their networks"},
+    {"series", cmd_series, cmd_series_usage, "series of one victim that cases hold, and whether the victim is identified"},
     {"stats", cmd_stats, cmd_stats_usage, "referral statistics by unit, reason, month or offence type"},
     {"audit", cmd_audit, cmd_audit_usage, "verify the audit log, sign its head (checkpoint), make its key"},
     {"config", cmd_config, cmd_config_usage, "the settings in effect and where each comes from"},

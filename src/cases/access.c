@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cases/reg.h"
+#include "cases/links.h"
 
 /* Bump when the SQL below changes. */
-#define ACCESS_VERSION 2
+#define ACCESS_VERSION 4
 
 static const char access_sql[] =
     "DO $$BEGIN"
@@ -97,13 +97,37 @@ static const char access_sql[] =
     "    END LOOP;"
     "  END IF;"
     "END$$;"
+    /* links (docs/links.md): kept from every case's items, which the user may not see; read with
+     * both ends, whose visibility the caller masks */
+    "CREATE OR REPLACE FUNCTION vigil_links_update(bigint, text, who name) RETURNS void"
+    "  LANGUAGE plpgsql SECURITY DEFINER AS $$"
+    "BEGIN"
+    "  IF NOT vigil_sees_case($1, who) THEN"
+    "    RAISE EXCEPTION 'links: case % is not visible to role %', $1, who USING ERRCODE = '42501';"
+    "  END IF;"
+    "  " VG_LINKS_DELETE_SQL ";"
+    "  " VG_LINKS_INSERT_SQL ";"
+    "END$$;"
+    "CREATE OR REPLACE FUNCTION vigil_links_visible(who name) RETURNS TABLE(o_a bigint, o_b bigint, o_exact bigint,"
+    "  o_illegal bigint, o_interest bigint, o_unknown bigint, o_near bigint, o_updated text, o_aid bigint,"
+    "  o_aunit text, o_acontact text, o_aref text, o_atype text, o_areg text, o_bid bigint, o_bunit text,"
+    "  o_bcontact text, o_bref text, o_btype text, o_breg text, o_asees boolean, o_bsees boolean)"
+    "  LANGUAGE sql STABLE SECURITY DEFINER AS $$"
+    "  SELECT " VG_LINKS_COLS ", vigil_sees_case(l.a, who), vigil_sees_case(l.b, who)" VG_LINKS_FROM
+    "  WHERE vigil_sees_case(l.a, who) OR vigil_sees_case(l.b, who)$$;"
+    "CREATE OR REPLACE FUNCTION vigil_series_cases(who name) RETURNS TABLE(o_series text, o_case bigint,"
+    "  o_unit text, o_contact text, o_ref text, o_reg text, o_items bigint, o_sees boolean)"
+    "  LANGUAGE sql STABLE SECURITY DEFINER AS $$"
+    "  SELECT " VG_SERIES_COLS ", vigil_sees_case(i.case_id, who)" VG_SERIES_FROM
+    "  AND pg_has_role(session_user, who, 'MEMBER')" VG_SERIES_GROUP "$$;"
     "REVOKE ALL ON FUNCTION vigil_is_user(name), vigil_sees_all(name), vigil_unit_of(name),"
     "  vigil_referred_to(bigint, name), vigil_sees_case(bigint, name), vigil_suspect_elsewhere(bigint, name),"
-    "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text), vigil_audit_visible(name)"
-    "  FROM PUBLIC;"
+    "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text), vigil_audit_visible(name),"
+    "  vigil_links_update(bigint, text, name), vigil_links_visible(name), vigil_series_cases(name) FROM PUBLIC;"
     "GRANT EXECUTE ON FUNCTION vigil_is_user(name), vigil_sees_all(name), vigil_unit_of(name),"
     "  vigil_referred_to(bigint, name), vigil_sees_case(bigint, name), vigil_suspect_elsewhere(bigint, name),"
-    "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text), vigil_audit_visible(name)"
+    "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text), vigil_audit_visible(name),"
+    "  vigil_links_update(bigint, text, name), vigil_links_visible(name), vigil_series_cases(name)"
     "  TO vigil_users;"
     /* a fixed search_path: the schema the tables are in, then nothing a user could create */
     "DO $$DECLARE f regprocedure;"
@@ -118,6 +142,13 @@ static const char access_sql[] =
     "GRANT SELECT, INSERT ON units, users TO vigil_users;"
     "GRANT SELECT, INSERT, UPDATE ON cases, suspects, referrals TO vigil_users;"
     "GRANT SELECT, INSERT ON case_events TO vigil_users;"
+    "GRANT SELECT, INSERT, UPDATE ON case_items, case_item_places TO vigil_users;"
+    "GRANT SELECT ON case_links TO vigil_users;"
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON series TO vigil_users;"
+    "ALTER TABLE case_links ENABLE ROW LEVEL SECURITY;"
+    "DROP POLICY IF EXISTS vigil_read ON case_links;"
+    "CREATE POLICY vigil_read ON case_links FOR SELECT USING (vigil_sees_case(a, current_user)"
+    "  OR vigil_sees_case(b, current_user));"
     "GRANT SELECT, INSERT, UPDATE, DELETE ON signals TO vigil_users;"
     "DO $$BEGIN"
     "  EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO vigil_users', current_schema());"
@@ -162,7 +193,8 @@ static const char access_sql[] =
     "  OR owner_unit = vigil_unit_of(current_user) OR vigil_referred_to(id, current_user));"
     "DO $$DECLARE t text;"
     "BEGIN"
-    "  FOREACH t IN ARRAY ARRAY['suspects', 'signals', 'referrals', 'case_events'] LOOP"
+    "  FOREACH t IN ARRAY ARRAY['suspects', 'signals', 'referrals', 'case_events',"
+    "    'case_items', 'case_item_places'] LOOP"
     "    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);"
     "    EXECUTE format('DROP POLICY IF EXISTS vigil_case ON %I', t);"
     "    EXECUTE format('CREATE POLICY vigil_case ON %I USING (vigil_sees_case(case_id, current_user))', t);"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cases/reg.h"
+#include "cases/links.h"
 #include "core/buf.h"
 
 static void i64s(char buf[24], int64_t v)
@@ -91,15 +91,26 @@ static int compute_priority(vigil_case *c, vigil_registry *reg, const vigil_acto
     i64s(ids, c->id);
     snprintf(name, sizeof name, "offence.%s", c->type);
     add_factor(c, reg, name, 1);
+    vg_case_material m;
+    if ((rc = vg_case_material_get(&m, reg, c->id, err)) < 0)
+        return rc;
     for (int i = 0; i < 4; i++) {
         const char *q[2] = {ids, signals[i]};
         if ((rc = vg_db_int(reg->db, &v, "SELECT value FROM signals WHERE case_id = ? AND name = ?", q, 2,
                             err)) < 0)
             return rc;
+        /* what the case's items and links show, unless a signal typed in says more */
+        if (i == 0 && m.unknown_items > v)
+            v = m.unknown_items;
+        if (i == 2 && m.linked_cases > v)
+            v = m.linked_cases;
+        if (i == 3 && m.series_unidentified > v)
+            v = m.series_unidentified;
         if (i == 0 && v > 20)
             v = 20;   /* beyond twenty unknown items, more adds no urgency */
         add_factor(c, reg, signals[i], (double)v);
     }
+    add_factor(c, reg, "shared_unknown", (double)(m.shared_unknown > 20 ? 20 : m.shared_unknown));
     return repeat_suspect(c, reg, who, err);
 }
 

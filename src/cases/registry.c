@@ -88,7 +88,7 @@ static const struct { const char *name; double w; } default_weights[] = {
     {"offence.possession", 0},     {"offence.distribution", 10}, {"offence.grooming", 20},
     {"offence.network", 20},       {"offence.production", 40},   {"offence.sex-tourism", 25},
     {"unknown_material", 5},       {"production_indicators", 30}, {"network", 8},
-    {"series_unidentified", 30},   {"repeat_suspect", 15},
+    {"series_unidentified", 30},   {"repeat_suspect", 15},       {"shared_unknown", 10},
 };
 
 static double *weight_slot(vigil_config *cfg, const char *name)

@@ -61,17 +61,39 @@ static const char *const migrations[] = {
     "CREATE TABLE api_keys(id @PK@, name TEXT UNIQUE NOT NULL, org TEXT NOT NULL, scope TEXT NOT NULL,"
     "  key_hash TEXT UNIQUE NOT NULL, prefix TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT,"
     "  revoked_at TEXT, revoked_by TEXT, requests BIGINT NOT NULL, hashes BIGINT NOT NULL);",
+    /* 5: the items of a case (docs/links.md): one row per distinct file (its key: the SHA-1, else
+     * SHA-256 or MD5, else where it was seen), with every place it was seen; and the links between
+     * cases that share items, kept as items arrive; whether a series' victim is identified */
+    "CREATE TABLE case_items(case_id BIGINT NOT NULL REFERENCES cases(id), key TEXT NOT NULL,"
+    "  md5 TEXT, sha1 TEXT, sha256 TEXT, pdq TEXT, pdq_quality BIGINT, size BIGINT NOT NULL,"
+    "  verdict TEXT NOT NULL, hashset TEXT, category TEXT, series TEXT, mime TEXT, added_at TEXT NOT NULL,"
+    "  PRIMARY KEY(case_id, key));"
+    "CREATE INDEX case_items_key ON case_items(key);"
+    /* place: hex SHA-1 of container, NUL, path (a path may be longer than an index entry may) */
+    "CREATE TABLE case_item_places(case_id BIGINT NOT NULL REFERENCES cases(id), key TEXT NOT NULL,"
+    "  place TEXT NOT NULL, container TEXT NOT NULL, path TEXT NOT NULL, allocated BIGINT NOT NULL,"
+    "  carved BIGINT NOT NULL, PRIMARY KEY(case_id, key, place));"
+    "CREATE TABLE case_links(a BIGINT NOT NULL REFERENCES cases(id), b BIGINT NOT NULL REFERENCES cases(id),"
+    "  exact BIGINT NOT NULL, illegal BIGINT NOT NULL, interest BIGINT NOT NULL, unknown BIGINT NOT NULL,"
+    "  near BIGINT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY(a, b));"
+    "CREATE INDEX case_links_b ON case_links(b);"
+    "CREATE INDEX case_items_series ON case_items(series) WHERE series IS NOT NULL;"
+    "CREATE TABLE series(name TEXT PRIMARY KEY, identified BIGINT NOT NULL, updated_by TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);",
 };
 
 const vg_schema vg_cases_schema = {
     .name = "case",
     .version_key = "cases_schema_version",
-    .version = 4,
+    .version = 5,
     .migrations = migrations,
-    .drop_sqlite = "DROP TABLE IF EXISTS user_passwords; DROP TABLE IF EXISTS api_keys; DROP TABLE IF EXISTS case_events; DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
+    .drop_sqlite = "DROP TABLE IF EXISTS series; DROP TABLE IF EXISTS case_links; DROP TABLE IF EXISTS case_item_places;"
+                   "DROP TABLE IF EXISTS case_items; DROP TABLE IF EXISTS user_passwords; DROP TABLE IF EXISTS api_keys;"
+                   "DROP TABLE IF EXISTS case_events; DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
                    "DROP TABLE IF EXISTS suspects; DROP TABLE IF EXISTS cases; DROP TABLE IF EXISTS users;"
                    "DROP TABLE IF EXISTS units",
-    .drop_pg = "DROP TABLE IF EXISTS user_passwords, api_keys, case_events, referrals, signals, suspects, cases, users, units CASCADE",
+    .drop_pg = "DROP TABLE IF EXISTS series, case_links, case_item_places, case_items, user_passwords, api_keys,"
+               " case_events, referrals, signals, suspects, cases, users, units CASCADE",
 };
 
 /* An existing registry of an older schema is copied once before either schema is migrated. */

@@ -10,7 +10,7 @@ SRC=$(cd "$E2E_DIR/../.." && pwd)
 commands=$(vigil --help | awk '/^commands:/ {on = 1; next} on && /^  [a-z]/ {print $1} on && /^$/ {exit}')
 like "--help lists the commands" "$(echo $commands)" "^hash scan "
 is "the build's command list (docs/meson.build) is --help's" \
-   "$(sed -n "s/^vigil_commands = \[\(.*\)\]/\1/p" "$SRC/docs/meson.build" | tr -d "'," )" "$(echo $commands)"
+   "$(python3 -c "import re,sys; print(' '.join(re.findall(r\"'([a-z]+)'\", re.search(r\"vigil_commands = \\[(.*?)\\]\", open(sys.argv[1]).read(), re.S).group(1))))" "$SRC/docs/meson.build" )" "$(echo $commands)"
 
 lines() { printf '%s\n' "$@" | sed '/^$/d'; }
 opts_of() { grep -oE -- '--[a-z][a-z0-9-]*[a-z0-9]' | sort -u; }
@@ -33,8 +33,9 @@ for c in $commands; do
   code=$(for v in ${verbs:-""}; do (cd "$T" && VIGIL_LIST_OPTIONS=1 "$VIGIL" "$c" $v 2>/dev/null); done | sort -u)
   is "every option 'vigil $c' takes is in its --help" \
      "$(comm -23 <(lines $code) <(lines $help $globals | sort -u) | tr '\n' ' ')" ""
-  # (a quoted 'vigil OTHER --opt ...' in the prose names another command's option)
-  own=$(vigil "$c" --help | sed "s/'vigil [^']*'//g" | opts_of)
+  # (a 'vigil OTHER --opt ...' in the prose names another command's option)
+  others=$(echo $commands | tr ' ' '\n' | grep -vx "$c" | paste -sd'|')
+  own=$(vigil "$c" --help | sed -E "s/'vigil [^']*'//g; s/vigil ($others)[^,;)'\`]*//g" | opts_of)
   is "every option in 'vigil $c --help' is taken by the code" \
      "$(comm -23 <(lines $own) <(lines $code $globals | sort -u) | tr '\n' ' ')" ""
 done
