@@ -77,7 +77,7 @@ static void usage(FILE *f)
                "every picture in full as the PDQ reference does; --pdq-scaled (default) decodes JPEGs of 1024 px\n"
                "or more a side at 1/2 to 1/8 scale, faster, hashes within a few bits of the reference's.\n"
                "Images that do not decode are named on stderr and the exit status is then 3; other\n"
-               "files are skipped.\n");
+               "files are skipped. SIGINT or SIGTERM stops it within about 2 s (exit status 130 or 143).\n");
 }
 
 int cmd_pdq(int argc, char **argv)
@@ -139,8 +139,10 @@ int cmd_pdq(int argc, char **argv)
                 (unsigned long long)c.hashed, cli_s(c.hashed), (unsigned long long)c.small,
                 (unsigned long long)c.not_images, cli_s(c.not_images), (unsigned long long)c.errors, cli_s(c.errors),
                 stats.interrupted ? ", interrupted" : "");
+    if (stats.threads_left)
+        cli_exit_leaving_threads(cli_interrupted_status());
     if (stats.interrupted)
-        return EXIT_PROBLEM;
+        return cli_interrupted_status();
     return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable images: input */
 }
 

@@ -110,7 +110,7 @@ sleep 1
 kill -INT "$pid" 2>/dev/null
 wait "$pid"
 rc=$?
-if [ "$rc" = 1 ]; then
+if [ "$rc" = 130 ]; then   # interrupted by SIGINT
   browse int-dom.html "file://$T/int.html"
   like "interrupted: a prominent banner right under the title" "$(tr '\n' ' ' <int-dom.html)" \
     "<h1>vigil scan report</h1> ?<div class=\"banner bad\" id=\"completeness\">INCOMPLETE: the scan was interrupted"
