@@ -122,6 +122,16 @@ is "a second SIGTERM kills it (status 143 from the signal)" "$?" "143"
 is "the earlier CSV is untouched" "$(cat s.csv)" "earlier"
 rm -f ./*.vigil-*
 
+# vigil hash stops the same way, with the same status.
+VIGIL_TEST_HANG_ON=s05 "$VIGIL" hash --jobs 2 stuck >hash.out 2>err3.txt &
+pid=$!
+hung err3.txt
+kill -TERM $pid
+wait $pid
+is "vigil hash with a stuck reader: SIGTERM ends it, exit 143" "$?" "143"
+like "it says it was interrupted" "$(cat err3.txt)" "interrupted$"
+is "the files before the stuck one are listed" "$(grep -c '/stuck/s0[1-4]$' hash.out)" "4"
+
 # On a terminal: a progress line with a rate; with --quiet, none.
 mkdir -p small && for i in $(seq 1 50); do printf "$i" >"small/$i"; done
 out=$(script -qfec "$VIGIL scan --no-sets --jsonl /dev/null small" /dev/null)
