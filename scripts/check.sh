@@ -36,7 +36,7 @@ else
 fi
 TSAN=build-tsan
 if build "$TSAN" --buildtype=debug -Db_sanitize=thread; then
-  TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" run "$TSAN" unit_scan e2e_scan_verdicts e2e_scan_archives e2e_interrupt e2e_pdq_scan \
+  TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" run "$TSAN" unit_scan unit_scan_stop e2e_scan_verdicts e2e_scan_archives e2e_interrupt e2e_pdq_scan \
     unit_store unit_pdq_index e2e_hashset_spill e2e_hashset_store e2e_scan_image unit_hashset_exchange e2e_hashset
 else
   status=1; logs+=("$TSAN/missing-testlog.json")

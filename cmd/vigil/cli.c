@@ -116,11 +116,13 @@ void cli_item_error(const vigil_item *it, const char *why)
 }
 
 static volatile sig_atomic_t *interrupt_flag;
+static volatile sig_atomic_t interrupt_signal; /* the signal that set the flag */
 
 static void on_signal(int sig)
 {
     /* lock-free atomics are async-signal-safe; the reader threads load the flag atomically */
     if (interrupt_flag && !__atomic_load_n(interrupt_flag, __ATOMIC_RELAXED)) {
+        __atomic_store_n(&interrupt_signal, sig, __ATOMIC_RELAXED);
         __atomic_store_n(interrupt_flag, 1, __ATOMIC_RELAXED);
         return;
     }
@@ -137,6 +139,19 @@ void cli_catch_interrupt(volatile sig_atomic_t *flag)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_interrupted_status(void)
+{
+    int sig = __atomic_load_n(&interrupt_signal, __ATOMIC_RELAXED);
+    return 128 + (sig ? sig : SIGINT);
+}
+
+void cli_exit_leaving_threads(int status)
+{
+    /* no exit handlers, no library destructors: a stuck thread may still wake and use them */
+    fflush(NULL);
+    _exit(status);
 }
 
 void cli_now_iso(char *buf, size_t cap)

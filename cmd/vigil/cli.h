@@ -58,6 +58,13 @@ void cli_item_error(const vigil_item *it, const char *why);
 const char *cli_text(const char *s);
 /* SIGINT/SIGTERM set *flag; a second signal ends the process at once. */
 void cli_catch_interrupt(volatile sig_atomic_t *flag);
+/* The exit status of a command that stopped on that flag: 128 + the signal, as a shell reports a
+ * process the signal killed (130 for SIGINT, 143 for SIGTERM). */
+int cli_interrupted_status(void);
+/* A stopped scan left threads stuck inside a parser (vigil_scan_stats.threads_left): they still
+ * use what the command holds (sets, keys, paths), so nothing is freed: flush stdio and end the
+ * process now with status. */
+_Noreturn void cli_exit_leaving_threads(int status);
 /* ISO 8601 UTC time now into buf. */
 void cli_now_iso(char *buf, size_t cap);
 

@@ -75,11 +75,29 @@ static void usage(FILE *f)
                "hashdeep list (size,md5,sha1,sha256,filename) on stdout. File names are absolute, as\n"
                "hashdeep writes them (each PATH resolved with realpath), unless --relative keeps them\n"
                "as given. Unreadable files are named on stderr and the exit status is then 3.\n"
+               "SIGINT or SIGTERM stops it within about 2 s (exit status 130 or 143).\n"
                "A name with a control byte (a line break...) is written escaped on a line that starts\n"
                "with a backslash, which 'vigil hashset import' reads back (docs/output.md).\n"
                "--pdq adds a pdq column before the file name: the PDQ hash of images (empty for other\n"
                "files and for pictures too small or undecodable); the list then starts '%%%%%%%% VIGIL-HASH-1.0'\n"
                "instead of hashdeep's header, as hashdeep does not read it; 'vigil hashset import' does.\n");
+}
+
+/* What the scan came to: the summary on stderr, and the exit status. */
+static int finish(const hash_ctx *c, const vigil_scan_stats *stats, int rc, const vigil_error *err, int quiet)
+{
+    if (fflush(stdout) != 0 || c->write_failed)
+        return cli_write_failed("hash", NULL, c->write_failed ? c->write_errno : errno);
+    if (rc < 0)
+        return cli_fail(err);
+    if (!quiet)
+        fprintf(stderr, "vigil: hash: %llu file%s hashed, %llu not regular file%s (not hashed), %llu error%s%s\n",
+                (unsigned long long)c->hashed, cli_s(c->hashed), (unsigned long long)c->special,
+                cli_s(c->special), (unsigned long long)c->errors, cli_s(c->errors),
+                stats->interrupted ? ", interrupted" : "");
+    if (stats->interrupted)
+        return cli_interrupted_status();
+    return c->errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable files: input */
 }
 
 int cmd_hash(int argc, char **argv)
@@ -155,18 +173,11 @@ int cmd_hash(int argc, char **argv)
     c.progress = cli_progress_start((const char *const *)roots, nroots, &stop, !quiet && isatty(2));
     rc = vigil_scan_run(&stats, (const char *const *)roots, nroots, &o, &err);
     cli_progress_finish(c.progress);
+    rc = finish(&c, &stats, rc, &err, quiet);
+    if (stats.threads_left) /* a reader stuck in a parser still uses o, c and roots: end here */
+        cli_exit_leaving_threads(rc);
     free_roots(roots, nroots);
-    if (fflush(stdout) != 0 || c.write_failed)
-        return cli_write_failed("hash", NULL, c.write_failed ? c.write_errno : errno);
-    if (rc < 0)
-        return cli_fail(&err);
-    if (!quiet)
-        fprintf(stderr, "vigil: hash: %llu file%s hashed, %llu not regular file%s (not hashed), %llu error%s%s\n",
-                (unsigned long long)c.hashed, cli_s(c.hashed), (unsigned long long)c.special, cli_s(c.special),
-                (unsigned long long)c.errors, cli_s(c.errors), stats.interrupted ? ", interrupted" : "");
-    if (stats.interrupted)
-        return EXIT_PROBLEM;
-    return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable files: input */
+    return rc;
 }
 
 void cmd_hash_usage(FILE *f)

@@ -77,7 +77,24 @@ static void usage(FILE *f)
                "every picture in full as the PDQ reference does; --pdq-scaled (default) decodes JPEGs of 1024 px\n"
                "or more a side at 1/2 to 1/8 scale, faster, hashes within a few bits of the reference's.\n"
                "Images that do not decode are named on stderr and the exit status is then 3; other\n"
-               "files are skipped.\n");
+               "files are skipped. SIGINT or SIGTERM stops it within about 2 s (exit status 130 or 143).\n");
+}
+
+/* What the scan came to: the summary on stderr, and the exit status. */
+static int finish(const pdq_ctx *c, const vigil_scan_stats *stats, int rc, const vigil_error *err, int quiet)
+{
+    if (fflush(stdout) != 0 || c->write_failed)
+        return cli_write_failed("pdq", NULL, c->write_failed ? c->write_errno : errno);
+    if (rc < 0)
+        return cli_fail(err);
+    if (!quiet)
+        fprintf(stderr, "vigil: pdq: %llu image%s hashed, %llu too small, %llu other file%s skipped, %llu error%s%s\n",
+                (unsigned long long)c->hashed, cli_s(c->hashed), (unsigned long long)c->small,
+                (unsigned long long)c->not_images, cli_s(c->not_images), (unsigned long long)c->errors,
+                cli_s(c->errors), stats->interrupted ? ", interrupted" : "");
+    if (stats->interrupted)
+        return cli_interrupted_status();
+    return c->errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable images: input */
 }
 
 int cmd_pdq(int argc, char **argv)
@@ -130,18 +147,10 @@ int cmd_pdq(int argc, char **argv)
     o.on_item = on_item;
     o.ud = &c;
     rc = vigil_scan_run(&stats, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &err);
-    if (fflush(stdout) != 0 || c.write_failed)
-        return cli_write_failed("pdq", NULL, c.write_failed ? c.write_errno : errno);
-    if (rc < 0)
-        return cli_fail(&err);
-    if (!quiet)
-        fprintf(stderr, "vigil: pdq: %llu image%s hashed, %llu too small, %llu other file%s skipped, %llu error%s%s\n",
-                (unsigned long long)c.hashed, cli_s(c.hashed), (unsigned long long)c.small,
-                (unsigned long long)c.not_images, cli_s(c.not_images), (unsigned long long)c.errors, cli_s(c.errors),
-                stats.interrupted ? ", interrupted" : "");
-    if (stats.interrupted)
-        return EXIT_PROBLEM;
-    return c.errors ? vigil_error_exit_status(VIGIL_EINPUT) : EXIT_OK; /* unreadable images: input */
+    rc = finish(&c, &stats, rc, &err, quiet);
+    if (stats.threads_left) /* a reader stuck in a parser still uses o and c: end here */
+        cli_exit_leaving_threads(rc);
+    return rc;
 }
 
 void cmd_pdq_usage(FILE *f)

@@ -39,8 +39,9 @@ typedef struct scan_ctx {
     const char *failed;      /* the first output that could not be written, and why */
     int failed_errno;
     cli_out jsonl_out, csv_out; /* renamed into place when the scan completes (cli_out.c) */
-    int html_opened;
     scan_errors errors;      /* error items named on stderr */
+    int stop_status;         /* the exit status of an interrupted scan (130, 143); 0 when it ran to its end */
+    unsigned threads_left;   /* readers the stopped scan left stuck in a parser: end without freeing */
     unsigned long long stop_after, delivered; /* VIGIL_TEST_STOP_AFTER: Ctrl-C after that many items */
     scan_case store;         /* --store */
 } scan_ctx;
@@ -118,9 +119,13 @@ static void usage(FILE *f)
             "  --no-isolation        parse in the scanning process itself (for debugging and benchmarks:\n"
             "                        a parser that crashes then ends the scan)\n"
             "Error items are named on stderr (the first %d), and all are in the outputs.\n"
-            "Exit status: 0 scan complete (error items are part of the result), 1 interrupted,\n"
-            "2 usage, 3 a PATH cannot be read or no hash sets are loaded, 4 an output could not be\n"
-            "written, or an internal or storage error (a sets folder missing beside the database).\n",
+            "A first SIGINT (Ctrl-C) or SIGTERM stops the scan within about 2 s, even with a parser\n"
+            "stuck on hostile data: the items done so far are written and the outputs say\n"
+            "interrupted; a second signal ends the process at once.\n"
+            "Exit status: 0 scan complete (error items are part of the result), 2 usage, 3 a PATH\n"
+            "cannot be read or no hash sets are loaded, 4 an output could not be written, or an\n"
+            "internal or storage error (a sets folder missing beside the database), 130 interrupted\n"
+            "by SIGINT, 143 by SIGTERM.\n",
             SCAN_ERROR_LINES);
 }
 
@@ -283,6 +288,9 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
     cli_now_iso(started, sizeof started);
     c->progress = cli_progress_start(paths, npaths, &stop, !a->quiet && isatty(2));
     rc = vigil_scan_run(&stats, paths, npaths, o, &err);
+    c->threads_left = stats.threads_left;
+    if (stats.interrupted)
+        c->stop_status = cli_interrupted_status();
     cli_progress_finish(c->progress);
     cli_now_iso(ended, sizeof ended);
     if (rc < 0)
@@ -339,7 +347,14 @@ static int run_scan(scan_ctx *c, scan_args *a, vigil_scan_opts *o, const char *c
                 (unsigned long long)stats.by_error_kind[VIGIL_ERROR_CRASHED],
                 (unsigned long long)stats.by_error_kind[VIGIL_ERROR_TIMEOUT],
                 (unsigned long long)stats.by_error_kind[VIGIL_ERROR_MEMORY]);
-    return stats.interrupted ? EXIT_PROBLEM : EXIT_OK;
+    return stats.interrupted ? c->stop_status : EXIT_OK;
+}
+
+/* Outputs are kept (renamed into place) when the scan ran to its end or was interrupted, and
+ * nothing failed: an interrupted scan's outputs are whole, with the items done before the stop. */
+static int outputs_whole(const scan_ctx *c, int rc)
+{
+    return rc == EXIT_OK || (c->stop_status && rc == c->stop_status);
 }
 
 int cmd_scan(int argc, char **argv)
@@ -356,7 +371,7 @@ int cmd_scan(int argc, char **argv)
     const char *const *paths;
     const char *outs[3];
     vigil_error err;
-    int rc;
+    int rc, whole;
     vigil_scan_opts_init(&o);
     o.isolate = 1; /* the CLI's scans parse in workers unless --no-isolation */
     o.compute_pdq = 1;
@@ -429,29 +444,32 @@ int cmd_scan(int argc, char **argv)
         rc = vigil_error_exit_status(err.code);
         goto done;
     }
-    c.html_opened = a.report != NULL;
     if (a.store_case && (rc = scan_case_open(&c.store, a.store_case)) != 0)
         goto done;
     rc = run_scan(&c, &a, &o, paths, npaths, sets, nsets);
 done:
     rc = scan_case_finish(&c.store, rc == EXIT_OK, a.quiet, rc);
-    vigil_html_abort(c.html);
+    vigil_html_abort(c.html); /* a report not finished leaves no file (html.c writes a temporary one) */
     /* a failed scan leaves no output file behind; an interrupted one keeps what it wrote */
+    whole = outputs_whole(&c, rc);
     if (a.resume) {
         errno = 0;
-        if (c.jsonl && (fflush(c.jsonl) != 0 || fsync(fileno(c.jsonl)) != 0) &&
-            (rc == EXIT_OK || rc == EXIT_PROBLEM)) /* on disk before it is renamed over the earlier file */
+        if (c.jsonl && (fflush(c.jsonl) != 0 || fsync(fileno(c.jsonl)) != 0) && whole)
+            rc = cli_write_failed("scan", a.jsonl, errno); /* on disk before it is renamed over the earlier file */
+        if (c.jsonl && fclose(c.jsonl) != 0 && whole)
             rc = cli_write_failed("scan", a.jsonl, errno);
-        if (c.jsonl && fclose(c.jsonl) != 0 && (rc == EXIT_OK || rc == EXIT_PROBLEM))
-            rc = cli_write_failed("scan", a.jsonl, errno);
+        whole = outputs_whole(&c, rc);
         /* the new JSONL replaces FILE only when it is whole (an interrupted one is) */
-        rc = scan_resume_finish(&resume, a.resume, rc == EXIT_OK || rc == EXIT_PROBLEM, rc);
-    } else if (cli_out_close(&c.jsonl_out, rc == EXIT_OK || rc == EXIT_PROBLEM) != 0 && rc == EXIT_OK)
+        if (c.threads_left) /* the walker left behind may still look files up in it */
+            resume.earlier = NULL;
+        rc = scan_resume_finish(&resume, a.resume, whole, rc);
+    } else if (cli_out_close(&c.jsonl_out, whole) != 0 && whole)
         rc = cli_write_failed("scan", a.jsonl, errno);
-    if (cli_out_close(&c.csv_out, rc == EXIT_OK || rc == EXIT_PROBLEM) != 0 && rc == EXIT_OK)
+    whole = outputs_whole(&c, rc);
+    if (cli_out_close(&c.csv_out, whole) != 0 && whole)
         rc = cli_write_failed("scan", a.csv, errno);
-    if (c.html_opened && rc != EXIT_OK && rc != EXIT_PROBLEM)
-        unlink(a.report);
+    if (c.threads_left)
+        cli_exit_leaving_threads(rc);
     vigil_matchers_close(m);
     scan_keys_free(&keys);
     return rc;

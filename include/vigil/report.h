@@ -57,7 +57,8 @@ typedef struct vigil_report_params {
 /* The page says at its top whether the scan was complete (stats->interrupted). Thumbnails
  * (vigil_item.thumb) are kept aside while items stream and embedded at the end only as
  * params->thumbnails allows for each item's verdict. */
-/* Start a report at path; items are streamed to temporary files, memory stays small.
+/* Start a report at path; items are streamed to temporary files, memory stays small. The page
+ * itself is written beside path under a temporary name and renamed onto path by finish.
  * VIGIL_ESTORE when path or a temporary file cannot be created (an output that cannot be
  * written), VIGIL_ENOMEM. */
 int vigil_html_open(vigil_html **out, const char *path, vigil_error *err);
@@ -66,7 +67,7 @@ int vigil_html_item(vigil_html *h, const vigil_item *it);
 /* Write the page and close it; h is freed whatever the result. VIGIL_ESTORE "path: cannot write
  * the output: why". */
 int vigil_html_finish(vigil_html *h, const vigil_report_params *p, const vigil_scan_stats *s, vigil_error *err);
-/* Discard an unfinished report (removes nothing on disk but what it created). */
+/* Discard an unfinished report: its temporary file is removed, path is left as it was. */
 void vigil_html_abort(vigil_html *h);
 
 #endif

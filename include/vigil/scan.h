@@ -85,6 +85,10 @@ typedef struct vigil_scan_stats {
     uint64_t by_verdict[VIGIL_VERDICT__COUNT];
     uint64_t by_error_kind[VIGIL_ERROR__COUNT]; /* error items by kind ([VIGIL_ERROR_OTHER]: the rest) */
     int interrupted;
+    /* Threads still stuck inside a parser when a stopped scan returned (it waits about a second
+     * for them). They go on using opts and what it points to (index, matchers, resume, paths):
+     * the caller must keep those valid until the process exits, and should exit soon. */
+    unsigned threads_left;
     double seconds;
     /* Disk images: items by state, unallocated space carved, image self-checks. */
     uint64_t images;
@@ -101,7 +105,9 @@ void vigil_scan_stats_dispose(vigil_scan_stats *s);
 
 /* Scan every path. Errors about single items become error items; the return is
  * non-zero only when the scan itself could not run: VIGIL_ENOMEM, or VIGIL_EINTERNAL
- * when a reader or the walker thread cannot start (or a digester cannot be made). */
+ * when a reader or the walker thread cannot start (or a digester cannot be made).
+ * Once *o->stop is set the scan returns within about a second even with a parser stuck
+ * (stats->threads_left says how many threads it left behind). */
 int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npaths,
                    const vigil_scan_opts *o, vigil_error *err);
 

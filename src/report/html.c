@@ -5,11 +5,15 @@
  * and embedded at the end, where the page's script renders them a page at a time; memory
  * does not grow with the number of items (only with distinct contents, for the totals).
  * Unknown images come first: they are the work. Benign items are counted, not listed.
+ * The page is written to a temporary name beside path and renamed onto it once whole: a scan
+ * stopped or failed half-way never leaves a half-written report, nor loses an earlier one.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/json.h"
 #include "core/time.h"
@@ -41,6 +45,7 @@ typedef struct thumb_rec {
 struct vigil_html {
     FILE *out;
     char *path;
+    char *tmp;                 /* what out writes, renamed onto path when finished; NULL: path itself */
     FILE *list[LIST_N];
     uint64_t rows[LIST_N];
     vg_row_keys keys[LIST_N];
@@ -66,6 +71,35 @@ static void count(tally *t, const char *key)
     t->count[t->n++] = 1;
 }
 
+/* Open h->out: a temporary file beside h->path with the mode fopen would give, or path itself
+ * when it is no regular file (a device, a FIFO: written in place, never replaced). */
+static int open_out(vigil_html *h)
+{
+    struct stat st;
+    size_t n = strlen(h->path) + sizeof ".vigil-XXXXXX";
+    mode_t mask;
+    int fd;
+    if (stat(h->path, &st) == 0 && !S_ISREG(st.st_mode))
+        return (h->out = fopen(h->path, "w")) ? 0 : -1;
+    if (!(h->tmp = malloc(n)))
+        return -1;
+    snprintf(h->tmp, n, "%s.vigil-XXXXXX", h->path);
+    if ((fd = mkstemp(h->tmp)) < 0) {
+        free(h->tmp);
+        h->tmp = NULL;
+        return -1;
+    }
+    mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0 || !(h->out = fdopen(fd, "w"))) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
 int vigil_html_open(vigil_html **out, const char *path, vigil_error *err)
 {
     vigil_html *h = calloc(1, sizeof *h);
@@ -83,8 +117,7 @@ int vigil_html_open(vigil_html **out, const char *path, vigil_error *err)
             vigil_html_abort(h);
             return rc;
         }
-    h->out = fopen(path, "w");
-    if (!h->out) {
+    if (open_out(h) < 0) {
         int rc = vigil_error_set(err, VIGIL_ESTORE, "%s: %s", path, strerror(errno));
         vigil_html_abort(h);
         return rc;
@@ -327,6 +360,12 @@ int vigil_html_finish(vigil_html *h, const vigil_report_params *p, const vigil_s
     if (fclose(o) != 0)
         rc = -1;
     h->out = NULL;
+    if (rc == 0 && h->tmp && rename(h->tmp, h->path) != 0)
+        rc = -1;
+    else if (rc == 0) {
+        free(h->tmp);
+        h->tmp = NULL; /* renamed: nothing left to remove */
+    }
     if (rc < 0)
         rc = vigil_error_set(err, VIGIL_ESTORE, "%s: cannot write the output: %s", h->path,
                              strerror(errno ? errno : EIO));
@@ -351,6 +390,12 @@ void vigil_html_abort(vigil_html *h)
         fclose(h->thumbs);
     if (h->out)
         fclose(h->out);
+    if (h->tmp) { /* not finished, or not renamed: the target stays as it was */
+        int e = errno;
+        unlink(h->tmp);
+        free(h->tmp);
+        errno = e;
+    }
     for (int t = 0; t < 3; t++)
         for (size_t i = 0; i < ts[t]->n; i++)
             free(ts[t]->key[i]);

@@ -9,6 +9,12 @@
  * Once the scan is stopped, nothing more is handed on: readers cut their
  * units short, so only the last unit handed on may be incomplete, which is
  * what a resumed scan relies on (resume.c).
+ *
+ * A stop always ends the scan: a thread stuck inside a parser (seized data
+ * can make libarchive or TSK loop) is given STOP_GRACE_S and then left
+ * behind. The pipeline lives on the heap and every thread holds a reference,
+ * so what a thread left behind still touches stays valid; the last one out
+ * frees it.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,12 +26,15 @@
 #include "scan/reader.h"
 #include "scan/resume.h"
 #include "scan/worker.h"
+#include "scan/testing.h"
 #include "source/image.h"
 #include "source/walk.h"
 #include "vigil/scan.h"
 
 #define MAX_INFLIGHT_PER_JOB 16
 #define MAX_PENDING 64
+#define STOP_GRACE_S 1.0       /* how long threads get to finish once the scan is stopped */
+#define SINK_POLL_NS 100000000 /* the sink looks at the stop flag this often (a signal cannot wake it) */
 
 typedef struct unit {
     struct unit *next_work, *next_order;
@@ -39,9 +48,12 @@ typedef struct unit {
     uint64_t lost;                    /* items found but not recorded (out of memory) */
 } unit;
 
+typedef struct worker worker;
+
 typedef struct pipeline {
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_space, cv_sink, cv_room;
+    pthread_cond_t cv_exit;           /* a thread ended */
     unit *work_head, *work_tail;
     unit *order_head, *order_tail;
     size_t inflight, max_inflight;
@@ -52,14 +64,27 @@ typedef struct pipeline {
     const char *const *paths;
     size_t npaths;
     vigil_error walk_err;             /* why the walk had to stop (set by the walker thread) */
+    unsigned refs;                    /* the sink and every thread still running hold one */
+    int abandoned;                    /* the sink returned without the threads still running */
+    worker *ws;
+    unsigned nws;
+    const char **images;              /* isolated scans: the paths that are disk images (workers reopen them) */
+    pthread_t walker;
+    int walker_running, walker_left_behind;
 } pipeline;
 
-typedef struct worker {
+struct worker {
     pipeline *p;
     vg_reader *reader;
     vg_worker *proc;                  /* isolated scans: the process that parses this thread's files */
     pthread_t tid;
-} worker;
+    int tid_valid;                    /* the thread was started */
+    int running;                      /* it has not yet let go of the pipeline */
+    int left_behind;                  /* still running when the stopped sink gave up on it */
+};
+
+/* Threads left inside a parser by stopped scans and not yet ended (vg_scan_threads_left). */
+static unsigned threads_left;
 
 void vigil_scan_opts_init(vigil_scan_opts *o)
 {
@@ -99,11 +124,64 @@ const char *vigil_image_check_name(vigil_image_check_result r)
     return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "?";
 }
 
-/* The flags are set from a signal handler or another thread: read them atomically. */
+/* The flags are set from a signal handler or another thread: read them atomically. Once
+ * abandoned, a thread looks at nothing of the caller's (opts) to know it must end. */
 static int stopping(const pipeline *p)
 {
-    return __atomic_load_n(&p->cancel, __ATOMIC_RELAXED) ||
+    return __atomic_load_n(&p->abandoned, __ATOMIC_RELAXED) || __atomic_load_n(&p->cancel, __ATOMIC_RELAXED) ||
            (p->o->stop && __atomic_load_n(p->o->stop, __ATOMIC_RELAXED));
+}
+
+static void unit_free(unit *u)
+{
+    vg_result_free(u->head);
+    vg_image_job_free(u->job);
+    free(u->path);
+    free(u);
+}
+
+/* Everything the pipeline holds, once no thread uses it any more. */
+static void pipeline_free(pipeline *p)
+{
+    while (p->order_head) {
+        unit *u = p->order_head;
+        p->order_head = u->next_order;
+        unit_free(u);
+    }
+    for (unsigned i = 0; i < p->nws; i++) {
+        vg_worker_free(p->ws[i].proc);
+        vg_reader_free(p->ws[i].reader);
+    }
+    free(p->ws);
+    free(p->images);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv_work);
+    pthread_cond_destroy(&p->cv_space);
+    pthread_cond_destroy(&p->cv_sink);
+    pthread_cond_destroy(&p->cv_room);
+    pthread_cond_destroy(&p->cv_exit);
+    free(p);
+}
+
+/* A thread (or the sink, running NULL) is done with the pipeline: the last one out frees it. */
+static void release(pipeline *p, int *running)
+{
+    int last;
+    pthread_mutex_lock(&p->mu);
+    if (running)
+        *running = 0;
+    if (running && p->abandoned)
+        __atomic_fetch_sub(&threads_left, 1, __ATOMIC_RELEASE); /* what it did happens before a 0 is read */
+    last = --p->refs == 0;
+    pthread_cond_broadcast(&p->cv_exit);
+    pthread_mutex_unlock(&p->mu);
+    if (last)
+        pipeline_free(p);
+}
+
+unsigned vg_scan_threads_left(void)
+{
+    return __atomic_load_n(&threads_left, __ATOMIC_ACQUIRE);
 }
 
 /* ---- walker thread ---- */
@@ -114,6 +192,11 @@ static int enqueue(pipeline *p, unit *u)
     pthread_mutex_lock(&p->mu);
     while (p->inflight >= p->max_inflight && !stopping(p))
         pthread_cond_wait(&p->cv_space, &p->mu);
+    if (stopping(p)) { /* the sink hands on nothing after the stop */
+        pthread_mutex_unlock(&p->mu);
+        unit_free(u);
+        return 1;
+    }
     p->inflight++;
     if (p->order_tail)
         p->order_tail->next_order = u;
@@ -140,9 +223,11 @@ static int enqueue(pipeline *p, unit *u)
  */
 static int walk_failed(pipeline *p, const char *path)
 {
+    pthread_mutex_lock(&p->mu); /* the sink reads it, even while this thread is left behind */
     if (!p->walk_err.code)
         vigil_error_set(&p->walk_err, VIGIL_ENOMEM, "scan: out of memory while walking%s%s", path ? " at " : "",
                         path ? path : "");
+    pthread_mutex_unlock(&p->mu);
     __atomic_store_n(&p->cancel, 1, __ATOMIC_RELAXED);
     return 1;
 }
@@ -218,6 +303,7 @@ static void *walker_main(void *arg)
     pthread_cond_broadcast(&p->cv_work);
     pthread_cond_broadcast(&p->cv_sink);
     pthread_mutex_unlock(&p->mu);
+    release(p, &p->walker_running);
     return NULL;
 }
 
@@ -233,10 +319,15 @@ static void emit(void *ud, vg_result *r)
     emit_ctx *c = ud;
     pipeline *p = c->p;
     pthread_mutex_lock(&p->mu);
-    while (c->u != p->order_head && c->u->nres >= MAX_PENDING) {
+    while (c->u != p->order_head && c->u->nres >= MAX_PENDING && !stopping(p)) {
         p->room_waiters++;
         pthread_cond_wait(&p->cv_room, &p->mu);
         p->room_waiters--;
+    }
+    if (stopping(p)) { /* the sink hands on nothing after the stop */
+        pthread_mutex_unlock(&p->mu);
+        vg_result_free(r);
+        return;
     }
     if (!r) {
         c->u->lost++;
@@ -261,9 +352,9 @@ static void *worker_main(void *arg)
         unit *u;
         emit_ctx c = {p, NULL};
         pthread_mutex_lock(&p->mu);
-        while (!p->work_head && !p->walk_done)
+        while (!p->work_head && !p->walk_done && !stopping(p))
             pthread_cond_wait(&p->cv_work, &p->mu);
-        u = p->work_head;
+        u = stopping(p) ? NULL : p->work_head; /* units left after the stop are freed with the pipeline */
         if (u) {
             p->work_head = u->next_work;
             if (!p->work_head)
@@ -273,9 +364,7 @@ static void *worker_main(void *arg)
         if (!u)
             break;
         c.u = u;
-        if (stopping(p))
-            ;
-        else if (u->job && w->proc)
+        if (u->job && w->proc)
             vg_worker_image(w->proc, w->reader, u->job, emit, &c, &p->cancel);
         else if (u->job)
             vg_reader_image(w->reader, u->job, emit, &c);
@@ -289,6 +378,7 @@ static void *worker_main(void *arg)
             pthread_cond_signal(&p->cv_sink);
         pthread_mutex_unlock(&p->mu);
     }
+    release(p, &w->running);
     return NULL;
 }
 
@@ -366,37 +456,54 @@ static void deliver_lost(pipeline *p, const unit *u, vigil_scan_stats *stats)
     deliver_item(p, &it, stats);
 }
 
+/* Deadline for a wait on a condition made with CLOCK_MONOTONIC. */
+static struct timespec after_ns(long long ns)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ns += ts.tv_nsec;
+    ts.tv_sec += (time_t)(ns / 1000000000);
+    ts.tv_nsec = (long)(ns % 1000000000);
+    return ts;
+}
+
+/* Wake every thread waiting in the pipeline so that it sees the stop (called with mu held). */
+static void wake_all(pipeline *p)
+{
+    pthread_cond_broadcast(&p->cv_work);
+    pthread_cond_broadcast(&p->cv_space);
+    pthread_cond_broadcast(&p->cv_room);
+}
+
 static void sink(pipeline *p, vigil_scan_stats *stats)
 {
     pthread_mutex_lock(&p->mu);
     for (;;) {
         unit *u = p->order_head;
+        if (stopping(p)) { /* nothing after the stop: only the last unit written may be cut short */
+            if (u || !p->walk_done)
+                stats->interrupted = 1;
+            wake_all(p);
+            break;
+        }
         if (!u) {
             if (p->walk_done)
                 break;
-            pthread_cond_wait(&p->cv_sink, &p->mu);
-            continue;
-        }
-        if (u->head) {
+        } else if (u->head) {
             vg_result *r = u->head;
             u->head = r->next;
             if (!u->head)
                 u->tail = NULL;
             u->nres--;
             pthread_mutex_unlock(&p->mu);
-            if (stopping(p)) /* nothing after the stop: only the last unit written may be cut short */
+            if (stopping(p))
                 stats->interrupted = 1;
             else
                 deliver(p, r, stats);
             vg_result_free(r);
             pthread_mutex_lock(&p->mu);
             continue;
-        }
-        if (!u->done) {
-            pthread_cond_wait(&p->cv_sink, &p->mu);
-            continue;
-        }
-        if (u->lost) {
+        } else if (u->done && u->lost) {
             u->lost--;
             pthread_mutex_unlock(&p->mu);
             if (stopping(p))
@@ -405,18 +512,20 @@ static void sink(pipeline *p, vigil_scan_stats *stats)
                 deliver_lost(p, u, stats);
             pthread_mutex_lock(&p->mu);
             continue;
+        } else if (u->done) {
+            p->order_head = u->next_order;
+            if (!p->order_head)
+                p->order_tail = NULL;
+            p->inflight--;
+            if (p->inflight <= p->max_inflight / 2) /* wake the walker for a batch, not for every unit */
+                pthread_cond_signal(&p->cv_space);
+            if (p->room_waiters) /* a new head may be waiting to emit */
+                pthread_cond_broadcast(&p->cv_room);
+            unit_free(u);
+            continue;
         }
-        p->order_head = u->next_order;
-        if (!p->order_head)
-            p->order_tail = NULL;
-        p->inflight--;
-        if (p->inflight <= p->max_inflight / 2) /* wake the walker for a batch, not for every unit */
-            pthread_cond_signal(&p->cv_space);
-        if (p->room_waiters) /* a new head may be waiting to emit */
-            pthread_cond_broadcast(&p->cv_room);
-        vg_image_job_free(u->job);
-        free(u->path);
-        free(u);
+        struct timespec poll = after_ns(SINK_POLL_NS);
+        pthread_cond_timedwait(&p->cv_sink, &p->mu, &poll);
     }
     pthread_mutex_unlock(&p->mu);
 }
@@ -428,79 +537,162 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static int threads_running(const pipeline *p)
+{
+    int n = p->walker_running;
+    for (unsigned i = 0; i < p->nws; i++)
+        n += p->ws[i].running;
+    return n;
+}
+
+/*
+ * End the threads: joined when the scan ran to its end; after a stop, those
+ * that do not end within STOP_GRACE_S (stuck in a parser) are detached and
+ * left the pipeline. How many were left.
+ */
+static unsigned end_threads(pipeline *p, int started_walker)
+{
+    unsigned left = 0;
+    pthread_mutex_lock(&p->mu);
+    if (stopping(p)) {
+        struct timespec deadline = after_ns((long long)(STOP_GRACE_S * 1e9));
+        wake_all(p);
+        while (threads_running(p) && pthread_cond_timedwait(&p->cv_exit, &p->mu, &deadline) == 0)
+            ;
+        left = (unsigned)threads_running(p);
+        if (left) {
+            __atomic_store_n(&p->abandoned, 1, __ATOMIC_RELAXED);
+            __atomic_fetch_add(&threads_left, left, __ATOMIC_RELAXED);
+            p->walker_left_behind = p->walker_running;
+            for (unsigned i = 0; i < p->nws; i++)
+                p->ws[i].left_behind = p->ws[i].running;
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    /* The sink's own reference keeps p and p->ws alive here. A thread no longer running has let
+     * go of everything: joining it waits only for its return. */
+    if (started_walker) {
+        if (p->walker_left_behind)
+            pthread_detach(p->walker);
+        else
+            pthread_join(p->walker, NULL);
+    }
+    for (unsigned i = 0; i < p->nws; i++) {
+        if (!p->ws[i].tid_valid)
+            continue;
+        if (p->ws[i].left_behind)
+            pthread_detach(p->ws[i].tid);
+        else
+            pthread_join(p->ws[i].tid, NULL);
+    }
+    return left;
+}
+
+static int cond_init_monotonic(pthread_cond_t *cv)
+{
+    pthread_condattr_t a;
+    int rc = pthread_condattr_init(&a);
+    if (rc == 0) {
+        pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+        rc = pthread_cond_init(cv, &a);
+        pthread_condattr_destroy(&a);
+    }
+    return rc;
+}
+
+static pipeline *pipeline_new(const char *const *paths, size_t npaths, const vigil_scan_opts *o, unsigned jobs)
+{
+    pipeline *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    if (!(p->ws = calloc(jobs, sizeof *p->ws))) {
+        free(p);
+        return NULL;
+    }
+    p->nws = jobs;
+    p->o = o;
+    p->paths = paths;
+    p->npaths = npaths;
+    p->max_inflight = (size_t)jobs * MAX_INFLIGHT_PER_JOB;
+    p->refs = 1; /* the sink's */
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv_work, NULL);
+    pthread_cond_init(&p->cv_space, NULL);
+    cond_init_monotonic(&p->cv_sink);
+    pthread_cond_init(&p->cv_room, NULL);
+    cond_init_monotonic(&p->cv_exit);
+    return p;
+}
+
+/* Start a thread that holds a reference to the pipeline until it ends (release). */
+static int start_thread(pipeline *p, pthread_t *tid, int *running, void *(*fn)(void *), void *arg)
+{
+    pthread_mutex_lock(&p->mu);
+    p->refs++;
+    *running = 1;
+    pthread_mutex_unlock(&p->mu);
+    if (pthread_create(tid, NULL, fn, arg) == 0)
+        return 0;
+    pthread_mutex_lock(&p->mu);
+    p->refs--;
+    *running = 0;
+    pthread_mutex_unlock(&p->mu);
+    return -1;
+}
+
 int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npaths, const vigil_scan_opts *o,
                    vigil_error *err)
 {
-    pipeline p;
-    worker *ws;
-    pthread_t walker;
-    unsigned jobs = o->jobs ? o->jobs : 1, started = 0;
-    const char **images = NULL;       /* the paths that are disk images (isolated scans) */
+    pipeline *p;
+    unsigned jobs = o->jobs ? o->jobs : 1;
+    int started_walker = 0;
     size_t nimages = 0;
     double t0 = now_seconds();
     int rc = 0;
     memset(stats, 0, sizeof *stats);
-    memset(&p, 0, sizeof p);
-    p.o = o;
-    p.paths = paths;
-    p.npaths = npaths;
-    p.max_inflight = (size_t)jobs * MAX_INFLIGHT_PER_JOB;
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv_work, NULL);
-    pthread_cond_init(&p.cv_space, NULL);
-    pthread_cond_init(&p.cv_sink, NULL);
-    pthread_cond_init(&p.cv_room, NULL);
-    ws = calloc(jobs, sizeof *ws);
-    if (!ws)
+    if (!(p = pipeline_new(paths, npaths, o, jobs)))
         return vigil_error_set(err, VIGIL_ENOMEM, "scan: out of memory");
     /* the workers first, while this is the only thread: each is a fork of the scan as set up,
        with the disk images named as paths opened before its sandbox closes */
     if (o->isolate) {
-        if (!(images = calloc(npaths ? npaths : 1, sizeof *images)))
+        if (!(p->images = calloc(npaths ? npaths : 1, sizeof *p->images)))
             rc = vigil_error_set(err, VIGIL_ENOMEM, "scan: out of memory");
         for (size_t i = 0; rc == 0 && i < npaths; i++)
             if (is_image_root(paths[i]))
-                images[nimages++] = paths[i];
+                p->images[nimages++] = paths[i];
     }
     for (unsigned i = 0; i < jobs && rc == 0 && o->isolate; i++)
-        rc = vg_worker_new(&ws[i].proc, o, images, nimages, err);
+        rc = vg_worker_new(&p->ws[i].proc, o, p->images, nimages, err);
     for (unsigned i = 0; i < jobs && rc == 0; i++) {
-        ws[i].p = &p;
-        rc = vg_reader_new(&ws[i].reader, o, err);
-        if (rc == 0 && pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) != 0)
+        worker *w = &p->ws[i];
+        w->p = p;
+        rc = vg_reader_new(&w->reader, o, err);
+        if (rc == 0 && start_thread(p, &w->tid, &w->running, worker_main, w) != 0)
             rc = vigil_error_set(err, VIGIL_EINTERNAL, "scan: cannot start reader thread");
         if (rc == 0)
-            started++;
+            w->tid_valid = 1;
     }
-    if (rc == 0 && pthread_create(&walker, NULL, walker_main, &p) != 0)
+    if (rc == 0 && start_thread(p, &p->walker, &p->walker_running, walker_main, p) != 0)
         rc = vigil_error_set(err, VIGIL_EINTERNAL, "scan: cannot start walker thread");
+    else if (rc == 0)
+        started_walker = 1;
     if (rc == 0) {
-        sink(&p, stats);
-        pthread_join(walker, NULL);
-        if (p.walk_err.code)
-            rc = vigil_error_set(err, p.walk_err.code, "%s", p.walk_err.msg);
+        sink(p, stats);
     } else {
-        pthread_mutex_lock(&p.mu);
-        p.walk_done = 1;
-        pthread_cond_broadcast(&p.cv_work);
-        pthread_mutex_unlock(&p.mu);
+        pthread_mutex_lock(&p->mu);
+        p->walk_done = 1;
+        pthread_cond_broadcast(&p->cv_work);
+        pthread_mutex_unlock(&p->mu);
     }
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(ws[i].tid, NULL);
-    for (unsigned i = 0; i < jobs; i++) {
-        vg_worker_free(ws[i].proc);
-        vg_reader_free(ws[i].reader);
-    }
-    free(ws);
-    free(images);
-    if (o->stop && *o->stop)
+    stats->threads_left = end_threads(p, started_walker);
+    pthread_mutex_lock(&p->mu);
+    if (p->walk_err.code)
+        rc = vigil_error_set(err, p->walk_err.code, "%s", p->walk_err.msg);
+    pthread_mutex_unlock(&p->mu);
+    if (o->stop && __atomic_load_n(o->stop, __ATOMIC_RELAXED))
         stats->interrupted = 1;
     stats->seconds = now_seconds() - t0;
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.cv_work);
-    pthread_cond_destroy(&p.cv_space);
-    pthread_cond_destroy(&p.cv_sink);
-    pthread_cond_destroy(&p.cv_room);
+    release(p, NULL);
     return rc;
 }
 

@@ -100,6 +100,23 @@ is "--max-depth 3: counts add up" "$(jl deep3.jsonl check)" "ok"
 vigil scan --quiet --jsonl deep10.jsonl --max-depth 12 deep
 is "--max-depth 12: the text at the bottom is reached" "$(jl deep10.jsonl "[len(i['containers']) for i in items if i['path']=='l0.txt']")" "[10]"
 
+# A gzip whose content is itself (a quine, tests/data/archives/README.md), alone and inside a zip:
+# the scan ends, in bounded memory, with an error item naming the layer that could not be opened.
+mkdir -p quine && cp "$TESTDATA/archives/recursive.gz" quine/ && (cd quine && zip -q q.zip recursive.gz)
+peak=$(python3 -c 'import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:])
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)' \
+  timeout 120 "$VIGIL" scan --quiet --jsonl quine.jsonl quine)
+is "gzip quine: the scan ends (exit 0)" "${peak% *}" "0"
+is "gzip quine: in bounded memory (under 500 MB; peak ${peak#* } MB)" "$([ "${peak#* }" -lt 500 ] && echo yes)" "yes"
+like "gzip quine: its archive layer is an error item" \
+  "$(jl quine.jsonl "[(i['path'], i['error']) for i in items if i['type'] == 'archive' and not i['container']]")" \
+  "\\[\\('quine/recursive.gz', 'cannot open archive: Input requires too many filters for decoding'\\)\\]"
+is "gzip quine inside a zip: the error item names the zip, then the member" \
+  "$(jl quine.jsonl "[i['containers'] + [i['path']] for i in items if i['type'] == 'archive' and i['container']]")" \
+  "[['quine/q.zip', 'recursive.gz']]"
+is "gzip quine: the counts add up" "$(jl quine.jsonl check)" "ok"
+
 # --no-archives: archives are items, members are not opened.
 vigil scan --quiet --no-archives --jsonl flat.jsonl seized
 is "--no-archives: one item per file" "$(jl flat.jsonl "len(items)")" "9"
