@@ -76,7 +76,7 @@ refused "scan --store: bad case id" 2 "bad case id" vigil scan --quiet --store x
 # an interrupted scan stores nothing
 mkdir -p s4 && head -c 3000 /dev/urandom >s4/a.bin && head -c 3000 /dev/urandom >s4/b.bin
 VIGIL_TEST_STOP_AFTER=1 vigil scan --quiet --jobs 1 --store "$c4" --jsonl s4.jsonl s4 2>"$T/err"
-is "interrupted scan: exit 1" "$?" "1"
+is "interrupted scan: exit 130 (SIGINT)" "$?" "130"
 like "... says nothing was stored" "$(cat "$T/err")" "nothing stored with case $c4: the scan did not complete"
 is "... and stores nothing" "$(items "$c4")" "0"
 

@@ -48,3 +48,16 @@ open_registry() {
 jl() { python3 "$E2E_DIR/jl.py" "$@"; }
 # Run vigil as an unprivileged user (root reads everything, so permission tests need one).
 as_nobody() { runuser -u nobody -- env VIGIL_DB="$VIGIL_DB" "$@"; }
+
+# A process and its children (a scan's parser workers, which do the reading and parsing):
+# tree_pids PID, and their bytes read (tree_rchar PID; nothing where /proc/PID/io is missing).
+tree_pids() { echo "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); }
+tree_rchar() {
+  [ -r "/proc/$1/io" ] || return 0
+  local p sum=0 r
+  for p in $(tree_pids "$1"); do
+    r=$(sed -n 's/^rchar: //p' "/proc/$p/io" 2>/dev/null)
+    sum=$((sum + ${r:-0}))
+  done
+  echo "$sum"
+}
