@@ -134,7 +134,11 @@ static int stopping(const pipeline *p)
 
 static void unit_free(unit *u)
 {
-    vg_result_free(u->head);
+    while (u->head) { /* results not handed on: a resumed file's stored items are a chain */
+        vg_result *next = u->head->next;
+        vg_result_free(u->head);
+        u->head = next;
+    }
     vg_image_job_free(u->job);
     free(u->path);
     free(u);
