@@ -137,6 +137,23 @@ done:
     return rc;
 }
 
+/* What is wrong with a set's files at path: SEG_BAD (the segment: missing, damaged) or PDQX_BAD
+ * (its PDQ index; looked at only when the segment has PDQ entries or always_pdqx), why in serr. */
+enum { FILES_OK, SEG_BAD, PDQX_BAD };
+static int set_files(const char *path, int always_pdqx, vigil_error *serr)
+{
+    vg_segment seg;
+    int bad, has_pdq;
+    if (vg_seg_open(&seg, path, serr) < 0)
+        return SEG_BAD;
+    bad = vg_seg_verify(&seg, path, serr) < 0;
+    has_pdq = seg.npdq > 0;
+    vg_seg_close(&seg);
+    if (bad)
+        return SEG_BAD;
+    return (always_pdqx || has_pdq) && vg_pdq_file_verify(path, serr) < 0 ? PDQX_BAD : FILES_OK;
+}
+
 int vigil_index_build(vigil_store *st, vigil_error *err)
 {
     vg_store_set *v;
@@ -144,16 +161,11 @@ int vigil_index_build(vigil_store *st, vigil_error *err)
     int rc = vg_store_snapshot(&v, &n, st, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         char *path = vg_store_segment_path(st, v[i].segment);
-        vg_segment seg;
         vigil_error serr;
-        int bad = !path || vg_seg_open(&seg, path, &serr) < 0;
-        if (!bad) {
-            bad = vg_seg_verify(&seg, path, &serr) < 0;
-            vg_seg_close(&seg);
-        }
-        if (bad)
+        int state = path ? set_files(path, 1, &serr) : SEG_BAD;
+        if (state == SEG_BAD)
             rc = rebuild_set(st, &v[i], err); /* the import writes its PDQ index too */
-        else if (vg_pdq_file_verify(path, &serr) < 0) /* the PDQ index read whole; written when damaged or missing */
+        else if (state == PDQX_BAD) /* the PDQ index read whole; written when damaged or missing */
             rc = vg_pdq_file_for_segment(path, v[i].kind, err);
         free(path);
     }
@@ -178,22 +190,13 @@ int vigil_index_check(vigil_store *st, vigil_problem_fn fn, void *ud, uint64_t *
     *problems = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         char *path = vg_store_segment_path(st, v[i].segment);
-        vg_segment seg;
         vigil_error serr;
         if (!path) {
             rc = vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
             break;
         }
-        if (vg_seg_open(&seg, path, &serr) < 0) {
+        if (set_files(path, 0, &serr) != FILES_OK) /* a set without PDQ needs no index */
             report(fn, ud, problems, &v[i], serr.msg);
-        } else {
-            int bad = vg_seg_verify(&seg, path, &serr) < 0, has_pdq = seg.npdq > 0;
-            vg_seg_close(&seg);
-            if (bad)
-                report(fn, ud, problems, &v[i], serr.msg);
-            else if (has_pdq && vg_pdq_file_verify(path, &serr) < 0) /* a set without PDQ needs no index */
-                report(fn, ud, problems, &v[i], serr.msg);
-        }
         free(path);
     }
     vg_store_snapshot_free(v, n);
