@@ -91,6 +91,9 @@ int cli_reg_open(vigil_registry **reg, vigil_actor *who, const char *as);
 /* The same for commands that only read: a registry file that does not exist is an error naming
  * it (exit 3), and no file is made. */
 int cli_reg_open_existing(vigil_registry **reg, vigil_actor *who, const char *as);
+/* The arguments of a verb that takes only [--as USER] NAME (what: "apikey revoke"): sets *as and
+ * returns the name, or NULL after printing why (exit EXIT_USAGE). */
+const char *cli_as_and_name(int argc, char **argv, const char *what, const char **as);
 /* Parse a date for option opt; 0 or EXIT_USAGE after printing why. */
 int cli_parse_date(int64_t *out, const char *opt, const char *s);
 int cli_parse_case_id(int64_t *out, const char *s);

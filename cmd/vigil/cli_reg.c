@@ -21,6 +21,23 @@ int cli_reg_open_existing(vigil_registry **reg, vigil_actor *who, const char *as
     return reg_open(reg, who, as, 0);
 }
 
+const char *cli_as_and_name(int argc, char **argv, const char *what, const char **as)
+{
+    static const struct option lo[] = {{"as", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+    int opt;
+    *as = NULL;
+    while ((opt = cli_getopt(argc, argv, "", lo, NULL)) != -1) {
+        if (opt != 'a')
+            return NULL;
+        *as = optarg;
+    }
+    if (optind != argc - 1) {
+        cli_error("%s: NAME is required", what);
+        return NULL;
+    }
+    return argv[optind];
+}
+
 static int reg_open(vigil_registry **reg, vigil_actor *who, const char *as, int create)
 {
     vigil_error err;

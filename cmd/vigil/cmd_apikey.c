@@ -120,28 +120,20 @@ static int key_list(int argc, char **argv)
 
 static int key_revoke(int argc, char **argv)
 {
-    static const struct option lo[] = {{"as", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
-    const char *as = NULL;
+    const char *as, *name = cli_as_and_name(argc, argv, "apikey revoke", &as);
     vigil_registry *reg;
     vigil_actor who;
     vigil_error err;
-    int opt, rc;
-    while ((opt = cli_getopt(argc, argv, "", lo, NULL)) != -1) {
-        if (opt != 'a')
-            return EXIT_USAGE;
-        as = optarg;
-    }
-    if (optind != argc - 1) {
-        cli_error("apikey revoke: NAME is required");
+    int rc;
+    if (!name)
         return EXIT_USAGE;
-    }
     if ((rc = cli_reg_open_existing(&reg, &who, as)) != 0)
         return rc;
-    rc = vigil_apikey_revoke(reg, &who, argv[optind], &err);
+    rc = vigil_apikey_revoke(reg, &who, name, &err);
     vigil_registry_close(reg);
     if (rc < 0)
         return cli_fail(&err);
-    printf("API key %s revoked\n", cli_text(argv[optind]));
+    printf("API key %s revoked\n", cli_text(name));
     return EXIT_OK;
 }
 

@@ -66,32 +66,24 @@ static int user_list(int argc, char **argv)
 
 static int user_password(int argc, char **argv)
 {
-    static const struct option lo[] = {{"as", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
-    const char *as = NULL;
+    const char *as, *name = cli_as_and_name(argc, argv, "user password", &as);
     char pw[VIGIL_PASSWORD_MAX + 2];
     vigil_registry *reg;
     vigil_actor who;
     vigil_error err;
-    int opt, rc;
-    while ((opt = cli_getopt(argc, argv, "", lo, NULL)) != -1) {
-        if (opt != 'a')
-            return EXIT_USAGE;
-        as = optarg;
-    }
-    if (optind != argc - 1) {
-        cli_error("user password: NAME is required");
+    int rc;
+    if (!name)
         return EXIT_USAGE;
-    }
-    if ((rc = cli_read_password(pw, sizeof pw, argv[optind])) != 0)
+    if ((rc = cli_read_password(pw, sizeof pw, name)) != 0)
         return rc;
     if ((rc = cli_reg_open_existing(&reg, &who, as)) != 0)
         return rc;
-    rc = vigil_user_set_password(reg, &who, argv[optind], pw, &err);
+    rc = vigil_user_set_password(reg, &who, name, pw, &err);
     memset(pw, 0, sizeof pw);
     vigil_registry_close(reg);
     if (rc < 0)
         return cli_fail(&err);
-    printf("password of %s set\n", cli_text(argv[optind]));
+    printf("password of %s set\n", cli_text(name));
     return EXIT_OK;
 }
 
