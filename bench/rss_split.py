@@ -11,9 +11,9 @@ of those files, but they count in RSS. A sample can miss a short peak: VmHWM, th
 kernel's own peak, is printed beside it.
 """
 import re
-import subprocess
 import sys
-import time
+
+from sample import mib, run_sampled
 
 
 def status(pid):
@@ -45,27 +45,22 @@ def file_mappings(pid):
     return per
 
 
-def mib(kb):
-    return "%.1f" % (kb / 1024)
-
-
 def main():
     if len(sys.argv) < 2:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
-    best, hwm, maps = None, 0, {}
-    while proc.poll() is None:
-        try:
-            s = status(proc.pid)
-            hwm = max(hwm, s.get("VmHWM", 0))
-            if best is None or s["VmRSS"] > best["VmRSS"]:
-                best, maps = s, file_mappings(proc.pid)
-        except (OSError, KeyError, ValueError):
-            pass  # the process ended between two reads
-        time.sleep(0.1)
-    if proc.returncode != 0:
-        print("rss_split: command exited with status %d" % proc.returncode, file=sys.stderr)
+    peak = {"best": None, "hwm": 0, "maps": {}}
+
+    def sample(pid):
+        s = status(pid)
+        peak["hwm"] = max(peak["hwm"], s.get("VmHWM", 0))
+        if peak["best"] is None or s["VmRSS"] > peak["best"]["VmRSS"]:
+            peak["best"], peak["maps"] = s, file_mappings(pid)
+
+    rc = run_sampled(sys.argv[1:], sample)
+    best, hwm, maps = peak["best"], peak["hwm"], peak["maps"]
+    if rc != 0:
+        print("rss_split: command exited with status %d" % rc, file=sys.stderr)
     if not best:
         print("no sample taken (the command ended at once)")
         return 1

@@ -9,15 +9,15 @@ once per process) and PSS (each shared page split between the processes that map
 honest total), from /proc/PID/smaps_rollup. Prints the peaks of both sums, and the processes
 at the PSS peak. A sample can miss a short peak. MiB = 2^20 bytes.
 """
-import subprocess
+import glob
 import sys
-import time
+
+from sample import mib, run_sampled
 
 
 def children(pid):
     out = []
     try:
-        import glob
         for path in glob.glob("/proc/%d/task/*/children" % pid):
             with open(path) as f:
                 out += [int(p) for p in f.read().split()]
@@ -48,32 +48,29 @@ def rollup(pid):
     return vals
 
 
-def mib(kb):
-    return "%.1f" % (kb / 1024)
-
-
 def main():
     if len(sys.argv) < 2:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
-    peak_rss, peak_pss, at_peak = 0, 0, []
-    while proc.poll() is None:
+    peak = {"rss": 0, "pss": 0, "rows": []}
+
+    def sample(pid):
         rows = []
-        for p in tree(proc.pid):
+        for p in tree(pid):
             r = rollup(p)
             if r:
                 rows.append((p, r.get("Rss", 0), r.get("Pss", 0)))
-        rss = sum(r[1] for r in rows)
         pss = sum(r[2] for r in rows)
-        peak_rss = max(peak_rss, rss)
-        if pss > peak_pss:
-            peak_pss, at_peak = pss, rows
-        time.sleep(0.1)
+        peak["rss"] = max(peak["rss"], sum(r[1] for r in rows))
+        if pss > peak["pss"]:
+            peak["pss"], peak["rows"] = pss, rows
+
+    rc = run_sampled(sys.argv[1:], sample)
+    peak_rss, peak_pss, at_peak = peak["rss"], peak["pss"], peak["rows"]
     print("process tree peak: RSS sum %s MiB, PSS sum %s MiB (%d processes at the PSS peak: %s)" % (
         mib(peak_rss), mib(peak_pss), len(at_peak),
         ", ".join("PSS %s" % mib(r[2]) for r in at_peak)))
-    return proc.returncode
+    return rc
 
 
 if __name__ == "__main__":
