@@ -4,6 +4,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "vigil/apikey.h"
 #include "vigil/matchers.h"
 #include "vigil/registry.h"
@@ -63,6 +64,11 @@ enum MHD_Result vs_reply_json(struct MHD_Connection *c, vs_request *rq, unsigned
 /* {"error": msg, "field": field or null}. */
 enum MHD_Result vs_reply_error(struct MHD_Connection *c, vs_request *rq, unsigned status, const char *msg,
                                const char *field);
+/* A download (CSV) of body (malloc'ed, taken over) as an attachment named filename. */
+enum MHD_Result vs_reply_download(struct MHD_Connection *c, vs_request *rq, char *body, size_t len, const char *type,
+                                  const char *filename);
+/* Content-Security-Policy (a page's, or none at all for data), nosniff, no framing. */
+void vs_add_safety_headers(struct MHD_Response *r, int page);
 /* 429 with Retry-After. */
 enum MHD_Result vs_reply_slow_down(struct MHD_Connection *c, vs_request *rq, unsigned retry_after, const char *msg);
 /* 401 with WWW-Authenticate: Bearer. */
@@ -127,6 +133,14 @@ void vs_body_dispose(vs_body *b);
 /* A string member's value, or NULL when absent or null; -1 (msg set) when present and not a string. */
 int vs_body_string(const vs_body *b, const char *name, const char **out, char *msg, size_t cap);
 
+/* A library call with a registry handle of the request's own, its writer's output the reply:
+ * JSON with ok_status, or with download set a CSV attachment of that name. */
+typedef int (*vs_writer_fn)(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err);
+enum MHD_Result vs_reply_with(vs_server *s, struct MHD_Connection *c, vs_request *rq, const vigil_actor *who,
+                              vs_writer_fn fn, void *ud, unsigned ok_status, const char *download);
+/* A positive decimal id at s, ended by NUL or '/' (*rest there); -1 for anything else. */
+int vs_parse_id(const char *s, int64_t *id, const char **rest);
+
 /* Routes. */
 enum MHD_Result vs_route_check(vs_server *s, struct MHD_Connection *c, vs_request *rq);
 enum MHD_Result vs_route_healthz(vs_server *s, struct MHD_Connection *c, vs_request *rq);
@@ -134,5 +148,13 @@ enum MHD_Result vs_route_login(vs_server *s, struct MHD_Connection *c, vs_reques
 enum MHD_Result vs_route_logout(vs_server *s, struct MHD_Connection *c, vs_request *rq);
 /* Everything else under /api/v1/ (route_cases.c); 0 when the path is none of its. */
 int vs_route_cases(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
+/* What the pages read beside the case API (route_links.c): the session, a case's items and
+ * links, networks; 0 when the path is none of its. */
+int vs_route_links(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
+/* The web pages and their files (route_pages.c); 0 when the path is none of theirs. */
+int vs_route_pages(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
+/* 1 for a path that tries to leave where it points ("..", "//", "\\", a NUL): refused before
+ * any route looks at it. */
+int vs_path_escapes(const char *path);
 
 #endif

@@ -130,7 +130,12 @@ is "no key: WWW-Authenticate: Bearer" "$(curl -s -D - -o /dev/null -X POST "$URL
 bad "a wrong key: 401" 401 None req POST /api/v1/check -H "Authorization: Bearer vk_${K:3:42}x" -d '{"hashes": []}'
 is "X-API-Key is accepted too" "$(req POST /api/v1/check -H "X-API-Key: $K2" -d '{"hashes": []}')" 200
 bad "unknown path: 404" 404 None req GET /api/v1/nothing
-bad "a traversing path: 404" 404 None req GET /../../etc/passwd --path-as-is
+for p in /../../etc/passwd /static/../server.c /static/%2e%2e/%2e%2e/etc/passwd /static/..%2fmeson.build \
+  //etc/passwd /static//etc/passwd /static/%2fetc%2fpasswd '/static/..%5c..%5cx' /static/%252e%252e/x; do
+  bad "a traversing path $p: 400" 400 None req GET "$p" --path-as-is
+done
+bad "a page's file that is not there: 404" 404 None req GET /static/nothing.js
+bad "a page as a static file: 404" 404 None req GET /static/inbox.html
 bad "check with GET: 405" 405 None req GET /api/v1/check -H "Authorization: Bearer $K"
 vigil apikey revoke second >/dev/null 2>&1
 bad "a revoked key: 401 at once" 401 None req POST /api/v1/check -H "X-API-Key: $K2" -d '{"hashes": []}'

@@ -38,7 +38,7 @@ for _ in $(seq 50); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1
 URL=$(grep -o 'http://[0-9.:]*' "$T/serve.err" | head -1)
 
 python3 - "$URL" "$KEY" "$PW" "$VIGIL" "$VIGIL_DB" >"$T/matrix.tap" 2>&1 <<'PY'
-import json, subprocess, sys, urllib.request, urllib.error
+import json, re, subprocess, sys, urllib.request, urllib.error
 url, key, pw, vigil, db = sys.argv[1:6]
 n = 0
 fails = 0
@@ -69,10 +69,16 @@ class Client:
         try:
             with urllib.request.urlopen(req) as r:
                 text = r.read()
-                return r.status, json.loads(text) if text else None, r.headers
+                return r.status, decode(text, r.headers), r.headers
         except urllib.error.HTTPError as e:
             text = e.read()
-            return e.code, json.loads(text) if text else None, e.headers
+            return e.code, decode(text, e.headers), e.headers
+
+def decode(text, headers):
+    """JSON bodies as data; a page or a CSV as its text."""
+    if not text:
+        return None
+    return json.loads(text) if headers.get_content_type() == "application/json" else text.decode()
 
 def cli(*args):
     return subprocess.run([vigil, "--db", db, *args], capture_output=True, check=True).stdout
@@ -90,6 +96,16 @@ matrix = [
     ("GET", "/api/v1/cases/999", None, [404, 404, 403, 403, 403, 403, 401]),
     ("GET", "/api/v1/stats", None, [200, 200, 200, 200, 200, 403, 401]),
     ("GET", "/api/v1/audit/verify", None, [200, 200, 403, 403, 403, 403, 401]),
+    ("GET", "/api/v1/session", None, [200, 200, 200, 200, 200, 403, 401]),
+    ("GET", "/api/v1/cases/1/items", None, [200, 200, 200, 403, 403, 403, 401]),
+    ("GET", "/api/v1/cases/1/links", None, [200, 200, 200, 403, 403, 403, 401]),
+    ("GET", "/api/v1/cases/999/links", None, [404, 404, 403, 403, 403, 403, 401]),
+    ("GET", "/api/v1/networks", None, [200, 200, 200, 200, 403, 403, 401]),
+    ("GET", "/api/v1/networks/1", None, [404, 404, 404, 404, 403, 403, 401]),
+    ("GET", "/api/v1/stats?format=csv", None, [200, 200, 200, 200, 200, 403, 401]),
+    ("POST", "/api/v1/session", {}, [405, 405, 405, 405, 405, 405, 405]),
+    ("GET", "/inbox", None, [200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/common.js", None, [200, 200, 200, 200, 200, 200, 200]),
     ("POST", "/api/v1/cases", {"unit": "R01", "type": "possession"}, [201, 201, 201, 403, 403, 403, 401]),
     ("POST", "/api/v1/cases/1/accept", {}, [None, None, 403, 403, 403, 403, 401]),
     ("POST", "/api/v1/cases/2/status", {"status": "closed", "outcome": "duplicate"}, [None, None, 409, 403, 403, 403, 401]),
@@ -102,6 +118,35 @@ for method, path, body, want in matrix:
         st, b, _ = roles[role].call(method, path, body)
         shape = st < 400 or (isinstance(b, dict) and set(b) == {"error", "field"})
         ok(st == w and shape, "%s %s as %s: %d" % (method, path, role, w), (st, b))
+
+# what the pages read: the session's user, unit and CSRF token; the CSV of vigil stats
+st, b, _ = roles["own"].call("GET", "/api/v1/session")
+ok(st == 200 and b == {"user": "off1", "role": "officer", "national": False, "unit": "R01", "csrf": roles["own"].csrf},
+   "session: the user, unit and the CSRF token of the login", b)
+st, b, _ = roles["analyst"].call("GET", "/api/v1/session")
+ok(st == 200 and b["unit"] is None and b["role"] == "analyst", "session: an analyst has no unit", b)
+st, b, h = roles["own"].call("GET", "/api/v1/stats?by=month&format=csv")
+ok(st == 200 and b == cli("stats", "--by", "month", "--format", "csv").decode() and h.get_content_type() == "text/csv"
+   and "attachment" in h.get("Content-Disposition", ""), "stats as CSV: vigil stats --format csv, as a download", b)
+st, b, _ = roles["own"].call("GET", "/api/v1/stats?format=xml")
+ok(st == 400 and b["field"] == "format", "stats in an unknown format: 400", (st, b))
+st, b, _ = roles["admin"].call("GET", "/api/v1/cases/1/items?verdict=nonsense")
+ok(st == 400, "items with an unknown verdict: 400", (st, b))
+st, b, _ = roles["admin"].call("GET", "/api/v1/cases/1/items")
+ok(st == 200 and b == json.loads(cli("case", "items", "1", "--format", "json")), "items: as vigil case items", b)
+st, b, _ = roles["admin"].call("GET", "/api/v1/networks")
+ok(st == 200 and b == json.loads(cli("links", "--format", "json")), "networks: as vigil links", b)
+# every page and file is sent with a strict policy: scripts and styles of this site only, no framing
+for path in ("/login", "/inbox", "/case", "/stats", "/network", "/static/vigil.css"):
+    st, b, h = Client().call("GET", path)
+    csp = h.get("Content-Security-Policy", "")
+    ok(st == 200 and "script-src 'self'" in csp and "unsafe" not in csp and "frame-ancestors 'none'" in csp and
+       h.get("X-Frame-Options") == "DENY" and h.get("X-Content-Type-Options") == "nosniff",
+       "%s: CSP, nosniff, no framing" % path, dict(h))
+    if not path.startswith("/static"):
+        scripts = re.findall(r"<script[^>]*>", b)
+        ok(scripts and all(re.fullmatch(r'<script src="/static/[a-z]+\.js" defer>', x) for x in scripts) and
+           not re.search(r"<style|\son[a-z]+=|style=|javascript:", b), "%s: no inline script or style" % path, b[:300])
 
 # the answers to the referral: the receiving unit only, a reason needed, no second answer
 r2 = Client("off2")
@@ -175,6 +220,7 @@ print("1..%d" % n)
 sys.exit(1 if fails else 0)
 PY
 rc=$?
+ROOT=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$URL/")
 kill "$SPID"; wait "$SPID"
 # the python part printed its own TAP; renumber it into this script's
 while IFS= read -r line; do
@@ -187,6 +233,7 @@ while IFS= read -r line; do
   esac
 done <"$T/matrix.tap"
 is "the matrix ran to its end" "$rc:$(grep -c '^1\.\.' "$T/matrix.tap")" "0:1"
+is "/ sends to the inbox" "$ROOT" "303 $URL/inbox"
 check "audit: logins and failed logins are recorded" bash -c \
   "sqlite3 '$VIGIL_DB' \"SELECT action FROM audit\" | grep -qx user.login && sqlite3 '$VIGIL_DB' \"SELECT action FROM audit\" | grep -qx user.login-failed"
 check "access log: no password, no CSRF token, no session token" bash -c "! grep -qiE 'horse|csrf|vigil_session' '$T/access.log'"
