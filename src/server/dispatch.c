@@ -38,6 +38,7 @@ static vs_request *request_new(vs_server *s, struct MHD_Connection *c, const cha
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (!rq)
         return NULL;
+    rq->server = s;
     rq->start = vs_now();
     snprintf(rq->method, sizeof rq->method, "%s", method);
     snprintf(rq->path, sizeof rq->path, "%s", url);
@@ -101,6 +102,7 @@ enum MHD_Result vs_dispatch(void *cls, struct MHD_Connection *c, const char *url
         if (vs_route_links(s, c, rq, &ret) || vs_route_cases(s, c, rq, &ret) || vs_route_pages(s, c, rq, &ret))
             return ret;
     }
+    rq->unrouted = 1;
     return vs_reply_error(c, rq, MHD_HTTP_NOT_FOUND, "no such endpoint", NULL);
 }
 

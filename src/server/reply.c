@@ -85,6 +85,7 @@ enum MHD_Result vs_reply_error(struct MHD_Connection *c, vs_request *rq, unsigne
 {
     size_t len = 0;
     char *doc = error_doc(msg, field, &len);
+    vs_audit_refused(rq, status, msg);
     return doc ? vs_reply_json(c, rq, status, doc, len) : MHD_NO;
 }
 
@@ -94,6 +95,7 @@ static enum MHD_Result error_with_header(struct MHD_Connection *c, vs_request *r
     size_t len = 0;
     char *doc = error_doc(msg, NULL, &len);
     struct MHD_Response *r;
+    vs_audit_refused(rq, status, msg);
     if (!doc)
         return MHD_NO;
     if (!(r = MHD_create_response_from_buffer(len, doc, MHD_RESPMEM_MUST_FREE))) {

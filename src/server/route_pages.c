@@ -74,8 +74,10 @@ int vs_route_pages(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum 
     if (!strncmp(p, "/static/", 8)) {
         if (plain_name(p + 8) && !strstr(p + 8, ".html"))
             a = asset(p + 8);
-        if (!a)
+        if (!a) {
+            rq->unrouted = 1;
             return *ret = vs_reply_error(c, rq, MHD_HTTP_NOT_FOUND, "no such file", NULL), 1;
+        }
     } else if (!root) {
         for (size_t i = 0; i < sizeof pages / sizeof pages[0] && !a; i++)
             if (!strcmp(p + 1, pages[i])) {

@@ -31,11 +31,15 @@ typedef struct vs_server {
     vs_limits *login_ips;             /* ... and per client address */
     vs_sessions *sessions;
     pthread_mutex_t log_lock;
+    pthread_mutex_t refusal_lock;     /* guards the two below */
+    double refused_429_at;            /* when the last 429 was audited */
+    unsigned refused_429_more;        /* 429s not audited since (at most one a second is) */
     int tls;
 } vs_server;
 
 /* One request from its first call to its completion. */
 typedef struct vs_request {
+    vs_server *server;
     double start;                     /* monotonic seconds */
     char method[16], path[512];       /* for the access log (a longer path is cut) */
     char *body;                       /* NUL-terminated; NULL while empty */
@@ -44,6 +48,7 @@ typedef struct vs_request {
     char who[80];                     /* "key:NAME" or "user:NAME"; "" for nobody */
     unsigned status;
     size_t bytes;                     /* of the reply body */
+    int unrouted;                     /* answered 404/405 as no endpoint at all: not audited */
 } vs_request;
 
 /* libmicrohttpd's access handler and completion callback (dispatch.c); cls is the server. */
@@ -73,6 +78,12 @@ void vs_add_safety_headers(struct MHD_Response *r, int page);
 enum MHD_Result vs_reply_slow_down(struct MHD_Connection *c, vs_request *rq, unsigned retry_after, const char *msg);
 /* 401 with WWW-Authenticate: Bearer. */
 enum MHD_Result vs_reply_unauthorized(struct MHD_Connection *c, vs_request *rq, const char *msg);
+
+/* An audit event for a request refused with status (refusals.c): 400, 401, 403, 409, 413, 429,
+ * and 404 for a resource of a known route; not a failed login (the library audits those
+ * itself), and at most one 429 a second (with the count of those left out). Called by the
+ * error replies before they are queued, so the event is written when the client reads the answer. */
+void vs_audit_refused(vs_request *rq, unsigned status, const char *reason);
 
 /* The access log line of a finished request (access_log.c). */
 void vs_access_log(vs_server *s, const vs_request *rq);

@@ -32,13 +32,13 @@ vigil case new --unit R01 --type grooming --title second --as off1 >/dev/null 2>
 vigil case refer 2 --to R02 --as off1 >/dev/null 2>&1
 KEY=$(vigil apikey add hotline --org "Hotline" 2>/dev/null)
 
-"$VIGIL" serve --listen 127.0.0.1:0 --access-log "$T/access.log" 2>"$T/serve.err" &
+"$VIGIL" serve --listen 127.0.0.1:0 --max-body 65536 --access-log "$T/access.log" 2>"$T/serve.err" &
 SPID=$!
 for _ in $(seq 50); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1; done
 URL=$(grep -o 'http://[0-9.:]*' "$T/serve.err" | head -1)
 
 python3 - "$URL" "$KEY" "$PW" "$VIGIL" "$VIGIL_DB" >"$T/matrix.tap" 2>&1 <<'PY'
-import json, re, subprocess, sys, urllib.request, urllib.error
+import json, re, sqlite3, subprocess, sys, urllib.request, urllib.error
 url, key, pw, vigil, db = sys.argv[1:6]
 n = 0
 fails = 0
@@ -83,6 +83,26 @@ def decode(text, headers):
 def cli(*args):
     return subprocess.run([vigil, "--db", db, *args], capture_output=True, check=True).stdout
 
+def events():
+    """The audit log's events, in order: (who, action, object, detail)."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT who, action, object, detail FROM audit ORDER BY seq").fetchall()
+    finally:
+        con.close()
+
+AUDITED = {400, 401, 403, 404, 409, 413, 429}
+def audited_refusal(before, who, method, path, status, desc):
+    """A refused request left exactly one event: serve.refused by who, naming route and status."""
+    new = events()[len(before):]
+    route = path.split("?")[0]
+    m = re.match(r"/api/v1/cases/(\d+)", route)
+    obj = "case:" + m.group(1) if m else "route:" + route
+    ok(len(new) == 1 and new[0][:3] == (who, "serve.refused", obj) and
+       new[0][3].startswith("%s %s: %d " % (method, route, status)), desc + ": audited, nothing else", new)
+
+NAMES = {"admin": "root", "national": "nat1", "own": "off1", "other": "off3", "analyst": "ana", "key": "key:hotline",
+         "nobody": "(nobody)"}
 roles = {"admin": Client("root"), "national": Client("nat1"), "own": Client("off1"), "other": Client("off3"),
          "analyst": Client("ana"), "key": Client(key=key), "nobody": Client()}
 c = roles["own"].set_cookie
@@ -115,9 +135,16 @@ for method, path, body, want in matrix:
     for role, w in zip(order, want):
         if w is None:
             continue
+        before = events()
         st, b, _ = roles[role].call(method, path, body)
         shape = st < 400 or (isinstance(b, dict) and set(b) == {"error", "field"})
         ok(st == w and shape, "%s %s as %s: %d" % (method, path, role, w), (st, b))
+        if st in AUDITED:
+            # the hash check looks at keys only: a person there is nobody
+            who = NAMES[role] if path != "/api/v1/check" or role == "key" else "(nobody)"
+            audited_refusal(before, who, method, path, st, "%s %s as %s" % (method, path, role))
+        elif st >= 400:
+            ok(events() == before, "%s %s as %s: not a refusal of the route, not audited" % (method, path, role))
 
 # what the pages read: the session's user, unit and CSRF token; the CSV of vigil stats
 st, b, _ = roles["own"].call("GET", "/api/v1/session")
@@ -150,28 +177,36 @@ for path in ("/login", "/inbox", "/case", "/stats", "/network", "/static/vigil.c
 
 # the answers to the referral: the receiving unit only, a reason needed, no second answer
 r2 = Client("off2")
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {})
-ok(st == 400, "decline without a reason: 400", (st, b))
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity", "colour": "red"})
-ok(st == 400 and b["field"] == "colour", "decline with an unknown member: 400 naming it", (st, b))
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": 7})
-ok(st == 400, "decline with a number for the reason: 400", (st, b))
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", raw=b'{"reason": "capacity"')
-ok(st == 400, "decline with malformed JSON: 400", (st, b))
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "'; DROP TABLE cases; --"})
-ok(st == 400, "decline with SQL for a reason: 400", (st, b))
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity"}, csrf=False)
-ok(st == 403 and "CSRF" in b["error"], "decline without the CSRF token: 403", (st, b))
+def refused(client, who, body, want, desc, check=None, **kw):
+    before = events()
+    st, b, _ = client.call("POST", "/api/v1/cases/1/decline", body, **kw)
+    ok(st == want and (check is None or check(b)), desc, (st, b))
+    audited_refusal(before, who, "POST", "/api/v1/cases/1/decline", want, desc)
+refused(r2, "off2", {}, 400, "decline without a reason: 400")
+refused(r2, "off2", {"reason": "capacity", "colour": "red"}, 400, "decline with an unknown member: 400 naming it",
+        lambda b: b["field"] == "colour")
+refused(r2, "off2", {"reason": 7}, 400, "decline with a number for the reason: 400")
+refused(r2, "off2", None, 400, "decline with malformed JSON: 400", raw=b'{"reason": "capacity"')
+refused(r2, "off2", {"reason": "'; DROP TABLE cases; --"}, 400, "decline with SQL for a reason: 400")
+refused(r2, "off2", {"reason": "capacity"}, 403, "decline without the CSRF token: 403", lambda b: "CSRF" in b["error"],
+        csrf=False)
 saved = r2.csrf; r2.csrf = "x" * 43
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity"})
+refused(r2, "off2", {"reason": "capacity"}, 403, "decline with a wrong CSRF token: 403")
 r2.csrf = saved
-ok(st == 403, "decline with a wrong CSRF token: 403", (st, b))
+# refused before the body is read, by its declared length: before anyone is known
+refused(r2, "(nobody)", None, 413, "decline with a body over --max-body: 413", raw=b'{"note": "' + b"x" * 70000 + b'"}')
+ended = Client("off2"); ended.call("POST", "/api/v1/logout", {})
+refused(ended, "(nobody)", {"reason": "capacity"}, 401, "decline in an ended session: 401")
+ok(not any("DROP TABLE" in (e[3] or "") or "x" * 100 in (e[3] or "") or "colour" in (e[3] or "") for e in events()),
+   "nothing of a request's body is in the audit log", [e for e in events() if e[1] == "serve.refused"])
 st, b, _ = r2.call("GET", "/api/v1/cases/1")
 ok(st == 200 and b["referrals"][0]["state"] == "pending", "the refused requests changed nothing", b)
 st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity", "note": "no examiner free"})
 ok(st == 200, "decline with a reason: 200", (st, b))
+before = events()
 st, b, _ = r2.call("POST", "/api/v1/cases/1/accept", {})
 ok(st == 409, "accept after the decline: 409", (st, b))
+audited_refusal(before, "off2", "POST", "/api/v1/cases/1/accept", 409, "accept after the decline")
 st, b, _ = r2.call("POST", "/api/v1/cases/2/accept", {})
 ok(st == 200, "accept: 200", (st, b))
 st, b, _ = r2.call("GET", "/api/v1/cases/2")
