@@ -144,6 +144,9 @@ try {
   ok(await page.$$eval('#graph g.node', g => g.length) === net.networks[0].cases &&
      await page.$$eval('#graph line.edge', l => l.length) === net.links.length,
     'network view: a node per case and an edge per link', net.networks[0]);
+  const labels = await page.$$eval('#graph g.node text', t => t.map(x => x.textContent));
+  ok(labels.includes('held by R01') && !labels.some(l => /R1-11|production/.test(l)),
+    'network view: a case hidden from the user shows only who holds it', labels);
   await shot(page, 'network');
 
   // Log out: the session is over.

@@ -37,19 +37,22 @@ c2=$(vigil case new --unit R01 --type grooming --ref R1-8 --at "$AT" --as off1 2
 c3=$(vigil case new --unit R01 --type possession --ref R1-9 --at "$AT" --as off1 2>/dev/null)
 c4=$(vigil case new --unit R02 --type possession --ref R2-1 --as off2 2>/dev/null)
 c5=$(vigil case new --unit R01 --type possession --ref R1-10 --at "$AT" --as off1 2>/dev/null)
+c6=$(vigil case new --unit R01 --type production --ref R1-11 --as off1 2>/dev/null)
 vigil case refer "$c1" --to R02 --at "$(day '-60 days')" --due-days 30 --as off1 >/dev/null 2>&1
 vigil case refer "$c2" --to R02 --at "$(day '-5 days')" --due-days 30 --as off1 >/dev/null 2>&1
 vigil case refer "$c3" --to R02 --at "$(day '-40 days')" --due-days 30 --as off1 >/dev/null 2>&1
 vigil case refer "$c5" --to R02 --at "$(day '-45 days')" --due-days 30 --as off1 >/dev/null 2>&1
 vigil case decline "$c3" --reason capacity --at "$(day '-35 days')" --as off2 >/dev/null 2>&1
-# c1 and c3 hold the same files (a benign test picture labelled illegal, and random bytes): linked
+# c1, c3 and c6 hold the same files (a benign test picture labelled illegal, and random bytes):
+# one network; c6 was never referred to R02, so R02 sees of it only who holds it
 sha1sum "$F/gradient-16x16.png" >"$T/illegal.sha1"
 vigil hashset import --name test-set --kind illegal --category A "$T/illegal.sha1" >/dev/null 2>&1
 mkdir -p s1 && cp "$F/gradient-16x16.png" s1/ && head -c 3000 /dev/urandom >s1/new.bin
 vigil scan --store "$c1" s1 >/dev/null 2>&1
 vigil scan --store "$c3" s1 >/dev/null 2>&1
+vigil scan --store "$c6" s1 >/dev/null 2>&1
 is "the registry for the pages is made" "$(vigil case list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'):$(vigil links --format json |
-  python3 -c 'import json,sys; print(len(json.load(sys.stdin)["links"]))')" "5:1"
+  python3 -c 'import json,sys; print(len(json.load(sys.stdin)["links"]))')" "6:3"
 
 "$VIGIL" serve --listen 127.0.0.1:0 --access-log "$T/access.log" 2>"$T/serve.err" &
 SPID=$!
