@@ -23,16 +23,28 @@ packages=(
   libtsk-dev libewf-dev sleuthkit ewf-tools mtools dosfstools ntfs-3g e2fsprogs fdisk genisoimage exfatprogs
   libvhdi-dev libvmdk-dev libqcow-dev libbfio-dev libluksde-dev libbde-dev qemu-utils cryptsetup-bin
   python3-cryptography
-  chromium
+  chromium nodejs
   debhelper lintian groff-base man-db bash-completion zsh
   graphviz
 )
+
+# The browser tests' one npm library (tests/browser/package-lock.json), never a browser download:
+# they drive Debian's chromium.
+npm_deps() {
+  [ -f tests/browser/node_modules/playwright-core/package.json ] &&
+    [ tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json ] && return 0
+  echo "install-deps: npm ci in tests/browser" >&2
+  (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+}
+cd "$(dirname "$0")/.."
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# npm comes with some builds of nodejs; Debian's own is a package of its own
+command -v npm >/dev/null || missing+=(npm)
+[ ${#missing[@]} -eq 0 ] && { npm_deps; exit 0; }
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -43,3 +55,4 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q >/dev/null
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+npm_deps

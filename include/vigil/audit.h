@@ -80,6 +80,13 @@ int vigil_audit_list(vigil_audit_event **out, size_t *n, vigil_registry *reg, co
                      const vigil_audit_filter *f, vigil_error *err);
 void vigil_audit_events_free(vigil_audit_event *v, size_t n);
 
+/* A request a front end (vigil serve) refused, as one event "serve.refused" by who (a user's
+ * name, "key:NAME", or NULL for nobody): object "case:N" for a route of case N, else
+ * "route:PATH"; detail "METHOD PATH: STATUS reason". Never a request's body: the caller gives
+ * none. VIGIL_ESTORE, VIGIL_ENOMEM. */
+int vigil_audit_refusal(vigil_registry *reg, const char *who, const char *method, const char *path, unsigned status,
+                        const char *reason, vigil_error *err);
+
 typedef struct vigil_store vigil_store;
 
 /*

@@ -1,4 +1,5 @@
 /* JSON of cases, units, statistics, hash sets and hygiene problems (vigil/output.h). */
+#include <stdint.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -57,19 +58,41 @@ int vigil_case_write_json(FILE *f, const vigil_case *c, vigil_error *err)
     return vg_output_write(&b, f, err);
 }
 
+/* A whole number in decimal, as "%lld" writes it. */
+static void add_i64(vg_buf *b, int64_t v)
+{
+    char t[24], *p = t + sizeof t;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    vg_buf_add(b, p, (size_t)(t + sizeof t - p));
+}
+
 int vigil_case_rows_write_json(FILE *f, const vigil_case_row *v, size_t n, vigil_error *err)
 {
     vg_buf b;
     vg_buf_init(&b, DOC_MAX);
     vg_buf_addc(&b, '[');
     for (size_t i = 0; i < n; i++) {
-        vg_buf_addf(&b, "%s{\"id\":%lld,\"type\":\"%s\",\"status\":\"%s\",\"owner\":\"%s\",\"registered\":\"%s\","
-                    "\"pending_to\":", i ? "," : "", (long long)v[i].id, v[i].type, v[i].status, v[i].owner,
-                    v[i].registered);
+        /* pieces, not one format per row: the service writes pages of this list all day */
+        vg_buf_adds(&b, i ? ",{\"id\":" : "{\"id\":");
+        add_i64(&b, v[i].id);
+        vg_buf_adds(&b, ",\"type\":\"");
+        vg_buf_adds(&b, v[i].type);
+        vg_buf_adds(&b, "\",\"status\":\"");
+        vg_buf_adds(&b, v[i].status);
+        vg_buf_adds(&b, "\",\"owner\":\"");
+        vg_buf_adds(&b, v[i].owner);
+        vg_buf_adds(&b, "\",\"registered\":\"");
+        vg_buf_adds(&b, v[i].registered);
+        vg_buf_adds(&b, "\",\"pending_to\":");
         vg_json_strz(&b, or_null(v[i].pending_to));
         vg_buf_adds(&b, ",\"due\":");
         vg_json_strz(&b, or_null(v[i].due));
-        vg_buf_addf(&b, ",\"overdue\":%s,\"ref\":", v[i].overdue ? "true" : "false");
+        vg_buf_adds(&b, v[i].overdue ? ",\"overdue\":true,\"ref\":" : ",\"overdue\":false,\"ref\":");
         vg_json_strz(&b, or_null(v[i].ref));
         vg_buf_adds(&b, ",\"title\":");
         vg_json_strz(&b, or_null(v[i].title));

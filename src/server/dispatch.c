@@ -1,7 +1,8 @@
 /*
  * The access handler: a request's body gathered (bounded by max_body), then its route;
- * the completion callback logs the request and frees it. Unknown paths get 404 and known
- * paths with another method 405, both before any credential is looked at.
+ * the completion callback logs the request and frees it. A path that tries to leave where it
+ * points gets 400, unknown paths 404 and known paths with another method 405, all before any
+ * credential is looked at.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ static vs_request *request_new(vs_server *s, struct MHD_Connection *c, const cha
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (!rq)
         return NULL;
+    rq->server = s;
     rq->start = vs_now();
     snprintf(rq->method, sizeof rq->method, "%s", method);
     snprintf(rq->path, sizeof rq->path, "%s", url);
@@ -84,6 +86,8 @@ enum MHD_Result vs_dispatch(void *cls, struct MHD_Connection *c, const char *url
         *upload_size = 0;
         return MHD_YES;
     }
+    if (vs_path_escapes(url))
+        return vs_reply_error(c, rq, MHD_HTTP_BAD_REQUEST, "path refused: it tries to leave where it points", NULL);
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (strcmp(url, routes[i].path))
             continue;
@@ -95,9 +99,10 @@ enum MHD_Result vs_dispatch(void *cls, struct MHD_Connection *c, const char *url
         return vs_reply_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed here", NULL);
     {
         enum MHD_Result ret;
-        if (vs_route_cases(s, c, rq, &ret))
+        if (vs_route_links(s, c, rq, &ret) || vs_route_cases(s, c, rq, &ret) || vs_route_pages(s, c, rq, &ret))
             return ret;
     }
+    rq->unrouted = 1;
     return vs_reply_error(c, rq, MHD_HTTP_NOT_FOUND, "no such endpoint", NULL);
 }
 

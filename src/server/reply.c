@@ -1,5 +1,5 @@
-/* The service's replies: JSON bodies, errors as {"error": ..., "field": ...}, and the
- * headers every reply carries. */
+/* The service's replies: JSON bodies, errors as {"error": ..., "field": ...}, CSV downloads,
+ * and the headers every reply carries. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +13,10 @@ static enum MHD_Result queue(struct MHD_Connection *c, vs_request *rq, unsigned 
     enum MHD_Result ret;
     if (!r)
         return MHD_NO;
-    MHD_add_response_header(r, "Content-Type", "application/json");
+    if (!MHD_get_response_header(r, "Content-Type"))
+        MHD_add_response_header(r, "Content-Type", "application/json");
     MHD_add_response_header(r, "Cache-Control", "no-store");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    vs_add_safety_headers(r, 0);
     ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     rq->status = status;
@@ -29,6 +30,34 @@ enum MHD_Result vs_reply_json(struct MHD_Connection *c, vs_request *rq, unsigned
     if (!r)
         free(body);
     return queue(c, rq, status, r, len);
+}
+
+void vs_add_safety_headers(struct MHD_Response *r, int page)
+{
+    /* A page may run this site's scripts and styles and call its API, nothing else; a JSON or
+     * CSV body runs nothing at all. Neither may be framed. */
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            page ? "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                                   "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+                                 : "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+}
+
+enum MHD_Result vs_reply_download(struct MHD_Connection *c, vs_request *rq, char *body, size_t len, const char *type,
+                                  const char *filename)
+{
+    char disp[160];
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", type);
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", filename);
+    MHD_add_response_header(r, "Content-Disposition", disp);
+    return queue(c, rq, MHD_HTTP_OK, r, len);
 }
 
 /* The error document; NULL when memory runs out. */
@@ -56,6 +85,7 @@ enum MHD_Result vs_reply_error(struct MHD_Connection *c, vs_request *rq, unsigne
 {
     size_t len = 0;
     char *doc = error_doc(msg, field, &len);
+    vs_audit_refused(rq, status, msg);
     return doc ? vs_reply_json(c, rq, status, doc, len) : MHD_NO;
 }
 
@@ -65,6 +95,7 @@ static enum MHD_Result error_with_header(struct MHD_Connection *c, vs_request *r
     size_t len = 0;
     char *doc = error_doc(msg, NULL, &len);
     struct MHD_Response *r;
+    vs_audit_refused(rq, status, msg);
     if (!doc)
         return MHD_NO;
     if (!(r = MHD_create_response_from_buffer(len, doc, MHD_RESPMEM_MUST_FREE))) {

@@ -13,11 +13,8 @@
 #include "vigil/audit.h"
 #include "vigil/output.h"
 
-/* Run fn's library call and writer with a registry handle of the request's own into a JSON reply. */
-typedef int (*writer_fn)(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err);
-
-static enum MHD_Result reply_with(vs_server *s, struct MHD_Connection *c, vs_request *rq, const vigil_actor *who,
-                                  writer_fn fn, void *ud, unsigned ok_status)
+enum MHD_Result vs_reply_with(vs_server *s, struct MHD_Connection *c, vs_request *rq, const vigil_actor *who,
+                              vs_writer_fn fn, void *ud, unsigned ok_status, const char *download)
 {
     vigil_error err = {0};
     char *doc = NULL;
@@ -36,6 +33,8 @@ static enum MHD_Result reply_with(vs_server *s, struct MHD_Connection *c, vs_req
         free(doc);
         return vs_reply_failure(c, rq, &err, NULL);
     }
+    if (download)
+        return vs_reply_download(c, rq, doc, len, "text/csv; charset=utf-8", download);
     return vs_reply_json(c, rq, ok_status, doc, len);
 }
 
@@ -86,6 +85,17 @@ static int stats_json(FILE *f, vigil_registry *reg, const vigil_actor *who, void
     int rc = vigil_stats_compute(&st, reg, who, ud, err);
     if (rc == 0) {
         rc = vigil_stats_write_json(f, &st, err);
+        vigil_stats_dispose(&st);
+    }
+    return rc;
+}
+
+static int stats_csv(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err)
+{
+    vigil_stats st;
+    int rc = vigil_stats_compute(&st, reg, who, ud, err);
+    if (rc == 0) {
+        rc = vigil_stats_write_csv(f, &st, err);
         vigil_stats_dispose(&st);
     }
     return rc;
@@ -158,7 +168,7 @@ static const char *const allowed_refer[] = {"to", "due", NULL}, *const allowed_n
                   *const allowed_decline[] = {"reason", "note", NULL}, *const allowed_status[] = {"status", "outcome", NULL},
                   *const allowed_new[] = {"unit", "type", "title", "ref", NULL};
 
-static int parse_id(const char *s, int64_t *id, const char **rest)
+int vs_parse_id(const char *s, int64_t *id, const char **rest)
 {
     char *end;
     long long v;
@@ -210,7 +220,7 @@ static enum MHD_Result do_change(vs_server *s, struct MHD_Connection *c, vs_requ
         vs_body_dispose(&b);
         return vs_reply_error(c, rq, MHD_HTTP_BAD_REQUEST, msg, field[0] ? field : NULL);
     }
-    ret = reply_with(s, c, rq, who, change_json, &ch, id ? MHD_HTTP_OK : MHD_HTTP_CREATED);
+    ret = vs_reply_with(s, c, rq, who, change_json, &ch, id ? MHD_HTTP_OK : MHD_HTTP_CREATED, NULL);
     vs_body_dispose(&b);
     return ret;
 }
@@ -228,7 +238,7 @@ int vs_route_cases(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum 
         strcmp(p, "audit/verify"))
         return 0;
     if (!strncmp(p, "cases/", 6)) {
-        if (parse_id(p + 6, &id, &rest) < 0)
+        if (vs_parse_id(p + 6, &id, &rest) < 0)
             return 0;
         if (*rest && strcmp(rest, "/refer") && strcmp(rest, "/accept") && strcmp(rest, "/decline") && strcmp(rest, "/status"))
             return 0;
@@ -240,10 +250,11 @@ int vs_route_cases(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum 
     if (!vs_auth_person(s, c, rq, &who, ret))
         return 1;
     if (!strcmp(p, "units")) {
-        *ret = reply_with(s, c, rq, &who, units_json, NULL, MHD_HTTP_OK);
+        *ret = vs_reply_with(s, c, rq, &who, units_json, NULL, MHD_HTTP_OK, NULL);
     } else if (!strcmp(p, "stats")) {
         vigil_stats_query q = {.by = VIGIL_STATS_BY_UNIT, .to = -1};
-        const char *by = arg(c, "by"), *from = arg(c, "from"), *to = arg(c, "to");
+        const char *by = arg(c, "by"), *from = arg(c, "from"), *to = arg(c, "to"), *format = arg(c, "format");
+        char name[48];
         vigil_error err;
         int64_t t;
         if (by && !strcmp(by, "reason"))
@@ -262,9 +273,13 @@ int vs_route_cases(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum 
             return *ret = vs_reply_error(c, rq, MHD_HTTP_BAD_REQUEST, err.msg, "to"), 1;
         if (to)
             q.to = t / 86400;
-        *ret = reply_with(s, c, rq, &who, stats_json, &q, MHD_HTTP_OK);
+        if (format && strcmp(format, "json") && strcmp(format, "csv"))
+            return *ret = vs_reply_error(c, rq, MHD_HTTP_BAD_REQUEST, "format is json or csv", "format"), 1;
+        snprintf(name, sizeof name, "referrals-by-%s.csv", by ? by : "unit");
+        *ret = format && !strcmp(format, "csv") ? vs_reply_with(s, c, rq, &who, stats_csv, &q, MHD_HTTP_OK, name)
+                                                : vs_reply_with(s, c, rq, &who, stats_json, &q, MHD_HTTP_OK, NULL);
     } else if (!strcmp(p, "audit/verify")) {
-        *ret = reply_with(s, c, rq, &who, verify_json, NULL, MHD_HTTP_OK);
+        *ret = vs_reply_with(s, c, rq, &who, verify_json, NULL, MHD_HTTP_OK, NULL);
     } else if (!strcmp(p, "cases") && get) {
         list_q q = {.f = {.unit = arg(c, "unit"), .status = arg(c, "status"), .reason = arg(c, "reason"), .limit = 100}};
         const char *od = arg(c, "overdue");
@@ -275,11 +290,11 @@ int vs_route_cases(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum 
         if (od && strcmp(od, "1") && strcmp(od, "true") && strcmp(od, "0") && strcmp(od, "false"))
             return *ret = vs_reply_error(c, rq, MHD_HTTP_BAD_REQUEST, "overdue is true or false", "overdue"), 1;
         q.f.overdue = od && (!strcmp(od, "1") || !strcmp(od, "true"));
-        *ret = reply_with(s, c, rq, &who, cases_json, &q, MHD_HTTP_OK);
+        *ret = vs_reply_with(s, c, rq, &who, cases_json, &q, MHD_HTTP_OK, NULL);
     } else if (!strcmp(p, "cases")) {
         *ret = do_change(s, c, rq, &who, "new", 0, allowed_new);
     } else if (!*rest) {
-        *ret = reply_with(s, c, rq, &who, case_json, &id, MHD_HTTP_OK);
+        *ret = vs_reply_with(s, c, rq, &who, case_json, &id, MHD_HTTP_OK, NULL);
     } else {
         const char *verb = rest + 1;
         *ret = do_change(s, c, rq, &who, verb, id,

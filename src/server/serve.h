@@ -4,6 +4,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "vigil/apikey.h"
 #include "vigil/matchers.h"
 #include "vigil/registry.h"
@@ -30,11 +31,15 @@ typedef struct vs_server {
     vs_limits *login_ips;             /* ... and per client address */
     vs_sessions *sessions;
     pthread_mutex_t log_lock;
+    pthread_mutex_t refusal_lock;     /* guards the two below */
+    double refused_429_at;            /* when the last 429 was audited */
+    unsigned refused_429_more;        /* 429s not audited since (at most one a second is) */
     int tls;
 } vs_server;
 
 /* One request from its first call to its completion. */
 typedef struct vs_request {
+    vs_server *server;
     double start;                     /* monotonic seconds */
     char method[16], path[512];       /* for the access log (a longer path is cut) */
     char *body;                       /* NUL-terminated; NULL while empty */
@@ -43,6 +48,7 @@ typedef struct vs_request {
     char who[80];                     /* "key:NAME" or "user:NAME"; "" for nobody */
     unsigned status;
     size_t bytes;                     /* of the reply body */
+    int unrouted;                     /* answered 404/405 as no endpoint at all: not audited */
 } vs_request;
 
 /* libmicrohttpd's access handler and completion callback (dispatch.c); cls is the server. */
@@ -63,10 +69,21 @@ enum MHD_Result vs_reply_json(struct MHD_Connection *c, vs_request *rq, unsigned
 /* {"error": msg, "field": field or null}. */
 enum MHD_Result vs_reply_error(struct MHD_Connection *c, vs_request *rq, unsigned status, const char *msg,
                                const char *field);
+/* A download (CSV) of body (malloc'ed, taken over) as an attachment named filename. */
+enum MHD_Result vs_reply_download(struct MHD_Connection *c, vs_request *rq, char *body, size_t len, const char *type,
+                                  const char *filename);
+/* Content-Security-Policy (a page's, or none at all for data), nosniff, no framing. */
+void vs_add_safety_headers(struct MHD_Response *r, int page);
 /* 429 with Retry-After. */
 enum MHD_Result vs_reply_slow_down(struct MHD_Connection *c, vs_request *rq, unsigned retry_after, const char *msg);
 /* 401 with WWW-Authenticate: Bearer. */
 enum MHD_Result vs_reply_unauthorized(struct MHD_Connection *c, vs_request *rq, const char *msg);
+
+/* An audit event for a request refused with status (refusals.c): 400, 401, 403, 409, 413, 429,
+ * and 404 for a resource of a known route; not a failed login (the library audits those
+ * itself), and at most one 429 a second (with the count of those left out). Called by the
+ * error replies before they are queued, so the event is written when the client reads the answer. */
+void vs_audit_refused(vs_request *rq, unsigned status, const char *reason);
 
 /* The access log line of a finished request (access_log.c). */
 void vs_access_log(vs_server *s, const vs_request *rq);
@@ -127,6 +144,14 @@ void vs_body_dispose(vs_body *b);
 /* A string member's value, or NULL when absent or null; -1 (msg set) when present and not a string. */
 int vs_body_string(const vs_body *b, const char *name, const char **out, char *msg, size_t cap);
 
+/* A library call with a registry handle of the request's own, its writer's output the reply:
+ * JSON with ok_status, or with download set a CSV attachment of that name. */
+typedef int (*vs_writer_fn)(FILE *f, vigil_registry *reg, const vigil_actor *who, void *ud, vigil_error *err);
+enum MHD_Result vs_reply_with(vs_server *s, struct MHD_Connection *c, vs_request *rq, const vigil_actor *who,
+                              vs_writer_fn fn, void *ud, unsigned ok_status, const char *download);
+/* A positive decimal id at s, ended by NUL or '/' (*rest there); -1 for anything else. */
+int vs_parse_id(const char *s, int64_t *id, const char **rest);
+
 /* Routes. */
 enum MHD_Result vs_route_check(vs_server *s, struct MHD_Connection *c, vs_request *rq);
 enum MHD_Result vs_route_healthz(vs_server *s, struct MHD_Connection *c, vs_request *rq);
@@ -134,5 +159,13 @@ enum MHD_Result vs_route_login(vs_server *s, struct MHD_Connection *c, vs_reques
 enum MHD_Result vs_route_logout(vs_server *s, struct MHD_Connection *c, vs_request *rq);
 /* Everything else under /api/v1/ (route_cases.c); 0 when the path is none of its. */
 int vs_route_cases(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
+/* What the pages read beside the case API (route_links.c): the session, a case's items and
+ * links, networks; 0 when the path is none of its. */
+int vs_route_links(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
+/* The web pages and their files (route_pages.c); 0 when the path is none of theirs. */
+int vs_route_pages(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
+/* 1 for a path that tries to leave where it points ("..", "//", "\\", a NUL): refused before
+ * any route looks at it. */
+int vs_path_escapes(const char *path);
 
 #endif

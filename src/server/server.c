@@ -143,6 +143,7 @@ static void serve_close(vs_server *s)
     vs_limits_free(s->login_ips);
     vs_sessions_free(s->sessions);
     pthread_mutex_destroy(&s->log_lock);
+    pthread_mutex_destroy(&s->refusal_lock);
 }
 
 int vigil_server_run(const vigil_server_opts *o, vigil_error *err)
@@ -158,6 +159,7 @@ int vigil_server_run(const vigil_server_opts *o, vigil_error *err)
     if ((rc = check_opts(o, err)) < 0)
         return rc;
     pthread_mutex_init(&s.log_lock, NULL);
+    pthread_mutex_init(&s.refusal_lock, NULL);
     if (o->cert && (!(cert = read_pem(o->cert, err)) || !(key = read_pem(o->key, err)))) {
         free(cert);
         serve_close(&s);

@@ -263,8 +263,12 @@ void vg_rows_free(vg_rows *r)
 {
     if (!r || !r->cell)
         return;
-    for (size_t i = 0; i < r->nrows * r->ncols; i++)
-        free(r->cell[i]);
+    if (r->arena)
+        free(r->arena);
+    else
+        for (size_t i = 0; i < r->nrows * r->ncols; i++)
+            free(r->cell[i]);
+    r->arena = NULL;
     free(r->cell);
     free(r->len);
     r->cell = NULL;

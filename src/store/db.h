@@ -17,6 +17,7 @@ typedef struct vg_rows {
     size_t nrows, ncols;
     char **cell;
     size_t *len;
+    char *arena;              /* when set, every cell's text lives in it (one free, not one a cell) */
 } vg_rows;
 
 /* Open url: "postgres://..." or "postgresql://..." selects PostgreSQL, anything else is a

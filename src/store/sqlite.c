@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -105,11 +106,33 @@ static int l_insert(vg_db *db, int64_t *id, const char *sql, const char *const *
     return rc;
 }
 
+/* The cells' text goes into one growing arena (a malloc and a free per cell cost more than
+ * the query itself for a page of a list); cells hold offsets into it until the rows are done. */
+static int arena_add(char **arena, size_t *used, size_t *cap, const unsigned char *t, size_t len, size_t *off)
+{
+    if (*used + len + 1 > *cap) {
+        size_t ncap = *cap ? *cap * 2 : 4096;
+        char *a;
+        while (ncap < *used + len + 1)
+            ncap *= 2;
+        if (!(a = realloc(*arena, ncap)))
+            return -1;
+        *arena = a;
+        *cap = ncap;
+    }
+    memcpy(*arena + *used, t, len);
+    (*arena)[*used + len] = '\0';
+    *off = *used;
+    *used += len + 1;
+    return 0;
+}
+
 static int l_query(vg_db *db, vg_rows *out, const char *sql, const char *const *p, int n,
                    vigil_error *err)
 {
     sqlite3_stmt *st;
-    size_t cap[2] = {0, 0};
+    size_t cap[2] = {0, 0}, used = 0, acap = 0, off;
+    char *arena = NULL;
     int rc = prepare(db, &st, sql, p, n, err);
     if (rc < 0)
         return rc;
@@ -118,14 +141,12 @@ static int l_query(vg_db *db, vg_rows *out, const char *sql, const char *const *
         for (size_t c = 0; c < out->ncols; c++) {
             const unsigned char *t = sqlite3_column_text(st, (int)c);
             size_t len = t ? (size_t)sqlite3_column_bytes(st, (int)c) : 0;
-            char *v = t ? malloc(len + 1) : NULL;
-            if (v) {
-                memcpy(v, t, len);
-                v[len] = '\0';
-            }
-            if ((t && !v) || vg_rows_push(out, cap, v, len) < 0) {
-                out->nrows = cap[1] / (out->ncols ? out->ncols : 1);
+            /* offset + 1 stands in for the pointer until the arena stops moving; NULL stays NULL */
+            if ((t && arena_add(&arena, &used, &acap, t, len, &off) < 0) ||
+                vg_rows_push(out, cap, t ? (char *)(uintptr_t)(off + 1) : NULL, len) < 0) {
+                out->nrows = 0;
                 sqlite3_reset(st);
+                free(arena);
                 vg_rows_free(out);
                 return vigil_error_set(err, VIGIL_ENOMEM, "%s: out of memory", db->where);
             }
@@ -135,10 +156,16 @@ static int l_query(vg_db *db, vg_rows *out, const char *sql, const char *const *
     if (rc != SQLITE_DONE) {
         rc = fail(db, err);
         sqlite3_reset(st);
+        out->nrows = 0;
+        free(arena);
         vg_rows_free(out);
         return rc;
     }
     sqlite3_reset(st);
+    for (size_t i = 0; i < cap[1]; i++)
+        if (out->cell[i])
+            out->cell[i] = arena + ((uintptr_t)out->cell[i] - 1);
+    out->arena = arena;   /* NULL when every cell is NULL: then freeing each frees nothing */
     return 0;
 }
 

@@ -130,7 +130,12 @@ is "no key: WWW-Authenticate: Bearer" "$(curl -s -D - -o /dev/null -X POST "$URL
 bad "a wrong key: 401" 401 None req POST /api/v1/check -H "Authorization: Bearer vk_${K:3:42}x" -d '{"hashes": []}'
 is "X-API-Key is accepted too" "$(req POST /api/v1/check -H "X-API-Key: $K2" -d '{"hashes": []}')" 200
 bad "unknown path: 404" 404 None req GET /api/v1/nothing
-bad "a traversing path: 404" 404 None req GET /../../etc/passwd --path-as-is
+for p in /../../etc/passwd /static/../server.c /static/%2e%2e/%2e%2e/etc/passwd /static/..%2fmeson.build \
+  //etc/passwd /static//etc/passwd /static/%2fetc%2fpasswd '/static/..%5c..%5cx' /static/%252e%252e/x; do
+  bad "a traversing path $p: 400" 400 None req GET "$p" --path-as-is
+done
+bad "a page's file that is not there: 404" 404 None req GET /static/nothing.js
+bad "a page as a static file: 404" 404 None req GET /static/inbox.html
 bad "check with GET: 405" 405 None req GET /api/v1/check -H "Authorization: Bearer $K"
 vigil apikey revoke second >/dev/null 2>&1
 bad "a revoked key: 401 at once" 401 None req POST /api/v1/check -H "X-API-Key: $K2" -d '{"hashes": []}'
@@ -153,6 +158,19 @@ is "rate limit: Retry-After" "$(curl -s -D - -o /dev/null -X POST -H "X-API-Key:
 is "rate limit: another key is not held back" "$(post -d '{"hashes": []}')" 200
 kill -TERM "$SPID"; wait "$SPID"
 is "serve: SIGTERM ends it with 0" "$?" 0
+
+# --- refusals in the audit log: who, route, status and reason; never a body; not a 404 for no route ---
+refusals() { sqlite3 "$VIGIL_DB" "SELECT count(*) FROM audit WHERE action = 'serve.refused' AND $1"; }
+is "audit: each traversing path refused (9)" "$(refusals "detail LIKE 'GET %: 400 path refused%' AND who = '(nobody)'")" 9
+is "audit: the revoked key's refusal" "$(refusals "detail LIKE 'POST /api/v1/check: 401 %is revoked'")" 1
+is "audit: the too-large bodies (two)" "$(refusals "detail LIKE 'POST /api/v1/check: 413 %'")" 2
+is "audit: the key over its rate, named" "$(refusals "who = 'key:slow' AND detail LIKE 'POST /api/v1/check: 429 %'")" 1
+is "audit: bad input to the check, by its key, without its content" \
+  "$(refusals "who = 'key:hotline' AND detail = 'POST /api/v1/check: 400 the body was refused (what it held is not recorded)'") -gt 3" \
+  "$(refusals "who = 'key:hotline' AND detail LIKE '%: 400 %'") -gt 3"
+is "audit: no event for a path that is no route" "$(refusals "detail LIKE '%/api/v1/nothing%' OR detail LIKE '%nothing.js%'")" 0
+is "audit: no hash of any body in the log" "$(sqlite3 "$VIGIL_DB" "SELECT count(*) FROM audit WHERE detail LIKE '%$ILL%' OR detail LIKE '%$PN%'")" 0
+check "audit: the chain is intact after the refusals" vigil audit verify
 
 # --- the access log ---
 lines=$(wc -l <"$LOG")

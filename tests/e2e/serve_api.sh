@@ -32,13 +32,13 @@ vigil case new --unit R01 --type grooming --title second --as off1 >/dev/null 2>
 vigil case refer 2 --to R02 --as off1 >/dev/null 2>&1
 KEY=$(vigil apikey add hotline --org "Hotline" 2>/dev/null)
 
-"$VIGIL" serve --listen 127.0.0.1:0 --access-log "$T/access.log" 2>"$T/serve.err" &
+"$VIGIL" serve --listen 127.0.0.1:0 --max-body 65536 --access-log "$T/access.log" 2>"$T/serve.err" &
 SPID=$!
 for _ in $(seq 50); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1; done
 URL=$(grep -o 'http://[0-9.:]*' "$T/serve.err" | head -1)
 
 python3 - "$URL" "$KEY" "$PW" "$VIGIL" "$VIGIL_DB" >"$T/matrix.tap" 2>&1 <<'PY'
-import json, subprocess, sys, urllib.request, urllib.error
+import json, re, sqlite3, subprocess, sys, urllib.request, urllib.error
 url, key, pw, vigil, db = sys.argv[1:6]
 n = 0
 fails = 0
@@ -69,14 +69,40 @@ class Client:
         try:
             with urllib.request.urlopen(req) as r:
                 text = r.read()
-                return r.status, json.loads(text) if text else None, r.headers
+                return r.status, decode(text, r.headers), r.headers
         except urllib.error.HTTPError as e:
             text = e.read()
-            return e.code, json.loads(text) if text else None, e.headers
+            return e.code, decode(text, e.headers), e.headers
+
+def decode(text, headers):
+    """JSON bodies as data; a page or a CSV as its text."""
+    if not text:
+        return None
+    return json.loads(text) if headers.get_content_type() == "application/json" else text.decode()
 
 def cli(*args):
     return subprocess.run([vigil, "--db", db, *args], capture_output=True, check=True).stdout
 
+def events():
+    """The audit log's events, in order: (who, action, object, detail)."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT who, action, object, detail FROM audit ORDER BY seq").fetchall()
+    finally:
+        con.close()
+
+AUDITED = {400, 401, 403, 404, 409, 413, 429}
+def audited_refusal(before, who, method, path, status, desc):
+    """A refused request left exactly one event: serve.refused by who, naming route and status."""
+    new = events()[len(before):]
+    route = path.split("?")[0]
+    m = re.match(r"/api/v1/cases/(\d+)", route)
+    obj = "case:" + m.group(1) if m else "route:" + route
+    ok(len(new) == 1 and new[0][:3] == (who, "serve.refused", obj) and
+       new[0][3].startswith("%s %s: %d " % (method, route, status)), desc + ": audited, nothing else", new)
+
+NAMES = {"admin": "root", "national": "nat1", "own": "off1", "other": "off3", "analyst": "ana", "key": "key:hotline",
+         "nobody": "(nobody)"}
 roles = {"admin": Client("root"), "national": Client("nat1"), "own": Client("off1"), "other": Client("off3"),
          "analyst": Client("ana"), "key": Client(key=key), "nobody": Client()}
 c = roles["own"].set_cookie
@@ -90,6 +116,16 @@ matrix = [
     ("GET", "/api/v1/cases/999", None, [404, 404, 403, 403, 403, 403, 401]),
     ("GET", "/api/v1/stats", None, [200, 200, 200, 200, 200, 403, 401]),
     ("GET", "/api/v1/audit/verify", None, [200, 200, 403, 403, 403, 403, 401]),
+    ("GET", "/api/v1/session", None, [200, 200, 200, 200, 200, 403, 401]),
+    ("GET", "/api/v1/cases/1/items", None, [200, 200, 200, 403, 403, 403, 401]),
+    ("GET", "/api/v1/cases/1/links", None, [200, 200, 200, 403, 403, 403, 401]),
+    ("GET", "/api/v1/cases/999/links", None, [404, 404, 403, 403, 403, 403, 401]),
+    ("GET", "/api/v1/networks", None, [200, 200, 200, 200, 403, 403, 401]),
+    ("GET", "/api/v1/networks/1", None, [404, 404, 404, 404, 403, 403, 401]),
+    ("GET", "/api/v1/stats?format=csv", None, [200, 200, 200, 200, 200, 403, 401]),
+    ("POST", "/api/v1/session", {}, [405, 405, 405, 405, 405, 405, 405]),
+    ("GET", "/inbox", None, [200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/common.js", None, [200, 200, 200, 200, 200, 200, 200]),
     ("POST", "/api/v1/cases", {"unit": "R01", "type": "possession"}, [201, 201, 201, 403, 403, 403, 401]),
     ("POST", "/api/v1/cases/1/accept", {}, [None, None, 403, 403, 403, 403, 401]),
     ("POST", "/api/v1/cases/2/status", {"status": "closed", "outcome": "duplicate"}, [None, None, 409, 403, 403, 403, 401]),
@@ -99,34 +135,78 @@ for method, path, body, want in matrix:
     for role, w in zip(order, want):
         if w is None:
             continue
+        before = events()
         st, b, _ = roles[role].call(method, path, body)
         shape = st < 400 or (isinstance(b, dict) and set(b) == {"error", "field"})
         ok(st == w and shape, "%s %s as %s: %d" % (method, path, role, w), (st, b))
+        if st in AUDITED:
+            # the hash check looks at keys only: a person there is nobody
+            who = NAMES[role] if path != "/api/v1/check" or role == "key" else "(nobody)"
+            audited_refusal(before, who, method, path, st, "%s %s as %s" % (method, path, role))
+        elif st >= 400:
+            ok(events() == before, "%s %s as %s: not a refusal of the route, not audited" % (method, path, role))
+
+# what the pages read: the session's user, unit and CSRF token; the CSV of vigil stats
+st, b, _ = roles["own"].call("GET", "/api/v1/session")
+ok(st == 200 and b == {"user": "off1", "role": "officer", "national": False, "unit": "R01", "csrf": roles["own"].csrf},
+   "session: the user, unit and the CSRF token of the login", b)
+st, b, _ = roles["analyst"].call("GET", "/api/v1/session")
+ok(st == 200 and b["unit"] is None and b["role"] == "analyst", "session: an analyst has no unit", b)
+st, b, h = roles["own"].call("GET", "/api/v1/stats?by=month&format=csv")
+ok(st == 200 and b == cli("stats", "--by", "month", "--format", "csv").decode() and h.get_content_type() == "text/csv"
+   and "attachment" in h.get("Content-Disposition", ""), "stats as CSV: vigil stats --format csv, as a download", b)
+st, b, _ = roles["own"].call("GET", "/api/v1/stats?format=xml")
+ok(st == 400 and b["field"] == "format", "stats in an unknown format: 400", (st, b))
+st, b, _ = roles["admin"].call("GET", "/api/v1/cases/1/items?verdict=nonsense")
+ok(st == 400, "items with an unknown verdict: 400", (st, b))
+st, b, _ = roles["admin"].call("GET", "/api/v1/cases/1/items")
+ok(st == 200 and b == json.loads(cli("case", "items", "1", "--format", "json")), "items: as vigil case items", b)
+st, b, _ = roles["admin"].call("GET", "/api/v1/networks")
+ok(st == 200 and b == json.loads(cli("links", "--format", "json")), "networks: as vigil links", b)
+# every page and file is sent with a strict policy: scripts and styles of this site only, no framing
+for path in ("/login", "/inbox", "/case", "/stats", "/network", "/static/vigil.css"):
+    st, b, h = Client().call("GET", path)
+    csp = h.get("Content-Security-Policy", "")
+    ok(st == 200 and "script-src 'self'" in csp and "unsafe" not in csp and "frame-ancestors 'none'" in csp and
+       h.get("X-Frame-Options") == "DENY" and h.get("X-Content-Type-Options") == "nosniff",
+       "%s: CSP, nosniff, no framing" % path, dict(h))
+    if not path.startswith("/static"):
+        scripts = re.findall(r"<script[^>]*>", b)
+        ok(scripts and all(re.fullmatch(r'<script src="/static/[a-z]+\.js" defer>', x) for x in scripts) and
+           not re.search(r"<style|\son[a-z]+=|style=|javascript:", b), "%s: no inline script or style" % path, b[:300])
 
 # the answers to the referral: the receiving unit only, a reason needed, no second answer
 r2 = Client("off2")
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {})
-ok(st == 400, "decline without a reason: 400", (st, b))
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity", "colour": "red"})
-ok(st == 400 and b["field"] == "colour", "decline with an unknown member: 400 naming it", (st, b))
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": 7})
-ok(st == 400, "decline with a number for the reason: 400", (st, b))
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", raw=b'{"reason": "capacity"')
-ok(st == 400, "decline with malformed JSON: 400", (st, b))
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "'; DROP TABLE cases; --"})
-ok(st == 400, "decline with SQL for a reason: 400", (st, b))
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity"}, csrf=False)
-ok(st == 403 and "CSRF" in b["error"], "decline without the CSRF token: 403", (st, b))
+def refused(client, who, body, want, desc, check=None, **kw):
+    before = events()
+    st, b, _ = client.call("POST", "/api/v1/cases/1/decline", body, **kw)
+    ok(st == want and (check is None or check(b)), desc, (st, b))
+    audited_refusal(before, who, "POST", "/api/v1/cases/1/decline", want, desc)
+refused(r2, "off2", {}, 400, "decline without a reason: 400")
+refused(r2, "off2", {"reason": "capacity", "colour": "red"}, 400, "decline with an unknown member: 400 naming it",
+        lambda b: b["field"] == "colour")
+refused(r2, "off2", {"reason": 7}, 400, "decline with a number for the reason: 400")
+refused(r2, "off2", None, 400, "decline with malformed JSON: 400", raw=b'{"reason": "capacity"')
+refused(r2, "off2", {"reason": "'; DROP TABLE cases; --"}, 400, "decline with SQL for a reason: 400")
+refused(r2, "off2", {"reason": "capacity"}, 403, "decline without the CSRF token: 403", lambda b: "CSRF" in b["error"],
+        csrf=False)
 saved = r2.csrf; r2.csrf = "x" * 43
-st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity"})
+refused(r2, "off2", {"reason": "capacity"}, 403, "decline with a wrong CSRF token: 403")
 r2.csrf = saved
-ok(st == 403, "decline with a wrong CSRF token: 403", (st, b))
+# refused before the body is read, by its declared length: before anyone is known
+refused(r2, "(nobody)", None, 413, "decline with a body over --max-body: 413", raw=b'{"note": "' + b"x" * 70000 + b'"}')
+ended = Client("off2"); ended.call("POST", "/api/v1/logout", {})
+refused(ended, "(nobody)", {"reason": "capacity"}, 401, "decline in an ended session: 401")
+ok(not any("DROP TABLE" in (e[3] or "") or "x" * 100 in (e[3] or "") or "colour" in (e[3] or "") for e in events()),
+   "nothing of a request's body is in the audit log", [e for e in events() if e[1] == "serve.refused"])
 st, b, _ = r2.call("GET", "/api/v1/cases/1")
 ok(st == 200 and b["referrals"][0]["state"] == "pending", "the refused requests changed nothing", b)
 st, b, _ = r2.call("POST", "/api/v1/cases/1/decline", {"reason": "capacity", "note": "no examiner free"})
 ok(st == 200, "decline with a reason: 200", (st, b))
+before = events()
 st, b, _ = r2.call("POST", "/api/v1/cases/1/accept", {})
 ok(st == 409, "accept after the decline: 409", (st, b))
+audited_refusal(before, "off2", "POST", "/api/v1/cases/1/accept", 409, "accept after the decline")
 st, b, _ = r2.call("POST", "/api/v1/cases/2/accept", {})
 ok(st == 200, "accept: 200", (st, b))
 st, b, _ = r2.call("GET", "/api/v1/cases/2")
@@ -175,6 +255,7 @@ print("1..%d" % n)
 sys.exit(1 if fails else 0)
 PY
 rc=$?
+ROOT=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$URL/")
 kill "$SPID"; wait "$SPID"
 # the python part printed its own TAP; renumber it into this script's
 while IFS= read -r line; do
@@ -187,6 +268,7 @@ while IFS= read -r line; do
   esac
 done <"$T/matrix.tap"
 is "the matrix ran to its end" "$rc:$(grep -c '^1\.\.' "$T/matrix.tap")" "0:1"
+is "/ sends to the inbox" "$ROOT" "303 $URL/inbox"
 check "audit: logins and failed logins are recorded" bash -c \
   "sqlite3 '$VIGIL_DB' \"SELECT action FROM audit\" | grep -qx user.login && sqlite3 '$VIGIL_DB' \"SELECT action FROM audit\" | grep -qx user.login-failed"
 check "access log: no password, no CSRF token, no session token" bash -c "! grep -qiE 'horse|csrf|vigil_session' '$T/access.log'"

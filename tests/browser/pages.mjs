@@ -1,0 +1,165 @@
+// vigil serve's pages in headless Chromium, driven by playwright-core (tests/browser/pages.sh
+// makes the registry and starts the service). Prints TAP lines; the shell numbers them.
+// Usage: node pages.mjs URL VIGIL SHOTS PASSWORD CASE_OVERDUE CASE_PENDING
+import {execFileSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+
+const require = createRequire(import.meta.url);
+const {chromium} = require('playwright-core');
+const [url, vigil, shots, pw, overdueCase, pendingCase] = process.argv.slice(2);
+let fails = 0;
+
+function ok(cond, desc, extra) {
+  console.log((cond ? 'ok - ' : 'not ok - ') + desc);
+  if (!cond) {
+    fails++;
+    if (extra !== undefined) console.log('#   ' + JSON.stringify(extra).slice(0, 600));
+  }
+}
+
+// The CLI over the same registry (VIGIL_DB from the environment), as root acting as user.
+function cli(...args) {
+  return execFileSync(vigil, args, {encoding: 'utf8'});
+}
+function cliJson(...args) {
+  return JSON.parse(cli(...args, '--format', 'json'));
+}
+
+// The text of a table's cells, row by row (header row left out).
+async function cells(page, id) {
+  return page.$$eval('#' + id + ' tbody tr', trs => trs.map(tr => [...tr.cells].map(td => td.textContent)));
+}
+
+async function ready(page) {
+  await page.waitForFunction(() => document.body.dataset.ready, null, {timeout: 15000});
+  return page.evaluate(() => document.body.dataset.ready);
+}
+
+async function shot(page, name) {
+  await page.screenshot({path: shots + '/' + name + '.png', fullPage: true});
+}
+
+// Chromium's sandbox cannot start as root (a container's CI): only then is it turned off.
+const args = process.getuid() === 0 ? ['--no-sandbox'] : [];
+const browser = await chromium.launch({executablePath: '/usr/bin/chromium', headless: true, args});
+const context = await browser.newContext({acceptDownloads: true, viewport: {width: 1200, height: 900}});
+const page = await context.newPage();
+const problems = [];
+page.on('console', m => { if (m.type() === 'error') problems.push(m.text()); });
+page.on('pageerror', e => problems.push(String(e)));
+
+try {
+  // A page without a session sends to the login page, which a wrong password does not pass.
+  await page.goto(url + '/inbox');
+  await page.waitForURL(/\/login\?next=/);
+  ok(true, 'inbox without a session: the login page');
+  await page.fill('#user', 'off2');
+  await page.fill('#password', 'not the password');
+  await page.click('#submit');
+  await page.waitForFunction(() => document.getElementById('message').textContent !== '');
+  ok(/wrong user name or password/.test(await page.textContent('#message')) && /\/login/.test(page.url()),
+    'login: a wrong password is refused on the page', await page.textContent('#message'));
+  await shot(page, 'login');
+  await page.fill('#user', 'off2');
+  await page.fill('#password', pw);
+  await page.click('#submit');
+  await page.waitForURL(/\/inbox$/);
+  ok(await ready(page) === '1', 'login: the right password opens the inbox');
+
+  // The inbox: R02's pending referrals, the overdue one on top.
+  let rows = await cells(page, 'inbox');
+  const ids = rows.map(r => r[0]);
+  const want = cliJson('case', 'list', '--unit', 'R02', '--as', 'off2').filter(c => c.pending_to === 'R02');
+  ok(ids.length === want.length && ids[0] === overdueCase && ids.includes(pendingCase),
+    'inbox: the unit\'s pending referrals, the overdue one first', {ids, want: want.map(c => c.id)});
+  ok(await page.$eval('#inbox tbody tr', tr => tr.className) === 'overdue', 'inbox: the overdue row is marked');
+  await shot(page, 'inbox');
+
+  // Accept one and decline the other, each in one click.
+  await page.click(`#inbox tr[data-case="${overdueCase}"] button.accept`);
+  await page.waitForFunction(id => !document.querySelector(`#inbox tr[data-case="${id}"]`), overdueCase);
+  ok(/accepted|accept/.test(await page.textContent('#message')), 'inbox: accept confirmed',
+    await page.textContent('#message'));
+  await page.selectOption(`#inbox tr[data-case="${pendingCase}"] select`, 'jurisdiction');
+  await page.click(`#inbox tr[data-case="${pendingCase}"] button.decline`);
+  await page.waitForFunction(id => !document.querySelector(`#inbox tr[data-case="${id}"]`), pendingCase);
+  const acc = cliJson('case', 'show', overdueCase), dec = cliJson('case', 'show', pendingCase);
+  const ra = acc.referrals.at(-1), rd = dec.referrals.at(-1);
+  ok(ra.state === 'accepted' && acc.owner === 'R02', 'vigil case show: the referral accepted, R02 owns the case', ra);
+  ok(rd.state === 'declined' && rd.reason === 'jurisdiction', 'vigil case show: declined for jurisdiction', rd);
+  const audit = cliJson('audit', 'list', '--user', 'off2').map(e => e.action + ' ' + e.object);
+  ok(audit.includes('case.accept case:' + overdueCase) && audit.includes('case.decline case:' + pendingCase),
+    'the audit log has both answers by off2', audit);
+
+  // The dashboard: its figures are vigil stats', its CSV is vigil stats --format csv.
+  await page.click('header a[href="/stats"]');
+  await page.waitForURL(/\/stats$/);
+  ok(await ready(page) === '1', 'stats: the dashboard opens');
+  const figures = ['referred', 'accepted', 'declined', 'pending', 'overdue', 'median_days', 'self_registered', 'foreign'];
+  for (const by of ['unit', 'reason', 'month']) {
+    const st = cliJson('stats', '--by', by, '--as', 'off2');
+    const fmt = v => v === null ? '' : String(v);
+    const wantRows = st.rows.concat([st.total]).map(r => [r.group].concat(figures.map(f => fmt(r[f]))));
+    const got = await cells(page, 'by-' + by);
+    ok(JSON.stringify(got) === JSON.stringify(wantRows), 'stats by ' + by + ': the table is vigil stats --by ' + by,
+      {got, wantRows});
+  }
+  const bars = await page.$$eval('#chart-unit rect', rs => rs.map(r => r.getAttribute('data-key') + '=' + r.getAttribute('data-value')));
+  const st = cliJson('stats', '--as', 'off2');
+  const wantBars = st.rows.flatMap(r => ['accepted', 'declined', 'pending'].filter(k => r[k] > 0).map(k => k + '=' + r[k]));
+  ok(JSON.stringify(bars) === JSON.stringify(wantBars), 'stats: the bars per unit carry its figures', {bars, wantBars});
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.click('h2:has-text("Referrals per unit") a.download')]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  ok(csv === cli('stats', '--format', 'csv', '--as', 'off2'), 'stats: the CSV downloaded is vigil stats --format csv',
+    csv);
+  const ageing = await cells(page, 'ageing');
+  const overdueNow = cliJson('case', 'list', '--overdue', '--as', 'off2').length;
+  ok(overdueNow > 0 && ageing.reduce((s, r) => s + Number(r[1]), 0) === overdueNow, 'stats: the ageing counts every overdue referral',
+    {ageing, overdueNow});
+  await shot(page, 'stats');
+
+  // The case page of the case accepted: priority, items by verdict, links.
+  await page.goto(url + '/case?id=' + overdueCase);
+  ok(await ready(page) === '1', 'case page opens');
+  ok((await page.textContent('h2:has-text("Priority")')) === 'Priority ' + acc.priority,
+    'case page: the priority is vigil case show\'s', acc.priority);
+  ok((await cells(page, 'factors')).length === acc.factors.length, 'case page: every factor listed');
+  const items = cliJson('case', 'items', overdueCase);
+  const verdicts = Object.fromEntries((await cells(page, 'items')).map(r => [r[0], Number(r[1])]));
+  ok(verdicts.illegal === items.filter(i => i.verdict === 'illegal').length && verdicts.unknown ===
+    items.filter(i => i.verdict === 'unknown').length, 'case page: items by verdict as vigil case items', verdicts);
+  const links = cliJson('links', '--case', overdueCase, '--as', 'off2');
+  ok((await cells(page, 'links')).length === links.links.length && links.links.length > 0,
+    'case page: its links as vigil links --case', links.links.length);
+  ok(/R01/.test(await page.textContent('p.deconfliction')), 'case page: deconfliction names the other unit');
+  await shot(page, 'case');
+
+  // The network of that case, drawn.
+  await page.click('#links a[href^="/network?id="]');
+  await page.waitForURL(/\/network\?id=/);
+  ok(await ready(page) === '1', 'network view opens');
+  const net = cliJson('links', '--network', String(links.links[0].network), '--as', 'off2');
+  ok(await page.$$eval('#graph g.node', g => g.length) === net.networks[0].cases &&
+     await page.$$eval('#graph line.edge', l => l.length) === net.links.length,
+    'network view: a node per case and an edge per link', net.networks[0]);
+  const labels = await page.$$eval('#graph g.node text', t => t.map(x => x.textContent));
+  ok(labels.includes('held by R01') && !labels.some(l => /R1-11|production/.test(l)),
+    'network view: a case hidden from the user shows only who holds it', labels);
+  await shot(page, 'network');
+
+  // Log out: the session is over.
+  await page.click('#logout');
+  await page.waitForURL(/\/login$/);
+  await page.goto(url + '/stats');
+  await page.waitForURL(/\/login\?next=/);
+  ok(true, 'after logout the pages send to the login page');
+  ok(problems.filter(p => !/401|Unauthorized|log in first/.test(p)).length === 0,
+    'no script error and no Content-Security-Policy refusal on any page', problems);
+} catch (e) {
+  ok(false, 'the pages ran to their end', String(e.stack || e));
+  await shot(page, 'failure').catch(() => {});
+}
+await browser.close();
+process.exit(fails ? 1 : 0);
