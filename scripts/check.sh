@@ -28,6 +28,9 @@ run() { # dir [test names...]
   logs+=("$dir/meson-logs/testlog.json")
 }
 
+# The browser tests' npm library: a fresh clone has none even where install-deps.sh ran elsewhere.
+# Without npm (or the registry) the browser test says why it skips.
+scripts/npm-deps.sh || echo "check: tests/browser/node_modules not installed" >&2
 if build "$BUILD" --buildtype=debugoptimized; then run "$BUILD"; else status=1; logs+=("$BUILD/missing-testlog.json"); fi
 if build "$ASAN" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 run "$ASAN"

@@ -28,14 +28,6 @@ packages=(
   graphviz
 )
 
-# The browser tests' one npm library (tests/browser/package-lock.json), never a browser download:
-# they drive Debian's chromium.
-npm_deps() {
-  [ -f tests/browser/node_modules/playwright-core/package.json ] &&
-    [ tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json ] && return 0
-  echo "install-deps: npm ci in tests/browser" >&2
-  (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
-}
 cd "$(dirname "$0")/.."
 
 missing=()
@@ -44,7 +36,7 @@ for p in "${packages[@]}"; do
 done
 # npm comes with some builds of nodejs; Debian's own is a package of its own
 command -v npm >/dev/null || missing+=(npm)
-[ ${#missing[@]} -eq 0 ] && { npm_deps; exit 0; }
+[ ${#missing[@]} -eq 0 ] && exec scripts/npm-deps.sh
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -55,4 +47,4 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q >/dev/null
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-npm_deps
+scripts/npm-deps.sh
