@@ -244,13 +244,13 @@ static int check_complete(decode_run *r, vigil_error *err)
     if (r->out->decoded == 0)
         return vigil_error_set(err, VIGIL_EINPUT, "corrupt video stream: no frame decodes (%llu packets)",
                                (unsigned long long)r->packets);
-    if (r->bad_packets)
-        return vigil_error_set(err, VIGIL_EINPUT, "corrupt video stream: %llu of %llu packets do not decode, the first at %.1f s",
-                               (unsigned long long)r->bad_packets, (unsigned long long)r->packets, r->first_bad);
     /* the container's index or header promises more than the file holds */
     if (!r->stopped && declared > 0 && r->out->duration + 1.0 < declared && r->out->duration < 0.9 * declared)
         return vigil_error_set(err, VIGIL_EINPUT, "truncated video: the stream ends at %.1f s of the %.1f s declared",
                                r->out->duration, declared);
+    if (r->bad_packets)
+        return vigil_error_set(err, VIGIL_EINPUT, "corrupt video stream: %llu of %llu packets do not decode, the first at %.1f s",
+                               (unsigned long long)r->bad_packets, (unsigned long long)r->packets, r->first_bad);
     return 0;
 }
 

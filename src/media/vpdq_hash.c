@@ -12,7 +12,6 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
-#include "digest/pdq_int.h"
 #include "media/video_crop.h"
 #include "media/video_decode.h"
 
@@ -89,7 +88,10 @@ static int luma_from_rgb(hash_run *h, float *luma, const AVFrame *f, vigil_error
                                av_get_pix_fmt_name(f->format));
     dst[0] = h->rgb;
     sws_scale(h->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst, stride);
-    vg_pdq_luminance(luma, h->rgb, (uint32_t)f->width, (uint32_t)f->height, 3);
+    for (size_t i = 0; i < (size_t)f->width * (size_t)f->height; i++) { /* PDQ's weights, summed in its order */
+        const uint8_t *p = h->rgb + i * 3;
+        luma[i] = (0.299f * (float)p[0] + 0.587f * (float)p[1]) + 0.114f * (float)p[2];
+    }
     return 0;
 }
 
