@@ -31,8 +31,8 @@ typedef struct vpdq_ctx {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: vigil vpdq [--every SECONDS] [--max-video-seconds S] [--max-frames N] [--rgb]\n"
-               "                  [--keep-borders]"
-               " [--against VPDQ_LIST]... [--pictures PDQ_LIST]... [--video-match PCT] [--quiet]\n"
+               "                  [--keep-borders] [--against VPDQ_LIST]... [--pictures PDQ_LIST]...\n"
+               "                  [--video-match PCT] [--quiet]\n"
                "                  FILE...\n"
                "Writes the vPDQ of each video, one line per sampled frame: 'frame,hash,quality,seconds,path'\n"
                "(one frame per second by default; --every changes it). Videos are recognised by content\n"
