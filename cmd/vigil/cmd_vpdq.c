@@ -36,7 +36,7 @@ static void usage(FILE *f)
                "                  FILE...\n"
                "Writes the vPDQ of each video, one line per sampled frame: 'frame,hash,quality,seconds,path'\n"
                "(one frame per second by default; --every changes it). Videos are recognised by content\n"
-               "(MP4/MOV/3GP, Matroska/WebM, AVI, MPEG-TS, MPEG-PS, FLV, WMV/ASF, animated GIF); only the\n"
+               "(MP4/MOV/3GP, Matroska/WebM, AVI, MPEG-TS, MPEG-PS, FLV, WMV/ASF, animated GIF and WebP); only the\n"
                "first video stream is hashed. Hashing stops at --max-video-seconds of video (default\n"
                "14400) or --max-frames sampled frames (default 20000), with a note on stderr.\n"
                "--rgb converts each frame to RGB24 before PDQ as the reference does (slower; by default\n"

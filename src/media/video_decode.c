@@ -78,6 +78,15 @@ typedef struct decode_run {
     int stopped;         /* a limit ended it */
 } decode_run;
 
+int vg_video_sample_due(double t, double *next, double every)
+{
+    /* half a millisecond of slack: a frame at 30/30 s computed as 0.99999... is still due at 1 s */
+    if (t + 0.0005 < *next)
+        return 0;
+    *next = every * (floor((t + 0.0005) / every) + 1.0);
+    return 1;
+}
+
 static double frame_seconds(decode_run *r, const AVFrame *f)
 {
     int64_t pts = f->best_effort_timestamp;
@@ -120,9 +129,7 @@ static int drain(decode_run *r, vigil_error *err)
             av_frame_unref(r->frame);
             return 0;
         }
-        if (t + 0.0005 >= r->next_sample) {
-            /* the next instant after this frame; a gap in time skips the instants it covers */
-            r->next_sample = r->o->every * (floor((t + 0.0005) / r->o->every) + 1.0);
+        if (vg_video_sample_due(t, &r->next_sample, r->o->every)) {
             if (r->fn(r->ud, r->frame, r->out->decoded - 1, t < 0 ? 0 : t, err)) {
                 av_frame_unref(r->frame);
                 return -1;

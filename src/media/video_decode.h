@@ -28,4 +28,16 @@ typedef struct vg_video_src {
 int vg_video_decode(vigil_vpdq *out, const vg_video_src *src, const vigil_vpdq_opts *o, vg_video_frame_fn fn,
                     void *ud, vigil_error *err);
 
+/*
+ * The sampling rule: 1 when a frame at stream time t is due (t has reached
+ * *next), and *next moves to the first multiple of every after t, so a jump
+ * in time skips the instants it covers rather than hashing them late.
+ */
+int vg_video_sample_due(double t, double *next, double every);
+
+/* Animated WebP (libwebp's decoder; FFmpeg 5.1 has none): the same callback and limits. */
+int vg_video_is_animated_webp(const uint8_t *p, size_t n);
+int vg_video_decode_webp(vigil_vpdq *out, const uint8_t *p, size_t n, const vigil_vpdq_opts *o, vg_video_frame_fn fn,
+                         void *ud, vigil_error *err);
+
 #endif

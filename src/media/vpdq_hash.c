@@ -9,11 +9,15 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
 #include "media/video_crop.h"
 #include "media/video_decode.h"
+
+/* An animated WebP is read whole into memory; its format caps a file near 4 GB, vigil lower. */
+#define WEBP_MAX_BYTES (512u << 20)
 
 typedef struct hash_run {
     vigil_vpdq *out;
@@ -155,7 +159,10 @@ static int vpdq_src(vigil_vpdq *out, const vg_video_src *src, const vigil_vpdq_o
         h.limited[v] = s < 0 ? 0 : s > 255 ? 255 : s;
         h.full[v] = (float)v;
     }
-    rc = vg_video_decode(out, src, o, on_frame, &h, err);
+    if (src->data && vg_video_is_animated_webp(src->data, (size_t)src->size))
+        rc = vg_video_decode_webp(out, src->data, (size_t)src->size, o, on_frame, &h, err);
+    else
+        rc = vg_video_decode(out, src, o, on_frame, &h, err);
     free(h.buf);
     free(h.rgb);
     sws_freeContext(h.sws);
@@ -173,7 +180,25 @@ int vigil_vpdq_mem(vigil_vpdq *out, const void *data, size_t n, const vigil_vpdq
 int vigil_vpdq_fd(vigil_vpdq *out, int fd, uint64_t size, const vigil_vpdq_opts *o, vigil_error *err)
 {
     vg_video_src src = {.fd = fd, .size = size};
-    return vpdq_src(out, &src, o, err);
+    uint8_t head[32], *all;
+    ssize_t got = pread(fd, head, sizeof head, 0);
+    int rc;
+    if (got <= 0 || !vg_video_is_animated_webp(head, (size_t)got))
+        return vpdq_src(out, &src, o, err);
+    /* libwebp decodes from memory only: the whole file, which WebP's 32-bit sizes bound */
+    memset(out, 0, sizeof *out);
+    if (size > WEBP_MAX_BYTES)
+        return vigil_error_set(err, VIGIL_EINPUT, "animated WebP over %u MB, not decoded", WEBP_MAX_BYTES >> 20);
+    if (!(all = malloc(size ? (size_t)size : 1)))
+        return vigil_error_set(err, VIGIL_ENOMEM, "video: out of memory");
+    for (uint64_t off = 0; off < size; off += (uint64_t)got)
+        if ((got = pread(fd, all + off, (size_t)(size - off), (off_t)off)) <= 0) {
+            free(all);
+            return vigil_error_set(err, VIGIL_EINPUT, "read error in an animated WebP");
+        }
+    rc = vigil_vpdq_mem(out, all, (size_t)size, o, err);
+    free(all);
+    return rc;
 }
 
 void vigil_vpdq_dispose(vigil_vpdq *v)

@@ -73,9 +73,11 @@ ff -i "$C/known.mp4" -c:v wmv2 -f asf "$C/c_wmv"
 ff -i "$C/known.mp4" -c:v libvpx-vp9 -pix_fmt yuv420p10le -b:v 300k -f matroska "$C/c_10bit"
 ff -i "$C/known.mp4" -c:v mjpeg -q:v 4 -f avi "$C/c_mjpeg"
 ff -i "$C/known.mp4" -t 4 -vf "fps=5,scale=320:-1" -f gif "$C/c_gif"
+ff -i "$C/known.mp4" -t 4 -vf "fps=5,scale=320:-1" -loop 0 -c:v libwebp_anim -f webp "$C/c_webp"
 vigil vpdq --quiet --against "$T/known.vpdq" "$C"/c_* >"$T/m.cont" 2>"$T/err"; rc=$?
-is "MPEG-TS, FLV, 3GP, WMV, 10-bit VP9 in Matroska, MJPEG in AVI, animated GIF: all hashed" "$rc $(wc -l <"$T/m.cont")" "0 7"
+is "MPEG-TS, FLV, 3GP, WMV, 10-bit VP9 in Matroska, MJPEG in AVI, animated GIF and WebP: all near" "$rc $(wc -l <"$T/m.cont")" "0 8"
 like "the GIF's 4 s are all the known video's first 4 s" "$(grep c_gif "$T/m.cont")" "^video,100\.0,[0-9.]+,0\.0-3\.0,0\.0-[34]\.0,"
+like "so are the animated WebP's" "$(grep c_webp "$T/m.cont")" "^video,100\.0,[0-9.]+,0\.0-3\.0,0\.0-[34]\.0,"
 
 # 19: the reference's own per-video file, named after the file
 awk -F, '{ printf "%s,%s,%s,%s\n", $1, $3, $2, $4 }' "$T/known.vpdq" >"$T/known-ref.txt"
