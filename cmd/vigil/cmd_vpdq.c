@@ -40,9 +40,9 @@ static void usage(FILE *f)
                "first video stream is hashed. Hashing stops at --max-video-seconds of video (default\n"
                "14400) or --max-frames sampled frames (default 20000), with a note on stderr.\n"
                "--rgb converts each frame to RGB24 before PDQ as the reference does (slower; by default\n"
-               "the decoder's luma plane is read directly, see docs/vpdq.md). Flat bars at the edges\n"
-               "(letterbox, pillarbox) are cut off before hashing; --keep-borders hashes the whole frame\n"
-               "as the reference does.\n"
+               "the decoder's luma plane is read directly, see docs/vpdq.md). Frames are hashed whole, as\n"
+               "the reference does; a frame with flat bars at its edges (letterbox, pillarbox) also gets\n"
+               "the hash of the picture between them, which matching tries too (--keep-borders: not).\n"
                "--against LIST compares each video with the known videos of a vpdq list (vigil vpdq\n"
                "output, or the reference's per-video 'frame,quality,hash,timestamp' file, named after the\n"
                "file) and prints 'video,QUERY%%,KNOWN%%,QUERY_RANGES,KNOWN_RANGES,KNOWN,PATH' for each known\n"
@@ -156,6 +156,8 @@ static int print_matches(vpdq_ctx *c, const vigil_vpdq *v, const char *path)
             continue;
         for (size_t p = 0; p < c->n_pictures; p++) {
             int d = vigil_pdq_distance(&fr->hash, &c->pictures[p].hash);
+            if (fr->has_alt && vigil_pdq_distance(&fr->alt, &c->pictures[p].hash) < d)
+                d = vigil_pdq_distance(&fr->alt, &c->pictures[p].hash);
             if (d < best)
                 best = d, at = p;
         }

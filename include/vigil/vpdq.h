@@ -13,12 +13,19 @@
 #include "vigil/error.h"
 #include "vigil/pdq.h"
 
-/* One sampled frame: its decode index, its time from the stream's start, its hash. */
+/*
+ * One sampled frame: its decode index, its time from the stream's start, its
+ * hash of the whole frame (the reference's), and for a frame with letterbox
+ * or pillarbox bars the hash of the picture between them, which matching
+ * tries as well (never written to lists: they hold the reference's hashes).
+ */
 typedef struct vigil_vpdq_frame {
     uint64_t frame;
     double seconds;
     int quality;
     vigil_pdq_hash hash;
+    int has_alt;
+    vigil_pdq_hash alt;
 } vigil_vpdq_frame;
 
 typedef struct vigil_vpdq_opts {
@@ -27,7 +34,7 @@ typedef struct vigil_vpdq_opts {
     uint64_t max_frames;       /* stop after this many sampled frames (default 20000) */
     double max_decode_seconds; /* stop after this much wall time decoding (default 600; 0: none) */
     int rgb;                   /* 1: convert to RGB24 first as the reference does (slower) */
-    int keep_borders;          /* 1: hash letterbox and pillarbox bars too, as the reference does */
+    int keep_borders;          /* 1: no second hash with letterbox and pillarbox bars cut off */
 } vigil_vpdq_opts;
 
 void vigil_vpdq_opts_init(vigil_vpdq_opts *o);

@@ -112,7 +112,7 @@ static int add_frame(vigil_vpdq_video *v, const vigil_vpdq_frame *fr)
 static const char *parse_line(vigil_vpdq_list *l, const char *s, size_t n, const char *default_name, int *oom)
 {
     field f[5];
-    vigil_vpdq_frame fr;
+    vigil_vpdq_frame fr = {0};
     vigil_vpdq_video *v;
     char name[4096];
     const char *np;

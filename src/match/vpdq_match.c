@@ -61,6 +61,14 @@ static int by_time(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Within d, by the whole frames' hashes or by either one's hash with its bars cut off. */
+static int frames_match(const vigil_vpdq_frame *x, const vigil_vpdq_frame *y, int d)
+{
+    return vigil_pdq_distance(&x->hash, &y->hash) <= d ||
+           (x->has_alt && vigil_pdq_distance(&x->alt, &y->hash) <= d) ||
+           (y->has_alt && vigil_pdq_distance(&x->hash, &y->alt) <= d);
+}
+
 /*
  * Mark each frame of a that lies within d of some frame of b. Frames with a
  * hash seen before reuse its answer (static scenes repeat one hash many times).
@@ -73,7 +81,7 @@ static void mark(side *a, const side *b, int d)
             continue;
         }
         for (size_t j = 0; j < b->n; j++)
-            if (vigil_pdq_distance(&a->kept[i]->hash, &b->kept[j]->hash) <= d) {
+            if (frames_match(a->kept[i], b->kept[j], d)) {
                 a->hit[i] = 1;
                 break;
             }

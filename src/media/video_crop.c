@@ -42,24 +42,25 @@ static uint32_t bar_lines(const float *base, ptrdiff_t line_step, uint32_t lines
     return k;
 }
 
-void vg_luma_crop_borders(float *luma, uint32_t *w, uint32_t *h)
+int vg_luma_crop_borders(const float *luma, uint32_t W, uint32_t H, float *out, uint32_t *cw, uint32_t *ch)
 {
-    uint32_t W = *w, H = *h, top, bottom, left, right, cw, ch;
+    uint32_t top, bottom, left, right, kw, kh;
     if (W < 16 || H < 16)
-        return;
+        return 0;
     top = bar_lines(luma, (ptrdiff_t)W, H, W, 1);
     if (top == H) /* flat all over: nothing to tell a bar from */
-        return;
+        return 0;
     bottom = bar_lines(luma + (size_t)(H - 1) * W, -(ptrdiff_t)W, H - top, W, 1);
     /* columns only over the rows between the bars, so a letterbox does not hide a pillarbox */
     left = bar_lines(luma + (size_t)top * W, 1, W, H - top - bottom, W);
     right = bar_lines(luma + (size_t)top * W + W - 1, -1, W - left, H - top - bottom, W);
-    cw = W - left - right;
-    ch = H - top - bottom;
-    if ((top | bottom | left | right) == 0 || cw < MIN_KEPT * W || ch < MIN_KEPT * H)
-        return;
-    for (uint32_t y = 0; y < ch; y++) /* the kept rectangle starts later than where it goes: memmove in order */
-        memmove(luma + (size_t)y * cw, luma + (size_t)(top + y) * W + left, cw * sizeof *luma);
-    *w = cw;
-    *h = ch;
+    kw = W - left - right;
+    kh = H - top - bottom;
+    if ((top | bottom | left | right) == 0 || kw < MIN_KEPT * W || kh < MIN_KEPT * H)
+        return 0;
+    for (uint32_t y = 0; y < kh; y++)
+        memcpy(out + (size_t)y * kw, luma + (size_t)(top + y) * W + left, kw * sizeof *luma);
+    *cw = kw;
+    *ch = kh;
+    return 1;
 }

@@ -103,10 +103,11 @@ static int on_frame(void *ud, const AVFrame *f, uint64_t index, double seconds, 
 {
     hash_run *h = ud;
     size_t n = (size_t)f->width * (size_t)f->height;
-    size_t need = n + (size_t)(f->width < 64 ? 64 : f->width) * (size_t)f->height;
-    vigil_pdq_result res;
+    size_t need = 2 * n + (size_t)(f->width < 64 ? 64 : f->width) * (size_t)f->height; /* luma, bars cut, scratch */
+    vigil_pdq_result res, alt;
     vigil_vpdq_frame *fr;
     uint32_t w, ht;
+    int has_alt;
     if (f->width < 1 || f->height < 1)
         return vigil_error_set(err, VIGIL_EINPUT, "video frame %llu has no size", (unsigned long long)index);
     if (need > h->buf_cap) { /* grown to the largest frame, reused for every frame after */
@@ -120,11 +121,12 @@ static int on_frame(void *ud, const AVFrame *f, uint64_t index, double seconds, 
         luma_from_plane(h, h->buf, f);
     else if (luma_from_rgb(h, h->buf, f, err) < 0)
         return -1;
-    w = (uint32_t)f->width;
-    ht = (uint32_t)f->height;
-    if (!h->o->keep_borders)
-        vg_luma_crop_borders(h->buf, &w, &ht);
-    vigil_pdq_luma(&res, h->buf, h->buf + n, w, ht);
+    /* the picture between letterbox or pillarbox bars: a second hash, before PDQ overwrites the plane */
+    has_alt = !h->o->keep_borders &&
+              vg_luma_crop_borders(h->buf, (uint32_t)f->width, (uint32_t)f->height, h->buf + n, &w, &ht);
+    if (has_alt)
+        vigil_pdq_luma(&alt, h->buf + n, h->buf + 2 * n, w, ht);
+    vigil_pdq_luma(&res, h->buf, h->buf + 2 * n, (uint32_t)f->width, (uint32_t)f->height);
     if (h->out->n == h->out->cap) {
         size_t cap = h->out->cap ? h->out->cap * 2 : 64;
         vigil_vpdq_frame *p = realloc(h->out->frames, cap * sizeof *p);
@@ -138,6 +140,8 @@ static int on_frame(void *ud, const AVFrame *f, uint64_t index, double seconds, 
     fr->seconds = seconds;
     fr->quality = res.has_hash ? res.quality : 0;
     fr->hash = res.hash[VIGIL_PDQ_ORIG];
+    fr->has_alt = has_alt && alt.has_hash;
+    fr->alt = fr->has_alt ? alt.hash[VIGIL_PDQ_ORIG] : fr->hash;
     return 0;
 }
 

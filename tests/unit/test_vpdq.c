@@ -225,36 +225,51 @@ static float *barred(int top, int bottom, int left, int right, float v)
 
 static void vpdq__borders_are_cut_off(void **state)
 {
-    float *p = barred(8, 8, 0, 0, 0), *q = barred(0, 0, 0, 0, 0), *orig = barred(8, 8, 0, 0, 0);
-    uint32_t w = 100, h = 60;
+    float *p = barred(8, 8, 0, 0, 0), *out = malloc(100 * 60 * sizeof *out);
+    uint32_t w = 0, h = 0;
     (void)state;
-    vg_luma_crop_borders(p, &w, &h);
+    assert_int_equal(vg_luma_crop_borders(p, 100, 60, out, &w, &h), 1);
     assert_int_equal(w, 100);
     assert_int_equal(h, 44);
-    assert_memory_equal(p, orig + 8 * 100, 100 * 44 * sizeof *p); /* the rows between the bars, moved up */
+    assert_memory_equal(out, p + 8 * 100, 100 * 44 * sizeof *p); /* the rows between the bars */
     free(p);
-    free(orig);
     p = barred(0, 0, 12, 12, 200); /* a white pillarbox */
-    w = 100, h = 60;
-    vg_luma_crop_borders(p, &w, &h);
+    assert_int_equal(vg_luma_crop_borders(p, 100, 60, out, &w, &h), 1);
     assert_int_equal(w, 76);
     assert_int_equal(h, 60);
+    assert_memory_equal(out, p + 12, 76 * sizeof *p);
     free(p);
-    w = 100, h = 60; /* no bars: untouched */
-    vg_luma_crop_borders(q, &w, &h);
-    assert_int_equal(w, 100);
-    assert_int_equal(h, 60);
-    free(q);
-    p = barred(30, 30, 0, 0, 0); /* all flat: left whole */
-    w = 100, h = 60;
-    vg_luma_crop_borders(p, &w, &h);
-    assert_int_equal(h, 60);
+    p = barred(0, 0, 0, 0, 0); /* no bars */
+    assert_int_equal(vg_luma_crop_borders(p, 100, 60, out, &w, &h), 0);
     free(p);
-    p = barred(20, 20, 0, 0, 0); /* bars leaving a third: left whole */
-    w = 100, h = 60;
-    vg_luma_crop_borders(p, &w, &h);
-    assert_int_equal(h, 60);
+    p = barred(30, 30, 0, 0, 0); /* all flat */
+    assert_int_equal(vg_luma_crop_borders(p, 100, 60, out, &w, &h), 0);
     free(p);
+    p = barred(20, 20, 0, 0, 0); /* bars leaving a third */
+    assert_int_equal(vg_luma_crop_borders(p, 100, 60, out, &w, &h), 0);
+    free(p);
+    free(out);
+}
+
+static void vpdq__a_hash_with_bars_cut_matches_too(void **state)
+{
+    vigil_vpdq_frame k[1], q[1];
+    vigil_vpdq_match m;
+    vigil_error err;
+    (void)state;
+    k[0] = frame(0, seeded(1), 100);
+    q[0] = frame(0, seeded(2), 100); /* the whole letterboxed frame: far */
+    assert_int_equal(vigil_vpdq_compare(&m, q, 1, k, 1, NULL, &err), 0);
+    assert_false(m.near);
+    vigil_vpdq_match_dispose(&m);
+    q[0].has_alt = 1;
+    q[0].alt = flipped(seeded(1), 20); /* between the bars: near */
+    assert_int_equal(vigil_vpdq_compare(&m, q, 1, k, 1, NULL, &err), 0);
+    assert_true(m.near);
+    vigil_vpdq_match_dispose(&m);
+    assert_int_equal(vigil_vpdq_compare(&m, k, 1, q, 1, NULL, &err), 0); /* either side's */
+    assert_true(m.near);
+    vigil_vpdq_match_dispose(&m);
 }
 
 int main(void)
@@ -268,6 +283,7 @@ int main(void)
         cmocka_unit_test(vpdq__list_formats),
         cmocka_unit_test(vpdq__list_errors_name_file_and_line),
         cmocka_unit_test(vpdq__borders_are_cut_off),
+        cmocka_unit_test(vpdq__a_hash_with_bars_cut_matches_too),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
