@@ -2,9 +2,8 @@
 # vigil vpdq against the ThreatExchange reference hasher (vpdq-hash-video, built by hand outside
 # the repository, see docs/vpdq.md) on the same clips, made here with ffmpeg from benign
 # wallpapers and synthetic patterns: the distribution of the distances between the two programs'
-# hashes of the same frames, for vigil's default (luma plane, bars cut off), luma plane with the
-# bars kept, and --rgb --keep-borders (the reference's own RGB24 conversion). Figures, never
-# pass/fail.
+# hashes of the same frames, for vigil's default (the decoder's luma plane) and --rgb (the
+# reference's own RGB24 conversion). Figures, never pass/fail.
 # usage: REF=/path/to/vpdq-hash-video bench/vpdq-reference.sh [BUILD]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,9 +32,8 @@ trap 'rm -rf "$T"' EXIT
 for f in "$D"/*.mp4 "$D"/*.webm; do
   b=$(basename "$f")
   "$REF" -i "$f" -o "$T/$b.ref" -r 1 >/dev/null 2>&1 || { echo "reference failed on $b" >&2; continue; }
-  "$VIGIL" vpdq --quiet "$f" >"$T/$b.luma-crop"
-  "$VIGIL" vpdq --quiet --keep-borders "$f" >"$T/$b.luma"
-  "$VIGIL" vpdq --quiet --keep-borders --rgb "$f" >"$T/$b.rgb"
+  "$VIGIL" vpdq --quiet "$f" >"$T/$b.luma"
+  "$VIGIL" vpdq --quiet --rgb "$f" >"$T/$b.rgb"
 done
 python3 - "$T" <<'EOF'
 import glob, os, sys
@@ -46,7 +44,7 @@ def vig(p):  # frame,hash,quality,seconds,path
     return {int(l.split(',')[0]): (int(l.split(',')[1], 16), int(l.split(',')[2])) for l in open(p) if l.strip()}
 def pct(v, q):
     v = sorted(v); return v[min(len(v) - 1, int(q * len(v)))]
-modes = ['luma-crop', 'luma', 'rgb']
+modes = ['luma', 'rgb']
 total = {m: [] for m in modes}
 print(f"{'clip':28} {'mode':10} {'frames':>6} {'d=0':>5} {'med':>4} {'p90':>4} {'max':>4} {'<=31':>6} {'dq med':>6}")
 for rp in sorted(glob.glob(t + '/*.ref')):
