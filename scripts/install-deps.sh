@@ -16,6 +16,7 @@ packages=(
   libyajl-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev imagemagick
   libjpeg-turbo-progs webp
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ffmpeg
   fonts-dejavu-core mate-backgrounds gnome-backgrounds
   foremost zlib1g-dev
   libyajl-dev libxml2-dev jq strace

@@ -101,6 +101,7 @@ int cli_parse_case_id(int64_t *out, const char *s);
  * twice on the terminal with echo off; 0 or EXIT_USAGE after saying why (cli_password.c). */
 int cli_read_password(char *buf, size_t cap, const char *who);
 int cmd_pdq(int argc, char **argv);
+int cmd_vpdq(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
@@ -119,6 +120,7 @@ void cmd_db_usage(FILE *f);
 void cmd_links_usage(FILE *f);
 void cmd_series_usage(FILE *f);
 void cmd_pdq_usage(FILE *f);
+void cmd_vpdq_usage(FILE *f);
 void cmd_apikey_usage(FILE *f);
 void cmd_serve_usage(FILE *f);
 

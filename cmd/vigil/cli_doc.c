@@ -31,6 +31,8 @@ static const struct {
     {"db", "vigil db backup /backup/vigil-$(date +%F).db\n"
            "vigil db check\n"},
     {"pdq", "vigil pdq photo.jpg\n"},
+    {"vpdq", "vigil vpdq clip.mp4 > known.vpdq\n"
+             "vigil vpdq --against known.vpdq --pictures known.pdq seized/*.mp4\n"},
     {"config", "printf 'scan.jobs = 4\\nscan.max-depth = 12\\n' >> ~/.config/vigil/vigil.conf\n"
                "vigil config\n"},
 };

@@ -23,6 +23,7 @@ static const command commands[] = {
     {"config", cmd_config, cmd_config_usage, "the settings in effect and where each comes from"},
     {"db", cmd_db, cmd_db_usage, "back up the registry while it is in use, check it (pages, audit chain, sets)"},
     {"pdq", cmd_pdq, cmd_pdq_usage, "PDQ perceptual hash and quality of images"},
+    {"vpdq", cmd_vpdq, cmd_vpdq_usage, "vPDQ of videos (PDQ of frames sampled in time), and matching against known videos"},
     {"apikey", cmd_apikey, cmd_apikey_usage, "add, list and revoke API keys of the hash-check service"},
     {"serve", cmd_serve, cmd_serve_usage, "the HTTP service: health check and hash-check API"},
 };

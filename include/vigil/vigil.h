@@ -18,6 +18,7 @@
 #include "vigil/term.h"
 #include "vigil/pdq.h"
 #include "vigil/pdq_match.h"
+#include "vigil/vpdq.h"
 #include "vigil/matchers.h"
 #include "vigil/case_items.h"
 #include "vigil/links.h"
