@@ -6,6 +6,8 @@
 #include <archive.h>
 #include <gif_lib.h>
 #include <jpeglib.h>
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
 #include <libewf.h>
 #include <libbde.h>
 #include <libbfio.h>
@@ -13,6 +15,7 @@
 #include <libluksde.h>
 #include <libpq-fe.h>
 #include <libqcow.h>
+#include <libswscale/swscale.h>
 #include <libvhdi.h>
 #include <libvmdk.h>
 #include <libxml/xmlversion.h>
@@ -102,6 +105,12 @@ static void collect(void)
     add_int("libwebp", v >> 16, (v >> 8) & 0xff, v & 0xff);
     add_number_in("libtiff", TIFFGetVersion());
     add("libheif", heif_get_version());
+    v = (int)avformat_version();
+    add_int("libavformat", AV_VERSION_MAJOR(v), AV_VERSION_MINOR(v), AV_VERSION_MICRO(v));
+    v = (int)avcodec_version();
+    add_int("libavcodec", AV_VERSION_MAJOR(v), AV_VERSION_MINOR(v), AV_VERSION_MICRO(v));
+    v = (int)swscale_version();
+    add_int("libswscale", AV_VERSION_MAJOR(v), AV_VERSION_MINOR(v), AV_VERSION_MICRO(v));
     add("zlib", zlibVersion());
     add_number_in("OpenSSL", OpenSSL_version(OPENSSL_VERSION));
     add("SQLite", sqlite3_libversion());
