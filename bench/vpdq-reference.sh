@@ -2,8 +2,8 @@
 # vigil vpdq against the ThreatExchange reference hasher (vpdq-hash-video, built by hand outside
 # the repository, see docs/vpdq.md) on the same clips, made here with ffmpeg from benign
 # wallpapers and synthetic patterns: the distribution of the distances between the two programs'
-# hashes of the same frames, for vigil's default (the decoder's luma plane) and --rgb (the
-# reference's own RGB24 conversion). Figures, never pass/fail.
+# hashes of the same frames, for vigil's default (the reference's own RGB24 conversion) and --luma
+# (the decoder's luma plane). Figures, never pass/fail.
 # usage: REF=/path/to/vpdq-hash-video bench/vpdq-reference.sh [BUILD]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,8 +32,8 @@ trap 'rm -rf "$T"' EXIT
 for f in "$D"/*.mp4 "$D"/*.webm; do
   b=$(basename "$f")
   "$REF" -i "$f" -o "$T/$b.ref" -r 1 >/dev/null 2>&1 || { echo "reference failed on $b" >&2; continue; }
-  "$VIGIL" vpdq --quiet "$f" >"$T/$b.luma"
-  "$VIGIL" vpdq --quiet --rgb "$f" >"$T/$b.rgb"
+  "$VIGIL" vpdq --quiet --luma "$f" >"$T/$b.luma"
+  "$VIGIL" vpdq --quiet "$f" >"$T/$b.rgb"
 done
 python3 - "$T" <<'EOF'
 import glob, os, sys

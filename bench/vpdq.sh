@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # vPDQ speed on a 1080p H.264 clip made here with ffmpeg (60 s at 30 fps, a slow pan over a
 # benign wallpaper with film grain, x264 CRF 23): frames per second per core of `vigil vpdq`
-# (luma plane, the default), `vigil vpdq --rgb` (RGB24 first, the reference's path) and the decode
+# (RGB24 first, the reference's path and the default), `vigil vpdq --luma` (the decoder's luma plane) and the decode
 # floor `ffmpeg -threads 1 -i X -vf fps=1 -f null -`, all pinned to one core in the same run;
 # CPU seconds, the ratio of each to the floor, peak RSS. Median of BENCH_REPEAT runs (default 3).
 # Prints figures, never pass/fail.
@@ -42,8 +42,8 @@ run() {
 # interleaved, so that load from other work on the machine falls on all three alike
 {
   run floor ffmpeg -nostdin -v error -threads 1 -i "$CLIP" -vf fps=1 -f null -
+  run vpdq_luma "$VIGIL" vpdq --quiet --luma "$CLIP"
   run vpdq "$VIGIL" vpdq --quiet "$CLIP"
-  run vpdq_rgb "$VIGIL" vpdq --quiet --rgb "$CLIP"
 } >"$T/all"
 sampled=$("$VIGIL" vpdq --quiet "$CLIP" | wc -l)
 echo "clip: $CLIP, $frames frames 1920x1080, $sampled sampled (1 per second); $REPEAT runs each, CPU 0"

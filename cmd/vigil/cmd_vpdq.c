@@ -30,7 +30,7 @@ typedef struct vpdq_ctx {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: vigil vpdq [--every SECONDS] [--max-video-seconds S] [--max-frames N] [--rgb]\n"
+    fprintf(f, "usage: vigil vpdq [--every SECONDS] [--max-video-seconds S] [--max-frames N] [--luma]\n"
                "                  [--keep-borders] [--against VPDQ_LIST]... [--pictures PDQ_LIST]...\n"
                "                  [--video-match PCT] [--quiet]\n"
                "                  FILE...\n"
@@ -39,8 +39,9 @@ static void usage(FILE *f)
                "(MP4/MOV/3GP, Matroska/WebM, AVI, MPEG-TS, MPEG-PS, FLV, WMV/ASF, animated GIF and WebP); only the\n"
                "first video stream is hashed. Hashing stops at --max-video-seconds of video (default\n"
                "14400) or --max-frames sampled frames (default 20000), with a note on stderr.\n"
-               "--rgb converts each frame to RGB24 before PDQ as the reference does (slower; by default\n"
-               "the decoder's luma plane is read directly, see docs/vpdq.md). Frames are hashed whole, as\n"
+               "Each frame goes to RGB24 before PDQ as the reference does, so hashes equal its hashes;\n"
+               "--luma reads the decoder's luma plane directly (a little cheaper, a few bits off the\n"
+               "reference's hashes, see docs/vpdq.md). Frames are hashed whole, as\n"
                "the reference does; a frame with flat bars at its edges (letterbox, pillarbox) also gets\n"
                "the hash of the picture between them, which matching tries too (--keep-borders: not).\n"
                "--against LIST compares each video with the known videos of a vpdq list (vigil vpdq\n"
@@ -221,7 +222,7 @@ int cmd_vpdq(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"every", required_argument, NULL, 'e'}, {"max-video-seconds", required_argument, NULL, 's'},
-        {"max-frames", required_argument, NULL, 'f'}, {"rgb", no_argument, NULL, 'r'},
+        {"max-frames", required_argument, NULL, 'f'}, {"luma", no_argument, NULL, 'l'},
         {"keep-borders", no_argument, NULL, 'k'},
         {"against", required_argument, NULL, 'a'}, {"pictures", required_argument, NULL, 'p'},
         {"video-match", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
@@ -243,7 +244,7 @@ int cmd_vpdq(int argc, char **argv)
             }
             c.o.max_frames = v;
             break;
-        case 'r': c.o.rgb = 1; break;
+        case 'l': c.o.luma = 1; break;
         case 'k': c.o.keep_borders = 1; break;
         case 'a': c.matching = 1; rc = load_known(&c, optarg); break;
         case 'p': c.matching = 1; rc = load_pictures(&c, optarg); break;

@@ -33,7 +33,8 @@ typedef struct vigil_vpdq_opts {
     double max_video_seconds;  /* stop at this stream time (default 4 hours) */
     uint64_t max_frames;       /* stop after this many sampled frames (default 20000) */
     double max_decode_seconds; /* stop after this much wall time decoding (default 600; 0: none) */
-    int rgb;                   /* 1: convert to RGB24 first as the reference does (slower) */
+    int luma;                  /* 1: the decoder's luma plane straight into PDQ, no RGB24 frame: a little
+                                  cheaper, hashes a few bits off the reference's (docs/vpdq.md) */
     int keep_borders;          /* 1: no second hash with letterbox and pillarbox bars cut off */
 } vigil_vpdq_opts;
 

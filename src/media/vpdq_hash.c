@@ -117,7 +117,7 @@ static int on_frame(void *ud, const AVFrame *f, uint64_t index, double seconds, 
         h->buf = p;
         h->buf_cap = need;
     }
-    if (!h->o->rgb && has_luma_plane(f->format))
+    if (h->o->luma && has_luma_plane(f->format))
         luma_from_plane(h, h->buf, f);
     else if (luma_from_rgb(h, h->buf, f, err) < 0)
         return -1;
