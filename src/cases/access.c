@@ -117,6 +117,13 @@ static const char access_sql[] =
     "  WHERE vigil_sees_case(l.a, who) OR vigil_sees_case(l.b, who)$$;"
     /* near links: every other case's linkable pictures by number and hashes only (never whose), and
      * the pairs found written to the links of a case the role sees */
+    /* the rule of near pictures (links_near.c) over case_pdq.hashes: some orientation of either
+     * within 31 of the other's plain hash */
+    "CREATE OR REPLACE FUNCTION vigil_pdq_near(a text, b text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$"
+    "  SELECT EXISTS (SELECT 1 FROM generate_series(0, 7) k WHERE (length(a) >= 64 * (k + 1)"
+    "    AND bit_count(CAST('x' || substr(a, 64 * k + 1, 64) AS bit(256)) # CAST('x' || substr(b, 1, 64) AS bit(256))) <= 31)"
+    "    OR (length(b) >= 64 * (k + 1)"
+    "    AND bit_count(CAST('x' || substr(a, 1, 64) AS bit(256)) # CAST('x' || substr(b, 64 * k + 1, 64) AS bit(256))) <= 31))$$;"
     "CREATE OR REPLACE FUNCTION vigil_pdq_others(bigint, who name) RETURNS TABLE(o_id bigint, o_hashes text)"
     "  LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$"
     "BEGIN"
@@ -131,7 +138,7 @@ static const char access_sql[] =
     "  IF NOT vigil_sees_case($1, who) THEN"
     "    RAISE EXCEPTION 'links: case % is not visible to role %', $1, who USING ERRCODE = '42501';"
     "  END IF;"
-    "  " VG_LINKS_NEAR_SQL(VG_NEAR_PAIRS_PG) ";"
+    "  " VG_LINKS_NEAR_SQL(VG_NEAR_PAIRS_PG, VG_NEAR_CHECK_PG) ";"
     "END$$;"
     "CREATE OR REPLACE FUNCTION vigil_series_cases(who name) RETURNS TABLE(o_series text, o_case bigint,"
     "  o_unit text, o_contact text, o_ref text, o_reg text, o_items bigint, o_sees boolean)"

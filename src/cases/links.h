@@ -36,9 +36,10 @@
     " FROM case_items WHERE case_id = $1 AND " VG_PDQ_LINKABLE
 
 /* Near pairs found for case $1 at time $2 added to its links: PAIRS yields (key, id), the key of
- * one of its pictures and the case_pdq id of another case's picture near it. Each distinct pair of
+ * one of its pictures and the case_pdq id of another case's picture near it; CHECK is more of the
+ * WHERE clause over the two pictures' hashes (ip.hashes, o.hashes). Each distinct pair of
  * different files counts once as near and once in the class of its verdicts (as exact files do). */
-#define VG_LINKS_NEAR_SQL(PAIRS)                                                                            \
+#define VG_LINKS_NEAR_SQL(PAIRS, CHECK)                                                                     \
     "INSERT INTO case_links(a, b, exact, illegal, interest, unknown, near, updated_at)"                     \
     " SELECT CASE WHEN o.case_id < $1 THEN o.case_id ELSE $1 END,"                                          \
     "  CASE WHEN o.case_id < $1 THEN $1 ELSE o.case_id END, 0,"                                            \
@@ -47,13 +48,17 @@
     "    WHEN i.verdict IN ('interest', 'near') OR oi.verdict IN ('interest', 'near') THEN 1 ELSE 0 END)," \
     "  sum(CASE WHEN i.verdict = 'unknown' AND oi.verdict = 'unknown' THEN 1 ELSE 0 END), count(*), $2"     \
     " FROM (SELECT DISTINCT key, id FROM " PAIRS ") p JOIN case_items i ON i.case_id = $1 AND i.key = p.key" \
+    " JOIN case_pdq ip ON ip.case_id = $1 AND ip.key = p.key"                                               \
     " JOIN case_pdq o ON o.id = p.id JOIN case_items oi ON oi.case_id = o.case_id AND oi.key = o.key"      \
-    " WHERE o.case_id <> $1 AND o.key <> i.key GROUP BY o.case_id"                                          \
+    " WHERE o.case_id <> $1 AND o.key <> i.key" CHECK " GROUP BY o.case_id"                                 \
     " ON CONFLICT(a, b) DO UPDATE SET near = excluded.near, illegal = case_links.illegal + excluded.illegal," \
     "  interest = case_links.interest + excluded.interest, unknown = case_links.unknown + excluded.unknown"
 /* The pairs as a JSON array of [key, id] in $3. */
 #define VG_NEAR_PAIRS_SQLITE "(SELECT json_extract(value, '$[0]') AS key, json_extract(value, '$[1]') AS id FROM json_each($3)) j"
 #define VG_NEAR_PAIRS_PG "(SELECT e->>0 AS key, CAST(e->>1 AS bigint) AS id FROM json_array_elements(CAST($3 AS json)) e) j"
+/* PostgreSQL checks each pair it is handed against the rule (vigil_pdq_near, access.c): a session
+ * cannot make up a near link to a picture it was not near. */
+#define VG_NEAR_CHECK_PG " AND vigil_pdq_near(ip.hashes, o.hashes)"
 
 /* A link and both its ends. Columns: a, b, counts (5), updated, then per end: id, unit code,
  * unit name, reference, type, registration day. */

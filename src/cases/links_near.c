@@ -205,7 +205,7 @@ int vg_links_near_update(vigil_registry *reg, int64_t case_id, const char *now, 
     if (rc == 0 && json)
         rc = vg_db_is_pg(reg->db)
                  ? vg_db_exec(reg->db, "SELECT vigil_links_near(?, ?, ?, current_user)", p, 3, NULL, err)
-                 : vg_db_exec(reg->db, VG_LINKS_NEAR_SQL(VG_NEAR_PAIRS_SQLITE), p, 3, NULL, err);
+                 : vg_db_exec(reg->db, VG_LINKS_NEAR_SQL(VG_NEAR_PAIRS_SQLITE, ""), p, 3, NULL, err);
     free(json);
     free(s.p);
     entries_free(&e);

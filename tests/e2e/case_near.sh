@@ -17,7 +17,7 @@ print(" ".join("%s-%s:%d/%d/%d/%d/%d" % (l["a"]["case"], l["b"]["case"], l["exac
       l["interest"], l["unknown"]) for l in d["links"]))'; }
 
 PHOTO=$TESTDATA/pdq/threatexchange/bridge-mods/square-512x512.jpg
-OTHER=$TESTDATA/pdq/threatexchange/labelme
+OTHER=$TESTDATA/pdq/threatexchange/labelme/q0122.jpg   # another photo, quality 100
 cd "$T"
 open_registry
 vigil unit add R01 --name "Region one" --type regional >/dev/null
@@ -31,7 +31,7 @@ c4=$(vigil case new --unit R01 --type possession --ref R1-002 2>/dev/null)
 # case 1: the photo, another photo, a flat picture (quality below 50)
 mkdir -p s1 s2 s3 s4
 cp "$PHOTO" s1/photo.jpg
-cp "$(ls "$OTHER"/*.jpg | head -n 1)" s1/other.jpg
+cp "$OTHER" s1/other.jpg
 convert -size 200x200 xc:gray50 s1/flat.png
 # case 2: the photo resized and recompressed (other bytes, the same picture), the flat one resized
 convert "$PHOTO" -resize 70% -quality 60 s2/copy.jpg
@@ -70,6 +70,19 @@ vigil hashset import --name illegal-test --kind illegal --category A illegal.sha
 vigil scan --quiet --store "$c2" --jsonl s2b.jsonl s2
 is "rescan: the pair is now known illegal" "$(links)" "$c1-$c2:0/1/1/0/0 $c1-$c3:0/1/0/0/1 $c2-$c3:0/1/1/0/0"
 like "case show: the near pictures" "$(vigil case show "$c1")" "case $c2 .*0 shared, 1 near \(1 illegal, 0 interest, 0 unknown\)"
+if [ -n "$PG" ]; then   # the database checks the pairs a session hands it against the rule
+  sql() { psql -q -X -A -t -h "$PG_HOST" -U vigil -d vigiltest -c "$1"; }
+  k=$(sql "SELECT key FROM case_pdq WHERE case_id = $c2")
+  other=$(sql "SELECT p.id FROM case_pdq p JOIN case_item_places l ON l.case_id = p.case_id AND l.key = p.key
+    WHERE p.case_id = $c1 AND l.path = 's1/other.jpg'")
+  like "PostgreSQL: the other photo is a linkable picture of case 1" "$other" "^[0-9]+$"
+  is "... and the function takes the pair" "$(sql "SELECT vigil_links_near($c2, 'now', '[[\"$k\",$other]]', current_user)" 2>&1)" ""
+  is "PostgreSQL: a made-up pair (another photo) is not counted" "$(links)" "$c1-$c2:0/1/1/0/0 $c1-$c3:0/1/0/0/1 $c2-$c3:0/1/1/0/0"
+else
+  for d in "the other photo is a linkable picture" "the function takes the pair" "a made-up pair is not counted"; do
+    skip "PostgreSQL: $d" "SQLite run"
+  done
+fi
 
 # the turned copy turns out benign: scanned again elsewhere and attached, case 3's near links go
 md5sum s3/turned.jpg >benign2.md5
