@@ -88,6 +88,8 @@ static const char *const migrations[] = {
     "CREATE TABLE case_pdq(id @PK@, case_id BIGINT NOT NULL REFERENCES cases(id), key TEXT NOT NULL,"
     "  hashes TEXT NOT NULL);"
     "CREATE INDEX case_pdq_case ON case_pdq(case_id);"
+    /* the pictures of a case without reading its other items */
+    "CREATE INDEX case_items_pictures ON case_items(case_id) WHERE pdq IS NOT NULL;"
     "INSERT INTO case_pdq(case_id, key, hashes) SELECT case_id, key, pdq FROM case_items"
     "  WHERE " VG_PDQ_LINKABLE ";",
 };
