@@ -21,7 +21,7 @@ declare -A ALLOWED=(
   [match]="core segment pdqindex hashset/catalog.h"
   [scan]="core media source"
   [report]="core"
-  [cases]="core store audit hashset/store_audit.h"
+  [cases]="core store audit pdqindex hashset/store_audit.h"
   [server]=""
 )
 

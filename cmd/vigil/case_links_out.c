@@ -21,10 +21,19 @@ static void end_text(char *buf, size_t cap, const vigil_link_case *o)
                  o->ref[0] ? cli_text(o->ref) : "-", cli_text(o->contact));
 }
 
+/* ", N near" for a link with near pictures, else nothing. */
+static void near_text(char *buf, size_t cap, const vigil_link *l)
+{
+    if (l->near)
+        snprintf(buf, cap, ", %lld near", (long long)l->near);
+    else
+        buf[0] = '\0';
+}
+
 int case_links_show(vigil_registry *reg, const vigil_actor *who, int64_t case_id, vigil_error *err)
 {
     vigil_link_view v;
-    char buf[256];
+    char buf[256], nb[32];
     int rc = vigil_links_get(&v, reg, who, case_id, 0, err);
     if (rc < 0)
         return rc;
@@ -32,7 +41,8 @@ int case_links_show(vigil_registry *reg, const vigil_actor *who, int64_t case_id
     for (size_t i = 0; i < v.nlinks; i++) {
         const vigil_link *l = &v.links[i];
         end_text(buf, sizeof buf, other_end(l, case_id));
-        printf("  %s: %lld shared (%lld illegal, %lld interest, %lld unknown)\n", buf, (long long)l->exact,
+        near_text(nb, sizeof nb, l);
+        printf("  %s: %lld shared%s (%lld illegal, %lld interest, %lld unknown)\n", buf, (long long)l->exact, nb,
                (long long)l->illegal, (long long)l->interest, (long long)l->unknown);
     }
     if (v.nnetworks)
@@ -46,7 +56,7 @@ int case_links_list(vigil_registry *reg, const vigil_actor *who, const vigil_cas
                     vigil_error *err)
 {
     vigil_link_view v;
-    char buf[256];
+    char buf[256], nb[32];
     int rc = vigil_links_get(&v, reg, who, 0, 0, err);
     if (rc < 0)
         return rc;
@@ -57,9 +67,10 @@ int case_links_list(vigil_registry *reg, const vigil_actor *who, const vigil_cas
             if (l->a.id != rows[i].id && l->b.id != rows[i].id)
                 continue;
             end_text(buf, sizeof buf, other_end(l, rows[i].id));
-            printf("%-8lld %-16s %-13s %-8lld %s: %lld shared, %lld unknown\n", (long long)rows[i].id,
+            near_text(nb, sizeof nb, l);
+            printf("%-8lld %-16s %-13s %-8lld %s: %lld shared%s, %lld unknown\n", (long long)rows[i].id,
                    rows[i].ref[0] ? cli_text(rows[i].ref) : "-", rows[i].status, (long long)l->network, buf,
-                   (long long)l->exact, (long long)l->unknown);
+                   (long long)l->exact, nb, (long long)l->unknown);
         }
     vigil_link_view_free(&v);
     return 0;

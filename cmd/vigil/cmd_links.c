@@ -36,16 +36,16 @@ static void print_table(const vigil_link_view *v)
         printf("%-8lld %5zu %5zu %5zu  %-10s  %-20s  %s\n", (long long)n->id, n->ncases, n->nlinks, n->nunits,
                n->first, n->last, cli_text(n->units));
     }
-    printf("\n%-8s %-40s %-40s %6s %7s %8s %7s\n", "NETWORK", "CASE", "LINKED TO", "SHARED", "ILLEGAL", "INTEREST",
-           "UNKNOWN");
+    printf("\n%-8s %-40s %-40s %6s %5s %7s %8s %7s\n", "NETWORK", "CASE", "LINKED TO", "SHARED", "NEAR", "ILLEGAL",
+           "INTEREST", "UNKNOWN");
     for (size_t i = 0; i < v->nlinks; i++) {
         const vigil_link *l = &v->links[i];
         char a[200], b[200];
         /* the user's own case first */
         end_text(a, sizeof a, l->a.id ? &l->a : &l->b);
         end_text(b, sizeof b, l->a.id ? &l->b : &l->a);
-        printf("%-8lld %-40s %-40s %6lld %7lld %8lld %7lld\n", (long long)l->network, a, b, (long long)l->exact,
-               (long long)l->illegal, (long long)l->interest, (long long)l->unknown);
+        printf("%-8lld %-40s %-40s %6lld %5lld %7lld %8lld %7lld\n", (long long)l->network, a, b, (long long)l->exact,
+               (long long)l->near, (long long)l->illegal, (long long)l->interest, (long long)l->unknown);
     }
 }
 

@@ -20,6 +20,8 @@ typedef struct vigil_case_item {
     const char *md5, *sha1, *sha256;  /* lower-case hex; NULL when missing */
     const char *pdq;                  /* hex of the plain PDQ hash; NULL when none */
     int pdq_quality;                  /* 0..100; ignored without pdq */
+    const char *pdq_dihedral;         /* hex of the seven other orientations (448 digits, in
+                                       * vigil_pdq_dihedral order); NULL when not known */
     uint64_t size;
     const char *verdict;              /* illegal benign interest near unknown error */
     const char *set, *category, *series; /* the winning match; NULL when none */
@@ -32,6 +34,7 @@ typedef struct vigil_case_item {
 /* Room for the strings vigil_case_item_of makes. */
 typedef struct vigil_case_item_text {
     char md5[33], sha1[41], sha256[65], pdq[65];
+    char pdq_dihedral[64 * (VIGIL_PDQ__DIHEDRAL - 1) + 1];
     char *path, *container;           /* owned: vigil_case_item_text_free */
 } vigil_case_item_text;
 

@@ -1,9 +1,9 @@
 /*
  * Links between cases and the networks they form (docs/links.md). Two cases are linked when
- * they hold the same file (vigil/case_items.h); a network is a connected group of linked cases.
- * A user who does not see every case sees the links of the cases they may see, and of the case
- * at the other end only its unit and the unit's reference ("also held by"); each such read is
- * audited on the other case. Codes as in vigil/cases.h.
+ * they hold the same file or near pictures (vigil/case_items.h); a network is a connected group
+ * of linked cases. A user who does not see every case sees the links of the cases they may see,
+ * and of the case at the other end only its unit and the unit's reference ("also held by"); each
+ * such read is audited on the other case. Codes as in vigil/cases.h.
  */
 #ifndef VIGIL_LINKS_H
 #define VIGIL_LINKS_H
@@ -26,8 +26,8 @@ typedef struct vigil_link_case {
 typedef struct vigil_link {
     vigil_link_case a, b;
     int64_t exact;            /* files both cases hold */
-    int64_t illegal, interest, unknown; /* of those: known illegal, of interest or near, unknown */
-    int64_t near;             /* pictures within PDQ distance of each other (not yet computed: 0) */
+    int64_t illegal, interest, unknown; /* of those and the near pairs: known illegal, of interest or near, unknown */
+    int64_t near;             /* pairs of near pictures (PDQ within 31, any orientation), not the same file */
     char updated[24];         /* when the link was last computed */
     int64_t network;          /* the network it belongs to */
 } vigil_link;

@@ -17,7 +17,7 @@
 #include "cases/links.h"
 
 /* Bump when the SQL below changes. */
-#define ACCESS_VERSION 4
+#define ACCESS_VERSION 5
 
 static const char access_sql[] =
     "DO $$BEGIN"
@@ -115,6 +115,31 @@ static const char access_sql[] =
     "  LANGUAGE sql STABLE SECURITY DEFINER AS $$"
     "  SELECT " VG_LINKS_COLS ", vigil_sees_case(l.a, who), vigil_sees_case(l.b, who)" VG_LINKS_FROM
     "  WHERE vigil_sees_case(l.a, who) OR vigil_sees_case(l.b, who)$$;"
+    /* near links: every other case's linkable pictures by number and hashes only (never whose), and
+     * the pairs found written to the links of a case the role sees */
+    /* the rule of near pictures (links_near.c) over case_pdq.hashes: some orientation of either
+     * within 31 of the other's plain hash */
+    "CREATE OR REPLACE FUNCTION vigil_pdq_near(a text, b text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$"
+    "  SELECT EXISTS (SELECT 1 FROM generate_series(0, 7) k WHERE (length(a) >= 64 * (k + 1)"
+    "    AND bit_count(CAST('x' || substr(a, 64 * k + 1, 64) AS bit(256)) # CAST('x' || substr(b, 1, 64) AS bit(256))) <= 31)"
+    "    OR (length(b) >= 64 * (k + 1)"
+    "    AND bit_count(CAST('x' || substr(a, 1, 64) AS bit(256)) # CAST('x' || substr(b, 64 * k + 1, 64) AS bit(256))) <= 31))$$;"
+    "CREATE OR REPLACE FUNCTION vigil_pdq_others(bigint, who name) RETURNS TABLE(o_id bigint, o_hashes text)"
+    "  LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$"
+    "BEGIN"
+    "  IF NOT vigil_sees_case($1, who) THEN"
+    "    RAISE EXCEPTION 'links: case % is not visible to role %', $1, who USING ERRCODE = '42501';"
+    "  END IF;"
+    "  RETURN QUERY SELECT p.id, p.hashes FROM case_pdq p WHERE p.case_id <> $1;"
+    "END$$;"
+    "CREATE OR REPLACE FUNCTION vigil_links_near(bigint, text, text, who name) RETURNS void"
+    "  LANGUAGE plpgsql SECURITY DEFINER AS $$"
+    "BEGIN"
+    "  IF NOT vigil_sees_case($1, who) THEN"
+    "    RAISE EXCEPTION 'links: case % is not visible to role %', $1, who USING ERRCODE = '42501';"
+    "  END IF;"
+    "  " VG_LINKS_NEAR_SQL(VG_NEAR_PAIRS_PG, VG_NEAR_CHECK_PG) ";"
+    "END$$;"
     "CREATE OR REPLACE FUNCTION vigil_series_cases(who name) RETURNS TABLE(o_series text, o_case bigint,"
     "  o_unit text, o_contact text, o_ref text, o_reg text, o_items bigint, o_sees boolean)"
     "  LANGUAGE sql STABLE SECURITY DEFINER AS $$"
@@ -123,12 +148,13 @@ static const char access_sql[] =
     "REVOKE ALL ON FUNCTION vigil_is_user(name), vigil_sees_all(name), vigil_unit_of(name),"
     "  vigil_referred_to(bigint, name), vigil_sees_case(bigint, name), vigil_suspect_elsewhere(bigint, name),"
     "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text), vigil_audit_visible(name),"
-    "  vigil_links_update(bigint, text, name), vigil_links_visible(name), vigil_series_cases(name) FROM PUBLIC;"
+    "  vigil_links_update(bigint, text, name), vigil_links_visible(name), vigil_series_cases(name),"
+    "  vigil_pdq_others(bigint, name), vigil_links_near(bigint, text, text, name) FROM PUBLIC;"
     "GRANT EXECUTE ON FUNCTION vigil_is_user(name), vigil_sees_all(name), vigil_unit_of(name),"
     "  vigil_referred_to(bigint, name), vigil_sees_case(bigint, name), vigil_suspect_elsewhere(bigint, name),"
     "  vigil_stats_referrals(), vigil_stats_cases(), vigil_role_add(name, text), vigil_audit_visible(name),"
-    "  vigil_links_update(bigint, text, name), vigil_links_visible(name), vigil_series_cases(name)"
-    "  TO vigil_users;"
+    "  vigil_links_update(bigint, text, name), vigil_links_visible(name), vigil_series_cases(name),"
+    "  vigil_pdq_others(bigint, name), vigil_links_near(bigint, text, text, name) TO vigil_users;"
     /* a fixed search_path: the schema the tables are in, then nothing a user could create */
     "DO $$DECLARE f regprocedure;"
     "BEGIN"
@@ -144,6 +170,7 @@ static const char access_sql[] =
     "GRANT SELECT, INSERT ON case_events TO vigil_users;"
     "GRANT SELECT, INSERT, UPDATE ON case_items, case_item_places TO vigil_users;"
     "GRANT SELECT ON case_links TO vigil_users;"
+    "GRANT SELECT, INSERT, DELETE ON case_pdq TO vigil_users;"
     "GRANT SELECT, INSERT, UPDATE, DELETE ON series TO vigil_users;"
     "ALTER TABLE case_links ENABLE ROW LEVEL SECURITY;"
     "DROP POLICY IF EXISTS vigil_read ON case_links;"
@@ -194,7 +221,7 @@ static const char access_sql[] =
     "DO $$DECLARE t text;"
     "BEGIN"
     "  FOREACH t IN ARRAY ARRAY['suspects', 'signals', 'referrals', 'case_events',"
-    "    'case_items', 'case_item_places'] LOOP"
+    "    'case_items', 'case_item_places', 'case_pdq'] LOOP"
     "    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);"
     "    EXECUTE format('DROP POLICY IF EXISTS vigil_case ON %I', t);"
     "    EXECUTE format('CREATE POLICY vigil_case ON %I USING (vigil_sees_case(case_id, current_user))', t);"

@@ -13,9 +13,9 @@
 #include "core/hex.h"
 #include "vigil/case_items.h"
 
-/* Rows per statement: 14 parameters each stays well under SQLite's 32766. */
+/* Rows per statement: 15 parameters each stays well under SQLite's 32766. */
 #define BATCH 256
-#define ITEM_COLS 14
+#define ITEM_COLS 15
 #define PLACE_COLS 7
 
 typedef struct row {
@@ -82,12 +82,13 @@ static char *insert_sql(const char *head, int cols, size_t n, const char *tail)
 }
 
 static const char item_head[] = "INSERT INTO case_items(case_id, key, md5, sha1, sha256, pdq, pdq_quality, size,"
-                                " verdict, hashset, category, series, mime, added_at) VALUES";
+                                " verdict, hashset, category, series, mime, added_at, pdq_dihedral) VALUES";
 /* a file scanned again keeps its row: the newest verdict and match win (newer hash sets) */
 static const char item_tail[] = " ON CONFLICT(case_id, key) DO UPDATE SET verdict = excluded.verdict,"
                                 " hashset = excluded.hashset, category = excluded.category, series = excluded.series,"
                                 " pdq = COALESCE(excluded.pdq, case_items.pdq),"
                                 " pdq_quality = COALESCE(excluded.pdq_quality, case_items.pdq_quality),"
+                                " pdq_dihedral = COALESCE(excluded.pdq_dihedral, case_items.pdq_dihedral),"
                                 " mime = COALESCE(excluded.mime, case_items.mime)";
 static const char place_head[] = "INSERT INTO case_item_places(case_id, key, place, container, path, allocated, carved)"
                                  " VALUES";
@@ -210,6 +211,7 @@ int vigil_case_store_add(vigil_case_store *s, const vigil_case_item *it, vigil_e
     r->s[11] = copy(it->series, &oom);
     r->s[12] = copy(it->mime, &oom);
     r->s[13] = strdup(s->now);
+    r->s[14] = it->pdq ? copy(it->pdq_dihedral, &oom) : NULL;
     r->place[0] = strdup(s->ids);
     r->place[1] = strdup(key);
     r->place[2] = place_key(it);

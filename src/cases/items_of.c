@@ -79,6 +79,9 @@ int vigil_case_item_of(vigil_case_item *out, vigil_case_item_text *t, const vigi
         vigil_pdq_hex(t->pdq, &it->pdq[VIGIL_PDQ_ORIG]);
         out->pdq = t->pdq;
         out->pdq_quality = it->pdq_quality;
+        for (int k = 1; k < VIGIL_PDQ__DIHEDRAL; k++)
+            vigil_pdq_hex(t->pdq_dihedral + (size_t)(k - 1) * 64, &it->pdq[k]);
+        out->pdq_dihedral = t->pdq_dihedral;
     }
     out->size = it->size;
     out->verdict = vigil_verdict_name(it->verdict);

@@ -19,10 +19,10 @@ int vg_links_update(vigil_registry *reg, int64_t case_id, const char *now, vigil
     snprintf(ids, sizeof ids, "%lld", (long long)case_id);
     /* PostgreSQL: the same SQL in a function that sees every case's items (access.c) */
     if (vg_db_is_pg(reg->db))
-        return vg_db_exec(reg->db, "SELECT vigil_links_update(?, ?, current_user)", p, 2, NULL, err);
-    if ((rc = vg_db_exec(reg->db, VG_LINKS_DELETE_SQL, p, 1, NULL, err)) < 0)
-        return rc;
-    return vg_db_exec(reg->db, VG_LINKS_INSERT_SQL, p, 2, NULL, err);
+        rc = vg_db_exec(reg->db, "SELECT vigil_links_update(?, ?, current_user)", p, 2, NULL, err);
+    else if ((rc = vg_db_exec(reg->db, VG_LINKS_DELETE_SQL, p, 1, NULL, err)) == 0)
+        rc = vg_db_exec(reg->db, VG_LINKS_INSERT_SQL, p, 2, NULL, err);
+    return rc < 0 ? rc : vg_links_near_update(reg, case_id, now, err);
 }
 
 int vg_case_material_get(vg_case_material *out, vigil_registry *reg, int64_t case_id, vigil_error *err)

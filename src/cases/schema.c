@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "cases/reg.h"
+#include "cases/links.h"
 
 /* @PK@ is filled per backend. */
 static const char *const migrations[] = {
@@ -80,19 +80,31 @@ static const char *const migrations[] = {
     "CREATE INDEX case_items_series ON case_items(series) WHERE series IS NOT NULL;"
     "CREATE TABLE series(name TEXT PRIMARY KEY, identified BIGINT NOT NULL, updated_by TEXT NOT NULL,"
     "  updated_at TEXT NOT NULL);",
+    /* 6: near links by PDQ (docs/links.md): the hashes of the seven other orientations of an item,
+     * and the pictures that may link by PDQ, one row each under a number of its own (what a
+     * near-link search on PostgreSQL names another case's picture by, not its case or digest).
+     * Existing pictures get their rows now; their near links appear when their case next changes. */
+    "ALTER TABLE case_items ADD COLUMN pdq_dihedral TEXT;"
+    "CREATE TABLE case_pdq(id @PK@, case_id BIGINT NOT NULL REFERENCES cases(id), key TEXT NOT NULL,"
+    "  hashes TEXT NOT NULL);"
+    "CREATE INDEX case_pdq_case ON case_pdq(case_id);"
+    /* the pictures of a case without reading its other items */
+    "CREATE INDEX case_items_pictures ON case_items(case_id) WHERE pdq IS NOT NULL;"
+    "INSERT INTO case_pdq(case_id, key, hashes) SELECT case_id, key, pdq FROM case_items"
+    "  WHERE " VG_PDQ_LINKABLE ";",
 };
 
 const vg_schema vg_cases_schema = {
     .name = "case",
     .version_key = "cases_schema_version",
-    .version = 5,
+    .version = 6,
     .migrations = migrations,
-    .drop_sqlite = "DROP TABLE IF EXISTS series; DROP TABLE IF EXISTS case_links; DROP TABLE IF EXISTS case_item_places;"
+    .drop_sqlite = "DROP TABLE IF EXISTS case_pdq; DROP TABLE IF EXISTS series; DROP TABLE IF EXISTS case_links; DROP TABLE IF EXISTS case_item_places;"
                    "DROP TABLE IF EXISTS case_items; DROP TABLE IF EXISTS user_passwords; DROP TABLE IF EXISTS api_keys;"
                    "DROP TABLE IF EXISTS case_events; DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
                    "DROP TABLE IF EXISTS suspects; DROP TABLE IF EXISTS cases; DROP TABLE IF EXISTS users;"
                    "DROP TABLE IF EXISTS units",
-    .drop_pg = "DROP TABLE IF EXISTS series, case_links, case_item_places, case_items, user_passwords, api_keys,"
+    .drop_pg = "DROP TABLE IF EXISTS case_pdq, series, case_links, case_item_places, case_items, user_passwords, api_keys,"
                " case_events, referrals, signals, suspects, cases, users, units CASCADE",
 };
 

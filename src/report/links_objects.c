@@ -190,8 +190,8 @@ int vigil_links_write_dot(FILE *f, const vigil_link_view *v, vigil_error *err)
             dot_node(&b, &l->a);
             vg_buf_adds(&b, " -- ");
             dot_node(&b, &l->b);
-            vg_buf_addf(&b, " [label=\"%lld shared\\n%lld illegal, %lld interest\\n%lld unknown%s\", penwidth=%d];\n",
-                        (long long)l->exact, (long long)l->illegal, (long long)l->interest, (long long)l->unknown,
+            vg_buf_addf(&b, " [label=\"%lld shared, %lld near\\n%lld illegal, %lld interest\\n%lld unknown%s\", penwidth=%d];\n",
+                        (long long)l->exact, (long long)l->near, (long long)l->illegal, (long long)l->interest, (long long)l->unknown,
                         l->unknown ? " (new material)" : "", l->unknown ? 3 : 1);
         }
         vg_buf_adds(&b, "  }\n");
