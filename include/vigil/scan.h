@@ -56,6 +56,9 @@ typedef struct vigil_scan_opts {
     int isolate;                 /* default 0 here; vigil scan turns it on (--no-isolation: off) */
     unsigned item_timeout;       /* seconds without progress before a worker is killed (default 60) */
     uint64_t worker_memory;      /* address space a worker may add to what it starts with (default 1 GiB) */
+    /* A file found while walking whose content is a raw disk image is opened and its files read,
+     * nested under it (default 1; only with expand_archives). */
+    int nested_images;
 } vigil_scan_opts;
 
 /* The self-check of one disk image (--verify-image). */

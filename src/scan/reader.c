@@ -752,6 +752,8 @@ void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, 
         level lv = {r, &b, NULL, 0, emit, ud};
         vg_archive_src src = {.fd = fd, .base = sfx > 0 ? (uint64_t)sfx : 0, .consumed = &b.in};
         scan_archive(&lv, &src, e->path);
+    } else if (rc == 0 && r->o->expand_archives && r->o->nested_images) {
+        vg_reader_nested_image(r, fd, e->path, size, r->head, head_len, emit, ud);
     }
     close(fd);
 }
