@@ -113,6 +113,8 @@ static void usage(FILE *f)
             "  --verify-image        check an E01's stored MD5/SHA-1 against its media (reads it all)\n"
             "  --key-file FILE       passwords and recovery keys, one a line, tried on encrypted volumes\n"
             "                        (LUKS 1, BitLocker); never written anywhere\n"
+            "  --no-nested-images    a raw disk image found inside a folder is hashed, not opened (by\n"
+            "                        default its files are read, nested under it)\n"
             "Parsers (archives, libmagic, picture decoders) run in sandboxed worker processes, one per job:\n"
             "  --item-timeout SECONDS  a parser that makes no progress this long costs its item (default 60)\n"
             "  --worker-memory SIZE  a worker's memory cap, over the hash sets it shares (default 1G)\n"
@@ -157,7 +159,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"examiner", required_argument, NULL, 'w'}, {"no-sets", no_argument, NULL, 'S'},
         {"key-file", required_argument, NULL, 'k'}, {"store", required_argument, NULL, 'G'},
         {"item-timeout", required_argument, NULL, 'I'}, {"worker-memory", required_argument, NULL, 'W'},
-        {"no-isolation", no_argument, NULL, 'O'},
+        {"no-isolation", no_argument, NULL, 'O'}, {"no-nested-images", no_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
     int opt;
@@ -176,6 +178,7 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         case 'w': a->examiner = optarg; break;
         case 'q': a->quiet = 1; break;
         case 'A': o->expand_archives = 0; break;
+        case 'H': o->nested_images = 0; break;
         case 'L': o->read_link_targets = 1; break;
         case 'M': o->sniff_mime = 0; break;
         case 'D':

@@ -52,10 +52,14 @@ typedef struct vigil_scan_opts {
     const struct vigil_resume *resume;
     /* Isolation: files are parsed in worker processes (one per job), sandboxed by seccomp, so that
      * a parser that crashes, hangs or runs out of memory costs one error item, not the scan.
-     * Listing a disk image's file systems and its self-check stay in the scanning process. */
+     * Listing the file systems of a disk image named as a path and its self-check stay in the
+     * scanning process (images found inside folders are listed in the worker). */
     int isolate;                 /* default 0 here; vigil scan turns it on (--no-isolation: off) */
     unsigned item_timeout;       /* seconds without progress before a worker is killed (default 60) */
     uint64_t worker_memory;      /* address space a worker may add to what it starts with (default 1 GiB) */
+    /* A file found while walking whose content is a raw disk image is opened and its files read,
+     * nested under it (default 1; only with expand_archives). */
+    int nested_images;
 } vigil_scan_opts;
 
 /* The self-check of one disk image (--verify-image). */

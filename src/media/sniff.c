@@ -91,6 +91,11 @@ vg_sniff_by vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, 
     return VG_SNIFF_BY_MAGIC;
 }
 
+int vg_sniff_is_xar(const uint8_t *p, size_t n)
+{
+    return p && n >= 4 && memcmp(p, "xar!", 4) == 0;
+}
+
 int vg_sniff_is_container(const uint8_t *p, size_t n)
 {
     return vg_sniff_format_container(p, n);

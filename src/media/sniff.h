@@ -26,5 +26,7 @@ typedef enum vg_sniff_by { VG_SNIFF_BY_TABLE, VG_SNIFF_BY_TEXT, VG_SNIFF_BY_DATA
 vg_sniff_by vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap);
 /* 1 if head starts an archive or compressed stream that libarchive should open. */
 int vg_sniff_is_container(const uint8_t *head, size_t n);
+/* 1 for a xar archive: a container whose reader can loop forever, opened only where a timeout ends it. */
+int vg_sniff_is_xar(const uint8_t *head, size_t n);
 
 #endif

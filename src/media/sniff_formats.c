@@ -330,8 +330,9 @@ static const row rows[] = {
     {1, "\x2a\x4d\x18", 3, skippable_frame, {"skippable-frame", NULL, CONT}, NULL},
     {0, "\x02\x21\x4c\x18", 4, NULL, {"lz4", "application/x-lz4", CONT}, NULL},
     {2, "-l", 2, lha_method, {"lha", NULL, CONT}, NULL},
-    /* xar is named but not opened: libarchive 3.6's reader can loop forever on a crafted file */
-    {0, "xar!", 4, NULL, {"xar", "application/x-xar", 0}, NULL},
+    /* libarchive 3.6's xar reader can loop forever on a crafted file: opened in parser workers
+       only, whose item timeout ends it (vg_sniff_is_xar) */
+    {0, "xar!", 4, NULL, {"xar", "application/x-xar", CONT}, NULL},
     /* disk images; file has no MIME type for EWF and VMDK sparse extents */
     {0, "EVF\x09\x0d\x0a\xff\x00", 8, NULL, {"e01", "application/octet-stream", 0}, NULL},
     {0, "KDMV", 4, NULL, {"vmdk", "application/octet-stream", 0}, NULL},

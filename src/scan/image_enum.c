@@ -158,11 +158,26 @@ static int enumerate_region(vg_image *im, size_t i, const char *path, const vigi
     return rc;
 }
 
+/* Records and error items of the image as a whole, then every region's files and carving. */
+int vg_image_enumerate_opened(vg_image *im, const char *path, const vigil_scan_opts *o, vg_job_sink sink, void *ud)
+{
+    vg_result *rec;
+    int rc = 0;
+    if ((rec = vg_result_new_record()) != NULL) {
+        rec->record->images = 1;
+        rc = sink(ud, NULL, rec);
+    }
+    if (rc == 0 && vg_image_damage(im)) /* said once; what can be read is still scanned */
+        rc = error_item(sink, ud, path, NULL, vg_image_damage(im));
+    for (size_t i = 0; i < vg_image_nregions(im) && rc == 0; i++)
+        rc = enumerate_region(im, i, path, o, sink, ud);
+    return rc;
+}
+
 int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink sink, void *ud)
 {
     vg_image *im = NULL;
     vg_image_job *verify = NULL;
-    vg_result *rec;
     char why[320], damage[320];
     int rc = 0, damaged = vg_image_is_ewf_file(path) && vg_ewf_damaged(path, damage, sizeof damage);
     if (damaged && !strncmp(damage, "not the first", 13))
@@ -178,17 +193,8 @@ int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink s
         if (verify && vg_image_is_ewf(im))
             verify->verify = verify_start(path, o->stop);
     }
-    if ((rec = vg_result_new_record()) != NULL) {
-        rec->record->images = 1;
-        if (rc == 0)
-            rc = sink(ud, NULL, rec);
-        else
-            vg_result_free(rec);
-    }
-    if (rc == 0 && vg_image_damage(im)) /* said once; what can be read is still scanned */
-        rc = error_item(sink, ud, path, NULL, vg_image_damage(im));
-    for (size_t i = 0; i < vg_image_nregions(im) && rc == 0; i++)
-        rc = enumerate_region(im, i, path, o, sink, ud);
+    if (rc == 0)
+        rc = vg_image_enumerate_opened(im, path, o, sink, ud);
     vg_image_close(im);
     if (verify) {
         if (rc == 0)

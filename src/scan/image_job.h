@@ -45,6 +45,8 @@ typedef int (*vg_job_sink)(void *ud, vg_image_job *job, vg_result *ready);
 /* List the image at path as jobs and results. Nothing fails here: an image
  * that does not open is an error item. Returns the sink's non-zero value or 0. */
 int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink sink, void *ud);
+/* The same for an image already opened (a file found inside a scanned folder): no self-check. */
+int vg_image_enumerate_opened(vg_image *im, const char *path, const vigil_scan_opts *o, vg_job_sink sink, void *ud);
 
 /* Reader side (reader_image.c). */
 typedef struct vg_reader vg_reader;
@@ -56,5 +58,13 @@ void vg_reader_image(vg_reader *r, vg_image_job *j, vg_job_emit_fn emit, void *u
  * closes); a failure to open is kept too and reported by the jobs. -1 out of memory. */
 int vg_reader_image_preopen(vg_reader *r, const char *path);
 void vg_image_cache_free(vg_image_cache *c);
+/* Lend the reader an image already open, under path, until vg_reader_image_drop closes it. -1 out
+ * of memory (im stays the caller's). */
+int vg_reader_image_lend(vg_reader *r, const char *path, vg_image *im);
+void vg_reader_image_drop(vg_reader *r, const char *path);
+/* After a file on disk was read and its item emitted: when its content (head, n bytes) is a disk
+ * image, its files are read from fd and emitted nested under it (reader_nested.c). */
+void vg_reader_nested_image(vg_reader *r, int fd, const char *path, uint64_t size, const uint8_t *head, size_t n,
+                            vg_job_emit_fn emit, void *ud);
 
 #endif

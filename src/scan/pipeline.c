@@ -105,6 +105,7 @@ void vigil_scan_opts_init(vigil_scan_opts *o)
     o->carve_max_size = (uint64_t)64 << 20;
     o->item_timeout = 60;
     o->worker_memory = (uint64_t)1 << 30;
+    o->nested_images = 1;
 }
 
 void vigil_scan_stats_dispose(vigil_scan_stats *s)

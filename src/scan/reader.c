@@ -423,6 +423,13 @@ static vg_result *member_result(level *lv, const vg_archive_member *m)
     return vg_result_new(m->path, strlen(m->path), lv->chain, lv->depth);
 }
 
+/* An archive to open: xar only in a parser worker, whose item timeout ends libarchive's looping
+ * xar reader (without isolation the scan would never end). */
+static int opens_as_container(const vg_reader *r, const uint8_t *head, size_t n)
+{
+    return vg_sniff_is_container(head, n) && (r->o->isolate || !vg_sniff_is_xar(head, n));
+}
+
 /*
  * One block of a member or pulled file in buf: keep the head for sniffing,
  * decide once the head is full whether it is a container to expand (and then
@@ -437,7 +444,7 @@ static void take_chunk(vg_reader *r, spool *sp, size_t *head_len, int *nested, i
         *head_len += take;
     }
     if (*nested < 0 && *head_len == VG_SNIFF_BYTES) {
-        *nested = expand && vg_sniff_is_container(r->head, *head_len);
+        *nested = expand && opens_as_container(r, r->head, *head_len);
         if (*nested)
             spool_add(sp, r->head, *head_len - take, r->o->limits.spool_mem);
     }
@@ -451,7 +458,7 @@ static void take_chunk(vg_reader *r, spool *sp, size_t *head_len, int *nested, i
 static void take_end(vg_reader *r, spool *sp, size_t head_len, int *nested, int expand)
 {
     if (*nested < 0) {
-        *nested = expand && vg_sniff_is_container(r->head, head_len);
+        *nested = expand && opens_as_container(r, r->head, head_len);
         if (*nested)
             spool_add(sp, r->head, head_len, r->o->limits.spool_mem);
     }
@@ -746,12 +753,14 @@ void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, 
     image_thumbnail(r, res);
     emit(ud, res); /* res is the sink's from here on */
     if (rc == 0 && r->o->expand_archives &&
-        (vg_sniff_is_container(r->head, head_len) ||
+        (opens_as_container(r, r->head, head_len) ||
          (sfx = vg_archive_appended(fd, size, r->head, head_len)) >= 0)) {
         budget b = {0};
         level lv = {r, &b, NULL, 0, emit, ud};
         vg_archive_src src = {.fd = fd, .base = sfx > 0 ? (uint64_t)sfx : 0, .consumed = &b.in};
         scan_archive(&lv, &src, e->path);
+    } else if (rc == 0 && r->o->expand_archives && r->o->nested_images) {
+        vg_reader_nested_image(r, fd, e->path, size, r->head, head_len, emit, ud);
     }
     close(fd);
 }

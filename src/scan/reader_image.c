@@ -56,6 +56,33 @@ int vg_reader_image_preopen(vg_reader *r, const char *path)
     return 0;
 }
 
+int vg_reader_image_lend(vg_reader *r, const char *path, vg_image *im)
+{
+    vg_image_cache **cp = vg_reader_images(r), *c = calloc(1, sizeof *c);
+    if (!c || !(c->path = strdup(path))) {
+        free(c);
+        return -1;
+    }
+    c->pinned = 1;
+    c->im = im;
+    c->next = *cp;
+    *cp = c;
+    return 0;
+}
+
+void vg_reader_image_drop(vg_reader *r, const char *path)
+{
+    vg_image_cache **cp = vg_reader_images(r);
+    for (; *cp; cp = &(*cp)->next)
+        if ((*cp)->pinned && strcmp((*cp)->path, path) == 0) {
+            vg_image_cache *c = *cp;
+            *cp = c->next;
+            c->next = NULL;
+            vg_image_cache_free(c);
+            return;
+        }
+}
+
 /* This thread's handle on the image at path; NULL with why when it does not open. */
 static vg_image *image_for(vg_reader *r, const char *path, char *why, size_t cap)
 {

@@ -130,17 +130,21 @@ static TSK_FS_INFO *open_fs(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t
                                              TSK_FS_TYPE_HFS_DETECT, TSK_FS_TYPE_ISO9660, TSK_FS_TYPE_FFS_DETECT,
                                              TSK_FS_TYPE_FAT_DETECT};
     TSK_FS_TYPE_ENUM hint = type_of_part(part);
-    TSK_FS_INFO *fs = open_type(im, part, off, TSK_FS_TYPE_DETECT);
+    TSK_FS_INFO *fs;
     const char *msg;
     *several = 0;
-    if (fs || tsk_error_get_errno() != TSK_ERR_FS_UNKTYPE)
+    /* opened from a descriptor, each type in turn: TSK's detection opens a file beside the image
+       (YAFFS2's config), which a sandboxed worker may not */
+    if (!im->by_fd &&
+        ((fs = open_type(im, part, off, TSK_FS_TYPE_DETECT)) != NULL || tsk_error_get_errno() != TSK_ERR_FS_UNKTYPE))
         return fs;
     /* TSK says "Cannot determine file system type (EXT2/3/4 or FAT)" when two signatures match;
        the part in parentheses is its errstr */
-    msg = tsk_error_get_errstr();
-    if (!msg || !strstr(msg, " or "))
+    msg = im->by_fd ? NULL : tsk_error_get_errstr();
+    if (!im->by_fd && (!msg || !strstr(msg, " or ")))
         return NULL;
-    snprintf(several, cap, "%s", msg);
+    if (msg)
+        snprintf(several, cap, "%s", msg);
     if (hint != TSK_FS_TYPE_DETECT) {
         tsk_error_reset();
         if ((fs = open_type(im, part, off, hint)) != NULL)
@@ -155,7 +159,10 @@ static TSK_FS_INFO *open_fs(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t
     }
     tsk_error_reset();
     tsk_error_set_errno(TSK_ERR_FS_UNKTYPE);
-    tsk_error_set_errstr("signatures of %s, and none of them opens", several);
+    if (im->by_fd)
+        tsk_error_set_errstr("no file system recognised");
+    else
+        tsk_error_set_errstr("signatures of %s, and none of them opens", several);
     return NULL;
 }
 
@@ -365,6 +372,31 @@ int vg_image_open_keys(vg_image **out, const char *path, const char *const *keys
 int vg_image_open(vg_image **out, const char *path, char *why, size_t cap)
 {
     return vg_image_open_keys(out, path, NULL, 0, why, cap);
+}
+
+int vg_image_open_fd(vg_image **out, int fd, const char *name, const char *const *keys, size_t nkeys, char *why,
+                     size_t cap)
+{
+    vg_image *im = calloc(1, sizeof *im);
+    *out = NULL;
+    if (!im)
+        return snprintf(why, cap, "out of memory"), -1;
+    im->format = VG_FORMAT_RAW;
+    im->by_fd = 1;
+    im->keys = keys;
+    im->nkeys = nkeys;
+    if (!(im->img = vg_image_open_raw_fd(fd, name, why, cap))) {
+        free(im);
+        return -1;
+    }
+    if (open_layout(im, why, cap) < 0) {
+        vg_image_close(im);
+        return -1;
+    }
+    im->keys = NULL; /* lent for the opening only */
+    im->nkeys = 0;
+    *out = im;
+    return 0;
 }
 
 int vg_image_open_mem(vg_image **out, const uint8_t *p, size_t n, char *why, size_t cap)

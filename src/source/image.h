@@ -55,6 +55,10 @@ int vg_image_open_keys(vg_image **out, const char *path, const char *const *keys
                        size_t cap);
 /* The same, taking the container format as given (fuzzing a format's reader). */
 int vg_image_open_as(vg_image **out, const char *path, vg_image_format format, char *why, size_t cap);
+/* A raw image over fd (duplicated), named name: a file found inside a scanned folder, opened where
+ * nothing may be opened by name. Containers (E01, virtual disks) are not read so: -1 with why. */
+int vg_image_open_fd(vg_image **out, int fd, const char *name, const char *const *keys, size_t nkeys, char *why,
+                     size_t cap);
 /* The same over n bytes in memory, which must outlive the image (fuzzing, tests). */
 int vg_image_open_mem(vg_image **out, const uint8_t *p, size_t n, char *why, size_t cap);
 void vg_image_close(vg_image *im);

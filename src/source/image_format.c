@@ -67,7 +67,7 @@ int vg_image_format_supported(vg_image_format f, char *why, size_t cap)
 }
 
 /* A volume system, file system or encrypted volume at the start of a raw image. */
-static int disk_signature(const uint8_t *b, size_t n)
+int vg_image_disk_signature(const uint8_t *b, size_t n)
 {
     return at(b, n, 512, "EFI PART", 8) || at(b, n, 4096, "EFI PART", 8) ||   /* GPT */
            at(b, n, 3, "NTFS    ", 8) || at(b, n, 3, "EXFAT   ", 8) ||
@@ -100,6 +100,6 @@ int vg_image_probe(const char *path, vg_image_format *f, int *disk)
         return -1;
     h.n = (size_t)got;
     *f = vg_image_format_of(&h);
-    *disk = disk_signature(b, h.n);
+    *disk = vg_image_disk_signature(b, h.n);
     return 0;
 }

@@ -38,5 +38,8 @@ int vg_image_format_supported(vg_image_format f, char *why, size_t cap);
  * encrypted volume signature (*disk_signature). Reads at most 40 KiB and 512 bytes, without
  * atime. -1 when the file cannot be read. */
 int vg_image_probe(const char *path, vg_image_format *f, int *disk_signature);
+/* 1 when the first n bytes of a raw image carry a volume system, file system or encrypted volume
+ * signature (what vg_image_probe calls a disk signature). */
+int vg_image_disk_signature(const uint8_t *head, size_t n);
 
 #endif

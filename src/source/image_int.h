@@ -16,6 +16,7 @@ struct vg_image {
     size_t nkeys;
     size_t n, cap;
     vg_image_format format;
+    int by_fd;                 /* opened from a descriptor: TSK must not look for files beside it */
     char tail_why[256];        /* non-empty: the end of the media cannot be read */
 };
 
@@ -33,6 +34,9 @@ void vg_ext_img_fail(TSK_IMG_INFO *img, const char *why);
 
 /* A raw image (split .001 sets included) read through our own O_NOATIME descriptors. */
 TSK_IMG_INFO *vg_image_open_raw(const char *path, char *why, size_t cap);
+/* A raw image over a descriptor already open (a file found inside a scanned folder, read by a
+ * worker that may open nothing): name is what TSK is told; fd is duplicated, not taken. */
+TSK_IMG_INFO *vg_image_open_raw_fd(int fd, const char *name, char *why, size_t cap);
 /* An EWF image through our own libewf handle: reads over a bad chunk fail. */
 TSK_IMG_INFO *vg_image_open_ewf(const char *path, char *why, size_t cap);
 /* The same over n bytes in memory (lent: they must outlive the image). */

@@ -185,6 +185,39 @@ fail:
     return NULL;
 }
 
+TSK_IMG_INFO *vg_image_open_raw_fd(int fd, const char *name, char *why, size_t cap)
+{
+    raw_img *r = calloc(1, sizeof *r);
+    struct stat st;
+    TSK_IMG_INFO *img;
+    if (!r || !(r->name = strdup(name)) || !(r->fd = malloc(sizeof *r->fd)) || !(r->start = calloc(1, sizeof *r->start))) {
+        snprintf(why, cap, "out of memory");
+        goto fail;
+    }
+    if (fstat(fd, &st) < 0 || (r->fd[0] = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+        snprintf(why, cap, "cannot open image: %s: %s", name, strerror(errno));
+        goto fail;
+    }
+    r->n = 1;
+    r->names[0] = r->name;
+    r->base.info.images = r->names;
+    r->base.info.num_img = 1;
+    img = tsk_img_open_external(r, (TSK_OFF_T)st.st_size, 512, raw_read, raw_close, raw_stat);
+    if (img)
+        return img;
+    snprintf(why, cap, "cannot open image: %s", tsk_error_get());
+fail:
+    if (r && r->n)
+        close(r->fd[0]);
+    if (r) {
+        free(r->fd);
+        free(r->start);
+        free(r->name);
+    }
+    free(r);
+    return NULL;
+}
+
 TSK_IMG_INFO *vg_image_open_mem_img(const uint8_t *p, size_t n)
 {
     raw_img *r = calloc(1, sizeof *r);

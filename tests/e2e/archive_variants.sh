@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Every archive variant libarchive reads is opened: old tar and cpio framings, self-extracting
-# programs, zstd behind skippable frames, lz4 legacy frames, ar, RPM, CAB, LHA, RAR 4 and 5.
+# programs, zstd behind skippable frames, lz4 legacy frames, ar, RPM, CAB, LHA, RAR 4 and 5, xar.
 # Some are made here with the old tools, the others come from libarchive's own test suite
-# (tests/data/archives/README.md). A crafted xar that hangs libarchive's reader is named and left
-# closed, so the scan ends.
+# (tests/data/archives/README.md). A crafted xar that hangs libarchive's reader is opened in a
+# parser worker and costs one `timeout` item; without isolation it is named and left closed.
 . "$(dirname "$0")/lib.sh"
 
 A=$TESTDATA/archives
@@ -25,7 +25,7 @@ python3 -c "
 import struct, sys
 skip = struct.pack('<II', 0x184D2A50, 8) + b'metadata'
 open(sys.argv[1], 'wb').write(skip + open(sys.argv[2], 'rb').read())" "$E/skippable.zst" "$T/a.zst"
-cp "$A"/*.exe "$A"/*.rpm "$A"/*.lzh "$A"/*.rar "$A"/*.cab "$A"/*.xar "$E/"
+cp "$A"/*.exe "$A"/*.rpm "$A"/*.lzh "$A"/*.rar "$A"/*.cab "$A"/xar_plain.xar "$E/"
 cd "$T"
 
 timeout 120 "$VIGIL" scan --no-sets --quiet --jobs 2 --jsonl out.jsonl ev
@@ -48,10 +48,22 @@ is "LHA with UTF-16 names" "$(members lha_filename_utf16.lzh)" \
 like "RAR 4 with Unicode names" "$(members rar_unicode.rar)" "表だよ/漢字長いファイル名long-filename-in-漢字.txt"
 like "RAR 5 with names outside the BMP" "$(members rar5_unicode.rar)" "👋🌎.txt"
 is "CAB" "$(members cab_1.cab)" "['dir1/file1', 'dir2/file2', 'empty']"
-is "the crafted xar: named, not opened" \
-  "$(jl out.jsonl "[(i['mime'], i['error']) for i in items if i['path'] == 'ev/xar_doublelink.xar']")$(members xar_doublelink.xar)" \
-  "[('application/x-xar', None)][]"
+is "xar" "$(members xar_plain.xar)" "['dir/second.txt', 'hello.txt']"
+is "the xar's member bytes" "$(jl out.jsonl "[i['md5'] for i in items if i['path'] == 'hello.txt']")" \
+  "['$(printf 'hello from a xar\n' | md5sum | cut -d' ' -f1)']"
 is "no error item" "$(jl out.jsonl "summary['error']")" "0"
+
+# the crafted xar on which libarchive 3.6 loops: its worker is killed after --item-timeout
+mkdir -p xl && cp "$A/xar_doublelink.xar" xl/ && printf 'after\n' > xl/z.txt
+timeout 120 "$VIGIL" scan --no-sets --quiet --jobs 2 --item-timeout 2 --jsonl xl.jsonl xl
+is "the looping xar: the scan ends normally" "$?" "0"
+is "the looping xar: one timeout item in libarchive, the file after it read" \
+  "$(jl xl.jsonl "[(i['path'], i.get('error_kind'), i['error']) for i in items if i['verdict'] == 'error'], sorted(i['path'] for i in items if i['verdict'] != 'error')")" \
+  "([('xl/xar_doublelink.xar', 'timeout', 'parser timed out after 2 s in libarchive')], ['xl/xar_doublelink.xar', 'xl/z.txt'])"
+timeout 120 "$VIGIL" scan --no-sets --quiet --no-isolation --jsonl xl-plain.jsonl xl
+is "without isolation the looping xar is named, not opened" \
+  "$(jl xl-plain.jsonl "[(i['path'], i['mime'], i['error']) for i in items if i['path'].endswith('.xar')]")" \
+  "[('xl/xar_doublelink.xar', 'application/x-xar', None)]"
 
 # A program that only contains the 7z signature bytes (libarchive itself does) is not opened.
 lib=$(ldconfig -p 2>/dev/null | sed -n 's/.*libarchive\.so\.13 .*=> //p' | head -1)

@@ -83,6 +83,17 @@ is "alloc: one error item, over the cap" "$(errors alloc)" \
 is "alloc: the files after it are present" "$(paths alloc)" "['$E/1.txt', '$E/2.zip', '$E/3.txt', '$E/4.txt']"
 is "alloc: summary counts it by kind" "$(jl "$T/alloc.jsonl" "summary['errors']['memory']")" "1"
 
+# a parser that allocates without end and crashes on the NULL it gets at the cap: over memory too
+# (under AddressSanitizer its own SIGSEGV handler stays and is killed by the sandbox: crashed)
+faulty allocsegv libarchive:alloc-crash --worker-memory 64M
+reconciled allocsegv
+if [ -z "${ASAN_OPTIONS:-}" ]; then
+  is "alloc then crash: one error item, over the cap" "$(errors allocsegv)" \
+    "[('$E/2.zip', None, 'archive', 'memory', 'parser over 64 MiB in libarchive')]"
+else
+  is "alloc then crash (AddressSanitizer): one error item" "$(jl "$T/allocsegv.jsonl" "summary['error']")" "1"
+fi
+
 # a parser that opens a file: the seccomp filter kills the worker on the spot
 faulty open libmagic:open:3.txt
 reconciled open

@@ -1,7 +1,8 @@
 /*
  * The fault switch of test builds (vigil-faulty only; the product binary has
  * none): VIGIL_FAULT=PARSER:MODE[:MATCH] makes the named parser (libarchive,
- * libmagic, picture) crash, spin, allocate without end, or open a file, at its
+ * libmagic, picture) crash, spin, allocate without end (and say so, or crash on
+ * the NULL it gets: alloc-crash), or open a file, at its
  * entry, for items whose name contains MATCH (every item without it).
  */
 #include <fcntl.h>
@@ -59,6 +60,14 @@ void vg_fault_point(const char *parser)
                 vg_worker_note_oom();
                 abort();
             }
+            memset(p, (int)n, (size_t)16 << 20);
+        }
+    } else if (strcmp(mode, "alloc-crash") == 0) { /* a parser that does not check for NULL */
+        for (n = 0;; n++) {
+            char *p = malloc((size_t)16 << 20);
+            volatile uintptr_t at = (uintptr_t)p; /* NULL at the cap, written through as such a parser would */
+            if (!p)
+                *(volatile char *)at = 1;
             memset(p, (int)n, (size_t)16 << 20);
         }
     } else if (strcmp(mode, "open") == 0) {
