@@ -301,8 +301,9 @@ const char *vg_image_damage(const vg_image *im)
     return im->tail_why[0] ? im->tail_why : NULL;
 }
 
-/* Volumes and file systems of an opened TSK image; im owns img from here. */
-static int open_layout(vg_image *im, char *why, size_t cap)
+/* Volumes and file systems of an opened TSK image; im owns img from here. On success *out is im,
+   whose keys were lent for the opening only; on failure im is closed. */
+static int open_layout(vg_image *im, vg_image **out, char *why, size_t cap)
 {
     check_tail(im);
     /* A GPT disk also carries a protective MBR: open it as GPT directly (detection tries both).
@@ -313,8 +314,13 @@ static int open_layout(vg_image *im, char *why, size_t cap)
             im->vs = tsk_vs_open(im->img, 0, TSK_VS_TYPE_DETECT);
     }
     tsk_error_reset();
-    if ((im->vs ? open_volumes(im) : open_fs_at(im, NULL, 0, (uint64_t)im->img->size, "fs")) < 0)
+    if ((im->vs ? open_volumes(im) : open_fs_at(im, NULL, 0, (uint64_t)im->img->size, "fs")) < 0) {
+        vg_image_close(im);
         return snprintf(why, cap, "out of memory"), -1;
+    }
+    im->keys = NULL;
+    im->nkeys = 0;
+    *out = im;
     return 0;
 }
 
@@ -343,14 +349,7 @@ static int open_image(vg_image **out, const char *path, vg_image_format format, 
         free(im);
         return encrypted ? VG_IMAGE_ENCRYPTED : -1;
     }
-    if (open_layout(im, why, cap) < 0) {
-        vg_image_close(im);
-        return -1;
-    }
-    im->keys = NULL; /* lent for the opening only */
-    im->nkeys = 0;
-    *out = im;
-    return 0;
+    return open_layout(im, out, why, cap);
 }
 
 int vg_image_open_as(vg_image **out, const char *path, vg_image_format format, char *why, size_t cap)
@@ -389,14 +388,7 @@ int vg_image_open_fd(vg_image **out, int fd, const char *name, const char *const
         free(im);
         return -1;
     }
-    if (open_layout(im, why, cap) < 0) {
-        vg_image_close(im);
-        return -1;
-    }
-    im->keys = NULL; /* lent for the opening only */
-    im->nkeys = 0;
-    *out = im;
-    return 0;
+    return open_layout(im, out, why, cap);
 }
 
 int vg_image_open_mem(vg_image **out, const uint8_t *p, size_t n, char *why, size_t cap)
@@ -407,12 +399,7 @@ int vg_image_open_mem(vg_image **out, const uint8_t *p, size_t n, char *why, siz
         free(im);
         return snprintf(why, cap, "cannot open image in memory"), -1;
     }
-    if (open_layout(im, why, cap) < 0) {
-        vg_image_close(im);
-        return -1;
-    }
-    *out = im;
-    return 0;
+    return open_layout(im, out, why, cap);
 }
 
 void vg_image_close(vg_image *im)
