@@ -87,6 +87,7 @@ static int cap_memory(uint64_t cap)
  * the faulting instruction runs again, abort raises again). Under AddressSanitizer its own handler
  * stays.
  */
+#ifndef __SANITIZE_ADDRESS__
 static size_t oom_probe;
 
 static void on_fatal(int sig)
@@ -98,6 +99,7 @@ static void on_fatal(int sig)
     else
         munmap(p, oom_probe);
 }
+#endif
 
 static void watch_fatal(uint64_t cap)
 {
