@@ -88,13 +88,6 @@ int scan_case_open(scan_case *sc, const char *arg)
     pthread_mutex_init(&sc->mu, NULL);
     pthread_cond_init(&sc->nonempty, NULL);
     pthread_cond_init(&sc->space, NULL);
-    if (pthread_create(&sc->thread, NULL, writer, sc) != 0) {
-        cli_error("scan: cannot start the thread that stores items");
-        vigil_case_store_abort(sc->store);
-        vigil_registry_close(sc->reg);
-        sc->reg = NULL;
-        return EXIT_PROBLEM;
-    }
     sc->started = 1;
     return 0;
 }
@@ -105,6 +98,14 @@ int scan_case_item(scan_case *sc, const vigil_item *it)
     int oom = 0, failed;
     if (!sc->started)
         return 0;
+    if (!sc->running) {   /* one sink thread calls this: no race on running */
+        if (pthread_create(&sc->thread, NULL, writer, sc) != 0) {
+            vigil_error_set(&sc->err, VIGIL_EINTERNAL, "cannot start the thread that stores items");
+            sc->failed = 1;
+            return 1;
+        }
+        sc->running = 1;
+    }
     if (!(q = calloc(1, sizeof *q)) || vigil_case_item_of(&q->it, &q->text, it) < 0) {
         free(q);
         q = NULL;
@@ -148,7 +149,8 @@ int scan_case_finish(scan_case *sc, int complete, int quiet, int rc)
     sc->closing = 1;
     pthread_cond_signal(&sc->nonempty);
     pthread_mutex_unlock(&sc->mu);
-    pthread_join(sc->thread, NULL);
+    if (sc->running)
+        pthread_join(sc->thread, NULL);
     while (sc->head) {   /* left when storing failed */
         queued *q = sc->head;
         sc->head = q->next;

@@ -17,6 +17,9 @@ typedef struct scan_case {
     struct queued *head, *tail;
     size_t queued;
     int started, closing;
+    int running;              /* the writer thread exists: made at the first item, after the scan
+                                 has forked its parser workers (a fork while another thread holds
+                                 an allocator's lock leaves the child stuck on it) */
 } scan_case;
 
 /* Open the registry (--db) as the caller and start storing with case arg (an id); 0, or the exit
