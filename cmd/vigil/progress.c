@@ -3,6 +3,8 @@
  * the bytes of files on disk, the part the pre-count can know; archive members and the items of
  * disk images come on top of it, so the bar stops at 99% until the scan ends, and a total the scan
  * outgrows (files that grew, or were added) grows with it: it never passes 100%.
+ * The pre-count starts at the first item: by then a scan has forked its parser workers, and a fork
+ * while another thread walks the tree could leave a worker stuck on a lock that thread held.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 
 struct cli_progress {
     pthread_t counter;
+    int counter_state;               /* 0: not started yet, 1: running or done, -1: could not start */
     const char *const *paths;
     size_t npaths;
     volatile sig_atomic_t *stop;
@@ -54,10 +57,6 @@ cli_progress *cli_progress_start(const char *const *paths, size_t npaths, volati
     p->stop = stop;
     p->start = now();
     p->last = 0; /* the first item draws: a scan never looks idle */
-    if (pthread_create(&p->counter, NULL, count_main, p) != 0) {
-        free(p);
-        return NULL;
-    }
     return p;
 }
 
@@ -112,6 +111,8 @@ void cli_progress_item(cli_progress *p, uint64_t bytes, int on_disk)
     double t;
     if (!p)
         return;
+    if (!p->counter_state) /* one sink thread calls this */
+        p->counter_state = pthread_create(&p->counter, NULL, count_main, p) == 0 ? 1 : -1;
     p->items++;
     if (on_disk) {
         p->files++;
@@ -136,7 +137,8 @@ void cli_progress_finish(cli_progress *p)
 {
     if (!p)
         return;
-    pthread_join(p->counter, NULL);
+    if (p->counter_state == 1)
+        pthread_join(p->counter, NULL);
     fputs("\r\033[K", stderr);
     free(p);
 }
