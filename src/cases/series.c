@@ -104,7 +104,7 @@ static int audit_read(vigil_registry *reg, const vigil_actor *who, const char *n
                 continue;
             snprintf(obj, sizeof obj, "case:%lld", (long long)-c->id);
             snprintf(detail, sizeof detail, "series %s", v[i].name);
-            rc = vg_reg_audit(reg, who, "series.read", obj, detail, 0, err);
+            rc = vg_reg_audit_hidden(reg, who, "series.read", obj, detail, err);
             c->id = 0;
         }
     if (rc == 0)
