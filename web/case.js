@@ -1,7 +1,8 @@
 /*
  * A case: what it is, its priority with the factors behind it, its referrals and history, its
- * items counted by verdict, and its links to other cases (deconfliction: who else holds the
- * same files, and whom to ask when their case is hidden).
+ * items counted by verdict, the series they match (each a link to the series page), and its
+ * links to other cases (deconfliction: who else holds the same files, and whom to ask when their
+ * case is hidden).
  */
 'use strict';
 const VERDICTS = ['illegal', 'near', 'interest', 'unknown', 'benign', 'error'];
@@ -41,6 +42,17 @@ vigil.start('case', async () => {
   const vt = vigil.table('items', ['verdict', 'items'], VERDICTS.map(v => [v, count[v] || 0]), [1]);
   VERDICTS.forEach((v, i) => { vt.tBodies[0].rows[i].className = 'vd-' + v; });
   page.appendChild(vt);
+
+  // the series (victims) its items match, each a link to the series page
+  const series = [...new Set(items.map(it => it.series).filter(x => x))].sort();
+  page.appendChild(vigil.el('h2', null, 'Series'));
+  const sp = page.appendChild(vigil.el('p', 'series',
+    series.length ? 'Its items match the series ' : 'Its items match no series.'));
+  sp.id = 'series';
+  series.forEach((n, i) => {
+    if (i) sp.appendChild(document.createTextNode(', '));
+    sp.appendChild(vigil.link('/series?name=' + encodeURIComponent(n), n));
+  });
 
   page.appendChild(vigil.el('h2', null, 'Links and deconfliction'));
   const lv = await vigil.get('/api/v1/cases/' + id + '/links');

@@ -59,7 +59,7 @@ window.vigil = (function () {
 
   function bar(page) {
     const b = document.getElementById('bar');
-    const links = [['inbox', 'Inbox'], ['stats', 'Statistics'], ['network', 'Networks']];
+    const links = [['inbox', 'Inbox'], ['stats', 'Statistics'], ['network', 'Networks'], ['series', 'Series']];
     b.appendChild(el('strong', null, 'vigil'));
     for (const [p, name] of links) {
       const a = el('a', p === page ? 'on' : null, name);

@@ -83,7 +83,7 @@ async function overdueCases() {
   return out;
 }
 
-vigil.start('stats', async () => {
+vigil.start('stats', async me => {
   const page = document.getElementById('page');
   page.appendChild(vigil.el('h1', null, 'Statistics'));
   const p = period();
@@ -116,4 +116,12 @@ vigil.start('stats', async () => {
   page.appendChild(heading('Overdue ageing', href, 'overdue-ageing.csv'));
   page.appendChild(stacked('chart-ageing', ages.map(([name, n]) => ({name, values: {pending: n}})), ['pending']));
   page.appendChild(vigil.table('ageing', ['past due', 'referrals'], ages, [1]));
+
+  /* The hash-check service per API key (admins and national officers): counts, never hashes. */
+  if (me.role === 'admin' || me.national) {
+    const keys = await vigil.get('/api/v1/stats/keys');
+    page.appendChild(vigil.el('h2', null, 'Hash checks per API key'));
+    page.appendChild(vigil.table('keys', ['key', 'holder', 'scope', 'created', 'revoked', 'requests', 'hashes'],
+      keys.map(k => [k.name, k.org, k.scope, k.created, k.revoked, k.requests, k.hashes]), [5, 6]));
+  }
 });

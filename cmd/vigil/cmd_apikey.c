@@ -56,26 +56,6 @@ static int key_add(int argc, char **argv)
     return EXIT_OK;
 }
 
-static void list_json(const vigil_apikey_row *v, size_t n)
-{
-    vigil_error err;
-    printf("[");
-    for (size_t i = 0; i < n; i++) {
-        printf("%s{\"name\":", i ? "," : "");
-        vigil_json_string_write(stdout, v[i].name, &err);
-        printf(",\"org\":");
-        vigil_json_string_write(stdout, v[i].org, &err);
-        printf(",\"scope\":\"%s\",\"prefix\":\"%s\",\"created\":\"%s\",\"created_by\":", v[i].scope, v[i].prefix,
-               v[i].created);
-        vigil_json_string_write(stdout, v[i].created_by[0] ? v[i].created_by : NULL, &err);
-        printf(",\"revoked\":");
-        vigil_json_string_write(stdout, v[i].revoked[0] ? v[i].revoked : NULL, &err);
-        printf(",\"requests\":%llu,\"hashes\":%llu}", (unsigned long long)v[i].requests,
-               (unsigned long long)v[i].hashes);
-    }
-    printf("]\n");
-}
-
 static int key_list(int argc, char **argv)
 {
     static const struct option lo[] = {{"format", required_argument, NULL, 'f'},
@@ -105,7 +85,10 @@ static int key_list(int argc, char **argv)
     if (rc < 0)
         return cli_fail(&err);
     if (!strcmp(fmt, "json")) {
-        list_json(v, n);
+        if (vigil_apikeys_write_json(stdout, v, n, &err) < 0) {
+            free(v);
+            return cli_fail(&err);
+        }
     } else {
         printf("%-20s %-24s %-6s %-11s %-10s %10s %12s\n", "NAME", "ORG", "SCOPE", "KEY", "CREATED", "REQUESTS",
                "HASHES");

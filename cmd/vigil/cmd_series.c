@@ -8,14 +8,14 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: vigil series list [--as USER]\n"
-               "       vigil series show NAME [--as USER]\n"
+    fprintf(f, "usage: vigil series list [--format table|json] [--as USER]\n"
+               "       vigil series show NAME [--format table|json] [--as USER]\n"
                "       vigil series set NAME --victim identified|unidentified [--as USER]\n"
                "A series is the pictures of one victim as the hash sets name them; a case's items that\n"
                "match an entry of a series tie the case to it (vigil scan --store, vigil case attach).\n"
                "A series whose victim is not recorded as identified counts as unidentified: the case's\n"
                "priority factor series_unidentified. Of another unit's case you see only who holds it.\n"
-               "`set` is for admins and national officers.\n");
+               "`set` is for admins and national officers. Each read is audited (series.read).\n");
 }
 
 static void print_list(const vigil_series *v, size_t n)
@@ -46,8 +46,9 @@ static void print_one(const vigil_series *s)
 int cmd_series(int argc, char **argv)
 {
     static const struct option lo[] = {{"victim", required_argument, NULL, 'v'}, {"as", required_argument, NULL, 'A'},
+                                       {"format", required_argument, NULL, 'f'},
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *victim = NULL, *as = NULL, *verb;
+    const char *victim = NULL, *as = NULL, *format = NULL, *verb;
     vigil_registry *reg;
     vigil_actor who;
     vigil_series *v;
@@ -64,6 +65,7 @@ int cmd_series(int argc, char **argv)
         switch (opt) {
         case 'v': victim = optarg; break;
         case 'A': as = optarg; break;
+        case 'f': format = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: return EXIT_USAGE;
         }
@@ -82,6 +84,10 @@ int cmd_series(int argc, char **argv)
         cli_error("series: --victim identified|unidentified goes with set, and only with it");
         return EXIT_USAGE;
     }
+    if (format && (!strcmp(verb, "set") || (strcmp(format, "table") && strcmp(format, "json")))) {
+        cli_error("series: --format is table or json, for list and show");
+        return EXIT_USAGE;
+    }
     if ((rc = !strcmp(verb, "set") ? cli_reg_open(&reg, &who, as) : cli_reg_open_existing(&reg, &who, as)) != 0)
         return rc;
     vigil_error_clear(&err);
@@ -92,7 +98,9 @@ int cmd_series(int argc, char **argv)
     } else {
         rc = vigil_series_list(&v, &n, reg, &who, strcmp(verb, "show") ? NULL : argv[argc - 1], &err);
         if (rc == 0) {
-            if (!strcmp(verb, "show"))
+            if (format && !strcmp(format, "json"))
+                rc = vigil_series_write_json(stdout, v, n, !strcmp(verb, "show"), &err);
+            else if (!strcmp(verb, "show"))
                 print_one(&v[0]);
             else
                 print_list(v, n);

@@ -10,6 +10,7 @@
 #define VIGIL_APIKEY_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "vigil/cases.h"
 #include "vigil/error.h"
 #include "vigil/registry.h"
@@ -46,5 +47,9 @@ int vigil_apikey_verify(vigil_apikey_row *out, vigil_registry *reg, const char *
 /* Add to a key's counters of requests and hashes checked (the service's statistics). */
 int vigil_apikey_count(vigil_registry *reg, const char *name, uint64_t requests, uint64_t hashes,
                        vigil_error *err);
+/* The keys as JSON, the CLI's bytes (vigil apikey list --format json):
+ * [{"name":..,"org":..,"scope":..,"prefix":..,"created":..,"created_by":..|null,"revoked":..|null,
+ *   "requests":N,"hashes":N},..]. */
+int vigil_apikeys_write_json(FILE *f, const vigil_apikey_row *v, size_t n, vigil_error *err);
 
 #endif

@@ -36,6 +36,11 @@ const char *vigil_registry_last_change(const vigil_registry *reg);
  * and how to repair it; *problems their number (0: sound).
  */
 struct vigil_actor;
+/* A handle shared by several users (vigil serve): on PostgreSQL the database applies its own
+ * policy (row-level security, the helpers given current_user) to who from now on, SET ROLE to
+ * who's role, which the handle's login must be allowed to take (an admin's login is); who NULL
+ * goes back to the login's role. Nothing on SQLite, where the library's checks are the policy. */
+int vigil_registry_act_as(vigil_registry *reg, const struct vigil_actor *who, vigil_error *err);
 int vigil_registry_backup(vigil_registry *reg, const struct vigil_actor *who, const char *dest, uint64_t *bytes,
                           vigil_error *err);
 int vigil_registry_check(vigil_registry *reg, const struct vigil_actor *who, vigil_problem_fn fn, void *ud,

@@ -10,6 +10,7 @@
 #define VIGIL_SERIES_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "vigil/cases.h"
 #include "vigil/links.h"
 
@@ -30,7 +31,9 @@ typedef struct vigil_series {
 } vigil_series;
 
 /* Every series held by a case the user may see (name NULL), or one series: VIGIL_ENOTFOUND when
- * no case the user sees holds it; VIGIL_EDENIED for analysts. */
+ * no case the user sees holds it; VIGIL_EDENIED for analysts. Each read is audited: series.read
+ * on series:NAME (or "series" for the list), and one on each hidden case it names, so that the
+ * unit holding that case sees who looked. */
 int vigil_series_list(vigil_series **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
                       const char *name, vigil_error *err);
 void vigil_series_list_free(vigil_series *v, size_t n);
@@ -38,5 +41,13 @@ void vigil_series_list_free(vigil_series *v, size_t n);
  * as series.victim. VIGIL_EINPUT for an empty or overlong name. */
 int vigil_series_set_victim(vigil_registry *reg, const vigil_actor *who, const char *name, int identified,
                             vigil_error *err);
+
+/* The series as JSON, the CLI's bytes (vigil series list|show --format json): with one, the first
+ * as one object, else an array of them:
+ * {"name":..,"victim":"identified"|"unidentified","victim_by":..|null,"victim_at":..|null,
+ *  "cases":N,"units":N,"unit_codes":"R01,R02","items":N,
+ *  "holders":[{"case":N|null,"unit":..,"contact":..,"ref":..|null,"visible":bool,"items":N|null},..]}
+ * A hidden case has no id and no item count: only who holds it. */
+int vigil_series_write_json(FILE *f, const vigil_series *v, size_t n, int one, vigil_error *err);
 
 #endif

@@ -211,6 +211,12 @@ int vg_reg_audit(vigil_registry *reg, const vigil_actor *who, const char *action
                                  event_at, err);
 }
 
+int vg_reg_audit_hidden(vigil_registry *reg, const vigil_actor *who, const char *action, const char *object,
+                        const char *detail, vigil_error *err)
+{
+    return vg_audit_append_state(reg->db, &reg->clock, who->name, action, object, detail, NULL, 0, err);
+}
+
 /* The objects of the log, sorted, for "is this row in an event?" */
 typedef struct objset {
     const char **v;
@@ -270,8 +276,10 @@ static int replay(vigil_audit_report *out, vg_db *db, vigil_error *err)
     int rc = vg_audit_v2_from(db, &v2_from, err);
     if (rc < 0)
         return rc;
+    /* per object its last event with a state (a read of a hidden case has none), else its last */
     rc = vg_db_query(db, &r, "SELECT object, seq, action, state FROM audit WHERE seq IN"
-                     " (SELECT MAX(seq) FROM audit GROUP BY object) ORDER BY seq", NULL, 0, err);
+                     " (SELECT COALESCE(MAX(CASE WHEN state IS NOT NULL THEN seq END), MAX(seq)) FROM audit"
+                     " GROUP BY object) ORDER BY seq", NULL, 0, err);
     if (rc < 0)
         return rc;
     if (r.nrows && !(s.v = malloc(r.nrows * sizeof *s.v))) {

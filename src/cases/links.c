@@ -307,7 +307,7 @@ static int audit_hidden(vigil_registry *reg, const vigil_actor *who, const vigil
             continue;
         snprintf(obj, sizeof obj, "case:%lld", (long long)-hidden->id);
         snprintf(detail, sizeof detail, "link read from case %lld", (long long)mine->id);
-        rc = vg_reg_audit(reg, who, "links.read", obj, detail, 0, err);
+        rc = vg_reg_audit_hidden(reg, who, "links.read", obj, detail, err);
     }
     if (rc == 0)
         return vg_db_commit(reg->db, err);

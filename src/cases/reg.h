@@ -32,6 +32,11 @@ int vg_cases_wipe(vg_db *db, vigil_error *err);
 /* Append an audit event as who inside the caller's transaction. event_at: 0 = same as now. */
 int vg_reg_audit(vigil_registry *reg, const vigil_actor *who, const char *action,
                  const char *object, const char *detail, int64_t event_at, vigil_error *err);
+/* The same for a read of an object hidden from who (another unit's case named by a link or a
+ * series): no state, since on PostgreSQL who's view of its rows is empty, not its rows; audit
+ * verify checks the object against its last event with a state. */
+int vg_reg_audit_hidden(vigil_registry *reg, const vigil_actor *who, const char *action, const char *object,
+                        const char *detail, vigil_error *err);
 
 /* The state of object ("case:N", "unit:CODE", "user:NAME") in db: hex SHA-256 of its rows
  * (docs/audit.md); *known = 0 and out empty for objects of other kinds (hash sets). */

@@ -330,6 +330,19 @@ int vigil_actor_login(vigil_actor *out, vigil_login *info, vigil_registry *reg, 
     return 0;
 }
 
+int vigil_registry_act_as(vigil_registry *reg, const vigil_actor *who, vigil_error *err)
+{
+    char sql[96];
+    if (!vg_db_is_pg(reg->db))
+        return 0;
+    if (!who)
+        return vg_db_script(reg->db, "RESET ROLE", err);
+    if (!code_ok(who->name))
+        return vigil_error_set(err, VIGIL_EDENIED, "user '%s' cannot be a database role", who->name);
+    snprintf(sql, sizeof sql, "SET ROLE \"%s\"", who->name);
+    return vg_db_script(reg->db, sql, err);
+}
+
 int vg_policy_sees_all(const vigil_actor *who)
 {
     return who->role == VIGIL_ROLE_ADMIN || (who->role == VIGIL_ROLE_OFFICER && who->national);

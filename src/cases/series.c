@@ -39,7 +39,7 @@ static int add_row(vigil_series **v, size_t *n, const vg_rows *r, size_t i, int 
     c = &s->cases[s->ncases++];
     memset(c, 0, sizeof *c);
     c->c.visible = sees;
-    c->c.id = sees ? vg_cell_i64(r, i, 1) : 0;
+    c->c.id = sees ? vg_cell_i64(r, i, 1) : -vg_cell_i64(r, i, 1);   /* a hidden id: audited, then dropped */
     snprintf(c->c.unit, sizeof c->c.unit, "%s", vg_cell(r, i, 2));
     snprintf(c->c.contact, sizeof c->c.contact, "%s", vg_cell(r, i, 3));
     snprintf(c->c.ref, sizeof c->c.ref, "%s", ref ? ref : "");
@@ -83,6 +83,36 @@ static int load_victims(vigil_series *v, size_t n, vigil_registry *reg, vigil_er
     return 0;
 }
 
+/* The read in the audit log: series.read on series:NAME (or "series" for the list), and one on
+ * each hidden case named, so that its unit sees who looked (as links.read does). Hidden ids go. */
+static int audit_read(vigil_registry *reg, const vigil_actor *who, const char *name, vigil_series *v, size_t n,
+                      vigil_error *err)
+{
+    char obj[96], detail[96];
+    int rc;
+    if ((rc = vg_db_begin(reg->db, err)) < 0)
+        return rc;
+    if (name)
+        snprintf(obj, sizeof obj, "series:%s", name);
+    else
+        snprintf(obj, sizeof obj, "series");
+    rc = vg_reg_audit(reg, who, "series.read", obj, NULL, 0, err);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; rc == 0 && j < v[i].ncases; j++) {
+            vigil_link_case *c = &v[i].cases[j].c;
+            if (c->id >= 0)
+                continue;
+            snprintf(obj, sizeof obj, "case:%lld", (long long)-c->id);
+            snprintf(detail, sizeof detail, "series %s", v[i].name);
+            rc = vg_reg_audit_hidden(reg, who, "series.read", obj, detail, err);
+            c->id = 0;
+        }
+    if (rc == 0)
+        return vg_db_commit(reg->db, err);
+    vg_db_rollback(reg->db);
+    return rc;
+}
+
 int vigil_series_list(vigil_series **out, size_t *n, vigil_registry *reg, const vigil_actor *who,
                       const char *name, vigil_error *err)
 {
@@ -118,6 +148,8 @@ int vigil_series_list(vigil_series **out, size_t *n, vigil_registry *reg, const 
     }
     if (rc == 0 && name && *n == 0)
         rc = vigil_error_set(err, VIGIL_ENOTFOUND, "series '%s': no case you may see holds it", name);
+    if (rc == 0)
+        rc = audit_read(reg, who, name, *out, *n, err);
     if (rc < 0) {
         vigil_series_list_free(*out, *n);
         *out = NULL;

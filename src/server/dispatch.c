@@ -99,7 +99,8 @@ enum MHD_Result vs_dispatch(void *cls, struct MHD_Connection *c, const char *url
         return vs_reply_error(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed here", NULL);
     {
         enum MHD_Result ret;
-        if (vs_route_links(s, c, rq, &ret) || vs_route_cases(s, c, rq, &ret) || vs_route_pages(s, c, rq, &ret))
+        if (vs_route_links(s, c, rq, &ret) || vs_route_cases(s, c, rq, &ret) || vs_route_series(s, c, rq, &ret) ||
+            vs_route_keys(s, c, rq, &ret) || vs_route_pages(s, c, rq, &ret))
             return ret;
     }
     rq->unrouted = 1;

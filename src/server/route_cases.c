@@ -25,7 +25,14 @@ enum MHD_Result vs_reply_with(vs_server *s, struct MHD_Connection *c, vs_request
         return vs_reply_error(c, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory", NULL);
     vigil_registry *reg;
     int slot = vs_reg_take(s, &reg);
-    rc = fn(f, reg, who, ud, &err);
+    /* on PostgreSQL the call runs as the user's role, so row-level security sees who asks */
+    rc = vigil_registry_act_as(reg, who, &err);
+    if (rc == 0) {
+        vigil_error back;
+        rc = fn(f, reg, who, ud, &err);
+        if (vigil_registry_act_as(reg, NULL, &back) < 0 && rc == 0)
+            rc = (err = back).code;
+    }
     vs_reg_give(s, slot);
     if (fclose(f) != 0 && rc == 0)
         rc = vigil_error_set(&err, VIGIL_ENOMEM, "out of memory");

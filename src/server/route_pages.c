@@ -1,6 +1,6 @@
 /*
- * The web pages (web/, embedded at build time): GET /login, /inbox, /case, /stats and
- * /network are pages, / sends to the inbox, and /static/NAME is one of their scripts or style
+ * The web pages (web/, embedded at build time): GET /login, /inbox, /case, /stats, /network
+ * and /series are pages, / sends to the inbox, and /static/NAME is one of their scripts or style
  * sheets. The pages hold no data: their scripts read it from the API with the session's
  * cookie. Nothing is read from the file system, so no path can reach a file; a path that
  * tries ("..", an encoded one, "//", a backslash) is refused all the same, before any route.
@@ -65,7 +65,7 @@ static int plain_name(const char *n)
 
 int vs_route_pages(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret)
 {
-    static const char *const pages[] = {"login", "inbox", "case", "stats", "network"};
+    static const char *const pages[] = {"login", "inbox", "case", "stats", "network", "series"};
     const char *p = rq->path;
     const vs_asset *a = NULL;
     char name[64];

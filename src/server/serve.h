@@ -162,6 +162,10 @@ int vs_route_cases(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum 
 /* What the pages read beside the case API (route_links.c): the session, a case's items and
  * links, networks; 0 when the path is none of its. */
 int vs_route_links(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
+/* Series (route_series.c): /api/v1/series and /api/v1/series/NAME; 0 when the path is none of its. */
+int vs_route_series(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
+/* The API keys' counts (route_keys.c): /api/v1/stats/keys; 0 for any other path. */
+int vs_route_keys(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
 /* The web pages and their files (route_pages.c); 0 when the path is none of theirs. */
 int vs_route_pages(vs_server *s, struct MHD_Connection *c, vs_request *rq, enum MHD_Result *ret);
 /* 1 for a path that tries to leave where it points ("..", "//", "\\", a NUL): refused before

@@ -149,12 +149,65 @@ try {
     'network view: a case hidden from the user shows only who holds it', labels);
   await shot(page, 'network');
 
+  // The series of the case accepted, from its case page: figures as vigil series show --format json.
+  await page.goto(url + '/case?id=' + overdueCase);
+  ok(await ready(page) === '1', 'case page opens again');
+  await page.click('#series a');
+  await page.waitForURL(/\/series\?name=S-1$/);
+  ok(await ready(page) === '1', 'series page opens from the case page\'s series link');
+  const one = cliJson('series', 'show', 'S-1', '--as', 'off2');
+  const sum = await cells(page, 'summary');
+  const wantSum = [one.victim, one.victim_by || '', one.victim_at || '', one.cases, one.units, one.items,
+    one.unit_codes].map(String);
+  ok(JSON.stringify(sum) === JSON.stringify([wantSum]), 'series page: victim, cases, units, items as vigil series show',
+    {sum, wantSum});
+  const hold = await cells(page, 'holders');
+  const wantHold = one.holders.map(h => [h.unit, h.ref || '', h.visible ? String(h.items) : '']);
+  ok(JSON.stringify(hold.map(r => r.slice(1))) === JSON.stringify(wantHold) &&
+     hold.every((r, i) => one.holders[i].visible ? r[0].startsWith('case ' + one.holders[i].case + ' ')
+                                                 : r[0].startsWith('also held by ') && !/case \d/.test(r[0])),
+    'series page: the cases holding it as vigil series show, a hidden one only as who holds it', {hold, wantHold});
+  ok(one.holders.some(h => !h.visible) && /R01/.test(await page.textContent('p.deconfliction')),
+    'series page: deconfliction names the unit of the hidden case');
+  ok(await page.$('#set-victim') === null, 'series page: a regional officer cannot record the victim');
+  await shot(page, 'series');
+  await page.click('header a[href="/series"]');
+  await page.waitForURL(/\/series$/);
+  ok(await ready(page) === '1', 'series list opens from the bar');
+  const list = cliJson('series', 'list', '--as', 'off2');
+  const wantList = list.map(x => [x.name, x.victim, x.cases, x.units, x.items, x.unit_codes].map(String));
+  ok(JSON.stringify(await cells(page, 'series')) === JSON.stringify(wantList) && wantList.length === 1,
+    'series list: as vigil series list', {got: await cells(page, 'series'), wantList});
+  await shot(page, 'series-list');
+
   // Log out: the session is over.
   await page.click('#logout');
   await page.waitForURL(/\/login$/);
   await page.goto(url + '/stats');
   await page.waitForURL(/\/login\?next=/);
   ok(true, 'after logout the pages send to the login page');
+
+  // A national officer records the victim of S-1 identified on the series page.
+  await page.fill('#user', 'nat1');
+  await page.fill('#password', pw);
+  await page.click('#submit');
+  await page.waitForURL(/\/stats$/);
+  ok(await ready(page) === '1', 'stats as a national officer');
+  const keys = cliJson('apikey', 'list').map(k => [k.name, k.org, k.scope, k.created, k.revoked || '',
+    String(k.requests), String(k.hashes)]);
+  ok(keys.length === 1 && keys[0][5] === '2' && keys[0][6] === '3' &&
+     JSON.stringify(await cells(page, 'keys')) === JSON.stringify(keys),
+    'stats: the hash checks per key as vigil apikey list (2 requests, 3 hashes)', {keys, got: await cells(page, 'keys')});
+  await shot(page, 'stats-keys');
+  await page.goto(url + '/series?name=S-1');
+  ok(await ready(page) === '1', 'series page as a national officer');
+  await page.click('#set-victim');
+  await page.waitForURL(/done=/);
+  ok(await ready(page) === '1' && /victim identified/.test(await page.textContent('#message')),
+    'series page: the victim recorded, the page says so', await page.textContent('#message'));
+  const after = cliJson('series', 'show', 'S-1');
+  ok(after.victim === 'identified' && after.victim_by === 'nat1' &&
+     (await cells(page, 'summary'))[0][0] === 'identified', 'vigil series show: identified, by nat1', after);
   ok(problems.filter(p => !/401|Unauthorized|log in first/.test(p)).length === 0,
     'no script error and no Content-Security-Policy refusal on any page', problems);
 } catch (e) {

@@ -3,7 +3,8 @@
 # (npm, installed in tests/browser/ by scripts/install-deps.sh; never a browser download). Over a
 # registry made by the CLI: log in (a wrong password refused), accept and decline a referral from
 # the inbox (vigil case show and the audit log changed), the dashboard's figures and CSV equal to
-# vigil stats, a case page and a network view. A screenshot of each page goes to $BROWSER_SHOTS
+# vigil stats, a case page, a network view, and the series pages (figures equal to vigil series
+# --format json; a national officer records the victim identified). A screenshot of each page goes to $BROWSER_SHOTS
 # (build/meson-logs/browser under meson), named in the log.
 . "$(dirname "$0")/../e2e/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -43,10 +44,10 @@ vigil case refer "$c2" --to R02 --at "$(day '-5 days')" --due-days 30 --as off1 
 vigil case refer "$c3" --to R02 --at "$(day '-40 days')" --due-days 30 --as off1 >/dev/null 2>&1
 vigil case refer "$c5" --to R02 --at "$(day '-45 days')" --due-days 30 --as off1 >/dev/null 2>&1
 vigil case decline "$c3" --reason capacity --at "$(day '-35 days')" --as off2 >/dev/null 2>&1
-# c1, c3 and c6 hold the same files (a benign test picture labelled illegal, and random bytes):
-# one network; c6 was never referred to R02, so R02 sees of it only who holds it
+# c1, c3 and c6 hold the same files (a benign test picture labelled illegal, of series S-1, and
+# random bytes): one network; c6 was never referred to R02, so R02 sees of it only who holds it
 sha1sum "$F/gradient-16x16.png" >"$T/illegal.sha1"
-vigil hashset import --name test-set --kind illegal --category A "$T/illegal.sha1" >/dev/null 2>&1
+vigil hashset import --name test-set --kind illegal --category A --series S-1 "$T/illegal.sha1" >/dev/null 2>&1
 mkdir -p s1 && cp "$F/gradient-16x16.png" s1/ && head -c 3000 /dev/urandom >s1/new.bin
 vigil scan --store "$c1" s1 >/dev/null 2>&1
 vigil scan --store "$c3" s1 >/dev/null 2>&1
@@ -59,6 +60,11 @@ SPID=$!
 for _ in $(seq 50); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1; done
 URL=$(grep -o 'http://[0-9.:]*' "$T/serve.err" | head -1)
 
+# a hotline's key checks 1 and then 2 hashes: counted for the statistics page
+KEY=$(vigil apikey add hotline --org "Hotline" 2>/dev/null)
+for body in '{"hashes": ["'"$(sha1sum <"$F/gradient-16x16.png" | cut -c1-40)"'"]}' '{"hashes": ["'"$(printf 7%.0s {1..32})"'", "'"$(printf 8%.0s {1..32})"'"]}'; do
+  curl -s -o /dev/null -H "Authorization: Bearer $KEY" --data-binary "$body" "$URL/api/v1/check"
+done
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node "$HERE/pages.mjs" "$URL" "$VIGIL" "$SHOTS" "$PW" "$c1" "$c2" \
   >"$T/pages.tap" 2>&1
 rc=$?
@@ -72,7 +78,7 @@ while IFS= read -r line; do
   esac
 done <"$T/pages.tap"
 is "the browser run ended well" "$rc" 0
-for p in login inbox stats case network; do
+for p in login inbox stats case network series-list series stats-keys; do
   check "screenshot of the $p page" test -s "$SHOTS/$p.png"
 done
 check "access log: no password, no CSRF token, no session token" bash -c "! grep -qiE 'horse|csrf|vigil_session' '$T/access.log'"

@@ -190,4 +190,16 @@ refused "series show: unknown series" 3 "series 'S-9': no case you may see holds
 is "series set confirms" "$(vigil series set S-1 --victim identified --as nat)" "series S-1: victim identified"
 like "... series list says so" "$(vigil series list --as r2)" "S-1 +identified"
 is "... and the factor drops" "$(factor)" "0"
+is "series show --format json as R01: its case, R02's only as who holds it" "$(vigil series show S-1 --as r1 --format json |
+  python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["name"], s["victim"], s["cases"], s["items"],
+  [(h["case"], h["unit"], h["ref"], h["visible"], h["items"]) for h in s["holders"]])')" \
+  "S-1 identified 2 1 [($c1, 'R01', 'R1-001', True, 1), (None, 'R02', 'R2-042', False, None)]"
+is "series list --format json: one series" "$(vigil series list --format json --as r2 | python3 -c 'import json,sys
+print([s["name"] for s in json.load(sys.stdin)])')" "['S-1']"
+refused "series set takes no --format" 2 "--format is table or json, for list and show" \
+  vigil series set S-1 --victim identified --format json
+audited=$(vigil audit list --format json | python3 -c 'import json,sys
+print(sorted(set((e["who"], e["object"], e["detail"]) for e in json.load(sys.stdin) if e["action"] == "series.read" and e["who"] == "r1")))')
+is "series reads are audited, and on the hidden case they name" "$audited" \
+  "[('r1', 'case:$c2', 'series S-1'), ('r1', 'series:S-1', None)]"
 done_testing

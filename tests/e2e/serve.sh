@@ -5,11 +5,22 @@
 # benign ones, a digest also listed benign, a weak PDQ entry, the empty file); bad input, no or
 # a wrong or revoked key, oversized bodies and too many hashes, a key over its rate: each the
 # right status and {"error", "field"}, nothing counted; one JSON access-log line per request
-# with no body in it; the per-key counts in 'apikey list' after the service stops.
+# with no body in it; the per-key counts in 'apikey list' after the service stops. On SQLite,
+# or on PostgreSQL when VIGIL_PG_URL is set (tests/pg-run.sh).
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 unset VIGIL_USER VIGIL_CONFIG
 export VIGIL_SETS=$T/sets.db
+PG=${VIGIL_PG_URL:-}
+[ -n "$PG" ] && export VIGIL_DB=$PG
+# the registry's SQL, whichever database holds it
+if [ -n "$PG" ]; then
+  sql() { psql -q -X -A -t -h "$PG_HOST" -U vigil -d vigiltest -c "$1"; }
+  dump() { "$PG_BIN/pg_dump" -h "$PG_HOST" -U vigil vigiltest; }
+else
+  sql() { sqlite3 "$VIGIL_DB" "$1"; }
+  dump() { sqlite3 "$VIGIL_DB" .dump; }
+fi
 if ! command -v curl >/dev/null; then
   skip "serve over HTTP" "no curl" curl
   done_testing; exit
@@ -54,7 +65,7 @@ K=$(vigil apikey add hotline --org "Hotline One" 2>"$T/add.err"); rc=$?
 is "apikey add: exit 0" "$rc" 0
 like "apikey add: prints one key" "$K" '^vk_[A-Za-z0-9_-]{43}$'
 like "apikey add: says on stderr that it is shown once" "$(cat "$T/add.err")" 'shown this once'
-check "the registry holds no key text" bash -c "! sqlite3 '$VIGIL_DB' .dump | grep -qF -- '$K'"
+check "the registry holds no key text" bash -c "$(declare -f dump); ! dump | grep -qF -- '$K'"
 K2=$(vigil apikey add second --org "Host Co" 2>/dev/null)
 K3=$(vigil apikey add slow --org "Slow Co" 2>/dev/null)
 vigil apikey add hotline --org X >/dev/null 2>"$T/err"; rc=$?
@@ -69,7 +80,7 @@ vigil apikey list --as off1 >/dev/null 2>"$T/err"; rc=$?
 is "apikey list: an officer may not list keys" "$rc" 3
 check "apikey list shows the key's prefix, not the key" bash -c \
   "vigil() { \"\$VIGIL\" \"\$@\"; }; out=\$(vigil apikey list); echo \"\$out\" | grep -q '${K:0:10}' && ! echo \"\$out\" | grep -qF -- '$K'"
-check "apikey add and revoke are audited" bash -c "sqlite3 '$VIGIL_DB' \"SELECT action FROM audit WHERE object = 'apikey:hotline'\" | grep -qx apikey.add"
+is "apikey add is audited" "$(sql "SELECT action FROM audit WHERE object = 'apikey:hotline'")" apikey.add
 
 # --- the service ---
 LOG=$T/access.log
@@ -160,7 +171,7 @@ kill -TERM "$SPID"; wait "$SPID"
 is "serve: SIGTERM ends it with 0" "$?" 0
 
 # --- refusals in the audit log: who, route, status and reason; never a body; not a 404 for no route ---
-refusals() { sqlite3 "$VIGIL_DB" "SELECT count(*) FROM audit WHERE action = 'serve.refused' AND $1"; }
+refusals() { sql "SELECT count(*) FROM audit WHERE action = 'serve.refused' AND ($1)"; }
 is "audit: each traversing path refused (9)" "$(refusals "detail LIKE 'GET %: 400 path refused%' AND who = '(nobody)'")" 9
 is "audit: the revoked key's refusal" "$(refusals "detail LIKE 'POST /api/v1/check: 401 %is revoked'")" 1
 is "audit: the too-large bodies (two)" "$(refusals "detail LIKE 'POST /api/v1/check: 413 %'")" 2
@@ -169,7 +180,7 @@ is "audit: bad input to the check, by its key, without its content" \
   "$(refusals "who = 'key:hotline' AND detail = 'POST /api/v1/check: 400 the body was refused (what it held is not recorded)'") -gt 3" \
   "$(refusals "who = 'key:hotline' AND detail LIKE '%: 400 %'") -gt 3"
 is "audit: no event for a path that is no route" "$(refusals "detail LIKE '%/api/v1/nothing%' OR detail LIKE '%nothing.js%'")" 0
-is "audit: no hash of any body in the log" "$(sqlite3 "$VIGIL_DB" "SELECT count(*) FROM audit WHERE detail LIKE '%$ILL%' OR detail LIKE '%$PN%'")" 0
+is "audit: no hash of any body in the log" "$(sql "SELECT count(*) FROM audit WHERE detail LIKE '%$ILL%' OR detail LIKE '%$PN%'")" 0
 check "audit: the chain is intact after the refusals" vigil audit verify
 
 # --- the access log ---
@@ -200,7 +211,8 @@ is "serve: --cert without --key is a usage error" "$rc" 2
 # --- TLS: --cert and --key serve HTTPS; the session cookie is Secure there ---
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.pem" -days 2 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
-echo "correct horse battery" | vigil user password root >/dev/null 2>&1
+ADMIN=$(vigil user list --format json | python3 -c 'import json,sys; print([u["name"] for u in json.load(sys.stdin) if u["role"] == "admin"][0])')
+echo "correct horse battery" | vigil user password "$ADMIN" >/dev/null 2>&1
 "$VIGIL" serve --listen 127.0.0.1:0 --cert "$T/tls.pem" --key "$T/tls.key" --access-log /dev/null 2>"$T/serve.err" &
 SPID=$!
 for _ in $(seq 50); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1; done
@@ -212,7 +224,7 @@ is "TLS: the hash check over HTTPS" "$(curl -s --cacert "$T/tls.pem" -o "$T/body
   -H "X-API-Key: $K" -d "{\"hashes\": [\"$ILL\"]}" "$URL/api/v1/check"):$(js 'd["results"][0]["known"]')" "200:True"
 is "TLS: plain HTTP on the TLS port gets no answer" "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://${URL#https://}/healthz")" 000
 check "TLS: the session cookie is Secure" bash -c "curl -s --cacert '$T/tls.pem' -D - -o /dev/null \
-  -d '{\"user\": \"root\", \"password\": \"correct horse battery\"}' '$URL/api/v1/login' |
+  -d '{\"user\": \"$ADMIN\", \"password\": \"correct horse battery\"}' '$URL/api/v1/login' |
   grep -i '^Set-Cookie: vigil_session=' | grep -q 'Secure'"
 kill "$SPID"; wait "$SPID"
 vigil serve --listen 127.0.0.1:0 --cert "$T/nothere.pem" --key "$T/tls.key" >/dev/null 2>"$T/err"; rc=$?

@@ -4,19 +4,35 @@
 # nobody) and checking each status; logins (a wrong password and an unknown user answered
 # alike, attempts limited), sessions (HttpOnly SameSite=Strict cookie, ended by logout), CSRF
 # on every change; referral answers (accept or decline with a reason, 409 for a transition not
-# allowed) changing nothing when refused; the API's JSON equal to the CLI's (stats, case show).
+# allowed) changing nothing when refused; the API's JSON equal to the CLI's (stats, case show,
+# series list and show, the keys' counts); series reads audited, another unit's case in a
+# series shown only as who holds it; the victim's status set by admins and national officers;
+# the hash checks counted per key. On SQLite, or on PostgreSQL when VIGIL_PG_URL is set
+# (tests/pg-run.sh): there each call runs as the user's database role.
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
 unset VIGIL_USER VIGIL_CONFIG
 export VIGIL_SETS=$T/sets.db
+PG=${VIGIL_PG_URL:-}
+[ -n "$PG" ] && export VIGIL_DB=$PG
 command -v curl >/dev/null || { skip "serve API" "no curl" curl; done_testing; exit; }
+# the registry's SQL, whichever database holds it
+if [ -n "$PG" ]; then
+  sql() { psql -q -X -A -t -h "$PG_HOST" -U vigil -d vigiltest -c "$1"; }
+  dump() { "$PG_BIN/pg_dump" -h "$PG_HOST" -U vigil vigiltest; }
+else
+  sql() { sqlite3 "$VIGIL_DB" "$1"; }
+  dump() { sqlite3 "$VIGIL_DB" .dump; }
+fi
 PW="correct horse battery"
 open_registry
+# the admin: the login that made the registry (the OS user on SQLite, the database role on PostgreSQL)
+ADMIN=$(vigil user list --format json | python3 -c 'import json,sys; print([u["name"] for u in json.load(sys.stdin) if u["role"] == "admin"][0])')
 vigil unit add NAT --name "National unit" --type national >/dev/null 2>&1
 vigil unit add R01 --name "Region 1" --type regional >/dev/null 2>&1
 vigil unit add R02 --name "Region 2" --type regional >/dev/null 2>&1
 vigil unit add R03 --name "Region 3" --type regional >/dev/null 2>&1
-echo "$PW" | vigil user password root >/dev/null 2>&1
+echo "$PW" | vigil user password "$ADMIN" >/dev/null 2>&1
 for u in "nat1 NAT" "off1 R01" "off2 R02" "off3 R03"; do
   set -- $u
   echo "$PW" | vigil user add "$1" --role officer --unit "$2" --password >/dev/null 2>&1
@@ -25,11 +41,21 @@ echo "$PW" | vigil user add ana --role analyst --password >/dev/null 2>&1
 echo "short" | vigil user add weak --role analyst --password >/dev/null 2>"$T/err"; rc=$?
 is "user add --password: a short password is refused before the user exists" \
   "$rc:$(vigil user list --format csv | grep -c '^weak,')" "3:0"
-check "no password is kept in the clear" bash -c "! sqlite3 '$VIGIL_DB' .dump | grep -qF '$PW'"
+check "no password is kept in the clear" bash -c "$(declare -f dump); ! dump | grep -qF '$PW'"
 vigil case new --unit R01 --type distribution --title first --as off1 >/dev/null 2>&1
 vigil case refer 1 --to R02 --as off1 >/dev/null 2>&1
 vigil case new --unit R01 --type grooming --title second --as off1 >/dev/null 2>&1
 vigil case refer 2 --to R02 --as off1 >/dev/null 2>&1
+vigil case new --unit R03 --type possession --ref R3-5 --title third --as off3 >/dev/null 2>&1
+# series S-1: two files (random bytes, listed as a benign test set's illegal entries), one in
+# R01's case 1 and one in R03's case 3; different files, so the cases are not linked
+mkdir -p one three && head -c 3000 /dev/urandom >one/a.bin && head -c 3000 /dev/urandom >three/b.bin
+sha1sum one/a.bin three/b.bin >s1.sha1
+vigil hashset import --name test-set --kind illegal --category A --series S-1 s1.sha1 >/dev/null 2>&1
+vigil scan --store 1 one >/dev/null 2>&1
+vigil scan --store 3 three >/dev/null 2>&1
+is "series S-1 is held by cases 1 and 3" "$(vigil series list --format json | python3 -c 'import json,sys
+print([(s["name"], [h["case"] for h in s["holders"]]) for s in json.load(sys.stdin)])')" "[('S-1', [1, 3])]"
 KEY=$(vigil apikey add hotline --org "Hotline" 2>/dev/null)
 
 "$VIGIL" serve --listen 127.0.0.1:0 --max-body 65536 --access-log "$T/access.log" 2>"$T/serve.err" &
@@ -37,9 +63,9 @@ SPID=$!
 for _ in $(seq 50); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1; done
 URL=$(grep -o 'http://[0-9.:]*' "$T/serve.err" | head -1)
 
-python3 - "$URL" "$KEY" "$PW" "$VIGIL" "$VIGIL_DB" >"$T/matrix.tap" 2>&1 <<'PY'
+python3 - "$URL" "$KEY" "$PW" "$VIGIL" "$VIGIL_DB" "$ADMIN" "${PG_HOST:-}" >"$T/matrix.tap" 2>&1 <<'PY'
 import json, re, sqlite3, subprocess, sys, urllib.request, urllib.error
-url, key, pw, vigil, db = sys.argv[1:6]
+url, key, pw, vigil, db, admin, pg_host = sys.argv[1:8]
 n = 0
 fails = 0
 def ok(cond, desc, extra=""):
@@ -85,6 +111,11 @@ def cli(*args):
 
 def events():
     """The audit log's events, in order: (who, action, object, detail)."""
+    if pg_host:
+        out = subprocess.run(["psql", "-q", "-X", "-A", "-t", "-h", pg_host, "-U", "vigil", "-d", "vigiltest", "-c",
+                              "SELECT coalesce(json_agg(json_build_array(who, action, object, detail) ORDER BY seq),"
+                              " '[]') FROM audit"], capture_output=True, check=True, text=True).stdout
+        return [tuple(e) for e in json.loads(out)]
     con = sqlite3.connect(db)
     try:
         return con.execute("SELECT who, action, object, detail FROM audit ORDER BY seq").fetchall()
@@ -101,9 +132,9 @@ def audited_refusal(before, who, method, path, status, desc):
     ok(len(new) == 1 and new[0][:3] == (who, "serve.refused", obj) and
        new[0][3].startswith("%s %s: %d " % (method, route, status)), desc + ": audited, nothing else", new)
 
-NAMES = {"admin": "root", "national": "nat1", "own": "off1", "other": "off3", "analyst": "ana", "key": "key:hotline",
+NAMES = {"admin": admin, "national": "nat1", "own": "off1", "other": "off3", "analyst": "ana", "key": "key:hotline",
          "nobody": "(nobody)"}
-roles = {"admin": Client("root"), "national": Client("nat1"), "own": Client("off1"), "other": Client("off3"),
+roles = {"admin": Client(admin), "national": Client("nat1"), "own": Client("off1"), "other": Client("off3"),
          "analyst": Client("ana"), "key": Client(key=key), "nobody": Client()}
 c = roles["own"].set_cookie
 ok("HttpOnly" in c and "SameSite=Strict" in c and "Path=/" in c, "the session cookie is HttpOnly, SameSite=Strict", c)
@@ -130,6 +161,15 @@ matrix = [
     ("POST", "/api/v1/cases/1/accept", {}, [None, None, 403, 403, 403, 403, 401]),
     ("POST", "/api/v1/cases/2/status", {"status": "closed", "outcome": "duplicate"}, [None, None, 409, 403, 403, 403, 401]),
     ("POST", "/api/v1/check", {"hashes": []}, [401, 401, 401, 401, 401, 200, 401]),
+    ("GET", "/api/v1/series", None, [200, 200, 200, 200, 403, 403, 401]),
+    ("GET", "/api/v1/series/S-1", None, [200, 200, 200, 200, 403, 403, 401]),
+    ("GET", "/api/v1/series/S-9", None, [404, 404, 404, 404, 403, 403, 401]),
+    ("POST", "/api/v1/series", {}, [405, 405, 405, 405, 405, 405, 405]),
+    ("POST", "/api/v1/series/S-1", {"victim": "unidentified"}, [200, 200, 403, 403, 403, 403, 401]),
+    ("GET", "/series", None, [200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/static/series.js", None, [200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/api/v1/stats/keys", None, [200, 200, 403, 403, 403, 403, 401]),
+    ("POST", "/api/v1/stats/keys", {}, [405, 405, 405, 405, 405, 405, 405]),
 ]
 for method, path, body, want in matrix:
     for role, w in zip(order, want):
@@ -164,7 +204,7 @@ ok(st == 200 and b == json.loads(cli("case", "items", "1", "--format", "json")),
 st, b, _ = roles["admin"].call("GET", "/api/v1/networks")
 ok(st == 200 and b == json.loads(cli("links", "--format", "json")), "networks: as vigil links", b)
 # every page and file is sent with a strict policy: scripts and styles of this site only, no framing
-for path in ("/login", "/inbox", "/case", "/stats", "/network", "/static/vigil.css"):
+for path in ("/login", "/inbox", "/case", "/stats", "/network", "/series", "/static/vigil.css"):
     st, b, h = Client().call("GET", path)
     csp = h.get("Content-Security-Policy", "")
     ok(st == 200 and "script-src 'self'" in csp and "unsafe" not in csp and "frame-ancestors 'none'" in csp and
@@ -231,6 +271,59 @@ ok(json.loads(cli("stats", "--by", "reason", "--format", "json")) == b, "stats b
 st, b, _ = roles["admin"].call("GET", "/api/v1/cases/2")
 ok(json.loads(cli("case", "show", "2", "--format", "json")) == b, "case show: as vigil case show --format json")
 
+# series: the CLI's figures; another unit's case only as who holds it; each read audited
+st, b, _ = roles["admin"].call("GET", "/api/v1/series")
+ok(st == 200 and b == json.loads(cli("series", "list", "--format", "json")), "series: as vigil series list --format json", b)
+st, b, _ = roles["own"].call("GET", "/api/v1/series/S-1")
+ok(st == 200 and b == json.loads(cli("series", "show", "S-1", "--format", "json", "--as", "off1")),
+   "series show as R01: as vigil series show --format json --as off1", b)
+held = {x["unit"]: x for x in (b or {}).get("holders", [])}
+ok(b["cases"] == 2 and b["units"] == 2 and b["items"] == 1 and held["R01"]["case"] == 1 and held["R01"]["items"] == 1
+   and held.get("R03") == {"case": None, "unit": "R03", "contact": "Region 3", "ref": "R3-5", "visible": False,
+                           "items": None},
+   "series show as R01: its case and item; R03's case only as who holds it", b)
+st, b, _ = roles["other"].call("GET", "/api/v1/series")
+ok(st == 200 and [(s["name"], s["items"], [h["case"] for h in s["holders"]]) for s in b] == [("S-1", 1, [None, 3])],
+   "series list as R03: R01's case masked, only R03's items counted", b)
+before = events()
+st, b, _ = roles["other"].call("GET", "/api/v1/series/S-1")
+new = [e[:3] for e in events()[len(before):]]
+ok(st == 200 and new == [("off3", "series.read", "series:S-1"), ("off3", "series.read", "case:1")],
+   "series show as R03: the read audited, and on R01's case that it names", new)
+st, b, _ = roles["national"].call("POST", "/api/v1/series/S-1", {"victim": "identified"})
+last = events()[-1][:4]
+ok(st == 200 and b["victim"] == "identified" and last == ("nat1", "series.victim", "series:S-1", "identified"),
+   "series set by a national officer: 200, audited as series.victim", (st, b, last))
+shown = json.loads(cli("series", "show", "S-1", "--format", "json"))
+ok(shown["victim"] == "identified" and shown["victim_by"] == "nat1", "... vigil series show says identified, by nat1",
+   shown)
+for body, field in (({"victim": "maybe"}, "victim"), ({"victim": "identified", "colour": "red"}, "colour"), ({}, "victim")):
+    before = events()
+    st, b, _ = roles["admin"].call("POST", "/api/v1/series/S-1", body)
+    ok(st == 400 and b["field"] == field, "series set with %s: 400 naming %s" % (json.dumps(body), field), (st, b))
+    audited_refusal(before, admin, "POST", "/api/v1/series/S-1", 400, "series set with a bad body")
+before = events()
+st, b, _ = roles["admin"].call("POST", "/api/v1/series/S-1", {"victim": "unidentified"}, csrf=False)
+ok(st == 403 and "CSRF" in b["error"], "series set without the CSRF token: 403", (st, b))
+audited_refusal(before, admin, "POST", "/api/v1/series/S-1", 403, "series set without the CSRF token")
+ok(json.loads(cli("series", "show", "S-1", "--format", "json"))["victim"] == "identified",
+   "the refused changes changed nothing")
+
+# the hash checks counted per key, at once, where the statistics are; never the hashes
+def key_row(role="admin"):
+    st, b, _ = roles[role].call("GET", "/api/v1/stats/keys")
+    return st, ([x for x in b if x["name"] == "hotline"] or [None])[0] if st == 200 else b
+st0, r0 = key_row()
+sent = [["7" * 32, "8" * 40, "9" * 64], ["a" * 32, "b" * 32]]
+for hs in sent:
+    roles["key"].call("POST", "/api/v1/check", {"hashes": hs})
+st1, r1 = key_row("national")
+ok(st0 == 200 and st1 == 200 and r1["requests"] - r0["requests"] == 2 and r1["hashes"] - r0["hashes"] == 5,
+   "stats/keys: two checks of 3 and 2 hashes counted for the key at once", (r0, r1))
+st, b, _ = roles["admin"].call("GET", "/api/v1/stats/keys")
+ok(st == 200 and b == json.loads(cli("apikey", "list", "--format", "json")), "stats/keys: as vigil apikey list --format json", b)
+ok(not any(h in json.dumps(events()) for hs in sent for h in hs), "no hash checked is in the audit log")
+
 # logins and sessions
 bad = Client()
 st1, b1, _ = bad.call("POST", "/api/v1/login", {"user": "off1", "password": "wrong password!"})
@@ -269,7 +362,8 @@ while IFS= read -r line; do
 done <"$T/matrix.tap"
 is "the matrix ran to its end" "$rc:$(grep -c '^1\.\.' "$T/matrix.tap")" "0:1"
 is "/ sends to the inbox" "$ROOT" "303 $URL/inbox"
+actions=$(sql "SELECT action FROM audit")
 check "audit: logins and failed logins are recorded" bash -c \
-  "sqlite3 '$VIGIL_DB' \"SELECT action FROM audit\" | grep -qx user.login && sqlite3 '$VIGIL_DB' \"SELECT action FROM audit\" | grep -qx user.login-failed"
+  "grep -qx user.login <<<'$actions' && grep -qx user.login-failed <<<'$actions'"
 check "access log: no password, no CSRF token, no session token" bash -c "! grep -qiE 'horse|csrf|vigil_session' '$T/access.log'"
 done_testing

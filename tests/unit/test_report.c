@@ -5,7 +5,9 @@
 
 #include "testutil.h"
 #include "report/html.h"
+#include "vigil/apikey.h"
 #include "vigil/report.h"
+#include "vigil/series.h"
 
 static char *render(int (*fn)(FILE *, const vigil_item *), const vigil_item *it)
 {
@@ -426,6 +428,53 @@ static void report__every_match_and_disputes(void **state)
     free(s);
 }
 
+/* A series as JSON: a hidden case carries who holds it and nothing else (no id, no item count). */
+static void report__series_json_masks_hidden_cases(void **state)
+{
+    vigil_series_case cases[2] = {{.c = {.id = 4, .visible = 1, .unit = "R01", .contact = "Region 1", .ref = "R1-\"7"},
+                                   .items = 3},
+                                  {.c = {.id = 0, .visible = 0, .unit = "R02", .contact = "Region 2"}, .items = 0}};
+    vigil_series s = {.name = "S-1", .identified = 1, .victim_by = "nat1", .victim_at = "2026-12-07T10:00:00Z",
+                      .nunits = 2, .units = "R01,R02", .items = 3, .cases = cases, .ncases = 2};
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    (void)state;
+    assert_int_equal(vigil_series_write_json(f, &s, 1, 1, NULL), 0);
+    assert_int_equal(vigil_series_write_json(f, &s, 1, 0, NULL), 0);
+    fclose(f);
+    const char *one = "{\"name\":\"S-1\",\"victim\":\"identified\",\"victim_by\":\"nat1\","
+                      "\"victim_at\":\"2026-12-07T10:00:00Z\",\"cases\":2,\"units\":2,\"unit_codes\":\"R01,R02\","
+                      "\"items\":3,\"holders\":[{\"case\":4,\"unit\":\"R01\",\"contact\":\"Region 1\","
+                      "\"ref\":\"R1-\\\"7\",\"visible\":true,\"items\":3},{\"case\":null,\"unit\":\"R02\","
+                      "\"contact\":\"Region 2\",\"ref\":null,\"visible\":false,\"items\":null}]}";
+    char want[2048];
+    snprintf(want, sizeof want, "%s\n[%s]\n", one, one);
+    assert_string_equal(buf, want);
+    free(buf);
+}
+
+/* The keys' counts as JSON: revoked and never-revoked keys, counts as numbers. */
+static void report__apikeys_json(void **state)
+{
+    vigil_apikey_row k[2] = {{.name = "hotline", .org = "Hotline \"NL\"", .scope = "check", .prefix = "vk_abcdefg",
+                              .created = "2026-12-01T09:00:00Z", .created_by = "root", .requests = 12, .hashes = 3456},
+                             {.name = "old", .org = "Old", .scope = "check", .prefix = "vk_0123456",
+                              .created = "2026-11-01T09:00:00Z", .revoked = "2026-11-02T09:00:00Z"}};
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    (void)state;
+    assert_int_equal(vigil_apikeys_write_json(f, k, 2, NULL), 0);
+    fclose(f);
+    assert_string_equal(buf, "[{\"name\":\"hotline\",\"org\":\"Hotline \\\"NL\\\"\",\"scope\":\"check\","
+                             "\"prefix\":\"vk_abcdefg\",\"created\":\"2026-12-01T09:00:00Z\",\"created_by\":\"root\","
+                             "\"revoked\":null,\"requests\":12,\"hashes\":3456},{\"name\":\"old\",\"org\":\"Old\","
+                             "\"scope\":\"check\",\"prefix\":\"vk_0123456\",\"created\":\"2026-11-01T09:00:00Z\","
+                             "\"created_by\":null,\"revoked\":\"2026-11-02T09:00:00Z\",\"requests\":0,\"hashes\":0}]\n");
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +489,8 @@ int main(void)
         cmocka_unit_test(report__html_distinct_contents_at_scale_and_no_empty_set_columns),
         cmocka_unit_test(report__every_match_and_disputes),
         cmocka_unit_test(report__html_rows_in_columns),
+        cmocka_unit_test(report__series_json_masks_hidden_cases),
+        cmocka_unit_test(report__apikeys_json),
     };
     return tu_run_tests("report", tests, NULL, NULL);
 }
