@@ -33,6 +33,7 @@ const char *vigil_error_kind_name(vigil_error_kind k)
     case VIGIL_ERROR_CRASHED: return "crashed";
     case VIGIL_ERROR_TIMEOUT: return "timeout";
     case VIGIL_ERROR_MEMORY: return "memory";
+    case VIGIL_ERROR_CORRUPT: return "corrupt";
     default: return NULL;
     }
 }

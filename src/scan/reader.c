@@ -503,8 +503,12 @@ static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, 
     }
     if (n < 0) {
         const char *msg = archive_error_string(a);
-        vg_result_error(res, "cannot read member after %llu bytes: %s", (unsigned long long)total,
-                        msg ? msg : "unknown error");
+        res->item.error_kind = vg_archive_error_kind(archive_errno(a), msg);
+        if (res->item.error_kind == VIGIL_ERROR_CORRUPT) /* where: the bytes handed back before the failure */
+            vg_result_error(res, "corrupt at offset %llu: %s", (unsigned long long)total, msg ? msg : "unknown error");
+        else
+            vg_result_error(res, "cannot read member after %llu bytes: %s", (unsigned long long)total,
+                            msg ? msg : "unknown error");
         return -1;
     }
     take_end(r, sp, *head_len, nested, 1);
@@ -536,6 +540,7 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
     }
     if (m->encrypted) {
         res->item.verdict = VIGIL_VERDICT_ERROR;
+        res->item.error_kind = VIGIL_ERROR_ENCRYPTED;
         vg_result_error(res, "encrypted member: cannot be read without the password");
         lv->emit(lv->ud, res);
         return 0;
@@ -591,6 +596,7 @@ static void scan_archive(level *lv, vg_archive_src *src, const char *self)
     level child = *lv;
     char why[512];
     const char *layer;
+    vg_archive_failure fail;
     int rc;
     if (lv->depth >= lv->r->o->limits.max_depth || lv->depth >= MAX_DEPTH_CHAIN) {
         vg_result *e = vg_result_new(self, strlen(self), lv->chain, lv->depth);
@@ -611,13 +617,14 @@ static void scan_archive(level *lv, vg_archive_src *src, const char *self)
     vg_worker_note(lv->chain, lv->depth, self, 1);
     layer = vg_worker_layer("libarchive");
     vg_fault("libarchive");
-    rc = vg_archive_iterate(src, on_member, &child, NULL, why, sizeof why);
+    rc = vg_archive_iterate(src, on_member, &child, NULL, why, sizeof why, &fail);
     vg_worker_layer(layer);
     if (rc < 0 && !stopped(lv->r)) {
         vg_result *e = vg_result_new(self, strlen(self), lv->chain, lv->depth);
         if (e) {
             e->item.type = VIGIL_ITEM_ARCHIVE;
             e->item.verdict = VIGIL_VERDICT_ERROR;
+            e->item.error_kind = fail.kind;
             vg_result_error(e, "%s", why);
         }
         lv->emit(lv->ud, e);
