@@ -53,6 +53,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     src.consumed = &consumed;
     w.bytes = 0;
     w.members = 0;
-    (void)vg_archive_iterate(&src, on_member, &w, &members, why, sizeof why);
+    (void)vg_archive_iterate(&src, on_member, &w, &members, why, sizeof why, NULL);
     return 0;
 }

@@ -109,6 +109,10 @@ int cli_parse_jobs(unsigned *out, const char *cmd, const char *arg)
 void cli_item_error(const vigil_item *it, const char *why)
 {
     fputs("vigil: ", stderr);
+    for (size_t i = 0; i < it->ncontainers; i++) { /* the layers it lies in, as the JSONL's container */
+        vigil_term_write(stderr, it->containers[i], strlen(it->containers[i]));
+        fputs("!/", stderr);
+    }
     vigil_term_write(stderr, it->path, it->path_len);
     fputs(": ", stderr);
     vigil_term_write(stderr, why, strlen(why));

@@ -50,7 +50,7 @@ const char *cli_s(unsigned long long n);
 int cli_parse_u64(uint64_t *out, const char *s);
 /* Parse --jobs (1 to 256) into *out; on junk print "<cmd>: --jobs ..." and return EXIT_USAGE. */
 int cli_parse_jobs(unsigned *out, const char *cmd, const char *arg);
-/* Print "vigil: <item path>: <why>" on stderr, controls escaped (vigil/term.h). */
+/* Print "vigil: <containers!/...><item path>: <why>" on stderr, controls escaped (vigil/term.h). */
 void cli_item_error(const vigil_item *it, const char *why);
 /* Text from users or seized media (titles, names, reasons, paths) for a human-readable line:
  * s itself when it holds no control, else a copy with controls escaped (vigil/term.h) that lives

@@ -36,8 +36,9 @@ typedef enum {
 } vigil_item_type;
 
 /* What kind of error an error item is, where it is more than "could not be read": a container
- * that is encrypted, one that is recognised but not read, or a parser that crashed, hung or ran
- * out of memory in its worker process. VIGIL_ERROR_OTHER for the rest. */
+ * that is encrypted, one that is recognised but not read, data a parser rejects as malformed, or a
+ * parser that crashed, hung or ran out of memory in its worker process. VIGIL_ERROR_OTHER for the
+ * rest. */
 typedef enum {
     VIGIL_ERROR_OTHER = 0,
     VIGIL_ERROR_ENCRYPTED,    /* an encrypted volume or image: its content needs a key */
@@ -45,6 +46,7 @@ typedef enum {
     VIGIL_ERROR_CRASHED,      /* the parser's worker process died (a signal, the sandbox) */
     VIGIL_ERROR_TIMEOUT,      /* the parser made no progress for the item timeout */
     VIGIL_ERROR_MEMORY,       /* the parser went over the worker's memory cap */
+    VIGIL_ERROR_CORRUPT,      /* a parser rejected the data as malformed (damaged, truncated, bad checksum) */
     VIGIL_ERROR__COUNT
 } vigil_error_kind;
 
@@ -72,7 +74,7 @@ typedef enum {
 
 const char *vigil_verdict_name(vigil_verdict v);
 const char *vigil_item_type_name(vigil_item_type t);
-/* "encrypted", "unsupported", "crashed", "timeout", "memory"; NULL for VIGIL_ERROR_OTHER. */
+/* "encrypted", "unsupported", "crashed", "timeout", "memory", "corrupt"; NULL for VIGIL_ERROR_OTHER. */
 const char *vigil_error_kind_name(vigil_error_kind k);
 
 typedef struct vigil_item {

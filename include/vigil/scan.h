@@ -101,6 +101,10 @@ typedef struct vigil_scan_stats {
     uint64_t carve_candidates, carve_rejected;
     vigil_image_verification *verifications;
     size_t nverifications;
+    /* Isolated scans (isolated set): files on disk handed to a parser worker, and files on disk read
+     * in the scanning process because no parser would touch their bytes (src/scan/parse_need.h). */
+    int isolated;
+    uint64_t worker_files, own_files;
 } vigil_scan_stats;
 
 void vigil_scan_opts_init(vigil_scan_opts *o);

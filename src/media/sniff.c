@@ -61,33 +61,50 @@ void vg_sniffer_free(vg_sniffer *s)
     free(s);
 }
 
-vg_sniff_by vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap)
+int vg_sniff_mime_own(const void *head, size_t n, char *out, size_t cap, vg_sniff_by *by)
 {
     const vg_format *f;
     const char *m;
     if (n == 0) { /* what file says of an empty file */
         snprintf(out, cap, "inode/x-empty");
-        return VG_SNIFF_BY_TABLE;
+        *by = VG_SNIFF_BY_TABLE;
+        return 1;
     }
     f = vg_sniff_format(head, n);
     if (f && f->mime) {
         snprintf(out, cap, "%s", f->mime);
-        return VG_SNIFF_BY_TABLE;
+        *by = VG_SNIFF_BY_TABLE;
+        return 1;
     }
     if (!f) {
         switch (vg_sniff_text(head, n, &m)) {
         case VG_TEXT_NAMED:
             snprintf(out, cap, "%s", m);
-            return VG_SNIFF_BY_TEXT;
+            *by = VG_SNIFF_BY_TEXT;
+            return 1;
         case VG_TEXT_BINARY: /* no signature of the table: data, as file says of such bytes */
             snprintf(out, cap, "application/octet-stream");
-            return VG_SNIFF_BY_DATA;
+            *by = VG_SNIFF_BY_DATA;
+            return 1;
         case VG_TEXT_ASK:
             break;
         }
     }
-    m = magic_buffer(s->magic, head, n < MAGIC_PREFIX ? n : MAGIC_PREFIX);
+    return 0;
+}
+
+void vg_sniff_mime_magic(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap)
+{
+    const char *m = magic_buffer(s->magic, head, n < MAGIC_PREFIX ? n : MAGIC_PREFIX);
     snprintf(out, cap, "%s", m ? m : "application/octet-stream");
+}
+
+vg_sniff_by vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap)
+{
+    vg_sniff_by by;
+    if (vg_sniff_mime_own(head, n, out, cap, &by))
+        return by;
+    vg_sniff_mime_magic(s, head, n, out, cap);
     return VG_SNIFF_BY_MAGIC;
 }
 

@@ -24,6 +24,12 @@ typedef enum vg_sniff_by { VG_SNIFF_BY_TABLE, VG_SNIFF_BY_TEXT, VG_SNIFF_BY_DATA
 
 /* MIME type of the head bytes into out (cap bytes); "application/octet-stream" if unsure. */
 vg_sniff_by vg_sniff_mime(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap);
+/* The two halves of vg_sniff_mime. vigil's own sniffers: 1 with the type in out and *by saying
+ * which, 0 when only libmagic can name it (out untouched). Needs no sniffer: a pure function of
+ * the bytes, safe where no parser may run. */
+int vg_sniff_mime_own(const void *head, size_t n, char *out, size_t cap, vg_sniff_by *by);
+/* libmagic's answer, for what vg_sniff_mime_own left. */
+void vg_sniff_mime_magic(vg_sniffer *s, const void *head, size_t n, char *out, size_t cap);
 /* 1 if head starts an archive or compressed stream that libarchive should open. */
 int vg_sniff_is_container(const uint8_t *head, size_t n);
 /* 1 for a xar archive: a container whose reader can loop forever, opened only where a timeout ends it. */

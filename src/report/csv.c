@@ -11,7 +11,7 @@ int vigil_csv_header(FILE *f)
 {
     return fputs("path,container,size,md5,sha1,sha256,mime,pdq,pdq_quality,verdict,match_set,match_by,"
                  "match_distance,match_category,match_series,error,type,state,inode,carved_offset,created,modified,"
-                 "accessed,changed,match_record,match_source,match_line,match_orientation,match_flags,matches\r\n", f) < 0 ? -1 : 0;
+                 "accessed,changed,match_record,match_source,match_line,match_orientation,match_flags,matches,error_kind\r\n", f) < 0 ? -1 : 0;
 }
 
 static void field(vg_buf *b, const char *s, size_t n, int last)
@@ -56,14 +56,15 @@ static void add_flags(vg_buf *b, unsigned flags)
     vg_buf_dispose(&tmp);
 }
 
-/* The winner's listed record, orientation and flags, then every match as set:category;... */
+/* The winner's listed record, orientation and flags, then every match as set:category;... (each field
+ * followed by its comma: error_kind ends the row) */
 static void add_match_details(vg_buf *b, const vigil_item *it)
 {
     const vigil_match *m = &it->match;
     char num[32];
     vg_buf all;
     if (m->by == VIGIL_BY_NONE) {
-        vg_buf_adds(b, ",,,,,\r\n");
+        vg_buf_adds(b, ",,,,,,");
         return;
     }
     fieldz(b, m->record_name);
@@ -76,7 +77,7 @@ static void add_match_details(vg_buf *b, const vigil_item *it)
     for (size_t i = 0; i < it->nmatches; i++)
         vg_buf_addf(&all, "%s%s:%s", i ? ";" : "", it->matches[i].set ? it->matches[i].set : "",
                     it->matches[i].category ? it->matches[i].category : "");
-    field(b, all.ptr, all.len, 1);
+    field(b, all.ptr, all.len, 0);
     vg_buf_dispose(&all);
 }
 
@@ -84,6 +85,7 @@ int vigil_csv_item(FILE *f, const vigil_item *it)
 {
     vg_buf b;
     char hex[65], num[32];
+    const char *kind;
     char *container = vigil_container_string(it);
     int rc = 0;
     vg_buf_init(&b, (size_t)1 << 24);
@@ -123,6 +125,8 @@ int vigil_csv_item(FILE *f, const vigil_item *it)
     fieldz(&b, vigil_item_type_name(it->type));
     add_image_fields(&b, it);
     add_match_details(&b, it);
+    kind = it->verdict == VIGIL_VERDICT_ERROR ? vigil_error_kind_name(it->error_kind) : NULL;
+    field(&b, kind ? kind : "", kind ? strlen(kind) : 0, 1);
     if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, f) != b.len)
         rc = -1;
     vg_buf_dispose(&b);

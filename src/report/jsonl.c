@@ -33,6 +33,7 @@ const char *vigil_error_kind_name(vigil_error_kind k)
     case VIGIL_ERROR_CRASHED: return "crashed";
     case VIGIL_ERROR_TIMEOUT: return "timeout";
     case VIGIL_ERROR_MEMORY: return "memory";
+    case VIGIL_ERROR_CORRUPT: return "corrupt";
     default: return NULL;
     }
 }
@@ -329,8 +330,9 @@ int vigil_jsonl_summary_run(FILE *f, const vigil_scan_stats *s, const vigil_hash
     return summary(f, s, 1, sets, nsets, scan_json, run);
 }
 
-/* What made this output and when, as the summary's "run": what a report cites. */
-static void add_run(vg_buf *b, const vigil_run_info *run)
+/* What made this output and when, as the summary's "run": what a report cites; for a scan with
+ * parser workers, how many files went to them and how many needed no parser. */
+static void add_run(vg_buf *b, const vigil_run_info *run, const vigil_scan_stats *s)
 {
     size_t n;
     const vigil_library_version *libs = vigil_library_versions(&n);
@@ -350,6 +352,9 @@ static void add_run(vg_buf *b, const vigil_run_info *run)
     vg_json_strz(b, run->started_at);
     vg_buf_adds(b, ",\"ended\":");
     vg_json_strz(b, run->ended_at);
+    if (s->isolated)
+        vg_buf_addf(b, ",\"isolation\":{\"worker_files\":%llu,\"own_files\":%llu}",
+                    (unsigned long long)s->worker_files, (unsigned long long)s->own_files);
     vg_buf_addc(b, '}');
 }
 
@@ -411,7 +416,7 @@ static int summary(FILE *f, const vigil_scan_stats *s, int with_sets, const vigi
         vg_buf_adds(&b, scan_json);
     }
     if (run)
-        add_run(&b, run);
+        add_run(&b, run, s);
     if (s->images)
         vg_buf_addf(&b, ",\"images\":%llu,\"allocated\":%llu,\"deleted\":%llu,\"carved\":%llu,"
                     "\"unallocated_bytes\":%llu,\"carve_candidates\":%llu,\"carve_rejected\":%llu",

@@ -66,5 +66,8 @@ void vg_reader_image_drop(vg_reader *r, const char *path);
  * image, its files are read from fd and emitted nested under it (reader_nested.c). */
 void vg_reader_nested_image(vg_reader *r, int fd, const char *path, uint64_t size, const uint8_t *head, size_t n,
                             vg_job_emit_fn emit, void *ud);
+/* 1 when vg_reader_nested_image would do more than return at once: the content carries a disk or
+ * container signature (read from head and the file's last bytes; vigil's own checks, no parser). */
+int vg_nested_image_candidate(int fd, uint64_t size, const uint8_t *head, size_t n);
 
 #endif

@@ -71,6 +71,7 @@ typedef struct pipeline {
     const char **images;              /* isolated scans: the paths that are disk images (workers reopen them) */
     pthread_t walker;
     int walker_running, walker_left_behind;
+    uint64_t worker_files, own_files; /* isolated scans: where files were read (atomic) */
 } pipeline;
 
 struct worker {
@@ -349,6 +350,14 @@ static void emit(void *ud, vg_result *r)
     pthread_mutex_unlock(&p->mu);
 }
 
+static void count_read(pipeline *p, int where)
+{
+    if (where == VG_READ_WORKER)
+        __atomic_fetch_add(&p->worker_files, 1, __ATOMIC_RELAXED);
+    else if (where == VG_READ_HERE)
+        __atomic_fetch_add(&p->own_files, 1, __ATOMIC_RELAXED);
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
@@ -374,7 +383,7 @@ static void *worker_main(void *arg)
         else if (u->job)
             vg_reader_image(w->reader, u->job, emit, &c);
         else if (w->proc)
-            vg_worker_file(w->proc, w->reader, &u->e, emit, &c, &p->cancel);
+            count_read(p, vg_worker_file(w->proc, w->reader, &u->e, emit, &c, &p->cancel));
         else
             vg_reader_file(w->reader, &u->e, emit, &c);
         pthread_mutex_lock(&p->mu);
@@ -696,6 +705,9 @@ int vigil_scan_run(vigil_scan_stats *stats, const char *const *paths, size_t npa
     pthread_mutex_unlock(&p->mu);
     if (o->stop && __atomic_load_n(o->stop, __ATOMIC_RELAXED))
         stats->interrupted = 1;
+    stats->isolated = o->isolate != 0;
+    stats->worker_files = __atomic_load_n(&p->worker_files, __ATOMIC_RELAXED);
+    stats->own_files = __atomic_load_n(&p->own_files, __ATOMIC_RELAXED);
     stats->seconds = now_seconds() - t0;
     release(p, NULL);
     return rc;

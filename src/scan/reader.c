@@ -20,6 +20,7 @@
 #include "vigil/image.h"
 #include "vigil/pdq.h"
 #include "scan/decode_budget.h"
+#include "scan/parse_need.h"
 #include "scan/reader.h"
 #include "scan/testing.h"
 #include "scan/worker_page.h"
@@ -46,6 +47,7 @@ struct vg_reader {
     vigil_pdq_work pdq;   /* this thread's PDQ float buffers, reused likewise */
     vg_image_cache *images; /* this thread's handles on disk images (reader_image.c) */
     int no_open;          /* a sandboxed worker's: opening by name would kill it */
+    int own_only;         /* vg_reader_file_own: no third-party parser may run (the scanning process) */
 };
 
 /* What the reader does with the current file's bytes for PDQ. */
@@ -133,12 +135,22 @@ const vigil_scan_opts *vg_reader_opts(const vg_reader *r)
     return r->o;
 }
 
-/* libmagic on the head of the current item (a parser: the worker says so while it runs). */
-static void sniff_mime(vg_sniffer *sn, const uint8_t *head, size_t len, char *out, size_t cap)
+/* The type of the current item: vigil's own sniffers, then libmagic for what they leave (a parser:
+ * the worker says so while it runs). A reader reading its own file only never gets that far: the
+ * file would have gone to a worker (parse_need.c decides on these same bytes). */
+static void sniff_mime(const vg_reader *r, const uint8_t *head, size_t len, char *out, size_t cap)
 {
-    const char *layer = vg_worker_layer("libmagic");
+    vg_sniff_by by;
+    const char *layer;
+    if (vg_sniff_mime_own(head, len, out, cap, &by))
+        return;
+    if (r->own_only) {
+        snprintf(out, cap, "application/octet-stream");
+        return;
+    }
+    layer = vg_worker_layer("libmagic");
     vg_fault("libmagic");
-    vg_sniff_mime(sn, head, len, out, cap);
+    vg_sniff_mime_magic(r->sn, head, len, out, cap);
     vg_worker_layer(layer);
 }
 
@@ -169,7 +181,8 @@ static void image_start(vg_reader *r)
 {
     image_release(r);
     r->pic_ready = 0;
-    r->img_state = r->o->compute_pdq ? IMG_COLLECT : IMG_OFF;
+    /* a file read without a worker is no picture (parse_need.c): no decoder may run on it here */
+    r->img_state = r->o->compute_pdq && !r->own_only ? IMG_COLLECT : IMG_OFF;
 }
 
 static void image_feed(vg_reader *r, const uint8_t *p, size_t n)
@@ -490,8 +503,12 @@ static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, 
     }
     if (n < 0) {
         const char *msg = archive_error_string(a);
-        vg_result_error(res, "cannot read member after %llu bytes: %s", (unsigned long long)total,
-                        msg ? msg : "unknown error");
+        res->item.error_kind = vg_archive_error_kind(archive_errno(a), msg);
+        if (res->item.error_kind == VIGIL_ERROR_CORRUPT) /* where: the bytes handed back before the failure */
+            vg_result_error(res, "corrupt at offset %llu: %s", (unsigned long long)total, msg ? msg : "unknown error");
+        else
+            vg_result_error(res, "cannot read member after %llu bytes: %s", (unsigned long long)total,
+                            msg ? msg : "unknown error");
         return -1;
     }
     take_end(r, sp, *head_len, nested, 1);
@@ -523,6 +540,7 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
     }
     if (m->encrypted) {
         res->item.verdict = VIGIL_VERDICT_ERROR;
+        res->item.error_kind = VIGIL_ERROR_ENCRYPTED;
         vg_result_error(res, "encrypted member: cannot be read without the password");
         lv->emit(lv->ud, res);
         return 0;
@@ -541,7 +559,7 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
         vigil_digester_final(r->dg, &res->item.digests);
         res->item.has_digests = 1;
         if (r->sn)
-            sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime), res->item.mime = res->mime;
+            sniff_mime(r, r->head, head_len, res->mime, sizeof res->mime), res->item.mime = res->mime;
         image_finish(r, res);
     }
     set_verdict(r, res);
@@ -578,6 +596,7 @@ static void scan_archive(level *lv, vg_archive_src *src, const char *self)
     level child = *lv;
     char why[512];
     const char *layer;
+    vg_archive_failure fail;
     int rc;
     if (lv->depth >= lv->r->o->limits.max_depth || lv->depth >= MAX_DEPTH_CHAIN) {
         vg_result *e = vg_result_new(self, strlen(self), lv->chain, lv->depth);
@@ -598,13 +617,14 @@ static void scan_archive(level *lv, vg_archive_src *src, const char *self)
     vg_worker_note(lv->chain, lv->depth, self, 1);
     layer = vg_worker_layer("libarchive");
     vg_fault("libarchive");
-    rc = vg_archive_iterate(src, on_member, &child, NULL, why, sizeof why);
+    rc = vg_archive_iterate(src, on_member, &child, NULL, why, sizeof why, &fail);
     vg_worker_layer(layer);
     if (rc < 0 && !stopped(lv->r)) {
         vg_result *e = vg_result_new(self, strlen(self), lv->chain, lv->depth);
         if (e) {
             e->item.type = VIGIL_ITEM_ARCHIVE;
             e->item.verdict = VIGIL_VERDICT_ERROR;
+            e->item.error_kind = fail.kind;
             vg_result_error(e, "%s", why);
         }
         lv->emit(lv->ud, e);
@@ -632,16 +652,25 @@ static const char *open_error(int err)
     }
 }
 
-/* Read the whole file; 0, -1 (error set on res) or -2 (interrupted). */
+/* A reader reading its own file only: whether the head (complete, or the whole file) needs a parser. */
+static int needs_worker(const vg_reader *r, int fd, const struct stat *st, size_t head_len)
+{
+    return vg_needs_parser(r->o, r->head, head_len, fd, (uint64_t)st->st_size);
+}
+
+/* Read the whole file; 0, -1 (error set on res), -2 (interrupted) or, reading its own file only,
+ * -3: its head says a parser must read it (nothing past the head was read or hashed). */
 static int read_file(vg_reader *r, int fd, const struct stat *st, vg_result *res, size_t *head_len)
 {
     uint64_t total = 0;
     ssize_t n;
+    int undecided = r->own_only;
     *head_len = 0;
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     image_start(r);
     for (;;) {
-        n = read(fd, r->buf, BLOCK);
+        /* undecided: the head alone first, so that a file for a worker costs one small read here */
+        n = read(fd, r->buf, undecided ? VG_SNIFF_BYTES - *head_len : BLOCK);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -651,6 +680,11 @@ static int read_file(vg_reader *r, int fd, const struct stat *st, vg_result *res
             memcpy(r->head + *head_len, r->buf, take);
             *head_len += take;
         }
+        if (undecided && *head_len == VG_SNIFF_BYTES) {
+            undecided = 0;
+            if (needs_worker(r, fd, st, *head_len))
+                return -3;
+        }
         image_feed(r, r->buf, (size_t)n);
         vigil_digester_update(r->dg, r->buf, (size_t)n);
         total += (uint64_t)n;
@@ -658,6 +692,8 @@ static int read_file(vg_reader *r, int fd, const struct stat *st, vg_result *res
         if (stopped(r))
             return -2;
     }
+    if (n == 0 && undecided && needs_worker(r, fd, st, *head_len)) /* the whole file was shorter than a head */
+        return -3;
     res->item.size = total;
     if (n < 0) {
         vg_result_error(res, "read error at byte %llu: %s", (unsigned long long)total, strerror(errno));
@@ -684,7 +720,9 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud)
     vg_reader_file_fd(r, e, fd, fd < 0 ? errno : 0, emit, ud);
 }
 
-void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, vg_emit_fn emit, void *ud)
+/* vg_reader_file_fd; 1 instead when the reader reads its own files only and this one needs a parser:
+ * nothing emitted, fd still open. */
+static int read_entry(vg_reader *r, const vg_entry *e, int fd, int open_errno, vg_emit_fn emit, void *ud)
 {
     vg_result *res = vg_result_new(e->path, e->path_len, NULL, 0);
     struct stat st;
@@ -696,7 +734,7 @@ void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, 
         if (fd >= 0)
             close(fd);
         emit(ud, NULL);
-        return;
+        return 0;
     }
     if (e->st) { /* as walked: what a resumed scan compares to tell the file was read already */
         res->item.times[VIGIL_TIME_MODIFIED] = (vigil_fs_time){.sec = e->st->st_mtim.tv_sec, .nsec = (uint32_t)e->st->st_mtim.tv_nsec, .set = 1};
@@ -706,7 +744,7 @@ void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, 
         vg_result_error(res, "%s", open_error(open_errno));
         res->item.verdict = VIGIL_VERDICT_ERROR;
         emit(ud, res);
-        return;
+        return 0;
     }
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && e->st &&
         (st.st_ino != e->st->st_ino || st.st_size != e->st->st_size)) {
@@ -718,31 +756,33 @@ void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, 
         res->item.verdict = VIGIL_VERDICT_ERROR;
         close(fd);
         emit(ud, res);
-        return;
+        return 0;
     }
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         vg_result_error(res, "no longer a regular file when opened");
         res->item.verdict = VIGIL_VERDICT_ERROR;
         close(fd);
         emit(ud, res);
-        return;
+        return 0;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     vigil_digester_reset(r->dg);
     r->img_fd = fd;
     r->img_size = (uint64_t)st.st_size;
     rc = read_file(r, fd, &st, res, &head_len);
-    if (rc == -2) {
+    if (rc == -2 || rc == -3) {
         r->img_fd = -1;
         vg_result_free(res);
+        if (rc == -3)
+            return 1;
         close(fd);
-        return;
+        return 0;
     }
     if (rc == 0) {
         vigil_digester_final(r->dg, &res->item.digests);
         res->item.has_digests = 1;
         if (r->sn) {
-            sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime);
+            sniff_mime(r, r->head, head_len, res->mime, sizeof res->mime);
             res->item.mime = res->mime;
         }
         image_finish(r, res);
@@ -752,17 +792,39 @@ void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, 
     set_verdict(r, res);
     image_thumbnail(r, res);
     emit(ud, res); /* res is the sink's from here on */
-    if (rc == 0 && r->o->expand_archives &&
+    /* read here (own_only), parse_need.c found nothing in it that a parser opens */
+    if (rc == 0 && !r->own_only && r->o->expand_archives &&
         (opens_as_container(r, r->head, head_len) ||
          (sfx = vg_archive_appended(fd, size, r->head, head_len)) >= 0)) {
         budget b = {0};
         level lv = {r, &b, NULL, 0, emit, ud};
         vg_archive_src src = {.fd = fd, .base = sfx > 0 ? (uint64_t)sfx : 0, .consumed = &b.in};
         scan_archive(&lv, &src, e->path);
-    } else if (rc == 0 && r->o->expand_archives && r->o->nested_images) {
+    } else if (rc == 0 && !r->own_only && r->o->expand_archives && r->o->nested_images) {
         vg_reader_nested_image(r, fd, e->path, size, r->head, head_len, emit, ud);
     }
     close(fd);
+    return 0;
+}
+
+void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, vg_emit_fn emit, void *ud)
+{
+    read_entry(r, e, fd, open_errno, emit, ud);
+}
+
+int vg_reader_file_own(vg_reader *r, const vg_entry *e, int fd, vg_emit_fn emit, void *ud)
+{
+    int rc;
+    r->own_only = 1;
+    rc = read_entry(r, e, fd, 0, emit, ud);
+    r->own_only = 0;
+    if (rc == 1 && lseek(fd, 0, SEEK_SET) != 0) { /* the worker reads from the start (it shares the offset) */
+        int why = errno;
+        close(fd);
+        read_entry(r, e, -1, why, emit, ud); /* the error item */
+        return 1;
+    }
+    return rc ? 0 : 1;
 }
 
 /* ---- items read from any ordered byte source (files inside disk images, carved pictures) ---- */
@@ -809,7 +871,7 @@ void vg_reader_stream(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, 
         vigil_digester_final(r->dg, &res->item.digests);
         res->item.has_digests = 1;
         if (r->sn) {
-            sniff_mime(r->sn, r->head, head_len, res->mime, sizeof res->mime);
+            sniff_mime(r, r->head, head_len, res->mime, sizeof res->mime);
             res->item.mime = res->mime;
         }
         image_finish(r, res);

@@ -37,6 +37,11 @@ void vg_reader_file(vg_reader *r, const vg_entry *e, vg_emit_fn emit, void *ud);
  * with fd < 0 emit the error item that open_errno explains. */
 int vg_reader_open_entry(const vg_entry *e, const vigil_scan_opts *o);
 void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, vg_emit_fn emit, void *ud);
+/* Read the file on fd (opened by vg_reader_open_entry) here when no third-party parser would touch its
+ * bytes (parse_need.h): 1 when it was read and its item emitted (fd is taken over); 0 when its head
+ * says a parser must read it: nothing emitted, nothing past the head read, fd still open and
+ * rewound to the start, for a worker. No parser runs in here whatever the file holds. */
+int vg_reader_file_own(vg_reader *r, const vg_entry *e, int fd, vg_emit_fn emit, void *ud);
 
 /* An ordered byte source: bytes read into buf (at most n), 0 at the end, -1 with why. */
 typedef ssize_t (*vg_pull_fn)(void *ctx, void *buf, size_t n, char *why, size_t cap);

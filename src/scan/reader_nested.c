@@ -77,19 +77,29 @@ static int holds_volumes(const vg_image *im)
     return 0;
 }
 
+/* The container format of the file on fd by its head and, when it is large enough, its last bytes. */
+static vg_image_format format_of(int fd, uint64_t size, const uint8_t *head, size_t n)
+{
+    uint8_t tail[512];
+    vg_image_head h = {head, n, NULL};
+    if (size >= TAIL_MIN && pread(fd, tail, sizeof tail, (off_t)(size - sizeof tail)) == (ssize_t)sizeof tail)
+        h.tail = tail;
+    return vg_image_format_of(&h);
+}
+
+int vg_nested_image_candidate(int fd, uint64_t size, const uint8_t *head, size_t n)
+{
+    return format_of(fd, size, head, n) != VG_FORMAT_RAW || vg_image_disk_signature(head, n);
+}
+
 void vg_reader_nested_image(vg_reader *r, int fd, const char *path, uint64_t size, const uint8_t *head, size_t n,
                             vg_job_emit_fn emit, void *ud)
 {
     const vigil_scan_opts *o = vg_reader_opts(r);
-    uint8_t tail[512];
-    vg_image_head h = {head, n, NULL};
-    vg_image_format f;
+    vg_image_format f = format_of(fd, size, head, n);
     vg_image *im = NULL;
     const char *layer;
     char why[320];
-    if (size >= TAIL_MIN && pread(fd, tail, sizeof tail, (off_t)(size - sizeof tail)) == (ssize_t)sizeof tail)
-        h.tail = tail;
-    f = vg_image_format_of(&h);
     if (f == VG_FORMAT_RAW && !vg_image_disk_signature(head, n))
         return;
     layer = vg_worker_layer("disk image"); /* the file's own item goes out first */

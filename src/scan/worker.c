@@ -431,8 +431,8 @@ static void run(vg_worker *w, uint32_t type, const vg_buf *msg, int fd, const fa
     lost_worker(w, fb, cause, emit, ud);
 }
 
-void vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_fn emit, void *ud,
-                    volatile sig_atomic_t *cancel)
+int vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_fn emit, void *ud,
+                   volatile sig_atomic_t *cancel)
 {
     vg_msg_entry me;
     vg_buf msg;
@@ -440,8 +440,10 @@ void vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_f
     int fd = vg_reader_open_entry(e, w->o);
     if (fd < 0) { /* nothing to parse: the error item is made here */
         vg_reader_file_fd(local, e, -1, errno, emit, ud);
-        return;
+        return VG_READ_NONE;
     }
+    if (vg_reader_file_own(local, e, fd, emit, ud)) /* no parser would touch it: no round trip */
+        return VG_READ_HERE;
     memset(&me, 0, sizeof me);
     if (e->st)
         me.st = *e->st;
@@ -455,6 +457,7 @@ void vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_f
     vg_buf_add(&msg, e->path, e->path_len);
     run(w, VG_MSG_FILE, &msg, fd, &fb, emit, ud, cancel);
     vg_buf_dispose(&msg);
+    return VG_READ_WORKER;
 }
 
 void vg_worker_image(vg_worker *w, vg_reader *local, vg_image_job *j, vg_emit_fn emit, void *ud,

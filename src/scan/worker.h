@@ -21,10 +21,12 @@ typedef struct vg_worker vg_worker;
  * (images, kept by reference) are opened by the worker before its sandbox closes. */
 int vg_worker_new(vg_worker **out, const vigil_scan_opts *o, const char *const *images, size_t nimages,
                   vigil_error *err);
-/* Read entry e through the worker, emitting its results in order. local reads in this process
- * what needs no parser (a file that did not open). cancel (or o->stop) set ends the work at once. */
-void vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_fn emit, void *ud,
-                    volatile sig_atomic_t *cancel);
+/* Read entry e, emitting its results in order: local reads in this process what needs no parser (a
+ * file that did not open, a file whose head shows nothing a parser opens: parse_need.h), the worker
+ * the rest. cancel (or o->stop) set ends the work at once. Where it was read: */
+enum { VG_READ_NONE, VG_READ_HERE, VG_READ_WORKER }; /* none: it did not open (an error item) */
+int vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_fn emit, void *ud,
+                   volatile sig_atomic_t *cancel);
 /* Read a disk-image job through the worker likewise (a verify job is read here, by local). */
 void vg_worker_image(vg_worker *w, vg_reader *local, vg_image_job *j, vg_emit_fn emit, void *ud,
                      volatile sig_atomic_t *cancel);

@@ -179,14 +179,50 @@ static struct archive *open_reader(vg_archive_src *s)
     return a;
 }
 
+/* An archive that cannot be opened (no header read yet): its kind; no offset is known. */
+static void open_failed(struct archive *a, char *why, size_t whycap, vg_archive_failure *fail)
+{
+    const char *msg = a ? archive_error_string(a) : "out of memory";
+    vigil_error_kind kind = a ? vg_archive_error_kind(archive_errno(a), msg) : VIGIL_ERROR_OTHER;
+    if (!msg)
+        msg = "unknown error";
+    snprintf(why, whycap, "%scannot open archive: %s", kind == VIGIL_ERROR_CORRUPT ? "corrupt: " : "", msg);
+    fail->kind = kind;
+}
+
+/* A header that failed after members were read: its kind, and where it lies. */
+static void header_failed(struct archive *a, uint64_t members, char *why, size_t whycap, vg_archive_failure *fail)
+{
+    const char *msg = archive_error_string(a);
+    vigil_error_kind kind = vg_archive_error_kind(archive_errno(a), msg);
+    int64_t at = archive_read_header_position(a);
+    if (!msg)
+        msg = "unknown error";
+    fail->kind = kind;
+    if (kind == VIGIL_ERROR_CORRUPT && at >= 0) {
+        fail->offset = at;
+        snprintf(why, whycap, "corrupt at offset %lld%s after %llu members: %s", (long long)at,
+                 archive_filter_count(a) > 1 ? " of the decompressed data" : "", (unsigned long long)members, msg);
+    } else if (kind == VIGIL_ERROR_CORRUPT) {
+        snprintf(why, whycap, "corrupt after %llu members: %s", (unsigned long long)members, msg);
+    } else {
+        snprintf(why, whycap, "archive damaged or unreadable after %llu members: %s", (unsigned long long)members,
+                 msg);
+    }
+}
+
 int vg_archive_iterate(vg_archive_src *s, vg_member_fn fn, void *ud, uint64_t *members_out, char *why,
-                       size_t whycap)
+                       size_t whycap, vg_archive_failure *fail)
 {
     struct archive *a;
     struct archive_entry *e;
     uint64_t members = 0;
     int rc = 0, r;
     locale_t before;
+    vg_archive_failure ignored;
+    if (!fail)
+        fail = &ignored;
+    *fail = (vg_archive_failure){VIGIL_ERROR_OTHER, -1};
     s->pos = 0;
     if (s->tmp && fseeko(s->tmp, 0, SEEK_SET) != 0)
         return snprintf(why, whycap, "cannot rewind spooled member"), -1;
@@ -195,16 +231,14 @@ int vg_archive_iterate(vg_archive_src *s, vg_member_fn fn, void *ud, uint64_t *m
     before = enter_utf8();
     a = open_reader(s);
     if (!a || archive_read_open1(a) != ARCHIVE_OK) {
-        snprintf(why, whycap, "cannot open archive: %s", a ? archive_error_string(a) : "out of memory");
+        open_failed(a, why, whycap, fail);
         rc = -1;
         goto done;
     }
     while ((r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
         vg_archive_member m;
         if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY || r == ARCHIVE_FAILED) {
-            const char *msg = archive_error_string(a);
-            snprintf(why, whycap, "archive damaged or unreadable after %llu members: %s",
-                     (unsigned long long)members, msg ? msg : "unknown error");
+            header_failed(a, members, why, whycap, fail);
             rc = -1;
             break;
         }
@@ -212,6 +246,7 @@ int vg_archive_iterate(vg_archive_src *s, vg_member_fn fn, void *ud, uint64_t *m
            would hand back the same bytes, which are not an archive. */
         if (members == 0 && archive_format(a) == ARCHIVE_FORMAT_RAW && archive_filter_count(a) <= 1) {
             snprintf(why, whycap, "not a readable archive: the signature matched but no archive format did");
+            fail->kind = VIGIL_ERROR_CORRUPT;
             rc = -1;
             break;
         }

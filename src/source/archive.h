@@ -8,6 +8,7 @@
 #define VG_SOURCE_ARCHIVE_H
 #include <stdint.h>
 #include <stdio.h>
+#include "vigil/item.h"
 
 struct archive;
 
@@ -42,14 +43,26 @@ typedef int (*vg_member_fn)(void *ud, struct archive *a, const vg_archive_member
  * process that may open no file afterwards. */
 void vg_archive_prepare(void);
 
+/* Why an archive was not read to its end: the kind of error, and where in the archive (-1: not known). */
+typedef struct vg_archive_failure {
+    vigil_error_kind kind;
+    int64_t offset;
+} vg_archive_failure;
+
 /*
  * Open src as an archive and call fn for every member that is not a directory.
  * Returns 0 when the archive was read to its end, the callback's non-zero value
  * when it stopped early, or -1 with why (libarchive's message and how many
- * members were read) when the archive could not be opened or is damaged.
+ * members were read; "corrupt at offset N" first for malformed data) and *fail
+ * (if not NULL) when the archive could not be opened or is damaged. The offset
+ * is that of the header that failed, in the archive's bytes after any
+ * decompression (why says "of the decompressed data" then).
  */
 int vg_archive_iterate(vg_archive_src *src, vg_member_fn fn, void *ud, uint64_t *members_out, char *why,
-                       size_t whycap);
+                       size_t whycap, vg_archive_failure *fail);
+
+/* The kind of an error libarchive reported: its archive_errno and archive_error_string (archive_error.c). */
+vigil_error_kind vg_archive_error_kind(int errnum, const char *msg);
 
 /*
  * Where the archive of a self-extracting program on fd (size bytes) starts, or

@@ -75,4 +75,51 @@ if [ -n "$lib" ]; then
 else
   skip "a program holding the 7z signature bytes" "no libarchive.so.13 found by ldconfig"
 fi
+
+# Malformed data is `corrupt`, named at the layer that failed and where: a tar whose second header
+# is damaged (its checksum no longer matches), inside a zip; a zip member whose stored bytes fail
+# their CRC. The summary and the CSV count the kind.
+mkdir -p bad
+python3 - "$T/bad.tar" "$T/crc.zip" <<'PY'
+import io, sys, tarfile, zipfile
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode='w', format=tarfile.USTAR_FORMAT) as t:
+    for name, data in (('one.txt', b'one\n'), ('two.txt', b'two\n')):
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime = len(data), 0
+        t.addfile(info, io.BytesIO(data))
+tar = bytearray(buf.getvalue())
+assert tar[1024:1031] == b'two.txt'  # header 512 bytes, one.txt's data padded to 512
+tar[1024] ^= 0x20
+open(sys.argv[1], 'wb').write(tar)
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, 'w', zipfile.ZIP_STORED) as z:
+    z.writestr('good.txt', b'good\n')
+    z.writestr('bad.txt', b'three little words\n')
+data = buf.getvalue()
+assert data.count(b'little') == 1
+open(sys.argv[2], 'wb').write(data.replace(b'little', b'LITTLE'))
+PY
+(cd "$T" && zip -q bad/evidence.zip bad.tar && cp crc.zip bad/)
+"$VIGIL" scan --no-sets --jsonl bad.jsonl --csv bad.csv bad >/dev/null 2>bad.err
+is "corrupt: the scan ends normally (exit 0)" "$?" "0"
+is "corrupt tar header: the tar inside the zip, its offset, the kind" \
+  "$(jl bad.jsonl "[(i['containers'], i['path'], i['type'], i.get('error_kind'), i['error']) for i in items if i['path'] == 'bad.tar' and i['verdict'] == 'error']")" \
+  "[(['bad/evidence.zip'], 'bad.tar', 'archive', 'corrupt', 'corrupt at offset 1024 after 1 members: Damaged tar archive')]"
+is "corrupt tar header: the member before it is read" \
+  "$(jl bad.jsonl "[(i['containers'], i['path'], i['verdict']) for i in items if i['path'] == 'one.txt']")" \
+  "[(['bad/evidence.zip', 'bad.tar'], 'one.txt', 'unknown')]"
+# (libarchive checks a stored member's CRC before it hands back its last bytes: none came back good)
+like "corrupt member: its CRC fails, at the offset of the bytes handed back good" \
+  "$(jl bad.jsonl "[(i['container'], i.get('error_kind'), i['error']) for i in items if i['path'] == 'bad.txt']")" \
+  "^\\[\\('bad/crc.zip', 'corrupt', 'corrupt at offset 0: ZIP bad CRC: 0x[0-9a-f]+ should be 0x[0-9a-f]+'\\)\\]$"
+is "corrupt member: the other member is read" \
+  "$(jl bad.jsonl "[i['verdict'] for i in items if i['path'] == 'good.txt']")" "['unknown']"
+is "corrupt: the summary counts the kind" "$(jl bad.jsonl "(summary['error'], summary['errors']['corrupt'])")" "(2, 2)"
+check "corrupt: JSONL well formed, counts add up" python3 "$E2E_DIR/jl.py" bad.jsonl check
+is "corrupt: the CSV's error_kind column" \
+  "$(python3 -c 'import csv,sys; print(sorted((r["path"], r["error_kind"]) for r in csv.DictReader(open(sys.argv[1], newline="")) if r["verdict"] == "error"))' bad.csv)" \
+  "[('bad.tar', 'corrupt'), ('bad.txt', 'corrupt')]"
+like "corrupt: stderr names the layers and the offset" "$(cat bad.err)" \
+  "^vigil: bad/evidence.zip!/bad.tar: corrupt at offset 1024 after 1 members: Damaged tar archive$"
 done_testing

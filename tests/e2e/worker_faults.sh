@@ -16,14 +16,16 @@ if [ -n "${ASAN_OPTIONS:-}" ]; then
 fi
 : "${VIGIL_FAULTY:?VIGIL_FAULTY must name the test build with the fault switch}"
 
+# Plain text is named by vigil's own sniffers, in the scanning process; a C include line is a mark
+# of file's keyword guesses, so libmagic names b.txt and 3.txt, in a worker (src/scan/parse_need.c).
 E=$T/ev
 mkdir -p "$E/src"
 printf 'first file\n' > "$E/1.txt"
 printf 'inner one\n' > "$E/src/a.txt"
-printf 'inner two\n' > "$E/src/b.txt"
+printf '#include "two.h"\n' > "$E/src/b.txt"
 (cd "$E/src" && zip -q "$E/2.zip" a.txt b.txt)
 rm -r "$E/src"
-printf 'third file\n' > "$E/3.txt"
+printf '#include "three.h"\n' > "$E/3.txt"
 printf 'fourth file\n' > "$E/4.txt"
 
 # faulty NAME FAULT [vigil scan options...]: scan $E with VIGIL_FAULT=FAULT into $T/NAME.jsonl
@@ -44,6 +46,21 @@ is "clean scan: six items" "$(jl "$T/clean.jsonl" "len(items)")" "6"
 is "--no-isolation: the same items, digests and types" \
   "$(jl "$T/plain.jsonl" "[(i['path'], i['container'], i['sha256'], i['mime']) for i in items]")" \
   "$(jl "$T/clean.jsonl" "[(i['path'], i['container'], i['sha256'], i['mime']) for i in items]")"
+
+# Files no parser touches cost no worker: the two plain text files are read in the scanning
+# process; the zip (libarchive) and 3.txt (libmagic) go to a worker. The summary's run counts both.
+isolation() { jl "$T/$1.jsonl" "summary['run'].get('isolation')"; }
+is "isolation: the zip and the C source went to a worker, the plain text files did not" \
+  "$(isolation clean)" "{'worker_files': 2, 'own_files': 2}"
+vigil scan --no-sets --jsonl "$T/one-text.jsonl" "$E/1.txt" 2>/dev/null
+is "isolation: a plain text file alone is not sent to a worker" "$(isolation one-text)" "{'worker_files': 0, 'own_files': 1}"
+vigil scan --no-sets --jsonl "$T/one-zip.jsonl" "$E/2.zip" 2>/dev/null
+is "isolation: a zip alone is" "$(isolation one-zip)" "{'worker_files': 1, 'own_files': 0}"
+is "isolation: read either way, the zip's members are there" \
+  "$(jl "$T/one-zip.jsonl" "sorted(i['path'] for i in items if i['container'])")" "['a.txt', 'b.txt']"
+vigil scan --no-sets --no-mime --jsonl "$T/nomime.jsonl" "$E" 2>/dev/null
+is "isolation: without MIME typing only the zip needs a parser" "$(isolation nomime)" "{'worker_files': 1, 'own_files': 3}"
+is "--no-isolation: no isolation counts" "$(isolation plain)" "None"
 
 reconciled() { # the summary counts what the lines say, and no item is missing but the one lost
   check "$1: JSONL well formed, counts add up" python3 "$E2E_DIR/jl.py" "$T/$1.jsonl" check
@@ -66,6 +83,14 @@ reconciled member
 is "member crash: the error item is the member, inside its archive" "$(errors member)" \
   "[('b.txt', '$E/2.zip', 'file', 'crashed', 'parser crashed: $segv in libmagic')]"
 is "member crash: the other items are present" "$(paths member)" "['$E/1.txt', '$E/2.zip', '$E/3.txt', '$E/4.txt', 'a.txt']"
+
+# libmagic crashes on every item it is asked about: only the two it names, in a worker, are lost;
+# the plain text files never reach it (nor a worker), on disk or inside the zip
+faulty allmagic libmagic:crash
+reconciled allmagic
+is "libmagic crash on every item: exactly the two it names are lost" "$(errors allmagic)" \
+  "[('b.txt', '$E/2.zip', 'file', 'crashed', 'parser crashed: $segv in libmagic'), ('$E/3.txt', None, 'file', 'crashed', 'parser crashed: $segv in libmagic')]"
+is "libmagic crash on every item: the plain text files are read" "$(paths allmagic)" "['$E/1.txt', '$E/2.zip', '$E/4.txt', 'a.txt']"
 
 # a parser that spins: killed after --item-timeout seconds without progress
 faulty spin libarchive:spin --item-timeout 2
@@ -128,7 +153,7 @@ if command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null; then
   D=$T/disk
   mkdir -p "$D"
   mkfs.fat -C "$D/fat.img" 2048 >/dev/null
-  for f in a b c; do printf 'inside the image: %s\n' "$f" > "$T/$f.txt"; mcopy -i "$D/fat.img" "$T/$f.txt" "::$f.txt"; done
+  for f in a b c; do printf '#include "%s.h"\n' "$f" > "$T/$f.txt"; mcopy -i "$D/fat.img" "$T/$f.txt" "::$f.txt"; done
   VIGIL_FAULT=libmagic:crash:b.txt "$VIGIL_FAULTY" scan --no-sets --jobs 2 --jsonl "$T/img.jsonl" "$D/fat.img" \
     > /dev/null 2> "$T/img.err"
   is "image: the scan ends normally" "$?" "0"

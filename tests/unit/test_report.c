@@ -116,7 +116,15 @@ static void report__csv_quotes_commas_quotes_and_newlines(void **state)
     it.path_len = 7;
     it.verdict = VIGIL_VERDICT_UNKNOWN;
     s = render(vigil_csv_item, &it);
-    assert_memory_equal(s, "\"a,\"\"b\"\"\nc\",,0,,,,,,,unknown,,,,,,,file,,,,,,,,,,,,,\r\n", strlen(s));
+    assert_memory_equal(s, "\"a,\"\"b\"\"\nc\",,0,,,,,,,unknown,,,,,,,file,,,,,,,,,,,,,,\r\n", strlen(s));
+    free(s);
+    /* an error item's kind is the last column */
+    it.verdict = VIGIL_VERDICT_ERROR;
+    it.error = "corrupt at offset 1024 after 1 members: Damaged tar archive";
+    it.error_kind = VIGIL_ERROR_CORRUPT;
+    s = render(vigil_csv_item, &it);
+    assert_non_null(strstr(s, ",error,,,,,,corrupt at offset 1024 after 1 members: Damaged tar archive,file,"));
+    assert_non_null(strstr(s, ",,,,,,corrupt\r\n"));
     free(s);
 }
 
@@ -419,7 +427,7 @@ static void report__every_match_and_disputes(void **state)
                               "\"reason\":\"a test card\",\"by\":\"ana\",\"at\":\"2026-01-02T03:04:05Z\"}]"));
     free(s);
     s = render(vigil_csv_item, &it);
-    assert_non_null(strstr(s, ",card,x.hashdeep,7,,sets-disagree,x:A;y:B\r\n"));
+    assert_non_null(strstr(s, ",card,x.hashdeep,7,,sets-disagree,x:A;y:B,\r\n"));
     free(s);
     it.nmatches = it.ndisputes = 0; /* none: the arrays are left out */
     s = render(vigil_jsonl_item, &it);

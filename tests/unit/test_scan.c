@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "media/decode_weight.h"
 #include "scan/decode_budget.h"
+#include "scan/parse_need.h"
 #include "scan/testing.h"
 #include "testutil.h"
 #include "vigil/scan.h"
@@ -329,6 +331,72 @@ static void scan__decode_budget_take_goes_on_once_the_bytes_are_given_back(void 
     assert_false(vg_decode_budget_try(&b, 3));
 }
 
+/* Whether the file dir/name (written with n bytes of data) needs a parser under options o. */
+static int needs(const vigil_scan_opts *o, const char *dir, const char *name, const void *data, size_t n)
+{
+    char *p = tu_path(dir, name);
+    int fd, rc;
+    tu_write(dir, name, data, n);
+    fd = open(p, O_RDONLY);
+    assert_true(fd >= 0);
+    rc = vg_needs_parser(o, data, n, fd, n);
+    close(fd);
+    free(p);
+    return rc;
+}
+
+#define S(lit) (lit), sizeof(lit) - 1
+
+static void scan__only_what_a_parser_opens_needs_a_worker(void **state)
+{
+    static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                  0, 0, 0, 8, 0, 0, 0, 8, 8, 2, 0, 0, 0, 0, 0, 0, 0, 0};
+    uint8_t mbr[1024] = {0}, elf[600] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+    vigil_scan_opts o;
+    char *d = tu_mkdtemp();
+    (void)state;
+    vigil_scan_opts_init(&o);
+    o.compute_pdq = 1;
+    mbr[510] = 0x55, mbr[511] = 0xaa;
+    mbr[446 + 4] = 0x83, mbr[446 + 8] = 1, mbr[446 + 12] = 1; /* one Linux partition */
+    /* vigil's own code alone: plain text, empty files, data that no signature names, a bare program */
+    assert_false(needs(&o, d, "plain.txt", S("three plain words\n")));
+    assert_false(needs(&o, d, "empty", "", 0));
+    assert_false(needs(&o, d, "data.bin", S("\x01\x02\x03\xfe\xff\x00\x10")));
+    /* libmagic names text with the marks of its keyword guesses */
+    assert_true(needs(&o, d, "main.c", S("#include <stdio.h>\nint main(void) { return 0; }\n")));
+    o.sniff_mime = 0;
+    assert_false(needs(&o, d, "main.c", S("#include <stdio.h>\nint main(void) { return 0; }\n")));
+    o.sniff_mime = 1;
+    /* a picture is decoded only with PDQ on */
+    assert_true(needs(&o, d, "p.png", png, sizeof png));
+    o.compute_pdq = 0;
+    assert_false(needs(&o, d, "p.png", png, sizeof png));
+    o.compute_pdq = 1;
+    /* containers: archives and compressed streams, unless archives are not opened */
+    assert_true(needs(&o, d, "a.zip", S("PK\x03\x04\x14\x00\x00\x00\x00\x00 rest of a zip")));
+    assert_true(needs(&o, d, "a.gz", S("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03")));
+    o.expand_archives = 0;
+    assert_false(needs(&o, d, "a.gz", S("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03")));
+    o.expand_archives = 1;
+    /* a disk: a partition table, read by the disk-image libraries unless nested images are off
+       (without MIME typing, which libmagic would do for a boot sector) */
+    o.sniff_mime = 0;
+    assert_true(needs(&o, d, "disk.img", mbr, sizeof mbr));
+    o.nested_images = 0;
+    assert_false(needs(&o, d, "disk.img", mbr, sizeof mbr));
+    o.nested_images = 1;
+    /* a program: libmagic names it (ELF); with --no-mime, a parser only with an archive appended */
+    o.sniff_mime = 1;
+    assert_true(needs(&o, d, "prog", elf, sizeof elf));
+    o.sniff_mime = 0;
+    assert_false(needs(&o, d, "prog", elf, sizeof elf));
+    memcpy(elf + sizeof elf - 22, "PK\x05\x06", 4); /* an empty zip's end record closes it */
+    assert_true(needs(&o, d, "sfx", elf, sizeof elf));
+    tu_rm_rf(d);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +410,7 @@ int main(void)
         cmocka_unit_test(scan__decode_budget_lets_a_picture_over_the_budget_run_alone),
         cmocka_unit_test(scan__decode_weight_comes_from_the_header),
         cmocka_unit_test(scan__decode_budget_take_goes_on_once_the_bytes_are_given_back),
+        cmocka_unit_test(scan__only_what_a_parser_opens_needs_a_worker),
     };
     return tu_run_tests("scan", tests, NULL, NULL);
 }

@@ -1,5 +1,7 @@
 /* source and media: container signatures, libmagic MIME types, archive iteration in memory. */
 #include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,7 +154,7 @@ static void source__archive_members_from_memory(void **state)
     uint64_t count;
     char why[256];
     (void)state;
-    assert_int_equal(vg_archive_iterate(&src, on_member, &ms, &count, why, sizeof why), 0);
+    assert_int_equal(vg_archive_iterate(&src, on_member, &ms, &count, why, sizeof why, NULL), 0);
     assert_int_equal(ms.n, 2);
     assert_int_equal(count, 2);
     assert_string_equal(ms.names[0], "a.txt");
@@ -169,11 +171,71 @@ static void source__damaged_archive_says_why(void **state)
     vg_archive_src src = {.fd = -1, .mem = zip, .mem_len = n - 30}; /* cut into the central directory */
     char why[256] = "";
     (void)state;
-    vg_archive_iterate(&src, on_member, &ms, NULL, why, sizeof why);
+    vg_archive_iterate(&src, on_member, &ms, NULL, why, sizeof why, NULL);
     /* libarchive falls back to the local headers or reports the damage; either way no crash, and
        when it fails the reason is given */
     if (ms.n < 2)
         assert_true(strlen(why) > 0);
+}
+
+/* A ustar archive of two small members, made with libarchive's writer; its length. */
+static size_t make_tar(uint8_t *out, size_t cap)
+{
+    static const char *names[2] = {"one.txt", "two.txt"};
+    struct archive *w = archive_write_new();
+    size_t used = 0;
+    assert_non_null(w);
+    assert_int_equal(archive_write_set_format_ustar(w), ARCHIVE_OK);
+    assert_int_equal(archive_write_set_bytes_in_last_block(w, 1), ARCHIVE_OK);
+    assert_int_equal(archive_write_open_memory(w, out, cap, &used), ARCHIVE_OK);
+    for (int i = 0; i < 2; i++) {
+        struct archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname(e, names[i]);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_entry_set_size(e, 4);
+        assert_int_equal(archive_write_header(w, e), ARCHIVE_OK);
+        assert_int_equal(archive_write_data(w, i ? "two\n" : "one\n", 4), 4);
+        archive_entry_free(e);
+    }
+    assert_int_equal(archive_write_close(w), ARCHIVE_OK);
+    archive_write_free(w);
+    return used;
+}
+
+static void source__damaged_tar_header_is_corrupt_at_its_offset(void **state)
+{
+    uint8_t tar[8192];
+    size_t n = make_tar(tar, sizeof tar);
+    members ms = {0};
+    vg_archive_src src = {.fd = -1, .mem = tar, .mem_len = n};
+    vg_archive_failure fail;
+    uint64_t count;
+    char why[256];
+    (void)state;
+    assert_memory_equal(tar + 1024, "two.txt", 7); /* a header, one.txt's 4 bytes padded to 512 */
+    tar[1024] ^= 0x20;                            /* its checksum no longer matches */
+    assert_int_equal(vg_archive_iterate(&src, on_member, &ms, &count, why, sizeof why, &fail), -1);
+    assert_int_equal(ms.n, 1);
+    assert_int_equal(fail.kind, VIGIL_ERROR_CORRUPT);
+    assert_int_equal(fail.offset, 1024);
+    assert_string_equal(why, "corrupt at offset 1024 after 1 members: Damaged tar archive");
+}
+
+static void source__archive_error_kinds(void **state)
+{
+    (void)state;
+    assert_int_equal(vg_archive_error_kind(EINVAL, "Damaged tar archive"), VIGIL_ERROR_CORRUPT);
+    assert_int_equal(vg_archive_error_kind(EILSEQ, "Truncated input file (needed 512 bytes, only 0 available)"),
+                     VIGIL_ERROR_CORRUPT);
+    assert_int_equal(vg_archive_error_kind(-1, "ZIP bad CRC: 0x1 should be 0x2"), VIGIL_ERROR_CORRUPT);
+    assert_int_equal(vg_archive_error_kind(EILSEQ, "Unsupported ZIP compression method (9: deflate64)"),
+                     VIGIL_ERROR_UNSUPPORTED);
+    assert_int_equal(vg_archive_error_kind(-1, "Encrypted file is unsupported"), VIGIL_ERROR_ENCRYPTED);
+    assert_int_equal(vg_archive_error_kind(EIO, "read error at byte 4096: Input/output error"), VIGIL_ERROR_OTHER);
+    assert_int_equal(vg_archive_error_kind(-1, "Input requires too many filters for decoding"), VIGIL_ERROR_OTHER);
+    assert_int_equal(vg_archive_error_kind(ENOMEM, "Can't allocate data for gzip decompression"), VIGIL_ERROR_OTHER);
+    assert_int_equal(vg_archive_error_kind(-1, NULL), VIGIL_ERROR_OTHER);
 }
 
 int main(void)
@@ -184,6 +246,8 @@ int main(void)
         cmocka_unit_test(source__sniffers_share_one_mapping_of_the_database),
         cmocka_unit_test(source__archive_members_from_memory),
         cmocka_unit_test(source__damaged_archive_says_why),
+        cmocka_unit_test(source__damaged_tar_header_is_corrupt_at_its_offset),
+        cmocka_unit_test(source__archive_error_kinds),
     };
     return tu_run_tests("source", tests, NULL, NULL);
 }
