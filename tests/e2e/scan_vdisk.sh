@@ -99,7 +99,7 @@ for img in disk.vdi disk.hdd disk.dmg; do
   is "$img: one unsupported item, no digests" \
     "$(jl "$img.jsonl" "[(i['path'], i['type'], i['verdict'], i.get('error_kind'), i['sha256']) for i in items]")" \
     "[('ev/$img', 'image', 'error', 'unsupported', None)]"
-  is "$img: the summary counts it" "$(jl "$img.jsonl" "(summary['error'], summary['errors'])")" "(1, {'encrypted': 0, 'unsupported': 1, 'crashed': 0, 'timeout': 0, 'memory': 0, 'other': 0})"
+  is "$img: the summary counts it" "$(jl "$img.jsonl" "(summary['error'], summary['errors'])")" "(1, {'encrypted': 0, 'unsupported': 1, 'crashed': 0, 'timeout': 0, 'memory': 0, 'corrupt': 0, 'other': 0})"
 done
 like "the reason names the format" "$(jl disk.dmg.jsonl "items[0]['error']")" '^Apple disk image \(DMG\): not supported'
 like "... VirtualBox" "$(jl disk.vdi.jsonl "items[0]['error']")" '^VirtualBox disk image \(VDI\): not supported'
