@@ -1,9 +1,11 @@
-/* vigil case new|refer|accept|decline|return|status|signal|list|show|import|attach|items: the case registry. */
+/* vigil case new|refer|accept|decline|return|status|signal|list|show|import|attach|items|categorize: the case
+ * registry. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_categorize.h"
 #include "case_items_out.h"
 #include "case_links_out.h"
 #include "cli.h"
@@ -24,11 +26,18 @@ static void usage(FILE *f)
             "       vigil case import FILE.csv\n"
             "       vigil case attach CASE SCAN.jsonl\n"
             "       vigil case items CASE [--verdict V] [--format table|json|csv]\n"
+            "       vigil case categorize CASE --digest D --category C [--series NAME]\n"
+            "       vigil case categorize CASE --from FILE.csv\n"
             "Every verb acts as the user mapped to your login (docs/access.md); an admin may name\n"
             "another with --as USER or $VIGIL_USER. A change is confirmed in one line on stdout; `new`\n"
             "prints the new case's id alone on stdout and its confirmation on stderr.\n"
             "`attach` stores the items of a scan JSONL written elsewhere with the case (all or nothing;\n"
             "again, it changes nothing); `vigil scan --store CASE` does the same during a scan.\n"
+            "`categorize` records a category (and series) for items of the case, given by MD5, SHA-1 or\n"
+            "SHA-256; --from reads digest,category[,series] lines (all or nothing). The categorized items\n"
+            "form the case's own hash sets case-N (illegal) and case-N-interest in the store at --sets,\n"
+            "which the next scan reads.\n"
+            "CATEGORY: 1 A B C (illegal); 2 3 4 (of interest)\n"
             "TYPE: possession distribution production grooming sex-tourism network\n"
             "REASON: capacity other-priority no-digital-support insufficient-info jurisdiction duplicate\n"
             "        other (needs --note)\n"
@@ -37,6 +46,7 @@ static void usage(FILE *f)
 
 typedef struct copts {
     const char *as, *unit, *type, *title, *to, *reason, *note, *outcome, *status, *format, *ref, *verdict;
+    const char *digest, *category, *series, *from;
     const char *suspects[64];
     size_t nsuspects;
     int64_t at, due, now;
@@ -58,7 +68,9 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
         {"status", required_argument, NULL, 'S'}, {"overdue", no_argument, NULL, 'v'},
         {"now", required_argument, NULL, 'N'}, {"format", required_argument, NULL, 'f'},
         {"ref", required_argument, NULL, 'R'}, {"verdict", required_argument, NULL, 'V'},
-        {"linked", no_argument, NULL, 'L'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"linked", no_argument, NULL, 'L'}, {"digest", required_argument, NULL, 'g'},
+        {"category", required_argument, NULL, 'c'}, {"series", required_argument, NULL, 'E'},
+        {"from", required_argument, NULL, 'F'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int opt, li = 0, rc;
     memset(o, 0, sizeof *o);
     o->due_days = -1;
@@ -110,6 +122,10 @@ static int parse(copts *o, int argc, char **argv, const char *verb, const char *
         case 'R': o->ref = optarg; break;
         case 'V': o->verdict = optarg; break;
         case 'L': o->linked = 1; break;
+        case 'g': o->digest = optarg; break;
+        case 'c': o->category = optarg; break;
+        case 'E': o->series = optarg; break;
+        case 'F': o->from = optarg; break;
         }
         if (rc)
             return rc;
@@ -226,7 +242,7 @@ static int run_verb(const char *verb, copts *o, vigil_registry *reg, vigil_actor
 {
     int rc = run_change(verb, o, reg, who, err);
     if (rc == 0 && strcmp(verb, "new") && strcmp(verb, "list") && strcmp(verb, "show") && strcmp(verb, "import") &&
-        strcmp(verb, "items"))
+        strcmp(verb, "items") && strcmp(verb, "categorize"))
         printf("%s\n", cli_text(vigil_registry_last_change(reg)));
     return rc;
 }
@@ -259,6 +275,8 @@ static int run_change(const char *verb, copts *o, vigil_registry *reg, vigil_act
         vigil_case_store_result r;
         return vigil_case_attach(&r, reg, who, id, o->pos[1], err);
     }
+    if (!strcmp(verb, "categorize"))
+        return case_categorize_run(reg, who, id, o->digest, o->category, o->series, o->from, err);
     if (!strcmp(verb, "items"))
         return case_items_print(reg, who, id, o->verdict, o->format, err);
     if (!strcmp(verb, "show")) {
@@ -301,6 +319,7 @@ static const struct verb { const char *name, *allowed, *args; int npos; } verbs[
     {"import", "", "one FILE.csv", 1},
     {"attach", "", "CASE and one SCAN.jsonl", 2},
     {"items", "Vf", "CASE", 1},
+    {"categorize", "gcEF", "CASE", 1},
 };
 
 static int check_verb(const struct verb *v, const copts *o)
@@ -318,6 +337,11 @@ static int check_verb(const struct verb *v, const copts *o)
     }
     if ((!strcmp(v->name, "decline") || !strcmp(v->name, "return")) && !o->reason) {
         cli_error("case %s: --reason is required", v->name);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(v->name, "categorize") && (o->from ? o->digest || o->category || o->series
+                                                    : !o->digest || !o->category)) {
+        cli_error("case categorize: give --digest and --category (and --series), or --from FILE.csv alone");
         return EXIT_USAGE;
     }
     if (o->linked && o->format) {

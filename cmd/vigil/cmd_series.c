@@ -30,7 +30,11 @@ static void print_one(const vigil_series *s)
 {
     printf("series:  %s\nvictim:  %s", cli_text(s->name), s->identified ? "identified" : "unidentified");
     if (s->victim_by[0])
-        printf(" (recorded by %s, %s)", cli_text(s->victim_by), s->victim_at);
+        printf(" (recorded by %s, %s, series set)", cli_text(s->victim_by), s->victim_at);
+    else if (s->victim_set[0])
+        printf(" (hash set %s: VictimIdentified)", cli_text(s->victim_set));
+    else
+        printf(" (not recorded)");
     printf("\nunits:   %s\ncases:\n", cli_text(s->units));
     for (size_t i = 0; i < s->ncases; i++) {
         const vigil_link_case *c = &s->cases[i].c;

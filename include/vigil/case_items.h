@@ -25,6 +25,7 @@ typedef struct vigil_case_item {
     uint64_t size;
     const char *verdict;              /* illegal benign interest near unknown error */
     const char *set, *category, *series; /* the winning match; NULL when none */
+    int victim_identified;            /* the match's list says the series' victim is identified */
     const char *mime;                 /* NULL when not known */
     const char *container;            /* "" on disk, else the containers joined by "!/" */
     const char *path;                 /* valid UTF-8: other bytes are written \xNN, '\' as \\ */

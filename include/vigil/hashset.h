@@ -134,6 +134,26 @@ int vigil_hashset_name_check(const char *name, vigil_error *err);
 int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char *const *files,
                          size_t nfiles, const vigil_import_opts *opts, vigil_error *err);
 
+/* One entry handed in directly rather than read from a list (a case's categorized items):
+ * digests as hex, NULL or "" when missing; at least one of them. */
+typedef struct vigil_hashset_entry {
+    const char *md5, *sha1, *sha256, *pdq;
+    int pdq_quality;          /* -1 when not known; ignored without pdq */
+    int64_t size;             /* -1 when not known */
+    const char *category, *series; /* NULL: none */
+    int victim_identified;
+} vigil_hashset_entry;
+
+/*
+ * Make n entries the new version of set opts->name (a new set, or a replacement with
+ * opts->replace), through the import pipeline: source is recorded as the set's provenance
+ * ("case 12") in place of a file and its digest, the format as "case". Codes of
+ * vigil_hashset_import; VIGIL_EINPUT also for an entry whose digest is not hex of its length or
+ * that has none (nothing is stored then).
+ */
+int vigil_hashset_import_entries(vigil_import_stats *stats, vigil_store *st, const vigil_hashset_entry *v, size_t n,
+                                 const char *source, const vigil_import_opts *opts, vigil_error *err);
+
 typedef struct vigil_hashset_info {
     int64_t id;
     char *name;

@@ -40,6 +40,7 @@ typedef struct vigil_match {
     const char *series;
     int distance;
     unsigned flags;            /* VIGIL_MATCH_*: an illegal match with flags is for review (interest) */
+    int victim_identified;     /* the list says the victim of the entry is identified (VICS VictimIdentified) */
     int version;               /* of the set; 0 when unknown (an index over one segment file) */
     /* The listed record that matched (lent from the index or matcher): what the list called the
      * file (NULL when it gave no name), the source file it came from and its record there. */

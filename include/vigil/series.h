@@ -1,8 +1,9 @@
 /*
  * Series: the pictures of one victim, as the hash sets name them (a match's series). Items of a
  * case that match an entry of a series tie the case to it (vigil/case_items.h). Whether the
- * victim is identified is recorded per series (vigil series set); a series not recorded counts
- * as unidentified, the highest-priority signal there is. A user who does not see every case sees
+ * victim is identified is recorded per series (vigil series set); a series not recorded takes
+ * what the hash sets its items matched say (VICS VictimIdentified), else counts as unidentified,
+ * the highest-priority signal there is. A user who does not see every case sees
  * the series of the cases they may see, and of the other cases holding them only who holds them
  * (as links do). Codes as in vigil/cases.h.
  */
@@ -23,6 +24,8 @@ typedef struct vigil_series {
     char name[64];
     int identified;           /* the victim is identified */
     char victim_by[64], victim_at[24]; /* who recorded it and when; "" when never recorded */
+    char victim_set[64];      /* not recorded: the hash set whose entries say the victim is identified
+                               * (VICS VictimIdentified); "" when none does */
     size_t nunits;
     char units[256];          /* unit codes, comma-separated (cut when long) */
     int64_t items;            /* items of the cases the user sees */

@@ -23,6 +23,7 @@
 #include "vigil/case_items.h"
 #include "vigil/links.h"
 #include "vigil/series.h"
+#include "vigil/categorize.h"
 
 /* The version, e.g. "0.1.0 (git 5f69b6a1c2d3)" when built from a git tree, else "0.1.0". */
 const char *vigil_version(void);

@@ -9,13 +9,14 @@
 #include <string.h>
 #include <openssl/evp.h>
 
+#include "cases/items.h"
 #include "cases/links.h"
 #include "core/hex.h"
 #include "vigil/case_items.h"
 
-/* Rows per statement: 15 parameters each stays well under SQLite's 32766. */
+/* Rows per statement: 16 parameters each stays well under SQLite's 32766. */
 #define BATCH 256
-#define ITEM_COLS 15
+#define ITEM_COLS 16
 #define PLACE_COLS 7
 
 typedef struct row {
@@ -82,10 +83,11 @@ static char *insert_sql(const char *head, int cols, size_t n, const char *tail)
 }
 
 static const char item_head[] = "INSERT INTO case_items(case_id, key, md5, sha1, sha256, pdq, pdq_quality, size,"
-                                " verdict, hashset, category, series, mime, added_at, pdq_dihedral) VALUES";
+                                " verdict, hashset, category, series, mime, added_at, pdq_dihedral, victim_identified) VALUES";
 /* a file scanned again keeps its row: the newest verdict and match win (newer hash sets) */
 static const char item_tail[] = " ON CONFLICT(case_id, key) DO UPDATE SET verdict = excluded.verdict,"
                                 " hashset = excluded.hashset, category = excluded.category, series = excluded.series,"
+                                " victim_identified = excluded.victim_identified,"
                                 " pdq = COALESCE(excluded.pdq, case_items.pdq),"
                                 " pdq_quality = COALESCE(excluded.pdq_quality, case_items.pdq_quality),"
                                 " pdq_dihedral = COALESCE(excluded.pdq_dihedral, case_items.pdq_dihedral),"
@@ -212,6 +214,7 @@ int vigil_case_store_add(vigil_case_store *s, const vigil_case_item *it, vigil_e
     r->s[12] = copy(it->mime, &oom);
     r->s[13] = strdup(s->now);
     r->s[14] = it->pdq ? copy(it->pdq_dihedral, &oom) : NULL;
+    r->s[15] = it->victim_identified ? strdup("1") : NULL;
     r->place[0] = strdup(s->ids);
     r->place[1] = strdup(key);
     r->place[2] = place_key(it);
@@ -219,14 +222,13 @@ int vigil_case_store_add(vigil_case_store *s, const vigil_case_item *it, vigil_e
     r->place[4] = strdup(it->path);
     r->place[5] = num(it->allocated != 0);
     r->place[6] = num(it->carved != 0);
-    oom |= !r->s[0] || (it->pdq && !r->s[6]) || !r->s[7] || !r->s[8] || !r->s[13];
+    oom |= !r->s[0] || (it->victim_identified && !r->s[15]) || (it->pdq && !r->s[6]) || !r->s[7] || !r->s[8] || !r->s[13];
     for (int c = 0; c < PLACE_COLS; c++)
         oom |= !r->place[c];
     return oom ? vigil_error_set(err, VIGIL_ENOMEM, "case items: out of memory") : 0;
 }
 
-/* The case as its items' writer needs it: visible, and who may change it. */
-static int case_writable(vigil_registry *reg, const vigil_actor *who, int64_t case_id, vigil_error *err)
+int vg_case_writable(vigil_registry *reg, const vigil_actor *who, int64_t case_id, vigil_error *err)
 {
     char ids[24];
     const char *p[1] = {ids};
@@ -249,7 +251,7 @@ int vigil_case_store_begin(vigil_case_store **out, vigil_registry *reg, const vi
     const char *p[1];
     int rc;
     *out = NULL;
-    if ((rc = case_writable(reg, who, case_id, err)) < 0)
+    if ((rc = vg_case_writable(reg, who, case_id, err)) < 0)
         return rc;
     if (!(s = calloc(1, sizeof *s)))
         return vigil_error_set(err, VIGIL_ENOMEM, "case items: out of memory");

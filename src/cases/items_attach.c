@@ -71,6 +71,7 @@ static const char *item_of(line_item *li, yajl_val obj)
         it->set = str(m, "set");
         it->category = str(m, "category");
         it->series = str(m, "series");
+        it->victim_identified = YAJL_IS_TRUE(get(m, "victim_identified"));
     }
     if (hexpath) {   /* the exact bytes of a name that is not UTF-8 */
         size_t n = strlen(hexpath) / 2;

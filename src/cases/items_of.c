@@ -89,6 +89,7 @@ int vigil_case_item_of(vigil_case_item *out, vigil_case_item_text *t, const vigi
         out->set = it->match.set;
         out->category = it->match.category;
         out->series = it->match.series;
+        out->victim_identified = it->match.victim_identified;
     }
     out->mime = it->mime;
     out->container = t->container;

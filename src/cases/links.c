@@ -45,9 +45,11 @@ int vg_case_material_get(vg_case_material *out, vigil_registry *reg, int64_t cas
         out->shared_unknown = vg_cell_i64(&r, 0, 1);
     }
     vg_rows_free(&r);
-    return vg_db_int(reg->db, &out->series_unidentified, "SELECT count(DISTINCT i.series) FROM case_items i"
+    /* identified: as recorded by series set, else as the list an item matched says */
+    return vg_db_int(reg->db, &out->series_unidentified, "SELECT count(*) FROM (SELECT i.series FROM case_items i"
                      " LEFT JOIN series s ON s.name = i.series WHERE i.case_id = ? AND i.series IS NOT NULL"
-                     " AND COALESCE(s.identified, 0) = 0", p, 1, err);
+                     " GROUP BY i.series, s.identified"
+                     " HAVING COALESCE(s.identified, max(COALESCE(i.victim_identified, 0))) = 0) u", p, 1, err);
 }
 
 /* --- reading --- */

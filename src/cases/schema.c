@@ -92,19 +92,27 @@ static const char *const migrations[] = {
     "CREATE INDEX case_items_pictures ON case_items(case_id) WHERE pdq IS NOT NULL;"
     "INSERT INTO case_pdq(case_id, key, hashes) SELECT case_id, key, pdq FROM case_items"
     "  WHERE " VG_PDQ_LINKABLE ";",
+    /* 7: an investigator's decision on an item of a case (vigil case categorize): its category
+     * and series, who decided and when; the case's own hash sets are made from these rows */
+    "CREATE TABLE case_categories(case_id BIGINT NOT NULL REFERENCES cases(id), key TEXT NOT NULL,"
+    "  category TEXT NOT NULL, series TEXT, decided_by TEXT NOT NULL, decided_at TEXT NOT NULL,"
+    "  PRIMARY KEY(case_id, key));"
+    /* whether the list an item matched says the victim of its series is identified (VICS
+     * VictimIdentified): 1, else NULL */
+    "ALTER TABLE case_items ADD COLUMN victim_identified BIGINT;",
 };
 
 const vg_schema vg_cases_schema = {
     .name = "case",
     .version_key = "cases_schema_version",
-    .version = 6,
+    .version = 7,
     .migrations = migrations,
-    .drop_sqlite = "DROP TABLE IF EXISTS case_pdq; DROP TABLE IF EXISTS series; DROP TABLE IF EXISTS case_links; DROP TABLE IF EXISTS case_item_places;"
+    .drop_sqlite = "DROP TABLE IF EXISTS case_categories; DROP TABLE IF EXISTS case_pdq; DROP TABLE IF EXISTS series; DROP TABLE IF EXISTS case_links; DROP TABLE IF EXISTS case_item_places;"
                    "DROP TABLE IF EXISTS case_items; DROP TABLE IF EXISTS user_passwords; DROP TABLE IF EXISTS api_keys;"
                    "DROP TABLE IF EXISTS case_events; DROP TABLE IF EXISTS referrals; DROP TABLE IF EXISTS signals;"
                    "DROP TABLE IF EXISTS suspects; DROP TABLE IF EXISTS cases; DROP TABLE IF EXISTS users;"
                    "DROP TABLE IF EXISTS units",
-    .drop_pg = "DROP TABLE IF EXISTS case_pdq, series, case_links, case_item_places, case_items, user_passwords, api_keys,"
+    .drop_pg = "DROP TABLE IF EXISTS case_categories, case_pdq, series, case_links, case_item_places, case_items, user_passwords, api_keys,"
                " case_events, referrals, signals, suspects, cases, users, units CASCADE",
 };
 

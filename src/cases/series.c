@@ -80,6 +80,18 @@ static int load_victims(vigil_series *v, size_t n, vigil_registry *reg, vigil_er
                 snprintf(v[j].victim_at, sizeof v[j].victim_at, "%s", vg_cell(&r, i, 3));
             }
     vg_rows_free(&r);
+    /* not recorded: what the lists the items matched say */
+    rc = vg_db_query(reg->db, &r, "SELECT series, min(hashset) FROM case_items WHERE victim_identified = 1"
+                     " AND series IS NOT NULL GROUP BY series", NULL, 0, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < r.nrows; i++)
+        for (size_t j = 0; j < n; j++)
+            if (!v[j].victim_by[0] && !strcmp(v[j].name, vg_cell(&r, i, 0))) {
+                v[j].identified = 1;
+                snprintf(v[j].victim_set, sizeof v[j].victim_set, "%s", vg_cell(&r, i, 1) ? vg_cell(&r, i, 1) : "");
+            }
+    vg_rows_free(&r);
     return 0;
 }
 

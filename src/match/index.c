@@ -381,6 +381,7 @@ static void fill(vigil_match *out, const vigil_index *ix, size_t i, int64_t row,
     out->set = s->name;
     out->category = cat ? cat : s->category;
     out->series = ser ? ser : s->series;
+    out->victim_identified = (e->flags & VG_SEG_VICTIM_IDENTIFIED) != 0;
     if (s->kind != VIGIL_KIND_ILLEGAL)
         return;
     /* list hygiene: an illegal match that proves little goes to a person */

@@ -17,6 +17,7 @@ static inline void vg_match_record(vigil_match *out, const vg_segment *s, uint32
     out->record_name = vg_seg_str(s, e->label);
     out->record_source = vg_seg_str(s, e->source);
     out->record_line = e->record;
+    out->victim_identified = (e->flags & VG_SEG_VICTIM_IDENTIFIED) != 0;
     out->record_mask = e->mask & (VG_SEG_HAS_MD5 | VG_SEG_HAS_SHA1 | VG_SEG_HAS_SHA256 | VG_SEG_HAS_PDQ);
     memcpy(out->md5, e->md5, 16);
     memcpy(out->sha1, e->sha1, 20);

@@ -163,6 +163,8 @@ static void add_match(vg_buf *b, const vigil_item *it)
         vigil_pdq_hex(hex, &it->pdq_entry);
         vg_buf_addf(b, ",\"dihedral\":\"%s\",\"entry\":\"%s\"", vigil_pdq_dihedral_name(it->pdq_dihedral), hex);
     }
+    if (m->victim_identified) /* the list's word on the series' victim (VICS VictimIdentified) */
+        vg_buf_adds(b, ",\"victim_identified\":true");
     if (m->flags) /* list hygiene: why this match is for a person to decide */
         add_flags(b, m->flags);
     vg_buf_addc(b, '}');

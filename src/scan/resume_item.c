@@ -192,6 +192,7 @@ static int read_match(vg_result *r, yajl_val m, yajl_val list)
     mt->by = (vigil_match_by)by;
     mt->distance = int_field(m, "distance");
     mt->flags = flags_field(m);
+    mt->victim_identified = YAJL_IS_TRUE(get(m, "victim_identified"));
     if (keep(r, &mt->set, str(m, "set")) < 0 || keep(r, &mt->category, str(m, "category")) < 0 ||
         keep(r, &mt->series, str(m, "series")) < 0)
         return -1;

@@ -33,7 +33,10 @@ enum {
 };
 
 /* Entry flags: the VG_HS_* record flags in the low bits, then what the import found. */
-enum { VG_SEG_CONFLICT = 1u << 7 };  /* records of this digest disagreed on the category */
+enum {
+    VG_SEG_VICTIM_IDENTIFIED = 1u << 0, /* VG_HS_VICTIM_IDENTIFIED: the list says the victim is identified */
+    VG_SEG_CONFLICT = 1u << 7,          /* records of this digest disagreed on the category */
+};
 
 /*
  * Links between entries (vg_seg_meta.links): distinct entries that share a

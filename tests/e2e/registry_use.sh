@@ -176,20 +176,21 @@ like "stats: a legend for the abbreviations" "$(cat "$T/stats.txt")" "CAP PRIO N
 like "stats: every column said to count the referrals received in the period" "$(cat "$T/stats.txt")" "% is of RECEIVED"
 
 # --- a registry of case schema 2 upgrades: references empty, history from the tables ---
-# (the tables of later versions go too: user_passwords and api_keys came with version 4)
+# (the tables of later versions go too: user_passwords and api_keys came with version 4,
+# case_categories with version 7)
 if [ -n "$PG" ]; then
-  sql "DROP TABLE case_pdq; DROP TABLE case_links; DROP TABLE case_item_places; DROP TABLE case_items; DROP TABLE series;
+  sql "DROP TABLE case_categories; DROP TABLE case_pdq; DROP TABLE case_links; DROP TABLE case_item_places; DROP TABLE case_items; DROP TABLE series;
        DROP TABLE user_passwords; DROP TABLE api_keys;
        DROP TABLE case_events; DROP INDEX cases_ref; ALTER TABLE cases DROP COLUMN ref;
        UPDATE meta SET value = '2' WHERE key = 'cases_schema_version'" >/dev/null
 else
-  sql "DROP TABLE case_pdq; DROP TABLE case_links; DROP TABLE case_item_places; DROP TABLE case_items; DROP TABLE series;
+  sql "DROP TABLE case_categories; DROP TABLE case_pdq; DROP TABLE case_links; DROP TABLE case_item_places; DROP TABLE case_items; DROP TABLE series;
        DROP TABLE user_passwords; DROP TABLE api_keys;
        DROP TABLE case_events; DROP INDEX cases_ref; ALTER TABLE cases DROP COLUMN ref;
        UPDATE meta SET value = 2 WHERE key = 'cases_schema_version'"
 fi
 check "schema 2: opens and upgrades" vigil case list
-is "schema 2: upgraded to the current version, 6" "$(sql "SELECT value FROM meta WHERE key = 'cases_schema_version'")" "6"
+is "schema 2: upgraded to the current version, 7" "$(sql "SELECT value FROM meta WHERE key = 'cases_schema_version'")" "7"
 vigil case show 1 --format json >"$T/old.json"
 is "schema 2: history rebuilt from the tables (who unknown)" \
   "$(python3 -c 'import json,sys; print(" ".join(e["event"] + ":" + (e["who"] or "-") for e in json.load(open(sys.argv[1]))["history"]))' "$T/old.json")" \

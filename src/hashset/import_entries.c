@@ -1,0 +1,103 @@
+/*
+ * Entries handed in directly instead of read from a list file (vigil/hashset.h,
+ * vigil_hashset_import_entries): a case's categorized items become a set of their own through
+ * the same pipeline as an import, so they are deduplicated, indexed (PDQ included) and
+ * versioned like any list; the source recorded is the case ("case 12"), not a file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/hex.h"
+#include "hashset/catalog.h"
+#include "hashset/import_int.h"
+#include "hashset/store_int.h"
+#include "pdqindex/pdq_file.h"
+
+/* Decode hex of n bytes into out when given; 1 when decoded, 0 when absent, -1 when malformed. */
+static int digest(uint8_t *out, size_t n, const char *hex)
+{
+    if (!hex || !*hex)
+        return 0;
+    return strlen(hex) == 2 * n && vg_hex_decode(out, hex, n) == 0 ? 1 : -1;
+}
+
+static int to_record(vg_hs_record *r, const vigil_hashset_entry *e, size_t i, vigil_error *err)
+{
+    int md5, sha1, sha256, pdq;
+    vg_hs_record_clear(r);
+    snprintf(r->where, sizeof r->where, "entry %zu", i + 1);
+    md5 = digest(r->md5, 16, e->md5);
+    sha1 = digest(r->sha1, 20, e->sha1);
+    sha256 = digest(r->sha256, 32, e->sha256);
+    pdq = digest(r->pdq, 32, e->pdq);
+    if (md5 < 0 || sha1 < 0 || sha256 < 0 || pdq < 0)
+        return vigil_error_set(err, VIGIL_EINPUT, "entry %zu: a digest is not hex of its length", i + 1);
+    r->has_md5 = md5 == 1;
+    r->has_sha1 = sha1 == 1;
+    r->has_sha256 = sha256 == 1;
+    r->has_pdq = pdq == 1;
+    r->pdq_quality = pdq == 1 ? e->pdq_quality : -1;
+    r->size = e->size;
+    r->category = e->category && *e->category ? e->category : NULL;
+    r->series = e->series && *e->series ? e->series : NULL;
+    if (e->victim_identified)
+        r->flags |= VG_HS_VICTIM_IDENTIFIED;
+    return 0;
+}
+
+static int feed(vg_import *p, const vigil_hashset_entry *v, size_t n, vigil_error *err)
+{
+    vg_hs_sink sink;
+    vg_hs_record r;
+    int rc = 0;
+    vg_import_sink(&sink, p);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if ((rc = to_record(&r, &v[i], i, err)) == 0)
+            rc = sink.record(sink.ud, &r, err);
+    return rc;
+}
+
+int vigil_hashset_import_entries(vigil_import_stats *stats, vigil_store *st, const vigil_hashset_entry *v, size_t n,
+                                 const char *source, const vigil_import_opts *opts, vigil_error *err)
+{
+    vg_import p;
+    vg_import_prov prov = {0};
+    char *segment = NULL;
+    int rc;
+    memset(stats, 0, sizeof *stats);
+    if (!opts->name || !source || !*source)
+        return vigil_error_set(err, VIGIL_EINPUT, "hash set: a name and a source are needed");
+    if ((rc = vg_import_check_name(st, opts, err)) < 0)
+        return rc;
+    rc = vg_import_begin(&p, st, opts, err);
+    if (rc == 0)
+        rc = vg_import_file_begin(&p, source, err);
+    if (rc == 0)
+        rc = feed(&p, v, n, err);
+    if (rc == 0)
+        rc = vg_import_write(&p, &segment, &prov.entries, err);
+    if (rc == 0) {
+        *stats = p.files[0].stats;
+        prov.opts = opts;
+        prov.total = stats;
+        prov.sources = source;
+        prov.format = "case";
+        prov.segment = segment;
+        if ((rc = vg_import_commit(st, &prov, err)) < 0) {
+            char *path = vg_store_segment_path(st, segment);
+            if (path) {
+                unlink(path);
+                vg_pdqx_unlink(path);
+            }
+            free(path);
+            memset(stats, 0, sizeof *stats);
+        } else {
+            rc = vg_store_audit_settle(st, 1, err);
+        }
+    }
+    vg_import_end(&p);
+    free(segment);
+    return rc;
+}
