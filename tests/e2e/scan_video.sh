@@ -94,7 +94,8 @@ like "the re-encoded copy is near the known video: its name, both shares, the ti
   "$(jl "$T/e.jsonl" "($m['verdict'], $m['video_match'])")" \
   "^\('near', \{'known': '$T/made/known\.mp4', 'query_percent': ([89][0-9]\.[0-9]|100\.0), 'known_percent': [0-9.]+, 'query_ranges': '[0-9.;-]+', 'known_ranges': '[0-9.;-]+'\}\)$"
 like "its frame at 3 s is near the known still: match by PDQ naming the frame's time" \
-  "$(jl "$T/e.jsonl" "($m['match']['by'], $m['match']['set'], $m['match']['frame_seconds'])")" "^\('pdq', 'known-stills', [0-9.]+\)$"
+  "$(jl "$T/e.jsonl" "($m['match']['by'], $m['match']['set'], $m['match']['frame_seconds'], $m['match']['distance'] <= 31)")" \
+  "^\('pdq', 'known-stills', 3\.0, True\)$"
 is "the unrelated clip stays unknown, with no match fields" \
   "$(jl "$T/e.jsonl" "(by_path['$E/other.mp4']['verdict'], 'video_match' in by_path['$E/other.mp4'], by_path['$E/other.mp4']['match'])")" \
   "('unknown', False, None)"
