@@ -29,6 +29,7 @@ typedef struct scan_args {
     int no_sets;             /* --no-sets: an inventory, matched against nothing */
     const char *key_file;    /* --key-file FILE: keys for encrypted volumes */
     const char *store_case;  /* --store CASE: the items go into the registry with that case */
+    vigil_vpdq_list videos;  /* --videos LIST...: known videos */
 } scan_args;
 
 typedef struct scan_ctx {
@@ -106,6 +107,13 @@ static void usage(FILE *f)
             "  --pdq-exact           decode every picture in full, as the PDQ reference does\n"
             "  --pdq-scaled          (default) decode JPEGs of 1024 px or more a side at 1/2 to 1/8 scale:\n"
             "                        faster, hashes within a few bits of the reference's\n"
+            "  --no-video            do not decode videos (no vPDQ); by default each video file on disk\n"
+            "                        (MP4/MOV/3GP, Matroska/WebM, AVI, FLV, ASF, MPEG-PS/TS) gets the vPDQ\n"
+            "                        of one frame a second, and one that does not decode is an error item\n"
+            "  --max-video-seconds S  hash at most S seconds of each video (default 14400)\n"
+            "  --max-frames N        hash at most N frames of each video (default 20000)\n"
+            "  --videos LIST         known videos (a vpdq list: vigil vpdq output); a video whose frames\n"
+            "                        match one (80%% of its frames, or of the known video's) is near\n"
             "Disk images (raw, split .001, E01, VHD/VHDX, VMDK, qcow) named as PATH are read through their\n"
             "file systems:\n"
             "  --carve               also carve pictures out of unallocated space\n"
@@ -140,6 +148,22 @@ static int parse_limit(uint64_t *out, const char *opt, const char *val)
     return 0;
 }
 
+/* A vpdq list of known videos (vigil vpdq's output, or the reference's per-video file, named after it). */
+static int load_videos(vigil_vpdq_list *list, const char *path)
+{
+    vigil_error err;
+    FILE *f = fopen(path, "r");
+    const char *base = strrchr(path, '/');
+    int rc;
+    if (!f) {
+        cli_error("scan: %s: %s", path, strerror(errno));
+        return vigil_error_exit_status(VIGIL_EINPUT);
+    }
+    rc = vigil_vpdq_list_read(list, f, path, base ? base + 1 : path, &err);
+    fclose(f);
+    return rc < 0 ? cli_fail(&err) : 0;
+}
+
 static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -160,9 +184,11 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         {"key-file", required_argument, NULL, 'k'}, {"store", required_argument, NULL, 'G'},
         {"item-timeout", required_argument, NULL, 'I'}, {"worker-memory", required_argument, NULL, 'W'},
         {"no-isolation", no_argument, NULL, 'O'}, {"no-nested-images", no_argument, NULL, 'H'},
+        {"no-video", no_argument, NULL, 'v'}, {"max-video-seconds", required_argument, NULL, 'Y'},
+        {"max-frames", required_argument, NULL, 'm'}, {"videos", required_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     uint64_t v;
-    int opt;
+    int opt, rc;
     while ((opt = cli_getopt(argc, argv, "j:qh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j':
@@ -245,6 +271,24 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
             }
             break;
         case 'O': o->isolate = 0; break;
+        case 'v': o->compute_vpdq = 0; break;
+        case 'U':
+            if ((rc = load_videos(&a->videos, optarg)) != 0)
+                return rc;
+            break;
+        case 'Y':
+            if (parse_limit(&v, "--max-video-seconds", optarg) < 0 || v == 0 || v > 1000000000) {
+                cli_error("scan: --max-video-seconds takes a number of seconds over 0");
+                return EXIT_USAGE;
+            }
+            o->vpdq.max_video_seconds = (double)v;
+            break;
+        case 'm':
+            if (parse_limit(&o->vpdq.max_frames, "--max-frames", optarg) < 0 || o->vpdq.max_frames == 0) {
+                cli_error("scan: --max-frames takes a positive number");
+                return EXIT_USAGE;
+            }
+            break;
         case 'G': a->store_case = optarg; break;
         case 'h': usage(stdout); return -1;
         default: return EXIT_USAGE;
@@ -255,6 +299,11 @@ static int parse_args(scan_args *a, vigil_scan_opts *o, int argc, char **argv)
         return EXIT_USAGE;
     }
     /* Picture content goes only where it is shown with care: the report, never JSONL or CSV. */
+    if (a->videos.n && !o->compute_vpdq) {
+        cli_error("scan: --videos cannot go with --no-video (videos are matched by their vPDQ)");
+        return EXIT_USAGE;
+    }
+    o->known_videos = a->videos.n ? &a->videos : NULL;
     if (a->thumbnails && !a->report) {
         cli_error("scan: --thumbnails needs --report (thumbnails are shown only in the HTML report)");
         return EXIT_USAGE;
@@ -378,6 +427,7 @@ int cmd_scan(int argc, char **argv)
     vigil_scan_opts_init(&o);
     o.isolate = 1; /* the CLI's scans parse in workers unless --no-isolation */
     o.compute_pdq = 1;
+    o.compute_vpdq = 1;
     c.args = &a;
     c.stop_after = stop_after ? strtoull(stop_after, NULL, 10) : 0;
     rc = parse_args(&a, &o, argc, argv);
@@ -474,6 +524,7 @@ done:
     if (c.threads_left)
         cli_exit_leaving_threads(rc);
     vigil_matchers_close(m);
+    vigil_vpdq_list_dispose(&a.videos);
     scan_keys_free(&keys);
     return rc;
 }

@@ -72,6 +72,13 @@ typedef enum {
     VIGIL_PDQ_FAILED,       /* looks like an image but did not decode: the reason is in error */
 } vigil_pdq_state;
 
+/* What became of an item's video when the scan computes vPDQ (vigil_scan_opts.compute_vpdq). */
+typedef enum {
+    VIGIL_VPDQ_NONE = 0,    /* not a video (by its magic bytes), or vPDQ not asked for */
+    VIGIL_VPDQ_OK,          /* hashed: vpdq_frames and vpdq_quality_median are set */
+    VIGIL_VPDQ_FAILED,      /* looks like a video but does not decode: the reason is in error */
+} vigil_vpdq_state;
+
 const char *vigil_verdict_name(vigil_verdict v);
 const char *vigil_item_type_name(vigil_item_type t);
 /* "encrypted", "unsupported", "crashed", "timeout", "memory", "corrupt"; NULL for VIGIL_ERROR_OTHER. */
@@ -101,6 +108,19 @@ typedef struct vigil_item {
     vigil_pdq_hash pdq[VIGIL_PDQ__DIHEDRAL]; /* [VIGIL_PDQ_ORIG] is the plain hash */
     int pdq_dihedral;               /* near matches: the vigil_pdq_dihedral variant of this picture that matched */
     vigil_pdq_hash pdq_entry;       /* near matches: the listed hash it matched */
+    /* Videos: the sampled frames hashed and their median PDQ quality (vpdq_state VIGIL_VPDQ_OK). */
+    vigil_vpdq_state vpdq_state;
+    uint64_t vpdq_frames;
+    int vpdq_quality_median;
+    char vpdq_limit[96];            /* "" or why hashing stopped early (--max-frames, --max-video-seconds) */
+    /* A video near a known video (vigil_scan_opts.known_videos): its name, the share of this video's
+       frames that match and of the known video's, the matching time ranges ("0.0-9.0;12.0-14.0"),
+       all NULL / 0 when none. A frame near a known picture instead sets match (by PDQ) and
+       video_frame_seconds, that frame's time (-1 when none). */
+    const char *video_known;
+    double video_query_percent, video_known_percent;
+    const char *video_query_ranges, *video_known_ranges;
+    double video_frame_seconds;
     /* Items read from a disk image (in_image == 1): state in the file system. */
     int in_image;
     int allocated;                  /* 0: deleted (or carved from unallocated space) */

@@ -11,6 +11,7 @@
 #include "vigil/index.h"
 #include "vigil/item.h"
 #include "vigil/pdq_match.h"
+#include "vigil/vpdq.h"
 
 typedef struct vigil_scan_limits {
     unsigned max_depth;          /* archives inside archives, levels (default 8) */
@@ -36,6 +37,14 @@ typedef struct vigil_scan_opts {
     uint64_t max_image_bytes;    /* larger image files are not decoded, an error says so (default 256 MiB) */
     const vigil_pdq_matcher *pdq_matcher; /* NULL: no near matching */
     int pdq_max_distance;        /* near-match radius (default 31) */
+    /* Videos (sniffed by magic bytes: MP4/MOV/3GP, Matroska/WebM, AVI, FLV, ASF, MPEG-PS/TS) are
+       decoded and their sampled frames hashed (vPDQ), files on disk only (default 0; vigil scan: 1). */
+    int compute_vpdq;
+    vigil_vpdq_opts vpdq;        /* sampling and limits, as vigil vpdq's */
+    /* Known videos (a vpdq list, lent for the scan): a video near one (vigil_vpdq_compare with
+       video_match) is near; NULL: none. A frame near a PDQ entry of pdq_matcher makes it near too. */
+    const vigil_vpdq_list *known_videos;
+    vigil_vpdq_match_opts video_match;
     /* Disk images named as paths (detected by content, see README). */
     int carve;                   /* carve pictures out of unallocated space */
     uint64_t carve_max_size;     /* largest picture carved (default 64 MiB) */

@@ -17,6 +17,7 @@
 #include <libavformat/avformat.h>
 #include <libavutil/encryption_info.h>
 
+#include "core/heartbeat.h"
 #include "media/video_decode.h"
 #include "media/video_io.h"
 
@@ -116,6 +117,7 @@ static int drain(decode_run *r, vigil_error *err)
                 r->first_bad = r->last_seconds;
             return 0;
         }
+        vg_heartbeat(); /* a parser worker decoding a long video is moving, not stuck */
         t = frame_seconds(r, r->frame);
         if (r->frame->decode_error_flags || (r->frame->flags & AV_FRAME_FLAG_CORRUPT)) {
             if (r->bad_packets++ == 0)

@@ -74,9 +74,12 @@ static void luma_from_plane(hash_run *h, float *luma, const AVFrame *f)
 
 static int luma_from_rgb(hash_run *h, float *luma, const AVFrame *f, vigil_error *err)
 {
-    size_t need = (size_t)f->width * (size_t)f->height * 3;
+    /* rows 64-byte aligned and room past the last one: swscale's SIMD writes whole vectors, past a
+       row's end when its width is not a multiple of them (426 px wide VP9 overran a tight buffer) */
+    int row = (f->width * 3 + 63) & ~63;
+    size_t need = (size_t)row * (size_t)f->height + 64;
     uint8_t *dst[4] = {NULL};
-    int stride[4] = {f->width * 3, 0, 0, 0};
+    int stride[4] = {row, 0, 0, 0};
     if (need > h->rgb_cap) {
         uint8_t *p = realloc(h->rgb, need);
         if (!p)
@@ -92,9 +95,11 @@ static int luma_from_rgb(hash_run *h, float *luma, const AVFrame *f, vigil_error
                                av_get_pix_fmt_name(f->format));
     dst[0] = h->rgb;
     sws_scale(h->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst, stride);
-    for (size_t i = 0; i < (size_t)f->width * (size_t)f->height; i++) { /* PDQ's weights, summed in its order */
-        const uint8_t *p = h->rgb + i * 3;
-        luma[i] = (0.299f * (float)p[0] + 0.587f * (float)p[1]) + 0.114f * (float)p[2];
+    for (int y = 0; y < f->height; y++) { /* PDQ's weights, summed in its order */
+        const uint8_t *p = h->rgb + (size_t)y * (size_t)row;
+        float *dst_row = luma + (size_t)y * (size_t)f->width;
+        for (int x = 0; x < f->width; x++, p += 3)
+            dst_row[x] = (0.299f * (float)p[0] + 0.587f * (float)p[1]) + 0.114f * (float)p[2];
     }
     return 0;
 }

@@ -162,6 +162,8 @@ static void add_match(vg_buf *b, const vigil_item *it)
         char hex[65];
         vigil_pdq_hex(hex, &it->pdq_entry);
         vg_buf_addf(b, ",\"dihedral\":\"%s\",\"entry\":\"%s\"", vigil_pdq_dihedral_name(it->pdq_dihedral), hex);
+        if (it->vpdq_state == VIGIL_VPDQ_OK && it->video_frame_seconds >= 0) /* a video's frame matched */
+            vg_buf_addf(b, ",\"frame_seconds\":%.3f", it->video_frame_seconds);
     }
     if (m->victim_identified) /* the list's word on the series' victim (VICS VictimIdentified) */
         vg_buf_adds(b, ",\"victim_identified\":true");
@@ -216,6 +218,19 @@ static void add_disk_times(vg_buf *b, const vigil_item *it)
         vg_buf_addf(b, ",\"changed\":\"%s\"", iso);
 }
 
+/* A video near a known video: which, both shares and the matching time ranges. */
+static void add_video_match(vg_buf *b, const vigil_item *it)
+{
+    vg_buf_adds(b, ",\"video_match\":{\"known\":");
+    vg_json_strz(b, it->video_known);
+    vg_buf_addf(b, ",\"query_percent\":%.1f,\"known_percent\":%.1f,\"query_ranges\":", it->video_query_percent,
+                it->video_known_percent);
+    vg_json_strz(b, it->video_query_ranges);
+    vg_buf_adds(b, ",\"known_ranges\":");
+    vg_json_strz(b, it->video_known_ranges);
+    vg_buf_addc(b, '}');
+}
+
 void vg_item_json(vg_buf *b, const vigil_item *it)
 {
     if (it->resumed_line) { /* as the earlier scan wrote it, fields this writer does not know included */
@@ -245,6 +260,17 @@ void vg_item_json(vg_buf *b, const vigil_item *it)
     } else {
         vg_buf_adds(b, ",\"pdq\":null,\"pdq_quality\":null");
     }
+    if (it->vpdq_state == VIGIL_VPDQ_OK) { /* videos only: other items have no such field */
+        vg_buf_addf(b, ",\"vpdq\":{\"frames\":%llu,\"quality_median\":%d", (unsigned long long)it->vpdq_frames,
+                    it->vpdq_quality_median);
+        if (it->vpdq_limit[0]) {
+            vg_buf_adds(b, ",\"limit\":");
+            vg_json_strz(b, it->vpdq_limit);
+        }
+        vg_buf_addc(b, '}');
+    }
+    if (it->vpdq_state == VIGIL_VPDQ_OK && it->video_known)
+        add_video_match(b, it);
     vg_buf_addf(b, ",\"verdict\":\"%s\"", vigil_verdict_name(it->verdict));
     add_match(b, it);
     vg_buf_adds(b, ",\"error\":");

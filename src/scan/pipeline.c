@@ -103,6 +103,8 @@ void vigil_scan_opts_init(vigil_scan_opts *o)
     o->decode.max_pixels = VIGIL_IMAGE_MAX_PIXELS_DEFAULT;
     o->decode.dct_scale = 1; /* bench/pdq-robust: no recall row worse than the full decode */
     o->pdq_max_distance = VIGIL_PDQ_MAX_DISTANCE;
+    vigil_vpdq_opts_init(&o->vpdq);
+    vigil_vpdq_match_opts_init(&o->video_match);
     o->carve_max_size = (uint64_t)64 << 20;
     o->item_timeout = 60;
     o->worker_memory = (uint64_t)1 << 30;

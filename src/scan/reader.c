@@ -22,6 +22,7 @@
 #include "scan/decode_budget.h"
 #include "scan/parse_need.h"
 #include "scan/reader.h"
+#include "scan/reader_video.h"
 #include "scan/testing.h"
 #include "scan/worker_page.h"
 #include "source/archive.h"
@@ -336,7 +337,7 @@ static void collect_matches(vg_reader *r, vg_result *res, int pdq_checked)
     vigil_match all[VIGIL_MATCHES_MAX];
     vigil_dispute_applied applied[VIGIL_MATCHES_MAX];
     size_t n = 0, nd = 0;
-    if (it->verdict == VIGIL_VERDICT_NEAR)
+    if (it->verdict == VIGIL_VERDICT_NEAR && it->match.by == VIGIL_BY_PDQ)
         n = vigil_pdq_matcher_search_all(r->o->pdq_matcher, it->pdq, r->o->pdq_max_distance, all, VIGIL_MATCHES_MAX);
     else if (it->match.by != VIGIL_BY_NONE)
         n = vigil_index_match_all(all, VIGIL_MATCHES_MAX, r->o->index, &it->digests);
@@ -370,8 +371,18 @@ static void set_verdict(vg_reader *r, vg_result *res)
         it->pdq_dihedral = hit.dihedral;
         it->pdq_entry = hit.entry;
         it->verdict = VIGIL_VERDICT_NEAR;
+    } else if (it->vpdq_state == VIGIL_VPDQ_OK && it->video_frame_seconds >= 0 && r->o->pdq_matcher &&
+               vigil_pdq_matcher_search(r->o->pdq_matcher, it->pdq, r->o->pdq_max_distance, &hit)) {
+        /* a frame near a known picture: near, as a picture would be; the frame's hash is in pdq[] */
+        it->match = hit.match;
+        it->pdq_dihedral = VIGIL_PDQ_ORIG;
+        it->pdq_entry = hit.entry;
+        it->verdict = VIGIL_VERDICT_NEAR;
+    } else if (it->vpdq_state == VIGIL_VPDQ_OK && it->video_known) {
+        it->verdict = VIGIL_VERDICT_NEAR; /* near a known video: video_known says which; no set matched */
     } else {
-        it->verdict = VIGIL_VERDICT_UNKNOWN;
+        /* a video that does not decode is an error, unless its digests decide (it keeps its error) */
+        it->verdict = it->vpdq_state == VIGIL_VPDQ_FAILED ? VIGIL_VERDICT_ERROR : VIGIL_VERDICT_UNKNOWN;
     }
     collect_matches(r, res, pdq_checked);
 }
@@ -786,6 +797,8 @@ static int read_entry(vg_reader *r, const vg_entry *e, int fd, int open_errno, v
             res->item.mime = res->mime;
         }
         image_finish(r, res);
+        if (!r->own_only) /* FFmpeg is a parser: parse_need.c sends videos to a worker */
+            vg_reader_video(r->o, res, fd, res->item.size, r->head, head_len);
     }
     r->img_fd = -1;
     size = res->item.size;

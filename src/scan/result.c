@@ -34,6 +34,7 @@ vg_result *vg_result_new(const char *path, size_t len, const char *const *contai
     r->item.containers = (const char *const *)r->containers;
     r->item.ncontainers = ncontainers;
     r->item.verdict = VIGIL_VERDICT_UNKNOWN;
+    r->item.video_frame_seconds = -1;
     return r;
 }
 
@@ -74,6 +75,20 @@ int vg_result_set_matches(vg_result *r, const vigil_match *m, size_t n, const vi
     return 0;
 }
 
+int vg_result_set_video(vg_result *r, const char *known, const char *query_ranges, const char *known_ranges)
+{
+    free(r->video_known);
+    free(r->video_query_ranges);
+    free(r->video_known_ranges);
+    r->video_known = strdup(known);
+    r->video_query_ranges = strdup(query_ranges);
+    r->video_known_ranges = strdup(known_ranges);
+    r->item.video_known = r->video_known;
+    r->item.video_query_ranges = r->video_query_ranges;
+    r->item.video_known_ranges = r->video_known_ranges;
+    return r->video_known && r->video_query_ranges && r->video_known_ranges ? 0 : -1;
+}
+
 vg_result *vg_result_new_record(void)
 {
     vg_result *r = calloc(1, sizeof *r);
@@ -110,6 +125,9 @@ void vg_result_free(vg_result *r)
     free(r->thumb);
     free(r->matches);
     free(r->disputes);
+    free(r->video_known);
+    free(r->video_query_ranges);
+    free(r->video_known_ranges);
     for (size_t i = 0; i < r->nstrings; i++)
         free(r->strings[i]);
     free(r->strings);

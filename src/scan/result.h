@@ -27,6 +27,7 @@ typedef struct vg_result {
     vigil_dispute_applied *disputes;
     char **strings;             /* a resumed scan's result: the match strings it read, owned */
     size_t nstrings;
+    char *video_known, *video_query_ranges, *video_known_ranges; /* item.video_*, owned */
     vg_result_record *record;   /* non-NULL: not an item, only figures for the summary */
 } vg_result;
 
@@ -37,6 +38,8 @@ void vg_result_error(vg_result *r, const char *fmt, ...) __attribute__((format(p
 void vg_result_set_link(vg_result *r, const char *target);
 /* Keep copies of every match and of the disputes applied (item.matches, item.disputes); -1 out of memory. */
 int vg_result_set_matches(vg_result *r, const vigil_match *m, size_t n, const vigil_dispute_applied *d, size_t nd);
+/* Keep copies of a known-video match's strings (item.video_known and its ranges); -1 out of memory. */
+int vg_result_set_video(vg_result *r, const char *known, const char *query_ranges, const char *known_ranges);
 void vg_result_free(vg_result *r);
 /* A record result (no item); NULL when out of memory. */
 vg_result *vg_result_new_record(void);

@@ -89,6 +89,9 @@ void vg_result_wire_put(vg_buf *b, const vg_result *r)
         put_match(b, &it->matches[i]);
     for (size_t i = 0; i < it->ndisputes; i++)
         put_dispute(b, &it->disputes[i]);
+    put_str(b, it->video_known);
+    put_str(b, it->video_query_ranges);
+    put_str(b, it->video_known_ranges);
 }
 
 /* ---- reading ---- */
@@ -279,6 +282,8 @@ static vg_result *get_item(rd *d)
         r->item.disputes = NULL;
         r->item.match.set = r->item.match.category = r->item.match.series = NULL;
         r->item.match.record_name = r->item.match.record_source = NULL;
+        r->item.vpdq_limit[sizeof r->item.vpdq_limit - 1] = '\0'; /* a text in the struct: ended here */
+        r->item.video_known = r->item.video_query_ranges = r->item.video_known_ranges = NULL;
     }
     {
         int failed = 0;
@@ -321,6 +326,9 @@ static vg_result *get_item(rd *d)
     for (size_t i = 0; i < it.ndisputes; i++)
         if (take_dispute(d, r, &r->disputes[i]) < 0)
             goto fail;
+    if (take_str(d, r, &r->item.video_known) < 0 || take_str(d, r, &r->item.video_query_ranges) < 0 ||
+        take_str(d, r, &r->item.video_known_ranges) < 0)
+        goto fail;
     goto out;
 oom:
     d->why = "out of memory";

@@ -39,10 +39,16 @@ static size_t options_of(option_value *v, const vigil_scan_opts *o)
     v[n++] = (option_value){"carve", (unsigned long long)o->carve, -1};
     v[n++] = (option_value){"carve_max_size", o->carve_max_size, -1};
     v[n++] = (option_value){"verify_image", (unsigned long long)o->verify_image, -1};
+    /* vPDQ of videos; scans before it hashed none */
+    v[n++] = (option_value){"video", (unsigned long long)o->compute_vpdq, 0};
+    v[n++] = (option_value){"max_video_seconds", (unsigned long long)o->vpdq.max_video_seconds, 14400};
+    v[n++] = (option_value){"max_frames", (unsigned long long)o->vpdq.max_frames, 20000};
+    /* --videos: how many known videos were compared (their names are not recorded) */
+    v[n++] = (option_value){"known_videos", o->known_videos ? (unsigned long long)o->known_videos->n : 0, 0};
     return n;
 }
 
-#define MAX_OPTIONS 16
+#define MAX_OPTIONS 24
 
 char *vigil_scan_params_json(const char *const *roots, size_t nroots, const vigil_scan_opts *o)
 {

@@ -65,6 +65,44 @@ static void report__jsonl_error_item_and_raw_bytes(void **state)
     free(s);
 }
 
+static void report__jsonl_video_fields(void **state)
+{
+    vigil_item it = {0};
+    char *s;
+    (void)state;
+    it.path = "v.mp4";
+    it.path_len = 5;
+    it.verdict = VIGIL_VERDICT_NEAR;
+    it.vpdq_state = VIGIL_VPDQ_OK;
+    it.vpdq_frames = 12;
+    it.vpdq_quality_median = 91;
+    it.video_known = "known.mp4";
+    it.video_query_percent = 100;
+    it.video_known_percent = 50;
+    it.video_query_ranges = "0.0-11.0";
+    it.video_known_ranges = "2.0-13.0";
+    it.video_frame_seconds = 3;
+    it.match = (vigil_match){.by = VIGIL_BY_PDQ, .kind = VIGIL_KIND_ILLEGAL, .set = "stills", .distance = 4};
+    s = render(vigil_jsonl_item, &it);
+    assert_non_null(strstr(s, "\"pdq\":null,\"pdq_quality\":null,\"vpdq\":{\"frames\":12,\"quality_median\":91},"
+                              "\"video_match\":{\"known\":\"known.mp4\",\"query_percent\":100.0,\"known_percent\":50.0,"
+                              "\"query_ranges\":\"0.0-11.0\",\"known_ranges\":\"2.0-13.0\"},\"verdict\":\"near\""));
+    assert_non_null(strstr(s, "\"frame_seconds\":3.000}"));
+    free(s);
+    /* a limit is named; an item that is no video has no vpdq field at all */
+    it.video_known = NULL;
+    snprintf(it.vpdq_limit, sizeof it.vpdq_limit, "stopped at --max-frames (12)");
+    s = render(vigil_jsonl_item, &it);
+    assert_non_null(strstr(s, "\"vpdq\":{\"frames\":12,\"quality_median\":91,\"limit\":\"stopped at --max-frames (12)\"}"));
+    assert_null(strstr(s, "video_match"));
+    free(s);
+    it.vpdq_state = VIGIL_VPDQ_NONE;
+    s = render(vigil_jsonl_item, &it);
+    assert_null(strstr(s, "vpdq"));
+    assert_null(strstr(s, "frame_seconds"));
+    free(s);
+}
+
 static void report__summary_counts_and_flag(void **state)
 {
     vigil_scan_stats st = {0};
@@ -488,6 +526,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(report__jsonl_item_has_every_contract_field_in_order),
         cmocka_unit_test(report__jsonl_error_item_and_raw_bytes),
+        cmocka_unit_test(report__jsonl_video_fields),
         cmocka_unit_test(report__summary_counts_and_flag),
         cmocka_unit_test(report__summary_lists_the_sets_compared),
         cmocka_unit_test(report__csv_quotes_commas_quotes_and_newlines),

@@ -51,6 +51,14 @@ static vg_result *full_item(void)
     memcpy(r->thumb, "\xff\xd8\x00", 3);
     r->item.thumb = r->thumb;
     r->item.thumb_len = 3;
+    r->item.vpdq_state = VIGIL_VPDQ_OK;
+    r->item.vpdq_frames = 600;
+    r->item.vpdq_quality_median = 88;
+    strcpy(r->item.vpdq_limit, "stopped at --max-frames (600)");
+    r->item.video_query_percent = 92.5;
+    r->item.video_known_percent = 40;
+    r->item.video_frame_seconds = 3;
+    assert_int_equal(vg_result_set_video(r, "known.mp4", "0.0-9.0", "2.0-11.0;20.0-21.0"), 0);
     return r;
 }
 
@@ -123,6 +131,16 @@ static void wire__an_item_comes_back_whole_and_by_value(void **state)
     assert_int_equal(back->item.thumb_len, 3);
     assert_memory_equal(back->item.thumb, "\xff\xd8\x00", 3);
     assert_ptr_not_equal(back->item.thumb, r->item.thumb);
+    assert_int_equal(back->item.vpdq_state, VIGIL_VPDQ_OK);
+    assert_int_equal(back->item.vpdq_frames, 600);
+    assert_int_equal(back->item.vpdq_quality_median, 88);
+    assert_string_equal(back->item.vpdq_limit, "stopped at --max-frames (600)");
+    assert_true(back->item.video_query_percent == 92.5 && back->item.video_known_percent == 40);
+    assert_true(back->item.video_frame_seconds == 3);
+    assert_string_equal(back->item.video_known, "known.mp4");
+    assert_ptr_not_equal(back->item.video_known, r->item.video_known);
+    assert_string_equal(back->item.video_query_ranges, "0.0-9.0");
+    assert_string_equal(back->item.video_known_ranges, "2.0-11.0;20.0-21.0");
     assert_same_match(&back->item.match, &r->item.match);
     assert_int_equal(back->item.nmatches, 2);
     assert_same_match(&back->item.matches[0], &r->item.matches[0]);
@@ -187,12 +205,26 @@ static void wire__bytes_cut_short_or_added_are_refused(void **state)
     vg_buf_dispose(&b);
 }
 
+static void wire__a_limit_text_without_its_end_is_ended(void **state)
+{
+    vg_result *r = full_item(), *back;
+    vg_buf b;
+    (void)state;
+    memset(r->item.vpdq_limit, 'x', sizeof r->item.vpdq_limit); /* a worker's struct with no NUL in it */
+    back = round_trip(r, &b);
+    assert_int_equal(strlen(back->item.vpdq_limit), sizeof back->item.vpdq_limit - 1);
+    vg_result_free(r);
+    vg_result_free(back);
+    vg_buf_dispose(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wire__an_item_comes_back_whole_and_by_value),
         cmocka_unit_test(wire__a_record_comes_back_with_its_verification),
         cmocka_unit_test(wire__bytes_cut_short_or_added_are_refused),
+        cmocka_unit_test(wire__a_limit_text_without_its_end_is_ended),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,141 @@
+/*
+ * The scan's vPDQ of one video file (reader_video.h). The container is
+ * recognised by vigil's own signature table, so other files never reach
+ * FFmpeg's probe; the decode reads the descriptor the scan opened with pread.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "media/sniff_formats.h"
+#include "scan/reader_video.h"
+#include "scan/worker_page.h"
+
+/* vigil's names (sniff_formats.c) of the containers video_decode.c accepts. */
+static const char *const video_formats[] = {
+    "mp4", "mov", "3gp", "3g2", "m4v", "matroska", "webm", "avi", "flv", "asf", "mpeg-ps", "mpeg-ts", NULL,
+};
+
+int vg_video_head(const uint8_t *head, size_t n)
+{
+    const vg_format *f = vg_sniff_format(head, n);
+    for (size_t i = 0; f && video_formats[i]; i++)
+        if (strcmp(f->name, video_formats[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static double best_share(const vigil_vpdq_match *m)
+{
+    return m->query_percent > m->target_percent ? m->query_percent : m->target_percent;
+}
+
+/* The known video this one is nearest (by the larger of the two shares), when it is near any. */
+static void match_known_videos(const vigil_scan_opts *o, vg_result *res, const vigil_vpdq *v)
+{
+    const vigil_vpdq_list *known = o->known_videos;
+    vigil_vpdq_match best = {0}, m;
+    vigil_error err;
+    size_t at = 0;
+    int have = 0;
+    char qr[512], kr[512];
+    for (size_t k = 0; known && k < known->n; k++) {
+        const vigil_vpdq_video *kv = &known->videos[k];
+        if (vigil_vpdq_compare(&m, v->frames, v->n, kv->frames, kv->n, &o->video_match, &err) < 0) {
+            vg_worker_note_oom();
+            vg_result_error(res, "video: %s", err.msg);
+            break;
+        }
+        vg_worker_progress();
+        if (m.near && (!have || best_share(&m) > best_share(&best))) {
+            if (have)
+                vigil_vpdq_match_dispose(&best);
+            best = m;
+            at = k;
+            have = 1;
+        } else {
+            vigil_vpdq_match_dispose(&m);
+        }
+    }
+    if (!have)
+        return;
+    vigil_vpdq_ranges_text(qr, sizeof qr, best.query_ranges, best.n_query_ranges);
+    vigil_vpdq_ranges_text(kr, sizeof kr, best.target_ranges, best.n_target_ranges);
+    res->item.video_query_percent = best.query_percent;
+    res->item.video_known_percent = best.target_percent;
+    if (vg_result_set_video(res, known->videos[at].name, qr, kr) < 0)
+        vg_result_error(res, "video: out of memory naming the known video");
+    vigil_vpdq_match_dispose(&best);
+}
+
+/* 1 when hash is near a PDQ entry of the scan's sets; its distance in *d. */
+static int near_picture(const vigil_scan_opts *o, const vigil_pdq_hash *hash, int *d)
+{
+    vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL];
+    vigil_pdq_hit hit;
+    for (int i = 0; i < VIGIL_PDQ__DIHEDRAL; i++) /* a frame is matched as it stands, not turned */
+        q[i] = *hash;
+    if (!vigil_pdq_matcher_search(o->pdq_matcher, q, o->pdq_max_distance, &hit))
+        return 0;
+    *d = hit.match.distance;
+    return 1;
+}
+
+/*
+ * The frame nearest a known picture (a still taken from a known video, or a known picture shown in
+ * this one): its time, and its hash in the item's pdq[] for the verdict to search again.
+ */
+static void match_known_pictures(const vigil_scan_opts *o, vg_result *res, const vigil_vpdq *v)
+{
+    int best = INT_MAX, d;
+    for (size_t i = 0; o->pdq_matcher && i < v->n; i++) {
+        const vigil_vpdq_frame *fr = &v->frames[i];
+        const vigil_pdq_hash *h = NULL;
+        if (fr->quality < o->video_match.min_quality)
+            continue;
+        if (near_picture(o, &fr->hash, &d) && d < best)
+            h = &fr->hash, best = d;
+        if (fr->has_alt && near_picture(o, &fr->alt, &d) && d < best) /* the picture between its bars */
+            h = &fr->alt, best = d;
+        if (!h)
+            continue;
+        res->item.video_frame_seconds = fr->seconds;
+        for (int k = 0; k < VIGIL_PDQ__DIHEDRAL; k++)
+            res->item.pdq[k] = *h;
+    }
+}
+
+void vg_reader_video(const vigil_scan_opts *o, vg_result *res, int fd, uint64_t size, const uint8_t *head,
+                     size_t n)
+{
+    vigil_item *it = &res->item;
+    vigil_vpdq v;
+    vigil_error err;
+    const char *layer;
+    int rc;
+    if (!o->compute_vpdq || fd < 0 || !vg_video_head(head, n))
+        return;
+    layer = vg_worker_layer("video decoder");
+    vg_fault("video");
+    rc = vigil_vpdq_fd(&v, fd, size, &o->vpdq, &err);
+    vg_worker_layer(layer);
+    if (rc < 0) {
+        /* audio alone in a video container is not a video: no vPDQ, no error */
+        if (err.code == VIGIL_EINPUT && strcmp(err.msg, "no video stream") == 0)
+            return;
+        if (err.code == VIGIL_ENOMEM)
+            vg_worker_note_oom();
+        it->vpdq_state = VIGIL_VPDQ_FAILED;
+        if (strstr(err.msg, "encrypted"))
+            it->error_kind = VIGIL_ERROR_ENCRYPTED;
+        vg_result_error(res, "video: %s", err.msg);
+        return;
+    }
+    it->vpdq_state = VIGIL_VPDQ_OK;
+    it->vpdq_frames = v.n;
+    it->vpdq_quality_median = vigil_vpdq_quality_median(&v);
+    snprintf(it->vpdq_limit, sizeof it->vpdq_limit, "%s", v.limit);
+    match_known_videos(o, res, &v);
+    match_known_pictures(o, res, &v);
+    vigil_vpdq_dispose(&v);
+}
