@@ -38,7 +38,7 @@ ff -i "$T/made/known.mp4" -ss 3 -frames:v 1 "$T/made/still.png"
 cp "$W/nature/Dune.jpg" "$E/picture.jpg"
 echo "notes, not a video" >"$E/notes.txt"
 
-# 1-9: every video hashed in the workers, the same frames as vigil vpdq
+# 1-10: every video hashed in the workers, the same frames as vigil vpdq
 vigil scan --no-sets --jsonl "$T/a.jsonl" "$E" 2>"$T/a.err"; rc=$?
 is "scan exits 0" "$rc" 0
 is "counts add up" "$(jl "$T/a.jsonl" check)" ok
@@ -51,6 +51,8 @@ is "videos without a match are unknown" "$(jl "$T/a.jsonl" "(by_path['$E/other.m
 is "a picture and a text file have no vpdq field" \
   "$(jl "$T/a.jsonl" "('vpdq' in by_path['$E/picture.jpg'], by_path['$E/picture.jpg']['pdq'] is not None, 'vpdq' in by_path['$E/notes.txt'])")" \
   "(False, True, False)"
+is "the five videos and the picture went to parser workers (FFmpeg and the decoders parse them), the text file did not" \
+  "$(jl "$T/a.jsonl" "summary['run'].get('isolation')")" "{'worker_files': 6, 'own_files': 1}"
 like "a truncated video is an error item naming why, its digests reported" \
   "$(jl "$T/a.jsonl" "(by_path['$E/truncated.mkv']['verdict'], by_path['$E/truncated.mkv']['sha256'] is not None, by_path['$E/truncated.mkv']['error'], 'vpdq' in by_path['$E/truncated.mkv'])")" \
   "^\('error', True, 'video: truncated video: the stream ends at [0-9.]+ s of the 10\.0 s declared', False\)$"
@@ -64,26 +66,26 @@ is "the summary counts the three errors, one encrypted" \
   "$(jl "$T/a.jsonl" "(summary['error'], summary['errors']['encrypted'])")" "(3, 1)"
 like "the error items are named on stderr" "$(cat "$T/a.err")" "truncated\.mkv: video: truncated video"
 
-# 10-11: --no-isolation gives the same fields
+# 11-12: --no-isolation gives the same fields
 vigil scan --no-sets --quiet --no-isolation --jsonl "$T/b.jsonl" "$E"; rc=$?
 fields="sorted((i['path'], json.dumps(i.get('vpdq')), i['verdict'], i['error']) for i in items)"
 is "--no-isolation exits 0" "$rc" 0
 is "--no-isolation: the same vpdq fields, verdicts and errors" "$(jl "$T/b.jsonl" "$fields")" "$(jl "$T/a.jsonl" "$fields")"
 
-# 12-13: --no-video: no decode, no video errors
+# 13-14: --no-video: no decode, no video errors
 vigil scan --no-sets --quiet --no-video --jsonl "$T/c.jsonl" "$E"; rc=$?
 is "--no-video exits 0" "$rc" 0
 is "--no-video: no vpdq field, the damaged videos unknown" \
   "$(jl "$T/c.jsonl" "(any('vpdq' in i for i in items), by_path['$E/truncated.mkv']['verdict'], summary['error'], summary['scan']['options']['video'])")" \
   "(False, 'unknown', 0, 0)"
 
-# 14: --max-frames stops hashing with the limit named, not an error
+# 15: --max-frames stops hashing with the limit named, not an error
 vigil scan --no-sets --quiet --max-frames 3 --jsonl "$T/d.jsonl" "$E/other.mp4"
 is "--max-frames 3: three frames, the limit named, not an error" \
   "$(jl "$T/d.jsonl" "(items[0]['vpdq']['frames'], items[0]['vpdq'].get('limit'), items[0]['verdict'])")" \
   "(3, 'stopped at --max-frames (3)', 'unknown')"
 
-# 15-19: known videos and known pictures make videos near
+# 16-21: known videos and known pictures make videos near
 vigil vpdq --quiet "$T/made/known.mp4" >"$T/known.vpdq"
 vigil pdq --quiet "$T/made/still.png" | cut -d, -f1,2 >"$T/still.pdq"
 vigil hashset import --name known-stills --kind illegal --format pdq "$T/still.pdq" >/dev/null 2>&1
@@ -105,7 +107,7 @@ is "--no-isolation: the same near verdicts and match fields" "$(jl "$T/f.jsonl" 
 vigil scan --quiet --no-video --videos "$T/known.vpdq" --jsonl "$T/g.jsonl" "$E" 2>"$T/g.err"; rc=$?
 is "--videos with --no-video is refused" "$rc" 2
 
-# 21-22: a video decoder that crashes or hangs in its worker costs that video alone (test build)
+# 22-25: a video decoder that crashes or hangs in its worker costs that video alone (test build)
 if [ -n "${VIGIL_FAULTY:-}" ]; then
   VIGIL_FAULT=video:crash:copy.webm "$VIGIL_FAULTY" scan --no-sets --quiet --jsonl "$T/h.jsonl" "$E"
   like "a crashing video decoder: an error item naming it, the other videos hashed" \

@@ -375,9 +375,9 @@ static void scan__only_what_a_parser_opens_needs_a_worker(void **state)
     o.compute_pdq = 1;
     /* a video goes to FFmpeg only with vPDQ on (libmagic is not asked: vigil names AVI itself) */
     o.compute_vpdq = 1;
-    assert_true(needs(&o, d, "v.avi", S("RIFF\x00\x10\x00\x00AVI LIST\x00\x00\x00\x00hdrlavih")));
+    assert_true(needs(&o, d, "v.avi", S("RIFF\x00\x10\x00\x00" "AVI LIST\x00\x00\x00\x00" "hdrlavih")));
     o.compute_vpdq = 0;
-    assert_false(needs(&o, d, "v.avi", S("RIFF\x00\x10\x00\x00AVI LIST\x00\x00\x00\x00hdrlavih")));
+    assert_false(needs(&o, d, "v.avi", S("RIFF\x00\x10\x00\x00" "AVI LIST\x00\x00\x00\x00" "hdrlavih")));
     /* containers: archives and compressed streams, unless archives are not opened */
     assert_true(needs(&o, d, "a.zip", S("PK\x03\x04\x14\x00\x00\x00\x00\x00 rest of a zip")));
     assert_true(needs(&o, d, "a.gz", S("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03")));
