@@ -49,7 +49,10 @@ DB=$BENCH_DIR/scan-bench.db
 LIST=$BENCH_DIR/bench-hashset-$NSET.sha256
 JSONL=$BENCH_DIR/scan.jsonl
 EXACT=0
-"$VIGIL" scan --help 2>&1 | grep -q -- '--pdq-exact' && EXACT=1
+# the help is read whole first: grep -q would end the pipe early, and under pipefail the
+# writer's SIGPIPE would read as "option missing"
+SCAN_HELP=$("$VIGIL" scan --help 2>&1 || true)
+grep -q -- '--pdq-exact' <<<"$SCAN_HELP" && EXACT=1
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 echo "vigil: $("$VIGIL" --version 2>/dev/null | head -1 || echo "$VIGIL"); hashdeep: $(hashdeep -V 2>/dev/null | head -n 1)"
@@ -84,7 +87,7 @@ declare -A label=([hash]="hash" [nn]="scan --no-mime --no-pdq" [nm]="scan --no-m
 declare -A flags=([nn]="--no-mime --no-pdq" [nm]="--no-mime" [np]="--no-pdq" [scan]="" [noiso]="--no-isolation" [exact]="--pdq-exact")
 [ "$EXACT" = 1 ] && keys+=(exact)
 ISO=1
-if ! "$VIGIL" scan --help 2>&1 | grep -q -- '--no-isolation'; then # a build from before the workers
+if ! grep -q -- '--no-isolation' <<<"$SCAN_HELP"; then # a build from before the workers
   ISO=0
   keys=(hash nn nm np scan)
   [ "$EXACT" = 1 ] && keys+=(exact)
