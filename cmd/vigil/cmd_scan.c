@@ -431,8 +431,10 @@ int cmd_scan(int argc, char **argv)
     c.args = &a;
     c.stop_after = stop_after ? strtoull(stop_after, NULL, 10) : 0;
     rc = parse_args(&a, &o, argc, argv);
-    if (rc)
+    if (rc) {
+        vigil_vpdq_list_dispose(&a.videos); /* a usage error may come after --videos was read */
         return rc < 0 ? EXIT_OK : rc;
+    }
     c.errors.quiet = a.quiet;
     paths = (const char *const *)argv + optind;
     npaths = (size_t)(argc - optind);
@@ -442,10 +444,13 @@ int cmd_scan(int argc, char **argv)
     for (int i = 0; i < 3; i++)
         if (outs[i] && vigil_output_inside(outs[i], paths, npaths)) {
             cli_error("scan: %s: refusing to write inside a scanned tree (evidence is read-only)", outs[i]);
+            vigil_vpdq_list_dispose(&a.videos);
             return EXIT_USAGE;
         }
-    if ((rc = scan_check_roots(paths, npaths)) != 0)
+    if ((rc = scan_check_roots(paths, npaths)) != 0) {
+        vigil_vpdq_list_dispose(&a.videos);
         return rc;
+    }
     /*
      * Blocks of 1 MiB and more (a large picture's decoder buffers, its bytes) get their own mapping,
      * given back when freed. glibc would otherwise raise this threshold after the first large free,
@@ -454,8 +459,10 @@ int cmd_scan(int argc, char **argv)
      */
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
     if (a.key_file) {
-        if ((rc = scan_keys_load(&keys, a.key_file)) != 0)
+        if ((rc = scan_keys_load(&keys, a.key_file)) != 0) {
+            vigil_vpdq_list_dispose(&a.videos);
             return rc;
+        }
         o.keys = keys.v;
         o.nkeys = keys.n;
     }
