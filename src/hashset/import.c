@@ -783,6 +783,24 @@ int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err)
     return rc;
 }
 
+int vg_import_commit_or_discard(vigil_store *st, const vg_import_prov *v, const char *segment,
+                                vigil_import_stats *stats, vigil_error *err)
+{
+    int rc = vg_import_commit(st, v, err);
+    if (rc < 0) {
+        char *path = vg_store_segment_path(st, segment);
+        if (path) {
+            unlink(path);
+            vg_pdqx_unlink(path);
+        }
+        free(path);
+        memset(stats, 0, sizeof *stats);
+        return rc;
+    }
+    /* the new version is current even if its event, held in another database, fails now */
+    return vg_store_audit_settle(st, 1, err);
+}
+
 /* ---- files ---- */
 
 /* SHA-256 of the whole file, for provenance. */
@@ -1029,21 +1047,9 @@ int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char 
         prov.sources = sources.ptr ? sources.ptr : "";
         prov.format = formats.ptr ? formats.ptr : "";
         prov.segment = segment;
-        rc = vg_import_commit(st, &prov, err);
+        rc = vg_import_commit_or_discard(st, &prov, segment, stats, err);
         vg_buf_dispose(&sources);
         vg_buf_dispose(&formats);
-        if (rc < 0) {
-            char *path = vg_store_segment_path(st, segment);
-            if (path) {
-                unlink(path);
-                vg_pdqx_unlink(path);
-            }
-            free(path);
-            memset(stats, 0, sizeof *stats);
-        } else {
-            /* the new version is current even if its event, held in another database, fails now */
-            rc = vg_store_audit_settle(st, 1, err);
-        }
     }
     vg_import_end(&p);
     free(segment);

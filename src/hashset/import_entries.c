@@ -85,17 +85,7 @@ int vigil_hashset_import_entries(vigil_import_stats *stats, vigil_store *st, con
         prov.sources = source;
         prov.format = "case";
         prov.segment = segment;
-        if ((rc = vg_import_commit(st, &prov, err)) < 0) {
-            char *path = vg_store_segment_path(st, segment);
-            if (path) {
-                unlink(path);
-                vg_pdqx_unlink(path);
-            }
-            free(path);
-            memset(stats, 0, sizeof *stats);
-        } else {
-            rc = vg_store_audit_settle(st, 1, err);
-        }
+        rc = vg_import_commit_or_discard(st, &prov, segment, stats, err);
     }
     vg_import_end(&p);
     free(segment);

@@ -63,6 +63,10 @@ int vg_import_write(vg_import *p, char **segment_name, uint64_t *entries, vigil_
 /* One transaction: the set (created or updated), a new version row, current_version and its audit
  * event; then the old file goes. An event held in another database waits for vg_store_audit_settle. */
 int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err);
+/* vg_import_commit, then: on failure the new segment (and its PDQ index) is removed and *stats
+ * zeroed; on success the audit event is settled. */
+int vg_import_commit_or_discard(vigil_store *st, const vg_import_prov *v, const char *segment,
+                                vigil_import_stats *stats, vigil_error *err);
 int vg_import_check_name(vigil_store *st, const vigil_import_opts *o, vigil_error *err);
 void vg_import_end(vg_import *p);
 
