@@ -35,6 +35,16 @@ static uint32_t le32(const uint8_t *p) { return le16(p) | le16(p + 2) << 16; }
 
 /* ---- checks that refine a signature ---- */
 
+/*
+ * CAFEBABE starts Java classes and Mach-O universal binaries alike; file tells
+ * them by the next big-endian word, unsigned: a class's minor and major version
+ * is above 30, an architecture count is 1 to 19.
+ */
+static int java_class(const uint8_t *p, size_t n)
+{
+    return n >= 8 && ((uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7]) > 30;
+}
+
 /* PNG: the IHDR chunk first, and no animation control right after it (file names APNG apart). */
 static int png_still(const uint8_t *p, size_t n)
 {
@@ -364,7 +374,8 @@ static const row rows[] = {
     {0, "\x98", 1, pgp_key, {"pgp", NULL, 0}, NULL},
     {0, "\0", 0, pyc_magic, {"pyc", NULL, 0}, NULL},
     {0, "MZ", 2, NULL, {"dos", NULL, 0}, NULL},
-    {0, "\xca\xfe\xba\xbe", 4, NULL, {"java", NULL, 0}, NULL},
+    {0, "\xca\xfe\xba\xbe", 4, java_class, {"java", "application/x-java-applet", 0}, NULL},
+    {0, "\xca\xfe\xba\xbe", 4, NULL, {"java", NULL, 0}, NULL}, /* Mach-O universal binaries, data */
     {0, "icns", 4, NULL, {"icns", NULL, 0}, NULL},
     {0, "\xf7\x02", 2, NULL, {"dvi", NULL, 0}, NULL},
 };

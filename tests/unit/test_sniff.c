@@ -150,6 +150,34 @@ static void test_others(void **state)
     assert_null(vg_sniff_format(NULL, 0));
 }
 
+/* CAFEBABE: a Java class (version word above 30) is named by the table, as libmagic names it; Mach-O is not. */
+static void test_java_class(void **state)
+{
+    static const uint32_t words[] = {0, 1, 2, 19, 20, 30, 31, 45, 52, 65, 0x0003002d, 0x7fffffff, 0x80000000, 0xffffffff};
+    vg_sniffer *s;
+    char mime[128];
+    (void)state;
+    assert_int_equal(vg_sniffer_new(&s, NULL), 0);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const vg_format *f;
+        make(0, "\xca\xfe\xba\xbe", 4, 64);
+        buf[4] = (uint8_t)(words[i] >> 24), buf[5] = (uint8_t)(words[i] >> 16);
+        buf[6] = (uint8_t)(words[i] >> 8), buf[7] = (uint8_t)words[i];
+        f = vg_sniff_format(buf, 64);
+        assert_non_null(f);
+        vg_sniff_mime_magic(s, buf, 64, mime, sizeof mime);
+        if (words[i] > 30) {
+            assert_non_null(f->mime);
+            assert_string_equal(f->mime, mime);
+            assert_string_equal(mime, "application/x-java-applet");
+        } else {
+            assert_null(f->mime); /* libmagic decides: Mach-O universal binary or data */
+            assert_string_not_equal(mime, "application/x-java-applet");
+        }
+    }
+    vg_sniffer_free(s);
+}
+
 static void test_mime(void **state)
 {
     vg_sniffer *s;
@@ -171,7 +199,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pictures), cmocka_unit_test(test_videos), cmocka_unit_test(test_archives),
-        cmocka_unit_test(test_others), cmocka_unit_test(test_mime),
+        cmocka_unit_test(test_others), cmocka_unit_test(test_java_class), cmocka_unit_test(test_mime),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
