@@ -211,6 +211,7 @@ static int po(const uint8_t *p, size_t n)
 vg_text_answer vg_sniff_text(const uint8_t *p, size_t n, const char **mime)
 {
     vg_encoding enc = vg_text_encoding(p, n);
+    unsigned kinds;
     size_t i;
     *mime = NULL;
     if (enc == VG_ENC_BINARY)
@@ -248,8 +249,8 @@ vg_text_answer vg_sniff_text(const uint8_t *p, size_t n, const char **mime)
         return *mime = "text/x-po", VG_TEXT_NAMED;
     if (tag_near(p, n, html_tags, sizeof html_tags / sizeof html_tags[0]))
         return *mime = "text/html", VG_TEXT_NAMED;
-    if (vg_text_hints(p, n))
-        return VG_TEXT_ASK;
+    if ((kinds = vg_text_hint_kinds(p, n)) != 0)
+        return (*mime = vg_text_hint_named(p, n, kinds)) != NULL ? VG_TEXT_NAMED : VG_TEXT_ASK;
     *mime = "text/plain";
     return VG_TEXT_NAMED;
 }

@@ -13,6 +13,11 @@
 /* file searches the first 8 KiB for its C, Python and m4 keywords, the first 4 KiB for TeX's. */
 #define KEYWORD_REACH 8192
 #define TEX_REACH 4096
+/* file's make rules are regex/100l: the first 100 lines, 80 bytes a line. */
+#define MAKE_LINES 100
+#define MAKE_REACH (MAKE_LINES * 80)
+/* file's Perl module rules look for "package" (in the first 1 KiB, or starting a line) and outrank the C rules. */
+#define PERL_PACKAGE_REACH 1024
 
 /*
  * Words that start a line in C, C++, make, Python and m4, as file's rules want
@@ -21,20 +26,30 @@
  */
 typedef struct line_word {
     const char *word;
-    int indent; /* may follow blanks */
-    char then;  /* 0, or a character the rest of the line must hold */
-    int last;   /* ... as its last character but blanks */
+    int indent;    /* may follow blanks */
+    char then;     /* 0, or a character the rest of the line must hold */
+    int last;      /* ... as its last character but blanks */
+    unsigned kind; /* VG_HINT_* */
 } line_word;
 
+#define PP VG_HINT_C_PREPROCESSOR
+#define DECL VG_HINT_C_DECLARATION
+#define CXX VG_HINT_CXX
+#define MAKE VG_HINT_MAKE
+#define PY VG_HINT_PYTHON
+#define M4 VG_HINT_M4
+
 static const line_word line_words[] = {
-    {"#include", 0, 0, 0},   {"#pragma", 0, 0, 0},    {"# pragma", 0, 0, 0},   {"#ifdef", 0, 0, 0},
-    {"#ifndef", 0, 0, 0},    {"# ifdef", 0, 0, 0},    {"# ifndef", 0, 0, 0},   {"struct ", 0, 0, 0},
-    {"union ", 0, 0, 0},     {"extern ", 1, 0, 0},    {"namespace ", 0, 0, 0}, {"using namespace std", 0, 0, 0},
-    {"using std::", 0, 0, 0}, {"template", 1, '<', 0}, {"virtual ", 1, ';', 0}, {"class ", 0, ':', 1},
-    {"CFLAGS", 0, 0, 0},     {"VPATH", 0, 0, 0},      {"LDFLAGS", 0, 0, 0},    {"all:", 0, 0, 0},
-    {".PRECIOUS", 0, 0, 0},  {".BEGIN", 0, 0, 0},     {".endif", 0, 0, 0},     {".include", 0, 0, 0},
-    {"SUBDIRS", 0, 0, 0},    {"import ", 0, 0, 0},    {"from ", 0, 0, 0},      {"def ", 1, ':', 1},
-    {"dnl ", 0, 0, 0},
+    {"#include", 0, 0, 0, PP},     {"#pragma", 0, 0, 0, PP},       {"# pragma", 0, 0, 0, PP},
+    {"#ifdef", 0, 0, 0, PP},       {"#ifndef", 0, 0, 0, PP},       {"# ifdef", 0, 0, 0, PP},
+    {"# ifndef", 0, 0, 0, PP},     {"struct ", 0, 0, 0, DECL},     {"union ", 0, 0, 0, DECL},
+    {"extern ", 1, 0, 0, DECL},    {"namespace ", 0, 0, 0, CXX},   {"using namespace std", 0, 0, 0, CXX},
+    {"using std::", 0, 0, 0, CXX}, {"template", 1, '<', 0, CXX},   {"virtual ", 1, ';', 0, CXX},
+    {"class ", 0, ':', 1, PY},     {"CFLAGS", 0, 0, 0, MAKE},      {"VPATH", 0, 0, 0, MAKE},
+    {"LDFLAGS", 0, 0, 0, MAKE},    {"all:", 0, 0, 0, MAKE},        {".PRECIOUS", 0, 0, 0, MAKE},
+    {".BEGIN", 0, 0, 0, MAKE},     {".endif", 0, 0, 0, MAKE},      {".include", 0, 0, 0, MAKE},
+    {"SUBDIRS", 0, 0, 0, MAKE},    {"import ", 0, 0, 0, PY},       {"from ", 0, 0, 0, PY},
+    {"def ", 1, ':', 1, PY},       {"dnl ", 0, 0, 0, M4},
 };
 
 /* Words anywhere in the reach. */
@@ -91,10 +106,12 @@ static int c_main(const uint8_t *p, size_t n)
     return 0;
 }
 
-static int line_starts_word(const uint8_t *line, size_t len)
+/* The kinds of the line_words starting this line (0: none). */
+static unsigned line_starts_word(const uint8_t *line, size_t len)
 {
     const uint8_t *q = line;
     size_t m = len;
+    unsigned kinds = 0;
     while (m && (*q == ' ' || *q == '\t'))
         q++, m--;
     if (!m || (!first_char[*line] && !first_char[*q]))
@@ -116,9 +133,9 @@ static int line_starts_word(const uint8_t *line, size_t len)
             continue; /* Python's "import X as Y" or Java's "import a.b;" */
         if (!strcmp(lw->word, "namespace ") && !cxx_namespace(p + k, n - k))
             continue;
-        return 1;
+        kinds |= lw->kind;
     }
-    return 0;
+    return kinds;
 }
 
 static int has_any(const uint8_t *p, size_t n, const char *const *words, size_t nwords)
@@ -129,18 +146,132 @@ static int has_any(const uint8_t *p, size_t n, const char *const *words, size_t 
     return 0;
 }
 
-int vg_text_hints(const uint8_t *p, size_t n)
+unsigned vg_text_hint_kinds(const uint8_t *p, size_t n)
 {
     size_t reach = n < KEYWORD_REACH ? n : KEYWORD_REACH;
+    unsigned kinds = 0;
     if (n >= 3 && !memcmp(p, "\"\"\"", 3)) /* a Python docstring opening the file */
-        return 1;
+        kinds |= VG_HINT_PYTHON;
     for (size_t i = 0; i < reach;) {
         const uint8_t *nl = memchr(p + i, '\n', reach - i);
         size_t len = nl ? (size_t)(nl - (p + i)) : reach - i;
-        if (line_starts_word(p + i, len))
+        kinds |= line_starts_word(p + i, len);
+        i += len + 1;
+    }
+    if (c_main(p, reach))
+        kinds |= VG_HINT_MAIN;
+    if (has_any(p, reach, any_words, sizeof any_words / sizeof any_words[0]))
+        kinds |= VG_HINT_M4;
+    if (has_any(p, n < TEX_REACH ? n : TEX_REACH, tex_words, sizeof tex_words / sizeof tex_words[0]))
+        kinds |= VG_HINT_TEX;
+    return kinds;
+}
+
+int vg_text_hints(const uint8_t *p, size_t n)
+{
+    return vg_text_hint_kinds(p, n) != 0;
+}
+
+/* ---- naming the commonest sources without libmagic ---- */
+
+static int starts(const uint8_t *p, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+    return n >= k && !memcmp(p, w, k);
+}
+
+/* A line of the reach starting with w (at its very start). */
+static int line_starts(const uint8_t *p, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+    for (const uint8_t *q = p; q; q = memchr(q, '\n', (size_t)(p + n - q)), q = q ? q + 1 : NULL)
+        if ((size_t)(p + n - q) >= k && !memcmp(q, w, k))
+            return 1;
+    return 0;
+}
+
+/*
+ * Marks of C++ that vigil's hints do not look for but file's C++ rules may
+ * (namespace std on its own line, using ::name, access specifiers): "::"
+ * anywhere, or a line whose first word is one of these.
+ */
+static int cxx_marks(const uint8_t *p, size_t n)
+{
+    static const char *const words[] = {"namespace", "template", "class", "using", "virtual",
+                                        "public:", "private:", "protected:", "operator"};
+    if (memmem(p, n, "::", 2))
+        return 1;
+    for (size_t i = 0; i < n;) {
+        const uint8_t *nl = memchr(p + i, '\n', n - i);
+        size_t len = nl ? (size_t)(nl - (p + i)) : n - i, b = 0;
+        while (b < len && (p[i + b] == ' ' || p[i + b] == '\t'))
+            b++;
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+            if (starts(p + i + b, len - b, words[w]))
+                return 1;
+        i += len + 1;
+    }
+    return 0;
+}
+
+/* file's "SUBDIRS" rule wants blanks then '=' after the word; its other make words suffice alone. */
+static int make_line(const uint8_t *line, size_t len)
+{
+    size_t i = 7;
+    if (!(line_starts_word(line, len) & VG_HINT_MAKE))
+        return 0;
+    if (!starts(line, len, "SUBDIRS"))
+        return 1;
+    if (i >= len || (line[i] != ' ' && line[i] != '\t'))
+        return 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    return i < len && line[i] == '=';
+}
+
+/* A make word where file's regex/100l rules look: in the first 100 lines and 8,000 bytes. */
+static int make_in_reach(const uint8_t *p, size_t n)
+{
+    size_t reach = n < MAKE_REACH ? n : MAKE_REACH, i = 0;
+    for (int line = 0; line < MAKE_LINES && i < reach; line++) {
+        const uint8_t *nl = memchr(p + i, '\n', reach - i);
+        size_t len = nl ? (size_t)(nl - (p + i)) : reach - i;
+        if (make_line(p + i, len))
             return 1;
         i += len + 1;
     }
-    return c_main(p, reach) || has_any(p, reach, any_words, sizeof any_words / sizeof any_words[0]) ||
-           has_any(p, n < TEX_REACH ? n : TEX_REACH, tex_words, sizeof tex_words / sizeof tex_words[0]);
+    return 0;
+}
+
+/*
+ * C: file's C rules fire on these marks alone, unless a stronger rule names the
+ * text first: C++ (a line starting "class" with #include, and other marks of C++), a Perl module
+ * ("package" in the first 1 KiB or starting a line), a patch. #ifdef counts only with "endif" or
+ * "define" in the reach, as file's rule searches for them first.
+ */
+static int plain_c(const uint8_t *p, size_t n, unsigned kinds)
+{
+    size_t reach = n < KEYWORD_REACH ? n : KEYWORD_REACH;
+    if ((kinds & ~(VG_HINT_C_PREPROCESSOR | VG_HINT_C_DECLARATION | VG_HINT_MAIN)) ||
+        !(kinds & (VG_HINT_C_PREPROCESSOR | VG_HINT_C_DECLARATION)))
+        return 0;
+    if (cxx_marks(p, reach) || line_starts(p, reach, "package") ||
+        memmem(p, n < PERL_PACKAGE_REACH + 7 ? n : PERL_PACKAGE_REACH + 7, "package", 7) ||
+        starts(p, n, "diff ") || starts(p, n, "--- ") || starts(p, n, "*** ") || starts(p, n, "Index:"))
+        return 0;
+    if (kinds & VG_HINT_C_DECLARATION)
+        return 1;
+    return line_starts(p, reach, "#include") || line_starts(p, reach, "#pragma") || line_starts(p, reach, "# pragma") ||
+           memmem(p, reach, "endif", 5) || memmem(p, reach, "define", 6);
+}
+
+const char *vg_text_hint_named(const uint8_t *p, size_t n, unsigned kinds)
+{
+    if (plain_c(p, n, kinds))
+        return "text/x-c";
+    if (kinds == VG_HINT_MAKE && make_in_reach(p, n))
+        return "text/x-makefile";
+    if (kinds == VG_HINT_M4)
+        return "text/x-m4";
+    return NULL;
 }

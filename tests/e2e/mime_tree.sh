@@ -83,6 +83,11 @@ KNOWN = {
     ("text/plain", "text/x-ruby"): ("any", "a rarer text type whose keywords vigil's marks do not look for"),
     ("text/plain", "text/x-tex"): ("any", "a TeX keyword past the marks vigil looks for"),
     ("text/plain", "text/x-c"): ("any", "a C keyword rule vigil's marks do not look for"),
+    # C sources, makefiles and m4 with marks of one kind only are named by vigil (sniff_text_hints.c)
+    ("text/x-c", "application/javascript"): ("any", "a C header: file's JavaScript guess outranks its C rules"),
+    ("text/x-c", "text/plain"): ("any", "C marks under a stronger rule of file's that names no type (XBM on a header defining NAME_width)"),
+    ("text/x-m4", "text/plain"): ("any", "m4 marks file's m4 rules do not accept (AC_DEFUN only in comments)"),
+    ("text/x-makefile", "text/plain"): ("any", "make marks under a stronger rule of file's that names no type"),
     ("text/plain", "text/x-c++"): ("any", "a C++ keyword rule vigil's marks do not look for"),
     ("text/plain", "text/x-java"): ("any", "a Java keyword rule vigil's marks do not look for"),
     ("text/plain", "text/troff"): ("any", "a troff rule vigil's classifier does not apply"),

@@ -2,14 +2,16 @@
  * vigil's text classifier: the encoding classes file uses, the text types it
  * names itself (each answer here is what `file --mime-type` 5.44 gives for
  * the same bytes), JSON as file parses it, the keyword marks that send text
- * to libmagic, and who decides in vg_sniff_mime: random data is
- * application/octet-stream without libmagic, text with a C mark is named by
- * libmagic.
+ * to libmagic, the C sources, makefiles and m4 vigil names itself (each
+ * checked against libmagic's answer in the same run), and who decides in
+ * vg_sniff_mime: random data is application/octet-stream without libmagic, a
+ * plain C source is named by the text classifier, C++ by libmagic.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -148,6 +150,60 @@ static void noise(uint8_t *p, size_t n, uint32_t x)
     }
 }
 
+/* Texts whose marks vigil names itself, and texts it must leave to libmagic; libmagic is the judge. */
+static void test_named_sources(void **state)
+{
+    static const struct {
+        const char *text, *mime; /* mime NULL: vigil must ask libmagic */
+    } cases[] = {
+        {"/* a */\n#include <stdio.h>\nint main(void)\n{\n}\n", "text/x-c"},
+        {"#ifndef A_H\n#define A_H\nint a;\n#endif\n", "text/x-c"},
+        {"x\n#pragma once\n", "text/x-c"},
+        {"x\nstruct point {\n  int x;\n};\n", "text/x-c"},
+        {"x\n  extern int errno;\n", "text/x-c"},
+        {"x\n#ifdef A\n", NULL},                                   /* file wants endif or define too */
+        {"#include <x.h>\nclass Foo {\n};\n", NULL},               /* C++ */
+        {"#include <vector>\nnamespace std\n{\n}\n", NULL},        /* C++, the brace on its own line */
+        {"#include <x.h>\nusing ::isalpha;\n", NULL},
+        {"package Foo;\n#ifdef X\n#endif\n", NULL},                /* a Perl module: file says text/plain */
+        {"CFLAGS = -O2\nall: a\n", "text/x-makefile"},
+        {"x = 1\nSUBDIRS = lib src\n", "text/x-makefile"},
+        {"x = 1\nSUBDIRS := lib\n", NULL},                          /* file's SUBDIRS rule wants "=" */
+        {"dnl a macro file\ndefine(`x', 1)\n", "text/x-m4"},
+        {"#include <x.h>\nCFLAGS = -O2\n", NULL},                   /* two kinds: file's strengths decide */
+    };
+    vg_sniffer *s;
+    char magic[128];
+    (void)state;
+    assert_int_equal(vg_sniffer_new(&s, NULL), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const uint8_t *p = (const uint8_t *)cases[i].text;
+        size_t n = strlen(cases[i].text);
+        const char *mime = NULL;
+        vg_text_answer a = vg_sniff_text(p, n, &mime);
+        vg_sniff_mime_magic(s, p, n, magic, sizeof magic);
+        if (cases[i].mime) {
+            assert_int_equal(a, VG_TEXT_NAMED);
+            assert_string_equal(mime, cases[i].mime);
+            assert_string_equal(mime, magic); /* what libmagic says of the same bytes */
+        } else {
+            assert_int_equal(a, VG_TEXT_ASK);
+        }
+    }
+    /* a make word past file's 100 lines: not named (libmagic says text/plain) */
+    {
+        static char mk[4096];
+        size_t n = 0;
+        for (int l = 0; l < 100; l++)
+            n += (size_t)snprintf(mk + n, sizeof mk - n, "x = %d\n", l);
+        n += (size_t)snprintf(mk + n, sizeof mk - n, "CFLAGS = -O2\n");
+        assert_null(vg_text_hint_named((const uint8_t *)mk, n, vg_text_hint_kinds((const uint8_t *)mk, n)));
+        vg_sniff_mime_magic(s, mk, n, magic, sizeof magic);
+        assert_string_equal(magic, "text/plain");
+    }
+    vg_sniffer_free(s);
+}
+
 static void test_who_decides(void **state)
 {
     static uint8_t rnd[16384];
@@ -162,8 +218,11 @@ static void test_who_decides(void **state)
     assert_int_equal(vg_sniff_mime(s, S("plain words\n"), mime, sizeof mime), VG_SNIFF_BY_TEXT);
     assert_string_equal(mime, "text/plain");
     assert_int_equal(vg_sniff_mime(s, S("#include <stdio.h>\nint main(void) {\n}\n"), mime, sizeof mime),
-                     VG_SNIFF_BY_MAGIC);
+                     VG_SNIFF_BY_TEXT);
     assert_string_equal(mime, "text/x-c");
+    assert_int_equal(vg_sniff_mime(s, S("#include <vector>\nclass A {\n};\n"), mime, sizeof mime),
+                     VG_SNIFF_BY_MAGIC);
+    assert_string_equal(mime, "text/x-c++");
     /* a binary format file names and vigil does not: libmagic is asked */
     assert_int_equal(vg_sniff_mime(s, pyc, sizeof pyc, mime, sizeof mime), VG_SNIFF_BY_MAGIC);
     assert_string_equal(mime, "application/x-bytecode.python");
@@ -175,7 +234,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_encoding), cmocka_unit_test(test_types), cmocka_unit_test(test_json),
-        cmocka_unit_test(test_hints), cmocka_unit_test(test_who_decides),
+        cmocka_unit_test(test_hints), cmocka_unit_test(test_named_sources), cmocka_unit_test(test_who_decides),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
