@@ -138,6 +138,21 @@ static unsigned line_starts_word(const uint8_t *line, size_t len)
     return kinds;
 }
 
+/* TeX's words all start with a backslash: one pass over the backslashes, not a search per word. */
+static int has_tex_word(const uint8_t *p, size_t n)
+{
+    const uint8_t *q = p, *end = p + n;
+    while ((q = memchr(q, '\\', (size_t)(end - q))) != NULL) {
+        for (size_t w = 0; w < sizeof tex_words / sizeof tex_words[0]; w++) {
+            size_t k = strlen(tex_words[w]);
+            if ((size_t)(end - q) >= k && !memcmp(q, tex_words[w], k))
+                return 1;
+        }
+        q++;
+    }
+    return 0;
+}
+
 static int has_any(const uint8_t *p, size_t n, const char *const *words, size_t nwords)
 {
     for (size_t w = 0; w < nwords; w++)
@@ -162,7 +177,7 @@ unsigned vg_text_hint_kinds(const uint8_t *p, size_t n)
         kinds |= VG_HINT_MAIN;
     if (has_any(p, reach, any_words, sizeof any_words / sizeof any_words[0]))
         kinds |= VG_HINT_M4;
-    if (has_any(p, n < TEX_REACH ? n : TEX_REACH, tex_words, sizeof tex_words / sizeof tex_words[0]))
+    if (has_tex_word(p, n < TEX_REACH ? n : TEX_REACH))
         kinds |= VG_HINT_TEX;
     return kinds;
 }

@@ -29,6 +29,26 @@ static const char *named(const uint8_t *p, size_t n)
     return vg_sniff_text(p, n, &mime) == VG_TEXT_NAMED ? mime : NULL;
 }
 
+/* One odd byte at every place of lines of every length: the fast path over plain ASCII must not hide it. */
+static void test_encoding_every_place(void **state)
+{
+    static const struct {
+        uint8_t byte;
+        vg_encoding want;
+    } odd[] = {{0x01, VG_ENC_BINARY}, {0x7f, VG_ENC_BINARY}, {0x1b, VG_ENC_ASCII}, {0x0c, VG_ENC_ASCII},
+               {0x85, VG_ENC_ASCII},  {0x9f, VG_ENC_EXTENDED}, {0xa0, VG_ENC_LATIN1}, {0xe9, VG_ENC_LATIN1}};
+    uint8_t buf[80];
+    (void)state;
+    for (size_t n = 1; n <= sizeof buf; n++)
+        for (size_t at = 0; at < n; at++)
+            for (size_t k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+                for (size_t i = 0; i < n; i++)
+                    buf[i] = i % 13 == 12 ? '\n' : (uint8_t)('a' + i % 26);
+                buf[at] = odd[k].byte;
+                assert_int_equal(vg_text_encoding(buf, n), odd[k].want);
+            }
+}
+
 static void test_encoding(void **state)
 {
     (void)state;
@@ -233,7 +253,7 @@ static void test_who_decides(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_encoding), cmocka_unit_test(test_types), cmocka_unit_test(test_json),
+        cmocka_unit_test(test_encoding), cmocka_unit_test(test_encoding_every_place), cmocka_unit_test(test_types), cmocka_unit_test(test_json),
         cmocka_unit_test(test_hints), cmocka_unit_test(test_named_sources), cmocka_unit_test(test_who_decides),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
