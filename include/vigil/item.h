@@ -115,12 +115,14 @@ typedef struct vigil_item {
     char vpdq_limit[96];            /* "" or why hashing stopped early (--max-frames, --max-video-seconds) */
     /* A video near a known video (vigil_scan_opts.known_videos): its name, the share of this video's
        frames that match and of the known video's, the matching time ranges ("0.0-9.0;12.0-14.0"),
-       all NULL / 0 when none. A frame near a known picture instead sets match (by PDQ) and
-       video_frame_seconds, that frame's time (-1 when none). */
+       all NULL / 0 when none. A frame near a known picture instead sets match (by PDQ),
+       video_frame_seconds, that frame's time (-1 when none), and video_frame_pdq, its hash (an
+       animated picture keeps its first frame's PDQ in pdq[]). */
     const char *video_known;
     double video_query_percent, video_known_percent;
     const char *video_query_ranges, *video_known_ranges;
     double video_frame_seconds;
+    vigil_pdq_hash video_frame_pdq;
     /* Items read from a disk image (in_image == 1): state in the file system. */
     int in_image;
     int allocated;                  /* 0: deleted (or carved from unallocated space) */

@@ -1,4 +1,5 @@
 /* CSV output (RFC 4180 quoting; names are written as the bytes they are). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,9 @@ int vigil_csv_header(FILE *f)
 {
     return fputs("path,container,size,md5,sha1,sha256,mime,pdq,pdq_quality,verdict,match_set,match_by,"
                  "match_distance,match_category,match_series,error,type,state,inode,carved_offset,created,modified,"
-                 "accessed,changed,match_record,match_source,match_line,match_orientation,match_flags,matches,error_kind\r\n", f) < 0 ? -1 : 0;
+                 "accessed,changed,match_record,match_source,match_line,match_orientation,match_flags,matches,error_kind,vpdq_frames,vpdq_quality_median,vpdq_limit,video_known,"
+                 "video_query_percent,video_known_percent,video_query_ranges,video_known_ranges,frame_seconds\r\n",
+                 f) < 0 ? -1 : 0;
 }
 
 static void field(vg_buf *b, const char *s, size_t n, int last)
@@ -57,7 +60,7 @@ static void add_flags(vg_buf *b, unsigned flags)
 }
 
 /* The winner's listed record, orientation and flags, then every match as set:category;... (each field
- * followed by its comma: error_kind ends the row) */
+ * followed by its comma: the video fields end the row) */
 static void add_match_details(vg_buf *b, const vigil_item *it)
 {
     const vigil_match *m = &it->match;
@@ -79,6 +82,29 @@ static void add_match_details(vg_buf *b, const vigil_item *it)
                     it->matches[i].category ? it->matches[i].category : "");
     field(b, all.ptr, all.len, 0);
     vg_buf_dispose(&all);
+}
+
+/* Videos (and animated pictures): the vPDQ, the known video it is near, the frame near a known picture. */
+static void add_video_fields(vg_buf *b, const vigil_item *it)
+{
+    char num[32];
+    int ok = it->vpdq_state == VIGIL_VPDQ_OK, known = ok && it->video_known;
+    snprintf(num, sizeof num, "%llu", (unsigned long long)it->vpdq_frames);
+    fieldz(b, ok ? num : NULL);
+    snprintf(num, sizeof num, "%d", it->vpdq_quality_median);
+    fieldz(b, ok ? num : NULL);
+    fieldz(b, ok && it->vpdq_limit[0] ? it->vpdq_limit : NULL);
+    fieldz(b, known ? it->video_known : NULL);
+    snprintf(num, sizeof num, "%.1f", it->video_query_percent);
+    fieldz(b, known ? num : NULL);
+    snprintf(num, sizeof num, "%.1f", it->video_known_percent);
+    fieldz(b, known ? num : NULL);
+    fieldz(b, known ? it->video_query_ranges : NULL);
+    fieldz(b, known ? it->video_known_ranges : NULL);
+    /* as the JSONL's match.frame_seconds: only where a frame's PDQ made the match */
+    snprintf(num, sizeof num, "%.3f", it->video_frame_seconds);
+    ok = ok && it->match.by == VIGIL_BY_PDQ && it->video_frame_seconds >= 0;
+    field(b, ok ? num : NULL, ok ? strlen(num) : 0, 1);
 }
 
 int vigil_csv_item(FILE *f, const vigil_item *it)
@@ -126,7 +152,8 @@ int vigil_csv_item(FILE *f, const vigil_item *it)
     add_image_fields(&b, it);
     add_match_details(&b, it);
     kind = it->verdict == VIGIL_VERDICT_ERROR ? vigil_error_kind_name(it->error_kind) : NULL;
-    field(&b, kind ? kind : "", kind ? strlen(kind) : 0, 1);
+    field(&b, kind ? kind : "", kind ? strlen(kind) : 0, 0);
+    add_video_fields(&b, it);
     if (vg_buf_failed(&b) || fwrite(b.ptr, 1, b.len, f) != b.len)
         rc = -1;
     vg_buf_dispose(&b);

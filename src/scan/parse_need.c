@@ -14,8 +14,8 @@ int vg_needs_parser(const vigil_scan_opts *o, const uint8_t *head, size_t n, int
         return 1; /* only libmagic names it */
     if (o->compute_pdq && vigil_image_sniff(head, n) != VIGIL_IMAGE_NONE)
         return 1; /* a picture to decode (or to say it is too large: the worker does either) */
-    if (o->compute_vpdq && vg_video_head(head, n))
-        return 1; /* a video for FFmpeg to decode */
+    if (o->compute_vpdq && vg_video_or_anim_head(head, n))
+        return 1; /* a video for FFmpeg to decode, or a picture whose frames the worker counts */
     if (!o->expand_archives)
         return 0;
     if (vg_sniff_is_container(head, n) || vg_archive_appended(fd, size, head, n) >= 0)

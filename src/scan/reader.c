@@ -331,14 +331,25 @@ vg_result *vg_reader_special(const vg_entry *e, int read_link_targets)
  * that a dispute kept from matching; nothing for the common unlisted file
  * but one check that the index has disputes at all.
  */
+/* A video frame's hash as the matcher takes a picture's: the same hash in every orientation (not turned). */
+static void frame_as_picture(vigil_pdq_hash q[VIGIL_PDQ__DIHEDRAL], const vigil_item *it)
+{
+    for (int i = 0; i < VIGIL_PDQ__DIHEDRAL; i++)
+        q[i] = it->video_frame_pdq;
+}
+
 static void collect_matches(vg_reader *r, vg_result *res, int pdq_checked)
 {
     vigil_item *it = &res->item;
     vigil_match all[VIGIL_MATCHES_MAX];
     vigil_dispute_applied applied[VIGIL_MATCHES_MAX];
+    vigil_pdq_hash frame[VIGIL_PDQ__DIHEDRAL];
     size_t n = 0, nd = 0;
-    if (it->verdict == VIGIL_VERDICT_NEAR && it->match.by == VIGIL_BY_PDQ)
-        n = vigil_pdq_matcher_search_all(r->o->pdq_matcher, it->pdq, r->o->pdq_max_distance, all, VIGIL_MATCHES_MAX);
+    if (it->verdict == VIGIL_VERDICT_NEAR && it->match.by == VIGIL_BY_PDQ) {
+        frame_as_picture(frame, it);
+        n = vigil_pdq_matcher_search_all(r->o->pdq_matcher, it->video_frame_seconds >= 0 ? frame : it->pdq,
+                                         r->o->pdq_max_distance, all, VIGIL_MATCHES_MAX);
+    }
     else if (it->match.by != VIGIL_BY_NONE)
         n = vigil_index_match_all(all, VIGIL_MATCHES_MAX, r->o->index, &it->digests);
     if (n)
@@ -354,7 +365,9 @@ static void set_verdict(vg_reader *r, vg_result *res)
 {
     vigil_item *it = &res->item;
     vigil_pdq_hit hit;
+    vigil_pdq_hash frame[VIGIL_PDQ__DIHEDRAL];
     int pdq_checked = r->o->pdq_matcher && it->pdq_state == VIGIL_PDQ_OK && it->pdq_quality >= VIGIL_PDQ_MIN_QUALITY;
+    frame_as_picture(frame, it);
     if (!it->has_digests) {
         it->verdict = VIGIL_VERDICT_ERROR;
         return;
@@ -371,9 +384,10 @@ static void set_verdict(vg_reader *r, vg_result *res)
         it->pdq_dihedral = hit.dihedral;
         it->pdq_entry = hit.entry;
         it->verdict = VIGIL_VERDICT_NEAR;
+        it->video_frame_seconds = -1; /* an animated picture matched by its first frame's PDQ, as a still */
     } else if (it->vpdq_state == VIGIL_VPDQ_OK && it->video_frame_seconds >= 0 && r->o->pdq_matcher &&
-               vigil_pdq_matcher_search(r->o->pdq_matcher, it->pdq, r->o->pdq_max_distance, &hit)) {
-        /* a frame near a known picture: near, as a picture would be; the frame's hash is in pdq[] */
+               vigil_pdq_matcher_search(r->o->pdq_matcher, frame, r->o->pdq_max_distance, &hit)) {
+        /* a frame near a known picture: near, as a picture would be */
         it->match = hit.match;
         it->pdq_dihedral = VIGIL_PDQ_ORIG;
         it->pdq_entry = hit.entry;

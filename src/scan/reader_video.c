@@ -2,11 +2,14 @@
  * The scan's vPDQ of one video file (reader_video.h). The container is
  * recognised by vigil's own signature table, so other files never reach
  * FFmpeg's probe; the decode reads the descriptor the scan opened with pread.
+ * A GIF or WebP is a video when its blocks hold more than one frame; it keeps
+ * the picture's PDQ of its first frame beside its vPDQ.
  */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "media/anim_frames.h"
 #include "media/sniff_formats.h"
 #include "scan/reader_video.h"
 #include "scan/worker_page.h"
@@ -23,6 +26,19 @@ int vg_video_head(const uint8_t *head, size_t n)
         if (strcmp(f->name, video_formats[i]) == 0)
             return 1;
     return 0;
+}
+
+int vg_video_or_anim_head(const uint8_t *head, size_t n)
+{
+    return vg_video_head(head, n) || vg_anim_head(head, n);
+}
+
+/* A video container, or a GIF or WebP of more than one frame (a one-frame one stays a picture). */
+static int is_video(int fd, uint64_t size, const uint8_t *head, size_t n)
+{
+    if (vg_video_head(head, n))
+        return 1;
+    return vg_anim_head(head, n) && vg_anim_frames_fd(fd, size, 2) >= 2;
 }
 
 static double best_share(const vigil_vpdq_match *m)
@@ -83,7 +99,7 @@ static int near_picture(const vigil_scan_opts *o, const vigil_pdq_hash *hash, in
 
 /*
  * The frame nearest a known picture (a still taken from a known video, or a known picture shown in
- * this one): its time, and its hash in the item's pdq[] for the verdict to search again.
+ * this one): its time, and its hash for the verdict to search again.
  */
 static void match_known_pictures(const vigil_scan_opts *o, vg_result *res, const vigil_vpdq *v)
 {
@@ -100,8 +116,7 @@ static void match_known_pictures(const vigil_scan_opts *o, vg_result *res, const
         if (!h)
             continue;
         res->item.video_frame_seconds = fr->seconds;
-        for (int k = 0; k < VIGIL_PDQ__DIHEDRAL; k++)
-            res->item.pdq[k] = *h;
+        res->item.video_frame_pdq = *h;
     }
 }
 
@@ -113,7 +128,7 @@ void vg_reader_video(const vigil_scan_opts *o, vg_result *res, int fd, uint64_t 
     vigil_error err;
     const char *layer;
     int rc;
-    if (!o->compute_vpdq || fd < 0 || !vg_video_head(head, n))
+    if (!o->compute_vpdq || fd < 0 || !is_video(fd, size, head, n))
         return;
     layer = vg_worker_layer("video decoder");
     vg_fault("video");

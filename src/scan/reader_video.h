@@ -14,8 +14,12 @@
 /* 1 when head (n bytes) starts a container the scan hashes as video. */
 int vg_video_head(const uint8_t *head, size_t n);
 
+/* 1 when head starts a video container or a picture that may animate (GIF, animated WebP). */
+int vg_video_or_anim_head(const uint8_t *head, size_t n);
+
 /*
- * vPDQ of the video in the open file fd (size bytes) into res: vpdq_state,
+ * vPDQ of the video (or the GIF or WebP of more than one frame) in the open
+ * file fd (size bytes) into res: vpdq_state,
  * frame count, median quality, or VIGIL_VPDQ_FAILED with the reason in its
  * error (error_kind "encrypted" for an encrypted stream). Nothing when vPDQ
  * is off or head is not a video. A file with no video stream (audio in a

@@ -207,6 +207,37 @@ static int read_match(vg_result *r, yajl_val m, yajl_val list)
     return 0;
 }
 
+static double num_field(yajl_val obj, const char *key)
+{
+    yajl_val v = get(obj, key);
+    return YAJL_IS_NUMBER(v) ? YAJL_GET_DOUBLE(v) : 0;
+}
+
+/* A video's "vpdq" and "video_match", and the time of a frame that matched a picture. */
+static int read_video(vg_result *r, yajl_val o)
+{
+    vigil_item *it = &r->item;
+    yajl_val v = get(o, "vpdq"), m = get(o, "match");
+    const char *s;
+    if (!YAJL_IS_OBJECT(v))
+        return 0;
+    it->vpdq_state = VIGIL_VPDQ_OK;
+    it->vpdq_frames = (uint64_t)int_field(v, "frames");
+    it->vpdq_quality_median = int_field(v, "quality_median");
+    if ((s = str(v, "limit")))
+        snprintf(it->vpdq_limit, sizeof it->vpdq_limit, "%s", s);
+    if (YAJL_IS_OBJECT(m) && YAJL_IS_NUMBER(get(m, "frame_seconds")))
+        it->video_frame_seconds = num_field(m, "frame_seconds");
+    v = get(o, "video_match");
+    if (!YAJL_IS_OBJECT(v))
+        return 0;
+    if (!str(v, "known") || !str(v, "query_ranges") || !str(v, "known_ranges"))
+        return -1;
+    it->video_query_percent = num_field(v, "query_percent");
+    it->video_known_percent = num_field(v, "known_percent");
+    return vg_result_set_video(r, str(v, "known"), str(v, "query_ranges"), str(v, "known_ranges"));
+}
+
 /* Fill r from the parsed line; -1 when a field the writers need is missing or malformed. */
 static int read_item(vg_result *r, yajl_val o)
 {
@@ -242,6 +273,8 @@ static int read_item(vg_result *r, yajl_val o)
     it->type = (vigil_item_type)i;
     v = get(o, "match");
     if (YAJL_IS_OBJECT(v) && read_match(r, v, get(o, "matches")) < 0)
+        return -1;
+    if (read_video(r, o) < 0)
         return -1;
     if ((s = str(o, "error")) && !(r->error = strdup(s)))
         return -1;

@@ -73,7 +73,7 @@ vigil scan --quiet --no-mime --jsonl nomime.jsonl seized
 is "--no-mime: mime is null, verdicts the same" "$(jl nomime.jsonl "(all(i['mime'] is None for i in items), [i['verdict'] for i in items] == [i['verdict'] for i in __import__('json').loads('[' + ','.join(open('out.jsonl').read().splitlines()[:-1]) + ']')])")" "(True, True)"
 
 # CSV: a header and one row per item; the HTML report is self-contained.
-is "CSV header" "$(head -n 1 out.csv | tr -d '\r')" "path,container,size,md5,sha1,sha256,mime,pdq,pdq_quality,verdict,match_set,match_by,match_distance,match_category,match_series,error,type,state,inode,carved_offset,created,modified,accessed,changed,match_record,match_source,match_line,match_orientation,match_flags,matches,error_kind"
+is "CSV header" "$(head -n 1 out.csv | tr -d '\r')" "path,container,size,md5,sha1,sha256,mime,pdq,pdq_quality,verdict,match_set,match_by,match_distance,match_category,match_series,error,type,state,inode,carved_offset,created,modified,accessed,changed,match_record,match_source,match_line,match_orientation,match_flags,matches,error_kind,vpdq_frames,vpdq_quality_median,vpdq_limit,video_known,video_query_percent,video_known_percent,video_query_ranges,video_known_ranges,frame_seconds"
 is "CSV rows" "$(python3 -c 'import csv,sys; print(len(list(csv.reader(open("out.csv", newline="", encoding="utf-8", errors="replace")))) - 1)')" "8"
 r=$(tr "\n" " " <report.html)
 like "report: totals per verdict" "$r" "<td>illegal</td><td class=n>2</td>"

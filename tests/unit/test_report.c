@@ -103,6 +103,43 @@ static void report__jsonl_video_fields(void **state)
     free(s);
 }
 
+static void report__csv_video_fields(void **state)
+{
+    vigil_item it = {0};
+    char *s;
+    (void)state;
+    it.path = "v.mp4";
+    it.path_len = 5;
+    it.verdict = VIGIL_VERDICT_NEAR;
+    it.vpdq_state = VIGIL_VPDQ_OK;
+    it.vpdq_frames = 12;
+    it.vpdq_quality_median = 91;
+    it.video_known = "=known,\"1\".mp4"; /* quoted and neutralised as any cell */
+    it.video_query_percent = 100;
+    it.video_known_percent = 50;
+    it.video_query_ranges = "0.0-11.0";
+    it.video_known_ranges = "2.0-4.0;9.0-13.0";
+    it.video_frame_seconds = 3;
+    it.match = (vigil_match){.by = VIGIL_BY_PDQ, .kind = VIGIL_KIND_ILLEGAL, .set = "stills", .distance = 4};
+    s = render(vigil_csv_item, &it);
+    assert_non_null(strstr(s, ",12,91,,\"'=known,\"\"1\"\".mp4\",100.0,50.0,0.0-11.0,2.0-4.0;9.0-13.0,3.000\r\n"));
+    free(s);
+    /* a limit is named; no known video, no frame that matched: those cells empty */
+    it.video_known = NULL;
+    it.video_frame_seconds = -1;
+    it.match = (vigil_match){0};
+    snprintf(it.vpdq_limit, sizeof it.vpdq_limit, "stopped at --max-frames (12)");
+    s = render(vigil_csv_item, &it);
+    assert_non_null(strstr(s, ",12,91,stopped at --max-frames (12),,,,,,\r\n"));
+    free(s);
+    /* a frame time without a PDQ match (the item matched by digest) is not written */
+    it.video_frame_seconds = 3;
+    it.match = (vigil_match){.by = VIGIL_BY_MD5, .kind = VIGIL_KIND_ILLEGAL, .set = "md5s"};
+    s = render(vigil_csv_item, &it);
+    assert_non_null(strstr(s, ",12,91,stopped at --max-frames (12),,,,,,\r\n"));
+    free(s);
+}
+
 static void report__summary_counts_and_flag(void **state)
 {
     vigil_scan_stats st = {0};
@@ -154,15 +191,15 @@ static void report__csv_quotes_commas_quotes_and_newlines(void **state)
     it.path_len = 7;
     it.verdict = VIGIL_VERDICT_UNKNOWN;
     s = render(vigil_csv_item, &it);
-    assert_memory_equal(s, "\"a,\"\"b\"\"\nc\",,0,,,,,,,unknown,,,,,,,file,,,,,,,,,,,,,,\r\n", strlen(s));
+    assert_memory_equal(s, "\"a,\"\"b\"\"\nc\",,0,,,,,,,unknown,,,,,,,file,,,,,,,,,,,,,,,,,,,,,,,\r\n", strlen(s));
     free(s);
-    /* an error item's kind is the last column */
+    /* an error item's kind is the column before the video fields */
     it.verdict = VIGIL_VERDICT_ERROR;
     it.error = "corrupt at offset 1024 after 1 members: Damaged tar archive";
     it.error_kind = VIGIL_ERROR_CORRUPT;
     s = render(vigil_csv_item, &it);
     assert_non_null(strstr(s, ",error,,,,,,corrupt at offset 1024 after 1 members: Damaged tar archive,file,"));
-    assert_non_null(strstr(s, ",,,,,,corrupt\r\n"));
+    assert_non_null(strstr(s, ",,,,,,corrupt,,,,,,,,,\r\n"));
     free(s);
 }
 
@@ -465,7 +502,7 @@ static void report__every_match_and_disputes(void **state)
                               "\"reason\":\"a test card\",\"by\":\"ana\",\"at\":\"2026-01-02T03:04:05Z\"}]"));
     free(s);
     s = render(vigil_csv_item, &it);
-    assert_non_null(strstr(s, ",card,x.hashdeep,7,,sets-disagree,x:A;y:B,\r\n"));
+    assert_non_null(strstr(s, ",card,x.hashdeep,7,,sets-disagree,x:A;y:B,,,,,,,,,,\r\n"));
     free(s);
     it.nmatches = it.ndisputes = 0; /* none: the arrays are left out */
     s = render(vigil_jsonl_item, &it);
@@ -531,6 +568,7 @@ int main(void)
         cmocka_unit_test(report__summary_lists_the_sets_compared),
         cmocka_unit_test(report__csv_quotes_commas_quotes_and_newlines),
         cmocka_unit_test(report__csv_neutralises_formula_cells),
+        cmocka_unit_test(report__csv_video_fields),
         cmocka_unit_test(report__html_thumbnails_follow_the_policy),
         cmocka_unit_test(report__html_header_totals_and_escaping),
         cmocka_unit_test(report__html_distinct_contents_at_scale_and_no_empty_set_columns),
