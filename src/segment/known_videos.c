@@ -278,7 +278,8 @@ int vg_kv_parse(vigil_vpdq_list *list, const void *data, size_t n, const char *l
         list->videos = q;
         list->cap = list->n + got.n;
     }
-    memcpy(list->videos + list->n, got.videos, got.n * sizeof *got.videos);
+    if (got.n)
+        memcpy(list->videos + list->n, got.videos, got.n * sizeof *got.videos);
     list->n += got.n;
     free(got.videos);
     return 0;

@@ -5,7 +5,7 @@
 # fails the file naming file and line and stores nothing; the import is an audit event; a scan
 # through the store finds a re-encoded copy near with the match naming the set, kind and category,
 # as --videos finds it; a benign set's videos are not matched; the known-video file is checked on
-# open. Prints TAP.
+# open, goes with its version (replace, remove) and is copied by db backup. Prints TAP.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v ffmpeg >/dev/null; then
@@ -29,7 +29,7 @@ vigil vpdq --quiet "$T/made/known.mp4" >"$T/known.vpdq"
 # the reference's per-video file of the other clip: frame,quality,hash,timestamp, named after the file
 vigil vpdq --quiet "$E/other.mp4" | awk -F, '{print $1 "," $3 "," $2 "," $4}' >"$T/other-clip.txt"
 
-# 1-6: import, list, audit
+# 1-5: import, list, audit
 vigil hashset import --name vids --kind illegal --category A1 --format vpdq "$T/known.vpdq" "$T/other-clip.txt" \
   >"$T/imp.out" 2>&1; rc=$?
 is "import --format vpdq of vigil's list and a reference file exits 0" "$rc" 0
@@ -78,8 +78,17 @@ vigil hashset import --replace --change-kind --name vids --kind benign --format 
 vigil scan --quiet --jsonl "$T/b.jsonl" "$E"
 is "a benign set's videos make nothing near" "$(jl "$T/b.jsonl" "($m['verdict'], 'video_match' in $m)")" "('unknown', False)"
 
-# 17-18: the known-video file is checked on open
+# 17-19: the file goes with its version: one after a replacement, copied by db backup, gone with the set
 vigil hashset import --replace --change-kind --name vids --kind illegal --format vpdq "$T/known.vpdq" >/dev/null 2>&1
+is "after two replacements: one known-video file, the current version's" "$(ls "$T/vigil.db.sets/" | grep -c '\.seg\.vpdq$')" "1"
+vigil db backup "$T/copy.db" >/dev/null 2>&1
+VIGIL_DB="$T/copy.db" vigil hashset export --name vids --format vpdq -o "$T/copy.vpdq" 2>/dev/null
+is "db backup carries the known videos" "$(cmp "$T/known.vpdq" "$T/copy.vpdq" && echo same)" "same"
+vigil hashset import --name gone --kind interest --format vpdq "$T/other-clip.txt" >/dev/null 2>&1
+vigil hashset remove gone >/dev/null 2>&1
+is "a removed set's known-video file is removed" "$(ls "$T/vigil.db.sets/" | grep -c '\.seg\.vpdq$')" "1"
+
+# 20-21: the known-video file is checked on open
 f=$(ls "$T/vigil.db.sets/"*.seg.vpdq)
 python3 -c 'import sys; p=sys.argv[1]; d=bytearray(open(p,"rb").read()); d[200]^=1; open(p,"wb").write(d)' "$f"
 out=$(vigil scan --quiet --jsonl "$T/c.jsonl" "$E" 2>&1); rc=$?

@@ -3,7 +3,8 @@
  * What is written reads back field for field, names and frame order as
  * given; the header's counts are read alone; every byte of the file is
  * covered by a check (a flip anywhere is refused with a line naming the file),
- * as are a short file, another version, and videos the writer must refuse.
+ * as are a short file, another version, and videos the writer must refuse;
+ * fields out of range are refused even under checksums that match.
  * A refused file leaves the caller's list as it was.
  */
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "testutil.h"
 #include "segment/known_videos.h"
+#include "vigil/digest.h"
 #include "vigil/vpdq.h"
 
 static vigil_pdq_hash seeded(uint32_t seed)
@@ -135,6 +137,60 @@ static void known_videos__every_byte_is_checked(void **state)
     free(p);
 }
 
+/* Checksums made again after an edit, as a careless or hostile writer would. */
+static void reseal(uint8_t *p, size_t n)
+{
+    vigil_digests d;
+    assert_int_equal(vigil_digest_buffer(&d, p + VG_KV_HEADER, n - VG_KV_HEADER, NULL), 0);
+    memcpy(p + 64, d.sha256, 32);
+    assert_int_equal(vigil_digest_buffer(&d, p, 96, NULL), 0);
+    memcpy(p + 96, d.sha256, 32);
+}
+
+static void known_videos__fields_are_checked_under_good_checksums(void **state)
+{
+    static const struct {
+        size_t off;      /* from the start of the first frame, or of the first video when video is set */
+        int video;
+        uint8_t value;
+        const char *why;
+    } edits[] = {
+        {16, 0, 101, "quality is over 100"},
+        {20, 0, 1, "frame's reserved field"},
+        {15, 0, 0xff, "time is out of range"},  /* the sign bit of seconds: negative */
+        {12, 1, 1, "video's reserved field"},
+        {16, 1, 0, "frame count is out of range"},
+        {0, 1, 1, "name is out of place"},
+    };
+    vigil_vpdq_list l, got = {0};
+    vigil_error err;
+    size_t n;
+    char *dir, *seg = write_sample(&l, &dir), *path = vg_kv_path(seg);
+    uint8_t *p = slurp(path, &n), *q = malloc(n);
+    (void)state;
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        size_t at = VG_KV_HEADER + (edits[i].video ? 0 : 3 * VG_KV_VIDEO) + edits[i].off;
+        memcpy(q, p, n);
+        q[at] = edits[i].value;
+        reseal(q, n);
+        assert_int_equal(vg_kv_parse(&got, q, n, "f.vpdq", &err), VIGIL_ESTORE);
+        if (!strstr(err.msg, edits[i].why))
+            fail_msg("edit %zu: '%s' does not say '%s'", i, err.msg, edits[i].why);
+        assert_int_equal(got.n, 0);
+    }
+    memcpy(q, p, n);
+    reseal(q, n); /* the same bytes: still good */
+    assert_int_equal(vg_kv_parse(&got, q, n, "f.vpdq", &err), 0);
+    vigil_vpdq_list_dispose(&got);
+    vigil_vpdq_list_dispose(&l);
+    tu_rm_rf(dir);
+    free(dir);
+    free(seg);
+    free(path);
+    free(p);
+    free(q);
+}
+
 static void known_videos__refusals(void **state)
 {
     vigil_vpdq_list l = {0}, got = {0};
@@ -170,6 +226,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(known_videos__round_trip),
         cmocka_unit_test(known_videos__every_byte_is_checked),
+        cmocka_unit_test(known_videos__fields_are_checked_under_good_checksums),
         cmocka_unit_test(known_videos__refusals),
     };
     return tu_run_group("known_videos", tests, sizeof tests / sizeof tests[0], NULL, NULL);
