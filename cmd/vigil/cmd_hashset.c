@@ -603,8 +603,13 @@ static int cmd_export(int argc, char **argv)
         fclose(out.f);
     if (rc != 0)
         return rc;
-    fprintf(stderr, "vigil: hashset export: %s: %llu entr%s written, %llu with no place in %s\n", cli_text(name),
-            (unsigned long long)written, written == 1 ? "y" : "ies", (unsigned long long)skipped, format);
+    if (!strcmp(format, "vpdq")) /* a vpdq list is frames of known videos */
+        fprintf(stderr, "vigil: hashset export: %s: %llu frame%s written, %llu entr%s with no place in vpdq\n",
+                cli_text(name), (unsigned long long)written, written == 1 ? "" : "s", (unsigned long long)skipped,
+                skipped == 1 ? "y" : "ies");
+    else
+        fprintf(stderr, "vigil: hashset export: %s: %llu entr%s written, %llu with no place in %s\n", cli_text(name),
+                (unsigned long long)written, written == 1 ? "y" : "ies", (unsigned long long)skipped, format);
     return EXIT_OK;
 }
 

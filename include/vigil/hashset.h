@@ -248,7 +248,9 @@ int vigil_hashset_check(vigil_store *st, vigil_hygiene_fn fn, void *ud, vigil_er
 /*
  * Write every entry of the current version of set NAME to f as "vics",
  * "hashdeep" or "csv". *written and *skipped count entries (skipped: the
- * format has no place for them, e.g. hashdeep without a size).
+ * format has no place for them, e.g. hashdeep without a size). "vpdq" writes
+ * the set's known videos instead, as vigil vpdq lines in the order imported
+ * (*written counts frames; *skipped the digest entries, which have no place).
  * VIGIL_ENOTFOUND for an unknown set, VIGIL_EUSAGE for an unknown format,
  * VIGIL_ESTORE also when f cannot be written ("export: write error: why").
  */

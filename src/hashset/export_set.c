@@ -11,6 +11,7 @@
 #include "hashset/entries.h"
 #include "hashset/store_int.h"
 #include "segment/known_videos.h"
+#include "segment/segment.h"
 #include "vigil/vpdq.h"
 
 typedef struct export_ctx {
@@ -26,9 +27,22 @@ static int add_one(void *ud, const vg_hs_record *r, const char *set, vigil_error
     return rc < 0 ? rc : 0;
 }
 
+/* The digest entries of the segment at path: they have no place in a vpdq list. */
+static uint64_t segment_entries(const char *path)
+{
+    vg_segment seg;
+    uint64_t n = 0;
+    if (vg_seg_open(&seg, path, NULL) == 0) {
+        n = seg.h->entries;
+        vg_seg_close(&seg);
+    }
+    return n;
+}
+
 /* The known videos of the set's current version as vigil vpdq lines, in the order imported:
-   importing them again gives the same videos. *written counts frames. */
-static int export_videos(uint64_t *written, vigil_store *st, const char *name, FILE *f, vigil_error *err)
+   importing them again gives the same videos. *written counts frames, *skipped digest entries. */
+static int export_videos(uint64_t *written, uint64_t *skipped, vigil_store *st, const char *name, FILE *f,
+                         vigil_error *err)
 {
     vg_store_set *v = NULL;
     vigil_vpdq_list list = {0};
@@ -45,6 +59,8 @@ static int export_videos(uint64_t *written, vigil_store *st, const char *name, F
         rc = vigil_error_set(err, VIGIL_ENOTFOUND, "no hash set named '%s'", name);
     if (rc == 0 && (rc = vg_kv_read(&list, path, err)) == VIGIL_ENOTFOUND)
         rc = 0; /* a set of digests: no videos */
+    if (rc == 0)
+        *skipped = segment_entries(path);
     for (size_t i = 0; rc == 0 && i < list.n; i++)
         for (size_t k = 0; rc == 0 && k < list.videos[i].n; k++) {
             const vigil_vpdq_video *vid = &list.videos[i];
@@ -69,7 +85,7 @@ int vigil_hashset_export(uint64_t *written, uint64_t *skipped, vigil_store *st, 
     int rc;
     *written = *skipped = 0;
     if (format && !strcmp(format, "vpdq"))
-        return export_videos(written, st, name, f, err);
+        return export_videos(written, skipped, st, name, f, err);
     if ((rc = vg_hs_writer_open(&c.w, f, format, &info, err)) < 0)
         return rc;
     rc = vg_store_foreach_entry(st, name, add_one, &c, err);

@@ -43,7 +43,7 @@ like "the import is an audit event counting the videos" \
   "^hashset\.import\|vids\|kind=illegal version=1 entries=0 records=$frames added=$frames .*format=vpdq videos=2 frames=$frames$"
 ls "$T/vigil.db.sets/"*.seg.vpdq >/dev/null 2>&1; is "the videos lie beside the version's segment" "$?" 0
 
-# 6-8: export round trip
+# 6-9: export round trip; a set of digests has no videos to export
 vigil hashset export --name vids --format vpdq -o "$T/out.vpdq" 2>/dev/null; rc=$?
 is "export --format vpdq exits 0" "$rc" 0
 is "export: vigil vpdq's lines back byte for byte, then the reference file's video under its name" \
@@ -52,15 +52,21 @@ is "export: vigil vpdq's lines back byte for byte, then the reference file's vid
 vigil hashset import --name again --kind interest --format vpdq "$T/out.vpdq" >/dev/null 2>&1
 vigil hashset export --name again --format vpdq -o "$T/again.vpdq" 2>/dev/null
 is "export, import, export: the same bytes" "$(cmp "$T/out.vpdq" "$T/again.vpdq" && echo same)" "same"
+printf '%s\n' 00000000000000000000000000000001 >"$T/one.md5"
+vigil hashset import --name digests --kind illegal --format md5sum "$T/one.md5" >/dev/null 2>&1
+out=$(vigil hashset export --name digests --format vpdq 2>&1); rc=$?
+like "a set of digests has nothing to export as vpdq: refused, saying so" "$rc $out" \
+  "^3 vigil: hashset export: digests: none of its 1 entry has a place in vpdq; nothing written$"
+vigil hashset remove digests >/dev/null 2>&1
 
-# 9-11: a bad line fails the file, naming file and line; nothing stored
+# 10-12: a bad line fails the file, naming file and line; nothing stored
 { head -3 "$T/known.vpdq"; echo "4,zz,100,4.000,x.mp4"; } >"$T/bad.vpdq"
 out=$(vigil hashset import --name bad --kind illegal --format vpdq "$T/bad.vpdq" 2>&1); rc=$?
 is "a bad line: exit status 3" "$rc" 3
 like "a bad line: one error naming file and line" "$out" "bad\.vpdq:4: not a vpdq line"
 is "a bad line: no set" "$(vigil hashset list | grep -c '^bad ')" "0"
 
-# 12-16: scan through the store, as with --videos
+# 13-17: scan through the store, as with --videos
 vigil hashset remove again >/dev/null 2>&1
 vigil scan --quiet --jsonl "$T/s.jsonl" "$E"; rc=$?
 is "scan with the store's known videos exits 0, counts add up" "$rc $(jl "$T/s.jsonl" check)" "0 ok"
@@ -78,7 +84,7 @@ vigil hashset import --replace --change-kind --name vids --kind benign --format 
 vigil scan --quiet --jsonl "$T/b.jsonl" "$E"
 is "a benign set's videos make nothing near" "$(jl "$T/b.jsonl" "($m['verdict'], 'video_match' in $m)")" "('unknown', False)"
 
-# 17-19: the file goes with its version: one after a replacement, copied by db backup, gone with the set
+# 18-20: the file goes with its version: one after a replacement, copied by db backup, gone with the set
 vigil hashset import --replace --change-kind --name vids --kind illegal --format vpdq "$T/known.vpdq" >/dev/null 2>&1
 is "after two replacements: one known-video file, the current version's" "$(ls "$T/vigil.db.sets/" | grep -c '\.seg\.vpdq$')" "1"
 vigil db backup "$T/copy.db" >/dev/null 2>&1
@@ -88,7 +94,7 @@ vigil hashset import --name gone --kind interest --format vpdq "$T/other-clip.tx
 vigil hashset remove gone >/dev/null 2>&1
 is "a removed set's known-video file is removed" "$(ls "$T/vigil.db.sets/" | grep -c '\.seg\.vpdq$')" "1"
 
-# 20-21: the known-video file is checked on open
+# 21-22: the known-video file is checked on open
 f=$(ls "$T/vigil.db.sets/"*.seg.vpdq)
 python3 -c 'import sys; p=sys.argv[1]; d=bytearray(open(p,"rb").read()); d[200]^=1; open(p,"wb").write(d)' "$f"
 out=$(vigil scan --quiet --jsonl "$T/c.jsonl" "$E" 2>&1); rc=$?
