@@ -48,17 +48,22 @@ static int export_videos(uint64_t *written, uint64_t *skipped, vigil_store *st, 
     vigil_vpdq_list list = {0};
     char *path = NULL;
     size_t n = 0;
+    const char *format = NULL;
     int rc = vg_store_snapshot(&v, &n, st, err), found = 0;
     for (size_t i = 0; rc == 0 && i < n && !found; i++)
         if (!strcmp(v[i].name, name)) {
             found = 1;
+            format = v[i].format;
             if (!(path = vg_store_segment_path(st, v[i].segment)))
                 rc = vigil_error_set(err, VIGIL_ENOMEM, "export: out of memory");
         }
     if (rc == 0 && !found)
         rc = vigil_error_set(err, VIGIL_ENOTFOUND, "no hash set named '%s'", name);
     if (rc == 0 && (rc = vg_kv_read(&list, path, err)) == VIGIL_ENOTFOUND)
-        rc = 0; /* a set of digests: no videos */
+        rc = format && strstr(format, "vpdq") /* imported with videos */
+                 ? vigil_error_set(err, VIGIL_ESTORE, "%s%s: the known videos of set '%s' are missing", path,
+                                   VG_KV_SUFFIX, name)
+                 : 0; /* a set of digests: no videos */
     if (rc == 0)
         *skipped = segment_entries(path);
     for (size_t i = 0; rc == 0 && i < list.n; i++)

@@ -79,6 +79,9 @@ static int set_videos(vigil_vpdq_list *list, const vigil_matchers *m, const vg_s
     char *path = vg_store_segment_path(m->store, set->segment);
     size_t from = list->n;
     int rc = path ? vg_kv_read(list, path, err) : vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
+    if (rc == VIGIL_ENOTFOUND && set->format && strstr(set->format, "vpdq")) /* imported with videos */
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s%s: the known videos of set '%s' are missing (import its list"
+                             " again with --replace)", path, VG_KV_SUFFIX, set->name);
     free(path);
     if (rc == VIGIL_ENOTFOUND) /* a set of digests */
         return 0;

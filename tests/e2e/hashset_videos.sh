@@ -94,11 +94,15 @@ vigil hashset import --name gone --kind interest --format vpdq "$T/other-clip.tx
 vigil hashset remove gone >/dev/null 2>&1
 is "a removed set's known-video file is removed" "$(ls "$T/vigil.db.sets/" | grep -c '\.seg\.vpdq$')" "1"
 
-# 21-22: the known-video file is checked on open
+# 21-23: the known-video file is checked on open, and must be there
 f=$(ls "$T/vigil.db.sets/"*.seg.vpdq)
 python3 -c 'import sys; p=sys.argv[1]; d=bytearray(open(p,"rb").read()); d[200]^=1; open(p,"wb").write(d)' "$f"
 out=$(vigil scan --quiet --jsonl "$T/c.jsonl" "$E" 2>&1); rc=$?
 is "a damaged known-video file: the scan refuses (exit 4)" "$rc" 4
 like "naming the file and why" "$out" "\.seg\.vpdq: the body's checksum does not match"
+rm -f "$f"
+out=$(vigil scan --quiet --jsonl "$T/c.jsonl" "$E" 2>&1); rc=$?
+like "a missing known-video file: the scan refuses, naming it and the set" "$rc $out" \
+  "^4 vigil: scan: .*\.seg\.vpdq: the known videos of set 'vids' are missing"
 
 done_testing
