@@ -66,10 +66,11 @@ is "a bad line: exit status 3" "$rc" 3
 like "a bad line: one error naming file and line" "$out" "bad\.vpdq:4: not a vpdq line"
 is "a bad line: no set" "$(vigil hashset list | grep -c '^bad ')" "0"
 
-# 13-17: scan through the store, as with --videos
+# 13-18: scan through the store, as with --videos
 vigil hashset remove again >/dev/null 2>&1
 vigil scan --quiet --jsonl "$T/s.jsonl" "$E"; rc=$?
 is "scan with the store's known videos exits 0, counts add up" "$rc $(jl "$T/s.jsonl" check)" "0 ok"
+is "the summary's sets count the known videos" "$(jl "$T/s.jsonl" '[(s["name"], s["videos"]) for s in summary["sets"]]')" "[('vids', 2)]"
 m="by_path['$E/copy.webm']"
 is "the re-encoded copy is near, the match naming set, kind, category and the known video" \
   "$(jl "$T/s.jsonl" "($m['verdict'], $m['match']['by'], $m['match']['set'], $m['match']['category'], $m['matches'][0]['kind'], $m['matches'][0]['version'], $m['video_match']['known'])")" \
@@ -84,7 +85,7 @@ vigil hashset import --replace --change-kind --name vids --kind benign --format 
 vigil scan --quiet --jsonl "$T/b.jsonl" "$E"
 is "a benign set's videos make nothing near" "$(jl "$T/b.jsonl" "($m['verdict'], 'video_match' in $m)")" "('unknown', False)"
 
-# 18-20: the file goes with its version: one after a replacement, copied by db backup, gone with the set
+# 19-21: the file goes with its version: one after a replacement, copied by db backup, gone with the set
 vigil hashset import --replace --change-kind --name vids --kind illegal --format vpdq "$T/known.vpdq" >/dev/null 2>&1
 is "after two replacements: one known-video file, the current version's" "$(ls "$T/vigil.db.sets/" | grep -c '\.seg\.vpdq$')" "1"
 vigil db backup "$T/copy.db" >/dev/null 2>&1
@@ -94,7 +95,7 @@ vigil hashset import --name gone --kind interest --format vpdq "$T/other-clip.tx
 vigil hashset remove gone >/dev/null 2>&1
 is "a removed set's known-video file is removed" "$(ls "$T/vigil.db.sets/" | grep -c '\.seg\.vpdq$')" "1"
 
-# 21-23: the known-video file is checked on open, and must be there
+# 22-24: the known-video file is checked on open, and must be there
 f=$(ls "$T/vigil.db.sets/"*.seg.vpdq)
 python3 -c 'import sys; p=sys.argv[1]; d=bytearray(open(p,"rb").read()); d[200]^=1; open(p,"wb").write(d)' "$f"
 out=$(vigil scan --quiet --jsonl "$T/c.jsonl" "$E" 2>&1); rc=$?
