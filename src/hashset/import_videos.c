@@ -21,6 +21,12 @@
 /* Move the videos of from into to, joining videos of the same name (frames appended). */
 static int merge(vigil_vpdq_list *to, vigil_vpdq_list *from)
 {
+    if (to->n == 0) { /* the first file: taken whole (its reader already joined its videos by name) */
+        vigil_vpdq_list_dispose(to);
+        *to = *from;
+        memset(from, 0, sizeof *from);
+        return 0;
+    }
     for (size_t i = 0; i < from->n; i++) {
         vigil_vpdq_video *v = &from->videos[i], *into = NULL;
         for (size_t k = 0; k < to->n && !into; k++)

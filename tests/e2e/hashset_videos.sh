@@ -66,7 +66,7 @@ is "a bad line: exit status 3" "$rc" 3
 like "a bad line: one error naming file and line" "$out" "bad\.vpdq:4: not a vpdq line"
 is "a bad line: no set" "$(vigil hashset list | grep -c '^bad ')" "0"
 
-# 13-18: scan through the store, as with --videos
+# 13-19: scan through the store, as with --videos
 vigil hashset remove again >/dev/null 2>&1
 vigil scan --quiet --jsonl "$T/s.jsonl" "$E"; rc=$?
 is "scan with the store's known videos exits 0, counts add up" "$rc $(jl "$T/s.jsonl" check)" "0 ok"
@@ -78,6 +78,9 @@ is "the re-encoded copy is near, the match naming set, kind, category and the kn
 is "the other clip is near its reference file's video" \
   "$(jl "$T/s.jsonl" "(by_path['$E/other.mp4']['verdict'], by_path['$E/other.mp4']['video_match']['known'])")" \
   "('near', 'other-clip.txt')"
+vigil scan --quiet --no-isolation --jsonl "$T/n.jsonl" "$E"
+fields="sorted((i['path'], json.dumps(i.get('video_match')), json.dumps(i['match']), json.dumps(i['matches']), i['verdict']) for i in items)"
+is "--no-isolation: the same verdicts and match fields" "$(jl "$T/n.jsonl" "$fields")" "$(jl "$T/s.jsonl" "$fields")"
 vigil scan --quiet --no-sets --videos "$T/known.vpdq" --jsonl "$T/v.jsonl" "$E"
 is "the same shares and ranges as --videos finds" \
   "$(jl "$T/s.jsonl" "json.dumps($m['video_match'])")" "$(jl "$T/v.jsonl" "json.dumps($m['video_match'])")"
@@ -85,7 +88,7 @@ vigil hashset import --replace --change-kind --name vids --kind benign --format 
 vigil scan --quiet --jsonl "$T/b.jsonl" "$E"
 is "a benign set's videos make nothing near" "$(jl "$T/b.jsonl" "($m['verdict'], 'video_match' in $m)")" "('unknown', False)"
 
-# 19-21: the file goes with its version: one after a replacement, copied by db backup, gone with the set
+# 20-22: the file goes with its version: one after a replacement, copied by db backup, gone with the set
 vigil hashset import --replace --change-kind --name vids --kind illegal --format vpdq "$T/known.vpdq" >/dev/null 2>&1
 is "after two replacements: one known-video file, the current version's" "$(ls "$T/vigil.db.sets/" | grep -c '\.seg\.vpdq$')" "1"
 vigil db backup "$T/copy.db" >/dev/null 2>&1
@@ -95,7 +98,7 @@ vigil hashset import --name gone --kind interest --format vpdq "$T/other-clip.tx
 vigil hashset remove gone >/dev/null 2>&1
 is "a removed set's known-video file is removed" "$(ls "$T/vigil.db.sets/" | grep -c '\.seg\.vpdq$')" "1"
 
-# 22-24: the known-video file is checked on open, and must be there
+# 23-25: the known-video file is checked on open, and must be there
 f=$(ls "$T/vigil.db.sets/"*.seg.vpdq)
 python3 -c 'import sys; p=sys.argv[1]; d=bytearray(open(p,"rb").read()); d[200]^=1; open(p,"wb").write(d)' "$f"
 out=$(vigil scan --quiet --jsonl "$T/c.jsonl" "$E" 2>&1); rc=$?
