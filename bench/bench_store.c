@@ -174,7 +174,8 @@ static int build(const char *db, const char *name, uint64_t n, uint64_t seed, si
         rc = vg_import_write(&p, &segment, &prov.entries, &err);
     if (rc == 0) {
         total = p.files[0].stats;
-        prov = (vg_import_prov){&o, &total, "generated", "generated", NULL, segment, NULL, prov.entries, 0};
+        prov = (vg_import_prov){.opts = &o, .total = &total, .sources = "generated", .format = "generated",
+                                .segment = segment, .entries = prov.entries};
         rc = vg_import_commit(st, &prov, &err);
     }
     vg_import_end(&p);

@@ -24,7 +24,7 @@ static void usage(FILE *f)
             "       vigil hashset dispute DIGEST --reason TEXT [--set NAME] [--as USER]\n"
             "       vigil hashset undispute DIGEST [--as USER]\n"
             "       vigil hashset disputes [--export FILE]\n"
-            "       vigil hashset export --name NAME --format vics|hashdeep|csv [-o|--output FILE]\n"
+            "       vigil hashset export --name NAME --format vics|hashdeep|csv|vpdq [-o|--output FILE]\n"
             "A malformed line fails its file (nothing of it is stored) unless --lenient, which rejects\n"
             "such lines with a count. Digests of the empty file are skipped: they prove nothing.\n"
             "--format list prints the formats this build reads. --replace makes the import a new\n"
@@ -304,12 +304,13 @@ static int cmd_list(int argc, char **argv)
     /* a database copied without its segment folder: said once, and each such set marked */
     if (vigil_hashset_check_segments(v, n, cli.sets, &err) < 0)
         cli_error("hashset list: %s", err.msg);
-    printf("%-24s %-9s %10s %4s %10s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "PDQ",
-           "IMPORTED", "FORMAT", "RELEASE", "SOURCES");
+    printf("%-24s %-9s %10s %4s %10s %6s  %-20s  %-10s %-16s %s\n", "NAME", "KIND", "ENTRIES", "VER", "PDQ",
+           "VIDEOS", "IMPORTED", "FORMAT", "RELEASE", "SOURCES");
     for (size_t i = 0; i < n; i++)
-        printf("%-24s %-9s %10llu %4lld %10llu  %-20s  %-10s %-16s %s%s\n", cli_text(v[i].name),
+        printf("%-24s %-9s %10llu %4lld %10llu %6llu  %-20s  %-10s %-16s %s%s\n", cli_text(v[i].name),
                vigil_hashset_kind_name(v[i].kind), (unsigned long long)v[i].entries, (long long)v[i].version,
-               (unsigned long long)v[i].pdq_entries, cli_text(v[i].imported_at), cli_text(v[i].format),
+               (unsigned long long)v[i].pdq_entries, (unsigned long long)v[i].videos, cli_text(v[i].imported_at),
+               cli_text(v[i].format),
                v[i].release ? cli_text(v[i].release) : "-", cli_text(v[i].sources),
                v[i].segment_missing ? "  [segment file missing]" : "");
     vigil_hashset_info_free(v, n);
@@ -572,7 +573,7 @@ static int cmd_export(int argc, char **argv)
             return EXIT_USAGE;
     }
     if (!name || !format || optind != argc) {
-        cli_error("hashset export: --name NAME and --format vics|hashdeep|csv are required");
+        cli_error("hashset export: --name NAME and --format vics|hashdeep|csv|vpdq are required");
         return EXIT_USAGE;
     }
     if ((rc = open_store(&st)) != 0)
@@ -602,8 +603,13 @@ static int cmd_export(int argc, char **argv)
         fclose(out.f);
     if (rc != 0)
         return rc;
-    fprintf(stderr, "vigil: hashset export: %s: %llu entr%s written, %llu with no place in %s\n", cli_text(name),
-            (unsigned long long)written, written == 1 ? "y" : "ies", (unsigned long long)skipped, format);
+    if (!strcmp(format, "vpdq")) /* a vpdq list is frames of known videos */
+        fprintf(stderr, "vigil: hashset export: %s: %llu frame%s written, %llu entr%s with no place in vpdq\n",
+                cli_text(name), (unsigned long long)written, written == 1 ? "" : "s", (unsigned long long)skipped,
+                skipped == 1 ? "y" : "ies");
+    else
+        fprintf(stderr, "vigil: hashset export: %s: %llu entr%s written, %llu with no place in %s\n", cli_text(name),
+                (unsigned long long)written, written == 1 ? "y" : "ies", (unsigned long long)skipped, format);
     return EXIT_OK;
 }
 

@@ -482,6 +482,13 @@ int cmd_scan(int argc, char **argv)
             goto done;
         if (o.compute_pdq && !a.quiet)
             scan_note_pdq(sets, nsets);
+        /* the known videos of the sets join those of --videos (none are decoded with --no-video) */
+        if (o.compute_vpdq && vigil_matchers_known_videos(m, &a.videos, &err) < 0) {
+            cli_error("scan: %s", err.msg);
+            rc = vigil_error_exit_status(err.code);
+            goto done;
+        }
+        o.known_videos = a.videos.n ? &a.videos : NULL;
     }
     if (a.resume) {
         if ((rc = scan_resume_start(&resume, a.resume, paths, npaths, &o, sets, nsets, a.quiet, &c.jsonl)))

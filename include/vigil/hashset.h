@@ -36,6 +36,7 @@ typedef enum {
     VIGIL_FORMAT_HASHKEEPER,  /* HashKeeper CSV */
     VIGIL_FORMAT_ENCASE,      /* EnCase legacy binary .hash (EnCase 6 era) */
     VIGIL_FORMAT_PHOTODNA,    /* PhotoDNA vectors "id,base64[,hex]" (representation only) */
+    VIGIL_FORMAT_VPDQ,        /* known videos: vigil vpdq's lines, or the reference's per-video file */
     VIGIL_FORMAT__COUNT
 } vigil_hashset_format;
 
@@ -173,6 +174,8 @@ typedef struct vigil_hashset_info {
      * copied without its folder) */
     uint64_t pdq_entries;
     int segment_missing;
+    /* vigil_hashset_list only: the known videos of the version (a vpdq import) and their frames */
+    uint64_t videos, video_frames;
 } vigil_hashset_info;
 
 /* On success *out is an array of *n sets owned by the caller (free with vigil_hashset_info_free).
@@ -245,7 +248,9 @@ int vigil_hashset_check(vigil_store *st, vigil_hygiene_fn fn, void *ud, vigil_er
 /*
  * Write every entry of the current version of set NAME to f as "vics",
  * "hashdeep" or "csv". *written and *skipped count entries (skipped: the
- * format has no place for them, e.g. hashdeep without a size).
+ * format has no place for them, e.g. hashdeep without a size). "vpdq" writes
+ * the set's known videos instead, as vigil vpdq lines in the order imported
+ * (*written counts frames; *skipped the digest entries, which have no place).
  * VIGIL_ENOTFOUND for an unknown set, VIGIL_EUSAGE for an unknown format,
  * VIGIL_ESTORE also when f cannot be written ("export: write error: why").
  */

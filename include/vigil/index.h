@@ -16,7 +16,8 @@
 
 typedef struct vigil_index vigil_index;
 
-typedef enum { VIGIL_BY_NONE = 0, VIGIL_BY_MD5, VIGIL_BY_SHA1, VIGIL_BY_SHA256, VIGIL_BY_PDQ } vigil_match_by;
+/* VIGIL_BY_VPDQ: a video near a known video of a set (record_name names the known video). */
+typedef enum { VIGIL_BY_NONE = 0, VIGIL_BY_MD5, VIGIL_BY_SHA1, VIGIL_BY_SHA256, VIGIL_BY_PDQ, VIGIL_BY_VPDQ } vigil_match_by;
 const char *vigil_match_by_name(vigil_match_by by);
 
 /* List hygiene: why a match needs a person's decision (vigil_match.flags). */

@@ -11,6 +11,7 @@
 #include "vigil/hashset.h"
 #include "vigil/index.h"
 #include "vigil/pdq_match.h"
+#include "vigil/vpdq.h"
 
 typedef struct vigil_matchers vigil_matchers;
 
@@ -37,5 +38,12 @@ const vigil_index *vigil_matchers_index(const vigil_matchers *m);
 const vigil_pdq_matcher *vigil_matchers_pdq(const vigil_matchers *m);
 /* The current sets, for the reports' provenance; *n of them (0 and NULL when none). */
 const vigil_hashset_info *vigil_matchers_sets(const vigil_matchers *m, size_t *n);
+/*
+ * Append to list the known videos of the current illegal and interest sets (vpdq imports), each
+ * with its set's name, kind, category and version, in the sets' precedence order. Benign sets'
+ * videos are not matched. VIGIL_ESTORE naming a known-video file that is refused, VIGIL_ENOMEM;
+ * list keeps what it held before on failure.
+ */
+int vigil_matchers_known_videos(const vigil_matchers *m, vigil_vpdq_list *list, vigil_error *err);
 
 #endif

@@ -101,11 +101,16 @@ void vigil_vpdq_ranges_text(char *out, size_t cap, const vigil_vpdq_range *r, si
 
 /* vpdq hash lists ------------------------------------------------------- */
 
-/* A video of a list: its name and its frames. */
+/* A video of a list: its name and its frames; for a known video of a hash set
+   (vigil_matchers_known_videos) also the set's name, kind (vigil_hashset_kind),
+   category and version, all NULL / 0 for a list read from a file. */
 typedef struct vigil_vpdq_video {
     char *name;
     vigil_vpdq_frame *frames;
     size_t n, cap;
+    char *set, *category;
+    int kind;
+    int version;
 } vigil_vpdq_video;
 
 typedef struct vigil_vpdq_list {

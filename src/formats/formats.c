@@ -45,6 +45,8 @@ static const vg_hs_format formats[] = {
     {VIGIL_FORMAT_ICSE, "icse", "INTERPOL ICSE CSV export", vg_hs_detect_icse, vg_hs_read_icse},
     {VIGIL_FORMAT_NCMEC, "ncmec", "NCMEC hash-sharing v2 XML", vg_hs_detect_ncmec, vg_hs_read_ncmec},
     {VIGIL_FORMAT_PHOTODNA, "photodna", "PhotoDNA vector list", vg_hs_detect_photodna, vg_hs_read_photodna},
+    /* known videos go their own way (hashset/import_videos.c): no record reader */
+    {VIGIL_FORMAT_VPDQ, "vpdq", "vpdq list (known videos)", NULL, NULL},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 

@@ -217,6 +217,8 @@ void vigil_vpdq_list_dispose(vigil_vpdq_list *list)
     for (size_t i = 0; i < list->n; i++) {
         free(list->videos[i].name);
         free(list->videos[i].frames);
+        free(list->videos[i].set);
+        free(list->videos[i].category);
     }
     free(list->videos);
     memset(list, 0, sizeof *list);

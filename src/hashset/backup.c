@@ -17,6 +17,7 @@
 
 #include "hashset/store_int.h"
 #include "pdqindex/pdq_file.h"
+#include "segment/known_videos.h"
 
 /* 1 when the file at path holds a hash-set catalog, 0 when not, < 0 on failure. */
 static int has_catalog(const char *path, vigil_error *err)
@@ -85,6 +86,16 @@ static int carry(const char *from, const char *to, int optional, size_t *files, 
     return 0;
 }
 
+/* The known-video file of a segment, when it has one. */
+static int carry_videos(const char *from_seg, const char *to_seg, size_t *files, vigil_error *err)
+{
+    char *from = vg_kv_path(from_seg), *to = vg_kv_path(to_seg);
+    int rc = from && to ? carry(from, to, 1, files, err) : vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
+    free(from);
+    free(to);
+    return rc;
+}
+
 int vigil_store_copy_segments(const char *db_path, const char *copy_path, size_t *files, vigil_error *err)
 {
     vigil_store *copy;
@@ -119,6 +130,8 @@ int vigil_store_copy_segments(const char *db_path, const char *copy_path, size_t
             rc = carry(from, to, 0, &nfiles, err);
         if (rc == 0) /* the PDQ index is rebuilt by a read when absent */
             rc = carry(xfrom, xto, 1, &nfiles, err);
+        if (rc == 0) /* the known videos of a vpdq import: part of the version, not rebuilt */
+            rc = carry_videos(from, to, &nfiles, err);
         free(from);
         free(to);
         free(xfrom);

@@ -26,6 +26,7 @@
 #include "hashset/import_int.h"
 #include "pdqindex/pdq_file.h"
 #include "pdqindex/pdq_seg.h"
+#include "segment/known_videos.h"
 #include "segment/segment_write.h"
 #include "hashset/store_int.h"
 #include "segment/xsort.h"
@@ -741,6 +742,9 @@ static int audit_version(vigil_store *st, const vg_import_prov *v, int replaced,
              (unsigned long long)t->duplicates, (unsigned long long)t->skipped_empty,
              (unsigned long long)t->rejected, (unsigned long long)t->retracted, (unsigned long long)t->conflicts,
              v->format ? v->format : "");
+    if (v->videos)
+        snprintf(detail + strlen(detail), sizeof detail - strlen(detail), " videos=%llu frames=%llu",
+                 (unsigned long long)v->videos, (unsigned long long)v->video_frames);
     return vg_store_audit(st, replaced ? "hashset.replace" : "hashset.import", v->opts->name, detail, err);
 }
 
@@ -776,6 +780,7 @@ int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err)
         if (path) {
             unlink(path);
             vg_pdqx_unlink(path);
+            vg_kv_unlink(path);
         }
         free(path);
     }
@@ -792,6 +797,7 @@ int vg_import_commit_or_discard(vigil_store *st, const vg_import_prov *v, const 
         if (path) {
             unlink(path);
             vg_pdqx_unlink(path);
+            vg_kv_unlink(path);
         }
         free(path);
         memset(stats, 0, sizeof *stats);
@@ -803,8 +809,7 @@ int vg_import_commit_or_discard(vigil_store *st, const vg_import_prov *v, const 
 
 /* ---- files ---- */
 
-/* SHA-256 of the whole file, for provenance. */
-static int file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
+int vg_import_file_sha256(char hex[65], int fd, const char *path, vigil_error *err)
 {
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     uint8_t *buf = malloc(1 << 20), md[32];
@@ -869,7 +874,7 @@ static void *hash_main(void *arg)
     return NULL;
 }
 
-/* Start hashing fd's file in a thread (1), or 0 when it is not a regular file (hash it with file_sha256). */
+/* Start hashing fd's file in a thread (1), or 0 when it is not a regular file (hash it with vg_import_file_sha256). */
 static int hash_start(hash_job *j, int fd, char hex[65])
 {
     struct stat st;
@@ -940,7 +945,7 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
         return vigil_error_set(err, VIGIL_EINPUT, "%s: not a regular file", path);
     }
     hashing = hash_start(&hj, fd, f->sha256);
-    rc = hashing ? 0 : file_sha256(f->sha256, fd, path, err);
+    rc = hashing ? 0 : vg_import_file_sha256(f->sha256, fd, path, err);
     if (rc == 0 && format == VIGIL_FORMAT_AUTO)
         rc = vg_hs_detect(&format, fd, path, err);
     fmt = rc == 0 ? vg_hs_format_get(format) : NULL;
@@ -1005,6 +1010,8 @@ int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char 
         return vigil_error_set(err, VIGIL_EINPUT, "hash set name: empty (a set needs a name)");
     if ((rc = vg_import_check_name(st, opts, err)) < 0)
         return rc;
+    if (opts->format == VIGIL_FORMAT_VPDQ)
+        return vg_import_videos(stats, st, files, nfiles, opts, err);
     if ((rc = vg_import_begin(&p, st, opts, err)) < 0) {
         vg_import_end(&p);
         return rc;

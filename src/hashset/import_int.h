@@ -51,6 +51,7 @@ typedef struct vg_import_prov {
     const char *sources, *format, *release, *segment;
     const char *imported_at;    /* NULL: now */
     uint64_t entries;
+    uint64_t videos, video_frames; /* known videos stored beside the segment (a vpdq import) */
     int upgrade;                /* converting an existing set: no "exists" refusal */
 } vg_import_prov;
 
@@ -67,6 +68,11 @@ int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err)
  * zeroed; on success the audit event is settled. */
 int vg_import_commit_or_discard(vigil_store *st, const vg_import_prov *v, const char *segment,
                                 vigil_import_stats *stats, vigil_error *err);
+/* SHA-256 of the whole file read from fd, for provenance. */
+int vg_import_file_sha256(char hex[65], int fd, const char *path, vigil_error *err);
+/* vigil_hashset_import for opts->format VIGIL_FORMAT_VPDQ (import_videos.c). */
+int vg_import_videos(vigil_import_stats *stats, vigil_store *st, const char *const *files, size_t nfiles,
+                     const vigil_import_opts *opts, vigil_error *err);
 int vg_import_check_name(vigil_store *st, const vigil_import_opts *o, vigil_error *err);
 void vg_import_end(vg_import *p);
 

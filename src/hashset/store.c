@@ -16,6 +16,7 @@
 
 #include "audit/audit.h"
 #include "hashset/store_int.h"
+#include "segment/known_videos.h"
 #include "segment/segment.h"
 
 #define VIGIL_APP_ID 0x5649474c /* "VIGL" */
@@ -417,7 +418,7 @@ static int segment_in_use(vigil_store *st, const char *name)
     return used;
 }
 
-/* 1 if the PDQ index file `name` (len bytes, "<segment>.pdqx") belongs to a segment in use. */
+/* 1 if the side file `name` (len bytes, "<segment>.pdqx" or "<segment>.vpdq") belongs to a segment in use. */
 static int pdqx_in_use(vigil_store *st, const char *name, size_t len)
 {
     char *seg = strndup(name, len - 5);
@@ -444,6 +445,11 @@ static void clear_leftovers(vigil_store *st, const char *dir)
                 free(q);
             }
         } else if (len > 4 && !strcmp(e->d_name + len - 4, ".seg") && !segment_in_use(st, e->d_name)) {
+            if ((p = vg_store_segment_path(st, e->d_name)) != NULL)
+                unlink(p);
+        } else if (strstr(e->d_name, ".seg.vpdq-tmp-") ||
+                   (len > 9 && !strcmp(e->d_name + len - 9, ".seg.vpdq") && !pdqx_in_use(st, e->d_name, len))) {
+            /* known videos a writer left half written, or whose segment is gone */
             if ((p = vg_store_segment_path(st, e->d_name)) != NULL)
                 unlink(p);
         } else if (strstr(e->d_name, ".seg.pdqx-tmp-") ||
@@ -594,6 +600,8 @@ static void segment_facts(vigil_hashset_info *h, vigil_store *st)
         h->pdq_entries = seg.npdq;
         vg_seg_close(&seg);
     }
+    if (!h->segment_missing && vg_kv_count(&h->videos, &h->video_frames, path, NULL) < 0)
+        h->videos = h->video_frames = 0; /* none, or refused: export and scans name the file */
     free(path);
 }
 

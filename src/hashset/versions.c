@@ -11,6 +11,7 @@
 #include "hashset/store_int.h"
 #include "pdqindex/pdq_file.h"
 #include "pdqindex/pdq_seg.h"
+#include "segment/known_videos.h"
 #include "segment/segment.h"
 #include "vigil/index.h"
 
@@ -60,6 +61,7 @@ int vigil_hashset_remove(vigil_store *st, const char *name, vigil_error *err)
         if (path) {
             unlink(path);
             vg_pdqx_unlink(path);
+            vg_kv_unlink(path);
         }
         free(path);
     }

@@ -22,8 +22,8 @@ static const vigil_match_by alg_by[VG_SEG_ALGS] = {VIGIL_BY_MD5, VIGIL_BY_SHA1, 
 
 const char *vigil_match_by_name(vigil_match_by by)
 {
-    static const char *names[] = {"none", "md5", "sha1", "sha256", "pdq"};
-    return (unsigned)by <= VIGIL_BY_PDQ ? names[by] : "?";
+    static const char *names[] = {"none", "md5", "sha1", "sha256", "pdq", "vpdq"};
+    return (unsigned)by <= VIGIL_BY_VPDQ ? names[by] : "?";
 }
 
 const char *vigil_match_flag_name(unsigned bit)

@@ -1,7 +1,10 @@
 /* vigil_matchers: the store, its sets, the exact index and the PDQ matcher, opened together. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "hashset/catalog.h"
+#include "segment/known_videos.h"
 #include "vigil/matchers.h"
 
 struct vigil_matchers {
@@ -68,4 +71,50 @@ const vigil_hashset_info *vigil_matchers_sets(const vigil_matchers *m, size_t *n
 {
     *n = m->nsets;
     return m->sets;
+}
+
+/* The videos of one set's version appended to list, each naming the set. */
+static int set_videos(vigil_vpdq_list *list, const vigil_matchers *m, const vg_store_set *set, vigil_error *err)
+{
+    char *path = vg_store_segment_path(m->store, set->segment);
+    size_t from = list->n;
+    int rc = path ? vg_kv_read(list, path, err) : vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
+    if (rc == VIGIL_ENOTFOUND && set->format && strstr(set->format, "vpdq")) /* imported with videos */
+        rc = vigil_error_set(err, VIGIL_ESTORE, "%s%s: the known videos of set '%s' are missing (import its list"
+                             " again with --replace)", path, VG_KV_SUFFIX, set->name);
+    free(path);
+    if (rc == VIGIL_ENOTFOUND) /* a set of digests */
+        return 0;
+    for (size_t i = from; rc == 0 && i < list->n; i++) {
+        vigil_vpdq_video *v = &list->videos[i];
+        v->kind = (int)set->kind;
+        v->version = (int)set->version;
+        if (!(v->set = strdup(set->name)) || (set->category && !(v->category = strdup(set->category))))
+            rc = vigil_error_set(err, VIGIL_ENOMEM, "out of memory");
+    }
+    return rc;
+}
+
+int vigil_matchers_known_videos(const vigil_matchers *m, vigil_vpdq_list *list, vigil_error *err)
+{
+    vg_store_set *v = NULL;
+    size_t n = 0, had = list->n;
+    int rc;
+    if (!m->store || !m->nsets)
+        return 0;
+    rc = vg_store_snapshot(&v, &n, m->store, err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (v[i].kind == VIGIL_KIND_ILLEGAL || v[i].kind == VIGIL_KIND_INTEREST)
+            rc = set_videos(list, m, &v[i], err);
+    vg_store_snapshot_free(v, n);
+    if (rc < 0) { /* back to what the caller had */
+        for (size_t i = had; i < list->n; i++) {
+            free(list->videos[i].name);
+            free(list->videos[i].frames);
+            free(list->videos[i].set);
+            free(list->videos[i].category);
+        }
+        list->n = had;
+    }
+    return rc;
 }

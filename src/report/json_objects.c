@@ -207,8 +207,9 @@ static void set_json(vg_buf *b, const vigil_hashset_info *h, const vigil_hashset
     vg_buf_adds(b, ",\"series\":");
     vg_json_strz(b, h->series ? h->series : "");
     set_counts(b, h);
-    vg_buf_addf(b, ",\"pdq_entries\":%llu,\"segment_missing\":%s", (unsigned long long)h->pdq_entries,
-                h->segment_missing ? "true" : "false");
+    vg_buf_addf(b, ",\"pdq_entries\":%llu,\"videos\":%llu,\"video_frames\":%llu,\"segment_missing\":%s",
+                (unsigned long long)h->pdq_entries, (unsigned long long)h->videos,
+                (unsigned long long)h->video_frames, h->segment_missing ? "true" : "false");
     vg_buf_adds(b, ",\"versions\":[");
     for (size_t k = 0, n = 0; k < nall; k++)
         if (all[k].id == h->id) {

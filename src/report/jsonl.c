@@ -394,9 +394,10 @@ static void add_sets(vg_buf *b, const vigil_hashset_info *sets, size_t nsets)
         const vigil_hashset_info *h = &sets[i];
         vg_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
         vg_json_strz(b, h->name);
-        vg_buf_addf(b, ",\"kind\":\"%s\",\"version\":%lld,\"entries\":%llu,\"pdq_entries\":%llu,\"release\":",
-                    vigil_hashset_kind_name(h->kind), (long long)h->version, (unsigned long long)h->entries,
-                    (unsigned long long)h->pdq_entries);
+        vg_buf_addf(b, ",\"kind\":\"%s\",\"version\":%lld,\"entries\":%llu,\"pdq_entries\":%llu,\"videos\":%llu,"
+                    "\"release\":", vigil_hashset_kind_name(h->kind), (long long)h->version,
+                    (unsigned long long)h->entries, (unsigned long long)h->pdq_entries,
+                    (unsigned long long)h->videos);
         vg_json_strz(b, h->release);
         vg_buf_adds(b, ",\"format\":");
         vg_json_strz(b, h->format);

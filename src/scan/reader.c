@@ -349,7 +349,8 @@ static void collect_matches(vg_reader *r, vg_result *res, int pdq_checked)
         frame_as_picture(frame, it);
         n = vigil_pdq_matcher_search_all(r->o->pdq_matcher, it->video_frame_seconds >= 0 ? frame : it->pdq,
                                          r->o->pdq_max_distance, all, VIGIL_MATCHES_MAX);
-    }
+    } else if (it->match.by == VIGIL_BY_VPDQ)
+        all[n++] = it->match; /* the nearest known video: the one match */
     else if (it->match.by != VIGIL_BY_NONE)
         n = vigil_index_match_all(all, VIGIL_MATCHES_MAX, r->o->index, &it->digests);
     if (n)
@@ -364,6 +365,7 @@ static void collect_matches(vg_reader *r, vg_result *res, int pdq_checked)
 static void set_verdict(vg_reader *r, vg_result *res)
 {
     vigil_item *it = &res->item;
+    vigil_match video = it->match; /* a known video of a set (reader_video.c), kept for its branch */
     vigil_pdq_hit hit;
     vigil_pdq_hash frame[VIGIL_PDQ__DIHEDRAL];
     int pdq_checked = r->o->pdq_matcher && it->pdq_state == VIGIL_PDQ_OK && it->pdq_quality >= VIGIL_PDQ_MIN_QUALITY;
@@ -372,6 +374,10 @@ static void set_verdict(vg_reader *r, vg_result *res)
         it->verdict = VIGIL_VERDICT_ERROR;
         return;
     }
+    if (video.by == VIGIL_BY_VPDQ)
+        memset(&it->match, 0, sizeof it->match); /* digests and pictures decide first */
+    else
+        memset(&video, 0, sizeof video);
     if (r->o->index && vigil_index_match(&it->match, r->o->index, &it->digests)) {
         /* a flagged illegal match (list hygiene) never decides alone: a person reviews it */
         unsigned review = it->match.flags & ~VIGIL_MATCH_SETS_DISAGREE;
@@ -393,7 +399,8 @@ static void set_verdict(vg_reader *r, vg_result *res)
         it->pdq_entry = hit.entry;
         it->verdict = VIGIL_VERDICT_NEAR;
     } else if (it->vpdq_state == VIGIL_VPDQ_OK && it->video_known) {
-        it->verdict = VIGIL_VERDICT_NEAR; /* near a known video: video_known says which; no set matched */
+        it->verdict = VIGIL_VERDICT_NEAR; /* near a known video: video_known says which */
+        it->match = video;                /* and the set it is listed in, when it came from one */
     } else {
         /* a video that does not decode is an error, unless its digests decide (it keeps its error) */
         it->verdict = it->vpdq_state == VIGIL_VPDQ_FAILED ? VIGIL_VERDICT_ERROR : VIGIL_VERDICT_UNKNOWN;

@@ -81,6 +81,17 @@ static void match_known_videos(const vigil_scan_opts *o, vg_result *res, const v
     res->item.video_known_percent = best.target_percent;
     if (vg_result_set_video(res, known->videos[at].name, qr, kr) < 0)
         vg_result_error(res, "video: out of memory naming the known video");
+    if (known->videos[at].set) { /* a known video of a hash set: the match names the set, as others do */
+        vigil_match *mt = &res->item.match;
+        const vigil_vpdq_video *kv = &known->videos[at];
+        memset(mt, 0, sizeof *mt);
+        mt->by = VIGIL_BY_VPDQ;
+        mt->kind = (vigil_hashset_kind)kv->kind;
+        mt->set = kv->set; /* lent from the scan's list; the result wire copies them */
+        mt->category = kv->category;
+        mt->version = kv->version;
+        mt->record_name = res->item.video_known;
+    }
     vigil_vpdq_match_dispose(&best);
 }
 

@@ -142,7 +142,7 @@ static int read_record(vg_result *r, vigil_match *mt, yajl_val rec)
 /* One element of "matches": every set that listed the item, the winner first. */
 static int read_one_match(vg_result *r, vigil_match *mt, yajl_val m)
 {
-    int by = name_index(str(m, "by"), by_name, VIGIL_BY_PDQ + 1);
+    int by = name_index(str(m, "by"), by_name, VIGIL_BY_VPDQ + 1);
     int kind = name_index(str(m, "kind"), kind_name, VIGIL_KIND__COUNT);
     yajl_val rec = get(m, "record");
     if (by <= 0 || kind < 0 || !str(m, "set"))
@@ -181,7 +181,7 @@ static int read_match_list(vg_result *r, yajl_val list)
 static int read_match(vg_result *r, yajl_val m, yajl_val list)
 {
     vigil_match *mt = &r->item.match;
-    int by = name_index(str(m, "by"), by_name, VIGIL_BY_PDQ + 1);
+    int by = name_index(str(m, "by"), by_name, VIGIL_BY_VPDQ + 1);
     if (by <= 0 || !str(m, "set"))
         return -1;
     if (YAJL_IS_ARRAY(list) && list->u.array.len) {

@@ -174,11 +174,12 @@ static void report__summary_lists_the_sets_compared(void **state)
     set.version = 2;
     set.entries = 7;
     set.pdq_entries = 5;
+    set.videos = 3;
     assert_int_equal(vigil_jsonl_summary_sets(f, &st, &set, 1), 0);
     fclose(f);
     assert_non_null(strstr(buf, "\"interrupted\":false,\"sets\":[]}}\n"));
     assert_non_null(strstr(buf, "\"sets\":[{\"name\":\"tx\",\"kind\":\"illegal\",\"version\":2,\"entries\":7,"
-                                "\"pdq_entries\":5,"));
+                                "\"pdq_entries\":5,\"videos\":3,"));
     free(buf);
 }
 

@@ -460,7 +460,8 @@ static int pipeline(vigil_store *st, const char *name, vigil_hashset_kind kind, 
         rc = vg_import_write(&p, &segment, &prov.entries, &err);
     if (rc == 0) {
         *out = p.files[0].stats;
-        prov = (vg_import_prov){&o, out, "records", "test", NULL, segment, NULL, prov.entries, 0};
+        prov = (vg_import_prov){.opts = &o, .total = out, .sources = "records", .format = "test",
+                                .segment = segment, .entries = prov.entries};
         rc = vg_import_commit(st, &prov, &err);
     }
     vg_import_end(&p);
