@@ -26,6 +26,7 @@
 #include "scan/testing.h"
 #include "scan/worker_page.h"
 #include "source/archive.h"
+#include "source/image.h"
 #include "source/longpath.h"
 #include "scan/image_job.h"
 
@@ -883,7 +884,8 @@ static int read_pulled(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx,
             return -2;
     }
     res->item.size = total;
-    if (n < 0) {
+    if (n < 0) { /* a read inside a disk image: its words say whether the image is damaged there */
+        res->item.error_kind = vg_image_error_kind(why);
         vg_result_error(res, "%s", why);
         return -1;
     }
