@@ -30,6 +30,10 @@ vigil_error_kind vg_image_error_kind(const char *msg)
         return VIGIL_ERROR_OTHER;
     if (says(msg, other, sizeof other / sizeof *other))
         return VIGIL_ERROR_OTHER;
+    /* libyal's word for a structure whose signature is not there (a VHD cut before its footer):
+       the image was recognised by its signature elsewhere, so this one is damaged, not a variant */
+    if (strcasestr(msg, "unsupported signature"))
+        return VIGIL_ERROR_CORRUPT;
     if (says(msg, unsupported, sizeof unsupported / sizeof *unsupported))
         return VIGIL_ERROR_UNSUPPORTED;
     return says(msg, corrupt, sizeof corrupt / sizeof *corrupt) ? VIGIL_ERROR_CORRUPT : VIGIL_ERROR_OTHER;

@@ -155,8 +155,14 @@ PY
   like "qcow version 9: an unsupported image item with libqcow's cause" \
     "$(jl qv.jsonl "[(i['type'], i['error_kind'], i['error']) for i in items]")" \
     "^\[\('image', 'unsupported', 'cannot open image: .*\(.*unsupported format version: 9\)'\)\]$"
+  qemu-img convert -O vpc -o subformat=dynamic "$T/fatq.img" "$T/whole.vhd"
+  head -c $(($(stat -c %s "$T/whole.vhd") / 2)) "$T/whole.vhd" >ev/qcow/cut.vhd
+  vigil scan --quiet --jsonl vcut.jsonl ev/qcow/cut.vhd
+  like "dynamic VHD cut before its footer: an image item of kind corrupt with libvhdi's cause" \
+    "$(jl vcut.jsonl "[(i['type'], i['error_kind'], i['error']) for i in items]")" \
+    "^\[\('image', 'corrupt', 'cannot open image: .*\(libvhdi_.*unsupported signature\)'\)\]$"
 else
-  skip "damaged qcow2 images" "qemu-img not installed" qemu-utils
+  skip "damaged qcow2 and VHD images" "qemu-img not installed" qemu-utils
 fi
 
 # ---- unknown file system: random bytes with two photos in them ----
