@@ -21,6 +21,18 @@ typedef enum {
     VIGIL_IMAGE_HEIF,
 } vigil_image_format;
 
+/*
+ * Why a decode failed, as far as the decoder tells (vigil_image.failure after an error): the
+ * picture's own fault (malformed, cut short, a variant no decoder here implements) or not (out of
+ * memory, over the pixel limit, not a format vigil decodes).
+ */
+typedef enum {
+    VIGIL_IMAGE_FAIL_OTHER = 0,    /* not the picture's fault, or not known */
+    VIGIL_IMAGE_FAIL_CORRUPT,      /* data the decoder rejects as malformed (a bad checksum, a bad marker) */
+    VIGIL_IMAGE_FAIL_TRUNCATED,    /* the bytes end before the picture does */
+    VIGIL_IMAGE_FAIL_UNSUPPORTED,  /* a real variant of the format that the decoder does not implement */
+} vigil_image_failure;
+
 /* Default refusal threshold for decompression bombs: 100 megapixels. */
 #define VIGIL_IMAGE_MAX_PIXELS_DEFAULT (100ULL * 1000 * 1000)
 
@@ -50,9 +62,15 @@ typedef struct vigil_image {
     unsigned channels;                /* 1 grey or 3 RGB, interleaved */
     uint8_t *pixels;                  /* width * height * channels, row-major; owned */
     size_t pixels_cap;                /* bytes allocated at pixels (vigil_image_decode_reuse grows it) */
+    /* After a failed decode: why, and the bytes of the file the decoder had read when it failed
+       (for a truncated file, where its bytes end); -1 where the decoder does not say. */
+    vigil_image_failure failure;
+    int64_t failure_offset;
 } vigil_image;
 
 const char *vigil_image_format_name(vigil_image_format f);
+/* "corrupt", "truncated", "unsupported"; NULL for VIGIL_IMAGE_FAIL_OTHER. */
+const char *vigil_image_failure_name(vigil_image_failure f);
 /* The format the first bytes announce (magic numbers, never the file name). */
 vigil_image_format vigil_image_sniff(const void *head, size_t n);
 

@@ -20,6 +20,10 @@ typedef struct vg_raster {
     unsigned src_channels;
     int grey;             /* every pixel so far has R = G = B */
     int reuse;            /* keep img->pixels (and its capacity) when the decode fails */
+    /* Set by a decoder that knows, when it fails: why (else the message decides) and the bytes it
+       had read (-1: not known). */
+    vigil_image_failure fail;
+    int64_t fail_at;
 } vg_raster;
 
 /*
@@ -46,6 +50,9 @@ void vg_raster_abort(vg_raster *r);
 /* Decode with the decoder of format f whatever the bytes announce (fuzz targets, tests). */
 int vg_image_decode_as(vigil_image *out, vigil_image_format f, const void *data, size_t n,
                        const vigil_decode_opts *opts, vigil_error *err);
+
+/* After a decoder failed with rc and msg on n bytes (0: not known): set img's failure and its offset. */
+void vg_decode_failure(vigil_image *img, const vg_raster *r, int rc, const char *msg, size_t n);
 
 /* Multiply overflow-checked: 0 on success. */
 int vg_mul_size(size_t *out, size_t a, size_t b);

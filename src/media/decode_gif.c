@@ -100,9 +100,13 @@ int vg_decode_gif(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
     gsrc s = {p, n, 0};
     int e = 0, rc;
     GifFileType *g = DGifOpen(&s, on_read, &e);
-    if (!g)
+    if (!g) {
+        r->fail_at = (int64_t)s.off;
         return vigil_error_set(err, VIGIL_EINPUT, "gif: %s", GifErrorString(e));
+    }
     rc = first_frame(g, r, err);
+    if (rc < 0)
+        r->fail_at = (int64_t)s.off;
     DGifCloseFile(g, &e);
     return rc;
 }

@@ -8,6 +8,16 @@
 
 #include "media/decode.h"
 
+/* libheif's error codes say what went wrong; memory and plugin failures are left to the message. */
+static vigil_image_failure heif_failure(struct heif_error e)
+{
+    if (e.code == heif_error_Unsupported_filetype || e.code == heif_error_Unsupported_feature)
+        return VIGIL_IMAGE_FAIL_UNSUPPORTED;
+    if (e.subcode == heif_suberror_End_of_data)
+        return VIGIL_IMAGE_FAIL_TRUNCATED;
+    return e.code == heif_error_Invalid_input ? VIGIL_IMAGE_FAIL_CORRUPT : VIGIL_IMAGE_FAIL_OTHER;
+}
+
 int vg_decode_heif(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
 {
     struct heif_context *ctx = heif_context_alloc();
@@ -23,6 +33,7 @@ int vg_decode_heif(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
         e = heif_context_get_primary_image_handle(ctx, &hd);
     if (e.code != heif_error_Ok) {
         rc = vigil_error_set(err, VIGIL_EINPUT, "heif: %s", e.message ? e.message : "cannot read");
+        r->fail = heif_failure(e);
         goto done;
     }
     w = heif_image_handle_get_width(hd);
@@ -36,6 +47,7 @@ int vg_decode_heif(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
     e = heif_decode_image(hd, &img, heif_colorspace_RGB, heif_chroma_interleaved_RGB, NULL);
     if (e.code != heif_error_Ok) {
         rc = vigil_error_set(err, VIGIL_EINPUT, "heif: %s", e.message ? e.message : "cannot decode");
+        r->fail = heif_failure(e);
         goto done;
     }
     plane = heif_image_get_plane_readonly(img, heif_channel_interleaved, &stride);

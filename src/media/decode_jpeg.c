@@ -22,6 +22,7 @@ typedef struct jerr {
     struct jpeg_error_mgr pub;
     jmp_buf jmp;
     char msg[JMSG_LENGTH_MAX];
+    int hit_end;      /* the source ran out (libjpeg's premature-end warning): the file is cut short */
 } jerr;
 
 static void on_error(j_common_ptr c)
@@ -33,7 +34,9 @@ static void on_error(j_common_ptr c)
 
 static void on_message(j_common_ptr c, int level)
 {
-    (void)c, (void)level; /* warnings (e.g. premature end of data) are tolerated, never printed */
+    /* warnings (e.g. premature end of data) are tolerated, never printed; the end is noted */
+    if (level < 0 && c->err->msg_code == JWRN_JPEG_EOF)
+        ((jerr *)c->err)->hit_end = 1;
 }
 
 typedef struct jstate {
@@ -143,6 +146,34 @@ static void set_source(struct jpeg_decompress_struct *ci, jsource *src)
     ci->src = &src->fds->pub;
 }
 
+/* The bytes libjpeg had taken from the source when it failed; all of them once it is past the end. */
+static int64_t jpeg_read_so_far(const struct jpeg_decompress_struct *ci, const jsource *src)
+{
+    const struct jpeg_source_mgr *m = ci->src;
+    if (!m)
+        return -1;
+    if (!src->fds)
+        return m->next_input_byte >= src->p && m->next_input_byte <= src->p + src->n
+                   ? (int64_t)(m->next_input_byte - src->p) : (int64_t)src->n; /* else on its fake EOI */
+    if (m->next_input_byte >= src->fds->buf && m->next_input_byte <= src->fds->buf + FD_BLOCK)
+        return (int64_t)src->fds->at - (int64_t)m->bytes_in_buffer;
+    return (int64_t)src->fds->at;
+}
+
+/* libjpeg's codes for a real JPEG variant it was built without; every other error is the data's. */
+static vigil_image_failure jpeg_failure(int code, int at_end)
+{
+    switch (code) {
+    case JERR_SOF_UNSUPPORTED:
+    case JERR_NOT_COMPILED:
+    case JERR_CONVERSION_NOTIMPL:
+    case JERR_NOTIMPL:
+        return VIGIL_IMAGE_FAIL_UNSUPPORTED;
+    default:
+        return at_end ? VIGIL_IMAGE_FAIL_TRUNCATED : VIGIL_IMAGE_FAIL_CORRUPT;
+    }
+}
+
 static int decode(vg_raster *r, jsource *src, vigil_error *err)
 {
     jstate *s = calloc(1, sizeof *s);
@@ -156,6 +187,8 @@ static int decode(vg_raster *r, jsource *src, vigil_error *err)
     s->err.pub.emit_message = on_message;
     if (setjmp(s->err.jmp)) {
         rc = vigil_error_set(err, VIGIL_EINPUT, "jpeg: %s", s->err.msg);
+        r->fail_at = jpeg_read_so_far(ci, src);
+        r->fail = jpeg_failure(s->err.pub.msg_code, s->err.hit_end);
         goto done;
     }
     jpeg_create_decompress(ci);

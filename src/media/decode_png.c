@@ -16,6 +16,7 @@ typedef struct pstate {
     png_infop info;
     const uint8_t *p;
     size_t n, off;
+    int truncated;     /* libpng asked for bytes past the end */
     char msg[200];
     uint8_t *full;     /* interlaced: the whole picture */
     uint8_t *row;
@@ -40,8 +41,10 @@ static void on_warning(png_structp png, png_const_charp msg)
 static void on_read(png_structp png, png_bytep out, png_size_t len)
 {
     pstate *s = png_get_io_ptr(png);
-    if (len > s->n - s->off)
+    if (len > s->n - s->off) {
+        s->truncated = 1;
         png_error(png, "truncated file");
+    }
     memcpy(out, s->p + s->off, len);
     s->off += len;
 }
@@ -112,6 +115,8 @@ int vg_decode_png(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
     png_set_chunk_malloc_max(s->png, (png_alloc_size_t)(n < ((size_t)8 << 20) ? ((size_t)8 << 20) : n));
     if (setjmp(png_jmpbuf(s->png))) {
         rc = vigil_error_set(err, VIGIL_EINPUT, "png: %s", s->msg[0] ? s->msg : "corrupt file");
+        r->fail = s->truncated ? VIGIL_IMAGE_FAIL_TRUNCATED : VIGIL_IMAGE_FAIL_CORRUPT;
+        r->fail_at = (int64_t)(s->truncated ? s->n : s->off);
         goto done;
     }
     rc = decode(s, r, err);

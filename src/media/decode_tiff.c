@@ -15,12 +15,15 @@ typedef struct tsrc {
     const uint8_t *p;
     toff_t n, off;
     char msg[200];
+    int short_read;   /* libtiff asked for bytes past the end */
 } tsrc;
 
 static tmsize_t t_read(thandle_t h, void *buf, tmsize_t len)
 {
     tsrc *s = h;
     toff_t k = len < 0 ? 0 : (toff_t)len;
+    if (s->off >= s->n || k > s->n - s->off)
+        s->short_read = 1;
     if (s->off >= s->n)
         return 0;
     if (k > s->n - s->off)
@@ -72,7 +75,7 @@ static int on_warning(TIFF *t, void *ud, const char *module, const char *fmt, va
 
 int vg_decode_tiff(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
 {
-    tsrc s = {p, n, 0, ""};
+    tsrc s = {p, n, 0, "", 0};
     TIFFOpenOptions *to = TIFFOpenOptionsAlloc();
     TIFF *t;
     uint32_t w = 0, h = 0, *px = NULL;
@@ -84,8 +87,11 @@ int vg_decode_tiff(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
     TIFFOpenOptionsSetWarningHandlerExtR(to, on_warning, &s);
     t = TIFFClientOpenExt("memory", "rm", &s, t_read, t_write, t_seek, t_close, t_size, NULL, NULL, to);
     TIFFOpenOptionsFree(to);
-    if (!t)
+    if (!t) {
+        if (s.short_read)
+            r->fail = VIGIL_IMAGE_FAIL_TRUNCATED;
         return vigil_error_set(err, VIGIL_EINPUT, "tiff: %s", s.msg[0] ? s.msg : "cannot open");
+    }
     TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &w);
     TIFFGetField(t, TIFFTAG_IMAGELENGTH, &h);
     if ((rc = vg_raster_begin(r, w, h, 3, "tiff", err)) < 0)
@@ -96,6 +102,8 @@ int vg_decode_tiff(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
     }
     if (!TIFFReadRGBAImageOriented(t, w, h, px, ORIENTATION_TOPLEFT, 0)) {
         rc = vigil_error_set(err, VIGIL_EINPUT, "tiff: %s", s.msg[0] ? s.msg : "cannot decode");
+        if (s.short_read)
+            r->fail = VIGIL_IMAGE_FAIL_TRUNCATED;
         goto done;
     }
     for (uint32_t y = 0; y < h; y++) {

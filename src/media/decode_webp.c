@@ -12,6 +12,15 @@
 
 #include "media/decode.h"
 
+/* What libwebp's status says of the file; a RIFF chunk that claims more bytes than there are is cut short. */
+static vigil_image_failure webp_failure(VP8StatusCode st, const uint8_t *p, size_t n)
+{
+    uint64_t riff = n >= 8 ? 8 + ((uint64_t)p[4] | (uint64_t)p[5] << 8 | (uint64_t)p[6] << 16 | (uint64_t)p[7] << 24) : 0;
+    if (st == VP8_STATUS_NOT_ENOUGH_DATA || riff > n)
+        return VIGIL_IMAGE_FAIL_TRUNCATED;
+    return st == VP8_STATUS_UNSUPPORTED_FEATURE ? VIGIL_IMAGE_FAIL_UNSUPPORTED : VIGIL_IMAGE_FAIL_CORRUPT;
+}
+
 static int first_frame(vg_raster *r, const uint8_t *p, size_t n, const WebPBitstreamFeatures *f, vigil_error *err)
 {
     WebPData data = {p, n};
@@ -50,6 +59,8 @@ static int first_frame(vg_raster *r, const uint8_t *p, size_t n, const WebPBitst
     WebPAnimDecoderDelete(dec);
     return 0;
 fail:
+    if (rc == VIGIL_EINPUT)
+        r->fail = webp_failure(VP8_STATUS_BITSTREAM_ERROR, p, n);
     WebPAnimDecoderDelete(dec); /* the raster is released by the caller (image.c) */
     return rc;
 }
@@ -57,17 +68,22 @@ fail:
 int vg_decode_webp(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
 {
     WebPBitstreamFeatures f;
+    VP8StatusCode st;
     uint8_t *rgb;
     int w, h, rc;
-    if (WebPGetFeatures(p, n, &f) != VP8_STATUS_OK)
+    if ((st = WebPGetFeatures(p, n, &f)) != VP8_STATUS_OK) {
+        r->fail = webp_failure(st, p, n);
         return vigil_error_set(err, VIGIL_EINPUT, "webp: corrupt or truncated header");
+    }
     if (f.has_animation)
         return first_frame(r, p, n, &f, err);
     if ((rc = vg_raster_begin(r, (uint32_t)f.width, (uint32_t)f.height, 3, "webp", err)) < 0)
         return rc;
     rgb = WebPDecodeRGB(p, n, &w, &h);
-    if (!rgb)
+    if (!rgb) {
+        r->fail = webp_failure(VP8_STATUS_BITSTREAM_ERROR, p, n);
         return vigil_error_set(err, VIGIL_EINPUT, "webp: corrupt or truncated image data");
+    }
     if (w != f.width || h != f.height) {
         WebPFree(rgb);
         return vigil_error_set(err, VIGIL_EINPUT, "webp: size changed while decoding");

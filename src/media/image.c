@@ -185,7 +185,7 @@ static int decode_into(vigil_image *out, vigil_image_format f, const void *data,
     static int (*const decoders[])(vg_raster *, const uint8_t *, size_t, vigil_error *) = {
         NULL, vg_decode_jpeg, vg_decode_png, vg_decode_webp, vg_decode_gif, vg_decode_bmp,
         vg_decode_tiff, vg_decode_heif};
-    vg_raster r = {.img = out, .opts = opts, .reuse = reuse};
+    vg_raster r = {.img = out, .opts = opts, .reuse = reuse, .fail_at = -1};
     uint8_t *pixels = reuse ? out->pixels : NULL;
     size_t cap = reuse ? out->pixels_cap : 0;
     int rc;
@@ -193,11 +193,13 @@ static int decode_into(vigil_image *out, vigil_image_format f, const void *data,
     out->format = f;
     out->pixels = pixels;
     out->pixels_cap = cap;
+    out->failure_offset = -1;
     if ((int)f <= VIGIL_IMAGE_NONE || f > VIGIL_IMAGE_HEIF)
         return vigil_error_set(err, VIGIL_EINPUT, "image: not a supported image format");
     rc = fd < 0 ? decoders[f](&r, data, n, err) : vg_decode_jpeg_fd(&r, fd, err);
     if (rc < 0) {
         vg_raster_abort(&r);
+        vg_decode_failure(out, &r, rc, err ? err->msg : NULL, fd < 0 ? n : 0);
         return rc;
     }
     vg_raster_end(&r);

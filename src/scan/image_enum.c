@@ -105,6 +105,12 @@ static int error_item(vg_job_sink sink, void *ud, const char *image, const char 
     return kind_item(sink, ud, image, label, VIGIL_ERROR_OTHER, why);
 }
 
+/* A walk that failed part way: the file system is damaged (or the media under it), unless memory ran out. */
+static vigil_error_kind walk_error_kind(const char *why)
+{
+    return strstr(why, "out of memory") ? VIGIL_ERROR_OTHER : VIGIL_ERROR_CORRUPT;
+}
+
 typedef struct enum_ctx {
     const char *image;
     const vg_image_region *region;
@@ -139,14 +145,14 @@ static int enumerate_region(vg_image *im, size_t i, const char *path, const vigi
     char why[256];
     int rc = 0;
     if (reg->kind == VG_REGION_BAD_FS) {
-        rc = error_item(sink, ud, path, reg->label, reg->why);
+        rc = kind_item(sink, ud, path, reg->label, reg->error_kind, reg->why);
     } else if (reg->kind == VG_REGION_ENCRYPTED) {
         return kind_item(sink, ud, path, reg->label, VIGIL_ERROR_ENCRYPTED, reg->why); /* nothing to carve */
     } else if (reg->kind == VG_REGION_FS) {
         enum_ctx c = {path, reg, sink, ud};
         rc = vg_image_walk(im, i, on_file, &c, o->stop, why, sizeof why);
         if (rc < 0) /* damage part way: what was listed stays, the rest is named */
-            rc = error_item(sink, ud, path, reg->label, why);
+            rc = kind_item(sink, ud, path, reg->label, walk_error_kind(why), why);
     }
     if (rc == 0 && o->carve && reg->length > 0 && !reg->decrypted) {
         vg_image_job *j = job_new(VG_JOB_CARVE, path, reg->label);
@@ -168,7 +174,7 @@ int vg_image_enumerate_opened(vg_image *im, const char *path, const vigil_scan_o
         rc = sink(ud, NULL, rec);
     }
     if (rc == 0 && vg_image_damage(im)) /* said once; what can be read is still scanned */
-        rc = error_item(sink, ud, path, NULL, vg_image_damage(im));
+        rc = kind_item(sink, ud, path, NULL, VIGIL_ERROR_CORRUPT, vg_image_damage(im));
     for (size_t i = 0; i < vg_image_nregions(im) && rc == 0; i++)
         rc = enumerate_region(im, i, path, o, sink, ud);
     return rc;
@@ -185,9 +191,9 @@ int vg_image_enumerate(const char *path, const vigil_scan_opts *o, vg_job_sink s
     if ((rc = vg_image_open_keys(&im, path, o->keys, o->nkeys, why, sizeof why)) < 0)
         return kind_item(sink, ud, path, NULL, rc == VG_IMAGE_UNSUPPORTED ? VIGIL_ERROR_UNSUPPORTED
                                               : rc == VG_IMAGE_ENCRYPTED  ? VIGIL_ERROR_ENCRYPTED
-                                                                          : VIGIL_ERROR_OTHER, why);
+                                                                          : vg_image_error_kind(why), why);
     if (damaged) /* said once; what the segments hold is still read, reads past them fail */
-        rc = error_item(sink, ud, path, NULL, damage);
+        rc = kind_item(sink, ud, path, NULL, VIGIL_ERROR_CORRUPT, damage);
     if (o->verify_image) {
         verify = job_new(VG_JOB_VERIFY, path, NULL);
         if (verify && vg_image_is_ewf(im))

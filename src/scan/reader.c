@@ -26,6 +26,7 @@
 #include "scan/testing.h"
 #include "scan/worker_page.h"
 #include "source/archive.h"
+#include "source/image.h"
 #include "source/longpath.h"
 #include "scan/image_job.h"
 
@@ -214,6 +215,27 @@ static void image_feed(vg_reader *r, const uint8_t *p, size_t n)
     }
 }
 
+/*
+ * A picture that did not decode: the layer, what happened and where the decoder says
+ * ("picture decoder: truncated at offset 5120: png: truncated file"), and its error kind for
+ * when no digest decides its verdict (set_verdict).
+ */
+static void picture_failed(vg_result *res, const vigil_image *pic, const char *msg)
+{
+    const char *what = vigil_image_failure_name(pic->failure);
+    res->item.pdq_state = VIGIL_PDQ_FAILED;
+    if (res->error)
+        return; /* an earlier error stays the item's, with its kind */
+    res->item.error_kind = pic->failure == VIGIL_IMAGE_FAIL_UNSUPPORTED ? VIGIL_ERROR_UNSUPPORTED
+                         : what ? VIGIL_ERROR_CORRUPT : VIGIL_ERROR_OTHER;
+    if (what && pic->failure_offset >= 0 && pic->failure != VIGIL_IMAGE_FAIL_UNSUPPORTED)
+        vg_result_error(res, "picture decoder: %s at offset %lld: %s", what, (long long)pic->failure_offset, msg);
+    else if (what)
+        vg_result_error(res, "picture decoder: %s: %s", what, msg);
+    else
+        vg_result_error(res, "picture decoder: %s", msg);
+}
+
 /* Decode and hash the collected picture into res (nothing when it is not an image). */
 static void image_finish(vg_reader *r, vg_result *res)
 {
@@ -225,7 +247,7 @@ static void image_finish(vg_reader *r, vg_result *res)
     const char *layer;
     if (r->img_state == IMG_TOO_BIG) {
         it->pdq_state = VIGIL_PDQ_FAILED;
-        vg_result_error(res, "image: file over %zu bytes, not decoded", r->img.max);
+        vg_result_error(res, "picture decoder: file over %zu bytes, not decoded", r->img.max);
         return;
     }
     from_file = r->img_state == IMG_FROM_FILE;
@@ -245,8 +267,7 @@ static void image_finish(vg_reader *r, vg_result *res)
         image_trim(r); /* the picture is hashed: a large one's memory goes before others start */
     vg_decode_budget_give(vg_decode_budget_shared(), weight);
     if (failed) {
-        it->pdq_state = VIGIL_PDQ_FAILED;
-        vg_result_error(res, "%s", err.msg);
+        picture_failed(res, &r->pic, err.msg);
         return;
     }
     r->pic_ready = 1; /* the thumbnail, if the verdict wants one, is made from this same decode */
@@ -402,8 +423,11 @@ static void set_verdict(vg_reader *r, vg_result *res)
         it->verdict = VIGIL_VERDICT_NEAR; /* near a known video: video_known says which */
         it->match = video;                /* and the set it is listed in, when it came from one */
     } else {
-        /* a video that does not decode is an error, unless its digests decide (it keeps its error) */
-        it->verdict = it->vpdq_state == VIGIL_VPDQ_FAILED ? VIGIL_VERDICT_ERROR : VIGIL_VERDICT_UNKNOWN;
+        /* a picture or video that does not decode is an error, unless its digests decide (it keeps its error);
+           an animation hashed as a video was checked, whatever the still-picture decoder said */
+        int unchecked = it->vpdq_state == VIGIL_VPDQ_FAILED ||
+                        (it->pdq_state == VIGIL_PDQ_FAILED && it->vpdq_state != VIGIL_VPDQ_OK);
+        it->verdict = unchecked ? VIGIL_VERDICT_ERROR : VIGIL_VERDICT_UNKNOWN;
     }
     collect_matches(r, res, pdq_checked);
 }
@@ -881,7 +905,8 @@ static int read_pulled(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx,
             return -2;
     }
     res->item.size = total;
-    if (n < 0) {
+    if (n < 0) { /* a read inside a disk image: its words say whether the image is damaged there */
+        res->item.error_kind = vg_image_error_kind(why);
         vg_result_error(res, "%s", why);
         return -1;
     }

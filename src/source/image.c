@@ -211,6 +211,47 @@ static int open_encrypted(vg_image *im, vg_image_region *r, vg_crypt_kind crypt,
     return 0;
 }
 
+/*
+ * Why no file system opened, as an error kind: corrupt when TSK found one damaged (a bad magic,
+ * inode or block number) or the partition type names one; unsupported for a type TSK does not
+ * read; other when nothing is recognised (unformatted space, random data). Before tsk_why resets.
+ */
+static vigil_error_kind bad_fs_kind(const TSK_VS_PART_INFO *part)
+{
+    switch (tsk_error_get_errno()) {
+    case TSK_ERR_FS_INODE_COR:
+    case TSK_ERR_FS_MAGIC:
+    case TSK_ERR_FS_CORRUPT:
+    case TSK_ERR_FS_BLK_NUM:
+    case TSK_ERR_FS_INODE_NUM:
+    case TSK_ERR_FS_RECOVER:
+        return VIGIL_ERROR_CORRUPT;
+    case TSK_ERR_FS_UNSUPTYPE:
+        return VIGIL_ERROR_UNSUPPORTED;
+    default:
+        return type_of_part(part) != TSK_FS_TYPE_DETECT ? VIGIL_ERROR_CORRUPT : VIGIL_ERROR_OTHER;
+    }
+}
+
+/* A volume whose first sectors carry a file system's signature yet did not open: damaged, or one
+ * TSK does not read. Said in r's why and kind; nothing when there is no signature. */
+static void signature_says(vg_image *im, vg_image_region *r, uint64_t off)
+{
+    uint8_t *b = malloc(VG_FS_SIGNATURE_BYTES);
+    ssize_t n = b ? tsk_img_read(im->img, (TSK_OFF_T)off, (char *)b, VG_FS_SIGNATURE_BYTES) : -1;
+    const char *sig;
+    int readable;
+    size_t k = strlen(r->why);
+    tsk_error_reset();
+    if (n > 0 && (sig = vg_image_fs_signature(b, (size_t)n, &readable)) != NULL) {
+        r->error_kind = readable ? VIGIL_ERROR_CORRUPT : VIGIL_ERROR_UNSUPPORTED;
+        snprintf(r->why + k, sizeof r->why - k, readable ? "; its first sectors carry the %s signature: it is damaged"
+                                                         : "; its first sectors carry the %s signature, a file system "
+                                                           "that is not read", sig);
+    }
+    free(b);
+}
+
 /* A file system at offset off (length len), or the reason it is none. */
 static int open_fs_at(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, uint64_t len, const char *name)
 {
@@ -223,6 +264,7 @@ static int open_fs_at(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, 
     r.length = len;
     if (off + len > size || off >= size) {
         r.kind = VG_REGION_BAD_FS;
+        r.error_kind = VIGIL_ERROR_CORRUPT; /* the table, or the image cut short */
         snprintf(r.label, sizeof r.label, "%s (offset %llu)", name, (unsigned long long)off);
         snprintf(r.why, sizeof r.why, "partition table entry points past the end of the image "
                  "(sectors up to byte %llu, image has %llu bytes)", (unsigned long long)(off + len),
@@ -238,8 +280,17 @@ static int open_fs_at(vg_image *im, const TSK_VS_PART_INFO *part, uint64_t off, 
     fs = open_fs(im, part, off, several, sizeof several);
     if (!fs) {
         r.kind = VG_REGION_BAD_FS;
+        r.error_kind = bad_fs_kind(part);
         snprintf(r.label, sizeof r.label, "%s (offset %llu)", name, (unsigned long long)off);
         tsk_why(r.why, sizeof r.why, "no file system could be opened");
+        if (r.error_kind == VIGIL_ERROR_OTHER) /* the image could not give its bytes: its damage, if it says so */
+            r.error_kind = vg_image_error_kind(r.why);
+        if (r.error_kind == VIGIL_ERROR_OTHER)
+            signature_says(im, &r, off);
+        if (type_of_part(part) != TSK_FS_TYPE_DETECT) { /* the table says one is there: it is damaged */
+            size_t k = strlen(r.why);
+            snprintf(r.why + k, sizeof r.why - k, "; its partition type (%s) names one", part->desc);
+        }
         return add_region(im, &r, NULL);
     }
     r.kind = VG_REGION_FS;
@@ -287,6 +338,8 @@ static void check_tail(vg_image *im)
 {
     char sector[512];
     TSK_OFF_T off = im->img->size > 512 ? im->img->size - 512 : 0;
+    if (im->tail_why[0]) /* the reader said already what the media lost */
+        return;
     if (im->img->size > 0 && tsk_img_read(im->img, off, sector, sizeof sector) != (ssize_t)sizeof sector) {
         char what[128];
         snprintf(what, sizeof what, "media incomplete: byte %lld of %lld cannot be read%s", (long long)off,
@@ -342,7 +395,7 @@ static int open_image(vg_image **out, const char *path, vg_image_format format, 
     case VG_FORMAT_VHD:
     case VG_FORMAT_VHDX: im->img = vg_image_open_vhdi(path, why, cap); break;
     case VG_FORMAT_VMDK: im->img = vg_image_open_vmdk(path, why, cap); break;
-    case VG_FORMAT_QCOW: im->img = vg_image_open_qcow(path, &encrypted, why, cap); break;
+    case VG_FORMAT_QCOW: im->img = vg_image_open_qcow(path, &encrypted, im->tail_why, sizeof im->tail_why, why, cap); break;
     default: im->img = vg_image_open_raw(path, why, cap); break;
     }
     if (!im->img) {

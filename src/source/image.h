@@ -31,8 +31,14 @@ typedef struct vg_image_region {
     char label[160];         /* "p2 (offset 1048576, ntfs)", "fs (offset 0, ext4)", "unpartitioned" */
     uint64_t offset, length; /* bytes in the image */
     char why[256];           /* VG_REGION_BAD_FS: the reason; VG_REGION_ENCRYPTED: which encryption */
+    vigil_error_kind error_kind; /* VG_REGION_BAD_FS: corrupt (a table entry past the end, a file system the
+                                    partition type names or TSK finds damaged), unsupported, or other */
     int decrypted;           /* inside an encrypted volume opened with a key: its blocks are not the image's */
 } vg_image_region;
+
+/* The error kind of an image-layer message (an image that does not open, a damaged one, a file
+ * read that failed): corrupt, unsupported or other (image_error.c). */
+vigil_error_kind vg_image_error_kind(const char *msg);
 
 /* 1 when the root path should be opened as a disk image: a container signature
  * (EWF, VHD, VHDX, VMDK, qcow, or one recognised but not read: DMG, VDI...), a

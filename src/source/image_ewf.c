@@ -96,14 +96,14 @@ static void ewf_stat(TSK_IMG_INFO *info, FILE *f)
 
 static void ewf_why(char *why, size_t cap, const char *what, libewf_error_t *e)
 {
-    char msg[200] = "";
+    char msg[320] = "", trace[1024] = "";
     if (e) {
         libewf_error_sprint(e, msg, sizeof msg);
+        libewf_error_backtrace_sprint(e, trace, sizeof trace);
         libewf_error_free(&e);
     }
-    for (char *p = msg; *p; p++)
-        if (*p == '\n')
-            *p = ' ';
+    vg_vdisk_oneline(msg);
+    vg_vdisk_cause(msg, sizeof msg, trace);
     snprintf(why, cap, "%s: %s", what, msg[0] ? msg : "unknown error");
 }
 

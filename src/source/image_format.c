@@ -66,6 +66,33 @@ int vg_image_format_supported(vg_image_format f, char *why, size_t cap)
     return 0;
 }
 
+const char *vg_image_fs_signature(const uint8_t *b, size_t n, int *readable)
+{
+    *readable = 1;
+    if (at(b, n, 3, "NTFS    ", 8))
+        return "NTFS";
+    if (at(b, n, 3, "EXFAT   ", 8))
+        return "exFAT";
+    if (at(b, n, 54, "FAT12   ", 8) || at(b, n, 54, "FAT16   ", 8) || at(b, n, 82, "FAT32   ", 8))
+        return "FAT";
+    if (at(b, n, 1080, "\x53\xef", 2))
+        return "ext2/3/4";
+    if (at(b, n, 1024, "H+", 2) || at(b, n, 1024, "HX", 2))
+        return "HFS+";
+    if (at(b, n, 32769, "CD001", 5))
+        return "ISO 9660";
+    *readable = 0;
+    if (at(b, n, 0, "XFSB", 4))
+        return "XFS";
+    if (at(b, n, 32, "NXSB", 4))
+        return "APFS";
+    if (at(b, n, 1024, "\x10\x20\xf5\xf2", 4))
+        return "F2FS";
+    if (at(b, n, 0, "hsqs", 4))
+        return "SquashFS";
+    return NULL;
+}
+
 /* A volume system, file system or encrypted volume at the start of a raw image. */
 int vg_image_disk_signature(const uint8_t *b, size_t n)
 {

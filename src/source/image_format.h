@@ -41,5 +41,10 @@ int vg_image_probe(const char *path, vg_image_format *f, int *disk_signature);
 /* 1 when the first n bytes of a raw image carry a volume system, file system or encrypted volume
  * signature (what vg_image_probe calls a disk signature). */
 int vg_image_disk_signature(const uint8_t *head, size_t n);
+/* The file system whose signature the first n bytes of a volume carry (VG_FS_SIGNATURE_BYTES
+ * reach them all), or NULL; *readable says whether it is one TSK reads here (NTFS, FAT, exFAT,
+ * ext, HFS+, ISO 9660) or one it does not (XFS, APFS, F2FS, SquashFS). */
+#define VG_FS_SIGNATURE_BYTES 34816
+const char *vg_image_fs_signature(const uint8_t *head, size_t n, int *readable);
 
 #endif

@@ -17,7 +17,7 @@ struct vg_image {
     size_t n, cap;
     vg_image_format format;
     int by_fd;                 /* opened from a descriptor: TSK must not look for files beside it */
-    char tail_why[256];        /* non-empty: the end of the media cannot be read */
+    char tail_why[320];        /* non-empty: the media is damaged (a qcow file cut short, or its end unreadable) */
 };
 
 /* Our readers under TSK (raw, memory, EWF) start with this. TSK does not always pass a failed
@@ -58,11 +58,15 @@ TSK_IMG_INFO *vg_vdisk_img(const vg_vdisk_ops *ops, void *h, uint64_t size, unsi
 int vg_vdisk_beside(char *out, size_t cap, const char *image_path, const char *stored);
 /* A library's error text on one line, without its trailing full stop. */
 void vg_vdisk_oneline(char *s);
+/* Add to a libyal library's message the first line of its backtrace, the cause it started from
+ * ("... unable to open file (libqcow_io_handle_read_file_header: unsupported format version: 9)"). */
+void vg_vdisk_cause(char *msg, size_t cap, const char *trace);
 
 /* The virtual disk readers. Each fails with why naming what is missing or wrong; qcow also says
- * when the image is encrypted (*encrypted = 1). */
+ * when the image is encrypted (*encrypted = 1), and in damage (else "") when clusters its files
+ * map lie past their end (reads of them fail). */
 TSK_IMG_INFO *vg_image_open_vhdi(const char *path, char *why, size_t cap);
 TSK_IMG_INFO *vg_image_open_vmdk(const char *path, char *why, size_t cap);
-TSK_IMG_INFO *vg_image_open_qcow(const char *path, int *encrypted, char *why, size_t cap);
+TSK_IMG_INFO *vg_image_open_qcow(const char *path, int *encrypted, char *damage, size_t dcap, char *why, size_t cap);
 
 #endif

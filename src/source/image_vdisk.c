@@ -96,6 +96,21 @@ void vg_vdisk_oneline(char *s)
             *p = ' ';
 }
 
+void vg_vdisk_cause(char *msg, size_t cap, const char *trace)
+{
+    char first[256];
+    size_t n = strcspn(trace, "\n"), k;
+    if (n >= sizeof first)
+        n = sizeof first - 1;
+    memcpy(first, trace, n);
+    first[n] = '\0';
+    vg_vdisk_oneline(first);
+    if (!first[0] || strstr(msg, first))
+        return;
+    k = strlen(msg);
+    snprintf(msg + k, cap - k, " (%s)", first);
+}
+
 /* The last part of a name stored by any system: after the last '/' or '\'. */
 static const char *base_name(const char *s)
 {

@@ -19,12 +19,15 @@ typedef struct vhdi_chain {
 
 static void err_text(char *msg, size_t cap, libvhdi_error_t *e)
 {
+    char trace[1024] = "";
     msg[0] = '\0';
     if (e) {
         libvhdi_error_sprint(e, msg, cap);
+        libvhdi_error_backtrace_sprint(e, trace, sizeof trace);
         libvhdi_error_free(&e);
     }
     vg_vdisk_oneline(msg);
+    vg_vdisk_cause(msg, cap, trace);
 }
 
 static ssize_t vhdi_read(void *h, void *buf, size_t n, uint64_t off, char *msg, size_t cap)

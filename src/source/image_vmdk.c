@@ -26,12 +26,15 @@ typedef struct vmdk_chain {
 
 static void err_text(char *msg, size_t cap, libvmdk_error_t *e)
 {
+    char trace[1024] = "";
     msg[0] = '\0';
     if (e) {
         libvmdk_error_sprint(e, msg, cap);
+        libvmdk_error_backtrace_sprint(e, trace, sizeof trace);
         libvmdk_error_free(&e);
     }
     vg_vdisk_oneline(msg);
+    vg_vdisk_cause(msg, cap, trace);
 }
 
 static ssize_t vmdk_read(void *h, void *buf, size_t n, uint64_t off, char *msg, size_t cap)

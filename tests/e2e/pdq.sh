@@ -65,9 +65,10 @@ PY
 good=$(grep '/good.png$' "$T/bad.out" | cut -d, -f1)
 check "bad files give exit status 3 and the good ones are still hashed" \
   '[ $rc -eq 3 ] && [ "$(grep -c . "$T/bad.out")" -eq 2 ] && [ -n "$good" ]'
-check "truncated PNG, corrupt JPEG and a 60000x60000 PNG bomb are errors with a reason" \
-  'grep -q "truncated.png: png: " "$T/bad.err" && grep -q "corrupt.jpg: jpeg: " "$T/bad.err" &&
-   grep -q "bomb.png: png: 60000x60000 is 3600000000 pixels, over the limit" "$T/bad.err"'
+check "truncated PNG, corrupt JPEG and a 60000x60000 PNG bomb are errors with the layer and a reason" \
+  'grep -q "truncated.png: picture decoder: truncated at offset 3000: png: " "$T/bad.err" &&
+   grep -q "corrupt.jpg: picture decoder: corrupt at offset [0-9]*: jpeg: " "$T/bad.err" &&
+   grep -q "bomb.png: picture decoder: png: 60000x60000 is 3600000000 pixels, over the limit" "$T/bad.err"'
 check "a PNG named .jpg is decoded by content; text and empty files are skipped silently" \
   '[ "$(grep lying-extension.jpg "$T/bad.out" | cut -d, -f1)" = "$good" ] && ! grep -q -e notes.txt -e empty.png "$T/bad.err" "$T/bad.out"'
 "$VIGIL" pdq --max-pixels 1000 "$T/bad/good.png" >/dev/null 2>"$T/limit.err"; rc=$?

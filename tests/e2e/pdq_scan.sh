@@ -33,6 +33,7 @@ cp "$V/threatexchange/dih/bridge-5-flipx.jpg" "$V/threatexchange/dih/bridge-2-ro
    "$V/threatexchange/bridge-mods/sharpen-a-lot.jpg" "$V/synthetic/e28_text.png" \
    "$V/threatexchange/labelme/q0003.jpg" "$T/ev/"
 cp "$V/synthetic/e22_444.jpg" "$T/ev/exact.jpg"
+# an APP0 segment whose length (0x2074) runs past the file's 27 bytes: truncated
 printf '\xff\xd8\xff\xe0 this is no JPEG stream' >"$T/ev/broken.jpg"
 echo "not a picture" >"$T/ev/notes.txt"
 # the "known" list: the bridge photo, the low-quality q0003, and e22 (also listed by MD5, benign)
@@ -73,9 +74,10 @@ check "a picture under quality 50 is never near, even at distance 0" \
   '[ "$(jq_field "$T/scan.jsonl" q0003.jpg verdict)" = unknown ]'
 check "an exact digest match wins over a PDQ match" \
   '[ "$(jq_field "$T/scan.jsonl" exact.jpg verdict)" = benign ] && [ "$(jq_field "$T/scan.jsonl" exact.jpg match.by)" = md5 ]'
-check "an image that does not decode keeps its digest verdict, pdq null and the reason" \
-  '[ "$(jq_field "$T/scan.jsonl" broken.jpg verdict)" = unknown ] && [ "$(jq_field "$T/scan.jsonl" broken.jpg pdq)" = null ] &&
-   jq_field "$T/scan.jsonl" broken.jpg error | grep -q "^jpeg: "'
+check "an image that does not decode and that no digest decides is a corrupt error item, pdq null, with the reason" \
+  '[ "$(jq_field "$T/scan.jsonl" broken.jpg verdict)" = error ] && [ "$(jq_field "$T/scan.jsonl" broken.jpg pdq)" = null ] &&
+   [ "$(jq_field "$T/scan.jsonl" broken.jpg error_kind)" = corrupt ] &&
+   jq_field "$T/scan.jsonl" broken.jpg error | grep -q "^picture decoder: truncated at offset 27: jpeg: "'
 check "unrelated pictures stay unknown" '[ "$(jq_field "$T/scan.jsonl" e28_text.png verdict)" = unknown ]'
 check "CSV fills the pdq and pdq_quality columns" \
   'grep "e28_text.png" "$T/scan.csv" | grep -q ",$(echo "$want" | cut -d, -f1),$(echo "$want" | cut -d, -f2),"'

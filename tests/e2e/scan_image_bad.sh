@@ -21,6 +21,7 @@ is "truncated image: scan completes (exit 0)" "$rc" "0"
 is "truncated image: counts add up" "$(jl trunc.jsonl check)" "ok"
 like "truncated image: the file past the end is an error item with the reason" \
   "$(jl trunc.jsonl "(by_path['zz-big.bin']['verdict'], by_path['zz-big.bin']['error'])")" "'error', '.*(read|past|end|offset)"
+is "truncated image: the file's error is of kind corrupt" "$(jl trunc.jsonl "by_path['zz-big.bin'].get('error_kind')")" "corrupt"
 is "truncated image: the files before it are read" "$(jl trunc.jsonl "(by_path['notes.txt']['verdict'], by_path['known.jpg']['verdict'])")" "('unknown', 'illegal')"
 
 # ---- E01: a segment missing, a chunk corrupted ----
@@ -31,12 +32,26 @@ vigil scan --quiet --jsonl miss.jsonl ev/missing/seg.E01; rc=$?
 is "E01 segment missing: scan completes" "$rc" "0"
 like "E01 segment missing: an image error item with the reason" \
   "$(jl miss.jsonl "[(i['type'], i['path'], i['error']) for i in items if i['verdict'] == 'error']")" "^\[\('image', 'ev/missing/seg.E01', 'EWF segment files incomplete or damaged: 2 segment\(s\) found in sequence.+'\)\]$"
+is "E01 segment missing: the image items (the set, the media's end) are of kind corrupt" \
+  "$(jl miss.jsonl "[i.get('error_kind') for i in items if i['type'] == 'image']")" "['corrupt', 'corrupt']"
 is "E01 segment missing: what the segments before it hold is still read" "$(jl miss.jsonl "by_path['pics/a.jpg']['verdict']")" "unknown"
 rm ev/missing/seg.E01
 vigil scan --quiet --jsonl miss1.jsonl ev/missing/seg.E02
 is "E01 first segment missing: an image error item saying which to name" "$(jl miss1.jsonl "[(i['type'], i['error']) for i in items]")" \
   "[('image', 'not the first segment of its set (segment 2): name the first one (.E01)')]"
 is "E01 segment missing: counts add up" "$(jl miss.jsonl check)" "ok"
+
+# ---- one E01 segment cut in half ----
+mkdir -p ev/cut
+ewfacquire -u -q -t "$T/ev/cut/one" -c none "$T/fat.img" >/dev/null 2>&1
+head -c $(($(stat -c %s ev/cut/one.E01) / 2)) ev/cut/one.E01 >ev/cut/half.E01 && rm ev/cut/one.E01
+vigil scan --quiet --jsonl cut.jsonl ev/cut/half.E01; rc=$?
+is "E01 cut in half: scan completes" "$rc" "0"
+is "E01 cut in half: image items of kind corrupt, the set incomplete and the media's end unreadable" \
+  "$(jl cut.jsonl "[(i['type'], i['error_kind'], i['error'].split(':')[0]) for i in items if i['type'] == 'image']")" \
+  "[('image', 'corrupt', 'EWF segment files incomplete or damaged'), ('image', 'corrupt', 'media incomplete')]"
+is "E01 cut in half: counts add up, errors by kind" \
+  "$(jl cut.jsonl "(summary['error'] == sum(summary['errors'].values()), summary['errors']['corrupt'] >= 2)")" "(True, True)"
 
 mkdir -p ev/bad && cp ev/seg.E* ev/bad/
 # Overwrite bytes inside the chunk that holds pics/a.jpg (segments store chunks uncompressed here).
@@ -56,6 +71,8 @@ like "corrupted chunk: the file in it is an error item naming the checksum, not 
   "^\('error', None, 'read error at byte [0-9]+: E01 media bytes [0-9]+-[0-9]+ unreadable: chunk checksum error or segment file missing'\)$"
 is "corrupted chunk: files outside the chunk are read, every failure names the checksum" \
   "$(jl crc.jsonl "(any(i['verdict'] != 'error' for i in items if i['type'] == 'file'), all('checksum' in i['error'] for i in items if i['verdict'] == 'error'))")" "(True, True)"
+is "corrupted chunk: the files in it are of kind corrupt" \
+  "$(jl crc.jsonl "sorted(set(i.get('error_kind') for i in items if i['verdict'] == 'error'))")" "['corrupt']"
 is "corrupted chunk: --verify-image reports a mismatch" "$(jl crc.jsonl "summary['image_verification']['ev/bad/seg.E01']['result']")" "mismatch"
 is "corrupted chunk: the chunk's checksum error is counted" "$(jl crc.jsonl "summary['image_verification']['ev/bad/seg.E01']['checksum_errors'] >= 1")" "True"
 like "corrupted chunk: said on stderr" "$(cat "$T/crc.err")" "ev/bad/seg.E01: image verification: mismatch"
@@ -71,6 +88,7 @@ is "partition past the end: scan completes" "$rc" "0"
 like "partition past the end: error item naming it" \
   "$(jl past.jsonl "[(i['type'], i['path'], i['error']) for i in items if i['verdict'] == 'error']")" \
   "^\[\('filesystem', 'p2 \(offset 9437184\)', 'partition table entry points past the end of the image"
+is "partition past the end: of kind corrupt" "$(jl past.jsonl "[i.get('error_kind') for i in items if i['verdict'] == 'error']")" "['corrupt']"
 is "partition past the end: the first partition is read" "$(jl past.jsonl "[i['allocated'] for i in items if i['verdict'] == 'illegal']")" "[False]"
 is "partition past the end: counts add up" "$(jl past.jsonl check)" "ok"
 
@@ -84,7 +102,9 @@ dd if=/dev/zero of=ev/sb.img bs=1024 seek=$((18432 / 2 + 1)) count=1 conv=notrun
 vigil scan --quiet --jsonl sb.jsonl ev/sb.img
 like "damaged superblock: an error item for that partition with the reason" \
   "$(jl sb.jsonl "[(i['type'], i['path'], i['error']) for i in items if i['verdict'] == 'error']")" \
-  "^\[\('filesystem', 'p2 \(offset 9437184\)', 'no file system could be opened: .+'\)\]$"
+  "^\[\('filesystem', 'p2 \(offset 9437184\)', 'no file system could be opened: .+; its partition type \(Linux.*\) names one'\)\]$"
+is "damaged superblock: of kind corrupt (the partition type names a file system)" \
+  "$(jl sb.jsonl "[i.get('error_kind') for i in items if i['verdict'] == 'error']")" "['corrupt']"
 is "damaged superblock: the other partition is read" "$(jl sb.jsonl "sorted(i['path'] for i in items if i['verdict'] == 'illegal')")" "['_nown.jpg']"
 is "damaged superblock: counts add up" "$(jl sb.jsonl check)" "ok"
 
@@ -98,7 +118,52 @@ vigil scan --quiet --jsonl mft.jsonl ev/mft.img; rc=$?
 is "damaged MFT: scan completes" "$rc" "0"
 like "damaged MFT: an error item with the reason" "$(jl mft.jsonl "[(i['type'], i['error']) for i in items if i['verdict'] == 'error']")" \
   "\('filesystem', '.+'\)"
+is "damaged MFT: of kind corrupt, the volume's NTFS signature says a file system was there" \
+  "$(jl mft.jsonl "[(i.get('error_kind'), i['error'].endswith('carry the NTFS signature: it is damaged')) for i in items if i['type'] == 'filesystem']")" \
+  "[('corrupt', True)]"
 is "damaged MFT: counts add up" "$(jl mft.jsonl check)" "ok"
+
+# ---- qcow2 cut short, and one whose L1 table points past its end (libqcow would copy past its buffer) ----
+if command -v qemu-img >/dev/null; then
+  mkdir -p ev/qcow
+  head -c 3000000 /dev/urandom >"$T/big.bin"
+  cp "$T/fat.img" "$T/fatq.img" && mcopy -i "$T/fatq.img" "$T/big.bin" ::/
+  qemu-img convert -O qcow2 "$T/fatq.img" "$T/whole.qcow2"
+  head -c $(($(stat -c %s "$T/whole.qcow2") / 2)) "$T/whole.qcow2" >ev/qcow/cut.qcow2
+  python3 - "$T/whole.qcow2" ev/qcow/l1.qcow2 <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+l1 = struct.unpack(">Q", b[40:48])[0]
+b[l1:l1 + 8] = struct.pack(">Q", 0x7FFFFFFF0000)  # the first L2 table, far past the end of the file
+open(sys.argv[2], "wb").write(b)
+PY
+  vigil scan --quiet --jsonl qcut.jsonl ev/qcow/cut.qcow2 2>qcut.err; rc=$?
+  is "qcow2 cut in half: scan completes, nothing on stderr" "$rc $(head -c 300 qcut.err)" "0 "
+  like "qcow2 cut in half: one image item of kind corrupt saying how much is lost and from where" \
+    "$(jl qcut.jsonl "[(i['error_kind'], i['error']) for i in items if i['type'] == 'image']")" \
+    "^\[\('corrupt', 'qcow image ev/qcow/cut.qcow2 cut short or its tables damaged: [0-9]+ cluster\(s\) of media, the first at media byte [0-9]+, lie past the end of its file; reads there fail, the rest is read'\)\]$"
+  is "qcow2 cut in half: the file whose clusters are gone is a corrupt error item, the others are read" \
+    "$(jl qcut.jsonl "(by_path['big.bin']['verdict'], by_path['big.bin']['error_kind'], by_path['pics/a.jpg']['md5'] == '$(md5sum <"$T/photos/a.jpg" | cut -d' ' -f1)')")" \
+    "('error', 'corrupt', True)"
+  vigil scan --quiet --jsonl ql1.jsonl ev/qcow/l1.qcow2 2>ql1.err; rc=$?
+  is "qcow2 with its L2 table past the end: scan completes, nothing on stderr" "$rc $(head -c 300 ql1.err)" "0 "
+  is "qcow2 with its L2 table past the end: the image and its unreadable file system are corrupt" \
+    "$(jl ql1.jsonl "sorted((i['type'], i['error_kind']) for i in items if i['verdict'] == 'error')")" \
+    "[('filesystem', 'corrupt'), ('image', 'corrupt')]"
+  cp "$T/whole.qcow2" ev/qcow/v9.qcow2 && printf '\0\0\0\x09' | dd of=ev/qcow/v9.qcow2 bs=1 seek=4 conv=notrunc status=none
+  vigil scan --quiet --jsonl qv.jsonl ev/qcow/v9.qcow2
+  like "qcow version 9: an unsupported image item with libqcow's cause" \
+    "$(jl qv.jsonl "[(i['type'], i['error_kind'], i['error']) for i in items]")" \
+    "^\[\('image', 'unsupported', 'cannot open image: .*\(.*unsupported format version: 9\)'\)\]$"
+  qemu-img convert -O vpc -o subformat=dynamic "$T/fatq.img" "$T/whole.vhd"
+  head -c $(($(stat -c %s "$T/whole.vhd") / 2)) "$T/whole.vhd" >ev/qcow/cut.vhd
+  vigil scan --quiet --jsonl vcut.jsonl ev/qcow/cut.vhd
+  like "dynamic VHD cut before its footer: an image item of kind corrupt with libvhdi's cause" \
+    "$(jl vcut.jsonl "[(i['type'], i['error_kind'], i['error']) for i in items]")" \
+    "^\[\('image', 'corrupt', 'cannot open image: .*\(libvhdi_.*unsupported signature\)'\)\]$"
+else
+  skip "damaged qcow2 and VHD images" "qemu-img not installed" qemu-utils
+fi
 
 # ---- unknown file system: random bytes with two photos in them ----
 head -c 4194304 /dev/urandom >ev/unknown.img
@@ -108,6 +173,8 @@ vigil scan --quiet --jsonl unk.jsonl ev/unknown.img; rc=$?
 is "unknown file system: scan completes" "$rc" "0"
 like "unknown file system: one error item saying so" "$(jl unk.jsonl "[(i['type'], i['path'], i['container'], i['error']) for i in items]")" \
   "^\[\('filesystem', 'fs \(offset 0\)', 'ev/unknown.img', 'no file system could be opened: .+'\)\]$"
+is "unknown file system: not corrupt, as nothing says a file system was there (no kind)" \
+  "$(jl unk.jsonl "[i.get('error_kind') for i in items]")" "[None]"
 # With --carve the whole image is unallocated space: the photos are found where they lie, the
 # known one illegal. A crash, a sanitizer report or any other stderr output is a failure.
 vigil scan --quiet --jsonl unkc.jsonl --carve ev/unknown.img 2>unkc.err; rc=$?

@@ -279,6 +279,8 @@ static void pdq__pixel_bomb_refused_before_allocation(void **state)
     assert_int_equal(vigil_image_decode(&img, png, n, NULL, &err), VIGIL_EINPUT);
     assert_non_null(strstr(err.msg, "over the limit"));
     assert_null(img.pixels);
+    assert_int_equal(img.failure, VIGIL_IMAGE_FAIL_OTHER); /* a limit, not the file's fault */
+    assert_int_equal(img.failure_offset, -1);
     /* a configurable limit */
     n = png_header(png, 2000, 2000);
     o.max_pixels = 1000000;
@@ -308,6 +310,10 @@ static void pdq__corrupt_and_truncated_files_are_errors(void **state)
         assert_int_equal(vigil_image_decode(&img, buf, n, NULL, &err), VIGIL_EINPUT);
         assert_true(strlen(err.msg) > 5);
         assert_null(img.pixels);
+        /* cut at 400 bytes: truncated, where the bytes end */
+        assert_int_equal(img.failure, VIGIL_IMAGE_FAIL_TRUNCATED);
+        assert_int_equal(img.failure_offset, (int64_t)n);
+        assert_string_equal(vigil_image_failure_name(img.failure), "truncated");
     }
     /* magic bytes and then noise, for every format */
     static const char *const magics[] = {"\xff\xd8\xff", "\x89PNG\r\n\x1a\n", "RIFF\0\0\0\0WEBP", "GIF89a",
@@ -319,9 +325,12 @@ static void pdq__corrupt_and_truncated_files_are_errors(void **state)
         memcpy(junk, magics[i], mlen[i]);
         assert_int_equal(vigil_image_decode(&img, junk, sizeof junk, NULL, &err), VIGIL_EINPUT);
         assert_null(img.pixels);
+        assert_true(img.failure == VIGIL_IMAGE_FAIL_CORRUPT || img.failure == VIGIL_IMAGE_FAIL_TRUNCATED);
     }
     assert_int_equal(vigil_image_decode(&img, "hello", 5, NULL, &err), VIGIL_EINPUT);
     assert_int_equal(img.format, VIGIL_IMAGE_NONE);
+    assert_int_equal(img.failure, VIGIL_IMAGE_FAIL_OTHER); /* no picture at all */
+    assert_null(vigil_image_failure_name(img.failure));
     assert_int_equal(vigil_image_decode(&img, "", 0, NULL, &err), VIGIL_EINPUT);
 }
 
@@ -545,6 +554,8 @@ static void pdq__truncated_gif_and_webp_are_errors(void **state)
         vigil_image_dispose(&img);
         assert_int_equal(vigil_image_decode(&img, gif, 24, NULL, &err), VIGIL_EINPUT);
         assert_non_null(strstr(err.msg, "gif: "));
+        assert_int_equal(img.failure, VIGIL_IMAGE_FAIL_TRUNCATED);
+        assert_int_equal(img.failure_offset, 24);
     }
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[4096];
@@ -557,6 +568,7 @@ static void pdq__truncated_gif_and_webp_are_errors(void **state)
         fclose(f);
         assert_int_equal(vigil_image_decode(&img, buf, n / 2, NULL, &err), VIGIL_EINPUT);
         assert_non_null(strstr(err.msg, "webp: "));
+        assert_int_equal(img.failure, VIGIL_IMAGE_FAIL_TRUNCATED);
         buf[40] ^= 0xff;
         buf[41] ^= 0xff;
         assert_true(vigil_image_decode(&img, buf, n, NULL, &err) <= 0); /* corrupt: error or pixels, never a crash */

@@ -328,7 +328,7 @@ static void pdq_match__scan_decodes_within_the_byte_cap(void **state)
     o.max_image_bytes = 100;
     assert_int_equal(vigil_scan_run(&st, paths, 1, &o, &err), 0);
     assert_int_equal(s.state[0], VIGIL_PDQ_FAILED);
-    assert_string_equal(s.error[0], "image: file over 100 bytes, not decoded");
+    assert_string_equal(s.error[0], "picture decoder: file over 100 bytes, not decoded");
     assert_int_equal(s.state[1], VIGIL_PDQ_NONE);
     /* and without compute_pdq nothing is decoded */
     memset(&s, 0, sizeof s);
