@@ -16,16 +16,17 @@ if [ -n "${ASAN_OPTIONS:-}" ]; then
 fi
 : "${VIGIL_FAULTY:?VIGIL_FAULTY must name the test build with the fault switch}"
 
-# Plain text is named by vigil's own sniffers, in the scanning process; a C include line is a mark
-# of file's keyword guesses, so libmagic names b.txt and 3.txt, in a worker (src/scan/parse_need.c).
+# Plain text is named by vigil's own sniffers, in the scanning process; a C++ source (an include line
+# and a class) carries marks vigil leaves to file's keyword rules, so libmagic names b.txt and 3.txt,
+# in a worker (src/scan/parse_need.c; a plain C source vigil names itself).
 E=$T/ev
 mkdir -p "$E/src"
 printf 'first file\n' > "$E/1.txt"
 printf 'inner one\n' > "$E/src/a.txt"
-printf '#include "two.h"\n' > "$E/src/b.txt"
+printf '#include "two.h"\nclass two {\n};\n' > "$E/src/b.txt"
 (cd "$E/src" && zip -q "$E/2.zip" a.txt b.txt)
 rm -r "$E/src"
-printf '#include "three.h"\n' > "$E/3.txt"
+printf '#include "three.h"\nclass three {\n};\n' > "$E/3.txt"
 printf 'fourth file\n' > "$E/4.txt"
 
 # faulty NAME FAULT [vigil scan options...]: scan $E with VIGIL_FAULT=FAULT into $T/NAME.jsonl
@@ -50,7 +51,7 @@ is "--no-isolation: the same items, digests and types" \
 # Files no parser touches cost no worker: the two plain text files are read in the scanning
 # process; the zip (libarchive) and 3.txt (libmagic) go to a worker. The summary's run counts both.
 isolation() { jl "$T/$1.jsonl" "summary['run'].get('isolation')"; }
-is "isolation: the zip and the C source went to a worker, the plain text files did not" \
+is "isolation: the zip and the C++ source went to a worker, the plain text files did not" \
   "$(isolation clean)" "{'worker_files': 2, 'own_files': 2}"
 vigil scan --no-sets --jsonl "$T/one-text.jsonl" "$E/1.txt" 2>/dev/null
 is "isolation: a plain text file alone is not sent to a worker" "$(isolation one-text)" "{'worker_files': 0, 'own_files': 1}"
@@ -153,7 +154,7 @@ if command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null; then
   D=$T/disk
   mkdir -p "$D"
   mkfs.fat -C "$D/fat.img" 2048 >/dev/null
-  for f in a b c; do printf '#include "%s.h"\n' "$f" > "$T/$f.txt"; mcopy -i "$D/fat.img" "$T/$f.txt" "::$f.txt"; done
+  for f in a b c; do printf '#include "%s.h"\nclass %s {\n};\n' "$f" "$f" > "$T/$f.txt"; mcopy -i "$D/fat.img" "$T/$f.txt" "::$f.txt"; done
   VIGIL_FAULT=libmagic:crash:b.txt "$VIGIL_FAULTY" scan --no-sets --jobs 2 --jsonl "$T/img.jsonl" "$D/fat.img" \
     > /dev/null 2> "$T/img.err"
   is "image: the scan ends normally" "$?" "0"

@@ -363,10 +363,12 @@ static void scan__only_what_a_parser_opens_needs_a_worker(void **state)
     assert_false(needs(&o, d, "plain.txt", S("three plain words\n")));
     assert_false(needs(&o, d, "empty", "", 0));
     assert_false(needs(&o, d, "data.bin", S("\x01\x02\x03\xfe\xff\x00\x10")));
-    /* libmagic names text with the marks of its keyword guesses */
-    assert_true(needs(&o, d, "main.c", S("#include <stdio.h>\nint main(void) { return 0; }\n")));
-    o.sniff_mime = 0;
+    /* libmagic names text with the marks of its keyword guesses that vigil leaves to it (C++ here);
+       a plain C source vigil names itself */
+    assert_true(needs(&o, d, "a.cc", S("#include <vector>\nclass a {\n};\n")));
     assert_false(needs(&o, d, "main.c", S("#include <stdio.h>\nint main(void) { return 0; }\n")));
+    o.sniff_mime = 0;
+    assert_false(needs(&o, d, "a.cc", S("#include <vector>\nclass a {\n};\n")));
     o.sniff_mime = 1;
     /* a picture is decoded only with PDQ on */
     assert_true(needs(&o, d, "p.png", png, sizeof png));
