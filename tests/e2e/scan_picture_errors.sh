@@ -78,7 +78,9 @@ is "the summary counts them by kind, adding up to error" \
   "$(jl out.jsonl "(summary['error'], summary['errors']['corrupt'], summary['errors']['unsupported'], summary['errors']['other'], sum(summary['errors'].values()))")" \
   "(8, 6, 2, 0, 8)"
 is "the CSV's error_kind column (none for the listed picture, an illegal item)" \
-  "$(grep -E '(half\.png|crc\.png|lossless\.jpg|listed\.png)' out.csv | awk -F, '{print $NF}' | tr -d '\r' | sort | tr '\n' ' ')" \
+  "$(python3 -c 'import csv, re, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline="")) if re.search(r"(half\.png|crc\.png|lossless\.jpg|listed\.png)$", r["path"])]
+print(" ".join(sorted(r["error_kind"] for r in rows)) + " ")' out.csv)" \
   " corrupt corrupt corrupt unsupported "
 like "stderr names each inside its containers, with the layer" "$(cat err.txt)" \
   "vigil: ev/pics.zip!/half.png: picture decoder: truncated at offset [0-9]+: png: truncated file"
