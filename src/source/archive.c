@@ -171,7 +171,8 @@ static struct archive *open_reader(vg_archive_src *s)
     archive_read_support_format_ar(a);
     archive_read_support_format_lha(a);
     archive_read_support_format_xar(a);
-    archive_read_support_format_raw(a); /* a lone compressed file: one member */
+    archive_read_support_format_raw(a);   /* a lone compressed file: one member */
+    archive_read_support_format_empty(a); /* ... of an empty file: none (raw wants a byte; a damaged stream still fails) */
     archive_read_set_read_callback(a, src_read);
     archive_read_set_seek_callback(a, src_seek);
     archive_read_set_skip_callback(a, src_skip);

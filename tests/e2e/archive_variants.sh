@@ -25,6 +25,9 @@ python3 -c "
 import struct, sys
 skip = struct.pack('<II', 0x184D2A50, 8) + b'metadata'
 open(sys.argv[1], 'wb').write(skip + open(sys.argv[2], 'rb').read())" "$E/skippable.zst" "$T/a.zst"
+# compressed empty files (man pages of Debian packages are such): nothing inside, and no error
+: | gzip -9 >"$E/empty.gz"
+: | xz >"$E/empty.xz"
 cp "$A"/*.exe "$A"/*.rpm "$A"/*.lzh "$A"/*.rar "$A"/*.cab "$A"/xar_plain.xar "$E/"
 cd "$T"
 
@@ -51,6 +54,9 @@ is "CAB" "$(members cab_1.cab)" "['dir1/file1', 'dir2/file2', 'empty']"
 is "xar" "$(members xar_plain.xar)" "['dir/second.txt', 'hello.txt']"
 is "the xar's member bytes" "$(jl out.jsonl "[i['md5'] for i in items if i['path'] == 'hello.txt']")" \
   "['$(printf 'hello from a xar\n' | md5sum | cut -d' ' -f1)']"
+is "a compressed empty file: an item with nothing inside, not an error" \
+  "$(jl out.jsonl "sorted((i['path'], i['verdict']) for i in items if 'empty.' in i['path'] or 'empty.' in (i['container'] or ''))")" \
+  "[('ev/empty.gz', 'unknown'), ('ev/empty.xz', 'unknown')]"
 is "no error item" "$(jl out.jsonl "summary['error']")" "0"
 
 # the crafted xar on which libarchive 3.6 loops: its worker is killed after --item-timeout
