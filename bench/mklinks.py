@@ -135,14 +135,16 @@ def cmd_items(db, ncases, nitems, seed):
     con.execute("PRAGMA journal_mode = OFF")
     con.execute("PRAGMA synchronous = OFF")
     con.execute("PRAGMA cache_size = -1048576")
-    con.execute("DROP INDEX IF EXISTS case_items_key")
+    # the key index is built once at the end, as the registry's schema defines it
+    index = con.execute("SELECT sql FROM sqlite_master WHERE name = 'case_items_key'").fetchone()[0]
+    con.execute("DROP INDEX case_items_key")
     con.execute("BEGIN")
     for case in range(1, ncases + 1):
         con.executemany("INSERT INTO case_items(case_id, key, sha1, size, verdict, added_at, pdq, pdq_quality,"
                         " pdq_dihedral) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         ((case, k, k, s, v, NOW, p, q, d)
                          for k, v, s, q, p, d in case_items(case, nitems, seed, pool, benign, pics)))
-    con.execute("CREATE INDEX case_items_key ON case_items(key)")
+    con.execute(index)
     con.execute("COMMIT")
     con.execute("PRAGMA journal_mode = WAL")
     con.close()

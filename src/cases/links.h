@@ -5,6 +5,11 @@
 #define VG_CASES_LINKS_H
 #include "cases/reg.h"
 
+/* What the index case_items_key holds of a key (schema 8): its first 8 characters, 32 bits of a
+ * digest. Files are found by it and then compared whole: among 10,000,000 keys a lookup meets
+ * another key of the same prefix about once in 400. The text must match the index's exactly. */
+#define VG_ITEM_KEY_PREFIX(COL) "substr(" #COL ", 1, 8)"
+
 #define VG_LINKS_DELETE_SQL "DELETE FROM case_links WHERE a = $1 OR b = $1"
 /* Every case sharing a file with $1, and what they share. A shared file counts as illegal when
  * either side matched a known-illegal set, else interest when either side is of interest or near
@@ -18,7 +23,8 @@
     "  sum(CASE WHEN i.verdict = 'illegal' OR o.verdict = 'illegal' THEN 0"                                 \
     "    WHEN i.verdict IN ('interest', 'near') OR o.verdict IN ('interest', 'near') THEN 1 ELSE 0 END),"  \
     "  sum(CASE WHEN i.verdict = 'unknown' AND o.verdict = 'unknown' THEN 1 ELSE 0 END), 0, $2"             \
-    " FROM case_items i JOIN case_items o ON o.key = i.key AND o.case_id <> i.case_id"                      \
+    " FROM case_items i JOIN case_items o ON " VG_ITEM_KEY_PREFIX(o.key) " = " VG_ITEM_KEY_PREFIX(i.key)    \
+    "  AND o.key = i.key AND o.case_id <> i.case_id"                                                        \
     " WHERE i.case_id = $1 AND i.size > 0 AND i.key NOT LIKE '@%'"                                          \
     "  AND i.verdict NOT IN ('benign', 'error') AND o.verdict NOT IN ('benign', 'error')"                   \
     " GROUP BY o.case_id"

@@ -76,7 +76,8 @@ static inline size_t vg_cell_len(const vg_rows *r, size_t row, size_t col)
     return r->len ? r->len[row * r->ncols + col] : 0;
 }
 
-/* Tune this connection for a bulk load (SQLite: a 128 MiB page cache; PostgreSQL: nothing). */
+/* Tune this connection for a bulk load (SQLite: a 128 MiB page cache, temporary data in memory;
+ * PostgreSQL: nothing). */
 void vg_db_bulk(vg_db *db);
 
 /* Reserve n new ids of table (its "id" key) for rows inserted with explicit ids inside the

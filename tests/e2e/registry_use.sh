@@ -190,7 +190,7 @@ else
        UPDATE meta SET value = 2 WHERE key = 'cases_schema_version'"
 fi
 check "schema 2: opens and upgrades" vigil case list
-is "schema 2: upgraded to the current version, 7" "$(sql "SELECT value FROM meta WHERE key = 'cases_schema_version'")" "7"
+is "schema 2: upgraded to the current version, 8" "$(sql "SELECT value FROM meta WHERE key = 'cases_schema_version'")" "8"
 vigil case show 1 --format json >"$T/old.json"
 is "schema 2: history rebuilt from the tables (who unknown)" \
   "$(python3 -c 'import json,sys; print(" ".join(e["event"] + ":" + (e["who"] or "-") for e in json.load(open(sys.argv[1]))["history"]))' "$T/old.json")" \
