@@ -266,6 +266,29 @@ static int check_identity(vg_db *db, vigil_error *err)
     return rc;
 }
 
+/* How long a connection waits for another's lock (the busy timeout), in milliseconds. */
+#define BUSY_MS 10000
+
+/*
+ * Put a database into WAL mode. On a file not yet in WAL, the switch rewrites its header: a
+ * connection that is reading it meanwhile (another process opening the same new file) makes
+ * SQLite answer SQLITE_BUSY at once, without waiting in the busy handler, as its lock upgrade
+ * could deadlock. Concurrent first opens therefore retry it, within the busy timeout; once the
+ * file is in WAL the pragma writes nothing.
+ */
+static int use_wal(vg_db *db, vigil_error *err)
+{
+    for (int waited = 0;; waited += 5) {
+        int rc = sqlite3_exec(H(db), "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return 0;
+        if ((rc & 0xff) != SQLITE_BUSY || waited >= BUSY_MS)
+            return vigil_error_set(err, sqlite3_errcode(H(db)) == SQLITE_NOTADB ? VIGIL_EINPUT : VIGIL_ESTORE, "%s: %s%s", db->where,
+                                   sqlite3_errmsg(H(db)), hint(db));
+        sqlite3_sleep(5);
+    }
+}
+
 static int sqlite_open(vg_db **out, const char *path, int create, vigil_error *err);
 
 int vg_sqlite_open(vg_db **out, const char *path, vigil_error *err)
@@ -301,10 +324,10 @@ static int sqlite_open(vg_db **out, const char *path, int create, vigil_error *e
         vg_db_close(db);
         return rc;
     }
-    sqlite3_busy_timeout(l->h, 10000);
+    sqlite3_busy_timeout(l->h, BUSY_MS);
     rc = check_identity(db, err);
     if (rc == 0 && !sqlite3_db_readonly(l->h, "main"))
-        rc = l_script(db, "PRAGMA journal_mode=WAL", err);
+        rc = use_wal(db, err);
     if (rc == 0)
         rc = l_script(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL", err);
     if (rc < 0) {
