@@ -18,6 +18,7 @@
 #include "hashset/store_int.h"
 #include "segment/known_videos.h"
 #include "segment/segment.h"
+#include "store/db.h"
 
 #define VIGIL_APP_ID 0x5649474c /* "VIGL" */
 #define SCHEMA_VERSION 3
@@ -89,20 +90,12 @@ int vg_store_exec(vigil_store *st, const char *sql, const char *what, vigil_erro
     return 0;
 }
 
-/*
- * WAL mode, waiting out other first openers: switching a new database to WAL
- * can answer "database is locked" at once, without the busy handler, while
- * another process is doing the same; retry for as long as the busy timeout.
- */
+/* WAL mode, waiting out other first openers (store/db.h) */
 static int set_wal(vigil_store *st, vigil_error *err)
 {
-    int rc = SQLITE_BUSY;
-    for (int tries = 0; tries < 1000 && (rc == SQLITE_BUSY || rc == SQLITE_LOCKED); tries++) {
-        if (tries)
-            usleep(10000);
-        rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-    }
-    return rc == SQLITE_OK ? 0 : vg_store_exec(st, "PRAGMA journal_mode=WAL", "set WAL mode", err);
+    if (vg_sqlite_use_wal(st->db) == SQLITE_OK)
+        return 0;
+    return vg_store_exec(st, "PRAGMA journal_mode=WAL", "set WAL mode", err);
 }
 
 static int pragma_int(vigil_store *st, const char *sql, int *out)

@@ -127,6 +127,9 @@ int vg_pg_open(vg_db **out, const char *conninfo, vigil_error *err);
  * for this layer can run inside that connection's transaction. vg_db_close finalizes the
  * handle's statements and leaves the connection open; close the handle first. */
 struct sqlite3;
+/* Put an SQLite connection's file into WAL mode, waiting out other first openers within the busy
+ * timeout (SQLite refuses the switch at once while another connection writes); SQLite's result. */
+int vg_sqlite_use_wal(struct sqlite3 *h);
 int vg_sqlite_wrap(vg_db **out, struct sqlite3 *conn, const char *path, vigil_error *err);
 
 #endif

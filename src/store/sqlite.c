@@ -270,23 +270,28 @@ static int check_identity(vg_db *db, vigil_error *err)
 #define BUSY_MS 10000
 
 /*
- * Put a database into WAL mode. On a file not yet in WAL, the switch rewrites its header: a
- * connection that is reading it meanwhile (another process opening the same new file) makes
- * SQLite answer SQLITE_BUSY at once, without waiting in the busy handler, as its lock upgrade
- * could deadlock. Concurrent first opens therefore retry it, within the busy timeout; once the
- * file is in WAL the pragma writes nothing.
+ * Put a database into WAL mode. On a file not yet in WAL, the switch rewrites its header: while
+ * another connection writes (another process opening the same new file), SQLite answers
+ * SQLITE_BUSY at once, without waiting in the busy handler, as its lock upgrade could deadlock.
+ * Concurrent first opens therefore retry it, within the busy timeout; once the file is in WAL
+ * the pragma writes nothing.
  */
-static int use_wal(vg_db *db, vigil_error *err)
+int vg_sqlite_use_wal(struct sqlite3 *h)
 {
     for (int waited = 0;; waited += 5) {
-        int rc = sqlite3_exec(H(db), "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
-            return 0;
+        int rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
         if ((rc & 0xff) != SQLITE_BUSY || waited >= BUSY_MS)
-            return vigil_error_set(err, sqlite3_errcode(H(db)) == SQLITE_NOTADB ? VIGIL_EINPUT : VIGIL_ESTORE, "%s: %s%s", db->where,
-                                   sqlite3_errmsg(H(db)), hint(db));
+            return rc;
         sqlite3_sleep(5);
     }
+}
+
+static int use_wal(vg_db *db, vigil_error *err)
+{
+    if (vg_sqlite_use_wal(H(db)) == SQLITE_OK)
+        return 0;
+    return vigil_error_set(err, sqlite3_errcode(H(db)) == SQLITE_NOTADB ? VIGIL_EINPUT : VIGIL_ESTORE, "%s: %s%s",
+                           db->where, sqlite3_errmsg(H(db)), hint(db));
 }
 
 static int sqlite_open(vg_db **out, const char *path, int create, vigil_error *err);
