@@ -788,6 +788,27 @@ int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err)
     return rc;
 }
 
+int vg_import_file_failed(const vigil_import_opts *opts, const vigil_error *ferr, size_t *failed, vigil_error *err)
+{
+    if (ferr->code != VIGIL_EINPUT) /* storage trouble ends the import */
+        return vigil_error_set(err, ferr->code, "%s", ferr->msg);
+    (*failed)++;
+    if (opts->on_reject)
+        opts->on_reject(ferr->msg, opts->ud);
+    else
+        vigil_error_set(err, VIGIL_EINPUT, "%s", ferr->msg);
+    return 0;
+}
+
+int vg_import_none_imported(const vigil_import_opts *opts, size_t nfiles, size_t ok, size_t failed, vigil_error *err)
+{
+    if (ok)
+        return 0;
+    return nfiles == 1 && !opts->on_reject
+               ? VIGIL_EINPUT
+               : vigil_error_set(err, VIGIL_EINPUT, "no file imported into '%s' (%zu failed)", opts->name, failed);
+}
+
 int vg_import_commit_or_discard(vigil_store *st, const vg_import_prov *v, const char *segment,
                                 vigil_import_stats *stats, vigil_error *err)
 {
@@ -1021,22 +1042,14 @@ int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char 
     for (size_t i = 0; i < nfiles; i++) {
         vigil_error ferr;
         if (read_file(&p, files[i], &ferr) < 0) {
-            if (ferr.code != VIGIL_EINPUT) { /* storage trouble ends the import */
-                rc = vigil_error_set(err, ferr.code, "%s", ferr.msg);
+            if ((rc = vg_import_file_failed(opts, &ferr, &failed, err)) < 0)
                 break;
-            }
-            failed++;
-            if (opts->on_reject)
-                opts->on_reject(ferr.msg, opts->ud);
-            else
-                vigil_error_set(err, VIGIL_EINPUT, "%s", ferr.msg);
             continue;
         }
         ok++;
     }
-    if (rc == 0 && ok == 0)
-        rc = nfiles == 1 && !opts->on_reject ? VIGIL_EINPUT
-           : vigil_error_set(err, VIGIL_EINPUT, "no file imported into '%s' (%zu failed)", opts->name, failed);
+    if (rc == 0)
+        rc = vg_import_none_imported(opts, nfiles, ok, failed, err);
     if (rc == 0)
         rc = vg_import_write(&p, &segment, &prov.entries, err);
     for (size_t i = 0; rc == 0 && i < p.nfiles; i++)

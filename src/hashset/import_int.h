@@ -68,6 +68,11 @@ int vg_import_commit(vigil_store *st, const vg_import_prov *v, vigil_error *err)
  * zeroed; on success the audit event is settled. */
 int vg_import_commit_or_discard(vigil_store *st, const vg_import_prov *v, const char *segment,
                                 vigil_import_stats *stats, vigil_error *err);
+/* A list file that could not be read (ferr): bad input is counted in *failed and reported (opts->on_reject, else
+ * err) and the import goes on (0); trouble of the store or the machine ends it (its code, in err). */
+int vg_import_file_failed(const vigil_import_opts *opts, const vigil_error *ferr, size_t *failed, vigil_error *err);
+/* After every file: 0 when one was imported, else the refusal (one file without on_reject keeps its own error). */
+int vg_import_none_imported(const vigil_import_opts *opts, size_t nfiles, size_t ok, size_t failed, vigil_error *err);
 /* SHA-256 of the whole file read from fd, for provenance. */
 int vg_import_file_sha256(char hex[65], int fd, const char *path, vigil_error *err);
 /* vigil_hashset_import for opts->format VIGIL_FORMAT_VPDQ (import_videos.c). */

@@ -122,24 +122,16 @@ int vg_import_videos(vigil_import_stats *stats, vigil_store *st, const char *con
             break;
         if (read_one(&list, &p.files[p.nfiles - 1], files[i], &ferr) < 0) {
             p.files[p.nfiles - 1].failed = 1;
-            if (ferr.code != VIGIL_EINPUT) {
-                rc = vigil_error_set(err, ferr.code, "%s", ferr.msg);
+            if ((rc = vg_import_file_failed(opts, &ferr, &failed, err)) < 0)
                 break;
-            }
-            failed++;
-            if (opts->on_reject)
-                opts->on_reject(ferr.msg, opts->ud);
-            else
-                vigil_error_set(err, VIGIL_EINPUT, "%s", ferr.msg);
             continue;
         }
         ok++;
         if (opts->on_file && nfiles > 1)
             opts->on_file(files[i], &p.files[p.nfiles - 1].stats, opts->ud);
     }
-    if (rc == 0 && ok == 0)
-        rc = nfiles == 1 && !opts->on_reject ? VIGIL_EINPUT
-           : vigil_error_set(err, VIGIL_EINPUT, "no file imported into '%s' (%zu failed)", opts->name, failed);
+    if (rc == 0)
+        rc = vg_import_none_imported(opts, nfiles, ok, failed, err);
     /* the version's segment holds no digest entries; its known videos lie beside it */
     if (rc == 0)
         rc = vg_import_write(&p, &segment, &prov.entries, err);
