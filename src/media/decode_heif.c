@@ -3,10 +3,10 @@
  * interleaved RGB. The size limit is checked from the container before the
  * picture is decoded.
  */
-#include <libheif/heif.h>
 #include <stdlib.h>
 
 #include "media/decode.h"
+#include "media/lazy_heif.h"
 
 /* libheif's error codes say what went wrong; memory and plugin failures are left to the message. */
 static vigil_image_failure heif_failure(struct heif_error e)
@@ -20,13 +20,18 @@ static vigil_image_failure heif_failure(struct heif_error e)
 
 int vg_decode_heif(vg_raster *r, const uint8_t *p, size_t n, vigil_error *err)
 {
-    struct heif_context *ctx = heif_context_alloc();
+    struct heif_context *ctx;
     struct heif_image_handle *hd = NULL;
     struct heif_image *img = NULL;
     struct heif_error e;
     const uint8_t *plane;
+    char why[256];
     int stride = 0, w, h, rc = 0;
-    if (!ctx)
+    if (vg_heif_load(why, sizeof why) < 0) {
+        r->fail = VIGIL_IMAGE_FAIL_UNSUPPORTED;
+        return vigil_error_set(err, VIGIL_EINTERNAL, "heif: %s", why);
+    }
+    if (!(ctx = heif_context_alloc()))
         return vigil_error_set(err, VIGIL_ENOMEM, "heif: out of memory");
     e = heif_context_read_from_memory_without_copy(ctx, p, n, NULL);
     if (e.code == heif_error_Ok)

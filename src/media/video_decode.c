@@ -13,11 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
 #include <libavutil/encryption_info.h>
 
 #include "core/heartbeat.h"
+#include "media/lazy_av.h"
 #include "media/video_decode.h"
 #include "media/video_io.h"
 
@@ -25,12 +24,6 @@
 static const char *const video_demuxers[] = {
     "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi", "mpegts", "flv", "asf", "gif", "mpeg", NULL,
 };
-
-static pthread_once_t log_once = PTHREAD_ONCE_INIT;
-static void quiet_log(void)
-{
-    av_log_set_level(AV_LOG_QUIET); /* reasons come back as errors, not as lines on stderr */
-}
 
 static int refuse_nested(struct AVFormatContext *s, AVIOContext **pb, const char *url, int flags,
                          AVDictionary **options)
@@ -272,7 +265,8 @@ int vg_video_decode(vigil_vpdq *out, const vg_video_src *src, const vigil_vpdq_o
     const AVInputFormat *ifmt = NULL;
     char why[128];
     int rc;
-    pthread_once(&log_once, quiet_log);
+    if (vg_av_load(why, sizeof why) < 0)
+        return vigil_error_set(err, VIGIL_EINTERNAL, "video: %s", why);
     if (!(pb = vg_video_io_open(&io)) || !(r.fmt = avformat_alloc_context()) || !(r.frame = av_frame_alloc()) ||
         !(r.pkt = av_packet_alloc())) {
         rc = vigil_error_set(err, VIGIL_ENOMEM, "video: out of memory");

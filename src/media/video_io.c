@@ -5,9 +5,8 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <libavutil/error.h>
-#include <libavutil/mem.h>
 
+#include "media/lazy_av.h"
 #include "media/video_io.h"
 
 #define IO_BUF 65536

@@ -5,9 +5,9 @@
  * ignores it on pictures. A WebP without animation is a picture, not a video.
  */
 #include <string.h>
-#include <libavutil/frame.h>
 #include <webp/demux.h>
 
+#include "media/lazy_av.h"
 #include "media/video_decode.h"
 
 int vg_video_is_animated_webp(const uint8_t *p, size_t n)

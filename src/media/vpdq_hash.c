@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <libavutil/pixdesc.h>
-#include <libswscale/swscale.h>
 
+#include "media/lazy_av.h"
 #include "media/video_crop.h"
 #include "media/video_decode.h"
 
@@ -154,6 +153,7 @@ static int vpdq_src(vigil_vpdq *out, const vg_video_src *src, const vigil_vpdq_o
 {
     vigil_vpdq_opts def;
     hash_run h = {.out = out};
+    char why[256];
     int rc;
     if (!o) {
         vigil_vpdq_opts_init(&def);
@@ -161,6 +161,8 @@ static int vpdq_src(vigil_vpdq *out, const vg_video_src *src, const vigil_vpdq_o
     }
     h.o = o;
     memset(out, 0, sizeof *out);
+    if (vg_av_load(why, sizeof why) < 0)
+        return vigil_error_set(err, VIGIL_EINTERNAL, "video: %s", why);
     if (!(o->every > 0))
         return vigil_error_set(err, VIGIL_EUSAGE, "vpdq: the sampling interval must be over 0 seconds");
     for (int v = 0; v < 256; v++) {

@@ -6,16 +6,12 @@
 #include <archive.h>
 #include <gif_lib.h>
 #include <jpeglib.h>
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
 #include <libewf.h>
 #include <libbde.h>
 #include <libbfio.h>
-#include <libheif/heif.h>
 #include <libluksde.h>
 #include <libpq-fe.h>
 #include <libqcow.h>
-#include <libswscale/swscale.h>
 #include <libvhdi.h>
 #include <libvmdk.h>
 #include <libxml/xmlversion.h>
@@ -33,6 +29,8 @@
 #include <yajl/yajl_version.h>
 #include <zlib.h>
 
+#include "media/lazy_av.h"
+#include "media/lazy_heif.h"
 #include "vigil/vigil.h"
 #include "vigil_config.h"
 #include "vigil_git.h"
@@ -45,7 +43,7 @@ static vigil_library_version libs[NLIBS];
 static char text[NLIBS][48];
 static char full_version[96];
 static size_t nlibs;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_once_t version_once = PTHREAD_ONCE_INIT, libs_once = PTHREAD_ONCE_INIT;
 
 static void add(const char *name, const char *version)
 {
@@ -80,13 +78,37 @@ static void add_int(const char *name, int a, int b, int c)
     add(name, buf);
 }
 
-static void collect(void)
+static void make_version(void)
 {
-    int v;
     if (VIGIL_GIT_DESCRIBE[0])
         snprintf(full_version, sizeof full_version, "%s (git %s)", VIGIL_VERSION, VIGIL_GIT_DESCRIBE);
     else
         snprintf(full_version, sizeof full_version, "%s", VIGIL_VERSION);
+}
+
+/* FFmpeg and libheif are loaded on first use (media/lazy_av.h): asking their versions loads them. */
+static void add_media(void)
+{
+    char why[256];
+    int v;
+    add("libheif", vg_heif_load(why, sizeof why) == 0 ? heif_get_version() : "not loadable");
+    if (vg_av_load(why, sizeof why) < 0) {
+        add("libavformat", "not loadable");
+        add("libavcodec", "not loadable");
+        add("libswscale", "not loadable");
+        return;
+    }
+    v = (int)avformat_version();
+    add_int("libavformat", AV_VERSION_MAJOR(v), AV_VERSION_MINOR(v), AV_VERSION_MICRO(v));
+    v = (int)avcodec_version();
+    add_int("libavcodec", AV_VERSION_MAJOR(v), AV_VERSION_MINOR(v), AV_VERSION_MICRO(v));
+    v = (int)swscale_version();
+    add_int("libswscale", AV_VERSION_MAJOR(v), AV_VERSION_MINOR(v), AV_VERSION_MICRO(v));
+}
+
+static void collect(void)
+{
+    int v;
     add_number_in("libarchive", archive_version_string());
     add("libtsk", tsk_version_get_str());
     add("libewf", libewf_get_version());
@@ -104,13 +126,7 @@ static void collect(void)
     v = WebPGetDecoderVersion();
     add_int("libwebp", v >> 16, (v >> 8) & 0xff, v & 0xff);
     add_number_in("libtiff", TIFFGetVersion());
-    add("libheif", heif_get_version());
-    v = (int)avformat_version();
-    add_int("libavformat", AV_VERSION_MAJOR(v), AV_VERSION_MINOR(v), AV_VERSION_MICRO(v));
-    v = (int)avcodec_version();
-    add_int("libavcodec", AV_VERSION_MAJOR(v), AV_VERSION_MINOR(v), AV_VERSION_MICRO(v));
-    v = (int)swscale_version();
-    add_int("libswscale", AV_VERSION_MAJOR(v), AV_VERSION_MINOR(v), AV_VERSION_MICRO(v));
+    add_media();
     add("zlib", zlibVersion());
     add_number_in("OpenSSL", OpenSSL_version(OPENSSL_VERSION));
     add("SQLite", sqlite3_libversion());
@@ -124,13 +140,13 @@ static void collect(void)
 
 const char *vigil_version(void)
 {
-    pthread_once(&once, collect);
+    pthread_once(&version_once, make_version);
     return full_version;
 }
 
 const vigil_library_version *vigil_library_versions(size_t *n)
 {
-    pthread_once(&once, collect);
+    pthread_once(&libs_once, collect);
     *n = nlibs;
     return libs;
 }

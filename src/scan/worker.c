@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "media/lazy_libs.h"
 #include "scan/job_wire.h"
 #include "scan/result_wire.h"
 #include "scan/worker.h"
@@ -133,6 +134,7 @@ static int spawn(vg_worker *w, char *why, size_t cap)
         return -1;
     }
     memset(w->page, 0, sizeof *w->page);
+    vg_media_libs_preload(); /* the worker's seccomp filter will refuse the open() of a later load */
     pthread_mutex_lock(&spawn_mu);
     pid = fork();
     if (pid == 0) {

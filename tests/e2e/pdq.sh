@@ -107,13 +107,19 @@ if [ -x "$CONVERT" ]; then
   check "a 16-bit PNG hashes its high bytes (same hash as the 8-bit source)" '[ "$(pdq_of "$T/fmt/rgb16.png")" = "$ref" ]'
   if "$CONVERT" "$photo" -resize 50% "$T/fmt/p.heic" 2>/dev/null && [ -s "$T/fmt/p.heic" ]; then
     check "HEIC is decoded and near the JPEG" 'h=$(pdq_of "$T/fmt/p.heic"); [ -n "$h" ] && [ "$(dist "$h" "$pref")" -le 31 ]'
+    # libheif is loaded on first use: a scan loads it before its sandboxed workers start
+    mkdir -p "$T/heic" && cp "$T/fmt/p.heic" "$T/heic/"
+    "$VIGIL" scan --no-sets --quiet --jobs 2 --jsonl "$T/heic.jsonl" "$T/heic" 2>"$T/heic.err"
+    check "a scan's parser worker decodes HEIC to the same PDQ as vigil pdq" \
+      '[ "$(jq -r "select(.path) | .pdq" "$T/heic.jsonl")" = "$(pdq_of "$T/fmt/p.heic")" ] && [ "$(jq -r .summary.run.isolation.worker_files "$T/heic.jsonl" | grep -v null)" = 1 ]'
   else
     skip "HEIC is decoded and near the JPEG" "ImageMagick cannot write HEIC here" "imagemagick (libheif)"
+    skip "a scan's parser worker decodes HEIC" "ImageMagick cannot write HEIC here" "imagemagick (libheif)"
   fi
   "$CONVERT" -size 1x1 xc:red "$T/fmt/one.png"
   "$VIGIL" pdq "$T/fmt/one.png" >"$T/one.out" 2>"$T/one.err"; rc=$?
   check "a 1x1 picture has no hash and is not an error" '[ $rc -eq 0 ] && [ ! -s "$T/one.out" ] && grep -q "too small" "$T/one.err"'
 else
-  for t in bmp-tiff gif anim-gif cmyk rgb16 heic 1x1; do skip "$t" "no /usr/bin/convert" imagemagick; done
+  for t in bmp-tiff gif anim-gif cmyk rgb16 heic heic-scan 1x1; do skip "$t" "no /usr/bin/convert" imagemagick; done
 fi
 echo "1..$n"
