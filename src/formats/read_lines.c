@@ -36,9 +36,10 @@ static void line_place(char *out, uint64_t lineno)
     *out = '\0';
 }
 
+/* Fill the fields a line can give; out was cleared once and its other fields stay as cleared
+ * (clearing the whole record for each of millions of lines was a twentieth of an import). */
 static void from_line_record(vg_hs_record *out, const vg_hash_record *in, uint64_t lineno)
 {
-    vg_hs_record_clear(out);
     out->has_md5 = in->has_md5 != 0;
     out->has_sha1 = in->has_sha1 != 0;
     out->has_sha256 = in->has_sha256 != 0;
@@ -159,6 +160,7 @@ static int feed_sink(ahead *a, const vg_hs_sink *sink, uint64_t total, vigil_err
     vg_hs_record out;
     uint64_t records = 0;
     int rc = 0;
+    vg_hs_record_clear(&out);
     while (rc == 0 && (b = vg_bq_take(a->q))) {
         for (size_t off = 0; rc == 0 && off < b->len;) {
             const line_item *it = (const line_item *)(const void *)(b->p + off);
