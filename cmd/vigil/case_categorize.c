@@ -1,5 +1,5 @@
 /* vigil case categorize: read the decisions (one from the options, or a CSV file), record them
- * with the case and make its own sets in the hash store the scan reads (--sets). */
+ * with the case and make its unit's own sets in the hash store the scan reads (--sets). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +72,9 @@ int case_categorize_run(vigil_registry *reg, const vigil_actor *who, int64_t cas
         printf("own sets: %s %llu entr%s (illegal), %s %llu entr%s (interest), in %s\n", res.set_illegal,
                (unsigned long long)res.illegal, res.illegal == 1 ? "y" : "ies", res.set_interest,
                (unsigned long long)res.interest, res.interest == 1 ? "y" : "ies", cli_text(cli.sets));
+    if (rc == 0 && res.replaced)
+        printf("replaced: %llu per-case set%s of an older vigil, now in the unit's sets\n",
+               (unsigned long long)res.replaced, res.replaced == 1 ? "" : "s");
     vigil_store_close(st);
     vigil_categorizations_free(&many);
     return rc;

@@ -1,9 +1,10 @@
 /*
  * Categorizing the items of a case (docs/links.md, "Categorizing"): an investigator records a
  * category (and a series) for files of a case; the decisions are kept with the case and audited,
- * and the case's categorized items form its own hash sets in the store a scan reads, "case-N"
- * (kind illegal) and "case-N-interest" (kind interest), provenance "case N", so that the next
- * scan finds them known and `vigil hashset export` shares them. Codes as in vigil/cases.h.
+ * and the categorized items of all the cases a unit owns form the unit's own hash sets in the
+ * store a scan reads, "unit:CODE" (kind illegal) and "unit:CODE:interest" (kind interest), each
+ * entry's provenance its case ("case N"), so that the next scan anywhere finds them known and
+ * `vigil hashset export` shares them. Codes as in vigil/cases.h.
  */
 #ifndef VIGIL_CATEGORIZE_H
 #define VIGIL_CATEGORIZE_H
@@ -44,16 +45,20 @@ void vigil_categorizations_free(vigil_categorizations *c);
 
 typedef struct vigil_categorize_result {
     uint64_t decisions;       /* decisions recorded by this call */
-    uint64_t illegal, interest; /* entries of the case's own sets afterwards */
-    char set_illegal[32], set_interest[40]; /* their names */
+    uint64_t illegal, interest; /* entries of the unit's own sets afterwards */
+    char set_illegal[48], set_interest[48]; /* their names */
+    uint64_t replaced;        /* per-case sets of an older vigil removed, now in the unit's sets */
 } vigil_categorize_result;
 
 /*
  * Record the decisions on items of case case_id, all or nothing, in one transaction with one
  * audit event each (case.categorize on case:N): each item's category and series become its
- * match (verdict illegal or interest, set "case-N"), and the case's links are brought up to
- * date. Then the case's own sets in st are made again from all its decisions (an empty one is
- * removed), recorded in the store's history as by who with source "case N"; a failure there is
+ * match (verdict illegal or interest, set "unit:CODE" of the case's owner unit), and the case's
+ * links are brought up to date. Then the unit's own sets in st are made again, as a new version,
+ * from all the decisions on the unit's cases (an empty one is removed), recorded in the store's
+ * history as by who, each entry with its case as its record source ("case N", the first case
+ * when several hold it) and the cases listed as the set's sources; the sets "case-N" and
+ * "case-N-interest" an older vigil wrote for those cases are removed. A failure there is
  * VIGIL_ESTORE and leaves the decisions recorded (a later call makes the sets again).
  * VIGIL_EDENIED (audited as case.categorize.refused) when who may not change the case;
  * VIGIL_EINPUT for a bad decision or a digest that is no item of the case (where it is named);

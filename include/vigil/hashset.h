@@ -126,7 +126,8 @@ int vigil_hashset_name_check(const char *name, vigil_error *err);
  * keep their view.
  * VIGIL_EUSAGE: too many files; VIGIL_EEXISTS: the set exists and opts->replace is not
  * set; VIGIL_ESTATE: the replacement's kind differs from the set's and opts->change_kind
- * is not set; VIGIL_EINPUT: the name of a new set breaks vigil_hashset_name_check, a file
+ * is not set; VIGIL_EINPUT: the name of a new set breaks vigil_hashset_name_check, the name
+ * starts with VIGIL_HASHSET_UNIT_PREFIX, a file
  * cannot be read, has no reader for its format, or is malformed (the first file's
  * "file:line: why", or how many files failed); VIGIL_EDENIED: the store is held to the
  * access policy (vigil_audit_hashsets) and its user may not make this change;
@@ -135,7 +136,7 @@ int vigil_hashset_name_check(const char *name, vigil_error *err);
 int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char *const *files,
                          size_t nfiles, const vigil_import_opts *opts, vigil_error *err);
 
-/* One entry handed in directly rather than read from a list (a case's categorized items):
+/* One entry handed in directly rather than read from a list (a unit's categorized items):
  * digests as hex, NULL or "" when missing; at least one of them. */
 typedef struct vigil_hashset_entry {
     const char *md5, *sha1, *sha256, *pdq;
@@ -143,14 +144,23 @@ typedef struct vigil_hashset_entry {
     int64_t size;             /* -1 when not known */
     const char *category, *series; /* NULL: none */
     int victim_identified;
+    const char *source;       /* where this entry comes from ("case 12"); NULL or "": the call's source */
 } vigil_hashset_entry;
+
+/* Names starting with this are kept for the units' own sets, which vigil case categorize writes
+ * (vigil/categorize.h): vigil_hashset_import refuses them, so no imported list takes one. */
+#define VIGIL_HASHSET_UNIT_PREFIX "unit:"
 
 /*
  * Make n entries the new version of set opts->name (a new set, or a replacement with
- * opts->replace), through the import pipeline: source is recorded as the set's provenance
- * ("case 12") in place of a file and its digest, the format as "case". Codes of
+ * opts->replace), through the import pipeline, format "case". Each entry keeps its own source
+ * (or source when it has none) as its provenance, the record source a match reports, as the
+ * files of an import do: runs of entries with the same source are read as one file, so pass them
+ * grouped. The set's provenance lists each run's source, one a line. An entry in several runs
+ * (one digest from two cases) is merged into one that names the first. Codes of
  * vigil_hashset_import; VIGIL_EINPUT also for an entry whose digest is not hex of its length or
- * that has none (nothing is stored then).
+ * that has none (nothing is stored then); VIGIL_EEXISTS for a replacement of a set whose current
+ * version was not written so (an imported list of that name is never overwritten).
  */
 int vigil_hashset_import_entries(vigil_import_stats *stats, vigil_store *st, const vigil_hashset_entry *v, size_t n,
                                  const char *source, const vigil_import_opts *opts, vigil_error *err);

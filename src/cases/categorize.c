@@ -1,7 +1,8 @@
 /*
  * Categorizing a case's items (vigil/categorize.h): the decisions go to case_categories and
- * become the items' match, one audit event each, in one transaction; then the case's own hash
- * sets are made again from every decision of the case (own_sets.c does the store's side).
+ * become the items' match, one audit event each, in one transaction; then the own hash sets of
+ * the case's unit are made again from every decision on the unit's cases (own_sets.c does the
+ * store's side).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -162,7 +163,7 @@ static void audit_refusal(vigil_registry *reg, const vigil_actor *who, int64_t c
 }
 
 static int record_all(decision *d, size_t n, vigil_registry *reg, const vigil_actor *who, int64_t case_id,
-                      vigil_error *err)
+                      const vg_own_unit_t *unit, vigil_error *err)
 {
     char ids[24], now[24];
     int rc;
@@ -172,8 +173,8 @@ static int record_all(decision *d, size_t n, vigil_registry *reg, const vigil_ac
         return rc;
     for (size_t i = 0; rc == 0 && i < n; i++)
         if ((rc = find_key(&d[i], reg, ids, case_id, err)) == 0) {
-            char set[40];
-            vg_own_set_name(set, sizeof set, case_id, d[i].kind);
+            char set[sizeof ((vigil_categorize_result *)0)->set_interest];
+            vg_own_set_name(set, sizeof set, unit->code, d[i].kind);
             rc = record_one(&d[i], reg, who, ids, set, now, err);
         }
     if (rc == 0)
@@ -190,6 +191,7 @@ static int record_all(decision *d, size_t n, vigil_registry *reg, const vigil_ac
 int vigil_case_categorize(vigil_categorize_result *res, vigil_registry *reg, vigil_store *st, const vigil_actor *who,
                           int64_t case_id, const vigil_categorization *v, size_t n, vigil_error *err)
 {
+    vg_own_unit_t unit;
     decision *d;
     int rc;
     memset(res, 0, sizeof *res);
@@ -198,6 +200,8 @@ int vigil_case_categorize(vigil_categorize_result *res, vigil_registry *reg, vig
             audit_refusal(reg, who, case_id, err->msg);
         return rc;
     }
+    if ((rc = vg_own_unit(&unit, reg, case_id, err)) < 0)
+        return rc;
     if (n == 0)
         return vigil_error_set(err, VIGIL_EINPUT, "categorize: no decision given");
     if (!(d = calloc(n, sizeof *d)))
@@ -205,12 +209,12 @@ int vigil_case_categorize(vigil_categorize_result *res, vigil_registry *reg, vig
     for (size_t i = 0; rc == 0 && i < n; i++)
         rc = check_one(&d[i], &v[i], err);
     if (rc == 0)
-        rc = record_all(d, n, reg, who, case_id, err);
+        rc = record_all(d, n, reg, who, case_id, &unit, err);
     free(d);
     if (rc < 0)
         return rc;
     res->decisions = n;
     snprintf(reg->last_change, sizeof reg->last_change, "case %lld: %zu item%s categorized", (long long)case_id, n,
              n == 1 ? "" : "s");
-    return vg_own_sets_make(res, reg, st, who, case_id, err);
+    return vg_own_sets_make(res, reg, st, who, &unit, err);
 }

@@ -988,7 +988,7 @@ static int read_file(vg_import *p, const char *path, vigil_error *err)
     return rc;
 }
 
-static void add_stats(vigil_import_stats *a, const vigil_import_stats *b)
+void vg_import_add_stats(vigil_import_stats *a, const vigil_import_stats *b)
 {
     a->records += b->records;
     a->added += b->added;
@@ -1029,6 +1029,11 @@ int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char 
     memset(stats, 0, sizeof *stats);
     if (!opts->name)
         return vigil_error_set(err, VIGIL_EINPUT, "hash set name: empty (a set needs a name)");
+    if (!strncmp(opts->name, VIGIL_HASHSET_UNIT_PREFIX, strlen(VIGIL_HASHSET_UNIT_PREFIX)))
+        return vigil_error_set(err, VIGIL_EINPUT,
+                               "hash set name '%.128s': names starting '" VIGIL_HASHSET_UNIT_PREFIX
+                               "' are the units' own sets, written by vigil case categorize",
+                               opts->name);
     if ((rc = vg_import_check_name(st, opts, err)) < 0)
         return rc;
     if (opts->format == VIGIL_FORMAT_VPDQ)
@@ -1054,7 +1059,7 @@ int vigil_hashset_import(vigil_import_stats *stats, vigil_store *st, const char 
         rc = vg_import_write(&p, &segment, &prov.entries, err);
     for (size_t i = 0; rc == 0 && i < p.nfiles; i++)
         if (!p.files[i].failed) {
-            add_stats(stats, &p.files[i].stats);
+            vg_import_add_stats(stats, &p.files[i].stats);
             if (opts->on_file && nfiles > 1)
                 opts->on_file(p.files[i].label, &p.files[i].stats, opts->ud);
         }

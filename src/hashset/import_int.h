@@ -79,6 +79,8 @@ int vg_import_file_sha256(char hex[65], int fd, const char *path, vigil_error *e
 int vg_import_videos(vigil_import_stats *stats, vigil_store *st, const char *const *files, size_t nfiles,
                      const vigil_import_opts *opts, vigil_error *err);
 int vg_import_check_name(vigil_store *st, const vigil_import_opts *o, vigil_error *err);
+/* Add b's counts to a's (a file's to the import's). */
+void vg_import_add_stats(vigil_import_stats *a, const vigil_import_stats *b);
 void vg_import_end(vg_import *p);
 
 #endif

@@ -236,6 +236,74 @@ static void hashset__duplicates_and_empty_digest_are_counted(void **state)
     assert_int_equal(s.skipped_empty, 1);
 }
 
+/* Where the record behind the match of an MD5 comes from: "source:line", or "" when unmatched. */
+static void source_of(fixture *f, const char *md5hex, char *out, size_t cap)
+{
+    vigil_index *ix;
+    vigil_digests d;
+    vigil_match m;
+    memset(&d, 0x11, sizeof d);
+    vg_hex_decode(d.md5, md5hex, 16);
+    assert_int_equal(vigil_index_open(&ix, f->st, NULL), 0);
+    if (vigil_index_match_all(&m, 1, ix, &d))
+        snprintf(out, cap, "%s:%llu", m.record_source ? m.record_source : "(none)", (unsigned long long)m.record_line);
+    else
+        snprintf(out, cap, "%s", "");
+    vigil_index_close(ix);
+}
+
+static void hashset__entries_keep_their_own_source(void **state)
+{
+    fixture *f = *state;
+    const char *a = "6fae44e2090ee24ece46b6ee0b3c3501", *b = "2b995e16d04df2e25ac7fed9fb77ea2c",
+               *c = "0123456789abcdef0123456789abcdef";
+    vigil_hashset_entry v[4] = {{.md5 = a, .size = -1, .category = "1", .source = "case 3"},
+                                {.md5 = b, .size = -1, .category = "1", .source = "case 3"},
+                                {.md5 = a, .size = -1, .category = "1", .source = "case 7"},
+                                {.md5 = c, .size = -1, .category = "1"}};
+    vigil_import_opts o = {.name = "unit:X", .kind = VIGIL_KIND_ILLEGAL, .replace = 1};
+    vigil_import_stats s;
+    vigil_hashset_info *info;
+    char where[64];
+    size_t n;
+    assert_int_equal(vigil_hashset_import_entries(&s, f->st, v, 4, "case 9", &o, NULL), 0);
+    /* counted over every run, the digest two cases hold merged into one entry */
+    assert_int_equal(s.records, 4);
+    assert_int_equal(s.added, 3);
+    assert_int_equal(s.duplicates, 1);
+    assert_int_equal(vigil_hashset_list(&info, &n, f->st, NULL), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(info[0].sources, "case 3\ncase 7\ncase 9");
+    assert_string_equal(info[0].format, "case");
+    vigil_hashset_info_free(info, n);
+    /* each entry names its own source, the merged one the first */
+    source_of(f, a, where, sizeof where);
+    assert_string_equal(where, "case 3:1");
+    source_of(f, b, where, sizeof where);
+    assert_string_equal(where, "case 3:2");
+    source_of(f, c, where, sizeof where);
+    assert_string_equal(where, "case 9:1");
+}
+
+static void hashset__unit_names_are_kept_from_imports(void **state)
+{
+    fixture *f = *state;
+    const char *line = "6fae44e2090ee24ece46b6ee0b3c3501  lorem.txt\n";
+    vigil_hashset_entry v[1] = {{.md5 = "2b995e16d04df2e25ac7fed9fb77ea2c", .size = -1}};
+    vigil_import_opts o = {.name = "listed", .kind = VIGIL_KIND_ILLEGAL, .replace = 1};
+    vigil_import_stats s;
+    vigil_error err;
+    char where[64];
+    assert_int_equal(import(f, "unit:R01", VIGIL_KIND_ILLEGAL, "u.txt", line, &s, &err), VIGIL_EINPUT);
+    assert_non_null(strstr(err.msg, "'unit:R01': names starting 'unit:' are the units' own sets"));
+    /* an imported list is never overwritten by entries handed in */
+    assert_int_equal(import(f, "listed", VIGIL_KIND_ILLEGAL, "l.txt", line, &s, NULL), 0);
+    assert_int_equal(vigil_hashset_import_entries(&s, f->st, v, 1, "case 1", &o, &err), VIGIL_EEXISTS);
+    assert_non_null(strstr(err.msg, "hash set 'listed' exists and is an imported list"));
+    source_of(f, "6fae44e2090ee24ece46b6ee0b3c3501", where, sizeof where);
+    assert_non_null(strstr(where, "l.txt"));
+}
+
 /* Path of the current segment of the only set. */
 static char *segment_of(fixture *f)
 {
@@ -295,6 +363,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(hashset__illegal_wins_over_benign_whatever_the_digest, setup, teardown),
         cmocka_unit_test_setup_teardown(hashset__same_kind_first_imported_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(hashset__duplicates_and_empty_digest_are_counted, setup, teardown),
+        cmocka_unit_test_setup_teardown(hashset__entries_keep_their_own_source, setup, teardown),
+        cmocka_unit_test_setup_teardown(hashset__unit_names_are_kept_from_imports, setup, teardown),
         cmocka_unit_test_setup_teardown(hashset__damaged_segment_is_refused_then_rebuilt, setup, teardown),
     };
     return tu_run_tests("hashset", tests, NULL, NULL);
