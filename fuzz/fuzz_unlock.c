@@ -20,11 +20,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const vg_crypt_kind kinds[] = {VG_CRYPT_LUKS, VG_CRYPT_BITLOCKER};
     static char buf[65536];
     char why[256];
+    vigil_error_kind error;
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         TSK_IMG_INFO *img = vg_image_open_mem_img(data, size), *in;
         if (!img)
             return 0;
-        if ((in = vg_volume_unlock(img, 0, size, kinds[k], keys, 2, why, sizeof why)) != NULL) {
+        if ((in = vg_volume_unlock(img, 0, size, kinds[k], keys, 2, &error, why, sizeof why)) != NULL) {
             for (TSK_OFF_T off = 0; off < in->size && off < MAX_READ; off += (TSK_OFF_T)sizeof buf)
                 if (tsk_img_read(in, off, buf, sizeof buf) < 0)
                     break;
