@@ -1,8 +1,9 @@
 /*
  * Fuzz target: an encrypted volume in memory opened with the key "fuzz", as
- * LUKS (libluksde) and as BitLocker (libbde), then its plaintext read in
- * blocks as a file system would. The LUKS 1 seed (AES-XTS) was made with that key, so
- * inputs reach the decryption as well as the header parsers.
+ * LUKS (libluksde for LUKS 1, vigil's own reader for LUKS 2) and as BitLocker
+ * (libbde), then its plaintext read in blocks as a file system would. The
+ * LUKS 1 and LUKS 2 seeds (AES-XTS, PBKDF2) were made with that key, so inputs
+ * reach the decryption as well as the header parsers.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -196,6 +196,7 @@ static int open_encrypted(vg_image *im, vg_image_region *r, vg_crypt_kind crypt,
                                    sizeof r->why)))
         return add_region(im, r, NULL);
     r->decrypted = 1;
+    r->error_kind = VIGIL_ERROR_OTHER;
     if (!(fs = tsk_fs_open_img(inner, 0, TSK_FS_TYPE_DETECT))) {
         r->kind = VG_REGION_BAD_FS;
         tsk_why(r->why, sizeof r->why, "encrypted volume opened with a key, but no file system could be opened in it");
