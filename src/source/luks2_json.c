@@ -201,7 +201,7 @@ static void keyslot_of(yajl_val k, vg_luks2_keyslot *ks, uint64_t hdr_size, uint
     }
     need = ((uint64_t)ks->key_size * ks->stripes + 511) / 512 * 512;
     if (ks->area_size < need || ks->area_offset < 2 * hdr_size || ks->area_offset > vol_len ||
-        vol_len - ks->area_offset < need) {
+        vol_len - ks->area_offset < ks->area_size) {
         snprintf(skip, cap, "key area at byte %llu (%llu bytes) is not within the volume after its headers",
                  (unsigned long long)ks->area_offset, (unsigned long long)ks->area_size);
         return;
