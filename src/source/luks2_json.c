@@ -6,6 +6,7 @@
  * with the reason, so the error item can say it; a malformed digest or
  * segment makes the whole copy corrupt, as cryptsetup would refuse it.
  */
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,8 @@ static int kdf_of(yajl_val k, vg_luks2_kdf *kdf, char *skip, size_t cap)
         kdf->type = VG_LUKS2_PBKDF2;
         if (copy_str(k, "hash", kdf->hash, sizeof kdf->hash) || int_field(k, "iterations", 1, UINT32_MAX, &kdf->iterations))
             return snprintf(skip, cap, "PBKDF2 without a hash or iteration count"), -1;
+        if (!EVP_get_digestbyname(kdf->hash))
+            return snprintf(skip, cap, "PBKDF2 hash '%s' unknown", str_field(k, "hash")), -1;
         if (kdf->iterations > VG_LUKS2_MAX_PBKDF2_ITER)
             return snprintf(skip, cap, "PBKDF2 with %u iterations, over vigil's cap of %u", kdf->iterations,
                             VG_LUKS2_MAX_PBKDF2_ITER), -1;
@@ -166,6 +169,10 @@ static int kdf_of(yajl_val k, vg_luks2_kdf *kdf, char *skip, size_t cap)
     if (kdf->lanes > VG_LUKS2_MAX_ARGON2_LANES)
         return snprintf(skip, cap, "Argon2 with %u threads, over vigil's cap of %u", kdf->lanes,
                         VG_LUKS2_MAX_ARGON2_LANES), -1;
+    /* what libargon2 would refuse: said here rather than taken for a wrong key */
+    if (kdf->memory_kib < 8 * kdf->lanes || kdf->salt_len < 8)
+        return snprintf(skip, cap, "Argon2 with %u KiB for %u threads or a %zu-byte salt: not valid", kdf->memory_kib,
+                        kdf->lanes, kdf->salt_len), -1;
     return 0;
 }
 
@@ -197,6 +204,10 @@ static void keyslot_of(yajl_val k, vg_luks2_keyslot *ks, uint64_t hdr_size, uint
     if (!str_field(af, "type") || strcmp(str_field(af, "type"), "luks1") ||
         int_field(af, "stripes", 1, VG_LUKS2_MAX_STRIPES, &ks->stripes) || copy_str(af, "hash", ks->af_hash, sizeof ks->af_hash)) {
         snprintf(skip, cap, "no valid luks1 anti-forensic split");
+        return;
+    }
+    if (!EVP_get_digestbyname(ks->af_hash)) {
+        snprintf(skip, cap, "anti-forensic split hash '%s' unknown", str_field(af, "hash"));
         return;
     }
     need = ((uint64_t)ks->key_size * ks->stripes + 511) / 512 * 512;

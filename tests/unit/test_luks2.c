@@ -201,6 +201,16 @@ static void luks2__json_bounds_and_caps(void **state)
                            h, why),
                      VG_LUKS2_OK);
     assert_string_equal(h->keyslots[0].skip, "PBKDF2 with 2000000000 iterations, over vigil's cap of 50000000");
+    assert_int_equal(parse(metadata("{\"type\":\"pbkdf2\",\"hash\":\"sha999\",\"iterations\":1000,\"salt\":\"" SALT "\"}",
+                                    NULL, NULL),
+                           h, why),
+                     VG_LUKS2_OK);
+    assert_string_equal(h->keyslots[0].skip, "PBKDF2 hash 'sha999' unknown");
+    assert_int_equal(parse(metadata("{\"type\":\"argon2id\",\"time\":4,\"memory\":8,\"cpus\":4,\"salt\":\"" SALT "\"}",
+                                    NULL, NULL),
+                           h, why),
+                     VG_LUKS2_OK);
+    assert_string_equal(h->keyslots[0].skip, "Argon2 with 8 KiB for 4 threads or a 32-byte salt: not valid");
     assert_int_equal(parse(metadata("{\"type\":\"scrypt\",\"salt\":\"" SALT "\"}", NULL, NULL), h, why), VG_LUKS2_OK);
     assert_string_equal(h->keyslots[0].skip, "KDF 'scrypt' is not supported");
 
