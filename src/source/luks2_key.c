@@ -2,6 +2,7 @@
 #include <argon2.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,17 +44,24 @@ int vg_luks2_af_merge(const uint8_t *src, size_t key_size, uint32_t stripes, con
     return rc;
 }
 
-static int derive(const vg_luks2_kdf *kdf, const char *pass, size_t pass_len, uint8_t *out, size_t len)
+/* The keyslot key derived from pass; -1 with why when the KDF could not run (out of memory...). */
+static int derive(const vg_luks2_kdf *kdf, const char *pass, size_t pass_len, uint8_t *out, size_t len, char *why,
+                  size_t cap)
 {
+    int rc;
     if (kdf->type == VG_LUKS2_PBKDF2) {
         const EVP_MD *md = EVP_get_digestbyname(kdf->hash);
-        return md && PKCS5_PBKDF2_HMAC(pass, (int)pass_len, kdf->salt, (int)kdf->salt_len, (int)kdf->iterations, md,
-                                       (int)len, out) == 1 ? 0 : -1;
+        if (md && PKCS5_PBKDF2_HMAC(pass, (int)pass_len, kdf->salt, (int)kdf->salt_len, (int)kdf->iterations, md,
+                                    (int)len, out) == 1)
+            return 0;
+        return snprintf(why, cap, "PBKDF2 could not run"), -1;
     }
     /* Argon2 version 1.3, as cryptsetup uses; lanes and threads as the header says */
-    return (kdf->type == VG_LUKS2_ARGON2I ? argon2i_hash_raw : argon2id_hash_raw)(
-               kdf->iterations, kdf->memory_kib, kdf->lanes, pass, pass_len, kdf->salt, kdf->salt_len, out, len) ==
-                   ARGON2_OK ? 0 : -1;
+    rc = (kdf->type == VG_LUKS2_ARGON2I ? argon2i_hash_raw : argon2id_hash_raw)(
+        kdf->iterations, kdf->memory_kib, kdf->lanes, pass, pass_len, kdf->salt, kdf->salt_len, out, len);
+    if (rc == ARGON2_OK)
+        return 0;
+    return snprintf(why, cap, "Argon2 with %u KiB could not run: %s", kdf->memory_kib, argon2_error_message(rc)), -1;
 }
 
 /* The data segment's digest bound to keyslot id; NULL if none. */
@@ -78,14 +86,14 @@ static int digest_matches(const vg_luks2_digest *dg, const uint8_t *vk, size_t l
 
 /* The volume key in keyslot ks opened with pass, into vk; 0 when it opens. */
 static int open_keyslot(const vg_luks2_keyslot *ks, const vg_luks2_digest *dg, vg_luks2_read_fn rd, void *ctx,
-                        const char *pass, size_t pass_len, uint8_t *vk)
+                        const char *pass, size_t pass_len, uint8_t *vk, char *fault, size_t cap)
 {
     size_t area_len = (ks->key_size * ks->stripes + 511) / 512 * 512;
     uint8_t dk[VG_LUKS2_MAX_KEY], *area = malloc(area_len);
     vg_sector_cipher *c = NULL;
     char why[128];
     int rc = -1;
-    if (!area || derive(&ks->kdf, pass, pass_len, dk, ks->area_key_size) ||
+    if (!area || derive(&ks->kdf, pass, pass_len, dk, ks->area_key_size, fault, cap) ||
         !(c = vg_sector_cipher_new(ks->area_cipher, dk, ks->area_key_size, why, sizeof why)) ||
         rd(ctx, ks->area_offset, area, area_len) || vg_sector_cipher_decrypt(c, area, area_len, 512, 0) ||
         vg_luks2_af_merge(area, ks->key_size, ks->stripes, ks->af_hash, vk))
@@ -103,7 +111,7 @@ done:
 }
 
 size_t vg_luks2_volume_key(const vg_luks2 *h, vg_luks2_read_fn rd, void *ctx, const char *pass, size_t pass_len,
-                           uint8_t vk[VG_LUKS2_MAX_KEY], size_t *tried)
+                           uint8_t vk[VG_LUKS2_MAX_KEY], size_t *tried, char *fault, size_t cap)
 {
     *tried = 0;
     for (size_t i = 0; i < h->nkeyslots; i++) {
@@ -112,8 +120,11 @@ size_t vg_luks2_volume_key(const vg_luks2 *h, vg_luks2_read_fn rd, void *ctx, co
         if (!dg)
             continue;
         ++*tried;
-        if (open_keyslot(ks, dg, rd, ctx, pass, pass_len, vk) == 0)
+        char why[128] = "";
+        if (open_keyslot(ks, dg, rd, ctx, pass, pass_len, vk, why, sizeof why) == 0)
             return ks->key_size;
+        if (why[0] && !fault[0]) /* the first, said once: it is the same for every key */
+            snprintf(fault, cap, "keyslot %u: %s", ks->id, why);
     }
     return 0;
 }

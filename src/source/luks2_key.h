@@ -14,9 +14,10 @@
 
 /* The volume key (into vk, VG_LUKS2_MAX_KEY bytes) that pass opens; its length, or 0 when no
  * keyslot opens with it. *tried: how many keyslots were tried (those with a skip reason, or bound
- * to no digest of the data segment, are not). */
+ * to no digest of the data segment, are not). A key derivation that could not run at all (Argon2
+ * out of memory) is said in fault (cap bytes), when fault is still empty. */
 size_t vg_luks2_volume_key(const vg_luks2 *h, vg_luks2_read_fn rd, void *ctx, const char *pass, size_t pass_len,
-                           uint8_t vk[VG_LUKS2_MAX_KEY], size_t *tried);
+                           uint8_t vk[VG_LUKS2_MAX_KEY], size_t *tried, char *fault, size_t cap);
 
 /* The AF-merge of stripes stripes of key_size bytes each at src into out, diffused with hash;
  * 0 on success. */

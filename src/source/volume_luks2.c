@@ -156,8 +156,9 @@ TSK_IMG_INFO *vg_luks2_open(TSK_IMG_INFO *img, uint64_t off, uint64_t len, const
         if (!ks->skip[0] && !cipher_ok(ks->area_cipher, ks->area_key_size, msg, sizeof msg))
             snprintf(ks->skip, sizeof ks->skip, "%.120s", msg);
     }
+    msg[0] = '\0';
     for (size_t i = 0; i < n && !vk_len; i++)
-        vk_len = vg_luks2_volume_key(v->hdr, vol_read, v, keys[i], strlen(keys[i]), vk, &tried);
+        vk_len = vg_luks2_volume_key(v->hdr, vol_read, v, keys[i], strlen(keys[i]), vk, &tried, msg, sizeof msg);
     if (vk_len) {
         v->data = vg_sector_cipher_new(v->hdr->data_cipher, vk, vk_len, why, cap);
         OPENSSL_cleanse(vk, sizeof vk);
@@ -169,7 +170,8 @@ TSK_IMG_INFO *vg_luks2_open(TSK_IMG_INFO *img, uint64_t off, uint64_t len, const
         *kind = VIGIL_ERROR_UNSUPPORTED;
         snprintf(why, cap, "LUKS 2 volume: no keyslot vigil can try");
     } else {
-        snprintf(why, cap, "LUKS encrypted volume: none of the %zu key(s) given opens it", n);
+        snprintf(why, cap, "LUKS encrypted volume: none of the %zu key(s) given opens it%s%.140s", n,
+                 msg[0] ? "; " : "", msg);
     }
     skipped(v->hdr, why, cap);
 fail:

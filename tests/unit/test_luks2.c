@@ -380,6 +380,7 @@ static void luks2__volume_key_from_keyslot(void **state)
     vg_luks2_digest *dg = &h->digests[0];
     mem m = {vol, VOL};
     size_t tried = 0;
+    char fault[128] = "";
     (void)state;
     for (size_t i = 0; i < sizeof vk; i++)
         vk[i] = (uint8_t)(i * 3 + 11);
@@ -397,17 +398,21 @@ static void luks2__volume_key_from_keyslot(void **state)
     le64_iv(0, iv);
     encrypt_with(EVP_aes_256_xts(), dk, iv, vol + AREA_OFF, 512);
 
-    assert_int_equal(vg_luks2_volume_key(h, mem_read, &m, pass, strlen(pass), got, &tried), 64);
+    assert_int_equal(vg_luks2_volume_key(h, mem_read, &m, pass, strlen(pass), got, &tried, fault, sizeof fault), 64);
     assert_int_equal(tried, 1);
     assert_memory_equal(got, vk, 64);
-    assert_int_equal(vg_luks2_volume_key(h, mem_read, &m, "wrong", 5, got, &tried), 0);
+    assert_int_equal(vg_luks2_volume_key(h, mem_read, &m, "wrong", 5, got, &tried, fault, sizeof fault), 0);
     assert_int_equal(tried, 1);
+    assert_string_equal(fault, ""); /* a wrong key is no fault */
+    ks->kdf = (vg_luks2_kdf){.type = VG_LUKS2_ARGON2ID, .iterations = 1, .memory_kib = 64, .lanes = 16, .salt_len = 32};
+    assert_int_equal(vg_luks2_volume_key(h, mem_read, &m, pass, strlen(pass), got, &tried, fault, sizeof fault), 0);
+    assert_string_equal(fault, "keyslot 0: Argon2 with 64 KiB could not run: Memory cost is too small");
     dg->data = 0; /* a keyslot bound to no digest of the data segment is not tried */
-    assert_int_equal(vg_luks2_volume_key(h, mem_read, &m, pass, strlen(pass), got, &tried), 0);
+    assert_int_equal(vg_luks2_volume_key(h, mem_read, &m, pass, strlen(pass), got, &tried, fault, sizeof fault), 0);
     assert_int_equal(tried, 0);
     dg->data = 1;
     strcpy(ks->skip, "over a cap"); /* nor is one with a skip reason */
-    assert_int_equal(vg_luks2_volume_key(h, mem_read, &m, pass, strlen(pass), got, &tried), 0);
+    assert_int_equal(vg_luks2_volume_key(h, mem_read, &m, pass, strlen(pass), got, &tried, fault, sizeof fault), 0);
     assert_int_equal(tried, 0);
     free(h);
     free(vol);
