@@ -22,7 +22,7 @@ packages=(
   libyajl-dev libxml2-dev jq strace
   sleuthkit
   libtsk-dev libewf-dev sleuthkit ewf-tools mtools dosfstools ntfs-3g e2fsprogs fdisk genisoimage exfatprogs
-  libvhdi-dev libvmdk-dev libqcow-dev libbfio-dev libluksde-dev libbde-dev qemu-utils cryptsetup-bin
+  libvhdi-dev libvmdk-dev libqcow-dev libbfio-dev libluksde-dev libbde-dev libargon2-dev qemu-utils cryptsetup-bin
   python3-cryptography
   chromium nodejs
   debhelper lintian groff-base man-db bash-completion zsh

@@ -121,7 +121,7 @@ static void usage(FILE *f)
             "  --carve-max-size BYTES  largest picture carved (default 64M)\n"
             "  --verify-image        check an E01's stored MD5/SHA-1 against its media (reads it all)\n"
             "  --key-file FILE       passwords and recovery keys, one a line, tried on encrypted volumes\n"
-            "                        (LUKS 1, BitLocker); never written anywhere\n"
+            "                        (LUKS 1 and 2, BitLocker); never written anywhere\n"
             "  --no-nested-images    a raw disk image found inside a folder is hashed, not opened (by\n"
             "                        default its files are read, nested under it)\n"
             "Parsers (archives, libmagic, picture decoders) run in sandboxed worker processes, one per job:\n"

@@ -147,7 +147,8 @@ static int enumerate_region(vg_image *im, size_t i, const char *path, const vigi
     if (reg->kind == VG_REGION_BAD_FS) {
         rc = kind_item(sink, ud, path, reg->label, reg->error_kind, reg->why);
     } else if (reg->kind == VG_REGION_ENCRYPTED) {
-        return kind_item(sink, ud, path, reg->label, VIGIL_ERROR_ENCRYPTED, reg->why); /* nothing to carve */
+        return kind_item(sink, ud, path, reg->label, reg->error_kind ? reg->error_kind : VIGIL_ERROR_ENCRYPTED,
+                         reg->why); /* nothing to carve */
     } else if (reg->kind == VG_REGION_FS) {
         enum_ctx c = {path, reg, sink, ud};
         rc = vg_image_walk(im, i, on_file, &c, o->stop, why, sizeof why);

@@ -186,14 +186,17 @@ static int open_encrypted(vg_image *im, vg_image_region *r, vg_crypt_kind crypt,
     snprintf(r->label, sizeof r->label, "%s (offset %llu, %s)", name, (unsigned long long)r->offset,
              vg_crypt_tag(crypt));
     r->kind = VG_REGION_ENCRYPTED;
+    r->error_kind = VIGIL_ERROR_ENCRYPTED;
     if (!im->nkeys) {
         snprintf(r->why, sizeof r->why, "%s encrypted volume: its files cannot be read without its key "
                  "(--key-file)", vg_crypt_name(crypt));
         return add_region(im, r, NULL);
     }
-    if (!(inner = vg_volume_unlock(im->img, r->offset, r->length, crypt, im->keys, im->nkeys, r->why, sizeof r->why)))
+    if (!(inner = vg_volume_unlock(im->img, r->offset, r->length, crypt, im->keys, im->nkeys, &r->error_kind, r->why,
+                                   sizeof r->why)))
         return add_region(im, r, NULL);
     r->decrypted = 1;
+    r->error_kind = VIGIL_ERROR_OTHER;
     if (!(fs = tsk_fs_open_img(inner, 0, TSK_FS_TYPE_DETECT))) {
         r->kind = VG_REGION_BAD_FS;
         tsk_why(r->why, sizeof r->why, "encrypted volume opened with a key, but no file system could be opened in it");

@@ -32,7 +32,10 @@ typedef struct vg_image_region {
     uint64_t offset, length; /* bytes in the image */
     char why[256];           /* VG_REGION_BAD_FS: the reason; VG_REGION_ENCRYPTED: which encryption */
     vigil_error_kind error_kind; /* VG_REGION_BAD_FS: corrupt (a table entry past the end, a file system the
-                                    partition type names or TSK finds damaged), unsupported, or other */
+                                    partition type names or TSK finds damaged), unsupported, or other;
+                                    VG_REGION_ENCRYPTED: encrypted, or unsupported or corrupt when a key
+                                    was given but the volume cannot be opened (a LUKS 2 reencryption,
+                                    a damaged header) */
     int decrypted;           /* inside an encrypted volume opened with a key: its blocks are not the image's */
 } vg_image_region;
 

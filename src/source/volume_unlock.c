@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "source/image_int.h"
+#include "source/volume_luks2.h"
 #include "source/volume_unlock.h"
 
 /* ---- the volume's bytes, as libbfio reads them ---- */
@@ -185,8 +186,19 @@ static TSK_IMG_INFO *open_luks(TSK_IMG_INFO *img, uint64_t off, uint64_t len, co
             return vg_vdisk_img(&luks_ops, l, size, 512, "LUKS volume", why, cap);
         luks_close(l);
     }
-    snprintf(why, cap, "LUKS encrypted volume: none of the %zu key(s) given opens it (LUKS 1 only)", n);
+    snprintf(why, cap, "LUKS encrypted volume: none of the %zu key(s) given opens it", n);
     return NULL;
+}
+
+/* The LUKS version, from the big-endian field after the magic; 0 when it cannot be read. */
+static unsigned luks_version(TSK_IMG_INFO *img, uint64_t off)
+{
+    uint8_t b[8];
+    if (tsk_img_read(img, (TSK_OFF_T)off, (char *)b, sizeof b) != (ssize_t)sizeof b) {
+        tsk_error_reset();
+        return 0;
+    }
+    return (unsigned)(b[6] << 8 | b[7]);
 }
 
 /* ---- BitLocker ---- */
@@ -263,10 +275,13 @@ static TSK_IMG_INFO *open_bde(TSK_IMG_INFO *img, uint64_t off, uint64_t len, con
 }
 
 TSK_IMG_INFO *vg_volume_unlock(TSK_IMG_INFO *img, uint64_t off, uint64_t len, vg_crypt_kind kind,
-                               const char *const *keys, size_t n, char *why, size_t cap)
+                               const char *const *keys, size_t n, vigil_error_kind *error, char *why, size_t cap)
 {
+    *error = VIGIL_ERROR_ENCRYPTED;
     switch (kind) {
-    case VG_CRYPT_LUKS: return open_luks(img, off, len, keys, n, why, cap);
+    case VG_CRYPT_LUKS:
+        return luks_version(img, off) == 2 ? vg_luks2_open(img, off, len, keys, n, error, why, cap)
+                                           : open_luks(img, off, len, keys, n, why, cap);
     case VG_CRYPT_BITLOCKER:
     case VG_CRYPT_BITLOCKER_TOGO: return open_bde(img, off, len, keys, n, why, cap);
     default:
