@@ -34,6 +34,10 @@ int vg_worker_seccomp(void)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     pid_t self = getpid();
+    /* written out rather than with SCMP_A0, whose two-operand form leaves datum_b to the compiler
+     * (clang warns under -Wextra) */
+    const struct scmp_arg_cmp thread_only = {.arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = CLONE_THREAD, .datum_b = 0};
+    const struct scmp_arg_cmp not_self = {.arg = 0, .op = SCMP_CMP_NE, .datum_a = (scmp_datum_t)self, .datum_b = 0};
     int rc = 0;
     if (!ctx)
         return -1;
@@ -42,16 +46,14 @@ int vg_worker_seccomp(void)
             rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, forbidden[i], 0);
     /* clone for a thread only; clone3 hides its flags, so it reports ENOSYS and libc falls back to clone */
     if (rc == 0)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
-                              SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
+        rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1, thread_only);
     if (rc == 0)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
     /* signals to itself only (abort, raise) */
     if (rc == 0)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(kill), 1, SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)self));
+        rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(kill), 1, not_self);
     if (rc == 0)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(tgkill), 1,
-                              SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)self));
+        rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(tgkill), 1, not_self);
     if (rc == 0)
         rc = seccomp_load(ctx);
     seccomp_release(ctx);
