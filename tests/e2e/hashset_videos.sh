@@ -5,7 +5,8 @@
 # fails the file naming file and line and stores nothing; the import is an audit event; a scan
 # through the store finds a re-encoded copy near with the match naming the set, kind and category,
 # as --videos finds it; a benign set's videos are not matched; the known-video file is checked on
-# open, goes with its version (replace, remove) and is copied by db backup. Prints TAP.
+# open, goes with its version (replace, remove) and is copied by db backup; db check names a lost
+# or damaged one and reindex rebuilds it from the imported lists. Prints TAP.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v ffmpeg >/dev/null; then
@@ -108,5 +109,42 @@ rm -f "$f"
 out=$(vigil scan --quiet --jsonl "$T/c.jsonl" "$E" 2>&1); rc=$?
 like "a missing known-video file: the scan refuses, naming it and the set" "$rc $out" \
   "^4 vigil: scan: .*\.seg\.vpdq: the known videos of set 'vids' are missing"
+
+# 26-36: db check names a lost or damaged known-video file; reindex rebuilds it from the lists the
+# set was imported from (refusing when a list changed or is gone), and the match comes back
+out=$(vigil db check 2>&1); rc=$?
+like "db check: a missing known-video file is a problem naming it, the set and the repair" "$rc $(grep vids <<<"$out")" \
+  "^1 hash set vids: .*\.seg\.vpdq: the known videos of set 'vids' are missing; repair: vigil hashset reindex"
+out=$(vigil hashset reindex 2>&1); rc=$?
+like "reindex rebuilds the missing file, saying so (exit 0)" "$rc $out" \
+  "^0 vigil: note: .*\.seg\.vpdq: the known videos of set 'vids' are missing; rebuilding set 'vids' from the lists"
+vigil scan --quiet --jsonl "$T/r.jsonl" "$E"; rc=$?
+is "after reindex: the copy is near the known video again" \
+  "$rc $(jl "$T/r.jsonl" "($m['verdict'], $m['match']['set'], $m['video_match']['known'])")" "0 ('near', 'vids', '$T/made/known.mp4')"
+vigil hashset export --name vids --format vpdq -o "$T/re.vpdq" 2>/dev/null
+is "the rebuilt file gives the imported list back" "$(cmp "$T/known.vpdq" "$T/re.vpdq" && echo same)" "same"
+versions() { vigil hashset list --json | python3 -c 'import json,sys; print(len([x for x in json.load(sys.stdin) if x["name"]=="vids"][0]["versions"]))'; }
+before=$(versions)
+out=$(vigil hashset reindex 2>&1); rc=$?
+is "reindex of a sound store: silent, no new version" "$rc|$out|$(versions)" "0||$before"
+f=$(ls "$T/vigil.db.sets/"*.seg.vpdq)
+python3 -c 'import sys; p=sys.argv[1]; d=bytearray(open(p,"rb").read()); d[-1]^=1; open(p,"wb").write(d)' "$f"
+out=$(vigil db check 2>&1); rc=$?
+like "db check: a damaged known-video file is a problem saying why" "$rc $(grep vids <<<"$out")" "^1 hash set vids: .*\.seg\.vpdq: the body's checksum does not match"
+cp "$T/known.vpdq" "$T/known.keep"
+sed -i '2d' "$T/known.vpdq"
+out=$(vigil hashset reindex 2>&1); rc=$?
+like "reindex from a list that changed since its import: refused (4), saying so" "$rc $(tail -1 <<<"$out")" \
+  "^4 .*set 'vids': its segment must be rebuilt but the source $T/known\.vpdq changed since it was imported"
+rm "$T/known.vpdq"
+out=$(vigil hashset reindex 2>&1); rc=$?
+like "reindex without the list: refused (4), naming it" "$rc $(tail -1 <<<"$out")" "^4 .*set 'vids': .*source $T/known\.vpdq is gone"
+mv "$T/known.keep" "$T/known.vpdq"
+out=$(vigil hashset reindex 2>&1); rc=$?
+like "reindex rebuilds the damaged file once the list is back" "$rc $out" "^0 vigil: note: .*\.seg\.vpdq: the body's checksum does not match"
+out=$(vigil db check 2>&1); rc=$?
+is "db check after the rebuild: sound" "$rc" 0
+vigil scan --quiet --jsonl "$T/r2.jsonl" "$E"
+is "and the copy is near again" "$(jl "$T/r2.jsonl" "$m['verdict']")" "near"
 
 done_testing
