@@ -33,12 +33,28 @@ int vg_video_or_anim_head(const uint8_t *head, size_t n)
     return vg_video_head(head, n) || vg_anim_head(head, n);
 }
 
-/* A video container, or a GIF or WebP of more than one frame (a one-frame one stays a picture). */
+/* A video container, or a GIF or WebP of more than one frame (a one-frame one stays a picture);
+ * a GIF cut inside its second frame is an animation too, so that its cut is said. */
 static int is_video(int fd, uint64_t size, const uint8_t *head, size_t n)
 {
+    vg_gif_end end;
     if (vg_video_head(head, n))
         return 1;
-    return vg_anim_head(head, n) && vg_anim_frames_fd(fd, size, 2) >= 2;
+    if (!vg_anim_head(head, n))
+        return 0;
+    if (vg_anim_frames_fd(fd, size, 2) >= 2)
+        return 1;
+    return vg_anim_gif_end_fd(&end, fd, size) && end.started >= 2;
+}
+
+/* Malformed data (a damaged container, a cut or corrupt stream) is a corrupt error, as for pictures. */
+static int is_corrupt(const char *why)
+{
+    static const char *const says[] = {"truncated", "corrupt", "damaged", NULL};
+    for (int i = 0; says[i]; i++)
+        if (strstr(why, says[i]))
+            return 1;
+    return 0;
 }
 
 static double best_share(const vigil_vpdq_match *m)
@@ -154,6 +170,8 @@ void vg_reader_video(const vigil_scan_opts *o, vg_result *res, int fd, uint64_t 
         it->vpdq_state = VIGIL_VPDQ_FAILED;
         if (strstr(err.msg, "encrypted"))
             it->error_kind = VIGIL_ERROR_ENCRYPTED;
+        else if (err.code == VIGIL_EINPUT && is_corrupt(err.msg))
+            it->error_kind = VIGIL_ERROR_CORRUPT;
         vg_result_error(res, "video: %s", err.msg);
         return;
     }
