@@ -6,7 +6,8 @@
 # through the store finds a re-encoded copy near with the match naming the set, kind and category,
 # as --videos finds it; a benign set's videos are not matched; the known-video file is checked on
 # open, goes with its version (replace, remove) and is copied by db backup; db check names a lost
-# or damaged one and reindex rebuilds it from the imported lists. Prints TAP.
+# or damaged one and reindex rebuilds it from the imported lists; a video inside a zip, a tar or a
+# disk image has the same vpdq and match fields as the file itself. Prints TAP.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v ffmpeg >/dev/null; then
@@ -146,5 +147,37 @@ out=$(vigil db check 2>&1); rc=$?
 is "db check after the rebuild: sound" "$rc" 0
 vigil scan --quiet --jsonl "$T/r2.jsonl" "$E"
 is "and the copy is near again" "$(jl "$T/r2.jsonl" "$m['verdict']")" "near"
+
+# 37-42: a video inside a zip, a tar and an ext4 image is hashed through the store as the file
+# itself is: the re-encoded copy is near the known video, with the same vpdq and match fields
+PATH=$PATH:/usr/sbin:/sbin
+M="$T/members"
+mkdir -p "$M" "$T/tree/clips"
+cp "$E/copy.webm" "$M/copy.webm"
+cp "$E/copy.webm" "$T/tree/clips/copy.webm"
+python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z: z.write(sys.argv[2], "clips/copy.webm")' \
+  "$M/clips.zip" "$E/copy.webm"
+tar -C "$T/tree" -cf "$M/clips.tar" clips/copy.webm
+vigil scan --quiet --jsonl "$T/m.jsonl" "$M"; rc=$?
+is "scan of the archives exits 0, counts add up" "$rc $(jl "$T/m.jsonl" check)" "0 ok"
+member() { jl "$T/m.jsonl" "[(i['verdict'], json.dumps(i.get('vpdq')), json.dumps(i.get('video_match')), json.dumps(i['match']), json.dumps(i['matches'])) for i in items if i['path'] == '$1' and i.get('containers') == $2]"; }
+plain=$(jl "$T/m.jsonl" "[(i['verdict'], json.dumps(i.get('vpdq')), json.dumps(i.get('video_match')), json.dumps(i['match']), json.dumps(i['matches'])) for i in items if i['path'] == '$M/copy.webm']")
+like "the file itself is near the known video" "$plain" "^\[\('near', '\{\"frames\": 10, .*\"set\": \"vids\""
+is "the zip's member: the same verdict, vpdq, video_match and match fields" "$(member clips/copy.webm "['$M/clips.zip']")" "$plain"
+is "the tar's member: the same" "$(member clips/copy.webm "['$M/clips.tar']")" "$plain"
+vigil scan --quiet --no-isolation --jsonl "$T/mn.jsonl" "$M"
+fields="sorted((json.dumps(i.get('containers')), i['path'], json.dumps(i.get('vpdq')), json.dumps(i.get('video_match')), i['verdict']) for i in items)"
+is "--no-isolation: the same members' fields" "$(jl "$T/mn.jsonl" "$fields")" "$(jl "$T/m.jsonl" "$fields")"
+if command -v mke2fs >/dev/null; then
+  mke2fs -q -t ext4 -d "$T/tree" "$M/disk.img" 16M >/dev/null
+  vigil scan --quiet --jsonl "$T/d.jsonl" "$M/disk.img" "$M/copy.webm"; rc=$?
+  plain=$(jl "$T/d.jsonl" "[(i['verdict'], json.dumps(i.get('vpdq')), json.dumps(i.get('video_match')), json.dumps(i['match']), json.dumps(i['matches'])) for i in items if i['path'] == '$M/copy.webm']")
+  is "a file inside an ext4 image: the same fields as the file itself" \
+    "$rc $(jl "$T/d.jsonl" "[(i['verdict'], json.dumps(i.get('vpdq')), json.dumps(i.get('video_match')), json.dumps(i['match']), json.dumps(i['matches'])) for i in items if i['path'].endswith('clips/copy.webm') and i.get('containers')]")" \
+    "0 $plain"
+else
+  skip "a video inside a disk image" "no mke2fs to make the image" e2fsprogs
+fi
 
 done_testing
