@@ -5,6 +5,8 @@
  * WebP is a RIFF file whose ANMF chunks are its frames. Only lengths are
  * read; the reads go through a small buffer, from memory or with pread.
  */
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -72,33 +74,65 @@ static int skip_sub_blocks(rd *r)
     }
 }
 
-static unsigned gif_frames(rd *r, unsigned max)
+/* How a walk over a GIF's blocks stopped. */
+enum { GIF_TRAILER, GIF_MAX, GIF_CUT, GIF_STRAY };
+
+typedef struct gif_walk {
+    unsigned whole;   /* frames whose image data ran to its terminator */
+    unsigned started; /* frames whose image descriptor began */
+    int stop;         /* GIF_... */
+    uint64_t at;      /* GIF_CUT: where the cut block began; GIF_STRAY: the stray byte's offset */
+    int byte;         /* GIF_STRAY: the byte */
+} gif_walk;
+
+/* Walk the blocks up to max whole frames; 0, or -1 when the header and colour table are cut. */
+static int gif_blocks(rd *r, unsigned max, gif_walk *w)
 {
     uint8_t hdr[13], desc[9];
-    unsigned frames = 0;
+    memset(w, 0, sizeof *w);
     if (take(r, hdr, sizeof hdr) < 0)
-        return 0;
+        return -1;
     if ((hdr[10] & 0x80) && take(r, NULL, 3u << ((hdr[10] & 7) + 1)) < 0) /* global colour table */
-        return 0;
-    while (frames < max) {
-        switch (next_byte(r)) {
+        return -1;
+    while (w->whole < max) {
+        uint64_t at = r->pos;
+        int c = next_byte(r);
+        switch (c) {
         case 0x21: /* extension: its label, then sub-blocks */
             if (next_byte(r) < 0 || skip_sub_blocks(r) < 0)
-                return frames;
+                goto cut;
             break;
         case 0x2C: /* image descriptor, local colour table, LZW code size, image data */
+            w->started++;
             if (take(r, desc, sizeof desc) < 0 ||
-                ((desc[8] & 0x80) && take(r, NULL, 3u << ((desc[8] & 7) + 1)) < 0) || next_byte(r) < 0)
-                return frames;
-            if (skip_sub_blocks(r) < 0)
-                return frames; /* a frame cut short is not counted */
-            frames++;
+                ((desc[8] & 0x80) && take(r, NULL, 3u << ((desc[8] & 7) + 1)) < 0) || next_byte(r) < 0 ||
+                skip_sub_blocks(r) < 0)
+                goto cut; /* a frame cut short is not counted */
+            w->whole++;
             break;
-        default: /* the trailer (0x3B), the end of the file or a byte no block starts with */
-            return frames;
+        case 0x3B:
+            w->stop = GIF_TRAILER;
+            return 0;
+        default: /* the end of the file, or a byte no block starts with */
+            w->stop = c < 0 ? GIF_CUT : GIF_STRAY;
+            w->at = at;
+            w->byte = c;
+            return 0;
         }
+        continue;
+    cut:
+        w->stop = GIF_CUT;
+        w->at = at;
+        return 0;
     }
-    return frames;
+    w->stop = GIF_MAX;
+    return 0;
+}
+
+static unsigned gif_frames(rd *r, unsigned max)
+{
+    gif_walk w;
+    return gif_blocks(r, max, &w) < 0 ? 0 : w.whole;
 }
 
 static uint32_t le32(const uint8_t *p)
@@ -154,4 +188,49 @@ unsigned vg_anim_frames_fd(int fd, uint64_t size, unsigned max)
 {
     rd r = {.fd = fd, .size = size};
     return count(&r, max);
+}
+
+/* Whether the GIF read by r runs to its trailer (gif_end in anim_frames.h). */
+static int gif_end(vg_gif_end *out, rd *r)
+{
+    uint8_t head[6];
+    gif_walk w;
+    memset(out, 0, sizeof *out);
+    if (take(r, head, sizeof head) < 0 || (memcmp(head, "GIF87a", 6) != 0 && memcmp(head, "GIF89a", 6) != 0))
+        return 0;
+    r->pos = 0;
+    if (gif_blocks(r, UINT_MAX, &w) < 0) {
+        snprintf(out->why, sizeof out->why, "the file ends in its header, at offset %llu",
+                 (unsigned long long)r->size);
+        return 1;
+    }
+    out->frames = w.whole;
+    out->started = w.started;
+    if (w.stop == GIF_TRAILER)
+        return 0;
+    if (w.stop == GIF_STRAY)
+        snprintf(out->why, sizeof out->why, "byte 0x%02x at offset %llu starts no block, after %u whole frames",
+                 (unsigned)w.byte, (unsigned long long)w.at, w.whole);
+    else if (w.started > w.whole)
+        snprintf(out->why, sizeof out->why, "the file ends inside frame %u (at offset %llu, %u whole frames before)",
+                 w.started, (unsigned long long)r->size, w.whole);
+    else if (w.at < r->size)
+        snprintf(out->why, sizeof out->why, "the file ends inside a block at offset %llu, after %u whole frames",
+                 (unsigned long long)w.at, w.whole);
+    else
+        snprintf(out->why, sizeof out->why, "no trailer after its %u whole frames (the file ends at offset %llu)",
+                 w.whole, (unsigned long long)r->size);
+    return 1;
+}
+
+int vg_anim_gif_end_mem(vg_gif_end *out, const uint8_t *p, size_t n)
+{
+    rd r = {.mem = p, .fd = -1, .size = n};
+    return gif_end(out, &r);
+}
+
+int vg_anim_gif_end_fd(vg_gif_end *out, int fd, uint64_t size)
+{
+    rd r = {.fd = fd, .size = size};
+    return gif_end(out, &r);
 }

@@ -6,7 +6,8 @@
  * time, not by frame count, so variable frame rates sample evenly.
  * What makes a video an error: a container that does not parse, no video
  * stream, an encrypted stream, packets that do not decode, or a stream that
- * ends well before the duration its container declares (a truncated file).
+ * ends well before the duration its container declares (a truncated file), or
+ * a GIF whose blocks stop before its trailer.
  */
 #include <math.h>
 #include <pthread.h>
@@ -16,6 +17,7 @@
 #include <libavutil/encryption_info.h>
 
 #include "core/heartbeat.h"
+#include "media/anim_frames.h"
 #include "media/lazy_av.h"
 #include "media/video_decode.h"
 #include "media/video_io.h"
@@ -256,6 +258,18 @@ static int check_complete(decode_run *r, vigil_error *err)
     return 0;
 }
 
+/* A GIF has no duration to compare with: its blocks must run to the trailer (anim_frames.h). */
+static int check_gif_whole(const AVInputFormat *ifmt, const vg_video_src *src, vigil_error *err)
+{
+    vg_gif_end end;
+    int cut;
+    if (strcmp(ifmt->name, "gif") != 0)
+        return 0;
+    cut = src->data ? vg_anim_gif_end_mem(&end, src->data, (size_t)src->size)
+                    : vg_anim_gif_end_fd(&end, src->fd, src->size);
+    return cut ? vigil_error_set(err, VIGIL_EINPUT, "truncated GIF: %s", end.why) : 0;
+}
+
 int vg_video_decode(vigil_vpdq *out, const vg_video_src *src, const vigil_vpdq_opts *o, vg_video_frame_fn fn,
                     void *ud, vigil_error *err)
 {
@@ -288,7 +302,8 @@ int vg_video_decode(vigil_vpdq *out, const vg_video_src *src, const vigil_vpdq_o
                              av_why(rc, why, sizeof why));
         goto done;
     }
-    if ((rc = open_stream(&r, err)) < 0 || (rc = read_packets(&r, err)) < 0 || (rc = check_complete(&r, err)) < 0)
+    if ((rc = open_stream(&r, err)) < 0 || (rc = read_packets(&r, err)) < 0 ||
+        (rc = check_gif_whole(ifmt, src, err)) < 0 || (rc = check_complete(&r, err)) < 0)
         goto done;
     if (io.read_error) {
         errno = io.read_error;

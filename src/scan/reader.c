@@ -441,7 +441,7 @@ static int stopped(const vg_reader *r)
 
 static void scan_archive(level *lv, vg_archive_src *src, const char *self);
 
-/* Spool for a nested archive: memory up to the limit, then a temporary file. */
+/* Spool for a nested archive or a video: memory up to the limit, then a temporary file. */
 typedef struct spool {
     vg_buf mem;
     FILE *tmp;
@@ -499,10 +499,24 @@ static int opens_as_container(const vg_reader *r, const uint8_t *head, size_t n)
     return vg_sniff_is_container(head, n) && (r->o->isolate || !vg_sniff_is_xar(head, n));
 }
 
+/* What a member's (or pulled file's) spool is for: undecided until its head is full, then
+ * nothing, a nested archive to open, or a video or animated picture for the video decoder,
+ * which needs all of its bytes to seek in. */
+enum { SPOOL_UNDECIDED = -1, SPOOL_NONE = 0, SPOOL_ARCHIVE = 1, SPOOL_VIDEO = 2 };
+
+static int spool_what(const vg_reader *r, const uint8_t *head, size_t n, int expand)
+{
+    if (expand && opens_as_container(r, head, n))
+        return SPOOL_ARCHIVE;
+    if (r->o->compute_vpdq && !r->own_only && vg_video_or_anim_head(head, n))
+        return SPOOL_VIDEO;
+    return SPOOL_NONE;
+}
+
 /*
  * One block of a member or pulled file in buf: keep the head for sniffing,
- * decide once the head is full whether it is a container to expand (and then
- * spool it), feed the picture decoder and the digests.
+ * decide once the head is full whether it is a container to expand or a
+ * video to hash (and then spool it), feed the picture decoder and the digests.
  */
 static void take_chunk(vg_reader *r, spool *sp, size_t *head_len, int *nested, int expand, size_t n)
 {
@@ -512,12 +526,12 @@ static void take_chunk(vg_reader *r, spool *sp, size_t *head_len, int *nested, i
         memcpy(r->head + *head_len, r->buf, take);
         *head_len += take;
     }
-    if (*nested < 0 && *head_len == VG_SNIFF_BYTES) {
-        *nested = expand && opens_as_container(r, r->head, *head_len);
-        if (*nested)
+    if (*nested == SPOOL_UNDECIDED && *head_len == VG_SNIFF_BYTES) {
+        *nested = spool_what(r, r->head, *head_len, expand);
+        if (*nested != SPOOL_NONE)
             spool_add(sp, r->head, *head_len - take, r->o->limits.spool_mem);
     }
-    if (*nested > 0)
+    if (*nested > SPOOL_NONE)
         spool_add(sp, r->buf, n, r->o->limits.spool_mem);
     image_feed(r, r->buf, n);
     vigil_digester_update(r->dg, r->buf, n);
@@ -526,14 +540,28 @@ static void take_chunk(vg_reader *r, spool *sp, size_t *head_len, int *nested, i
 /* At the end of the bytes: a head shorter than the sniff window decides now. */
 static void take_end(vg_reader *r, spool *sp, size_t head_len, int *nested, int expand)
 {
-    if (*nested < 0) {
-        *nested = expand && opens_as_container(r, r->head, head_len);
-        if (*nested)
+    if (*nested == SPOOL_UNDECIDED) {
+        *nested = spool_what(r, r->head, head_len, expand);
+        if (*nested != SPOOL_NONE)
             spool_add(sp, r->head, head_len, r->o->limits.spool_mem);
     }
 }
 
-/* Read one member's data: digests, head for sniffing, spool if it is a nested archive. */
+/* vPDQ of a spooled member or file inside a disk image, as a file on disk gets it. */
+static void spool_video(vg_reader *r, vg_result *res, spool *sp, size_t head_len)
+{
+    if (sp->failed || (sp->tmp && fflush(sp->tmp) != 0)) {
+        res->item.vpdq_state = VIGIL_VPDQ_FAILED;
+        vg_result_error(res, "video: not hashed: cannot spool it (out of memory or temporary space)");
+        return;
+    }
+    if (sp->tmp)
+        vg_reader_video_src(r->o, res, NULL, fileno(sp->tmp), res->item.size, r->head, head_len);
+    else
+        vg_reader_video_src(r->o, res, (const uint8_t *)sp->mem.ptr, -1, sp->mem.len, r->head, head_len);
+}
+
+/* Read one member's data: digests, head for sniffing, spool if it is a nested archive or a video. */
 static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, size_t *head_len,
                        int *nested)
 {
@@ -542,7 +570,7 @@ static int read_member(level *lv, struct archive *a, vg_result *res, spool *sp, 
     char why[256];
     la_ssize_t n;
     *head_len = 0;
-    *nested = -1; /* undecided until the head is full or the member ends */
+    *nested = SPOOL_UNDECIDED; /* until the head is full or the member ends */
     image_start(r);
     while ((n = archive_read_data(a, r->buf, BLOCK)) > 0) {
         take_chunk(r, sp, head_len, nested, 1, (size_t)n);
@@ -617,11 +645,13 @@ static int on_member(void *ud, struct archive *a, const vg_archive_member *m)
         if (r->sn)
             sniff_mime(r, r->head, head_len, res->mime, sizeof res->mime), res->item.mime = res->mime;
         image_finish(r, res);
+        if (nested == SPOOL_VIDEO)
+            spool_video(r, res, &sp, head_len);
     }
     set_verdict(r, res);
     image_thumbnail(r, res);
     lv->emit(lv->ud, res);
-    if (rc == 0 && nested > 0) {
+    if (rc == 0 && nested == SPOOL_ARCHIVE) {
         if (sp.failed) {
             vg_result *e = member_result(lv, m);
             if (e) {
@@ -887,7 +917,7 @@ int vg_reader_file_own(vg_reader *r, const vg_entry *e, int fd, vg_emit_fn emit,
 
 /* ---- items read from any ordered byte source (files inside disk images, carved pictures) ---- */
 
-/* Read res's bytes from pull: digests, head, picture, spool when nested; 0, -1 (error on res) or -2. */
+/* Read res's bytes from pull: digests, head, picture, spool when nested or a video; 0, -1 (error on res) or -2. */
 static int read_pulled(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, spool *sp, size_t *head_len,
                        int *nested)
 {
@@ -895,7 +925,7 @@ static int read_pulled(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx,
     char why[256];
     ssize_t n;
     *head_len = 0;
-    *nested = -1;
+    *nested = SPOOL_UNDECIDED;
     image_start(r);
     while ((n = pull(ctx, r->buf, BLOCK, why, sizeof why)) > 0) {
         vg_worker_progress();
@@ -934,6 +964,8 @@ void vg_reader_stream(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, 
             res->item.mime = res->mime;
         }
         image_finish(r, res);
+        if (nested == SPOOL_VIDEO)
+            spool_video(r, res, &sp, head_len);
     }
     set_verdict(r, res);
     image_thumbnail(r, res);
@@ -948,7 +980,7 @@ void vg_reader_stream(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, 
         for (size_t i = 0; ok && i < depth; i++)
             ok = (copies[i] = strdup(res->containers[i])) != NULL;
         emit(ud, res);
-        if (rc == 0 && nested > 0 && ok && !sp.failed) {
+        if (rc == 0 && nested == SPOOL_ARCHIVE && ok && !sp.failed) {
             budget b = {size, 0, 0};
             level lv = {r, &b, chain, depth, emit, ud};
             vg_archive_src src = {.fd = -1, .tmp = sp.tmp, .mem = sp.tmp ? NULL : (const uint8_t *)sp.mem.ptr,
@@ -956,7 +988,7 @@ void vg_reader_stream(vg_reader *r, vg_result *res, vg_pull_fn pull, void *ctx, 
             for (size_t i = 0; i < depth; i++)
                 chain[i] = copies[i];
             scan_archive(&lv, &src, self);
-        } else if (rc == 0 && nested > 0) {
+        } else if (rc == 0 && nested == SPOOL_ARCHIVE) {
             vg_result *e = ok ? vg_result_new(self, strlen(self), (const char *const *)copies, depth) : NULL;
             if (e) {
                 e->item.type = VIGIL_ITEM_ARCHIVE;

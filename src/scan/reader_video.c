@@ -3,7 +3,9 @@
  * recognised by vigil's own signature table, so other files never reach
  * FFmpeg's probe; the decode reads the descriptor the scan opened with pread.
  * A GIF or WebP is a video when its blocks hold more than one frame; it keeps
- * the picture's PDQ of its first frame beside its vPDQ.
+ * the picture's PDQ of its first frame beside its vPDQ. The bytes of an archive
+ * member or of a file inside a disk image come spooled, in memory or in a
+ * temporary file (reader.c), and are decoded the same way.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -33,12 +35,30 @@ int vg_video_or_anim_head(const uint8_t *head, size_t n)
     return vg_video_head(head, n) || vg_anim_head(head, n);
 }
 
-/* A video container, or a GIF or WebP of more than one frame (a one-frame one stays a picture). */
-static int is_video(int fd, uint64_t size, const uint8_t *head, size_t n)
+/* A video container, or a GIF or WebP of more than one frame (a one-frame one stays a picture);
+ * a GIF cut inside its second frame is an animation too, so that its cut is said. The bytes are
+ * data (size of them) or, when data is NULL, the file fd. */
+static int is_video(const uint8_t *data, int fd, uint64_t size, const uint8_t *head, size_t n)
 {
+    vg_gif_end end;
     if (vg_video_head(head, n))
         return 1;
-    return vg_anim_head(head, n) && vg_anim_frames_fd(fd, size, 2) >= 2;
+    if (!vg_anim_head(head, n))
+        return 0;
+    if ((data ? vg_anim_frames_mem(data, (size_t)size, 2) : vg_anim_frames_fd(fd, size, 2)) >= 2)
+        return 1;
+    return (data ? vg_anim_gif_end_mem(&end, data, (size_t)size) : vg_anim_gif_end_fd(&end, fd, size)) &&
+           end.started >= 2;
+}
+
+/* Malformed data (a damaged container, a cut or corrupt stream) is a corrupt error, as for pictures. */
+static int is_corrupt(const char *why)
+{
+    static const char *const says[] = {"truncated", "corrupt", "damaged", NULL};
+    for (int i = 0; says[i]; i++)
+        if (strstr(why, says[i]))
+            return 1;
+    return 0;
 }
 
 static double best_share(const vigil_vpdq_match *m)
@@ -131,19 +151,19 @@ static void match_known_pictures(const vigil_scan_opts *o, vg_result *res, const
     }
 }
 
-void vg_reader_video(const vigil_scan_opts *o, vg_result *res, int fd, uint64_t size, const uint8_t *head,
-                     size_t n)
+void vg_reader_video_src(const vigil_scan_opts *o, vg_result *res, const uint8_t *data, int fd, uint64_t size,
+                         const uint8_t *head, size_t n)
 {
     vigil_item *it = &res->item;
     vigil_vpdq v;
     vigil_error err;
     const char *layer;
     int rc;
-    if (!o->compute_vpdq || fd < 0 || !is_video(fd, size, head, n))
+    if (!o->compute_vpdq || (!data && fd < 0) || !is_video(data, fd, size, head, n))
         return;
     layer = vg_worker_layer("video decoder");
     vg_fault("video");
-    rc = vigil_vpdq_fd(&v, fd, size, &o->vpdq, &err);
+    rc = data ? vigil_vpdq_mem(&v, data, (size_t)size, &o->vpdq, &err) : vigil_vpdq_fd(&v, fd, size, &o->vpdq, &err);
     vg_worker_layer(layer);
     if (rc < 0) {
         /* audio alone in a video container is not a video: no vPDQ, no error */
@@ -154,6 +174,8 @@ void vg_reader_video(const vigil_scan_opts *o, vg_result *res, int fd, uint64_t 
         it->vpdq_state = VIGIL_VPDQ_FAILED;
         if (strstr(err.msg, "encrypted"))
             it->error_kind = VIGIL_ERROR_ENCRYPTED;
+        else if (err.code == VIGIL_EINPUT && is_corrupt(err.msg))
+            it->error_kind = VIGIL_ERROR_CORRUPT;
         vg_result_error(res, "video: %s", err.msg);
         return;
     }
@@ -164,4 +186,10 @@ void vg_reader_video(const vigil_scan_opts *o, vg_result *res, int fd, uint64_t 
     match_known_videos(o, res, &v);
     match_known_pictures(o, res, &v);
     vigil_vpdq_dispose(&v);
+}
+
+void vg_reader_video(const vigil_scan_opts *o, vg_result *res, int fd, uint64_t size, const uint8_t *head,
+                     size_t n)
+{
+    vg_reader_video_src(o, res, NULL, fd, size, head, n);
 }

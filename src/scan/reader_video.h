@@ -1,6 +1,6 @@
 /*
- * Videos in the scan: a file on disk whose first bytes start a video
- * container is decoded (FFmpeg, first video stream) and its sampled frames
+ * Videos in the scan: a file on disk, an archive member or a file inside a
+ * disk image whose first bytes start a video container is decoded (FFmpeg, first video stream) and its sampled frames
  * hashed with PDQ, as vigil vpdq does, in whatever process reads the file (a
  * parser worker, or the scan itself with --no-isolation).
  */
@@ -27,5 +27,10 @@ int vg_video_or_anim_head(const uint8_t *head, size_t n);
  */
 void vg_reader_video(const vigil_scan_opts *o, vg_result *res, int fd, uint64_t size, const uint8_t *head,
                      size_t n);
+
+/* The same for the bytes of an archive member or a file inside a disk image, spooled: data
+ * (size bytes) in memory, or the temporary file fd when data is NULL. */
+void vg_reader_video_src(const vigil_scan_opts *o, vg_result *res, const uint8_t *data, int fd, uint64_t size,
+                         const uint8_t *head, size_t n);
 
 #endif

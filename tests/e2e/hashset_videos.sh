@@ -5,7 +5,9 @@
 # fails the file naming file and line and stores nothing; the import is an audit event; a scan
 # through the store finds a re-encoded copy near with the match naming the set, kind and category,
 # as --videos finds it; a benign set's videos are not matched; the known-video file is checked on
-# open, goes with its version (replace, remove) and is copied by db backup. Prints TAP.
+# open, goes with its version (replace, remove) and is copied by db backup; db check names a lost
+# or damaged one and reindex rebuilds it from the imported lists; a video inside a zip, a tar or a
+# disk image has the same vpdq and match fields as the file itself. Prints TAP.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v ffmpeg >/dev/null; then
@@ -108,5 +110,74 @@ rm -f "$f"
 out=$(vigil scan --quiet --jsonl "$T/c.jsonl" "$E" 2>&1); rc=$?
 like "a missing known-video file: the scan refuses, naming it and the set" "$rc $out" \
   "^4 vigil: scan: .*\.seg\.vpdq: the known videos of set 'vids' are missing"
+
+# 26-36: db check names a lost or damaged known-video file; reindex rebuilds it from the lists the
+# set was imported from (refusing when a list changed or is gone), and the match comes back
+out=$(vigil db check 2>&1); rc=$?
+like "db check: a missing known-video file is a problem naming it, the set and the repair" "$rc $(grep vids <<<"$out")" \
+  "^1 hash set vids: .*\.seg\.vpdq: the known videos of set 'vids' are missing; repair: vigil hashset reindex"
+out=$(vigil hashset reindex 2>&1); rc=$?
+like "reindex rebuilds the missing file, saying so (exit 0)" "$rc $out" \
+  "^0 vigil: note: .*\.seg\.vpdq: the known videos of set 'vids' are missing; rebuilding set 'vids' from the lists"
+vigil scan --quiet --jsonl "$T/r.jsonl" "$E"; rc=$?
+is "after reindex: the copy is near the known video again" \
+  "$rc $(jl "$T/r.jsonl" "($m['verdict'], $m['match']['set'], $m['video_match']['known'])")" "0 ('near', 'vids', '$T/made/known.mp4')"
+vigil hashset export --name vids --format vpdq -o "$T/re.vpdq" 2>/dev/null
+is "the rebuilt file gives the imported list back" "$(cmp "$T/known.vpdq" "$T/re.vpdq" && echo same)" "same"
+versions() { vigil hashset list --json | python3 -c 'import json,sys; print(len([x for x in json.load(sys.stdin) if x["name"]=="vids"][0]["versions"]))'; }
+before=$(versions)
+out=$(vigil hashset reindex 2>&1); rc=$?
+is "reindex of a sound store: silent, no new version" "$rc|$out|$(versions)" "0||$before"
+f=$(ls "$T/vigil.db.sets/"*.seg.vpdq)
+python3 -c 'import sys; p=sys.argv[1]; d=bytearray(open(p,"rb").read()); d[-1]^=1; open(p,"wb").write(d)' "$f"
+out=$(vigil db check 2>&1); rc=$?
+like "db check: a damaged known-video file is a problem saying why" "$rc $(grep vids <<<"$out")" "^1 hash set vids: .*\.seg\.vpdq: the body's checksum does not match"
+cp "$T/known.vpdq" "$T/known.keep"
+sed -i '2d' "$T/known.vpdq"
+out=$(vigil hashset reindex 2>&1); rc=$?
+like "reindex from a list that changed since its import: refused (4), saying so" "$rc $(tail -1 <<<"$out")" \
+  "^4 .*set 'vids': its segment must be rebuilt but the source $T/known\.vpdq changed since it was imported"
+rm "$T/known.vpdq"
+out=$(vigil hashset reindex 2>&1); rc=$?
+like "reindex without the list: refused (4), naming it" "$rc $(tail -1 <<<"$out")" "^4 .*set 'vids': .*source $T/known\.vpdq is gone"
+mv "$T/known.keep" "$T/known.vpdq"
+out=$(vigil hashset reindex 2>&1); rc=$?
+like "reindex rebuilds the damaged file once the list is back" "$rc $out" "^0 vigil: note: .*\.seg\.vpdq: the body's checksum does not match"
+out=$(vigil db check 2>&1); rc=$?
+is "db check after the rebuild: sound" "$rc" 0
+vigil scan --quiet --jsonl "$T/r2.jsonl" "$E"
+is "and the copy is near again" "$(jl "$T/r2.jsonl" "$m['verdict']")" "near"
+
+# 37-42: a video inside a zip, a tar and an ext4 image is hashed through the store as the file
+# itself is: the re-encoded copy is near the known video, with the same vpdq and match fields
+PATH=$PATH:/usr/sbin:/sbin
+M="$T/members"
+mkdir -p "$M" "$T/tree/clips"
+cp "$E/copy.webm" "$M/copy.webm"
+cp "$E/copy.webm" "$T/tree/clips/copy.webm"
+python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z: z.write(sys.argv[2], "clips/copy.webm")' \
+  "$M/clips.zip" "$E/copy.webm"
+tar -C "$T/tree" -cf "$M/clips.tar" clips/copy.webm
+vigil scan --quiet --jsonl "$T/m.jsonl" "$M"; rc=$?
+is "scan of the archives exits 0, counts add up" "$rc $(jl "$T/m.jsonl" check)" "0 ok"
+member() { jl "$T/m.jsonl" "[(i['verdict'], json.dumps(i.get('vpdq')), json.dumps(i.get('video_match')), json.dumps(i['match']), json.dumps(i['matches'])) for i in items if i['path'] == '$1' and i.get('containers') == $2]"; }
+plain=$(jl "$T/m.jsonl" "[(i['verdict'], json.dumps(i.get('vpdq')), json.dumps(i.get('video_match')), json.dumps(i['match']), json.dumps(i['matches'])) for i in items if i['path'] == '$M/copy.webm']")
+like "the file itself is near the known video" "$plain" "^\[\('near', '\{\"frames\": 10, .*\"set\": \"vids\""
+is "the zip's member: the same verdict, vpdq, video_match and match fields" "$(member clips/copy.webm "['$M/clips.zip']")" "$plain"
+is "the tar's member: the same" "$(member clips/copy.webm "['$M/clips.tar']")" "$plain"
+vigil scan --quiet --no-isolation --jsonl "$T/mn.jsonl" "$M"
+fields="sorted((json.dumps(i.get('containers')), i['path'], json.dumps(i.get('vpdq')), json.dumps(i.get('video_match')), i['verdict']) for i in items)"
+is "--no-isolation: the same members' fields" "$(jl "$T/mn.jsonl" "$fields")" "$(jl "$T/m.jsonl" "$fields")"
+if command -v mke2fs >/dev/null; then
+  mke2fs -q -t ext4 -d "$T/tree" "$M/disk.img" 16M >/dev/null
+  vigil scan --quiet --jsonl "$T/d.jsonl" "$M/disk.img" "$M/copy.webm"; rc=$?
+  plain=$(jl "$T/d.jsonl" "[(i['verdict'], json.dumps(i.get('vpdq')), json.dumps(i.get('video_match')), json.dumps(i['match']), json.dumps(i['matches'])) for i in items if i['path'] == '$M/copy.webm']")
+  is "a file inside an ext4 image: the same fields as the file itself" \
+    "$rc $(jl "$T/d.jsonl" "[(i['verdict'], json.dumps(i.get('vpdq')), json.dumps(i.get('video_match')), json.dumps(i['match']), json.dumps(i['matches'])) for i in items if i['path'].endswith('clips/copy.webm') and i.get('containers')]")" \
+    "0 $plain"
+else
+  skip "a video inside a disk image" "no mke2fs to make the image" e2fsprogs
+fi
 
 done_testing

@@ -4,7 +4,7 @@
 # equal to vigil vpdq's) and keeps its first frame's PDQ; a one-frame GIF or WebP stays a picture.
 # Through --videos, re-encoded copies (GIF to WebP, GIF to MP4) are near the known animation; a
 # frame near a known still names its time. The CSV and the HTML report carry the video fields, a
-# resumed scan writes the same CSV.
+# resumed scan writes the same CSV. A GIF cut in the middle of its frames is a corrupt error item.
 # Prints TAP.
 . "$(dirname "$0")/lib.sh"
 
@@ -149,5 +149,49 @@ if command -v chromium >/dev/null 2>&1; then
 else
   skip "the report's video column" "no chromium to render the page" chromium
 fi
+
+# 26-31: a GIF cut in the middle of its frames is an error item of kind corrupt naming where it
+# stops, as a truncated video is (its digests given, no vpdq); one cut inside its second frame too;
+# vigil vpdq names it on stderr (exit 3). A whole GIF with bytes after its trailer is not cut.
+C="$T/cut"
+mkdir -p "$C"
+s=$(stat -c %s "$T/made/known.gif")
+head -c $((s / 2)) "$T/made/known.gif" >"$C/half.gif"
+second=$(python3 - "$T/made/known.gif" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+# the offset of the second image descriptor: walk the blocks (header, global table, extensions)
+p = 13 + (3 << ((d[10] & 7) + 1) if d[10] & 0x80 else 0)
+frames = 0
+while True:
+    if d[p] == 0x21:
+        p += 2
+    elif d[p] == 0x2C:
+        frames += 1
+        if frames == 2:
+            print(p); break
+        p += 10 + ((3 << ((d[p + 9] & 7) + 1)) if d[p + 9] & 0x80 else 0)
+        p += 1
+    while d[p]:
+        p += d[p] + 1
+    p += 1
+PY
+)
+head -c $((second + 5)) "$T/made/known.gif" >"$C/second.gif"
+{ cat "$T/made/known.gif"; printf 'after the trailer'; } >"$C/tail.gif"
+vigil scan --no-sets --jsonl "$T/cut.jsonl" "$C" 2>"$T/cut.err"; rc=$?
+is "scan of the cut GIFs exits 0, counts add up" "$rc $(jl "$T/cut.jsonl" check)" "0 ok"
+like "half.gif: an error item of kind corrupt naming where it stops, digests given, no vpdq" \
+  "$(jl "$T/cut.jsonl" "(by_path['$C/half.gif']['verdict'], by_path['$C/half.gif']['error_kind'], by_path['$C/half.gif']['error'], by_path['$C/half.gif']['sha256'] is not None, 'vpdq' in by_path['$C/half.gif'])")" \
+  "^\('error', 'corrupt', 'video: truncated GIF: the file ends inside frame [0-9]+ \(at offset $((s / 2)), [0-9]+ whole frames before\)', True, False\)$"
+is "second.gif (cut inside its second frame): the same error, one whole frame before it" \
+  "$(jl "$T/cut.jsonl" "(by_path['$C/second.gif']['verdict'], by_path['$C/second.gif']['error_kind'], by_path['$C/second.gif']['error'])")" \
+  "('error', 'corrupt', 'video: truncated GIF: the file ends inside frame 2 (at offset $((second + 5)), 1 whole frames before)')"
+is "tail.gif (bytes after its trailer): six frames hashed, no error" \
+  "$(jl "$T/cut.jsonl" "(by_path['$C/tail.gif']['verdict'], by_path['$C/tail.gif']['vpdq']['frames'], by_path['$C/tail.gif']['error'])")" \
+  "('unknown', 6, None)"
+like "the cut GIFs are named on stderr" "$(cat "$T/cut.err")" "half\.gif: video: truncated GIF: the file ends inside frame"
+out=$(vigil vpdq "$C/half.gif" 2>&1 >/dev/null); rc=$?
+like "vigil vpdq names the cut GIF, exit 3" "$rc $out" "^3 .*half\.gif: truncated GIF: the file ends inside frame"
 
 done_testing

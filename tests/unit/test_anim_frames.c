@@ -2,7 +2,8 @@
  * The frame count of GIF and animated WebP (src/media/anim_frames.c) on files
  * built here block by block: frames, extensions and colour tables are walked,
  * a cut or damaged file counts the whole frames before the damage, max stops
- * the walk, and reading from a descriptor gives what reading from memory does.
+ * the walk, reading from a descriptor gives what reading from memory does, and
+ * a GIF that stops short of its trailer is said, with where.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -112,6 +113,53 @@ static void anim__gif_cut_or_damaged_counts_whole_frames(void **state)
     assert_int_equal(vg_anim_frames_mem(buf, 12, 100), 0); /* a header cut short */
 }
 
+static int gif_end_fd(vg_gif_end *out)
+{
+    FILE *f = tmpfile();
+    int cut;
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, len, f), len);
+    fflush(f);
+    cut = vg_anim_gif_end_fd(out, fileno(f), len);
+    fclose(f);
+    return cut;
+}
+
+static void anim__gif_end_says_where_a_cut_or_damaged_gif_stops(void **state)
+{
+    vg_gif_end e, fe;
+    (void)state;
+    make_gif(3, 1);
+    assert_int_equal(vg_anim_gif_end_mem(&e, buf, len), 0); /* whole, to its trailer */
+    assert_int_equal(e.frames, 3);
+    assert_int_equal(gif_end_fd(&fe), 0);
+    buf[len++] = 0x55; /* bytes after the trailer are not the GIF's */
+    assert_int_equal(vg_anim_gif_end_mem(&e, buf, len), 0);
+    make_gif(3, 0);
+    assert_int_equal(vg_anim_gif_end_mem(&e, buf, len - 3), 1); /* cut inside the third frame's data */
+    assert_int_equal(e.frames, 2);
+    assert_int_equal(e.started, 3);
+    assert_string_equal(e.why, "the file ends inside frame 3 (at offset 113, 2 whole frames before)");
+    len -= 3;
+    assert_int_equal(gif_end_fd(&fe), 1);
+    assert_string_equal(fe.why, e.why);
+    make_gif(3, 0); /* cut between blocks: no trailer */
+    assert_int_equal(vg_anim_gif_end_mem(&e, buf, len), 1);
+    assert_string_equal(e.why, "no trailer after its 3 whole frames (the file ends at offset 116)");
+    assert_int_equal(vg_anim_gif_end_mem(&e, buf, len - 18), 1); /* inside the third frame's control extension */
+    assert_int_equal(e.started, 2);
+    assert_string_equal(e.why, "the file ends inside a block at offset 92, after 2 whole frames");
+    make_gif(3, 1);
+    buf[13 + 6 + 19 + 8] = 0x55; /* the first frame's descriptor is no block at all */
+    assert_int_equal(vg_anim_gif_end_mem(&e, buf, len), 1);
+    assert_string_equal(e.why, "byte 0x55 at offset 46 starts no block, after 0 whole frames");
+    assert_int_equal(vg_anim_gif_end_mem(&e, buf, 12), 1); /* a header cut short */
+    assert_string_equal(e.why, "the file ends in its header, at offset 12");
+    assert_int_equal(vg_anim_gif_end_mem(&e, (const uint8_t *)"\x89PNG\r\n\x1a\n", 8), 0); /* no GIF */
+    make_webp(4, 0x02);
+    assert_int_equal(vg_anim_gif_end_mem(&e, buf, len - 3), 0);
+}
+
 static void anim__webp_anmf_chunks(void **state)
 {
     (void)state;
@@ -140,6 +188,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(anim__gif_frames_counted_through_tables_and_extensions),
         cmocka_unit_test(anim__gif_cut_or_damaged_counts_whole_frames),
+        cmocka_unit_test(anim__gif_end_says_where_a_cut_or_damaged_gif_stops),
         cmocka_unit_test(anim__webp_anmf_chunks),
         cmocka_unit_test(anim__other_bytes_are_no_animation),
     };

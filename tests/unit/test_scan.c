@@ -1,5 +1,5 @@
 /* scan: walk order, order independent of jobs, files that change under the scan, stopping,
- * items that cannot be recorded, the budget of pictures decoded at once. */
+ * items that cannot be recorded, the budget of pictures decoded at once, videos inside archives. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <pthread.h>
@@ -404,6 +404,172 @@ static void scan__only_what_a_parser_opens_needs_a_worker(void **state)
     free(d);
 }
 
+/* ---- videos inside archives ---- */
+
+typedef struct gif {
+    uint8_t b[4096];
+    size_t n;
+    uint32_t acc;  /* LZW bits not yet written */
+    int bits;
+    uint8_t sub[256]; /* the sub-block being filled */
+    size_t subn;
+} gif;
+
+static void gif_put(gif *g, const void *p, size_t n)
+{
+    assert_true(g->n + n <= sizeof g->b);
+    memcpy(g->b + g->n, p, n);
+    g->n += n;
+}
+
+static void gif_sub_flush(gif *g)
+{
+    uint8_t len = (uint8_t)g->subn;
+    if (!g->subn)
+        return;
+    gif_put(g, &len, 1);
+    gif_put(g, g->sub, g->subn);
+    g->subn = 0;
+}
+
+/* One LZW code of 3 bits, least significant first, into 255-byte sub-blocks. */
+static void gif_code(gif *g, unsigned code)
+{
+    g->acc |= code << g->bits;
+    g->bits += 3;
+    while (g->bits >= 8) {
+        g->sub[g->subn++] = (uint8_t)g->acc;
+        if (g->subn == 255)
+            gif_sub_flush(g);
+        g->acc >>= 8;
+        g->bits -= 8;
+    }
+}
+
+/*
+ * An animated GIF of frames 16 x 16 frames, one second each, of four grey levels in a pattern that
+ * moves frame to frame. Its LZW data never grows past 3-bit codes: a clear code before every
+ * two pixels keeps the table at its first free entry.
+ */
+static void make_gif(gif *g, unsigned frames)
+{
+    static const uint8_t lsd[] = {16, 0, 16, 0, 0x81, 0, 0}; /* global table of 4 colours */
+    static const uint8_t pal[] = {0, 0, 0, 80, 80, 80, 170, 170, 170, 255, 255, 255};
+    static const uint8_t loop[] = {0x21, 0xFF, 0x0B, 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0',
+                                   0x03, 0x01, 0, 0, 0};
+    memset(g, 0, sizeof *g);
+    gif_put(g, "GIF89a", 6);
+    gif_put(g, lsd, sizeof lsd);
+    gif_put(g, pal, sizeof pal);
+    gif_put(g, loop, sizeof loop);
+    for (unsigned f = 0; f < frames; f++) {
+        static const uint8_t gce[] = {0x21, 0xF9, 4, 0, 100, 0, 0, 0}; /* 100 hundredths of a second */
+        static const uint8_t desc[] = {0x2C, 0, 0, 0, 0, 16, 0, 16, 0, 0};
+        gif_put(g, gce, sizeof gce);
+        gif_put(g, desc, sizeof desc);
+        gif_put(g, "\x02", 1); /* LZW minimum code size: 2 (clear 4, end 5) */
+        for (unsigned i = 0; i < 256; i++) {
+            unsigned x = i % 16, y = i / 16;
+            if (i % 2 == 0)
+                gif_code(g, 4);
+            gif_code(g, ((x + f * 3) / 4 + y / 4) % 4);
+        }
+        gif_code(g, 5);
+        if (g->bits) { /* the last bits out */
+            g->sub[g->subn++] = (uint8_t)g->acc;
+            if (g->subn == 255)
+                gif_sub_flush(g);
+        }
+        g->acc = 0, g->bits = 0;
+        gif_sub_flush(g);
+        gif_put(g, "\0", 1);
+    }
+    gif_put(g, "\x3B", 1);
+}
+
+static void write_tar_file(const char *path, const char *name, const void *data, size_t n)
+{
+    struct archive *a = archive_write_new();
+    struct archive_entry *e = archive_entry_new();
+    assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+    archive_entry_set_pathname(e, name);
+    archive_entry_set_size(e, (la_int64_t)n);
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    assert_int_equal(archive_write_data(a, data, n), (la_ssize_t)n);
+    archive_entry_free(e);
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+}
+
+typedef struct videos_seen {
+    char path[64][128];
+    vigil_vpdq_state state[64];
+    uint64_t frames[64];
+    size_t n;
+} videos_seen;
+
+static int collect_video(const vigil_item *it, void *ud)
+{
+    videos_seen *v = ud;
+    if (v->n < 64) {
+        snprintf(v->path[v->n], sizeof v->path[v->n], "%s%.*s", it->ncontainers ? "!/" : "", (int)it->path_len,
+                 it->path);
+        v->state[v->n] = it->vpdq_state;
+        v->frames[v->n] = it->vpdq_frames;
+    }
+    v->n++;
+    return 0;
+}
+
+static const videos_seen *scan_videos(videos_seen *v, const char *root, uint64_t spool_mem)
+{
+    vigil_scan_opts o;
+    vigil_scan_stats st;
+    const char *paths[1] = {root};
+    memset(v, 0, sizeof *v);
+    vigil_scan_opts_init(&o);
+    o.jobs = 1;
+    o.compute_vpdq = 1;
+    o.limits.spool_mem = spool_mem;
+    o.on_item = collect_video;
+    o.ud = v;
+    assert_int_equal(vigil_scan_run(&st, paths, 1, &o, NULL), 0);
+    vigil_scan_stats_dispose(&st);
+    return v;
+}
+
+static void scan__a_video_member_is_hashed_from_memory_and_from_a_temporary_file(void **state)
+{
+    gif g;
+    videos_seen mem, file;
+    char *d = tu_mkdtemp(), *tar = tu_path(d, "clips.tar");
+    (void)state;
+    make_gif(&g, 3);
+    tu_write(d, "anim.gif", g.b, g.n);
+    write_tar_file(tar, "in/anim.gif", g.b, g.n);
+    scan_videos(&mem, d, (uint64_t)64 << 20);  /* the member spooled in memory */
+    scan_videos(&file, d, 64);                 /* past 64 bytes: in a temporary file */
+    /* the GIF on disk, the tar and its member, in walk order: the GIF and the member hashed alike */
+    assert_int_equal(mem.n, 3);
+    assert_int_equal(file.n, 3);
+    assert_non_null(strstr(mem.path[0], "/anim.gif"));
+    assert_string_equal(mem.path[2], "!/in/anim.gif");
+    assert_string_equal(file.path[2], "!/in/anim.gif");
+    assert_int_equal(mem.state[1], VIGIL_VPDQ_NONE); /* the tar itself is no video */
+    for (int i = 0; i <= 2; i += 2) {
+        assert_int_equal(mem.state[i], VIGIL_VPDQ_OK);
+        assert_int_equal(mem.frames[i], 3);
+        assert_int_equal(file.state[i], VIGIL_VPDQ_OK);
+        assert_int_equal(file.frames[i], 3);
+    }
+    tu_rm_rf(d);
+    free(tar);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +584,7 @@ int main(void)
         cmocka_unit_test(scan__decode_weight_comes_from_the_header),
         cmocka_unit_test(scan__decode_budget_take_goes_on_once_the_bytes_are_given_back),
         cmocka_unit_test(scan__only_what_a_parser_opens_needs_a_worker),
+        cmocka_unit_test(scan__a_video_member_is_hashed_from_memory_and_from_a_temporary_file),
     };
     return tu_run_tests("scan", tests, NULL, NULL);
 }
