@@ -20,8 +20,8 @@ declare -A ALLOWED=(
   [hashset]="core store audit formats segment pdqindex"
   [match]="core segment pdqindex hashset/catalog.h"
   [scan]="core media source"
-  [report]="core"
-  [cases]="core store audit pdqindex hashset/store_audit.h"
+  [report]="core media/lazy_av.h media/lazy_heif.h"
+  [cases]="core store audit pdqindex hashset/store_audit.h hashset/catalog.h"
   [server]=""
 )
 
