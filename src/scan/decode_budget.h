@@ -18,6 +18,10 @@
    JPEGs or two 2-megapixel progressive ones side by side, two 4096 x 4096 WebPs one after the other. */
 #define VG_DECODE_BUDGET_BYTES ((size_t)64 << 20)
 
+/* A picture lighter than this is not worth a wait: the scanning process takes the budget for a file
+   it hands to a parser worker only from this weight up (icons and photos pass at once). */
+#define VG_DECODE_HEAVY_BYTES ((size_t)16 << 20)
+
 typedef struct vg_decode_budget {
     pthread_mutex_t mu;
     pthread_cond_t cv;

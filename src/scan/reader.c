@@ -39,6 +39,7 @@ struct vg_reader {
     vg_sniffer *sn;
     uint8_t *buf;
     uint8_t *head;
+    size_t head_len;      /* bytes in head of the file read last */
     vg_buf img;           /* the bytes of the current file while it may be an image */
     int img_state;        /* IMG_* */
     int img_fd;           /* the file on disk being read, for IMG_FROM_FILE (-1: none) */
@@ -768,6 +769,7 @@ static int read_file(vg_reader *r, int fd, const struct stat *st, vg_result *res
         }
         if (undecided && *head_len == VG_SNIFF_BYTES) {
             undecided = 0;
+            r->head_len = *head_len;
             if (needs_worker(r, fd, st, *head_len))
                 return -3;
         }
@@ -778,6 +780,7 @@ static int read_file(vg_reader *r, int fd, const struct stat *st, vg_result *res
         if (stopped(r))
             return -2;
     }
+    r->head_len = *head_len;
     if (n == 0 && undecided && needs_worker(r, fd, st, *head_len)) /* the whole file was shorter than a head */
         return -3;
     res->item.size = total;
@@ -913,6 +916,16 @@ int vg_reader_file_own(vg_reader *r, const vg_entry *e, int fd, vg_emit_fn emit,
         return 1;
     }
     return rc ? 0 : 1;
+}
+
+size_t vg_reader_head_decode_weight(const vg_reader *r, uint64_t size)
+{
+    size_t n = r->head_len < IMG_SNIFF ? r->head_len : IMG_SNIFF;
+    if (!r->o->compute_pdq || vigil_image_sniff(r->head, n) == VIGIL_IMAGE_NONE)
+        return 0;
+    /* the header's buffers plus the encoded bytes (collected in memory, or read again from the file) */
+    return vg_image_decode_weight(r->head, r->head_len) - r->head_len +
+           (size_t)(size < SIZE_MAX / 4 ? size : SIZE_MAX / 4);
 }
 
 /* ---- items read from any ordered byte source (files inside disk images, carved pictures) ---- */

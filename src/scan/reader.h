@@ -42,6 +42,9 @@ void vg_reader_file_fd(vg_reader *r, const vg_entry *e, int fd, int open_errno, 
  * says a parser must read it: nothing emitted, nothing past the head read, fd still open and
  * rewound to the start, for a worker. No parser runs in here whatever the file holds. */
 int vg_reader_file_own(vg_reader *r, const vg_entry *e, int fd, vg_emit_fn emit, void *ud);
+/* After vg_reader_file_own left a file of size bytes to a worker: what decoding it as a picture will
+ * hold (decode_weight.h, from the head read), 0 when it is no picture or PDQ is off. */
+size_t vg_reader_head_decode_weight(const vg_reader *r, uint64_t size);
 
 /* An ordered byte source: bytes read into buf (at most n), 0 at the end, -1 with why. */
 typedef ssize_t (*vg_pull_fn)(void *ctx, void *buf, size_t n, char *why, size_t cap);

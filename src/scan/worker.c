@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "media/lazy_libs.h"
+#include "scan/decode_budget.h"
 #include "scan/job_wire.h"
 #include "scan/result_wire.h"
 #include "scan/worker.h"
@@ -439,6 +440,7 @@ int vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_fn
     vg_msg_entry me;
     vg_buf msg;
     fallback fb = {e->path, e->path_len, NULL, 0};
+    size_t weight;
     int fd = vg_reader_open_entry(e, w->o);
     if (fd < 0) { /* nothing to parse: the error item is made here */
         vg_reader_file_fd(local, e, -1, errno, emit, ud);
@@ -457,7 +459,16 @@ int vg_worker_file(vg_worker *w, vg_reader *local, const vg_entry *e, vg_emit_fn
     vg_buf_init(&msg, sizeof me + e->path_len + 1);
     vg_buf_add(&msg, &me, sizeof me);
     vg_buf_add(&msg, e->path, e->path_len);
+    /* each worker is a process of its own: the readers' shared budget, taken here, keeps two
+       workers from decoding two wallpapers at once (the worker's own budget sees only itself) */
+    weight = vg_reader_head_decode_weight(local, e->st ? (uint64_t)e->st->st_size : 0);
+    if (weight < VG_DECODE_HEAVY_BYTES)
+        weight = 0;
+    if (weight)
+        vg_decode_budget_take(vg_decode_budget_shared(), weight);
     run(w, VG_MSG_FILE, &msg, fd, &fb, emit, ud, cancel);
+    if (weight)
+        vg_decode_budget_give(vg_decode_budget_shared(), weight);
     vg_buf_dispose(&msg);
     return VG_READ_WORKER;
 }

@@ -197,6 +197,22 @@ static void serve_job(child *c, vg_reader *r, const vg_msg_hdr *h, int fd)
     vg_image_job_free(j);
 }
 
+/*
+ * Heaps are never trimmed on free here (M_TRIM_THRESHOLD, vg_worker_child_main), so the pages a
+ * large item left free (an archive's buffers, a decoder's small allocations) would stay with the
+ * worker for the rest of the scan. Once free memory passes TRIM_FREE_BYTES it goes back to the
+ * system between items: malloc_trim releases free pages with madvise and shrinks only the main
+ * heap (sbrk), so it never asks /proc what a thread's heap may do.
+ */
+#define TRIM_FREE_BYTES ((size_t)1 << 20)
+
+static void give_back_free_memory(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    if (mi.fordblks > TRIM_FREE_BYTES)
+        malloc_trim(0);
+}
+
 static void serve(child *c, vg_reader *r)
 {
     for (;;) {
@@ -212,6 +228,7 @@ static void serve(child *c, vg_reader *r)
         else
             _exit(VG_WORKER_EXIT_PROTOCOL);
         send_or_die(c->sock, VG_MSG_DONE, NULL, 0);
+        give_back_free_memory();
     }
 }
 

@@ -13,7 +13,9 @@
 #include "media/decode_weight.h"
 #include "scan/decode_budget.h"
 #include "scan/parse_need.h"
+#include "scan/reader.h"
 #include "scan/testing.h"
+#include "scan/worker.h"
 #include "testutil.h"
 #include "vigil/scan.h"
 
@@ -570,6 +572,82 @@ static void scan__a_video_member_is_hashed_from_memory_and_from_a_temporary_file
     free(d);
 }
 
+/* What the scanning process held of its readers' decode budget when the worker's result came. */
+typedef struct budget_seen {
+    size_t used;
+    int results;
+} budget_seen;
+
+static size_t budget_used(void)
+{
+    vg_decode_budget *b = vg_decode_budget_shared();
+    size_t used;
+    pthread_mutex_lock(&b->mu);
+    used = b->used;
+    pthread_mutex_unlock(&b->mu);
+    return used;
+}
+
+static void note_budget(void *ud, vg_result *r)
+{
+    budget_seen *s = ud;
+    s->used = budget_used();
+    s->results++;
+    vg_result_free(r);
+}
+
+/* Hand dir/name to worker w as the scan would; what the budget held while the worker had it. */
+static budget_seen through_worker(vg_worker *w, vg_reader *local, const char *dir, const char *name, int where)
+{
+    char *path = tu_path(dir, name);
+    struct stat st;
+    budget_seen s = {0};
+    vg_entry e;
+    assert_int_equal(stat(path, &st), 0);
+    e = (vg_entry){path, strlen(path), &st, 0, 0, 0};
+    assert_int_equal(vg_worker_file(w, local, &e, note_budget, &s, NULL), where);
+    assert_int_equal(s.results, 1);
+    assert_int_equal(budget_used(), 0); /* given back once the worker is done */
+    free(path);
+    return s;
+}
+
+static void scan__a_heavy_picture_holds_the_shared_budget_while_its_worker_has_it(void **state)
+{
+    /* WebP (VP8) headers of 4096 x 4096 (libwebp's RGB output: 48 MiB) and 64 x 64; no picture data */
+    static const uint8_t big[44] = "RIFF\x24\0\0\0WEBPVP8 \x18\0\0\0\x10\0\0\x9d\x01\x2a\0\x10\0\x10";
+    static const uint8_t small[44] = "RIFF\x24\0\0\0WEBPVP8 \x18\0\0\0\x10\0\0\x9d\x01\x2a\x40\0\x40\0";
+    char *d = tu_mkdtemp();
+    vigil_scan_opts o;
+    vigil_error err;
+    vg_reader *local;
+    vg_worker *w;
+    budget_seen s;
+    (void)state;
+    tu_write(d, "big.webp", big, sizeof big);
+    tu_write(d, "small.webp", small, sizeof small);
+    vigil_scan_opts_init(&o);
+    o.compute_pdq = 1;
+    o.isolate = 1;
+    assert_int_equal(vg_reader_new(&local, &o, &err), 0);
+    assert_int_equal(vg_worker_new(&w, &o, NULL, 0, &err), 0);
+    /* the other workers' readers wait while this one decodes: its weight is taken in this process */
+    s = through_worker(w, local, d, "big.webp", VG_READ_WORKER);
+    assert_int_equal(s.used, 4096u * 4096 * 3 + sizeof big);
+    /* a small picture passes without taking anything */
+    s = through_worker(w, local, d, "small.webp", VG_READ_WORKER);
+    assert_int_equal(s.used, 0);
+    /* with PDQ off, no picture is decoded: nothing to take (and vigil's own sniffer names a WebP) */
+    o.compute_pdq = 0;
+    s = through_worker(w, local, d, "big.webp", VG_READ_HERE);
+    assert_int_equal(s.used, 0);
+    vg_worker_free(w);
+    vg_reader_free(local);
+    tu_rm_rf(d);
+    free(d);
+}
+
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -585,6 +663,7 @@ int main(void)
         cmocka_unit_test(scan__decode_budget_take_goes_on_once_the_bytes_are_given_back),
         cmocka_unit_test(scan__only_what_a_parser_opens_needs_a_worker),
         cmocka_unit_test(scan__a_video_member_is_hashed_from_memory_and_from_a_temporary_file),
+        cmocka_unit_test(scan__a_heavy_picture_holds_the_shared_budget_while_its_worker_has_it),
     };
     return tu_run_tests("scan", tests, NULL, NULL);
 }
