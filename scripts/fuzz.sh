@@ -34,6 +34,8 @@ fi
 # UBSan reports are findings too: stop on the first one so libFuzzer saves the input.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# leaks inside third-party libraries (fuzz/lsan.supp says which and why)
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp}
 
 status=0
 for t in "${targets[@]}"; do
