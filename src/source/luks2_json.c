@@ -7,6 +7,7 @@
  * segment makes the whole copy corrupt, as cryptsetup would refuse it.
  */
 #include <openssl/evp.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,41 +87,17 @@ static int int_field(yajl_val obj, const char *name, long long lo, long long hi,
     return 0;
 }
 
-static int b64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 /* Base64 (with or without '=' padding) into out, at most cap bytes. */
 static int b64_field(yajl_val obj, const char *name, uint8_t *out, size_t cap, size_t *len)
 {
     const char *s = str_field(obj, name);
-    uint32_t acc = 0;
-    int bits = 0;
     size_t n = 0;
     if (!s)
         return -1;
-    for (; *s && *s != '='; s++) {
-        int v = b64_value(*s);
-        if (v < 0)
-            return -1;
-        acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-        if ((bits += 6) >= 8) {
-            bits -= 8;
-            if (n == cap)
-                return -1;
-            out[n++] = (uint8_t)(acc >> bits);
-        }
-    }
-    while (*s == '=')
-        s++;
-    if (*s || n == 0)
+    if (sodium_base642bin(out, cap, s, strlen(s), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 &&
+        sodium_base642bin(out, cap, s, strlen(s), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
+        return -1;
+    if (n == 0)
         return -1;
     *len = n;
     return 0;
