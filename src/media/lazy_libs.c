@@ -91,22 +91,25 @@ static void load_heif(void)
         vg_heif = &heif_table;
 }
 
+/* 0 once a table is loaded, or -1 with the reason its load gave. */
+static int loaded(const void *table, const char *failure, char *why, size_t cap)
+{
+    if (table)
+        return 0;
+    snprintf(why, cap, "%s", failure);
+    return -1;
+}
+
 int vg_av_load(char *why, size_t cap)
 {
     pthread_once(&av_once, load_av);
-    if (vg_av)
-        return 0;
-    snprintf(why, cap, "%s", av_why);
-    return -1;
+    return loaded(vg_av, av_why, why, cap);
 }
 
 int vg_heif_load(char *why, size_t cap)
 {
     pthread_once(&heif_once, load_heif);
-    if (vg_heif)
-        return 0;
-    snprintf(why, cap, "%s", heif_why);
-    return -1;
+    return loaded(vg_heif, heif_why, why, cap);
 }
 
 void vg_media_libs_preload(void)
